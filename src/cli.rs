@@ -1,0 +1,87 @@
+//! Command-line interface definition (clap derive). Doc comments are the help text.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Fill coding-agent profiles with your repository's real stack, directories and commands.
+///
+/// archprompt scans a repository with zero configuration (package.json, pyproject.toml,
+/// requirements*.txt, Pipfile, Cargo.toml, lockfiles, ORM configs, compose files, .env templates),
+/// works out the backend framework, database, directories and commands, and fills the
+/// backend-architect agent template.
+#[derive(Debug, Parser)]
+#[command(name = "archprompt", version, about, long_about, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXIT_CODES: &str = "Exit codes:\n  0  success (doctor: no placeholders left)\n  1  doctor found placeholders; init refused to overwrite a changed file\n  2  error: bad arguments, unreadable path, invalid template";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Detect the stack and write the filled agent file (.github/agents/backend-architect.agent.md)
+    #[command(after_help = "Examples:\n  archprompt init                 write the agent file for the current repository\n  archprompt init ../api --dry-run  show what would be written (a diff if the file exists)\n  archprompt init --stdout        print the filled template instead of writing it")]
+    Init(InitArgs),
+    /// List every {{placeholder}} left in agent files, why it was not filled and how to fill it
+    #[command(after_help = "With no arguments, checks .github/agents/backend-architect.agent.md and every *.md under\n.github/agents/ and .claude/agents/ in the current directory.\n\nExit codes: 0 no placeholders, 1 placeholders remain, 2 error.")]
+    Doctor(DoctorArgs),
+    /// Print every field with its value, state and evidence
+    #[command(after_help = "`--json` prints the JSON contract described in docs/json-contract.md.")]
+    Scan(ScanArgs),
+    /// List the built-in detectors (one TOML file each under detectors/)
+    Detectors,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Repository to scan [default: current directory]
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+    /// Write to FILE instead of PATH/.github/agents/backend-architect.agent.md
+    #[arg(short, long, value_name = "FILE", conflicts_with = "stdout")]
+    pub output: Option<PathBuf>,
+    /// Print the filled template to standard output; write nothing
+    #[arg(long)]
+    pub stdout: bool,
+    /// Show what would be written (a diff when the file exists); write nothing
+    #[arg(short = 'n', long, conflicts_with = "stdout")]
+    pub dry_run: bool,
+    /// Overwrite an existing agent file that differs
+    #[arg(short, long)]
+    pub force: bool,
+    /// Render this handlebars template instead of the bundled backend-architect one
+    #[arg(short, long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Repositories or agent files to check [default: current directory]
+    #[arg(value_name = "PATH|FILE")]
+    pub paths: Vec<PathBuf>,
+    /// Print the findings as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Repository to scan [default: current directory]
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+    /// Print the report as JSON (the contract in docs/json-contract.md)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

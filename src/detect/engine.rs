@@ -1,0 +1,249 @@
+//! Evaluates detector rules against one project: match leaves, config reads and directory
+//! candidates. Everything is answered from the [`RepoIndex`]; nothing here touches the disk.
+
+use super::{ConfigRead, Detector, Leaf, Match};
+use crate::manifests::{Project, Scope};
+use crate::model::Evidence;
+use crate::walk::{self, RepoIndex};
+use globset::{GlobBuilder, GlobMatcher};
+
+/// Whether `detector` matches `project`, with the evidence of every leaf that held.
+pub fn matches(detector: &Detector, index: &RepoIndex, project: &Project) -> Option<Vec<Evidence>> {
+    let Match { all, any, not } = &detector.matcher;
+    if all.is_empty() && any.is_empty() {
+        return None;
+    }
+    let mut evidence = Vec::new();
+    for leaf in all {
+        evidence.extend(leaf_holds(detector, leaf, index, project)?);
+    }
+    if !any.is_empty() {
+        let held: Vec<Evidence> = any
+            .iter()
+            .filter_map(|leaf| leaf_holds(detector, leaf, index, project))
+            .flatten()
+            .collect();
+        if held.is_empty() {
+            return None;
+        }
+        evidence.extend(held);
+    }
+    if not.iter().any(|leaf| leaf_holds(detector, leaf, index, project).is_some()) {
+        return None;
+    }
+    Some(evidence)
+}
+
+fn leaf_holds(detector: &Detector, leaf: &Leaf, index: &RepoIndex, project: &Project) -> Option<Vec<Evidence>> {
+    if let Some(name) = &leaf.dep {
+        if leaf.ecosystem.or(detector.ecosystem) != Some(project.ecosystem) {
+            return None;
+        }
+        let dep = project.dep(name)?;
+        let scope = if dep.scope == Scope::Dev { "dev dependency" } else { "dependency" };
+        if leaf.features.is_empty() {
+            return Some(vec![Evidence::new(&dep.file, format!("{scope} {name}"))]);
+        }
+        let feature = leaf.features.iter().find(|f| dep.features.contains(f))?;
+        return Some(vec![Evidence::new(&dep.file, format!("{scope} {name} with feature {feature}"))]);
+    }
+    if let Some(dir) = &leaf.dir {
+        let path = project.path(dir);
+        return index.has_dir(&path).then(|| vec![Evidence::new(&path, "directory exists")]);
+    }
+    let pattern = leaf.file.as_deref()?;
+    let mut evidence = Vec::new();
+    for file in project_files(index, project, pattern) {
+        match &leaf.contains {
+            None => evidence.push(Evidence::new(&file, "file exists")),
+            Some(re) => {
+                let text = index.read(&file)?;
+                if detector.regex(re).is_match(&text) {
+                    evidence.push(Evidence::new(&file, format!("content matches /{re}/")));
+                }
+            }
+        }
+        if !evidence.is_empty() {
+            break; // one file is enough evidence
+        }
+    }
+    (!evidence.is_empty()).then_some(evidence)
+}
+
+fn is_glob(pattern: &str) -> bool {
+    pattern.contains(['*', '?', '[', '{'])
+}
+
+fn glob(pattern: &str) -> Option<GlobMatcher> {
+    GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .ok()
+        .map(|g| g.compile_matcher())
+}
+
+/// Repo-relative files matching a project-relative path or glob.
+pub fn project_files(index: &RepoIndex, project: &Project, pattern: &str) -> Vec<String> {
+    let full = project.path(pattern);
+    if !is_glob(pattern) {
+        return if index.has_file(&full) { vec![full] } else { Vec::new() };
+    }
+    let Some(matcher) = glob(&full) else { return Vec::new() };
+    index.files.iter().filter(|f| matcher.is_match(f.as_str())).cloned().collect()
+}
+
+/// Repo-relative directories matching a project-relative path or glob, in candidate order.
+pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for pattern in patterns {
+        let full = project.path(pattern);
+        let found: Vec<String> = if is_glob(pattern) {
+            match glob(&full) {
+                Some(m) => index.dirs.iter().filter(|d| m.is_match(d.as_str())).cloned().collect(),
+                None => Vec::new(),
+            }
+        } else if full != "." && index.has_dir(&full) {
+            vec![full]
+        } else {
+            Vec::new()
+        };
+        for dir in found {
+            if !out.contains(&dir) {
+                out.push(dir);
+            }
+        }
+    }
+    out
+}
+
+/// One value read from a config file.
+#[derive(Debug, Clone)]
+pub struct ConfigValue {
+    pub value: String,
+    /// Repo-relative file the value came from.
+    pub file: String,
+}
+
+/// Every value `read` finds in the project's config files, with `template` applied.
+pub fn read_config(detector: &Detector, read: &ConfigRead, index: &RepoIndex, project: &Project) -> Vec<ConfigValue> {
+    let mut out = Vec::new();
+    for pattern in &read.files {
+        for file in project_files(index, project, pattern) {
+            let Some(text) = index.read(&file) else { continue };
+            for raw in extract(detector, read, &text) {
+                let raw = raw.trim().to_string();
+                if raw.is_empty() {
+                    continue;
+                }
+                let value = match &read.template {
+                    Some(t) => apply_template(t, &raw, &file, &project.dir),
+                    None => raw,
+                };
+                out.push(ConfigValue { value, file: file.clone() });
+            }
+        }
+    }
+    out
+}
+
+fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
+    if let Some(path) = &read.json {
+        let json: serde_json::Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(_) => return Vec::new(), // the manifest reader already warned
+        };
+        let found = path.split('.').try_fold(&json, |v, k| v.get(k));
+        return found.and_then(|v| v.as_str()).map(str::to_string).into_iter().collect();
+    }
+    if let Some(path) = &read.toml {
+        let Ok(table) = text.parse::<toml::Table>() else { return Vec::new() };
+        let mut parts = path.split('.');
+        let first = parts.next().and_then(|k| table.get(k));
+        let found = parts.try_fold(first, |v, k| Some(v?.get(k)));
+        return found.flatten().and_then(|v| v.as_str()).map(str::to_string).into_iter().collect();
+    }
+    if let Some(path) = &read.ini {
+        let Ok(ini) = ini::Ini::load_from_str(text) else { return Vec::new() };
+        let (section, key) = path.split_once('.').unwrap_or(("", path));
+        let section = (!section.is_empty()).then_some(section);
+        return ini.get_from(section, key).map(str::to_string).into_iter().collect();
+    }
+    if let Some(pattern) = &read.regex {
+        return detector
+            .regex(pattern)
+            .captures_iter(text)
+            .filter_map(|c| c.name("value").map(|m| m.as_str().to_string()))
+            .collect();
+    }
+    Vec::new()
+}
+
+/// `{value}`: the raw value; `{dir}`: its parent directory; `{file}`: the config file relative
+/// to the project; `{module}`: that file as a Python module path (`app/main.py` → `app.main`).
+fn apply_template(template: &str, raw: &str, file: &str, project_dir: &str) -> String {
+    let rel_file = if project_dir == "." {
+        file.to_string()
+    } else {
+        file.strip_prefix(&format!("{project_dir}/")).unwrap_or(file).to_string()
+    };
+    let module = rel_file
+        .strip_prefix("src/")
+        .unwrap_or(&rel_file)
+        .trim_end_matches(".py")
+        .trim_end_matches("/__init__")
+        .replace('/', ".");
+    template
+        .replace("{value}", raw)
+        .replace("{dir}", walk::parent(raw))
+        .replace("{file}", &rel_file)
+        .replace("{module}", &module)
+}
+
+/// Turns a path as configs write it into a clean relative path: joins the string literals of
+/// `path.resolve('db', 'migrations')`, drops `%(here)s/` and `./`, and cuts glob tails
+/// (`src/migrations/*.ts` → `src/migrations`).
+pub fn clean_path(value: &str) -> String {
+    let literals: Vec<&str> = value
+        .split(['\'', '"', '`'])
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 1)
+        .map(|(_, s)| s)
+        .collect();
+    let joined = if literals.is_empty() { value.to_string() } else { literals.join("/") };
+    let joined = joined.replace("%(here)s", ".").replace('\\', "/");
+    let kept: Vec<&str> = joined
+        .split('/')
+        .take_while(|part| !part.contains(['*', '?', '{', '[']))
+        .collect();
+    let path = walk::join(".", &kept.join("/"));
+    // A path naming a file (`migrations/index.ts`) means its directory.
+    if path.rsplit('/').next().is_some_and(|last| last.contains('.') && last != "." && !last.starts_with('.')) {
+        let last = path.rsplit('/').next().unwrap_or("");
+        if last.ends_with(".ts") || last.ends_with(".js") || last.ends_with(".py") || last.ends_with(".sql") {
+            return walk::parent(&path).to_string();
+        }
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_path_handles_config_shapes() {
+        assert_eq!(clean_path("path.resolve('db', 'migrations')"), "db/migrations");
+        assert_eq!(clean_path("%(here)s/alembic"), "alembic");
+        assert_eq!(clean_path("./drizzle"), "drizzle");
+        assert_eq!(clean_path("src/database/migrations/*.ts"), "src/database/migrations");
+        assert_eq!(clean_path("dist/migrations/**/*{.ts,.js}"), "dist/migrations");
+        assert_eq!(clean_path("app/db/migrations"), "app/db/migrations");
+        assert_eq!(clean_path("src/migrations/index.ts"), "src/migrations");
+    }
+
+    #[test]
+    fn template_builds_python_modules() {
+        assert_eq!(apply_template("{module}:{value}", "app", "api/src/pkg/main.py", "api"), "pkg.main:app");
+        assert_eq!(apply_template("{dir}/migrations", "prisma/schema.prisma", "package.json", "."), "prisma/migrations");
+    }
+}

@@ -1,0 +1,329 @@
+//! Detectors are data: one TOML file per technology under `detectors/`, embedded at build time,
+//! plus any `.archprompt/detectors/*.toml` in the scanned repository. This module holds the rule
+//! model and its validation; [`engine`] evaluates rules against a project.
+
+pub mod engine;
+
+use crate::manifests::Ecosystem;
+use anyhow::{Context, Result, bail};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_detectors.rs"));
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Language/toolchain defaults for an ecosystem (source dirs, cargo commands, …).
+    Ecosystem,
+    /// A backend web framework.
+    Framework,
+    /// An ORM, query builder or migration tool.
+    Data,
+    /// A database or cache.
+    Database,
+    /// A test runner.
+    TestRunner,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Competes for the primary store.
+    #[default]
+    Primary,
+    /// An embedded store that loses to any other primary with real evidence (SQLite).
+    Fallback,
+    /// A cache or queue store beside the primary (Redis).
+    Cache,
+}
+
+/// One condition. Exactly one of `dep`, `file`, `dir` is set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Leaf {
+    /// A dependency name, compared after the ecosystem's name normalisation.
+    pub dep: Option<String>,
+    /// Cargo features of `dep`, any of which must be enabled.
+    #[serde(default)]
+    pub features: Vec<String>,
+    /// Restricts a `dep` leaf to one ecosystem (defaults to the detector's).
+    pub ecosystem: Option<Ecosystem>,
+    /// A file relative to the project directory; `*` and `**` globs allowed.
+    pub file: Option<String>,
+    /// With `file`: a regex the file's content must match.
+    pub contains: Option<String>,
+    /// A directory relative to the project directory.
+    pub dir: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Match {
+    /// Every leaf must hold.
+    #[serde(default)]
+    pub all: Vec<Leaf>,
+    /// At least one leaf must hold (when non-empty).
+    #[serde(default)]
+    pub any: Vec<Leaf>,
+    /// No leaf may hold.
+    #[serde(default)]
+    pub not: Vec<Leaf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dirs {
+    /// Candidate directories relative to the project; globs allowed; all existing ones are kept.
+    #[serde(default)]
+    pub source: Vec<String>,
+    #[serde(default)]
+    pub tests: Vec<String>,
+    #[serde(default)]
+    pub migrations: Vec<String>,
+}
+
+/// A command default, or several tried in order (the first whose `{vars}` all resolve wins).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum CommandSpec {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl CommandSpec {
+    pub fn candidates(&self) -> &[String] {
+        match self {
+            CommandSpec::One(s) => std::slice::from_ref(s),
+            CommandSpec::Many(v) => v,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commands {
+    pub dev: Option<CommandSpec>,
+    pub test: Option<CommandSpec>,
+    pub build: Option<CommandSpec>,
+    pub migrate: Option<CommandSpec>,
+    pub db: Option<CommandSpec>,
+}
+
+/// What a config read feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sets {
+    /// A migrations directory (relative to the config file's directory).
+    Migrations,
+    /// A database name, dialect, driver or URL, matched against database detectors' `aliases`.
+    Database,
+    /// A named variable for command templates (`var = "…"`).
+    Var,
+}
+
+/// Reads one value out of a config file. Exactly one of `json`, `toml`, `ini`, `regex`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigRead {
+    pub sets: Sets,
+    /// For `sets = "var"`: the variable's name.
+    pub var: Option<String>,
+    /// Candidate files relative to the project; globs allowed; every match is read.
+    pub files: Vec<String>,
+    /// Dotted key path in a JSON file.
+    pub json: Option<String>,
+    /// Dotted key path in a TOML file.
+    pub toml: Option<String>,
+    /// `section.key` in an INI file.
+    pub ini: Option<String>,
+    /// A regex with a `value` group, for config files that are code; every match counts.
+    pub regex: Option<String>,
+    /// Rewrites the value: `{value}` is the raw value, `{dir}` its parent directory.
+    pub template: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Detector {
+    pub id: String,
+    pub kind: Kind,
+    /// Display name, used as the field value (`FastAPI`, `PostgreSQL`).
+    pub name: String,
+    /// The ecosystem whose projects this detector looks at; databases leave it out.
+    pub ecosystem: Option<Ecosystem>,
+    /// Higher wins when several detectors of one kind match the same project.
+    #[serde(default)]
+    pub priority: i32,
+    /// Detector ids this one hides when both match (NestJS supersedes Express).
+    #[serde(default)]
+    pub supersedes: Vec<String>,
+    #[serde(default, rename = "match")]
+    pub matcher: Match,
+    #[serde(default)]
+    pub dirs: Dirs,
+    #[serde(default)]
+    pub commands: Commands,
+    #[serde(default)]
+    pub config: Vec<ConfigRead>,
+    /// Data tools: whether the tool keeps migrations (false for Mongoose, SQLAlchemy alone).
+    #[serde(default)]
+    pub migrations: bool,
+    /// Databases: primary, fallback or cache.
+    #[serde(default)]
+    pub role: Role,
+    /// Databases: names this store goes by in configs and URL schemes (`postgres`, `pg`, …).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Databases: container image names (registry and tag stripped).
+    #[serde(default)]
+    pub images: Vec<String>,
+    /// Where the detector came from, for messages.
+    #[serde(skip)]
+    pub source: String,
+    #[serde(skip)]
+    pub compiled: BTreeMap<String, Regex>,
+}
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    pub detectors: Vec<Detector>,
+}
+
+impl Registry {
+    /// The detectors compiled into the binary.
+    pub fn builtin() -> Result<Registry> {
+        let mut registry = Registry::default();
+        for (path, text) in BUILTIN {
+            registry.add(path, text)?;
+        }
+        Ok(registry)
+    }
+
+    /// Parses, validates and adds one detector file.
+    pub fn add(&mut self, source: &str, text: &str) -> Result<()> {
+        let mut detector: Detector = toml::from_str(text)
+            .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
+            .with_context(|| format!("detector {source}"))?;
+        detector.source = source.to_string();
+        detector.validate().with_context(|| format!("detector {source}"))?;
+        if let Some(i) = self.detectors.iter().position(|d| d.id == detector.id) {
+            self.detectors[i] = detector; // a repo's own detector replaces a built-in one
+        } else {
+            self.detectors.push(detector);
+        }
+        Ok(())
+    }
+
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Detector> {
+        self.detectors.iter().filter(move |d| d.kind == kind)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Detector> {
+        self.detectors.iter().find(|d| d.id == id)
+    }
+}
+
+impl Detector {
+    fn validate(&mut self) -> Result<()> {
+        if self.id.is_empty() || !self.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            bail!("id `{}` must be non-empty ASCII letters, digits, `-` or `_`", self.id);
+        }
+        let leaves: Vec<Leaf> = self
+            .matcher
+            .all
+            .iter()
+            .chain(&self.matcher.any)
+            .chain(&self.matcher.not)
+            .cloned()
+            .collect();
+        for leaf in &leaves {
+            let set = [leaf.dep.is_some(), leaf.file.is_some(), leaf.dir.is_some()];
+            if set.iter().filter(|s| **s).count() != 1 {
+                bail!("each match leaf needs exactly one of `dep`, `file`, `dir`: {leaf:?}");
+            }
+            if leaf.contains.is_some() && leaf.file.is_none() {
+                bail!("`contains` needs `file`: {leaf:?}");
+            }
+            if let Some(pattern) = &leaf.contains {
+                self.compile(pattern)?;
+            }
+            if leaf.dep.is_some() && leaf.ecosystem.or(self.ecosystem).is_none() {
+                bail!("dep leaf {:?} needs an `ecosystem` (on the leaf or the detector)", leaf.dep);
+            }
+        }
+        if self.kind != Kind::Database && self.ecosystem.is_none() {
+            bail!("kind {:?} needs an `ecosystem`", self.kind);
+        }
+        for read in self.config.clone() {
+            let ways = [&read.json, &read.toml, &read.ini, &read.regex];
+            if ways.iter().filter(|w| w.is_some()).count() != 1 {
+                bail!("each [[config]] needs exactly one of `json`, `toml`, `ini`, `regex`");
+            }
+            if read.sets == Sets::Var && read.var.is_none() {
+                bail!("[[config]] with sets = \"var\" needs `var`");
+            }
+            if let Some(pattern) = &read.regex {
+                let re = self.compile(pattern)?;
+                if !re.capture_names().any(|n| n == Some("value")) {
+                    bail!("config regex `{pattern}` needs a named group `value`");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn compile(&mut self, pattern: &str) -> Result<Regex> {
+        if let Some(re) = self.compiled.get(pattern) {
+            return Ok(re.clone());
+        }
+        let re = Regex::new(pattern).with_context(|| format!("invalid regex `{pattern}`"))?;
+        self.compiled.insert(pattern.to_string(), re.clone());
+        Ok(re)
+    }
+
+    /// A regex compiled during validation.
+    pub fn regex(&self, pattern: &str) -> &Regex {
+        &self.compiled[pattern]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_detector_parses_and_ids_are_unique() {
+        let registry = Registry::builtin().expect("built-in detectors are valid");
+        assert!(registry.detectors.len() >= 25, "{}", registry.detectors.len());
+        let mut ids: Vec<&str> = registry.detectors.iter().map(|d| d.id.as_str()).collect();
+        ids.sort();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(before, ids.len(), "duplicate detector ids");
+        for d in &registry.detectors {
+            let stem = d.source.rsplit('/').next().unwrap().trim_end_matches(".toml");
+            assert_eq!(stem, d.id, "file name must equal id in {}", d.source);
+        }
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected_with_the_file_named() {
+        let mut registry = Registry::default();
+        let err = registry
+            .add("x.toml", "id = \"x\"\nkind = \"framework\"\nname = \"X\"\necosystem = \"node\"\nfile = \"a\"\n")
+            .unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("x.toml") && text.contains("unknown field `file`"), "{text}");
+    }
+
+    #[test]
+    fn leaves_need_exactly_one_condition() {
+        let mut registry = Registry::default();
+        let err = registry
+            .add("y.toml", "id = \"y\"\nkind = \"framework\"\nname = \"Y\"\necosystem = \"node\"\n[match]\nany = [{ dep = \"a\", file = \"b\" }]\n")
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("exactly one"));
+    }
+}

@@ -1,0 +1,141 @@
+//! `archprompt init`: render the agent file and write it safely. Writes are atomic (temp file +
+//! rename), never clobber a changed file without `--force`, and never follow a symlink out of
+//! the repository.
+
+use anyhow::{Context, Result, bail};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Where GitHub Copilot reads custom agents.
+pub const DEFAULT_AGENT_FILE: &str = ".github/agents/backend-architect.agent.md";
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    UpToDate,
+    /// The file exists with other content and `--force` was not given.
+    Refused,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Plan {
+    Create,
+    Update { diff: String },
+    UpToDate,
+}
+
+/// What writing `content` to `target` would do.
+pub fn plan(target: &Path, content: &str) -> Result<Plan> {
+    match std::fs::read(target) {
+        Ok(existing) if existing == content.as_bytes() => Ok(Plan::UpToDate),
+        Ok(existing) => {
+            let old = String::from_utf8_lossy(&existing);
+            let diff = similar::TextDiff::from_lines(old.as_ref(), content)
+                .unified_diff()
+                .context_radius(2)
+                .header(&target.display().to_string(), "archprompt")
+                .to_string();
+            Ok(Plan::Update { diff })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Plan::Create),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", target.display())),
+    }
+}
+
+/// Writes `content` to `target` unless that would clobber a changed file without `force`.
+/// `repo` bounds where a default target may resolve to through symlinked directories.
+pub fn write(target: &Path, content: &str, force: bool, repo: Option<&Path>) -> Result<Outcome> {
+    let outcome = match plan(target, content)? {
+        Plan::UpToDate => return Ok(Outcome::UpToDate),
+        Plan::Update { .. } if !force => return Ok(Outcome::Refused),
+        Plan::Update { .. } => Outcome::Updated,
+        Plan::Create => Outcome::Created,
+    };
+    if std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
+        bail!("{} is a symlink; refusing to write through it", target.display());
+    }
+    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    if let Some(repo) = repo {
+        let real_parent = parent.canonicalize()?;
+        let real_repo = repo.canonicalize()?;
+        if !real_parent.starts_with(&real_repo) {
+            bail!("{} resolves outside the repository ({}); refusing to write", parent.display(), real_parent.display());
+        }
+    }
+    atomic_write(target, parent, content.as_bytes())?;
+    Ok(outcome)
+}
+
+fn atomic_write(target: &Path, dir: &Path, bytes: &[u8]) -> Result<()> {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp: PathBuf = dir.join(format!(".{name}.archprompt-{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(target) {
+            std::fs::set_permissions(&temp, meta.permissions())?;
+        }
+        std::fs::rename(&temp, target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.with_context(|| format!("cannot write {}", target.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_then_up_to_date_then_refuse_then_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join(".github/agents/a.md");
+        assert_eq!(write(&target, "one\n", false, Some(dir.path())).unwrap(), Outcome::Created);
+        assert_eq!(write(&target, "one\n", false, Some(dir.path())).unwrap(), Outcome::UpToDate);
+        assert_eq!(write(&target, "two\n", false, Some(dir.path())).unwrap(), Outcome::Refused);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "one\n");
+        assert_eq!(write(&target, "two\n", true, Some(dir.path())).unwrap(), Outcome::Updated);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "two\n");
+        let leftovers: Vec<_> = std::fs::read_dir(target.parent().unwrap()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temp files left behind");
+    }
+
+    #[test]
+    fn plan_shows_a_unified_diff() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.md");
+        std::fs::write(&target, "x\ny\n").unwrap();
+        match plan(&target, "x\nz\n").unwrap() {
+            Plan::Update { diff } => assert!(diff.contains("-y") && diff.contains("+z"), "{diff}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_writes_through_a_directory_symlink_leaving_the_repo() {
+        let repo = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), repo.path().join(".github")).unwrap();
+        let target = repo.path().join(".github/agents/a.md");
+        let err = write(&target, "x", false, Some(repo.path())).unwrap_err();
+        assert!(err.to_string().contains("outside the repository"), "{err}");
+        assert!(!outside.path().join("agents/a.md").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_writes_through_a_file_symlink() {
+        let repo = tempfile::tempdir().unwrap();
+        let victim = repo.path().join("victim.txt");
+        std::fs::write(&victim, "keep").unwrap();
+        let target = repo.path().join("agent.md");
+        std::os::unix::fs::symlink(&victim, &target).unwrap();
+        assert!(write(&target, "x", true, Some(repo.path())).is_err());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+    }
+}

@@ -1,0 +1,233 @@
+//! Manifest readers: one per format, each turning a manifest into a normalised [`Project`].
+//! Real parsers only (serde_json, toml, serde-saphyr); a broken manifest becomes a warning that
+//! names the file, and the project is still listed with what could be read.
+
+mod cargo;
+mod node;
+mod python;
+
+use crate::walk::{self, RepoIndex};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ecosystem {
+    Node,
+    Python,
+    Rust,
+}
+
+impl Ecosystem {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ecosystem::Node => "node",
+            Ecosystem::Python => "python",
+            Ecosystem::Rust => "rust",
+        }
+    }
+
+    /// Normalises a dependency name the way the ecosystem's registry compares names.
+    pub fn normalise(self, name: &str) -> String {
+        match self {
+            Ecosystem::Node => name.trim().to_string(),
+            // PEP 503: case-insensitive, runs of `-`, `_`, `.` are one `-`.
+            Ecosystem::Python => {
+                let mut out = String::with_capacity(name.len());
+                let mut last_sep = false;
+                for c in name.trim().chars() {
+                    if matches!(c, '-' | '_' | '.') {
+                        if !last_sep {
+                            out.push('-');
+                        }
+                        last_sep = true;
+                    } else {
+                        out.push(c.to_ascii_lowercase());
+                        last_sep = false;
+                    }
+                }
+                out
+            }
+            // crates.io treats `-` and `_` as the same name.
+            Ecosystem::Rust => name.trim().replace('_', "-"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Runtime,
+    Dev,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    pub scope: Scope,
+    /// Enabled cargo features (including those merged from `[workspace.dependencies]`).
+    pub features: Vec<String>,
+    /// Repo-relative manifest that declares it.
+    pub file: String,
+}
+
+/// Which tool runs a declared task, so the resolver can prefix it correctly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskRunner {
+    /// package.json `scripts`: run through the Node package manager.
+    NodeScript,
+    /// `[tool.pdm.scripts]`: `pdm run NAME`.
+    Pdm,
+    /// `Pipfile [scripts]`: `pipenv run NAME`.
+    Pipenv,
+    /// `[tool.poe.tasks]`: `poe NAME` through the Python package manager.
+    Poe,
+    /// `Makefile` targets.
+    Make,
+    /// `justfile` recipes.
+    Just,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub name: String,
+    /// The command text, when the format states it (empty for make targets without recipe).
+    pub body: String,
+    pub runner: TaskRunner,
+    pub file: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// Repo-relative directory (`.` for the root).
+    pub dir: String,
+    pub ecosystem: Ecosystem,
+    /// The primary manifest, repo-relative.
+    pub manifest: String,
+    pub name: Option<String>,
+    /// Dependencies by normalised name.
+    pub deps: BTreeMap<String, Dependency>,
+    /// Declared tasks in this directory (scripts, task tables, Makefile/justfile targets).
+    pub tasks: Vec<Task>,
+    /// `packageManager` field (Node) as given, e.g. `pnpm@9.1.0`.
+    pub package_manager_field: Option<String>,
+    /// Declared language/runtime version and the file that declares it.
+    pub language_version: Option<(String, String)>,
+    /// Workspace member globs declared here (npm/yarn/bun workspaces, Cargo members, uv members).
+    pub workspace_members: Vec<String>,
+    /// Cargo: `[package]` is present (false for a virtual workspace manifest).
+    pub has_package: bool,
+    /// Cargo: edition declared in `[package]`.
+    pub edition: Option<String>,
+    /// pyproject.toml: the `[tool.*]` tables present (`uv`, `poetry`, `pdm`, …).
+    pub tool_tables: Vec<String>,
+}
+
+impl Project {
+    fn new(dir: &str, ecosystem: Ecosystem, manifest: &str) -> Project {
+        Project {
+            dir: dir.to_string(),
+            ecosystem,
+            manifest: manifest.to_string(),
+            name: None,
+            deps: BTreeMap::new(),
+            tasks: Vec::new(),
+            package_manager_field: None,
+            language_version: None,
+            workspace_members: Vec::new(),
+            has_package: true,
+            edition: None,
+            tool_tables: Vec::new(),
+        }
+    }
+
+    pub fn add_dep(&mut self, raw_name: &str, scope: Scope, file: &str) -> Option<&mut Dependency> {
+        let name = self.ecosystem.normalise(raw_name);
+        if name.is_empty() {
+            return None;
+        }
+        let entry = self.deps.entry(name).or_insert_with(|| Dependency {
+            scope,
+            features: Vec::new(),
+            file: file.to_string(),
+        });
+        if scope == Scope::Runtime {
+            entry.scope = Scope::Runtime;
+        }
+        Some(entry)
+    }
+
+    pub fn dep(&self, name: &str) -> Option<&Dependency> {
+        self.deps.get(&self.ecosystem.normalise(name))
+    }
+
+    pub fn task(&self, name: &str) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.name == name)
+    }
+
+    /// Joins a path relative to this project's directory into a repo-relative one.
+    pub fn path(&self, rel: &str) -> String {
+        walk::join(&self.dir, rel)
+    }
+}
+
+/// Finds and reads every project in the repository, sorted by directory then ecosystem.
+pub fn collect(index: &RepoIndex) -> Vec<Project> {
+    let mut projects: Vec<Project> = Vec::new();
+    for file in index.files.iter() {
+        let name = walk::file_name(file);
+        let dir = walk::parent(file);
+        match name {
+            "package.json" => projects.push(node::read(index, dir, file)),
+            "Cargo.toml" => projects.push(cargo::read(index, dir, file)),
+            _ => {}
+        }
+    }
+    projects.extend(python::collect(index));
+    for project in &mut projects {
+        add_runner_tasks(index, project);
+    }
+    projects.sort_by(|a, b| (&a.dir, a.ecosystem).cmp(&(&b.dir, b.ecosystem)));
+    projects
+}
+
+/// Makefile targets and justfile recipes in the project's directory.
+fn add_runner_tasks(index: &RepoIndex, project: &mut Project) {
+    for file in index.files_in(&project.dir) {
+        let name = walk::file_name(file);
+        let runner = match name {
+            "Makefile" | "makefile" | "GNUmakefile" => TaskRunner::Make,
+            _ if name.eq_ignore_ascii_case("justfile") || name.eq_ignore_ascii_case(".justfile") => {
+                TaskRunner::Just
+            }
+            _ => continue,
+        };
+        let Some(text) = index.read(file) else { continue };
+        let targets = match runner {
+            TaskRunner::Make => crate::tasks::make_targets(&text),
+            _ => crate::tasks::just_recipes(&text),
+        };
+        for (target, body) in targets {
+            if project.task(&target).is_none() {
+                project.tasks.push(Task {
+                    name: target,
+                    body,
+                    runner,
+                    file: file.to_string(),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pep503_normalisation() {
+        assert_eq!(Ecosystem::Python.normalise("Flask_SQLAlchemy"), "flask-sqlalchemy");
+        assert_eq!(Ecosystem::Python.normalise("zope.interface"), "zope-interface");
+        assert_eq!(Ecosystem::Python.normalise("a__-b"), "a-b");
+        assert_eq!(Ecosystem::Rust.normalise("actix_web"), "actix-web");
+        assert_eq!(Ecosystem::Node.normalise("@nestjs/core"), "@nestjs/core");
+    }
+}

@@ -1,0 +1,163 @@
+//! The scan report: the 11 template fields, their states and evidence, extra variables and
+//! warnings. This is the JSON contract of `scan --json` (docs/json-contract.md).
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The template fields, in the order the bundled template uses them.
+pub const FIELD_NAMES: [&str; 11] = [
+    "tech_stack",
+    "backend_framework",
+    "database_system",
+    "source_dirs",
+    "test_dirs",
+    "db_migrations_dirs",
+    "dev_command",
+    "migration_command",
+    "test_command",
+    "build_command",
+    "db_command",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// A value backed by evidence.
+    Found,
+    /// The repository shows there is none (no database, no migrations, nothing to build).
+    Absent,
+    /// Detection could not decide; the rendered file keeps `{{field}}`.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Evidence {
+    /// Repo-relative path with `/` separators.
+    pub file: String,
+    pub reason: String,
+}
+
+impl Evidence {
+    pub fn new(file: impl Into<String>, reason: impl Into<String>) -> Self {
+        Evidence {
+            file: file.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// Exactly the text substituted into the template; `null` when unknown.
+    pub value: Option<String>,
+    /// For list fields (directories): the individual entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<String>>,
+    pub state: State,
+    pub evidence: Vec<Evidence>,
+    /// For unknown and absent fields: what was looked for and how to fill it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+/// Text substituted for an absent field, so the rendered file states the answer.
+pub const ABSENT_TEXT: &str = "none";
+
+impl Field {
+    pub fn found(value: impl Into<String>, evidence: Vec<Evidence>) -> Self {
+        Field {
+            value: Some(value.into()),
+            items: None,
+            state: State::Found,
+            evidence,
+            hint: None,
+        }
+    }
+
+    pub fn found_list(items: Vec<String>, evidence: Vec<Evidence>) -> Self {
+        Field {
+            value: Some(items.join(", ")),
+            items: Some(items),
+            state: State::Found,
+            evidence,
+            hint: None,
+        }
+    }
+
+    pub fn absent(value: impl Into<String>, evidence: Vec<Evidence>, why: impl Into<String>) -> Self {
+        Field {
+            value: Some(value.into()),
+            items: None,
+            state: State::Absent,
+            evidence,
+            hint: Some(why.into()),
+        }
+    }
+
+    pub fn unknown(hint: impl Into<String>) -> Self {
+        Field {
+            value: None,
+            items: None,
+            state: State::Unknown,
+            evidence: Vec::new(),
+            hint: Some(hint.into()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Warning {
+    pub file: String,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning {
+            file: file.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// One manifest-owning directory that was considered, for the `projects` list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectSummary {
+    pub dir: String,
+    pub ecosystem: String,
+    pub manifest: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub backend_score: i32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Version of archprompt that produced the report.
+    pub archprompt: String,
+    /// The scanned path, as given.
+    pub root: String,
+    /// All 11 template fields, always present.
+    pub fields: BTreeMap<String, Field>,
+    /// Extra variables custom templates may use (package_manager, orm, …); `null` when unknown.
+    pub variables: BTreeMap<String, Option<String>>,
+    /// The backend project that was chosen, repo-relative (`.` for the root).
+    pub backend_dir: Option<String>,
+    pub projects: Vec<ProjectSummary>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Report {
+    pub fn field(&self, name: &str) -> &Field {
+        &self.fields[name]
+    }
+
+    /// Fields left unknown, in template order.
+    pub fn unknown_fields(&self) -> Vec<&'static str> {
+        FIELD_NAMES
+            .iter()
+            .copied()
+            .filter(|name| self.fields[*name].state == State::Unknown)
+            .collect()
+    }
+}

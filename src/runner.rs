@@ -1,0 +1,200 @@
+//! Package manager resolution and the prefixes that make a command runnable from the repository
+//! root: `pnpm dev`, `yarn test`, `bun run build`, `uv run pytest`, `pnpm --filter api dev`,
+//! `cd backend && poetry run alembic upgrade head`.
+
+use crate::manifests::{Ecosystem, Project, Task, TaskRunner};
+use crate::model::Evidence;
+use crate::walk::{self, RepoIndex};
+
+#[derive(Debug, Clone)]
+pub struct Runner {
+    /// `npm`, `pnpm`, `yarn`, `bun`, `uv`, `poetry`, `pdm`, `pipenv`, `pip` or `cargo`.
+    pub name: &'static str,
+    /// For display: `yarn (berry)`, `pnpm`, …
+    pub display: String,
+    pub evidence: Evidence,
+    /// Directory holding the lockfile or `packageManager` field (the workspace root).
+    pub root_dir: String,
+}
+
+/// Node lockfiles, most specific first.
+const NODE_LOCKFILES: &[(&str, &str)] = &[
+    ("pnpm-lock.yaml", "pnpm"),
+    ("pnpm-workspace.yaml", "pnpm"),
+    ("bun.lock", "bun"),
+    ("bun.lockb", "bun"),
+    ("yarn.lock", "yarn"),
+    (".yarnrc.yml", "yarn"),
+    ("package-lock.json", "npm"),
+    ("npm-shrinkwrap.json", "npm"),
+];
+
+const PYTHON_LOCKFILES: &[(&str, &str)] = &[
+    ("uv.lock", "uv"),
+    ("poetry.lock", "poetry"),
+    ("pdm.lock", "pdm"),
+    ("Pipfile.lock", "pipenv"),
+    ("Pipfile", "pipenv"),
+];
+
+/// Commands of the package managers that shadow a script of the same name.
+const PNPM_BUILTINS: &[&str] = &["add", "install", "remove", "update", "link", "unlink", "import", "publish", "pack", "outdated", "list", "why", "audit", "exec", "dlx", "create", "init", "store", "server", "env", "setup", "rebuild", "prune", "patch", "deploy", "fetch", "root", "bin"];
+const YARN_BUILTINS: &[&str] = &["add", "install", "remove", "upgrade", "up", "info", "init", "link", "unlink", "pack", "publish", "version", "why", "workspace", "workspaces", "config", "cache", "dlx", "exec", "node", "npm", "plugin", "set", "constraints", "explain", "patch", "rebuild", "bin", "global", "import", "outdated", "owner", "team", "tag", "audit", "check", "autoclean", "licenses", "list", "login", "logout", "policies"];
+
+/// Works out the package manager of `project`, walking up to the repository root.
+pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
+    match project.ecosystem {
+        Ecosystem::Rust => Runner {
+            name: "cargo",
+            display: "cargo".into(),
+            evidence: Evidence::new(&project.manifest, "Cargo manifest"),
+            root_dir: project.dir.clone(),
+        },
+        Ecosystem::Node => node(index, project, all),
+        Ecosystem::Python => python(index, project, all),
+    }
+}
+
+fn ancestors(dir: &str) -> Vec<String> {
+    let mut out = vec![dir.to_string()];
+    let mut current = dir.to_string();
+    while current != "." {
+        current = walk::parent(&current).to_string();
+        out.push(current.clone());
+    }
+    out
+}
+
+fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
+    for dir in ancestors(&project.dir) {
+        let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
+        if let Some(field) = manifest.and_then(|p| p.package_manager_field.as_ref()) {
+            let name = field.split('@').next().unwrap_or("").trim();
+            if let Some(name) = ["npm", "pnpm", "yarn", "bun"].into_iter().find(|n| *n == name) {
+                let display = if name == "yarn" {
+                    let major = field.split('@').nth(1).and_then(|v| v.split('.').next()).unwrap_or("");
+                    if major == "1" { "yarn (classic)".to_string() } else { "yarn (berry)".to_string() }
+                } else {
+                    name.to_string()
+                };
+                let file = walk::join(&dir, "package.json");
+                return Runner { name, display, evidence: Evidence::new(file, format!("packageManager {field}")), root_dir: dir };
+            }
+        }
+        for (lockfile, name) in NODE_LOCKFILES {
+            let file = walk::join(&dir, lockfile);
+            if index.has_file(&file) {
+                let display = if *name == "yarn" { yarn_flavour(index, &dir) } else { name.to_string() };
+                return Runner { name, display, evidence: Evidence::new(file, "lockfile"), root_dir: dir };
+            }
+        }
+    }
+    Runner {
+        name: "npm",
+        display: "npm".into(),
+        evidence: Evidence::new(&project.manifest, "no lockfile or packageManager field; npm is the default"),
+        root_dir: project.dir.clone(),
+    }
+}
+
+/// Yarn 2+ ("berry") writes a YAML lockfile with `__metadata:` and reads `.yarnrc.yml`.
+fn yarn_flavour(index: &RepoIndex, dir: &str) -> String {
+    let berry = index.has_file(&walk::join(dir, ".yarnrc.yml"))
+        || index.read(&walk::join(dir, "yarn.lock")).is_some_and(|t| t.contains("__metadata:"));
+    if berry { "yarn (berry)".into() } else { "yarn (classic)".into() }
+}
+
+fn python<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
+    for dir in ancestors(&project.dir) {
+        for (lockfile, name) in PYTHON_LOCKFILES {
+            let file = walk::join(&dir, lockfile);
+            if index.has_file(&file) {
+                return Runner { name, display: name.to_string(), evidence: Evidence::new(file, "lockfile"), root_dir: dir };
+            }
+        }
+        let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Python);
+        if let Some(p) = manifest {
+            for (table, name) in [("uv", "uv"), ("poetry", "poetry"), ("pdm", "pdm")] {
+                if p.tool_tables.iter().any(|t| t == table) {
+                    let file = walk::join(&dir, "pyproject.toml");
+                    return Runner { name, display: name.to_string(), evidence: Evidence::new(file, format!("[tool.{table}] table")), root_dir: dir };
+                }
+            }
+        }
+    }
+    let requirements = index.files_in(&project.dir).find(|f| walk::file_name(f).starts_with("requirements"));
+    let evidence = match requirements {
+        Some(file) => Evidence::new(file, "requirements file, installed with pip"),
+        None => Evidence::new(&project.manifest, "no lockfile; pip is the default"),
+    };
+    Runner { name: "pip", display: "pip".into(), evidence, root_dir: project.dir.clone() }
+}
+
+impl Runner {
+    /// Prefix that runs a locally installed tool (`npx`, `pnpm exec`, `uv run`, …).
+    fn exec_prefix(&self) -> &'static str {
+        match self.name {
+            "npm" => "npx ",
+            "pnpm" => "pnpm exec ",
+            "yarn" => "yarn ",
+            "bun" => "bunx ",
+            "uv" => "uv run ",
+            "poetry" => "poetry run ",
+            "pdm" => "pdm run ",
+            "pipenv" => "pipenv run ",
+            _ => "",
+        }
+    }
+
+    /// A package.json script, as run from the package's own directory.
+    fn local_script(&self, script: &str) -> String {
+        match self.name {
+            "npm" if script == "test" || script == "start" => format!("npm {script}"),
+            "npm" => format!("npm run {script}"),
+            "pnpm" if PNPM_BUILTINS.contains(&script) => format!("pnpm run {script}"),
+            "yarn" if YARN_BUILTINS.contains(&script) => format!("yarn run {script}"),
+            "pnpm" | "yarn" => format!("{} {script}", self.name),
+            "bun" => format!("bun run {script}"),
+            other => format!("{other} run {script}"),
+        }
+    }
+
+    /// The command that runs a declared task, from the repository root.
+    pub fn task(&self, project: &Project, task: &Task) -> String {
+        let dir = &project.dir;
+        let in_root = dir == ".";
+        let name = &task.name;
+        match task.runner {
+            TaskRunner::NodeScript => {
+                if in_root {
+                    return self.local_script(name);
+                }
+                let member = self.root_dir != *dir;
+                match (self.name, &project.name) {
+                    ("pnpm", Some(pkg)) if member => format!("pnpm --filter {pkg} {name}"),
+                    ("yarn", Some(pkg)) if member => format!("yarn workspace {pkg} {name}"),
+                    ("bun", Some(pkg)) if member => format!("bun run --filter {pkg} {name}"),
+                    ("npm", _) if member => format!("npm run {name} -w {dir}"),
+                    _ => format!("cd {dir} && {}", self.local_script(name)),
+                }
+            }
+            TaskRunner::Make if in_root => format!("make {name}"),
+            TaskRunner::Make => format!("make -C {dir} {name}"),
+            TaskRunner::Just => self.in_dir(project, format!("just {name}")),
+            TaskRunner::Pdm => self.in_dir(project, format!("pdm run {name}")),
+            TaskRunner::Pipenv => self.in_dir(project, format!("pipenv run {name}")),
+            TaskRunner::Poe => self.in_dir(project, format!("{}poe {name}", self.exec_prefix())),
+        }
+    }
+
+    /// A tool command (`prisma migrate deploy`), with the package manager's exec prefix when
+    /// `uses_exec`, run in the project's directory unless it `runs_from_root`.
+    pub fn exec(&self, project: &Project, body: &str, uses_exec: bool, runs_from_root: bool) -> String {
+        let command = if uses_exec { format!("{}{body}", self.exec_prefix()) } else { body.to_string() };
+        if runs_from_root { command } else { self.in_dir(project, command) }
+    }
+
+    fn in_dir(&self, project: &Project, command: String) -> String {
+        if project.dir == "." { command } else { format!("cd {} && {command}", project.dir) }
+    }
+}
