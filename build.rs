@@ -14,7 +14,12 @@ fn main() {
     for file in &files {
         let rel = file.to_string_lossy().replace('\\', "/");
         let abs = manifest_dir.join(file);
-        writeln!(out, "    ({rel:?}, include_str!({:?})),", abs.to_string_lossy()).unwrap();
+        writeln!(
+            out,
+            "    ({rel:?}, include_str!({:?})),",
+            abs.to_string_lossy()
+        )
+        .unwrap();
     }
     out.push_str("]\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("builtin_detectors.rs");
@@ -22,7 +27,9 @@ fn main() {
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         println!("cargo:rerun-if-changed={}", path.display());

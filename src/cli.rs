@@ -21,10 +21,14 @@ const EXIT_CODES: &str = "Exit codes:\n  0  success (doctor: no placeholders lef
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Detect the stack and write the filled agent file (.github/agents/backend-architect.agent.md)
-    #[command(after_help = "Examples:\n  archprompt init                 write the agent file for the current repository\n  archprompt init ../api --dry-run  show what would be written (a diff if the file exists)\n  archprompt init --stdout        print the filled template instead of writing it")]
+    #[command(
+        after_help = "Examples:\n  archprompt init                 write the agent file for the current repository\n  archprompt init ../api --dry-run  show what would be written (a diff if the file exists)\n  archprompt init --stdout        print the filled template instead of writing it"
+    )]
     Init(InitArgs),
     /// List every {{placeholder}} left in agent files, why it was not filled and how to fill it
-    #[command(after_help = "With no arguments, checks .github/agents/backend-architect.agent.md and every *.md under\n.github/agents/ and .claude/agents/ in the current directory.\n\nExit codes: 0 no placeholders, 1 placeholders remain, 2 error.")]
+    #[command(
+        after_help = "With no arguments, checks .github/agents/backend-architect.agent.md and every *.md under\n.github/agents/ and .claude/agents/ in the current directory.\n\nExit codes: 0 no placeholders, 1 placeholders remain, 2 error."
+    )]
     Doctor(DoctorArgs),
     /// Print every field with its value, state and evidence
     #[command(after_help = "`--json` prints the JSON contract described in docs/json-contract.md.")]

@@ -47,7 +47,9 @@ pub fn placeholders(text: &str) -> Vec<(usize, usize, String)> {
 pub fn default_files(repo: &Path) -> Vec<PathBuf> {
     let mut files = vec![repo.join(crate::init::DEFAULT_AGENT_FILE)];
     for dir in [".github/agents", ".claude/agents"] {
-        let Ok(entries) = std::fs::read_dir(repo.join(dir)) else { continue };
+        let Ok(entries) = std::fs::read_dir(repo.join(dir)) else {
+            continue;
+        };
         let mut found: Vec<PathBuf> = entries
             .flatten()
             .map(|e| e.path())
@@ -64,8 +66,13 @@ pub fn default_files(repo: &Path) -> Vec<PathBuf> {
 /// The repository an agent file belongs to: the nearest ancestor with `.git`, else the
 /// directory above `.github/agents` / `.claude/agents`, else the file's directory.
 pub fn repo_of(file: &Path) -> PathBuf {
-    let parent = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let absolute = parent.canonicalize().unwrap_or_else(|_| parent.to_path_buf());
+    let parent = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let absolute = parent
+        .canonicalize()
+        .unwrap_or_else(|_| parent.to_path_buf());
     for dir in absolute.ancestors() {
         if dir.join(".git").exists() {
             return dir.to_path_buf();
@@ -100,10 +107,19 @@ pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>) 
             continue;
         }
         let repo = repo_of(file);
-        let report = reports.entry(repo.clone()).or_insert_with(|| scan(&repo).ok());
+        let report = reports
+            .entry(repo.clone())
+            .or_insert_with(|| scan(&repo).ok());
         for (line, column, name) in found {
             let (why, fix) = explain(&name, report.as_ref());
-            findings.placeholders.push(Finding { file: shown.clone(), line, column, placeholder: name, why, fix });
+            findings.placeholders.push(Finding {
+                file: shown.clone(),
+                line,
+                column,
+                placeholder: name,
+                why,
+                fix,
+            });
         }
     }
     findings
@@ -111,12 +127,18 @@ pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>) 
 
 fn explain(name: &str, report: Option<&Report>) -> (String, String) {
     let Some(report) = report else {
-        return (format!("archprompt looks for {}", hints::looked_for(name)), hints::how_to_fill(name));
+        return (
+            format!("archprompt looks for {}", hints::looked_for(name)),
+            hints::how_to_fill(name),
+        );
     };
     if let Some(field) = report.fields.get(name) {
         return match (field.state, &field.value) {
             (State::Unknown, _) | (_, None) => (
-                field.hint.clone().unwrap_or_else(|| hints::looked_for(name).to_string()),
+                field
+                    .hint
+                    .clone()
+                    .unwrap_or_else(|| hints::looked_for(name).to_string()),
                 hints::how_to_fill(name),
             ),
             (_, Some(value)) => (
@@ -130,8 +152,14 @@ fn explain(name: &str, report: Option<&Report>) -> (String, String) {
             format!("a fresh scan now finds `{value}`"),
             "re-run `archprompt init --force` (with your --template) to fill it".to_string(),
         ),
-        Some(None) => (format!("the scan could not determine {name}"), hints::how_to_fill(name)),
-        None => (format!("`{name}` is not a variable archprompt knows"), hints::how_to_fill(name)),
+        Some(None) => (
+            format!("the scan could not determine {name}"),
+            hints::how_to_fill(name),
+        ),
+        None => (
+            format!("`{name}` is not a variable archprompt knows"),
+            hints::how_to_fill(name),
+        ),
     }
 }
 
@@ -143,6 +171,12 @@ mod tests {
     fn finds_placeholders_with_char_columns() {
         let text = "a\n- **DB:** {{database_system}} – x {{ db_command }}\n{{#if x}}\n";
         let found = placeholders(text);
-        assert_eq!(found, vec![(2, 11, "database_system".to_string()), (2, 35, "db_command".to_string())]);
+        assert_eq!(
+            found,
+            vec![
+                (2, 11, "database_system".to_string()),
+                (2, 35, "db_command".to_string())
+            ]
+        );
     }
 }

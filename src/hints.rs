@@ -3,17 +3,61 @@
 
 /// (field, what archprompt looks for, an example of a filled value)
 const HINTS: &[(&str, &str, &str)] = &[
-    ("tech_stack", "package.json, pyproject.toml, requirements*.txt, Pipfile or Cargo.toml, plus lockfiles for the package manager", "TypeScript on Node.js 20, pnpm, Prisma"),
-    ("backend_framework", "a known server framework among the backend project's dependencies (Express, NestJS, Fastify, Koa, Hono, FastAPI, Django, Flask, Axum, Actix Web, Rocket)", "FastAPI"),
-    ("database_system", "database drivers and ORM dialects (Prisma provider, Django ENGINE, knexfile client, …), docker compose images and .env.example URLs", "PostgreSQL, Redis (cache)"),
-    ("source_dirs", "the framework's and ecosystem's conventional source directories (src, app, server, the package directory)", "src"),
-    ("test_dirs", "tests/, test/, __tests__/, spec/ and test files beside the code (*.spec.ts, test_*.py)", "tests"),
-    ("db_migrations_dirs", "where the migration tool's config puts migrations (alembic.ini, diesel.toml, .sequelizerc, knexfile, drizzle.config, TypeORM DataSource, Prisma schema) and their default locations", "migrations"),
-    ("dev_command", "package.json scripts (dev, start:dev, serve, start), Makefile/justfile targets, pyproject task tables, then the framework's dev server", "pnpm dev"),
-    ("migration_command", "scripts and targets named migrate, db:migrate, migration:run, …, then the migration tool's apply command", "uv run alembic upgrade head"),
-    ("test_command", "the test script or target, then the test runner among the dependencies (jest, vitest, pytest, cargo test)", "npm test"),
-    ("build_command", "build scripts and targets, then the framework or compiler build (nest build, tsc, cargo build --release)", "pnpm build"),
-    ("db_command", "scripts named db, db:studio, dbshell, the ORM's shell or studio, then a client for the URL in .env.example", "psql \"$DATABASE_URL\""),
+    (
+        "tech_stack",
+        "package.json, pyproject.toml, requirements*.txt, Pipfile or Cargo.toml, plus lockfiles for the package manager",
+        "TypeScript on Node.js 20, pnpm, Prisma",
+    ),
+    (
+        "backend_framework",
+        "a known server framework among the backend project's dependencies (Express, NestJS, Fastify, Koa, Hono, FastAPI, Django, Flask, Axum, Actix Web, Rocket)",
+        "FastAPI",
+    ),
+    (
+        "database_system",
+        "database drivers and ORM dialects (Prisma provider, Django ENGINE, knexfile client, …), docker compose images and .env.example URLs",
+        "PostgreSQL, Redis (cache)",
+    ),
+    (
+        "source_dirs",
+        "the framework's and ecosystem's conventional source directories (src, app, server, the package directory)",
+        "src",
+    ),
+    (
+        "test_dirs",
+        "tests/, test/, __tests__/, spec/ and test files beside the code (*.spec.ts, test_*.py)",
+        "tests",
+    ),
+    (
+        "db_migrations_dirs",
+        "where the migration tool's config puts migrations (alembic.ini, diesel.toml, .sequelizerc, knexfile, drizzle.config, TypeORM DataSource, Prisma schema) and their default locations",
+        "migrations",
+    ),
+    (
+        "dev_command",
+        "package.json scripts (dev, start:dev, serve, start), Makefile/justfile targets, pyproject task tables, then the framework's dev server",
+        "pnpm dev",
+    ),
+    (
+        "migration_command",
+        "scripts and targets named migrate, db:migrate, migration:run, …, then the migration tool's apply command",
+        "uv run alembic upgrade head",
+    ),
+    (
+        "test_command",
+        "the test script or target, then the test runner among the dependencies (jest, vitest, pytest, cargo test)",
+        "npm test",
+    ),
+    (
+        "build_command",
+        "build scripts and targets, then the framework or compiler build (nest build, tsc, cargo build --release)",
+        "pnpm build",
+    ),
+    (
+        "db_command",
+        "scripts named db, db:studio, dbshell, the ORM's shell or studio, then a client for the URL in .env.example",
+        "psql \"$DATABASE_URL\"",
+    ),
 ];
 
 fn entry(field: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
@@ -22,13 +66,17 @@ fn entry(field: &str) -> Option<&'static (&'static str, &'static str, &'static s
 
 /// What archprompt looked for to fill `field`.
 pub fn looked_for(field: &str) -> &'static str {
-    entry(field).map(|e| e.1).unwrap_or("a value for this custom template variable")
+    entry(field)
+        .map(|e| e.1)
+        .unwrap_or("a value for this custom template variable")
 }
 
 /// How to fill `field` by hand.
 pub fn how_to_fill(field: &str) -> String {
     match entry(field) {
-        Some((_, _, example)) => format!("replace {{{{{field}}}}} with the value, e.g. `{example}`; or declare it in the repo (a script, target or config archprompt reads) and re-run `archprompt init --force`"),
+        Some((_, _, example)) => format!(
+            "replace {{{{{field}}}}} with the value, e.g. `{example}`; or declare it in the repo (a script, target or config archprompt reads) and re-run `archprompt init --force`"
+        ),
         None => format!("replace {{{{{field}}}}} by hand; archprompt does not know this variable"),
     }
 }

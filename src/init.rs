@@ -53,15 +53,26 @@ pub fn write(target: &Path, content: &str, force: bool, repo: Option<&Path>) -> 
         Plan::Create => Outcome::Created,
     };
     if std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
-        bail!("{} is a symlink; refusing to write through it", target.display());
+        bail!(
+            "{} is a symlink; refusing to write through it",
+            target.display()
+        );
     }
-    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
     if let Some(repo) = repo {
         let real_parent = parent.canonicalize()?;
         let real_repo = repo.canonicalize()?;
         if !real_parent.starts_with(&real_repo) {
-            bail!("{} resolves outside the repository ({}); refusing to write", parent.display(), real_parent.display());
+            bail!(
+                "{} resolves outside the repository ({}); refusing to write",
+                parent.display(),
+                real_parent.display()
+            );
         }
     }
     atomic_write(target, parent, content.as_bytes())?;
@@ -69,10 +80,16 @@ pub fn write(target: &Path, content: &str, force: bool, repo: Option<&Path>) -> 
 }
 
 fn atomic_write(target: &Path, dir: &Path, bytes: &[u8]) -> Result<()> {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temp: PathBuf = dir.join(format!(".{name}.archprompt-{}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         if let Ok(meta) = std::fs::metadata(target) {
@@ -94,13 +111,27 @@ mod tests {
     fn create_then_up_to_date_then_refuse_then_force() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join(".github/agents/a.md");
-        assert_eq!(write(&target, "one\n", false, Some(dir.path())).unwrap(), Outcome::Created);
-        assert_eq!(write(&target, "one\n", false, Some(dir.path())).unwrap(), Outcome::UpToDate);
-        assert_eq!(write(&target, "two\n", false, Some(dir.path())).unwrap(), Outcome::Refused);
+        assert_eq!(
+            write(&target, "one\n", false, Some(dir.path())).unwrap(),
+            Outcome::Created
+        );
+        assert_eq!(
+            write(&target, "one\n", false, Some(dir.path())).unwrap(),
+            Outcome::UpToDate
+        );
+        assert_eq!(
+            write(&target, "two\n", false, Some(dir.path())).unwrap(),
+            Outcome::Refused
+        );
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "one\n");
-        assert_eq!(write(&target, "two\n", true, Some(dir.path())).unwrap(), Outcome::Updated);
+        assert_eq!(
+            write(&target, "two\n", true, Some(dir.path())).unwrap(),
+            Outcome::Updated
+        );
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "two\n");
-        let leftovers: Vec<_> = std::fs::read_dir(target.parent().unwrap()).unwrap().collect();
+        let leftovers: Vec<_> = std::fs::read_dir(target.parent().unwrap())
+            .unwrap()
+            .collect();
         assert_eq!(leftovers.len(), 1, "no temp files left behind");
     }
 

@@ -40,7 +40,8 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
 fn run_init(args: InitArgs) -> Result<ExitCode> {
     let report = archprompt::scan(&args.path)?;
     let template = match &args.template {
-        Some(path) => std::fs::read_to_string(path).with_context(|| format!("cannot read template {}", path.display()))?,
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read template {}", path.display()))?,
         None => render::DEFAULT_TEMPLATE.to_string(),
     };
     let content = render::render(&template, &report)?;
@@ -52,7 +53,10 @@ fn run_init(args: InitArgs) -> Result<ExitCode> {
     }
     let (target, repo_bound): (PathBuf, Option<&Path>) = match &args.output {
         Some(file) => (file.clone(), None),
-        None => (args.path.join(init::DEFAULT_AGENT_FILE), Some(args.path.as_path())),
+        None => (
+            args.path.join(init::DEFAULT_AGENT_FILE),
+            Some(args.path.as_path()),
+        ),
     };
     let shown = target.display();
     if args.dry_run {
@@ -79,7 +83,9 @@ fn run_init(args: InitArgs) -> Result<ExitCode> {
         }
         Outcome::Refused => {
             let path = args.path.display();
-            eprintln!("error: {shown} exists and differs from what archprompt would write; left unchanged");
+            eprintln!(
+                "error: {shown} exists and differs from what archprompt would write; left unchanged"
+            );
             eprintln!("  see the difference: archprompt init {path} --dry-run");
             eprintln!("  overwrite it:       archprompt init {path} --force");
             ExitCode::from(1)
@@ -90,14 +96,22 @@ fn run_init(args: InitArgs) -> Result<ExitCode> {
 }
 
 fn run_doctor(args: DoctorArgs) -> Result<ExitCode> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in &paths {
         if path.is_dir() {
             let found = doctor::default_files(path);
             if found.is_empty() {
-                eprintln!("note: no agent files in {} (looked for {} and *.md under .github/agents/, .claude/agents/); run `archprompt init`", path.display(), init::DEFAULT_AGENT_FILE);
+                eprintln!(
+                    "note: no agent files in {} (looked for {} and *.md under .github/agents/, .claude/agents/); run `archprompt init`",
+                    path.display(),
+                    init::DEFAULT_AGENT_FILE
+                );
             }
             files.extend(found);
         } else if path.exists() {
@@ -129,7 +143,13 @@ fn run_detectors() -> Result<ExitCode> {
     let registry = archprompt::detect::Registry::builtin()?;
     for d in &registry.detectors {
         let eco = d.ecosystem.map(|e| e.as_str()).unwrap_or("any");
-        println!("{:<16} {:<12} {:<8} {}", d.id, format!("{:?}", d.kind).to_lowercase(), eco, d.name);
+        println!(
+            "{:<16} {:<12} {:<8} {}",
+            d.id,
+            format!("{:?}", d.kind).to_lowercase(),
+            eco,
+            d.name
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

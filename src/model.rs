@@ -84,7 +84,11 @@ impl Field {
         }
     }
 
-    pub fn absent(value: impl Into<String>, evidence: Vec<Evidence>, why: impl Into<String>) -> Self {
+    pub fn absent(
+        value: impl Into<String>,
+        evidence: Vec<Evidence>,
+        why: impl Into<String>,
+    ) -> Self {
         Field {
             value: Some(value.into()),
             items: None,
@@ -143,6 +147,8 @@ pub struct Report {
     pub variables: BTreeMap<String, Option<String>>,
     /// The backend project that was chosen, repo-relative (`.` for the root).
     pub backend_dir: Option<String>,
+    /// Ids of the detectors that matched the backend project, sorted.
+    pub detected: Vec<String>,
     pub projects: Vec<ProjectSummary>,
     pub warnings: Vec<Warning>,
 }

@@ -57,7 +57,10 @@ pub fn unfilled(report: &Report) -> String {
     if unknown.is_empty() {
         return "all 11 fields filled\n".to_string();
     }
-    let mut out = format!("{} field(s) left as placeholders (run `archprompt doctor` for how to fill them):\n", unknown.len());
+    let mut out = format!(
+        "{} field(s) left as placeholders (run `archprompt doctor` for how to fill them):\n",
+        unknown.len()
+    );
     for name in unknown {
         let hint = report.field(name).hint.as_deref().unwrap_or("");
         let reason = hint.split(". Looked for:").next().unwrap_or(hint);
@@ -70,7 +73,12 @@ pub fn unfilled(report: &Report) -> String {
 pub fn doctor_text(findings: &Findings) -> String {
     let mut out = String::new();
     for f in &findings.placeholders {
-        writeln!(out, "{}:{}:{}: {{{{{}}}}}", f.file, f.line, f.column, f.placeholder).unwrap();
+        writeln!(
+            out,
+            "{}:{}:{}: {{{{{}}}}}",
+            f.file, f.line, f.column, f.placeholder
+        )
+        .unwrap();
         writeln!(out, "  why: {}", f.why).unwrap();
         writeln!(out, "  fix: {}", f.fix).unwrap();
     }

@@ -31,7 +31,8 @@ pub fn render(template: &str, report: &Report) -> Result<String> {
     let mut hb = Handlebars::new();
     hb.register_escape_fn(handlebars::no_escape);
     hb.set_strict_mode(true);
-    hb.register_template_string("agent", template).context("invalid template")?;
+    hb.register_template_string("agent", template)
+        .context("invalid template")?;
     hb.render("agent", &Value::Object(variables(report)))
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("cannot render template")

@@ -3,12 +3,12 @@
 
 use crate::detect::engine::{self, ConfigValue};
 use crate::detect::{Detector, Kind, Registry, Role, Sets};
+use crate::hints;
 use crate::manifests::{self, Ecosystem, Project, Task, TaskRunner};
 use crate::model::{ABSENT_TEXT, Evidence, FIELD_NAMES, Field, ProjectSummary, Report, State};
 use crate::runner::{self, Runner};
 use crate::sidecars::{self, RepoSignals};
 use crate::walk::{self, RepoIndex};
-use crate::hints;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -35,16 +35,37 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
     let local = local_registry(&index, builtin);
     let registry = local.as_ref().unwrap_or(builtin);
     let projects = manifests::collect(&index);
-    let analyses: Vec<Analysis> = projects.into_iter().map(|p| analyse(registry, &index, p)).collect();
+    let analyses: Vec<Analysis> = projects
+        .into_iter()
+        .map(|p| analyse(registry, &index, p))
+        .collect();
     let backend = pick_backend(&analyses);
-    let signals = sidecars::read(&index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
+    let signals = sidecars::read(
+        &index,
+        backend.map(|a| a.project.dir.as_str()).unwrap_or("."),
+    );
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
     match backend {
-        Some(analysis) => resolve_backend(registry, &index, analysis, &analyses, &signals, &mut fields, &mut variables),
+        Some(analysis) => resolve_backend(
+            registry,
+            &index,
+            analysis,
+            &analyses,
+            &signals,
+            &mut fields,
+            &mut variables,
+        ),
         None => no_backend(&analyses, &mut fields),
     }
-    for name in ["package_manager", "language", "runtime", "orm", "migration_tool", "test_framework"] {
+    for name in [
+        "package_manager",
+        "language",
+        "runtime",
+        "orm",
+        "migration_tool",
+        "test_framework",
+    ] {
         variables.entry(name.to_string()).or_insert(None);
     }
     let projects = analyses
@@ -63,10 +84,24 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
         root: root_label.to_string(),
         fields,
         variables,
-        backend_dir: backend.filter(|a| a.score > 0).map(|a| a.project.dir.clone()),
+        backend_dir: backend.map(|a| a.project.dir.clone()),
+        detected: backend.map(detected_ids).unwrap_or_default(),
         projects,
         warnings,
     }
+}
+
+fn detected_ids(a: &Analysis) -> Vec<String> {
+    let hits = a
+        .ecosystem_hits
+        .iter()
+        .chain(&a.frameworks)
+        .chain(&a.data)
+        .chain(&a.tests)
+        .chain(&a.databases);
+    let mut ids: Vec<String> = hits.map(|h| h.detector.id.clone()).collect();
+    ids.sort();
+    ids
 }
 
 /// Built-ins plus the repository's `.archprompt/detectors/*.toml`, or `None` when it has none.
@@ -84,7 +119,9 @@ fn local_registry(index: &RepoIndex, builtin: &Registry) -> Option<Registry> {
         registry.detectors.push(d.clone());
     }
     for file in files {
-        let Some(text) = index.read(file) else { continue };
+        let Some(text) = index.read(file) else {
+            continue;
+        };
         if let Err(err) = registry.add(file, &text) {
             index.warn(file, format!("{err:#}"));
         }
@@ -97,9 +134,17 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
         let mut hits: Vec<Hit> = registry
             .of_kind(kind)
             .filter(|d| kind == Kind::Database || d.ecosystem == Some(project.ecosystem))
-            .filter_map(|d| engine::matches(d, index, &project).map(|evidence| Hit { detector: d, evidence }))
+            .filter_map(|d| {
+                engine::matches(d, index, &project).map(|evidence| Hit {
+                    detector: d,
+                    evidence,
+                })
+            })
             .collect();
-        let superseded: Vec<String> = hits.iter().flat_map(|h| h.detector.supersedes.clone()).collect();
+        let superseded: Vec<String> = hits
+            .iter()
+            .flat_map(|h| h.detector.supersedes.clone())
+            .collect();
         hits.retain(|h| !superseded.contains(&h.detector.id));
         hits.sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
         hits
@@ -112,33 +157,86 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
     let mut vars = BTreeMap::new();
     if let Some(name) = &project.name {
         let module = name.replace(['-', '.'], "_");
-        vars.insert("package".to_string(), (module, Evidence::new(&project.manifest, "project name")));
+        vars.insert(
+            "package".to_string(),
+            (module, Evidence::new(&project.manifest, "project name")),
+        );
     }
-    for hit in ecosystem_hits.iter().chain(&frameworks).chain(&data).chain(&tests) {
+    for hit in ecosystem_hits
+        .iter()
+        .chain(&frameworks)
+        .chain(&data)
+        .chain(&tests)
+    {
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Var) {
             let name = read.var.clone().unwrap_or_default();
             if vars.contains_key(&name) {
                 continue;
             }
-            if let Some(found) = engine::read_config(hit.detector, read, index, &project).into_iter().next() {
+            if let Some(found) = engine::read_config(hit.detector, read, index, &project)
+                .into_iter()
+                .next()
+            {
                 let evidence = Evidence::new(&found.file, format!("{name} = {}", found.value));
                 vars.insert(name, (found.value, evidence));
             }
         }
     }
     let score = backend_score(&project, &frameworks, &data, &databases);
-    Analysis { project, ecosystem_hits, frameworks, data, tests, databases, vars, score }
+    Analysis {
+        project,
+        ecosystem_hits,
+        frameworks,
+        data,
+        tests,
+        databases,
+        vars,
+        score,
+    }
 }
 
 /// Directory names that hold examples, docs or frontends rather than the backend.
 const NOT_BACKEND_DIRS: &[&str] = &[
-    "examples", "example", "samples", "sample", "fixtures", "testdata", "docs", "doc", "website", "e2e",
-    "templates", "template", "scripts", "tools", "benches", "test", "tests",
+    "examples",
+    "example",
+    "samples",
+    "sample",
+    "fixtures",
+    "testdata",
+    "docs",
+    "doc",
+    "website",
+    "e2e",
+    "templates",
+    "template",
+    "scripts",
+    "tools",
+    "benches",
+    "test",
+    "tests",
 ];
-const FRONTEND_DIRS: &[&str] = &["frontend", "client", "web", "ui", "www", "app-frontend", "webapp"];
+const FRONTEND_DIRS: &[&str] = &[
+    "frontend",
+    "client",
+    "web",
+    "ui",
+    "www",
+    "app-frontend",
+    "webapp",
+];
 const BACKEND_DIRS: &[&str] = &["backend", "server", "api", "service", "services"];
 /// Dependencies of a frontend-only package.
-const FRONTEND_DEPS: &[&str] = &["react", "vue", "svelte", "@angular/core", "next", "nuxt", "vite", "solid-js", "preact"];
+const FRONTEND_DEPS: &[&str] = &[
+    "react",
+    "vue",
+    "svelte",
+    "@angular/core",
+    "next",
+    "nuxt",
+    "vite",
+    "solid-js",
+    "preact",
+];
 
 fn backend_score(project: &Project, frameworks: &[Hit], data: &[Hit], databases: &[Hit]) -> i32 {
     let mut score = 0;
@@ -155,7 +253,10 @@ fn backend_score(project: &Project, frameworks: &[Hit], data: &[Hit], databases:
         return 0;
     }
     let parts: Vec<&str> = project.dir.split('/').collect();
-    if parts.iter().any(|p| NOT_BACKEND_DIRS.contains(p) || p.starts_with("{{")) {
+    if parts
+        .iter()
+        .any(|p| NOT_BACKEND_DIRS.contains(p) || p.starts_with("{{"))
+    {
         score -= 8;
     }
     if parts.iter().any(|p| FRONTEND_DIRS.contains(p)) {
@@ -172,10 +273,14 @@ fn backend_score(project: &Project, frameworks: &[Hit], data: &[Hit], databases:
 
 /// The project with the best backend score; ties go to the shallower directory.
 fn pick_backend<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>> {
-    analyses
-        .iter()
-        .filter(|a| a.score > 0)
-        .max_by_key(|a| (a.score, std::cmp::Reverse(a.project.dir.matches('/').count() + usize::from(a.project.dir != "."))))
+    analyses.iter().filter(|a| a.score > 0).max_by_key(|a| {
+        (
+            a.score,
+            std::cmp::Reverse(
+                a.project.dir.matches('/').count() + usize::from(a.project.dir != "."),
+            ),
+        )
+    })
 }
 
 /// No project looks like a backend: say so definitely where manifests were read.
@@ -188,7 +293,12 @@ fn no_backend(analyses: &[Analysis], fields: &mut BTreeMap<String, Field>) {
     }
     let evidence: Vec<Evidence> = analyses
         .iter()
-        .map(|a| Evidence::new(&a.project.manifest, "no known backend framework, ORM or database among its dependencies"))
+        .map(|a| {
+            Evidence::new(
+                &a.project.manifest,
+                "no known backend framework, ORM or database among its dependencies",
+            )
+        })
         .collect();
     let first = &analyses[0];
     let (stack, stack_evidence) = tech_stack_of(first, None, &[]);
@@ -216,25 +326,53 @@ fn resolve_backend(
     let mut vars = backend.vars.clone();
     if project.ecosystem == Ecosystem::Rust && project.dir != "." && cargo_workspace_root(all) {
         if let Some(name) = &project.name {
-            vars.insert("cargo_package".into(), (name.clone(), Evidence::new(&project.manifest, "workspace member")));
+            vars.insert(
+                "cargo_package".into(),
+                (
+                    name.clone(),
+                    Evidence::new(&project.manifest, "workspace member"),
+                ),
+            );
         }
     }
-    let ctx = Ctx { index, backend, runner: &runner, vars: &vars };
+    let mut ctx = Ctx {
+        index,
+        backend,
+        runner: &runner,
+        vars: &vars,
+        data_from_root: false,
+    };
 
     // Framework.
     match backend.frameworks.first() {
-        Some(hit) => fields.insert("backend_framework".into(), Field::found(&hit.detector.name, hit.evidence.clone())),
-        None => fields.insert("backend_framework".into(), Field::unknown(hints::unknown("backend_framework", &format!("{} has a database or ORM but no known web framework", project.manifest)))),
+        Some(hit) => fields.insert(
+            "backend_framework".into(),
+            Field::found(&hit.detector.name, hit.evidence.clone()),
+        ),
+        None => fields.insert(
+            "backend_framework".into(),
+            Field::unknown(hints::unknown(
+                "backend_framework",
+                &format!(
+                    "{} has a database or ORM but no known web framework",
+                    project.manifest
+                ),
+            )),
+        ),
     };
 
     // Database.
-    let db = resolve_database(registry, index, backend, signals);
+    let (db, primaries) = resolve_database(registry, index, backend, signals);
     let has_db = db.state == State::Found;
-    let document_only = db.value.as_deref().is_some_and(|v| v.starts_with("MongoDB") && !v.contains(','));
+    let document_only = !primaries.is_empty() && primaries.iter().all(|id| id == "mongodb");
     fields.insert("database_system".into(), db);
 
     // Data tools and migrations.
-    let migration_tools: Vec<&Hit> = backend.data.iter().filter(|h| h.detector.migrations).collect();
+    let migration_tools: Vec<&Hit> = backend
+        .data
+        .iter()
+        .filter(|h| h.detector.migrations)
+        .collect();
     let (migration_dirs, migration_evidence) = migration_dirs(&ctx, &migration_tools);
     let no_migrations_reason = if !has_db && backend.data.is_empty() {
         Some("no database, ORM or migration tool found")
@@ -243,64 +381,172 @@ fn resolve_backend(
     } else {
         None
     };
+    // Migrations shared at the workspace root: their tools run from there.
+    ctx.data_from_root = project.dir != "."
+        && !migration_dirs.is_empty()
+        && migration_dirs.iter().all(|d| !is_within(d, &project.dir));
     let field = if !migration_dirs.is_empty() {
         Field::found_list(migration_dirs, migration_evidence)
     } else if let Some(reason) = no_migrations_reason {
-        Field::absent(ABSENT_TEXT, vec![Evidence::new(&project.manifest, reason)], reason)
+        Field::absent(
+            ABSENT_TEXT,
+            vec![Evidence::new(&project.manifest, reason)],
+            reason,
+        )
     } else {
-        Field::unknown(hints::unknown("db_migrations_dirs", "no migrations directory found where the detected tools keep them"))
+        Field::unknown(hints::unknown(
+            "db_migrations_dirs",
+            "no migrations directory found where the detected tools keep them",
+        ))
     };
     fields.insert("db_migrations_dirs".into(), field);
 
     // Directories.
     fields.insert("source_dirs".into(), source_dirs(&ctx));
-    fields.insert("test_dirs".into(), test_dirs(&ctx));
+    let placeholder = project
+        .tasks
+        .iter()
+        .find(|t| t.name == "test" && is_placeholder(&t.body));
+    let mut tests_field = test_dirs(&ctx);
+    if let (State::Unknown, Some(task)) = (tests_field.state, placeholder) {
+        let why = "the repository declares no tests (npm's placeholder test script)";
+        tests_field = Field::absent(
+            ABSENT_TEXT,
+            vec![Evidence::new(
+                &task.file,
+                "the test script is npm's placeholder",
+            )],
+            why,
+        );
+    }
+    fields.insert("test_dirs".into(), tests_field);
 
     // Commands.
-    let dev = command(&ctx, DEV_TASKS, |d| d.commands.dev.as_ref(), &[Kind::Framework, Kind::Ecosystem]);
-    fields.insert("dev_command".into(), dev.unwrap_or_else(|| Field::unknown(hints::unknown("dev_command", "no dev/start task declared and the framework has no standard dev command"))));
+    let dev = command(
+        &ctx,
+        DEV_TASKS,
+        |d| d.commands.dev.as_ref(),
+        &[Kind::Framework, Kind::Ecosystem],
+    );
+    fields.insert(
+        "dev_command".into(),
+        dev.unwrap_or_else(|| {
+            Field::unknown(hints::unknown(
+                "dev_command",
+                "no dev/start task declared and the framework has no standard dev command",
+            ))
+        }),
+    );
 
-    let migrate = command(&ctx, MIGRATE_TASKS, |d| d.commands.migrate.as_ref(), &[Kind::Data]);
-    fields.insert("migration_command".into(), migrate.unwrap_or_else(|| match no_migrations_reason {
-        Some(reason) => Field::absent(ABSENT_TEXT, vec![Evidence::new(&project.manifest, reason)], reason),
-        None => Field::unknown(hints::unknown("migration_command", "no migrate task and no known migration tool")),
-    }));
+    let migrate = command(
+        &ctx,
+        MIGRATE_TASKS,
+        |d| d.commands.migrate.as_ref(),
+        &[Kind::Data],
+    );
+    fields.insert(
+        "migration_command".into(),
+        migrate.unwrap_or_else(|| match no_migrations_reason {
+            Some(reason) => Field::absent(
+                ABSENT_TEXT,
+                vec![Evidence::new(&project.manifest, reason)],
+                reason,
+            ),
+            None => Field::unknown(hints::unknown(
+                "migration_command",
+                "no migrate task and no known migration tool",
+            )),
+        }),
+    );
 
-    let test = command(&ctx, TEST_TASKS, |d| d.commands.test.as_ref(), &[Kind::TestRunner, Kind::Framework, Kind::Ecosystem]);
-    let placeholder = project.tasks.iter().find(|t| t.name == "test" && is_placeholder(&t.body));
-    fields.insert("test_command".into(), test.unwrap_or_else(|| match placeholder {
-        Some(task) => Field::absent(ABSENT_TEXT, vec![Evidence::new(&task.file, "the test script is npm's placeholder")], "the repository declares no tests (npm's placeholder test script)"),
-        None => Field::unknown(hints::unknown("test_command", "no test task and no known test runner among the dependencies")),
-    }));
+    let test = command(
+        &ctx,
+        TEST_TASKS,
+        |d| d.commands.test.as_ref(),
+        &[Kind::TestRunner, Kind::Framework, Kind::Ecosystem],
+    );
+    fields.insert(
+        "test_command".into(),
+        test.unwrap_or_else(|| match placeholder {
+            Some(task) => Field::absent(
+                ABSENT_TEXT,
+                vec![Evidence::new(
+                    &task.file,
+                    "the test script is npm's placeholder",
+                )],
+                "the repository declares no tests (npm's placeholder test script)",
+            ),
+            None => Field::unknown(hints::unknown(
+                "test_command",
+                "no test task and no known test runner among the dependencies",
+            )),
+        }),
+    );
 
-    let build = command(&ctx, BUILD_TASKS, |d| d.commands.build.as_ref(), &[Kind::Framework, Kind::Ecosystem]);
-    fields.insert("build_command".into(), build.unwrap_or_else(|| {
-        let reason = match project.ecosystem {
-            Ecosystem::Python => "Python runs from source; nothing to build",
-            _ => "plain JavaScript runs from source; no build script or TypeScript config",
-        };
-        Field::absent(ABSENT_TEXT, vec![Evidence::new(&project.manifest, "no build task declared")], reason)
-    }));
+    let build = command(
+        &ctx,
+        BUILD_TASKS,
+        |d| d.commands.build.as_ref(),
+        &[Kind::Framework, Kind::Ecosystem],
+    );
+    fields.insert(
+        "build_command".into(),
+        build.unwrap_or_else(|| {
+            let reason = match project.ecosystem {
+                Ecosystem::Python => "Python runs from source; nothing to build",
+                _ => "plain JavaScript runs from source; no build script or TypeScript config",
+            };
+            Field::absent(
+                ABSENT_TEXT,
+                vec![Evidence::new(&project.manifest, "no build task declared")],
+                reason,
+            )
+        }),
+    );
 
-    let db_command = command(&ctx, DB_TASKS, |d| d.commands.db.as_ref(), &[Kind::Data]).or_else(|| db_client_command(fields, signals));
-    fields.insert("db_command".into(), db_command.unwrap_or_else(|| {
-        if has_db {
-            Field::unknown(hints::unknown("db_command", "no db/studio/dbshell task, ORM shell or database URL in an env template"))
-        } else {
-            Field::absent(ABSENT_TEXT, vec![Evidence::new(&project.manifest, "no database found")], "no database found")
-        }
-    }));
+    let db_command = command(&ctx, DB_TASKS, |d| d.commands.db.as_ref(), &[Kind::Data])
+        .or_else(|| db_client_command(registry, primaries.first(), signals));
+    fields.insert(
+        "db_command".into(),
+        db_command.unwrap_or_else(|| {
+            if has_db {
+                Field::unknown(hints::unknown(
+                    "db_command",
+                    "no db/studio/dbshell task, ORM shell or database URL in an env template",
+                ))
+            } else {
+                Field::absent(
+                    ABSENT_TEXT,
+                    vec![Evidence::new(&project.manifest, "no database found")],
+                    "no database found",
+                )
+            }
+        }),
+    );
 
-    let orm: Vec<&str> = backend.data.iter().map(|h| h.detector.name.as_str()).collect();
+    let orm: Vec<&str> = backend
+        .data
+        .iter()
+        .map(|h| h.detector.name.as_str())
+        .collect();
     let (stack, evidence) = tech_stack_of(backend, Some(&runner), &orm);
     fields.insert("tech_stack".into(), Field::found(stack, evidence));
 
     variables.insert("package_manager".into(), Some(runner.name.to_string()));
     variables.insert("language".into(), Some(language_of(backend).to_string()));
-    variables.insert("runtime".into(), Some(runtime_of(backend, &runner).to_string()));
+    variables.insert(
+        "runtime".into(),
+        Some(runtime_of(backend, &runner).to_string()),
+    );
     variables.insert("orm".into(), (!orm.is_empty()).then(|| orm.join(" + ")));
-    variables.insert("migration_tool".into(), migration_tools.first().map(|h| h.detector.name.clone()));
-    variables.insert("test_framework".into(), backend.tests.first().map(|h| h.detector.name.clone()));
+    variables.insert(
+        "migration_tool".into(),
+        migration_tools.first().map(|h| h.detector.name.clone()),
+    );
+    variables.insert(
+        "test_framework".into(),
+        backend.tests.first().map(|h| h.detector.name.clone()),
+    );
 }
 
 struct Ctx<'a, 'r> {
@@ -308,17 +554,29 @@ struct Ctx<'a, 'r> {
     backend: &'a Analysis<'r>,
     runner: &'a Runner,
     vars: &'a BTreeMap<String, (String, Evidence)>,
+    /// Data-tool commands run from the repository root (migrations live there, not in the member).
+    data_from_root: bool,
 }
 
 fn cargo_workspace_root(all: &[Analysis]) -> bool {
-    all.iter().any(|a| a.project.ecosystem == Ecosystem::Rust && a.project.dir == "." && !a.project.workspace_members.is_empty())
+    all.iter().any(|a| {
+        a.project.ecosystem == Ecosystem::Rust
+            && a.project.dir == "."
+            && !a.project.workspace_members.is_empty()
+    })
 }
 
 fn language_of<'a>(a: &'a Analysis) -> &'a str {
-    if a.ecosystem_hits.iter().any(|h| h.detector.id == "typescript") {
+    if a.ecosystem_hits
+        .iter()
+        .any(|h| h.detector.id == "typescript")
+    {
         return "TypeScript";
     }
-    a.ecosystem_hits.first().map(|h| h.detector.name.as_str()).unwrap_or(a.project.ecosystem.as_str())
+    a.ecosystem_hits
+        .first()
+        .map(|h| h.detector.name.as_str())
+        .unwrap_or(a.project.ecosystem.as_str())
 }
 
 fn runtime_of(a: &Analysis, runner: &Runner) -> &'static str {
@@ -332,15 +590,25 @@ fn runtime_of(a: &Analysis, runner: &Runner) -> &'static str {
 
 fn tech_stack_of(a: &Analysis, runner: Option<&Runner>, orm: &[&str]) -> (String, Vec<Evidence>) {
     let p = &a.project;
-    let mut evidence: Vec<Evidence> = a.ecosystem_hits.iter().flat_map(|h| h.evidence.iter().take(1).cloned()).collect();
+    let mut evidence: Vec<Evidence> = a
+        .ecosystem_hits
+        .iter()
+        .flat_map(|h| h.evidence.iter().take(1).cloned())
+        .collect();
     let language = language_of(a);
     let version = p.language_version.as_ref().map(|(v, file)| {
         evidence.push(Evidence::new(file, format!("declares version {v}")));
         v.clone()
     });
     let mut text = match (p.ecosystem, &version) {
-        (Ecosystem::Node, Some(v)) => format!("{language} on {} {v}", runner.map(|r| runtime_of(a, r)).unwrap_or("Node.js")),
-        (Ecosystem::Node, None) => format!("{language} on {}", runner.map(|r| runtime_of(a, r)).unwrap_or("Node.js")),
+        (Ecosystem::Node, Some(v)) => format!(
+            "{language} on {} {v}",
+            runner.map(|r| runtime_of(a, r)).unwrap_or("Node.js")
+        ),
+        (Ecosystem::Node, None) => format!(
+            "{language} on {}",
+            runner.map(|r| runtime_of(a, r)).unwrap_or("Node.js")
+        ),
         (Ecosystem::Python, Some(v)) => format!("Python {v}"),
         (Ecosystem::Rust, Some(v)) => format!("Rust {v}"),
         (Ecosystem::Rust, None) => match &p.edition {
@@ -369,7 +637,13 @@ const ENV_SCORE: i32 = 3;
 const COMPOSE_SCORE: i32 = 2;
 const DEV_DEP_SCORE: i32 = 1;
 
-fn resolve_database(registry: &Registry, index: &RepoIndex, backend: &Analysis, signals: &RepoSignals) -> Field {
+/// The database field and the ids of the primary stores in it, best first.
+fn resolve_database(
+    registry: &Registry,
+    index: &RepoIndex,
+    backend: &Analysis,
+    signals: &RepoSignals,
+) -> (Field, Vec<String>) {
     let mut candidates: BTreeMap<String, (i32, Vec<Evidence>)> = BTreeMap::new();
     let mut add = |id: &str, score: i32, evidence: Evidence| {
         let entry = candidates.entry(id.to_string()).or_insert((0, Vec::new()));
@@ -380,32 +654,58 @@ fn resolve_database(registry: &Registry, index: &RepoIndex, backend: &Analysis, 
     };
     for hit in &backend.databases {
         for ev in &hit.evidence {
-            let score = if ev.reason.starts_with("dev ") { DEV_DEP_SCORE } else { DEP_SCORE };
+            let score = if ev.reason.starts_with("dev ") {
+                DEV_DEP_SCORE
+            } else {
+                DEP_SCORE
+            };
             add(&hit.detector.id, score, ev.clone());
         }
     }
     for hit in &backend.data {
-        for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Database) {
-            for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &backend.project) {
+        for read in hit
+            .detector
+            .config
+            .iter()
+            .filter(|r| r.sets == Sets::Database)
+        {
+            for ConfigValue { value, file } in
+                engine::read_config(hit.detector, read, index, &backend.project)
+            {
                 if let Some(db) = database_for(registry, &value) {
-                    add(&db.id, CONFIG_SCORE, Evidence::new(file, format!("{} config names {value}", hit.detector.name)));
+                    add(
+                        &db.id,
+                        CONFIG_SCORE,
+                        Evidence::new(file, format!("{} config names {value}", hit.detector.name)),
+                    );
                 }
             }
         }
     }
     for (value, evidence, from_env) in &signals.database_hints {
         if let Some(db) = database_for(registry, value) {
-            add(&db.id, if *from_env { ENV_SCORE } else { CONFIG_SCORE }, evidence.clone());
+            add(
+                &db.id,
+                if *from_env { ENV_SCORE } else { CONFIG_SCORE },
+                evidence.clone(),
+            );
         }
     }
-    for (image, evidence) in &signals.images {
-        if let Some(db) = registry.of_kind(Kind::Database).find(|d| d.images.iter().any(|i| i == image)) {
-            add(&db.id, COMPOSE_SCORE, evidence.clone());
+    for service in &signals.services {
+        if let Some(db) = database_of_image(registry, &service.image) {
+            add(&db.id, COMPOSE_SCORE, service.evidence.clone());
         }
     }
     if candidates.is_empty() {
         let why = "no database driver, ORM dialect, compose service or .env URL found";
-        return Field::absent(ABSENT_TEXT, vec![Evidence::new(&backend.project.manifest, why)], why);
+        return (
+            Field::absent(
+                ABSENT_TEXT,
+                vec![Evidence::new(&backend.project.manifest, why)],
+                why,
+            ),
+            Vec::new(),
+        );
     }
     let role = |id: &str| registry.get(id).map(|d| d.role).unwrap_or_default();
     let priority = |id: &str| registry.get(id).map(|d| d.priority).unwrap_or_default();
@@ -414,7 +714,9 @@ fn resolve_database(registry: &Registry, index: &RepoIndex, backend: &Analysis, 
         .filter(|(id, _)| role(id) != Role::Cache)
         .map(|(id, (score, _))| (id.as_str(), *score))
         .collect();
-    let strong_primary = primaries.iter().any(|(id, s)| role(id) == Role::Primary && *s >= ENV_SCORE);
+    let strong_primary = primaries
+        .iter()
+        .any(|(id, s)| role(id) == Role::Primary && *s >= ENV_SCORE);
     if strong_primary {
         primaries.retain(|(id, _)| role(id) != Role::Fallback);
     }
@@ -426,19 +728,41 @@ fn resolve_database(registry: &Registry, index: &RepoIndex, backend: &Analysis, 
         .filter(|(id, (score, _))| role(id) == Role::Cache && *score >= COMPOSE_SCORE)
         .map(|(id, _)| id.as_str())
         .collect();
-    let name = |id: &str| registry.get(id).map(|d| d.name.clone()).unwrap_or_else(|| id.to_string());
+    let name = |id: &str| {
+        registry
+            .get(id)
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
     let mut parts: Vec<String> = primaries.iter().map(|(id, _)| name(id)).collect();
     let mut used: Vec<&str> = primaries.iter().map(|(id, _)| *id).collect();
     for id in &caches {
-        parts.push(if primaries.is_empty() { name(id) } else { format!("{} (cache)", name(id)) });
+        parts.push(if primaries.is_empty() {
+            name(id)
+        } else {
+            format!("{} (cache)", name(id))
+        });
         used.push(id);
     }
     if parts.is_empty() {
         let why = "only development-scope database packages were found";
-        return Field::unknown(hints::unknown("database_system", why));
+        return (
+            Field::unknown(hints::unknown("database_system", why)),
+            Vec::new(),
+        );
     }
-    let evidence = used.iter().flat_map(|id| candidates[*id].1.clone()).collect();
-    Field::found(parts.join(", "), evidence)
+    let evidence = used
+        .iter()
+        .flat_map(|id| candidates[*id].1.clone())
+        .collect();
+    let primary_ids = primaries.iter().map(|(id, _)| id.to_string()).collect();
+    (Field::found(parts.join(", "), evidence), primary_ids)
+}
+
+fn database_of_image<'r>(registry: &'r Registry, image: &str) -> Option<&'r Detector> {
+    registry
+        .of_kind(Kind::Database)
+        .find(|d| d.images.iter().any(|i| i == image))
 }
 
 /// The database detector whose aliases name `value` (a dialect, engine path or URL).
@@ -451,21 +775,84 @@ fn database_for<'r>(registry: &'r Registry, value: &str) -> Option<&'r Detector>
     } else {
         value.rsplit('.').next().unwrap_or(&value).to_string()
     };
-    registry.of_kind(Kind::Database).find(|d| d.aliases.iter().any(|a| *a == key))
+    registry
+        .of_kind(Kind::Database)
+        .find(|d| d.aliases.contains(&key))
 }
 
-/// `psql "$DATABASE_URL"`-style client commands when an env template names the URL variable.
-fn db_client_command(fields: &BTreeMap<String, Field>, signals: &RepoSignals) -> Option<Field> {
-    let db = fields.get("database_system")?;
-    let primary = db.value.as_deref()?.split(',').next()?.trim().to_string();
-    let (client, scheme): (&str, &[&str]) = match primary.as_str() {
-        "PostgreSQL" => ("psql \"${var}\"", &["postgres", "postgresql"]),
-        "MongoDB" => ("mongosh \"${var}\"", &["mongodb"]),
-        "Redis" => ("redis-cli -u \"${var}\"", &["redis", "rediss"]),
+/// A shell for the primary database: through its compose service when one runs it, else a
+/// client pointed at the URL variable of an env template (`psql "$DATABASE_URL"`).
+fn db_client_command(
+    registry: &Registry,
+    primary: Option<&String>,
+    signals: &RepoSignals,
+) -> Option<Field> {
+    let primary = primary?;
+    let service = signals
+        .services
+        .iter()
+        .find(|s| database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary));
+    if let Some(service) = service {
+        let shell = match primary.as_str() {
+            "postgresql" => {
+                let user = service.env("POSTGRES_USER").unwrap_or("postgres");
+                match service.env("POSTGRES_DB") {
+                    Some(db) => format!("psql -U {user} -d {db}"),
+                    None => format!("psql -U {user}"),
+                }
+            }
+            "mysql" | "mariadb" => {
+                let client = if primary == "mariadb" {
+                    "mariadb"
+                } else {
+                    "mysql"
+                };
+                let user = service
+                    .env("MYSQL_USER")
+                    .or(service.env("MARIADB_USER"))
+                    .unwrap_or("root");
+                match service
+                    .env("MYSQL_DATABASE")
+                    .or(service.env("MARIADB_DATABASE"))
+                {
+                    Some(db) => format!("{client} -u {user} -p {db}"),
+                    None => format!("{client} -u {user} -p"),
+                }
+            }
+            "mongodb" => "mongosh".to_string(),
+            "redis" => "redis-cli".to_string(),
+            _ => return None,
+        };
+        let default_name = [
+            "compose.yaml",
+            "compose.yml",
+            "docker-compose.yaml",
+            "docker-compose.yml",
+        ]
+        .contains(&service.file.as_str());
+        let file_flag = if default_name {
+            String::new()
+        } else {
+            format!("-f {} ", service.file)
+        };
+        let text = format!("docker compose {file_flag}exec {} {shell}", service.name);
+        return Some(Field::found(text, vec![service.evidence.clone()]));
+    }
+    let client = match primary.as_str() {
+        "postgresql" => "psql \"${var}\"",
+        "mongodb" => "mongosh \"${var}\"",
+        "redis" => "redis-cli -u \"${var}\"",
         _ => return None,
     };
-    let (var, evidence) = signals.url_vars.iter().find(|(_, scheme_of, _)| scheme.contains(&scheme_of.as_str())).map(|(v, _, e)| (v, e))?;
-    Some(Field::found(client.replace("{var}", var), vec![evidence.clone()]))
+    let detector = registry.get(primary)?;
+    let (var, _, evidence) = signals
+        .url_vars
+        .iter()
+        .find(|(_, scheme, _)| detector.aliases.contains(scheme))?;
+    Some(Field::found(
+        client.replace("{var}", var),
+        vec![evidence.clone()],
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -474,7 +861,9 @@ fn db_client_command(fields: &BTreeMap<String, Field>, signals: &RepoSignals) ->
 fn substitute(pattern: &str, vars: &BTreeMap<String, (String, Evidence)>) -> Option<String> {
     let mut out = pattern.to_string();
     while let Some(start) = out.find('{') {
-        let Some(len) = out[start..].find('}') else { break };
+        let Some(len) = out[start..].find('}') else {
+            break;
+        };
         let name = &out[start + 1..start + len];
         if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || name.is_empty() {
             break; // a glob alternation like `{ts,js}`, not a variable
@@ -485,16 +874,29 @@ fn substitute(pattern: &str, vars: &BTreeMap<String, (String, Evidence)>) -> Opt
     Some(out)
 }
 
-fn dirs_from(ctx: &Ctx, hits: &[&Hit], pick: impl Fn(&Detector) -> &Vec<String>) -> (Vec<String>, Vec<Evidence>) {
+fn dirs_from(
+    ctx: &Ctx,
+    hits: &[&Hit],
+    pick: impl Fn(&Detector) -> &Vec<String>,
+) -> (Vec<String>, Vec<Evidence>) {
     let mut dirs: Vec<String> = Vec::new();
     let mut evidence = Vec::new();
     for hit in hits {
-        let patterns: Vec<String> = pick(hit.detector).iter().filter_map(|p| substitute(p, ctx.vars)).collect();
+        let patterns: Vec<String> = pick(hit.detector)
+            .iter()
+            .filter_map(|p| substitute(p, ctx.vars))
+            .collect();
         for dir in engine::project_dirs(ctx.index, &ctx.backend.project, &patterns) {
-            if dirs.iter().any(|d| is_within(&dir, d) || is_within(d, &dir)) {
+            if dirs
+                .iter()
+                .any(|d| is_within(&dir, d) || is_within(d, &dir))
+            {
                 continue;
             }
-            evidence.push(Evidence::new(&dir, format!("{} convention", hit.detector.name)));
+            evidence.push(Evidence::new(
+                &dir,
+                format!("{} convention", hit.detector.name),
+            ));
             dirs.push(dir);
         }
     }
@@ -508,9 +910,16 @@ fn is_within(child: &str, parent: &str) -> bool {
 /// A directory holding frontend components (Vue/Svelte files or a React entry).
 fn looks_like_frontend(index: &RepoIndex, dir: &str) -> bool {
     let prefix = format!("{dir}/");
-    index.files.range(prefix.clone()..).take_while(|f| f.starts_with(&prefix)).any(|f| {
-        f.ends_with(".vue") || f.ends_with(".svelte") || f.ends_with(".jsx") || f.ends_with(".tsx")
-    })
+    index
+        .files
+        .range(prefix.clone()..)
+        .take_while(|f| f.starts_with(&prefix))
+        .any(|f| {
+            f.ends_with(".vue")
+                || f.ends_with(".svelte")
+                || f.ends_with(".jsx")
+                || f.ends_with(".tsx")
+        })
 }
 
 fn source_dirs(ctx: &Ctx) -> Field {
@@ -521,25 +930,54 @@ fn source_dirs(ctx: &Ctx) -> Field {
         (dirs, evidence) = dirs_from(ctx, &eco, |d| &d.dirs.source);
     }
     if dirs.len() > 1 {
-        let keep: Vec<bool> = dirs.iter().map(|d| !looks_like_frontend(ctx.index, d)).collect();
+        let keep: Vec<bool> = dirs
+            .iter()
+            .map(|d| !looks_like_frontend(ctx.index, d))
+            .collect();
         if keep.iter().any(|k| *k) {
             let mut i = 0;
-            dirs.retain(|_| { i += 1; keep[i - 1] });
+            dirs.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
             let mut j = 0;
-            evidence.retain(|_| { j += 1; keep[j - 1] });
+            evidence.retain(|_| {
+                j += 1;
+                keep[j - 1]
+            });
         }
     }
     if dirs.is_empty() {
         let dir = ctx.backend.project.dir.clone();
-        return Field::found_list(vec![dir], vec![Evidence::new(&ctx.backend.project.manifest, "server code sits beside the manifest")]);
+        return Field::found_list(
+            vec![dir],
+            vec![Evidence::new(
+                &ctx.backend.project.manifest,
+                "server code sits beside the manifest",
+            )],
+        );
     }
     Field::found_list(dirs, evidence)
 }
 
-const TEST_FILE_SUFFIXES: &[&str] = &[".test.ts", ".spec.ts", ".test.js", ".spec.js", ".test.mjs", "_test.py", ".test.tsx"];
+const TEST_FILE_SUFFIXES: &[&str] = &[
+    ".test.ts",
+    ".spec.ts",
+    ".test.js",
+    ".spec.js",
+    ".test.mjs",
+    "_test.py",
+    ".test.tsx",
+];
 
 fn test_dirs(ctx: &Ctx) -> Field {
-    let hits: Vec<&Hit> = ctx.backend.tests.iter().chain(&ctx.backend.frameworks).chain(&ctx.backend.ecosystem_hits).collect();
+    let hits: Vec<&Hit> = ctx
+        .backend
+        .tests
+        .iter()
+        .chain(&ctx.backend.frameworks)
+        .chain(&ctx.backend.ecosystem_hits)
+        .collect();
     let (dirs, evidence) = dirs_from(ctx, &hits, |d| &d.dirs.tests);
     if !dirs.is_empty() {
         return Field::found_list(dirs, evidence);
@@ -549,11 +987,21 @@ fn test_dirs(ctx: &Ctx) -> Field {
     let mut found = Vec::new();
     let mut evidence = Vec::new();
     for dir in source.items.unwrap_or_default() {
-        let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
-        let hit = ctx.index.files.range(prefix.clone()..).take_while(|f| f.starts_with(&prefix)).find(|f| {
-            let name = walk::file_name(f);
-            TEST_FILE_SUFFIXES.iter().any(|s| name.ends_with(s)) || (name.starts_with("test_") && name.ends_with(".py"))
-        });
+        let prefix = if dir == "." {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let hit = ctx
+            .index
+            .files
+            .range(prefix.clone()..)
+            .take_while(|f| f.starts_with(&prefix))
+            .find(|f| {
+                let name = walk::file_name(f);
+                TEST_FILE_SUFFIXES.iter().any(|s| name.ends_with(s))
+                    || (name.starts_with("test_") && name.ends_with(".py"))
+            });
         if let Some(file) = hit {
             evidence.push(Evidence::new(file, "test file beside the code"));
             found.push(dir);
@@ -562,7 +1010,10 @@ fn test_dirs(ctx: &Ctx) -> Field {
     if !found.is_empty() {
         return Field::found_list(found, evidence);
     }
-    Field::unknown(hints::unknown("test_dirs", "no tests directory and no test files beside the code"))
+    Field::unknown(hints::unknown(
+        "test_dirs",
+        "no tests directory and no test files beside the code",
+    ))
 }
 
 fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
@@ -571,11 +1022,21 @@ fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
     let project = &ctx.backend.project;
     for hit in tools {
         let mut from_config = false;
-        for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Migrations) {
-            for ConfigValue { value, file } in engine::read_config(hit.detector, read, ctx.index, project) {
+        for read in hit
+            .detector
+            .config
+            .iter()
+            .filter(|r| r.sets == Sets::Migrations)
+        {
+            for ConfigValue { value, file } in
+                engine::read_config(hit.detector, read, ctx.index, project)
+            {
                 let dir = project.path(&engine::clean_path(&value));
                 if dir != "." && ctx.index.has_dir(&dir) && !dirs.contains(&dir) {
-                    evidence.push(Evidence::new(&file, format!("{} config puts migrations in {dir}", hit.detector.name)));
+                    evidence.push(Evidence::new(
+                        &file,
+                        format!("{} config puts migrations in {dir}", hit.detector.name),
+                    ));
                     dirs.push(dir);
                     from_config = true;
                 }
@@ -584,19 +1045,32 @@ fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
         if from_config {
             continue;
         }
-        let patterns: Vec<String> = hit.detector.dirs.migrations.iter().filter_map(|p| substitute(p, ctx.vars)).collect();
+        let patterns: Vec<String> = hit
+            .detector
+            .dirs
+            .migrations
+            .iter()
+            .filter_map(|p| substitute(p, ctx.vars))
+            .collect();
         for pattern in &patterns {
             let mut found = engine::project_dirs(ctx.index, project, std::slice::from_ref(pattern));
             if found.is_empty() && project.dir != "." {
                 // Workspace members share migrations at the repository root.
-                found = engine::project_dirs(ctx.index, &root_project(project), std::slice::from_ref(pattern));
+                found = engine::project_dirs(
+                    ctx.index,
+                    &root_project(project),
+                    std::slice::from_ref(pattern),
+                );
             }
             if found.is_empty() {
                 continue;
             }
             for dir in found {
                 if !dirs.contains(&dir) {
-                    evidence.push(Evidence::new(&dir, format!("{} default location", hit.detector.name)));
+                    evidence.push(Evidence::new(
+                        &dir,
+                        format!("{} default location", hit.detector.name),
+                    ));
                     dirs.push(dir);
                 }
             }
@@ -617,7 +1091,14 @@ fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
     (dirs, evidence)
 }
 
-const GENERIC_MIGRATION_DIRS: &[&str] = &["migrations", "db/migrations", "db/migrate", "database/migrations", "sql/migrations", "src/migrations"];
+const GENERIC_MIGRATION_DIRS: &[&str] = &[
+    "migrations",
+    "db/migrations",
+    "db/migrate",
+    "database/migrations",
+    "sql/migrations",
+    "src/migrations",
+];
 
 fn root_project(project: &Project) -> Project {
     let mut root = project.clone();
@@ -628,31 +1109,99 @@ fn root_project(project: &Project) -> Project {
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-const DEV_TASKS: &[&str] = &["dev", "start:dev", "develop", "dev:server", "server:dev", "dev:api", "start:watch", "serve", "watch", "server", "runserver", "run", "start"];
+const DEV_TASKS: &[&str] = &[
+    "dev",
+    "start:dev",
+    "develop",
+    "dev:server",
+    "server:dev",
+    "dev:api",
+    "start:watch",
+    "serve",
+    "watch",
+    "server",
+    "runserver",
+    "run",
+    "start",
+];
 const TEST_TASKS: &[&str] = &["test", "tests", "test:unit", "test:all", "spec"];
 const BUILD_TASKS: &[&str] = &["build", "compile", "build:prod", "build:server"];
-const MIGRATE_TASKS: &[&str] = &["migrate", "db:migrate", "migration:run", "migrations:run", "migrate:up", "migrate:latest", "migrate:deploy", "db:migrate:deploy", "prisma:migrate", "typeorm:migrate", "knex:migrate", "migrate-up", "db-migrate", "migration:up", "db:upgrade"];
-const DB_TASKS: &[&str] = &["db", "db:studio", "studio", "prisma:studio", "dbshell", "db:shell", "db-shell", "psql", "db:console", "dbconsole"];
+const MIGRATE_TASKS: &[&str] = &[
+    "migrate",
+    "db:migrate",
+    "migration:run",
+    "migrations:run",
+    "migrate:up",
+    "migrate:latest",
+    "migrate:deploy",
+    "db:migrate:deploy",
+    "prisma:migrate",
+    "typeorm:migrate",
+    "knex:migrate",
+    "migrate-up",
+    "db-migrate",
+    "migration:up",
+    "db:upgrade",
+];
+const DB_TASKS: &[&str] = &[
+    "db",
+    "db:studio",
+    "studio",
+    "prisma:studio",
+    "dbshell",
+    "db:shell",
+    "db-shell",
+    "psql",
+    "db:console",
+    "dbconsole",
+];
 
 /// Tools that build or serve a browser frontend: a script running one is not a backend command.
-const FRONTEND_TOOLS: &[&str] = &["vite", "webpack", "next", "nuxt", "vue-cli-service", "react-scripts", "ng", "astro", "parcel", "svelte-kit"];
+const FRONTEND_TOOLS: &[&str] = &[
+    "vite",
+    "webpack",
+    "next",
+    "nuxt",
+    "vue-cli-service",
+    "react-scripts",
+    "ng",
+    "astro",
+    "parcel",
+    "svelte-kit",
+];
 
 fn is_placeholder(body: &str) -> bool {
     let b = body.trim();
-    b.contains("no test specified") || b.is_empty() || b == "exit 0" || b == "true" || (b.starts_with("echo") && !b.contains("&&"))
+    b.contains("no test specified")
+        || b.is_empty()
+        || b == "exit 0"
+        || b == "true"
+        || (b.starts_with("echo") && !b.contains("&&"))
 }
 
 fn runs_frontend_tool(body: &str) -> bool {
-    let first = body.split_whitespace().find(|w| !w.contains('=') && !matches!(*w, "npx" | "pnpm" | "yarn" | "bunx" | "exec" | "cross-env"));
+    let first = body.split_whitespace().find(|w| {
+        !w.contains('=') && !matches!(*w, "npx" | "pnpm" | "yarn" | "bunx" | "exec" | "cross-env")
+    });
     first.is_some_and(|w| FRONTEND_TOOLS.contains(&w))
 }
 
 /// Declared task for the intent, else the first detector default that resolves.
-fn command(ctx: &Ctx, names: &[&str], pick: impl Fn(&Detector) -> Option<&crate::detect::CommandSpec>, kinds: &[Kind]) -> Option<Field> {
+fn command(
+    ctx: &Ctx,
+    names: &[&str],
+    pick: impl Fn(&Detector) -> Option<&crate::detect::CommandSpec>,
+    kinds: &[Kind],
+) -> Option<Field> {
     let project = &ctx.backend.project;
     for name in names {
-        let Some(task) = project.tasks.iter().find(|t| t.name == *name) else { continue };
-        if is_placeholder(&task.body) && task.runner != TaskRunner::Make && task.runner != TaskRunner::Just {
+        let Some(task) = project.tasks.iter().find(|t| t.name == *name) else {
+            continue;
+        };
+        if is_placeholder(&task.body)
+            && task.runner != TaskRunner::Make
+            && task.runner != TaskRunner::Just
+        {
             continue;
         }
         if runs_frontend_tool(&task.body) {
@@ -671,11 +1220,18 @@ fn command(ctx: &Ctx, names: &[&str], pick: impl Fn(&Detector) -> Option<&crate:
             Kind::Database => &ctx.backend.databases,
         };
         for hit in hits {
-            let Some(spec) = pick(hit.detector) else { continue };
+            let Some(spec) = pick(hit.detector) else {
+                continue;
+            };
             for candidate in spec.candidates() {
-                let Some(text) = substitute_command(candidate, ctx) else { continue };
+                let Some(text) = substitute_command(candidate, ctx, *kind) else {
+                    continue;
+                };
                 let mut evidence = vec![Evidence::new(
-                    hit.evidence.first().map(|e| e.file.as_str()).unwrap_or(&project.manifest),
+                    hit.evidence
+                        .first()
+                        .map(|e| e.file.as_str())
+                        .unwrap_or(&project.manifest),
                     format!("{} default command", hit.detector.name),
                 )];
                 evidence.extend(used_vars(candidate, ctx.vars));
@@ -698,15 +1254,19 @@ fn declared_reason(task: &Task) -> String {
 }
 
 fn used_vars(template: &str, vars: &BTreeMap<String, (String, Evidence)>) -> Vec<Evidence> {
-    vars.iter().filter(|(name, _)| template.contains(&format!("{{{name}}}"))).map(|(_, (_, e))| e.clone()).collect()
+    vars.iter()
+        .filter(|(name, _)| template.contains(&format!("{{{name}}}")))
+        .map(|(_, (_, e))| e.clone())
+        .collect()
 }
 
 /// Fills `{exec}` and `{vars}`; `None` when a variable is missing. Adds the sub-directory prefix.
-fn substitute_command(template: &str, ctx: &Ctx) -> Option<String> {
+fn substitute_command(template: &str, ctx: &Ctx, kind: Kind) -> Option<String> {
     let project = &ctx.backend.project;
     let body = template.replace("{exec}", "");
     let body = substitute(body.trim_start(), ctx.vars)?;
     let uses_exec = template.contains("{exec}");
-    let runs_from_root = template.contains("{cargo_package}");
+    let runs_from_root =
+        template.contains("{cargo_package}") || (kind == Kind::Data && ctx.data_from_root);
     Some(ctx.runner.exec(project, &body, uses_exec, runs_from_root))
 }

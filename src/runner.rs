@@ -38,11 +38,62 @@ const PYTHON_LOCKFILES: &[(&str, &str)] = &[
 ];
 
 /// Commands of the package managers that shadow a script of the same name.
-const PNPM_BUILTINS: &[&str] = &["add", "install", "remove", "update", "link", "unlink", "import", "publish", "pack", "outdated", "list", "why", "audit", "exec", "dlx", "create", "init", "store", "server", "env", "setup", "rebuild", "prune", "patch", "deploy", "fetch", "root", "bin"];
-const YARN_BUILTINS: &[&str] = &["add", "install", "remove", "upgrade", "up", "info", "init", "link", "unlink", "pack", "publish", "version", "why", "workspace", "workspaces", "config", "cache", "dlx", "exec", "node", "npm", "plugin", "set", "constraints", "explain", "patch", "rebuild", "bin", "global", "import", "outdated", "owner", "team", "tag", "audit", "check", "autoclean", "licenses", "list", "login", "logout", "policies"];
+const PNPM_BUILTINS: &[&str] = &[
+    "add", "install", "remove", "update", "link", "unlink", "import", "publish", "pack",
+    "outdated", "list", "why", "audit", "exec", "dlx", "create", "init", "store", "server", "env",
+    "setup", "rebuild", "prune", "patch", "deploy", "fetch", "root", "bin",
+];
+const YARN_BUILTINS: &[&str] = &[
+    "add",
+    "install",
+    "remove",
+    "upgrade",
+    "up",
+    "info",
+    "init",
+    "link",
+    "unlink",
+    "pack",
+    "publish",
+    "version",
+    "why",
+    "workspace",
+    "workspaces",
+    "config",
+    "cache",
+    "dlx",
+    "exec",
+    "node",
+    "npm",
+    "plugin",
+    "set",
+    "constraints",
+    "explain",
+    "patch",
+    "rebuild",
+    "bin",
+    "global",
+    "import",
+    "outdated",
+    "owner",
+    "team",
+    "tag",
+    "audit",
+    "check",
+    "autoclean",
+    "licenses",
+    "list",
+    "login",
+    "logout",
+    "policies",
+];
 
 /// Works out the package manager of `project`, walking up to the repository root.
-pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
+pub fn resolve<'a>(
+    index: &RepoIndex,
+    project: &Project,
+    all: impl Iterator<Item = &'a Project> + Clone,
+) -> Runner {
     match project.ecosystem {
         Ecosystem::Rust => Runner {
             name: "cargo",
@@ -65,34 +116,68 @@ fn ancestors(dir: &str) -> Vec<String> {
     out
 }
 
-fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
+fn node<'a>(
+    index: &RepoIndex,
+    project: &Project,
+    all: impl Iterator<Item = &'a Project> + Clone,
+) -> Runner {
     for dir in ancestors(&project.dir) {
-        let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
+        let manifest = all
+            .clone()
+            .find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
         if let Some(field) = manifest.and_then(|p| p.package_manager_field.as_ref()) {
             let name = field.split('@').next().unwrap_or("").trim();
-            if let Some(name) = ["npm", "pnpm", "yarn", "bun"].into_iter().find(|n| *n == name) {
+            if let Some(name) = ["npm", "pnpm", "yarn", "bun"]
+                .into_iter()
+                .find(|n| *n == name)
+            {
                 let display = if name == "yarn" {
-                    let major = field.split('@').nth(1).and_then(|v| v.split('.').next()).unwrap_or("");
-                    if major == "1" { "yarn (classic)".to_string() } else { "yarn (berry)".to_string() }
+                    let major = field
+                        .split('@')
+                        .nth(1)
+                        .and_then(|v| v.split('.').next())
+                        .unwrap_or("");
+                    if major == "1" {
+                        "yarn (classic)".to_string()
+                    } else {
+                        "yarn (berry)".to_string()
+                    }
                 } else {
                     name.to_string()
                 };
                 let file = walk::join(&dir, "package.json");
-                return Runner { name, display, evidence: Evidence::new(file, format!("packageManager {field}")), root_dir: dir };
+                return Runner {
+                    name,
+                    display,
+                    evidence: Evidence::new(file, format!("packageManager {field}")),
+                    root_dir: dir,
+                };
             }
         }
         for (lockfile, name) in NODE_LOCKFILES {
             let file = walk::join(&dir, lockfile);
             if index.has_file(&file) {
-                let display = if *name == "yarn" { yarn_flavour(index, &dir) } else { name.to_string() };
-                return Runner { name, display, evidence: Evidence::new(file, "lockfile"), root_dir: dir };
+                let display = if *name == "yarn" {
+                    yarn_flavour(index, &dir)
+                } else {
+                    name.to_string()
+                };
+                return Runner {
+                    name,
+                    display,
+                    evidence: Evidence::new(file, "lockfile"),
+                    root_dir: dir,
+                };
             }
         }
     }
     Runner {
         name: "npm",
         display: "npm".into(),
-        evidence: Evidence::new(&project.manifest, "no lockfile or packageManager field; npm is the default"),
+        evidence: Evidence::new(
+            &project.manifest,
+            "no lockfile or packageManager field; npm is the default",
+        ),
         root_dir: project.dir.clone(),
     }
 }
@@ -100,34 +185,63 @@ fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a 
 /// Yarn 2+ ("berry") writes a YAML lockfile with `__metadata:` and reads `.yarnrc.yml`.
 fn yarn_flavour(index: &RepoIndex, dir: &str) -> String {
     let berry = index.has_file(&walk::join(dir, ".yarnrc.yml"))
-        || index.read(&walk::join(dir, "yarn.lock")).is_some_and(|t| t.contains("__metadata:"));
-    if berry { "yarn (berry)".into() } else { "yarn (classic)".into() }
+        || index
+            .read(&walk::join(dir, "yarn.lock"))
+            .is_some_and(|t| t.contains("__metadata:"));
+    if berry {
+        "yarn (berry)".into()
+    } else {
+        "yarn (classic)".into()
+    }
 }
 
-fn python<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
+fn python<'a>(
+    index: &RepoIndex,
+    project: &Project,
+    all: impl Iterator<Item = &'a Project> + Clone,
+) -> Runner {
     for dir in ancestors(&project.dir) {
         for (lockfile, name) in PYTHON_LOCKFILES {
             let file = walk::join(&dir, lockfile);
             if index.has_file(&file) {
-                return Runner { name, display: name.to_string(), evidence: Evidence::new(file, "lockfile"), root_dir: dir };
+                return Runner {
+                    name,
+                    display: name.to_string(),
+                    evidence: Evidence::new(file, "lockfile"),
+                    root_dir: dir,
+                };
             }
         }
-        let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Python);
+        let manifest = all
+            .clone()
+            .find(|p| p.dir == dir && p.ecosystem == Ecosystem::Python);
         if let Some(p) = manifest {
             for (table, name) in [("uv", "uv"), ("poetry", "poetry"), ("pdm", "pdm")] {
                 if p.tool_tables.iter().any(|t| t == table) {
                     let file = walk::join(&dir, "pyproject.toml");
-                    return Runner { name, display: name.to_string(), evidence: Evidence::new(file, format!("[tool.{table}] table")), root_dir: dir };
+                    return Runner {
+                        name,
+                        display: name.to_string(),
+                        evidence: Evidence::new(file, format!("[tool.{table}] table")),
+                        root_dir: dir,
+                    };
                 }
             }
         }
     }
-    let requirements = index.files_in(&project.dir).find(|f| walk::file_name(f).starts_with("requirements"));
+    let requirements = index
+        .files_in(&project.dir)
+        .find(|f| walk::file_name(f).starts_with("requirements"));
     let evidence = match requirements {
         Some(file) => Evidence::new(file, "requirements file, installed with pip"),
         None => Evidence::new(&project.manifest, "no lockfile; pip is the default"),
     };
-    Runner { name: "pip", display: "pip".into(), evidence, root_dir: project.dir.clone() }
+    Runner {
+        name: "pip",
+        display: "pip".into(),
+        evidence,
+        root_dir: project.dir.clone(),
+    }
 }
 
 impl Runner {
@@ -189,12 +303,30 @@ impl Runner {
 
     /// A tool command (`prisma migrate deploy`), with the package manager's exec prefix when
     /// `uses_exec`, run in the project's directory unless it `runs_from_root`.
-    pub fn exec(&self, project: &Project, body: &str, uses_exec: bool, runs_from_root: bool) -> String {
-        let command = if uses_exec { format!("{}{body}", self.exec_prefix()) } else { body.to_string() };
-        if runs_from_root { command } else { self.in_dir(project, command) }
+    pub fn exec(
+        &self,
+        project: &Project,
+        body: &str,
+        uses_exec: bool,
+        runs_from_root: bool,
+    ) -> String {
+        let command = if uses_exec {
+            format!("{}{body}", self.exec_prefix())
+        } else {
+            body.to_string()
+        };
+        if runs_from_root {
+            command
+        } else {
+            self.in_dir(project, command)
+        }
     }
 
     fn in_dir(&self, project: &Project, command: String) -> String {
-        if project.dir == "." { command } else { format!("cd {} && {command}", project.dir) }
+        if project.dir == "." {
+            command
+        } else {
+            format!("cd {} && {command}", project.dir)
+        }
     }
 }

@@ -6,20 +6,66 @@ use crate::model::Evidence;
 use crate::walk::{self, RepoIndex};
 use serde_json::Value;
 
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    /// Normalised image name (`docker.io/library/postgres:16` → `postgres`).
+    pub image: String,
+    /// `environment` entries, for the user and database names a shell needs.
+    pub env: Vec<(String, String)>,
+    /// The compose file, repo-relative.
+    pub file: String,
+    pub evidence: Evidence,
+}
+
+impl Service {
+    pub fn env(&self, key: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct RepoSignals {
-    /// Service images, normalised (`docker.io/library/postgres:16` → `postgres`).
-    pub images: Vec<(String, Evidence)>,
+    /// Compose services that run an image.
+    pub services: Vec<Service>,
     /// Database names or URLs, and whether they came from an env template (weaker than config).
     pub database_hints: Vec<(String, Evidence, bool)>,
     /// Env variables holding a database URL: (name, scheme, evidence).
     pub url_vars: Vec<(String, String, Evidence)>,
 }
 
-const COMPOSE_NAMES: &[&str] = &["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
-const ENV_TEMPLATES: &[&str] = &[".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults", "example.env", ".env.development", ".env.local.example"];
+const COMPOSE_NAMES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+const ENV_TEMPLATES: &[&str] = &[
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    ".env.dist",
+    ".env.defaults",
+    "example.env",
+    ".env.development",
+    ".env.local.example",
+];
 /// Env keys whose value is a database name rather than a URL.
-const DB_NAME_KEYS: &[&str] = &["DB_CONNECTION", "DB_DIALECT", "DB_TYPE", "DB_DRIVER", "DB_ENGINE", "DATABASE_TYPE", "DATABASE_ENGINE", "DATABASE_DIALECT", "TYPEORM_CONNECTION", "DB_CLIENT"];
+const DB_NAME_KEYS: &[&str] = &[
+    "DB_CONNECTION",
+    "DB_DIALECT",
+    "DB_TYPE",
+    "DB_DRIVER",
+    "DB_ENGINE",
+    "DATABASE_TYPE",
+    "DATABASE_ENGINE",
+    "DATABASE_DIALECT",
+    "TYPEORM_CONNECTION",
+    "DB_CLIENT",
+];
 
 pub fn read(index: &RepoIndex, backend_dir: &str) -> RepoSignals {
     let mut signals = RepoSignals::default();
@@ -45,8 +91,12 @@ fn is_compose(name: &str) -> bool {
     if COMPOSE_NAMES.contains(&name) {
         return true;
     }
-    let stem = name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml"));
-    stem.is_some_and(|s| (s.starts_with("docker-compose.") || s.starts_with("compose.")) && !s.contains("test"))
+    let stem = name
+        .strip_suffix(".yml")
+        .or_else(|| name.strip_suffix(".yaml"));
+    stem.is_some_and(|s| {
+        (s.starts_with("docker-compose.") || s.starts_with("compose.")) && !s.contains("test")
+    })
 }
 
 fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
@@ -55,18 +105,51 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
         Ok(doc) => doc,
         Err(err) => {
             let message = err.to_string();
-            index.warn(file, format!("invalid YAML: {}", message.lines().next().unwrap_or("")));
+            index.warn(
+                file,
+                format!("invalid YAML: {}", message.lines().next().unwrap_or("")),
+            );
             return;
         }
     };
-    let Some(services) = doc.get("services").and_then(Value::as_object) else { return };
+    let Some(services) = doc.get("services").and_then(Value::as_object) else {
+        return;
+    };
     for (service, spec) in services {
-        if let Some(image) = spec.get("image").and_then(Value::as_str) {
-            let name = image_name(image);
-            if !name.is_empty() {
-                signals.images.push((name, Evidence::new(file, format!("service {service} runs image {image}"))));
-            }
+        let Some(image) = spec.get("image").and_then(Value::as_str) else {
+            continue;
+        };
+        let name = image_name(image);
+        if name.is_empty() {
+            continue;
         }
+        let env = match spec.get("environment") {
+            Some(Value::Object(map)) => map
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string()),
+                    )
+                })
+                .collect(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(|item| item.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        signals.services.push(Service {
+            name: service.clone(),
+            image: name,
+            env,
+            file: file.to_string(),
+            evidence: Evidence::new(file, format!("service {service} runs image {image}")),
+        });
     }
 }
 
@@ -75,11 +158,16 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
 pub fn image_name(image: &str) -> String {
     let mut image = image.trim();
     if let Some(rest) = image.strip_prefix("${") {
-        image = rest.split_once(":-").map(|(_, d)| d.trim_end_matches('}')).unwrap_or("");
+        image = rest
+            .split_once(":-")
+            .map(|(_, d)| d.trim_end_matches('}'))
+            .unwrap_or("");
     }
     let image = image.split('@').next().unwrap_or("");
     let mut parts: Vec<&str> = image.split('/').collect();
-    if parts.len() > 1 && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost") {
+    if parts.len() > 1
+        && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost")
+    {
         parts.remove(0);
     }
     if parts.first() == Some(&"library") {
@@ -101,21 +189,45 @@ fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
             continue;
         }
         let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((key, value)) = line.split_once('=') else { continue };
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
         let key = key.trim();
-        let value = value.split(" #").next().unwrap_or("").trim().trim_matches(['"', '\'']);
+        let value = value
+            .split(" #")
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches(['"', '\'']);
         if value.is_empty() {
             continue;
         }
         if let Some((scheme, _)) = value.split_once("://") {
-            let scheme = scheme.split('+').next().unwrap_or(scheme).to_ascii_lowercase();
-            if scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && !matches!(scheme.as_str(), "http" | "https" | "ws" | "wss" | "amqp" | "smtp") {
+            let scheme = scheme
+                .split('+')
+                .next()
+                .unwrap_or(scheme)
+                .to_ascii_lowercase();
+            if scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !matches!(
+                    scheme.as_str(),
+                    "http" | "https" | "ws" | "wss" | "amqp" | "smtp"
+                )
+            {
                 let evidence = Evidence::new(file, format!("{key} is a {scheme}:// URL"));
-                signals.database_hints.push((value.to_string(), evidence.clone(), true));
+                signals
+                    .database_hints
+                    .push((value.to_string(), evidence.clone(), true));
                 signals.url_vars.push((key.to_string(), scheme, evidence));
             }
         } else if DB_NAME_KEYS.contains(&key) {
-            signals.database_hints.push((value.to_string(), Evidence::new(file, format!("{key}={value}")), true));
+            signals.database_hints.push((
+                value.to_string(),
+                Evidence::new(file, format!("{key}={value}")),
+                true,
+            ));
         }
     }
 }
@@ -128,7 +240,10 @@ mod tests {
     fn image_names_are_normalised() {
         assert_eq!(image_name("postgres:16-alpine"), "postgres");
         assert_eq!(image_name("docker.io/library/redis:7"), "redis");
-        assert_eq!(image_name("${DB_IMAGE:-postgis/postgis:16-3.4}"), "postgis/postgis");
+        assert_eq!(
+            image_name("${DB_IMAGE:-postgis/postgis:16-3.4}"),
+            "postgis/postgis"
+        );
         assert_eq!(image_name("localhost:5000/mongo@sha256:abc"), "mongo");
         assert_eq!(image_name("bitnami/postgresql"), "bitnami/postgresql");
         assert_eq!(image_name("prom/mysqld-exporter"), "prom/mysqld-exporter");

@@ -8,8 +8,9 @@ static MAKE_TARGET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([A-Za-z0-9][A-Za-z0-9_.\-/ ]*?)\s*::?(?:[^=]|$)").unwrap());
 static JUST_RECIPE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^@?([A-Za-z_][A-Za-z0-9_\-]*)(?:\s[^:]*)?:(?:[^=]|$)").unwrap());
-static JUST_ALIAS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^alias\s+([A-Za-z_][A-Za-z0-9_\-]*)\s*:=\s*([A-Za-z_][A-Za-z0-9_\-]*)").unwrap());
+static JUST_ALIAS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^alias\s+([A-Za-z_][A-Za-z0-9_\-]*)\s*:=\s*([A-Za-z_][A-Za-z0-9_\-]*)").unwrap()
+});
 
 /// `(target, first recipe line)` for each explicit Makefile target, in file order. Pattern
 /// rules (`%.o:`), special targets (`.PHONY:`) and variable assignments are skipped.
@@ -20,7 +21,9 @@ pub fn make_targets(text: &str) -> Vec<(String, String)> {
         if line.starts_with('\t') || line.starts_with('#') {
             continue;
         }
-        let Some(caps) = MAKE_TARGET.captures(line) else { continue };
+        let Some(caps) = MAKE_TARGET.captures(line) else {
+            continue;
+        };
         let body = recipe_after(&lines, i, |l| l.starts_with('\t'));
         for target in caps[1].split_whitespace() {
             if target.contains('%') || target.starts_with('.') || target.contains('$') {

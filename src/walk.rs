@@ -151,7 +151,9 @@ impl RepoIndex {
             return cached.clone();
         }
         let text = self.read_uncached(rel);
-        self.cache.borrow_mut().insert(rel.to_string(), text.clone());
+        self.cache
+            .borrow_mut()
+            .insert(rel.to_string(), text.clone());
         text
     }
 
@@ -179,7 +181,11 @@ impl RepoIndex {
             return None;
         }
         match String::from_utf8(bytes) {
-            Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+            Ok(text) => Some(
+                text.strip_prefix('\u{feff}')
+                    .map(str::to_string)
+                    .unwrap_or(text),
+            ),
             Err(_) => {
                 self.warn(rel, "not valid UTF-8; skipped");
                 None

@@ -28,28 +28,45 @@ pub fn matches(detector: &Detector, index: &RepoIndex, project: &Project) -> Opt
         }
         evidence.extend(held);
     }
-    if not.iter().any(|leaf| leaf_holds(detector, leaf, index, project).is_some()) {
+    if not
+        .iter()
+        .any(|leaf| leaf_holds(detector, leaf, index, project).is_some())
+    {
         return None;
     }
     Some(evidence)
 }
 
-fn leaf_holds(detector: &Detector, leaf: &Leaf, index: &RepoIndex, project: &Project) -> Option<Vec<Evidence>> {
+fn leaf_holds(
+    detector: &Detector,
+    leaf: &Leaf,
+    index: &RepoIndex,
+    project: &Project,
+) -> Option<Vec<Evidence>> {
     if let Some(name) = &leaf.dep {
         if leaf.ecosystem.or(detector.ecosystem) != Some(project.ecosystem) {
             return None;
         }
         let dep = project.dep(name)?;
-        let scope = if dep.scope == Scope::Dev { "dev dependency" } else { "dependency" };
+        let scope = if dep.scope == Scope::Dev {
+            "dev dependency"
+        } else {
+            "dependency"
+        };
         if leaf.features.is_empty() {
             return Some(vec![Evidence::new(&dep.file, format!("{scope} {name}"))]);
         }
         let feature = leaf.features.iter().find(|f| dep.features.contains(f))?;
-        return Some(vec![Evidence::new(&dep.file, format!("{scope} {name} with feature {feature}"))]);
+        return Some(vec![Evidence::new(
+            &dep.file,
+            format!("{scope} {name} with feature {feature}"),
+        )]);
     }
     if let Some(dir) = &leaf.dir {
         let path = project.path(dir);
-        return index.has_dir(&path).then(|| vec![Evidence::new(&path, "directory exists")]);
+        return index
+            .has_dir(&path)
+            .then(|| vec![Evidence::new(&path, "directory exists")]);
     }
     let pattern = leaf.file.as_deref()?;
     let mut evidence = Vec::new();
@@ -86,20 +103,44 @@ fn glob(pattern: &str) -> Option<GlobMatcher> {
 pub fn project_files(index: &RepoIndex, project: &Project, pattern: &str) -> Vec<String> {
     let full = project.path(pattern);
     if !is_glob(pattern) {
-        return if index.has_file(&full) { vec![full] } else { Vec::new() };
+        return if index.has_file(&full) {
+            vec![full]
+        } else {
+            Vec::new()
+        };
     }
-    let Some(matcher) = glob(&full) else { return Vec::new() };
-    index.files.iter().filter(|f| matcher.is_match(f.as_str())).cloned().collect()
+    let Some(matcher) = glob(&full) else {
+        return Vec::new();
+    };
+    index
+        .files
+        .iter()
+        .filter(|f| matcher.is_match(f.as_str()))
+        .cloned()
+        .collect()
 }
 
-/// Repo-relative directories matching a project-relative path or glob, in candidate order.
+/// Repo-relative directories matching a project-relative path or glob, in candidate order. A
+/// pattern naming files (`**/apps.py`) yields the directories that hold them.
 pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for pattern in patterns {
         let full = project.path(pattern);
-        let found: Vec<String> = if is_glob(pattern) {
+        let names_file =
+            walk::file_name(pattern).contains('.') && !walk::file_name(pattern).starts_with('.');
+        let found: Vec<String> = if names_file {
+            project_files(index, project, pattern)
+                .iter()
+                .map(|f| walk::parent(f).to_string())
+                .collect()
+        } else if is_glob(pattern) {
             match glob(&full) {
-                Some(m) => index.dirs.iter().filter(|d| m.is_match(d.as_str())).cloned().collect(),
+                Some(m) => index
+                    .dirs
+                    .iter()
+                    .filter(|d| m.is_match(d.as_str()))
+                    .cloned()
+                    .collect(),
                 None => Vec::new(),
             }
         } else if full != "." && index.has_dir(&full) {
@@ -125,11 +166,18 @@ pub struct ConfigValue {
 }
 
 /// Every value `read` finds in the project's config files, with `template` applied.
-pub fn read_config(detector: &Detector, read: &ConfigRead, index: &RepoIndex, project: &Project) -> Vec<ConfigValue> {
+pub fn read_config(
+    detector: &Detector,
+    read: &ConfigRead,
+    index: &RepoIndex,
+    project: &Project,
+) -> Vec<ConfigValue> {
     let mut out = Vec::new();
     for pattern in &read.files {
         for file in project_files(index, project, pattern) {
-            let Some(text) = index.read(&file) else { continue };
+            let Some(text) = index.read(&file) else {
+                continue;
+            };
             for raw in extract(detector, read, &text) {
                 let raw = raw.trim().to_string();
                 if raw.is_empty() {
@@ -139,7 +187,10 @@ pub fn read_config(detector: &Detector, read: &ConfigRead, index: &RepoIndex, pr
                     Some(t) => apply_template(t, &raw, &file, &project.dir),
                     None => raw,
                 };
-                out.push(ConfigValue { value, file: file.clone() });
+                out.push(ConfigValue {
+                    value,
+                    file: file.clone(),
+                });
             }
         }
     }
@@ -153,20 +204,37 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
             Err(_) => return Vec::new(), // the manifest reader already warned
         };
         let found = path.split('.').try_fold(&json, |v, k| v.get(k));
-        return found.and_then(|v| v.as_str()).map(str::to_string).into_iter().collect();
+        return found
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .into_iter()
+            .collect();
     }
     if let Some(path) = &read.toml {
-        let Ok(table) = text.parse::<toml::Table>() else { return Vec::new() };
+        let Ok(table) = text.parse::<toml::Table>() else {
+            return Vec::new();
+        };
         let mut parts = path.split('.');
         let first = parts.next().and_then(|k| table.get(k));
         let found = parts.try_fold(first, |v, k| Some(v?.get(k)));
-        return found.flatten().and_then(|v| v.as_str()).map(str::to_string).into_iter().collect();
+        return found
+            .flatten()
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .into_iter()
+            .collect();
     }
     if let Some(path) = &read.ini {
-        let Ok(ini) = ini::Ini::load_from_str(text) else { return Vec::new() };
+        let Ok(ini) = ini::Ini::load_from_str(text) else {
+            return Vec::new();
+        };
         let (section, key) = path.split_once('.').unwrap_or(("", path));
         let section = (!section.is_empty()).then_some(section);
-        return ini.get_from(section, key).map(str::to_string).into_iter().collect();
+        return ini
+            .get_from(section, key)
+            .map(str::to_string)
+            .into_iter()
+            .collect();
     }
     if let Some(pattern) = &read.regex {
         return detector
@@ -184,7 +252,9 @@ fn apply_template(template: &str, raw: &str, file: &str, project_dir: &str) -> S
     let rel_file = if project_dir == "." {
         file.to_string()
     } else {
-        file.strip_prefix(&format!("{project_dir}/")).unwrap_or(file).to_string()
+        file.strip_prefix(&format!("{project_dir}/"))
+            .unwrap_or(file)
+            .to_string()
     };
     let module = rel_file
         .strip_prefix("src/")
@@ -209,7 +279,11 @@ pub fn clean_path(value: &str) -> String {
         .filter(|(i, _)| i % 2 == 1)
         .map(|(_, s)| s)
         .collect();
-    let joined = if literals.is_empty() { value.to_string() } else { literals.join("/") };
+    let joined = if literals.is_empty() {
+        value.to_string()
+    } else {
+        literals.join("/")
+    };
     let joined = joined.replace("%(here)s", ".").replace('\\', "/");
     let kept: Vec<&str> = joined
         .split('/')
@@ -217,9 +291,17 @@ pub fn clean_path(value: &str) -> String {
         .collect();
     let path = walk::join(".", &kept.join("/"));
     // A path naming a file (`migrations/index.ts`) means its directory.
-    if path.rsplit('/').next().is_some_and(|last| last.contains('.') && last != "." && !last.starts_with('.')) {
+    if path
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.') && last != "." && !last.starts_with('.'))
+    {
         let last = path.rsplit('/').next().unwrap_or("");
-        if last.ends_with(".ts") || last.ends_with(".js") || last.ends_with(".py") || last.ends_with(".sql") {
+        if last.ends_with(".ts")
+            || last.ends_with(".js")
+            || last.ends_with(".py")
+            || last.ends_with(".sql")
+        {
             return walk::parent(&path).to_string();
         }
     }
@@ -232,18 +314,38 @@ mod tests {
 
     #[test]
     fn clean_path_handles_config_shapes() {
-        assert_eq!(clean_path("path.resolve('db', 'migrations')"), "db/migrations");
+        assert_eq!(
+            clean_path("path.resolve('db', 'migrations')"),
+            "db/migrations"
+        );
         assert_eq!(clean_path("%(here)s/alembic"), "alembic");
         assert_eq!(clean_path("./drizzle"), "drizzle");
-        assert_eq!(clean_path("src/database/migrations/*.ts"), "src/database/migrations");
-        assert_eq!(clean_path("dist/migrations/**/*{.ts,.js}"), "dist/migrations");
+        assert_eq!(
+            clean_path("src/database/migrations/*.ts"),
+            "src/database/migrations"
+        );
+        assert_eq!(
+            clean_path("dist/migrations/**/*{.ts,.js}"),
+            "dist/migrations"
+        );
         assert_eq!(clean_path("app/db/migrations"), "app/db/migrations");
         assert_eq!(clean_path("src/migrations/index.ts"), "src/migrations");
     }
 
     #[test]
     fn template_builds_python_modules() {
-        assert_eq!(apply_template("{module}:{value}", "app", "api/src/pkg/main.py", "api"), "pkg.main:app");
-        assert_eq!(apply_template("{dir}/migrations", "prisma/schema.prisma", "package.json", "."), "prisma/migrations");
+        assert_eq!(
+            apply_template("{module}:{value}", "app", "api/src/pkg/main.py", "api"),
+            "pkg.main:app"
+        );
+        assert_eq!(
+            apply_template(
+                "{dir}/migrations",
+                "prisma/schema.prisma",
+                "package.json",
+                "."
+            ),
+            "prisma/migrations"
+        );
     }
 }

@@ -207,7 +207,9 @@ impl Registry {
             .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
             .with_context(|| format!("detector {source}"))?;
         detector.source = source.to_string();
-        detector.validate().with_context(|| format!("detector {source}"))?;
+        detector
+            .validate()
+            .with_context(|| format!("detector {source}"))?;
         if let Some(i) = self.detectors.iter().position(|d| d.id == detector.id) {
             self.detectors[i] = detector; // a repo's own detector replaces a built-in one
         } else {
@@ -227,8 +229,16 @@ impl Registry {
 
 impl Detector {
     fn validate(&mut self) -> Result<()> {
-        if self.id.is_empty() || !self.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            bail!("id `{}` must be non-empty ASCII letters, digits, `-` or `_`", self.id);
+        if self.id.is_empty()
+            || !self
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            bail!(
+                "id `{}` must be non-empty ASCII letters, digits, `-` or `_`",
+                self.id
+            );
         }
         let leaves: Vec<Leaf> = self
             .matcher
@@ -250,7 +260,10 @@ impl Detector {
                 self.compile(pattern)?;
             }
             if leaf.dep.is_some() && leaf.ecosystem.or(self.ecosystem).is_none() {
-                bail!("dep leaf {:?} needs an `ecosystem` (on the leaf or the detector)", leaf.dep);
+                bail!(
+                    "dep leaf {:?} needs an `ecosystem` (on the leaf or the detector)",
+                    leaf.dep
+                );
             }
         }
         if self.kind != Kind::Database && self.ecosystem.is_none() {
@@ -296,14 +309,23 @@ mod tests {
     #[test]
     fn every_builtin_detector_parses_and_ids_are_unique() {
         let registry = Registry::builtin().expect("built-in detectors are valid");
-        assert!(registry.detectors.len() >= 25, "{}", registry.detectors.len());
+        assert!(
+            registry.detectors.len() >= 25,
+            "{}",
+            registry.detectors.len()
+        );
         let mut ids: Vec<&str> = registry.detectors.iter().map(|d| d.id.as_str()).collect();
         ids.sort();
         let before = ids.len();
         ids.dedup();
         assert_eq!(before, ids.len(), "duplicate detector ids");
         for d in &registry.detectors {
-            let stem = d.source.rsplit('/').next().unwrap().trim_end_matches(".toml");
+            let stem = d
+                .source
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".toml");
             assert_eq!(stem, d.id, "file name must equal id in {}", d.source);
         }
     }
@@ -315,7 +337,10 @@ mod tests {
             .add("x.toml", "id = \"x\"\nkind = \"framework\"\nname = \"X\"\necosystem = \"node\"\nfile = \"a\"\n")
             .unwrap_err();
         let text = format!("{err:#}");
-        assert!(text.contains("x.toml") && text.contains("unknown field `file`"), "{text}");
+        assert!(
+            text.contains("x.toml") && text.contains("unknown field `file`"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1,0 +1,364 @@
+//! Runs the real binary: init (create, up to date, refuse, --force, --dry-run, --stdout,
+//! --output, --template), doctor's exit codes and JSON, scan --json, and bad input.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+const AGENT_FILE: &str = ".github/agents/backend-architect.agent.md";
+
+fn archprompt() -> Command {
+    Command::cargo_bin("archprompt").unwrap()
+}
+
+/// A copy of a fixture in a temp dir, so tests can write into it.
+fn repo_from(fixture: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new("fixtures").join(fixture), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn init_writes_then_reports_up_to_date_and_changes_nothing() {
+    let repo = repo_from("node-express-prisma");
+    archprompt()
+        .arg("init")
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("created"));
+    let written = std::fs::read_to_string(repo.path().join(AGENT_FILE)).unwrap();
+    assert!(
+        written.contains("- **Backend Framework:** Express"),
+        "{written}"
+    );
+    assert!(written.contains("`npm run dev`"));
+    assert!(written.contains("`prisma/migrations` – Database migrations"));
+    let modified = std::fs::metadata(repo.path().join(AGENT_FILE))
+        .unwrap()
+        .modified()
+        .unwrap();
+
+    archprompt()
+        .arg("init")
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("up to date"));
+    let again = std::fs::metadata(repo.path().join(AGENT_FILE))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(
+        modified, again,
+        "an up-to-date re-run must not rewrite the file"
+    );
+}
+
+#[test]
+fn init_refuses_to_overwrite_a_changed_file_without_force() {
+    let repo = repo_from("rust-axum-sqlx");
+    let target = repo.path().join(AGENT_FILE);
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    std::fs::write(&target, "my own notes\n").unwrap();
+
+    archprompt()
+        .arg("init")
+        .arg(repo.path())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("differs")
+                .and(predicate::str::contains("--dry-run"))
+                .and(predicate::str::contains("--force")),
+        );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "my own notes\n");
+
+    archprompt()
+        .args(["init", "--dry-run"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("would update")
+                .and(predicate::str::contains("-my own notes"))
+                .and(predicate::str::contains("+- **Backend Framework:** Axum")),
+        );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "my own notes\n");
+
+    archprompt()
+        .args(["init", "--force"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("updated"));
+    assert!(std::fs::read_to_string(&target).unwrap().contains("Axum"));
+}
+
+#[test]
+fn dry_run_on_a_fresh_repo_shows_the_file_and_writes_nothing() {
+    let repo = repo_from("python-fastapi-uv-alembic");
+    archprompt()
+        .args(["init", "-n"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("would create")
+                .and(predicate::str::contains("`uv run alembic upgrade head`")),
+        );
+    assert!(!repo.path().join(".github").exists());
+}
+
+#[test]
+fn stdout_prints_and_lists_what_it_could_not_fill() {
+    let repo = repo_from("node-fastify-knex");
+    archprompt()
+        .args(["init", "--stdout"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("- **Backend Framework:** Fastify")
+                .and(predicate::str::contains("{{db_command}}")),
+        )
+        .stderr(
+            predicate::str::contains("1 field(s) left as placeholders")
+                .and(predicate::str::contains("{{db_command}}")),
+        );
+    assert!(!repo.path().join(".github").exists());
+}
+
+#[test]
+fn output_and_template_render_other_files() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join("package.json"),
+        r#"{"dependencies": {"express": "^4"}, "scripts": {"dev": "nodemon app.js", "build": "tsc -p ."}}"#,
+    )
+    .unwrap();
+    let template = repo.path().join("t.hbs");
+    std::fs::write(
+        &template,
+        "dev={{dev_command}}\nbuild={{build_command}}\npm={{package_manager}}\n",
+    )
+    .unwrap();
+    let out = repo.path().join("out.md");
+    archprompt()
+        .args(["init", "--template"])
+        .arg(&template)
+        .arg("--output")
+        .arg(&out)
+        .arg(repo.path())
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "dev=npm run dev\nbuild=npm run build\npm=npm\n"
+    );
+}
+
+/// Values come from the repository's own text (here a compose service's environment); they are
+/// inserted verbatim, never HTML-escaped and never evaluated as template syntax.
+#[test]
+fn values_are_never_escaped_or_reinterpreted() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join("package.json"),
+        r#"{"dependencies": {"express": "^4", "pg": "^8"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        repo.path().join("compose.yaml"),
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: 'a && b < \"c\"'\n      POSTGRES_DB: '{{tech_stack}}'\n",
+    )
+    .unwrap();
+    let template = repo.path().join("t.hbs");
+    std::fs::write(&template, "{{db_command}}\n").unwrap();
+    archprompt()
+        .args(["init", "--stdout", "--template"])
+        .arg(&template)
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout("docker compose exec db psql -U a && b < \"c\" -d {{tech_stack}}\n");
+}
+
+#[test]
+fn a_template_with_an_unknown_variable_is_an_error() {
+    let repo = repo_from("rust-axum-sqlx");
+    let template = repo.path().join("t.hbs");
+    std::fs::write(&template, "{{no_such_thing}}\n").unwrap();
+    archprompt()
+        .args(["init", "--stdout", "--template"])
+        .arg(&template)
+        .arg(repo.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no_such_thing"));
+}
+
+#[test]
+fn doctor_exit_codes() {
+    let repo = repo_from("node-fastify-knex");
+    // No agent file yet: nothing to check is clean, with a note.
+    archprompt()
+        .arg("doctor")
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("archprompt init"));
+
+    archprompt().arg("init").arg(repo.path()).assert().success();
+    let assert = archprompt().arg("doctor").arg(repo.path()).assert().code(1);
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(
+        out.contains("backend-architect.agent.md:33:27: {{db_command}}"),
+        "{out}"
+    );
+    assert!(out.contains("why: no db/studio/dbshell task"), "{out}");
+    assert!(out.contains("fix: replace {{db_command}}"), "{out}");
+
+    // Filled by hand: clean.
+    let target = repo.path().join(AGENT_FILE);
+    let text = std::fs::read_to_string(&target)
+        .unwrap()
+        .replace("{{db_command}}", "sqlite3 dev.sqlite3");
+    std::fs::write(&target, text).unwrap();
+    archprompt()
+        .arg("doctor")
+        .arg(&target)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no placeholders left"));
+
+    archprompt()
+        .args(["doctor", "no/such/file.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file"));
+}
+
+#[test]
+fn doctor_json_and_claude_agents() {
+    let repo = repo_from("rust-axum-sqlx");
+    let agents = repo.path().join(".claude/agents");
+    std::fs::create_dir_all(&agents).unwrap();
+    std::fs::write(
+        agents.join("db.md"),
+        "Use {{db_command}}.\nRun {{ custom_thing }}\n",
+    )
+    .unwrap();
+    let assert = archprompt()
+        .args(["doctor", "--json"])
+        .arg(repo.path())
+        .assert()
+        .code(1);
+    let json: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let found = json["placeholders"].as_array().unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0]["placeholder"], "db_command");
+    assert_eq!(found[0]["line"], 1);
+    assert_eq!(found[0]["column"], 5);
+    assert!(
+        found[0]["why"].as_str().unwrap().contains("psql"),
+        "a fresh scan fills it: {}",
+        found[0]["why"]
+    );
+    assert_eq!(found[1]["placeholder"], "custom_thing");
+    assert!(
+        found[1]["why"]
+            .as_str()
+            .unwrap()
+            .contains("not a variable archprompt knows")
+    );
+}
+
+#[test]
+fn scan_json_has_every_field() {
+    let assert = archprompt()
+        .args(["scan", "--json", "fixtures/node-nestjs-typeorm"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let fields = json["fields"].as_object().unwrap();
+    assert_eq!(fields.len(), 11);
+    assert_eq!(json["fields"]["backend_framework"]["value"], "NestJS");
+    assert_eq!(
+        json["fields"]["database_system"]["value"],
+        "PostgreSQL, Redis (cache)"
+    );
+    assert_eq!(
+        json["fields"]["dev_command"]["evidence"][0]["file"],
+        "package.json"
+    );
+    assert_eq!(json["variables"]["package_manager"], "pnpm");
+}
+
+#[test]
+fn broken_manifests_warn_and_the_scan_goes_on() {
+    archprompt()
+        .args(["scan", "fixtures/broken-manifests"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("FastAPI"))
+        .stderr(
+            predicate::str::contains("warning: package.json: invalid JSON")
+                .and(predicate::str::contains(
+                    "warning: Cargo.toml: invalid TOML",
+                ))
+                .and(predicate::str::contains(
+                    "warning: requirements.txt: binary file",
+                ))
+                .and(predicate::str::contains(
+                    "warning: docker-compose.yml: invalid YAML",
+                )),
+        );
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    archprompt()
+        .args(["scan", "no/such/dir"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a directory"));
+    archprompt()
+        .args(["init", "--stdout", "--dry-run"])
+        .assert()
+        .code(2);
+    archprompt().arg("frobnicate").assert().code(2);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_directory_is_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = repo_from("rust-axum-sqlx");
+    let locked = repo.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let readable = std::fs::read_dir(&locked).is_ok(); // root can read anything
+    let assert = archprompt()
+        .arg("scan")
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Axum"));
+    if !readable {
+        assert.stderr(predicate::str::contains("locked"));
+    }
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+}

@@ -1,0 +1,91 @@
+//! Every fixture under fixtures/ is scanned and rendered; the JSON report and the rendered agent
+//! file are compared with the reviewed snapshots in tests/snapshots/.
+
+use archprompt::model::{FIELD_NAMES, State};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("fixtures")
+        .expect("fixtures/ exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn name(dir: &Path) -> String {
+    dir.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn scan_json_matches_snapshot() {
+    for dir in fixtures() {
+        let report = archprompt::scan(&dir).unwrap();
+        let json = serde_json::to_string_pretty(&report).unwrap();
+        insta::assert_snapshot!(format!("{}.scan", name(&dir)), json);
+    }
+}
+
+#[test]
+fn rendered_agent_file_matches_snapshot() {
+    for dir in fixtures() {
+        let report = archprompt::scan(&dir).unwrap();
+        let rendered =
+            archprompt::render::render(archprompt::render::DEFAULT_TEMPLATE, &report).unwrap();
+        insta::assert_snapshot!(format!("{}.render", name(&dir)), rendered);
+    }
+}
+
+#[test]
+fn every_report_has_all_fields_and_unknown_fields_stay_placeholders() {
+    for dir in fixtures() {
+        let report = archprompt::scan(&dir).unwrap();
+        let rendered =
+            archprompt::render::render(archprompt::render::DEFAULT_TEMPLATE, &report).unwrap();
+        for field in FIELD_NAMES {
+            let f = report
+                .fields
+                .get(field)
+                .unwrap_or_else(|| panic!("{}: {field} missing", name(&dir)));
+            let placeholder = format!("{{{{{field}}}}}");
+            match f.state {
+                State::Unknown => {
+                    assert!(f.value.is_none() && f.hint.is_some());
+                    assert!(rendered.contains(&placeholder), "{}: {field}", name(&dir));
+                }
+                State::Found => {
+                    assert!(
+                        !f.evidence.is_empty(),
+                        "{}: {field} found without evidence",
+                        name(&dir)
+                    );
+                    assert!(!rendered.contains(&placeholder));
+                }
+                State::Absent => assert!(!rendered.contains(&placeholder)),
+            }
+        }
+    }
+}
+
+/// Every framework and data-tool detector is proven by at least one fixture.
+#[test]
+fn every_framework_and_data_detector_fires_in_a_fixture() {
+    let mut fired = BTreeSet::new();
+    for dir in fixtures() {
+        fired.extend(archprompt::scan(&dir).unwrap().detected);
+    }
+    let registry = archprompt::detect::Registry::builtin().unwrap();
+    for d in &registry.detectors {
+        use archprompt::detect::Kind;
+        if matches!(d.kind, Kind::Framework | Kind::Data) {
+            assert!(
+                fired.contains(&d.id),
+                "no fixture exercises detector {}",
+                d.id
+            );
+        }
+    }
+}
