@@ -14,12 +14,7 @@ fn main() {
     for file in &files {
         let rel = file.to_string_lossy().replace('\\', "/");
         let abs = manifest_dir.join(file);
-        writeln!(
-            out,
-            "    ({rel:?}, include_str!({:?})),",
-            abs.to_string_lossy()
-        )
-        .unwrap();
+        writeln!(out, "    ({rel:?}, include_str!({:?})),", abs.to_string_lossy()).unwrap();
     }
     out.push_str("]\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("builtin_detectors.rs");

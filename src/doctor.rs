@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-static PLACEHOLDER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}").unwrap());
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}").unwrap());
 
 #[derive(Debug, Serialize)]
 pub struct Finding {
@@ -70,9 +69,7 @@ pub fn repo_of(file: &Path) -> PathBuf {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let absolute = parent
-        .canonicalize()
-        .unwrap_or_else(|_| parent.to_path_buf());
+    let absolute = parent.canonicalize().unwrap_or_else(|_| parent.to_path_buf());
     for dir in absolute.ancestors() {
         if dir.join(".git").exists() {
             return dir.to_path_buf();
@@ -107,9 +104,7 @@ pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>) 
             continue;
         }
         let repo = repo_of(file);
-        let report = reports
-            .entry(repo.clone())
-            .or_insert_with(|| scan(&repo).ok());
+        let report = reports.entry(repo.clone()).or_insert_with(|| scan(&repo).ok());
         for (line, column, name) in found {
             let (why, fix) = explain(&name, report.as_ref());
             findings.placeholders.push(Finding {
@@ -152,10 +147,7 @@ fn explain(name: &str, report: Option<&Report>) -> (String, String) {
             format!("a fresh scan now finds `{value}`"),
             "re-run `archprompt init --force` (with your --template) to fill it".to_string(),
         ),
-        Some(None) => (
-            format!("the scan could not determine {name}"),
-            hints::how_to_fill(name),
-        ),
+        Some(None) => (format!("the scan could not determine {name}"), hints::how_to_fill(name)),
         None => (
             format!("`{name}` is not a variable archprompt knows"),
             hints::how_to_fill(name),

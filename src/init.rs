@@ -53,17 +53,13 @@ pub fn write(target: &Path, content: &str, force: bool, repo: Option<&Path>) -> 
         Plan::Create => Outcome::Created,
     };
     if std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
-        bail!(
-            "{} is a symlink; refusing to write through it",
-            target.display()
-        );
+        bail!("{} is a symlink; refusing to write through it", target.display());
     }
     let parent = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
+    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     if let Some(repo) = repo {
         let real_parent = parent.canonicalize()?;
         let real_repo = repo.canonicalize()?;
@@ -86,10 +82,7 @@ fn atomic_write(target: &Path, dir: &Path, bytes: &[u8]) -> Result<()> {
         .unwrap_or_default();
     let temp: PathBuf = dir.join(format!(".{name}.archprompt-{}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         if let Ok(meta) = std::fs::metadata(target) {
@@ -129,9 +122,7 @@ mod tests {
             Outcome::Updated
         );
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "two\n");
-        let leftovers: Vec<_> = std::fs::read_dir(target.parent().unwrap())
-            .unwrap()
-            .collect();
+        let leftovers: Vec<_> = std::fs::read_dir(target.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temp files left behind");
     }
 

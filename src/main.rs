@@ -40,8 +40,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
 fn run_init(args: InitArgs) -> Result<ExitCode> {
     let report = archprompt::scan(&args.path)?;
     let template = match &args.template {
-        Some(path) => std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read template {}", path.display()))?,
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("cannot read template {}", path.display()))?
+        }
         None => render::DEFAULT_TEMPLATE.to_string(),
     };
     let content = render::render(&template, &report)?;
@@ -53,10 +54,7 @@ fn run_init(args: InitArgs) -> Result<ExitCode> {
     }
     let (target, repo_bound): (PathBuf, Option<&Path>) = match &args.output {
         Some(file) => (file.clone(), None),
-        None => (
-            args.path.join(init::DEFAULT_AGENT_FILE),
-            Some(args.path.as_path()),
-        ),
+        None => (args.path.join(init::DEFAULT_AGENT_FILE), Some(args.path.as_path())),
     };
     let shown = target.display();
     if args.dry_run {
@@ -83,9 +81,7 @@ fn run_init(args: InitArgs) -> Result<ExitCode> {
         }
         Outcome::Refused => {
             let path = args.path.display();
-            eprintln!(
-                "error: {shown} exists and differs from what archprompt would write; left unchanged"
-            );
+            eprintln!("error: {shown} exists and differs from what archprompt would write; left unchanged");
             eprintln!("  see the difference: archprompt init {path} --dry-run");
             eprintln!("  overwrite it:       archprompt init {path} --force");
             ExitCode::from(1)

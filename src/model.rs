@@ -84,11 +84,7 @@ impl Field {
         }
     }
 
-    pub fn absent(
-        value: impl Into<String>,
-        evidence: Vec<Evidence>,
-        why: impl Into<String>,
-    ) -> Self {
+    pub fn absent(value: impl Into<String>, evidence: Vec<Evidence>, why: impl Into<String>) -> Self {
         Field {
             value: Some(value.into()),
             items: None,

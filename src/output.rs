@@ -73,12 +73,7 @@ pub fn unfilled(report: &Report) -> String {
 pub fn doctor_text(findings: &Findings) -> String {
     let mut out = String::new();
     for f in &findings.placeholders {
-        writeln!(
-            out,
-            "{}:{}:{}: {{{{{}}}}}",
-            f.file, f.line, f.column, f.placeholder
-        )
-        .unwrap();
+        writeln!(out, "{}:{}:{}: {{{{{}}}}}", f.file, f.line, f.column, f.placeholder).unwrap();
         writeln!(out, "  why: {}", f.why).unwrap();
         writeln!(out, "  fix: {}", f.fix).unwrap();
     }

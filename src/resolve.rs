@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Everything detected about one project.
+#[derive(Clone)]
 struct Analysis<'r> {
     project: Project,
     ecosystem_hits: Vec<Hit<'r>>,
@@ -24,9 +25,13 @@ struct Analysis<'r> {
     score: i32,
 }
 
+#[derive(Clone)]
 struct Hit<'r> {
     detector: &'r Detector,
     evidence: Vec<Evidence>,
+    /// Set when the hit comes from a sibling package the backend depends on: that package's
+    /// directory, against which the detector's paths resolve.
+    from_dir: Option<String>,
 }
 
 /// Scans `root` with `registry` plus the repository's own `.archprompt/detectors/*.toml`.
@@ -35,15 +40,20 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
     let local = local_registry(&index, builtin);
     let registry = local.as_ref().unwrap_or(builtin);
     let projects = manifests::collect(&index);
-    let analyses: Vec<Analysis> = projects
-        .into_iter()
-        .map(|p| analyse(registry, &index, p))
+        let names: Vec<(Ecosystem, String)> = projects
+        .iter()
+        .filter_map(|p| p.name.as_ref().map(|n| (p.ecosystem, p.ecosystem.normalise(n))))
         .collect();
-    let backend = pick_backend(&analyses);
-    let signals = sidecars::read(
-        &index,
-        backend.map(|a| a.project.dir.as_str()).unwrap_or("."),
-    );
+    let mut analyses: Vec<Analysis> = projects.into_iter().map(|p| analyse(registry, &index, p)).collect();
+    // The top of a workspace's dependency graph (the server binary) depends on the most sibling
+    // packages; libraries it is built from depend on few.
+    for a in analyses.iter_mut().filter(|a| a.score > 0) {
+        let siblings = names.iter().filter(|(eco, name)| *eco == a.project.ecosystem && a.project.deps.contains_key(name)).count();
+        a.score += siblings.min(6) as i32;
+    }
+        let backend = pick_backend(&analyses).map(|a| with_internal_deps(a, &analyses));
+    let backend = backend.as_ref();
+    let signals = sidecars::read(&index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
     match backend {
@@ -134,17 +144,9 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
         let mut hits: Vec<Hit> = registry
             .of_kind(kind)
             .filter(|d| kind == Kind::Database || d.ecosystem == Some(project.ecosystem))
-            .filter_map(|d| {
-                engine::matches(d, index, &project).map(|evidence| Hit {
-                    detector: d,
-                    evidence,
-                })
-            })
+            .filter_map(|d| engine::matches(d, index, &project).map(|evidence| Hit { detector: d, evidence, from_dir: None }))
             .collect();
-        let superseded: Vec<String> = hits
-            .iter()
-            .flat_map(|h| h.detector.supersedes.clone())
-            .collect();
+        let superseded: Vec<String> = hits.iter().flat_map(|h| h.detector.supersedes.clone()).collect();
         hits.retain(|h| !superseded.contains(&h.detector.id));
         hits.sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
         hits
@@ -156,18 +158,13 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
     let databases = hits_of(Kind::Database);
     let mut vars = BTreeMap::new();
     if let Some(name) = &project.name {
-        let module = name.replace(['-', '.'], "_");
+        let module = package_dir_name(index, &project, name);
         vars.insert(
             "package".to_string(),
             (module, Evidence::new(&project.manifest, "project name")),
         );
     }
-    for hit in ecosystem_hits
-        .iter()
-        .chain(&frameworks)
-        .chain(&data)
-        .chain(&tests)
-    {
+    for hit in ecosystem_hits.iter().chain(&frameworks).chain(&data).chain(&tests) {
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Var) {
             let name = read.var.clone().unwrap_or_default();
             if vars.contains_key(&name) {
@@ -182,7 +179,7 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
             }
         }
     }
-    let score = backend_score(&project, &frameworks, &data, &databases);
+    let score = backend_score(index, &project, &frameworks, &data, &databases);
     Analysis {
         project,
         ecosystem_hits,
@@ -193,6 +190,24 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
         vars,
         score,
     }
+}
+
+/// The import name of a project (`my-app` → `my_app`), spelled as its directory is when one
+/// matches case-insensitively (`ctfd` → `CTFd`).
+fn package_dir_name(index: &RepoIndex, project: &Project, name: &str) -> String {
+    let module = name.replace(['-', '.'], "_");
+    for base in [project.dir.clone(), project.path("src")] {
+        let prefix = if base == "." { String::new() } else { format!("{base}/") };
+        let found = index
+            .dirs
+            .iter()
+            .filter_map(|d| d.strip_prefix(&prefix))
+            .find(|d| !d.contains('/') && d.eq_ignore_ascii_case(&module));
+        if let Some(dir) = found {
+            return dir.to_string();
+        }
+    }
+    module
 }
 
 /// Directory names that hold examples, docs or frontends rather than the backend.
@@ -215,15 +230,7 @@ const NOT_BACKEND_DIRS: &[&str] = &[
     "test",
     "tests",
 ];
-const FRONTEND_DIRS: &[&str] = &[
-    "frontend",
-    "client",
-    "web",
-    "ui",
-    "www",
-    "app-frontend",
-    "webapp",
-];
+const FRONTEND_DIRS: &[&str] = &["frontend", "client", "web", "ui", "www", "app-frontend", "webapp"];
 const BACKEND_DIRS: &[&str] = &["backend", "server", "api", "service", "services"];
 /// Dependencies of a frontend-only package.
 const FRONTEND_DEPS: &[&str] = &[
@@ -238,7 +245,7 @@ const FRONTEND_DEPS: &[&str] = &[
     "preact",
 ];
 
-fn backend_score(project: &Project, frameworks: &[Hit], data: &[Hit], databases: &[Hit]) -> i32 {
+fn backend_score(index: &RepoIndex, project: &Project, frameworks: &[Hit], data: &[Hit], databases: &[Hit]) -> i32 {
     let mut score = 0;
     if !frameworks.is_empty() {
         score += 10;
@@ -268,7 +275,26 @@ fn backend_score(project: &Project, frameworks: &[Hit], data: &[Hit], databases:
     if frameworks.is_empty() && FRONTEND_DEPS.iter().any(|d| project.dep(d).is_some()) {
         score -= 3;
     }
+        // A library cannot be the server you run; the binary that links it can.
+    if has_entry_point(project, index) {
+        score += 6;
+    }
     score
+}
+
+/// A runnable program rather than a library: a binary crate, a start/dev script, manage.py.
+fn has_entry_point(project: &Project, index: &RepoIndex) -> bool {
+    let has = |rel: &str| index.has_file(&project.path(rel));
+    match project.ecosystem {
+        Ecosystem::Rust => {
+            let bin_dir = format!("{}/", project.path("src/bin"));
+            has("src/main.rs") || index.files.iter().any(|f| f.starts_with(&bin_dir))
+        }
+        Ecosystem::Node => project.task("start").is_some() || project.task("dev").is_some(),
+        Ecosystem::Python => ["manage.py", "main.py", "app.py", "wsgi.py", "asgi.py"]
+            .iter()
+            .any(|f| has(f)),
+    }
 }
 
 /// The project with the best backend score; ties go to the shallower directory.
@@ -276,11 +302,43 @@ fn pick_backend<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>
     analyses.iter().filter(|a| a.score > 0).max_by_key(|a| {
         (
             a.score,
-            std::cmp::Reverse(
-                a.project.dir.matches('/').count() + usize::from(a.project.dir != "."),
-            ),
+            std::cmp::Reverse(a.project.dir.matches('/').count() + usize::from(a.project.dir != ".")),
         )
     })
+}
+
+/// The backend with the data tools and databases of the sibling packages it depends on
+/// (transitively): a server crate that links `app_db` uses `app_db`'s Diesel and PostgreSQL.
+fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>]) -> Analysis<'r> {
+    let mut merged = backend.clone();
+    let eco = backend.project.ecosystem;
+    let by_name = |name: &str| {
+        all.iter().find(|a| a.project.ecosystem == eco && a.project.name.as_deref().map(|n| eco.normalise(n)).as_deref() == Some(name))
+    };
+    let mut queue: Vec<String> = backend.project.deps.keys().cloned().collect();
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(name) = queue.pop() {
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name.clone());
+        let Some(sibling) = by_name(&name) else { continue };
+        if sibling.project.dir == backend.project.dir {
+            continue;
+        }
+        queue.extend(sibling.project.deps.keys().cloned());
+        for (mine, theirs) in [(&mut merged.data, &sibling.data), (&mut merged.databases, &sibling.databases)] {
+            for hit in theirs {
+                if !mine.iter().any(|h| h.detector.id == hit.detector.id) {
+                    let mut hit = hit.clone();
+                    hit.from_dir.get_or_insert_with(|| sibling.project.dir.clone());
+                    mine.push(hit);
+                }
+            }
+        }
+    }
+    merged.data.sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
+    merged
 }
 
 /// No project looks like a backend: say so definitely where manifests were read.
@@ -306,7 +364,11 @@ fn no_backend(analyses: &[Analysis], fields: &mut BTreeMap<String, Field>) {
     for name in FIELD_NAMES.iter().skip(1) {
         fields.insert(
             name.to_string(),
-            Field::absent(ABSENT_TEXT, evidence.clone(), "no backend project found: no known server framework, ORM or database in any manifest"),
+            Field::absent(
+                ABSENT_TEXT,
+                evidence.clone(),
+                "no backend project found: no known server framework, ORM or database in any manifest",
+            ),
         );
     }
 }
@@ -328,10 +390,7 @@ fn resolve_backend(
         if let Some(name) = &project.name {
             vars.insert(
                 "cargo_package".into(),
-                (
-                    name.clone(),
-                    Evidence::new(&project.manifest, "workspace member"),
-                ),
+                (name.clone(), Evidence::new(&project.manifest, "workspace member")),
             );
         }
     }
@@ -353,10 +412,7 @@ fn resolve_backend(
             "backend_framework".into(),
             Field::unknown(hints::unknown(
                 "backend_framework",
-                &format!(
-                    "{} has a database or ORM but no known web framework",
-                    project.manifest
-                ),
+                &format!("{} has a database or ORM but no known web framework", project.manifest),
             )),
         ),
     };
@@ -368,11 +424,7 @@ fn resolve_backend(
     fields.insert("database_system".into(), db);
 
     // Data tools and migrations.
-    let migration_tools: Vec<&Hit> = backend
-        .data
-        .iter()
-        .filter(|h| h.detector.migrations)
-        .collect();
+    let migration_tools: Vec<&Hit> = backend.data.iter().filter(|h| h.detector.migrations).collect();
     let (migration_dirs, migration_evidence) = migration_dirs(&ctx, &migration_tools);
     let no_migrations_reason = if !has_db && backend.data.is_empty() {
         Some("no database, ORM or migration tool found")
@@ -382,17 +434,12 @@ fn resolve_backend(
         None
     };
     // Migrations shared at the workspace root: their tools run from there.
-    ctx.data_from_root = project.dir != "."
-        && !migration_dirs.is_empty()
-        && migration_dirs.iter().all(|d| !is_within(d, &project.dir));
+    ctx.data_from_root =
+        project.dir != "." && !migration_dirs.is_empty() && migration_dirs.iter().all(|d| !is_within(d, &project.dir));
     let field = if !migration_dirs.is_empty() {
         Field::found_list(migration_dirs, migration_evidence)
     } else if let Some(reason) = no_migrations_reason {
-        Field::absent(
-            ABSENT_TEXT,
-            vec![Evidence::new(&project.manifest, reason)],
-            reason,
-        )
+        Field::absent(ABSENT_TEXT, vec![Evidence::new(&project.manifest, reason)], reason)
     } else {
         Field::unknown(hints::unknown(
             "db_migrations_dirs",
@@ -412,10 +459,7 @@ fn resolve_backend(
         let why = "the repository declares no tests (npm's placeholder test script)";
         tests_field = Field::absent(
             ABSENT_TEXT,
-            vec![Evidence::new(
-                &task.file,
-                "the test script is npm's placeholder",
-            )],
+            vec![Evidence::new(&task.file, "the test script is npm's placeholder")],
             why,
         );
     }
@@ -425,6 +469,7 @@ fn resolve_backend(
     let dev = command(
         &ctx,
         DEV_TASKS,
+        true,
         |d| d.commands.dev.as_ref(),
         &[Kind::Framework, Kind::Ecosystem],
     );
@@ -441,17 +486,14 @@ fn resolve_backend(
     let migrate = command(
         &ctx,
         MIGRATE_TASKS,
+        false,
         |d| d.commands.migrate.as_ref(),
         &[Kind::Data],
     );
     fields.insert(
         "migration_command".into(),
         migrate.unwrap_or_else(|| match no_migrations_reason {
-            Some(reason) => Field::absent(
-                ABSENT_TEXT,
-                vec![Evidence::new(&project.manifest, reason)],
-                reason,
-            ),
+            Some(reason) => Field::absent(ABSENT_TEXT, vec![Evidence::new(&project.manifest, reason)], reason),
             None => Field::unknown(hints::unknown(
                 "migration_command",
                 "no migrate task and no known migration tool",
@@ -462,6 +504,7 @@ fn resolve_backend(
     let test = command(
         &ctx,
         TEST_TASKS,
+        false,
         |d| d.commands.test.as_ref(),
         &[Kind::TestRunner, Kind::Framework, Kind::Ecosystem],
     );
@@ -470,10 +513,7 @@ fn resolve_backend(
         test.unwrap_or_else(|| match placeholder {
             Some(task) => Field::absent(
                 ABSENT_TEXT,
-                vec![Evidence::new(
-                    &task.file,
-                    "the test script is npm's placeholder",
-                )],
+                vec![Evidence::new(&task.file, "the test script is npm's placeholder")],
                 "the repository declares no tests (npm's placeholder test script)",
             ),
             None => Field::unknown(hints::unknown(
@@ -486,6 +526,7 @@ fn resolve_backend(
     let build = command(
         &ctx,
         BUILD_TASKS,
+        false,
         |d| d.commands.build.as_ref(),
         &[Kind::Framework, Kind::Ecosystem],
     );
@@ -494,7 +535,7 @@ fn resolve_backend(
         build.unwrap_or_else(|| {
             let reason = match project.ecosystem {
                 Ecosystem::Python => "Python runs from source; nothing to build",
-                _ => "plain JavaScript runs from source; no build script or TypeScript config",
+                            _ => "no build script and nothing to compile (plain JavaScript, or TypeScript with noEmit)",
             };
             Field::absent(
                 ABSENT_TEXT,
@@ -504,7 +545,7 @@ fn resolve_backend(
         }),
     );
 
-    let db_command = command(&ctx, DB_TASKS, |d| d.commands.db.as_ref(), &[Kind::Data])
+    let db_command = command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data])
         .or_else(|| db_client_command(registry, primaries.first(), signals));
     fields.insert(
         "db_command".into(),
@@ -524,20 +565,13 @@ fn resolve_backend(
         }),
     );
 
-    let orm: Vec<&str> = backend
-        .data
-        .iter()
-        .map(|h| h.detector.name.as_str())
-        .collect();
+    let orm: Vec<&str> = backend.data.iter().map(|h| h.detector.name.as_str()).collect();
     let (stack, evidence) = tech_stack_of(backend, Some(&runner), &orm);
     fields.insert("tech_stack".into(), Field::found(stack, evidence));
 
     variables.insert("package_manager".into(), Some(runner.name.to_string()));
     variables.insert("language".into(), Some(language_of(backend).to_string()));
-    variables.insert(
-        "runtime".into(),
-        Some(runtime_of(backend, &runner).to_string()),
-    );
+    variables.insert("runtime".into(), Some(runtime_of(backend, &runner).to_string()));
     variables.insert("orm".into(), (!orm.is_empty()).then(|| orm.join(" + ")));
     variables.insert(
         "migration_tool".into(),
@@ -560,17 +594,12 @@ struct Ctx<'a, 'r> {
 
 fn cargo_workspace_root(all: &[Analysis]) -> bool {
     all.iter().any(|a| {
-        a.project.ecosystem == Ecosystem::Rust
-            && a.project.dir == "."
-            && !a.project.workspace_members.is_empty()
+        a.project.ecosystem == Ecosystem::Rust && a.project.dir == "." && !a.project.workspace_members.is_empty()
     })
 }
 
 fn language_of<'a>(a: &'a Analysis) -> &'a str {
-    if a.ecosystem_hits
-        .iter()
-        .any(|h| h.detector.id == "typescript")
-    {
+    if a.ecosystem_hits.iter().any(|h| h.detector.id == "typescript") {
         return "TypeScript";
     }
     a.ecosystem_hits
@@ -662,16 +691,10 @@ fn resolve_database(
             add(&hit.detector.id, score, ev.clone());
         }
     }
-    for hit in &backend.data {
-        for read in hit
-            .detector
-            .config
-            .iter()
-            .filter(|r| r.sets == Sets::Database)
-        {
-            for ConfigValue { value, file } in
-                engine::read_config(hit.detector, read, index, &backend.project)
-            {
+        for hit in &backend.data {
+        let home = home_of(hit, &backend.project);
+        for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Database) {
+            for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
                 if let Some(db) = database_for(registry, &value) {
                     add(
                         &db.id,
@@ -699,11 +722,7 @@ fn resolve_database(
     if candidates.is_empty() {
         let why = "no database driver, ORM dialect, compose service or .env URL found";
         return (
-            Field::absent(
-                ABSENT_TEXT,
-                vec![Evidence::new(&backend.project.manifest, why)],
-                why,
-            ),
+            Field::absent(ABSENT_TEXT, vec![Evidence::new(&backend.project.manifest, why)], why),
             Vec::new(),
         );
     }
@@ -714,13 +733,22 @@ fn resolve_database(
         .filter(|(id, _)| role(id) != Role::Cache)
         .map(|(id, (score, _))| (id.as_str(), *score))
         .collect();
-    let strong_primary = primaries
+    // A fallback store (SQLite) stays only when its evidence is as strong as the best real one's;
+    // then it is listed after them ("PostgreSQL, MySQL, SQLite" for a repo that supports all).
+    let best_primary = primaries
         .iter()
-        .any(|(id, s)| role(id) == Role::Primary && *s >= ENV_SCORE);
-    if strong_primary {
-        primaries.retain(|(id, _)| role(id) != Role::Fallback);
-    }
-    primaries.sort_by_key(|(id, s)| (std::cmp::Reverse(*s), std::cmp::Reverse(priority(id))));
+        .filter(|(id, _)| role(id) == Role::Primary)
+        .map(|(_, s)| *s)
+        .max()
+        .unwrap_or(0);
+    primaries.retain(|(id, s)| role(id) != Role::Fallback || *s >= best_primary);
+    primaries.sort_by_key(|(id, s)| {
+        (
+            std::cmp::Reverse(*s),
+            role(id) == Role::Fallback,
+            std::cmp::Reverse(priority(id)),
+        )
+    });
     let top = primaries.first().map(|(_, s)| *s).unwrap_or(0);
     primaries.retain(|(_, s)| *s == top || *s >= ENV_SCORE);
     let caches: Vec<&str> = candidates
@@ -746,15 +774,9 @@ fn resolve_database(
     }
     if parts.is_empty() {
         let why = "only development-scope database packages were found";
-        return (
-            Field::unknown(hints::unknown("database_system", why)),
-            Vec::new(),
-        );
+        return (Field::unknown(hints::unknown("database_system", why)), Vec::new());
     }
-    let evidence = used
-        .iter()
-        .flat_map(|id| candidates[*id].1.clone())
-        .collect();
+    let evidence = used.iter().flat_map(|id| candidates[*id].1.clone()).collect();
     let primary_ids = primaries.iter().map(|(id, _)| id.to_string()).collect();
     (Field::found(parts.join(", "), evidence), primary_ids)
 }
@@ -775,18 +797,12 @@ fn database_for<'r>(registry: &'r Registry, value: &str) -> Option<&'r Detector>
     } else {
         value.rsplit('.').next().unwrap_or(&value).to_string()
     };
-    registry
-        .of_kind(Kind::Database)
-        .find(|d| d.aliases.contains(&key))
+    registry.of_kind(Kind::Database).find(|d| d.aliases.contains(&key))
 }
 
 /// A shell for the primary database: through its compose service when one runs it, else a
 /// client pointed at the URL variable of an env template (`psql "$DATABASE_URL"`).
-fn db_client_command(
-    registry: &Registry,
-    primary: Option<&String>,
-    signals: &RepoSignals,
-) -> Option<Field> {
+fn db_client_command(registry: &Registry, primary: Option<&String>, signals: &RepoSignals) -> Option<Field> {
     let primary = primary?;
     let service = signals
         .services
@@ -802,19 +818,12 @@ fn db_client_command(
                 }
             }
             "mysql" | "mariadb" => {
-                let client = if primary == "mariadb" {
-                    "mariadb"
-                } else {
-                    "mysql"
-                };
+                let client = if primary == "mariadb" { "mariadb" } else { "mysql" };
                 let user = service
                     .env("MYSQL_USER")
                     .or(service.env("MARIADB_USER"))
                     .unwrap_or("root");
-                match service
-                    .env("MYSQL_DATABASE")
-                    .or(service.env("MARIADB_DATABASE"))
-                {
+                match service.env("MYSQL_DATABASE").or(service.env("MARIADB_DATABASE")) {
                     Some(db) => format!("{client} -u {user} -p {db}"),
                     None => format!("{client} -u {user} -p"),
                 }
@@ -849,10 +858,7 @@ fn db_client_command(
         .url_vars
         .iter()
         .find(|(_, scheme, _)| detector.aliases.contains(scheme))?;
-    Some(Field::found(
-        client.replace("{var}", var),
-        vec![evidence.clone()],
-    ))
+    Some(Field::found(client.replace("{var}", var), vec![evidence.clone()]))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -874,11 +880,7 @@ fn substitute(pattern: &str, vars: &BTreeMap<String, (String, Evidence)>) -> Opt
     Some(out)
 }
 
-fn dirs_from(
-    ctx: &Ctx,
-    hits: &[&Hit],
-    pick: impl Fn(&Detector) -> &Vec<String>,
-) -> (Vec<String>, Vec<Evidence>) {
+fn dirs_from(ctx: &Ctx, hits: &[&Hit], pick: impl Fn(&Detector) -> &Vec<String>) -> (Vec<String>, Vec<Evidence>) {
     let mut dirs: Vec<String> = Vec::new();
     let mut evidence = Vec::new();
     for hit in hits {
@@ -887,16 +889,10 @@ fn dirs_from(
             .filter_map(|p| substitute(p, ctx.vars))
             .collect();
         for dir in engine::project_dirs(ctx.index, &ctx.backend.project, &patterns) {
-            if dirs
-                .iter()
-                .any(|d| is_within(&dir, d) || is_within(d, &dir))
-            {
+            if dirs.iter().any(|d| is_within(&dir, d) || is_within(d, &dir)) {
                 continue;
             }
-            evidence.push(Evidence::new(
-                &dir,
-                format!("{} convention", hit.detector.name),
-            ));
+            evidence.push(Evidence::new(&dir, format!("{} convention", hit.detector.name)));
             dirs.push(dir);
         }
     }
@@ -914,12 +910,7 @@ fn looks_like_frontend(index: &RepoIndex, dir: &str) -> bool {
         .files
         .range(prefix.clone()..)
         .take_while(|f| f.starts_with(&prefix))
-        .any(|f| {
-            f.ends_with(".vue")
-                || f.ends_with(".svelte")
-                || f.ends_with(".jsx")
-                || f.ends_with(".tsx")
-        })
+        .any(|f| f.ends_with(".vue") || f.ends_with(".svelte") || f.ends_with(".jsx") || f.ends_with(".tsx"))
 }
 
 fn source_dirs(ctx: &Ctx) -> Field {
@@ -930,10 +921,7 @@ fn source_dirs(ctx: &Ctx) -> Field {
         (dirs, evidence) = dirs_from(ctx, &eco, |d| &d.dirs.source);
     }
     if dirs.len() > 1 {
-        let keep: Vec<bool> = dirs
-            .iter()
-            .map(|d| !looks_like_frontend(ctx.index, d))
-            .collect();
+        let keep: Vec<bool> = dirs.iter().map(|d| !looks_like_frontend(ctx.index, d)).collect();
         if keep.iter().any(|k| *k) {
             let mut i = 0;
             dirs.retain(|_| {
@@ -980,18 +968,14 @@ fn test_dirs(ctx: &Ctx) -> Field {
         .collect();
     let (dirs, evidence) = dirs_from(ctx, &hits, |d| &d.dirs.tests);
     if !dirs.is_empty() {
-        return Field::found_list(dirs, evidence);
+        return Field::found_list(collapse(dirs), evidence);
     }
     // Co-located tests (`src/**/*.spec.ts`, `app/test_x.py`) make the source dirs the test dirs.
     let source = source_dirs(ctx);
     let mut found = Vec::new();
     let mut evidence = Vec::new();
     for dir in source.items.unwrap_or_default() {
-        let prefix = if dir == "." {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
+        let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
         let hit = ctx
             .index
             .files
@@ -1016,23 +1000,53 @@ fn test_dirs(ctx: &Ctx) -> Field {
     ))
 }
 
+/// Many directories of one name (`hc/api/tests`, `hc/front/tests`, …) become one glob
+/// (`hc/**/tests`), so the rendered line stays readable; evidence keeps every directory.
+fn collapse(dirs: Vec<String>) -> Vec<String> {
+    const MANY: usize = 4;
+    let mut by_name: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+    for dir in &dirs {
+        by_name.entry(walk::file_name(dir)).or_default().push(dir);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for dir in &dirs {
+        let group = &by_name[walk::file_name(dir)];
+        if group.len() < MANY {
+            out.push(dir.clone());
+            continue;
+        }
+        let parents: Vec<&str> = group.iter().map(|d| walk::parent(d)).collect();
+        let mut common: Vec<&str> = parents[0].split('/').collect();
+        for p in &parents[1..] {
+            let parts: Vec<&str> = p.split('/').collect();
+            let same = common.iter().zip(&parts).take_while(|(a, b)| a == b).count();
+            common.truncate(same);
+        }
+        let glob = match common.join("/") {
+            prefix if prefix.is_empty() || prefix == "." => format!("**/{}", walk::file_name(dir)),
+            prefix => format!("{prefix}/**/{}", walk::file_name(dir)),
+        };
+        if !out.contains(&glob) {
+            out.push(glob);
+        }
+    }
+    out
+}
+
 fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
     let mut dirs: Vec<String> = Vec::new();
     let mut evidence = Vec::new();
     let project = &ctx.backend.project;
-    for hit in tools {
+        for hit in tools {
+        let home = home_of(hit, project);
+        let project = &home;
         let mut from_config = false;
-        for read in hit
-            .detector
-            .config
-            .iter()
-            .filter(|r| r.sets == Sets::Migrations)
-        {
-            for ConfigValue { value, file } in
-                engine::read_config(hit.detector, read, ctx.index, project)
-            {
-                let dir = project.path(&engine::clean_path(&value));
-                if dir != "." && ctx.index.has_dir(&dir) && !dirs.contains(&dir) {
+        for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Migrations) {
+            for ConfigValue { value, file } in engine::read_config(hit.detector, read, ctx.index, project) {
+                let Some(dir) = config_dir(ctx.index, project, &value, &file) else {
+                    continue;
+                };
+                if !dirs.contains(&dir) {
                     evidence.push(Evidence::new(
                         &file,
                         format!("{} config puts migrations in {dir}", hit.detector.name),
@@ -1056,29 +1070,23 @@ fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
             let mut found = engine::project_dirs(ctx.index, project, std::slice::from_ref(pattern));
             if found.is_empty() && project.dir != "." {
                 // Workspace members share migrations at the repository root.
-                found = engine::project_dirs(
-                    ctx.index,
-                    &root_project(project),
-                    std::slice::from_ref(pattern),
-                );
+                                found = engine::project_dirs(ctx.index, &project_at(project, "."), std::slice::from_ref(pattern));
             }
             if found.is_empty() {
                 continue;
             }
             for dir in found {
                 if !dirs.contains(&dir) {
-                    evidence.push(Evidence::new(
-                        &dir,
-                        format!("{} default location", hit.detector.name),
-                    ));
+                    evidence.push(Evidence::new(&dir, format!("{} default location", hit.detector.name)));
                     dirs.push(dir);
                 }
             }
             break;
         }
     }
-    if dirs.is_empty() && !ctx.backend.databases.is_empty() {
+        if dirs.is_empty() && !ctx.backend.databases.is_empty() {
         // No known tool: a conventional migrations directory still answers the question.
+        let project = &ctx.backend.project;
         for pattern in GENERIC_MIGRATION_DIRS {
             let dir = project.path(pattern);
             if ctx.index.has_dir(&dir) {
@@ -1091,6 +1099,32 @@ fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
     (dirs, evidence)
 }
 
+/// The existing directory a config value names. Paths are tried relative to the project, then
+/// to the config file; `package:path` (Alembic) is looked up inside the package's directory.
+fn config_dir(index: &RepoIndex, project: &Project, value: &str, file: &str) -> Option<String> {
+    let (package, path) = match value.split_once(':') {
+        Some((pkg, rest))
+            if !value.contains("://") && pkg.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') =>
+        {
+            (Some(pkg.replace('.', "/")), rest)
+        }
+        _ => (None, value),
+    };
+    let rel = engine::clean_path(path);
+    let bases: Vec<String> = match &package {
+        Some(pkg) => vec![
+            project.path(pkg),
+            project.path(&format!("src/{pkg}")),
+            walk::join(walk::parent(file), "."),
+        ],
+        None => vec![project.dir.clone(), walk::parent(file).to_string()],
+    };
+    bases
+        .iter()
+        .map(|base| walk::join(base, &rel))
+        .find(|dir| dir != "." && index.has_dir(dir))
+}
+
 const GENERIC_MIGRATION_DIRS: &[&str] = &[
     "migrations",
     "db/migrations",
@@ -1100,10 +1134,20 @@ const GENERIC_MIGRATION_DIRS: &[&str] = &[
     "src/migrations",
 ];
 
-fn root_project(project: &Project) -> Project {
-    let mut root = project.clone();
-    root.dir = ".".into();
-    root
+/// `project` as if it lived in `dir`, for paths that resolve elsewhere (repository root, a
+/// sibling package).
+fn project_at(project: &Project, dir: &str) -> Project {
+    let mut moved = project.clone();
+    moved.dir = dir.to_string();
+    moved
+}
+
+/// The project a hit's paths resolve against: the sibling it came from, or the backend.
+fn home_of(hit: &Hit, backend: &Project) -> Project {
+    match &hit.from_dir {
+        Some(dir) => project_at(backend, dir),
+        None => backend.clone(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1180,16 +1224,18 @@ fn is_placeholder(body: &str) -> bool {
 }
 
 fn runs_frontend_tool(body: &str) -> bool {
-    let first = body.split_whitespace().find(|w| {
-        !w.contains('=') && !matches!(*w, "npx" | "pnpm" | "yarn" | "bunx" | "exec" | "cross-env")
-    });
+    let first = body
+        .split_whitespace()
+        .find(|w| !w.contains('=') && !matches!(*w, "npx" | "pnpm" | "yarn" | "bunx" | "exec" | "cross-env"));
     first.is_some_and(|w| FRONTEND_TOOLS.contains(&w))
 }
 
-/// Declared task for the intent, else the first detector default that resolves.
+/// Declared task for the intent, else the first detector default that resolves. With
+/// `skip_frontend`, scripts that run a frontend dev server (vite, next, …) do not count.
 fn command(
     ctx: &Ctx,
     names: &[&str],
+    skip_frontend: bool,
     pick: impl Fn(&Detector) -> Option<&crate::detect::CommandSpec>,
     kinds: &[Kind],
 ) -> Option<Field> {
@@ -1198,13 +1244,10 @@ fn command(
         let Some(task) = project.tasks.iter().find(|t| t.name == *name) else {
             continue;
         };
-        if is_placeholder(&task.body)
-            && task.runner != TaskRunner::Make
-            && task.runner != TaskRunner::Just
-        {
+        if is_placeholder(&task.body) && task.runner != TaskRunner::Make && task.runner != TaskRunner::Just {
             continue;
         }
-        if runs_frontend_tool(&task.body) {
+        if skip_frontend && runs_frontend_tool(&task.body) {
             continue;
         }
         let text = ctx.runner.task(project, task);
@@ -1266,7 +1309,6 @@ fn substitute_command(template: &str, ctx: &Ctx, kind: Kind) -> Option<String> {
     let body = template.replace("{exec}", "");
     let body = substitute(body.trim_start(), ctx.vars)?;
     let uses_exec = template.contains("{exec}");
-    let runs_from_root =
-        template.contains("{cargo_package}") || (kind == Kind::Data && ctx.data_from_root);
+    let runs_from_root = template.contains("{cargo_package}") || (kind == Kind::Data && ctx.data_from_root);
     Some(ctx.runner.exec(project, &body, uses_exec, runs_from_root))
 }

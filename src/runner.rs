@@ -39,9 +39,9 @@ const PYTHON_LOCKFILES: &[(&str, &str)] = &[
 
 /// Commands of the package managers that shadow a script of the same name.
 const PNPM_BUILTINS: &[&str] = &[
-    "add", "install", "remove", "update", "link", "unlink", "import", "publish", "pack",
-    "outdated", "list", "why", "audit", "exec", "dlx", "create", "init", "store", "server", "env",
-    "setup", "rebuild", "prune", "patch", "deploy", "fetch", "root", "bin",
+    "add", "install", "remove", "update", "link", "unlink", "import", "publish", "pack", "outdated", "list", "why",
+    "audit", "exec", "dlx", "create", "init", "store", "server", "env", "setup", "rebuild", "prune", "patch", "deploy",
+    "fetch", "root", "bin",
 ];
 const YARN_BUILTINS: &[&str] = &[
     "add",
@@ -89,11 +89,7 @@ const YARN_BUILTINS: &[&str] = &[
 ];
 
 /// Works out the package manager of `project`, walking up to the repository root.
-pub fn resolve<'a>(
-    index: &RepoIndex,
-    project: &Project,
-    all: impl Iterator<Item = &'a Project> + Clone,
-) -> Runner {
+pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
     match project.ecosystem {
         Ecosystem::Rust => Runner {
             name: "cargo",
@@ -116,27 +112,14 @@ fn ancestors(dir: &str) -> Vec<String> {
     out
 }
 
-fn node<'a>(
-    index: &RepoIndex,
-    project: &Project,
-    all: impl Iterator<Item = &'a Project> + Clone,
-) -> Runner {
+fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
     for dir in ancestors(&project.dir) {
-        let manifest = all
-            .clone()
-            .find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
+        let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
         if let Some(field) = manifest.and_then(|p| p.package_manager_field.as_ref()) {
             let name = field.split('@').next().unwrap_or("").trim();
-            if let Some(name) = ["npm", "pnpm", "yarn", "bun"]
-                .into_iter()
-                .find(|n| *n == name)
-            {
+            if let Some(name) = ["npm", "pnpm", "yarn", "bun"].into_iter().find(|n| *n == name) {
                 let display = if name == "yarn" {
-                    let major = field
-                        .split('@')
-                        .nth(1)
-                        .and_then(|v| v.split('.').next())
-                        .unwrap_or("");
+                    let major = field.split('@').nth(1).and_then(|v| v.split('.').next()).unwrap_or("");
                     if major == "1" {
                         "yarn (classic)".to_string()
                     } else {
@@ -195,11 +178,7 @@ fn yarn_flavour(index: &RepoIndex, dir: &str) -> String {
     }
 }
 
-fn python<'a>(
-    index: &RepoIndex,
-    project: &Project,
-    all: impl Iterator<Item = &'a Project> + Clone,
-) -> Runner {
+fn python<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
     for dir in ancestors(&project.dir) {
         for (lockfile, name) in PYTHON_LOCKFILES {
             let file = walk::join(&dir, lockfile);
@@ -212,9 +191,7 @@ fn python<'a>(
                 };
             }
         }
-        let manifest = all
-            .clone()
-            .find(|p| p.dir == dir && p.ecosystem == Ecosystem::Python);
+        let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Python);
         if let Some(p) = manifest {
             for (table, name) in [("uv", "uv"), ("poetry", "poetry"), ("pdm", "pdm")] {
                 if p.tool_tables.iter().any(|t| t == table) {
@@ -303,13 +280,7 @@ impl Runner {
 
     /// A tool command (`prisma migrate deploy`), with the package manager's exec prefix when
     /// `uses_exec`, run in the project's directory unless it `runs_from_root`.
-    pub fn exec(
-        &self,
-        project: &Project,
-        body: &str,
-        uses_exec: bool,
-        runs_from_root: bool,
-    ) -> String {
+    pub fn exec(&self, project: &Project, body: &str, uses_exec: bool, runs_from_root: bool) -> String {
         let command = if uses_exec {
             format!("{}{body}", self.exec_prefix())
         } else {

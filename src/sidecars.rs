@@ -19,11 +19,17 @@ pub struct Service {
 }
 
 impl Service {
+    /// An environment value, with `${VAR:-default}` resolved to its default; `None` for a bare
+    /// `${VAR}` (its value is not in the repository).
     pub fn env(&self, key: &str) -> Option<&str> {
-        self.env
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        let value = self.env.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())?;
+        match value.strip_prefix("${") {
+            Some(rest) => rest
+                .split_once(":-")
+                .map(|(_, d)| d.trim_end_matches('}'))
+                .filter(|d| !d.is_empty()),
+            None => Some(value),
+        }
     }
 }
 
@@ -91,11 +97,11 @@ fn is_compose(name: &str) -> bool {
     if COMPOSE_NAMES.contains(&name) {
         return true;
     }
-    let stem = name
-        .strip_suffix(".yml")
-        .or_else(|| name.strip_suffix(".yaml"));
+    let stem = name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml"));
     stem.is_some_and(|s| {
-        (s.starts_with("docker-compose.") || s.starts_with("compose.")) && !s.contains("test")
+        (s.starts_with("docker-compose.") || s.starts_with("compose."))
+            && !s.contains("test")
+            && !s.split(['.', '-']).any(|p| p == "ci")
     })
 }
 
@@ -105,10 +111,7 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
         Ok(doc) => doc,
         Err(err) => {
             let message = err.to_string();
-            index.warn(
-                file,
-                format!("invalid YAML: {}", message.lines().next().unwrap_or("")),
-            );
+            index.warn(file, format!("invalid YAML: {}", message.lines().next().unwrap_or("")));
             return;
         }
     };
@@ -129,9 +132,7 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
                 .map(|(k, v)| {
                     (
                         k.clone(),
-                        v.as_str()
-                            .map(str::to_string)
-                            .unwrap_or_else(|| v.to_string()),
+                        v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()),
                     )
                 })
                 .collect(),
@@ -165,9 +166,7 @@ pub fn image_name(image: &str) -> String {
     }
     let image = image.split('@').next().unwrap_or("");
     let mut parts: Vec<&str> = image.split('/').collect();
-    if parts.len() > 1
-        && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost")
-    {
+    if parts.len() > 1 && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost") {
         parts.remove(0);
     }
     if parts.first() == Some(&"library") {
@@ -193,41 +192,23 @@ fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
             continue;
         };
         let key = key.trim();
-        let value = value
-            .split(" #")
-            .next()
-            .unwrap_or("")
-            .trim()
-            .trim_matches(['"', '\'']);
+        let value = value.split(" #").next().unwrap_or("").trim().trim_matches(['"', '\'']);
         if value.is_empty() {
             continue;
         }
         if let Some((scheme, _)) = value.split_once("://") {
-            let scheme = scheme
-                .split('+')
-                .next()
-                .unwrap_or(scheme)
-                .to_ascii_lowercase();
-            if scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && !matches!(
-                    scheme.as_str(),
-                    "http" | "https" | "ws" | "wss" | "amqp" | "smtp"
-                )
+            let scheme = scheme.split('+').next().unwrap_or(scheme).to_ascii_lowercase();
+            if scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !matches!(scheme.as_str(), "http" | "https" | "ws" | "wss" | "amqp" | "smtp")
             {
                 let evidence = Evidence::new(file, format!("{key} is a {scheme}:// URL"));
-                signals
-                    .database_hints
-                    .push((value.to_string(), evidence.clone(), true));
+                signals.database_hints.push((value.to_string(), evidence.clone(), true));
                 signals.url_vars.push((key.to_string(), scheme, evidence));
             }
         } else if DB_NAME_KEYS.contains(&key) {
-            signals.database_hints.push((
-                value.to_string(),
-                Evidence::new(file, format!("{key}={value}")),
-                true,
-            ));
+            signals
+                .database_hints
+                .push((value.to_string(), Evidence::new(file, format!("{key}={value}")), true));
         }
     }
 }
@@ -240,10 +221,7 @@ mod tests {
     fn image_names_are_normalised() {
         assert_eq!(image_name("postgres:16-alpine"), "postgres");
         assert_eq!(image_name("docker.io/library/redis:7"), "redis");
-        assert_eq!(
-            image_name("${DB_IMAGE:-postgis/postgis:16-3.4}"),
-            "postgis/postgis"
-        );
+        assert_eq!(image_name("${DB_IMAGE:-postgis/postgis:16-3.4}"), "postgis/postgis");
         assert_eq!(image_name("localhost:5000/mongo@sha256:abc"), "mongo");
         assert_eq!(image_name("bitnami/postgresql"), "bitnami/postgresql");
         assert_eq!(image_name("prom/mysqld-exporter"), "prom/mysqld-exporter");
@@ -254,6 +232,7 @@ mod tests {
         assert!(is_compose("docker-compose.dev.yml"));
         assert!(is_compose("compose.yaml"));
         assert!(!is_compose("docker-compose.test.yml"));
+        assert!(!is_compose("docker-compose.relational.ci.yaml"));
         assert!(!is_compose("compose-notes.md"));
     }
 }

@@ -8,9 +8,8 @@ static MAKE_TARGET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([A-Za-z0-9][A-Za-z0-9_.\-/ ]*?)\s*::?(?:[^=]|$)").unwrap());
 static JUST_RECIPE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^@?([A-Za-z_][A-Za-z0-9_\-]*)(?:\s[^:]*)?:(?:[^=]|$)").unwrap());
-static JUST_ALIAS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^alias\s+([A-Za-z_][A-Za-z0-9_\-]*)\s*:=\s*([A-Za-z_][A-Za-z0-9_\-]*)").unwrap()
-});
+static JUST_ALIAS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^alias\s+([A-Za-z_][A-Za-z0-9_\-]*)\s*:=\s*([A-Za-z_][A-Za-z0-9_\-]*)").unwrap());
 
 /// `(target, first recipe line)` for each explicit Makefile target, in file order. Pattern
 /// rules (`%.o:`), special targets (`.PHONY:`) and variable assignments are skipped.

@@ -151,9 +151,7 @@ impl RepoIndex {
             return cached.clone();
         }
         let text = self.read_uncached(rel);
-        self.cache
-            .borrow_mut()
-            .insert(rel.to_string(), text.clone());
+        self.cache.borrow_mut().insert(rel.to_string(), text.clone());
         text
     }
 
@@ -163,8 +161,7 @@ impl RepoIndex {
         }
         let path = self.root.join(rel);
         let mut bytes = Vec::new();
-        let read = std::fs::File::open(&path)
-            .and_then(|file| file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes));
+        let read = std::fs::File::open(&path).and_then(|file| file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes));
         if let Err(err) = read {
             self.warn(rel, format!("cannot read: {err}"));
             return None;
@@ -181,11 +178,7 @@ impl RepoIndex {
             return None;
         }
         match String::from_utf8(bytes) {
-            Ok(text) => Some(
-                text.strip_prefix('\u{feff}')
-                    .map(str::to_string)
-                    .unwrap_or(text),
-            ),
+            Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
             Err(_) => {
                 self.warn(rel, "not valid UTF-8; skipped");
                 None
@@ -232,9 +225,7 @@ fn walk_warning(root: &Path, err: &ignore::Error) -> Warning {
 fn io_path(err: &ignore::Error) -> Option<&Path> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            io_path(err)
-        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => io_path(err),
         _ => None,
     }
 }

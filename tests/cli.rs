@@ -40,10 +40,7 @@ fn init_writes_then_reports_up_to_date_and_changes_nothing() {
         .success()
         .stdout(predicate::str::contains("created"));
     let written = std::fs::read_to_string(repo.path().join(AGENT_FILE)).unwrap();
-    assert!(
-        written.contains("- **Backend Framework:** Express"),
-        "{written}"
-    );
+    assert!(written.contains("- **Backend Framework:** Express"), "{written}");
     assert!(written.contains("`npm run dev`"));
     assert!(written.contains("`prisma/migrations` – Database migrations"));
     let modified = std::fs::metadata(repo.path().join(AGENT_FILE))
@@ -61,10 +58,7 @@ fn init_writes_then_reports_up_to_date_and_changes_nothing() {
         .unwrap()
         .modified()
         .unwrap();
-    assert_eq!(
-        modified, again,
-        "an up-to-date re-run must not rewrite the file"
-    );
+    assert_eq!(modified, again, "an up-to-date re-run must not rewrite the file");
 }
 
 #[test]
@@ -74,16 +68,11 @@ fn init_refuses_to_overwrite_a_changed_file_without_force() {
     std::fs::create_dir_all(target.parent().unwrap()).unwrap();
     std::fs::write(&target, "my own notes\n").unwrap();
 
-    archprompt()
-        .arg("init")
-        .arg(repo.path())
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("differs")
-                .and(predicate::str::contains("--dry-run"))
-                .and(predicate::str::contains("--force")),
-        );
+    archprompt().arg("init").arg(repo.path()).assert().code(1).stderr(
+        predicate::str::contains("differs")
+            .and(predicate::str::contains("--dry-run"))
+            .and(predicate::str::contains("--force")),
+    );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "my own notes\n");
 
     archprompt()
@@ -116,8 +105,7 @@ fn dry_run_on_a_fresh_repo_shows_the_file_and_writes_nothing() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("would create")
-                .and(predicate::str::contains("`uv run alembic upgrade head`")),
+            predicate::str::contains("would create").and(predicate::str::contains("`uv run alembic upgrade head`")),
         );
     assert!(!repo.path().join(".github").exists());
 }
@@ -135,8 +123,7 @@ fn stdout_prints_and_lists_what_it_could_not_fill() {
                 .and(predicate::str::contains("{{db_command}}")),
         )
         .stderr(
-            predicate::str::contains("1 field(s) left as placeholders")
-                .and(predicate::str::contains("{{db_command}}")),
+            predicate::str::contains("1 field(s) left as placeholders").and(predicate::str::contains("{{db_command}}")),
         );
     assert!(!repo.path().join(".github").exists());
 }
@@ -256,11 +243,7 @@ fn doctor_json_and_claude_agents() {
     let repo = repo_from("rust-axum-sqlx");
     let agents = repo.path().join(".claude/agents");
     std::fs::create_dir_all(&agents).unwrap();
-    std::fs::write(
-        agents.join("db.md"),
-        "Use {{db_command}}.\nRun {{ custom_thing }}\n",
-    )
-    .unwrap();
+    std::fs::write(agents.join("db.md"), "Use {{db_command}}.\nRun {{ custom_thing }}\n").unwrap();
     let assert = archprompt()
         .args(["doctor", "--json"])
         .arg(repo.path())
@@ -296,14 +279,8 @@ fn scan_json_has_every_field() {
     let fields = json["fields"].as_object().unwrap();
     assert_eq!(fields.len(), 11);
     assert_eq!(json["fields"]["backend_framework"]["value"], "NestJS");
-    assert_eq!(
-        json["fields"]["database_system"]["value"],
-        "PostgreSQL, Redis (cache)"
-    );
-    assert_eq!(
-        json["fields"]["dev_command"]["evidence"][0]["file"],
-        "package.json"
-    );
+    assert_eq!(json["fields"]["database_system"]["value"], "PostgreSQL, Redis (cache)");
+    assert_eq!(json["fields"]["dev_command"]["evidence"][0]["file"], "package.json");
     assert_eq!(json["variables"]["package_manager"], "pnpm");
 }
 
@@ -316,15 +293,9 @@ fn broken_manifests_warn_and_the_scan_goes_on() {
         .stdout(predicate::str::contains("FastAPI"))
         .stderr(
             predicate::str::contains("warning: package.json: invalid JSON")
-                .and(predicate::str::contains(
-                    "warning: Cargo.toml: invalid TOML",
-                ))
-                .and(predicate::str::contains(
-                    "warning: requirements.txt: binary file",
-                ))
-                .and(predicate::str::contains(
-                    "warning: docker-compose.yml: invalid YAML",
-                )),
+                .and(predicate::str::contains("warning: Cargo.toml: invalid TOML"))
+                .and(predicate::str::contains("warning: requirements.txt: binary file"))
+                .and(predicate::str::contains("warning: docker-compose.yml: invalid YAML")),
         );
 }
 
@@ -335,10 +306,7 @@ fn bad_arguments_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not a directory"));
-    archprompt()
-        .args(["init", "--stdout", "--dry-run"])
-        .assert()
-        .code(2);
+    archprompt().args(["init", "--stdout", "--dry-run"]).assert().code(2);
     archprompt().arg("frobnicate").assert().code(2);
 }
 

@@ -33,8 +33,7 @@ fn scan_json_matches_snapshot() {
 fn rendered_agent_file_matches_snapshot() {
     for dir in fixtures() {
         let report = archprompt::scan(&dir).unwrap();
-        let rendered =
-            archprompt::render::render(archprompt::render::DEFAULT_TEMPLATE, &report).unwrap();
+        let rendered = archprompt::render::render(archprompt::render::DEFAULT_TEMPLATE, &report).unwrap();
         insta::assert_snapshot!(format!("{}.render", name(&dir)), rendered);
     }
 }
@@ -43,8 +42,7 @@ fn rendered_agent_file_matches_snapshot() {
 fn every_report_has_all_fields_and_unknown_fields_stay_placeholders() {
     for dir in fixtures() {
         let report = archprompt::scan(&dir).unwrap();
-        let rendered =
-            archprompt::render::render(archprompt::render::DEFAULT_TEMPLATE, &report).unwrap();
+        let rendered = archprompt::render::render(archprompt::render::DEFAULT_TEMPLATE, &report).unwrap();
         for field in FIELD_NAMES {
             let f = report
                 .fields
@@ -57,11 +55,7 @@ fn every_report_has_all_fields_and_unknown_fields_stay_placeholders() {
                     assert!(rendered.contains(&placeholder), "{}: {field}", name(&dir));
                 }
                 State::Found => {
-                    assert!(
-                        !f.evidence.is_empty(),
-                        "{}: {field} found without evidence",
-                        name(&dir)
-                    );
+                    assert!(!f.evidence.is_empty(), "{}: {field} found without evidence", name(&dir));
                     assert!(!rendered.contains(&placeholder));
                 }
                 State::Absent => assert!(!rendered.contains(&placeholder)),
@@ -81,11 +75,7 @@ fn every_framework_and_data_detector_fires_in_a_fixture() {
     for d in &registry.detectors {
         use archprompt::detect::Kind;
         if matches!(d.kind, Kind::Framework | Kind::Data) {
-            assert!(
-                fired.contains(&d.id),
-                "no fixture exercises detector {}",
-                d.id
-            );
+            assert!(fired.contains(&d.id), "no fixture exercises detector {}", d.id);
         }
     }
 }

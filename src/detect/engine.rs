@@ -37,12 +37,7 @@ pub fn matches(detector: &Detector, index: &RepoIndex, project: &Project) -> Opt
     Some(evidence)
 }
 
-fn leaf_holds(
-    detector: &Detector,
-    leaf: &Leaf,
-    index: &RepoIndex,
-    project: &Project,
-) -> Option<Vec<Evidence>> {
+fn leaf_holds(detector: &Detector, leaf: &Leaf, index: &RepoIndex, project: &Project) -> Option<Vec<Evidence>> {
     if let Some(name) = &leaf.dep {
         if leaf.ecosystem.or(detector.ecosystem) != Some(project.ecosystem) {
             return None;
@@ -103,11 +98,7 @@ fn glob(pattern: &str) -> Option<GlobMatcher> {
 pub fn project_files(index: &RepoIndex, project: &Project, pattern: &str) -> Vec<String> {
     let full = project.path(pattern);
     if !is_glob(pattern) {
-        return if index.has_file(&full) {
-            vec![full]
-        } else {
-            Vec::new()
-        };
+        return if index.has_file(&full) { vec![full] } else { Vec::new() };
     }
     let Some(matcher) = glob(&full) else {
         return Vec::new();
@@ -126,8 +117,7 @@ pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -
     let mut out: Vec<String> = Vec::new();
     for pattern in patterns {
         let full = project.path(pattern);
-        let names_file =
-            walk::file_name(pattern).contains('.') && !walk::file_name(pattern).starts_with('.');
+        let names_file = walk::file_name(pattern).contains('.') && !walk::file_name(pattern).starts_with('.');
         let found: Vec<String> = if names_file {
             project_files(index, project, pattern)
                 .iter()
@@ -135,12 +125,7 @@ pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -
                 .collect()
         } else if is_glob(pattern) {
             match glob(&full) {
-                Some(m) => index
-                    .dirs
-                    .iter()
-                    .filter(|d| m.is_match(d.as_str()))
-                    .cloned()
-                    .collect(),
+                Some(m) => index.dirs.iter().filter(|d| m.is_match(d.as_str())).cloned().collect(),
                 None => Vec::new(),
             }
         } else if full != "." && index.has_dir(&full) {
@@ -166,12 +151,7 @@ pub struct ConfigValue {
 }
 
 /// Every value `read` finds in the project's config files, with `template` applied.
-pub fn read_config(
-    detector: &Detector,
-    read: &ConfigRead,
-    index: &RepoIndex,
-    project: &Project,
-) -> Vec<ConfigValue> {
+pub fn read_config(detector: &Detector, read: &ConfigRead, index: &RepoIndex, project: &Project) -> Vec<ConfigValue> {
     let mut out = Vec::new();
     for pattern in &read.files {
         for file in project_files(index, project, pattern) {
@@ -204,11 +184,7 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
             Err(_) => return Vec::new(), // the manifest reader already warned
         };
         let found = path.split('.').try_fold(&json, |v, k| v.get(k));
-        return found
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-            .into_iter()
-            .collect();
+        return found.and_then(|v| v.as_str()).map(str::to_string).into_iter().collect();
     }
     if let Some(path) = &read.toml {
         let Ok(table) = text.parse::<toml::Table>() else {
@@ -230,11 +206,7 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
         };
         let (section, key) = path.split_once('.').unwrap_or(("", path));
         let section = (!section.is_empty()).then_some(section);
-        return ini
-            .get_from(section, key)
-            .map(str::to_string)
-            .into_iter()
-            .collect();
+        return ini.get_from(section, key).map(str::to_string).into_iter().collect();
     }
     if let Some(pattern) = &read.regex {
         return detector
@@ -297,11 +269,7 @@ pub fn clean_path(value: &str) -> String {
         .is_some_and(|last| last.contains('.') && last != "." && !last.starts_with('.'))
     {
         let last = path.rsplit('/').next().unwrap_or("");
-        if last.ends_with(".ts")
-            || last.ends_with(".js")
-            || last.ends_with(".py")
-            || last.ends_with(".sql")
-        {
+        if last.ends_with(".ts") || last.ends_with(".js") || last.ends_with(".py") || last.ends_with(".sql") {
             return walk::parent(&path).to_string();
         }
     }
@@ -314,20 +282,11 @@ mod tests {
 
     #[test]
     fn clean_path_handles_config_shapes() {
-        assert_eq!(
-            clean_path("path.resolve('db', 'migrations')"),
-            "db/migrations"
-        );
+        assert_eq!(clean_path("path.resolve('db', 'migrations')"), "db/migrations");
         assert_eq!(clean_path("%(here)s/alembic"), "alembic");
         assert_eq!(clean_path("./drizzle"), "drizzle");
-        assert_eq!(
-            clean_path("src/database/migrations/*.ts"),
-            "src/database/migrations"
-        );
-        assert_eq!(
-            clean_path("dist/migrations/**/*{.ts,.js}"),
-            "dist/migrations"
-        );
+        assert_eq!(clean_path("src/database/migrations/*.ts"), "src/database/migrations");
+        assert_eq!(clean_path("dist/migrations/**/*{.ts,.js}"), "dist/migrations");
         assert_eq!(clean_path("app/db/migrations"), "app/db/migrations");
         assert_eq!(clean_path("src/migrations/index.ts"), "src/migrations");
     }
@@ -339,12 +298,7 @@ mod tests {
             "pkg.main:app"
         );
         assert_eq!(
-            apply_template(
-                "{dir}/migrations",
-                "prisma/schema.prisma",
-                "package.json",
-                "."
-            ),
+            apply_template("{dir}/migrations", "prisma/schema.prisma", "package.json", "."),
             "prisma/migrations"
         );
     }

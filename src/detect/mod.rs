@@ -207,9 +207,7 @@ impl Registry {
             .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
             .with_context(|| format!("detector {source}"))?;
         detector.source = source.to_string();
-        detector
-            .validate()
-            .with_context(|| format!("detector {source}"))?;
+        detector.validate().with_context(|| format!("detector {source}"))?;
         if let Some(i) = self.detectors.iter().position(|d| d.id == detector.id) {
             self.detectors[i] = detector; // a repo's own detector replaces a built-in one
         } else {
@@ -235,10 +233,7 @@ impl Detector {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            bail!(
-                "id `{}` must be non-empty ASCII letters, digits, `-` or `_`",
-                self.id
-            );
+            bail!("id `{}` must be non-empty ASCII letters, digits, `-` or `_`", self.id);
         }
         let leaves: Vec<Leaf> = self
             .matcher
@@ -309,23 +304,14 @@ mod tests {
     #[test]
     fn every_builtin_detector_parses_and_ids_are_unique() {
         let registry = Registry::builtin().expect("built-in detectors are valid");
-        assert!(
-            registry.detectors.len() >= 25,
-            "{}",
-            registry.detectors.len()
-        );
+        assert!(registry.detectors.len() >= 25, "{}", registry.detectors.len());
         let mut ids: Vec<&str> = registry.detectors.iter().map(|d| d.id.as_str()).collect();
         ids.sort();
         let before = ids.len();
         ids.dedup();
         assert_eq!(before, ids.len(), "duplicate detector ids");
         for d in &registry.detectors {
-            let stem = d
-                .source
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .trim_end_matches(".toml");
+            let stem = d.source.rsplit('/').next().unwrap().trim_end_matches(".toml");
             assert_eq!(stem, d.id, "file name must equal id in {}", d.source);
         }
     }
@@ -334,7 +320,10 @@ mod tests {
     fn unknown_fields_are_rejected_with_the_file_named() {
         let mut registry = Registry::default();
         let err = registry
-            .add("x.toml", "id = \"x\"\nkind = \"framework\"\nname = \"X\"\necosystem = \"node\"\nfile = \"a\"\n")
+            .add(
+                "x.toml",
+                "id = \"x\"\nkind = \"framework\"\nname = \"X\"\necosystem = \"node\"\nfile = \"a\"\n",
+            )
             .unwrap_err();
         let text = format!("{err:#}");
         assert!(

@@ -13,14 +13,8 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     let package = table.get("package").and_then(Value::as_table);
     project.has_package = package.is_some();
     if let Some(package) = package {
-        project.name = package
-            .get("name")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        project.edition = package
-            .get("edition")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        project.name = package.get("name").and_then(Value::as_str).map(str::to_string);
+        project.edition = package.get("edition").and_then(Value::as_str).map(str::to_string);
         if let Some(msrv) = package.get("rust-version").and_then(Value::as_str) {
             project.language_version = Some((msrv.to_string(), file.to_string()));
         }
@@ -33,11 +27,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     let mut add_table = |deps: &Table, scope: Scope| {
         for (key, spec) in deps {
             let inherited = spec.get("workspace").and_then(Value::as_bool) == Some(true);
-            let root_spec = if inherited {
-                workspace_deps.get(key)
-            } else {
-                None
-            };
+            let root_spec = if inherited { workspace_deps.get(key) } else { None };
             let name = spec
                 .get("package")
                 .or_else(|| root_spec.and_then(|s| s.get("package")))
@@ -61,10 +51,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     }
     if let Some(targets) = table.get("target").and_then(Value::as_table) {
         for target in targets.values().filter_map(Value::as_table) {
-            for (key, scope) in [
-                ("dependencies", Scope::Runtime),
-                ("dev-dependencies", Scope::Dev),
-            ] {
+            for (key, scope) in [("dependencies", Scope::Runtime), ("dev-dependencies", Scope::Dev)] {
                 if let Some(deps) = target.get(key).and_then(Value::as_table) {
                     add_table(deps, scope);
                 }
@@ -91,10 +78,7 @@ fn parse(index: &RepoIndex, file: &str, warn: bool) -> Option<Table> {
         Err(err) => {
             if warn {
                 let msg = err.to_string();
-                index.warn(
-                    file,
-                    format!("invalid TOML: {}", msg.lines().next().unwrap_or("")),
-                );
+                index.warn(file, format!("invalid TOML: {}", msg.lines().next().unwrap_or("")));
             }
             None
         }
@@ -128,11 +112,6 @@ fn workspace_dependencies(index: &RepoIndex, dir: &str, own: &Table) -> Table {
 fn string_list(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
         .unwrap_or_default()
 }

@@ -10,9 +10,7 @@ use crate::walk::{self, RepoIndex};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Ecosystem {
     Node,
@@ -197,11 +195,7 @@ fn add_runner_tasks(index: &RepoIndex, project: &mut Project) {
         let name = walk::file_name(file);
         let runner = match name {
             "Makefile" | "makefile" | "GNUmakefile" => TaskRunner::Make,
-            _ if name.eq_ignore_ascii_case("justfile")
-                || name.eq_ignore_ascii_case(".justfile") =>
-            {
-                TaskRunner::Just
-            }
+            _ if name.eq_ignore_ascii_case("justfile") || name.eq_ignore_ascii_case(".justfile") => TaskRunner::Just,
             _ => continue,
         };
         let Some(text) = index.read(file) else {
@@ -230,14 +224,8 @@ mod tests {
 
     #[test]
     fn pep503_normalisation() {
-        assert_eq!(
-            Ecosystem::Python.normalise("Flask_SQLAlchemy"),
-            "flask-sqlalchemy"
-        );
-        assert_eq!(
-            Ecosystem::Python.normalise("zope.interface"),
-            "zope-interface"
-        );
+        assert_eq!(Ecosystem::Python.normalise("Flask_SQLAlchemy"), "flask-sqlalchemy");
+        assert_eq!(Ecosystem::Python.normalise("zope.interface"), "zope-interface");
         assert_eq!(Ecosystem::Python.normalise("a__-b"), "a-b");
         assert_eq!(Ecosystem::Rust.normalise("actix_web"), "actix-web");
         assert_eq!(Ecosystem::Node.normalise("@nestjs/core"), "@nestjs/core");

@@ -45,15 +45,8 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
             }
         }
     }
-    project.package_manager_field = obj
-        .get("packageManager")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    if let Some(node) = obj
-        .get("engines")
-        .and_then(|e| e.get("node"))
-        .and_then(Value::as_str)
-    {
+    project.package_manager_field = obj.get("packageManager").and_then(Value::as_str).map(str::to_string);
+    if let Some(node) = obj.get("engines").and_then(|e| e.get("node")).and_then(Value::as_str) {
         project.language_version = Some((node.to_string(), file.to_string()));
     }
     // `workspaces` is an array of globs, or yarn classic's `{ "packages": [...] }`.
@@ -63,11 +56,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
         _ => None,
     };
     if let Some(globs) = workspaces {
-        project.workspace_members = globs
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect();
+        project.workspace_members = globs.iter().filter_map(Value::as_str).map(str::to_string).collect();
     }
     project
 }

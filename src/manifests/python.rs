@@ -9,20 +9,12 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use toml::{Table, Value};
 
-static REQUIREMENT_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)").unwrap());
-static SETUP_REQUIRES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)install_requires\s*=\s*\[(.*?)\]").unwrap());
+static REQUIREMENT_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)").unwrap());
+static SETUP_REQUIRES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)install_requires\s*=\s*\[(.*?)\]").unwrap());
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']([^"']+)["']"#).unwrap());
 
 /// Files whose presence makes their directory a Python project, best manifest first.
-const MARKERS: &[&str] = &[
-    "pyproject.toml",
-    "Pipfile",
-    "setup.py",
-    "setup.cfg",
-    "manage.py",
-];
+const MARKERS: &[&str] = &["pyproject.toml", "Pipfile", "setup.py", "setup.cfg", "manage.py"];
 
 pub fn collect(index: &RepoIndex) -> Vec<Project> {
     // dir → files that belong to it; `requirements/*.txt` belongs to the parent directory.
@@ -52,12 +44,7 @@ fn read_dir(index: &RepoIndex, dir: &str, files: &[String]) -> Project {
         .iter()
         .map(|m| walk::join(dir, m))
         .find(|m| files.contains(m))
-        .or_else(|| {
-            files
-                .iter()
-                .find(|f| !f.contains("/requirements/"))
-                .cloned()
-        })
+        .or_else(|| files.iter().find(|f| !f.contains("/requirements/")).cloned())
         .unwrap_or_else(|| files[0].clone());
     let mut project = Project::new(dir, Ecosystem::Python, &manifest);
     for file in files {
@@ -84,10 +71,7 @@ fn parse_toml(index: &RepoIndex, file: &str) -> Option<Table> {
         Ok(table) => Some(table),
         Err(err) => {
             let msg = err.to_string();
-            index.warn(
-                file,
-                format!("invalid TOML: {}", msg.lines().next().unwrap_or("")),
-            );
+            index.warn(file, format!("invalid TOML: {}", msg.lines().next().unwrap_or("")));
             None
         }
     }
@@ -101,11 +85,9 @@ fn add_pep508(project: &mut Project, spec: &str, scope: Scope, file: &str) {
 
 fn is_dev_group(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    [
-        "dev", "test", "lint", "doc", "typing", "type", "format", "qa", "ci",
-    ]
-    .iter()
-    .any(|g| name.contains(g))
+    ["dev", "test", "lint", "doc", "typing", "type", "format", "qa", "ci"]
+        .iter()
+        .any(|g| name.contains(g))
 }
 
 fn read_pyproject(index: &RepoIndex, file: &str, project: &mut Project) {
@@ -150,11 +132,7 @@ fn read_pyproject(index: &RepoIndex, file: &str, project: &mut Project) {
         (get(&["tool", "poetry", "dev-dependencies"]), Scope::Dev),
     ];
     for (deps, scope) in poetry_tables {
-        for name in deps
-            .and_then(Value::as_table)
-            .into_iter()
-            .flat_map(|t| t.keys())
-        {
+        for name in deps.and_then(Value::as_table).into_iter().flat_map(|t| t.keys()) {
             if name != "python" {
                 project.add_dep(name, scope, file);
             }
@@ -174,8 +152,7 @@ fn read_pyproject(index: &RepoIndex, file: &str, project: &mut Project) {
             project.add_dep(name, Scope::Dev, file);
         }
     }
-    let python =
-        get(&["project", "requires-python"]).or(get(&["tool", "poetry", "dependencies", "python"]));
+    let python = get(&["project", "requires-python"]).or(get(&["tool", "poetry", "dependencies", "python"]));
     if let Some(version) = python.and_then(Value::as_str) {
         project.language_version = Some((version.to_string(), file.to_string()));
     }
@@ -183,11 +160,7 @@ fn read_pyproject(index: &RepoIndex, file: &str, project: &mut Project) {
         (&["tool", "pdm", "scripts"][..], TaskRunner::Pdm),
         (&["tool", "poe", "tasks"][..], TaskRunner::Poe),
     ] {
-        for (name, body) in get(table_path)
-            .and_then(Value::as_table)
-            .into_iter()
-            .flatten()
-        {
+        for (name, body) in get(table_path).and_then(Value::as_table).into_iter().flatten() {
             if name.starts_with('_') {
                 continue;
             }
@@ -233,12 +206,7 @@ fn read_pipfile(index: &RepoIndex, file: &str, project: &mut Project) {
             project.add_dep(name, scope, file);
         }
     }
-    for (name, body) in table
-        .get("scripts")
-        .and_then(Value::as_table)
-        .into_iter()
-        .flatten()
-    {
+    for (name, body) in table.get("scripts").and_then(Value::as_table).into_iter().flatten() {
         project.tasks.push(Task {
             name: name.clone(),
             body: task_body(body),
@@ -260,10 +228,7 @@ fn read_pipfile(index: &RepoIndex, file: &str, project: &mut Project) {
 fn read_requirements(index: &RepoIndex, file: &str, project: &mut Project, depth: usize) {
     let Some(text) = index.read(file) else { return };
     let name = walk::file_name(file).to_ascii_lowercase();
-    let scope = if ["dev", "test", "lint", "doc", "ci"]
-        .iter()
-        .any(|k| name.contains(k))
-    {
+    let scope = if ["dev", "test", "lint", "doc", "ci"].iter().any(|k| name.contains(k)) {
         Scope::Dev
     } else {
         Scope::Runtime
@@ -303,11 +268,6 @@ fn read_setup_py(index: &RepoIndex, file: &str, project: &mut Project) {
 fn strings(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
         .unwrap_or_default()
 }
