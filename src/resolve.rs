@@ -40,7 +40,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
     let local = local_registry(&index, builtin);
     let registry = local.as_ref().unwrap_or(builtin);
     let projects = manifests::collect(&index);
-        let names: Vec<(Ecosystem, String)> = projects
+    let names: Vec<(Ecosystem, String)> = projects
         .iter()
         .filter_map(|p| p.name.as_ref().map(|n| (p.ecosystem, p.ecosystem.normalise(n))))
         .collect();
@@ -48,10 +48,13 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
     // The top of a workspace's dependency graph (the server binary) depends on the most sibling
     // packages; libraries it is built from depend on few.
     for a in analyses.iter_mut().filter(|a| a.score > 0) {
-        let siblings = names.iter().filter(|(eco, name)| *eco == a.project.ecosystem && a.project.deps.contains_key(name)).count();
+        let siblings = names
+            .iter()
+            .filter(|(eco, name)| *eco == a.project.ecosystem && a.project.deps.contains_key(name))
+            .count();
         a.score += siblings.min(6) as i32;
     }
-        let backend = pick_backend(&analyses).map(|a| with_internal_deps(a, &analyses));
+    let backend = pick_backend(&analyses).map(|a| with_internal_deps(a, &analyses));
     let backend = backend.as_ref();
     let signals = sidecars::read(&index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
     let mut fields = BTreeMap::new();
@@ -66,7 +69,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
             &mut fields,
             &mut variables,
         ),
-        None => no_backend(&analyses, &mut fields),
+        None => no_backend(&index, &analyses, &mut fields),
     }
     for name in [
         "package_manager",
@@ -144,7 +147,13 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
         let mut hits: Vec<Hit> = registry
             .of_kind(kind)
             .filter(|d| kind == Kind::Database || d.ecosystem == Some(project.ecosystem))
-            .filter_map(|d| engine::matches(d, index, &project).map(|evidence| Hit { detector: d, evidence, from_dir: None }))
+            .filter_map(|d| {
+                engine::matches(d, index, &project).map(|evidence| Hit {
+                    detector: d,
+                    evidence,
+                    from_dir: None,
+                })
+            })
             .collect();
         let superseded: Vec<String> = hits.iter().flat_map(|h| h.detector.supersedes.clone()).collect();
         hits.retain(|h| !superseded.contains(&h.detector.id));
@@ -275,7 +284,7 @@ fn backend_score(index: &RepoIndex, project: &Project, frameworks: &[Hit], data:
     if frameworks.is_empty() && FRONTEND_DEPS.iter().any(|d| project.dep(d).is_some()) {
         score -= 3;
     }
-        // A library cannot be the server you run; the binary that links it can.
+    // A library cannot be the server you run; the binary that links it can.
     if has_entry_point(project, index) {
         score += 6;
     }
@@ -313,7 +322,9 @@ fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>]) -> Analy
     let mut merged = backend.clone();
     let eco = backend.project.ecosystem;
     let by_name = |name: &str| {
-        all.iter().find(|a| a.project.ecosystem == eco && a.project.name.as_deref().map(|n| eco.normalise(n)).as_deref() == Some(name))
+        all.iter().find(|a| {
+            a.project.ecosystem == eco && a.project.name.as_deref().map(|n| eco.normalise(n)).as_deref() == Some(name)
+        })
     };
     let mut queue: Vec<String> = backend.project.deps.keys().cloned().collect();
     let mut seen: Vec<String> = Vec::new();
@@ -327,7 +338,10 @@ fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>]) -> Analy
             continue;
         }
         queue.extend(sibling.project.deps.keys().cloned());
-        for (mine, theirs) in [(&mut merged.data, &sibling.data), (&mut merged.databases, &sibling.databases)] {
+        for (mine, theirs) in [
+            (&mut merged.data, &sibling.data),
+            (&mut merged.databases, &sibling.databases),
+        ] {
             for hit in theirs {
                 if !mine.iter().any(|h| h.detector.id == hit.detector.id) {
                     let mut hit = hit.clone();
@@ -342,7 +356,7 @@ fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>]) -> Analy
 }
 
 /// No project looks like a backend: say so definitely where manifests were read.
-fn no_backend(analyses: &[Analysis], fields: &mut BTreeMap<String, Field>) {
+fn no_backend(index: &RepoIndex, analyses: &[Analysis], fields: &mut BTreeMap<String, Field>) {
     if analyses.is_empty() {
         for name in FIELD_NAMES {
             fields.insert(name.to_string(), Field::unknown(hints::unknown(name, "no manifest archprompt reads was found (package.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml)")));
@@ -359,7 +373,8 @@ fn no_backend(analyses: &[Analysis], fields: &mut BTreeMap<String, Field>) {
         })
         .collect();
     let first = &analyses[0];
-    let (stack, stack_evidence) = tech_stack_of(first, None, &[]);
+    let runner = runner::resolve(index, &first.project, analyses.iter().map(|a| &a.project));
+    let (stack, stack_evidence) = tech_stack_of(first, Some(&runner), &[]);
     fields.insert("tech_stack".into(), Field::found(stack, stack_evidence));
     for name in FIELD_NAMES.iter().skip(1) {
         fields.insert(
@@ -418,7 +433,7 @@ fn resolve_backend(
     };
 
     // Database.
-    let (db, primaries) = resolve_database(registry, index, backend, signals);
+    let (db, primaries, db_urls) = resolve_database(registry, index, backend, signals);
     let has_db = db.state == State::Found;
     let document_only = !primaries.is_empty() && primaries.iter().all(|id| id == "mongodb");
     fields.insert("database_system".into(), db);
@@ -535,7 +550,7 @@ fn resolve_backend(
         build.unwrap_or_else(|| {
             let reason = match project.ecosystem {
                 Ecosystem::Python => "Python runs from source; nothing to build",
-                            _ => "no build script and nothing to compile (plain JavaScript, or TypeScript with noEmit)",
+                _ => "no build script and nothing to compile (plain JavaScript, or TypeScript with noEmit)",
             };
             Field::absent(
                 ABSENT_TEXT,
@@ -546,7 +561,7 @@ fn resolve_backend(
     );
 
     let db_command = command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data])
-        .or_else(|| db_client_command(registry, primaries.first(), signals));
+        .or_else(|| db_client_command(registry, primaries.first(), signals, &db_urls));
     fields.insert(
         "db_command".into(),
         db_command.unwrap_or_else(|| {
@@ -666,13 +681,22 @@ const ENV_SCORE: i32 = 3;
 const COMPOSE_SCORE: i32 = 2;
 const DEV_DEP_SCORE: i32 = 1;
 
-/// The database field and the ids of the primary stores in it, best first.
+/// Database URLs found in configs and env templates, with where they were found.
+type DbUrls = Vec<(String, Evidence)>;
+
+/// The database field, the ids of the primary stores in it (best first), and the URLs seen.
 fn resolve_database(
     registry: &Registry,
     index: &RepoIndex,
     backend: &Analysis,
     signals: &RepoSignals,
-) -> (Field, Vec<String>) {
+) -> (Field, Vec<String>, DbUrls) {
+    let mut urls: DbUrls = signals
+        .database_hints
+        .iter()
+        .filter(|(value, _, _)| value.contains("://"))
+        .map(|(value, evidence, _)| (value.clone(), evidence.clone()))
+        .collect();
     let mut candidates: BTreeMap<String, (i32, Vec<Evidence>)> = BTreeMap::new();
     let mut add = |id: &str, score: i32, evidence: Evidence| {
         let entry = candidates.entry(id.to_string()).or_insert((0, Vec::new()));
@@ -691,10 +715,16 @@ fn resolve_database(
             add(&hit.detector.id, score, ev.clone());
         }
     }
-        for hit in &backend.data {
+    for hit in backend.frameworks.iter().chain(&backend.data) {
         let home = home_of(hit, &backend.project);
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Database) {
             for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
+                if value.contains("://") {
+                    urls.push((
+                        value.clone(),
+                        Evidence::new(&file, format!("{} config URL", hit.detector.name)),
+                    ));
+                }
                 if let Some(db) = database_for(registry, &value) {
                     add(
                         &db.id,
@@ -724,6 +754,7 @@ fn resolve_database(
         return (
             Field::absent(ABSENT_TEXT, vec![Evidence::new(&backend.project.manifest, why)], why),
             Vec::new(),
+            urls,
         );
     }
     let role = |id: &str| registry.get(id).map(|d| d.role).unwrap_or_default();
@@ -774,11 +805,11 @@ fn resolve_database(
     }
     if parts.is_empty() {
         let why = "only development-scope database packages were found";
-        return (Field::unknown(hints::unknown("database_system", why)), Vec::new());
+        return (Field::unknown(hints::unknown("database_system", why)), Vec::new(), urls);
     }
     let evidence = used.iter().flat_map(|id| candidates[*id].1.clone()).collect();
     let primary_ids = primaries.iter().map(|(id, _)| id.to_string()).collect();
-    (Field::found(parts.join(", "), evidence), primary_ids)
+    (Field::found(parts.join(", "), evidence), primary_ids, urls)
 }
 
 fn database_of_image<'r>(registry: &'r Registry, image: &str) -> Option<&'r Detector> {
@@ -802,8 +833,25 @@ fn database_for<'r>(registry: &'r Registry, value: &str) -> Option<&'r Detector>
 
 /// A shell for the primary database: through its compose service when one runs it, else a
 /// client pointed at the URL variable of an env template (`psql "$DATABASE_URL"`).
-fn db_client_command(registry: &Registry, primary: Option<&String>, signals: &RepoSignals) -> Option<Field> {
+fn db_client_command(
+    registry: &Registry,
+    primary: Option<&String>,
+    signals: &RepoSignals,
+    urls: &DbUrls,
+) -> Option<Field> {
     let primary = primary?;
+    if primary == "sqlite" {
+        // `sqlite:///data/app.db?mode=rwc` → `sqlite3 data/app.db`
+        return urls.iter().find_map(|(url, evidence)| {
+            let rest = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite+aiosqlite://"))?;
+            let path = rest.split('?').next().unwrap_or("");
+            let path = path.strip_prefix('/').filter(|p| !p.is_empty()).unwrap_or(path);
+            (!path.is_empty() && path != ":memory:")
+                .then(|| Field::found(format!("sqlite3 {path}"), vec![evidence.clone()]))
+        });
+    }
     let service = signals
         .services
         .iter()
@@ -1037,7 +1085,7 @@ fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
     let mut dirs: Vec<String> = Vec::new();
     let mut evidence = Vec::new();
     let project = &ctx.backend.project;
-        for hit in tools {
+    for hit in tools {
         let home = home_of(hit, project);
         let project = &home;
         let mut from_config = false;
@@ -1070,7 +1118,7 @@ fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
             let mut found = engine::project_dirs(ctx.index, project, std::slice::from_ref(pattern));
             if found.is_empty() && project.dir != "." {
                 // Workspace members share migrations at the repository root.
-                                found = engine::project_dirs(ctx.index, &project_at(project, "."), std::slice::from_ref(pattern));
+                found = engine::project_dirs(ctx.index, &project_at(project, "."), std::slice::from_ref(pattern));
             }
             if found.is_empty() {
                 continue;
@@ -1084,7 +1132,7 @@ fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
             break;
         }
     }
-        if dirs.is_empty() && !ctx.backend.databases.is_empty() {
+    if dirs.is_empty() && !ctx.backend.databases.is_empty() {
         // No known tool: a conventional migrations directory still answers the question.
         let project = &ctx.backend.project;
         for pattern in GENERIC_MIGRATION_DIRS {
