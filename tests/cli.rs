@@ -112,14 +112,14 @@ fn dry_run_on_a_fresh_repo_shows_the_file_and_writes_nothing() {
 
 #[test]
 fn stdout_prints_and_lists_what_it_could_not_fill() {
-    let repo = repo_from("node-fastify-knex");
+    let repo = repo_from("node-koa-sequelize");
     archprompt()
         .args(["init", "--stdout"])
         .arg(repo.path())
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("- **Backend Framework:** Fastify")
+            predicate::str::contains("- **Backend Framework:** Koa")
                 .and(predicate::str::contains("{{db_command}}")),
         )
         .stderr(
@@ -199,7 +199,7 @@ fn a_template_with_an_unknown_variable_is_an_error() {
 
 #[test]
 fn doctor_exit_codes() {
-    let repo = repo_from("node-fastify-knex");
+    let repo = repo_from("node-koa-sequelize");
     // No agent file yet: nothing to check is clean, with a note.
     archprompt()
         .arg("doctor")
@@ -222,7 +222,7 @@ fn doctor_exit_codes() {
     let target = repo.path().join(AGENT_FILE);
     let text = std::fs::read_to_string(&target)
         .unwrap()
-        .replace("{{db_command}}", "sqlite3 dev.sqlite3");
+        .replace("{{db_command}}", "mysql -u root -p koa_app_dev");
     std::fs::write(&target, text).unwrap();
     archprompt()
         .arg("doctor")
