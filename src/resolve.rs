@@ -59,17 +59,22 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
     let signals = sidecars::read(&index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
-    match backend {
-        Some(analysis) => resolve_backend(
-            registry,
-            &index,
-            analysis,
-            &analyses,
-            &signals,
-            &mut fields,
-            &mut variables,
-        ),
-        None => no_backend(&index, &analyses, &mut fields),
+    match backend.or_else(|| main_project(&analyses)) {
+        Some(analysis) => {
+            resolve_backend(
+                registry,
+                &index,
+                analysis,
+                &analyses,
+                &signals,
+                &mut fields,
+                &mut variables,
+            );
+            if backend.is_none() {
+                mark_no_backend(&analyses, &mut fields);
+            }
+        }
+        None => nothing_found(&mut fields),
     }
     for name in [
         "package_manager",
@@ -269,10 +274,11 @@ fn backend_score(index: &RepoIndex, project: &Project, frameworks: &[Hit], data:
         return 0;
     }
     let parts: Vec<&str> = project.dir.split('/').collect();
-    if parts
-        .iter()
-        .any(|p| NOT_BACKEND_DIRS.contains(p) || p.starts_with("{{"))
-    {
+    // `{{cookiecutter.project_slug}}/`: the source of a project template, not a runnable one.
+    if parts.iter().any(|p| p.contains("{{") || p.contains("{%")) {
+        return 0;
+    }
+    if parts.iter().any(|p| NOT_BACKEND_DIRS.contains(p)) {
         score -= 8;
     }
     if parts.iter().any(|p| FRONTEND_DIRS.contains(p)) {
@@ -343,7 +349,9 @@ fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>]) -> Analy
             (&mut merged.databases, &sibling.databases),
         ] {
             for hit in theirs {
-                if !mine.iter().any(|h| h.detector.id == hit.detector.id) {
+                let seen =
+                    |h: &Hit| h.detector.id == hit.detector.id && h.from_dir.as_deref() == Some(&sibling.project.dir);
+                if !mine.iter().any(seen) {
                     let mut hit = hit.clone();
                     hit.from_dir.get_or_insert_with(|| sibling.project.dir.clone());
                     mine.push(hit);
@@ -355,14 +363,28 @@ fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>]) -> Analy
     merged
 }
 
-/// No project looks like a backend: say so definitely where manifests were read.
-fn no_backend(index: &RepoIndex, analyses: &[Analysis], fields: &mut BTreeMap<String, Field>) {
-    if analyses.is_empty() {
-        for name in FIELD_NAMES {
-            fields.insert(name.to_string(), Field::unknown(hints::unknown(name, "no manifest archprompt reads was found (package.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml)")));
-        }
-        return;
+/// No manifest at all: nothing can be said.
+fn nothing_found(fields: &mut BTreeMap<String, Field>) {
+    for name in FIELD_NAMES {
+        let why = "no manifest archprompt reads was found (package.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml)";
+        fields.insert(name.to_string(), Field::unknown(hints::unknown(name, why)));
     }
+}
+
+/// The project that speaks for a repository without a backend: the shallowest one.
+fn main_project<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>> {
+    analyses.iter().min_by_key(|a| {
+        (
+            a.project.dir.matches('/').count() + usize::from(a.project.dir != "."),
+            a.project.dir.clone(),
+        )
+    })
+}
+
+/// No project looks like a backend: the backend-only fields are a definite "none"; the rest
+/// (stack, directories, test and build commands) describe the main project.
+fn mark_no_backend(analyses: &[Analysis], fields: &mut BTreeMap<String, Field>) {
+    const WHY: &str = "no backend project found: no known server framework, ORM or database in any manifest";
     let evidence: Vec<Evidence> = analyses
         .iter()
         .map(|a| {
@@ -372,19 +394,25 @@ fn no_backend(index: &RepoIndex, analyses: &[Analysis], fields: &mut BTreeMap<St
             )
         })
         .collect();
-    let first = &analyses[0];
-    let runner = runner::resolve(index, &first.project, analyses.iter().map(|a| &a.project));
-    let (stack, stack_evidence) = tech_stack_of(first, Some(&runner), &[]);
-    fields.insert("tech_stack".into(), Field::found(stack, stack_evidence));
-    for name in FIELD_NAMES.iter().skip(1) {
-        fields.insert(
-            name.to_string(),
-            Field::absent(
-                ABSENT_TEXT,
-                evidence.clone(),
-                "no backend project found: no known server framework, ORM or database in any manifest",
-            ),
-        );
+    for name in [
+        "backend_framework",
+        "database_system",
+        "db_migrations_dirs",
+        "dev_command",
+        "migration_command",
+        "db_command",
+    ] {
+        fields.insert(name.to_string(), Field::absent(ABSENT_TEXT, evidence.clone(), WHY));
+    }
+    // A frontend-only repository has no server code, tests or build to describe.
+    let frontend = analyses
+        .iter()
+        .any(|a| FRONTEND_DEPS.iter().any(|d| a.project.dep(d).is_some()));
+    for (name, field) in fields.iter_mut() {
+        let frontend_field = frontend && name != "tech_stack";
+        if field.state == State::Unknown || frontend_field {
+            *field = Field::absent(ABSENT_TEXT, evidence.clone(), WHY);
+        }
     }
 }
 
@@ -401,6 +429,10 @@ fn resolve_backend(
     let project = &backend.project;
     let runner = runner::resolve(index, project, all.iter().map(|a| &a.project));
     let mut vars = backend.vars.clone();
+    if matches!(runner.name, "uv" | "poetry" | "pdm") {
+        let build = format!("{} build", runner.name);
+        vars.insert("native_build".into(), (build, runner.evidence.clone()));
+    }
     if project.ecosystem == Ecosystem::Rust && project.dir != "." && cargo_workspace_root(all) {
         if let Some(name) = &project.name {
             vars.insert(
@@ -468,7 +500,7 @@ fn resolve_backend(
     let placeholder = project
         .tasks
         .iter()
-        .find(|t| t.name == "test" && is_placeholder(&t.body));
+        .find(|t| t.name == "test" && t.runner == TaskRunner::NodeScript && is_placeholder(&t.body));
     let mut tests_field = test_dirs(&ctx);
     if let (State::Unknown, Some(task)) = (tests_field.state, placeholder) {
         let why = "the repository declares no tests (npm's placeholder test script)";
@@ -580,7 +612,12 @@ fn resolve_backend(
         }),
     );
 
-    let orm: Vec<&str> = backend.data.iter().map(|h| h.detector.name.as_str()).collect();
+    let mut orm: Vec<&str> = Vec::new();
+    for hit in &backend.data {
+        if !orm.contains(&hit.detector.name.as_str()) {
+            orm.push(&hit.detector.name);
+        }
+    }
     let (stack, evidence) = tech_stack_of(backend, Some(&runner), &orm);
     fields.insert("tech_stack".into(), Field::found(stack, evidence));
 
@@ -617,10 +654,13 @@ fn language_of<'a>(a: &'a Analysis) -> &'a str {
     if a.ecosystem_hits.iter().any(|h| h.detector.id == "typescript") {
         return "TypeScript";
     }
+    // The ecosystem's own detector (id `node`, `python`, `rust`) names the language.
+    let eco = a.project.ecosystem.as_str();
     a.ecosystem_hits
-        .first()
+        .iter()
+        .find(|h| h.detector.id == eco)
         .map(|h| h.detector.name.as_str())
-        .unwrap_or(a.project.ecosystem.as_str())
+        .unwrap_or(eco)
 }
 
 fn runtime_of(a: &Analysis, runner: &Runner) -> &'static str {
@@ -1124,7 +1164,7 @@ fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
                 continue;
             }
             for dir in found {
-                if !dirs.contains(&dir) {
+                if !dirs.iter().any(|d| is_within(&dir, d) || is_within(d, &dir)) {
                     evidence.push(Evidence::new(&dir, format!("{} default location", hit.detector.name)));
                     dirs.push(dir);
                 }
@@ -1132,19 +1172,45 @@ fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
             break;
         }
     }
-    if dirs.is_empty() && !ctx.backend.databases.is_empty() {
-        // No known tool: a conventional migrations directory still answers the question.
-        let project = &ctx.backend.project;
-        for pattern in GENERIC_MIGRATION_DIRS {
-            let dir = project.path(pattern);
-            if ctx.index.has_dir(&dir) {
-                evidence.push(Evidence::new(&dir, "conventional migrations directory"));
-                dirs.push(dir);
-                break;
-            }
+    if dirs.is_empty() && (!ctx.backend.databases.is_empty() || !tools.is_empty()) {
+        // No tool location exists: a directory named like migrations still answers the question.
+        for dir in migration_named_dirs(ctx.index, &ctx.backend.project) {
+            evidence.push(Evidence::new(&dir, "directory named like migrations"));
+            dirs.push(dir);
         }
     }
     (dirs, evidence)
+}
+
+/// The shallowest directories in the project named `migrations`, `migration`, `db/migrate`-like
+/// or `*_migrations`, outside tests, fixtures, docs and examples.
+fn migration_named_dirs(index: &RepoIndex, project: &Project) -> Vec<String> {
+    const MAX_DEPTH: usize = 3;
+    let prefix = if project.dir == "." {
+        String::new()
+    } else {
+        format!("{}/", project.dir)
+    };
+    let candidates: Vec<(usize, &String)> = index
+        .dirs
+        .iter()
+        .filter_map(|dir| {
+            let rel = dir.strip_prefix(&prefix)?;
+            let parts: Vec<&str> = rel.split('/').collect();
+            let name = *parts.last()?;
+            let named = name == "migrate" || name.ends_with("migrations") || name == "migration";
+            let excluded = parts
+                .iter()
+                .any(|p| NOT_BACKEND_DIRS.contains(p) || *p == "node_modules");
+            (named && !excluded && parts.len() <= MAX_DEPTH).then_some((parts.len(), dir))
+        })
+        .collect();
+    let shallowest = candidates.iter().map(|(depth, _)| *depth).min().unwrap_or(0);
+    candidates
+        .into_iter()
+        .filter(|(depth, _)| *depth == shallowest)
+        .map(|(_, dir)| dir.clone())
+        .collect()
 }
 
 /// The existing directory a config value names. Paths are tried relative to the project, then
@@ -1172,15 +1238,6 @@ fn config_dir(index: &RepoIndex, project: &Project, value: &str, file: &str) -> 
         .map(|base| walk::join(base, &rel))
         .find(|dir| dir != "." && index.has_dir(dir))
 }
-
-const GENERIC_MIGRATION_DIRS: &[&str] = &[
-    "migrations",
-    "db/migrations",
-    "db/migrate",
-    "database/migrations",
-    "sql/migrations",
-    "src/migrations",
-];
 
 /// `project` as if it lived in `dir`, for paths that resolve elsewhere (repository root, a
 /// sibling package).

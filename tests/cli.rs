@@ -119,8 +119,7 @@ fn stdout_prints_and_lists_what_it_could_not_fill() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("- **Backend Framework:** Koa")
-                .and(predicate::str::contains("{{db_command}}")),
+            predicate::str::contains("- **Backend Framework:** Koa").and(predicate::str::contains("{{db_command}}")),
         )
         .stderr(
             predicate::str::contains("1 field(s) left as placeholders").and(predicate::str::contains("{{db_command}}")),

@@ -205,6 +205,14 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
             return Vec::new();
         };
         let (section, key) = path.split_once('.').unwrap_or(("", path));
+        // `*.key` reads the key from every section (alembic.ini with one section per tree).
+        if section == "*" {
+            return ini
+                .iter()
+                .filter_map(|(_, props)| props.get(key))
+                .map(str::to_string)
+                .collect();
+        }
         let section = (!section.is_empty()).then_some(section);
         return ini.get_from(section, key).map(str::to_string).into_iter().collect();
     }
