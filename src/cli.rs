@@ -30,8 +30,10 @@ pub enum Command {
         after_help = "With no arguments, checks .github/agents/backend-architect.agent.md and every *.md under\n.github/agents/ and .claude/agents/ in the current directory.\n\nExit codes: 0 no placeholders, 1 placeholders remain, 2 error."
     )]
     Doctor(DoctorArgs),
-    /// Print every field with its value, state and evidence
-    #[command(after_help = "`--json` prints the JSON contract described in docs/json-contract.md.")]
+    /// Print every field with its value, state and evidence (one or many repositories)
+    #[command(
+        after_help = "`--json` prints the JSON contract described in docs/json-contract.md.\n\nExamples:\n  archprompt scan                       the current repository, as a table\n  archprompt scan --json ../api         the JSON report\n  archprompt scan --json repos/*        JSON Lines, one report per repository, in parallel\n  ls -d repos/* | archprompt scan --json --from-file -"
+    )]
     Scan(ScanArgs),
     /// List the built-in detectors (one TOML file each under detectors/)
     Detectors,
@@ -71,12 +73,19 @@ pub struct DoctorArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Repository to scan [default: current directory]
+    /// Repositories to scan [default: current directory]; several are scanned in parallel
     #[arg(value_name = "PATH", default_value = ".")]
-    pub path: PathBuf,
-    /// Print the report as JSON (the contract in docs/json-contract.md)
+    pub paths: Vec<PathBuf>,
+    /// Print the report as JSON (the contract in docs/json-contract.md); one line per
+    /// repository when several are given (JSON Lines)
     #[arg(long)]
     pub json: bool,
+    /// Read more repository paths from FILE, one per line (`-` for standard input)
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
+    /// Worker threads for many repositories [default: number of CPUs]
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 #[cfg(test)]

@@ -22,9 +22,47 @@ use std::path::Path;
 /// Scans the repository at `root` with the built-in detectors (and the repository's own
 /// `.archprompt/detectors/*.toml`). Problems in the repository become warnings in the report.
 pub fn scan(root: &Path) -> Result<model::Report> {
+    scan_with(&detect::Registry::builtin()?, root)
+}
+
+/// [`scan`] with a registry built once, for scanning many repositories.
+pub fn scan_with(registry: &detect::Registry, root: &Path) -> Result<model::Report> {
     if !root.is_dir() {
         bail!("{}: not a directory", root.display());
     }
-    let registry = detect::Registry::builtin()?;
-    Ok(resolve::scan(root, &root.display().to_string(), &registry))
+    Ok(resolve::scan(root, &root.display().to_string(), registry))
+}
+
+/// Scans many repositories on `threads` worker threads. Results come back in input order; one
+/// repository's error never stops the others. `progress` is called after each one finishes.
+pub fn scan_many(
+    registry: &detect::Registry,
+    roots: &[std::path::PathBuf],
+    threads: usize,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<Result<model::Report>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<model::Report>>>> = Mutex::new(roots.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, roots.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(root) = roots.get(i) else { break };
+                    let result = scan_with(registry, root);
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(anyhow::anyhow!("scan did not run"))))
+        .collect()
 }

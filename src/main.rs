@@ -27,14 +27,81 @@ fn main() -> ExitCode {
 }
 
 fn run_scan(args: ScanArgs) -> Result<ExitCode> {
-    let report = archprompt::scan(&args.path)?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", output::scan_table(&report));
+    let mut paths = args.paths;
+    if let Some(list) = &args.from_file {
+        let text = if list.as_os_str() == "-" {
+            std::io::read_to_string(std::io::stdin()).context("cannot read paths from standard input")?
+        } else {
+            std::fs::read_to_string(list).with_context(|| format!("cannot read {}", list.display()))?
+        };
+        // `.` is only the default when nothing else was named.
+        paths.retain(|p| p.as_os_str() != ".");
+        paths.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from));
     }
-    eprint!("{}", output::warnings(&report));
-    Ok(ExitCode::SUCCESS)
+    if paths.len() == 1 {
+        let report = archprompt::scan(&paths[0])?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        } else {
+            print!("{}", output::scan_table(&report));
+        }
+        eprint!("{}", output::warnings(&report));
+        return Ok(ExitCode::SUCCESS);
+    }
+    scan_many(&paths, args.json, args.jobs)
+}
+
+/// Many repositories: parallel scans, JSON Lines or tables in input order, a summary on stderr,
+/// exit 2 when any repository could not be scanned.
+fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitCode> {
+    use std::io::{IsTerminal, Write};
+    let registry = archprompt::detect::Registry::builtin()?;
+    let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let total = paths.len();
+    let show_progress = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let progress = |done: usize| {
+        if show_progress {
+            eprint!("\rscanned {done}/{total}");
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let results = archprompt::scan_many(&registry, paths, threads, &progress);
+    if show_progress {
+        eprint!("\r");
+    }
+    let (mut backends, mut unknown, mut failed) = (0, 0, 0);
+    let mut out = std::io::stdout().lock();
+    for (path, result) in paths.iter().zip(results) {
+        match result {
+            Ok(report) => {
+                backends += usize::from(report.backend_dir.is_some());
+                unknown += report.unknown_fields().len();
+                if json {
+                    writeln!(out, "{}", serde_json::to_string(&report)?)?;
+                } else {
+                    writeln!(out, "{}", output::scan_table(&report))?;
+                }
+            }
+            Err(err) => {
+                failed += 1;
+                if json {
+                    let line = serde_json::json!({ "root": path.display().to_string(), "error": format!("{err:#}") });
+                    writeln!(out, "{line}")?;
+                }
+                eprintln!("error: {err:#}");
+            }
+        }
+    }
+    eprintln!(
+        "scanned {total} repositories in {:.2} s: {backends} with a backend, {unknown} unknown field(s), {failed} failed",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if failed > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn run_init(args: InitArgs) -> Result<ExitCode> {

@@ -329,3 +329,76 @@ fn unreadable_directory_is_a_warning() {
     }
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[test]
+fn many_repositories_give_json_lines_in_order_and_one_failure_does_not_stop_the_rest() {
+    let assert = archprompt()
+        .args([
+            "scan",
+            "--json",
+            "-j",
+            "2",
+            "fixtures/rust-axum-sqlx",
+            "no/such/repo",
+            "fixtures/node-express-prisma",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("scanned 3 repositories").and(predicate::str::contains("1 failed")));
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["fields"]["backend_framework"]["value"], "Axum");
+    assert_eq!(lines[1]["root"], "no/such/repo");
+    assert!(lines[1]["error"].as_str().unwrap().contains("not a directory"));
+    assert_eq!(lines[2]["fields"]["backend_framework"]["value"], "Express");
+}
+
+#[test]
+fn paths_can_come_from_standard_input() {
+    let assert = archprompt()
+        .args(["scan", "--json", "--from-file", "-"])
+        .write_stdin("fixtures/python-django-poetry\nfixtures/rust-actix-diesel\n")
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let roots: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["root"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(roots, ["fixtures/python-django-poetry", "fixtures/rust-actix-diesel"]);
+}
+
+/// Hostile trees: a symlink loop, a manifest too large to read, a manifest that is a directory,
+/// deep nesting. The scan finishes, warns about what it skipped, and still finds the backend.
+#[cfg(unix)]
+#[test]
+fn hostile_trees_do_not_hang_or_panic() {
+    let repo = repo_from("rust-axum-sqlx");
+    let root = repo.path();
+    std::os::unix::fs::symlink(root, root.join("loop")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", root.join("package.json")).unwrap();
+    let big = root.join("huge");
+    std::fs::create_dir(&big).unwrap();
+    std::fs::write(big.join("package.json"), vec![b' '; 3 * 1024 * 1024]).unwrap();
+    std::fs::create_dir_all(root.join("odd/pyproject.toml")).unwrap();
+    let mut deep = root.to_path_buf();
+    for i in 0..40 {
+        deep = deep.join(format!("d{i}"));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("package.json"), "{").unwrap();
+    archprompt()
+        .arg("scan")
+        .arg(root)
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Axum"))
+        .stderr(predicate::str::contains("huge/package.json: larger than 2 MiB"));
+}
