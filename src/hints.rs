@@ -10,7 +10,7 @@ const HINTS: &[(&str, &str, &str)] = &[
     ),
     (
         "backend_framework",
-        "a known server framework among the backend project's dependencies (Express, NestJS, Fastify, Koa, Hono, FastAPI, Django, Flask, Axum, Actix Web, Rocket)",
+        "a known server framework among the backend project's dependencies (`archprompt detectors` lists them)",
         "FastAPI",
     ),
     (
