@@ -1,0 +1,150 @@
+//! Which project is the backend: scores from framework, data-tool and database hits, entry
+//! points, directory names and sibling dependencies; and what a backend inherits from the
+//! workspace packages it links.
+
+use super::*;
+
+/// Directory names that hold examples, docs or frontends rather than the backend.
+pub(super) const NOT_BACKEND_DIRS: &[&str] = &[
+    "examples",
+    "example",
+    "samples",
+    "sample",
+    "fixtures",
+    "testdata",
+    "docs",
+    "doc",
+    "website",
+    "e2e",
+    "templates",
+    "template",
+    "scripts",
+    "tools",
+    "benches",
+    "test",
+    "tests",
+];
+const FRONTEND_DIRS: &[&str] = &["frontend", "client", "web", "ui", "www", "app-frontend", "webapp"];
+const BACKEND_DIRS: &[&str] = &["backend", "server", "api", "service", "services"];
+/// Dependencies of a frontend-only package.
+pub(super) const FRONTEND_DEPS: &[&str] = &[
+    "react",
+    "vue",
+    "svelte",
+    "@angular/core",
+    "next",
+    "nuxt",
+    "vite",
+    "solid-js",
+    "preact",
+];
+
+pub(super) fn backend_score(
+    index: &RepoIndex,
+    project: &Project,
+    frameworks: &[Hit],
+    data: &[Hit],
+    databases: &[Hit],
+) -> i32 {
+    let mut score = 0;
+    if !frameworks.is_empty() {
+        score += 10;
+    }
+    if !data.is_empty() {
+        score += 3;
+    }
+    if !databases.is_empty() {
+        score += 2;
+    }
+    if score == 0 {
+        return 0;
+    }
+    let parts: Vec<&str> = project.dir.split('/').collect();
+    // `{{cookiecutter.project_slug}}/`: the source of a project template, not a runnable one.
+    if parts.iter().any(|p| p.contains("{{") || p.contains("{%")) {
+        return 0;
+    }
+    if parts.iter().any(|p| NOT_BACKEND_DIRS.contains(p)) {
+        score -= 8;
+    }
+    if parts.iter().any(|p| FRONTEND_DIRS.contains(p)) {
+        score -= 2;
+    }
+    if parts.last().is_some_and(|p| BACKEND_DIRS.contains(p)) {
+        score += 2;
+    }
+    if frameworks.is_empty() && FRONTEND_DEPS.iter().any(|d| project.dep(d).is_some()) {
+        score -= 3;
+    }
+    // A library cannot be the server you run; the binary that links it can.
+    if has_entry_point(project, index) {
+        score += 6;
+    }
+    score
+}
+
+/// A runnable program rather than a library: a binary crate, a start/dev script, manage.py.
+pub(super) fn has_entry_point(project: &Project, index: &RepoIndex) -> bool {
+    let has = |rel: &str| index.has_file(&project.path(rel));
+    match project.ecosystem {
+        Ecosystem::Rust => {
+            let bin_dir = format!("{}/", project.path("src/bin"));
+            has("src/main.rs") || index.files.iter().any(|f| f.starts_with(&bin_dir))
+        }
+        Ecosystem::Node => project.task("start").is_some() || project.task("dev").is_some(),
+        Ecosystem::Python => ["manage.py", "main.py", "app.py", "wsgi.py", "asgi.py"]
+            .iter()
+            .any(|f| has(f)),
+    }
+}
+
+/// The project with the best backend score; ties go to the shallower directory.
+pub(super) fn pick_backend<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>> {
+    analyses.iter().filter(|a| a.score > 0).max_by_key(|a| {
+        (
+            a.score,
+            std::cmp::Reverse(a.project.dir.matches('/').count() + usize::from(a.project.dir != ".")),
+        )
+    })
+}
+
+/// The backend with the data tools and databases of the sibling packages it depends on
+/// (transitively): a server crate that links `app_db` uses `app_db`'s Diesel and PostgreSQL.
+pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>]) -> Analysis<'r> {
+    let mut merged = backend.clone();
+    let eco = backend.project.ecosystem;
+    let by_name = |name: &str| {
+        all.iter().find(|a| {
+            a.project.ecosystem == eco && a.project.name.as_deref().map(|n| eco.normalise(n)).as_deref() == Some(name)
+        })
+    };
+    let mut queue: Vec<String> = backend.project.deps.keys().cloned().collect();
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(name) = queue.pop() {
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name.clone());
+        let Some(sibling) = by_name(&name) else { continue };
+        if sibling.project.dir == backend.project.dir {
+            continue;
+        }
+        queue.extend(sibling.project.deps.keys().cloned());
+        for (mine, theirs) in [
+            (&mut merged.data, &sibling.data),
+            (&mut merged.databases, &sibling.databases),
+        ] {
+            for hit in theirs {
+                let seen =
+                    |h: &Hit| h.detector.id == hit.detector.id && h.from_dir.as_deref() == Some(&sibling.project.dir);
+                if !mine.iter().any(seen) {
+                    let mut hit = hit.clone();
+                    hit.from_dir.get_or_insert_with(|| sibling.project.dir.clone());
+                    mine.push(hit);
+                }
+            }
+        }
+    }
+    merged.data.sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
+    merged
+}

@@ -1,0 +1,164 @@
+//! Commands: the repository's declared tasks first (by intent synonyms), then detector
+//! defaults, always with the package manager's runner and the sub-directory prefix.
+
+use super::*;
+
+pub(super) const DEV_TASKS: &[&str] = &[
+    "dev",
+    "start:dev",
+    "develop",
+    "dev:server",
+    "server:dev",
+    "dev:api",
+    "start:watch",
+    "serve",
+    "watch",
+    "server",
+    "runserver",
+    "run",
+    "start",
+];
+pub(super) const TEST_TASKS: &[&str] = &["test", "tests", "test:unit", "test:all", "spec"];
+pub(super) const BUILD_TASKS: &[&str] = &["build", "compile", "build:prod", "build:server"];
+pub(super) const MIGRATE_TASKS: &[&str] = &[
+    "migrate",
+    "db:migrate",
+    "migration:run",
+    "migrations:run",
+    "migrate:up",
+    "migrate:latest",
+    "migrate:deploy",
+    "db:migrate:deploy",
+    "prisma:migrate",
+    "typeorm:migrate",
+    "knex:migrate",
+    "migrate-up",
+    "db-migrate",
+    "migration:up",
+    "db:upgrade",
+];
+pub(super) const DB_TASKS: &[&str] = &[
+    "db",
+    "db:studio",
+    "studio",
+    "prisma:studio",
+    "dbshell",
+    "db:shell",
+    "db-shell",
+    "psql",
+    "db:console",
+    "dbconsole",
+];
+
+/// Tools that build or serve a browser frontend: a script running one is not a backend command.
+const FRONTEND_TOOLS: &[&str] = &[
+    "vite",
+    "webpack",
+    "next",
+    "nuxt",
+    "vue-cli-service",
+    "react-scripts",
+    "ng",
+    "astro",
+    "parcel",
+    "svelte-kit",
+];
+
+pub(super) fn is_placeholder(body: &str) -> bool {
+    let b = body.trim();
+    b.contains("no test specified")
+        || b.is_empty()
+        || b == "exit 0"
+        || b == "true"
+        || (b.starts_with("echo") && !b.contains("&&"))
+}
+
+pub(super) fn runs_frontend_tool(body: &str) -> bool {
+    let first = body
+        .split_whitespace()
+        .find(|w| !w.contains('=') && !matches!(*w, "npx" | "pnpm" | "yarn" | "bunx" | "exec" | "cross-env"));
+    first.is_some_and(|w| FRONTEND_TOOLS.contains(&w))
+}
+
+/// Declared task for the intent, else the first detector default that resolves. With
+/// `skip_frontend`, scripts that run a frontend dev server (vite, next, …) do not count.
+pub(super) fn command(
+    ctx: &Ctx,
+    names: &[&str],
+    skip_frontend: bool,
+    pick: impl Fn(&Detector) -> Option<&crate::detect::CommandSpec>,
+    kinds: &[Kind],
+) -> Option<Field> {
+    let project = &ctx.backend.project;
+    for name in names {
+        let Some(task) = project.tasks.iter().find(|t| t.name == *name) else {
+            continue;
+        };
+        if is_placeholder(&task.body) && task.runner != TaskRunner::Make && task.runner != TaskRunner::Just {
+            continue;
+        }
+        if skip_frontend && runs_frontend_tool(&task.body) {
+            continue;
+        }
+        let text = ctx.runner.task(project, task);
+        let reason = declared_reason(task);
+        return Some(Field::found(text, vec![Evidence::new(&task.file, reason)]));
+    }
+    for kind in kinds {
+        let hits: &[Hit] = match kind {
+            Kind::Framework => &ctx.backend.frameworks,
+            Kind::Data => &ctx.backend.data,
+            Kind::TestRunner => &ctx.backend.tests,
+            Kind::Ecosystem => &ctx.backend.ecosystem_hits,
+            Kind::Database => &ctx.backend.databases,
+        };
+        for hit in hits {
+            let Some(spec) = pick(hit.detector) else {
+                continue;
+            };
+            for candidate in spec.candidates() {
+                let Some(text) = substitute_command(candidate, ctx, *kind) else {
+                    continue;
+                };
+                let mut evidence = vec![Evidence::new(
+                    hit.evidence
+                        .first()
+                        .map(|e| e.file.as_str())
+                        .unwrap_or(&project.manifest),
+                    format!("{} default command", hit.detector.name),
+                )];
+                evidence.extend(used_vars(candidate, ctx.vars));
+                return Some(Field::found(text, evidence));
+            }
+        }
+    }
+    None
+}
+
+pub(super) fn declared_reason(task: &Task) -> String {
+    match task.runner {
+        TaskRunner::NodeScript => format!("script \"{}\"", task.name),
+        TaskRunner::Make => format!("make target {}", task.name),
+        TaskRunner::Just => format!("just recipe {}", task.name),
+        TaskRunner::Pdm => format!("[tool.pdm.scripts] {}", task.name),
+        TaskRunner::Poe => format!("[tool.poe.tasks] {}", task.name),
+        TaskRunner::Pipenv => format!("Pipfile [scripts] {}", task.name),
+    }
+}
+
+pub(super) fn used_vars(template: &str, vars: &BTreeMap<String, (String, Evidence)>) -> Vec<Evidence> {
+    vars.iter()
+        .filter(|(name, _)| template.contains(&format!("{{{name}}}")))
+        .map(|(_, (_, e))| e.clone())
+        .collect()
+}
+
+/// Fills `{exec}` and `{vars}`; `None` when a variable is missing. Adds the sub-directory prefix.
+pub(super) fn substitute_command(template: &str, ctx: &Ctx, kind: Kind) -> Option<String> {
+    let project = &ctx.backend.project;
+    let body = template.replace("{exec}", "");
+    let body = substitute(body.trim_start(), ctx.vars)?;
+    let uses_exec = template.contains("{exec}");
+    let runs_from_root = template.contains("{cargo_package}") || (kind == Kind::Data && ctx.data_from_root);
+    Some(ctx.runner.exec(project, &body, uses_exec, runs_from_root))
+}

@@ -1,0 +1,241 @@
+//! The database field: candidates scored by evidence strength, the primary store chosen, caches
+//! set apart, and a shell command for the primary store.
+
+use super::*;
+
+/// Evidence strength for the primary database.
+const CONFIG_SCORE: i32 = 5;
+const DEP_SCORE: i32 = 4;
+const ENV_SCORE: i32 = 3;
+const COMPOSE_SCORE: i32 = 2;
+const DEV_DEP_SCORE: i32 = 1;
+
+/// Database URLs found in configs and env templates, with where they were found.
+pub(super) type DbUrls = Vec<(String, Evidence)>;
+
+/// The database field, the ids of the primary stores in it (best first), and the URLs seen.
+pub(super) fn resolve_database(
+    registry: &Registry,
+    index: &RepoIndex,
+    backend: &Analysis,
+    signals: &RepoSignals,
+) -> (Field, Vec<String>, DbUrls) {
+    let mut urls: DbUrls = signals
+        .database_hints
+        .iter()
+        .filter(|(value, _, _)| value.contains("://"))
+        .map(|(value, evidence, _)| (value.clone(), evidence.clone()))
+        .collect();
+    let mut candidates: BTreeMap<String, (i32, Vec<Evidence>)> = BTreeMap::new();
+    let mut add = |id: &str, score: i32, evidence: Evidence| {
+        let entry = candidates.entry(id.to_string()).or_insert((0, Vec::new()));
+        entry.0 = entry.0.max(score);
+        if !entry.1.contains(&evidence) {
+            entry.1.push(evidence);
+        }
+    };
+    for hit in &backend.databases {
+        for ev in &hit.evidence {
+            let score = if ev.reason.starts_with("dev ") {
+                DEV_DEP_SCORE
+            } else {
+                DEP_SCORE
+            };
+            add(&hit.detector.id, score, ev.clone());
+        }
+    }
+    for hit in backend.frameworks.iter().chain(&backend.data) {
+        let home = home_of(hit, &backend.project);
+        for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Database) {
+            for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
+                if value.contains("://") {
+                    urls.push((
+                        value.clone(),
+                        Evidence::new(&file, format!("{} config URL", hit.detector.name)),
+                    ));
+                }
+                if let Some(db) = database_for(registry, &value) {
+                    add(
+                        &db.id,
+                        CONFIG_SCORE,
+                        Evidence::new(file, format!("{} config names {value}", hit.detector.name)),
+                    );
+                }
+            }
+        }
+    }
+    for (value, evidence, from_env) in &signals.database_hints {
+        if let Some(db) = database_for(registry, value) {
+            add(
+                &db.id,
+                if *from_env { ENV_SCORE } else { CONFIG_SCORE },
+                evidence.clone(),
+            );
+        }
+    }
+    for service in &signals.services {
+        if let Some(db) = database_of_image(registry, &service.image) {
+            add(&db.id, COMPOSE_SCORE, service.evidence.clone());
+        }
+    }
+    if candidates.is_empty() {
+        let why = "no database driver, ORM dialect, compose service or .env URL found";
+        return (
+            Field::absent(ABSENT_TEXT, vec![Evidence::new(&backend.project.manifest, why)], why),
+            Vec::new(),
+            urls,
+        );
+    }
+    let role = |id: &str| registry.get(id).map(|d| d.role).unwrap_or_default();
+    let priority = |id: &str| registry.get(id).map(|d| d.priority).unwrap_or_default();
+    let mut primaries: Vec<(&str, i32)> = candidates
+        .iter()
+        .filter(|(id, _)| role(id) != Role::Cache)
+        .map(|(id, (score, _))| (id.as_str(), *score))
+        .collect();
+    // A fallback store (SQLite) stays only when its evidence is as strong as the best real one's;
+    // then it is listed after them ("PostgreSQL, MySQL, SQLite" for a repo that supports all).
+    let best_primary = primaries
+        .iter()
+        .filter(|(id, _)| role(id) == Role::Primary)
+        .map(|(_, s)| *s)
+        .max()
+        .unwrap_or(0);
+    primaries.retain(|(id, s)| role(id) != Role::Fallback || *s >= best_primary);
+    primaries.sort_by_key(|(id, s)| {
+        (
+            std::cmp::Reverse(*s),
+            role(id) == Role::Fallback,
+            std::cmp::Reverse(priority(id)),
+        )
+    });
+    let top = primaries.first().map(|(_, s)| *s).unwrap_or(0);
+    primaries.retain(|(_, s)| *s == top || *s >= ENV_SCORE);
+    let caches: Vec<&str> = candidates
+        .iter()
+        .filter(|(id, (score, _))| role(id) == Role::Cache && *score >= COMPOSE_SCORE)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let name = |id: &str| {
+        registry
+            .get(id)
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let mut parts: Vec<String> = primaries.iter().map(|(id, _)| name(id)).collect();
+    let mut used: Vec<&str> = primaries.iter().map(|(id, _)| *id).collect();
+    for id in &caches {
+        parts.push(if primaries.is_empty() {
+            name(id)
+        } else {
+            format!("{} (cache)", name(id))
+        });
+        used.push(id);
+    }
+    if parts.is_empty() {
+        let why = "only development-scope database packages were found";
+        return (Field::unknown(hints::unknown("database_system", why)), Vec::new(), urls);
+    }
+    let evidence = used.iter().flat_map(|id| candidates[*id].1.clone()).collect();
+    let primary_ids = primaries.iter().map(|(id, _)| id.to_string()).collect();
+    (Field::found(parts.join(", "), evidence), primary_ids, urls)
+}
+
+pub(super) fn database_of_image<'r>(registry: &'r Registry, image: &str) -> Option<&'r Detector> {
+    registry
+        .of_kind(Kind::Database)
+        .find(|d| d.images.iter().any(|i| i == image))
+}
+
+/// The database detector whose aliases name `value` (a dialect, engine path or URL).
+pub(super) fn database_for<'r>(registry: &'r Registry, value: &str) -> Option<&'r Detector> {
+    let value = value.trim().to_ascii_lowercase();
+    let key = if let Some((scheme, _)) = value.split_once("://") {
+        scheme.split('+').next().unwrap_or(scheme).to_string()
+    } else if let Some(rest) = value.strip_prefix("jdbc:") {
+        rest.split(':').next().unwrap_or(rest).to_string()
+    } else {
+        value.rsplit('.').next().unwrap_or(&value).to_string()
+    };
+    registry.of_kind(Kind::Database).find(|d| d.aliases.contains(&key))
+}
+
+/// A shell for the primary database: through its compose service when one runs it, else a
+/// client pointed at the URL variable of an env template (`psql "$DATABASE_URL"`).
+pub(super) fn db_client_command(
+    registry: &Registry,
+    primary: Option<&String>,
+    signals: &RepoSignals,
+    urls: &DbUrls,
+) -> Option<Field> {
+    let primary = primary?;
+    if primary == "sqlite" {
+        // `sqlite:///data/app.db?mode=rwc` → `sqlite3 data/app.db`
+        return urls.iter().find_map(|(url, evidence)| {
+            let rest = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite+aiosqlite://"))?;
+            let path = rest.split('?').next().unwrap_or("");
+            let path = path.strip_prefix('/').filter(|p| !p.is_empty()).unwrap_or(path);
+            (!path.is_empty() && path != ":memory:")
+                .then(|| Field::found(format!("sqlite3 {path}"), vec![evidence.clone()]))
+        });
+    }
+    let service = signals
+        .services
+        .iter()
+        .find(|s| database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary));
+    if let Some(service) = service {
+        let shell = match primary.as_str() {
+            "postgresql" => {
+                let user = service.env("POSTGRES_USER").unwrap_or("postgres");
+                match service.env("POSTGRES_DB") {
+                    Some(db) => format!("psql -U {user} -d {db}"),
+                    None => format!("psql -U {user}"),
+                }
+            }
+            "mysql" | "mariadb" => {
+                let client = if primary == "mariadb" { "mariadb" } else { "mysql" };
+                let user = service
+                    .env("MYSQL_USER")
+                    .or(service.env("MARIADB_USER"))
+                    .unwrap_or("root");
+                match service.env("MYSQL_DATABASE").or(service.env("MARIADB_DATABASE")) {
+                    Some(db) => format!("{client} -u {user} -p {db}"),
+                    None => format!("{client} -u {user} -p"),
+                }
+            }
+            "mongodb" => "mongosh".to_string(),
+            "redis" => "redis-cli".to_string(),
+            _ => return None,
+        };
+        let default_name = [
+            "compose.yaml",
+            "compose.yml",
+            "docker-compose.yaml",
+            "docker-compose.yml",
+        ]
+        .contains(&service.file.as_str());
+        let file_flag = if default_name {
+            String::new()
+        } else {
+            format!("-f {} ", service.file)
+        };
+        let text = format!("docker compose {file_flag}exec {} {shell}", service.name);
+        return Some(Field::found(text, vec![service.evidence.clone()]));
+    }
+    let client = match primary.as_str() {
+        "postgresql" => "psql \"${var}\"",
+        "mongodb" => "mongosh \"${var}\"",
+        "redis" => "redis-cli -u \"${var}\"",
+        _ => return None,
+    };
+    let detector = registry.get(primary)?;
+    let (var, _, evidence) = signals
+        .url_vars
+        .iter()
+        .find(|(_, scheme, _)| detector.aliases.contains(scheme))?;
+    Some(Field::found(client.replace("{var}", var), vec![evidence.clone()]))
+}
+
+// ---------------------------------------------------------------------------------------------

@@ -1,0 +1,313 @@
+//! Source, test and migration directories: detector candidates resolved against the index,
+//! config-named locations, and conventions when no tool says.
+
+use super::*;
+
+pub(super) fn substitute(pattern: &str, vars: &BTreeMap<String, (String, Evidence)>) -> Option<String> {
+    let mut out = pattern.to_string();
+    while let Some(start) = out.find('{') {
+        let Some(len) = out[start..].find('}') else {
+            break;
+        };
+        let name = &out[start + 1..start + len];
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || name.is_empty() {
+            break; // a glob alternation like `{ts,js}`, not a variable
+        }
+        let (value, _) = vars.get(name)?;
+        out.replace_range(start..start + len + 1, value);
+    }
+    Some(out)
+}
+
+pub(super) fn dirs_from(
+    ctx: &Ctx,
+    hits: &[&Hit],
+    pick: impl Fn(&Detector) -> &Vec<String>,
+) -> (Vec<String>, Vec<Evidence>) {
+    let mut dirs: Vec<String> = Vec::new();
+    let mut evidence = Vec::new();
+    for hit in hits {
+        let patterns: Vec<String> = pick(hit.detector)
+            .iter()
+            .filter_map(|p| substitute(p, ctx.vars))
+            .collect();
+        for dir in engine::project_dirs(ctx.index, &ctx.backend.project, &patterns) {
+            if dirs.iter().any(|d| is_within(&dir, d) || is_within(d, &dir)) {
+                continue;
+            }
+            evidence.push(Evidence::new(&dir, format!("{} convention", hit.detector.name)));
+            dirs.push(dir);
+        }
+    }
+    (dirs, evidence)
+}
+
+pub(super) fn is_within(child: &str, parent: &str) -> bool {
+    child == parent || parent == "." || child.starts_with(&format!("{parent}/"))
+}
+
+/// A directory holding frontend components (Vue/Svelte files or a React entry).
+pub(super) fn looks_like_frontend(index: &RepoIndex, dir: &str) -> bool {
+    let prefix = format!("{dir}/");
+    index
+        .files
+        .range(prefix.clone()..)
+        .take_while(|f| f.starts_with(&prefix))
+        .any(|f| f.ends_with(".vue") || f.ends_with(".svelte") || f.ends_with(".jsx") || f.ends_with(".tsx"))
+}
+
+pub(super) fn source_dirs(ctx: &Ctx) -> Field {
+    let frameworks: Vec<&Hit> = ctx.backend.frameworks.iter().take(1).collect();
+    let (mut dirs, mut evidence) = dirs_from(ctx, &frameworks, |d| &d.dirs.source);
+    if dirs.is_empty() {
+        let eco: Vec<&Hit> = ctx.backend.ecosystem_hits.iter().collect();
+        (dirs, evidence) = dirs_from(ctx, &eco, |d| &d.dirs.source);
+    }
+    if dirs.len() > 1 {
+        let keep: Vec<bool> = dirs.iter().map(|d| !looks_like_frontend(ctx.index, d)).collect();
+        if keep.iter().any(|k| *k) {
+            let mut i = 0;
+            dirs.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+            let mut j = 0;
+            evidence.retain(|_| {
+                j += 1;
+                keep[j - 1]
+            });
+        }
+    }
+    if dirs.is_empty() {
+        let dir = ctx.backend.project.dir.clone();
+        return Field::found_list(
+            vec![dir],
+            vec![Evidence::new(
+                &ctx.backend.project.manifest,
+                "server code sits beside the manifest",
+            )],
+        );
+    }
+    Field::found_list(dirs, evidence)
+}
+
+const TEST_FILE_SUFFIXES: &[&str] = &[
+    ".test.ts",
+    ".spec.ts",
+    ".test.js",
+    ".spec.js",
+    ".test.mjs",
+    "_test.py",
+    ".test.tsx",
+];
+
+pub(super) fn test_dirs(ctx: &Ctx) -> Field {
+    let hits: Vec<&Hit> = ctx
+        .backend
+        .tests
+        .iter()
+        .chain(&ctx.backend.frameworks)
+        .chain(&ctx.backend.ecosystem_hits)
+        .collect();
+    let (dirs, evidence) = dirs_from(ctx, &hits, |d| &d.dirs.tests);
+    if !dirs.is_empty() {
+        return Field::found_list(collapse(dirs), evidence);
+    }
+    // Co-located tests (`src/**/*.spec.ts`, `app/test_x.py`) make the source dirs the test dirs.
+    let source = source_dirs(ctx);
+    let mut found = Vec::new();
+    let mut evidence = Vec::new();
+    for dir in source.items.unwrap_or_default() {
+        let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
+        let hit = ctx
+            .index
+            .files
+            .range(prefix.clone()..)
+            .take_while(|f| f.starts_with(&prefix))
+            .find(|f| {
+                let name = walk::file_name(f);
+                TEST_FILE_SUFFIXES.iter().any(|s| name.ends_with(s))
+                    || (name.starts_with("test_") && name.ends_with(".py"))
+            });
+        if let Some(file) = hit {
+            evidence.push(Evidence::new(file, "test file beside the code"));
+            found.push(dir);
+        }
+    }
+    if !found.is_empty() {
+        return Field::found_list(found, evidence);
+    }
+    Field::unknown(hints::unknown(
+        "test_dirs",
+        "no tests directory and no test files beside the code",
+    ))
+}
+
+/// Many directories of one name (`hc/api/tests`, `hc/front/tests`, …) become one glob
+/// (`hc/**/tests`), so the rendered line stays readable; evidence keeps every directory.
+pub(super) fn collapse(dirs: Vec<String>) -> Vec<String> {
+    const MANY: usize = 4;
+    let mut by_name: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+    for dir in &dirs {
+        by_name.entry(walk::file_name(dir)).or_default().push(dir);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for dir in &dirs {
+        let group = &by_name[walk::file_name(dir)];
+        if group.len() < MANY {
+            out.push(dir.clone());
+            continue;
+        }
+        let parents: Vec<&str> = group.iter().map(|d| walk::parent(d)).collect();
+        let mut common: Vec<&str> = parents[0].split('/').collect();
+        for p in &parents[1..] {
+            let parts: Vec<&str> = p.split('/').collect();
+            let same = common.iter().zip(&parts).take_while(|(a, b)| a == b).count();
+            common.truncate(same);
+        }
+        let glob = match common.join("/") {
+            prefix if prefix.is_empty() || prefix == "." => format!("**/{}", walk::file_name(dir)),
+            prefix => format!("{prefix}/**/{}", walk::file_name(dir)),
+        };
+        if !out.contains(&glob) {
+            out.push(glob);
+        }
+    }
+    out
+}
+
+pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
+    let mut dirs: Vec<String> = Vec::new();
+    let mut evidence = Vec::new();
+    let project = &ctx.backend.project;
+    for hit in tools {
+        let home = home_of(hit, project);
+        let project = &home;
+        let mut from_config = false;
+        for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Migrations) {
+            for ConfigValue { value, file } in engine::read_config(hit.detector, read, ctx.index, project) {
+                let Some(dir) = config_dir(ctx.index, project, &value, &file) else {
+                    continue;
+                };
+                if !dirs.contains(&dir) {
+                    evidence.push(Evidence::new(
+                        &file,
+                        format!("{} config puts migrations in {dir}", hit.detector.name),
+                    ));
+                    dirs.push(dir);
+                    from_config = true;
+                }
+            }
+        }
+        if from_config {
+            continue;
+        }
+        let patterns: Vec<String> = hit
+            .detector
+            .dirs
+            .migrations
+            .iter()
+            .filter_map(|p| substitute(p, ctx.vars))
+            .collect();
+        for pattern in &patterns {
+            let mut found = engine::project_dirs(ctx.index, project, std::slice::from_ref(pattern));
+            if found.is_empty() && project.dir != "." {
+                // Workspace members share migrations at the repository root.
+                found = engine::project_dirs(ctx.index, &project_at(project, "."), std::slice::from_ref(pattern));
+            }
+            if found.is_empty() {
+                continue;
+            }
+            for dir in found {
+                if !dirs.iter().any(|d| is_within(&dir, d) || is_within(d, &dir)) {
+                    evidence.push(Evidence::new(&dir, format!("{} default location", hit.detector.name)));
+                    dirs.push(dir);
+                }
+            }
+            break;
+        }
+    }
+    if dirs.is_empty() && (!ctx.backend.databases.is_empty() || !tools.is_empty()) {
+        // No tool location exists: a directory named like migrations still answers the question.
+        for dir in migration_named_dirs(ctx.index, &ctx.backend.project) {
+            evidence.push(Evidence::new(&dir, "directory named like migrations"));
+            dirs.push(dir);
+        }
+    }
+    (dirs, evidence)
+}
+
+/// The shallowest directories in the project named `migrations`, `migration`, `db/migrate`-like
+/// or `*_migrations`, outside tests, fixtures, docs and examples.
+pub(super) fn migration_named_dirs(index: &RepoIndex, project: &Project) -> Vec<String> {
+    const MAX_DEPTH: usize = 3;
+    let prefix = if project.dir == "." {
+        String::new()
+    } else {
+        format!("{}/", project.dir)
+    };
+    let candidates: Vec<(usize, &String)> = index
+        .dirs
+        .iter()
+        .filter_map(|dir| {
+            let rel = dir.strip_prefix(&prefix)?;
+            let parts: Vec<&str> = rel.split('/').collect();
+            let name = *parts.last()?;
+            let named = name == "migrate" || name.ends_with("migrations") || name == "migration";
+            let excluded = parts
+                .iter()
+                .any(|p| NOT_BACKEND_DIRS.contains(p) || *p == "node_modules");
+            (named && !excluded && parts.len() <= MAX_DEPTH).then_some((parts.len(), dir))
+        })
+        .collect();
+    let shallowest = candidates.iter().map(|(depth, _)| *depth).min().unwrap_or(0);
+    candidates
+        .into_iter()
+        .filter(|(depth, _)| *depth == shallowest)
+        .map(|(_, dir)| dir.clone())
+        .collect()
+}
+
+/// The existing directory a config value names. Paths are tried relative to the project, then
+/// to the config file; `package:path` (Alembic) is looked up inside the package's directory.
+pub(super) fn config_dir(index: &RepoIndex, project: &Project, value: &str, file: &str) -> Option<String> {
+    let (package, path) = match value.split_once(':') {
+        Some((pkg, rest))
+            if !value.contains("://") && pkg.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') =>
+        {
+            (Some(pkg.replace('.', "/")), rest)
+        }
+        _ => (None, value),
+    };
+    let rel = engine::clean_path(path);
+    let bases: Vec<String> = match &package {
+        Some(pkg) => vec![
+            project.path(pkg),
+            project.path(&format!("src/{pkg}")),
+            walk::join(walk::parent(file), "."),
+        ],
+        None => vec![project.dir.clone(), walk::parent(file).to_string()],
+    };
+    bases
+        .iter()
+        .map(|base| walk::join(base, &rel))
+        .find(|dir| dir != "." && index.has_dir(dir))
+}
+
+/// `project` as if it lived in `dir`, for paths that resolve elsewhere (repository root, a
+/// sibling package).
+pub(super) fn project_at(project: &Project, dir: &str) -> Project {
+    let mut moved = project.clone();
+    moved.dir = dir.to_string();
+    moved
+}
+
+/// The project a hit's paths resolve against: the sibling it came from, or the backend.
+pub(super) fn home_of(hit: &Hit, backend: &Project) -> Project {
+    match &hit.from_dir {
+        Some(dir) => project_at(backend, dir),
+        None => backend.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------

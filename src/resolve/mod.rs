@@ -1,0 +1,583 @@
+//! Turns detector hits into the report: analyses every project, picks the backend project,
+//! resolves the package manager and runner prefixes, and decides each field's value and state.
+
+use crate::detect::engine::{self, ConfigValue};
+use crate::detect::{Detector, Kind, Registry, Role, Sets};
+use crate::hints;
+use crate::manifests::{self, Ecosystem, Project, Task, TaskRunner};
+use crate::model::{ABSENT_TEXT, Evidence, FIELD_NAMES, Field, ProjectSummary, Report, State};
+use crate::runner::{self, Runner};
+use crate::sidecars::{self, RepoSignals};
+use crate::walk::{self, RepoIndex};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+mod backend;
+mod commands;
+mod database;
+mod dirs;
+
+use backend::*;
+use commands::*;
+use database::*;
+use dirs::*;
+
+/// Everything detected about one project.
+#[derive(Clone)]
+struct Analysis<'r> {
+    project: Project,
+    ecosystem_hits: Vec<Hit<'r>>,
+    frameworks: Vec<Hit<'r>>,
+    data: Vec<Hit<'r>>,
+    tests: Vec<Hit<'r>>,
+    databases: Vec<Hit<'r>>,
+    vars: BTreeMap<String, (String, Evidence)>,
+    score: i32,
+}
+
+#[derive(Clone)]
+struct Hit<'r> {
+    detector: &'r Detector,
+    evidence: Vec<Evidence>,
+    /// Set when the hit comes from a sibling package the backend depends on: that package's
+    /// directory, against which the detector's paths resolve.
+    from_dir: Option<String>,
+}
+
+/// Scans `root` with `registry` plus the repository's own `.archprompt/detectors/*.toml`.
+pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
+    let index = RepoIndex::build(root);
+    let local = local_registry(&index, builtin);
+    let registry = local.as_ref().unwrap_or(builtin);
+    let projects = manifests::collect(&index);
+    let names: Vec<(Ecosystem, String)> = projects
+        .iter()
+        .filter_map(|p| p.name.as_ref().map(|n| (p.ecosystem, p.ecosystem.normalise(n))))
+        .collect();
+    let mut analyses: Vec<Analysis> = projects.into_iter().map(|p| analyse(registry, &index, p)).collect();
+    // The top of a workspace's dependency graph (the server binary) depends on the most sibling
+    // packages; libraries it is built from depend on few.
+    for a in analyses.iter_mut().filter(|a| a.score > 0) {
+        let siblings = names
+            .iter()
+            .filter(|(eco, name)| *eco == a.project.ecosystem && a.project.deps.contains_key(name))
+            .count();
+        a.score += siblings.min(6) as i32;
+    }
+    let backend = pick_backend(&analyses).map(|a| with_internal_deps(a, &analyses));
+    let backend = backend.as_ref();
+    let signals = sidecars::read(&index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
+    let mut fields = BTreeMap::new();
+    let mut variables = BTreeMap::new();
+    match backend.or_else(|| main_project(&analyses)) {
+        Some(analysis) => {
+            resolve_backend(
+                registry,
+                &index,
+                analysis,
+                &analyses,
+                &signals,
+                &mut fields,
+                &mut variables,
+            );
+            if backend.is_none() {
+                mark_no_backend(&analyses, &mut fields);
+            }
+        }
+        None => nothing_found(&mut fields),
+    }
+    for name in [
+        "package_manager",
+        "language",
+        "runtime",
+        "orm",
+        "migration_tool",
+        "test_framework",
+    ] {
+        variables.entry(name.to_string()).or_insert(None);
+    }
+    let projects = analyses
+        .iter()
+        .map(|a| ProjectSummary {
+            dir: a.project.dir.clone(),
+            ecosystem: a.project.ecosystem.as_str().to_string(),
+            manifest: a.project.manifest.clone(),
+            name: a.project.name.clone(),
+            backend_score: a.score,
+        })
+        .collect();
+    let warnings = index.take_warnings();
+    Report {
+        archprompt: env!("CARGO_PKG_VERSION").to_string(),
+        root: root_label.to_string(),
+        fields,
+        variables,
+        backend_dir: backend.map(|a| a.project.dir.clone()),
+        detected: backend.map(detected_ids).unwrap_or_default(),
+        projects,
+        warnings,
+    }
+}
+
+fn detected_ids(a: &Analysis) -> Vec<String> {
+    let hits = a
+        .ecosystem_hits
+        .iter()
+        .chain(&a.frameworks)
+        .chain(&a.data)
+        .chain(&a.tests)
+        .chain(&a.databases);
+    let mut ids: Vec<String> = hits.map(|h| h.detector.id.clone()).collect();
+    ids.sort();
+    ids
+}
+
+/// Built-ins plus the repository's `.archprompt/detectors/*.toml`, or `None` when it has none.
+fn local_registry(index: &RepoIndex, builtin: &Registry) -> Option<Registry> {
+    let files: Vec<&String> = index
+        .files
+        .iter()
+        .filter(|f| walk::parent(f) == ".archprompt/detectors" && f.ends_with(".toml"))
+        .collect();
+    if files.is_empty() {
+        return None;
+    }
+    let mut registry = Registry::default();
+    for d in &builtin.detectors {
+        registry.detectors.push(d.clone());
+    }
+    for file in files {
+        let Some(text) = index.read(file) else {
+            continue;
+        };
+        if let Err(err) = registry.add(file, &text) {
+            index.warn(file, format!("{err:#}"));
+        }
+    }
+    Some(registry)
+}
+
+fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> Analysis<'r> {
+    let hits_of = |kind: Kind| -> Vec<Hit<'r>> {
+        let mut hits: Vec<Hit> = registry
+            .of_kind(kind)
+            .filter(|d| kind == Kind::Database || d.ecosystem == Some(project.ecosystem))
+            .filter_map(|d| {
+                engine::matches(d, index, &project).map(|evidence| Hit {
+                    detector: d,
+                    evidence,
+                    from_dir: None,
+                })
+            })
+            .collect();
+        let superseded: Vec<String> = hits.iter().flat_map(|h| h.detector.supersedes.clone()).collect();
+        hits.retain(|h| !superseded.contains(&h.detector.id));
+        hits.sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
+        hits
+    };
+    let ecosystem_hits = hits_of(Kind::Ecosystem);
+    let frameworks = hits_of(Kind::Framework);
+    let data = hits_of(Kind::Data);
+    let tests = hits_of(Kind::TestRunner);
+    let databases = hits_of(Kind::Database);
+    let mut vars = BTreeMap::new();
+    if let Some(name) = &project.name {
+        let module = package_dir_name(index, &project, name);
+        vars.insert(
+            "package".to_string(),
+            (module, Evidence::new(&project.manifest, "project name")),
+        );
+    }
+    for hit in ecosystem_hits.iter().chain(&frameworks).chain(&data).chain(&tests) {
+        for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Var) {
+            let name = read.var.clone().unwrap_or_default();
+            if vars.contains_key(&name) {
+                continue;
+            }
+            if let Some(found) = engine::read_config(hit.detector, read, index, &project)
+                .into_iter()
+                .next()
+            {
+                let evidence = Evidence::new(&found.file, format!("{name} = {}", found.value));
+                vars.insert(name, (found.value, evidence));
+            }
+        }
+    }
+    let score = backend_score(index, &project, &frameworks, &data, &databases);
+    Analysis {
+        project,
+        ecosystem_hits,
+        frameworks,
+        data,
+        tests,
+        databases,
+        vars,
+        score,
+    }
+}
+
+/// The import name of a project (`my-app` → `my_app`), spelled as its directory is when one
+/// matches case-insensitively (`ctfd` → `CTFd`).
+fn package_dir_name(index: &RepoIndex, project: &Project, name: &str) -> String {
+    let module = name.replace(['-', '.'], "_");
+    for base in [project.dir.clone(), project.path("src")] {
+        let prefix = if base == "." { String::new() } else { format!("{base}/") };
+        let found = index
+            .dirs
+            .iter()
+            .filter_map(|d| d.strip_prefix(&prefix))
+            .find(|d| !d.contains('/') && d.eq_ignore_ascii_case(&module));
+        if let Some(dir) = found {
+            return dir.to_string();
+        }
+    }
+    module
+}
+
+/// No manifest at all: nothing can be said.
+fn nothing_found(fields: &mut BTreeMap<String, Field>) {
+    for name in FIELD_NAMES {
+        let why = "no manifest archprompt reads was found (package.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml)";
+        fields.insert(name.to_string(), Field::unknown(hints::unknown(name, why)));
+    }
+}
+
+/// The project that speaks for a repository without a backend: the shallowest one.
+fn main_project<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>> {
+    analyses.iter().min_by_key(|a| {
+        (
+            a.project.dir.matches('/').count() + usize::from(a.project.dir != "."),
+            a.project.dir.clone(),
+        )
+    })
+}
+
+/// No project looks like a backend: the backend-only fields are a definite "none"; the rest
+/// (stack, directories, test and build commands) describe the main project.
+fn mark_no_backend(analyses: &[Analysis], fields: &mut BTreeMap<String, Field>) {
+    const WHY: &str = "no backend project found: no known server framework, ORM or database in any manifest";
+    let evidence: Vec<Evidence> = analyses
+        .iter()
+        .map(|a| {
+            Evidence::new(
+                &a.project.manifest,
+                "no known backend framework, ORM or database among its dependencies",
+            )
+        })
+        .collect();
+    for name in [
+        "backend_framework",
+        "database_system",
+        "db_migrations_dirs",
+        "dev_command",
+        "migration_command",
+        "db_command",
+    ] {
+        fields.insert(name.to_string(), Field::absent(ABSENT_TEXT, evidence.clone(), WHY));
+    }
+    // A frontend-only repository has no server code, tests or build to describe.
+    let frontend = analyses
+        .iter()
+        .any(|a| FRONTEND_DEPS.iter().any(|d| a.project.dep(d).is_some()));
+    for (name, field) in fields.iter_mut() {
+        let frontend_field = frontend && name != "tech_stack";
+        if field.state == State::Unknown || frontend_field {
+            *field = Field::absent(ABSENT_TEXT, evidence.clone(), WHY);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve_backend(
+    registry: &Registry,
+    index: &RepoIndex,
+    backend: &Analysis,
+    all: &[Analysis],
+    signals: &RepoSignals,
+    fields: &mut BTreeMap<String, Field>,
+    variables: &mut BTreeMap<String, Option<String>>,
+) {
+    let project = &backend.project;
+    let runner = runner::resolve(index, project, all.iter().map(|a| &a.project));
+    let mut vars = backend.vars.clone();
+    if matches!(runner.name, "uv" | "poetry" | "pdm") {
+        let build = format!("{} build", runner.name);
+        vars.insert("native_build".into(), (build, runner.evidence.clone()));
+    }
+    if project.ecosystem == Ecosystem::Rust && project.dir != "." && cargo_workspace_root(all) {
+        if let Some(name) = &project.name {
+            vars.insert(
+                "cargo_package".into(),
+                (name.clone(), Evidence::new(&project.manifest, "workspace member")),
+            );
+        }
+    }
+    let mut ctx = Ctx {
+        index,
+        backend,
+        runner: &runner,
+        vars: &vars,
+        data_from_root: false,
+    };
+
+    // Framework.
+    match backend.frameworks.first() {
+        Some(hit) => fields.insert(
+            "backend_framework".into(),
+            Field::found(&hit.detector.name, hit.evidence.clone()),
+        ),
+        None => fields.insert(
+            "backend_framework".into(),
+            Field::unknown(hints::unknown(
+                "backend_framework",
+                &format!("{} has a database or ORM but no known web framework", project.manifest),
+            )),
+        ),
+    };
+
+    // Database.
+    let (db, primaries, db_urls) = resolve_database(registry, index, backend, signals);
+    let has_db = db.state == State::Found;
+    let document_only = !primaries.is_empty() && primaries.iter().all(|id| id == "mongodb");
+    fields.insert("database_system".into(), db);
+
+    // Data tools and migrations.
+    let migration_tools: Vec<&Hit> = backend.data.iter().filter(|h| h.detector.migrations).collect();
+    let (migration_dirs, migration_evidence) = migration_dirs(&ctx, &migration_tools);
+    let no_migrations_reason = if !has_db && backend.data.is_empty() {
+        Some("no database, ORM or migration tool found")
+    } else if migration_tools.is_empty() && document_only {
+        Some("MongoDB through an ODM keeps no schema migrations")
+    } else {
+        None
+    };
+    // Migrations shared at the workspace root: their tools run from there.
+    ctx.data_from_root =
+        project.dir != "." && !migration_dirs.is_empty() && migration_dirs.iter().all(|d| !is_within(d, &project.dir));
+    let field = if !migration_dirs.is_empty() {
+        Field::found_list(migration_dirs, migration_evidence)
+    } else if let Some(reason) = no_migrations_reason {
+        Field::absent(ABSENT_TEXT, vec![Evidence::new(&project.manifest, reason)], reason)
+    } else {
+        Field::unknown(hints::unknown(
+            "db_migrations_dirs",
+            "no migrations directory found where the detected tools keep them",
+        ))
+    };
+    fields.insert("db_migrations_dirs".into(), field);
+
+    // Directories.
+    fields.insert("source_dirs".into(), source_dirs(&ctx));
+    let placeholder = project
+        .tasks
+        .iter()
+        .find(|t| t.name == "test" && t.runner == TaskRunner::NodeScript && is_placeholder(&t.body));
+    let mut tests_field = test_dirs(&ctx);
+    if let (State::Unknown, Some(task)) = (tests_field.state, placeholder) {
+        let why = "the repository declares no tests (npm's placeholder test script)";
+        tests_field = Field::absent(
+            ABSENT_TEXT,
+            vec![Evidence::new(&task.file, "the test script is npm's placeholder")],
+            why,
+        );
+    }
+    fields.insert("test_dirs".into(), tests_field);
+
+    // Commands.
+    let dev = command(
+        &ctx,
+        DEV_TASKS,
+        true,
+        |d| d.commands.dev.as_ref(),
+        &[Kind::Framework, Kind::Ecosystem],
+    );
+    fields.insert(
+        "dev_command".into(),
+        dev.unwrap_or_else(|| {
+            Field::unknown(hints::unknown(
+                "dev_command",
+                "no dev/start task declared and the framework has no standard dev command",
+            ))
+        }),
+    );
+
+    let migrate = command(
+        &ctx,
+        MIGRATE_TASKS,
+        false,
+        |d| d.commands.migrate.as_ref(),
+        &[Kind::Data],
+    );
+    fields.insert(
+        "migration_command".into(),
+        migrate.unwrap_or_else(|| match no_migrations_reason {
+            Some(reason) => Field::absent(ABSENT_TEXT, vec![Evidence::new(&project.manifest, reason)], reason),
+            None => Field::unknown(hints::unknown(
+                "migration_command",
+                "no migrate task and no known migration tool",
+            )),
+        }),
+    );
+
+    let test = command(
+        &ctx,
+        TEST_TASKS,
+        false,
+        |d| d.commands.test.as_ref(),
+        &[Kind::TestRunner, Kind::Framework, Kind::Ecosystem],
+    );
+    fields.insert(
+        "test_command".into(),
+        test.unwrap_or_else(|| match placeholder {
+            Some(task) => Field::absent(
+                ABSENT_TEXT,
+                vec![Evidence::new(&task.file, "the test script is npm's placeholder")],
+                "the repository declares no tests (npm's placeholder test script)",
+            ),
+            None => Field::unknown(hints::unknown(
+                "test_command",
+                "no test task and no known test runner among the dependencies",
+            )),
+        }),
+    );
+
+    let build = command(
+        &ctx,
+        BUILD_TASKS,
+        false,
+        |d| d.commands.build.as_ref(),
+        &[Kind::Framework, Kind::Ecosystem],
+    );
+    fields.insert(
+        "build_command".into(),
+        build.unwrap_or_else(|| {
+            let reason = match project.ecosystem {
+                Ecosystem::Python => "Python runs from source; nothing to build",
+                _ => "no build script and nothing to compile (plain JavaScript, or TypeScript with noEmit)",
+            };
+            Field::absent(
+                ABSENT_TEXT,
+                vec![Evidence::new(&project.manifest, "no build task declared")],
+                reason,
+            )
+        }),
+    );
+
+    let db_command = command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data])
+        .or_else(|| db_client_command(registry, primaries.first(), signals, &db_urls));
+    fields.insert(
+        "db_command".into(),
+        db_command.unwrap_or_else(|| {
+            if has_db {
+                Field::unknown(hints::unknown(
+                    "db_command",
+                    "no db/studio/dbshell task, ORM shell or database URL in an env template",
+                ))
+            } else {
+                Field::absent(
+                    ABSENT_TEXT,
+                    vec![Evidence::new(&project.manifest, "no database found")],
+                    "no database found",
+                )
+            }
+        }),
+    );
+
+    let mut orm: Vec<&str> = Vec::new();
+    for hit in &backend.data {
+        if !orm.contains(&hit.detector.name.as_str()) {
+            orm.push(&hit.detector.name);
+        }
+    }
+    let (stack, evidence) = tech_stack_of(backend, Some(&runner), &orm);
+    fields.insert("tech_stack".into(), Field::found(stack, evidence));
+
+    variables.insert("package_manager".into(), Some(runner.name.to_string()));
+    variables.insert("language".into(), Some(language_of(backend).to_string()));
+    variables.insert("runtime".into(), Some(runtime_of(backend, &runner).to_string()));
+    variables.insert("orm".into(), (!orm.is_empty()).then(|| orm.join(" + ")));
+    variables.insert(
+        "migration_tool".into(),
+        migration_tools.first().map(|h| h.detector.name.clone()),
+    );
+    variables.insert(
+        "test_framework".into(),
+        backend.tests.first().map(|h| h.detector.name.clone()),
+    );
+}
+
+struct Ctx<'a, 'r> {
+    index: &'a RepoIndex,
+    backend: &'a Analysis<'r>,
+    runner: &'a Runner,
+    vars: &'a BTreeMap<String, (String, Evidence)>,
+    /// Data-tool commands run from the repository root (migrations live there, not in the member).
+    data_from_root: bool,
+}
+
+fn cargo_workspace_root(all: &[Analysis]) -> bool {
+    all.iter().any(|a| {
+        a.project.ecosystem == Ecosystem::Rust && a.project.dir == "." && !a.project.workspace_members.is_empty()
+    })
+}
+
+fn language_of<'a>(a: &'a Analysis) -> &'a str {
+    if a.ecosystem_hits.iter().any(|h| h.detector.id == "typescript") {
+        return "TypeScript";
+    }
+    // The ecosystem's own detector (id `node`, `python`, `rust`) names the language.
+    let eco = a.project.ecosystem.as_str();
+    a.ecosystem_hits
+        .iter()
+        .find(|h| h.detector.id == eco)
+        .map(|h| h.detector.name.as_str())
+        .unwrap_or(eco)
+}
+
+fn runtime_of(a: &Analysis, runner: &Runner) -> &'static str {
+    match a.project.ecosystem {
+        Ecosystem::Node if runner.name == "bun" => "Bun",
+        Ecosystem::Node => "Node.js",
+        Ecosystem::Python => "CPython",
+        Ecosystem::Rust => "native",
+    }
+}
+
+fn tech_stack_of(a: &Analysis, runner: Option<&Runner>, orm: &[&str]) -> (String, Vec<Evidence>) {
+    let p = &a.project;
+    let mut evidence: Vec<Evidence> = a
+        .ecosystem_hits
+        .iter()
+        .flat_map(|h| h.evidence.iter().take(1).cloned())
+        .collect();
+    let language = language_of(a);
+    let version = p.language_version.as_ref().map(|(v, file)| {
+        evidence.push(Evidence::new(file, format!("declares version {v}")));
+        v.clone()
+    });
+    let mut text = match (p.ecosystem, &version) {
+        (Ecosystem::Node, Some(v)) => format!(
+            "{language} on {} {v}",
+            runner.map(|r| runtime_of(a, r)).unwrap_or("Node.js")
+        ),
+        (Ecosystem::Node, None) => format!(
+            "{language} on {}",
+            runner.map(|r| runtime_of(a, r)).unwrap_or("Node.js")
+        ),
+        (Ecosystem::Python, Some(v)) => format!("Python {v}"),
+        (Ecosystem::Rust, Some(v)) => format!("Rust {v}"),
+        (Ecosystem::Rust, None) => match &p.edition {
+            Some(edition) => format!("Rust (edition {edition})"),
+            None => "Rust".to_string(),
+        },
+        (_, None) => language.to_string(),
+    };
+    if let Some(r) = runner {
+        text.push_str(&format!(", {}", r.name));
+        evidence.push(r.evidence.clone());
+    }
+    if !orm.is_empty() {
+        text.push_str(&format!(", {}", orm.join(" + ")));
+    }
+    (text, evidence)
+}
