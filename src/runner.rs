@@ -310,3 +310,97 @@ impl Runner {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runner(name: &'static str, root_dir: &str) -> Runner {
+        Runner {
+            name,
+            display: name.to_string(),
+            evidence: Evidence::new("x", "test"),
+            root_dir: root_dir.to_string(),
+        }
+    }
+
+    fn project(dir: &str, name: Option<&str>) -> Project {
+        let mut p = Project::new(dir, Ecosystem::Node, &walk::join(dir, "package.json"));
+        p.name = name.map(str::to_string);
+        p
+    }
+
+    fn script(name: &str) -> Task {
+        Task {
+            name: name.into(),
+            body: String::new(),
+            runner: TaskRunner::NodeScript,
+            file: "package.json".into(),
+        }
+    }
+
+    #[test]
+    fn scripts_use_each_package_managers_own_form() {
+        let root = project(".", None);
+        assert_eq!(runner("npm", ".").task(&root, &script("test")), "npm test");
+        assert_eq!(runner("npm", ".").task(&root, &script("dev")), "npm run dev");
+        assert_eq!(runner("pnpm", ".").task(&root, &script("dev")), "pnpm dev");
+        assert_eq!(runner("pnpm", ".").task(&root, &script("deploy")), "pnpm run deploy");
+        assert_eq!(runner("yarn", ".").task(&root, &script("test")), "yarn test");
+        assert_eq!(runner("yarn", ".").task(&root, &script("info")), "yarn run info");
+        // `bun test` is Bun's own runner and ignores the script.
+        assert_eq!(runner("bun", ".").task(&root, &script("test")), "bun run test");
+    }
+
+    #[test]
+    fn workspace_members_use_selectors_and_other_subdirs_cd() {
+        let api = project("apps/api", Some("@acme/api"));
+        assert_eq!(
+            runner("pnpm", ".").task(&api, &script("dev")),
+            "pnpm --filter @acme/api dev"
+        );
+        assert_eq!(
+            runner("yarn", ".").task(&api, &script("dev")),
+            "yarn workspace @acme/api dev"
+        );
+        assert_eq!(runner("npm", ".").task(&api, &script("dev")), "npm run dev -w apps/api");
+        assert_eq!(
+            runner("pnpm", ".").exec(&api, "prisma studio", true, false),
+            "pnpm --filter @acme/api exec prisma studio"
+        );
+        // Its own lockfile: not a member, so run it in place.
+        assert_eq!(
+            runner("npm", "apps/api").task(&api, &script("dev")),
+            "cd apps/api && npm run dev"
+        );
+        let backend = Project::new("backend", Ecosystem::Python, "backend/pyproject.toml");
+        assert_eq!(
+            runner("uv", "backend").exec(&backend, "alembic upgrade head", true, false),
+            "cd backend && uv run alembic upgrade head"
+        );
+        assert_eq!(
+            runner("pip", "backend").exec(&backend, "pytest", true, false),
+            "cd backend && pytest"
+        );
+    }
+
+    #[test]
+    fn make_and_just_targets_in_subdirectories() {
+        let backend = Project::new("backend", Ecosystem::Python, "backend/pyproject.toml");
+        let make = Task {
+            name: "test".into(),
+            body: String::new(),
+            runner: TaskRunner::Make,
+            file: "backend/Makefile".into(),
+        };
+        assert_eq!(runner("pip", "backend").task(&backend, &make), "make -C backend test");
+        let just = Task {
+            runner: TaskRunner::Just,
+            ..make
+        };
+        assert_eq!(
+            runner("pip", "backend").task(&backend, &just),
+            "cd backend && just test"
+        );
+    }
+}

@@ -122,7 +122,7 @@ pub struct Project {
 }
 
 impl Project {
-    fn new(dir: &str, ecosystem: Ecosystem, manifest: &str) -> Project {
+    pub fn new(dir: &str, ecosystem: Ecosystem, manifest: &str) -> Project {
         Project {
             dir: dir.to_string(),
             ecosystem,

@@ -162,3 +162,18 @@ pub(super) fn substitute_command(template: &str, ctx: &Ctx, kind: Kind) -> Optio
     let runs_from_root = template.contains("{cargo_package}") || (kind == Kind::Data && ctx.data_from_root);
     Some(ctx.runner.exec(project, &body, uses_exec, runs_from_root))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholder_and_frontend_scripts() {
+        assert!(is_placeholder("echo \"Error: no test specified\" && exit 1"));
+        assert!(is_placeholder("exit 0"));
+        assert!(!is_placeholder("jest --runInBand"));
+        assert!(runs_frontend_tool("vite"));
+        assert!(runs_frontend_tool("NODE_ENV=development next dev"));
+        assert!(!runs_frontend_tool("nodemon src/server.js"));
+    }
+}

@@ -150,12 +150,13 @@ pub(super) fn database_of_image<'r>(registry: &'r Registry, image: &str) -> Opti
 /// The database detector whose aliases name `value` (a dialect, engine path or URL).
 pub(super) fn database_for<'r>(registry: &'r Registry, value: &str) -> Option<&'r Detector> {
     let value = value.trim().to_ascii_lowercase();
+    let value = value.strip_prefix("jdbc:").unwrap_or(&value);
     let key = if let Some((scheme, _)) = value.split_once("://") {
         scheme.split('+').next().unwrap_or(scheme).to_string()
-    } else if let Some(rest) = value.strip_prefix("jdbc:") {
-        rest.split(':').next().unwrap_or(rest).to_string()
+    } else if let Some((scheme, _)) = value.split_once(':').filter(|(s, _)| !s.contains('.')) {
+        scheme.to_string() // `jdbc:sqlite:app.db`, `sqlite:app.db`
     } else {
-        value.rsplit('.').next().unwrap_or(&value).to_string()
+        value.rsplit('.').next().unwrap_or(value).to_string()
     };
     registry.of_kind(Kind::Database).find(|d| d.aliases.contains(&key))
 }
@@ -239,3 +240,33 @@ pub(super) fn db_client_command(
 }
 
 // ---------------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_names_urls_and_engines_map_to_detectors() {
+        let registry = Registry::builtin().unwrap();
+        let id = |v: &str| database_for(&registry, v).map(|d| d.id.clone());
+        assert_eq!(id("postgresql+asyncpg://u:p@h/db").as_deref(), Some("postgresql"));
+        assert_eq!(id("mysql+pymysql://u@h/db").as_deref(), Some("mysql"));
+        assert_eq!(id("django.db.backends.sqlite3").as_deref(), Some("sqlite"));
+        assert_eq!(id("pg").as_deref(), Some("postgresql"));
+        assert_eq!(id("mongodb+srv://cluster/db").as_deref(), Some("mongodb"));
+        assert_eq!(id("jdbc:mariadb://h/db").as_deref(), Some("mariadb"));
+        // Alembic's placeholder URL names no database.
+        assert_eq!(id("driver://user:pass@localhost/dbname"), None);
+        assert_eq!(id("prisma-client-js"), None);
+    }
+
+    #[test]
+    fn image_names_map_to_detectors_exactly() {
+        let registry = Registry::builtin().unwrap();
+        assert_eq!(
+            database_of_image(&registry, "postgis/postgis").map(|d| d.id.as_str()),
+            Some("postgresql")
+        );
+        assert!(database_of_image(&registry, "oliver006/redis_exporter").is_none());
+    }
+}

@@ -311,3 +311,24 @@ pub(super) fn home_of(hit: &Hit, backend: &Project) -> Project {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_same_named_dirs_collapse_to_a_glob() {
+        let dirs: Vec<String> = [
+            "hc/api/tests",
+            "hc/front/tests",
+            "hc/integrations/a/tests",
+            "hc/integrations/b/tests",
+            "hc/logs",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(collapse(dirs), ["hc/**/tests", "hc/logs"]);
+        let few: Vec<String> = ["a/tests", "b/tests"].map(String::from).to_vec();
+        assert_eq!(collapse(few.clone()), few);
+    }
+}
