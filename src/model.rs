@@ -137,7 +137,8 @@ pub struct Report {
     pub archprompt: String,
     /// The scanned path, as given.
     pub root: String,
-    /// All 11 template fields, always present.
+    /// All 11 template fields, always present, serialized in template order.
+    #[serde(serialize_with = "in_template_order")]
     pub fields: BTreeMap<String, Field>,
     /// Extra variables custom templates may use (package_manager, orm, …); `null` when unknown.
     pub variables: BTreeMap<String, Option<String>>,
@@ -147,6 +148,21 @@ pub struct Report {
     pub detected: Vec<String>,
     pub projects: Vec<ProjectSummary>,
     pub warnings: Vec<Warning>,
+}
+
+/// Writes the fields in the order the template uses them (then any others, sorted).
+fn in_template_order<S: serde::Serializer>(fields: &BTreeMap<String, Field>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(fields.len()))?;
+    for name in FIELD_NAMES {
+        if let Some(field) = fields.get(name) {
+            map.serialize_entry(name, field)?;
+        }
+    }
+    for (name, field) in fields.iter().filter(|(n, _)| !FIELD_NAMES.contains(&n.as_str())) {
+        map.serialize_entry(name, field)?;
+    }
+    map.end()
 }
 
 impl Report {

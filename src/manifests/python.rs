@@ -44,6 +44,7 @@ fn read_dir(index: &RepoIndex, dir: &str, files: &[String]) -> Project {
         .iter()
         .map(|m| walk::join(dir, m))
         .find(|m| files.contains(m))
+        .or_else(|| files.iter().find(|f| walk::file_name(f) == "requirements.txt").cloned())
         .or_else(|| files.iter().find(|f| !f.contains("/requirements/")).cloned())
         .unwrap_or_else(|| files[0].clone());
     let mut project = Project::new(dir, Ecosystem::Python, &manifest);
