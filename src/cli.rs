@@ -41,7 +41,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Repository to scan [default: current directory]
+    /// Repository to scan
     #[arg(value_name = "PATH", default_value = ".")]
     pub path: PathBuf,
     /// Write to FILE instead of PATH/.github/agents/backend-architect.agent.md
@@ -73,8 +73,8 @@ pub struct DoctorArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Repositories to scan [default: current directory]; several are scanned in parallel
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Repositories to scan [default: the current directory]; several are scanned in parallel
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Print the report as JSON (the contract in docs/json-contract.md); one line per
     /// repository when several are given (JSON Lines)

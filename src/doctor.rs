@@ -62,24 +62,25 @@ pub fn default_files(repo: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The repository an agent file belongs to: the nearest ancestor with `.git`, else the
-/// directory above `.github/agents` / `.claude/agents`, else the file's directory.
+/// The repository an agent file belongs to: the directory above `.github/agents` /
+/// `.claude/agents`, else the nearest ancestor with `.git`, else the file's directory.
 pub fn repo_of(file: &Path) -> PathBuf {
     let parent = file
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let absolute = parent.canonicalize().unwrap_or_else(|_| parent.to_path_buf());
-    for dir in absolute.ancestors() {
-        if dir.join(".git").exists() {
-            return dir.to_path_buf();
-        }
-    }
+    // The project the agent directory belongs to comes first: in a monorepo it is a sub-project.
     for dir in absolute.ancestors() {
         if dir.ends_with(".github/agents") || dir.ends_with(".claude/agents") {
             if let Some(repo) = dir.parent().and_then(Path::parent) {
                 return repo.to_path_buf();
             }
+        }
+    }
+    for dir in absolute.ancestors() {
+        if dir.join(".git").exists() {
+            return dir.to_path_buf();
         }
     }
     absolute

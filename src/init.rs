@@ -25,6 +25,32 @@ pub enum Plan {
     UpToDate,
 }
 
+/// Carries values a person filled in by hand into freshly rendered `content`: where `content`
+/// still has `{{field}}` for one of `unfilled`, and `existing` has a line with the same text
+/// around it, the existing line's value is kept. Returns the merged text and how many were kept.
+pub fn keep_hand_filled(content: &str, existing: &str, unfilled: &[&str]) -> (String, usize) {
+    let mut kept = 0;
+    let mut out = String::with_capacity(content.len());
+    for line in content.split_inclusive('\n') {
+        let mut line = line.to_string();
+        for field in unfilled {
+            let placeholder = format!("{{{{{field}}}}}");
+            let Some(at) = line.find(&placeholder) else { continue };
+            let (prefix, suffix) = (&line[..at], line[at + placeholder.len()..].trim_end_matches('\n'));
+            let filled = existing.lines().find_map(|old| {
+                let value = old.strip_prefix(prefix)?.strip_suffix(suffix)?;
+                (!value.trim().is_empty() && !value.contains("{{")).then(|| value.to_string())
+            });
+            if let Some(value) = filled {
+                line = format!("{prefix}{value}{}", &line[at + placeholder.len()..]);
+                kept += 1;
+            }
+        }
+        out.push_str(&line);
+    }
+    (out, kept)
+}
+
 /// What writing `content` to `target` would do.
 pub fn plan(target: &Path, content: &str) -> Result<Plan> {
     match std::fs::read(target) {
@@ -59,18 +85,20 @@ pub fn write(target: &Path, content: &str, force: bool, repo: Option<&Path>) -> 
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    // Check before creating anything: the deepest existing ancestor must resolve inside the repo.
     if let Some(repo) = repo {
-        let real_parent = parent.canonicalize()?;
+        let existing = parent.ancestors().find(|a| a.exists()).unwrap_or(Path::new("."));
+        let real = existing.canonicalize()?;
         let real_repo = repo.canonicalize()?;
-        if !real_parent.starts_with(&real_repo) {
+        if !real.starts_with(&real_repo) {
             bail!(
                 "{} resolves outside the repository ({}); refusing to write",
-                parent.display(),
-                real_parent.display()
+                existing.display(),
+                real.display()
             );
         }
     }
+    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     atomic_write(target, parent, content.as_bytes())?;
     Ok(outcome)
 }
@@ -127,6 +155,15 @@ mod tests {
     }
 
     #[test]
+    fn hand_filled_values_survive_a_re_render() {
+        let rendered = "- **DB:** `{{db_command}}`\n- **Test:** `{{test_command}}`\n- x\n";
+        let existing = "- **DB:** `psql app`\n- **Test:** `{{test_command}}`\n- old\n";
+        let (merged, kept) = keep_hand_filled(rendered, existing, &["db_command", "test_command"]);
+        assert_eq!(merged, "- **DB:** `psql app`\n- **Test:** `{{test_command}}`\n- x\n");
+        assert_eq!(kept, 1);
+    }
+
+    #[test]
     fn plan_shows_a_unified_diff() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("a.md");
@@ -146,7 +183,10 @@ mod tests {
         let target = repo.path().join(".github/agents/a.md");
         let err = write(&target, "x", false, Some(repo.path())).unwrap_err();
         assert!(err.to_string().contains("outside the repository"), "{err}");
-        assert!(!outside.path().join("agents/a.md").exists());
+        assert!(
+            !outside.path().join("agents").exists(),
+            "nothing created outside the repo"
+        );
     }
 
     #[cfg(unix)]

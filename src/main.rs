@@ -19,11 +19,28 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`archprompt scan --json | head`): not an error of ours.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Writes to standard output, reporting failures (a closed pipe) instead of panicking.
+fn out(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 fn run_scan(args: ScanArgs) -> Result<ExitCode> {
@@ -34,16 +51,17 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         } else {
             std::fs::read_to_string(list).with_context(|| format!("cannot read {}", list.display()))?
         };
-        // `.` is only the default when nothing else was named.
-        paths.retain(|p| p.as_os_str() != ".");
         paths.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from));
+    }
+    if paths.is_empty() && args.from_file.is_none() {
+        paths.push(PathBuf::from("."));
     }
     if paths.len() == 1 {
         let report = archprompt::scan(&paths[0])?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            out(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
         } else {
-            print!("{}", output::scan_table(&report));
+            out(&output::scan_table(&report))?;
         }
         eprint!("{}", output::warnings(&report));
         return Ok(ExitCode::SUCCESS);
@@ -81,6 +99,9 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitC
                     writeln!(out, "{}", serde_json::to_string(&report)?)?;
                 } else {
                     writeln!(out, "{}", output::scan_table(&report))?;
+                    for w in &report.warnings {
+                        eprintln!("warning: {}: {}: {}", report.root, w.file, w.message);
+                    }
                 }
             }
             Err(err) => {
@@ -115,35 +136,44 @@ fn run_init(args: InitArgs) -> Result<ExitCode> {
     let content = render::render(&template, &report)?;
     eprint!("{}", output::warnings(&report));
     if args.stdout {
-        print!("{content}");
-        eprint!("{}", output::unfilled(&report));
+        out(&content)?;
+        eprint!("{}", output::unfilled(&report, &content));
         return Ok(ExitCode::SUCCESS);
     }
     let (target, repo_bound): (PathBuf, Option<&Path>) = match &args.output {
         Some(file) => (file.clone(), None),
         None => (args.path.join(init::DEFAULT_AGENT_FILE), Some(args.path.as_path())),
     };
+    // Values a person filled in where archprompt left a placeholder are never thrown away.
+    let existing = std::fs::read_to_string(&target).ok();
+    let (content, kept) = match &existing {
+        Some(old) => init::keep_hand_filled(&content, old, &report.unknown_fields()),
+        None => (content, 0),
+    };
+    if kept > 0 {
+        eprintln!("kept {kept} value(s) filled in by hand in {}", target.display());
+    }
     let shown = target.display();
     if args.dry_run {
         match init::plan(&target, &content)? {
-            Plan::Create => println!("would create {shown}:\n\n{content}"),
-            Plan::Update { diff } => println!("would update {shown}:\n\n{diff}"),
-            Plan::UpToDate => println!("{shown} is up to date; nothing would change"),
+            Plan::Create => out(&format!("would create {shown}:\n\n{content}\n"))?,
+            Plan::Update { diff } => out(&format!("would update {shown}:\n\n{diff}\n"))?,
+            Plan::UpToDate => out(&format!("{shown} is up to date; nothing would change\n"))?,
         }
-        eprint!("{}", output::unfilled(&report));
+        eprint!("{}", output::unfilled(&report, &content));
         return Ok(ExitCode::SUCCESS);
     }
     let code = match init::write(&target, &content, args.force, repo_bound)? {
         Outcome::Created => {
-            println!("created {shown}");
+            out(&format!("created {shown}\n"))?;
             ExitCode::SUCCESS
         }
         Outcome::Updated => {
-            println!("updated {shown}");
+            out(&format!("updated {shown}\n"))?;
             ExitCode::SUCCESS
         }
         Outcome::UpToDate => {
-            println!("{shown} is up to date");
+            out(&format!("{shown} is up to date\n"))?;
             ExitCode::SUCCESS
         }
         Outcome::Refused => {
@@ -154,7 +184,7 @@ fn run_init(args: InitArgs) -> Result<ExitCode> {
             ExitCode::from(1)
         }
     };
-    eprint!("{}", output::unfilled(&report));
+    eprint!("{}", output::unfilled(&report, &content));
     Ok(code)
 }
 
@@ -170,11 +200,11 @@ fn run_doctor(args: DoctorArgs) -> Result<ExitCode> {
         if path.is_dir() {
             let found = doctor::default_files(path);
             if found.is_empty() {
-                eprintln!(
-                    "note: no agent files in {} (looked for {} and *.md under .github/agents/, .claude/agents/); run `archprompt init`",
+                errors.push(format!(
+                    "{}: no agent files to check (looked for {} and *.md under .github/agents/, .claude/agents/); run `archprompt init` first",
                     path.display(),
                     init::DEFAULT_AGENT_FILE
-                );
+                ));
             }
             files.extend(found);
         } else if path.exists() {
@@ -186,9 +216,9 @@ fn run_doctor(args: DoctorArgs) -> Result<ExitCode> {
     let mut findings = doctor::check(&files, archprompt::scan);
     findings.errors.splice(0..0, errors);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&findings)?);
+        out(&format!("{}\n", serde_json::to_string_pretty(&findings)?))?;
     } else {
-        print!("{}", output::doctor_text(&findings));
+        out(&output::doctor_text(&findings))?;
     }
     for error in &findings.errors {
         eprintln!("error: {error}");
@@ -204,15 +234,18 @@ fn run_doctor(args: DoctorArgs) -> Result<ExitCode> {
 
 fn run_detectors() -> Result<ExitCode> {
     let registry = archprompt::detect::Registry::builtin()?;
+    let width = registry.detectors.iter().map(|d| d.id.len()).max().unwrap_or(0);
+    let mut text = String::new();
     for d in &registry.detectors {
         let eco = d.ecosystem.map(|e| e.as_str()).unwrap_or("any");
-        println!(
-            "{:<16} {:<12} {:<8} {}",
+        text.push_str(&format!(
+            "{:<width$}  {:<11}  {:<6}  {}\n",
             d.id,
-            format!("{:?}", d.kind).to_lowercase(),
+            d.kind.as_str(),
             eco,
             d.name
-        );
+        ));
     }
+    out(&text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -52,8 +52,16 @@ pub fn warnings(report: &Report) -> String {
 }
 
 /// The closing list of `init`: fields left as placeholders.
-pub fn unfilled(report: &Report) -> String {
-    let unknown = report.unknown_fields();
+pub fn unfilled(report: &Report, rendered: &str) -> String {
+    let left: Vec<String> = crate::doctor::placeholders(rendered)
+        .into_iter()
+        .map(|(_, _, name)| name)
+        .collect();
+    let unknown: Vec<&str> = report
+        .unknown_fields()
+        .into_iter()
+        .filter(|f| left.iter().any(|l| l == f))
+        .collect();
     if unknown.is_empty() {
         return "all 11 fields filled\n".to_string();
     }
@@ -78,6 +86,9 @@ pub fn doctor_text(findings: &Findings) -> String {
         writeln!(out, "  fix: {}", f.fix).unwrap();
     }
     let files = findings.files_checked.len();
+    if files == 0 && !findings.errors.is_empty() {
+        return out; // the errors say it all
+    }
     match findings.placeholders.len() {
         0 => writeln!(out, "{files} file(s) checked, no placeholders left").unwrap(),
         n => writeln!(out, "{n} placeholder(s) in {files} file(s) checked").unwrap(),

@@ -1,6 +1,6 @@
 //! Renders a handlebars template with the scan's values. HTML escaping is off and values are
 //! inserted verbatim: a value is never parsed as template syntax. Unknown fields render as their
-//! own literal `{{field}}` so `doctor` finds them.
+//! own literal `{{field}}` so `doctor` finds them; extra variables without a value are null.
 
 use crate::model::{Report, State};
 use anyhow::{Context, Result};
@@ -13,9 +13,9 @@ pub const DEFAULT_TEMPLATE: &str = include_str!("../templates/backend-architect.
 /// The variables a template can use: the 11 fields plus the report's extra variables.
 pub fn variables(report: &Report) -> Map<String, Value> {
     let mut vars = Map::new();
+    // Extra variables without a value are null: `{{#if orm}}` is false and `{{orm}}` is empty.
     for (name, value) in &report.variables {
-        let text = value.clone().unwrap_or_else(|| format!("{{{{{name}}}}}"));
-        vars.insert(name.clone(), Value::String(text));
+        vars.insert(name.clone(), value.clone().map_or(Value::Null, Value::String));
     }
     for (name, field) in &report.fields {
         let text = match (&field.state, &field.value) {

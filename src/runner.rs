@@ -282,7 +282,7 @@ impl Runner {
     /// `uses_exec`, run in the project's directory unless it `runs_from_root`.
     pub fn exec(&self, project: &Project, body: &str, uses_exec: bool, runs_from_root: bool) -> String {
         // A workspace member's tools run through the package manager's own selector.
-        if uses_exec && project.dir != "." && self.root_dir != project.dir {
+        if uses_exec && !runs_from_root && project.dir != "." && self.root_dir != project.dir {
             match (self.name, &project.name) {
                 ("pnpm", Some(pkg)) => return format!("pnpm --filter {pkg} exec {body}"),
                 ("yarn", Some(pkg)) => return format!("yarn workspace {pkg} {body}"),

@@ -56,7 +56,6 @@ const ENV_TEMPLATES: &[&str] = &[
     ".env.dist",
     ".env.defaults",
     "example.env",
-    ".env.development",
     ".env.local.example",
 ];
 /// Env keys whose value is a database name rather than a URL.

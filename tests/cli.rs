@@ -62,6 +62,37 @@ fn init_writes_then_reports_up_to_date_and_changes_nothing() {
 }
 
 #[test]
+fn values_filled_in_by_hand_are_kept_on_the_next_init() {
+    let repo = repo_from("node-koa-sequelize");
+    archprompt().arg("init").arg(repo.path()).assert().success();
+    let target = repo.path().join(AGENT_FILE);
+    let filled = std::fs::read_to_string(&target)
+        .unwrap()
+        .replace("{{db_command}}", "mysql -u root -p koa_app_dev");
+    std::fs::write(&target, &filled).unwrap();
+    archprompt()
+        .arg("init")
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("up to date"))
+        .stderr(
+            predicate::str::contains("kept 1 value(s) filled in by hand")
+                .and(predicate::str::contains("all 11 fields filled")),
+        );
+    archprompt()
+        .args(["init", "--force"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        filled,
+        "--force keeps hand-filled values too"
+    );
+}
+
+#[test]
 fn init_refuses_to_overwrite_a_changed_file_without_force() {
     let repo = repo_from("rust-axum-sqlx");
     let target = repo.path().join(AGENT_FILE);
@@ -199,13 +230,13 @@ fn a_template_with_an_unknown_variable_is_an_error() {
 #[test]
 fn doctor_exit_codes() {
     let repo = repo_from("node-koa-sequelize");
-    // No agent file yet: nothing to check is clean, with a note.
+    // No agent file yet: nothing to check is an error, so CI notices a missing file.
     archprompt()
         .arg("doctor")
         .arg(repo.path())
         .assert()
-        .success()
-        .stderr(predicate::str::contains("archprompt init"));
+        .code(2)
+        .stderr(predicate::str::contains("no agent files to check").and(predicate::str::contains("archprompt init")));
 
     archprompt().arg("init").arg(repo.path()).assert().success();
     let assert = archprompt().arg("doctor").arg(repo.path()).assert().code(1);

@@ -115,7 +115,8 @@ pub struct Commands {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sets {
-    /// A migrations directory (relative to the config file's directory).
+        /// A migrations directory: relative to the project, else to the config file; `package:path`
+    /// is looked up inside that package.
     Migrations,
     /// A database name, dialect, driver or URL, matched against database detectors' `aliases`.
     Database,
@@ -140,7 +141,8 @@ pub struct ConfigRead {
     pub ini: Option<String>,
     /// A regex with a `value` group, for config files that are code; every match counts.
     pub regex: Option<String>,
-    /// Rewrites the value: `{value}` is the raw value, `{dir}` its parent directory.
+        /// Rewrites the value: `{value}` is the raw value, `{dir}` its parent directory, `{file}` the
+    /// config file (relative to the project), `{module}` that file as a Python module path.
     pub template: Option<String>,
 }
 
@@ -184,6 +186,19 @@ pub struct Detector {
     pub source: String,
     #[serde(skip)]
     pub compiled: BTreeMap<String, Regex>,
+}
+
+impl Kind {
+    /// The name used in detector files (`test_runner`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Ecosystem => "ecosystem",
+            Kind::Framework => "framework",
+            Kind::Data => "data",
+            Kind::Database => "database",
+            Kind::TestRunner => "test_runner",
+        }
+    }
 }
 
 #[derive(Debug, Default)]

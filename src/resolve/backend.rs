@@ -64,8 +64,9 @@ pub(super) fn backend_score(
     if parts.iter().any(|p| p.contains("{{") || p.contains("{%")) {
         return 0;
     }
+    // Examples, fixtures, docs and test trees are never the product's backend.
     if parts.iter().any(|p| NOT_BACKEND_DIRS.contains(p)) {
-        score -= 8;
+        return 0;
     }
     if parts.iter().any(|p| FRONTEND_DIRS.contains(p)) {
         score -= 2;

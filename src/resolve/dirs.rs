@@ -3,19 +3,30 @@
 
 use super::*;
 
+/// Replaces each `{name}` in `pattern` with its variable, in one pass: values are inserted
+/// verbatim and never scanned again. `None` when a variable is missing. Braces that do not hold a
+/// plain name (a glob alternation like `{ts,js}`) are kept as they are.
 pub(super) fn substitute(pattern: &str, vars: &BTreeMap<String, (String, Evidence)>) -> Option<String> {
-    let mut out = pattern.to_string();
-    while let Some(start) = out.find('{') {
-        let Some(len) = out[start..].find('}') else {
-            break;
-        };
-        let name = &out[start + 1..start + len];
-        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || name.is_empty() {
-            break; // a glob alternation like `{ts,js}`, not a variable
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let name_len = after
+            .find('}')
+            .filter(|&n| n > 0 && after[..n].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        match name_len {
+            Some(n) => {
+                out.push_str(&vars.get(&after[..n])?.0);
+                rest = &after[n + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
         }
-        let (value, _) = vars.get(name)?;
-        out.replace_range(start..start + len + 1, value);
     }
+    out.push_str(rest);
     Some(out)
 }
 
@@ -315,6 +326,23 @@ pub(super) fn home_of(hit: &Hit, backend: &Project) -> Project {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn substitution_is_one_pass_and_keeps_glob_braces() {
+        let ev = || Evidence::new("x", "y");
+        let vars: BTreeMap<String, (String, Evidence)> = [
+            ("main".to_string(), ("{main}".to_string(), ev())),
+            ("pkg".to_string(), ("app".to_string(), ev())),
+        ]
+        .into();
+        assert_eq!(substitute("node {main}", &vars).as_deref(), Some("node {main}"));
+        assert_eq!(
+            substitute("src/{pkg}/*.{ts,js}/{pkg}", &vars).as_deref(),
+            Some("src/app/*.{ts,js}/app")
+        );
+        assert_eq!(substitute("{missing} x", &vars), None);
+        assert_eq!(substitute("a {", &vars).as_deref(), Some("a {"));
+    }
 
     #[test]
     fn many_same_named_dirs_collapse_to_a_glob() {

@@ -576,8 +576,14 @@ fn tech_stack_of(a: &Analysis, runner: Option<&Runner>, orm: &[&str]) -> (String
         text.push_str(&format!(", {}", r.name));
         evidence.push(r.evidence.clone());
     }
-    if !orm.is_empty() {
+        if !orm.is_empty() {
         text.push_str(&format!(", {}", orm.join(" + ")));
     }
-    (text, evidence)
+    let mut unique = Vec::with_capacity(evidence.len());
+    for e in evidence {
+        if !unique.contains(&e) {
+            unique.push(e);
+        }
+    }
+    (text, unique)
 }
