@@ -115,7 +115,7 @@ pub struct Commands {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sets {
-        /// A migrations directory: relative to the project, else to the config file; `package:path`
+    /// A migrations directory: relative to the project, else to the config file; `package:path`
     /// is looked up inside that package.
     Migrations,
     /// A database name, dialect, driver or URL, matched against database detectors' `aliases`.
@@ -141,7 +141,7 @@ pub struct ConfigRead {
     pub ini: Option<String>,
     /// A regex with a `value` group, for config files that are code; every match counts.
     pub regex: Option<String>,
-        /// Rewrites the value: `{value}` is the raw value, `{dir}` its parent directory, `{file}` the
+    /// Rewrites the value: `{value}` is the raw value, `{dir}` its parent directory, `{file}` the
     /// config file (relative to the project), `{module}` that file as a Python module path.
     pub template: Option<String>,
 }

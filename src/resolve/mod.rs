@@ -576,7 +576,7 @@ fn tech_stack_of(a: &Analysis, runner: Option<&Runner>, orm: &[&str]) -> (String
         text.push_str(&format!(", {}", r.name));
         evidence.push(r.evidence.clone());
     }
-        if !orm.is_empty() {
+    if !orm.is_empty() {
         text.push_str(&format!(", {}", orm.join(" + ")));
     }
     let mut unique = Vec::with_capacity(evidence.len());
