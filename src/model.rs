@@ -94,6 +94,11 @@ impl Field {
         }
     }
 
+    /// Absent, with `file` as the evidence and `why` as both its reason and the hint.
+    pub fn absent_because(file: &str, why: &str) -> Self {
+        Field::absent(ABSENT_TEXT, vec![Evidence::new(file, why)], why)
+    }
+
     pub fn unknown(hint: impl Into<String>) -> Self {
         Field {
             value: None,

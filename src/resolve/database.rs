@@ -80,11 +80,7 @@ pub(super) fn resolve_database(
     }
     if candidates.is_empty() {
         let why = "no database driver, ORM dialect, compose service or .env URL found";
-        return (
-            Field::absent(ABSENT_TEXT, vec![Evidence::new(&backend.project.manifest, why)], why),
-            Vec::new(),
-            urls,
-        );
+        return (Field::absent_because(&backend.project.manifest, why), Vec::new(), urls);
     }
     let role = |id: &str| registry.get(id).map(|d| d.role).unwrap_or_default();
     let priority = |id: &str| registry.get(id).map(|d| d.priority).unwrap_or_default();

@@ -357,7 +357,7 @@ fn resolve_backend(
     let field = if !migration_dirs.is_empty() {
         Field::found_list(migration_dirs, migration_evidence)
     } else if let Some(reason) = no_migrations_reason {
-        Field::absent(ABSENT_TEXT, vec![Evidence::new(&project.manifest, reason)], reason)
+        Field::absent_because(&project.manifest, reason)
     } else {
         Field::unknown(hints::unknown(
             "db_migrations_dirs",
@@ -411,7 +411,7 @@ fn resolve_backend(
     fields.insert(
         "migration_command".into(),
         migrate.unwrap_or_else(|| match no_migrations_reason {
-            Some(reason) => Field::absent(ABSENT_TEXT, vec![Evidence::new(&project.manifest, reason)], reason),
+            Some(reason) => Field::absent_because(&project.manifest, reason),
             None => Field::unknown(hints::unknown(
                 "migration_command",
                 "no migrate task and no known migration tool",
@@ -452,7 +452,7 @@ fn resolve_backend(
         "build_command".into(),
         build.unwrap_or_else(|| {
             let reason = match project.ecosystem {
-                Ecosystem::Python => "Python runs from source; nothing to build",
+                Ecosystem::Python => "no build task and no [build-system] table: the app runs from source",
                 _ => "no build script and nothing to compile (plain JavaScript, or TypeScript with noEmit)",
             };
             Field::absent(
@@ -474,11 +474,7 @@ fn resolve_backend(
                     "no db/studio/dbshell task, ORM shell or database URL in an env template",
                 ))
             } else {
-                Field::absent(
-                    ABSENT_TEXT,
-                    vec![Evidence::new(&project.manifest, "no database found")],
-                    "no database found",
-                )
+                Field::absent_because(&project.manifest, "no database found")
             }
         }),
     );
