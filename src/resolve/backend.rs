@@ -136,11 +136,12 @@ pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>
             (&mut merged.databases, &sibling.databases),
         ] {
             for hit in theirs {
-                let seen =
-                    |h: &Hit| h.detector.id == hit.detector.id && h.from_dir.as_deref() == Some(&sibling.project.dir);
+                let seen = |h: &Hit| {
+                    h.detector.id == hit.detector.id && h.from.as_ref().map(|p| &p.dir) == Some(&sibling.project.dir)
+                };
                 if !mine.iter().any(seen) {
                     let mut hit = hit.clone();
-                    hit.from_dir.get_or_insert_with(|| sibling.project.dir.clone());
+                    hit.from.get_or_insert_with(|| Box::new(sibling.project.clone()));
                     mine.push(hit);
                 }
             }

@@ -112,12 +112,12 @@ pub(super) fn command(
             Kind::Ecosystem => &ctx.backend.ecosystem_hits,
             Kind::Database => &ctx.backend.databases,
         };
-        for hit in hits {
+        for (hit, home) in ordered_hits(ctx, *kind, hits) {
             let Some(spec) = pick(hit.detector) else {
                 continue;
             };
             for candidate in spec.candidates() {
-                let Some(text) = substitute_command(candidate, ctx, *kind) else {
+                let Some(text) = substitute_command(candidate, ctx, &home) else {
                     continue;
                 };
                 let mut evidence = vec![Evidence::new(
@@ -154,13 +154,40 @@ pub(super) fn used_vars(template: &str, vars: &BTreeMap<String, (String, Evidenc
 }
 
 /// Fills `{exec}` and `{vars}`; `None` when a variable is missing. Adds the sub-directory prefix.
-pub(super) fn substitute_command(template: &str, ctx: &Ctx, kind: Kind) -> Option<String> {
-    let project = &ctx.backend.project;
+/// Fills `{exec}` and `{vars}` (`None` when a variable is missing) and runs the command in
+/// `home`: through the workspace selector or `cd`, unless it names its cargo package itself.
+pub(super) fn substitute_command(template: &str, ctx: &Ctx, home: &Project) -> Option<String> {
     let body = template.replace("{exec}", "");
     let body = substitute(body.trim_start(), ctx.vars)?;
     let uses_exec = template.contains("{exec}");
-    let runs_from_root = template.contains("{cargo_package}") || (kind == Kind::Data && ctx.data_from_root);
-    Some(ctx.runner.exec(project, &body, uses_exec, runs_from_root))
+    let runs_from_root = template.contains("{cargo_package}");
+    Some(ctx.runner.exec(home, &body, uses_exec, runs_from_root))
+}
+
+/// Hits in the order their defaults are tried, each with the project its commands run in. Data
+/// tools whose migrations were found come first and run where those migrations live.
+fn ordered_hits<'h, 'r>(ctx: &Ctx<'_, 'r>, kind: Kind, hits: &'h [Hit<'r>]) -> Vec<(&'h Hit<'r>, Project)> {
+    let backend = &ctx.backend.project;
+    if kind != Kind::Data {
+        return hits.iter().map(|h| (h, backend.clone())).collect();
+    }
+    let home_of_hit = |h: &Hit| {
+        let dir = home_of(h, backend).dir;
+        ctx.data_homes
+            .iter()
+            .find(|home| home.detector_id == h.detector.id && home.hit_dir == dir)
+            .map(|home| home.project.clone())
+    };
+    let mut with_home: Vec<(&Hit, Project)> = Vec::new();
+    let mut rest: Vec<(&Hit, Project)> = Vec::new();
+    for hit in hits {
+        match home_of_hit(hit) {
+            Some(home) => with_home.push((hit, home)),
+            None => rest.push((hit, home_of(hit, backend))),
+        }
+    }
+    with_home.extend(rest);
+    with_home
 }
 
 #[cfg(test)]

@@ -187,9 +187,10 @@ pub(super) fn collapse(dirs: Vec<String>) -> Vec<String> {
     out
 }
 
-pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>) {
+pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>, Vec<DataHome>) {
     let mut dirs: Vec<String> = Vec::new();
     let mut evidence = Vec::new();
+    let mut homes: Vec<DataHome> = Vec::new();
     let project = &ctx.backend.project;
     for hit in tools {
         let home = home_of(hit, project);
@@ -211,6 +212,11 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
             }
         }
         if from_config {
+            homes.push(DataHome {
+                detector_id: hit.detector.id.clone(),
+                hit_dir: project.dir.clone(),
+                project: project.clone(),
+            });
             continue;
         }
         let patterns: Vec<String> = hit
@@ -221,14 +227,21 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
             .filter_map(|p| substitute(p, ctx.vars))
             .collect();
         for pattern in &patterns {
+            let mut runs_in = project.clone();
             let mut found = engine::project_dirs(ctx.index, project, std::slice::from_ref(pattern));
             if found.is_empty() && project.dir != "." {
-                // Workspace members share migrations at the repository root.
-                found = engine::project_dirs(ctx.index, &project_at(project, "."), std::slice::from_ref(pattern));
+                // Workspace members share migrations at the repository root; the tool runs there.
+                runs_in = project_at(project, ".");
+                found = engine::project_dirs(ctx.index, &runs_in, std::slice::from_ref(pattern));
             }
             if found.is_empty() {
                 continue;
             }
+            homes.push(DataHome {
+                detector_id: hit.detector.id.clone(),
+                hit_dir: project.dir.clone(),
+                project: runs_in,
+            });
             for dir in found {
                 if !dirs.iter().any(|d| is_within(&dir, d) || is_within(d, &dir)) {
                     evidence.push(Evidence::new(&dir, format!("{} default location", hit.detector.name)));
@@ -245,7 +258,7 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
             dirs.push(dir);
         }
     }
-    (dirs, evidence)
+    (dirs, evidence, homes)
 }
 
 /// The shallowest directories in the project named `migrations`, `migration`, `db/migrate`-like
@@ -315,10 +328,20 @@ pub(super) fn project_at(project: &Project, dir: &str) -> Project {
 
 /// The project a hit's paths resolve against: the sibling it came from, or the backend.
 pub(super) fn home_of(hit: &Hit, backend: &Project) -> Project {
-    match &hit.from_dir {
-        Some(dir) => project_at(backend, dir),
+    match &hit.from {
+        Some(sibling) => (**sibling).clone(),
         None => backend.clone(),
     }
+}
+
+/// A data tool whose migrations were found, and the project its commands run in: the backend,
+/// the sibling package it came from, or the workspace root that holds shared migrations.
+#[derive(Clone)]
+pub(super) struct DataHome {
+    pub(super) detector_id: String,
+    /// The directory the hit's paths resolve against (see [`home_of`]), which identifies the hit.
+    pub(super) hit_dir: String,
+    pub(super) project: Project,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -39,9 +39,9 @@ struct Analysis<'r> {
 struct Hit<'r> {
     detector: &'r Detector,
     evidence: Vec<Evidence>,
-    /// Set when the hit comes from a sibling package the backend depends on: that package's
-    /// directory, against which the detector's paths resolve.
-    from_dir: Option<String>,
+    /// Set when the hit comes from a sibling package the backend depends on: that package, against
+    /// which the detector's paths resolve and in which its commands run.
+    from: Option<Box<Project>>,
 }
 
 /// Scans `root` with `registry` plus the repository's own `.archprompt/detectors/*.toml`.
@@ -166,7 +166,7 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
                 engine::matches(d, index, &project).map(|evidence| Hit {
                     detector: d,
                     evidence,
-                    from_dir: None,
+                    from: None,
                 })
             })
             .collect();
@@ -317,7 +317,7 @@ fn resolve_backend(
         backend,
         runner: &runner,
         vars: &vars,
-        data_from_root: false,
+        data_homes: Vec::new(),
     };
 
     // Framework.
@@ -343,7 +343,7 @@ fn resolve_backend(
 
     // Data tools and migrations.
     let migration_tools: Vec<&Hit> = backend.data.iter().filter(|h| h.detector.migrations).collect();
-    let (migration_dirs, migration_evidence) = migration_dirs(&ctx, &migration_tools);
+    let (migration_dirs, migration_evidence, data_homes) = migration_dirs(&ctx, &migration_tools);
     let no_migrations_reason = if !has_db && backend.data.is_empty() {
         Some("no database, ORM or migration tool found")
     } else if migration_tools.is_empty() && document_only {
@@ -351,9 +351,8 @@ fn resolve_backend(
     } else {
         None
     };
-    // Migrations shared at the workspace root: their tools run from there.
-    ctx.data_from_root =
-        project.dir != "." && !migration_dirs.is_empty() && migration_dirs.iter().all(|d| !is_within(d, &project.dir));
+    ctx.data_homes = data_homes;
+
     let field = if !migration_dirs.is_empty() {
         Field::found_list(migration_dirs, migration_evidence)
     } else if let Some(reason) = no_migrations_reason {
@@ -508,7 +507,7 @@ struct Ctx<'a, 'r> {
     runner: &'a Runner,
     vars: &'a BTreeMap<String, (String, Evidence)>,
     /// Data-tool commands run from the repository root (migrations live there, not in the member).
-    data_from_root: bool,
+    data_homes: Vec<DataHome>,
 }
 
 fn cargo_workspace_root(all: &[Analysis]) -> bool {
