@@ -191,7 +191,17 @@ pub fn collect(index: &RepoIndex) -> Vec<Project> {
 
 /// Makefile targets and justfile recipes in the project's directory.
 fn add_runner_tasks(index: &RepoIndex, project: &mut Project) {
-    for file in index.files_in(&project.dir) {
+    for task in runner_tasks(index, &project.dir) {
+        if project.task(&task.name).is_none() {
+            project.tasks.push(task);
+        }
+    }
+}
+
+/// Makefile targets and justfile recipes declared in `dir`.
+pub fn runner_tasks(index: &RepoIndex, dir: &str) -> Vec<Task> {
+    let mut tasks: Vec<Task> = Vec::new();
+    for file in index.files_in(dir) {
         let name = walk::file_name(file);
         let runner = match name {
             "Makefile" | "makefile" | "GNUmakefile" => TaskRunner::Make,
@@ -206,8 +216,8 @@ fn add_runner_tasks(index: &RepoIndex, project: &mut Project) {
             _ => crate::tasks::just_recipes(&text),
         };
         for (target, body) in targets {
-            if project.task(&target).is_none() {
-                project.tasks.push(Task {
+            if !tasks.iter().any(|t| t.name == target) {
+                tasks.push(Task {
                     name: target,
                     body,
                     runner,
@@ -216,6 +226,7 @@ fn add_runner_tasks(index: &RepoIndex, project: &mut Project) {
             }
         }
     }
+    tasks
 }
 
 #[cfg(test)]

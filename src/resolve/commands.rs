@@ -90,19 +90,26 @@ pub(super) fn command(
     kinds: &[Kind],
 ) -> Option<Field> {
     let project = &ctx.backend.project;
+    let root = project_at(project, ".");
+    // The backend's own tasks, then root targets that work on its directory.
+    let declared = project
+        .tasks
+        .iter()
+        .map(|t| (t, project))
+        .chain(ctx.root_tasks.iter().map(|t| (t, &root)));
+    let declared: Vec<(&Task, &Project)> = declared.collect();
     for name in names {
-        let Some(task) = project.tasks.iter().find(|t| t.name == *name) else {
-            continue;
-        };
-        if is_placeholder(&task.body) && task.runner != TaskRunner::Make && task.runner != TaskRunner::Just {
-            continue;
+        for (task, owner) in declared.iter().filter(|(t, _)| t.name == *name) {
+            if is_placeholder(&task.body) && task.runner != TaskRunner::Make && task.runner != TaskRunner::Just {
+                continue;
+            }
+            if skip_frontend && runs_frontend_tool(&task.body) {
+                continue;
+            }
+            let text = ctx.runner.task(owner, task);
+            let reason = declared_reason(task);
+            return Some(Field::found(text, vec![Evidence::new(&task.file, reason)]));
         }
-        if skip_frontend && runs_frontend_tool(&task.body) {
-            continue;
-        }
-        let text = ctx.runner.task(project, task);
-        let reason = declared_reason(task);
-        return Some(Field::found(text, vec![Evidence::new(&task.file, reason)]));
     }
     for kind in kinds {
         let hits: &[Hit] = match kind {

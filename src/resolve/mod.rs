@@ -318,6 +318,7 @@ fn resolve_backend(
         runner: &runner,
         vars: &vars,
         data_homes: Vec::new(),
+        root_tasks: root_tasks_for(index, project),
     };
 
     // Framework.
@@ -508,6 +509,20 @@ struct Ctx<'a, 'r> {
     vars: &'a BTreeMap<String, (String, Evidence)>,
     /// Data-tool commands run from the repository root (migrations live there, not in the member).
     data_homes: Vec<DataHome>,
+    /// Repository-root Makefile/justfile targets that work on the backend's directory.
+    root_tasks: Vec<Task>,
+}
+
+/// A backend in a sub-directory is often driven from a root Makefile (`test: cd backend && …`):
+/// those root targets whose recipe names the backend's directory count as its tasks.
+fn root_tasks_for(index: &RepoIndex, project: &Project) -> Vec<Task> {
+    if project.dir == "." {
+        return Vec::new();
+    }
+    manifests::runner_tasks(index, ".")
+        .into_iter()
+        .filter(|t| t.body.contains(project.dir.as_str()))
+        .collect()
 }
 
 fn cargo_workspace_root(all: &[Analysis]) -> bool {
