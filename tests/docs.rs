@@ -96,3 +96,15 @@ fn console_examples_in_the_docs_match_the_binary() {
         }
     }
 }
+
+/// README's "What it detects" names every framework, data tool and database detector.
+#[test]
+fn readme_lists_every_detector() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let section = &readme[readme.find("## What it detects").expect("section exists")..];
+    let registry = archprompt::detect::Registry::builtin().unwrap();
+    use archprompt::detect::Kind;
+    for d in registry.detectors.iter().filter(|d| matches!(d.kind, Kind::Framework | Kind::Data | Kind::Database)) {
+        assert!(section.contains(&d.name), "README's detector table does not name {} ({})", d.name, d.source);
+    }
+}
