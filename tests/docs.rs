@@ -104,7 +104,16 @@ fn readme_lists_every_detector() {
     let section = &readme[readme.find("## What it detects").expect("section exists")..];
     let registry = archprompt::detect::Registry::builtin().unwrap();
     use archprompt::detect::Kind;
-    for d in registry.detectors.iter().filter(|d| matches!(d.kind, Kind::Framework | Kind::Data | Kind::Database)) {
-        assert!(section.contains(&d.name), "README's detector table does not name {} ({})", d.name, d.source);
+    for d in registry
+        .detectors
+        .iter()
+        .filter(|d| matches!(d.kind, Kind::Framework | Kind::Data | Kind::Database))
+    {
+        assert!(
+            section.contains(&d.name),
+            "README's detector table does not name {} ({})",
+            d.name,
+            d.source
+        );
     }
 }

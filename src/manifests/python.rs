@@ -30,6 +30,16 @@ pub fn collect(index: &RepoIndex) -> Vec<Project> {
                 .push(file.clone());
         }
     }
+    // A `manage.py` below a Python project (`src/manage.py`) belongs to that project, not to a
+    // project of its own.
+    let dir_names: Vec<String> = dirs.keys().cloned().collect();
+    dirs.retain(|dir, files| {
+        let only_manage = files.iter().all(|f| walk::file_name(f) == "manage.py");
+        let has_ancestor = dir_names
+            .iter()
+            .any(|d| d != dir && (d == "." || dir.starts_with(&format!("{d}/"))));
+        !(only_manage && has_ancestor)
+    });
     dirs.into_iter()
         .map(|(dir, files)| read_dir(index, &dir, &files))
         .collect()

@@ -39,13 +39,18 @@ pub(super) const FRONTEND_DEPS: &[&str] = &[
     "preact",
 ];
 
-pub(super) fn backend_score(
-    index: &RepoIndex,
-    project: &Project,
-    frameworks: &[Hit],
-    data: &[Hit],
-    databases: &[Hit],
-) -> i32 {
+/// How much a project looks like the repository's backend (0: it is not one). `members` are the
+/// root Cargo workspace's member globs, when the root has a workspace.
+pub(super) fn backend_score(index: &RepoIndex, a: &Analysis, members: Option<&globset::GlobSet>) -> i32 {
+    let (project, frameworks, data, databases) = (&a.project, &a.frameworks, &a.data, &a.databases);
+    if project.ecosystem == Ecosystem::Rust {
+        // A crate outside the root workspace is a standalone example or reproduction; a library
+        // crate cannot be the server you run (the binary that links it can).
+        let outside = members.is_some_and(|m| project.dir != "." && !m.is_match(&project.dir));
+        if outside || !has_entry_point(project, index) {
+            return 0;
+        }
+    }
     let mut score = 0;
     if !frameworks.is_empty() {
         score += 10;
@@ -82,6 +87,24 @@ pub(super) fn backend_score(
         score += 6;
     }
     score
+}
+
+/// The member globs of the repository root's Cargo workspace, if it has one.
+pub(super) fn cargo_members(analyses: &[Analysis]) -> Option<globset::GlobSet> {
+    let root = analyses
+        .iter()
+        .find(|a| a.project.ecosystem == Ecosystem::Rust && a.project.dir == ".")?;
+    if root.project.workspace_members.is_empty() {
+        return None;
+    }
+    let mut set = globset::GlobSetBuilder::new();
+    for member in &root.project.workspace_members {
+        let pattern = member.trim_start_matches("./").trim_end_matches('/');
+        if let Ok(glob) = globset::GlobBuilder::new(pattern).literal_separator(true).build() {
+            set.add(glob);
+        }
+    }
+    set.build().ok()
 }
 
 /// A runnable program rather than a library: a binary crate, a start/dev script, manage.py.
@@ -131,9 +154,13 @@ pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>
             continue;
         }
         queue.extend(sibling.project.deps.keys().cloned());
+        // A Rust binary often takes its web framework from a library crate it links.
+        let inherit_frameworks = eco == Ecosystem::Rust && backend.frameworks.is_empty();
+        let frameworks: &[Hit] = if inherit_frameworks { &sibling.frameworks } else { &[] };
         for (mine, theirs) in [
-            (&mut merged.data, &sibling.data),
-            (&mut merged.databases, &sibling.databases),
+            (&mut merged.frameworks, frameworks),
+            (&mut merged.data, &sibling.data[..]),
+            (&mut merged.databases, &sibling.databases[..]),
         ] {
             for hit in theirs {
                 let seen = |h: &Hit| {
@@ -148,5 +175,8 @@ pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>
         }
     }
     merged.data.sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
+    merged
+        .frameworks
+        .sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
     merged
 }

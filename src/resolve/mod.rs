@@ -54,18 +54,24 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
         .iter()
         .filter_map(|p| p.name.as_ref().map(|n| (p.ecosystem, p.ecosystem.normalise(n))))
         .collect();
-    let mut analyses: Vec<Analysis> = projects.into_iter().map(|p| analyse(registry, &index, p)).collect();
-    // The top of a workspace's dependency graph (the server binary) depends on the most sibling
-    // packages; libraries it is built from depend on few.
-    for a in analyses.iter_mut().filter(|a| a.score > 0) {
-        let siblings = names
-            .iter()
-            .filter(|(eco, name)| *eco == a.project.ecosystem && a.project.deps.contains_key(name))
-            .count();
-        a.score += siblings.min(6) as i32;
+    let own: Vec<Analysis> = projects.into_iter().map(|p| analyse(registry, &index, p)).collect();
+    // Each project with what the sibling packages it depends on bring (ORMs, databases, and for
+    // Rust binaries the framework of a linked library), then scored.
+    let members = cargo_members(&own);
+    let mut analyses: Vec<Analysis> = own.iter().map(|a| with_internal_deps(a, &own)).collect();
+    for a in analyses.iter_mut() {
+        a.score = backend_score(&index, a, members.as_ref());
+        // The top of a workspace's dependency graph (the server binary) depends on the most
+        // sibling packages; libraries it is built from depend on few.
+        if a.score > 0 {
+            let siblings = names
+                .iter()
+                .filter(|(eco, name)| *eco == a.project.ecosystem && a.project.deps.contains_key(name))
+                .count();
+            a.score += siblings.min(6) as i32;
+        }
     }
-    let backend = pick_backend(&analyses).map(|a| with_internal_deps(a, &analyses));
-    let backend = backend.as_ref();
+    let backend = pick_backend(&analyses);
     let signals = sidecars::read(&index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
@@ -81,7 +87,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
                 &mut variables,
             );
             if backend.is_none() {
-                mark_no_backend(&analyses, &mut fields);
+                mark_no_backend(&analyses, analysis, &mut fields);
             }
         }
         None => nothing_found(&mut fields),
@@ -129,6 +135,8 @@ fn detected_ids(a: &Analysis) -> Vec<String> {
         .chain(&a.databases);
     let mut ids: Vec<String> = hits.map(|h| h.detector.id.clone()).collect();
     ids.sort();
+    // A sibling package's hit and the backend's own can name the same detector.
+    ids.dedup();
     ids
 }
 
@@ -203,7 +211,7 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
             }
         }
     }
-    let score = backend_score(index, &project, &frameworks, &data, &databases);
+
     Analysis {
         project,
         ecosystem_hits,
@@ -212,7 +220,7 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
         tests,
         databases,
         vars,
-        score,
+        score: 0,
     }
 }
 
@@ -254,7 +262,7 @@ fn main_project<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>
 
 /// No project looks like a backend: the backend-only fields are a definite "none"; the rest
 /// (stack, directories, test and build commands) describe the main project.
-fn mark_no_backend(analyses: &[Analysis], fields: &mut BTreeMap<String, Field>) {
+fn mark_no_backend(analyses: &[Analysis], main: &Analysis, fields: &mut BTreeMap<String, Field>) {
     const WHY: &str = "no backend project found: no known server framework, ORM or database in any manifest";
     let evidence: Vec<Evidence> = analyses
         .iter()
@@ -276,9 +284,7 @@ fn mark_no_backend(analyses: &[Analysis], fields: &mut BTreeMap<String, Field>) 
         fields.insert(name.to_string(), Field::absent(ABSENT_TEXT, evidence.clone(), WHY));
     }
     // A frontend-only repository has no server code, tests or build to describe.
-    let frontend = analyses
-        .iter()
-        .any(|a| FRONTEND_DEPS.iter().any(|d| a.project.dep(d).is_some()));
+    let frontend = FRONTEND_DEPS.iter().any(|d| main.project.dep(d).is_some());
     for (name, field) in fields.iter_mut() {
         let frontend_field = frontend && name != "tech_stack";
         if field.state == State::Unknown || frontend_field {
