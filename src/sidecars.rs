@@ -39,7 +39,8 @@ pub struct RepoSignals {
     pub services: Vec<Service>,
     /// Database names or URLs, and whether they came from an env template (weaker than config).
     pub database_hints: Vec<(String, Evidence, bool)>,
-    /// Env variables holding a database URL: (name, scheme, evidence).
+    /// Env variables holding a database URL: (name, scheme, evidence). The scheme is empty for a
+    /// template that declares `DATABASE_URL=` and leaves the value to the developer.
     pub url_vars: Vec<(String, String, Evidence)>,
 }
 
@@ -48,15 +49,6 @@ const COMPOSE_NAMES: &[&str] = &[
     "compose.yml",
     "docker-compose.yaml",
     "docker-compose.yml",
-];
-const ENV_TEMPLATES: &[&str] = &[
-    ".env.example",
-    ".env.sample",
-    ".env.template",
-    ".env.dist",
-    ".env.defaults",
-    "example.env",
-    ".env.local.example",
 ];
 /// Env keys whose value is a database name rather than a URL.
 const DB_NAME_KEYS: &[&str] = &[
@@ -83,7 +75,7 @@ pub fn read(index: &RepoIndex, backend_dir: &str) -> RepoSignals {
             let name = walk::file_name(file);
             if is_compose(name) {
                 read_compose(index, file, &mut signals);
-            } else if ENV_TEMPLATES.contains(&name) {
+            } else if walk::ENV_TEMPLATES.contains(&name) {
                 read_env(index, file, &mut signals);
             }
         }
@@ -193,6 +185,10 @@ fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
         let key = key.trim();
         let value = value.split(" #").next().unwrap_or("").trim().trim_matches(['"', '\'']);
         if value.is_empty() {
+            if is_database_url_key(key) {
+                let evidence = Evidence::new(file, format!("declares {key}"));
+                signals.url_vars.push((key.to_string(), String::new(), evidence));
+            }
             continue;
         }
         if let Some((scheme, _)) = value.split_once("://") {
@@ -212,6 +208,22 @@ fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
     }
 }
 
+/// A key that, by convention, holds the application's database URL (`DATABASE_URL`,
+/// `APP_DB_URL`, `MONGODB_URI`), not a test database's.
+fn is_database_url_key(key: &str) -> bool {
+    let key = key.to_ascii_uppercase();
+    let generic = [
+        "DATABASE_URL",
+        "DB_URL",
+        "DATABASE_URI",
+        "DB_URI",
+        "MONGODB_URI",
+        "MONGO_URL",
+        "MONGO_URI",
+    ];
+    generic.iter().any(|g| key == *g || key.ends_with(&format!("_{g}"))) && !key.contains("TEST")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +236,16 @@ mod tests {
         assert_eq!(image_name("localhost:5000/mongo@sha256:abc"), "mongo");
         assert_eq!(image_name("bitnami/postgresql"), "bitnami/postgresql");
         assert_eq!(image_name("prom/mysqld-exporter"), "prom/mysqld-exporter");
+    }
+
+    #[test]
+    fn database_url_keys() {
+        assert!(is_database_url_key("DATABASE_URL"));
+        assert!(is_database_url_key("APP_DATABASE_URL"));
+        assert!(is_database_url_key("MONGODB_URI"));
+        assert!(!is_database_url_key("TEST_DATABASE_URL"));
+        assert!(!is_database_url_key("REDIS_URL"));
+        assert!(!is_database_url_key("DATABASE_URL_POOL_SIZE"));
     }
 
     #[test]

@@ -41,6 +41,26 @@ const PRUNED_DIRS: &[&str] = &[
     ".sqlx",
 ];
 
+/// `.env` templates: read for database URLs, and indexed even when `.gitignore` matches them,
+/// since repositories commit them past a broad `.env*` rule (`git add -f`).
+pub const ENV_TEMPLATES: &[&str] = &[
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    ".env.dist",
+    ".env.defaults",
+    "example.env",
+    ".env.local.example",
+];
+/// Files that make a directory a project, next to which env templates are looked for.
+const PROJECT_MARKERS: &[&str] = &[
+    "package.json",
+    "pyproject.toml",
+    "Cargo.toml",
+    "requirements.txt",
+    "manage.py",
+];
+
 /// How deep the walk goes below the root; manifests of interest sit near the top.
 pub const MAX_DEPTH: usize = 8;
 /// Upper bound on entries indexed, so a hostile or huge tree cannot stall a scan.
@@ -111,6 +131,7 @@ impl RepoIndex {
                 _ => {} // symlinks and special files are never followed or read
             }
         }
+        add_ignored_env_templates(root, &mut files);
         RepoIndex {
             root: root.to_path_buf(),
             files,
@@ -198,6 +219,29 @@ impl RepoIndex {
         let mut warnings = std::mem::take(&mut *self.warnings.borrow_mut());
         warnings.sort();
         warnings
+    }
+}
+
+/// Env templates beside the root or a project manifest that the walk skipped because
+/// `.gitignore` matches them: a regular file there is a committed template, not a local secret.
+fn add_ignored_env_templates(root: &Path, files: &mut BTreeSet<String>) {
+    let mut dirs: BTreeSet<String> = files
+        .iter()
+        .filter(|f| PROJECT_MARKERS.contains(&file_name(f)))
+        .map(|f| parent(f).to_string())
+        .collect();
+    dirs.insert(".".to_string());
+    for dir in dirs {
+        for name in ENV_TEMPLATES {
+            let rel = join(&dir, name);
+            if files.contains(&rel) {
+                continue;
+            }
+            let is_file = std::fs::symlink_metadata(root.join(&rel)).is_ok_and(|m| m.file_type().is_file());
+            if is_file {
+                files.insert(rel);
+            }
+        }
     }
 }
 

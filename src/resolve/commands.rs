@@ -160,14 +160,14 @@ pub(super) fn used_vars(template: &str, vars: &BTreeMap<String, (String, Evidenc
         .collect()
 }
 
-/// Fills `{exec}` and `{vars}`; `None` when a variable is missing. Adds the sub-directory prefix.
 /// Fills `{exec}` and `{vars}` (`None` when a variable is missing) and runs the command in
-/// `home`: through the workspace selector or `cd`, unless it names its cargo package itself.
+/// `home`: through the workspace selector or `cd`, unless it names its cargo package or the
+/// whole workspace itself.
 pub(super) fn substitute_command(template: &str, ctx: &Ctx, home: &Project) -> Option<String> {
     let body = template.replace("{exec}", "");
     let body = substitute(body.trim_start(), ctx.vars)?;
     let uses_exec = template.contains("{exec}");
-    let runs_from_root = template.contains("{cargo_package}");
+    let runs_from_root = template.contains("{cargo_package}") || template.contains("{cargo_workspace}");
     Some(ctx.runner.exec(home, &body, uses_exec, runs_from_root))
 }
 

@@ -228,10 +228,19 @@ pub(super) fn db_client_command(
         _ => return None,
     };
     let detector = registry.get(primary)?;
+    // A URL of the primary's scheme, else a declared but empty URL variable: the same name the
+    // app reads, whose value each developer sets.
     let (var, _, evidence) = signals
         .url_vars
         .iter()
-        .find(|(_, scheme, _)| detector.aliases.contains(scheme))?;
+        .find(|(_, scheme, _)| detector.aliases.contains(scheme))
+        .or_else(|| {
+            let mongo_key = |key: &str| key.to_ascii_uppercase().contains("MONGO");
+            signals
+                .url_vars
+                .iter()
+                .find(|(key, scheme, _)| scheme.is_empty() && mongo_key(key) == (primary == "mongodb"))
+        })?;
     Some(Field::found(client.replace("{var}", var), vec![evidence.clone()]))
 }
 

@@ -143,6 +143,11 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
         if let Some(file) = hit {
             evidence.push(Evidence::new(file, "test file beside the code"));
             found.push(dir);
+        } else if ctx.backend.project.ecosystem == Ecosystem::Rust {
+            if let Some(file) = inline_rust_tests(ctx.index, &prefix) {
+                evidence.push(Evidence::new(&file, "#[cfg(test)] module in the code"));
+                found.push(dir);
+            }
         }
     }
     if !found.is_empty() {
@@ -152,6 +157,20 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
         "test_dirs",
         "no tests directory and no test files beside the code",
     ))
+}
+
+/// The first `.rs` file below `prefix` with a `#[cfg(test)]` module: Rust keeps unit tests
+/// inside the code. Reads at most a few dozen files, so a large crate stays cheap.
+fn inline_rust_tests(index: &RepoIndex, prefix: &str) -> Option<String> {
+    const MAX_FILES: usize = 48;
+    index
+        .files
+        .range(prefix.to_string()..)
+        .take_while(|f| f.starts_with(prefix))
+        .filter(|f| f.ends_with(".rs"))
+        .take(MAX_FILES)
+        .find(|f| index.read(f).is_some_and(|text| text.contains("#[cfg(test)]")))
+        .cloned()
 }
 
 /// Many directories of one name (`hc/api/tests`, `hc/front/tests`, …) become one glob

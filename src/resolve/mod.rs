@@ -310,7 +310,15 @@ fn resolve_backend(
         let build = format!("{} build", runner.name);
         vars.insert("native_build".into(), (build, runner.evidence.clone()));
     }
-    if project.ecosystem == Ecosystem::Rust && project.dir != "." && cargo_workspace_root(all) {
+    let in_workspace = project.ecosystem == Ecosystem::Rust && cargo_workspace_root(all);
+    if in_workspace {
+        // A workspace is tested as a whole (`cargo test --workspace`), as its CI does.
+        vars.insert(
+            "cargo_workspace".into(),
+            ("--workspace".into(), Evidence::new("Cargo.toml", "workspace root")),
+        );
+    }
+    if in_workspace && project.dir != "." {
         if let Some(name) = &project.name {
             vars.insert(
                 "cargo_package".into(),
