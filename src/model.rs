@@ -69,7 +69,7 @@ impl Field {
             value: Some(value.into()),
             items: None,
             state: State::Found,
-            evidence,
+            evidence: unique(evidence),
             hint: None,
         }
     }
@@ -79,7 +79,7 @@ impl Field {
             value: Some(items.join(", ")),
             items: Some(items),
             state: State::Found,
-            evidence,
+            evidence: unique(evidence),
             hint: None,
         }
     }
@@ -183,4 +183,15 @@ impl Report {
             .filter(|name| self.fields[*name].state == State::Unknown)
             .collect()
     }
+}
+
+/// `evidence` without repeats, first occurrence kept: one file can back several parts of a value.
+fn unique(evidence: Vec<Evidence>) -> Vec<Evidence> {
+    let mut out: Vec<Evidence> = Vec::with_capacity(evidence.len());
+    for e in evidence {
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    out
 }

@@ -22,8 +22,21 @@ pub fn scan_table(report: &Report) -> String {
         };
         let value = field.value.as_deref().unwrap_or("?");
         writeln!(out, "{name:<width$}  {state:<7}  {value}").unwrap();
-        for ev in &field.evidence {
+        // A long list (one line per Django app) is cut; `--json` keeps every line.
+        const SHOWN: usize = 6;
+        let cut = field.evidence.len() > SHOWN + 1;
+        let shown = if cut { SHOWN } else { field.evidence.len() };
+        for ev in &field.evidence[..shown] {
             writeln!(out, "{:<width$}           ← {}: {}", "", ev.file, ev.reason).unwrap();
+        }
+        if cut {
+            let more = field.evidence.len() - SHOWN;
+            writeln!(
+                out,
+                "{:<width$}           ← … and {more} more (--json lists them all)",
+                ""
+            )
+            .unwrap();
         }
         if field.state == State::Unknown {
             if let Some(hint) = &field.hint {

@@ -14,16 +14,29 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     project.has_package = package.is_some();
     if let Some(package) = package {
         project.name = package.get("name").and_then(Value::as_str).map(str::to_string);
-        project.edition = package.get("edition").and_then(Value::as_str).map(str::to_string);
-        if let Some(msrv) = package.get("rust-version").and_then(Value::as_str) {
-            project.language_version = Some((msrv.to_string(), file.to_string()));
-        }
+        // `edition.workspace = true` takes the value from the root's `[workspace.package]`.
+        let inherited = |key: &str| -> Option<(String, String)> {
+            let value = package.get(key)?;
+            if let Some(own) = value.as_str() {
+                return Some((own.to_string(), file.to_string()));
+            }
+            if value.get("workspace").and_then(Value::as_bool) != Some(true) {
+                return None;
+            }
+            let (root_file, root) = workspace_root(index, dir, &table)?;
+            let shared = root.get("workspace")?.get("package")?.get(key)?.as_str()?;
+            Some((shared.to_string(), root_file))
+        };
+        project.edition = inherited("edition").map(|(edition, _)| edition);
+        project.language_version = inherited("rust-version");
     }
     if let Some(ws) = table.get("workspace").and_then(Value::as_table) {
         project.workspace_members = string_list(ws.get("members"));
     }
     let workspace_deps = workspace_dependencies(index, dir, &table);
     let has_package = project.has_package;
+    // Dependency keys (what `[features]` entries say) to the crate names they stand for.
+    let mut names_by_key: Vec<(String, String)> = Vec::new();
     let mut add_table = |deps: &Table, scope: Scope| {
         for (key, spec) in deps {
             let inherited = spec.get("workspace").and_then(Value::as_bool) == Some(true);
@@ -35,6 +48,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
                 .unwrap_or(key);
             let mut features = string_list(spec.get("features"));
             features.extend(string_list(root_spec.and_then(|s| s.get("features"))));
+            names_by_key.push((key.clone(), name.to_string()));
             if let Some(dep) = project.add_dep(name, scope, file) {
                 dep.features.extend(features);
             }
@@ -68,6 +82,25 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
             add_table(deps, Scope::Runtime);
         }
     }
+    // `[features] postgres = ["sqlx/postgres"]`: a feature of the crate that turns on a
+    // dependency's feature makes that a feature the crate can be built with.
+    if let Some(features) = table.get("features").and_then(Value::as_table) {
+        for entry in features.values().flat_map(|v| string_list(Some(v))) {
+            let Some((key, feature)) = entry.split_once('/') else {
+                continue;
+            };
+            let key = key.trim_end_matches('?');
+            let name = names_by_key
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or(key, |(_, n)| n.as_str());
+            if let Some(dep) = project.deps.get_mut(&Ecosystem::Rust.normalise(name)) {
+                if !dep.features.iter().any(|f| f == feature) {
+                    dep.features.push(feature.to_string());
+                }
+            }
+        }
+    }
     project
 }
 
@@ -85,28 +118,29 @@ fn parse(index: &RepoIndex, file: &str, warn: bool) -> Option<Table> {
     }
 }
 
-/// `[workspace.dependencies]` of this manifest, or of the nearest ancestor Cargo.toml with one.
+/// `[workspace.dependencies]` of the workspace root (this manifest or an ancestor).
 fn workspace_dependencies(index: &RepoIndex, dir: &str, own: &Table) -> Table {
-    let lookup = |t: &Table| {
-        t.get("workspace")
-            .and_then(|w| w.get("dependencies"))
-            .and_then(Value::as_table)
-            .cloned()
-    };
-    if let Some(deps) = lookup(own) {
-        return deps;
+    workspace_root(index, dir, own)
+        .and_then(|(_, root)| root.get("workspace")?.get("dependencies")?.as_table().cloned())
+        .unwrap_or_default()
+}
+
+/// The manifest that holds the `[workspace]` table: this one, or the nearest ancestor with one.
+fn workspace_root(index: &RepoIndex, dir: &str, own: &Table) -> Option<(String, Table)> {
+    if own.contains_key("workspace") {
+        return Some((walk::join(dir, "Cargo.toml"), own.clone()));
     }
     let mut current = dir.to_string();
     while current != "." {
         current = walk::parent(&current).to_string();
         let manifest = walk::join(&current, "Cargo.toml");
         if index.has_file(&manifest) {
-            if let Some(deps) = parse(index, &manifest, false).as_ref().and_then(lookup) {
-                return deps;
+            if let Some(table) = parse(index, &manifest, false).filter(|t| t.contains_key("workspace")) {
+                return Some((manifest, table));
             }
         }
     }
-    Table::new()
+    None
 }
 
 fn string_list(value: Option<&Value>) -> Vec<String> {

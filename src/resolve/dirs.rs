@@ -110,6 +110,10 @@ const TEST_FILE_SUFFIXES: &[&str] = &[
     ".test.mjs",
     "_test.py",
     ".test.tsx",
+    ".spec.tsx",
+    ".test.mts",
+    ".spec.mjs",
+    ".test.cjs",
 ];
 
 pub(super) fn test_dirs(ctx: &Ctx) -> Field {
@@ -120,43 +124,91 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
         .chain(&ctx.backend.frameworks)
         .chain(&ctx.backend.ecosystem_hits)
         .collect();
-    let (dirs, evidence) = dirs_from(ctx, &hits, |d| &d.dirs.tests);
-    if !dirs.is_empty() {
-        return Field::found_list(collapse(dirs), evidence);
-    }
-    // Co-located tests (`src/**/*.spec.ts`, `app/test_x.py`) make the source dirs the test dirs.
-    let source = source_dirs(ctx);
-    let mut found = Vec::new();
+    let (conventional, conventional_evidence) = dirs_from(ctx, &hits, |d| &d.dirs.tests);
+    // A folder named like tests that holds no code (import fixtures, snapshots) is not one.
+    let mut dirs = Vec::new();
     let mut evidence = Vec::new();
-    for dir in source.items.unwrap_or_default() {
+    for (dir, ev) in conventional.into_iter().zip(conventional_evidence) {
+        if has_code(ctx.index, &dir) {
+            dirs.push(dir);
+            evidence.push(ev);
+        }
+    }
+    let dirs_found = !dirs.is_empty();
+    // Unit tests beside the code (`src/**/*.spec.ts`, `app/test_x.py`) make a source dir a test
+    // dir too, next to a separate e2e or integration folder.
+    for dir in source_dirs(ctx).items.unwrap_or_default() {
         let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
-        let hit = ctx
+        let beside = ctx
             .index
             .files
             .range(prefix.clone()..)
             .take_while(|f| f.starts_with(&prefix))
-            .find(|f| {
-                let name = walk::file_name(f);
-                TEST_FILE_SUFFIXES.iter().any(|s| name.ends_with(s))
-                    || (name.starts_with("test_") && name.ends_with(".py"))
-            });
-        if let Some(file) = hit {
-            evidence.push(Evidence::new(file, "test file beside the code"));
-            found.push(dir);
-        } else if ctx.backend.project.ecosystem == Ecosystem::Rust {
+            .filter(|f| !dirs.iter().any(|d| is_within(f, d)))
+            .find(|f| is_test_file(walk::file_name(f)))
+            .cloned();
+        if let Some(file) = beside {
+            evidence.push(Evidence::new(&file, "test file beside the code"));
+            // At the root, the file itself says more than `.` would.
+            let test_dir = if dir == "." { file } else { dir };
+            dirs.retain(|d| !is_within(d, &test_dir));
+            dirs.push(test_dir);
+        } else if !dirs_found && ctx.backend.project.ecosystem == Ecosystem::Rust {
             if let Some(file) = inline_rust_tests(ctx.index, &prefix) {
                 evidence.push(Evidence::new(&file, "#[cfg(test)] module in the code"));
-                found.push(dir);
+                dirs.push(dir);
             }
         }
     }
-    if !found.is_empty() {
-        return Field::found_list(found, evidence);
+    if dirs.is_empty() {
+        // Test modules at the top of the project (`tests.py` beside `app/`) are the tests.
+        let project_dir = ctx.backend.project.dir.as_str();
+        for file in ctx
+            .index
+            .files_in(project_dir)
+            .filter(|f| is_test_file(walk::file_name(f)))
+        {
+            evidence.push(Evidence::new(file, "test file beside the code"));
+            dirs.push(file.to_string());
+        }
+    }
+    if !dirs.is_empty() {
+        return Field::found_list(collapse(dirs), evidence);
     }
     Field::unknown(hints::unknown(
         "test_dirs",
         "no tests directory and no test files beside the code",
     ))
+}
+
+/// A test module by its name: `*.spec.ts`, `*_test.py`, `test_*.py`, a `tests.py` module.
+fn is_test_file(name: &str) -> bool {
+    TEST_FILE_SUFFIXES.iter().any(|s| name.ends_with(s))
+        || (name.starts_with("test_") && name.ends_with(".py"))
+        || name == "tests.py"
+}
+
+/// Source-code extensions, to tell a test folder from a folder of test data.
+const CODE_EXTENSIONS: &[&str] = &[
+    "ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts", "py", "rs", "go", "rb", "php", "java", "kt", "ex", "exs",
+    "cs",
+];
+
+/// Whether `dir` (or, for a file, the file itself) holds source code.
+fn has_code(index: &RepoIndex, dir: &str) -> bool {
+    let is_code = |f: &str| {
+        f.rsplit_once('.')
+            .is_some_and(|(_, ext)| CODE_EXTENSIONS.contains(&ext))
+    };
+    if index.has_file(dir) {
+        return is_code(dir);
+    }
+    let prefix = format!("{dir}/");
+    index
+        .files
+        .range(prefix.clone()..)
+        .take_while(|f| f.starts_with(&prefix))
+        .any(|f| is_code(f))
 }
 
 /// The first `.rs` file below `prefix` with a `#[cfg(test)]` module: Rust keeps unit tests
@@ -283,7 +335,7 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
 /// The shallowest directories in the project named `migrations`, `migration`, `db/migrate`-like
 /// or `*_migrations`, outside tests, fixtures, docs and examples.
 pub(super) fn migration_named_dirs(index: &RepoIndex, project: &Project) -> Vec<String> {
-    const MAX_DEPTH: usize = 3;
+    const MAX_DEPTH: usize = 5;
     let prefix = if project.dir == "." {
         String::new()
     } else {

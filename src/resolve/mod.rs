@@ -363,6 +363,8 @@ fn resolve_backend(
         Some("no database, ORM or migration tool found")
     } else if migration_tools.is_empty() && document_only {
         Some("MongoDB through an ODM keeps no schema migrations")
+    } else if migration_tools.is_empty() && migration_dirs.is_empty() {
+        Some("no migration tool among the dependencies and no directory named like migrations")
     } else {
         None
     };
@@ -603,11 +605,5 @@ fn tech_stack_of(a: &Analysis, runner: Option<&Runner>, orm: &[&str]) -> (String
     if !orm.is_empty() {
         text.push_str(&format!(", {}", orm.join(" + ")));
     }
-    let mut unique = Vec::with_capacity(evidence.len());
-    for e in evidence {
-        if !unique.contains(&e) {
-            unique.push(e);
-        }
-    }
-    (text, unique)
+    (text, evidence)
 }
