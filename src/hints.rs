@@ -55,7 +55,7 @@ const HINTS: &[(&str, &str, &str)] = &[
     ),
     (
         "db_command",
-        "scripts named db, db:studio, dbshell, the ORM's shell or studio, then a client for the URL in .env.example",
+        "scripts named db, db:studio, dbshell, the ORM's shell or studio, a compose service running the database, then a client for the URL or DB_HOST/DB_USER/DB_DATABASE in .env.example",
         "psql \"$DATABASE_URL\"",
     ),
 ];

@@ -11,6 +11,8 @@ pub struct Service {
     pub name: String,
     /// Normalised image name (`docker.io/library/postgres:16` → `postgres`).
     pub image: String,
+    /// The image tag (`16-alpine`), when the image names one.
+    pub tag: Option<String>,
     /// `environment` entries, for the user and database names a shell needs.
     pub env: Vec<(String, String)>,
     /// The compose file, repo-relative.
@@ -18,18 +20,47 @@ pub struct Service {
     pub evidence: Evidence,
 }
 
+/// A compose environment value as the container sees it.
+#[derive(Debug, PartialEq)]
+pub enum EnvValue<'a> {
+    /// Written in the compose file, or a default (`${VAR:-app}`), or the value an env template
+    /// gives the variable.
+    Known(&'a str),
+    /// Taken from the developer's environment (`${DB_USER}`), so not in the repository.
+    Unresolved,
+    /// Not set.
+    Unset,
+}
+
 impl Service {
-    /// An environment value, with `${VAR:-default}` resolved to its default; `None` for a bare
-    /// `${VAR}` (its value is not in the repository).
-    pub fn env(&self, key: &str) -> Option<&str> {
-        let value = self.env.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())?;
-        match value.strip_prefix("${") {
-            Some(rest) => rest
-                .split_once(":-")
-                .map(|(_, d)| d.trim_end_matches('}'))
-                .filter(|d| !d.is_empty()),
-            None => Some(value),
+    /// An environment value, with `${VAR:-default}` resolved to its default and a bare `${VAR}`
+    /// to the value an env template of the repository gives `VAR`.
+    pub fn env<'a>(&'a self, key: &str, signals: &'a RepoSignals) -> EnvValue<'a> {
+        let Some(value) = self.env.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()) else {
+            return EnvValue::Unset;
+        };
+        let Some(reference) = value
+            .strip_prefix("${")
+            .and_then(|r| r.strip_suffix('}'))
+            .or_else(|| value.strip_prefix('$'))
+        else {
+            return EnvValue::Known(value);
+        };
+        let (var, default) = match reference.split_once(":-").or_else(|| reference.split_once('-')) {
+            Some((var, default)) => (var, Some(default)),
+            None => (reference, None),
+        };
+        match (signals.env_value(var), default) {
+            (Some(v), _) => EnvValue::Known(v),
+            (None, Some(d)) if !d.is_empty() => EnvValue::Known(d),
+            _ => EnvValue::Unresolved,
         }
+    }
+
+    /// Whether the service comes from the project's main compose file (`compose.yaml`,
+    /// `docker-compose.yml`) rather than a variant (`docker-compose.dev.yml`).
+    pub fn in_main_file(&self) -> bool {
+        COMPOSE_NAMES.contains(&walk::file_name(&self.file))
     }
 }
 
@@ -42,6 +73,18 @@ pub struct RepoSignals {
     /// Env variables holding a database URL: (name, scheme, evidence). The scheme is empty for a
     /// template that declares `DATABASE_URL=` and leaves the value to the developer.
     pub url_vars: Vec<(String, String, Evidence)>,
+    /// Every `KEY=value` of the env templates, first template first: (key, value, file).
+    pub env: Vec<(String, String, String)>,
+}
+
+impl RepoSignals {
+    /// The value the env templates give `key`, if any gives a non-empty one.
+    pub fn env_value(&self, key: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(k, v, _)| k == key && !v.is_empty())
+            .map(|(_, v, _)| v.as_str())
+    }
 }
 
 const COMPOSE_NAMES: &[&str] = &[
@@ -70,17 +113,33 @@ pub fn read(index: &RepoIndex, backend_dir: &str) -> RepoSignals {
     if backend_dir != "." {
         dirs.push(backend_dir.to_string());
     }
+    // Compose files also sit in `docker/` or `.devcontainer/` beside the project.
+    for base in dirs.clone() {
+        for sub in ["docker", ".devcontainer"] {
+            dirs.push(walk::join(&base, sub));
+        }
+    }
     for dir in &dirs {
         for file in index.files_in(dir) {
             let name = walk::file_name(file);
             if is_compose(name) {
                 read_compose(index, file, &mut signals);
-            } else if walk::ENV_TEMPLATES.contains(&name) {
+            } else if is_env_template(name) && !dir.ends_with("docker") && !dir.ends_with(".devcontainer") {
                 read_env(index, file, &mut signals);
             }
         }
     }
+    // The main compose file's services speak first; variants (`.dev`, `.prod`) after them.
+    signals.services.sort_by_key(|s| !s.in_main_file());
     signals
+}
+
+/// `.env.example` and its kin, and per-variant templates (`env-example-relational`).
+fn is_env_template(name: &str) -> bool {
+    walk::ENV_TEMPLATES.contains(&name)
+        || [".env.example.", "env-example", "env.example", ".env.sample."]
+            .iter()
+            .any(|p| name.starts_with(p))
 }
 
 /// `compose.yaml`, `docker-compose.dev.yml`, … but not test-only variants.
@@ -90,9 +149,11 @@ fn is_compose(name: &str) -> bool {
     }
     let stem = name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml"));
     stem.is_some_and(|s| {
+        // Test, CI and integration variants run throwaway databases.
         (s.starts_with("docker-compose.") || s.starts_with("compose."))
             && !s.contains("test")
-            && !s.split(['.', '-']).any(|p| p == "ci")
+            && !s.contains("integration")
+            && !s.split(['.', '-']).any(|p| p == "ci" || p == "e2e")
     })
 }
 
@@ -138,6 +199,7 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
         signals.services.push(Service {
             name: service.clone(),
             image: name,
+            tag: image_tag(image),
             env,
             file: file.to_string(),
             evidence: Evidence::new(file, format!("service {service} runs image {image}")),
@@ -171,6 +233,18 @@ pub fn image_name(image: &str) -> String {
     without_tag.to_ascii_lowercase()
 }
 
+/// `mongo:4.2.1-bionic` → `4.2.1-bionic`; `None` without a tag or with a digest only.
+fn image_tag(image: &str) -> Option<String> {
+    let image = match image.trim().strip_prefix("${") {
+        Some(rest) => rest.split_once(":-").map(|(_, d)| d.trim_end_matches('}'))?,
+        None => image.trim(),
+    };
+    let image = image.split('@').next().unwrap_or("");
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let (_, tag) = last.split_once(':')?;
+    (!tag.is_empty() && !tag.starts_with('$')).then(|| tag.to_string())
+}
+
 fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
     let Some(text) = index.read(file) else { return };
     for line in text.lines() {
@@ -184,6 +258,7 @@ fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
         };
         let key = key.trim();
         let value = value.split(" #").next().unwrap_or("").trim().trim_matches(['"', '\'']);
+        signals.env.push((key.to_string(), value.to_string(), file.to_string()));
         if value.is_empty() {
             if is_database_url_key(key) {
                 let evidence = Evidence::new(file, format!("declares {key}"));
@@ -249,7 +324,40 @@ mod tests {
     }
 
     #[test]
+    fn image_tags() {
+        assert_eq!(image_tag("mongo:4.2.1-bionic").as_deref(), Some("4.2.1-bionic"));
+        assert_eq!(image_tag("localhost:5000/postgres").as_deref(), None);
+        assert_eq!(image_tag("redis@sha256:abc"), None);
+        assert_eq!(image_tag("${DB_IMAGE:-postgres:16}").as_deref(), Some("16"));
+    }
+
+    #[test]
+    fn compose_env_resolves_from_templates() {
+        let service = Service {
+            name: "db".into(),
+            image: "postgres".into(),
+            tag: None,
+            env: vec![
+                ("POSTGRES_USER".into(), "${DATABASE_USERNAME}".into()),
+                ("POSTGRES_DB".into(), "${DATABASE_NAME:-api}".into()),
+                ("POSTGRES_PASSWORD".into(), "${SECRET}".into()),
+            ],
+            file: "docker-compose.yml".into(),
+            evidence: Evidence::new("docker-compose.yml", "service db"),
+        };
+        let signals = RepoSignals {
+            env: vec![("DATABASE_USERNAME".into(), "root".into(), ".env.example".into())],
+            ..RepoSignals::default()
+        };
+        assert_eq!(service.env("POSTGRES_USER", &signals), EnvValue::Known("root"));
+        assert_eq!(service.env("POSTGRES_DB", &signals), EnvValue::Known("api"));
+        assert_eq!(service.env("POSTGRES_PASSWORD", &signals), EnvValue::Unresolved);
+        assert_eq!(service.env("MISSING", &signals), EnvValue::Unset);
+    }
+
+    #[test]
     fn compose_variants() {
+        assert!(!is_compose("docker-compose.integration.yml"));
         assert!(is_compose("docker-compose.dev.yml"));
         assert!(is_compose("compose.yaml"));
         assert!(!is_compose("docker-compose.test.yml"));

@@ -10,6 +10,8 @@ pub(super) const DEV_TASKS: &[&str] = &[
     "dev:server",
     "server:dev",
     "dev:api",
+    "start:server",
+    "start:api",
     "start:watch",
     "serve",
     "watch",
@@ -23,6 +25,7 @@ pub(super) const BUILD_TASKS: &[&str] = &["build", "compile", "build:prod", "bui
 pub(super) const MIGRATE_TASKS: &[&str] = &[
     "migrate",
     "db:migrate",
+    "database:migrate",
     "migration:run",
     "migrations:run",
     "migrate:up",
@@ -42,6 +45,10 @@ pub(super) const DB_TASKS: &[&str] = &[
     "db:studio",
     "studio",
     "prisma:studio",
+    "prisma-studio",
+    "db:gui",
+    "database:gui",
+    "database:studio",
     "dbshell",
     "db:shell",
     "db-shell",
@@ -98,18 +105,25 @@ pub(super) fn command(
         .map(|t| (t, project))
         .chain(ctx.root_tasks.iter().map(|t| (t, &root)));
     let declared: Vec<(&Task, &Project)> = declared.collect();
-    for name in names {
-        for (task, owner) in declared.iter().filter(|(t, _)| t.name == *name) {
-            if is_placeholder(&task.body) && task.runner != TaskRunner::Make && task.runner != TaskRunner::Just {
-                continue;
+    let find_declared = |allow_built: bool| {
+        for name in names {
+            for (task, owner) in declared.iter().filter(|(t, _)| t.name == *name) {
+                if is_placeholder(&task.body) && task.runner != TaskRunner::Make && task.runner != TaskRunner::Just {
+                    continue;
+                }
+                if skip_frontend && (runs_frontend_tool(&task.body) || (!allow_built && runs_built_output(&task.body)))
+                {
+                    continue;
+                }
+                let text = ctx.runner.task(owner, task);
+                let reason = declared_reason(task);
+                return Some(Field::found(text, vec![Evidence::new(&task.file, reason)]));
             }
-            if skip_frontend && runs_frontend_tool(&task.body) {
-                continue;
-            }
-            let text = ctx.runner.task(owner, task);
-            let reason = declared_reason(task);
-            return Some(Field::found(text, vec![Evidence::new(&task.file, reason)]));
         }
+        None
+    };
+    if let Some(found) = find_declared(false) {
+        return Some(found);
     }
     for kind in kinds {
         let hits: &[Hit] = match kind {
@@ -139,7 +153,19 @@ pub(super) fn command(
             }
         }
     }
-    None
+    // A `start` that runs the build output is how production starts; it is still better than
+    // nothing when the framework has no dev command of its own.
+    find_declared(true)
+}
+
+/// `node dist/main.js`: a script that runs compiled output, so not a development server.
+pub(super) fn runs_built_output(body: &str) -> bool {
+    let words: Vec<&str> = body.split_whitespace().collect();
+    words.windows(2).any(|pair| {
+        let runs = matches!(pair[0], "node" | "bun" | "deno");
+        let target = pair[1].trim_start_matches("./");
+        runs && ["dist/", "build/", "out/"].iter().any(|dir| target.starts_with(dir))
+    })
 }
 
 pub(super) fn declared_reason(task: &Task) -> String {
@@ -209,5 +235,9 @@ mod tests {
         assert!(runs_frontend_tool("vite"));
         assert!(runs_frontend_tool("NODE_ENV=development next dev"));
         assert!(!runs_frontend_tool("nodemon src/server.js"));
+        assert!(runs_built_output("NODE_ENV=production node dist/apps/api/main"));
+        assert!(runs_built_output("node ./build/server.js"));
+        assert!(!runs_built_output("node server.js"));
+        assert!(!runs_built_output("nest start --watch"));
     }
 }

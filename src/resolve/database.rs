@@ -2,6 +2,7 @@
 //! set apart, and a shell command for the primary store.
 
 use super::*;
+use crate::sidecars::{EnvValue, Service};
 
 /// Evidence strength for the primary database.
 const CONFIG_SCORE: i32 = 5;
@@ -183,37 +184,8 @@ pub(super) fn db_client_command(
         .iter()
         .find(|s| database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary));
     if let Some(service) = service {
-        let shell = match primary.as_str() {
-            "postgresql" => {
-                let user = service.env("POSTGRES_USER").unwrap_or("postgres");
-                match service.env("POSTGRES_DB") {
-                    Some(db) => format!("psql -U {user} -d {db}"),
-                    None => format!("psql -U {user}"),
-                }
-            }
-            "mysql" | "mariadb" => {
-                let client = if primary == "mariadb" { "mariadb" } else { "mysql" };
-                let user = service
-                    .env("MYSQL_USER")
-                    .or(service.env("MARIADB_USER"))
-                    .unwrap_or("root");
-                match service.env("MYSQL_DATABASE").or(service.env("MARIADB_DATABASE")) {
-                    Some(db) => format!("{client} -u {user} -p {db}"),
-                    None => format!("{client} -u {user} -p"),
-                }
-            }
-            "mongodb" => "mongosh".to_string(),
-            "redis" => "redis-cli".to_string(),
-            _ => return None,
-        };
-        let default_name = [
-            "compose.yaml",
-            "compose.yml",
-            "docker-compose.yaml",
-            "docker-compose.yml",
-        ]
-        .contains(&service.file.as_str());
-        let file_flag = if default_name {
+        let shell = compose_shell(primary, service, signals)?;
+        let file_flag = if service.in_main_file() && walk::parent(&service.file) == "." {
             String::new()
         } else {
             format!("-f {} ", service.file)
@@ -225,12 +197,12 @@ pub(super) fn db_client_command(
         "postgresql" => "psql \"${var}\"",
         "mongodb" => "mongosh \"${var}\"",
         "redis" => "redis-cli -u \"${var}\"",
-        _ => return None,
+        _ => return split_env_client(primary, signals),
     };
     let detector = registry.get(primary)?;
     // A URL of the primary's scheme, else a declared but empty URL variable: the same name the
     // app reads, whose value each developer sets.
-    let (var, _, evidence) = signals
+    let url_var = signals
         .url_vars
         .iter()
         .find(|(_, scheme, _)| detector.aliases.contains(scheme))
@@ -240,8 +212,91 @@ pub(super) fn db_client_command(
                 .url_vars
                 .iter()
                 .find(|(key, scheme, _)| scheme.is_empty() && mongo_key(key) == (primary == "mongodb"))
-        })?;
-    Some(Field::found(client.replace("{var}", var), vec![evidence.clone()]))
+        });
+    match url_var {
+        Some((var, _, evidence)) => Some(Field::found(client.replace("{var}", var), vec![evidence.clone()])),
+        None => split_env_client(primary, signals),
+    }
+}
+
+/// The shell inside the database's compose service, with the user and database its environment
+/// names. A user taken from the developer's environment is read inside the container.
+fn compose_shell(primary: &str, service: &Service, signals: &RepoSignals) -> Option<String> {
+    let known = |key: &str| match service.env(key, signals) {
+        EnvValue::Known(v) => Some(v),
+        _ => None,
+    };
+    let unresolved = |key: &str| service.env(key, signals) == EnvValue::Unresolved;
+    let shell = match primary {
+        "postgresql" => {
+            if unresolved("POSTGRES_USER") || unresolved("POSTGRES_DB") {
+                return Some("sh -c 'psql -U \"$POSTGRES_USER\" -d \"${POSTGRES_DB:-$POSTGRES_USER}\"'".to_string());
+            }
+            let user = known("POSTGRES_USER").unwrap_or("postgres");
+            match known("POSTGRES_DB") {
+                Some(db) => format!("psql -U {user} -d {db}"),
+                None => format!("psql -U {user}"),
+            }
+        }
+        "mysql" | "mariadb" => {
+            let client = if primary == "mariadb" { "mariadb" } else { "mysql" };
+            let user = known("MYSQL_USER").or(known("MARIADB_USER")).unwrap_or("root");
+            match known("MYSQL_DATABASE").or(known("MARIADB_DATABASE")) {
+                Some(db) => format!("{client} -u {user} -p {db}"),
+                None => format!("{client} -u {user} -p"),
+            }
+        }
+        // The `mongo` shell was replaced by `mongosh` in the 5.0 images.
+        "mongodb" => {
+            let major = service
+                .tag
+                .as_deref()
+                .and_then(|t| t.split(['.', '-']).next())
+                .and_then(|m| m.parse::<u32>().ok());
+            if major.is_some_and(|m| m < 5) {
+                "mongo"
+            } else {
+                "mongosh"
+            }
+            .to_string()
+        }
+        "redis" => "redis-cli".to_string(),
+        _ => return None,
+    };
+    Some(shell)
+}
+
+/// A client from split connection variables of an env template (`DB_HOST`, `DB_USER`,
+/// `DB_DATABASE`), as Laravel, AdonisJS and TypeORM templates write them.
+fn split_env_client(primary: &str, signals: &RepoSignals) -> Option<Field> {
+    let prefixes = ["DB_", "DATABASE_", "POSTGRES_", "PG", "MYSQL_", "TYPEORM_"];
+    let pick = |suffixes: &[&str]| {
+        prefixes.iter().find_map(|p| {
+            suffixes.iter().find_map(|s| {
+                let key = format!("{p}{s}");
+                signals
+                    .env
+                    .iter()
+                    .find(|(k, v, _)| *k == key && !v.is_empty() && !v.starts_with('$'))
+                    .map(|(_, v, file)| (key, v.clone(), file.clone()))
+            })
+        })
+    };
+    let host = pick(&["HOST"]);
+    let user = pick(&["USER", "USERNAME"]);
+    let name = pick(&["DATABASE", "NAME", "DB"])?;
+    let (host, user) = (host?, user?);
+    let text = match primary {
+        "postgresql" => format!("psql -h {} -U {} -d {}", host.1, user.1, name.1),
+        "mysql" => format!("mysql -h {} -u {} -p {}", host.1, user.1, name.1),
+        "mariadb" => format!("mariadb -h {} -u {} -p {}", host.1, user.1, name.1),
+        _ => return None,
+    };
+    let evidence = vec![Evidence::new(
+        &name.2,
+        format!("{}, {} and {} name the connection", host.0, user.0, name.0),
+    )];
+    Some(Field::found(text, evidence))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,6 +318,37 @@ mod tests {
         // Alembic's placeholder URL names no database.
         assert_eq!(id("driver://user:pass@localhost/dbname"), None);
         assert_eq!(id("prisma-client-js"), None);
+    }
+
+    #[test]
+    fn compose_shells_name_the_user_or_read_it_in_the_container() {
+        let service = |image: &str, tag: Option<&str>, env: &[(&str, &str)]| Service {
+            name: "db".into(),
+            image: image.into(),
+            tag: tag.map(str::to_string),
+            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            file: "compose.yaml".into(),
+            evidence: Evidence::new("compose.yaml", "service db"),
+        };
+        let signals = RepoSignals::default();
+        let pg = service(
+            "postgres",
+            Some("16"),
+            &[("POSTGRES_USER", "app"), ("POSTGRES_DB", "shop")],
+        );
+        assert_eq!(
+            compose_shell("postgresql", &pg, &signals).unwrap(),
+            "psql -U app -d shop"
+        );
+        let from_env = service("postgres", None, &[("POSTGRES_USER", "${DB_USER}")]);
+        assert_eq!(
+            compose_shell("postgresql", &from_env, &signals).unwrap(),
+            "sh -c 'psql -U \"$POSTGRES_USER\" -d \"${POSTGRES_DB:-$POSTGRES_USER}\"'"
+        );
+        let old_mongo = service("mongo", Some("4.2.1-bionic"), &[]);
+        assert_eq!(compose_shell("mongodb", &old_mongo, &signals).unwrap(), "mongo");
+        let mongo = service("mongo", Some("7"), &[]);
+        assert_eq!(compose_shell("mongodb", &mongo, &signals).unwrap(), "mongosh");
     }
 
     #[test]
