@@ -245,8 +245,10 @@ fn add_ignored_env_templates(root: &Path, files: &mut BTreeSet<String>) {
     }
 }
 
+/// Dependency stores and build output, and the unrendered trees of project templates
+/// (`{{cookiecutter.project_slug}}/`), whose manifests are template source, not manifests.
 fn is_pruned(name: Option<&str>) -> bool {
-    name.is_some_and(|name| PRUNED_DIRS.contains(&name))
+    name.is_some_and(|name| PRUNED_DIRS.contains(&name) || name.contains("{{") || name.contains("{%"))
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {

@@ -79,3 +79,46 @@ fn every_framework_and_data_detector_fires_in_a_fixture() {
         }
     }
 }
+
+/// Scans a repository made of `files` (path, contents) in a temp dir.
+fn scan_tree(files: &[(&str, &str)]) -> archprompt::model::Report {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    archprompt::scan(dir.path()).unwrap()
+}
+
+#[test]
+fn a_repository_without_code_has_no_fields_and_one_with_unread_code_is_unknown() {
+    let docs = scan_tree(&[("README.md", "# Notes\n"), ("images/arch.png", "png")]);
+    for field in FIELD_NAMES {
+        assert_eq!(docs.field(field).state, State::Absent, "{field}");
+    }
+    let go = scan_tree(&[("README.md", "# Tool\n"), ("main.go", "package main\n")]);
+    for field in FIELD_NAMES {
+        let f = go.field(field);
+        assert_eq!(f.state, State::Unknown, "{field}");
+        assert!(f.hint.as_deref().unwrap().contains("main.go is code"), "{field}");
+    }
+}
+
+#[test]
+fn unrendered_template_trees_are_not_read() {
+    let report = scan_tree(&[
+        (
+            "pyproject.toml",
+            "[project]\nname = \"gen\"\ndependencies = [\"cookiecutter\"]\n",
+        ),
+        (
+            "{{cookiecutter.slug}}/pyproject.toml",
+            "[project]\nname = \"{{ cookiecutter.slug }}\"\n{% if x %}\n",
+        ),
+        ("{{cookiecutter.slug}}/manage.py", "DJANGO_SETTINGS_MODULE\n"),
+    ]);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_eq!(report.projects.len(), 1);
+    assert_eq!(report.backend_dir, None);
+}

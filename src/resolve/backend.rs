@@ -65,10 +65,6 @@ pub(super) fn backend_score(index: &RepoIndex, a: &Analysis, members: Option<&gl
         return 0;
     }
     let parts: Vec<&str> = project.dir.split('/').collect();
-    // `{{cookiecutter.project_slug}}/`: the source of a project template, not a runnable one.
-    if parts.iter().any(|p| p.contains("{{") || p.contains("{%")) {
-        return 0;
-    }
     // Examples, fixtures, docs and test trees are never the product's backend.
     if parts.iter().any(|p| NOT_BACKEND_DIRS.contains(p)) {
         return 0;

@@ -194,21 +194,24 @@ const CODE_EXTENSIONS: &[&str] = &[
     "cs",
 ];
 
+/// A source file, by its extension.
+pub(super) fn is_code_file(path: &str) -> bool {
+    walk::file_name(path)
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| CODE_EXTENSIONS.contains(&ext))
+}
+
 /// Whether `dir` (or, for a file, the file itself) holds source code.
 fn has_code(index: &RepoIndex, dir: &str) -> bool {
-    let is_code = |f: &str| {
-        f.rsplit_once('.')
-            .is_some_and(|(_, ext)| CODE_EXTENSIONS.contains(&ext))
-    };
     if index.has_file(dir) {
-        return is_code(dir);
+        return is_code_file(dir);
     }
     let prefix = format!("{dir}/");
     index
         .files
         .range(prefix.clone()..)
         .take_while(|f| f.starts_with(&prefix))
-        .any(|f| is_code(f))
+        .any(|f| is_code_file(f))
 }
 
 /// The first `.rs` file below `prefix` with a `#[cfg(test)]` module: Rust keeps unit tests

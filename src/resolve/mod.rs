@@ -90,7 +90,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
                 mark_no_backend(&analyses, analysis, &mut fields);
             }
         }
-        None => nothing_found(&mut fields),
+        None => nothing_found(&index, &mut fields),
     }
     for name in [
         "package_manager",
@@ -242,11 +242,25 @@ fn package_dir_name(index: &RepoIndex, project: &Project, name: &str) -> String 
     module
 }
 
-/// No manifest at all: nothing can be said.
-fn nothing_found(fields: &mut BTreeMap<String, Field>) {
+/// No manifest at all: a repository without code (documentation, data) has none of the fields;
+/// one with code in a language archprompt does not read cannot be described.
+fn nothing_found(index: &RepoIndex, fields: &mut BTreeMap<String, Field>) {
+    let code = index.files.iter().find(|f| is_code_file(f));
     for name in FIELD_NAMES {
-        let why = "no manifest archprompt reads was found (package.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml)";
-        fields.insert(name.to_string(), Field::unknown(hints::unknown(name, why)));
+        let field = match code {
+            None => Field::absent(
+                ABSENT_TEXT,
+                vec![Evidence::new(".", "no manifest and no source file")],
+                "the repository holds no code (documentation or data only)",
+            ),
+            Some(file) => {
+                let why = format!(
+                    "no manifest archprompt reads was found (package.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml), though {file} is code"
+                );
+                Field::unknown(hints::unknown(name, &why))
+            }
+        };
+        fields.insert(name.to_string(), field);
     }
 }
 
