@@ -585,9 +585,12 @@ fn runtime_of(a: &Analysis, runner: &Runner) -> &'static str {
 
 fn tech_stack_of(a: &Analysis, runner: Option<&Runner>, orm: &[&str]) -> (String, Vec<Evidence>) {
     let p = &a.project;
+    // The language detectors speak for the stack; build detectors (tsc, a Dockerfile) do not.
+    let eco = p.ecosystem.as_str();
     let mut evidence: Vec<Evidence> = a
         .ecosystem_hits
         .iter()
+        .filter(|h| h.detector.id == eco || h.detector.id == "typescript")
         .flat_map(|h| h.evidence.iter().take(1).cloned())
         .collect();
     let language = language_of(a);
