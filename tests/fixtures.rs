@@ -122,3 +122,18 @@ fn unrendered_template_trees_are_not_read() {
     assert_eq!(report.projects.len(), 1);
     assert_eq!(report.backend_dir, None);
 }
+
+#[test]
+fn the_migration_tools_url_variable_gives_the_database_shell() {
+    let report = scan_tree(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"api\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.8\"\nsqlx = { version = \"0.8\", features = [\"postgres\"] }\n",
+        ),
+        ("src/main.rs", "fn main() {}\n"),
+        ("migrations/0001_init.sql", "CREATE TABLE t (id INT);\n"),
+    ]);
+    let db = report.field("db_command");
+    assert_eq!(db.value.as_deref(), Some("psql \"$DATABASE_URL\""));
+    assert_eq!(db.evidence[0].reason, "SQLx reads the database URL from DATABASE_URL");
+}

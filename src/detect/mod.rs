@@ -172,6 +172,10 @@ pub struct Detector {
     /// Data tools: whether the tool keeps migrations (false for Mongoose, SQLAlchemy alone).
     #[serde(default)]
     pub migrations: bool,
+    /// Data tools: the environment variable the tool reads its database URL from
+    /// (`DATABASE_URL` for the SQLx and Diesel CLIs), so a client can be pointed at it.
+    #[serde(default)]
+    pub url_env: Option<String>,
     /// Databases: primary, fallback or cache.
     #[serde(default)]
     pub role: Role,

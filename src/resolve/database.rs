@@ -162,6 +162,39 @@ pub(super) fn database_for<'r>(registry: &'r Registry, value: &str) -> Option<&'
 /// client pointed at the URL variable of an env template (`psql "$DATABASE_URL"`).
 pub(super) fn db_client_command(
     registry: &Registry,
+    backend: &Analysis,
+    primary: Option<&String>,
+    signals: &RepoSignals,
+    urls: &DbUrls,
+) -> Option<Field> {
+    let field = env_client_command(registry, primary, signals, urls);
+    field.or_else(|| tool_url_client(backend, primary?))
+}
+
+/// A client pointed at the variable a data tool reads its URL from (`psql "$DATABASE_URL"` for
+/// SQLx or Diesel on PostgreSQL): the variable is set wherever the tool works.
+fn tool_url_client(backend: &Analysis, primary: &str) -> Option<Field> {
+    let client = match primary {
+        "postgresql" => "psql",
+        "mongodb" => "mongosh",
+        _ => return None,
+    };
+    backend.data.iter().find_map(|hit| {
+        let var = hit.detector.url_env.as_ref()?;
+        let manifest = hit
+            .evidence
+            .first()
+            .map_or(backend.project.manifest.as_str(), |e| e.file.as_str());
+        let reason = format!("{} reads the database URL from {var}", hit.detector.name);
+        Some(Field::found(
+            format!("{client} \"${var}\""),
+            vec![Evidence::new(manifest, reason)],
+        ))
+    })
+}
+
+fn env_client_command(
+    registry: &Registry,
     primary: Option<&String>,
     signals: &RepoSignals,
     urls: &DbUrls,

@@ -494,7 +494,7 @@ fn resolve_backend(
     );
 
     let db_command = command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data])
-        .or_else(|| db_client_command(registry, primaries.first(), signals, &db_urls));
+        .or_else(|| db_client_command(registry, backend, primaries.first(), signals, &db_urls));
     fields.insert(
         "db_command".into(),
         db_command.unwrap_or_else(|| {
