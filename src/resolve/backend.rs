@@ -138,9 +138,21 @@ pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>
             a.project.ecosystem == eco && a.project.name.as_deref().map(|n| eco.normalise(n)).as_deref() == Some(name)
         })
     };
-    let mut queue: Vec<String> = backend.project.deps.keys().cloned().collect();
+    // Runtime dependencies only: a dev-dependency (a client crate the tests drive) is not part
+    // of the server.
+    let runtime_deps = |p: &Project| -> Vec<String> {
+        p.deps
+            .iter()
+            .filter(|(_, d)| d.scope == Scope::Runtime)
+            .map(|(name, _)| name.clone())
+            .collect()
+    };
+    let mut queue: Vec<String> = runtime_deps(&backend.project);
     let mut seen: Vec<String> = Vec::new();
-    while let Some(name) = queue.pop() {
+    // Breadth first, in name order, so siblings come in a stable, readable order.
+    let mut next = 0;
+    while let Some(name) = queue.get(next).cloned() {
+        next += 1;
         if seen.contains(&name) {
             continue;
         }
@@ -149,7 +161,7 @@ pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>
         if sibling.project.dir == backend.project.dir {
             continue;
         }
-        queue.extend(sibling.project.deps.keys().cloned());
+        queue.extend(runtime_deps(&sibling.project));
         // A Rust binary often takes its web framework from a library crate it links.
         let inherit_frameworks = eco == Ecosystem::Rust && backend.frameworks.is_empty();
         let frameworks: &[Hit] = if inherit_frameworks { &sibling.frameworks } else { &[] };

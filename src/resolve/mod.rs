@@ -4,7 +4,7 @@
 use crate::detect::engine::{self, ConfigValue};
 use crate::detect::{Detector, Kind, Registry, Role, Sets};
 use crate::hints;
-use crate::manifests::{self, Ecosystem, Project, Task, TaskRunner};
+use crate::manifests::{self, Ecosystem, Project, Scope, Task, TaskRunner};
 use crate::model::{ABSENT_TEXT, Evidence, FIELD_NAMES, Field, ProjectSummary, Report, State};
 use crate::runner::{self, Runner};
 use crate::sidecars::{self, RepoSignals};
