@@ -137,3 +137,27 @@ fn the_migration_tools_url_variable_gives_the_database_shell() {
     assert_eq!(db.value.as_deref(), Some("psql \"$DATABASE_URL\""));
     assert_eq!(db.evidence[0].reason, "SQLx reads the database URL from DATABASE_URL");
 }
+
+#[test]
+fn a_thin_server_crate_takes_its_tests_from_the_crates_it_links() {
+    let report = scan_tree(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\"server\", \"core\"]\n"),
+        (
+            "server/Cargo.toml",
+            "[package]\nname = \"server\"\nversion = \"0.1.0\"\n\n[dependencies]\nactix-web = \"4\"\ncore = { path = \"../core\" }\n",
+        ),
+        ("server/src/main.rs", "fn main() { core::run(); }\n"),
+        ("core/Cargo.toml", "[package]\nname = \"core\"\nversion = \"0.1.0\"\n"),
+        (
+            "core/src/lib.rs",
+            "pub fn run() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn runs() { super::run(); }\n}\n",
+        ),
+        ("core/tests/api.rs", "#[test]\nfn api() {}\n"),
+    ]);
+    assert_eq!(report.backend_dir.as_deref(), Some("server"));
+    let tests = report.field("test_dirs");
+    assert_eq!(
+        tests.items.as_deref(),
+        Some(&["core/tests".to_string(), "core/src".to_string()][..])
+    );
+}

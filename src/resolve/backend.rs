@@ -162,6 +162,7 @@ pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>
             continue;
         }
         queue.extend(runtime_deps(&sibling.project));
+        merged.linked.push(sibling.project.dir.clone());
         // A Rust binary often takes its web framework from a library crate it links.
         let inherit_frameworks = eco == Ecosystem::Rust && backend.frameworks.is_empty();
         let frameworks: &[Hit] = if inherit_frameworks { &sibling.frameworks } else { &[] };

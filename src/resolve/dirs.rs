@@ -160,6 +160,21 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
             }
         }
     }
+    if dirs.is_empty() && ctx.backend.project.ecosystem == Ecosystem::Rust {
+        // A thin server crate leaves the tests to the workspace crates it links.
+        for member in &ctx.backend.linked {
+            let tests = walk::join(member, "tests");
+            if ctx.index.has_dir(&tests) && has_code(ctx.index, &tests) {
+                evidence.push(Evidence::new(&tests, "tests of a crate the backend links"));
+                dirs.push(tests);
+            }
+            let src = walk::join(member, "src");
+            if let Some(file) = inline_rust_tests(ctx.index, &format!("{src}/")) {
+                evidence.push(Evidence::new(&file, "#[cfg(test)] module in a crate the backend links"));
+                dirs.push(src);
+            }
+        }
+    }
     if dirs.is_empty() {
         // Test modules at the top of the project (`tests.py` beside `app/`) are the tests.
         let project_dir = ctx.backend.project.dir.as_str();

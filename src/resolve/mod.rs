@@ -33,6 +33,8 @@ struct Analysis<'r> {
     databases: Vec<Hit<'r>>,
     vars: BTreeMap<String, (String, Evidence)>,
     score: i32,
+    /// Directories of the sibling packages this project links at run time, nearest first.
+    linked: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -221,6 +223,7 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
         databases,
         vars,
         score: 0,
+        linked: Vec::new(),
     }
 }
 
