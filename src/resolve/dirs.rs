@@ -89,6 +89,16 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
             });
         }
     }
+    // Many app packages under one parent (`hc/accounts`, `hc/api`, … beside `hc/wsgi.py`) are
+    // that parent, as its developers name it.
+    const MANY: usize = 3;
+    if dirs.len() >= MANY {
+        let parent = common_parent(&dirs);
+        if parent != "." {
+            let reason = format!("holds {} of the framework's packages", dirs.len());
+            return Field::found_list(vec![parent.clone()], vec![Evidence::new(&parent, reason)]);
+        }
+    }
     if dirs.is_empty() {
         let dir = ctx.backend.project.dir.clone();
         return Field::found_list(
@@ -241,6 +251,17 @@ fn inline_rust_tests(index: &RepoIndex, prefix: &str) -> Option<String> {
         .take(MAX_FILES)
         .find(|f| index.read(f).is_some_and(|text| text.contains("#[cfg(test)]")))
         .cloned()
+}
+
+/// The deepest directory that holds every one of `dirs` (`.` when they share none).
+fn common_parent(dirs: &[String]) -> String {
+    let mut common: Vec<&str> = dirs[0].split('/').collect();
+    for dir in &dirs[1..] {
+        let parts: Vec<&str> = dir.split('/').collect();
+        let same = common.iter().zip(&parts).take_while(|(a, b)| a == b).count();
+        common.truncate(same);
+    }
+    if common.is_empty() { ".".to_string() } else { common.join("/") }
 }
 
 /// Many directories of one name (`hc/api/tests`, `hc/front/tests`, …) become one glob
@@ -454,6 +475,14 @@ mod tests {
         );
         assert_eq!(substitute("{missing} x", &vars), None);
         assert_eq!(substitute("a {", &vars).as_deref(), Some("a {"));
+    }
+
+    #[test]
+    fn common_parents() {
+        let dirs = |d: &[&str]| d.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(common_parent(&dirs(&["hc", "hc/api", "hc/front"])), "hc");
+        assert_eq!(common_parent(&dirs(&["saleor/order", "saleor/graphql/app"])), "saleor");
+        assert_eq!(common_parent(&dirs(&["accounts", "blog"])), ".");
     }
 
     #[test]

@@ -180,6 +180,11 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
                 })
             })
             .collect();
+        if kind == Kind::Framework {
+            // A framework only in devDependencies is a test server (an HTTP client's tests),
+            // not the project's own.
+            hits.retain(|h| h.evidence.iter().any(|e| !e.reason.starts_with("dev dependency")));
+        }
         let superseded: Vec<String> = hits.iter().flat_map(|h| h.detector.supersedes.clone()).collect();
         hits.retain(|h| !superseded.contains(&h.detector.id));
         hits.sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
