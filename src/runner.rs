@@ -102,7 +102,8 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
     }
 }
 
-fn ancestors(dir: &str) -> Vec<String> {
+/// `dir` and every directory above it, up to the root (`.`).
+pub fn ancestors(dir: &str) -> Vec<String> {
     let mut out = vec![dir.to_string()];
     let mut current = dir.to_string();
     while current != "." {
@@ -118,15 +119,12 @@ fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a 
         if let Some(field) = manifest.and_then(|p| p.package_manager_field.as_ref()) {
             let name = field.split('@').next().unwrap_or("").trim();
             if let Some(name) = ["npm", "pnpm", "yarn", "bun"].into_iter().find(|n| *n == name) {
-                let display = if name == "yarn" {
-                    let major = field.split('@').nth(1).and_then(|v| v.split('.').next()).unwrap_or("");
-                    if major == "1" {
-                        "yarn (classic)".to_string()
-                    } else {
-                        "yarn (berry)".to_string()
-                    }
-                } else {
+                // `pnpm@9.12.3+sha512.…` → `pnpm 9.12.3`.
+                let version = field.split('@').nth(1).and_then(|v| v.split('+').next()).unwrap_or("");
+                let display = if version.is_empty() {
                     name.to_string()
+                } else {
+                    format!("{name} {version}")
                 };
                 let file = walk::join(&dir, "package.json");
                 return Runner {

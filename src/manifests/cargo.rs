@@ -32,6 +32,14 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     }
     if let Some(ws) = table.get("workspace").and_then(Value::as_table) {
         project.workspace_members = string_list(ws.get("members"));
+        // A virtual manifest's `[workspace.package]` declares the version its members share.
+        let shared = ws
+            .get("package")
+            .and_then(|p| p.get("rust-version"))
+            .and_then(Value::as_str);
+        if let (None, Some(msrv)) = (&project.language_version, shared) {
+            project.language_version = Some((msrv.to_string(), file.to_string()));
+        }
     }
     let workspace_deps = workspace_dependencies(index, dir, &table);
     let has_package = project.has_package;

@@ -261,7 +261,11 @@ fn common_parent(dirs: &[String]) -> String {
         let same = common.iter().zip(&parts).take_while(|(a, b)| a == b).count();
         common.truncate(same);
     }
-    if common.is_empty() { ".".to_string() } else { common.join("/") }
+    if common.is_empty() {
+        ".".to_string()
+    } else {
+        common.join("/")
+    }
 }
 
 /// Many directories of one name (`hc/api/tests`, `hc/front/tests`, …) become one glob

@@ -523,7 +523,7 @@ fn resolve_backend(
             orm.push(&hit.detector.name);
         }
     }
-    let (stack, evidence) = tech_stack_of(backend, Some(&runner), &orm);
+    let (stack, evidence) = tech_stack_of(index, backend, all, &runner, &orm);
     fields.insert("tech_stack".into(), Field::found(stack, evidence));
 
     variables.insert("package_manager".into(), Some(runner.name.to_string()));
@@ -591,7 +591,13 @@ fn runtime_of(a: &Analysis, runner: &Runner) -> &'static str {
     }
 }
 
-fn tech_stack_of(a: &Analysis, runner: Option<&Runner>, orm: &[&str]) -> (String, Vec<Evidence>) {
+fn tech_stack_of(
+    index: &RepoIndex,
+    a: &Analysis,
+    all: &[Analysis],
+    runner: &Runner,
+    orm: &[&str],
+) -> (String, Vec<Evidence>) {
     let p = &a.project;
     // The language detectors speak for the stack; build detectors (tsc, a Dockerfile) do not.
     let eco = p.ecosystem.as_str();
@@ -602,33 +608,126 @@ fn tech_stack_of(a: &Analysis, runner: Option<&Runner>, orm: &[&str]) -> (String
         .flat_map(|h| h.evidence.iter().take(1).cloned())
         .collect();
     let language = language_of(a);
-    let version = p.language_version.as_ref().map(|(v, file)| {
-        evidence.push(Evidence::new(file, format!("declares version {v}")));
-        v.clone()
-    });
-    let mut text = match (p.ecosystem, &version) {
-        (Ecosystem::Node, Some(v)) => format!(
-            "{language} on {} {v}",
-            runner.map(|r| runtime_of(a, r)).unwrap_or("Node.js")
-        ),
-        (Ecosystem::Node, None) => format!(
-            "{language} on {}",
-            runner.map(|r| runtime_of(a, r)).unwrap_or("Node.js")
-        ),
-        (Ecosystem::Python, Some(v)) => format!("Python {v}"),
-        (Ecosystem::Rust, Some(v)) => format!("Rust {v}"),
-        (Ecosystem::Rust, None) => match &p.edition {
-            Some(edition) => format!("Rust (edition {edition})"),
-            None => "Rust".to_string(),
-        },
-        (_, None) => language.to_string(),
+    let version = p
+        .language_version
+        .clone()
+        .or_else(|| inherited_version(index, p, all))
+        .map(|(v, file)| {
+            evidence.push(Evidence::new(&file, format!("declares version {v}")));
+            v
+        });
+    let runtime = runtime_of(a, runner);
+    let mut text = match (p.ecosystem, &version, &p.edition) {
+        (Ecosystem::Node, Some(v), _) => format!("{language} on {runtime} {v}"),
+        (Ecosystem::Node, None, _) => format!("{language} on {runtime}"),
+        (Ecosystem::Python, Some(v), _) => format!("Python {v}"),
+        (Ecosystem::Rust, Some(v), Some(edition)) => format!("Rust {v} (edition {edition})"),
+        (Ecosystem::Rust, Some(v), None) => format!("Rust {v}"),
+        (Ecosystem::Rust, None, Some(edition)) => format!("Rust (edition {edition})"),
+        (_, None, _) => language.to_string(),
     };
-    if let Some(r) = runner {
-        text.push_str(&format!(", {}", r.name));
-        evidence.push(r.evidence.clone());
+    text.push_str(&format!(", {}", runner.display));
+    evidence.push(runner.evidence.clone());
+    // A JavaScript monorepo's task runner is part of how it is built and run.
+    for (file, tool) in [("turbo.json", "Turborepo"), ("nx.json", "Nx")] {
+        if p.ecosystem == Ecosystem::Node && index.has_file(file) {
+            text.push_str(&format!(", {tool}"));
+            evidence.push(Evidence::new(file, format!("{tool} workspace")));
+        }
     }
     if !orm.is_empty() {
         text.push_str(&format!(", {}", orm.join(" + ")));
     }
     (text, evidence)
+}
+
+/// A language version the project does not declare itself but its surroundings do: a parent
+/// manifest (workspace root `engines`, `[workspace.package] rust-version`), a version file
+/// (`.nvmrc`, `.node-version`, `.python-version`, `rust-toolchain.toml`) in its directory or
+/// above, or the `FROM python:3.12` image its Dockerfile builds on.
+fn inherited_version(index: &RepoIndex, p: &Project, all: &[Analysis]) -> Option<(String, String)> {
+    let files: &[&str] = match p.ecosystem {
+        Ecosystem::Node => &[".nvmrc", ".node-version"],
+        Ecosystem::Python => &[".python-version"],
+        Ecosystem::Rust => &["rust-toolchain.toml", "rust-toolchain"],
+    };
+    for dir in runner::ancestors(&p.dir) {
+        let parent = all
+            .iter()
+            .find(|a| a.project.dir == dir && a.project.ecosystem == p.ecosystem && a.project.dir != p.dir);
+        if let Some(found) = parent.and_then(|a| a.project.language_version.clone()) {
+            return Some(found);
+        }
+        for name in files {
+            let file = walk::join(&dir, name);
+            if let Some(version) = index.read(&file).and_then(|text| version_in(name, &text)) {
+                return Some((version, file));
+            }
+        }
+    }
+    if p.ecosystem == Ecosystem::Python {
+        let file = p.path("Dockerfile");
+        let text = index.read(&file)?;
+        let image = python_image_version(&text)?;
+        return Some((image, file));
+    }
+    None
+}
+
+/// The version a version file pins: the first line of `.nvmrc` (`v20.8.1` → `20.8.1`), the
+/// `channel` of `rust-toolchain.toml`. Names (`lts/iron`, `stable`) are not versions.
+fn version_in(name: &str, text: &str) -> Option<String> {
+    let raw = if name == "rust-toolchain.toml" {
+        let table: toml::Table = text.parse().ok()?;
+        table.get("toolchain")?.get("channel")?.as_str()?.to_string()
+    } else {
+        text.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))?
+            .to_string()
+    };
+    let version = raw.trim_start_matches('v');
+    version
+        .starts_with(|c: char| c.is_ascii_digit())
+        .then(|| version.to_string())
+}
+
+/// `FROM python:3.12-slim AS base` → `3.12`.
+fn python_image_version(dockerfile: &str) -> Option<String> {
+    dockerfile.lines().find_map(|line| {
+        let mut words = line.split_whitespace();
+        if !words.next()?.eq_ignore_ascii_case("FROM") {
+            return None;
+        }
+        let image = words.find(|w| !w.starts_with("--"))?;
+        let tag = image
+            .strip_prefix("python:")
+            .or_else(|| image.strip_prefix("docker.io/library/python:"))?;
+        let version: String = tag.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        (!version.is_empty()).then_some(version)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_from_version_files_and_images() {
+        assert_eq!(version_in(".nvmrc", "v20.8.1\n").as_deref(), Some("20.8.1"));
+        assert_eq!(version_in(".nvmrc", "lts/iron\n"), None);
+        assert_eq!(
+            version_in(".python-version", "# pinned\n3.12.4\n").as_deref(),
+            Some("3.12.4")
+        );
+        let toolchain = "[toolchain]\nchannel = \"1.82.0\"\ncomponents = [\"clippy\"]\n";
+        assert_eq!(version_in("rust-toolchain.toml", toolchain).as_deref(), Some("1.82.0"));
+        assert_eq!(
+            version_in("rust-toolchain.toml", "[toolchain]\nchannel = \"stable\"\n"),
+            None
+        );
+        let dockerfile = "ARG X=1\nFROM --platform=linux/amd64 python:3.12-slim AS base\nRUN true\n";
+        assert_eq!(python_image_version(dockerfile).as_deref(), Some("3.12"));
+        assert_eq!(python_image_version("FROM node:20\n"), None);
+    }
 }
