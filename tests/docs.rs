@@ -117,3 +117,19 @@ fn readme_lists_every_detector() {
         );
     }
 }
+
+/// The JSON contract's "complete" example is the binary's output, byte for byte.
+#[test]
+fn json_contract_example_is_the_real_output() {
+    let doc = std::fs::read_to_string("docs/json-contract.md").unwrap();
+    let marker = "`archprompt scan --json fixtures/node-koa-sequelize`, complete:\n\n```json\n";
+    let start = doc.find(marker).expect("the example is in docs/json-contract.md") + marker.len();
+    let end = start + doc[start..].find("\n```").unwrap();
+    let output = Command::cargo_bin("archprompt")
+        .unwrap()
+        .args(["scan", "--json", "fixtures/node-koa-sequelize"])
+        .output()
+        .unwrap();
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(&doc[start..end], printed.trim_end(), "regenerate the example in docs/json-contract.md");
+}
