@@ -68,7 +68,8 @@ impl Service {
 pub struct RepoSignals {
     /// Compose services that run an image.
     pub services: Vec<Service>,
-    /// Database names or URLs, and whether they came from an env template (weaker than config).
+    /// Database names or URLs, and whether they are example URLs of an env template (weaker than
+    /// a config or a driver-selecting key).
     pub database_hints: Vec<(String, Evidence, bool)>,
     /// Env variables holding a database URL: (name, scheme, evidence). The scheme is empty for a
     /// template that declares `DATABASE_URL=` and leaves the value to the developer.
@@ -276,9 +277,11 @@ fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
                 signals.url_vars.push((key.to_string(), scheme, evidence));
             }
         } else if DB_NAME_KEYS.contains(&key) {
+            // `DB_CONNECTION=pgsql` is the app's own setting that picks its driver, as strong
+            // as an ORM config; a URL is only an example value.
             signals
                 .database_hints
-                .push((value.to_string(), Evidence::new(file, format!("{key}={value}")), true));
+                .push((value.to_string(), Evidence::new(file, format!("{key}={value}")), false));
         }
     }
 }

@@ -50,6 +50,7 @@ pub const ENV_TEMPLATES: &[&str] = &[
     ".env.dist",
     ".env.defaults",
     "example.env",
+    ".example.env",
     ".env.local.example",
 ];
 /// Files that make a directory a project, next to which env templates are looked for.

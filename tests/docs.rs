@@ -131,5 +131,9 @@ fn json_contract_example_is_the_real_output() {
         .output()
         .unwrap();
     let printed = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(&doc[start..end], printed.trim_end(), "regenerate the example in docs/json-contract.md");
+    assert_eq!(
+        &doc[start..end],
+        printed.trim_end(),
+        "regenerate the example in docs/json-contract.md"
+    );
 }

@@ -13,6 +13,8 @@ pub(super) const DEV_TASKS: &[&str] = &[
     "start:server",
     "start:api",
     "start:watch",
+    "dev:watch",
+    "dev:backend",
     "serve",
     "watch",
     "server",
@@ -21,7 +23,14 @@ pub(super) const DEV_TASKS: &[&str] = &[
     "start",
 ];
 pub(super) const TEST_TASKS: &[&str] = &["test", "tests", "test:unit", "test:all", "spec"];
-pub(super) const BUILD_TASKS: &[&str] = &["build", "compile", "build:prod", "build:server"];
+pub(super) const BUILD_TASKS: &[&str] = &[
+    "build",
+    "compile",
+    "build:prod",
+    "build:server",
+    "build-release",
+    "build:release",
+];
 pub(super) const MIGRATE_TASKS: &[&str] = &[
     "migrate",
     "db:migrate",
@@ -106,8 +115,14 @@ pub(super) fn command(
         .chain(ctx.root_tasks.iter().map(|t| (t, &root)));
     let declared: Vec<(&Task, &Project)> = declared.collect();
     let find_declared = |allow_built: bool| {
-        for name in names {
-            for (task, owner) in declared.iter().filter(|(t, _)| t.name == *name) {
+        // Exact names in order, then (for migrations) any task whose name says it migrates up.
+        let fuzzy = names == MIGRATE_TASKS;
+        for name in names.iter().map(Some).chain(fuzzy.then_some(None)) {
+            let wanted = |t: &Task| match name {
+                Some(name) => t.name == **name,
+                None => applies_migrations(&t.name),
+            };
+            for (task, owner) in declared.iter().filter(|(t, _)| wanted(t)) {
                 if is_placeholder(&task.body) && task.runner != TaskRunner::Make && task.runner != TaskRunner::Just {
                     continue;
                 }
@@ -156,6 +171,18 @@ pub(super) fn command(
     // A `start` that runs the build output is how production starts; it is still better than
     // nothing when the framework has no dev command of its own.
     find_declared(true)
+}
+
+/// A task named like it applies migrations (`django-migrate`, `cli-db-migrate`), not one that
+/// creates, reverts or inspects them.
+pub(super) fn applies_migrations(name: &str) -> bool {
+    const NOT: &[&str] = &[
+        "down", "rollback", "revert", "undo", "create", "new", "generate", "gen", "make", "reset", "status", "fresh",
+        "refresh", "drop", "diff", "check", "list", "redo", "squash",
+    ];
+    let name = name.to_ascii_lowercase();
+    let parts = name.split([':', '-', '_', '.', ' ']);
+    name.contains("migrat") && !parts.into_iter().any(|part| NOT.iter().any(|n| part.starts_with(n)))
 }
 
 /// `node dist/main.js`: a script that runs compiled output, so not a development server.
@@ -239,5 +266,10 @@ mod tests {
         assert!(runs_built_output("node ./build/server.js"));
         assert!(!runs_built_output("node server.js"));
         assert!(!runs_built_output("nest start --watch"));
+        assert!(applies_migrations("django-migrate"));
+        assert!(applies_migrations("cli-db-migrate"));
+        assert!(!applies_migrations("migrate:rollback"));
+        assert!(!applies_migrations("db-migrate-create"));
+        assert!(!applies_migrations("makemigrations"));
     }
 }

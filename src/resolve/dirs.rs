@@ -155,7 +155,7 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
             .range(prefix.clone()..)
             .take_while(|f| f.starts_with(&prefix))
             .filter(|f| !dirs.iter().any(|d| is_within(f, d)))
-            .find(|f| is_test_file(walk::file_name(f)))
+            .find(|f| is_test_file(ctx.index, f))
             .cloned();
         if let Some(file) = beside {
             evidence.push(Evidence::new(&file, "test file beside the code"));
@@ -188,11 +188,7 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
     if dirs.is_empty() {
         // Test modules at the top of the project (`tests.py` beside `app/`) are the tests.
         let project_dir = ctx.backend.project.dir.as_str();
-        for file in ctx
-            .index
-            .files_in(project_dir)
-            .filter(|f| is_test_file(walk::file_name(f)))
-        {
+        for file in ctx.index.files_in(project_dir).filter(|f| is_test_file(ctx.index, f)) {
             evidence.push(Evidence::new(file, "test file beside the code"));
             dirs.push(file.to_string());
         }
@@ -206,11 +202,24 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
     ))
 }
 
-/// A test module by its name: `*.spec.ts`, `*_test.py`, `test_*.py`, a `tests.py` module.
-fn is_test_file(name: &str) -> bool {
-    TEST_FILE_SUFFIXES.iter().any(|s| name.ends_with(s))
-        || (name.starts_with("test_") && name.ends_with(".py"))
-        || name == "tests.py"
+/// A test module: `*.spec.ts`, `*_test.py`, `test_*.py` or `tests.py` by name. A Python name
+/// is only a convention, so the module must also hold a test (`def test…`, `class Test…`, a
+/// `TestCase`): Django's `management/commands/test_email.py` is a command, not a test.
+fn is_test_file(index: &RepoIndex, path: &str) -> bool {
+    let name = walk::file_name(path);
+    if TEST_FILE_SUFFIXES
+        .iter()
+        .any(|s| name.ends_with(s) && !s.ends_with(".py"))
+    {
+        return true;
+    }
+    let python_test =
+        name.ends_with("_test.py") || (name.starts_with("test_") && name.ends_with(".py")) || name == "tests.py";
+    python_test
+        && !path.contains("/management/commands/")
+        && index
+            .read(path)
+            .is_some_and(|text| text.contains("def test") || text.contains("class Test") || text.contains("TestCase"))
 }
 
 /// Source-code extensions, to tell a test folder from a folder of test data.
@@ -343,6 +352,8 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
         for pattern in &patterns {
             let mut runs_in = project.clone();
             let mut found = engine::project_dirs(ctx.index, project, std::slice::from_ref(pattern));
+            // A test app's migrations (`saleor/tests/migrations`) are not the product's.
+            found.retain(|dir| !dir.split('/').any(|part| TEST_TREES.contains(&part)));
             if found.is_empty() && project.dir != "." {
                 // Workspace members share migrations at the repository root; the tool runs there.
                 runs_in = project_at(project, ".");
@@ -374,6 +385,9 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
     }
     (dirs, evidence, homes)
 }
+
+/// Directories that hold tests and their fixtures, never the product's migrations.
+const TEST_TREES: &[&str] = &["tests", "test", "testing", "fixtures", "testdata", "__tests__", "spec"];
 
 /// The shallowest directories in the project named `migrations`, `migration`, `db/migrate`-like
 /// or `*_migrations`, outside tests, fixtures, docs and examples.
