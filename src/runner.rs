@@ -273,6 +273,7 @@ impl Runner {
             TaskRunner::Pdm => self.in_dir(project, format!("pdm run {name}")),
             TaskRunner::Pipenv => self.in_dir(project, format!("pipenv run {name}")),
             TaskRunner::Poe => self.in_dir(project, format!("{}poe {name}", self.exec_prefix())),
+            TaskRunner::Taskipy => self.in_dir(project, format!("{}task {name}", self.exec_prefix())),
         }
     }
 

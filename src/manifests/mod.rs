@@ -80,6 +80,8 @@ pub enum TaskRunner {
     Pipenv,
     /// `[tool.poe.tasks]`: `poe NAME` through the Python package manager.
     Poe,
+    /// `[tool.taskipy.tasks]`: `task NAME` through the Python package manager.
+    Taskipy,
     /// `Makefile` targets.
     Make,
     /// `justfile` recipes.

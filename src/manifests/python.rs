@@ -170,6 +170,7 @@ fn read_pyproject(index: &RepoIndex, file: &str, project: &mut Project) {
     for (table_path, runner) in [
         (&["tool", "pdm", "scripts"][..], TaskRunner::Pdm),
         (&["tool", "poe", "tasks"][..], TaskRunner::Poe),
+        (&["tool", "taskipy", "tasks"][..], TaskRunner::Taskipy),
     ] {
         for (name, body) in get(table_path).and_then(Value::as_table).into_iter().flatten() {
             if name.starts_with('_') {

@@ -202,6 +202,7 @@ pub(super) fn declared_reason(task: &Task) -> String {
         TaskRunner::Just => format!("just recipe {}", task.name),
         TaskRunner::Pdm => format!("[tool.pdm.scripts] {}", task.name),
         TaskRunner::Poe => format!("[tool.poe.tasks] {}", task.name),
+        TaskRunner::Taskipy => format!("[tool.taskipy.tasks] {}", task.name),
         TaskRunner::Pipenv => format!("Pipfile [scripts] {}", task.name),
     }
 }
