@@ -106,14 +106,18 @@ pub(super) fn command(
     kinds: &[Kind],
 ) -> Option<Field> {
     let project = &ctx.backend.project;
-    let root = project_at(project, ".");
-    // The backend's own tasks, then root targets that work on its directory.
-    let declared = project
+    // The backend's own tasks, then targets above it that work on it.
+    let above: Vec<(&Task, Project)> = ctx
+        .ancestor_tasks
+        .iter()
+        .map(|(task, dir)| (task, project_at(project, dir)))
+        .collect();
+    let declared: Vec<(&Task, &Project)> = project
         .tasks
         .iter()
         .map(|t| (t, project))
-        .chain(ctx.root_tasks.iter().map(|t| (t, &root)));
-    let declared: Vec<(&Task, &Project)> = declared.collect();
+        .chain(above.iter().map(|(t, p)| (*t, p)))
+        .collect();
     let find_declared = |allow_built: bool| {
         // Exact names in order, then (for migrations) any task whose name says it migrates up.
         let fuzzy = names == MIGRATE_TASKS;

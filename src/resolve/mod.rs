@@ -354,7 +354,7 @@ fn resolve_backend(
         runner: &runner,
         vars: &vars,
         data_homes: Vec::new(),
-        root_tasks: root_tasks_for(index, project),
+        ancestor_tasks: ancestor_tasks_for(index, project, all),
     };
 
     // Framework.
@@ -547,20 +547,39 @@ struct Ctx<'a, 'r> {
     vars: &'a BTreeMap<String, (String, Evidence)>,
     /// Data-tool commands run from the repository root (migrations live there, not in the member).
     data_homes: Vec<DataHome>,
-    /// Repository-root Makefile/justfile targets that work on the backend's directory.
-    root_tasks: Vec<Task>,
+    /// Makefile/justfile targets of directories above the backend that work on it, with the
+    /// directory each runs in.
+    ancestor_tasks: Vec<(Task, String)>,
 }
 
-/// A backend in a sub-directory is often driven from a root Makefile (`test: cd backend && …`):
-/// those root targets whose recipe names the backend's directory count as its tasks.
-fn root_tasks_for(index: &RepoIndex, project: &Project) -> Vec<Task> {
+/// Makefile/justfile targets above a backend in a sub-directory that work on it, nearest
+/// directory first, each with the directory it runs in: every target of the Cargo workspace the
+/// backend belongs to (a workspace's `just run` drives its members), and targets whose recipe
+/// names the backend's directory (`test: cd backend && uv run pytest`).
+fn ancestor_tasks_for(index: &RepoIndex, project: &Project, all: &[Analysis]) -> Vec<(Task, String)> {
     if project.dir == "." {
         return Vec::new();
     }
-    manifests::runner_tasks(index, ".")
-        .into_iter()
-        .filter(|t| t.body.contains(project.dir.as_str()))
-        .collect()
+    let above: Vec<String> = runner::ancestors(&project.dir).into_iter().skip(1).collect();
+    let workspace_root = above.iter().find(|dir| {
+        project.ecosystem == Ecosystem::Rust
+            && all.iter().any(|a| {
+                a.project.ecosystem == Ecosystem::Rust
+                    && a.project.dir == **dir
+                    && !a.project.workspace_members.is_empty()
+            })
+    });
+    let mut tasks = Vec::new();
+    for dir in &above {
+        let in_workspace = workspace_root.is_some_and(|root| is_within(dir, root));
+        let below = project.dir.strip_prefix(&format!("{dir}/")).unwrap_or(&project.dir);
+        for task in manifests::runner_tasks(index, dir) {
+            if in_workspace || task.body.contains(below) {
+                tasks.push((task, dir.clone()));
+            }
+        }
+    }
+    tasks
 }
 
 fn cargo_workspace_root(all: &[Analysis]) -> bool {
