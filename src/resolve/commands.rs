@@ -141,6 +141,7 @@ pub(super) fn command(
         }
         None
     };
+    let fuzzy_migrate = names == MIGRATE_TASKS;
     if let Some(found) = find_declared(false) {
         return Some(found);
     }
@@ -156,6 +157,12 @@ pub(super) fn command(
             let Some(spec) = pick(hit.detector) else {
                 continue;
             };
+            // A migration tool's apply command needs its migrations: with none found where the
+            // tool keeps them (tables created in code, an embedded list), it is not the command.
+            let found_migrations = ctx.data_homes.iter().any(|h| h.detector_id == hit.detector.id);
+            if fuzzy_migrate && hit.detector.migrations && !found_migrations {
+                continue;
+            }
             for candidate in spec.candidates() {
                 let Some(text) = substitute_command(candidate, ctx, &home) else {
                     continue;

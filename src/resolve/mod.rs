@@ -450,6 +450,10 @@ fn resolve_backend(
         "migration_command".into(),
         migrate.unwrap_or_else(|| match no_migrations_reason {
             Some(reason) => Field::absent_because(&project.manifest, reason),
+            None if !migration_tools.is_empty() => Field::unknown(hints::unknown(
+                "migration_command",
+                "no migrate task, and no migrations where the migration tool keeps them",
+            )),
             None => Field::unknown(hints::unknown(
                 "migration_command",
                 "no migrate task and no known migration tool",
