@@ -269,7 +269,19 @@ pub fn clean_path(value: &str) -> String {
         .split('/')
         .take_while(|part| !part.contains(['*', '?', '{', '[']))
         .collect();
-    let path = walk::join(".", &kept.join("/"));
+    // Leading `..` climb out of the project (`sqlx::migrate!("../../migrations")` in a
+    // workspace member); they are kept for the caller to resolve against its base.
+    let ups = kept
+        .iter()
+        .take_while(|p| **p == ".." || **p == ".")
+        .filter(|p| **p == "..")
+        .count();
+    let rest: Vec<&str> = kept.iter().copied().skip_while(|p| *p == ".." || *p == ".").collect();
+    let path = match (ups, walk::join(".", &rest.join("/"))) {
+        (0, path) => path,
+        (_, path) if path == "." => vec![".."; ups].join("/"),
+        (_, path) => format!("{}/{path}", vec![".."; ups].join("/")),
+    };
     // A path naming a file (`migrations/index.ts`) means its directory.
     if path
         .rsplit('/')
@@ -297,6 +309,8 @@ mod tests {
         assert_eq!(clean_path("dist/migrations/**/*{.ts,.js}"), "dist/migrations");
         assert_eq!(clean_path("app/db/migrations"), "app/db/migrations");
         assert_eq!(clean_path("src/migrations/index.ts"), "src/migrations");
+        assert_eq!(clean_path("../../migrations"), "../../migrations");
+        assert_eq!(clean_path("./../db/./migrations"), "../db/migrations");
     }
 
     #[test]

@@ -319,6 +319,9 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
         let home = home_of(hit, project);
         let project = &home;
         let mut from_config = false;
+        // Migrations a config places outside the project (`sqlx::migrate!("../../migrations")`
+        // in a workspace member) are applied from the directory that holds them.
+        let mut runs_in = project.clone();
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Migrations) {
             for ConfigValue { value, file } in engine::read_config(hit.detector, read, ctx.index, project) {
                 let Some(dir) = config_dir(ctx.index, project, &value, &file) else {
@@ -329,6 +332,9 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
                         &file,
                         format!("{} config puts migrations in {dir}", hit.detector.name),
                     ));
+                    if !is_within(&dir, &project.dir) && !from_config {
+                        runs_in = project_at(project, walk::parent(&dir));
+                    }
                     dirs.push(dir);
                     from_config = true;
                 }
@@ -338,7 +344,7 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
             homes.push(DataHome {
                 detector_id: hit.detector.id.clone(),
                 hit_dir: project.dir.clone(),
-                project: project.clone(),
+                project: runs_in,
             });
             continue;
         }
