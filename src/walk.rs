@@ -77,6 +77,8 @@ pub struct RepoIndex {
     /// Repo-relative directory paths, sorted (the root itself is not listed).
     pub dirs: BTreeSet<String>,
     cache: RefCell<BTreeMap<String, Option<String>>>,
+    globs: RefCell<BTreeMap<String, Option<globset::GlobMatcher>>>,
+    tomls: RefCell<BTreeMap<String, Option<std::rc::Rc<toml::Table>>>>,
     warnings: RefCell<Vec<Warning>>,
 }
 
@@ -138,6 +140,8 @@ impl RepoIndex {
             files,
             dirs,
             cache: RefCell::new(BTreeMap::new()),
+            globs: RefCell::new(BTreeMap::new()),
+            tomls: RefCell::new(BTreeMap::new()),
             warnings: RefCell::new(warnings),
         }
     }
@@ -206,6 +210,38 @@ impl RepoIndex {
                 None
             }
         }
+    }
+
+    /// A TOML file parsed once (workspace members all consult their root's manifest); a file
+    /// that does not parse gives a warning naming it, once, and `None`.
+    pub fn toml(&self, rel: &str) -> Option<std::rc::Rc<toml::Table>> {
+        if let Some(parsed) = self.tomls.borrow().get(rel) {
+            return parsed.clone();
+        }
+        let parsed = self.read(rel).and_then(|text| match text.parse::<toml::Table>() {
+            Ok(table) => Some(std::rc::Rc::new(table)),
+            Err(err) => {
+                let msg = err.to_string();
+                self.warn(rel, format!("invalid TOML: {}", msg.lines().next().unwrap_or("")));
+                None
+            }
+        });
+        self.tomls.borrow_mut().insert(rel.to_string(), parsed.clone());
+        parsed
+    }
+
+    /// The matcher for `pattern`, built by `build` the first time this repository asks.
+    pub fn cached_glob(
+        &self,
+        pattern: &str,
+        build: impl FnOnce() -> Option<globset::GlobMatcher>,
+    ) -> Option<globset::GlobMatcher> {
+        if let Some(found) = self.globs.borrow().get(pattern) {
+            return found.clone();
+        }
+        let matcher = build();
+        self.globs.borrow_mut().insert(pattern.to_string(), matcher.clone());
+        matcher
     }
 
     pub fn warn(&self, file: &str, message: impl Into<String>) {

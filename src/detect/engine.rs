@@ -86,12 +86,35 @@ fn is_glob(pattern: &str) -> bool {
     pattern.contains(['*', '?', '[', '{'])
 }
 
-fn glob(pattern: &str) -> Option<GlobMatcher> {
-    GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .build()
-        .ok()
-        .map(|g| g.compile_matcher())
+/// A glob as a matcher, compiled once per repository and pattern.
+fn glob(index: &RepoIndex, pattern: &str) -> Option<GlobMatcher> {
+    index.cached_glob(pattern, || {
+        GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .ok()
+            .map(|g| g.compile_matcher())
+    })
+}
+
+/// The directories before a glob's first wildcard (`api/src/` for `api/src/**/*.rs`), with a
+/// trailing `/`, or nothing: only paths under it can match.
+fn literal_prefix(pattern: &str) -> String {
+    let parts: Vec<&str> = pattern.split('/').collect();
+    let literal = parts[..parts.len() - 1].iter().take_while(|p| !is_glob(p)).copied();
+    literal.map(|p| format!("{p}/")).collect()
+}
+
+/// Paths of `set` under the glob's literal prefix that match it.
+fn matching<'a>(index: &RepoIndex, set: &'a std::collections::BTreeSet<String>, pattern: &str) -> Vec<&'a String> {
+    let Some(matcher) = glob(index, pattern) else {
+        return Vec::new();
+    };
+    let prefix = literal_prefix(pattern);
+    set.range(prefix.clone()..)
+        .take_while(|p| p.starts_with(&prefix))
+        .filter(|p| matcher.is_match(p.as_str()))
+        .collect()
 }
 
 /// Repo-relative files matching a project-relative path or glob.
@@ -100,15 +123,7 @@ pub fn project_files(index: &RepoIndex, project: &Project, pattern: &str) -> Vec
     if !is_glob(pattern) {
         return if index.has_file(&full) { vec![full] } else { Vec::new() };
     }
-    let Some(matcher) = glob(&full) else {
-        return Vec::new();
-    };
-    index
-        .files
-        .iter()
-        .filter(|f| matcher.is_match(f.as_str()))
-        .cloned()
-        .collect()
+    matching(index, &index.files, &full).into_iter().cloned().collect()
 }
 
 /// Repo-relative directories matching a project-relative path or glob, in candidate order. A
@@ -124,10 +139,7 @@ pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -
                 .map(|f| walk::parent(f).to_string())
                 .collect()
         } else if is_glob(pattern) {
-            match glob(&full) {
-                Some(m) => index.dirs.iter().filter(|d| m.is_match(d.as_str())).cloned().collect(),
-                None => Vec::new(),
-            }
+            matching(index, &index.dirs, &full).into_iter().cloned().collect()
         } else if full != "." && index.has_dir(&full) {
             vec![full]
         } else {
@@ -299,6 +311,14 @@ pub fn clean_path(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literal_prefixes() {
+        assert_eq!(literal_prefix("api/src/**/*.rs"), "api/src/");
+        assert_eq!(literal_prefix("**/apps.py"), "");
+        assert_eq!(literal_prefix("prisma/*/schema.prisma"), "prisma/");
+        assert_eq!(literal_prefix("*.toml"), "");
+    }
 
     #[test]
     fn clean_path_handles_config_shapes() {

@@ -3,13 +3,15 @@
 
 use super::{Ecosystem, Project, Scope};
 use crate::walk::{self, RepoIndex};
+use std::rc::Rc;
 use toml::{Table, Value};
 
 pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     let mut project = Project::new(dir, Ecosystem::Rust, file);
-    let Some(table) = parse(index, file, true) else {
+    let Some(table) = index.toml(file) else {
         return project;
     };
+    let root = workspace_root(index, dir, &table);
     let package = table.get("package").and_then(Value::as_table);
     project.has_package = package.is_some();
     if let Some(package) = package {
@@ -23,9 +25,9 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
             if value.get("workspace").and_then(Value::as_bool) != Some(true) {
                 return None;
             }
-            let (root_file, root) = workspace_root(index, dir, &table)?;
+            let (root_file, root) = root.as_ref()?;
             let shared = root.get("workspace")?.get("package")?.get(key)?.as_str()?;
-            Some((shared.to_string(), root_file))
+            Some((shared.to_string(), root_file.clone()))
         };
         project.edition = inherited("edition").map(|(edition, _)| edition);
         project.language_version = inherited("rust-version");
@@ -41,7 +43,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
             project.language_version = Some((msrv.to_string(), file.to_string()));
         }
     }
-    let workspace_deps = workspace_dependencies(index, dir, &table);
+    let workspace_deps = workspace_dependencies(root.as_ref());
     let has_package = project.has_package;
     // Dependency keys (what `[features]` entries say) to the crate names they stand for.
     let mut names_by_key: Vec<(String, String)> = Vec::new();
@@ -112,38 +114,23 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     project
 }
 
-fn parse(index: &RepoIndex, file: &str, warn: bool) -> Option<Table> {
-    let text = index.read(file)?;
-    match text.parse::<Table>() {
-        Ok(table) => Some(table),
-        Err(err) => {
-            if warn {
-                let msg = err.to_string();
-                index.warn(file, format!("invalid TOML: {}", msg.lines().next().unwrap_or("")));
-            }
-            None
-        }
-    }
-}
-
 /// `[workspace.dependencies]` of the workspace root (this manifest or an ancestor).
-fn workspace_dependencies(index: &RepoIndex, dir: &str, own: &Table) -> Table {
-    workspace_root(index, dir, own)
-        .and_then(|(_, root)| root.get("workspace")?.get("dependencies")?.as_table().cloned())
+fn workspace_dependencies(root: Option<&(String, Rc<Table>)>) -> Table {
+    root.and_then(|(_, root)| root.get("workspace")?.get("dependencies")?.as_table().cloned())
         .unwrap_or_default()
 }
 
 /// The manifest that holds the `[workspace]` table: this one, or the nearest ancestor with one.
-fn workspace_root(index: &RepoIndex, dir: &str, own: &Table) -> Option<(String, Table)> {
+fn workspace_root(index: &RepoIndex, dir: &str, own: &Rc<Table>) -> Option<(String, Rc<Table>)> {
     if own.contains_key("workspace") {
-        return Some((walk::join(dir, "Cargo.toml"), own.clone()));
+        return Some((walk::join(dir, "Cargo.toml"), Rc::clone(own)));
     }
     let mut current = dir.to_string();
     while current != "." {
         current = walk::parent(&current).to_string();
         let manifest = walk::join(&current, "Cargo.toml");
         if index.has_file(&manifest) {
-            if let Some(table) = parse(index, &manifest, false).filter(|t| t.contains_key("workspace")) {
+            if let Some(table) = index.toml(&manifest).filter(|t| t.contains_key("workspace")) {
                 return Some((manifest, table));
             }
         }

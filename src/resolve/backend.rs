@@ -3,6 +3,7 @@
 //! workspace packages it links.
 
 use super::*;
+use std::rc::Rc;
 
 /// Directory names that hold examples, docs or frontends rather than the backend.
 pub(super) const NOT_BACKEND_DIRS: &[&str] = &[
@@ -130,13 +131,35 @@ pub(super) fn pick_backend<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a A
 
 /// The backend with the data tools and databases of the sibling packages it depends on
 /// (transitively): a server crate that links `app_db` uses `app_db`'s Diesel and PostgreSQL.
-pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>]) -> Analysis<'r> {
+/// The repository's projects looked up by package name, each shared once for the hits that
+/// come from it.
+pub(super) struct Siblings<'a, 'r> {
+    all: &'a [Analysis<'r>],
+    by_name: BTreeMap<(Ecosystem, String), usize>,
+    shared: Vec<Rc<Project>>,
+}
+
+impl<'a, 'r> Siblings<'a, 'r> {
+    pub(super) fn new(all: &'a [Analysis<'r>]) -> Self {
+        let mut by_name = BTreeMap::new();
+        for (i, a) in all.iter().enumerate() {
+            if let Some(name) = &a.project.name {
+                by_name
+                    .entry((a.project.ecosystem, a.project.ecosystem.normalise(name)))
+                    .or_insert(i);
+            }
+        }
+        let shared = all.iter().map(|a| Rc::new(a.project.clone())).collect();
+        Siblings { all, by_name, shared }
+    }
+}
+
+pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, siblings: &Siblings<'_, 'r>) -> Analysis<'r> {
     let mut merged = backend.clone();
     let eco = backend.project.ecosystem;
     let by_name = |name: &str| {
-        all.iter().find(|a| {
-            a.project.ecosystem == eco && a.project.name.as_deref().map(|n| eco.normalise(n)).as_deref() == Some(name)
-        })
+        let i = *siblings.by_name.get(&(eco, name.to_string()))?;
+        Some((&siblings.all[i], &siblings.shared[i]))
     };
     // Runtime dependencies only: a dev-dependency (a client crate the tests drive) is not part
     // of the server.
@@ -157,7 +180,9 @@ pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>
             continue;
         }
         seen.push(name.clone());
-        let Some(sibling) = by_name(&name) else { continue };
+        let Some((sibling, shared)) = by_name(&name) else {
+            continue;
+        };
         if sibling.project.dir == backend.project.dir {
             continue;
         }
@@ -177,7 +202,7 @@ pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, all: &[Analysis<'r>
                 };
                 if !mine.iter().any(seen) {
                     let mut hit = hit.clone();
-                    hit.from.get_or_insert_with(|| Box::new(sibling.project.clone()));
+                    hit.from.get_or_insert_with(|| Rc::clone(shared));
                     mine.push(hit);
                 }
             }

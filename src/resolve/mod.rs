@@ -43,7 +43,7 @@ struct Hit<'r> {
     evidence: Vec<Evidence>,
     /// Set when the hit comes from a sibling package the backend depends on: that package, against
     /// which the detector's paths resolve and in which its commands run.
-    from: Option<Box<Project>>,
+    from: Option<std::rc::Rc<Project>>,
 }
 
 /// Scans `root` with `registry` plus the repository's own `.archprompt/detectors/*.toml`.
@@ -60,7 +60,8 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
     // Each project with what the sibling packages it depends on bring (ORMs, databases, and for
     // Rust binaries the framework of a linked library), then scored.
     let members = cargo_members(&own);
-    let mut analyses: Vec<Analysis> = own.iter().map(|a| with_internal_deps(a, &own)).collect();
+    let siblings = Siblings::new(&own);
+    let mut analyses: Vec<Analysis> = own.iter().map(|a| with_internal_deps(a, &siblings)).collect();
     for a in analyses.iter_mut() {
         a.score = backend_score(&index, a, members.as_ref());
         // The top of a workspace's dependency graph (the server binary) depends on the most
