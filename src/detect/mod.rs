@@ -189,7 +189,7 @@ pub struct Detector {
     #[serde(skip)]
     pub source: String,
     #[serde(skip)]
-    pub compiled: BTreeMap<String, Regex>,
+    pub compiled: BTreeMap<String, std::sync::OnceLock<Regex>>,
 }
 
 impl Kind {
@@ -292,8 +292,8 @@ impl Detector {
                 bail!("[[config]] with sets = \"var\" needs `var`");
             }
             if let Some(pattern) = &read.regex {
-                let re = self.compile(pattern)?;
-                if !re.capture_names().any(|n| n == Some("value")) {
+                let hir = self.compile(pattern)?;
+                if !has_group(&hir, "value") {
                     bail!("config regex `{pattern}` needs a named group `value`");
                 }
             }
@@ -301,18 +301,31 @@ impl Detector {
         Ok(())
     }
 
-    fn compile(&mut self, pattern: &str) -> Result<Regex> {
-        if let Some(re) = self.compiled.get(pattern) {
-            return Ok(re.clone());
-        }
-        let re = Regex::new(pattern).with_context(|| format!("invalid regex `{pattern}`"))?;
-        self.compiled.insert(pattern.to_string(), re.clone());
-        Ok(re)
+    /// Checks `pattern`'s syntax and keeps a slot for it; the regex itself is compiled the first
+    /// time a scan needs it, so a run pays only for the rules it evaluates.
+    fn compile(&mut self, pattern: &str) -> Result<regex_syntax::hir::Hir> {
+        let hir = regex_syntax::parse(pattern).with_context(|| format!("invalid regex `{pattern}`"))?;
+        self.compiled.entry(pattern.to_string()).or_default();
+        Ok(hir)
     }
 
-    /// A regex compiled during validation.
+    /// The regex for a pattern checked during validation.
     pub fn regex(&self, pattern: &str) -> &Regex {
-        &self.compiled[pattern]
+        // The syntax was checked at load; a pattern past the compiled-size limit (only a
+        // repository-local detector could hold one) matches nothing rather than stopping the scan.
+        self.compiled[pattern]
+            .get_or_init(|| Regex::new(pattern).unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("a valid regex")))
+    }
+}
+
+/// Whether the parsed regex has a capture group named `name`.
+fn has_group(hir: &regex_syntax::hir::Hir, name: &str) -> bool {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(cap) => cap.name.as_deref() == Some(name) || has_group(&cap.sub, name),
+        HirKind::Concat(items) | HirKind::Alternation(items) => items.iter().any(|h| has_group(h, name)),
+        HirKind::Repetition(rep) => has_group(&rep.sub, name),
+        _ => false,
     }
 }
 
