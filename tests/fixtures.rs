@@ -161,3 +161,32 @@ fn a_thin_server_crate_takes_its_tests_from_the_crates_it_links() {
         Some(&["core/tests".to_string(), "core/src".to_string()][..])
     );
 }
+
+#[test]
+fn a_workspace_db_package_runs_its_tool_through_its_own_scripts() {
+    let report = scan_tree(&[
+        (
+            "package.json",
+            r#"{"name": "acme", "private": true, "packageManager": "pnpm@9.12.3"}"#,
+        ),
+        ("pnpm-workspace.yaml", "packages:\n  - apps/*\n  - packages/*\n"),
+        ("pnpm-lock.yaml", "lockfileVersion: '9.0'\n"),
+        (
+            "apps/api/package.json",
+            r#"{"name": "@acme/api", "scripts": {"dev": "tsx watch src/index.ts"},
+                "dependencies": {"hono": "^4.6.0", "@acme/db": "workspace:*"}}"#,
+        ),
+        ("apps/api/src/index.ts", "export default {};\n"),
+        (
+            "packages/db/package.json",
+            r#"{"name": "@acme/db", "scripts": {"migrate": "dotenv -e ../../.env -- drizzle-kit migrate"},
+                "dependencies": {"drizzle-orm": "^0.36.0", "postgres": "^3.4.0"},
+                "devDependencies": {"drizzle-kit": "^0.28.0"}}"#,
+        ),
+        ("packages/db/drizzle/0000_init.sql", "CREATE TABLE t (id int);\n"),
+    ]);
+    assert_eq!(report.backend_dir.as_deref(), Some("apps/api"));
+    let migrate = report.field("migration_command");
+    assert_eq!(migrate.value.as_deref(), Some("pnpm --filter @acme/db migrate"));
+    assert_eq!(migrate.evidence[0].file, "packages/db/package.json");
+}

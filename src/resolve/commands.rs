@@ -119,27 +119,12 @@ pub(super) fn command(
         .chain(above.iter().map(|(t, p)| (*t, p)))
         .collect();
     let find_declared = |allow_built: bool| {
-        // Exact names in order, then (for migrations) any task whose name says it migrates up.
-        let fuzzy = names == MIGRATE_TASKS;
-        for name in names.iter().map(Some).chain(fuzzy.then_some(None)) {
-            let wanted = |t: &Task| match name {
-                Some(name) => t.name == **name,
-                None => applies_migrations(&t.name),
-            };
-            for (task, owner) in declared.iter().filter(|(t, _)| wanted(t)) {
-                if is_placeholder(&task.body) && task.runner != TaskRunner::Make && task.runner != TaskRunner::Just {
-                    continue;
-                }
-                if skip_frontend && (runs_frontend_tool(&task.body) || (!allow_built && runs_built_output(&task.body)))
-                {
-                    continue;
-                }
-                let text = ctx.runner.task(owner, task);
-                let reason = declared_reason(task);
-                return Some(Field::found(text, vec![Evidence::new(&task.file, reason)]));
-            }
-        }
-        None
+        let (task, owner) = find_task(&declared, names, skip_frontend, allow_built)?;
+        let text = ctx.runner.task(owner, task);
+        Some(Field::found(
+            text,
+            vec![Evidence::new(&task.file, declared_reason(task))],
+        ))
     };
     let fuzzy_migrate = names == MIGRATE_TASKS;
     if let Some(found) = find_declared(false) {
@@ -162,6 +147,18 @@ pub(super) fn command(
             let found_migrations = ctx.data_homes.iter().any(|h| h.detector_id == hit.detector.id);
             if fuzzy_migrate && hit.detector.migrations && !found_migrations {
                 continue;
+            }
+            // The package that holds the tool (a workspace `db` package) may wrap it in its own
+            // script, which loads the environment the tool needs (`dotenv -e .env -- prisma …`).
+            if home.dir != project.dir {
+                let own: Vec<(&Task, &Project)> = home.tasks.iter().map(|t| (t, &home)).collect();
+                if let Some((task, owner)) = find_task(&own, names, false, true) {
+                    let text = ctx.runner.task(owner, task);
+                    return Some(Field::found(
+                        text,
+                        vec![Evidence::new(&task.file, declared_reason(task))],
+                    ));
+                }
             }
             for candidate in spec.candidates() {
                 let Some(text) = substitute_command(candidate, ctx, &home) else {
@@ -204,6 +201,34 @@ pub(super) fn runs_built_output(body: &str) -> bool {
         let target = pair[1].trim_start_matches("./");
         runs && ["dist/", "build/", "out/"].iter().any(|dir| target.starts_with(dir))
     })
+}
+
+/// The first declared task for the intent: exact names in order, then (for migrations) any task
+/// whose name says it applies them. Placeholder scripts never count; with `skip_frontend`,
+/// neither do frontend dev servers, nor (unless `allow_built`) scripts that run build output.
+fn find_task<'t>(
+    declared: &[(&'t Task, &'t Project)],
+    names: &[&str],
+    skip_frontend: bool,
+    allow_built: bool,
+) -> Option<(&'t Task, &'t Project)> {
+    let fuzzy = names == MIGRATE_TASKS;
+    for name in names.iter().map(Some).chain(fuzzy.then_some(None)) {
+        let wanted = |t: &Task| match name {
+            Some(name) => t.name == **name,
+            None => applies_migrations(&t.name),
+        };
+        for (task, owner) in declared.iter().filter(|(t, _)| wanted(t)) {
+            if is_placeholder(&task.body) && task.runner != TaskRunner::Make && task.runner != TaskRunner::Just {
+                continue;
+            }
+            if skip_frontend && (runs_frontend_tool(&task.body) || (!allow_built && runs_built_output(&task.body))) {
+                continue;
+            }
+            return Some((task, owner));
+        }
+    }
+    None
 }
 
 pub(super) fn declared_reason(task: &Task) -> String {
