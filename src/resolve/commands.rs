@@ -195,10 +195,12 @@ pub(super) fn applies_migrations(name: &str) -> bool {
 
 /// `node dist/main.js`: a script that runs compiled output, so not a development server.
 pub(super) fn runs_built_output(body: &str) -> bool {
-    let words: Vec<&str> = body.split_whitespace().collect();
-    words.windows(2).any(|pair| {
-        let runs = matches!(pair[0], "node" | "bun" | "deno");
-        let target = pair[1].trim_start_matches("./");
+    let words: Vec<&str> = body.split_whitespace().map(|w| w.trim_matches(['"', '\''])).collect();
+    words.iter().enumerate().any(|(i, word)| {
+        let runs = matches!(*word, "node" | "bun" | "deno");
+        // The script after the runtime's own flags (`node --inspect build/server.js`).
+        let target = words[i + 1..].iter().find(|w| !w.starts_with('-'));
+        let target = target.map_or("", |t| t.trim_start_matches("./"));
         runs && ["dist/", "build/", "out/"].iter().any(|dir| target.starts_with(dir))
     })
 }
@@ -301,6 +303,7 @@ mod tests {
         assert!(!runs_frontend_tool("nodemon src/server.js"));
         assert!(runs_built_output("NODE_ENV=production node dist/apps/api/main"));
         assert!(runs_built_output("node ./build/server.js"));
+        assert!(runs_built_output("concurrently \"node --inspect=0.0.0.0 build/server/index.js --x\""));
         assert!(!runs_built_output("node server.js"));
         assert!(!runs_built_output("nest start --watch"));
         assert!(applies_migrations("django-migrate"));

@@ -57,14 +57,21 @@ pub(super) fn is_within(child: &str, parent: &str) -> bool {
     child == parent || parent == "." || child.starts_with(&format!("{parent}/"))
 }
 
-/// A directory holding frontend components (Vue/Svelte files or a React entry).
+/// A directory of frontend components: most of its script files are Vue, Svelte or JSX
+/// components. A server with a few `.tsx` email templates is still a server.
 pub(super) fn looks_like_frontend(index: &RepoIndex, dir: &str) -> bool {
+    const COMPONENT: &[&str] = &[".vue", ".svelte", ".jsx", ".tsx"];
+    const SCRIPT: &[&str] = &[".ts", ".js", ".mjs", ".cjs", ".mts"];
     let prefix = format!("{dir}/");
-    index
-        .files
-        .range(prefix.clone()..)
-        .take_while(|f| f.starts_with(&prefix))
-        .any(|f| f.ends_with(".vue") || f.ends_with(".svelte") || f.ends_with(".jsx") || f.ends_with(".tsx"))
+    let (mut components, mut scripts) = (0usize, 0usize);
+    for f in index.files.range(prefix.clone()..).take_while(|f| f.starts_with(&prefix)) {
+        if COMPONENT.iter().any(|e| f.ends_with(e)) {
+            components += 1;
+        } else if SCRIPT.iter().any(|e| f.ends_with(e)) && !f.ends_with(".d.ts") {
+            scripts += 1;
+        }
+    }
+    components > 0 && components >= scripts
 }
 
 pub(super) fn source_dirs(ctx: &Ctx) -> Field {
