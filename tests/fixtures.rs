@@ -190,3 +190,23 @@ fn a_workspace_db_package_runs_its_tool_through_its_own_scripts() {
     assert_eq!(migrate.value.as_deref(), Some("pnpm --filter @acme/db migrate"));
     assert_eq!(migrate.evidence[0].file, "packages/db/package.json");
 }
+
+#[test]
+fn a_package_with_several_binaries_runs_the_one_named_after_it() {
+    let manifest = "[package]\nname = \"api\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.8\"\n";
+    let files = [
+        ("Cargo.toml", manifest),
+        ("src/main.rs", "fn main() {}\n"),
+        ("src/bin/worker.rs", "fn main() {}\n"),
+    ];
+    assert_eq!(
+        scan_tree(&files).field("dev_command").value.as_deref(),
+        Some("cargo run --bin api")
+    );
+    let with_default = manifest.replace("version = \"0.1.0\"", "version = \"0.1.0\"\ndefault-run = \"api\"");
+    let files = [("Cargo.toml", with_default.as_str()), files[1], files[2]];
+    assert_eq!(
+        scan_tree(&files).field("dev_command").value.as_deref(),
+        Some("cargo run")
+    );
+}

@@ -31,6 +31,9 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
         };
         project.edition = inherited("edition").map(|(edition, _)| edition);
         project.language_version = inherited("rust-version");
+        if package.get("default-run").is_none() {
+            project.run_bin = ambiguous_run_bin(index, dir, project.name.as_deref(), &table);
+        }
     }
     if let Some(ws) = table.get("workspace").and_then(Value::as_table) {
         project.workspace_members = string_list(ws.get("members"));
@@ -136,6 +139,39 @@ fn workspace_root(index: &RepoIndex, dir: &str, own: &Rc<Table>) -> Option<(Stri
         }
     }
     None
+}
+
+/// With several binaries (`src/main.rs`, `src/bin/*.rs`, `[[bin]]`) and no `default-run`,
+/// `cargo run` refuses to guess: the one named after the package (`src/main.rs`), else the first.
+fn ambiguous_run_bin(index: &RepoIndex, dir: &str, package: Option<&str>, table: &Table) -> Option<String> {
+    let mut bins: Vec<String> = Vec::new();
+    if index.has_file(&walk::join(dir, "src/main.rs")) {
+        bins.extend(package.map(str::to_string));
+    }
+    let bin_dir = format!("{}/", walk::join(dir, "src/bin"));
+    for file in index
+        .files
+        .range(bin_dir.clone()..)
+        .take_while(|f| f.starts_with(&bin_dir))
+    {
+        let rest = &file[bin_dir.len()..];
+        let name = match rest.split_once('/') {
+            Some((name, "main.rs")) => Some(name),
+            None => rest.strip_suffix(".rs"),
+            _ => None,
+        };
+        bins.extend(name.map(str::to_string));
+    }
+    for bin in table.get("bin").and_then(Value::as_array).into_iter().flatten() {
+        bins.extend(bin.get("name").and_then(Value::as_str).map(str::to_string));
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for bin in bins {
+        if !unique.contains(&bin) {
+            unique.push(bin);
+        }
+    }
+    (unique.len() > 1).then(|| unique.swap_remove(0))
 }
 
 fn string_list(value: Option<&Value>) -> Vec<String> {

@@ -117,6 +117,9 @@ pub struct Project {
     pub workspace_members: Vec<String>,
     /// Cargo: `[package]` is present (false for a virtual workspace manifest).
     pub has_package: bool,
+    /// Cargo: the binary `cargo run` has to be told to run (`--bin`), because the package has
+    /// several and no `default-run`.
+    pub run_bin: Option<String>,
     /// Cargo: edition declared in `[package]`.
     pub edition: Option<String>,
     /// pyproject.toml: the `[tool.*]` tables present (`uv`, `poetry`, `pdm`, …).
@@ -135,6 +138,7 @@ impl Project {
             package_manager_field: None,
             language_version: None,
             workspace_members: Vec::new(),
+            run_bin: None,
             has_package: true,
             edition: None,
             tool_tables: Vec::new(),

@@ -303,7 +303,9 @@ mod tests {
         assert!(!runs_frontend_tool("nodemon src/server.js"));
         assert!(runs_built_output("NODE_ENV=production node dist/apps/api/main"));
         assert!(runs_built_output("node ./build/server.js"));
-        assert!(runs_built_output("concurrently \"node --inspect=0.0.0.0 build/server/index.js --x\""));
+        assert!(runs_built_output(
+            "concurrently \"node --inspect=0.0.0.0 build/server/index.js --x\""
+        ));
         assert!(!runs_built_output("node server.js"));
         assert!(!runs_built_output("nest start --watch"));
         assert!(applies_migrations("django-migrate"));

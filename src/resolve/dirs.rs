@@ -64,7 +64,11 @@ pub(super) fn looks_like_frontend(index: &RepoIndex, dir: &str) -> bool {
     const SCRIPT: &[&str] = &[".ts", ".js", ".mjs", ".cjs", ".mts"];
     let prefix = format!("{dir}/");
     let (mut components, mut scripts) = (0usize, 0usize);
-    for f in index.files.range(prefix.clone()..).take_while(|f| f.starts_with(&prefix)) {
+    for f in index
+        .files
+        .range(prefix.clone()..)
+        .take_while(|f| f.starts_with(&prefix))
+    {
         if COMPONENT.iter().any(|e| f.ends_with(e)) {
             components += 1;
         } else if SCRIPT.iter().any(|e| f.ends_with(e)) && !f.ends_with(".d.ts") {

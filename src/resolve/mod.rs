@@ -333,6 +333,10 @@ fn resolve_backend(
         let build = format!("{} build", runner.name);
         vars.insert("native_build".into(), (build, runner.evidence.clone()));
     }
+    if let Some(bin) = &project.run_bin {
+        let why = "several binaries and no default-run";
+        vars.insert("cargo_bin".into(), (bin.clone(), Evidence::new(&project.manifest, why)));
+    }
     let in_workspace = project.ecosystem == Ecosystem::Rust && cargo_workspace_root(all);
     if in_workspace {
         // A workspace is tested as a whole (`cargo test --workspace`), as its CI does.
