@@ -210,3 +210,41 @@ fn a_package_with_several_binaries_runs_the_one_named_after_it() {
         Some("cargo run")
     );
 }
+
+#[test]
+fn the_service_that_owns_the_schema_is_the_backend_not_a_realtime_sidecar() {
+    let report = scan_tree(&[
+        (
+            "package.json",
+            r#"{"name": "suite", "private": true, "workspaces": ["apps/*", "packages/*"]}"#,
+        ),
+        ("package-lock.json", "{}\n"),
+        ("packages/types/package.json", r#"{"name": "@suite/types"}"#),
+        ("packages/logger/package.json", r#"{"name": "@suite/logger"}"#),
+        ("packages/editor/package.json", r#"{"name": "@suite/editor"}"#),
+        ("packages/utils/package.json", r#"{"name": "@suite/utils"}"#),
+        ("packages/i18n/package.json", r#"{"name": "@suite/i18n"}"#),
+        ("packages/decorators/package.json", r#"{"name": "@suite/decorators"}"#),
+        (
+            "apps/live/package.json",
+            r#"{"name": "live", "scripts": {"dev": "tsx watch src/server.ts"},
+                "dependencies": {"express": "^4.21.0", "ioredis": "^5.4.0", "@suite/types": "*", "@suite/logger": "*",
+                "@suite/editor": "*", "@suite/utils": "*", "@suite/i18n": "*", "@suite/decorators": "*"}}"#,
+        ),
+        ("apps/live/src/server.ts", "export {};\n"),
+        ("apps/api/requirements.txt", "django>=5.0\npsycopg[binary]>=3.2\n"),
+        (
+            "apps/api/manage.py",
+            "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'suite.settings')\n",
+        ),
+        (
+            "apps/api/suite/settings.py",
+            "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\n",
+        ),
+        ("apps/api/suite/wsgi.py", "application = None\n"),
+        ("apps/api/issues/apps.py", "from django.apps import AppConfig\n"),
+        ("apps/api/issues/migrations/0001_initial.py", "operations = []\n"),
+    ]);
+    assert_eq!(report.backend_dir.as_deref(), Some("apps/api"));
+    assert_eq!(report.field("backend_framework").value.as_deref(), Some("Django"));
+}

@@ -59,7 +59,12 @@ pub(super) fn backend_score(index: &RepoIndex, a: &Analysis, members: Option<&gl
     if !data.is_empty() {
         score += 3;
     }
-    if !databases.is_empty() {
+    // Owning the schema's migrations marks the backend among services that share a database.
+    if data.iter().any(|h| h.detector.migrations) {
+        score += 3;
+    }
+    // A cache (Redis beside a realtime service) does not make a project the backend.
+    if databases.iter().any(|h| h.detector.role != Role::Cache) {
         score += 2;
     }
     if score == 0 {
