@@ -294,6 +294,7 @@ fn compose_shell(primary: &str, service: &Service, signals: &RepoSignals) -> Opt
             .to_string()
         }
         "redis" => "redis-cli".to_string(),
+        "clickhouse" => "clickhouse-client".to_string(),
         _ => return None,
     };
     Some(shell)
@@ -348,6 +349,10 @@ mod tests {
         assert_eq!(id("pg").as_deref(), Some("postgresql"));
         assert_eq!(id("mongodb+srv://cluster/db").as_deref(), Some("mongodb"));
         assert_eq!(id("jdbc:mariadb://h/db").as_deref(), Some("mariadb"));
+        assert_eq!(
+            id("clickhouse://default@localhost:8123/analytics").as_deref(),
+            Some("clickhouse")
+        );
         // Alembic's placeholder URL names no database.
         assert_eq!(id("driver://user:pass@localhost/dbname"), None);
         assert_eq!(id("prisma-client-js"), None);
