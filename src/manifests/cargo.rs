@@ -144,8 +144,27 @@ fn workspace_root(index: &RepoIndex, dir: &str, own: &Rc<Table>) -> Option<(Stri
 /// With several binaries (`src/main.rs`, `src/bin/*.rs`, `[[bin]]`) and no `default-run`,
 /// `cargo run` refuses to guess: the one named after the package (`src/main.rs`), else the first.
 fn ambiguous_run_bin(index: &RepoIndex, dir: &str, package: Option<&str>, table: &Table) -> Option<String> {
-    let mut bins: Vec<String> = Vec::new();
-    if index.has_file(&walk::join(dir, "src/main.rs")) {
+    // Declared targets first; a declared `path` takes that file out of auto-discovery.
+    let declared: Vec<(String, Option<String>)> = table
+        .get("bin")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|bin| {
+            let name = bin.get("name").and_then(Value::as_str)?;
+            let path = bin.get("path").and_then(Value::as_str).map(|p| walk::join(dir, p));
+            Some((name.to_string(), path))
+        })
+        .collect();
+    let claimed = |file: &str| declared.iter().any(|(_, path)| path.as_deref() == Some(file));
+    let mut bins: Vec<String> = declared.iter().map(|(name, _)| name.clone()).collect();
+    let autobins = table
+        .get("package")
+        .and_then(|p| p.get("autobins"))
+        .and_then(Value::as_bool)
+        != Some(false);
+    let main = walk::join(dir, "src/main.rs");
+    if autobins && index.has_file(&main) && !claimed(&main) {
         bins.extend(package.map(str::to_string));
     }
     let bin_dir = format!("{}/", walk::join(dir, "src/bin"));
@@ -160,10 +179,9 @@ fn ambiguous_run_bin(index: &RepoIndex, dir: &str, package: Option<&str>, table:
             None => rest.strip_suffix(".rs"),
             _ => None,
         };
-        bins.extend(name.map(str::to_string));
-    }
-    for bin in table.get("bin").and_then(Value::as_array).into_iter().flatten() {
-        bins.extend(bin.get("name").and_then(Value::as_str).map(str::to_string));
+        if autobins && !claimed(file) {
+            bins.extend(name.map(str::to_string));
+        }
     }
     let mut unique: Vec<String> = Vec::new();
     for bin in bins {
@@ -171,7 +189,12 @@ fn ambiguous_run_bin(index: &RepoIndex, dir: &str, package: Option<&str>, table:
             unique.push(bin);
         }
     }
-    (unique.len() > 1).then(|| unique.swap_remove(0))
+    if unique.len() < 2 {
+        return None;
+    }
+    // `src/main.rs` (or a declared target) named after the package is the obvious one.
+    let named = package.and_then(|p| unique.iter().position(|b| b == p)).unwrap_or(0);
+    Some(unique.swap_remove(named))
 }
 
 fn string_list(value: Option<&Value>) -> Vec<String> {
