@@ -209,6 +209,13 @@ fn a_package_with_several_binaries_runs_the_one_named_after_it() {
         scan_tree(&files).field("dev_command").value.as_deref(),
         Some("cargo run")
     );
+    // A `[[bin]]` whose path is `src/bin/main.rs` is that one binary, not two.
+    let declared = format!("{manifest}\n[[bin]]\nname = \"api\"\npath = \"src/bin/main.rs\"\n");
+    let files = [("Cargo.toml", declared.as_str()), ("src/bin/main.rs", "fn main() {}\n")];
+    assert_eq!(
+        scan_tree(&files).field("dev_command").value.as_deref(),
+        Some("cargo run")
+    );
 }
 
 #[test]
