@@ -219,7 +219,6 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
             }
         }
     }
-
     Analysis {
         project,
         ecosystem_hits,
