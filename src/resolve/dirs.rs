@@ -182,8 +182,10 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
         }
     }
     if dirs.is_empty() && ctx.backend.project.ecosystem == Ecosystem::Rust {
-        // A thin server crate leaves the tests to the workspace crates it links.
-        for member in &ctx.backend.linked {
+        // A thin server crate leaves the tests to the workspace crates it links (the nearest
+        // few: enough to name where tests live without reading a whole workspace).
+        const LINKED_CHECKED: usize = 24;
+        for member in ctx.backend.linked.iter().take(LINKED_CHECKED) {
             let tests = walk::join(member, "tests");
             if ctx.index.has_dir(&tests) && has_code(ctx.index, &tests) {
                 evidence.push(Evidence::new(&tests, "tests of a crate the backend links"));
