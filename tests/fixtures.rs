@@ -255,3 +255,32 @@ fn the_service_that_owns_the_schema_is_the_backend_not_a_realtime_sidecar() {
     assert_eq!(report.backend_dir.as_deref(), Some("apps/api"));
     assert_eq!(report.field("backend_framework").value.as_deref(), Some("Django"));
 }
+
+#[test]
+fn a_cargo_workspace_in_a_subdirectory_runs_its_commands_there() {
+    let report = scan_tree(&[
+        (
+            "web/package.json",
+            r#"{"name": "web", "dependencies": {"react": "^18.3.0"}}"#,
+        ),
+        (
+            "backend/Cargo.toml",
+            "[workspace]\nmembers = [\"api\", \"core\"]\nresolver = \"2\"\n",
+        ),
+        (
+            "backend/api/Cargo.toml",
+            "[package]\nname = \"api\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.8\"\ncore = { path = \"../core\" }\n",
+        ),
+        ("backend/api/src/main.rs", "fn main() {}\n"),
+        (
+            "backend/core/Cargo.toml",
+            "[package]\nname = \"core\"\nversion = \"0.1.0\"\n",
+        ),
+        ("backend/core/src/lib.rs", "pub fn f() {}\n"),
+    ]);
+    assert_eq!(report.backend_dir.as_deref(), Some("backend/api"));
+    let value = |field: &str| report.field(field).value.clone().unwrap();
+    assert_eq!(value("dev_command"), "cd backend && cargo run -p api");
+    assert_eq!(value("test_command"), "cd backend && cargo test --workspace");
+    assert_eq!(value("build_command"), "cd backend && cargo build --release -p api");
+}

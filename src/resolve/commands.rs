@@ -259,8 +259,12 @@ pub(super) fn substitute_command(template: &str, ctx: &Ctx, home: &Project) -> O
     let body = template.replace("{exec}", "");
     let body = substitute(body.trim_start(), ctx.vars)?;
     let uses_exec = template.contains("{exec}");
-    let runs_from_root = template.contains("{cargo_package}") || template.contains("{cargo_workspace}");
-    Some(ctx.runner.exec(home, &body, uses_exec, runs_from_root))
+    // `cargo … -p CRATE` and `--workspace` run at the workspace root.
+    let names_workspace = template.contains("{cargo_package}") || template.contains("{cargo_workspace}");
+    if let (true, Some(root)) = (names_workspace, &ctx.cargo_root) {
+        return Some(ctx.runner.exec(&project_at(home, root), &body, uses_exec, false));
+    }
+    Some(ctx.runner.exec(home, &body, uses_exec, false))
 }
 
 /// Hits in the order their defaults are tried, each with the project its commands run in. Data

@@ -336,15 +336,16 @@ fn resolve_backend(
         let why = "several binaries and no default-run";
         vars.insert("cargo_bin".into(), (bin.clone(), Evidence::new(&project.manifest, why)));
     }
-    let in_workspace = project.ecosystem == Ecosystem::Rust && cargo_workspace_root(all);
-    if in_workspace {
+    let cargo_root = cargo_workspace_root(project, all);
+    if let Some(root) = &cargo_root {
         // A workspace is tested as a whole (`cargo test --workspace`), as its CI does.
+        let manifest = walk::join(root, "Cargo.toml");
         vars.insert(
             "cargo_workspace".into(),
-            ("--workspace".into(), Evidence::new("Cargo.toml", "workspace root")),
+            ("--workspace".into(), Evidence::new(&manifest, "workspace root")),
         );
     }
-    if in_workspace && project.dir != "." {
+    if cargo_root.as_ref().is_some_and(|root| *root != project.dir) {
         if let Some(name) = &project.name {
             vars.insert(
                 "cargo_package".into(),
@@ -358,7 +359,8 @@ fn resolve_backend(
         runner: &runner,
         vars: &vars,
         data_homes: Vec::new(),
-        ancestor_tasks: ancestor_tasks_for(index, project, all),
+        ancestor_tasks: ancestor_tasks_for(index, project, cargo_root.as_deref()),
+        cargo_root: cargo_root.clone(),
     };
 
     // Framework.
@@ -558,30 +560,23 @@ struct Ctx<'a, 'r> {
     /// Makefile/justfile targets of directories above the backend that work on it, with the
     /// directory each runs in.
     ancestor_tasks: Vec<(Task, String)>,
+    /// The Cargo workspace root, where `cargo … -p CRATE` and `--workspace` commands run.
+    cargo_root: Option<String>,
 }
 
 /// Makefile/justfile targets above a backend in a sub-directory that work on it, nearest
 /// directory first, each with the directory it runs in: every target of the Cargo workspace the
 /// backend belongs to (a workspace's `just run` drives its members), and targets whose recipe
 /// names the backend's directory (`test: cd backend && uv run pytest`).
-fn ancestor_tasks_for(index: &RepoIndex, project: &Project, all: &[Analysis]) -> Vec<(Task, String)> {
+fn ancestor_tasks_for(index: &RepoIndex, project: &Project, cargo_root: Option<&str>) -> Vec<(Task, String)> {
     if project.dir == "." {
         return Vec::new();
     }
-    let above: Vec<String> = runner::ancestors(&project.dir).into_iter().skip(1).collect();
-    let workspace_root = above.iter().find(|dir| {
-        project.ecosystem == Ecosystem::Rust
-            && all.iter().any(|a| {
-                a.project.ecosystem == Ecosystem::Rust
-                    && a.project.dir == **dir
-                    && !a.project.workspace_members.is_empty()
-            })
-    });
     let mut tasks = Vec::new();
-    for dir in &above {
-        let in_workspace = workspace_root.is_some_and(|root| is_within(dir, root));
+    for dir in runner::ancestors(&project.dir).into_iter().skip(1) {
+        let in_workspace = cargo_root.is_some_and(|root| is_within(&dir, root));
         let below = project.dir.strip_prefix(&format!("{dir}/")).unwrap_or(&project.dir);
-        for task in manifests::runner_tasks(index, dir) {
+        for task in manifests::runner_tasks(index, &dir) {
             if in_workspace || task.body.contains(below) {
                 tasks.push((task, dir.clone()));
             }
@@ -590,9 +585,16 @@ fn ancestor_tasks_for(index: &RepoIndex, project: &Project, all: &[Analysis]) ->
     tasks
 }
 
-fn cargo_workspace_root(all: &[Analysis]) -> bool {
-    all.iter().any(|a| {
-        a.project.ecosystem == Ecosystem::Rust && a.project.dir == "." && !a.project.workspace_members.is_empty()
+/// The directory of the Cargo workspace a Rust project belongs to: its own, or the nearest
+/// above it whose `Cargo.toml` has a `[workspace]` with members.
+fn cargo_workspace_root(project: &Project, all: &[Analysis]) -> Option<String> {
+    if project.ecosystem != Ecosystem::Rust {
+        return None;
+    }
+    runner::ancestors(&project.dir).into_iter().find(|dir| {
+        all.iter().any(|a| {
+            a.project.ecosystem == Ecosystem::Rust && a.project.dir == *dir && !a.project.workspace_members.is_empty()
+        })
     })
 }
 
