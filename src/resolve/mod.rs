@@ -676,9 +676,9 @@ fn tech_stack_of(
 /// above, or the `FROM python:3.12` image its Dockerfile builds on.
 fn inherited_version(index: &RepoIndex, p: &Project, all: &[Analysis]) -> Option<(String, String)> {
     let files: &[&str] = match p.ecosystem {
-        Ecosystem::Node => &[".nvmrc", ".node-version"],
-        Ecosystem::Python => &[".python-version"],
-        Ecosystem::Rust => &["rust-toolchain.toml", "rust-toolchain"],
+        Ecosystem::Node => &[".nvmrc", ".node-version", ".tool-versions"],
+        Ecosystem::Python => &[".python-version", "runtime.txt", ".tool-versions"],
+        Ecosystem::Rust => &["rust-toolchain.toml", "rust-toolchain", ".tool-versions"],
     };
     for dir in runner::ancestors(&p.dir) {
         let parent = all
@@ -689,7 +689,12 @@ fn inherited_version(index: &RepoIndex, p: &Project, all: &[Analysis]) -> Option
         }
         for name in files {
             let file = walk::join(&dir, name);
-            if let Some(version) = index.read(&file).and_then(|text| version_in(name, &text)) {
+            let tool = match p.ecosystem {
+                Ecosystem::Node => "nodejs",
+                Ecosystem::Python => "python",
+                Ecosystem::Rust => "rust",
+            };
+            if let Some(version) = index.read(&file).and_then(|text| version_in(name, tool, &text)) {
                 return Some((version, file));
             }
         }
@@ -703,22 +708,31 @@ fn inherited_version(index: &RepoIndex, p: &Project, all: &[Analysis]) -> Option
     None
 }
 
-/// The version a version file pins: the first line of `.nvmrc` (`v20.8.1` → `20.8.1`), the
-/// `channel` of `rust-toolchain.toml`. Names (`lts/iron`, `stable`) are not versions.
-fn version_in(name: &str, text: &str) -> Option<String> {
-    let raw = if name == "rust-toolchain.toml" {
-        let table: toml::Table = text.parse().ok()?;
-        table.get("toolchain")?.get("channel")?.as_str()?.to_string()
-    } else {
-        text.lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with('#'))?
-            .to_string()
+/// The version a version file pins: the first line of `.nvmrc` (`v20.8.1` → `20.8.1`),
+/// `runtime.txt` (`python-3.11.9`), the `tool` line of asdf's `.tool-versions`
+/// (`python 3.11.9`), the channel of `rust-toolchain(.toml)`. Aliases (`lts/iron`, `stable`) are
+/// not versions; a nightly toolchain is.
+fn version_in(name: &str, tool: &str, text: &str) -> Option<String> {
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let raw = match name {
+        "rust-toolchain.toml" => {
+            let table: toml::Table = text.parse().ok()?;
+            table.get("toolchain")?.get("channel")?.as_str()?.to_string()
+        }
+        ".tool-versions" => lines.find_map(|l| {
+            let (name, version) = l.split_once(char::is_whitespace)?;
+            (name == tool).then(|| version.split_whitespace().next().unwrap_or("").to_string())
+        })?,
+        "runtime.txt" => lines.next()?.trim_start_matches("python-").to_string(),
+        _ => lines.next()?.to_string(),
     };
     let version = raw.trim_start_matches('v');
-    version
-        .starts_with(|c: char| c.is_ascii_digit())
-        .then(|| version.to_string())
+    let is_version =
+        version.starts_with(|c: char| c.is_ascii_digit()) || (tool == "rust" && version.starts_with("nightly"));
+    is_version.then(|| version.to_string())
 }
 
 /// `FROM python:3.12-slim AS base` → `3.12`.
@@ -743,17 +757,30 @@ mod tests {
 
     #[test]
     fn versions_from_version_files_and_images() {
-        assert_eq!(version_in(".nvmrc", "v20.8.1\n").as_deref(), Some("20.8.1"));
-        assert_eq!(version_in(".nvmrc", "lts/iron\n"), None);
+        assert_eq!(version_in(".nvmrc", "nodejs", "v20.8.1\n").as_deref(), Some("20.8.1"));
+        assert_eq!(version_in(".nvmrc", "nodejs", "lts/iron\n"), None);
+        let pinned = "# pinned\n3.12.4\n";
         assert_eq!(
-            version_in(".python-version", "# pinned\n3.12.4\n").as_deref(),
+            version_in(".python-version", "python", pinned).as_deref(),
             Some("3.12.4")
         );
-        let toolchain = "[toolchain]\nchannel = \"1.82.0\"\ncomponents = [\"clippy\"]\n";
-        assert_eq!(version_in("rust-toolchain.toml", toolchain).as_deref(), Some("1.82.0"));
         assert_eq!(
-            version_in("rust-toolchain.toml", "[toolchain]\nchannel = \"stable\"\n"),
-            None
+            version_in("runtime.txt", "python", "python-3.11.9\n").as_deref(),
+            Some("3.11.9")
+        );
+        let asdf = "nodejs 20.11.1\npython 3.11.9 3.10.4\n";
+        assert_eq!(version_in(".tool-versions", "python", asdf).as_deref(), Some("3.11.9"));
+        assert_eq!(version_in(".tool-versions", "rust", asdf), None);
+        let toolchain = "[toolchain]\nchannel = \"1.82.0\"\ncomponents = [\"clippy\"]\n";
+        assert_eq!(
+            version_in("rust-toolchain.toml", "rust", toolchain).as_deref(),
+            Some("1.82.0")
+        );
+        let stable = "[toolchain]\nchannel = \"stable\"\n";
+        assert_eq!(version_in("rust-toolchain.toml", "rust", stable), None);
+        assert_eq!(
+            version_in("rust-toolchain", "rust", "nightly\n").as_deref(),
+            Some("nightly")
         );
         let dockerfile = "ARG X=1\nFROM --platform=linux/amd64 python:3.12-slim AS base\nRUN true\n";
         assert_eq!(python_image_version(dockerfile).as_deref(), Some("3.12"));
