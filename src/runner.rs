@@ -270,6 +270,7 @@ impl Runner {
             TaskRunner::Make if in_root => format!("make {name}"),
             TaskRunner::Make => format!("make -C {dir} {name}"),
             TaskRunner::Just => self.in_dir(project, format!("just {name}")),
+            TaskRunner::CargoMake => self.in_dir(project, format!("cargo make {name}")),
             TaskRunner::Pdm => self.in_dir(project, format!("pdm run {name}")),
             TaskRunner::Pipenv => self.in_dir(project, format!("pipenv run {name}")),
             TaskRunner::Poe => self.in_dir(project, format!("{}poe {name}", self.exec_prefix())),

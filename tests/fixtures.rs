@@ -284,3 +284,43 @@ fn a_cargo_workspace_in_a_subdirectory_runs_its_commands_there() {
     assert_eq!(value("test_command"), "cd backend && cargo test --workspace");
     assert_eq!(value("build_command"), "cd backend && cargo build --release -p api");
 }
+
+#[test]
+fn cargo_make_tasks_are_declared_tasks() {
+    let report = scan_tree(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"books\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.8\"\nsqlx = { version = \"0.8\", features = [\"postgres\"] }\n",
+        ),
+        ("src/main.rs", "fn main() {}\n"),
+        ("migrations/0001_books.sql", "CREATE TABLE books (id INT);\n"),
+        (
+            "Makefile.toml",
+            "[env]\nDATABASE_URL = \"postgres://app@localhost/books\"\n\n[tasks.run]\ncommand = \"cargo\"\nargs = [\"run\"]\ndependencies = [\"migrate\"]\n\n[tasks.migrate]\nscript = [\"sqlx migrate run\"]\n\n[tasks.test]\ncommand = \"cargo\"\nargs = [\"nextest\", \"run\"]\n",
+        ),
+    ]);
+    let value = |field: &str| report.field(field).value.clone().unwrap();
+    assert_eq!(value("dev_command"), "cargo make run");
+    assert_eq!(value("migration_command"), "cargo make migrate");
+    assert_eq!(value("test_command"), "cargo make test");
+    assert_eq!(report.field("test_command").evidence[0].reason, "cargo-make task test");
+}
+
+#[test]
+fn nest_cli_commands_need_the_nest_cli() {
+    let manifest = |dev: &str| {
+        format!(r#"{{"name": "api", "dependencies": {{"@nestjs/core": "^10.4.0"}}, "devDependencies": {{{dev}}}}}"#)
+    };
+    let with_cli = manifest(r#""@nestjs/cli": "^10.4.0""#);
+    let report = scan_tree(&[("package.json", with_cli.as_str()), ("src/main.ts", "export {};\n")]);
+    assert_eq!(
+        report.field("dev_command").value.as_deref(),
+        Some("npx nest start --watch")
+    );
+    let without = manifest("");
+    let report = scan_tree(&[("package.json", without.as_str()), ("src/main.ts", "export {};\n")]);
+    assert_ne!(
+        report.field("dev_command").value.as_deref(),
+        Some("npx nest start --watch")
+    );
+}

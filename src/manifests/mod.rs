@@ -86,6 +86,8 @@ pub enum TaskRunner {
     Make,
     /// `justfile` recipes.
     Just,
+    /// cargo-make's `Makefile.toml` tasks: `cargo make NAME`.
+    CargoMake,
 }
 
 #[derive(Debug, Clone)]
@@ -204,22 +206,68 @@ fn add_runner_tasks(index: &RepoIndex, project: &mut Project) {
     }
 }
 
-/// Makefile targets and justfile recipes declared in `dir`.
+/// cargo-make's `[tasks.NAME]` in `Makefile.toml` (TOML, so parsed): name and what it runs.
+fn cargo_make_tasks(index: &RepoIndex, file: &str) -> Vec<(String, String)> {
+    let Some(table) = index.toml(file) else {
+        return Vec::new();
+    };
+    let Some(tasks) = table.get("tasks").and_then(toml::Value::as_table) else {
+        return Vec::new();
+    };
+    tasks
+        .iter()
+        .map(|(name, spec)| {
+            let command = spec.get("command").and_then(toml::Value::as_str).unwrap_or("");
+            let args: Vec<&str> = spec
+                .get("args")
+                .and_then(toml::Value::as_array)
+                .map(|a| a.iter().filter_map(toml::Value::as_str).collect())
+                .unwrap_or_default();
+            let script = spec.get("script").map(|s| match s {
+                toml::Value::Array(lines) => lines
+                    .iter()
+                    .filter_map(toml::Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                other => other.as_str().unwrap_or("").to_string(),
+            });
+            let body = match script {
+                Some(script) if command.is_empty() => script,
+                _ => std::iter::once(command).chain(args).collect::<Vec<_>>().join(" "),
+            };
+            // A task that only chains others (`dependencies = [...]`) still does the work.
+            let body = if body.trim().is_empty() {
+                format!("cargo make {name}")
+            } else {
+                body
+            };
+            (name.clone(), body)
+        })
+        .collect()
+}
+
+/// Makefile targets, justfile recipes and cargo-make tasks declared in `dir`.
 pub fn runner_tasks(index: &RepoIndex, dir: &str) -> Vec<Task> {
     let mut tasks: Vec<Task> = Vec::new();
     for file in index.files_in(dir) {
         let name = walk::file_name(file);
         let runner = match name {
             "Makefile" | "makefile" | "GNUmakefile" => TaskRunner::Make,
+            "Makefile.toml" => TaskRunner::CargoMake,
             _ if name.eq_ignore_ascii_case("justfile") || name.eq_ignore_ascii_case(".justfile") => TaskRunner::Just,
             _ => continue,
         };
-        let Some(text) = index.read(file) else {
-            continue;
-        };
         let targets = match runner {
-            TaskRunner::Make => crate::tasks::make_targets(&text),
-            _ => crate::tasks::just_recipes(&text),
+            TaskRunner::CargoMake => cargo_make_tasks(index, file),
+            _ => {
+                let Some(text) = index.read(file) else {
+                    continue;
+                };
+                match runner {
+                    TaskRunner::Make => crate::tasks::make_targets(&text),
+                    _ => crate::tasks::just_recipes(&text),
+                }
+            }
         };
         for (target, body) in targets {
             if !tasks.iter().any(|t| t.name == target) {

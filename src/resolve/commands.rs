@@ -221,7 +221,8 @@ fn find_task<'t>(
             None => applies_migrations(&t.name),
         };
         for (task, owner) in declared.iter().filter(|(t, _)| wanted(t)) {
-            if is_placeholder(&task.body) && task.runner != TaskRunner::Make && task.runner != TaskRunner::Just {
+            let task_runner = matches!(task.runner, TaskRunner::Make | TaskRunner::Just | TaskRunner::CargoMake);
+            if is_placeholder(&task.body) && !task_runner {
                 continue;
             }
             if skip_frontend && (runs_frontend_tool(&task.body) || (!allow_built && runs_built_output(&task.body))) {
@@ -238,6 +239,7 @@ pub(super) fn declared_reason(task: &Task) -> String {
         TaskRunner::NodeScript => format!("script \"{}\"", task.name),
         TaskRunner::Make => format!("make target {}", task.name),
         TaskRunner::Just => format!("just recipe {}", task.name),
+        TaskRunner::CargoMake => format!("cargo-make task {}", task.name),
         TaskRunner::Pdm => format!("[tool.pdm.scripts] {}", task.name),
         TaskRunner::Poe => format!("[tool.poe.tasks] {}", task.name),
         TaskRunner::Taskipy => format!("[tool.taskipy.tasks] {}", task.name),
