@@ -324,3 +324,25 @@ fn nest_cli_commands_need_the_nest_cli() {
         Some("npx nest start --watch")
     );
 }
+
+#[test]
+fn tests_gathered_in_one_folder_inside_the_code_are_that_folder() {
+    let files = |extra: &[(&'static str, &'static str)]| {
+        let mut files = vec![
+            (
+                "package.json",
+                r#"{"name": "api", "scripts": {"test": "jest"}, "dependencies": {"express": "^4.21.0"}}"#,
+            ),
+            ("src/index.js", "module.exports = {};\n"),
+            ("src/api/routes.js", "module.exports = {};\n"),
+            ("src/api/tests/integration/auth.test.js", "test('x', () => {});\n"),
+            ("src/api/tests/unit/user.test.js", "test('y', () => {});\n"),
+        ];
+        files.extend_from_slice(extra);
+        files
+    };
+    let gathered = scan_tree(&files(&[]));
+    assert_eq!(gathered.field("test_dirs").value.as_deref(), Some("src/api/tests"));
+    let spread = scan_tree(&files(&[("src/api/routes.test.js", "test('z', () => {});\n")]));
+    assert_eq!(spread.field("test_dirs").value.as_deref(), Some("src"));
+}

@@ -169,9 +169,14 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
             .find(|f| is_test_file(ctx.index, f))
             .cloned();
         if let Some(file) = beside {
-            evidence.push(Evidence::new(&file, "test file beside the code"));
-            // At the root, the file itself says more than `.` would.
-            let test_dir = if dir == "." { file } else { dir };
+            // At the root, the file itself says more than `.` would; tests that all sit in one
+            // folder inside the code (`src/api/tests/`) are that folder.
+            let (test_dir, reason) = match tests_folder(ctx.index, &prefix, &file) {
+                Some(folder) => (folder, "every test file inside the code is in this folder"),
+                None if dir == "." => (file.clone(), "test file beside the code"),
+                None => (dir, "test file beside the code"),
+            };
+            evidence.push(Evidence::new(&file, reason));
             dirs.retain(|d| !is_within(d, &test_dir));
             dirs.push(test_dir);
         } else if !dirs_found && ctx.backend.project.ecosystem == Ecosystem::Rust {
@@ -213,6 +218,25 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
         "test_dirs",
         "no tests directory and no test files beside the code",
     ))
+}
+
+/// The test-named folder (`tests`, `__tests__`, …) below `prefix` that holds `file`, when every
+/// test file below `prefix` is in it.
+fn tests_folder(index: &RepoIndex, prefix: &str, file: &str) -> Option<String> {
+    let rel = file.strip_prefix(prefix)?;
+    let parts: Vec<&str> = rel.split('/').collect();
+    let depth = parts[..parts.len() - 1].iter().position(|p| TEST_TREES.contains(p))?;
+    let folder = format!("{prefix}{}", parts[..=depth].join("/"));
+    let named_like_a_test = |f: &str| {
+        let name = walk::file_name(f);
+        TEST_FILE_SUFFIXES.iter().any(|s| name.ends_with(s)) || (name.starts_with("test_") && name.ends_with(".py"))
+    };
+    let elsewhere = index
+        .files
+        .range(prefix.to_string()..)
+        .take_while(|f| f.starts_with(prefix))
+        .any(|f| named_like_a_test(f) && !is_within(f, &folder));
+    (!elsewhere).then_some(folder)
 }
 
 /// A test module: `*.spec.ts`, `*_test.py`, `test_*.py` or `tests.py` by name. A Python name
