@@ -346,3 +346,32 @@ fn tests_gathered_in_one_folder_inside_the_code_are_that_folder() {
     let spread = scan_tree(&files(&[("src/api/routes.test.js", "test('z', () => {});\n")]));
     assert_eq!(spread.field("test_dirs").value.as_deref(), Some("src"));
 }
+
+#[test]
+fn javascript_checked_by_a_tsconfig_is_still_javascript() {
+    let mut files: Vec<(String, String)> = vec![
+        (
+            "package.json".into(),
+            r#"{"name": "sync", "dependencies": {"express": "^4.21.0"}, "devDependencies": {"typescript": "^5.6.0"}}"#
+                .into(),
+        ),
+        (
+            "tsconfig.json".into(),
+            r#"{"compilerOptions": {"allowJs": true, "checkJs": true, "noEmit": true}}"#.into(),
+        ),
+        ("src/types.ts".into(), "export type Id = string;\n".into()),
+    ];
+    for i in 0..8 {
+        files.push((format!("src/route{i}.js"), "export default {};\n".into()));
+    }
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let report = scan_tree(&files);
+    assert!(
+        report
+            .field("tech_stack")
+            .value
+            .as_deref()
+            .unwrap()
+            .starts_with("JavaScript on Node.js")
+    );
+}

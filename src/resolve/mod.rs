@@ -537,7 +537,7 @@ fn resolve_backend(
     fields.insert("tech_stack".into(), Field::found(stack, evidence));
 
     variables.insert("package_manager".into(), Some(runner.name.to_string()));
-    variables.insert("language".into(), Some(language_of(backend).to_string()));
+    variables.insert("language".into(), Some(language_of(index, backend).to_string()));
     variables.insert("runtime".into(), Some(runtime_of(backend, &runner).to_string()));
     variables.insert("orm".into(), (!orm.is_empty()).then(|| orm.join(" + ")));
     variables.insert(
@@ -598,8 +598,8 @@ fn cargo_workspace_root(project: &Project, all: &[Analysis]) -> Option<String> {
     })
 }
 
-fn language_of<'a>(a: &'a Analysis) -> &'a str {
-    if a.ecosystem_hits.iter().any(|h| h.detector.id == "typescript") {
+fn language_of<'a>(index: &RepoIndex, a: &'a Analysis) -> &'a str {
+    if a.ecosystem_hits.iter().any(|h| h.detector.id == "typescript") && !mostly_javascript(index, &a.project) {
         return "TypeScript";
     }
     // The ecosystem's own detector (id `node`, `python`, `rust`) names the language.
@@ -609,6 +609,34 @@ fn language_of<'a>(a: &'a Analysis) -> &'a str {
         .find(|h| h.detector.id == eco)
         .map(|h| h.detector.name.as_str())
         .unwrap_or(eco)
+}
+
+/// A project whose sources are mostly `.js` is JavaScript, even with a tsconfig that
+/// type-checks them (`checkJs`) or a few `.ts` files beside them.
+fn mostly_javascript(index: &RepoIndex, project: &Project) -> bool {
+    let prefix = if project.dir == "." {
+        String::new()
+    } else {
+        format!("{}/", project.dir)
+    };
+    let (mut ts, mut js) = (0usize, 0usize);
+    for file in index
+        .files
+        .range(prefix.clone()..)
+        .take_while(|f| f.starts_with(&prefix))
+    {
+        let name = walk::file_name(file);
+        // Tool configs (`jest.config.js`, `.eslintrc.js`) say nothing about the app's language.
+        if name.contains(".config.") || name.starts_with('.') || name.ends_with(".d.ts") {
+            continue;
+        }
+        if [".ts", ".tsx", ".mts", ".cts"].iter().any(|e| name.ends_with(e)) {
+            ts += 1;
+        } else if [".js", ".jsx", ".mjs", ".cjs"].iter().any(|e| name.ends_with(e)) {
+            js += 1;
+        }
+    }
+    js > 3 * ts
 }
 
 fn runtime_of(a: &Analysis, runner: &Runner) -> &'static str {
@@ -636,7 +664,7 @@ fn tech_stack_of(
         .filter(|h| h.detector.id == eco || h.detector.id == "typescript")
         .flat_map(|h| h.evidence.iter().take(1).cloned())
         .collect();
-    let language = language_of(a);
+    let language = language_of(index, a);
     let version = p
         .language_version
         .clone()
