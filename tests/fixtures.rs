@@ -375,3 +375,24 @@ fn javascript_checked_by_a_tsconfig_is_still_javascript() {
             .starts_with("JavaScript on Node.js")
     );
 }
+
+#[test]
+fn a_flask_factory_in_a_package_names_the_source_and_the_app_module() {
+    let report = scan_tree(&[
+        ("requirements.txt", "flask>=3.0\n"),
+        (
+            "autoapp.py",
+            "from conduit.app import create_app\nfrom conduit.settings import DevConfig\n\napp = create_app(DevConfig)\n",
+        ),
+        ("conduit/__init__.py", ""),
+        (
+            "conduit/app.py",
+            "from flask import Flask\n\n\ndef create_app(config):\n    return Flask(__name__)\n",
+        ),
+    ]);
+    assert_eq!(report.field("source_dirs").value.as_deref(), Some("conduit"));
+    assert_eq!(
+        report.field("dev_command").value.as_deref(),
+        Some("flask --app autoapp.py run --debug")
+    );
+}
