@@ -396,3 +396,28 @@ fn a_flask_factory_in_a_package_names_the_source_and_the_app_module() {
         Some("flask --app autoapp.py run --debug")
     );
 }
+
+#[test]
+fn python_entry_points_and_apps_without_an_app_config() {
+    let fastapi = scan_tree(&[
+        ("requirements.txt", "fastapi>=0.110\nuvicorn>=0.29\n"),
+        (
+            "main.py",
+            "import uvicorn\n\nif __name__ == '__main__':\n    uvicorn.run('app.server:app', reload=True)\n",
+        ),
+        ("app/server.py", "from fastapi import FastAPI\n\napp = FastAPI()\n"),
+    ]);
+    assert_eq!(fastapi.field("dev_command").value.as_deref(), Some("python main.py"));
+    let django = scan_tree(&[
+        ("requirements.txt", "django>=5.0\n"),
+        (
+            "manage.py",
+            "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings')\n",
+        ),
+        ("site/wsgi.py", "application = None\n"),
+        ("images/models.py", "from django.db import models\n"),
+        ("images/migrations/0001_initial.py", "operations = []\n"),
+    ]);
+    let sources = django.field("source_dirs").items.clone().unwrap();
+    assert!(sources.contains(&"images".to_string()), "{sources:?}");
+}

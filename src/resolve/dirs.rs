@@ -285,7 +285,7 @@ fn has_code(index: &RepoIndex, dir: &str) -> bool {
         .any(|f| is_code_file(f))
 }
 
-/// The first `.rs` file below `prefix` with a `#[cfg(test)]` module: Rust keeps unit tests
+/// The first `.rs` file below `prefix` with a `#[cfg(test)]` module or a `#[test]`: Rust keeps unit tests
 /// inside the code. Reads at most a few dozen files, so a large crate stays cheap.
 fn inline_rust_tests(index: &RepoIndex, prefix: &str) -> Option<String> {
     const MAX_FILES: usize = 48;
@@ -295,7 +295,11 @@ fn inline_rust_tests(index: &RepoIndex, prefix: &str) -> Option<String> {
         .take_while(|f| f.starts_with(prefix))
         .filter(|f| f.ends_with(".rs"))
         .take(MAX_FILES)
-        .find(|f| index.read(f).is_some_and(|text| text.contains("#[cfg(test)]")))
+        .find(|f| {
+            index
+                .read(f)
+                .is_some_and(|text| text.contains("#[cfg(test)]") || text.contains("#[test]"))
+        })
         .cloned()
 }
 
