@@ -162,10 +162,13 @@ impl RepoIndex {
             .filter(move |path| file_name(path) == name)
     }
 
-    /// Files directly inside `dir` (`.` for the root).
+    /// Files directly inside `dir` (`.` for the root). Below the root only the paths under
+    /// `dir/` are visited, so asking about many project directories stays cheap.
     pub fn files_in<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
         self.files
-            .iter()
+            .range(prefix.clone()..)
+            .take_while(move |path| path.starts_with(&prefix))
             .map(String::as_str)
             .filter(move |path| parent(path) == dir)
     }
