@@ -421,3 +421,21 @@ fn python_entry_points_and_apps_without_an_app_config() {
     let sources = django.field("source_dirs").items.clone().unwrap();
     assert!(sources.contains(&"images".to_string()), "{sources:?}");
 }
+
+#[test]
+fn the_variable_the_database_config_reads_gives_the_shell() {
+    let report = scan_tree(&[
+        (
+            "requirements.txt",
+            "fastapi>=0.110\nsqlalchemy>=2.0\npsycopg[binary]>=3.2\n",
+        ),
+        ("app/main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n"),
+        (
+            "app/config.py",
+            "import os\n\nDATABASE_URI = os.environ.get(\"APP_DATABASE_URL\", \"\")\n",
+        ),
+    ]);
+    let db = report.field("db_command");
+    assert_eq!(db.value.as_deref(), Some("psql \"$APP_DATABASE_URL\""));
+    assert_eq!(db.evidence[0].file, "app/config.py");
+}

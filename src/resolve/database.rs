@@ -179,6 +179,12 @@ fn tool_url_client(backend: &Analysis, primary: &str) -> Option<Field> {
         "mongodb" => "mongosh",
         _ => return None,
     };
+    // The variable the app's own database config reads (`os.environ["DATABASE_URL"]`,
+    // `process.env.DATABASE_URL` in a knexfile), found by a detector's `db_url_env` read.
+    if let Some((var, evidence)) = backend.vars.get("db_url_env") {
+        let evidence = Evidence::new(&evidence.file, format!("the database config reads {var}"));
+        return Some(Field::found(format!("{client} \"${var}\""), vec![evidence]));
+    }
     backend.data.iter().find_map(|hit| {
         let var = hit.detector.url_env.as_ref()?;
         let manifest = hit
