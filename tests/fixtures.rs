@@ -439,3 +439,40 @@ fn the_variable_the_database_config_reads_gives_the_shell() {
     assert_eq!(db.value.as_deref(), Some("psql \"$APP_DATABASE_URL\""));
     assert_eq!(db.evidence[0].file, "app/config.py");
 }
+
+#[test]
+fn dozens_of_app_migrations_read_as_one_glob_and_a_few_are_listed() {
+    let tree = |apps: usize| {
+        let mut files: Vec<(String, String)> = vec![
+            ("requirements.txt".into(), "django>=5.0\npsycopg>=3.2\n".into()),
+            ("manage.py".into(), "DJANGO_SETTINGS_MODULE = 'shop.settings'\n".into()),
+            ("shop/wsgi.py".into(), "application = None\n".into()),
+        ];
+        for i in 0..apps {
+            files.push((
+                format!("shop/app{i}/apps.py"),
+                "from django.apps import AppConfig\n".into(),
+            ));
+            files.push((
+                format!("shop/app{i}/migrations/0001_initial.py"),
+                "operations = []\n".into(),
+            ));
+        }
+        files
+    };
+    let scan = |files: Vec<(String, String)>| {
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        scan_tree(&files)
+    };
+    let many = scan(tree(9));
+    assert_eq!(
+        many.field("db_migrations_dirs").value.as_deref(),
+        Some("shop/**/migrations")
+    );
+    assert_eq!(many.field("db_migrations_dirs").evidence.len(), 9);
+    let few = scan(tree(3));
+    assert_eq!(
+        few.field("db_migrations_dirs").value.as_deref(),
+        Some("shop/app0/migrations, shop/app1/migrations, shop/app2/migrations")
+    );
+}

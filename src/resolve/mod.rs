@@ -399,7 +399,15 @@ fn resolve_backend(
     ctx.data_homes = data_homes;
 
     let field = if !migration_dirs.is_empty() {
-        Field::found_list(migration_dirs, migration_evidence)
+        // Dozens of per-app folders (`saleor/**/migrations`) read better as one glob; a few
+        // are named one by one.
+        const LISTED: usize = 8;
+        let dirs = if migration_dirs.len() > LISTED {
+            collapse(migration_dirs)
+        } else {
+            migration_dirs
+        };
+        Field::found_list(dirs, migration_evidence)
     } else if let Some(reason) = no_migrations_reason {
         Field::absent_because(&project.manifest, reason)
     } else {
