@@ -476,3 +476,22 @@ fn dozens_of_app_migrations_read_as_one_glob_and_a_few_are_listed() {
         Some("shop/app0/migrations, shop/app1/migrations, shop/app2/migrations")
     );
 }
+
+#[test]
+fn the_local_database_url_of_an_env_template_is_the_shell_target() {
+    let report = scan_tree(&[
+        (
+            "package.json",
+            r#"{"name": "api", "dependencies": {"express": "^4.21.0", "mongoose": "^8.8.0"}}"#,
+        ),
+        ("src/server.js", "module.exports = {};\n"),
+        (
+            ".env.example",
+            "MONGODB_URI=mongodb+srv://<user>:<password>@cluster0.example.net/app\nMONGODB_URI_LOCAL=mongodb://localhost:27017/app\n",
+        ),
+    ]);
+    assert_eq!(
+        report.field("db_command").value.as_deref(),
+        Some("mongosh \"$MONGODB_URI_LOCAL\"")
+    );
+}

@@ -241,10 +241,25 @@ fn env_client_command(
     let detector = registry.get(primary)?;
     // A URL of the primary's scheme, else a declared but empty URL variable: the same name the
     // app reads, whose value each developer sets.
-    let url_var = signals
+    // Of several URLs of that scheme, the local one (`MONGODB_URI_LOCAL=mongodb://localhost…`)
+    // is the development database; one full of `<placeholders>` is an example for production.
+    let candidates: Vec<&(String, String, Evidence)> = signals
         .url_vars
         .iter()
-        .find(|(_, scheme, _)| detector.aliases.contains(scheme))
+        .filter(|(_, scheme, _)| detector.aliases.contains(scheme))
+        .collect();
+    let value_of = |key: &str| signals.env_value(key).unwrap_or("");
+    let local = |key: &str| {
+        ["localhost", "127.0.0.1", "@db", "@postgres"]
+            .iter()
+            .any(|h| value_of(key).contains(h))
+    };
+    let url_var = candidates
+        .iter()
+        .find(|(key, _, _)| local(key))
+        .or_else(|| candidates.iter().find(|(key, _, _)| !value_of(key).contains('<')))
+        .or(candidates.first())
+        .copied()
         .or_else(|| {
             let mongo_key = |key: &str| key.to_ascii_uppercase().contains("MONGO");
             signals
