@@ -145,6 +145,15 @@ pub(super) struct Siblings<'a, 'r> {
 }
 
 impl<'a, 'r> Siblings<'a, 'r> {
+    /// How many of the repository's own packages `project` depends on.
+    pub(super) fn linked_count(&self, project: &Project) -> usize {
+        let eco = project.ecosystem;
+        self.by_name
+            .keys()
+            .filter(|(e, name)| *e == eco && project.deps.contains_key(name))
+            .count()
+    }
+
     pub(super) fn new(all: &'a [Analysis<'r>]) -> Self {
         let mut by_name = BTreeMap::new();
         for (i, a) in all.iter().enumerate() {

@@ -227,36 +227,43 @@ fn tests_folder(index: &RepoIndex, prefix: &str, file: &str) -> Option<String> {
     let parts: Vec<&str> = rel.split('/').collect();
     let depth = parts[..parts.len() - 1].iter().position(|p| TEST_TREES.contains(p))?;
     let folder = format!("{prefix}{}", parts[..=depth].join("/"));
-    let named_like_a_test = |f: &str| {
-        let name = walk::file_name(f);
-        TEST_FILE_SUFFIXES.iter().any(|s| name.ends_with(s)) || (name.starts_with("test_") && name.ends_with(".py"))
-    };
     let elsewhere = index
         .files
         .range(prefix.to_string()..)
         .take_while(|f| f.starts_with(prefix))
-        .any(|f| named_like_a_test(f) && !is_within(f, &folder));
+        .any(|f| test_file_name(walk::file_name(f)).is_some() && !is_within(f, &folder));
     (!elsewhere).then_some(folder)
 }
 
-/// A test module: `*.spec.ts`, `*_test.py`, `test_*.py` or `tests.py` by name. A Python name
-/// is only a convention, so the module must also hold a test (`def test…`, `class Test…`, a
-/// `TestCase`): Django's `management/commands/test_email.py` is a command, not a test.
-fn is_test_file(index: &RepoIndex, path: &str) -> bool {
-    let name = walk::file_name(path);
+/// What a file name says of a test module: `Some(true)` for a certain one (`*.spec.ts`),
+/// `Some(false)` for a Python name that only follows the convention (`test_*.py`, `*_test.py`,
+/// `tests.py`), `None` for anything else.
+fn test_file_name(name: &str) -> Option<bool> {
     if TEST_FILE_SUFFIXES
         .iter()
         .any(|s| name.ends_with(s) && !s.ends_with(".py"))
     {
-        return true;
+        return Some(true);
     }
-    let python_test =
+    let python =
         name.ends_with("_test.py") || (name.starts_with("test_") && name.ends_with(".py")) || name == "tests.py";
-    python_test
-        && !path.contains("/management/commands/")
-        && index
-            .read(path)
-            .is_some_and(|text| text.contains("def test") || text.contains("class Test") || text.contains("TestCase"))
+    python.then_some(false)
+}
+
+/// A test module. A Python name is only a convention, so the module must also hold a test
+/// (`def test…`, `class Test…`, a `TestCase`): Django's `management/commands/test_email.py` is
+/// a command, not a test.
+fn is_test_file(index: &RepoIndex, path: &str) -> bool {
+    match test_file_name(walk::file_name(path)) {
+        Some(true) => true,
+        Some(false) => {
+            !path.contains("/management/commands/")
+                && index.read(path).is_some_and(|text| {
+                    text.contains("def test") || text.contains("class Test") || text.contains("TestCase")
+                })
+        }
+        None => false,
+    }
 }
 
 /// Source-code extensions, to tell a test folder from a folder of test data.

@@ -52,10 +52,6 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
     let local = local_registry(&index, builtin);
     let registry = local.as_ref().unwrap_or(builtin);
     let projects = manifests::collect(&index);
-    let names: Vec<(Ecosystem, String)> = projects
-        .iter()
-        .filter_map(|p| p.name.as_ref().map(|n| (p.ecosystem, p.ecosystem.normalise(n))))
-        .collect();
     let own: Vec<Analysis> = projects.into_iter().map(|p| analyse(registry, &index, p)).collect();
     // Each project with what the sibling packages it depends on bring (ORMs, databases, and for
     // Rust binaries the framework of a linked library), then scored.
@@ -67,11 +63,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
         // The top of a workspace's dependency graph (the server binary) depends on the most
         // sibling packages; libraries it is built from depend on few.
         if a.score > 0 {
-            let siblings = names
-                .iter()
-                .filter(|(eco, name)| *eco == a.project.ecosystem && a.project.deps.contains_key(name))
-                .count();
-            a.score += siblings.min(6) as i32;
+            a.score += siblings.linked_count(&a.project).min(6) as i32;
         }
     }
     let backend = pick_backend(&analyses);
