@@ -80,6 +80,12 @@ fn every_framework_and_data_detector_fires_in_a_fixture() {
     }
 }
 
+/// `scan_tree` for generated paths and contents.
+fn scan_owned(files: &[(String, String)]) -> archprompt::model::Report {
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    scan_tree(&files)
+}
+
 /// Scans a repository made of `files` (path, contents) in a temp dir.
 fn scan_tree(files: &[(&str, &str)]) -> archprompt::model::Report {
     let dir = tempfile::tempdir().unwrap();
@@ -364,8 +370,7 @@ fn javascript_checked_by_a_tsconfig_is_still_javascript() {
     for i in 0..8 {
         files.push((format!("src/route{i}.js"), "export default {};\n".into()));
     }
-    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-    let report = scan_tree(&files);
+    let report = scan_owned(&files);
     assert!(
         report
             .field("tech_stack")
@@ -460,17 +465,13 @@ fn dozens_of_app_migrations_read_as_one_glob_and_a_few_are_listed() {
         }
         files
     };
-    let scan = |files: Vec<(String, String)>| {
-        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-        scan_tree(&files)
-    };
-    let many = scan(tree(9));
+    let many = scan_owned(&tree(9));
     assert_eq!(
         many.field("db_migrations_dirs").value.as_deref(),
         Some("shop/**/migrations")
     );
     assert_eq!(many.field("db_migrations_dirs").evidence.len(), 9);
-    let few = scan(tree(3));
+    let few = scan_owned(&tree(3));
     assert_eq!(
         few.field("db_migrations_dirs").value.as_deref(),
         Some("shop/app0/migrations, shop/app1/migrations, shop/app2/migrations")
