@@ -533,11 +533,13 @@ fn resolve_backend(
             orm.push(&hit.detector.name);
         }
     }
-    let (stack, evidence) = tech_stack_of(index, backend, all, &runner, &orm);
+    // Counting a project's .ts and .js files is done once, for the stack and the variable.
+    let language = language_of(index, backend);
+    let (stack, evidence) = tech_stack_of(index, backend, all, &runner, language, &orm);
     fields.insert("tech_stack".into(), Field::found(stack, evidence));
 
     variables.insert("package_manager".into(), Some(runner.name.to_string()));
-    variables.insert("language".into(), Some(language_of(index, backend).to_string()));
+    variables.insert("language".into(), Some(language.to_string()));
     variables.insert("runtime".into(), Some(runtime_of(backend, &runner).to_string()));
     variables.insert("orm".into(), (!orm.is_empty()).then(|| orm.join(" + ")));
     variables.insert(
@@ -653,6 +655,7 @@ fn tech_stack_of(
     a: &Analysis,
     all: &[Analysis],
     runner: &Runner,
+    language: &str,
     orm: &[&str],
 ) -> (String, Vec<Evidence>) {
     let p = &a.project;
@@ -664,7 +667,6 @@ fn tech_stack_of(
         .filter(|h| h.detector.id == eco || h.detector.id == "typescript")
         .flat_map(|h| h.evidence.iter().take(1).cloned())
         .collect();
-    let language = language_of(index, a);
     let version = p
         .language_version
         .clone()
