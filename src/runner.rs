@@ -8,7 +8,8 @@ use crate::walk::{self, RepoIndex};
 
 #[derive(Debug, Clone)]
 pub struct Runner {
-    /// `npm`, `pnpm`, `yarn`, `bun`, `uv`, `poetry`, `pdm`, `pipenv`, `pip` or `cargo`.
+    /// `npm`, `pnpm`, `yarn`, `bun`, `deno`, `uv`, `poetry`, `pdm`, `pipenv`, `pip`, `cargo`, `go`,
+    /// `maven`, `gradle`, `bundler`, `composer`, `mix` or `dotnet`.
     pub name: &'static str,
     /// For display: `yarn (berry)`, `pnpm`, …
     pub display: String,
@@ -99,7 +100,81 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
         },
         Ecosystem::Node => node(index, project, all),
         Ecosystem::Python => python(index, project, all),
+        Ecosystem::Jvm => jvm(index, project),
+        Ecosystem::Dotnet => dotnet(index, project),
+        Ecosystem::Go => own_tool(project, "go", "Go modules", "Go module"),
+        Ecosystem::Ruby => own_tool(project, "bundler", "Bundler", "Bundler manifest"),
+        Ecosystem::Php => own_tool(project, "composer", "Composer", "Composer manifest"),
+        Ecosystem::Elixir => own_tool(project, "mix", "Mix", "Mix project"),
     }
+}
+
+/// An ecosystem with one build tool, which reads the manifest in the project's directory.
+fn own_tool(project: &Project, name: &'static str, display: &str, why: &str) -> Runner {
+    Runner {
+        name,
+        display: display.into(),
+        evidence: Evidence::new(&project.manifest, why),
+        root_dir: project.dir.clone(),
+    }
+}
+
+/// Maven or Gradle, by the build file; the wrapper script (`./mvnw`, `./gradlew`) when the
+/// project or a directory above it has one, since that pins the version the build expects. The
+/// root is the wrapper's directory, else the top of the multi-project build.
+fn jvm(index: &RepoIndex, project: &Project) -> Runner {
+    let gradle = !project.manifest.ends_with("pom.xml");
+    let (name, wrapper, tool) = if gradle {
+        ("gradle", "gradlew", "Gradle")
+    } else {
+        ("maven", "mvnw", "Maven")
+    };
+    let build_files: &[&str] = if gradle {
+        &["settings.gradle", "settings.gradle.kts"]
+    } else {
+        &["pom.xml"]
+    };
+    let dirs = ancestors(&project.dir);
+    if let Some(dir) = dirs.iter().find(|d| index.has_file(&walk::join(d, wrapper))) {
+        return Runner {
+            name,
+            display: format!("{tool} (wrapper)"),
+            evidence: Evidence::new(walk::join(dir, wrapper), format!("{tool} wrapper")),
+            root_dir: dir.clone(),
+        };
+    }
+    // The outermost directory of the build: the settings file (Gradle) or parent POM (Maven).
+    let root = dirs
+        .iter()
+        .rev()
+        .find(|d| build_files.iter().any(|f| index.has_file(&walk::join(d, f))))
+        .cloned()
+        .unwrap_or_else(|| project.dir.clone());
+    Runner {
+        name,
+        display: tool.into(),
+        evidence: Evidence::new(&project.manifest, format!("{tool} build file, no wrapper")),
+        root_dir: root,
+    }
+}
+
+/// The .NET CLI, run from the solution (`*.sln`, `*.slnx`) nearest above the project, so `dotnet
+/// test` and `dotnet build` cover every project of it.
+fn dotnet(index: &RepoIndex, project: &Project) -> Runner {
+    for dir in ancestors(&project.dir) {
+        let solution = index
+            .files_in(&dir)
+            .find(|f| f.ends_with(".sln") || f.ends_with(".slnx"));
+        if let Some(file) = solution {
+            return Runner {
+                name: "dotnet",
+                display: "dotnet".into(),
+                evidence: Evidence::new(file, "solution file"),
+                root_dir: dir,
+            };
+        }
+    }
+    own_tool(project, "dotnet", "dotnet", "project file")
 }
 
 /// `dir` and every directory above it, up to the root (`.`).
@@ -114,6 +189,14 @@ pub fn ancestors(dir: &str) -> Vec<String> {
 }
 
 fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
+    if let Some(file) = &project.deno {
+        return Runner {
+            name: "deno",
+            display: "deno".into(),
+            evidence: Evidence::new(file, "Deno configuration"),
+            root_dir: project.dir.clone(),
+        };
+    }
     for dir in ancestors(&project.dir) {
         let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
         if let Some(field) = manifest.and_then(|p| p.package_manager_field.as_ref()) {
@@ -231,6 +314,9 @@ impl Runner {
             "poetry" => "poetry run ",
             "pdm" => "pdm run ",
             "pipenv" => "pipenv run ",
+            "bundler" => "bundle exec ",
+            // An npm package's binary, the way Deno runs one.
+            "deno" => "deno run -A npm:",
             _ => "",
         }
     }
@@ -244,6 +330,7 @@ impl Runner {
             "yarn" if YARN_BUILTINS.contains(&script) => format!("yarn run {script}"),
             "pnpm" | "yarn" => format!("{} {script}", self.name),
             "bun" => format!("bun run {script}"),
+            "deno" => format!("deno task {script}"),
             other => format!("{other} run {script}"),
         }
     }
@@ -275,6 +362,9 @@ impl Runner {
             TaskRunner::Pipenv => self.in_dir(project, format!("pipenv run {name}")),
             TaskRunner::Poe => self.in_dir(project, format!("{}poe {name}", self.exec_prefix())),
             TaskRunner::Taskipy => self.in_dir(project, format!("{}task {name}", self.exec_prefix())),
+            TaskRunner::Taskfile => self.in_dir(project, format!("task {name}")),
+            TaskRunner::Composer => self.in_dir(project, format!("composer run {name}")),
+            TaskRunner::Deno => self.in_dir(project, format!("deno task {name}")),
         }
     }
 

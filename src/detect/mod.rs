@@ -176,6 +176,10 @@ pub struct Detector {
     /// (`DATABASE_URL` for the SQLx and Diesel CLIs), so a client can be pointed at it.
     #[serde(default)]
     pub url_env: Option<String>,
+    /// Ecosystem detectors: this one names the project's language (`Kotlin` over `Java`, by
+    /// priority), for `tech_stack` and the `language` variable.
+    #[serde(default)]
+    pub language: bool,
     /// Databases: primary, fallback or cache.
     #[serde(default)]
     pub role: Role,

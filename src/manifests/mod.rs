@@ -3,8 +3,14 @@
 //! names the file, and the project is still listed with what could be read.
 
 mod cargo;
+mod dotnet;
+mod elixir;
+mod go;
+mod jvm;
 mod node;
+mod php;
 mod python;
+mod ruby;
 
 use crate::walk::{self, RepoIndex};
 use serde::Serialize;
@@ -16,6 +22,14 @@ pub enum Ecosystem {
     Node,
     Python,
     Rust,
+    Go,
+    /// Java and Kotlin: Maven and Gradle builds.
+    Jvm,
+    Ruby,
+    Php,
+    Elixir,
+    /// C# and the other .NET languages: `*.csproj` projects.
+    Dotnet,
 }
 
 impl Ecosystem {
@@ -24,6 +38,12 @@ impl Ecosystem {
             Ecosystem::Node => "node",
             Ecosystem::Python => "python",
             Ecosystem::Rust => "rust",
+            Ecosystem::Go => "go",
+            Ecosystem::Jvm => "jvm",
+            Ecosystem::Ruby => "ruby",
+            Ecosystem::Php => "php",
+            Ecosystem::Elixir => "elixir",
+            Ecosystem::Dotnet => "dotnet",
         }
     }
 
@@ -50,6 +70,19 @@ impl Ecosystem {
             }
             // crates.io treats `-` and `_` as the same name.
             Ecosystem::Rust => name.trim().replace('_', "-"),
+            // `github.com/labstack/echo/v4` is Echo whatever its major version.
+            Ecosystem::Go => {
+                let name = name.trim();
+                match name.rsplit_once("/v") {
+                    Some((base, major)) if !major.is_empty() && major.bytes().all(|b| b.is_ascii_digit()) => {
+                        base.to_string()
+                    }
+                    _ => name.to_string(),
+                }
+            }
+            // Composer and NuGet compare package names case-insensitively.
+            Ecosystem::Php | Ecosystem::Dotnet => name.trim().to_ascii_lowercase(),
+            Ecosystem::Jvm | Ecosystem::Ruby | Ecosystem::Elixir => name.trim().to_string(),
         }
     }
 }
@@ -88,6 +121,12 @@ pub enum TaskRunner {
     Just,
     /// cargo-make's `Makefile.toml` tasks: `cargo make NAME`.
     CargoMake,
+    /// go-task's `Taskfile.yml` tasks: `task NAME`.
+    Taskfile,
+    /// composer.json `scripts`: `composer run NAME`.
+    Composer,
+    /// deno.json `tasks`: `deno task NAME`.
+    Deno,
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +165,8 @@ pub struct Project {
     pub edition: Option<String>,
     /// pyproject.toml: the `[tool.*]` tables present (`uv`, `poetry`, `pdm`, …).
     pub tool_tables: Vec<String>,
+    /// Node: the `deno.json(c)` that makes this a Deno project.
+    pub deno: Option<String>,
 }
 
 impl Project {
@@ -144,6 +185,7 @@ impl Project {
             has_package: true,
             edition: None,
             tool_tables: Vec::new(),
+            deno: None,
         }
     }
 
@@ -186,9 +228,18 @@ pub fn collect(index: &RepoIndex) -> Vec<Project> {
         match name {
             "package.json" => projects.push(node::read(index, dir, file)),
             "Cargo.toml" => projects.push(cargo::read(index, dir, file)),
+            "go.mod" => projects.push(go::read(index, dir, file)),
+            "pom.xml" => projects.push(jvm::read_maven(index, dir, file)),
+            "Gemfile" => projects.push(ruby::read(index, dir, file)),
+            "composer.json" => projects.push(php::read(index, dir, file)),
+            "mix.exs" => projects.push(elixir::read(index, dir, file)),
+            _ if name.ends_with(".csproj") || name.ends_with(".fsproj") => projects.push(dotnet::read(index, dir, file)),
             _ => {}
         }
     }
+    projects.extend(jvm::collect_gradle(index));
+    projects.extend(ruby::collect_gemspecs(index, &projects));
+    node::merge_deno(index, &mut projects);
     projects.extend(python::collect(index));
     for project in &mut projects {
         add_runner_tasks(index, project);
@@ -246,7 +297,46 @@ fn cargo_make_tasks(index: &RepoIndex, file: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Makefile targets, justfile recipes and cargo-make tasks declared in `dir`.
+/// go-task's `tasks:` map: each task's name and its `cmds` joined (a string or `cmd:` entry).
+fn taskfile_tasks(index: &RepoIndex, file: &str) -> Vec<(String, String)> {
+    let Some(text) = index.read(file) else {
+        return Vec::new();
+    };
+    let doc: serde_json::Value = match serde_saphyr::from_str(&text) {
+        Ok(doc) => doc,
+        Err(err) => {
+            index.warn(file, format!("invalid YAML: {err}"));
+            return Vec::new();
+        }
+    };
+    let Some(tasks) = doc.get("tasks").and_then(serde_json::Value::as_object) else {
+        return Vec::new();
+    };
+    tasks
+        .iter()
+        .map(|(name, spec)| {
+            let cmds = spec.get("cmds").and_then(serde_json::Value::as_array);
+            let lines: Vec<String> = cmds
+                .into_iter()
+                .flatten()
+                .filter_map(|c| {
+                    c.as_str()
+                        .or_else(|| c.get("cmd").and_then(serde_json::Value::as_str))
+                        .map(str::to_string)
+                        .or_else(|| c.get("task").and_then(serde_json::Value::as_str).map(|t| format!("task {t}")))
+                })
+                .collect();
+            // A task given as a bare string or list of strings.
+            let body = match spec {
+                serde_json::Value::String(s) => s.clone(),
+                _ => lines.join("\n"),
+            };
+            (name.clone(), body)
+        })
+        .collect()
+}
+
+/// Makefile targets, justfile recipes, cargo-make and go-task tasks declared in `dir`.
 pub fn runner_tasks(index: &RepoIndex, dir: &str) -> Vec<Task> {
     let mut tasks: Vec<Task> = Vec::new();
     for file in index.files_in(dir) {
@@ -254,11 +344,13 @@ pub fn runner_tasks(index: &RepoIndex, dir: &str) -> Vec<Task> {
         let runner = match name {
             "Makefile" | "makefile" | "GNUmakefile" => TaskRunner::Make,
             "Makefile.toml" => TaskRunner::CargoMake,
+            "Taskfile.yml" | "Taskfile.yaml" | "taskfile.yml" | "taskfile.yaml" => TaskRunner::Taskfile,
             _ if name.eq_ignore_ascii_case("justfile") || name.eq_ignore_ascii_case(".justfile") => TaskRunner::Just,
             _ => continue,
         };
         let targets = match runner {
             TaskRunner::CargoMake => cargo_make_tasks(index, file),
+            TaskRunner::Taskfile => taskfile_tasks(index, file),
             _ => {
                 let Some(text) = index.read(file) else {
                     continue;

@@ -221,7 +221,10 @@ fn find_task<'t>(
             None => applies_migrations(&t.name),
         };
         for (task, owner) in declared.iter().filter(|(t, _)| wanted(t)) {
-            let task_runner = matches!(task.runner, TaskRunner::Make | TaskRunner::Just | TaskRunner::CargoMake);
+            let task_runner = matches!(
+                task.runner,
+                TaskRunner::Make | TaskRunner::Just | TaskRunner::CargoMake | TaskRunner::Taskfile
+            );
             if is_placeholder(&task.body) && !task_runner {
                 continue;
             }
@@ -244,6 +247,9 @@ pub(super) fn declared_reason(task: &Task) -> String {
         TaskRunner::Poe => format!("[tool.poe.tasks] {}", task.name),
         TaskRunner::Taskipy => format!("[tool.taskipy.tasks] {}", task.name),
         TaskRunner::Pipenv => format!("Pipfile [scripts] {}", task.name),
+        TaskRunner::Taskfile => format!("Taskfile task {}", task.name),
+        TaskRunner::Composer => format!("composer script \"{}\"", task.name),
+        TaskRunner::Deno => format!("deno task \"{}\"", task.name),
     }
 }
 

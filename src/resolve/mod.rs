@@ -601,16 +601,14 @@ fn cargo_workspace_root(project: &Project, all: &[Analysis]) -> Option<String> {
 }
 
 fn language_of<'a>(index: &RepoIndex, a: &'a Analysis) -> &'a str {
-    if a.ecosystem_hits.iter().any(|h| h.detector.id == "typescript") && !mostly_javascript(index, &a.project) {
-        return "TypeScript";
-    }
-    // The ecosystem's own detector (id `node`, `python`, `rust`) names the language.
-    let eco = a.project.ecosystem.as_str();
+    // The highest-priority language detector that holds; TypeScript only when the sources are
+    // not mostly JavaScript.
     a.ecosystem_hits
         .iter()
-        .find(|h| h.detector.id == eco)
+        .filter(|h| h.detector.language)
+        .find(|h| h.detector.id != "typescript" || !mostly_javascript(index, &a.project))
         .map(|h| h.detector.name.as_str())
-        .unwrap_or(eco)
+        .unwrap_or(a.project.ecosystem.as_str())
 }
 
 /// A project whose sources are mostly `.js` is JavaScript, even with a tsconfig that
@@ -644,9 +642,15 @@ fn mostly_javascript(index: &RepoIndex, project: &Project) -> bool {
 fn runtime_of(a: &Analysis, runner: &Runner) -> &'static str {
     match a.project.ecosystem {
         Ecosystem::Node if runner.name == "bun" => "Bun",
+        Ecosystem::Node if runner.name == "deno" => "Deno",
         Ecosystem::Node => "Node.js",
         Ecosystem::Python => "CPython",
-        Ecosystem::Rust => "native",
+        Ecosystem::Rust | Ecosystem::Go => "native",
+        Ecosystem::Jvm => "JVM",
+        Ecosystem::Ruby => "CRuby",
+        Ecosystem::Php => "PHP",
+        Ecosystem::Elixir => "BEAM",
+        Ecosystem::Dotnet => ".NET",
     }
 }
 
@@ -660,11 +664,10 @@ fn tech_stack_of(
 ) -> (String, Vec<Evidence>) {
     let p = &a.project;
     // The language detectors speak for the stack; build detectors (tsc, a Dockerfile) do not.
-    let eco = p.ecosystem.as_str();
     let mut evidence: Vec<Evidence> = a
         .ecosystem_hits
         .iter()
-        .filter(|h| h.detector.id == eco || h.detector.id == "typescript")
+        .filter(|h| h.detector.language)
         .flat_map(|h| h.evidence.iter().take(1).cloned())
         .collect();
     let version = p
@@ -683,6 +686,15 @@ fn tech_stack_of(
         (Ecosystem::Rust, Some(v), Some(edition)) => format!("Rust {v} (edition {edition})"),
         (Ecosystem::Rust, Some(v), None) => format!("Rust {v}"),
         (Ecosystem::Rust, None, Some(edition)) => format!("Rust (edition {edition})"),
+        // `net8.0` names the .NET release the C# code targets.
+        (Ecosystem::Dotnet, Some(v), _) => format!("{language} on .NET {}", v.trim_start_matches("net")),
+        // A Kotlin version is the compiler's, a bare one the Java toolchain's.
+        (Ecosystem::Jvm, Some(v), _) if v.starts_with("kotlin ") => format!("Kotlin {}", &v[7..]),
+        (Ecosystem::Jvm, Some(v), _) if language == "Java" => format!("Java {v}"),
+        (Ecosystem::Jvm, Some(v), _) => format!("{language} (JVM {v})"),
+        (Ecosystem::Go | Ecosystem::Ruby | Ecosystem::Php | Ecosystem::Elixir, Some(v), _) => {
+            format!("{language} {}", v.trim_start_matches(['^', '~', '>', '=', ' ']))
+        }
         (_, None, _) => language.to_string(),
     };
     text.push_str(&format!(", {}", runner.display));
@@ -705,10 +717,16 @@ fn tech_stack_of(
 /// (`.nvmrc`, `.node-version`, `.python-version`, `rust-toolchain.toml`) in its directory or
 /// above, or the `FROM python:3.12` image its Dockerfile builds on.
 fn inherited_version(index: &RepoIndex, p: &Project, all: &[Analysis]) -> Option<(String, String)> {
-    let files: &[&str] = match p.ecosystem {
-        Ecosystem::Node => &[".nvmrc", ".node-version", ".tool-versions"],
-        Ecosystem::Python => &[".python-version", "runtime.txt", ".tool-versions"],
-        Ecosystem::Rust => &["rust-toolchain.toml", "rust-toolchain", ".tool-versions"],
+    let (files, tool): (&[&str], &str) = match p.ecosystem {
+        Ecosystem::Node => (&[".nvmrc", ".node-version", ".tool-versions"], "nodejs"),
+        Ecosystem::Python => (&[".python-version", "runtime.txt", ".tool-versions"], "python"),
+        Ecosystem::Rust => (&["rust-toolchain.toml", "rust-toolchain", ".tool-versions"], "rust"),
+        Ecosystem::Go => (&[".go-version", ".tool-versions"], "golang"),
+        Ecosystem::Jvm => (&[".java-version", ".sdkmanrc", ".tool-versions"], "java"),
+        Ecosystem::Ruby => (&[".ruby-version", ".tool-versions"], "ruby"),
+        Ecosystem::Php => (&[".php-version", ".tool-versions"], "php"),
+        Ecosystem::Elixir => (&[".tool-versions"], "elixir"),
+        Ecosystem::Dotnet => (&[".tool-versions"], "dotnet"),
     };
     for dir in runner::ancestors(&p.dir) {
         let parent = all
@@ -719,11 +737,6 @@ fn inherited_version(index: &RepoIndex, p: &Project, all: &[Analysis]) -> Option
         }
         for name in files {
             let file = walk::join(&dir, name);
-            let tool = match p.ecosystem {
-                Ecosystem::Node => "nodejs",
-                Ecosystem::Python => "python",
-                Ecosystem::Rust => "rust",
-            };
             if let Some(version) = index.read(&file).and_then(|text| version_in(name, tool, &text)) {
                 return Some((version, file));
             }

@@ -1,0 +1,120 @@
+//! .NET project files (`*.csproj`, `*.fsproj`; MSBuild XML, parsed): the SDK, `PackageReference`
+//! and `ProjectReference` items and the target framework.
+//!
+//! The SDK is recorded as a dependency (`Microsoft.NET.Sdk.Web` marks an ASP.NET Core app), and
+//! a referenced project by its file name, so the project it links is found as a sibling package.
+
+use super::{Ecosystem, Project, Scope};
+use crate::walk::{self, RepoIndex};
+
+pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
+    let mut project = Project::new(dir, Ecosystem::Dotnet, file);
+    project.name = Some(stem(file).to_string());
+    let Some(text) = index.read(file) else {
+        return project;
+    };
+    let doc = match roxmltree::Document::parse(&text) {
+        Ok(doc) => doc,
+        Err(err) => {
+            index.warn(file, format!("invalid XML: {err}"));
+            return project;
+        }
+    };
+    let root = doc.root_element();
+    if let Some(sdk) = root.attribute("Sdk") {
+        // `Microsoft.NET.Sdk.Web/8.0.0` pins a version after the slash.
+        let sdk = sdk.split('/').next().unwrap_or(sdk);
+        project.add_dep(sdk, Scope::Runtime, file);
+    }
+    for sdk in root.children().filter(|c| c.tag_name().name() == "Sdk") {
+        if let Some(name) = sdk.attribute("Name") {
+            project.add_dep(name, Scope::Runtime, file);
+        }
+    }
+    for node in root.descendants().filter(|n| n.is_element()) {
+        match node.tag_name().name() {
+            "PackageReference" => {
+                if let Some(name) = node.attribute("Include").or_else(|| node.attribute("Update")) {
+                    project.add_dep(name, Scope::Runtime, file);
+                }
+            }
+            "ProjectReference" => {
+                if let Some(path) = node.attribute("Include") {
+                    project.add_dep(stem(&path.replace('\\', "/")), Scope::Runtime, file);
+                }
+            }
+            "FrameworkReference" => {
+                if let Some(name) = node.attribute("Include") {
+                    project.add_dep(name, Scope::Runtime, file);
+                }
+            }
+            "TargetFramework" | "TargetFrameworks" if project.language_version.is_none() => {
+                if let Some(tfm) = node.text() {
+                    let first = tfm.split(';').next().unwrap_or("").trim();
+                    if !first.is_empty() && !first.starts_with("$(") {
+                        project.language_version = Some((first.to_string(), file.to_string()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if project.language_version.is_none() {
+        project.language_version = inherited_target_framework(index, dir);
+    }
+    project
+}
+
+/// `Directory.Build.props` above the project sets the target framework for every project below.
+fn inherited_target_framework(index: &RepoIndex, dir: &str) -> Option<(String, String)> {
+    for d in crate::runner::ancestors(dir) {
+        let file = walk::join(&d, "Directory.Build.props");
+        let Some(text) = index.read(&file) else { continue };
+        let Ok(doc) = roxmltree::Document::parse(&text) else {
+            index.warn(&file, "invalid XML");
+            continue;
+        };
+        let tfm = doc
+            .descendants()
+            .find(|n| n.tag_name().name() == "TargetFramework")
+            .and_then(|n| n.text())
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && !t.starts_with("$("));
+        if let Some(tfm) = tfm {
+            return Some((tfm.to_string(), file));
+        }
+    }
+    None
+}
+
+/// `src/Web/Web.csproj` → `Web`.
+fn stem(path: &str) -> &str {
+    let name = walk::file_name(path);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sdk_packages_references_and_framework() {
+        let csproj = r#"<Project Sdk="Microsoft.NET.Sdk.Web">
+  <PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Npgsql.EntityFrameworkCore.PostgreSQL" Version="8.0.4" />
+    <ProjectReference Include="..\Infrastructure\Infrastructure.csproj" />
+  </ItemGroup>
+</Project>"#;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src/Web")).unwrap();
+        std::fs::write(dir.path().join("src/Web/Web.csproj"), csproj).unwrap();
+        let index = RepoIndex::build(dir.path());
+        let p = read(&index, "src/Web", "src/Web/Web.csproj");
+        assert_eq!(p.name.as_deref(), Some("Web"));
+        assert!(p.dep("microsoft.net.sdk.web").is_some());
+        assert!(p.dep("Npgsql.EntityFrameworkCore.PostgreSQL").is_some());
+        assert!(p.dep("Infrastructure").is_some());
+        assert_eq!(p.language_version.map(|v| v.0).as_deref(), Some("net8.0"));
+    }
+}
