@@ -60,6 +60,14 @@ const PROJECT_MARKERS: &[&str] = &[
     "Cargo.toml",
     "requirements.txt",
     "manage.py",
+    "go.mod",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "Gemfile",
+    "composer.json",
+    "mix.exs",
+    "deno.json",
 ];
 
 /// How deep the walk goes below the root; manifests of interest sit near the top.

@@ -226,7 +226,18 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
                 .collect();
         }
         let section = (!section.is_empty()).then_some(section);
-        return ini.get_from(section, key).map(str::to_string).into_iter().collect();
+        // A `.properties` file has no sections and dotted keys (`spring.datasource.url`).
+        let found = ini.get_from(section, key).or_else(|| ini.get_from(None::<&str>, path));
+        return found.map(str::to_string).into_iter().collect();
+    }
+    if let Some(path) = &read.yaml {
+        let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(text).unwrap_or_default();
+        let keys: Vec<&str> = path.split('.').collect();
+        return docs
+            .iter()
+            .filter_map(|doc| yaml_lookup(doc, &keys))
+            .map(str::to_string)
+            .collect();
     }
     if let Some(pattern) = &read.regex {
         return detector
@@ -238,8 +249,22 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
     Vec::new()
 }
 
+/// The string at `keys` in a YAML mapping, where any run of keys may be written as one dotted
+/// key (`spring: datasource.url:` and `spring.datasource.url:` both hold `spring.datasource.url`).
+fn yaml_lookup<'a>(value: &'a serde_json::Value, keys: &[&str]) -> Option<&'a str> {
+    if keys.is_empty() {
+        return value.as_str();
+    }
+    let map = value.as_object()?;
+    (1..=keys.len()).find_map(|n| {
+        let key = keys[..n].join(".");
+        yaml_lookup(map.get(&key)?, &keys[n..])
+    })
+}
+
 /// `{value}`: the raw value; `{dir}`: its parent directory; `{file}`: the config file relative
-/// to the project; `{module}`: that file as a Python module path (`app/main.py` → `app.main`).
+/// to the project; `{file_dir}`: that file's directory (`./cmd/api`, or `.`); `{module}`: that
+/// file as a Python module path (`app/main.py` → `app.main`).
 fn apply_template(template: &str, raw: &str, file: &str, project_dir: &str) -> String {
     let rel_file = if project_dir == "." {
         file.to_string()
@@ -254,9 +279,14 @@ fn apply_template(template: &str, raw: &str, file: &str, project_dir: &str) -> S
         .trim_end_matches(".py")
         .trim_end_matches("/__init__")
         .replace('/', ".");
+    let file_dir = match walk::parent(&rel_file) {
+        "." => ".".to_string(),
+        dir => format!("./{dir}"),
+    };
     template
         .replace("{value}", raw)
         .replace("{dir}", walk::parent(raw))
+        .replace("{file_dir}", &file_dir)
         .replace("{file}", &rel_file)
         .replace("{module}", &module)
 }
@@ -265,6 +295,14 @@ fn apply_template(template: &str, raw: &str, file: &str, project_dir: &str) -> S
 /// `path.resolve('db', 'migrations')`, drops `%(here)s/` and `./`, and cuts glob tails
 /// (`src/migrations/*.ts` → `src/migrations`).
 pub fn clean_path(value: &str) -> String {
+    // JVM locations: `classpath:db/migration,filesystem:sql` → the first, as a path.
+    let jvm = ["classpath:", "filesystem:"]
+        .iter()
+        .find_map(|p| value.trim().strip_prefix(p));
+    let value = match jvm {
+        Some(location) => location.split(',').next().unwrap_or(location).trim(),
+        None => value,
+    };
     let literals: Vec<&str> = value
         .split(['\'', '"', '`'])
         .enumerate()
@@ -301,7 +339,8 @@ pub fn clean_path(value: &str) -> String {
         .is_some_and(|last| last.contains('.') && last != "." && !last.starts_with('.'))
     {
         let last = path.rsplit('/').next().unwrap_or("");
-        if last.ends_with(".ts") || last.ends_with(".js") || last.ends_with(".py") || last.ends_with(".sql") {
+        const FILE_EXTENSIONS: &[&str] = &[".ts", ".js", ".py", ".sql", ".yaml", ".yml", ".xml", ".json"];
+        if FILE_EXTENSIONS.iter().any(|e| last.ends_with(e)) {
             return walk::parent(&path).to_string();
         }
     }
@@ -331,6 +370,17 @@ mod tests {
         assert_eq!(clean_path("src/migrations/index.ts"), "src/migrations");
         assert_eq!(clean_path("../../migrations"), "../../migrations");
         assert_eq!(clean_path("./../db/./migrations"), "../db/migrations");
+        assert_eq!(clean_path("classpath:db/migration/pg,classpath:db/common"), "db/migration/pg");
+        assert_eq!(clean_path("classpath:db/changelog/db.changelog-master.yaml"), "db/changelog");
+    }
+
+    #[test]
+    fn yaml_keys_nested_or_dotted() {
+        let doc: serde_json::Value =
+            serde_saphyr::from_str("spring:\n  datasource.url: jdbc:postgresql://db/app\nflat.key: 1\n").unwrap();
+        let keys = ["spring", "datasource", "url"];
+        assert_eq!(yaml_lookup(&doc, &keys), Some("jdbc:postgresql://db/app"));
+        assert_eq!(yaml_lookup(&doc, &["spring", "missing"]), None);
     }
 
     #[test]
@@ -343,5 +393,7 @@ mod tests {
             apply_template("{dir}/migrations", "prisma/schema.prisma", "package.json", "."),
             "prisma/migrations"
         );
+        assert_eq!(apply_template("{file_dir}", "x", "cmd/api/main.go", "."), "./cmd/api");
+        assert_eq!(apply_template("{file_dir}", "x", "svc/main.go", "svc"), ".");
     }
 }

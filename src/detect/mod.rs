@@ -109,6 +109,10 @@ pub struct Commands {
     pub build: Option<CommandSpec>,
     pub migrate: Option<CommandSpec>,
     pub db: Option<CommandSpec>,
+    /// The commands run in the build tool's root directory (the solution of a .NET project, the
+    /// directory of the Gradle or Maven wrapper), not in the project's own.
+    #[serde(default)]
+    pub from_build_root: bool,
 }
 
 /// What a config read feeds.
@@ -139,10 +143,14 @@ pub struct ConfigRead {
     pub toml: Option<String>,
     /// `section.key` in an INI file.
     pub ini: Option<String>,
+    /// Dotted key path in a YAML file (every document of it); a key may itself hold dots
+    /// (`spring.datasource.url:` written flat).
+    pub yaml: Option<String>,
     /// A regex with a `value` group, for config files that are code; every match counts.
     pub regex: Option<String>,
     /// Rewrites the value: `{value}` is the raw value, `{dir}` its parent directory, `{file}` the
-    /// config file (relative to the project), `{module}` that file as a Python module path.
+    /// config file (relative to the project), `{file_dir}` that file's directory as a relative
+    /// path (`./cmd/api`, or `.`), `{module}` that file as a Python module path.
     pub template: Option<String>,
 }
 
@@ -288,9 +296,9 @@ impl Detector {
             bail!("kind {:?} needs an `ecosystem`", self.kind);
         }
         for read in self.config.clone() {
-            let ways = [&read.json, &read.toml, &read.ini, &read.regex];
+            let ways = [&read.json, &read.toml, &read.ini, &read.yaml, &read.regex];
             if ways.iter().filter(|w| w.is_some()).count() != 1 {
-                bail!("each [[config]] needs exactly one of `json`, `toml`, `ini`, `regex`");
+                bail!("each [[config]] needs exactly one of `json`, `toml`, `ini`, `yaml`, `regex`");
             }
             if read.sets == Sets::Var && read.var.is_none() {
                 bail!("[[config]] with sets = \"var\" needs `var`");

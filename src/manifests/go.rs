@@ -11,6 +11,10 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     };
     let mut block: Option<String> = None;
     for (number, raw) in text.lines().enumerate() {
+        // `// indirect` marks a module only other modules need: not the project's own choice.
+        if raw.contains("// indirect") {
+            continue;
+        }
         let line = raw.split("//").next().unwrap_or("").trim();
         if line.is_empty() {
             continue;
@@ -77,7 +81,7 @@ mod tests {
     #[test]
     fn reads_module_version_and_requirements() {
         let dir = tempfile::tempdir().unwrap();
-        let text = "module github.com/acme/api // the api\n\ngo 1.22.1\n\nrequire github.com/gin-gonic/gin v1.10.0\n\nrequire (\n\tgorm.io/gorm v1.25.0\n\tgithub.com/jackc/pgx/v5 v5.6.0 // indirect\n)\n\ntool github.com/pressly/goose/v3/cmd/goose\n\nreplace example.com/x => ../x\n";
+        let text = "module github.com/acme/api // the api\n\ngo 1.22.1\n\nrequire github.com/gin-gonic/gin v1.10.0\n\nrequire (\n\tgorm.io/gorm v1.25.0\n\tgithub.com/jackc/pgx/v5 v5.6.0 // indirect\n\tgithub.com/labstack/echo/v4 v4.12.0\n)\n\ntool github.com/pressly/goose/v3/cmd/goose\n\nreplace example.com/x => ../x\n";
         std::fs::write(dir.path().join("go.mod"), text).unwrap();
         let index = RepoIndex::build(dir.path());
         let project = read(&index, ".", "go.mod");
@@ -85,8 +89,9 @@ mod tests {
         assert_eq!(project.language_version.as_ref().map(|v| v.0.as_str()), Some("1.22.1"));
         assert!(project.dep("github.com/gin-gonic/gin").is_some());
         assert!(project.dep("gorm.io/gorm").is_some());
-        // The major-version suffix is dropped: pgx v5 is pgx.
-        assert!(project.dep("github.com/jackc/pgx").is_some());
+        // The major-version suffix is dropped: Echo v4 is Echo.
+        assert!(project.dep("github.com/labstack/echo").is_some());
+        assert!(project.dep("github.com/jackc/pgx").is_none(), "indirect requirements are left out");
         assert_eq!(project.dep("github.com/pressly/goose/v3/cmd/goose").map(|d| d.scope), Some(Scope::Dev));
         assert!(index.take_warnings().is_empty());
     }

@@ -49,8 +49,9 @@ pub fn read_maven(index: &RepoIndex, dir: &str, file: &str) -> Project {
                     .descendants()
                     .filter(|n| n.tag_name().name() == "plugin" && n.parent().is_some_and(|p| p.tag_name().name() == "plugins"));
                 for plugin in plugins {
+                    // A build plugin (Boot's, Quarkus's) marks the framework as much as a dependency.
                     if let Some(name) = coordinates(plugin) {
-                        project.add_dep(&name, Scope::Dev, file);
+                        project.add_dep(&name, Scope::Runtime, file);
                     }
                 }
             }
@@ -177,15 +178,15 @@ fn read_gradle(index: &RepoIndex, dir: &str, file: &str) -> Project {
         }
         for c in plugin_alias.captures_iter(&text) {
             if let Some(id) = catalog.plugin(&c["alias"]) {
-                project.add_dep(&id, Scope::Dev, &catalog.file);
+                project.add_dep(&id, Scope::Runtime, &catalog.file);
             }
         }
     }
     for c in plugin.captures_iter(&text) {
-        project.add_dep(&c["id"], Scope::Dev, file);
+        project.add_dep(&c["id"], Scope::Runtime, file);
     }
     for c in kotlin.captures_iter(&text) {
-        project.add_dep(&format!("org.jetbrains.kotlin.{}", &c["id"]), Scope::Dev, file);
+        project.add_dep(&format!("org.jetbrains.kotlin.{}", &c["id"]), Scope::Runtime, file);
     }
     if let Some(c) = version.captures(&text) {
         project.language_version = Some((c["v"].replace('_', "."), file.to_string()));

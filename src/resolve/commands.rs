@@ -161,7 +161,13 @@ pub(super) fn command(
                 }
             }
             for candidate in spec.candidates() {
-                let Some(text) = substitute_command(candidate, ctx, &home) else {
+                let home = if hit.detector.commands.from_build_root {
+                    project_at(&home, &ctx.runner.root_dir)
+                } else {
+                    home.clone()
+                };
+                let vars = hit_vars(ctx, hit, &home);
+                let Some(text) = substitute_command(candidate, ctx, &vars, &home) else {
                     continue;
                 };
                 let mut evidence = vec![Evidence::new(
@@ -171,7 +177,7 @@ pub(super) fn command(
                         .unwrap_or(&project.manifest),
                     format!("{} default command", hit.detector.name),
                 )];
-                evidence.extend(used_vars(candidate, ctx.vars));
+                evidence.extend(used_vars(candidate, &vars));
                 return Some(Field::found(text, evidence));
             }
         }
@@ -263,9 +269,14 @@ pub(super) fn used_vars(template: &str, vars: &BTreeMap<String, (String, Evidenc
 /// Fills `{exec}` and `{vars}` (`None` when a variable is missing) and runs the command in
 /// `home`: through the workspace selector or `cd`, unless it names its cargo package or the
 /// whole workspace itself.
-pub(super) fn substitute_command(template: &str, ctx: &Ctx, home: &Project) -> Option<String> {
+pub(super) fn substitute_command(
+    template: &str,
+    ctx: &Ctx,
+    vars: &BTreeMap<String, (String, Evidence)>,
+    home: &Project,
+) -> Option<String> {
     let body = template.replace("{exec}", "");
-    let body = substitute(body.trim_start(), ctx.vars)?;
+    let body = substitute(body.trim_start(), vars)?;
     let uses_exec = template.contains("{exec}");
     // `cargo … -p CRATE` and `--workspace` run at the workspace root.
     let names_workspace = template.contains("{cargo_package}") || template.contains("{cargo_workspace}");
@@ -273,6 +284,36 @@ pub(super) fn substitute_command(template: &str, ctx: &Ctx, home: &Project) -> O
         return Some(ctx.runner.exec(&project_at(home, root), &body, uses_exec, false));
     }
     Some(ctx.runner.exec(home, &body, uses_exec, false))
+}
+
+/// The scan's variables plus two that depend on the hit: `{migrations_dir}`, where its
+/// migrations were found (relative to the directory its command runs in), and `{tool_project}`,
+/// the package that holds the tool, relative to that directory (`src/Infrastructure`).
+fn hit_vars(ctx: &Ctx, hit: &Hit, runs_in: &Project) -> BTreeMap<String, (String, Evidence)> {
+    let mut vars = ctx.vars.clone();
+    let relative = |dir: &str| -> String {
+        match runs_in.dir.as_str() {
+            "." => dir.to_string(),
+            base => dir.strip_prefix(&format!("{base}/")).unwrap_or(dir).to_string(),
+        }
+    };
+    let backend = &ctx.backend.project;
+    let hit_dir = home_of(hit, backend).dir;
+    if let Some(home) = ctx
+        .data_homes
+        .iter()
+        .find(|h| h.detector_id == hit.detector.id && h.hit_dir == hit_dir)
+    {
+        let dir = relative(&home.migrations);
+        vars.insert(
+            "migrations_dir".into(),
+            (dir, Evidence::new(&home.migrations, "migrations directory")),
+        );
+    }
+    let tool = relative(&hit_dir);
+    let evidence = Evidence::new(&hit_dir, "the package that holds the tool");
+    vars.insert("tool_project".into(), (tool, evidence));
+    vars
 }
 
 /// Hits in the order their defaults are tried, each with the project its commands run in. Data

@@ -55,12 +55,12 @@ pub(super) fn resolve_database(
                         Evidence::new(&file, format!("{} config URL", hit.detector.name)),
                     ));
                 }
-                if let Some(db) = database_for(registry, &value) {
-                    add(
-                        &db.id,
-                        CONFIG_SCORE,
-                        Evidence::new(file, format!("{} config names {value}", hit.detector.name)),
-                    );
+                // A list (`spring.profiles.active=h2,jpa`) names a store in any of its items.
+                for item in value.split(',') {
+                    if let Some(db) = database_for(registry, item) {
+                        let reason = format!("{} config names {}", hit.detector.name, item.trim());
+                        add(&db.id, CONFIG_SCORE, Evidence::new(&file, reason));
+                    }
                 }
             }
         }

@@ -100,6 +100,19 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
             });
         }
     }
+    // A .NET app is its web project and the class libraries it references (Application,
+    // Domain, Infrastructure): together they are the server code.
+    if ctx.backend.project.ecosystem == Ecosystem::Dotnet && dirs.is_empty() {
+        let project = &ctx.backend.project;
+        dirs.push(project.dir.clone());
+        evidence.push(Evidence::new(&project.manifest, "the backend project"));
+        for linked in &ctx.backend.linked {
+            if !dirs.iter().any(|d| is_within(linked, d)) {
+                dirs.push(linked.clone());
+                evidence.push(Evidence::new(linked, "a project the backend references"));
+            }
+        }
+    }
     // Many app packages under one parent (`hc/accounts`, `hc/api`, … beside `hc/wsgi.py`) are
     // that parent, as its developers name it.
     const MANY: usize = 3;
@@ -135,9 +148,42 @@ const TEST_FILE_SUFFIXES: &[&str] = &[
     ".test.mts",
     ".spec.mjs",
     ".test.cjs",
+    "_test.go",
+    "_spec.rb",
+    "_test.rb",
+    "_test.exs",
+    "Test.java",
+    "Tests.java",
+    "IT.java",
+    "Test.kt",
+    "Tests.kt",
+    "Tests.cs",
+    "Test.cs",
+    "Test.php",
+    "_test.ts",
 ];
 
+/// Whether a file is written in a language of the ecosystem: a frontend's `*.spec.ts` inside a
+/// .NET web project is not the backend's test.
+fn in_language(path: &str, eco: Ecosystem) -> bool {
+    let extensions: &[&str] = match eco {
+        Ecosystem::Node => &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"],
+        Ecosystem::Python => &["py"],
+        Ecosystem::Rust => &["rs"],
+        Ecosystem::Go => &["go"],
+        Ecosystem::Jvm => &["java", "kt", "groovy", "scala"],
+        Ecosystem::Ruby => &["rb"],
+        Ecosystem::Php => &["php"],
+        Ecosystem::Elixir => &["ex", "exs"],
+        Ecosystem::Dotnet => &["cs", "fs", "vb"],
+    };
+    walk::file_name(path)
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| extensions.contains(&ext))
+}
+
 pub(super) fn test_dirs(ctx: &Ctx) -> Field {
+    let eco = ctx.backend.project.ecosystem;
     let hits: Vec<&Hit> = ctx
         .backend
         .tests
@@ -166,7 +212,7 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
             .range(prefix.clone()..)
             .take_while(|f| f.starts_with(&prefix))
             .filter(|f| !dirs.iter().any(|d| is_within(f, d)))
-            .find(|f| is_test_file(ctx.index, f))
+            .find(|f| in_language(f, eco) && is_test_file(ctx.index, f))
             .cloned();
         if let Some(file) = beside {
             // At the root, the file itself says more than `.` would; tests that all sit in one
@@ -206,10 +252,20 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
     if dirs.is_empty() {
         // Test modules at the top of the project (`tests.py` beside `app/`) are the tests.
         let project_dir = ctx.backend.project.dir.as_str();
-        for file in ctx.index.files_in(project_dir).filter(|f| is_test_file(ctx.index, f)) {
+        for file in ctx.index.files_in(project_dir).filter(|f| in_language(f, eco) && is_test_file(ctx.index, f)) {
             evidence.push(Evidence::new(file, "test file beside the code"));
             dirs.push(file.to_string());
         }
+    }
+    if dirs.is_empty() && !ctx.test_projects.is_empty() {
+        // Tests in projects of their own (.NET test projects beside the app's): those, or the
+        // folder that holds them all.
+        let parent = common_parent(&ctx.test_projects);
+        let many = ctx.test_projects.len() >= 3 && parent != ".";
+        for dir in &ctx.test_projects {
+            evidence.push(Evidence::new(dir, "test project"));
+        }
+        dirs = if many { vec![parent] } else { ctx.test_projects.clone() };
     }
     if !dirs.is_empty() {
         return Field::found_list(collapse(dirs), evidence);
@@ -393,6 +449,7 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
                 detector_id: hit.detector.id.clone(),
                 hit_dir: project.dir.clone(),
                 project: runs_in,
+                migrations: dirs.last().cloned().unwrap_or_default(),
             });
             continue;
         }
@@ -420,6 +477,7 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
                 detector_id: hit.detector.id.clone(),
                 hit_dir: project.dir.clone(),
                 project: runs_in,
+                migrations: found[0].clone(),
             });
             for dir in found {
                 if !dirs.iter().any(|d| is_within(&dir, d) || is_within(d, &dir)) {
@@ -524,6 +582,8 @@ pub(super) struct DataHome {
     /// The directory the hit's paths resolve against (see [`home_of`]), which identifies the hit.
     pub(super) hit_dir: String,
     pub(super) project: Project,
+    /// The first migrations directory found for the hit, repo-relative.
+    pub(super) migrations: String,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -345,6 +345,7 @@ fn resolve_backend(
             );
         }
     }
+    build_root_vars(project, &runner, &mut vars);
     let mut ctx = Ctx {
         index,
         backend,
@@ -353,6 +354,7 @@ fn resolve_backend(
         data_homes: Vec::new(),
         ancestor_tasks: ancestor_tasks_for(index, project, cargo_root.as_deref()),
         cargo_root: cargo_root.clone(),
+        test_projects: test_projects(backend, all),
     };
 
     // Framework.
@@ -546,10 +548,69 @@ fn resolve_backend(
         "migration_tool".into(),
         migration_tools.first().map(|h| h.detector.name.clone()),
     );
+    let test_runner = backend.tests.first().or_else(|| {
+        all.iter()
+            .filter(|a| ctx.test_projects.contains(&a.project.dir))
+            .find_map(|a| a.tests.first())
+    });
     variables.insert(
         "test_framework".into(),
-        backend.tests.first().map(|h| h.detector.name.clone()),
+        test_runner.map(|h| h.detector.name.clone()),
     );
+}
+
+fn test_projects(backend: &Analysis, all: &[Analysis]) -> Vec<String> {
+    if !backend.tests.is_empty() {
+        return Vec::new();
+    }
+    all.iter()
+        .filter(|a| a.project.ecosystem == backend.project.ecosystem && a.project.dir != backend.project.dir)
+        .filter(|a| !a.tests.is_empty() && a.frameworks.is_empty())
+        .map(|a| a.project.dir.clone())
+        .collect()
+}
+
+/// Variables for commands that run from the build tool's root (`from_build_root`): the tool
+/// (`./gradlew` or `gradle`, `./mvnw` or `mvn`) and how it selects the backend from there
+/// (`:app:` task paths, `-pl app`, `--project src/Web`).
+fn build_root_vars(
+    project: &Project,
+    runner: &Runner,
+    vars: &mut BTreeMap<String, (String, Evidence)>,
+) {
+    let below_root = if runner.root_dir == "." {
+        Some(project.dir.as_str())
+    } else {
+        project.dir.strip_prefix(&format!("{}/", runner.root_dir))
+    };
+    let relative = match below_root {
+        _ if project.dir == runner.root_dir => None,
+        Some(rel) if rel != "." => Some(rel.to_string()),
+        _ => None,
+    };
+    let evidence = runner.evidence.clone();
+    let wrapped = runner.display.ends_with("(wrapper)");
+    let mut set = |name: &str, value: String| {
+        vars.insert(name.to_string(), (value, evidence.clone()));
+    };
+    match runner.name {
+        "gradle" => {
+            set("gradle", if wrapped { "./gradlew".into() } else { "gradle".into() });
+            let path = relative.map(|r| format!(":{}:", r.replace('/', ":"))).unwrap_or_default();
+            set("gradle_project", path);
+        }
+        "maven" => {
+            set("mvn", if wrapped { "./mvnw".into() } else { "mvn".into() });
+            set("maven_module", relative.map(|r| format!(" -pl {r}")).unwrap_or_default());
+        }
+        "dotnet" => {
+            // `dotnet run` needs the project when the solution holds several.
+            let project_arg = relative.as_ref().map(|r| format!(" --project {r}")).unwrap_or_default();
+            set("dotnet_project", project_arg);
+            set("backend_project", relative.unwrap_or_else(|| ".".into()));
+        }
+        _ => {}
+    }
 }
 
 struct Ctx<'a, 'r> {
@@ -564,6 +625,9 @@ struct Ctx<'a, 'r> {
     ancestor_tasks: Vec<(Task, String)>,
     /// The Cargo workspace root, where `cargo … -p CRATE` and `--workspace` commands run.
     cargo_root: Option<String>,
+    /// Directories of the repository's test projects of the backend's ecosystem (projects of
+    /// their own with a test runner, as .NET keeps them), when the backend has no runner itself.
+    test_projects: Vec<String>,
 }
 
 /// Makefile/justfile targets above a backend in a sub-directory that work on it, nearest
@@ -692,9 +756,7 @@ fn tech_stack_of(
         (Ecosystem::Jvm, Some(v), _) if v.starts_with("kotlin ") => format!("Kotlin {}", &v[7..]),
         (Ecosystem::Jvm, Some(v), _) if language == "Java" => format!("Java {v}"),
         (Ecosystem::Jvm, Some(v), _) => format!("{language} (JVM {v})"),
-        (Ecosystem::Go | Ecosystem::Ruby | Ecosystem::Php | Ecosystem::Elixir, Some(v), _) => {
-            format!("{language} {}", v.trim_start_matches(['^', '~', '>', '=', ' ']))
-        }
+        (Ecosystem::Go | Ecosystem::Ruby | Ecosystem::Php | Ecosystem::Elixir, Some(v), _) => format!("{language} {v}"),
         (_, None, _) => language.to_string(),
     };
     text.push_str(&format!(", {}", runner.display));
