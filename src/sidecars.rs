@@ -227,9 +227,11 @@ pub fn image_name(image: &str) -> String {
         parts.remove(0);
     }
     let joined = parts.join("/");
-    let without_tag = match joined.rfind(':') {
-        Some(i) if !joined[i..].contains('/') => &joined[..i],
-        _ => &joined,
+    // The tag starts at the first `:` of the last path part (`postgres:${VERSION:-16}-alpine`).
+    let last_part = joined.rfind('/').map_or(0, |i| i + 1);
+    let without_tag = match joined[last_part..].find(':') {
+        Some(i) => &joined[..last_part + i],
+        None => &joined,
     };
     without_tag.to_ascii_lowercase()
 }
@@ -311,6 +313,8 @@ mod tests {
         assert_eq!(image_name("postgres:16-alpine"), "postgres");
         assert_eq!(image_name("docker.io/library/redis:7"), "redis");
         assert_eq!(image_name("${DB_IMAGE:-postgis/postgis:16-3.4}"), "postgis/postgis");
+        assert_eq!(image_name("postgres:${POSTGRES_VERSION:-16}-alpine"), "postgres");
+        assert_eq!(image_name("localhost:5000/team/db:1"), "team/db");
         assert_eq!(image_name("localhost:5000/mongo@sha256:abc"), "mongo");
         assert_eq!(image_name("bitnami/postgresql"), "bitnami/postgresql");
         assert_eq!(image_name("prom/mysqld-exporter"), "prom/mysqld-exporter");

@@ -370,8 +370,14 @@ mod tests {
         assert_eq!(clean_path("src/migrations/index.ts"), "src/migrations");
         assert_eq!(clean_path("../../migrations"), "../../migrations");
         assert_eq!(clean_path("./../db/./migrations"), "../db/migrations");
-        assert_eq!(clean_path("classpath:db/migration/pg,classpath:db/common"), "db/migration/pg");
-        assert_eq!(clean_path("classpath:db/changelog/db.changelog-master.yaml"), "db/changelog");
+        assert_eq!(
+            clean_path("classpath:db/migration/pg,classpath:db/common"),
+            "db/migration/pg"
+        );
+        assert_eq!(
+            clean_path("classpath:db/changelog/db.changelog-master.yaml"),
+            "db/changelog"
+        );
     }
 
     #[test]

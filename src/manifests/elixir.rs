@@ -58,7 +58,11 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
         project.workspace_members = vec![format!("{}/*", c["p"].trim_end_matches('/'))];
     }
     for c in rules.dep.captures_iter(&code) {
-        let scope = if dev_only(&c["rest"]) { Scope::Dev } else { Scope::Runtime };
+        let scope = if dev_only(&c["rest"]) {
+            Scope::Dev
+        } else {
+            Scope::Runtime
+        };
         project.add_dep(&c["name"], scope, file);
     }
     project

@@ -91,8 +91,14 @@ mod tests {
         assert!(project.dep("gorm.io/gorm").is_some());
         // The major-version suffix is dropped: Echo v4 is Echo.
         assert!(project.dep("github.com/labstack/echo").is_some());
-        assert!(project.dep("github.com/jackc/pgx").is_none(), "indirect requirements are left out");
-        assert_eq!(project.dep("github.com/pressly/goose/v3/cmd/goose").map(|d| d.scope), Some(Scope::Dev));
+        assert!(
+            project.dep("github.com/jackc/pgx").is_none(),
+            "indirect requirements are left out"
+        );
+        assert_eq!(
+            project.dep("github.com/pressly/goose/v3/cmd/goose").map(|d| d.scope),
+            Some(Scope::Dev)
+        );
         assert!(index.take_warnings().is_empty());
     }
 }

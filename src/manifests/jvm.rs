@@ -23,11 +23,25 @@ pub fn read_maven(index: &RepoIndex, dir: &str, file: &str) -> Project {
         }
     };
     let root = doc.root_element();
+    // `${quarkus.platform.group-id}` and the like, from the POM's own `<properties>`.
+    let properties: Vec<(String, String)> = root
+        .children()
+        .filter(|c| c.tag_name().name() == "properties")
+        .flat_map(|p| p.children().filter(|c| c.is_element()))
+        .filter_map(|c| Some((c.tag_name().name().to_string(), c.text()?.trim().to_string())))
+        .collect();
     let child = |node: roxmltree::Node, name: &str| -> Option<String> {
-        node.children()
+        let text = node
+            .children()
             .find(|c| c.tag_name().name() == name)
             .and_then(|c| c.text())
-            .map(|t| t.trim().to_string())
+            .map(|t| t.trim().to_string())?;
+        let resolved = text
+            .strip_prefix("${")
+            .and_then(|t| t.strip_suffix('}'))
+            .and_then(|key| properties.iter().find(|(k, _)| k == key))
+            .map(|(_, v)| v.clone());
+        Some(resolved.unwrap_or(text))
     };
     project.name = child(root, "artifactId");
     let coordinates = |node: roxmltree::Node| -> Option<String> {
@@ -45,9 +59,9 @@ pub fn read_maven(index: &RepoIndex, dir: &str, file: &str) -> Project {
             }
             "dependencies" => add_maven_deps(&mut project, element, file, &coordinates, &child),
             "build" => {
-                let plugins = element
-                    .descendants()
-                    .filter(|n| n.tag_name().name() == "plugin" && n.parent().is_some_and(|p| p.tag_name().name() == "plugins"));
+                let plugins = element.descendants().filter(|n| {
+                    n.tag_name().name() == "plugin" && n.parent().is_some_and(|p| p.tag_name().name() == "plugins")
+                });
                 for plugin in plugins {
                     // A build plugin (Boot's, Quarkus's) marks the framework as much as a dependency.
                     if let Some(name) = coordinates(plugin) {
@@ -64,10 +78,19 @@ pub fn read_maven(index: &RepoIndex, dir: &str, file: &str) -> Project {
                     .collect();
             }
             "properties" => {
-                for key in ["java.version", "maven.compiler.release", "maven.compiler.source", "kotlin.version"] {
+                for key in [
+                    "java.version",
+                    "maven.compiler.release",
+                    "maven.compiler.source",
+                    "kotlin.version",
+                ] {
                     let found = child(element, key).filter(|v| !v.starts_with("${"));
                     if let (None, Some(version)) = (&project.language_version, found) {
-                        let version = if key == "kotlin.version" { format!("kotlin {version}") } else { version };
+                        let version = if key == "kotlin.version" {
+                            format!("kotlin {version}")
+                        } else {
+                            version
+                        };
                         project.language_version = Some((version, file.to_string()));
                     }
                 }
@@ -92,7 +115,10 @@ fn add_maven_deps(
     child: &dyn Fn(roxmltree::Node, &str) -> Option<String>,
 ) {
     // Only the direct `<dependencies>` of the project or a profile, not `dependencyManagement`.
-    if deps.parent().is_some_and(|p| p.tag_name().name() == "dependencyManagement") {
+    if deps
+        .parent()
+        .is_some_and(|p| p.tag_name().name() == "dependencyManagement")
+    {
         return;
     }
     for dep in deps.children().filter(|c| c.tag_name().name() == "dependency") {
@@ -137,7 +163,9 @@ fn regexes() -> &'static (Regex, Regex, Regex, Regex, Regex, Regex) {
         )
         .expect("valid regex");
         // `id("org.springframework.boot")`, `id 'io.quarkus'`, `kotlin("jvm")`, `alias(libs.plugins.ktor)`.
-        let plugin = Regex::new(r#"(?m)^\s*id\s*\(?\s*["'](?P<id>[\w.\-]+)["']"#).expect("valid regex");
+        // A plugin declared `apply false` (a root build listing versions for its subprojects)
+        // is not applied there.
+        let plugin = Regex::new(r#"(?m)^\s*id\s*\(?\s*["'](?P<id>[\w.\-]+)["']\s*\)?(?P<rest>.*)$"#).expect("valid regex");
         let kotlin = Regex::new(r#"(?m)^\s*kotlin\s*\(\s*["'](?P<id>[\w.\-]+)["']\s*\)"#).expect("valid regex");
         let alias = Regex::new(r#"(?m)^\s*alias\s*\(\s*libs\.plugins\.(?P<alias>[\w.]+)\s*\)"#).expect("valid regex");
         // `jvmToolchain(21)`, `JavaLanguageVersion.of(17)`, `JavaVersion.VERSION_17`.
@@ -183,7 +211,9 @@ fn read_gradle(index: &RepoIndex, dir: &str, file: &str) -> Project {
         }
     }
     for c in plugin.captures_iter(&text) {
-        project.add_dep(&c["id"], Scope::Runtime, file);
+        if !c["rest"].contains("apply false") {
+            project.add_dep(&c["id"], Scope::Runtime, file);
+        }
     }
     for c in kotlin.captures_iter(&text) {
         project.add_dep(&format!("org.jetbrains.kotlin.{}", &c["id"]), Scope::Runtime, file);
@@ -260,7 +290,9 @@ impl Catalog {
         let libraries = self.table.get("libraries").and_then(toml::Value::as_table);
         if let Some(bundle) = accessor.strip_prefix("bundles.") {
             let bundles = self.table.get("bundles").and_then(toml::Value::as_table);
-            let members = bundles.and_then(|b| Self::entry(b, bundle)).and_then(toml::Value::as_array);
+            let members = bundles
+                .and_then(|b| Self::entry(b, bundle))
+                .and_then(toml::Value::as_array);
             return members
                 .into_iter()
                 .flatten()
@@ -306,14 +338,14 @@ mod tests {
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId></parent>
   <artifactId>shop</artifactId>
-  <properties><java.version>21</java.version></properties>
+  <properties><java.version>21</java.version><fw.group>org.flywaydb</fw.group></properties>
   <modules><module>api</module></modules>
   <dependencyManagement><dependencies><dependency><groupId>x</groupId><artifactId>bom</artifactId></dependency></dependencies></dependencyManagement>
   <dependencies>
     <dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId></dependency>
     <dependency><groupId>org.junit.jupiter</groupId><artifactId>junit-jupiter</artifactId><scope>test</scope></dependency>
   </dependencies>
-  <build><plugins><plugin><groupId>org.flywaydb</groupId><artifactId>flyway-maven-plugin</artifactId></plugin></plugins></build>
+  <build><plugins><plugin><groupId>${fw.group}</groupId><artifactId>flyway-maven-plugin</artifactId></plugin></plugins></build>
 </project>"#;
         let dir = tree(&[("pom.xml", pom)]);
         let index = RepoIndex::build(dir.path());
@@ -321,7 +353,10 @@ mod tests {
         assert_eq!(p.name.as_deref(), Some("shop"));
         assert!(p.dep("org.springframework.boot:spring-boot-starter-parent").is_some());
         assert!(p.dep("org.postgresql:postgresql").is_some());
-        assert_eq!(p.dep("org.junit.jupiter:junit-jupiter").map(|d| d.scope), Some(Scope::Dev));
+        assert_eq!(
+            p.dep("org.junit.jupiter:junit-jupiter").map(|d| d.scope),
+            Some(Scope::Dev)
+        );
         assert!(p.dep("org.flywaydb:flyway-maven-plugin").is_some());
         assert!(p.dep("x:bom").is_none());
         assert_eq!(p.workspace_members, vec!["api"]);
@@ -334,6 +369,7 @@ mod tests {
     alias(libs.plugins.spring.boot)
     kotlin("jvm") version "2.0.0"
     id("org.flywaydb.flyway") version "10.0.0"
+    id("com.diffplug.spotless") version "6.25.0" apply false
 }
 kotlin { jvmToolchain(21) }
 dependencies {
@@ -373,7 +409,11 @@ spring-boot = { id = "org.springframework.boot", version = "3.3.0" }
         ] {
             assert!(p.dep(dep).is_some(), "{dep}");
         }
-        assert_eq!(p.dep("org.testcontainers:postgresql").map(|d| d.scope), Some(Scope::Dev));
+        assert!(p.dep("com.diffplug.spotless").is_none(), "a plugin applied elsewhere");
+        assert_eq!(
+            p.dep("org.testcontainers:postgresql").map(|d| d.scope),
+            Some(Scope::Dev)
+        );
         assert_eq!(p.language_version.map(|v| v.0).as_deref(), Some("21"));
         assert_eq!(p.workspace_members, vec!["app", "core/db", "web"]);
     }

@@ -233,7 +233,9 @@ pub fn collect(index: &RepoIndex) -> Vec<Project> {
             "Gemfile" => projects.push(ruby::read(index, dir, file)),
             "composer.json" => projects.push(php::read(index, dir, file)),
             "mix.exs" => projects.push(elixir::read(index, dir, file)),
-            _ if name.ends_with(".csproj") || name.ends_with(".fsproj") => projects.push(dotnet::read(index, dir, file)),
+            _ if name.ends_with(".csproj") || name.ends_with(".fsproj") => {
+                projects.push(dotnet::read(index, dir, file))
+            }
             _ => {}
         }
     }
@@ -323,7 +325,11 @@ fn taskfile_tasks(index: &RepoIndex, file: &str) -> Vec<(String, String)> {
                     c.as_str()
                         .or_else(|| c.get("cmd").and_then(serde_json::Value::as_str))
                         .map(str::to_string)
-                        .or_else(|| c.get("task").and_then(serde_json::Value::as_str).map(|t| format!("task {t}")))
+                        .or_else(|| {
+                            c.get("task")
+                                .and_then(serde_json::Value::as_str)
+                                .map(|t| format!("task {t}"))
+                        })
                 })
                 .collect();
             // A task given as a bare string or list of strings.

@@ -81,7 +81,9 @@ pub fn merge_deno(index: &RepoIndex, projects: &mut Vec<Project>) {
                 continue;
             }
         };
-        let position = projects.iter().position(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
+        let position = projects
+            .iter()
+            .position(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
         let project = match position {
             Some(i) => &mut projects[i],
             None => {
@@ -95,7 +97,10 @@ pub fn merge_deno(index: &RepoIndex, projects: &mut Vec<Project>) {
         }
         if let Some(imports) = json.get("imports").and_then(Value::as_object) {
             for (key, target) in imports {
-                let name = target.as_str().and_then(specifier_package).unwrap_or(key.trim_end_matches('/'));
+                let name = target
+                    .as_str()
+                    .and_then(specifier_package)
+                    .unwrap_or(key.trim_end_matches('/'));
                 project.add_dep(name, Scope::Runtime, file);
             }
         }

@@ -88,9 +88,19 @@ fn parse_toml(index: &RepoIndex, file: &str) -> Option<Table> {
     }
 }
 
+/// A PEP 508 requirement; its extras (`piccolo[postgres]`) are kept as the dependency's
+/// features, since they pull in the driver.
 fn add_pep508(project: &mut Project, spec: &str, scope: Scope, file: &str) {
     if let Some(caps) = REQUIREMENT_NAME.captures(spec) {
-        project.add_dep(&caps[1], scope, file);
+        let rest = spec.trim_start()[caps[1].len()..].trim_start();
+        let extras: Vec<String> = rest
+            .strip_prefix('[')
+            .and_then(|r| r.split_once(']'))
+            .map(|(list, _)| list.split(',').map(|e| e.trim().to_ascii_lowercase()).collect())
+            .unwrap_or_default();
+        if let Some(dep) = project.add_dep(&caps[1], scope, file) {
+            dep.features.extend(extras);
+        }
     }
 }
 

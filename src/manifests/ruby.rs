@@ -23,7 +23,10 @@ fn is_dev_group(groups: &str) -> bool {
         .split(',')
         .map(|g| g.trim().trim_start_matches(':').trim_matches(['"', '\'']))
         .collect();
-    !names.is_empty() && names.iter().all(|g| matches!(*g, "development" | "test" | "lint" | "ci" | "tools"))
+    !names.is_empty()
+        && names
+            .iter()
+            .all(|g| matches!(*g, "development" | "test" | "lint" | "ci" | "tools"))
 }
 
 pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
@@ -77,7 +80,10 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     }
     if project.language_version.is_none() {
         let file = walk::join(dir, ".ruby-version");
-        if let Some(version) = index.read(&file).and_then(|t| t.lines().next().map(str::trim).map(str::to_string)) {
+        if let Some(version) = index
+            .read(&file)
+            .and_then(|t| t.lines().next().map(str::trim).map(str::to_string))
+        {
             let version = version.trim_start_matches("ruby-").to_string();
             if version.starts_with(|c: char| c.is_ascii_digit()) {
                 project.language_version = Some((version, file));

@@ -123,12 +123,21 @@ pub(super) fn has_entry_point(project: &Project, index: &RepoIndex) -> bool {
             .any(|f| has(f)),
         Ecosystem::Go => {
             let cmd = format!("{}/", project.path("cmd"));
-            has("main.go") || index.files.range(cmd.clone()..).take_while(|f| f.starts_with(&cmd)).any(|f| f.ends_with("/main.go"))
+            has("main.go")
+                || index
+                    .files
+                    .range(cmd.clone()..)
+                    .take_while(|f| f.starts_with(&cmd))
+                    .any(|f| f.ends_with("/main.go"))
         }
         // A JVM module with application code; the parent POM of a multi-module build has none.
         Ecosystem::Jvm => index.has_dir(&project.path("src/main")),
-        Ecosystem::Ruby => ["config.ru", "bin/rails", "config/application.rb"].iter().any(|f| has(f)),
-        Ecosystem::Php => ["public/index.php", "artisan", "bin/console", "index.php"].iter().any(|f| has(f)),
+        Ecosystem::Ruby => ["config.ru", "bin/rails", "config/application.rb"]
+            .iter()
+            .any(|f| has(f)),
+        Ecosystem::Php => ["public/index.php", "artisan", "bin/console", "index.php"]
+            .iter()
+            .any(|f| has(f)),
         Ecosystem::Elixir => index.has_dir(&project.path("lib")),
         Ecosystem::Dotnet => has("Program.cs") || has("Startup.cs") || has("Program.fs"),
     }

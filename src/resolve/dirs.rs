@@ -61,7 +61,10 @@ pub(super) fn is_within(child: &str, parent: &str) -> bool {
 /// components. A server with a few `.tsx` email templates is still a server.
 pub(super) fn looks_like_frontend(index: &RepoIndex, dir: &str) -> bool {
     const COMPONENT: &[&str] = &[".vue", ".svelte", ".jsx", ".tsx"];
-    const SCRIPT: &[&str] = &[".ts", ".js", ".mjs", ".cjs", ".mts"];
+    // Server code counts against the components: a Rails `app/` with Vue in `app/javascript`.
+    const SCRIPT: &[&str] = &[
+        ".ts", ".js", ".mjs", ".cjs", ".mts", ".rb", ".py", ".php", ".go", ".java", ".kt", ".cs", ".ex", ".rs",
+    ];
     let prefix = format!("{dir}/");
     let (mut components, mut scripts) = (0usize, 0usize);
     for f in index
@@ -112,6 +115,7 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
                 evidence.push(Evidence::new(linked, "a project the backend references"));
             }
         }
+        dirs = by_parent(&dirs);
     }
     // Many app packages under one parent (`hc/accounts`, `hc/api`, … beside `hc/wsgi.py`) are
     // that parent, as its developers name it.
@@ -219,6 +223,8 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
             // folder inside the code (`src/api/tests/`) are that folder.
             let (test_dir, reason) = match tests_folder(ctx.index, &prefix, &file) {
                 Some(folder) => (folder, "every test file inside the code is in this folder"),
+                // Go keeps `_test.go` files in every package: the module is the test tree.
+                None if dir == "." && eco == Ecosystem::Go => (dir, "Go tests sit beside the code"),
                 None if dir == "." => (file.clone(), "test file beside the code"),
                 None => (dir, "test file beside the code"),
             };
@@ -252,7 +258,11 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
     if dirs.is_empty() {
         // Test modules at the top of the project (`tests.py` beside `app/`) are the tests.
         let project_dir = ctx.backend.project.dir.as_str();
-        for file in ctx.index.files_in(project_dir).filter(|f| in_language(f, eco) && is_test_file(ctx.index, f)) {
+        for file in ctx
+            .index
+            .files_in(project_dir)
+            .filter(|f| in_language(f, eco) && is_test_file(ctx.index, f))
+        {
             evidence.push(Evidence::new(file, "test file beside the code"));
             dirs.push(file.to_string());
         }
@@ -260,12 +270,10 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
     if dirs.is_empty() && !ctx.test_projects.is_empty() {
         // Tests in projects of their own (.NET test projects beside the app's): those, or the
         // folder that holds them all.
-        let parent = common_parent(&ctx.test_projects);
-        let many = ctx.test_projects.len() >= 3 && parent != ".";
         for dir in &ctx.test_projects {
             evidence.push(Evidence::new(dir, "test project"));
         }
-        dirs = if many { vec![parent] } else { ctx.test_projects.clone() };
+        dirs = by_parent(&ctx.test_projects);
     }
     if !dirs.is_empty() {
         return Field::found_list(collapse(dirs), evidence);
@@ -364,6 +372,27 @@ fn inline_rust_tests(index: &RepoIndex, prefix: &str) -> Option<String> {
                 .is_some_and(|text| text.contains("#[cfg(test)]") || text.contains("#[test]"))
         })
         .cloned()
+}
+
+/// Project directories named by the folders that hold them (`tests/Api.Tests`,
+/// `tests/Core.Tests` → `tests`): every folder holding two or more of them stands for them, the
+/// rest are kept as they are, first-seen order.
+fn by_parent(dirs: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for dir in dirs {
+        let parent = walk::parent(dir);
+        let siblings = dirs.iter().filter(|d| walk::parent(d) == parent).count();
+        let named = if siblings >= 2 && parent != "." {
+            parent.to_string()
+        } else {
+            dir.clone()
+        };
+        if !out.iter().any(|d| is_within(&named, d)) {
+            out.retain(|d| !is_within(d, &named));
+            out.push(named);
+        }
+    }
+    out
 }
 
 /// The deepest directory that holds every one of `dirs` (`.` when they share none).

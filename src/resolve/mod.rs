@@ -553,10 +553,7 @@ fn resolve_backend(
             .filter(|a| ctx.test_projects.contains(&a.project.dir))
             .find_map(|a| a.tests.first())
     });
-    variables.insert(
-        "test_framework".into(),
-        test_runner.map(|h| h.detector.name.clone()),
-    );
+    variables.insert("test_framework".into(), test_runner.map(|h| h.detector.name.clone()));
 }
 
 fn test_projects(backend: &Analysis, all: &[Analysis]) -> Vec<String> {
@@ -566,6 +563,12 @@ fn test_projects(backend: &Analysis, all: &[Analysis]) -> Vec<String> {
     all.iter()
         .filter(|a| a.project.ecosystem == backend.project.ecosystem && a.project.dir != backend.project.dir)
         .filter(|a| !a.tests.is_empty() && a.frameworks.is_empty())
+        .filter(|a| {
+            let parts = a.project.dir.split('/');
+            !parts
+                .into_iter()
+                .any(|p| NOT_BACKEND_DIRS.contains(&p) && p != "test" && p != "tests")
+        })
         .map(|a| a.project.dir.clone())
         .collect()
 }
@@ -573,11 +576,7 @@ fn test_projects(backend: &Analysis, all: &[Analysis]) -> Vec<String> {
 /// Variables for commands that run from the build tool's root (`from_build_root`): the tool
 /// (`./gradlew` or `gradle`, `./mvnw` or `mvn`) and how it selects the backend from there
 /// (`:app:` task paths, `-pl app`, `--project src/Web`).
-fn build_root_vars(
-    project: &Project,
-    runner: &Runner,
-    vars: &mut BTreeMap<String, (String, Evidence)>,
-) {
+fn build_root_vars(project: &Project, runner: &Runner, vars: &mut BTreeMap<String, (String, Evidence)>) {
     let below_root = if runner.root_dir == "." {
         Some(project.dir.as_str())
     } else {
@@ -596,12 +595,17 @@ fn build_root_vars(
     match runner.name {
         "gradle" => {
             set("gradle", if wrapped { "./gradlew".into() } else { "gradle".into() });
-            let path = relative.map(|r| format!(":{}:", r.replace('/', ":"))).unwrap_or_default();
+            let path = relative
+                .map(|r| format!(":{}:", r.replace('/', ":")))
+                .unwrap_or_default();
             set("gradle_project", path);
         }
         "maven" => {
             set("mvn", if wrapped { "./mvnw".into() } else { "mvn".into() });
-            set("maven_module", relative.map(|r| format!(" -pl {r}")).unwrap_or_default());
+            set(
+                "maven_module",
+                relative.map(|r| format!(" -pl {r}")).unwrap_or_default(),
+            );
         }
         "dotnet" => {
             // `dotnet run` needs the project when the solution holds several.
