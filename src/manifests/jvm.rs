@@ -166,7 +166,11 @@ fn regexes() -> &'static (Regex, Regex, Regex, Regex, Regex, Regex) {
         // A plugin declared `apply false` (a root build listing versions for its subprojects)
         // is not applied there.
         let plugin = Regex::new(r#"(?m)^\s*id\s*\(?\s*["'](?P<id>[\w.\-]+)["']\s*\)?(?P<rest>.*)$"#).expect("valid regex");
-        let kotlin = Regex::new(r#"(?m)^\s*kotlin\s*\(\s*["'](?P<id>[\w.\-]+)["']\s*\)"#).expect("valid regex");
+        // Also the older `apply plugin: 'org.springframework.boot'`.
+        let kotlin = Regex::new(
+            r#"(?m)^\s*(?:kotlin\s*\(\s*["'](?P<id>[\w.\-]+)["']\s*\)|apply\s*\(?\s*plugin\s*[:=]\s*["'](?P<applied>[\w.\-]+)["'])"#,
+        )
+        .expect("valid regex");
         let alias = Regex::new(r#"(?m)^\s*alias\s*\(\s*libs\.plugins\.(?P<alias>[\w.]+)\s*\)"#).expect("valid regex");
         // `jvmToolchain(21)`, `JavaLanguageVersion.of(17)`, `JavaVersion.VERSION_17`.
         let version = Regex::new(
@@ -216,7 +220,12 @@ fn read_gradle(index: &RepoIndex, dir: &str, file: &str) -> Project {
         }
     }
     for c in kotlin.captures_iter(&text) {
-        project.add_dep(&format!("org.jetbrains.kotlin.{}", &c["id"]), Scope::Runtime, file);
+        let id = match (c.name("id"), c.name("applied")) {
+            (Some(kotlin), _) => format!("org.jetbrains.kotlin.{}", kotlin.as_str()),
+            (_, Some(applied)) => applied.as_str().to_string(),
+            _ => continue,
+        };
+        project.add_dep(&id, Scope::Runtime, file);
     }
     if let Some(c) = version.captures(&text) {
         project.language_version = Some((c["v"].replace('_', "."), file.to_string()));
@@ -371,6 +380,7 @@ mod tests {
     id("org.flywaydb.flyway") version "10.0.0"
     id("com.diffplug.spotless") version "6.25.0" apply false
 }
+apply plugin: 'io.spring.dependency-management'
 kotlin { jvmToolchain(21) }
 dependencies {
     implementation(libs.spring.boot.starter.web)
@@ -406,6 +416,7 @@ spring-boot = { id = "org.springframework.boot", version = "3.3.0" }
             "org.jetbrains.kotlin.jvm",
             "org.flywaydb.flyway",
             "org.jetbrains.kotlin:kotlin-bom",
+            "io.spring.dependency-management",
         ] {
             assert!(p.dep(dep).is_some(), "{dep}");
         }

@@ -458,6 +458,10 @@ fn resolve_backend(
         "migration_command".into(),
         migrate.unwrap_or_else(|| match no_migrations_reason {
             Some(reason) => Field::absent_because(&project.manifest, reason),
+            None if !ctx.data_homes.is_empty() => Field::unknown(hints::unknown(
+                "migration_command",
+                "no migrate task, and the migration tool has no apply command of its own here (Flyway and Liquibase apply migrations when the application starts unless their build plugin is declared)",
+            )),
             None if !migration_tools.is_empty() => Field::unknown(hints::unknown(
                 "migration_command",
                 "no migrate task, and no migrations where the migration tool keeps them",
