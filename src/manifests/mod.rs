@@ -219,6 +219,23 @@ impl Project {
     }
 }
 
+/// A JSON manifest's top-level object; `None` (with a warning naming the file) when it is not
+/// valid JSON or not an object.
+fn json_object(index: &RepoIndex, file: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let text = index.read(file)?;
+    match serde_json::from_str(&text) {
+        Ok(serde_json::Value::Object(obj)) => Some(obj),
+        Ok(_) => {
+            index.warn(file, "expected a JSON object at the top level");
+            None
+        }
+        Err(err) => {
+            index.warn(file, format!("invalid JSON: {err}"));
+            None
+        }
+    }
+}
+
 /// Finds and reads every project in the repository, sorted by directory then ecosystem.
 pub fn collect(index: &RepoIndex) -> Vec<Project> {
     let mut projects: Vec<Project> = Vec::new();

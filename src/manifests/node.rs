@@ -6,20 +6,10 @@ use serde_json::Value;
 
 pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     let mut project = Project::new(dir, Ecosystem::Node, file);
-    let Some(text) = index.read(file) else {
+    let Some(obj) = super::json_object(index, file) else {
         return project;
     };
-    let json: Value = match serde_json::from_str(&text) {
-        Ok(json) => json,
-        Err(err) => {
-            index.warn(file, format!("invalid JSON: {err}"));
-            return project;
-        }
-    };
-    let Some(obj) = json.as_object() else {
-        index.warn(file, "expected a JSON object at the top level");
-        return project;
-    };
+    let obj = &obj;
     project.name = obj.get("name").and_then(Value::as_str).map(str::to_string);
     for (key, scope) in [
         ("dependencies", Scope::Runtime),
