@@ -10,17 +10,15 @@ use crate::walk::{self, RepoIndex};
 pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     let mut project = Project::new(dir, Ecosystem::Dotnet, file);
     project.name = Some(stem(file).to_string());
-    let Some(text) = index.read(file) else {
-        return project;
-    };
-    let doc = match roxmltree::Document::parse(&text) {
-        Ok(doc) => doc,
-        Err(err) => {
-            index.warn(file, format!("invalid XML: {err}"));
-            return project;
-        }
-    };
-    let root = doc.root_element();
+    let parsed = super::with_xml(index, file, |root| read_project(&mut project, root, file));
+    if parsed.is_some() && project.language_version.is_none() {
+        project.language_version = inherited_target_framework(index, dir);
+    }
+    project
+}
+
+/// The SDK, package and project references and target framework of a project file's root.
+fn read_project(project: &mut Project, root: roxmltree::Node, file: &str) {
     if let Some(sdk) = root.attribute("Sdk") {
         // `Microsoft.NET.Sdk.Web/8.0.0` pins a version after the slash.
         let sdk = sdk.split('/').next().unwrap_or(sdk);
@@ -59,29 +57,23 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
             _ => {}
         }
     }
-    if project.language_version.is_none() {
-        project.language_version = inherited_target_framework(index, dir);
-    }
-    project
 }
 
 /// `Directory.Build.props` above the project sets the target framework for every project below.
 fn inherited_target_framework(index: &RepoIndex, dir: &str) -> Option<(String, String)> {
     for d in crate::runner::ancestors(dir) {
         let file = walk::join(&d, "Directory.Build.props");
-        let Some(text) = index.read(&file) else { continue };
-        let Ok(doc) = roxmltree::Document::parse(&text) else {
-            index.warn(&file, "invalid XML");
-            continue;
-        };
-        let tfm = doc
-            .descendants()
-            .find(|n| n.tag_name().name() == "TargetFramework")
-            .and_then(|n| n.text())
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && !t.starts_with("$("));
+        let tfm = super::with_xml(index, &file, |root| {
+            root.descendants()
+                .find(|n| n.tag_name().name() == "TargetFramework")
+                .and_then(|n| n.text())
+                .map(str::trim)
+                .filter(|t| !t.is_empty() && !t.starts_with("$("))
+                .map(str::to_string)
+        })
+        .flatten();
         if let Some(tfm) = tfm {
-            return Some((tfm.to_string(), file));
+            return Some((tfm, file));
         }
     }
     None
@@ -106,10 +98,7 @@ mod tests {
     <ProjectReference Include="..\Infrastructure\Infrastructure.csproj" />
   </ItemGroup>
 </Project>"#;
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("src/Web")).unwrap();
-        std::fs::write(dir.path().join("src/Web/Web.csproj"), csproj).unwrap();
-        let index = RepoIndex::build(dir.path());
+        let (_dir, index) = crate::manifests::test_index(&[("src/Web/Web.csproj", csproj)]);
         let p = read(&index, "src/Web", "src/Web/Web.csproj");
         assert_eq!(p.name.as_deref(), Some("Web"));
         assert!(p.dep("microsoft.net.sdk.web").is_some());

@@ -93,9 +93,7 @@ mod tests {
   end
 end
 "#;
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("mix.exs"), mix).unwrap();
-        let index = RepoIndex::build(dir.path());
+        let (_dir, index) = crate::manifests::test_index(&[("mix.exs", mix)]);
         let p = read(&index, ".", "mix.exs");
         let scope = |name: &str| p.dep(name).map(|d| d.scope);
         assert_eq!(p.name.as_deref(), Some("shop"));

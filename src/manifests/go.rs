@@ -80,10 +80,8 @@ mod tests {
 
     #[test]
     fn reads_module_version_and_requirements() {
-        let dir = tempfile::tempdir().unwrap();
         let text = "module github.com/acme/api // the api\n\ngo 1.22.1\n\nrequire github.com/gin-gonic/gin v1.10.0\n\nrequire (\n\tgorm.io/gorm v1.25.0\n\tgithub.com/jackc/pgx/v5 v5.6.0 // indirect\n\tgithub.com/labstack/echo/v4 v4.12.0\n)\n\ntool github.com/pressly/goose/v3/cmd/goose\n\nreplace example.com/x => ../x\n";
-        std::fs::write(dir.path().join("go.mod"), text).unwrap();
-        let index = RepoIndex::build(dir.path());
+        let (_dir, index) = crate::manifests::test_index(&[("go.mod", text)]);
         let project = read(&index, ".", "go.mod");
         assert_eq!(project.name.as_deref(), Some("github.com/acme/api"));
         assert_eq!(project.language_version.as_ref().map(|v| v.0.as_str()), Some("1.22.1"));

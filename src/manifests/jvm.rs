@@ -12,17 +12,12 @@ use std::sync::OnceLock;
 
 pub fn read_maven(index: &RepoIndex, dir: &str, file: &str) -> Project {
     let mut project = Project::new(dir, Ecosystem::Jvm, file);
-    let Some(text) = index.read(file) else {
-        return project;
-    };
-    let doc = match roxmltree::Document::parse(&text) {
-        Ok(doc) => doc,
-        Err(err) => {
-            index.warn(file, format!("invalid XML: {err}"));
-            return project;
-        }
-    };
-    let root = doc.root_element();
+    super::with_xml(index, file, |root| read_pom(&mut project, root, file));
+    project
+}
+
+/// The coordinates, dependencies, plugins, modules and Java version of a POM's root.
+fn read_pom(project: &mut Project, root: roxmltree::Node, file: &str) {
     // `${quarkus.platform.group-id}` and the like, from the POM's own `<properties>`.
     let properties: Vec<(String, String)> = root
         .children()
@@ -57,7 +52,7 @@ pub fn read_maven(index: &RepoIndex, dir: &str, file: &str) -> Project {
                     project.add_dep(&name, Scope::Runtime, file);
                 }
             }
-            "dependencies" => add_maven_deps(&mut project, element, file, &coordinates, &child),
+            "dependencies" => add_maven_deps(project, element, file, &coordinates, &child),
             "build" => {
                 let plugins = element.descendants().filter(|n| {
                     n.tag_name().name() == "plugin" && n.parent().is_some_and(|p| p.tag_name().name() == "plugins")
@@ -98,13 +93,12 @@ pub fn read_maven(index: &RepoIndex, dir: &str, file: &str) -> Project {
             // Profiles add dependencies too (a `postgres` profile with its driver).
             "profiles" => {
                 for deps in element.descendants().filter(|n| n.tag_name().name() == "dependencies") {
-                    add_maven_deps(&mut project, deps, file, &coordinates, &child);
+                    add_maven_deps(project, deps, file, &coordinates, &child);
                 }
             }
             _ => {}
         }
     }
-    project
 }
 
 fn add_maven_deps(
@@ -149,8 +143,18 @@ pub fn collect_gradle(index: &RepoIndex) -> Vec<Project> {
     projects
 }
 
-fn regexes() -> &'static (Regex, Regex, Regex, Regex, Regex, Regex) {
-    static RE: OnceLock<(Regex, Regex, Regex, Regex, Regex, Regex)> = OnceLock::new();
+/// The shapes Gradle build files declare dependencies, plugins and the Java version in.
+struct GradleRules {
+    dep: Regex,
+    catalog: Regex,
+    plugin: Regex,
+    kotlin_or_applied: Regex,
+    plugin_alias: Regex,
+    version: Regex,
+}
+
+fn gradle_rules() -> &'static GradleRules {
+    static RE: OnceLock<GradleRules> = OnceLock::new();
     RE.get_or_init(|| {
         // `implementation("g:a:v")`, `testImplementation 'g:a'`, `kapt(platform("g:a:v"))`.
         let dep = Regex::new(
@@ -177,7 +181,14 @@ fn regexes() -> &'static (Regex, Regex, Regex, Regex, Regex, Regex) {
             r#"(?:jvmToolchain\s*\(\s*|JavaLanguageVersion\.of\s*\(\s*|JavaVersion\.VERSION_|sourceCompatibility\s*=\s*['"]?)(?P<v>\d+(?:[._]\d+)?)"#,
         )
         .expect("valid regex");
-        (dep, catalog, plugin, kotlin, alias, version)
+        GradleRules {
+            dep,
+            catalog,
+            plugin,
+            kotlin_or_applied: kotlin,
+            plugin_alias: alias,
+            version,
+        }
     })
 }
 
@@ -196,7 +207,14 @@ fn read_gradle(index: &RepoIndex, dir: &str, file: &str) -> Project {
         return project;
     };
     let catalog = Catalog::find(index, dir);
-    let (dep, by_alias, plugin, kotlin, plugin_alias, version) = regexes();
+    let GradleRules {
+        dep,
+        catalog: by_alias,
+        plugin,
+        kotlin_or_applied: kotlin,
+        plugin_alias,
+        version,
+    } = gradle_rules();
     for c in dep.captures_iter(&text) {
         let name = format!("{}:{}", &c["group"], &c["artifact"]);
         project.add_dep(&name, scope_of(&c["conf"]), file);
@@ -331,16 +349,6 @@ impl Catalog {
 mod tests {
     use super::*;
 
-    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        dir
-    }
-
     #[test]
     fn maven_dependencies_plugins_modules_and_version() {
         let pom = r#"<?xml version="1.0"?>
@@ -356,8 +364,7 @@ mod tests {
   </dependencies>
   <build><plugins><plugin><groupId>${fw.group}</groupId><artifactId>flyway-maven-plugin</artifactId></plugin></plugins></build>
 </project>"#;
-        let dir = tree(&[("pom.xml", pom)]);
-        let index = RepoIndex::build(dir.path());
+        let (_dir, index) = crate::manifests::test_index(&[("pom.xml", pom)]);
         let p = read_maven(&index, ".", "pom.xml");
         assert_eq!(p.name.as_deref(), Some("shop"));
         assert!(p.dep("org.springframework.boot:spring-boot-starter-parent").is_some());
@@ -400,12 +407,11 @@ exposed = ["exposed-core", "exposed_jdbc"]
 spring-boot = { id = "org.springframework.boot", version = "3.3.0" }
 "#;
         let settings = "rootProject.name = \"shop\"\ninclude(\":app\", \":core:db\")\ninclude 'web'\n";
-        let dir = tree(&[
+        let (_dir, index) = crate::manifests::test_index(&[
             ("build.gradle.kts", build),
             ("gradle/libs.versions.toml", catalog),
             ("settings.gradle.kts", settings),
         ]);
-        let index = RepoIndex::build(dir.path());
         let p = read_gradle(&index, ".", "build.gradle.kts");
         for dep in [
             "org.springframework.boot:spring-boot-starter-web",

@@ -236,6 +236,19 @@ fn json_object(index: &RepoIndex, file: &str) -> Option<serde_json::Map<String, 
     }
 }
 
+/// Parses an XML manifest and hands its root element to `read`; `None` (with a warning naming
+/// the file) when it is not well-formed XML.
+fn with_xml<T>(index: &RepoIndex, file: &str, read: impl FnOnce(roxmltree::Node) -> T) -> Option<T> {
+    let text = index.read(file)?;
+    match roxmltree::Document::parse(&text) {
+        Ok(doc) => Some(read(doc.root_element())),
+        Err(err) => {
+            index.warn(file, format!("invalid XML: {err}"));
+            None
+        }
+    }
+}
+
 /// Finds and reads every project in the repository, sorted by directory then ecosystem.
 pub fn collect(index: &RepoIndex) -> Vec<Project> {
     let mut projects: Vec<Project> = Vec::new();
@@ -396,6 +409,19 @@ pub fn runner_tasks(index: &RepoIndex, dir: &str) -> Vec<Task> {
         }
     }
     tasks
+}
+
+/// A repository of the given files, indexed, for the readers' tests.
+#[cfg(test)]
+pub(crate) fn test_index(files: &[(&str, &str)]) -> (tempfile::TempDir, RepoIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let index = RepoIndex::build(dir.path());
+    (dir, index)
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     let Some(obj) = super::json_object(index, file) else {
         return project;
     };
-    let obj = &obj;
     project.name = obj.get("name").and_then(Value::as_str).map(str::to_string);
     for (key, scope) in [
         ("dependencies", Scope::Runtime),

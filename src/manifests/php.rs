@@ -9,7 +9,6 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     let Some(obj) = super::json_object(index, file) else {
         return project;
     };
-    let obj = &obj;
     project.name = obj.get("name").and_then(Value::as_str).map(str::to_string);
     for (key, scope) in [("require", Scope::Runtime), ("require-dev", Scope::Dev)] {
         let Some(deps) = obj.get(key).and_then(Value::as_object) else {
@@ -53,12 +52,10 @@ mod tests {
 
     #[test]
     fn requires_php_version_and_scripts() {
-        let dir = tempfile::tempdir().unwrap();
         let json = r#"{"name": "acme/shop", "require": {"php": "^8.2", "Laravel/Framework": "^11.0", "ext-pdo_pgsql": "*"},
             "require-dev": {"phpunit/phpunit": "^11"},
             "scripts": {"test": ["@php artisan config:clear", "@php artisan test"], "post-install-cmd": "x", "dev": "npx concurrently"}}"#;
-        std::fs::write(dir.path().join("composer.json"), json).unwrap();
-        let index = RepoIndex::build(dir.path());
+        let (_dir, index) = crate::manifests::test_index(&[("composer.json", json)]);
         let p = read(&index, ".", "composer.json");
         assert!(p.dep("laravel/framework").is_some());
         assert!(p.dep("ext-pdo_pgsql").is_some());

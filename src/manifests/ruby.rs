@@ -157,14 +157,8 @@ platforms :jruby do
 end
 gemspec
 "#;
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("Gemfile"), gemfile).unwrap();
-        std::fs::write(
-            dir.path().join("shop.gemspec"),
-            "Gem::Specification.new do |spec|\n  spec.add_dependency \"sequel\"\n  spec.add_development_dependency(\"rack-test\")\nend\n",
-        )
-        .unwrap();
-        let index = RepoIndex::build(dir.path());
+        let gemspec = "Gem::Specification.new do |spec|\n  spec.add_dependency \"sequel\"\n  spec.add_development_dependency(\"rack-test\")\nend\n";
+        let (_dir, index) = crate::manifests::test_index(&[("Gemfile", gemfile), ("shop.gemspec", gemspec)]);
         let p = read(&index, ".", "Gemfile");
         let scope = |name: &str| p.dep(name).map(|d| d.scope);
         assert_eq!(scope("rails"), Some(Scope::Runtime));

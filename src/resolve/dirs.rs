@@ -61,10 +61,6 @@ pub(super) fn is_within(child: &str, parent: &str) -> bool {
 /// components. A server with a few `.tsx` email templates is still a server.
 pub(super) fn looks_like_frontend(index: &RepoIndex, dir: &str) -> bool {
     const COMPONENT: &[&str] = &[".vue", ".svelte", ".jsx", ".tsx"];
-    // Server code counts against the components: a Rails `app/` with Vue in `app/javascript`.
-    const SCRIPT: &[&str] = &[
-        ".ts", ".js", ".mjs", ".cjs", ".mts", ".rb", ".py", ".php", ".go", ".java", ".kt", ".cs", ".ex", ".rs",
-    ];
     let prefix = format!("{dir}/");
     let (mut components, mut scripts) = (0usize, 0usize);
     for f in index
@@ -74,7 +70,8 @@ pub(super) fn looks_like_frontend(index: &RepoIndex, dir: &str) -> bool {
     {
         if COMPONENT.iter().any(|e| f.ends_with(e)) {
             components += 1;
-        } else if SCRIPT.iter().any(|e| f.ends_with(e)) && !f.ends_with(".d.ts") {
+        // Any other code counts against them: a Rails `app/` with Vue in `app/javascript`.
+        } else if is_code_file(f) && !f.ends_with(".d.ts") {
             scripts += 1;
         }
     }
