@@ -496,3 +496,29 @@ fn the_local_database_url_of_an_env_template_is_the_shell_target() {
         Some("mongosh \"$MONGODB_URI_LOCAL\"")
     );
 }
+
+#[test]
+fn capabilities_fill_the_extra_variables() {
+    let report = scan_tree(&[
+        ("Dockerfile", "FROM golang:1.23\n"),
+        ("charts/api/Chart.yaml", "apiVersion: v2\nname: api\n"),
+        (
+            "api/go.mod",
+            "module example.com/api\n\ngo 1.23\n\nrequire (\n\tgithub.com/go-chi/chi/v5 v5.1.0\n\tgoogle.golang.org/grpc v1.68.0\n\tgithub.com/segmentio/kafka-go v0.4.47\n\tgithub.com/golang-jwt/jwt/v5 v5.2.1\n\tgithub.com/redis/go-redis/v9 v9.7.0\n)\n",
+        ),
+        ("api/main.go", "package main\n\nfunc main() {}\n"),
+        (
+            "web/package.json",
+            r#"{"name": "web", "dependencies": {"react": "^18"}}"#,
+        ),
+    ]);
+    let var = |name: &str| report.variables.get(name).cloned().flatten();
+    assert_eq!(report.backend_dir.as_deref(), Some("api"));
+    assert_eq!(var("api_style").as_deref(), Some("gRPC"));
+    assert_eq!(var("message_queue").as_deref(), Some("Kafka"));
+    assert_eq!(var("auth").as_deref(), Some("JWT"));
+    assert_eq!(var("cache").as_deref(), Some("Redis"));
+    // The image and chart sit at the root, above the backend's directory.
+    assert_eq!(var("containerization").as_deref(), Some("Docker, Helm"));
+    assert_eq!(var("language_version").as_deref(), Some("1.23"));
+}

@@ -25,6 +25,46 @@ pub enum Kind {
     Database,
     /// A test runner.
     TestRunner,
+    /// Something the backend uses beside its database: a cache, message queue, auth library, API
+    /// style or container setup, for the extra template variables (see [`Category`]).
+    Capability,
+}
+
+/// What a `capability` detector names; each category is one template variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// `cache` (beside database detectors with the cache role).
+    Cache,
+    /// `message_queue`: brokers and job queues.
+    Queue,
+    /// `auth`: token, OAuth/OIDC and identity libraries and services.
+    Auth,
+    /// `api_style`: GraphQL, gRPC, OpenAPI.
+    Api,
+    /// `containerization`: Dockerfile, compose.
+    Container,
+}
+
+impl Category {
+    pub const ALL: [Category; 5] = [
+        Category::Cache,
+        Category::Queue,
+        Category::Auth,
+        Category::Api,
+        Category::Container,
+    ];
+
+    /// The template variable the category fills.
+    pub fn variable(self) -> &'static str {
+        match self {
+            Category::Cache => "cache",
+            Category::Queue => "message_queue",
+            Category::Auth => "auth",
+            Category::Api => "api_style",
+            Category::Container => "containerization",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -188,6 +228,8 @@ pub struct Detector {
     /// priority), for `tech_stack` and the `language` variable.
     #[serde(default)]
     pub language: bool,
+    /// Capabilities: the template variable this detector contributes to.
+    pub category: Option<Category>,
     /// Databases: primary, fallback or cache.
     #[serde(default)]
     pub role: Role,
@@ -213,6 +255,7 @@ impl Kind {
             Kind::Data => "data",
             Kind::Database => "database",
             Kind::TestRunner => "test_runner",
+            Kind::Capability => "capability",
         }
     }
 }
@@ -292,8 +335,12 @@ impl Detector {
                 );
             }
         }
-        if self.kind != Kind::Database && self.ecosystem.is_none() {
+        let any_ecosystem = matches!(self.kind, Kind::Database | Kind::Capability);
+        if !any_ecosystem && self.ecosystem.is_none() {
             bail!("kind {:?} needs an `ecosystem`", self.kind);
+        }
+        if (self.kind == Kind::Capability) != self.category.is_some() {
+            bail!("`category` is set on capability detectors, and only on them");
         }
         for read in self.config.clone() {
             let ways = [&read.json, &read.toml, &read.ini, &read.yaml, &read.regex];

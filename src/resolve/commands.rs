@@ -137,6 +137,7 @@ pub(super) fn command(
             Kind::TestRunner => &ctx.backend.tests,
             Kind::Ecosystem => &ctx.backend.ecosystem_hits,
             Kind::Database => &ctx.backend.databases,
+            Kind::Capability => &ctx.backend.capabilities,
         };
         for (hit, home) in ordered_hits(ctx, *kind, hits) {
             let Some(spec) = pick(hit.detector) else {

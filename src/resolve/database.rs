@@ -20,7 +20,7 @@ pub(super) fn resolve_database(
     index: &RepoIndex,
     backend: &Analysis,
     signals: &RepoSignals,
-) -> (Field, Vec<String>, DbUrls) {
+) -> (Field, Vec<String>, DbUrls, Vec<String>) {
     let mut urls: DbUrls = signals
         .database_hints
         .iter()
@@ -81,7 +81,12 @@ pub(super) fn resolve_database(
     }
     if candidates.is_empty() {
         let why = "no database driver, ORM dialect, compose service or .env URL found";
-        return (Field::absent_because(&backend.project.manifest, why), Vec::new(), urls);
+        return (
+            Field::absent_because(&backend.project.manifest, why),
+            Vec::new(),
+            urls,
+            Vec::new(),
+        );
     }
     let role = |id: &str| registry.get(id).map(|d| d.role).unwrap_or_default();
     let priority = |id: &str| registry.get(id).map(|d| d.priority).unwrap_or_default();
@@ -131,11 +136,17 @@ pub(super) fn resolve_database(
     }
     if parts.is_empty() {
         let why = "only development-scope database packages were found";
-        return (Field::unknown(hints::unknown("database_system", why)), Vec::new(), urls);
+        return (
+            Field::unknown(hints::unknown("database_system", why)),
+            Vec::new(),
+            urls,
+            Vec::new(),
+        );
     }
     let evidence = used.iter().flat_map(|id| candidates[*id].1.clone()).collect();
     let primary_ids = primaries.iter().map(|(id, _)| id.to_string()).collect();
-    (Field::found(parts.join(", "), evidence), primary_ids, urls)
+    let cache_ids = caches.iter().map(|id| id.to_string()).collect();
+    (Field::found(parts.join(", "), evidence), primary_ids, urls, cache_ids)
 }
 
 pub(super) fn database_of_image<'r>(registry: &'r Registry, image: &str) -> Option<&'r Detector> {

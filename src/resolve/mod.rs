@@ -2,7 +2,7 @@
 //! resolves the package manager and runner prefixes, and decides each field's value and state.
 
 use crate::detect::engine::{self, ConfigValue};
-use crate::detect::{Detector, Kind, Registry, Role, Sets};
+use crate::detect::{Category, Detector, Kind, Registry, Role, Sets};
 use crate::hints;
 use crate::manifests::{self, Ecosystem, Project, Scope, Task, TaskRunner};
 use crate::model::{ABSENT_TEXT, Evidence, FIELD_NAMES, Field, ProjectSummary, Report, State};
@@ -31,6 +31,7 @@ struct Analysis<'r> {
     data: Vec<Hit<'r>>,
     tests: Vec<Hit<'r>>,
     databases: Vec<Hit<'r>>,
+    capabilities: Vec<Hit<'r>>,
     vars: BTreeMap<String, (String, Evidence)>,
     score: i32,
     /// Directories of the sibling packages this project links at run time, nearest first.
@@ -87,14 +88,19 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
         }
         None => nothing_found(&index, &mut fields),
     }
+    let capability_names = Category::ALL.map(Category::variable);
     for name in [
         "package_manager",
         "language",
+        "language_version",
         "runtime",
         "orm",
         "migration_tool",
         "test_framework",
-    ] {
+    ]
+    .into_iter()
+    .chain(capability_names)
+    {
         variables.entry(name.to_string()).or_insert(None);
     }
     let projects = analyses
@@ -127,7 +133,8 @@ fn detected_ids(a: &Analysis) -> Vec<String> {
         .chain(&a.frameworks)
         .chain(&a.data)
         .chain(&a.tests)
-        .chain(&a.databases);
+        .chain(&a.databases)
+        .chain(&a.capabilities);
     let mut ids: Vec<String> = hits.map(|h| h.detector.id.clone()).collect();
     ids.sort();
     // A sibling package's hit and the backend's own can name the same detector.
@@ -164,7 +171,7 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
     let hits_of = |kind: Kind| -> Vec<Hit<'r>> {
         let mut hits: Vec<Hit> = registry
             .of_kind(kind)
-            .filter(|d| kind == Kind::Database || d.ecosystem == Some(project.ecosystem))
+            .filter(|d| matches!(kind, Kind::Database | Kind::Capability) || d.ecosystem == Some(project.ecosystem))
             .filter_map(|d| {
                 engine::matches(d, index, &project).map(|evidence| Hit {
                     detector: d,
@@ -188,6 +195,7 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
     let data = hits_of(Kind::Data);
     let tests = hits_of(Kind::TestRunner);
     let databases = hits_of(Kind::Database);
+    let capabilities = hits_of(Kind::Capability);
     let mut vars = BTreeMap::new();
     if let Some(name) = &project.name {
         let module = package_dir_name(index, &project, name);
@@ -218,6 +226,7 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
         data,
         tests,
         databases,
+        capabilities,
         vars,
         score: 0,
         linked: Vec::new(),
@@ -373,7 +382,7 @@ fn resolve_backend(
     };
 
     // Database.
-    let (db, primaries, db_urls) = resolve_database(registry, index, backend, signals);
+    let (db, primaries, db_urls, caches) = resolve_database(registry, index, backend, signals);
     let has_db = db.state == State::Found;
     let document_only = !primaries.is_empty() && primaries.iter().all(|id| id == "mongodb");
     fields.insert("database_system".into(), db);
@@ -541,8 +550,21 @@ fn resolve_backend(
     }
     // Counting a project's .ts and .js files is done once, for the stack and the variable.
     let language = language_of(index, backend);
-    let (stack, evidence) = tech_stack_of(index, backend, all, &runner, language, &orm);
+    // The primary database, with the first evidence the database field gives for it.
+    let db_evidence = fields.get("database_system").and_then(|f| f.evidence.first().cloned());
+    let primary = primaries
+        .first()
+        .and_then(|id| Some((registry.get(id)?.name.as_str(), db_evidence.as_ref()?)));
+    let (stack, evidence, version) = tech_stack_of(index, backend, all, &runner, language, &orm, primary);
     fields.insert("tech_stack".into(), Field::found(stack, evidence));
+    variables.insert("language_version".into(), version);
+    let cache_names: Vec<&str> = caches
+        .iter()
+        .filter_map(|id| Some(registry.get(id)?.name.as_str()))
+        .collect();
+    for (name, value) in capability_variables(registry, index, backend, &cache_names) {
+        variables.insert(name.into(), value);
+    }
 
     variables.insert("package_manager".into(), Some(runner.name.to_string()));
     variables.insert("language".into(), Some(language.to_string()));
@@ -558,6 +580,51 @@ fn resolve_backend(
             .find_map(|a| a.tests.first())
     });
     variables.insert("test_framework".into(), test_runner.map(|h| h.detector.name.clone()));
+}
+
+/// `cache`, `message_queue`, `auth`, `api_style`, `containerization`: the names of the
+/// capability detectors that hold for the backend, by category, highest priority first. A cache
+/// store among the databases (`caches`: Redis) is a cache too; files of the container setup (Dockerfile,
+/// compose) may sit at the repository root above a backend in a sub-directory.
+fn capability_variables<'a>(
+    registry: &'a Registry,
+    index: &RepoIndex,
+    backend: &Analysis,
+    caches: &[&'a str],
+) -> Vec<(&'static str, Option<String>)> {
+    let root = (backend.project.dir != ".").then(|| project_at(&backend.project, "."));
+    Category::ALL
+        .iter()
+        .map(|&category| {
+            let mut names: Vec<&str> = Vec::new();
+            if category == Category::Cache {
+                names.extend(caches);
+                let clients = backend.databases.iter().filter(|h| h.detector.role == Role::Cache);
+                names.extend(clients.map(|h| h.detector.name.as_str()));
+            }
+            let own = backend
+                .capabilities
+                .iter()
+                .filter(|h| h.detector.category == Some(category));
+            names.extend(own.map(|h| h.detector.name.as_str()));
+            if names.is_empty() && category == Category::Container {
+                if let Some(root) = &root {
+                    let at_root = registry
+                        .of_kind(Kind::Capability)
+                        .filter(|d| d.category == Some(category))
+                        .filter(|d| engine::matches(d, index, root).is_some());
+                    names.extend(at_root.map(|d| d.name.as_str()));
+                }
+            }
+            let mut seen = Vec::new();
+            names.retain(|n| {
+                let new = !seen.contains(n);
+                seen.push(*n);
+                new
+            });
+            (category.variable(), (!names.is_empty()).then(|| names.join(", ")))
+        })
+        .collect()
 }
 
 fn test_projects(backend: &Analysis, all: &[Analysis]) -> Vec<String> {
@@ -726,6 +793,8 @@ fn runtime_of(a: &Analysis, runner: &Runner) -> &'static str {
     }
 }
 
+/// The stack in one line: the language (with its declared version), framework, ORM and
+/// migration tools, primary database, package manager and monorepo tool. Also the version.
 fn tech_stack_of(
     index: &RepoIndex,
     a: &Analysis,
@@ -733,7 +802,8 @@ fn tech_stack_of(
     runner: &Runner,
     language: &str,
     orm: &[&str],
-) -> (String, Vec<Evidence>) {
+    database: Option<(&str, &Evidence)>,
+) -> (String, Vec<Evidence>, Option<String>) {
     let p = &a.project;
     // The language detectors speak for the stack; build detectors (tsc, a Dockerfile) do not.
     let mut evidence: Vec<Evidence> = a
@@ -767,6 +837,17 @@ fn tech_stack_of(
         (Ecosystem::Go | Ecosystem::Ruby | Ecosystem::Php | Ecosystem::Elixir, Some(v), _) => format!("{language} {v}"),
         (_, None, _) => language.to_string(),
     };
+    if let Some(hit) = a.frameworks.first() {
+        text.push_str(&format!(", {}", hit.detector.name));
+        evidence.extend(hit.evidence.first().cloned());
+    }
+    if !orm.is_empty() {
+        text.push_str(&format!(", {}", orm.join(" + ")));
+    }
+    if let Some((name, why)) = database {
+        text.push_str(&format!(", {name}"));
+        evidence.push(why.clone());
+    }
     text.push_str(&format!(", {}", runner.display));
     evidence.push(runner.evidence.clone());
     // A JavaScript monorepo's task runner is part of how it is built and run.
@@ -776,10 +857,7 @@ fn tech_stack_of(
             evidence.push(Evidence::new(file, format!("{tool} workspace")));
         }
     }
-    if !orm.is_empty() {
-        text.push_str(&format!(", {}", orm.join(" + ")));
-    }
-    (text, evidence)
+    (text, evidence, version)
 }
 
 /// A language version the project does not declare itself but its surroundings do: a parent
