@@ -49,7 +49,8 @@ pub(super) fn resolve_database(
         let home = home_of(hit, &backend.project);
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Database) {
             for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
-                if value.contains("://") {
+                // A URL, or a JDBC SQLite one, which names its file without `//`.
+                if value.contains("://") || value.starts_with("jdbc:sqlite:") {
                     urls.push((
                         value.clone(),
                         Evidence::new(&file, format!("{} config URL", hit.detector.name)),
@@ -222,7 +223,8 @@ fn env_client_command(
         return urls.iter().find_map(|(url, evidence)| {
             let rest = url
                 .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite+aiosqlite://"))?;
+                .or_else(|| url.strip_prefix("sqlite+aiosqlite://"))
+                .or_else(|| url.strip_prefix("jdbc:sqlite:"))?;
             let path = rest.split('?').next().unwrap_or("");
             let path = path.strip_prefix('/').filter(|p| !p.is_empty()).unwrap_or(path);
             (!path.is_empty() && path != ":memory:")
@@ -280,8 +282,32 @@ fn env_client_command(
         });
     match url_var {
         Some((var, _, evidence)) => Some(Field::found(client.replace("{var}", var), vec![evidence.clone()])),
-        None => split_env_client(primary, signals),
+        None => config_url_client(registry, primary, urls).or_else(|| split_env_client(primary, signals)),
     }
+}
+
+/// A client given the URL an application config spells out in full
+/// (`spring.datasource.url=jdbc:postgresql://localhost:5432/orders` → `psql
+/// "postgresql://localhost:5432/orders"`); not one built from variables or placeholders.
+fn config_url_client(registry: &Registry, primary: &str, urls: &DbUrls) -> Option<Field> {
+    let client = match primary {
+        "postgresql" => "psql",
+        "mongodb" => "mongosh",
+        _ => return None,
+    };
+    urls.iter().find_map(|(url, evidence)| {
+        let url = url.strip_prefix("jdbc:").unwrap_or(url);
+        // SQLAlchemy's driver suffix (`postgresql+asyncpg://`) is not part of the URL psql reads.
+        let url = match url.split_once("://") {
+            Some((scheme, rest)) if scheme.contains('+') => {
+                format!("{}://{rest}", scheme.split('+').next().unwrap_or(scheme))
+            }
+            _ => url.to_string(),
+        };
+        let templated = url.contains(['$', '{', '<', '%']);
+        let ours = database_for(registry, &url).is_some_and(|d| d.id == primary);
+        (ours && !templated).then(|| Field::found(format!("{client} \"{url}\""), vec![evidence.clone()]))
+    })
 }
 
 /// The shell inside the database's compose service, with the user and database its environment
@@ -370,6 +396,26 @@ fn split_env_client(primary: &str, signals: &RepoSignals) -> Option<Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_urls_spelled_out_give_a_client() {
+        let registry = Registry::builtin().unwrap();
+        let client = |primary: &str, url: &str| {
+            let urls = vec![(url.to_string(), Evidence::new("app.conf", "config URL"))];
+            config_url_client(&registry, primary, &urls).and_then(|f| f.value)
+        };
+        assert_eq!(
+            client("postgresql", "jdbc:postgresql://localhost:5432/orders").as_deref(),
+            Some("psql \"postgresql://localhost:5432/orders\"")
+        );
+        assert_eq!(
+            client("postgresql", "postgresql+asyncpg://app@localhost/inv").as_deref(),
+            Some("psql \"postgresql://app@localhost/inv\"")
+        );
+        assert_eq!(client("postgresql", "postgresql://${DB_HOST}/app"), None);
+        assert_eq!(client("postgresql", "mysql://localhost/app"), None);
+        assert_eq!(client("mysql", "mysql://localhost/app"), None);
+    }
 
     #[test]
     fn database_names_urls_and_engines_map_to_detectors() {

@@ -543,7 +543,10 @@ pub(super) fn migration_named_dirs(index: &RepoIndex, project: &Project) -> Vec<
             let rel = dir.strip_prefix(&prefix)?;
             let parts: Vec<&str> = rel.split('/').collect();
             let name = *parts.last()?;
-            let named = name == "migrate" || name.ends_with("migrations") || name == "migration";
+            // `migrate` only as Rails and Hanami use it (`db/migrate`): elsewhere it is often code
+            // that migrates something else (gotify's `config/migrate`).
+            let db_migrate = name == "migrate" && parts.len() >= 2 && parts[parts.len() - 2] == "db";
+            let named = db_migrate || name.ends_with("migrations") || name == "migration";
             let excluded = parts
                 .iter()
                 .any(|p| NOT_BACKEND_DIRS.contains(p) || *p == "node_modules");
