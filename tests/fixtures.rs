@@ -522,3 +522,23 @@ fn capabilities_fill_the_extra_variables() {
     assert_eq!(var("containerization").as_deref(), Some("Docker, Helm"));
     assert_eq!(var("language_version").as_deref(), Some("1.23"));
 }
+
+#[test]
+fn test_files_beside_code_in_one_root_folder_name_that_folder() {
+    let report = scan_tree(&[
+        (
+            "deno.json",
+            r#"{"tasks": {"dev": "deno run -A --watch app/main.ts"}, "imports": {"@hono": "npm:hono@^4"}}"#,
+        ),
+        (
+            "app/main.ts",
+            "import { Hono } from '@hono';\nDeno.serve(new Hono().fetch);\n",
+        ),
+        ("app/app.test.ts", "Deno.test('app', () => {});\n"),
+        ("app/controllers/users.test.ts", "Deno.test('users', () => {});\n"),
+    ]);
+    assert_eq!(report.field("backend_framework").value.as_deref(), Some("Hono"));
+    assert_eq!(report.field("source_dirs").value.as_deref(), Some("app"));
+    assert_eq!(report.field("test_dirs").value.as_deref(), Some("app"));
+    assert_eq!(report.field("dev_command").value.as_deref(), Some("deno task dev"));
+}

@@ -86,7 +86,12 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
         (dirs, evidence) = dirs_from(ctx, &eco, |d| &d.dirs.source);
     }
     if dirs.len() > 1 {
-        let keep: Vec<bool> = dirs.iter().map(|d| !looks_like_frontend(ctx.index, d)).collect();
+        // Route folders are server code even when their pages are components (Fresh's `routes/`).
+        const ROUTES: &[&str] = &["routes", "api", "server"];
+        let keep: Vec<bool> = dirs
+            .iter()
+            .map(|d| ROUTES.contains(&walk::file_name(d)) || !looks_like_frontend(ctx.index, d))
+            .collect();
         if keep.iter().any(|k| *k) {
             let mut i = 0;
             dirs.retain(|_| {
@@ -222,7 +227,10 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
                 Some(folder) => (folder, "every test file inside the code is in this folder"),
                 // Go keeps `_test.go` files in every package: the module is the test tree.
                 None if dir == "." && eco == Ecosystem::Go => (dir, "Go tests sit beside the code"),
-                None if dir == "." => (file.clone(), "test file beside the code"),
+                None if dir == "." => match test_home(ctx.index, eco, &file, &dirs) {
+                    Some(home) => (home, "every test file beside the code is in this folder"),
+                    None => (file.clone(), "test file beside the code"),
+                },
                 None => (dir, "test file beside the code"),
             };
             evidence.push(Evidence::new(&file, reason));
@@ -279,6 +287,21 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
         "test_dirs",
         "no tests directory and no test files beside the code",
     ))
+}
+
+/// The top-level folder holding `file` (`app/` for `app/app.test.ts`), when every test file of
+/// the ecosystem's language outside the already found test dirs is in it: code kept in one
+/// folder of the repository root, with its tests beside it.
+fn test_home(index: &RepoIndex, eco: Ecosystem, file: &str, found: &[String]) -> Option<String> {
+    let (top, _) = file.split_once('/')?;
+    let prefix = format!("{top}/");
+    let elsewhere = index.files.iter().any(|f| {
+        !f.starts_with(&prefix)
+            && !found.iter().any(|d| is_within(f, d))
+            && in_language(f, eco)
+            && test_file_name(walk::file_name(f)).is_some()
+    });
+    (!elsewhere).then(|| top.to_string())
 }
 
 /// The test-named folder (`tests`, `__tests__`, …) below `prefix` that holds `file`, when every
