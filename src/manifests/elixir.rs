@@ -11,6 +11,8 @@ struct Rules {
     app: Regex,
     elixir: Regex,
     apps_path: Regex,
+    /// `@elixir_requirement "~> 1.18"`: a module attribute set to a string.
+    attribute: Regex,
 }
 
 fn rules() -> &'static Rules {
@@ -19,8 +21,9 @@ fn rules() -> &'static Rules {
         // `{:ecto_sql, "~> 3.10"}`, `{:floki, ">= 0.30.0", only: :test}`, `{:dep, github: "…"}`.
         dep: Regex::new(r#"\{\s*:(?P<name>[a-z_][a-z0-9_]*)\s*,(?P<rest>[^{}]*)\}"#).expect("valid regex"),
         app: Regex::new(r#"\bapp:\s*:(?P<name>[a-z_][a-z0-9_]*)"#).expect("valid regex"),
-        elixir: Regex::new(r#"\belixir:\s*"(?P<v>[^"]+)""#).expect("valid regex"),
+        elixir: Regex::new(r#"\belixir:\s*(?:"(?P<v>[^"]+)"|@(?P<attr>\w+))"#).expect("valid regex"),
         apps_path: Regex::new(r#"\bapps_path:\s*"(?P<p>[^"]+)""#).expect("valid regex"),
+        attribute: Regex::new(r#"(?m)^\s*@(?P<name>\w+)\s+"(?P<value>[^"]+)""#).expect("valid regex"),
     })
 }
 
@@ -51,8 +54,18 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
         .collect::<Vec<_>>()
         .join("\n");
     project.name = rules.app.captures(&code).map(|c| c["name"].to_string());
-    if let Some(c) = rules.elixir.captures(&code) {
-        project.language_version = Some((c["v"].to_string(), file.to_string()));
+    let version = match rules.elixir.captures(&code) {
+        Some(c) => c.name("v").map(|v| v.as_str().to_string()),
+        None => None,
+    };
+    // `elixir: @elixir_requirement` names a module attribute set earlier in the file.
+    let version = version.or_else(|| {
+        let attribute = rules.elixir.captures(&code)?.name("attr")?.as_str().to_string();
+        let set = rules.attribute.captures_iter(&code).find(|c| c["name"] == attribute)?;
+        Some(set["value"].to_string())
+    });
+    if let Some(version) = version {
+        project.language_version = Some((version, file.to_string()));
     }
     if let Some(c) = rules.apps_path.captures(&code) {
         project.workspace_members = vec![format!("{}/*", c["p"].trim_end_matches('/'))];
@@ -105,5 +118,13 @@ end
         assert_eq!(scope("telemetry"), Some(Scope::Runtime));
         assert_eq!(scope("heroicons"), Some(Scope::Runtime));
         assert_eq!(scope("commented"), None);
+    }
+
+    #[test]
+    fn elixir_version_from_a_module_attribute() {
+        let mix = "defmodule L.MixProject do\n  @elixir_requirement \"~> 1.18\"\n  def project, do: [app: :l, elixir: @elixir_requirement, deps: []]\nend\n";
+        let (_dir, index) = crate::manifests::test_index(&[("mix.exs", mix)]);
+        let p = read(&index, ".", "mix.exs");
+        assert_eq!(p.language_version.map(|v| v.0).as_deref(), Some("~> 1.18"));
     }
 }

@@ -227,6 +227,8 @@ fn env_client_command(
                 .or_else(|| url.strip_prefix("jdbc:sqlite:"))?;
             let path = rest.split('?').next().unwrap_or("");
             let path = path.strip_prefix('/').filter(|p| !p.is_empty()).unwrap_or(path);
+            // Symfony's `sqlite:///%kernel.project_dir%/var/data.db` is relative to the project.
+            let path = path.strip_prefix("%kernel.project_dir%/").unwrap_or(path);
             (!path.is_empty() && path != ":memory:")
                 .then(|| Field::found(format!("sqlite3 {path}"), vec![evidence.clone()]))
         });
@@ -304,6 +306,8 @@ fn config_url_client(registry: &Registry, primary: &str, urls: &DbUrls) -> Optio
             }
             _ => url.to_string(),
         };
+        // Query parameters are the driver's (`?serverVersion=16`, `?schema=public`); psql rejects them.
+        let url = url.split('?').next().unwrap_or(&url).to_string();
         let templated = url.contains(['$', '{', '<', '%']);
         let ours = database_for(registry, &url).is_some_and(|d| d.id == primary);
         (ours && !templated).then(|| Field::found(format!("{client} \"{url}\""), vec![evidence.clone()]))

@@ -289,6 +289,27 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
     ))
 }
 
+/// Whether the project holds any test: a test-named file in its language or a test folder.
+pub(super) fn has_tests(index: &RepoIndex, project: &Project) -> bool {
+    let prefix = if project.dir == "." {
+        String::new()
+    } else {
+        format!("{}/", project.dir)
+    };
+    let under = |p: &&String| p.starts_with(&prefix);
+    let test_file = index
+        .files
+        .range(prefix.clone()..)
+        .take_while(under)
+        .any(|f| in_language(f, project.ecosystem) && test_file_name(walk::file_name(f)).is_some());
+    test_file
+        || index
+            .dirs
+            .range(prefix.clone()..)
+            .take_while(under)
+            .any(|d| TEST_TREES.contains(&walk::file_name(d)))
+}
+
 /// The top-level folder holding `file` (`app/` for `app/app.test.ts`), when every test file of
 /// the ecosystem's language outside the already found test dirs is in it: code kept in one
 /// folder of the repository root, with its tests beside it.
@@ -514,7 +535,8 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
             let mut found = engine::project_dirs(ctx.index, project, std::slice::from_ref(pattern));
             // A test app's migrations (`saleor/tests/migrations`) are not the product's.
             found.retain(|dir| !dir.split('/').any(|part| TEST_TREES.contains(&part)));
-            if found.is_empty() && project.dir != "." {
+            // A glob from the root would find other packages' migrations (`*/*/Migrations`).
+            if found.is_empty() && project.dir != "." && !pattern.contains('*') {
                 // Workspace members share migrations at the repository root; the tool runs there.
                 runs_in = project_at(project, ".");
                 found = engine::project_dirs(ctx.index, &runs_in, std::slice::from_ref(pattern));

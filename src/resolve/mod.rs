@@ -214,7 +214,13 @@ fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> A
                 .into_iter()
                 .next()
             {
-                let evidence = Evidence::new(&found.file, format!("{name} = {}", found.value));
+                // An empty value is a marker: the file shows the tool or layout is there.
+                let reason = if found.value.is_empty() {
+                    format!("sets {name}")
+                } else {
+                    format!("{name} = {}", found.value)
+                };
+                let evidence = Evidence::new(&found.file, reason);
                 vars.insert(name, (found.value, evidence));
             }
         }
@@ -354,7 +360,7 @@ fn resolve_backend(
             );
         }
     }
-    build_root_vars(project, &runner, &mut vars);
+    build_root_vars(index, project, all, &runner, &mut vars);
     let mut ctx = Ctx {
         index,
         backend,
@@ -436,6 +442,17 @@ fn resolve_backend(
             why,
         );
     }
+    // No test runner, no test file and no test folder anywhere in the project: it has no tests,
+    // and an ecosystem's or framework's default test command would run nothing. Not for Rust,
+    // whose tests live inside the code files (and `cargo test` runs the doc tests too).
+    const NO_TESTS: &str = "no test runner, test files or test folders in the project";
+    let no_tests = tests_field.state == State::Unknown
+        && backend.tests.is_empty()
+        && project.ecosystem != Ecosystem::Rust
+        && !has_tests(index, project);
+    if no_tests {
+        tests_field = Field::absent_because(&project.manifest, NO_TESTS);
+    }
     fields.insert("test_dirs".into(), tests_field);
 
     // Commands.
@@ -489,9 +506,16 @@ fn resolve_backend(
         |d| d.commands.test.as_ref(),
         &[Kind::TestRunner, Kind::Framework, Kind::Ecosystem],
     );
+    let from_default = |f: &Field| {
+        f.evidence
+            .first()
+            .is_some_and(|e| e.reason.ends_with("default command"))
+    };
+    let test = test.filter(|f| !(no_tests && from_default(f)));
     fields.insert(
         "test_command".into(),
         test.unwrap_or_else(|| match placeholder {
+            None if no_tests => Field::absent_because(&project.manifest, NO_TESTS),
             Some(task) => Field::absent(
                 ABSENT_TEXT,
                 vec![Evidence::new(&task.file, "the test script is npm's placeholder")],
@@ -647,7 +671,13 @@ fn test_projects(backend: &Analysis, all: &[Analysis]) -> Vec<String> {
 /// Variables for commands that run from the build tool's root (`from_build_root`): the tool
 /// (`./gradlew` or `gradle`, `./mvnw` or `mvn`) and how it selects the backend from there
 /// (`:app:` task paths, `-pl app`, `--project src/Web`).
-fn build_root_vars(project: &Project, runner: &Runner, vars: &mut BTreeMap<String, (String, Evidence)>) {
+fn build_root_vars(
+    index: &RepoIndex,
+    project: &Project,
+    all: &[Analysis],
+    runner: &Runner,
+    vars: &mut BTreeMap<String, (String, Evidence)>,
+) {
     let below_root = if runner.root_dir == "." {
         Some(project.dir.as_str())
     } else {
@@ -683,9 +713,67 @@ fn build_root_vars(project: &Project, runner: &Runner, vars: &mut BTreeMap<Strin
             let project_arg = relative.as_ref().map(|r| format!(" --project {r}")).unwrap_or_default();
             set("dotnet_project", project_arg);
             set("backend_project", relative.unwrap_or_else(|| ".".into()));
+            let solution = dotnet_solution(index, &runner.root_dir, &project.manifest);
+            let arg = solution
+                .as_deref()
+                .map(|s| format!(" {}", walk::file_name(s)))
+                .unwrap_or_default();
+            set("dotnet_solution", arg);
+            // An Aspire AppHost starts the services with the containers they need.
+            let apphost = all.iter().find(|a| {
+                a.project.ecosystem == Ecosystem::Dotnet
+                    && ["aspire.apphost.sdk", "aspire.hosting.apphost"]
+                        .iter()
+                        .any(|d| a.project.deps.contains_key(*d))
+            });
+            if let Some(apphost) = apphost {
+                let dir = &apphost.project.dir;
+                let rel = dir.strip_prefix(&format!("{}/", runner.root_dir)).unwrap_or(dir);
+                let why = Evidence::new(&apphost.project.manifest, "Aspire AppHost");
+                vars.insert("aspire_apphost".into(), (rel.to_string(), why));
+            }
         }
         _ => {}
     }
+}
+
+/// The solution `dotnet build` and `dotnet test` are given when the build root holds several
+/// (`Everything.sln` beside `Shop.sln`, or a `.slnf` filter). Of those that include the backend's
+/// project file: a solution filter (it exists to pick a buildable subset), else the solution
+/// named like the directory (`eShopOnWeb/eShopOnWeb.sln`), else the one with the fewest
+/// projects. `None` with one solution or none.
+fn dotnet_solution(index: &RepoIndex, root: &str, manifest: &str) -> Option<String> {
+    let solutions: Vec<&str> = index
+        .files_in(root)
+        .filter(|f| [".sln", ".slnx", ".slnf"].iter().any(|e| f.ends_with(e)))
+        .collect();
+    if solutions.len() < 2 {
+        return None;
+    }
+    let project_file = walk::file_name(manifest);
+    let dir_name = match root {
+        "." => index
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        dir => walk::file_name(dir).to_string(),
+    };
+    solutions
+        .iter()
+        .filter_map(|s| {
+            let text = index.read(s)?;
+            let name = walk::file_name(s);
+            let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+            let rank = (
+                !s.ends_with(".slnf"),
+                !stem.eq_ignore_ascii_case(&dir_name),
+                text.matches("proj").count(),
+            );
+            text.contains(project_file).then_some((rank, *s))
+        })
+        .min()
+        .map(|(_, s)| s.to_string())
 }
 
 struct Ctx<'a, 'r> {
