@@ -542,3 +542,40 @@ fn test_files_beside_code_in_one_root_folder_name_that_folder() {
     assert_eq!(report.field("test_dirs").value.as_deref(), Some("app"));
     assert_eq!(report.field("dev_command").value.as_deref(), Some("deno task dev"));
 }
+
+#[test]
+fn dotnet_picks_the_solution_and_the_aspire_apphost_of_the_backend() {
+    let web = r#"<Project Sdk="Microsoft.NET.Sdk.Web"><ItemGroup><PackageReference Include="Npgsql.EntityFrameworkCore.PostgreSQL" /></ItemGroup></Project>"#;
+    let apphost = r#"<Project Sdk="Aspire.AppHost.Sdk/9.0.0"><ItemGroup><PackageReference Include="Aspire.Hosting.AppHost" /></ItemGroup></Project>"#;
+    let report = scan_tree(&[
+        (
+            "Shop.sln",
+            "Project(\"{X}\") = \"Web\", \"src\\Web\\Web.csproj\"\nProject(\"{X}\") = \"AppHost\", \"src\\AppHost\\AppHost.csproj\"\n",
+        ),
+        (
+            "Everything.sln",
+            "Project(\"{X}\") = \"Web\", \"src\\Web\\Web.csproj\"\nProject(\"{X}\") = \"Tool\", \"tools\\Tool\\Tool.csproj\"\nProject(\"{X}\") = \"AppHost\", \"src\\AppHost\\AppHost.csproj\"\n",
+        ),
+        ("src/Web/Web.csproj", web),
+        (
+            "src/Web/Program.cs",
+            "var app = WebApplication.Create(args);\napp.Run();\n",
+        ),
+        ("src/AppHost/AppHost.csproj", apphost),
+        (
+            "src/AppHost/Program.cs",
+            "var builder = DistributedApplication.CreateBuilder(args);\n",
+        ),
+        (
+            "samples/Mini/Mini.sln",
+            "Project(\"{X}\") = \"Mini.AppHost\", \"Mini.AppHost\\Mini.AppHost.csproj\"\n",
+        ),
+        ("samples/Mini/Mini.AppHost/Mini.AppHost.csproj", apphost),
+    ]);
+    let value = |field: &str| report.field(field).value.clone().unwrap_or_default();
+    assert_eq!(report.backend_dir.as_deref(), Some("src/Web"));
+    // The solution named like the repository's directory is unknown here (a temp dir), so the
+    // one with fewer projects is given.
+    assert_eq!(value("build_command"), "dotnet build Shop.sln");
+    assert_eq!(value("dev_command"), "dotnet run --project src/AppHost");
+}

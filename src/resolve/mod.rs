@@ -719,12 +719,21 @@ fn build_root_vars(
                 .map(|s| format!(" {}", walk::file_name(s)))
                 .unwrap_or_default();
             set("dotnet_solution", arg);
-            // An Aspire AppHost starts the services with the containers they need.
+            // An Aspire AppHost of the backend's own solution (not a sample's beside it) starts the
+            // services with the containers they need.
+            let in_solution = |manifest: &str| {
+                let name = walk::file_name(manifest);
+                index
+                    .files_in(&runner.root_dir)
+                    .filter(|f| [".sln", ".slnx", ".slnf"].iter().any(|e| f.ends_with(e)))
+                    .any(|f| index.read(f).is_some_and(|text| text.contains(name)))
+            };
             let apphost = all.iter().find(|a| {
                 a.project.ecosystem == Ecosystem::Dotnet
                     && ["aspire.apphost.sdk", "aspire.hosting.apphost"]
                         .iter()
                         .any(|d| a.project.deps.contains_key(*d))
+                    && in_solution(&a.project.manifest)
             });
             if let Some(apphost) = apphost {
                 let dir = &apphost.project.dir;
