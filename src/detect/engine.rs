@@ -105,25 +105,36 @@ fn literal_prefix(pattern: &str) -> String {
     literal.map(|p| format!("{p}/")).collect()
 }
 
-/// Paths of `set` under the glob's literal prefix that match it.
-fn matching<'a>(index: &RepoIndex, set: &'a std::collections::BTreeSet<String>, pattern: &str) -> Vec<&'a String> {
+/// Paths of `set` below `base` that match the `base`-relative glob `pattern`. The glob is
+/// compiled once per repository whatever the project, and only paths under its literal prefix
+/// are tried.
+fn matching<'a>(
+    index: &RepoIndex,
+    set: &'a std::collections::BTreeSet<String>,
+    base: &str,
+    pattern: &str,
+) -> Vec<&'a String> {
     let Some(matcher) = glob(index, pattern) else {
         return Vec::new();
     };
-    let prefix = literal_prefix(pattern);
+    let base_prefix = if base == "." { String::new() } else { format!("{base}/") };
+    let prefix = format!("{base_prefix}{}", literal_prefix(pattern));
     set.range(prefix.clone()..)
         .take_while(|p| p.starts_with(&prefix))
-        .filter(|p| matcher.is_match(p.as_str()))
+        .filter(|p| matcher.is_match(&p[base_prefix.len()..]))
         .collect()
 }
 
 /// Repo-relative files matching a project-relative path or glob.
 pub fn project_files(index: &RepoIndex, project: &Project, pattern: &str) -> Vec<String> {
-    let full = project.path(pattern);
     if !is_glob(pattern) {
+        let full = project.path(pattern);
         return if index.has_file(&full) { vec![full] } else { Vec::new() };
     }
-    matching(index, &index.files, &full).into_iter().cloned().collect()
+    matching(index, &index.files, &project.dir, pattern)
+        .into_iter()
+        .cloned()
+        .collect()
 }
 
 /// Repo-relative directories matching a project-relative path or glob, in candidate order. A
@@ -139,7 +150,10 @@ pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -
                 .map(|f| walk::parent(f).to_string())
                 .collect()
         } else if is_glob(pattern) {
-            matching(index, &index.dirs, &full).into_iter().cloned().collect()
+            matching(index, &index.dirs, &project.dir, pattern)
+                .into_iter()
+                .cloned()
+                .collect()
         } else if full != "." && index.has_dir(&full) {
             vec![full]
         } else {
