@@ -59,6 +59,9 @@ pub struct InitArgs {
     /// Render this handlebars template instead of the bundled backend-architect one
     #[arg(short, long, value_name = "FILE")]
     pub template: Option<PathBuf>,
+    /// Describe this project (its directory or package name) instead of the detected backend
+    #[arg(short, long, value_name = "NAME|DIR")]
+    pub project: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +89,10 @@ pub struct ScanArgs {
     /// Worker threads for many repositories [default: number of CPUs]
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Describe this project (its directory or package name) instead of the detected backend;
+    /// with one repository only
+    #[arg(short, long, value_name = "NAME|DIR")]
+    pub project: Option<String>,
 }
 
 #[cfg(test)]

@@ -27,10 +27,16 @@ pub fn scan(root: &Path) -> Result<model::Report> {
 
 /// [`scan`] with a registry built once, for scanning many repositories.
 pub fn scan_with(registry: &detect::Registry, root: &Path) -> Result<model::Report> {
+    scan_project(registry, root, None)
+}
+
+/// [`scan_with`], describing the project `project` names (a directory or package name) instead
+/// of the one archprompt picks as the backend.
+pub fn scan_project(registry: &detect::Registry, root: &Path, project: Option<&str>) -> Result<model::Report> {
     if !root.is_dir() {
         bail!("{}: not a directory", root.display());
     }
-    Ok(resolve::scan(root, &root.display().to_string(), registry))
+    resolve::scan(root, &root.display().to_string(), registry, project)
 }
 
 /// Scans many repositories on `threads` worker threads. Results come back in input order; one

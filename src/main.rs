@@ -57,7 +57,8 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         paths.push(PathBuf::from("."));
     }
     if paths.len() == 1 {
-        let report = archprompt::scan(&paths[0])?;
+        let registry = archprompt::detect::Registry::builtin()?;
+        let report = archprompt::scan_project(&registry, &paths[0], args.project.as_deref())?;
         if args.json {
             out(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
         } else {
@@ -65,6 +66,12 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         }
         eprint!("{}", output::warnings(&report));
         return Ok(ExitCode::SUCCESS);
+    }
+    if args.project.is_some() {
+        anyhow::bail!(
+            "--project picks a project in one repository; {} were given",
+            paths.len()
+        );
     }
     scan_many(&paths, args.json, args.jobs)
 }
@@ -126,7 +133,8 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitC
 }
 
 fn run_init(args: InitArgs) -> Result<ExitCode> {
-    let report = archprompt::scan(&args.path)?;
+    let registry = archprompt::detect::Registry::builtin()?;
+    let report = archprompt::scan_project(&registry, &args.path, args.project.as_deref())?;
     let template = match &args.template {
         Some(path) => {
             std::fs::read_to_string(path).with_context(|| format!("cannot read template {}", path.display()))?

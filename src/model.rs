@@ -134,6 +134,11 @@ pub struct ProjectSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub backend_score: i32,
+    /// The project the report's fields describe.
+    pub main: bool,
+    /// For another project that runs a server framework: its own fields.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "in_template_order_opt")]
+    pub fields: Option<BTreeMap<String, Field>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -168,6 +173,16 @@ fn in_template_order<S: serde::Serializer>(fields: &BTreeMap<String, Field>, s: 
         map.serialize_entry(name, field)?;
     }
     map.end()
+}
+
+fn in_template_order_opt<S: serde::Serializer>(
+    fields: &Option<BTreeMap<String, Field>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match fields {
+        Some(fields) => in_template_order(fields, s),
+        None => s.serialize_none(),
+    }
 }
 
 impl Report {

@@ -52,6 +52,23 @@ pub fn scan_table(report: &Report) -> String {
     if !extras.is_empty() {
         writeln!(out, "\nvariables: {}", extras.join(", ")).unwrap();
     }
+    // Other servers in the repository, each described in `--json` and with `--project`.
+    let others: Vec<String> = report
+        .projects
+        .iter()
+        .filter_map(|p| {
+            let framework = p.fields.as_ref()?.get("backend_framework")?.value.clone()?;
+            Some(format!("{} ({framework})", p.dir))
+        })
+        .collect();
+    if !others.is_empty() {
+        writeln!(
+            out,
+            "\nother backend projects: {} (see one with --project DIR)",
+            others.join(", ")
+        )
+        .unwrap();
+    }
     out
 }
 

@@ -433,3 +433,51 @@ fn hostile_trees_do_not_hang_or_panic() {
         .stdout(predicate::str::contains("Axum"))
         .stderr(predicate::str::contains("huge/package.json: larger than 2 MiB"));
 }
+
+#[test]
+fn project_picks_another_backend_and_names_the_choices_when_unknown() {
+    let fixture = "fixtures/monorepo-services-two-backends";
+    let out = archprompt()
+        .args(["scan", "--json", "--project", "services/billing", fixture])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["backend_dir"], "services/billing");
+    assert_eq!(report["fields"]["backend_framework"]["value"], "chi");
+    let main: Vec<&serde_json::Value> = report["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["main"] == true)
+        .collect();
+    assert_eq!(main.len(), 1);
+    assert_eq!(main[0]["dir"], "services/billing");
+    // By package name, too; the API is then one of the other backends, with its own fields.
+    let out = archprompt()
+        .args(["scan", "--json", "--project", "shop-api", fixture])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["backend_dir"], "services/api");
+    let billing = report["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["dir"] == "services/billing")
+        .unwrap();
+    assert_eq!(
+        billing["fields"]["dev_command"]["value"],
+        "cd services/billing && go run ."
+    );
+    archprompt()
+        .args(["scan", "--project", "nope", fixture])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no project `nope`").and(predicate::str::contains("services/billing")));
+    archprompt()
+        .args(["scan", "--project", "api", fixture, "fixtures/no-backend"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--project picks a project in one repository"));
+}

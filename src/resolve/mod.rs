@@ -47,8 +47,10 @@ struct Hit<'r> {
     from: Option<std::rc::Rc<Project>>,
 }
 
-/// Scans `root` with `registry` plus the repository's own `.archprompt/detectors/*.toml`.
-pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
+/// Scans `root` with `registry` plus the repository's own `.archprompt/detectors/*.toml`. With
+/// `project` (a directory or package name), that project is described instead of the one
+/// archprompt would pick; an error names the projects when none matches.
+pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&str>) -> anyhow::Result<Report> {
     let index = RepoIndex::build(root);
     let local = local_registry(&index, builtin);
     let registry = local.as_ref().unwrap_or(builtin);
@@ -67,7 +69,10 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
             a.score += siblings.linked_count(&a.project).min(6) as i32;
         }
     }
-    let backend = pick_backend(&analyses);
+    let backend = match project {
+        Some(selector) => Some(select_project(&analyses, selector)?),
+        None => pick_backend(&analyses),
+    };
     let signals = sidecars::read(&index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
@@ -103,18 +108,40 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
     {
         variables.entry(name.to_string()).or_insert(None);
     }
+    let main_project_key = backend.map(|a| (a.project.dir.clone(), a.project.ecosystem));
+    // Every other project that runs a server framework is described too, each with its own
+    // fields (an API beside a worker, microservices), up to a bound for huge workspaces.
+    const DESCRIBED: usize = 16;
+    let mut described = 0;
     let projects = analyses
         .iter()
-        .map(|a| ProjectSummary {
-            dir: a.project.dir.clone(),
-            ecosystem: a.project.ecosystem.as_str().to_string(),
-            manifest: a.project.manifest.clone(),
-            name: a.project.name.clone(),
-            backend_score: a.score,
+        .map(|a| {
+            let main = main_project_key.as_ref() == Some(&(a.project.dir.clone(), a.project.ecosystem));
+            let service = !main
+                && a.score > 0
+                && !a.frameworks.is_empty()
+                && has_entry_point(&a.project, &index)
+                && described < DESCRIBED;
+            let fields = service.then(|| {
+                described += 1;
+                let signals = sidecars::read(&index, &a.project.dir);
+                let (mut fields, mut variables) = (BTreeMap::new(), BTreeMap::new());
+                resolve_backend(registry, &index, a, &analyses, &signals, &mut fields, &mut variables);
+                fields
+            });
+            ProjectSummary {
+                dir: a.project.dir.clone(),
+                ecosystem: a.project.ecosystem.as_str().to_string(),
+                manifest: a.project.manifest.clone(),
+                name: a.project.name.clone(),
+                backend_score: a.score,
+                main,
+                fields,
+            }
         })
         .collect();
     let warnings = index.take_warnings();
-    Report {
+    Ok(Report {
         archprompt: env!("CARGO_PKG_VERSION").to_string(),
         root: root_label.to_string(),
         fields,
@@ -123,7 +150,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry) -> Report {
         detected: backend.map(detected_ids).unwrap_or_default(),
         projects,
         warnings,
-    }
+    })
 }
 
 fn detected_ids(a: &Analysis) -> Vec<String> {
@@ -140,6 +167,30 @@ fn detected_ids(a: &Analysis) -> Vec<String> {
     // A sibling package's hit and the backend's own can name the same detector.
     ids.dedup();
     ids
+}
+
+/// The project `selector` names: its directory (`services/api`, `./services/api/`) or its package
+/// name (`@acme/api`, `api`).
+fn select_project<'a, 'r>(analyses: &'a [Analysis<'r>], selector: &str) -> anyhow::Result<&'a Analysis<'r>> {
+    let dir = selector.trim_start_matches("./").trim_end_matches('/');
+    let dir = if dir.is_empty() { "." } else { dir };
+    // Of several projects in one directory (a package.json beside a pyproject), the likelier backend.
+    let in_dir = analyses.iter().filter(|a| a.project.dir == dir).max_by_key(|a| a.score);
+    let found = in_dir.or_else(|| {
+        analyses
+            .iter()
+            .find(|a| a.project.name.as_deref().is_some_and(|n| n == selector))
+    });
+    found.ok_or_else(|| {
+        let known: Vec<String> = analyses
+            .iter()
+            .map(|a| match &a.project.name {
+                Some(name) => format!("{} ({name})", a.project.dir),
+                None => a.project.dir.clone(),
+            })
+            .collect();
+        anyhow::anyhow!("no project `{selector}`; the projects are: {}", known.join(", "))
+    })
 }
 
 /// Built-ins plus the repository's `.archprompt/detectors/*.toml`, or `None` when it has none.
