@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod detect;
 pub mod doctor;
+mod documented;
 pub mod hints;
 pub mod init;
 pub mod manifests;

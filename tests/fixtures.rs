@@ -579,3 +579,39 @@ fn dotnet_picks_the_solution_and_the_aspire_apphost_of_the_backend() {
     assert_eq!(value("build_command"), "dotnet build Shop.sln");
     assert_eq!(value("dev_command"), "dotnet run --project src/AppHost");
 }
+
+#[test]
+fn a_documented_dev_task_wins_over_the_framework_default() {
+    let files = |readme: &'static str| {
+        vec![
+            (
+                "go.mod",
+                "module example.com/shop\n\ngo 1.22\n\nrequire github.com/labstack/echo/v4 v4.12.0\n",
+            ),
+            ("main.go", "package main\n\nfunc main() {}\n"),
+            (
+                "Makefile",
+                "up:\n\tdocker compose up -d db\n\tair\n\ninfra:\n\tdocker compose up -d db\n",
+            ),
+            ("docker-compose.yml", "services:\n  db:\n    image: postgres:16\n"),
+            ("README.md", readme),
+        ]
+    };
+    let documented = scan_tree(&files(
+        "# Shop\n\n## Run the application\n\n```bash\n# start the database\n$ make infra\n$ make up\n```\n",
+    ));
+    let dev = documented.field("dev_command");
+    assert_eq!(dev.value.as_deref(), Some("make up"));
+    assert_eq!(dev.evidence[0].file, "README.md");
+    assert_eq!(
+        dev.evidence[0].reason,
+        "line 8: documented under \"Run the application\""
+    );
+    // Under a heading about something else, or as an alternative Docker flow, it is not taken.
+    let testing = scan_tree(&files("# Shop\n\n## Running the tests\n\n```\nmake up\n```\n"));
+    assert_eq!(testing.field("dev_command").value.as_deref(), Some("go run ."));
+    let docker = scan_tree(&files(
+        "# Shop\n\n## Run with Docker\n\n```sh\ndocker compose up\n```\n",
+    ));
+    assert_eq!(docker.field("dev_command").value.as_deref(), Some("go run ."));
+}

@@ -188,6 +188,65 @@ pub(super) fn command(
     find_declared(true)
 }
 
+/// Headings that introduce how to run the project locally, and those that do not (tests,
+/// deployment), lower-cased.
+const RUN_HEADINGS: &[&str] = &[
+    "run",
+    "start",
+    "develop",
+    "local",
+    "serve",
+    "getting started",
+    "quick start",
+    "quickstart",
+    "usage",
+];
+const NOT_RUN_HEADINGS: &[&str] = &["test", "deploy", "production", "release", "build", "install"];
+/// Task names beside the dev synonyms that documentation uses to start a project (`make up`).
+const DOCUMENTED_DEV_TASKS: &[&str] = &["up", "start-dev", "run-dev", "local", "app"];
+
+/// The dev command the repository documents: a line of a shell block in its README or
+/// development guide, under a heading about running it, that runs a task the repository declares
+/// (`make up`), `bin/dev`, or the compose stack (`docker compose up`). Generic lines (`go run .`,
+/// `npm install`) are not taken: they say nothing a default does not.
+pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool) -> Option<Field> {
+    let backend = &ctx.backend.project;
+    let mut dirs = vec![backend.dir.as_str()];
+    if backend.dir != "." {
+        dirs.push(".");
+    }
+    for doc in crate::documented::commands(ctx.index, &dirs) {
+        let heading = doc.heading.to_ascii_lowercase();
+        let about_running =
+            RUN_HEADINGS.iter().any(|h| heading.contains(h)) && !NOT_RUN_HEADINGS.iter().any(|h| heading.contains(h));
+        if !about_running {
+            continue;
+        }
+        let dir = walk::parent(&doc.file);
+        let words: Vec<&str> = doc.command.split_whitespace().collect();
+        // A task named to start the project (`make up`, `just dev`), not `make start-infra`.
+        let declared = |target: &str| {
+            (DEV_TASKS.contains(&target) || DOCUMENTED_DEV_TASKS.contains(&target))
+                && manifests::runner_tasks(ctx.index, dir).iter().any(|t| t.name == target)
+        };
+        // A section about running with Docker is the alternative to the local flow, not it.
+        let docker_section = heading.contains("docker") || heading.contains("container");
+        let specific = match words.as_slice() {
+            ["make" | "just" | "task", target] => declared(target),
+            ["bin/dev"] | ["./bin/dev"] => true,
+            ["docker", "compose", "up", ..] | ["docker-compose", "up", ..] => has_compose && !docker_section,
+            _ => false,
+        };
+        if !specific {
+            continue;
+        }
+        let text = ctx.runner.exec(&project_at(backend, dir), &doc.command, false, false);
+        let reason = format!("line {}: documented under \"{}\"", doc.line, doc.heading);
+        return Some(Field::found(text, vec![Evidence::new(&doc.file, reason)]));
+    }
+    None
+}
+
 /// A task named like it applies migrations (`django-migrate`, `cli-db-migrate`), not one that
 /// creates, reverts or inspects them.
 pub(super) fn applies_migrations(name: &str) -> bool {

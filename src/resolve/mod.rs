@@ -514,6 +514,16 @@ fn resolve_backend(
         |d| d.commands.dev.as_ref(),
         &[Kind::Framework, Kind::Ecosystem],
     );
+    // What the repository documents wins over a framework's or ecosystem's default.
+    let from_default = |f: &Field| {
+        f.evidence
+            .first()
+            .is_some_and(|e| e.reason.ends_with("default command"))
+    };
+    let dev = match dev {
+        Some(found) if !from_default(&found) => Some(found),
+        other => documented_dev(&ctx, !signals.services.is_empty()).or(other),
+    };
     fields.insert(
         "dev_command".into(),
         dev.unwrap_or_else(|| {
@@ -557,11 +567,6 @@ fn resolve_backend(
         |d| d.commands.test.as_ref(),
         &[Kind::TestRunner, Kind::Framework, Kind::Ecosystem],
     );
-    let from_default = |f: &Field| {
-        f.evidence
-            .first()
-            .is_some_and(|e| e.reason.ends_with("default command"))
-    };
     let test = test.filter(|f| !(no_tests && from_default(f)));
     fields.insert(
         "test_command".into(),
