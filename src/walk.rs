@@ -70,8 +70,9 @@ const PROJECT_MARKERS: &[&str] = &[
     "deno.json",
 ];
 
-/// How deep the walk goes below the root; manifests of interest sit near the top.
-pub const MAX_DEPTH: usize = 8;
+/// How deep the walk goes below the root: manifests sit near the top, but a module's test sources
+/// nest deep in Java packages (`api/src/test/java/com/acme/shop/api/AppTests.java`).
+pub const MAX_DEPTH: usize = 12;
 /// Upper bound on entries indexed, so a hostile or huge tree cannot stall a scan.
 pub const MAX_ENTRIES: usize = 200_000;
 /// Largest file archprompt reads; manifests and configs are far smaller.

@@ -38,7 +38,14 @@ fn read_pom(project: &mut Project, root: roxmltree::Node, file: &str) {
             .map(|(_, v)| v.clone());
         Some(resolved.unwrap_or(text))
     };
-    project.name = child(root, "artifactId");
+    // Named as other POMs depend on it, `group:artifact` (the group inherited from the parent),
+    // so a module that depends on a sibling module finds it.
+    let parent_group = root
+        .children()
+        .find(|c| c.tag_name().name() == "parent")
+        .and_then(|p| child(p, "groupId"));
+    let group = child(root, "groupId").or(parent_group).unwrap_or_default();
+    project.name = child(root, "artifactId").map(|artifact| format!("{group}:{artifact}"));
     let coordinates = |node: roxmltree::Node| -> Option<String> {
         let group = child(node, "groupId").unwrap_or_default();
         let artifact = child(node, "artifactId")?;
@@ -151,6 +158,7 @@ struct GradleRules {
     kotlin_or_applied: Regex,
     plugin_alias: Regex,
     version: Regex,
+    project_dep: Regex,
 }
 
 fn gradle_rules() -> &'static GradleRules {
@@ -181,7 +189,12 @@ fn gradle_rules() -> &'static GradleRules {
             r#"(?:jvmToolchain\s*\(\s*|JavaLanguageVersion\.of\s*\(\s*|JavaVersion\.VERSION_|sourceCompatibility\s*=\s*['"]?)(?P<v>\d+(?:[._]\d+)?)"#,
         )
         .expect("valid regex");
+        let project_dep = Regex::new(
+            r#"(?m)^\s*(?P<conf>[a-zA-Z]*(?:[iI]mplementation|[aA]pi|[cC]ompileOnly|[rR]untimeOnly))\b\s*\(?\s*project\s*\(\s*(?:path\s*[:=]\s*)?["'](?P<path>:?[\w.\-:]+)["']"#,
+        )
+        .expect("valid regex");
         GradleRules {
+            project_dep,
             dep,
             catalog,
             plugin,
@@ -214,9 +227,15 @@ fn read_gradle(index: &RepoIndex, dir: &str, file: &str) -> Project {
         kotlin_or_applied: kotlin,
         plugin_alias,
         version,
+        project_dep,
     } = gradle_rules();
     for c in dep.captures_iter(&text) {
         let name = format!("{}:{}", &c["group"], &c["artifact"]);
+        project.add_dep(&name, scope_of(&c["conf"]), file);
+    }
+    // `implementation(project(":shared"))`: a sibling subproject, by its directory name.
+    for c in project_dep.captures_iter(&text) {
+        let name = c["path"].rsplit(':').next().unwrap_or(&c["path"]).to_string();
         project.add_dep(&name, scope_of(&c["conf"]), file);
     }
     if let Some(catalog) = &catalog {
@@ -366,7 +385,7 @@ mod tests {
 </project>"#;
         let (_dir, index) = crate::manifests::test_index(&[("pom.xml", pom)]);
         let p = read_maven(&index, ".", "pom.xml");
-        assert_eq!(p.name.as_deref(), Some("shop"));
+        assert_eq!(p.name.as_deref(), Some("org.springframework.boot:shop"));
         assert!(p.dep("org.springframework.boot:spring-boot-starter-parent").is_some());
         assert!(p.dep("org.postgresql:postgresql").is_some());
         assert_eq!(
@@ -391,6 +410,7 @@ apply plugin: 'io.spring.dependency-management'
 kotlin { jvmToolchain(21) }
 dependencies {
     implementation(libs.spring.boot.starter.web)
+    implementation(project(":core:db"))
     implementation(libs.bundles.exposed)
     runtimeOnly("org.postgresql:postgresql:42.7.3")
     testImplementation 'org.testcontainers:postgresql'
@@ -423,6 +443,7 @@ spring-boot = { id = "org.springframework.boot", version = "3.3.0" }
             "org.flywaydb.flyway",
             "org.jetbrains.kotlin:kotlin-bom",
             "io.spring.dependency-management",
+            "db",
         ] {
             assert!(p.dep(dep).is_some(), "{dep}");
         }
