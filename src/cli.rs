@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 /// Fill coding-agent profiles with your repository's real stack, directories and commands.
 ///
-/// archprompt scans a repository with zero configuration (package.json, pyproject.toml,
-/// requirements*.txt, Pipfile, Cargo.toml, lockfiles, ORM configs, compose files, .env templates),
-/// works out the backend framework, database, directories and commands, and fills the
-/// backend-architect agent template.
+/// archprompt scans a repository with zero configuration (package.json, deno.json, pyproject.toml,
+/// requirements*.txt, Cargo.toml, go.mod, pom.xml, build.gradle, Gemfile, composer.json, mix.exs,
+/// *.csproj, lockfiles, ORM configs, compose files, .env templates, the README's run
+/// instructions), works out the backend framework, database, directories and commands, and fills
+/// the backend-architect agent template.
 #[derive(Debug, Parser)]
 #[command(name = "archprompt", version, about, long_about, after_help = EXIT_CODES)]
 pub struct Cli {

@@ -5,8 +5,8 @@
 const HINTS: &[(&str, &str, &str)] = &[
     (
         "tech_stack",
-        "package.json, pyproject.toml, requirements*.txt, Pipfile or Cargo.toml, plus lockfiles for the package manager",
-        "TypeScript on Node.js 20, pnpm, Prisma",
+        "a manifest (package.json, deno.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml, go.mod, pom.xml, build.gradle, Gemfile, composer.json, mix.exs, *.csproj), plus lockfiles for the package manager",
+        "TypeScript on Node.js 20, NestJS, Prisma, PostgreSQL, pnpm",
     ),
     (
         "backend_framework",

@@ -321,7 +321,7 @@ fn nothing_found(index: &RepoIndex, fields: &mut BTreeMap<String, Field>) {
             ),
             Some(file) => {
                 let why = format!(
-                    "no manifest archprompt reads was found (package.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml), though {file} is code"
+                    "no manifest archprompt reads was found (package.json, deno.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml, go.mod, pom.xml, build.gradle, Gemfile, composer.json, mix.exs, *.csproj), though {file} is code"
                 );
                 Field::unknown(hints::unknown(name, &why))
             }
