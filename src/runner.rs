@@ -16,6 +16,43 @@ pub struct Runner {
     pub evidence: Evidence,
     /// Directory holding the lockfile or `packageManager` field (the workspace root).
     pub root_dir: String,
+    /// Node: the packages the root's workspace declares, which the package manager's selector
+    /// (`pnpm --filter`, `npm -w`) reaches. Other packages are run in their own directory.
+    pub workspace: Option<NodeWorkspace>,
+}
+
+/// The member globs of a Node workspace root (package.json `workspaces`, pnpm-workspace.yaml
+/// `packages`, lerna.json `packages`), relative to that root.
+#[derive(Debug, Clone)]
+pub struct NodeWorkspace {
+    members: globset::GlobSet,
+    excluded: globset::GlobSet,
+    /// Packages only Lerna knows about (no package manager workspace): `lerna run … --scope`.
+    pub lerna: bool,
+}
+
+impl NodeWorkspace {
+    fn new(globs: &[String], lerna: bool) -> NodeWorkspace {
+        let build = |negated: bool| {
+            let mut set = globset::GlobSetBuilder::new();
+            for glob in globs.iter().filter(|g| g.starts_with('!') == negated) {
+                let glob = glob.trim_start_matches('!').trim_start_matches("./").trim_end_matches('/');
+                if let Ok(glob) = globset::GlobBuilder::new(glob).literal_separator(true).build() {
+                    set.add(glob);
+                }
+            }
+            set.build().unwrap_or_else(|_| globset::GlobSet::empty())
+        };
+        NodeWorkspace {
+            members: build(false),
+            excluded: build(true),
+            lerna,
+        }
+    }
+
+    fn contains(&self, relative_dir: &str) -> bool {
+        self.members.is_match(relative_dir) && !self.excluded.is_match(relative_dir)
+    }
 }
 
 /// Node lockfiles, most specific first.
@@ -97,6 +134,7 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
             display: "cargo".into(),
             evidence: Evidence::new(&project.manifest, "Cargo manifest"),
             root_dir: project.dir.clone(),
+            workspace: None,
         },
         Ecosystem::Node => node(index, project, all),
         Ecosystem::Python => python(index, project, all),
@@ -116,6 +154,7 @@ fn own_tool(project: &Project, name: &'static str, display: &str, why: &str) -> 
         display: display.into(),
         evidence: Evidence::new(&project.manifest, why),
         root_dir: project.dir.clone(),
+        workspace: None,
     }
 }
 
@@ -141,6 +180,7 @@ fn jvm(index: &RepoIndex, project: &Project) -> Runner {
             display: format!("{tool} (wrapper)"),
             evidence: Evidence::new(walk::join(dir, wrapper), format!("{tool} wrapper")),
             root_dir: dir.clone(),
+            workspace: None,
         };
     }
     // The outermost directory of the build: the settings file (Gradle) or parent POM (Maven).
@@ -155,6 +195,7 @@ fn jvm(index: &RepoIndex, project: &Project) -> Runner {
         display: tool.into(),
         evidence: Evidence::new(&project.manifest, format!("{tool} build file, no wrapper")),
         root_dir: root,
+        workspace: None,
     }
 }
 
@@ -171,6 +212,7 @@ fn dotnet(index: &RepoIndex, project: &Project) -> Runner {
                 display: "dotnet".into(),
                 evidence: Evidence::new(file, "solution file"),
                 root_dir: dir,
+                workspace: None,
             };
         }
     }
@@ -195,6 +237,7 @@ fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a 
             display: "deno".into(),
             evidence: Evidence::new(file, "Deno configuration"),
             root_dir: project.dir.clone(),
+            workspace: None,
         };
     }
     for dir in ancestors(&project.dir) {
@@ -214,6 +257,7 @@ fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a 
                     name,
                     display,
                     evidence: Evidence::new(file, format!("packageManager {field}")),
+                    workspace: node_workspace(index, &dir, all),
                     root_dir: dir,
                 };
             }
@@ -230,6 +274,7 @@ fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a 
                     name,
                     display,
                     evidence: Evidence::new(file, "lockfile"),
+                    workspace: node_workspace(index, &dir, all.clone()),
                     root_dir: dir,
                 };
             }
@@ -243,7 +288,50 @@ fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a 
             "no lockfile or packageManager field; npm is the default",
         ),
         root_dir: project.dir.clone(),
+        workspace: None,
     }
+}
+
+/// The workspace declared in `dir`: pnpm-workspace.yaml `packages` (every package when it lists
+/// none; pnpm ignores package.json `workspaces`), then package.json `workspaces` (npm, yarn,
+/// bun), then lerna.json `packages` (`packages/*` by default), which only Lerna itself runs.
+fn node_workspace<'a>(index: &RepoIndex, dir: &str, mut all: impl Iterator<Item = &'a Project>) -> Option<NodeWorkspace> {
+    let pnpm = walk::join(dir, "pnpm-workspace.yaml");
+    if let Some(text) = index.read(&pnpm) {
+        let globs = match serde_saphyr::from_str::<serde_json::Value>(&text) {
+            Ok(doc) => string_list(doc.get("packages")),
+            Err(err) => {
+                let message = err.to_string();
+                index.warn(&pnpm, format!("invalid YAML: {}", message.lines().next().unwrap_or("")));
+                Vec::new()
+            }
+        };
+        let globs = if globs.is_empty() { vec!["**".to_string()] } else { globs };
+        return Some(NodeWorkspace::new(&globs, false));
+    }
+    let declared = all
+        .find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node)
+        .map(|p| p.workspace_members.clone())
+        .unwrap_or_default();
+    if !declared.is_empty() {
+        return Some(NodeWorkspace::new(&declared, false));
+    }
+    let lerna = walk::join(dir, "lerna.json");
+    if index.has_file(&lerna) {
+        let globs = crate::manifests::json_object(index, &lerna)
+            .map(|o| string_list(o.get("packages")))
+            .unwrap_or_default();
+        let globs = if globs.is_empty() { vec!["packages/*".to_string()] } else { globs };
+        return Some(NodeWorkspace::new(&globs, true));
+    }
+    None
+}
+
+fn string_list(value: Option<&serde_json::Value>) -> Vec<String> {
+    value
+        .and_then(serde_json::Value::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
 }
 
 /// Yarn 2+ ("berry") writes a YAML lockfile with `__metadata:` and reads `.yarnrc.yml`.
@@ -269,6 +357,7 @@ fn python<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'
                     display: name.to_string(),
                     evidence: Evidence::new(file, "lockfile"),
                     root_dir: dir,
+                    workspace: None,
                 };
             }
         }
@@ -282,6 +371,7 @@ fn python<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'
                         display: name.to_string(),
                         evidence: Evidence::new(file, format!("[tool.{table}] table")),
                         root_dir: dir,
+                        workspace: None,
                     };
                 }
             }
@@ -299,6 +389,7 @@ fn python<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'
         display: "pip".into(),
         evidence,
         root_dir: project.dir.clone(),
+        workspace: None,
     }
 }
 
@@ -345,8 +436,12 @@ impl Runner {
                 if in_root {
                     return self.local_script(name);
                 }
-                let member = self.root_dir != *dir;
+                let member = self.is_member(dir);
+                let lerna = self.workspace.as_ref().is_some_and(|w| w.lerna);
                 match (self.name, &project.name) {
+                    (_, Some(pkg)) if member && lerna => {
+                        format!("{}lerna run {name} --scope {pkg}", self.exec_prefix())
+                    }
                     ("pnpm", Some(pkg)) if member => format!("pnpm --filter {pkg} {name}"),
                     ("yarn", Some(pkg)) if member => format!("yarn workspace {pkg} {name}"),
                     ("bun", Some(pkg)) if member => format!("bun run --filter {pkg} {name}"),
@@ -372,7 +467,8 @@ impl Runner {
     /// `uses_exec`, run in the project's directory unless it `runs_from_root`.
     pub fn exec(&self, project: &Project, body: &str, uses_exec: bool, runs_from_root: bool) -> String {
         // A workspace member's tools run through the package manager's own selector.
-        if uses_exec && !runs_from_root && project.dir != "." && self.root_dir != project.dir {
+        let lerna = self.workspace.as_ref().is_some_and(|w| w.lerna);
+        if uses_exec && !runs_from_root && !lerna && self.is_member(&project.dir) {
             match (self.name, &project.name) {
                 ("pnpm", Some(pkg)) => return format!("pnpm --filter {pkg} exec {body}"),
                 ("yarn", Some(pkg)) => return format!("yarn workspace {pkg} {body}"),
@@ -389,6 +485,18 @@ impl Runner {
             command
         } else {
             self.in_dir(project, command)
+        }
+    }
+
+    /// A package below the workspace root that the root's workspace declares.
+    fn is_member(&self, dir: &str) -> bool {
+        let below = match self.root_dir.as_str() {
+            "." => Some(dir),
+            root => dir.strip_prefix(root).and_then(|d| d.strip_prefix('/')),
+        };
+        match (below, &self.workspace) {
+            (Some(below), Some(workspace)) if dir != "." && dir != self.root_dir => workspace.contains(below),
+            _ => false,
         }
     }
 
@@ -411,6 +519,7 @@ mod tests {
             display: name.to_string(),
             evidence: Evidence::new("x", "test"),
             root_dir: root_dir.to_string(),
+            workspace: Some(NodeWorkspace::new(&["apps/*".into(), "!apps/legacy".into()], false)),
         }
     }
 
@@ -463,6 +572,25 @@ mod tests {
             runner("npm", "apps/api").task(&api, &script("dev")),
             "cd apps/api && npm run dev"
         );
+        // Below the root's lockfile, but outside the globs its workspace declares.
+        let legacy = project("apps/legacy", Some("legacy"));
+        let server = project("server", Some("server"));
+        for outside in [&legacy, &server] {
+            assert_eq!(
+                runner("pnpm", ".").task(outside, &script("dev")),
+                format!("cd {} && pnpm dev", outside.dir)
+            );
+            assert_eq!(
+                runner("npm", ".").exec(outside, "prisma studio", true, false),
+                format!("cd {} && npx prisma studio", outside.dir)
+            );
+        }
+        let lerna = Runner {
+            workspace: Some(NodeWorkspace::new(&["packages/*".into()], true)),
+            ..runner("npm", ".")
+        };
+        let pkg = project("packages/api", Some("@acme/api"));
+        assert_eq!(lerna.task(&pkg, &script("dev")), "npx lerna run dev --scope @acme/api");
         let backend = Project::new("backend", Ecosystem::Python, "backend/pyproject.toml");
         assert_eq!(
             runner("uv", "backend").exec(&backend, "alembic upgrade head", true, false),

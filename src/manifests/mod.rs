@@ -221,7 +221,7 @@ impl Project {
 
 /// A JSON manifest's top-level object; `None` (with a warning naming the file) when it is not
 /// valid JSON or not an object.
-fn json_object(index: &RepoIndex, file: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+pub fn json_object(index: &RepoIndex, file: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
     let text = index.read(file)?;
     match serde_json::from_str(&text) {
         Ok(serde_json::Value::Object(obj)) => Some(obj),

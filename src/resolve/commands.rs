@@ -22,12 +22,24 @@ pub(super) const DEV_TASKS: &[&str] = &[
     "run",
     "start",
 ];
-pub(super) const TEST_TASKS: &[&str] = &["test", "tests", "test:unit", "test:all", "spec"];
+pub(super) const TEST_TASKS: &[&str] = &[
+    "test",
+    "tests",
+    "test:unit",
+    "test:all",
+    "spec",
+    // A monorepo root's script for its backend package (`turbo run test --filter=api`).
+    "test:api",
+    "test:server",
+    "test:backend",
+];
 pub(super) const BUILD_TASKS: &[&str] = &[
     "build",
     "compile",
     "build:prod",
     "build:server",
+    "build:api",
+    "build:backend",
     "build-release",
     "build:release",
 ];

@@ -418,7 +418,7 @@ fn resolve_backend(
         runner: &runner,
         vars: &vars,
         data_homes: Vec::new(),
-        ancestor_tasks: ancestor_tasks_for(index, project, cargo_root.as_deref()),
+        ancestor_tasks: ancestor_tasks_for(index, project, all, cargo_root.as_deref()),
         cargo_root: cargo_root.clone(),
         test_projects: test_projects(backend, all),
     };
@@ -858,11 +858,12 @@ struct Ctx<'a, 'r> {
     test_projects: Vec<String>,
 }
 
-/// Makefile/justfile targets above a backend in a sub-directory that work on it, nearest
-/// directory first, each with the directory it runs in: every target of the Cargo workspace the
-/// backend belongs to (a workspace's `just run` drives its members), and targets whose recipe
-/// names the backend's directory (`test: cd backend && uv run pytest`).
-fn ancestor_tasks_for(index: &RepoIndex, project: &Project, cargo_root: Option<&str>) -> Vec<(Task, String)> {
+/// Tasks above a backend in a sub-directory that work on it, nearest directory first, each with
+/// the directory it runs in: every Makefile/justfile target of the Cargo workspace the backend
+/// belongs to (a workspace's `just run` drives its members), targets whose recipe names the
+/// backend's directory (`test: cd backend && uv run pytest`), and, for a Node backend, root
+/// package.json scripts that delegate to it (`turbo run dev --filter=api`, `pnpm -F api test`).
+fn ancestor_tasks_for(index: &RepoIndex, project: &Project, all: &[Analysis], cargo_root: Option<&str>) -> Vec<(Task, String)> {
     if project.dir == "." {
         return Vec::new();
     }
@@ -875,8 +876,28 @@ fn ancestor_tasks_for(index: &RepoIndex, project: &Project, cargo_root: Option<&
                 tasks.push((task, dir.clone()));
             }
         }
+        if project.ecosystem != Ecosystem::Node {
+            continue;
+        }
+        let scripts = all
+            .iter()
+            .filter(|a| a.project.dir == dir && a.project.ecosystem == Ecosystem::Node)
+            .flat_map(|a| a.project.tasks.iter());
+        for task in scripts {
+            if names_package(&task.body, below, project.name.as_deref()) {
+                tasks.push((task.clone(), dir.clone()));
+            }
+        }
     }
     tasks
+}
+
+/// A script that names the package as an argument: its directory (`cd apps/api`, `-w apps/api`,
+/// `--filter=./apps/api`) or its package name (`--filter=@acme/api`, `--scope api`, `api...`).
+fn names_package(body: &str, dir: &str, name: Option<&str>) -> bool {
+    body.split(|c: char| c.is_whitespace() || matches!(c, '=' | '"' | '\'' | ';' | '&' | '|' | '{' | '}'))
+        .map(|word| word.trim_start_matches("./").trim_start_matches("...").trim_end_matches("...").trim_end_matches('/'))
+        .any(|word| word == dir || (word.starts_with(dir) && word[dir.len()..].starts_with('/')) || Some(word) == name)
 }
 
 /// The directory of the Cargo workspace a Rust project belongs to: its own, or the nearest
