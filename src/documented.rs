@@ -40,6 +40,9 @@ pub struct DocumentedCommand {
     pub file: String,
     /// 1-based line of the command in the file.
     pub line: usize,
+    /// The directory the command runs in: the guide's, or for a guide in `docs/`, the project's
+    /// that keeps it.
+    pub dir: String,
 }
 
 /// Every shell command in the guides of `dirs` (nearest first), in document order.
@@ -54,14 +57,14 @@ pub fn commands(index: &RepoIndex, dirs: &[&str]) -> Vec<DocumentedCommand> {
             }
             seen.push(file.clone());
             if let Some(text) = index.read(&file) {
-                out.extend(in_markdown(&text, &file));
+                out.extend(in_markdown(&text, &file, dir));
             }
         }
     }
     out
 }
 
-fn in_markdown(text: &str, file: &str) -> Vec<DocumentedCommand> {
+fn in_markdown(text: &str, file: &str, dir: &str) -> Vec<DocumentedCommand> {
     let mut out = Vec::new();
     let mut heading = String::new();
     let mut in_heading = false;
@@ -97,6 +100,7 @@ fn in_markdown(text: &str, file: &str) -> Vec<DocumentedCommand> {
                                 heading: heading.trim().to_string(),
                                 file: file.to_string(),
                                 line: first + i,
+                                dir: dir.to_string(),
                             });
                         }
                     }
@@ -137,7 +141,7 @@ mod tests {
     #[test]
     fn commands_with_their_heading_and_line() {
         let readme = "# App\n\nIntro.\n\n## Run the application\n\n```bash\n# copy the env\n$ cp example.env .env\n$ make up\n```\n\n```json\n{\"not\": \"shell\"}\n```\n\n### Tests\n\n```\nmake tests\n```\n";
-        let found = in_markdown(readme, "README.md");
+        let found = in_markdown(readme, "README.md", ".");
         let lines: Vec<(&str, &str, usize)> = found
             .iter()
             .map(|c| (c.command.as_str(), c.heading.as_str(), c.line))

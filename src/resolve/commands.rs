@@ -221,7 +221,7 @@ const DOCUMENTED_DEV_TASKS: &[&str] = &["up", "start-dev", "run-dev", "local", "
 /// development guide, under a heading about running it, that runs a task the repository declares
 /// (`make up`), `bin/dev`, or the compose stack (`docker compose up`). Generic lines (`go run .`,
 /// `npm install`) are not taken: they say nothing a default does not.
-pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool) -> Option<Field> {
+pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool, default: Option<&str>) -> Option<Field> {
     let backend = &ctx.backend.project;
     let mut dirs = vec![backend.dir.as_str()];
     if backend.dir != "." {
@@ -234,7 +234,7 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool) -> Option<Field> {
         if !about_running {
             continue;
         }
-        let dir = walk::parent(&doc.file);
+        let dir = doc.dir.as_str();
         let words: Vec<&str> = doc.command.split_whitespace().collect();
         // A task named to start the project (`make up`, `just dev`), not `make start-infra`.
         let declared = |target: &str| {
@@ -243,11 +243,16 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool) -> Option<Field> {
         };
         // A section about running with Docker is the alternative to the local flow, not it.
         let docker_section = heading.contains("docker") || heading.contains("container");
+        // The whole stack, not `docker compose up -d db mailpit` (the services it needs).
+        let whole_stack = |args: &[&str]| args.iter().all(|a| a.starts_with('-'));
         let specific = match words.as_slice() {
             ["make" | "just" | "task", target] => declared(target),
             ["bin/dev"] | ["./bin/dev"] => true,
-            ["docker", "compose", "up", ..] | ["docker-compose", "up", ..] => has_compose && !docker_section,
-            _ => false,
+            ["docker", "compose", "up", args @ ..] | ["docker-compose", "up", args @ ..] => {
+                has_compose && !docker_section && whole_stack(args)
+            }
+            ["docker", "compose", "watch"] => has_compose && !docker_section,
+            _ => default.is_some_and(|d| extends(d, &words)),
         };
         if !specific {
             continue;
@@ -257,6 +262,30 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool) -> Option<Field> {
         return Some(Field::found(text, vec![Evidence::new(&doc.file, reason)]));
     }
     None
+}
+
+/// A documented command that is the default with more arguments (`cargo run -- server` for
+/// `cargo run`, `fastapi dev app/main.py` for `uv run fastapi dev`), not a help or version flag.
+fn extends(default: &str, documented: &[&str]) -> bool {
+    const PREFIXES: &[&[&str]] = &[
+        &["uv", "run"],
+        &["poetry", "run"],
+        &["pdm", "run"],
+        &["pipenv", "run"],
+        &["bundle", "exec"],
+        &["pnpm", "exec"],
+        &["npx"],
+    ];
+    let strip = |words: Vec<&'_ str>| -> Vec<String> {
+        let start = PREFIXES.iter().find(|p| words.starts_with(p)).map_or(0, |p| p.len());
+        words[start..].iter().map(|w| w.to_string()).collect()
+    };
+    // The default as run in its own directory: after any `cd DIR &&`.
+    let body = default.rsplit("&& ").next().unwrap_or(default);
+    let default = strip(body.split_whitespace().collect());
+    let documented = strip(documented.to_vec());
+    let flags_only = documented.iter().any(|w| matches!(w.as_str(), "--help" | "-h" | "help" | "--version" | "-V"));
+    !default.is_empty() && documented.len() > default.len() && documented.starts_with(&default) && !flags_only
 }
 
 /// A task named like it applies migrations (`django-migrate`, `cli-db-migrate`), not one that
@@ -269,6 +298,35 @@ pub(super) fn applies_migrations(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     let parts = name.split([':', '-', '_', '.', ' ']);
     name.contains("migrat") && !parts.into_iter().any(|part| NOT.iter().any(|n| part.starts_with(n)))
+}
+
+/// A task that writes a new migration (`alembic revision --autogenerate`, `makemigrations`)
+/// rather than applying the ones there are.
+fn creates_migrations(body: &str) -> bool {
+    const CREATES: &[&str] = &[
+        "revision",
+        "makemigrations",
+        "migration:generate",
+        "migration:create",
+        "migrate:make",
+        "make:migration",
+        "--create-only",
+    ];
+    let body = body.to_ascii_lowercase();
+    CREATES.iter().any(|c| body.contains(c)) && !["upgrade", "deploy"].iter().any(|a| body.contains(a))
+}
+
+/// A recipe whose every command runs a JavaScript package manager or bundler.
+fn only_runs_javascript_tools(body: &str) -> bool {
+    const JS: &[&str] = &["npm", "pnpm", "yarn", "npx", "bun", "bunx", "vite", "webpack", "ng", "next", "nuxt"];
+    let mut commands = body
+        .split(['\n', ';'])
+        .flat_map(|line| line.split("&&"))
+        .map(|c| c.trim().trim_start_matches(['@', '-', '+']).trim())
+        .filter(|c| !c.is_empty() && !c.starts_with('#'))
+        .peekable();
+    commands.peek().is_some()
+        && commands.all(|c| c.split_whitespace().next().is_some_and(|w| JS.contains(&w)))
 }
 
 /// `node dist/main.js`: a script that runs compiled output, so not a development server.
@@ -304,6 +362,13 @@ fn find_task<'t>(
                 TaskRunner::Make | TaskRunner::Just | TaskRunner::CargoMake | TaskRunner::Taskfile
             );
             if is_placeholder(&task.body) && !task_runner {
+                continue;
+            }
+            if fuzzy && creates_migrations(&task.body) {
+                continue;
+            }
+            // `build: pnpm run build` beside a Python backend builds its frontend.
+            if task_runner && owner.ecosystem != Ecosystem::Node && only_runs_javascript_tools(&task.body) {
                 continue;
             }
             if skip_frontend && (runs_frontend_tool(&task.body) || (!allow_built && runs_built_output(&task.body))) {
@@ -438,5 +503,15 @@ mod tests {
         assert!(!applies_migrations("migrate:rollback"));
         assert!(!applies_migrations("db-migrate-create"));
         assert!(!applies_migrations("makemigrations"));
+        assert!(creates_migrations("poetry run alembic revision --autogenerate -m \"x\""));
+        assert!(!creates_migrations("alembic upgrade head"));
+        assert!(only_runs_javascript_tools("\tpnpm run build\n"));
+        assert!(!only_runs_javascript_tools("pnpm run build && uv build"));
+        assert!(!only_runs_javascript_tools(""));
+        assert!(extends("cargo run", &["cargo", "run", "--", "server"]));
+        assert!(extends("cd backend && uv run fastapi dev", &["fastapi", "dev", "app/main.py"]));
+        assert!(!extends("cargo run", &["cargo", "run", "--", "--help"]));
+        assert!(!extends("cargo run", &["cargo", "run"]));
+        assert!(!extends("go run .", &["go", "build", "."]));
     }
 }

@@ -522,7 +522,10 @@ fn resolve_backend(
     };
     let dev = match dev {
         Some(found) if !from_default(&found) => Some(found),
-        other => documented_dev(&ctx, !signals.services.is_empty()).or(other),
+        other => {
+            let default = other.as_ref().and_then(|f| f.value.as_deref());
+            documented_dev(&ctx, !signals.services.is_empty(), default).or(other)
+        }
     };
     fields.insert(
         "dev_command".into(),
