@@ -57,14 +57,16 @@ pub fn commands(index: &RepoIndex, dirs: &[&str]) -> Vec<DocumentedCommand> {
             }
             seen.push(file.clone());
             if let Some(text) = index.read(&file) {
-                out.extend(in_markdown(&text, &file, dir));
+                out.extend(in_markdown(&text, &file, dir, &|d| index.dirs.contains(d)));
             }
         }
     }
     out
 }
 
-fn in_markdown(text: &str, file: &str, dir: &str) -> Vec<DocumentedCommand> {
+/// `is_dir` tells a `cd` into the repository (followed) from one out of it (`cd workspace`
+/// before cloning, ignored).
+fn in_markdown(text: &str, file: &str, dir: &str, is_dir: &dyn Fn(&str) -> bool) -> Vec<DocumentedCommand> {
     let mut out = Vec::new();
     let mut heading = String::new();
     let mut in_heading = false;
@@ -93,16 +95,24 @@ fn in_markdown(text: &str, file: &str, dir: &str) -> Vec<DocumentedCommand> {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((first, body)) = block.take() {
+                    // A `cd server` line moves the commands after it in the block.
+                    let mut runs_in = dir.to_string();
                     for (i, raw) in body.lines().enumerate() {
-                        if let Some(command) = shell_command(raw) {
-                            out.push(DocumentedCommand {
-                                command,
-                                heading: heading.trim().to_string(),
-                                file: file.to_string(),
-                                line: first + i,
-                                dir: dir.to_string(),
-                            });
+                        let Some(command) = shell_command(raw) else { continue };
+                        if let Some(target) = command.strip_prefix("cd ").map(str::trim) {
+                            let moved = walk::join(&runs_in, target);
+                            if !target.contains(['&', ';', '$', '~']) && !target.starts_with('/') && is_dir(&moved) {
+                                runs_in = moved;
+                            }
+                            continue;
                         }
+                        out.push(DocumentedCommand {
+                            command,
+                            heading: heading.trim().to_string(),
+                            file: file.to_string(),
+                            line: first + i,
+                            dir: runs_in.clone(),
+                        });
                     }
                 }
             }
@@ -140,18 +150,18 @@ mod tests {
 
     #[test]
     fn commands_with_their_heading_and_line() {
-        let readme = "# App\n\nIntro.\n\n## Run the application\n\n```bash\n# copy the env\n$ cp example.env .env\n$ make up\n```\n\n```json\n{\"not\": \"shell\"}\n```\n\n### Tests\n\n```\nmake tests\n```\n";
-        let found = in_markdown(readme, "README.md", ".");
-        let lines: Vec<(&str, &str, usize)> = found
+        let readme = "# App\n\nIntro.\n\n## Run the application\n\n```bash\n$ cd workspace\n# copy the env\n$ cp example.env .env\n$ make up\n```\n\n```json\n{\"not\": \"shell\"}\n```\n\n### Tests\n\n```\ncd backend/\nmake tests\n```\n";
+        let found = in_markdown(readme, "README.md", ".", &|d| d == "backend");
+        let lines: Vec<(&str, &str, usize, &str)> = found
             .iter()
-            .map(|c| (c.command.as_str(), c.heading.as_str(), c.line))
+            .map(|c| (c.command.as_str(), c.heading.as_str(), c.line, c.dir.as_str()))
             .collect();
         assert_eq!(
             lines,
             [
-                ("cp example.env .env", "Run the application", 9),
-                ("make up", "Run the application", 10),
-                ("make tests", "Tests", 20),
+                ("cp example.env .env", "Run the application", 10, "."),
+                ("make up", "Run the application", 11, "."),
+                ("make tests", "Tests", 22, "backend"),
             ]
         );
     }

@@ -36,7 +36,10 @@ impl NodeWorkspace {
         let build = |negated: bool| {
             let mut set = globset::GlobSetBuilder::new();
             for glob in globs.iter().filter(|g| g.starts_with('!') == negated) {
-                let glob = glob.trim_start_matches('!').trim_start_matches("./").trim_end_matches('/');
+                let glob = glob
+                    .trim_start_matches('!')
+                    .trim_start_matches("./")
+                    .trim_end_matches('/');
                 if let Ok(glob) = globset::GlobBuilder::new(glob).literal_separator(true).build() {
                     set.add(glob);
                 }
@@ -295,7 +298,11 @@ fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a 
 /// The workspace declared in `dir`: pnpm-workspace.yaml `packages` (every package when it lists
 /// none; pnpm ignores package.json `workspaces`), then package.json `workspaces` (npm, yarn,
 /// bun), then lerna.json `packages` (`packages/*` by default), which only Lerna itself runs.
-fn node_workspace<'a>(index: &RepoIndex, dir: &str, mut all: impl Iterator<Item = &'a Project>) -> Option<NodeWorkspace> {
+fn node_workspace<'a>(
+    index: &RepoIndex,
+    dir: &str,
+    mut all: impl Iterator<Item = &'a Project>,
+) -> Option<NodeWorkspace> {
     let pnpm = walk::join(dir, "pnpm-workspace.yaml");
     if let Some(text) = index.read(&pnpm) {
         let globs = match serde_saphyr::from_str::<serde_json::Value>(&text) {
@@ -306,7 +313,11 @@ fn node_workspace<'a>(index: &RepoIndex, dir: &str, mut all: impl Iterator<Item 
                 Vec::new()
             }
         };
-        let globs = if globs.is_empty() { vec!["**".to_string()] } else { globs };
+        let globs = if globs.is_empty() {
+            vec!["**".to_string()]
+        } else {
+            globs
+        };
         return Some(NodeWorkspace::new(&globs, false));
     }
     let declared = all
@@ -321,7 +332,11 @@ fn node_workspace<'a>(index: &RepoIndex, dir: &str, mut all: impl Iterator<Item 
         let globs = crate::manifests::json_object(index, &lerna)
             .map(|o| string_list(o.get("packages")))
             .unwrap_or_default();
-        let globs = if globs.is_empty() { vec!["packages/*".to_string()] } else { globs };
+        let globs = if globs.is_empty() {
+            vec!["packages/*".to_string()]
+        } else {
+            globs
+        };
         return Some(NodeWorkspace::new(&globs, true));
     }
     None

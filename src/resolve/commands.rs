@@ -264,8 +264,187 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool, default: Option<&str>
     None
 }
 
+/// What a command run by hand or by CI is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Intent {
+    Test,
+    Migrate,
+}
+
+/// A test or migration command the repository's guides document (under a heading about it) or
+/// its CI runs. Only commands for the backend count: run in its directory or above it, with a
+/// tool of its ecosystem, a task runner, a package manager script that names it, or a script of
+/// the repository named for the job (`./scripts/test.sh`). With a `default`, only that script:
+/// those, and a guide's command that is the `default` with more arguments, are specific enough
+/// to win over a detector default.
+pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>) -> Option<Field> {
+    let backend = &ctx.backend.project;
+    let mut dirs = vec![backend.dir.as_str()];
+    if backend.dir != "." {
+        dirs.push(".");
+    }
+    let topic: &[&str] = match intent {
+        Intent::Test => &["test"],
+        Intent::Migrate => &["migrat", "database", "schema"],
+    };
+    let guides = crate::documented::commands(ctx.index, &dirs).into_iter().filter(|doc| {
+        let heading = doc.heading.to_ascii_lowercase();
+        topic.iter().any(|t| heading.contains(t))
+    });
+    for doc in guides.chain(crate::ci::commands(ctx.index)) {
+        // A command from above the backend reaches it only by naming it (`cd backend && …`).
+        let below = if doc.dir == backend.dir {
+            None
+        } else if doc.dir == "." || backend.dir.starts_with(&format!("{}/", doc.dir)) {
+            let below = backend
+                .dir
+                .strip_prefix(&format!("{}/", doc.dir))
+                .unwrap_or(&backend.dir);
+            Some(below.to_string())
+        } else {
+            continue;
+        };
+        if let Some(below) = &below {
+            if !super::names_package(&doc.command, below, backend.name.as_deref()) {
+                continue;
+            }
+        }
+        // `${{ matrix.x }}` and `$CI_VAR` are CI's own values, not a command to give a person.
+        if doc.command.contains("${{") || doc.command.contains("$CI_") {
+            continue;
+        }
+        let script = repo_script(ctx.index, &doc.dir, &doc.command, intent);
+        let words: Vec<&str> = doc.command.split_whitespace().collect();
+        let from_guide = !doc.heading.starts_with("CI job");
+        let specific = script || (from_guide && default.is_some_and(|d| extends(d, &words)));
+        let wanted = match default {
+            Some(_) => specific,
+            None => specific || serves_intent(&doc.command, intent, backend.ecosystem),
+        };
+        if !wanted {
+            continue;
+        }
+        let text = ctx
+            .runner
+            .exec(&project_at(backend, &doc.dir), &doc.command, false, false);
+        let reason = if doc.heading.starts_with("CI job") {
+            format!("line {}: {} runs it", doc.line, doc.heading)
+        } else {
+            format!("line {}: documented under \"{}\"", doc.line, doc.heading)
+        };
+        return Some(Field::found(text, vec![Evidence::new(&doc.file, reason)]));
+    }
+    None
+}
+
+/// A command that runs a script of the repository named for the job: `./scripts/test.sh`,
+/// `bin/test`, `scripts/migrate`.
+fn repo_script(index: &RepoIndex, dir: &str, command: &str, intent: Intent) -> bool {
+    // After a runner or shell that runs it (`uv run bash scripts/test.sh`).
+    const LAUNCHERS: &[&str] = &["uv", "poetry", "pdm", "pipenv", "run", "bash", "sh", "exec"];
+    let Some(first) = command.split_whitespace().find(|w| !LAUNCHERS.contains(w)) else {
+        return false;
+    };
+    let path = first.trim_start_matches("./");
+    let name = walk::file_name(path).to_ascii_lowercase();
+    let named = match intent {
+        Intent::Test => name.starts_with("test") || name.starts_with("run_tests") || name.starts_with("run-tests"),
+        Intent::Migrate => name.starts_with("migrat") && !creates_migrations(command),
+    };
+    named && path.contains('/') && index.has_file(&walk::join(dir, path))
+}
+
+/// The tools that run a backend's tests, by ecosystem, as the words a command starts with.
+fn test_tools(ecosystem: Ecosystem) -> &'static [&'static [&'static str]] {
+    match ecosystem {
+        Ecosystem::Python => &[
+            &["pytest"],
+            &["tox"],
+            &["nox"],
+            &["python", "manage.py", "test"],
+            &["./manage.py", "test"],
+        ],
+        Ecosystem::Node => &[
+            &["jest"],
+            &["vitest"],
+            &["mocha"],
+            &["node", "--test"],
+            &["bun", "test"],
+            &["deno", "test"],
+        ],
+        Ecosystem::Rust => &[&["cargo", "test"], &["cargo", "nextest"]],
+        Ecosystem::Go => &[&["go", "test"], &["gotestsum"]],
+        Ecosystem::Jvm => &[&["./gradlew"], &["gradle"], &["./mvnw"], &["mvn"]],
+        Ecosystem::Ruby => &[&["rspec"], &["rails", "test"], &["bin/rails", "test"], &["rake"]],
+        Ecosystem::Php => &[
+            &["phpunit"],
+            &["vendor/bin/phpunit"],
+            &["pest"],
+            &["vendor/bin/pest"],
+            &["php", "artisan", "test"],
+        ],
+        Ecosystem::Elixir => &[&["mix", "test"]],
+        Ecosystem::Dotnet => &[&["dotnet", "test"]],
+    }
+}
+
+/// A Gradle or Maven invocation with a test task (`test`, `check`, `verify`, `:api:test`) that
+/// is not excluded (`-x test`).
+fn runs_jvm_tests(words: &[&str]) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        let task = w.rsplit(':').next().unwrap_or(w);
+        matches!(task, "test" | "check" | "verify") && !(i > 0 && matches!(words[i - 1], "-x" | "--exclude-task"))
+    })
+}
+
+/// Whether a command runs the backend's tests or applies its migrations.
+fn serves_intent(command: &str, intent: Intent, ecosystem: Ecosystem) -> bool {
+    // The part after any `cd DIR &&`, without `VAR=value` assignments and runner prefixes.
+    let body = command.rsplit("&& ").next().unwrap_or(command);
+    let mut words: Vec<&str> = body
+        .split_whitespace()
+        .skip_while(|w| w.contains('=') && !w.starts_with('-'))
+        .collect();
+    const PREFIXES: &[&[&str]] = &[
+        &["uv", "run"],
+        &["poetry", "run"],
+        &["pdm", "run"],
+        &["pipenv", "run"],
+        &["hatch", "run"],
+        &["bundle", "exec"],
+        &["npx"],
+        &["pnpm", "exec"],
+        &["python", "-m"],
+        &["python3", "-m"],
+    ];
+    if let Some(prefix) = PREFIXES.iter().find(|p| words.starts_with(p)) {
+        words.drain(..prefix.len());
+    }
+    let Some(&first) = words.first() else { return false };
+    let task_runner = matches!(first, "make" | "just" | "task" | "mise");
+    let package_manager = matches!(first, "npm" | "pnpm" | "yarn" | "bun") && ecosystem == Ecosystem::Node;
+    match intent {
+        Intent::Test => {
+            let names_test = |w: &&str| *w == "test" || w.starts_with("test:") || *w == "tests";
+            ((task_runner || package_manager) && words[1..].iter().any(names_test))
+                || test_tools(ecosystem).iter().any(|tool| words.starts_with(tool))
+                    && (ecosystem != Ecosystem::Jvm || runs_jvm_tests(&words))
+        }
+        Intent::Migrate => {
+            let applies = words.iter().any(|w| applies_migrations(w))
+                || words
+                    .windows(2)
+                    .any(|w| w == ["upgrade", "head"] || w == ["db", "upgrade"] || w == ["database", "update"]);
+            // `go test -run TestMigration`, `--tests MigrationValidatorTest` test migrations.
+            let tests = words.iter().any(|w| w.to_ascii_lowercase().contains("test"));
+            applies && !tests && !creates_migrations(body) && !matches!(first, "echo" | "cat" | "docker")
+        }
+    }
+}
+
 /// A documented command that is the default with more arguments (`cargo run -- server` for
-/// `cargo run`, `fastapi dev app/main.py` for `uv run fastapi dev`), not a help or version flag.
+/// `cargo run`, `fastapi dev app/main.py` for `uv run fastapi dev`, `flask --app shop run` for
+/// `flask run`), not a help or version flag.
 fn extends(default: &str, documented: &[&str]) -> bool {
     const PREFIXES: &[&[&str]] = &[
         &["uv", "run"],
@@ -284,8 +463,18 @@ fn extends(default: &str, documented: &[&str]) -> bool {
     let body = default.rsplit("&& ").next().unwrap_or(default);
     let default = strip(body.split_whitespace().collect());
     let documented = strip(documented.to_vec());
-    let flags_only = documented.iter().any(|w| matches!(w.as_str(), "--help" | "-h" | "help" | "--version" | "-V"));
-    !default.is_empty() && documented.len() > default.len() && documented.starts_with(&default) && !flags_only
+    let flags_only = documented
+        .iter()
+        .any(|w| matches!(w.as_str(), "--help" | "-h" | "help" | "--version" | "-V"));
+    // The default's words in order, with options or arguments between or after them
+    // (`flask --app shop run --debug` for `flask run --debug`).
+    let mut rest = documented.iter();
+    let in_order = default.iter().all(|word| rest.any(|w| w == word));
+    !default.is_empty()
+        && documented.len() > default.len()
+        && documented.first() == default.first()
+        && in_order
+        && !flags_only
 }
 
 /// A task named like it applies migrations (`django-migrate`, `cli-db-migrate`), not one that
@@ -318,15 +507,16 @@ fn creates_migrations(body: &str) -> bool {
 
 /// A recipe whose every command runs a JavaScript package manager or bundler.
 fn only_runs_javascript_tools(body: &str) -> bool {
-    const JS: &[&str] = &["npm", "pnpm", "yarn", "npx", "bun", "bunx", "vite", "webpack", "ng", "next", "nuxt"];
+    const JS: &[&str] = &[
+        "npm", "pnpm", "yarn", "npx", "bun", "bunx", "vite", "webpack", "ng", "next", "nuxt",
+    ];
     let mut commands = body
         .split(['\n', ';'])
         .flat_map(|line| line.split("&&"))
         .map(|c| c.trim().trim_start_matches(['@', '-', '+']).trim())
         .filter(|c| !c.is_empty() && !c.starts_with('#'))
         .peekable();
-    commands.peek().is_some()
-        && commands.all(|c| c.split_whitespace().next().is_some_and(|w| JS.contains(&w)))
+    commands.peek().is_some() && commands.all(|c| c.split_whitespace().next().is_some_and(|w| JS.contains(&w)))
 }
 
 /// `node dist/main.js`: a script that runs compiled output, so not a development server.
@@ -503,15 +693,65 @@ mod tests {
         assert!(!applies_migrations("migrate:rollback"));
         assert!(!applies_migrations("db-migrate-create"));
         assert!(!applies_migrations("makemigrations"));
-        assert!(creates_migrations("poetry run alembic revision --autogenerate -m \"x\""));
+        assert!(creates_migrations(
+            "poetry run alembic revision --autogenerate -m \"x\""
+        ));
         assert!(!creates_migrations("alembic upgrade head"));
         assert!(only_runs_javascript_tools("\tpnpm run build\n"));
         assert!(!only_runs_javascript_tools("pnpm run build && uv build"));
         assert!(!only_runs_javascript_tools(""));
         assert!(extends("cargo run", &["cargo", "run", "--", "server"]));
-        assert!(extends("cd backend && uv run fastapi dev", &["fastapi", "dev", "app/main.py"]));
+        assert!(serves_intent(
+            "uv run pytest --cov=app",
+            Intent::Test,
+            Ecosystem::Python
+        ));
+        assert!(!serves_intent("CI=1 make test-unit", Intent::Test, Ecosystem::Go));
+        assert!(serves_intent("make test", Intent::Test, Ecosystem::Go));
+        assert!(serves_intent(
+            "pnpm --filter @acme/api test",
+            Intent::Test,
+            Ecosystem::Node
+        ));
+        assert!(!serves_intent("npm ci", Intent::Test, Ecosystem::Node));
+        assert!(serves_intent("./gradlew check", Intent::Test, Ecosystem::Jvm));
+        assert!(!serves_intent("./gradlew build -x test", Intent::Test, Ecosystem::Jvm));
+        assert!(serves_intent(
+            "cd backend && uv run alembic upgrade head",
+            Intent::Migrate,
+            Ecosystem::Python
+        ));
+        assert!(serves_intent(
+            "python manage.py migrate --noinput",
+            Intent::Migrate,
+            Ecosystem::Python
+        ));
+        assert!(!serves_intent(
+            "python manage.py makemigrations --check",
+            Intent::Migrate,
+            Ecosystem::Python
+        ));
+        assert!(!serves_intent(
+            "alembic revision --autogenerate",
+            Intent::Migrate,
+            Ecosystem::Python
+        ));
+        assert!(!serves_intent(
+            "go test -run 'TestMigration' ./store/...",
+            Intent::Migrate,
+            Ecosystem::Go
+        ));
+        assert!(extends(
+            "cd backend && uv run fastapi dev",
+            &["fastapi", "dev", "app/main.py"]
+        ));
         assert!(!extends("cargo run", &["cargo", "run", "--", "--help"]));
         assert!(!extends("cargo run", &["cargo", "run"]));
         assert!(!extends("go run .", &["go", "build", "."]));
+        assert!(extends(
+            "flask run --debug",
+            &["flask", "--app", "shop", "run", "--debug"]
+        ));
+        assert!(!extends("flask run --debug", &["flask", "run"]));
     }
 }

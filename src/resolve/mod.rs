@@ -544,6 +544,14 @@ fn resolve_backend(
         |d| d.commands.migrate.as_ref(),
         &[Kind::Data],
     );
+    // What the guides or CI run fills the gap, and a script of the repository wins over a default.
+    let migrate = match migrate {
+        Some(found) if from_default(&found) => {
+            documented_intent(&ctx, Intent::Migrate, found.value.as_deref()).or(Some(found))
+        }
+        None if no_migrations_reason.is_none() => documented_intent(&ctx, Intent::Migrate, None),
+        other => other,
+    };
     fields.insert(
         "migration_command".into(),
         migrate.unwrap_or_else(|| match no_migrations_reason {
@@ -571,6 +579,13 @@ fn resolve_backend(
         &[Kind::TestRunner, Kind::Framework, Kind::Ecosystem],
     );
     let test = test.filter(|f| !(no_tests && from_default(f)));
+    let test = match test {
+        Some(found) if from_default(&found) => {
+            documented_intent(&ctx, Intent::Test, found.value.as_deref()).or(Some(found))
+        }
+        None if !no_tests && placeholder.is_none() => documented_intent(&ctx, Intent::Test, None),
+        other => other,
+    };
     fields.insert(
         "test_command".into(),
         test.unwrap_or_else(|| match placeholder {
@@ -866,7 +881,12 @@ struct Ctx<'a, 'r> {
 /// belongs to (a workspace's `just run` drives its members), targets whose recipe names the
 /// backend's directory (`test: cd backend && uv run pytest`), and, for a Node backend, root
 /// package.json scripts that delegate to it (`turbo run dev --filter=api`, `pnpm -F api test`).
-fn ancestor_tasks_for(index: &RepoIndex, project: &Project, all: &[Analysis], cargo_root: Option<&str>) -> Vec<(Task, String)> {
+fn ancestor_tasks_for(
+    index: &RepoIndex,
+    project: &Project,
+    all: &[Analysis],
+    cargo_root: Option<&str>,
+) -> Vec<(Task, String)> {
     if project.dir == "." {
         return Vec::new();
     }
@@ -899,7 +919,12 @@ fn ancestor_tasks_for(index: &RepoIndex, project: &Project, all: &[Analysis], ca
 /// `--filter=./apps/api`) or its package name (`--filter=@acme/api`, `--scope api`, `api...`).
 fn names_package(body: &str, dir: &str, name: Option<&str>) -> bool {
     body.split(|c: char| c.is_whitespace() || matches!(c, '=' | '"' | '\'' | ';' | '&' | '|' | '{' | '}'))
-        .map(|word| word.trim_start_matches("./").trim_start_matches("...").trim_end_matches("...").trim_end_matches('/'))
+        .map(|word| {
+            word.trim_start_matches("./")
+                .trim_start_matches("...")
+                .trim_end_matches("...")
+                .trim_end_matches('/')
+        })
         .any(|word| word == dir || (word.starts_with(dir) && word[dir.len()..].starts_with('/')) || Some(word) == name)
 }
 
