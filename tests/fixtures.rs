@@ -615,3 +615,111 @@ fn a_documented_dev_task_wins_over_the_framework_default() {
     ));
     assert_eq!(docker.field("dev_command").value.as_deref(), Some("go run ."));
 }
+
+#[test]
+fn documented_compose_flows_start_the_whole_stack_and_longer_forms_of_the_default_win() {
+    let files = |readme: &'static str| {
+        vec![
+            (
+                "Cargo.toml",
+                "[package]\nname = \"registry\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\n",
+            ),
+            ("src/main.rs", "fn main() {}\n"),
+            (
+                "docker-compose.yml",
+                "services:\n  db:\n    image: postgres:16\n  mail:\n    image: mailpit\n",
+            ),
+            ("README.md", readme),
+        ]
+    };
+    // `docker compose up -d db mail` starts what the app needs, not the app.
+    let services = scan_tree(&files(
+        "# R\n\n## Local development\n\n```\ndocker compose up -d db mail\n```\n",
+    ));
+    assert_eq!(services.field("dev_command").value.as_deref(), Some("cargo run"));
+    let stack = scan_tree(&files(
+        "# R\n\n## Local development\n\n```\ndocker compose up --build\n```\n",
+    ));
+    assert_eq!(
+        stack.field("dev_command").value.as_deref(),
+        Some("docker compose up --build")
+    );
+    // The binary's subcommand, as the guide runs it.
+    let server = scan_tree(&files(
+        "# R\n\n## Running the server\n\n```\ncargo run -- --help\ncargo run -- server\n```\n",
+    ));
+    let dev = server.field("dev_command");
+    assert_eq!(dev.value.as_deref(), Some("cargo run -- server"));
+    assert_eq!(
+        dev.evidence[0].reason,
+        "line 7: documented under \"Running the server\""
+    );
+}
+
+#[test]
+fn ci_runs_fill_the_test_command_only_for_the_backend() {
+    let workflow = "jobs:\n  web:\n    steps:\n      - run: npm test\n        working-directory: web\n  api:\n    steps:\n      - run: cd api && make check-all\n      - run: |\n          cd api\n          go test -race ./...\n";
+    let report = scan_tree(&[
+        (
+            "api/go.mod",
+            "module example.com/api\n\ngo 1.22\n\nrequire github.com/go-chi/chi/v5 v5.1.0\n",
+        ),
+        ("api/main.go", "package main\n\nfunc main() {}\n"),
+        ("api/main_test.go", "package main\n"),
+        (
+            "web/package.json",
+            "{\"name\": \"web\", \"scripts\": {\"test\": \"vitest\"}}\n",
+        ),
+        (".github/workflows/ci.yml", workflow),
+    ]);
+    // The Go default stands: a CI line fills only a field nothing else did.
+    assert_eq!(
+        report.field("test_command").value.as_deref(),
+        Some("cd api && go test ./...")
+    );
+    let scripted = scan_tree(&[
+        (
+            "api/go.mod",
+            "module example.com/api\n\ngo 1.22\n\nrequire github.com/go-chi/chi/v5 v5.1.0\n",
+        ),
+        ("api/main.go", "package main\n\nfunc main() {}\n"),
+        ("api/main_test.go", "package main\n"),
+        ("api/scripts/test.sh", "#!/bin/sh\ngo test -p 1 ./...\n"),
+        (
+            ".github/workflows/ci.yml",
+            "jobs:\n  api:\n    defaults:\n      run:\n        working-directory: api\n    steps:\n      - run: ./scripts/test.sh\n",
+        ),
+    ]);
+    let test = scripted.field("test_command");
+    assert_eq!(test.value.as_deref(), Some("cd api && ./scripts/test.sh"));
+    assert_eq!(test.evidence[0].file, ".github/workflows/ci.yml");
+    assert_eq!(test.evidence[0].reason, "line 7: CI job api runs it");
+}
+
+#[test]
+fn a_browser_app_that_imports_a_server_library_is_not_another_backend() {
+    let report = scan_tree(&[
+        ("pnpm-workspace.yaml", "packages:\n  - apps/*\n"),
+        ("pnpm-lock.yaml", "lockfileVersion: '9.0'\n"),
+        (
+            "apps/api/package.json",
+            "{\"name\": \"api\", \"scripts\": {\"dev\": \"tsx watch src/index.ts\"}, \"dependencies\": {\"hono\": \"^4\"}}\n",
+        ),
+        (
+            "apps/api/src/index.ts",
+            "import { Hono } from 'hono';\nexport default new Hono();\n",
+        ),
+        (
+            "apps/web/package.json",
+            "{\"name\": \"web\", \"scripts\": {\"dev\": \"vite\"}, \"dependencies\": {\"hono\": \"^4\", \"react\": \"^18\"}}\n",
+        ),
+        ("apps/web/index.html", "<div id=root></div>\n"),
+        ("apps/web/src/main.tsx", "import { hc } from 'hono/client';\n"),
+    ]);
+    assert_eq!(
+        report.field("dev_command").value.as_deref(),
+        Some("pnpm --filter api dev")
+    );
+    let web = report.projects.iter().find(|p| p.dir == "apps/web").unwrap();
+    assert!(web.fields.is_none(), "a Vite app is not described as a backend");
+}

@@ -37,6 +37,7 @@ pub(super) const BUILD_TASKS: &[&str] = &[
     "build",
     "compile",
     "build:prod",
+    "build:production",
     "build:server",
     "build:api",
     "build:backend",

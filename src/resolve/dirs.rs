@@ -138,6 +138,15 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
             }
         }
     }
+    // An Nx workspace keeps every app under one package.json; the server is the application
+    // whose `serve` target runs Node (`@nx/js:node`), and its code is that project's `sourceRoot`.
+    if ctx.backend.project.ecosystem == Ecosystem::Node {
+        let servers = nx_server_roots(ctx.index, &ctx.backend.project.dir);
+        if !servers.is_empty() {
+            let (dirs, evidence) = servers.into_iter().unzip();
+            return Field::found_list(dirs, evidence);
+        }
+    }
     // Many app packages under one parent (`hc/accounts`, `hc/api`, … beside `hc/wsgi.py`) are
     // that parent, as its developers name it.
     const MANY: usize = 3;
@@ -159,6 +168,48 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
         );
     }
     Field::found_list(dirs, evidence)
+}
+
+/// The `sourceRoot` of each Nx application in the workspace at `dir` (one with an `nx.json`)
+/// whose `serve` target runs a Node server, with its `project.json` as evidence.
+fn nx_server_roots(index: &RepoIndex, dir: &str) -> Vec<(String, Evidence)> {
+    if !index.has_file(&walk::join(dir, "nx.json")) {
+        return Vec::new();
+    }
+    let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
+    let mut roots = Vec::new();
+    let files = index
+        .files
+        .range(prefix.clone()..)
+        .take_while(|f| f.starts_with(&prefix));
+    for file in files.filter(|f| walk::file_name(f) == "project.json") {
+        // apps/api/project.json, not a fixture deep in a library.
+        if file[prefix.len()..].matches('/').count() > 3 {
+            continue;
+        }
+        let Some(project) = crate::manifests::json_object(index, file) else {
+            continue;
+        };
+        let application = project.get("projectType").and_then(|v| v.as_str()) == Some("application");
+        let executor = project
+            .get("targets")
+            .and_then(|t| t.get("serve"))
+            .and_then(|s| s.get("executor"))
+            .and_then(|e| e.as_str())
+            .unwrap_or("");
+        let node_server = executor.ends_with(":node") || executor.ends_with(":execute");
+        let root = project
+            .get("sourceRoot")
+            .and_then(|v| v.as_str())
+            .map(|r| walk::join(dir, r));
+        if let (true, true, Some(root)) = (application, node_server, root) {
+            if index.dirs.contains(&root) {
+                let reason = format!("Nx application served by {executor}");
+                roots.push((root, Evidence::new(file, reason)));
+            }
+        }
+    }
+    roots
 }
 
 const TEST_FILE_SUFFIXES: &[&str] = &[

@@ -121,6 +121,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
                 && a.score > 0
                 && !a.frameworks.is_empty()
                 && has_entry_point(&a.project, &index)
+                && !is_single_page_app(&index, &a.project)
                 && described < DESCRIBED;
             let fields = service.then(|| {
                 described += 1;
@@ -151,6 +152,14 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
         projects,
         warnings,
     })
+}
+
+/// A browser app served from its `index.html` (Vite, webpack): a server library among its
+/// dependencies is the typed client of an API (`hono/client`), not a server it runs.
+fn is_single_page_app(index: &RepoIndex, project: &Project) -> bool {
+    project.ecosystem == Ecosystem::Node
+        && index.has_file(&walk::join(&project.dir, "index.html"))
+        && FRONTEND_DEPS.iter().any(|d| project.dep(d).is_some())
 }
 
 fn detected_ids(a: &Analysis) -> Vec<String> {
