@@ -4,7 +4,9 @@
 
 use crate::documented::DocumentedCommand;
 use crate::walk::{self, RepoIndex};
+use serde::Deserialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// GitLab CI's top-level keywords, which are not jobs.
 const GITLAB_KEYWORDS: &[&str] = &[
@@ -20,56 +22,96 @@ const GITLAB_KEYWORDS: &[&str] = &[
     "after_script",
 ];
 
-/// Every command of every CI job, workflow by workflow, in file order.
-pub fn commands(index: &RepoIndex) -> Vec<DocumentedCommand> {
+// Only the keys archprompt reads are deserialized; the rest of a workflow is skipped.
+#[derive(Deserialize)]
+struct Workflow {
+    #[serde(default)]
+    jobs: BTreeMap<String, Job>,
+}
+
+#[derive(Deserialize)]
+struct Job {
+    name: Option<Value>,
+    defaults: Option<Defaults>,
+    #[serde(default)]
+    steps: Vec<Step>,
+}
+
+#[derive(Deserialize)]
+struct Defaults {
+    run: Option<RunDefaults>,
+}
+
+#[derive(Deserialize)]
+struct RunDefaults {
+    #[serde(rename = "working-directory")]
+    working_directory: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Step {
+    run: Option<Value>,
+    #[serde(rename = "working-directory")]
+    working_directory: Option<String>,
+}
+
+/// Every command of every CI job, workflow by workflow, in file order (read once per scan).
+pub fn commands(index: &RepoIndex) -> &[DocumentedCommand] {
+    index.ci_commands.get_or_init(|| read_all(index))
+}
+
+fn read_all(index: &RepoIndex) -> Vec<DocumentedCommand> {
     let mut out = Vec::new();
     let workflows = index
         .files
         .range(".github/workflows/".to_string()..)
         .take_while(|f| f.starts_with(".github/workflows/"));
     for file in workflows.filter(|f| f.ends_with(".yml") || f.ends_with(".yaml")) {
-        if let Some((text, doc)) = parse(index, file) {
-            github_jobs(&doc, &text, file, &mut out);
+        if let Some((text, workflow)) = parse::<Workflow>(index, file) {
+            github_jobs(&workflow, &text, file, &mut out);
         }
     }
-    if let Some((text, doc)) = parse(index, ".gitlab-ci.yml") {
+    if let Some((text, doc)) = parse::<BTreeMap<String, Value>>(index, ".gitlab-ci.yml") {
         gitlab_jobs(&doc, &text, ".gitlab-ci.yml", &mut out);
     }
     out
 }
 
-fn parse(index: &RepoIndex, file: &str) -> Option<(String, Value)> {
+fn parse<T: serde::de::DeserializeOwned>(index: &RepoIndex, file: &str) -> Option<(String, T)> {
     let text = index.read(file)?;
-    match serde_saphyr::from_str::<Value>(&text) {
+    match serde_saphyr::from_str::<T>(&text) {
         Ok(doc) => Some((text, doc)),
         Err(err) => {
             let message = err.to_string();
-            index.warn(file, format!("invalid YAML: {}", message.lines().next().unwrap_or("")));
+            index.warn(
+                file,
+                format!("invalid CI workflow: {}", message.lines().next().unwrap_or("")),
+            );
             None
         }
     }
 }
 
-fn github_jobs(doc: &Value, text: &str, file: &str, out: &mut Vec<DocumentedCommand>) {
-    let Some(jobs) = doc.get("jobs").and_then(Value::as_object) else {
-        return;
-    };
+fn github_jobs(workflow: &Workflow, text: &str, file: &str, out: &mut Vec<DocumentedCommand>) {
     let mut lines = LineFinder::new(text);
-    for (id, job) in jobs {
-        let name = job.get("name").and_then(Value::as_str).unwrap_or(id);
-        let job_dir = job.pointer("/defaults/run/working-directory").and_then(Value::as_str);
-        for step in job.get("steps").and_then(Value::as_array).into_iter().flatten() {
-            let Some(script) = step.get("run").and_then(Value::as_str) else {
+    for (id, job) in &workflow.jobs {
+        let name = job.name.as_ref().and_then(Value::as_str).unwrap_or(id);
+        let job_dir = job
+            .defaults
+            .as_ref()
+            .and_then(|d| d.run.as_ref())
+            .and_then(|r| r.working_directory.as_deref());
+        for step in &job.steps {
+            let Some(script) = step.run.as_ref().and_then(Value::as_str) else {
                 continue;
             };
-            let dir = step.get("working-directory").and_then(Value::as_str).or(job_dir);
+            let dir = step.working_directory.as_deref().or(job_dir);
             push_script(script, name, dir, file, &mut lines, out);
         }
     }
 }
 
-fn gitlab_jobs(doc: &Value, text: &str, file: &str, out: &mut Vec<DocumentedCommand>) {
-    let Some(jobs) = doc.as_object() else { return };
+fn gitlab_jobs(jobs: &BTreeMap<String, Value>, text: &str, file: &str, out: &mut Vec<DocumentedCommand>) {
     let mut lines = LineFinder::new(text);
     for (name, job) in jobs {
         if name.starts_with('.') || GITLAB_KEYWORDS.contains(&name.as_str()) {
@@ -166,8 +208,8 @@ mod tests {
         let (_dir, index) =
             crate::manifests::test_index(&[(".github/workflows/ci.yml", workflow), (".gitlab-ci.yml", gitlab)]);
         let found: Vec<(String, String, String, usize)> = commands(&index)
-            .into_iter()
-            .map(|c| (c.command, c.heading, c.dir, c.line))
+            .iter()
+            .map(|c| (c.command.clone(), c.heading.clone(), c.dir.clone(), c.line))
             .collect();
         let expected = [
             ("uv sync", "CI job test", "backend", 11),

@@ -89,6 +89,8 @@ pub struct RepoIndex {
     globs: RefCell<BTreeMap<String, Option<globset::GlobMatcher>>>,
     tomls: RefCell<BTreeMap<String, Option<std::rc::Rc<toml::Table>>>>,
     warnings: RefCell<Vec<Warning>>,
+    /// The CI jobs' commands, parsed once per repository on first use.
+    pub ci_commands: std::cell::OnceCell<Vec<crate::documented::DocumentedCommand>>,
 }
 
 impl RepoIndex {
@@ -152,6 +154,7 @@ impl RepoIndex {
             globs: RefCell::new(BTreeMap::new()),
             tomls: RefCell::new(BTreeMap::new()),
             warnings: RefCell::new(warnings),
+            ci_commands: std::cell::OnceCell::new(),
         }
     }
 

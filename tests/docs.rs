@@ -26,12 +26,19 @@ fn examples() -> Vec<Example> {
         let text = std::fs::read_to_string(&file).unwrap();
         let mut in_console = false;
         let mut current: Option<Example> = None;
-        for line in text.lines() {
-            if line.starts_with("```") {
-                in_console = !in_console && line.trim() == "```console";
+        // A block inside a list item is indented; its lines are compared without that indent.
+        let mut indent = 0;
+        for raw in text.lines() {
+            if raw.trim_start().starts_with("```") {
+                in_console = !in_console && raw.trim() == "```console";
+                indent = raw.len() - raw.trim_start().len();
                 out.extend(current.take());
                 continue;
             }
+            let line = raw
+                .get(indent..)
+                .filter(|_| raw[..indent].trim().is_empty())
+                .unwrap_or(raw);
             if !in_console {
                 continue;
             }

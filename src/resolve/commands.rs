@@ -292,7 +292,14 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         let heading = doc.heading.to_ascii_lowercase();
         topic.iter().any(|t| heading.contains(t))
     });
-    for doc in guides.chain(crate::ci::commands(ctx.index)) {
+    // Beside a default, CI only counts for a repository script, so without one its workflows
+    // are not parsed at all.
+    let ci: &[crate::documented::DocumentedCommand] = if default.is_none() || has_script_for(ctx.index, intent) {
+        crate::ci::commands(ctx.index)
+    } else {
+        &[]
+    };
+    for doc in guides.chain(ci.iter().cloned()) {
         // A command from above the backend reaches it only by naming it (`cd backend && …`).
         let below = if doc.dir == backend.dir {
             None
@@ -353,6 +360,19 @@ fn repo_script(index: &RepoIndex, dir: &str, command: &str, intent: Intent) -> b
         Intent::Migrate => name.starts_with("migrat") && !creates_migrations(command),
     };
     named && path.contains('/') && index.has_file(&walk::join(dir, path))
+}
+
+/// Whether the repository has a shell script named for the job anywhere (`scripts/test.sh`).
+fn has_script_for(index: &RepoIndex, intent: Intent) -> bool {
+    index.files.iter().any(|f| {
+        let name = walk::file_name(f).to_ascii_lowercase();
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, ""));
+        let named = match intent {
+            Intent::Test => stem.starts_with("test") || stem.starts_with("run_tests") || stem.starts_with("run-tests"),
+            Intent::Migrate => stem.starts_with("migrat"),
+        };
+        named && matches!(ext, "" | "sh" | "bash")
+    })
 }
 
 /// The tools that run a backend's tests, by ecosystem, as the words a command starts with.
