@@ -243,9 +243,22 @@ fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a 
             workspace: None,
         };
     }
+    // A workspace member often repeats the root's `packageManager`; the root still runs it.
+    let member = ancestors(&project.dir).into_iter().skip(1).any(|dir| {
+        let below = if dir == "." {
+            project.dir.as_str()
+        } else {
+            project.dir.strip_prefix(&format!("{dir}/")).unwrap_or(&project.dir)
+        };
+        node_workspace(index, &dir, all.clone()).is_some_and(|w| !w.lerna && w.contains(below))
+    });
     for dir in ancestors(&project.dir) {
         let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
-        if let Some(field) = manifest.and_then(|p| p.package_manager_field.as_ref()) {
+        let own_field = dir == project.dir && member;
+        if let Some(field) = manifest
+            .filter(|_| !own_field)
+            .and_then(|p| p.package_manager_field.as_ref())
+        {
             let name = field.split('@').next().unwrap_or("").trim();
             if let Some(name) = ["npm", "pnpm", "yarn", "bun"].into_iter().find(|n| *n == name) {
                 // `pnpm@9.12.3+sha512.…` → `pnpm 9.12.3`.

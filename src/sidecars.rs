@@ -114,18 +114,29 @@ pub fn read(index: &RepoIndex, backend_dir: &str) -> RepoSignals {
     if backend_dir != "." {
         dirs.push(backend_dir.to_string());
     }
-    // Compose files also sit in `docker/` or `.devcontainer/` beside the project.
+    let bases = dirs.len();
+    // Compose files also sit in folders for containers and deployment beside the project.
+    const COMPOSE_DIRS: &[&str] = &[
+        "docker",
+        ".devcontainer",
+        "docker/development",
+        "docker/dev",
+        "deploy",
+        "deploy/docker-compose",
+        "deploy/docker",
+        "deployments",
+    ];
     for base in dirs.clone() {
-        for sub in ["docker", ".devcontainer"] {
+        for sub in COMPOSE_DIRS {
             dirs.push(walk::join(&base, sub));
         }
     }
-    for dir in &dirs {
+    for (i, dir) in dirs.iter().enumerate() {
         for file in index.files_in(dir) {
             let name = walk::file_name(file);
             if is_compose(name) {
                 read_compose(index, file, &mut signals);
-            } else if is_env_template(name) && !dir.ends_with("docker") && !dir.ends_with(".devcontainer") {
+            } else if is_env_template(name) && i < bases {
                 read_env(index, file, &mut signals);
             }
         }

@@ -23,15 +23,16 @@ pub(super) const DEV_TASKS: &[&str] = &[
     "start",
 ];
 pub(super) const TEST_TASKS: &[&str] = &[
+    // A full-stack package's backend tests, or a monorepo root's script for its backend
+    // package (`turbo run test --filter=api`), before the tests of everything.
+    "test:server",
+    "test:api",
+    "test:backend",
     "test",
     "tests",
     "test:unit",
     "test:all",
     "spec",
-    // A monorepo root's script for its backend package (`turbo run test --filter=api`).
-    "test:api",
-    "test:server",
-    "test:backend",
 ];
 pub(super) const BUILD_TASKS: &[&str] = &[
     "build",
@@ -119,6 +120,13 @@ pub(super) fn command(
     kinds: &[Kind],
 ) -> Option<Field> {
     let project = &ctx.backend.project;
+    // A full-stack framework's dev server is the backend's too (`next dev` serves the API routes).
+    let full_stack = ctx
+        .backend
+        .frameworks
+        .first()
+        .is_some_and(|h| matches!(h.detector.id.as_str(), "nextjs" | "nuxt" | "remix"));
+    let skip_frontend = skip_frontend && !full_stack;
     // The backend's own tasks, then targets above it that work on it.
     let above: Vec<(&Task, Project)> = ctx
         .ancestor_tasks

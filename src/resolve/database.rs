@@ -27,14 +27,19 @@ pub(super) fn resolve_database(
         .filter(|(value, _, _)| value.contains("://"))
         .map(|(value, evidence, _)| (value.clone(), evidence.clone()))
         .collect();
-    let mut candidates: BTreeMap<String, (i32, Vec<Evidence>)> = BTreeMap::new();
-    let mut add = |id: &str, score: i32, evidence: Evidence| {
-        let entry = candidates.entry(id.to_string()).or_insert((0, Vec::new()));
+    // Per database: the best score, the evidence, and the kinds of evidence (scores) seen.
+    let mut candidates: BTreeMap<String, (i32, Vec<Evidence>, Vec<i32>)> = BTreeMap::new();
+    let mut add_evidence = |id: &str, score: i32, evidence: Evidence, counts_as_kind: bool| {
+        let entry = candidates.entry(id.to_string()).or_insert((0, Vec::new(), Vec::new()));
         entry.0 = entry.0.max(score);
+        if counts_as_kind && !entry.2.contains(&score) {
+            entry.2.push(score);
+        }
         if !entry.1.contains(&evidence) {
             entry.1.push(evidence);
         }
     };
+    let mut add = |id: &str, score: i32, evidence: Evidence| add_evidence(id, score, evidence, true);
     for hit in &backend.databases {
         for ev in &hit.evidence {
             let score = if ev.reason.starts_with("dev ") {
@@ -75,9 +80,10 @@ pub(super) fn resolve_database(
             );
         }
     }
+    // A variant compose file (`docker-compose.mongo.yaml`) runs an alternative, not the default.
     for service in &signals.services {
         if let Some(db) = database_of_image(registry, &service.image) {
-            add(&db.id, COMPOSE_SCORE, service.evidence.clone());
+            add_evidence(&db.id, COMPOSE_SCORE, service.evidence.clone(), service.in_main_file());
         }
     }
     if candidates.is_empty() {
@@ -91,10 +97,11 @@ pub(super) fn resolve_database(
     }
     let role = |id: &str| registry.get(id).map(|d| d.role).unwrap_or_default();
     let priority = |id: &str| registry.get(id).map(|d| d.priority).unwrap_or_default();
+    let kinds = |id: &str| candidates.get(id).map_or(0, |c| c.2.len());
     let mut primaries: Vec<(&str, i32)> = candidates
         .iter()
         .filter(|(id, _)| role(id) != Role::Cache)
-        .map(|(id, (score, _))| (id.as_str(), *score))
+        .map(|(id, (score, _, _))| (id.as_str(), *score))
         .collect();
     // A fallback store (SQLite) stays only when its evidence is as strong as the best real one's;
     // then it is listed after them ("PostgreSQL, MySQL, SQLite" for a repo that supports all).
@@ -105,10 +112,13 @@ pub(super) fn resolve_database(
         .max()
         .unwrap_or(0);
     primaries.retain(|(id, s)| role(id) != Role::Fallback || *s >= best_primary);
+    // On a tie, the store more kinds of evidence agree on (a config, its driver and the compose
+    // service that runs it), then the detector's priority.
     primaries.sort_by_key(|(id, s)| {
         (
             std::cmp::Reverse(*s),
             role(id) == Role::Fallback,
+            std::cmp::Reverse(kinds(id)),
             std::cmp::Reverse(priority(id)),
         )
     });
@@ -116,7 +126,7 @@ pub(super) fn resolve_database(
     primaries.retain(|(_, s)| *s == top || *s >= ENV_SCORE);
     let caches: Vec<&str> = candidates
         .iter()
-        .filter(|(id, (score, _))| role(id) == Role::Cache && *score >= COMPOSE_SCORE)
+        .filter(|(id, (score, _, _))| role(id) == Role::Cache && *score >= COMPOSE_SCORE)
         .map(|(id, _)| id.as_str())
         .collect();
     let name = |id: &str| {

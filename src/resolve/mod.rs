@@ -117,9 +117,15 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
         .iter()
         .map(|a| {
             let main = main_project_key.as_ref() == Some(&(a.project.dir.clone(), a.project.ecosystem));
+            // Its own server framework, not one a crate or package it links brings along.
+            let own_framework = a.frameworks.iter().any(|h| {
+                h.evidence
+                    .iter()
+                    .any(|e| a.project.dir == "." || is_within(&e.file, &a.project.dir))
+            });
             let service = !main
                 && a.score > 0
-                && !a.frameworks.is_empty()
+                && own_framework
                 && has_entry_point(&a.project, &index)
                 && !is_single_page_app(&index, &a.project)
                 && described < DESCRIBED;
