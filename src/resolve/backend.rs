@@ -53,7 +53,10 @@ pub(super) fn backend_score(index: &RepoIndex, a: &Analysis, members: Option<&gl
         }
     }
     let mut score = 0;
-    if !frameworks.is_empty() {
+    // A Node package's framework inherited from a workspace package it depends on names the
+    // framework, but does not make the package a backend: a docs tool depends on one too.
+    let own_or_rust = |h: &&Hit| h.from.is_none() || project.ecosystem == Ecosystem::Rust;
+    if frameworks.iter().any(|h| own_or_rust(&h)) {
         score += 10;
     }
     if !data.is_empty() {
@@ -221,8 +224,12 @@ pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, siblings: &Siblings
         }
         queue.extend(runtime_deps(&sibling.project));
         merged.linked.push(sibling.project.dir.clone());
-        // A Rust binary often takes its web framework from a library crate it links.
-        let inherit_frameworks = eco == Ecosystem::Rust && backend.frameworks.is_empty();
+        // A Rust binary often takes its web framework from a library crate it links, and a Node
+        // server package (not a browser app) from the workspace package it starts
+        // (`dev-server` running `@acme/core`'s NestJS app).
+        let browser_app = FRONTEND_DEPS.iter().any(|d| backend.project.dep(d).is_some());
+        let inherit_frameworks =
+            backend.frameworks.is_empty() && (eco == Ecosystem::Rust || (eco == Ecosystem::Node && !browser_app));
         let frameworks: &[Hit] = if inherit_frameworks { &sibling.frameworks } else { &[] };
         for (mine, theirs) in [
             (&mut merged.frameworks, frameworks),

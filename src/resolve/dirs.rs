@@ -138,6 +138,40 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
             }
         }
     }
+    // A thin server crate (a `main.rs` that wires up the workspace) keeps its code in the crates
+    // it links: those are the server code too.
+    if ctx.backend.project.ecosystem == Ecosystem::Rust && !ctx.backend.linked.is_empty() {
+        let rust_files = |dir: &str| {
+            let prefix = format!("{dir}/");
+            ctx.index
+                .files
+                .range(prefix.clone()..)
+                .take_while(|f| f.starts_with(&prefix))
+                .filter(|f| f.ends_with(".rs"))
+                .count()
+        };
+        let own: usize = dirs.iter().map(|d| rust_files(d)).sum();
+        let linked: Vec<(String, usize)> = ctx
+            .backend
+            .linked
+            .iter()
+            // A migration crate is the schema's history, already named by db_migrations_dirs.
+            .filter(|member| !ctx.data_homes.iter().any(|h| is_within(&h.migrations, member)))
+            .map(|member| walk::join(member, "src"))
+            .filter(|src| ctx.index.has_dir(src) && !dirs.iter().any(|d| is_within(src, d)))
+            .map(|src| {
+                let n = rust_files(&src);
+                (src, n)
+            })
+            .collect();
+        const THIN: usize = 10;
+        if own <= THIN && linked.iter().map(|(_, n)| n).sum::<usize>() > 2 * own {
+            for (src, _) in linked {
+                evidence.push(Evidence::new(&src, "code of a crate the backend links"));
+                dirs.push(src);
+            }
+        }
+    }
     // An Nx workspace keeps every app under one package.json; the server is the application
     // whose `serve` target runs Node (`@nx/js:node`), and its code is that project's `sourceRoot`.
     if ctx.backend.project.ecosystem == Ecosystem::Node {
