@@ -723,3 +723,36 @@ fn a_browser_app_that_imports_a_server_library_is_not_another_backend() {
     let web = report.projects.iter().find(|p| p.dir == "apps/web").unwrap();
     assert!(web.fields.is_none(), "a Vite app is not described as a backend");
 }
+
+#[test]
+fn workspace_members_run_through_the_root_even_with_their_own_package_manager_field() {
+    let report = scan_tree(&[
+        (
+            "package.json",
+            "{\"name\": \"root\", \"private\": true, \"packageManager\": \"pnpm@9.12.0\"}\n",
+        ),
+        ("pnpm-workspace.yaml", "packages:\n  - apps/*\n  - packages/*\n"),
+        ("pnpm-lock.yaml", "lockfileVersion: '9.0'\n"),
+        (
+            "apps/server/package.json",
+            "{\"name\": \"@acme/server\", \"packageManager\": \"pnpm@9.12.0\", \"scripts\": {\"dev\": \"tsx watch src/main.ts\"}, \"dependencies\": {\"@acme/core\": \"workspace:*\", \"pg\": \"^8\"}}\n",
+        ),
+        (
+            "apps/server/src/main.ts",
+            "import { bootstrap } from '@acme/core';\nbootstrap();\n",
+        ),
+        (
+            "packages/core/package.json",
+            "{\"name\": \"@acme/core\", \"main\": \"src/index.ts\", \"dependencies\": {\"@nestjs/core\": \"^10\", \"@nestjs/common\": \"^10\"}}\n",
+        ),
+        ("packages/core/src/index.ts", "export function bootstrap() {}\n"),
+    ]);
+    assert_eq!(
+        report.field("dev_command").value.as_deref(),
+        Some("pnpm --filter @acme/server dev")
+    );
+    // The server (it runs, and holds the database driver) names the framework of the workspace
+    // package it starts; that framework alone would not have made it the backend.
+    assert_eq!(report.field("backend_framework").value.as_deref(), Some("NestJS"));
+    assert_eq!(report.backend_dir.as_deref(), Some("apps/server"));
+}
