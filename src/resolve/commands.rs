@@ -372,14 +372,18 @@ fn repo_script(index: &RepoIndex, dir: &str, command: &str, intent: Intent) -> b
 
 /// Whether the repository has a shell script named for the job anywhere (`scripts/test.sh`).
 fn has_script_for(index: &RepoIndex, intent: Intent) -> bool {
+    let prefixes: &[&str] = match intent {
+        Intent::Test => &["test", "run_tests", "run-tests"],
+        Intent::Migrate => &["migrat"],
+    };
     index.files.iter().any(|f| {
-        let name = walk::file_name(f).to_ascii_lowercase();
-        let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, ""));
-        let named = match intent {
-            Intent::Test => stem.starts_with("test") || stem.starts_with("run_tests") || stem.starts_with("run-tests"),
-            Intent::Migrate => stem.starts_with("migrat"),
-        };
-        named && matches!(ext, "" | "sh" | "bash")
+        let name = walk::file_name(f);
+        let named = |p: &&str| name.len() >= p.len() && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+        // The cheap test first: most files are not named so.
+        prefixes.iter().any(named) && {
+            let ext = name.rsplit_once('.').map_or("", |(_, ext)| ext);
+            matches!(ext, "" | "sh" | "bash")
+        }
     })
 }
 
