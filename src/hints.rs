@@ -40,12 +40,12 @@ const HINTS: &[(&str, &str, &str)] = &[
     ),
     (
         "migration_command",
-        "scripts and targets named migrate, db:migrate, migration:run, …, then the migration tool's apply command",
+        "scripts and targets named migrate, db:migrate, migration:run, …, then the migration tool's apply command, then the README's and CI workflows' migration commands",
         "uv run alembic upgrade head",
     ),
     (
         "test_command",
-        "the test script or target, then the test runner among the dependencies (jest, vitest, pytest, cargo test)",
+        "the test script or target, then the test runner among the dependencies (jest, vitest, pytest, cargo test), then the README's and CI workflows' test commands",
         "npm test",
     ),
     (

@@ -756,3 +756,29 @@ fn workspace_members_run_through_the_root_even_with_their_own_package_manager_fi
     assert_eq!(report.field("backend_framework").value.as_deref(), Some("NestJS"));
     assert_eq!(report.backend_dir.as_deref(), Some("apps/server"));
 }
+
+#[test]
+fn a_go_module_beside_a_javascript_app_names_its_package_folders() {
+    let report = scan_tree(&[
+        (
+            "go.mod",
+            "module example.com/forum\n\ngo 1.23\n\nrequire github.com/gin-gonic/gin v1.10.0\n",
+        ),
+        ("cmd/forum/main.go", "package main\n\nfunc main() {}\n"),
+        ("cmd/forum/run.go", "package main\n"),
+        ("internal/post/post.go", "package post\n"),
+        ("internal/post/store.go", "package post\n"),
+        ("internal/post/post_test.go", "package post\n"),
+        // One Go file embedding the config templates: data, not code.
+        ("configs/config.go", "package configs\n"),
+        ("configs/config.yaml", "port: 80\n"),
+        (
+            "ui/package.json",
+            "{\"name\": \"ui\", \"scripts\": {\"dev\": \"vite\"}}\n",
+        ),
+        ("ui/embed.go", "package ui\n"),
+        ("ui/src/main.tsx", "export {};\n"),
+    ]);
+    assert_eq!(report.field("source_dirs").value.as_deref(), Some("cmd, internal"));
+    assert_eq!(report.field("test_dirs").value.as_deref(), Some("internal"));
+}

@@ -191,6 +191,15 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
             return Field::found_list(vec![parent.clone()], vec![Evidence::new(&parent, reason)]);
         }
     }
+    if dirs.is_empty() && ctx.backend.project.ecosystem == Ecosystem::Go {
+        if let Some(packages) = go_package_dirs(ctx.index, &ctx.backend.project.dir) {
+            let evidence = packages
+                .iter()
+                .map(|d| Evidence::new(d, "Go packages of the module, beside a JavaScript app"))
+                .collect();
+            return Field::found_list(packages, evidence);
+        }
+    }
     if dirs.is_empty() {
         let dir = ctx.backend.project.dir.clone();
         return Field::found_list(
@@ -202,6 +211,57 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
         );
     }
     Field::found_list(dirs, evidence)
+}
+
+/// The top-level folders of Go code of a module that shares its directory with a JavaScript app
+/// or SDK (`cmd`, `internal`, `pkg` beside `ui/` or `frontend/`), when it has no Go files of its
+/// own at the top and at most a handful of such folders; `None` otherwise (the module's
+/// directory is then its code).
+fn go_package_dirs(index: &RepoIndex, module: &str) -> Option<Vec<String>> {
+    const NOT_CODE: &[&str] = &[
+        "examples", "example", "sdks", "sdk", "hack", "tools", "scripts", "docs", "test", "tests", "testdata", "e2e",
+        "vendor",
+    ];
+    const MOST: usize = 8;
+    if index.files_in(module).any(|f| f.ends_with(".go")) {
+        return None;
+    }
+    let prefix = if module == "." {
+        String::new()
+    } else {
+        format!("{module}/")
+    };
+    let top: Vec<&String> = index
+        .dirs
+        .range(prefix.clone()..)
+        .take_while(|d| d.starts_with(&prefix))
+        .filter(|d| !d[prefix.len()..].contains('/'))
+        .collect();
+    let count = |dir: &str, wanted: &dyn Fn(&str) -> bool| {
+        let inner = format!("{dir}/");
+        index
+            .files
+            .range(inner.clone()..)
+            .take_while(|f| f.starts_with(&inner))
+            .filter(|f| wanted(f))
+            .count()
+    };
+    let javascript = |dir: &str| count(dir, &|f| walk::file_name(f) == "package.json") > 0;
+    if !top.iter().any(|d| javascript(d)) {
+        return None;
+    }
+    // A folder with one Go file beside its assets (`configs/config.go` embedding YAML, a
+    // frontend's `embed.go`) holds data, not the server's code.
+    let go: Vec<String> = top
+        .into_iter()
+        .filter(|d| {
+            let name = walk::file_name(d);
+            let go_files = count(d, &|f| f.ends_with(".go") && !f.ends_with("_test.go"));
+            !name.starts_with('.') && !NOT_CODE.contains(&name) && !javascript(d) && go_files >= 2
+        })
+        .cloned()
+        .collect();
+    (!go.is_empty() && go.len() <= MOST).then_some(go)
 }
 
 /// The `sourceRoot` of each Nx application in the workspace at `dir` (one with an `nx.json`)
