@@ -72,9 +72,13 @@ fn in_markdown(text: &str, file: &str, dir: &str, is_dir: &dyn Fn(&str) -> bool)
     let mut in_heading = false;
     // The block being read: its first line number and its text.
     let mut block: Option<(usize, String)> = None;
+    // A `cd server` line moves the commands after it, in its block and the section's next ones.
+    let mut runs_in = dir.to_string();
     for (event, range) in Parser::new(text).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { .. }) => {
+                // A `cd` lasts until the next section, across the blocks of this one.
+                runs_in = dir.to_string();
                 in_heading = true;
                 heading.clear();
             }
@@ -95,8 +99,6 @@ fn in_markdown(text: &str, file: &str, dir: &str, is_dir: &dyn Fn(&str) -> bool)
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((first, body)) = block.take() {
-                    // A `cd server` line moves the commands after it in the block.
-                    let mut runs_in = dir.to_string();
                     for (i, raw) in body.lines().enumerate() {
                         let Some(command) = shell_command(raw) else { continue };
                         if let Some(target) = command.strip_prefix("cd ").map(str::trim) {
@@ -150,7 +152,7 @@ mod tests {
 
     #[test]
     fn commands_with_their_heading_and_line() {
-        let readme = "# App\n\nIntro.\n\n## Run the application\n\n```bash\n$ cd workspace\n# copy the env\n$ cp example.env .env\n$ make up\n```\n\n```json\n{\"not\": \"shell\"}\n```\n\n### Tests\n\n```\ncd backend/\nmake tests\n```\n";
+        let readme = "# App\n\nIntro.\n\n## Run the application\n\n```bash\n$ cd workspace\n# copy the env\n$ cp example.env .env\n$ make up\n```\n\n```json\n{\"not\": \"shell\"}\n```\n\n### Tests\n\n```\ncd backend/\n```\n\n```\nmake tests\n```\n\n## Other\n\n```\nmake lint\n```\n";
         let found = in_markdown(readme, "README.md", ".", &|d| d == "backend");
         let lines: Vec<(&str, &str, usize, &str)> = found
             .iter()
@@ -161,7 +163,8 @@ mod tests {
             [
                 ("cp example.env .env", "Run the application", 10, "."),
                 ("make up", "Run the application", 11, "."),
-                ("make tests", "Tests", 22, "backend"),
+                ("make tests", "Tests", 25, "backend"),
+                ("make lint", "Other", 31, "."),
             ]
         );
     }

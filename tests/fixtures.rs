@@ -627,7 +627,7 @@ fn documented_compose_flows_start_the_whole_stack_and_longer_forms_of_the_defaul
             ("src/main.rs", "fn main() {}\n"),
             (
                 "docker-compose.yml",
-                "services:\n  db:\n    image: postgres:16\n  mail:\n    image: mailpit\n",
+                "services:\n  app:\n    build: .\n  db:\n    image: postgres:16\n  mail:\n    image: mailpit\n",
             ),
             ("README.md", readme),
         ]
@@ -644,6 +644,11 @@ fn documented_compose_flows_start_the_whole_stack_and_longer_forms_of_the_defaul
         stack.field("dev_command").value.as_deref(),
         Some("docker compose up --build")
     );
+    // A compose file that only runs images starts the databases, whatever the guide calls it.
+    let mut images_only = files("# R\n\n## Local development\n\n```\ndocker compose up\n```\n");
+    images_only[2].1 = "services:\n  db:\n    image: postgres:16\n";
+    let infra = scan_tree(&images_only);
+    assert_eq!(infra.field("dev_command").value.as_deref(), Some("cargo run"));
     // The binary's subcommand, as the guide runs it.
     let server = scan_tree(&files(
         "# R\n\n## Running the server\n\n```\ncargo run -- --help\ncargo run -- server\n```\n",

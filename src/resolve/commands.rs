@@ -221,6 +221,8 @@ const RUN_HEADINGS: &[&str] = &[
     "quick start",
     "quickstart",
     "usage",
+    "setup",
+    "set up",
 ];
 const NOT_RUN_HEADINGS: &[&str] = &["test", "deploy", "production", "release", "build", "install"];
 /// Task names beside the dev synonyms that documentation uses to start a project (`make up`).
@@ -244,7 +246,7 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool, default: Option<&str>
             continue;
         }
         let dir = doc.dir.as_str();
-        let words: Vec<&str> = doc.command.split_whitespace().collect();
+        let words = compose_without_global_options(doc.command.split_whitespace().collect());
         // A task named to start the project (`make up`, `just dev`), not `make start-infra`.
         let declared = |target: &str| {
             (DEV_TASKS.contains(&target) || DOCUMENTED_DEV_TASKS.contains(&target))
@@ -258,9 +260,11 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool, default: Option<&str>
             ["make" | "just" | "task", target] => declared(target),
             ["bin/dev"] | ["./bin/dev"] => true,
             ["docker", "compose", "up", args @ ..] | ["docker-compose", "up", args @ ..] => {
-                has_compose && !docker_section && whole_stack(args)
+                has_compose && !docker_section && whole_stack(args) && compose_builds_app(ctx.index, dir, &doc.command)
             }
-            ["docker", "compose", "watch"] => has_compose && !docker_section,
+            ["docker", "compose", "watch"] => {
+                has_compose && !docker_section && compose_builds_app(ctx.index, dir, &doc.command)
+            }
             _ => default.is_some_and(|d| extends(d, &words)),
         };
         if !specific {
@@ -473,6 +477,64 @@ fn serves_intent(command: &str, intent: Intent, ecosystem: Ecosystem) -> bool {
             applies && !tests && !creates_migrations(body) && !matches!(first, "echo" | "cat" | "docker")
         }
     }
+}
+
+/// Whether the compose file a command uses (its `-f FILE`, else the standard names in `dir`)
+/// builds a service from the repository: then `up` starts the app, not only its databases.
+fn compose_builds_app(index: &RepoIndex, dir: &str, command: &str) -> bool {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let named: Vec<String> = words
+        .windows(2)
+        .filter(|w| matches!(w[0], "-f" | "--file"))
+        .map(|w| walk::join(dir, w[1]))
+        .collect();
+    let files = if named.is_empty() {
+        [
+            "compose.yaml",
+            "compose.yml",
+            "docker-compose.yml",
+            "docker-compose.yaml",
+        ]
+        .iter()
+        .map(|name| walk::join(dir, name))
+        .collect()
+    } else {
+        named
+    };
+    files.iter().filter_map(|file| index.read(file)).any(|text| {
+        let Ok(doc) = serde_saphyr::from_str::<serde_json::Value>(&text) else {
+            return false;
+        };
+        doc.get("services")
+            .and_then(|s| s.as_object())
+            .is_some_and(|services| services.values().any(|s| s.get("build").is_some()))
+    })
+}
+
+/// `docker compose -f docker-compose.local.yml up` as `docker compose up`: the options before the
+/// subcommand (`-f`, `--file`, `-p`, `--project-name`, `--profile`, `--env-file`) and their values
+/// do not change what is started.
+fn compose_without_global_options(words: Vec<&str>) -> Vec<&str> {
+    let skip = match words.as_slice() {
+        ["docker", "compose", ..] => 2,
+        ["docker-compose", ..] => 1,
+        _ => return words,
+    };
+    let mut out: Vec<&str> = words[..skip].to_vec();
+    let mut rest = words[skip..].iter();
+    while let Some(word) = rest.next() {
+        if matches!(
+            *word,
+            "-f" | "--file" | "-p" | "--project-name" | "--profile" | "--env-file"
+        ) {
+            rest.next();
+        } else if !(word.starts_with("--file=") || word.starts_with("--profile=") || word.starts_with("--env-file=")) {
+            out.push(word);
+            out.extend(rest);
+            break;
+        }
+    }
+    out
 }
 
 /// A documented command that is the default with more arguments (`cargo run -- server` for
@@ -734,6 +796,10 @@ mod tests {
         assert!(!only_runs_javascript_tools("pnpm run build && uv build"));
         assert!(!only_runs_javascript_tools(""));
         assert!(extends("cargo run", &["cargo", "run", "--", "server"]));
+        assert_eq!(
+            compose_without_global_options(vec!["docker", "compose", "-f", "local.yml", "up", "-d"]),
+            ["docker", "compose", "up", "-d"]
+        );
         assert!(serves_intent(
             "uv run pytest --cov=app",
             Intent::Test,
