@@ -787,3 +787,36 @@ fn a_go_module_beside_a_javascript_app_names_its_package_folders() {
     assert_eq!(report.field("source_dirs").value.as_deref(), Some("cmd, internal"));
     assert_eq!(report.field("test_dirs").value.as_deref(), Some("internal"));
 }
+
+#[test]
+fn an_app_that_migrates_when_it_starts_is_migrated_by_starting_it() {
+    let files = |main: &'static str, readme: &'static str| {
+        vec![
+            (
+                "Cargo.toml",
+                "[package]\nname = \"notes\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\nsqlx = { version = \"0.8\", features = [\"postgres\", \"migrate\"] }\n",
+            ),
+            ("src/main.rs", main),
+            ("migrations/0001_notes.sql", "CREATE TABLE notes (id BIGSERIAL);\n"),
+            ("README.md", readme),
+        ]
+    };
+    let at_start = "async fn main() {\n    sqlx::migrate!().run(&pool).await.unwrap();\n}\n";
+    let report = scan_tree(&files(at_start, "# Notes\n"));
+    let migrate = report.field("migration_command");
+    assert_eq!(migrate.value.as_deref(), Some("cargo run"));
+    assert_eq!(migrate.evidence[0].file, "src/main.rs");
+    // Only in a test module: the CLI it is.
+    let in_tests = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    fn t() { sqlx::migrate!().run(&pool); }\n}\n";
+    let report = scan_tree(&files(in_tests, "# Notes\n"));
+    assert_eq!(
+        report.field("migration_command").value.as_deref(),
+        Some("sqlx migrate run")
+    );
+    // The guide runs the CLI: that is how the team migrates.
+    let documented = scan_tree(&files(at_start, "# Notes\n\n## Setup\n\n```\nsqlx migrate run\n```\n"));
+    assert_eq!(
+        documented.field("migration_command").value.as_deref(),
+        Some("sqlx migrate run")
+    );
+}

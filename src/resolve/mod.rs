@@ -160,6 +160,72 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
     })
 }
 
+/// Whether the repository's guides, CI or task recipes run the migration tool's own command (its
+/// first word: `sqlx`, `diesel`, `goose`, `alembic`, `dotnet ef`): then that is how it migrates.
+fn cli_is_documented(ctx: &Ctx, default: &str) -> bool {
+    let body = default.rsplit("&& ").next().unwrap_or(default);
+    let words: Vec<&str> = body.split_whitespace().collect();
+    let skip = ["uv", "poetry", "pdm", "pipenv", "run", "npx", "bundle", "exec"];
+    let Some(program) = words.iter().find(|w| !skip.contains(w)) else {
+        return false;
+    };
+    let program = if *program == "dotnet" { "dotnet ef" } else { program };
+    let mentions = |text: &str| text.contains(&format!("{program} "));
+    let dirs = [ctx.backend.project.dir.as_str(), "."];
+    crate::documented::commands(ctx.index, &dirs)
+        .iter()
+        .any(|d| mentions(&d.command))
+        || crate::ci::commands(ctx.index).iter().any(|d| mentions(&d.command))
+        || ctx
+            .ancestor_tasks
+            .iter()
+            .map(|(t, _)| t)
+            .chain(&ctx.backend.project.tasks)
+            .any(|t| mentions(&t.body))
+}
+
+/// Where the backend's code applies its migrations when it starts: the `migrates_on_start`
+/// config read of a migration tool it uses, in the package that holds the tool.
+fn applied_on_start(index: &RepoIndex, backend: &Analysis) -> Option<Evidence> {
+    for hit in backend.data.iter().filter(|h| h.detector.migrations) {
+        let home = home_of(hit, &backend.project);
+        let reads = hit
+            .detector
+            .config
+            .iter()
+            .filter(|r| r.sets == Sets::Var && r.var.as_deref() == Some("migrates_on_start"));
+        for read in reads {
+            // A CLI subcommand (`admin/migrate.rs`, `cli.py`), a seed or a test applies them on
+            // request, not at start-up.
+            let on_request = |file: &str| {
+                let file = file.to_ascii_lowercase();
+                ["cli", "admin", "command", "migrat", "seed", "test", "/bin/", "script"]
+                    .iter()
+                    .any(|word| file.contains(word))
+            };
+            // Rust tests sit at the end of the file they test, after `#[cfg(test)]`.
+            let in_tests = |f: &ConfigValue| {
+                let text = index.read(&f.file).unwrap_or_default();
+                let at = text.find(f.value.as_str());
+                text.find("#[cfg(test)]")
+                    .is_some_and(|tests| at.is_none_or(|at| at > tests))
+            };
+            let found = engine::read_config(hit.detector, read, index, &home)
+                .into_iter()
+                .find(|f| !on_request(&f.file) && !in_tests(f));
+            if let Some(found) = found {
+                let call = found.value.trim().trim_end_matches('(').trim_end();
+                let reason = format!(
+                    "the app applies its {} migrations when it starts: {call}(…)",
+                    hit.detector.name
+                );
+                return Some(Evidence::new(&found.file, reason));
+            }
+        }
+    }
+    None
+}
+
 /// A browser app served from its `index.html` (Vite, webpack): a server library among its
 /// dependencies is the typed client of an API (`hono/client`), not a server it runs.
 fn is_single_page_app(index: &RepoIndex, project: &Project) -> bool {
@@ -565,6 +631,18 @@ fn resolve_backend(
             documented_intent(&ctx, Intent::Migrate, found.value.as_deref()).or(Some(found))
         }
         None if no_migrations_reason.is_none() => documented_intent(&ctx, Intent::Migrate, None),
+        other => other,
+    };
+    // A migration tool's CLI is not how an app that applies its migrations when it starts is
+    // migrated (`sqlx::migrate!(…).run(&pool)`, `goose.Up(db, …)`): starting it is.
+    let migrate = match migrate {
+        Some(found) if from_default(&found) && !cli_is_documented(&ctx, found.value.as_deref().unwrap_or("")) => {
+            let dev = fields.get("dev_command").filter(|f| f.state == State::Found);
+            match (applied_on_start(index, backend), dev.and_then(|d| d.value.clone())) {
+                (Some(evidence), Some(dev)) => Some(Field::found(dev, vec![evidence])),
+                _ => Some(found),
+            }
+        }
         other => other,
     };
     fields.insert(
