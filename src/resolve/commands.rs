@@ -434,14 +434,9 @@ fn runs_jvm_tests(words: &[&str]) -> bool {
     })
 }
 
-/// Whether a command runs the backend's tests or applies its migrations.
-fn serves_intent(command: &str, intent: Intent, ecosystem: Ecosystem) -> bool {
-    // The part after any `cd DIR &&`, without `VAR=value` assignments and runner prefixes.
-    let body = command.rsplit("&& ").next().unwrap_or(command);
-    let mut words: Vec<&str> = body
-        .split_whitespace()
-        .skip_while(|w| w.contains('=') && !w.starts_with('-'))
-        .collect();
+/// How many leading words run a tool through the package manager (`uv run`, `poetry run`,
+/// `bundle exec`, `npx`, `python -m`, …): the tool's own command starts after them.
+fn runner_prefix_len(words: &[&str]) -> usize {
     const PREFIXES: &[&[&str]] = &[
         &["uv", "run"],
         &["poetry", "run"],
@@ -454,9 +449,18 @@ fn serves_intent(command: &str, intent: Intent, ecosystem: Ecosystem) -> bool {
         &["python", "-m"],
         &["python3", "-m"],
     ];
-    if let Some(prefix) = PREFIXES.iter().find(|p| words.starts_with(p)) {
-        words.drain(..prefix.len());
-    }
+    PREFIXES.iter().find(|p| words.starts_with(p)).map_or(0, |p| p.len())
+}
+
+/// Whether a command runs the backend's tests or applies its migrations.
+fn serves_intent(command: &str, intent: Intent, ecosystem: Ecosystem) -> bool {
+    // The part after any `cd DIR &&`, without `VAR=value` assignments and runner prefixes.
+    let body = command.rsplit("&& ").next().unwrap_or(command);
+    let mut words: Vec<&str> = body
+        .split_whitespace()
+        .skip_while(|w| w.contains('=') && !w.starts_with('-'))
+        .collect();
+    words.drain(..runner_prefix_len(&words));
     let Some(&first) = words.first() else { return false };
     let task_runner = matches!(first, "make" | "just" | "task" | "mise");
     let package_manager = matches!(first, "npm" | "pnpm" | "yarn" | "bun") && ecosystem == Ecosystem::Node;
@@ -541,18 +545,8 @@ fn compose_without_global_options(words: Vec<&str>) -> Vec<&str> {
 /// `cargo run`, `fastapi dev app/main.py` for `uv run fastapi dev`, `flask --app shop run` for
 /// `flask run`), not a help or version flag.
 fn extends(default: &str, documented: &[&str]) -> bool {
-    const PREFIXES: &[&[&str]] = &[
-        &["uv", "run"],
-        &["poetry", "run"],
-        &["pdm", "run"],
-        &["pipenv", "run"],
-        &["bundle", "exec"],
-        &["pnpm", "exec"],
-        &["npx"],
-    ];
     let strip = |words: Vec<&'_ str>| -> Vec<String> {
-        let start = PREFIXES.iter().find(|p| words.starts_with(p)).map_or(0, |p| p.len());
-        words[start..].iter().map(|w| w.to_string()).collect()
+        words[runner_prefix_len(&words)..].iter().map(|w| w.to_string()).collect()
     };
     // The default as run in its own directory: after any `cd DIR &&`.
     let body = default.rsplit("&& ").next().unwrap_or(default);
