@@ -546,7 +546,10 @@ fn compose_without_global_options(words: Vec<&str>) -> Vec<&str> {
 /// `flask run`), not a help or version flag.
 fn extends(default: &str, documented: &[&str]) -> bool {
     let strip = |words: Vec<&'_ str>| -> Vec<String> {
-        words[runner_prefix_len(&words)..].iter().map(|w| w.to_string()).collect()
+        words[runner_prefix_len(&words)..]
+            .iter()
+            .map(|w| w.to_string())
+            .collect()
     };
     // The default as run in its own directory: after any `cd DIR &&`.
     let body = default.rsplit("&& ").next().unwrap_or(default);
