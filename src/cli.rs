@@ -33,7 +33,7 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Print every field with its value, state and evidence (one or many repositories)
     #[command(
-        after_help = "`--json` prints the JSON contract described in docs/json-contract.md.\n\nExamples:\n  archprompt scan                       the current repository, as a table\n  archprompt scan --json ../api         the JSON report\n  archprompt scan --json repos/*        JSON Lines, one report per repository, in parallel\n  ls -d repos/* | archprompt scan --json --from-file -"
+        after_help = "`--json` prints the JSON contract described in docs/json-contract.md.\n\nExamples:\n  archprompt scan                       the current repository, as a table\n  archprompt scan --json ../api         the JSON report\n  archprompt scan --json repos/*        JSON Lines, one report per repository, in parallel\n  ls -d repos/* | archprompt scan --json --from -\n  archprompt scan --json --discover ~/src --shard 2/8   the second of 8 slices of every repository under ~/src"
     )]
     Scan(ScanArgs),
     /// List the built-in detectors (one TOML file each under detectors/)
@@ -85,8 +85,16 @@ pub struct ScanArgs {
     #[arg(long)]
     pub json: bool,
     /// Read more repository paths from FILE, one per line (`-` for standard input)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long = "from", visible_alias = "from-file", value_name = "FILE")]
     pub from_file: Option<PathBuf>,
+    /// Also scan every git repository below DIR (not looking into a found repository, nor into
+    /// node_modules, target or vendor)
+    #[arg(long, value_name = "DIR")]
+    pub discover: Vec<PathBuf>,
+    /// Scan only the K-th of N deterministic slices of the repository list (for CI matrix jobs or
+    /// several machines): together the N shards cover every repository exactly once
+    #[arg(long, value_name = "K/N", value_parser = archprompt_shard)]
+    pub shard: Option<(usize, usize)>,
     /// Worker threads for many repositories [default: number of CPUs]
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -94,6 +102,10 @@ pub struct ScanArgs {
     /// with one repository only
     #[arg(short, long, value_name = "NAME|DIR")]
     pub project: Option<String>,
+}
+
+fn archprompt_shard(text: &str) -> Result<(usize, usize), String> {
+    crate::bulk::parse_shard(text)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! archprompt: zero-config detection of a repository's backend stack, and rendering of
 //! coding-agent templates with it. The library never prints; `main.rs` owns the terminal.
 
+pub mod bulk;
 mod ci;
 pub mod cli;
 pub mod detect;

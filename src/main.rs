@@ -53,10 +53,19 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         };
         paths.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from));
     }
-    if paths.is_empty() && args.from_file.is_none() {
+    for dir in &args.discover {
+        let found = archprompt::bulk::discover(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        paths.extend(found);
+    }
+    // A list, a discovery or a shard is a bulk run (JSON Lines), however many repositories it finds.
+    let bulk = args.from_file.is_some() || !args.discover.is_empty() || args.shard.is_some();
+    if paths.is_empty() && !bulk {
         paths.push(PathBuf::from("."));
     }
-    if paths.len() == 1 {
+    if let Some(shard) = args.shard {
+        paths = archprompt::bulk::shard(paths, shard);
+    }
+    if paths.len() == 1 && !bulk {
         let registry = archprompt::detect::Registry::builtin()?;
         let report = archprompt::scan_project(&registry, &paths[0], args.project.as_deref())?;
         if args.json {

@@ -405,6 +405,62 @@ fn paths_can_come_from_standard_input() {
     assert_eq!(roots, ["fixtures/python-django-poetry", "fixtures/rust-actix-diesel"]);
 }
 
+/// `--discover` finds the git repositories below a directory, and the N shards of `--shard K/N`
+/// together scan each of them exactly once.
+#[test]
+fn discovered_repositories_split_into_shards_that_cover_each_once() {
+    let org = tempfile::tempdir().unwrap();
+    let fixtures = [
+        "rust-axum-sqlx",
+        "node-express-prisma",
+        "python-django-poetry",
+        "go-gin-gorm-postgres",
+        "php-slim-pest",
+    ];
+    for fixture in fixtures {
+        let repo = org.path().join("team").join(fixture);
+        std::fs::create_dir_all(&repo).unwrap();
+        copy_dir(&Path::new("fixtures").join(fixture), &repo);
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+    }
+    // Not repositories: a folder without .git, and a repository inside a dependency folder.
+    std::fs::create_dir_all(org.path().join("notes")).unwrap();
+    std::fs::create_dir_all(org.path().join("team/node-express-prisma/node_modules/x/.git")).unwrap();
+    let roots = |args: &[&str]| -> Vec<String> {
+        let assert = archprompt().args(["scan", "--json"]).args(args).assert().success();
+        let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+        stdout
+            .lines()
+            .map(|l| {
+                let report: serde_json::Value = serde_json::from_str(l).unwrap();
+                assert!(report["fields"]["backend_framework"]["value"].is_string(), "{l}");
+                let root = report["root"].as_str().unwrap().to_string();
+                Path::new(&root).file_name().unwrap().to_string_lossy().to_string()
+            })
+            .collect()
+    };
+    let dir = org.path().to_str().unwrap();
+    let mut all = roots(&["--discover", dir]);
+    let mut expected: Vec<String> = fixtures.iter().map(|f| f.to_string()).collect();
+    expected.sort();
+    assert_eq!(all, expected, "every repository, in a stable (sorted) order");
+    let mut from_shards = Vec::new();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let part = roots(&["--discover", dir, "--shard", &shard]);
+        assert!(!part.is_empty() && part.len() <= 2, "{shard}: {part:?}");
+        from_shards.extend(part);
+    }
+    from_shards.sort();
+    all.sort();
+    assert_eq!(from_shards, all);
+    archprompt()
+        .args(["scan", "--discover", dir, "--shard", "4/3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("K must be between 1 and N"));
+}
+
 /// Hostile trees: a symlink loop, a manifest too large to read, a manifest that is a directory,
 /// deep nesting. The scan finishes, warns about what it skipped, and still finds the backend.
 #[cfg(unix)]
