@@ -17,7 +17,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-const EXIT_CODES: &str = "Exit codes:\n  0  success (doctor: no placeholders left)\n  1  doctor found placeholders; init refused to overwrite a changed file\n  2  error: bad arguments, unreadable path, invalid template";
+const EXIT_CODES: &str = "Exit codes:\n  0  success (doctor: no placeholders left)\n  1  doctor found placeholders; init refused to overwrite a changed file; scan of several\n     repositories: some could not be scanned\n  2  error: bad arguments, unreadable path, invalid template";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -42,27 +42,39 @@ pub fn scan_project(registry: &detect::Registry, root: &Path, project: Option<&s
     resolve::scan(root, &root.display().to_string(), registry, project)
 }
 
-/// Scans many repositories on `threads` worker threads. Results come back in input order; one
-/// repository's error never stops the others. `progress` is called after each one finishes.
+/// One repository of a bulk scan: its report (or why there is none) and how long it took.
+pub struct Scanned {
+    pub report: Result<model::Report>,
+    pub elapsed: std::time::Duration,
+}
+
+/// Scans `roots` on `threads` worker threads; results come back in the order of `roots`, and
+/// `progress` is told how many are done after each one. A repository that fails does not stop
+/// the others.
 pub fn scan_many(
     registry: &detect::Registry,
     roots: &[std::path::PathBuf],
     threads: usize,
     progress: &(dyn Fn(usize) + Sync),
-) -> Vec<Result<model::Report>> {
+) -> Vec<Scanned> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<model::Report>>>> = Mutex::new(roots.iter().map(|_| None).collect());
+    let results: Mutex<Vec<Option<Scanned>>> = Mutex::new(roots.iter().map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..threads.clamp(1, roots.len().max(1)) {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(root) = roots.get(i) else { break };
-                    let result = scan_with(registry, root);
-                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+                    let started = std::time::Instant::now();
+                    let report = scan_with(registry, root);
+                    let scanned = Scanned {
+                        report,
+                        elapsed: started.elapsed(),
+                    };
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(scanned);
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1);
                 }
             });
@@ -72,6 +84,11 @@ pub fn scan_many(
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(anyhow::anyhow!("scan did not run"))))
+        .map(|r| {
+            r.unwrap_or_else(|| Scanned {
+                report: Err(anyhow::anyhow!("scan did not run")),
+                elapsed: std::time::Duration::ZERO,
+            })
+        })
         .collect()
 }

@@ -85,8 +85,8 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     scan_many(&paths, args.json, args.jobs)
 }
 
-/// Many repositories: parallel scans, JSON Lines or tables in input order, a summary on stderr,
-/// exit 2 when any repository could not be scanned.
+/// Many repositories: parallel scans, JSON Lines or tables in input order, a summary on stderr
+/// (with the slowest repositories), exit 1 when any repository could not be scanned.
 fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitCode> {
     use std::io::{IsTerminal, Write};
     let registry = archprompt::detect::Registry::builtin()?;
@@ -104,17 +104,27 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitC
     if show_progress {
         eprint!("\r");
     }
-    let (mut backends, mut unknown, mut failed) = (0, 0, 0);
+    let (mut backends, mut with_unknown, mut failed) = (0, 0, 0);
     let mut out = std::io::stdout().lock();
-    for (path, result) in paths.iter().zip(results) {
-        match result {
+    for (path, scanned) in paths.iter().zip(&results) {
+        let shown = path.display().to_string();
+        match &scanned.report {
             Ok(report) => {
                 backends += usize::from(report.backend_dir.is_some());
-                unknown += report.unknown_fields().len();
+                let unknown = report.unknown_fields().len();
+                with_unknown += usize::from(unknown > 0);
                 if json {
-                    writeln!(out, "{}", serde_json::to_string(&report)?)?;
+                    // The single-repository contract, plus where it came from and how it went.
+                    let mut line = serde_json::to_value(report)?;
+                    if let Some(object) = line.as_object_mut() {
+                        object.insert("path".into(), shown.into());
+                        let status = if unknown > 0 { "placeholders" } else { "ok" };
+                        object.insert("status".into(), status.into());
+                        object.insert("error".into(), serde_json::Value::Null);
+                    }
+                    writeln!(out, "{line}")?;
                 } else {
-                    writeln!(out, "{}", output::scan_table(&report))?;
+                    writeln!(out, "{}", output::scan_table(report))?;
                     for w in &report.warnings {
                         eprintln!("warning: {}: {}: {}", report.root, w.file, w.message);
                     }
@@ -123,7 +133,12 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitC
             Err(err) => {
                 failed += 1;
                 if json {
-                    let line = serde_json::json!({ "root": path.display().to_string(), "error": format!("{err:#}") });
+                    let line = serde_json::json!({
+                        "root": shown,
+                        "path": shown,
+                        "status": "failed",
+                        "error": format!("{err:#}"),
+                    });
                     writeln!(out, "{line}")?;
                 }
                 eprintln!("error: {err:#}");
@@ -131,11 +146,22 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitC
         }
     }
     eprintln!(
-        "scanned {total} repositories in {:.2} s: {backends} with a backend, {unknown} unknown field(s), {failed} failed",
+        "scanned {total} repositories in {:.2} s: {backends} with a backend, {with_unknown} with unknown fields, {failed} failed",
         started.elapsed().as_secs_f64()
     );
+    let mut slowest: Vec<(&PathBuf, std::time::Duration)> =
+        paths.iter().zip(&results).map(|(p, r)| (p, r.elapsed)).collect();
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.1));
+    if total > 3 {
+        let names: Vec<String> = slowest
+            .iter()
+            .take(3)
+            .map(|(p, d)| format!("{} {:.0} ms", p.display(), d.as_secs_f64() * 1000.0))
+            .collect();
+        eprintln!("slowest: {}", names.join(", "));
+    }
     Ok(if failed > 0 {
-        ExitCode::from(2)
+        ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })

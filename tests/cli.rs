@@ -374,13 +374,18 @@ fn many_repositories_give_json_lines_in_order_and_one_failure_does_not_stop_the_
             "fixtures/node-express-prisma",
         ])
         .assert()
-        .code(2)
+        .code(1)
         .stderr(predicate::str::contains("scanned 3 repositories").and(predicate::str::contains("1 failed")));
     let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
     let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["fields"]["backend_framework"]["value"], "Axum");
+    assert_eq!(lines[0]["path"], "fixtures/rust-axum-sqlx");
+    assert!(lines[0]["error"].is_null());
+    assert!(["ok", "placeholders"].contains(&lines[0]["status"].as_str().unwrap()));
     assert_eq!(lines[1]["root"], "no/such/repo");
+    assert_eq!(lines[1]["path"], "no/such/repo");
+    assert_eq!(lines[1]["status"], "failed");
     assert!(lines[1]["error"].as_str().unwrap().contains("not a directory"));
     assert_eq!(lines[2]["fields"]["backend_framework"]["value"], "Express");
 }
