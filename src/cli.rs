@@ -23,7 +23,7 @@ const EXIT_CODES: &str = "Exit codes:\n  0  success (doctor: no placeholders lef
 pub enum Command {
     /// Detect the stack and write the filled agent file (.github/agents/backend-architect.agent.md)
     #[command(
-        after_help = "Examples:\n  archprompt init                 write the agent file for the current repository\n  archprompt init ../api --dry-run  show what would be written (a diff if the file exists)\n  archprompt init --stdout        print the filled template instead of writing it"
+        after_help = "Examples:\n  archprompt init                 write the agent file for the current repository\n  archprompt init ../api --dry-run  show what would be written (a diff if the file exists)\n  archprompt init --stdout        print the filled template instead of writing it\n  archprompt init --discover ~/src --dry-run   what every repository under ~/src would get\n\nWith several repositories: 0 all written or up to date, 1 some left placeholders, were\nrefused (changed, no --force) or failed, 2 bad usage."
     )]
     Init(InitArgs),
     /// List every {{placeholder}} left in agent files, why it was not filled and how to fill it
@@ -42,9 +42,15 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Repository to scan
-    #[arg(value_name = "PATH", default_value = ".")]
-    pub path: PathBuf,
+    /// Repositories to set up [default: the current directory]; several are scanned in parallel
+    /// and each gets its own agent file
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub list: RepoList,
+    /// With several repositories: print one JSON object per repository (JSON Lines)
+    #[arg(long)]
+    pub json: bool,
     /// Write to FILE instead of PATH/.github/agents/backend-architect.agent.md
     #[arg(short, long, value_name = "FILE", conflicts_with = "stdout")]
     pub output: Option<PathBuf>,
@@ -75,6 +81,32 @@ pub struct DoctorArgs {
     pub json: bool,
 }
 
+/// Where the repositories of a bulk run come from, and how many run at once.
+#[derive(Debug, Args)]
+pub struct RepoList {
+    /// Read more repository paths from FILE, one per line (`-` for standard input)
+    #[arg(long = "from", visible_alias = "from-file", value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
+    /// Also take every git repository below DIR (not looking into a found repository, nor into
+    /// node_modules, target or vendor)
+    #[arg(long, value_name = "DIR")]
+    pub discover: Vec<PathBuf>,
+    /// Take only the K-th of N deterministic slices of the repository list (for CI matrix jobs or
+    /// several machines): together the N shards cover every repository exactly once
+    #[arg(long, value_name = "K/N", value_parser = archprompt_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Worker threads for many repositories [default: number of CPUs]
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+impl RepoList {
+    /// A list, a discovery or a shard makes a bulk run, however many repositories it gives.
+    pub fn is_bulk(&self) -> bool {
+        self.from_file.is_some() || !self.discover.is_empty() || self.shard.is_some()
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Repositories to scan [default: the current directory]; several are scanned in parallel
@@ -84,20 +116,8 @@ pub struct ScanArgs {
     /// repository when several are given (JSON Lines)
     #[arg(long)]
     pub json: bool,
-    /// Read more repository paths from FILE, one per line (`-` for standard input)
-    #[arg(long = "from", visible_alias = "from-file", value_name = "FILE")]
-    pub from_file: Option<PathBuf>,
-    /// Also scan every git repository below DIR (not looking into a found repository, nor into
-    /// node_modules, target or vendor)
-    #[arg(long, value_name = "DIR")]
-    pub discover: Vec<PathBuf>,
-    /// Scan only the K-th of N deterministic slices of the repository list (for CI matrix jobs or
-    /// several machines): together the N shards cover every repository exactly once
-    #[arg(long, value_name = "K/N", value_parser = archprompt_shard)]
-    pub shard: Option<(usize, usize)>,
-    /// Worker threads for many repositories [default: number of CPUs]
-    #[arg(short = 'j', long, value_name = "N")]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub list: RepoList,
     /// Describe this project (its directory or package name) instead of the detected backend;
     /// with one repository only
     #[arg(short, long, value_name = "NAME|DIR")]

@@ -2,7 +2,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use anyhow::{Context, Result};
-use archprompt::cli::{Cli, Command, DoctorArgs, InitArgs, ScanArgs};
+use archprompt::cli::{Cli, Command, DoctorArgs, InitArgs, RepoList, ScanArgs};
 use archprompt::init::{self, Outcome, Plan};
 use archprompt::{doctor, output, render};
 use clap::Parser;
@@ -43,28 +43,33 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-fn run_scan(args: ScanArgs) -> Result<ExitCode> {
-    let mut paths = args.paths;
-    if let Some(list) = &args.from_file {
-        let text = if list.as_os_str() == "-" {
+/// The repositories a command runs on: its paths, then each `--from` list and `--discover`ed
+/// directory, then one `--shard`; `.` when none is given. Also whether it is a bulk run.
+fn repo_paths(mut paths: Vec<PathBuf>, list: &RepoList) -> Result<(Vec<PathBuf>, bool)> {
+    if let Some(file) = &list.from_file {
+        let text = if file.as_os_str() == "-" {
             std::io::read_to_string(std::io::stdin()).context("cannot read paths from standard input")?
         } else {
-            std::fs::read_to_string(list).with_context(|| format!("cannot read {}", list.display()))?
+            std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?
         };
         paths.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from));
     }
-    for dir in &args.discover {
+    for dir in &list.discover {
         let found = archprompt::bulk::discover(dir).with_context(|| format!("cannot read {}", dir.display()))?;
         paths.extend(found);
     }
-    // A list, a discovery or a shard is a bulk run (JSON Lines), however many repositories it finds.
-    let bulk = args.from_file.is_some() || !args.discover.is_empty() || args.shard.is_some();
+    let bulk = list.is_bulk() || paths.len() > 1;
     if paths.is_empty() && !bulk {
         paths.push(PathBuf::from("."));
     }
-    if let Some(shard) = args.shard {
+    if let Some(shard) = list.shard {
         paths = archprompt::bulk::shard(paths, shard);
     }
+    Ok((paths, bulk))
+}
+
+fn run_scan(args: ScanArgs) -> Result<ExitCode> {
+    let (paths, bulk) = repo_paths(args.paths, &args.list)?;
     if paths.len() == 1 && !bulk {
         let registry = archprompt::detect::Registry::builtin()?;
         let report = archprompt::scan_project(&registry, &paths[0], args.project.as_deref())?;
@@ -82,7 +87,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
             paths.len()
         );
     }
-    scan_many(&paths, args.json, args.jobs)
+    scan_many(&paths, args.json, args.list.jobs)
 }
 
 /// Many repositories: parallel scans, JSON Lines or tables in input order, a summary on stderr
@@ -167,9 +172,14 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitC
     })
 }
 
-fn run_init(args: InitArgs) -> Result<ExitCode> {
+fn run_init(mut args: InitArgs) -> Result<ExitCode> {
+    let (paths, bulk) = repo_paths(std::mem::take(&mut args.paths), &args.list)?;
+    if bulk {
+        return init_many(&args, &paths);
+    }
+    let path = paths.into_iter().next().unwrap_or_else(|| PathBuf::from("."));
     let registry = archprompt::detect::Registry::builtin()?;
-    let report = archprompt::scan_project(&registry, &args.path, args.project.as_deref())?;
+    let report = archprompt::scan_project(&registry, &path, args.project.as_deref())?;
     let template = match &args.template {
         Some(path) => {
             std::fs::read_to_string(path).with_context(|| format!("cannot read template {}", path.display()))?
@@ -185,7 +195,7 @@ fn run_init(args: InitArgs) -> Result<ExitCode> {
     }
     let (target, repo_bound): (PathBuf, Option<&Path>) = match &args.output {
         Some(file) => (file.clone(), None),
-        None => (args.path.join(init::DEFAULT_AGENT_FILE), Some(args.path.as_path())),
+        None => (path.join(init::DEFAULT_AGENT_FILE), Some(path.as_path())),
     };
     // Values a person filled in where archprompt left a placeholder are never thrown away.
     let existing = std::fs::read_to_string(&target).ok();
@@ -220,7 +230,7 @@ fn run_init(args: InitArgs) -> Result<ExitCode> {
             ExitCode::SUCCESS
         }
         Outcome::Refused => {
-            let path = args.path.display();
+            let path = path.display();
             eprintln!("error: {shown} exists and differs from what archprompt would write; left unchanged");
             eprintln!("  see the difference: archprompt init {path} --dry-run");
             eprintln!("  overwrite it:       archprompt init {path} --force");
@@ -229,6 +239,126 @@ fn run_init(args: InitArgs) -> Result<ExitCode> {
     };
     eprint!("{}", output::unfilled(&report, &content));
     Ok(code)
+}
+
+/// `init` over many repositories: scanned in parallel, then each agent file planned and written
+/// as in single mode (`--dry-run` writes nothing, a changed file needs `--force`), one line per
+/// repository (JSON Lines with `--json`) and a summary. Exit 1 when any repository was refused,
+/// failed or kept placeholders.
+fn init_many(args: &InitArgs, paths: &[PathBuf]) -> Result<ExitCode> {
+    use std::io::Write;
+    if args.stdout || args.output.is_some() || args.project.is_some() {
+        anyhow::bail!(
+            "--stdout, --output and --project take one repository; {} were given",
+            paths.len()
+        );
+    }
+    let template = match &args.template {
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("cannot read template {}", path.display()))?
+        }
+        None => render::DEFAULT_TEMPLATE.to_string(),
+    };
+    let registry = archprompt::detect::Registry::builtin()?;
+    let threads = args
+        .list
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let started = std::time::Instant::now();
+    let results = archprompt::scan_many(&registry, paths, threads, &|_| {});
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut out = std::io::stdout().lock();
+    for (path, scanned) in paths.iter().zip(results) {
+        let (status, file, error, left) = match init_one(&template, path, scanned.report, args) {
+            Ok((status, file, left)) => (status, Some(file), None, left),
+            Err(err) => ("failed", None, Some(format!("{err:#}")), Vec::new()),
+        };
+        *counts.entry(status).or_default() += 1;
+        if !left.is_empty() {
+            *counts.entry("with placeholders left").or_default() += 1;
+        }
+        if args.json {
+            let line = serde_json::json!({
+                "path": path.display().to_string(),
+                "status": status,
+                "file": file.as_ref().map(|f| f.display().to_string()),
+                "placeholders": left,
+                "error": error,
+            });
+            writeln!(out, "{line}")?;
+        } else {
+            let shown = file
+                .as_ref()
+                .map_or_else(|| path.display().to_string(), |f| f.display().to_string());
+            match &error {
+                Some(error) => eprintln!("error: {}: {error}", path.display()),
+                None if left.is_empty() => writeln!(out, "{status:<18} {shown}")?,
+                None => writeln!(
+                    out,
+                    "{status:<18} {shown} ({} placeholders left: {})",
+                    left.len(),
+                    left.join(", ")
+                )?,
+            }
+        }
+    }
+    let summary: Vec<String> = counts.iter().map(|(status, n)| format!("{n} {status}")).collect();
+    eprintln!(
+        "{} repositories in {:.2} s: {}",
+        paths.len(),
+        started.elapsed().as_secs_f64(),
+        if summary.is_empty() {
+            "none".to_string()
+        } else {
+            summary.join(", ")
+        }
+    );
+    let trouble = ["failed", "refused", "with placeholders left"];
+    Ok(if trouble.iter().any(|t| counts.contains_key(t)) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// One repository of a bulk `init`: its status (`created`, `updated`, `up to date`, `refused`,
+/// or with `--dry-run` `would create`, `would update`), the agent file, and the fields left as
+/// placeholders.
+fn init_one(
+    template: &str,
+    repo: &Path,
+    report: Result<archprompt::model::Report>,
+    args: &InitArgs,
+) -> Result<(&'static str, PathBuf, Vec<String>)> {
+    let report = report?;
+    let content = render::render(template, &report)?;
+    let target = repo.join(init::DEFAULT_AGENT_FILE);
+    let existing = std::fs::read_to_string(&target).ok();
+    let content = match &existing {
+        Some(old) => init::keep_hand_filled(&content, old, &report.unknown_fields()).0,
+        None => content,
+    };
+    let left: Vec<String> = report
+        .unknown_fields()
+        .iter()
+        .filter(|f| content.contains(&format!("{{{{{f}}}}}")))
+        .map(|f| f.to_string())
+        .collect();
+    let status = if args.dry_run {
+        match init::plan(&target, &content)? {
+            Plan::Create => "would create",
+            Plan::Update { .. } => "would update",
+            Plan::UpToDate => "up to date",
+        }
+    } else {
+        match init::write(&target, &content, args.force, Some(repo))? {
+            Outcome::Created => "created",
+            Outcome::Updated => "updated",
+            Outcome::UpToDate => "up to date",
+            Outcome::Refused => "refused",
+        }
+    };
+    Ok((status, target, left))
 }
 
 fn run_doctor(args: DoctorArgs) -> Result<ExitCode> {

@@ -466,6 +466,75 @@ fn discovered_repositories_split_into_shards_that_cover_each_once() {
         .stderr(predicate::str::contains("K must be between 1 and N"));
 }
 
+/// `init` over many repositories: `--dry-run` writes nothing, each repository gets its own file,
+/// a changed file is refused without `--force` (exit 1) while the others go on, and a repository
+/// that cannot be scanned is recorded without stopping the rest.
+#[test]
+fn init_in_bulk_writes_each_repository_and_refuses_changed_files() {
+    let org = tempfile::tempdir().unwrap();
+    for fixture in ["rust-axum-sqlx", "node-express-prisma"] {
+        let repo = org.path().join(fixture);
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        copy_dir(&Path::new("fixtures").join(fixture), &repo);
+    }
+    let dir = org.path().to_str().unwrap();
+    let file = |repo: &str| org.path().join(repo).join(".github/agents/backend-architect.agent.md");
+    let statuses = |args: &[&str], code: i32| -> Vec<(String, String)> {
+        let assert = archprompt()
+            .args(["init", "--json", "--discover", dir])
+            .args(args)
+            .assert()
+            .code(code);
+        let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+        stdout
+            .lines()
+            .map(|l| {
+                let line: serde_json::Value = serde_json::from_str(l).unwrap();
+                let name = Path::new(line["path"].as_str().unwrap()).file_name().unwrap();
+                (
+                    name.to_string_lossy().to_string(),
+                    line["status"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let pair = |a: &str, b: &str| {
+        [
+            ("node-express-prisma".to_string(), a.to_string()),
+            ("rust-axum-sqlx".to_string(), b.to_string()),
+        ]
+    };
+    assert_eq!(statuses(&["--dry-run"], 0), pair("would create", "would create"));
+    assert!(!file("rust-axum-sqlx").exists(), "--dry-run writes nothing");
+    assert_eq!(statuses(&[], 0), pair("created", "created"));
+    assert_eq!(statuses(&[], 0), pair("up to date", "up to date"));
+    let mut edited = std::fs::read_to_string(file("rust-axum-sqlx")).unwrap();
+    edited.push_str("\nOur own note.\n");
+    std::fs::write(file("rust-axum-sqlx"), &edited).unwrap();
+    assert_eq!(statuses(&[], 1), pair("up to date", "refused"));
+    assert_eq!(
+        std::fs::read_to_string(file("rust-axum-sqlx")).unwrap(),
+        edited,
+        "refused means untouched"
+    );
+    assert_eq!(statuses(&["--force"], 0), pair("up to date", "updated"));
+    // A missing repository fails alone.
+    let assert = archprompt()
+        .args(["init", "--json", "no/such/repo"])
+        .arg(org.path().join("rust-axum-sqlx"))
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines[0]["status"], "failed");
+    assert!(lines[0]["error"].as_str().unwrap().contains("not a directory"));
+    assert_eq!(lines[1]["status"], "up to date");
+    archprompt()
+        .args(["init", "--stdout", "--discover", dir])
+        .assert()
+        .code(2);
+}
+
 /// Hostile trees: a symlink loop, a manifest too large to read, a manifest that is a directory,
 /// deep nesting. The scan finishes, warns about what it skipped, and still finds the backend.
 #[cfg(unix)]
