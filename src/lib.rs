@@ -48,20 +48,22 @@ pub struct Scanned {
     pub elapsed: std::time::Duration,
 }
 
-/// Scans `roots` on `threads` worker threads; results come back in the order of `roots`, and
-/// `progress` is told how many are done after each one. A repository that fails does not stop
-/// the others.
-pub fn scan_many(
+/// Scans `roots` on `threads` worker threads and hands each result to `emit` in the order of
+/// `roots`, as soon as it and every one before it are done, so a bulk run holds only the reports
+/// still waiting for an earlier one (a few per thread), however many repositories it scans. A
+/// repository that fails does not stop the others.
+pub fn scan_each(
     registry: &detect::Registry,
     roots: &[std::path::PathBuf],
     threads: usize,
-    progress: &(dyn Fn(usize) + Sync),
-) -> Vec<Scanned> {
+    emit: &(dyn Fn(usize, Scanned) + Sync),
+) {
+    use std::collections::BTreeMap;
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Scanned>>> = Mutex::new(roots.iter().map(|_| None).collect());
+    // Finished reports not yet emitted, and the index of the next one to emit.
+    let pending: Mutex<(BTreeMap<usize, Scanned>, usize)> = Mutex::new((BTreeMap::new(), 0));
     std::thread::scope(|scope| {
         for _ in 0..threads.clamp(1, roots.len().max(1)) {
             scope.spawn(|| {
@@ -74,21 +76,24 @@ pub fn scan_many(
                         report,
                         elapsed: started.elapsed(),
                     };
-                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(scanned);
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    let mut guard = pending.lock().unwrap_or_else(|e| e.into_inner());
+                    let (waiting, next_out) = &mut *guard;
+                    waiting.insert(i, scanned);
+                    while let Some(ready) = waiting.remove(next_out) {
+                        emit(*next_out, ready);
+                        *next_out += 1;
+                    }
                 }
             });
         }
     });
-    results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|r| {
-            r.unwrap_or_else(|| Scanned {
-                report: Err(anyhow::anyhow!("scan did not run")),
-                elapsed: std::time::Duration::ZERO,
-            })
-        })
-        .collect()
+}
+
+/// [`scan_each`], collected: every result, in the order of `roots`.
+pub fn scan_many(registry: &detect::Registry, roots: &[std::path::PathBuf], threads: usize) -> Vec<Scanned> {
+    let results = std::sync::Mutex::new(Vec::with_capacity(roots.len()));
+    scan_each(registry, roots, threads, &|_, scanned| {
+        results.lock().unwrap_or_else(|e| e.into_inner()).push(scanned);
+    });
+    results.into_inner().unwrap_or_else(|e| e.into_inner())
 }

@@ -90,53 +90,57 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     scan_many(&paths, args.json, args.list.jobs)
 }
 
-/// Many repositories: parallel scans, JSON Lines or tables in input order, a summary on stderr
-/// (with the slowest repositories), exit 1 when any repository could not be scanned.
+/// Counts and timings of a bulk scan, kept while its reports stream out.
+#[derive(Default)]
+struct BulkScan {
+    backends: usize,
+    with_unknown: usize,
+    failed: usize,
+    elapsed: Vec<(usize, std::time::Duration)>,
+    write_error: Option<std::io::Error>,
+}
+
+/// Many repositories: parallel scans, JSON Lines or tables in input order (each printed as soon
+/// as it and the ones before it are done), a summary on stderr with the slowest repositories,
+/// exit 1 when any repository could not be scanned.
 fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitCode> {
     use std::io::{IsTerminal, Write};
     let registry = archprompt::detect::Registry::builtin()?;
     let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let total = paths.len();
-    let show_progress = std::io::stderr().is_terminal();
+    let show_progress = std::io::stderr().is_terminal() && !std::io::stdout().is_terminal();
     let started = std::time::Instant::now();
-    let progress = |done: usize| {
-        if show_progress {
-            eprint!("\rscanned {done}/{total}");
-            let _ = std::io::stderr().flush();
-        }
-    };
-    let results = archprompt::scan_many(&registry, paths, threads, &progress);
-    if show_progress {
-        eprint!("\r");
-    }
-    let (mut backends, mut with_unknown, mut failed) = (0, 0, 0);
-    let mut out = std::io::stdout().lock();
-    for (path, scanned) in paths.iter().zip(&results) {
-        let shown = path.display().to_string();
-        match &scanned.report {
+    let state = std::sync::Mutex::new(BulkScan::default());
+    let emit = |i: usize, scanned: archprompt::Scanned| {
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        state.elapsed.push((i, scanned.elapsed));
+        let shown = paths[i].display().to_string();
+        let mut out = std::io::stdout().lock();
+        let written = match &scanned.report {
             Ok(report) => {
-                backends += usize::from(report.backend_dir.is_some());
+                state.backends += usize::from(report.backend_dir.is_some());
                 let unknown = report.unknown_fields().len();
-                with_unknown += usize::from(unknown > 0);
+                state.with_unknown += usize::from(unknown > 0);
                 if json {
                     // The single-repository contract, plus where it came from and how it went.
-                    let mut line = serde_json::to_value(report)?;
+                    let mut line = serde_json::to_value(report).unwrap_or_default();
                     if let Some(object) = line.as_object_mut() {
                         object.insert("path".into(), shown.into());
                         let status = if unknown > 0 { "placeholders" } else { "ok" };
                         object.insert("status".into(), status.into());
                         object.insert("error".into(), serde_json::Value::Null);
                     }
-                    writeln!(out, "{line}")?;
+                    writeln!(out, "{line}")
                 } else {
-                    writeln!(out, "{}", output::scan_table(report))?;
                     for w in &report.warnings {
                         eprintln!("warning: {}: {}: {}", report.root, w.file, w.message);
                     }
+                    writeln!(out, "{}", output::scan_table(report))
                 }
             }
             Err(err) => {
-                failed += 1;
+                state.failed += 1;
+                eprintln!("error: {err:#}");
                 if json {
                     let line = serde_json::json!({
                         "root": shown,
@@ -144,28 +148,46 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitC
                         "status": "failed",
                         "error": format!("{err:#}"),
                     });
-                    writeln!(out, "{line}")?;
+                    writeln!(out, "{line}")
+                } else {
+                    Ok(())
                 }
-                eprintln!("error: {err:#}");
             }
+        };
+        if let (Err(err), None) = (written, &state.write_error) {
+            state.write_error = Some(err);
         }
+        if show_progress {
+            eprint!("\rscanned {}/{total}", i + 1);
+            let _ = std::io::stderr().flush();
+        }
+    };
+    archprompt::scan_each(&registry, paths, threads, &emit);
+    if show_progress {
+        eprint!("\r");
+    }
+    let mut state = state.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(err) = state.write_error {
+        return Err(err.into());
     }
     eprintln!(
-        "scanned {total} repositories in {:.2} s: {backends} with a backend, {with_unknown} with unknown fields, {failed} failed",
-        started.elapsed().as_secs_f64()
+        "scanned {total} repositories in {:.2} s: {} with a backend, {} with unknown fields, {} failed",
+        started.elapsed().as_secs_f64(),
+        state.backends,
+        state.with_unknown,
+        state.failed
     );
-    let mut slowest: Vec<(&PathBuf, std::time::Duration)> =
-        paths.iter().zip(&results).map(|(p, r)| (p, r.elapsed)).collect();
-    slowest.sort_by_key(|s| std::cmp::Reverse(s.1));
+    state.elapsed.sort_by_key(|(_, d)| std::cmp::Reverse(*d));
     if total > 3 {
-        let names: Vec<String> = slowest
+        let names: Vec<String> = state
+            .elapsed
             .iter()
             .take(3)
-            .map(|(p, d)| format!("{} {:.0} ms", p.display(), d.as_secs_f64() * 1000.0))
+            .map(|(i, d)| format!("{} {:.0} ms", paths[*i].display(), d.as_secs_f64() * 1000.0))
             .collect();
         eprintln!("slowest: {}", names.join(", "));
     }
-    Ok(if failed > 0 {
+    Ok(if state.failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -265,7 +287,7 @@ fn init_many(args: &InitArgs, paths: &[PathBuf]) -> Result<ExitCode> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let started = std::time::Instant::now();
-    let results = archprompt::scan_many(&registry, paths, threads, &|_| {});
+    let results = archprompt::scan_many(&registry, paths, threads);
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     let mut out = std::io::stdout().lock();
     for (path, scanned) in paths.iter().zip(results) {

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""archprompt's benchmark: generates its own data under a temporary directory and reports, side by
+side, (1) the median wall time of `scan --json` on one typical repository, process start
+included; (2) a generated monorepo of more than 100,000 files (a 50,000-file node_modules, a big
+.git-like directory, a deep source tree) next to a full walk of the same tree; (3) bulk scans of
+1,000 and 10,000 generated repositories of mixed stacks: repositories per second, time per
+repository and peak memory.
+
+Usage: python3 scripts/bench.py [--binary target/release/archprompt] [--keep DIR]
+Build first: cargo build --release. Needs only Python 3 and /usr/bin/time (GNU time) for memory.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+STACKS = {
+    "node": {
+        "package.json": json.dumps({"name": "svc", "scripts": {"dev": "nodemon src/index.js", "test": "jest"},
+                                    "dependencies": {"express": "^4.21.0", "pg": "^8.12.0", "knex": "^3.1.0"},
+                                    "devDependencies": {"jest": "^29.7.0"}}),
+        "package-lock.json": "{}",
+        "src/index.js": "const express = require('express');\n",
+        "migrations/001_init.js": "exports.up = () => {};\n",
+    },
+    "python": {
+        "pyproject.toml": "[project]\nname = \"svc\"\ndependencies = [\"fastapi\", \"sqlalchemy\", \"alembic\", \"psycopg\"]\n",
+        "uv.lock": "version = 1\n",
+        "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+        "alembic.ini": "[alembic]\nscript_location = migrations\n",
+        "migrations/env.py": "",
+        "tests/test_app.py": "def test(): pass\n",
+    },
+    "rust": {
+        "Cargo.toml": "[package]\nname = \"svc\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\nsqlx = { version = \"0.8\", features = [\"postgres\"] }\n",
+        "src/main.rs": "fn main() {}\n",
+        "migrations/0001_init.sql": "CREATE TABLE t (id INT);\n",
+    },
+    "go": {
+        "go.mod": "module example.com/svc\n\ngo 1.23\n\nrequire github.com/gin-gonic/gin v1.10.0\n",
+        "main.go": "package main\n\nfunc main() {}\n",
+        "main_test.go": "package main\n",
+    },
+}
+
+
+def write(root, files):
+    for rel, text in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+
+
+def make_repos(base, count):
+    names = sorted(STACKS)
+    for i in range(count):
+        repo = os.path.join(base, f"repo{i:05d}")
+        write(repo, STACKS[names[i % len(names)]])
+        os.makedirs(os.path.join(repo, ".git"), exist_ok=True)
+
+
+def make_monorepo(root):
+    """apps/api (NestJS + Prisma) and apps/web in a pnpm workspace, with a 50,000-file
+    node_modules, a 30,000-file .git and a deep source tree of 25,000 files."""
+    write(root, {
+        "package.json": json.dumps({"name": "mono", "private": True, "packageManager": "pnpm@9.12.0"}),
+        "pnpm-workspace.yaml": "packages:\n  - apps/*\n",
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+        "apps/api/package.json": json.dumps({"name": "api", "scripts": {"start:dev": "nest start --watch"},
+                                             "dependencies": {"@nestjs/core": "^10", "@prisma/client": "^5"},
+                                             "devDependencies": {"prisma": "^5"}}),
+        "apps/api/prisma/schema.prisma": "datasource db {\n  provider = \"postgresql\"\n}\n",
+        "apps/api/prisma/migrations/0001_init/migration.sql": "CREATE TABLE t (id INT);\n",
+        "apps/web/package.json": json.dumps({"name": "web", "scripts": {"dev": "vite"}, "dependencies": {"react": "^18"}}),
+    })
+    count = 0
+    for p in range(500):
+        d = os.path.join(root, "node_modules", f"pkg{p:03d}", "lib")
+        os.makedirs(d, exist_ok=True)
+        for f in range(100):
+            open(os.path.join(d, f"f{f:03d}.js"), "w").close()
+            count += 1
+    for p in range(300):
+        d = os.path.join(root, ".git", "objects", f"{p:02x}"[-2:] + str(p))
+        os.makedirs(d, exist_ok=True)
+        for f in range(100):
+            open(os.path.join(d, f"{f:038x}"), "w").close()
+            count += 1
+    for a in range(25):
+        for b in range(10):
+            d = os.path.join(root, "apps", "api", "src", f"mod{a:02d}", f"sub{b}", "deep", "deeper")
+            os.makedirs(d, exist_ok=True)
+            for f in range(100):
+                with open(os.path.join(d, f"file{f:03d}.ts"), "w") as fh:
+                    fh.write("export {};\n")
+                count += 1
+    return count
+
+
+def wall(cmd, runs):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_kb(cmd):
+    """Peak resident set size of `cmd` in KB, from GNU time; None without it."""
+    if not os.path.exists("/usr/bin/time"):
+        return None
+    done = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        return int(done.stderr.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+
+
+def full_walk(root):
+    count = 0
+    for _, _, files in os.walk(root):
+        count += len(files)
+    return count
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", default="target/release/archprompt")
+    parser.add_argument("--keep", help="generate the data here and keep it")
+    args = parser.parse_args()
+    binary = os.path.abspath(args.binary)
+    if not os.path.exists(binary):
+        sys.exit(f"{binary} not found: run `cargo build --release` first")
+    base = args.keep or tempfile.mkdtemp(prefix="archprompt-bench-")
+    os.makedirs(base, exist_ok=True)
+    try:
+        print(f"data in {base}; machine: {os.cpu_count()} CPUs")
+        typical = os.path.join(base, "typical")
+        write(typical, STACKS["node"])
+        t = wall([binary, "scan", "--json", typical], 30)
+        print(f"1. typical repository: median {t * 1000:.1f} ms per `scan --json` (30 runs, process start included)")
+
+        mono = os.path.join(base, "monorepo")
+        files = make_monorepo(mono)
+        t_scan = wall([binary, "scan", "--json", mono], 5)
+        t_find = wall(["find", mono, "-type", "f"], 5)
+        start = time.perf_counter()
+        full_walk(mono)
+        t_walk = time.perf_counter() - start
+        print(f"2. monorepo of {files:,} files: archprompt {t_scan * 1000:.0f} ms, `find` {t_find * 1000:.0f} ms "
+              f"(ratio {t_scan / t_find:.3f}), Python os.walk {t_walk * 1000:.0f} ms")
+
+        results = {}
+        for count in (1000, 10000):
+            repos = os.path.join(base, f"repos{count}")
+            make_repos(repos, count)
+            cmd = [binary, "scan", "--json", "--discover", repos]
+            t = wall(cmd, 3)
+            kb = peak_kb(cmd)
+            results[count] = t
+            mem = f", peak RSS {kb / 1024:.1f} MB" if kb else ""
+            print(f"3. {count:,} repositories: {t:.2f} s, {count / t:,.0f} repos/s, {t / count * 1e6:.0f} µs per repo{mem}")
+        print(f"   time per repo from 1,000 to 10,000: x{(results[10000] / 10000) / (results[1000] / 1000):.2f}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
