@@ -304,6 +304,15 @@ fn is_pruned(name: Option<&str>) -> bool {
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {
+    // The walk joins names onto `root`, so the path is `root` and a `/`-separated rest: cut the
+    // text (once per entry, the walk's hot path) instead of comparing components.
+    if std::path::MAIN_SEPARATOR == '/' {
+        if let (Some(full), Some(base)) = (path.to_str(), root.to_str()) {
+            if let Some(rest) = full.strip_prefix(base) {
+                return Some(rest.trim_start_matches('/').to_string());
+            }
+        }
+    }
     let rel = path.strip_prefix(root).ok()?;
     let parts: Vec<&str> = rel
         .components()
