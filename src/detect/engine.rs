@@ -119,9 +119,16 @@ fn matching<'a>(
     };
     let base_prefix = if base == "." { String::new() } else { format!("{base}/") };
     let prefix = format!("{base_prefix}{}", literal_prefix(pattern));
+    // Without `**` (nor braces or classes) a glob matches paths of exactly its depth: counting
+    // separators is far cheaper than matching, in a deep tree of files no rule is about.
+    let fixed_depth = !pattern.contains("**") && !pattern.contains(['{', '[']);
+    let depth = fixed_depth.then(|| pattern.matches('/').count());
     set.range(prefix.clone()..)
         .take_while(|p| p.starts_with(&prefix))
-        .filter(|p| matcher.is_match(&p[base_prefix.len()..]))
+        .filter(|p| {
+            let rel = &p[base_prefix.len()..];
+            depth.is_none_or(|d| rel.bytes().filter(|b| *b == b'/').count() == d) && matcher.is_match(rel)
+        })
         .collect()
 }
 

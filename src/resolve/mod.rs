@@ -214,7 +214,9 @@ fn applied_on_start(index: &RepoIndex, backend: &Analysis) -> Option<Evidence> {
                 .into_iter()
                 .find(|f| !on_request(&f.file) && !in_tests(f));
             if let Some(found) = found {
-                let call = found.value.trim().trim_end_matches('(').trim_end();
+                // `migrate!("./migrations")\n    .run(` as one call.
+                let call: String = found.value.split_whitespace().collect();
+                let call = call.trim_end_matches('(');
                 let reason = format!(
                     "the app applies its {} migrations when it starts: {call}(…)",
                     hit.detector.name
