@@ -820,3 +820,29 @@ fn an_app_that_migrates_when_it_starts_is_migrated_by_starting_it() {
         Some("sqlx migrate run")
     );
 }
+
+#[test]
+fn bulk_scans_emit_every_repository_in_input_order() {
+    let registry = archprompt::detect::Registry::builtin().unwrap();
+    let mut roots: Vec<std::path::PathBuf> = std::fs::read_dir("fixtures")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.path())
+        .collect();
+    roots.sort();
+    roots.insert(3, "no/such/repo".into());
+    let seen = std::sync::Mutex::new(Vec::new());
+    archprompt::scan_each(&registry, &roots, 3, &|i, scanned| {
+        seen.lock().unwrap().push((i, scanned.report.is_ok()));
+    });
+    let seen = seen.into_inner().unwrap();
+    let order: Vec<usize> = seen.iter().map(|(i, _)| *i).collect();
+    assert_eq!(order, (0..roots.len()).collect::<Vec<_>>());
+    assert_eq!(
+        seen.iter().filter(|(_, ok)| !ok).count(),
+        1,
+        "only the missing repository fails"
+    );
+    assert!(!seen[3].1);
+}
