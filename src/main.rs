@@ -315,12 +315,15 @@ fn init_many(args: &InitArgs, paths: &[PathBuf]) -> Result<ExitCode> {
             match &error {
                 Some(error) => eprintln!("error: {}: {error}", path.display()),
                 None if left.is_empty() => writeln!(out, "{status:<18} {shown}")?,
-                None => writeln!(
-                    out,
-                    "{status:<18} {shown} ({} placeholders left: {})",
-                    left.len(),
-                    left.join(", ")
-                )?,
+                None => {
+                    let noun = if left.len() == 1 { "placeholder" } else { "placeholders" };
+                    writeln!(
+                        out,
+                        "{status:<18} {shown} ({} {noun} left: {})",
+                        left.len(),
+                        left.join(", ")
+                    )?
+                }
             }
         }
     }
