@@ -436,7 +436,7 @@ fn runs_jvm_tests(words: &[&str]) -> bool {
 
 /// How many leading words run a tool through the package manager (`uv run`, `poetry run`,
 /// `bundle exec`, `npx`, `python -m`, …): the tool's own command starts after them.
-fn runner_prefix_len(words: &[&str]) -> usize {
+pub(super) fn runner_prefix_len(words: &[&str]) -> usize {
     const PREFIXES: &[&[&str]] = &[
         &["uv", "run"],
         &["poetry", "run"],

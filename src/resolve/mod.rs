@@ -165,8 +165,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
 fn cli_is_documented(ctx: &Ctx, default: &str) -> bool {
     let body = default.rsplit("&& ").next().unwrap_or(default);
     let words: Vec<&str> = body.split_whitespace().collect();
-    let skip = ["uv", "poetry", "pdm", "pipenv", "run", "npx", "bundle", "exec"];
-    let Some(program) = words.iter().find(|w| !skip.contains(w)) else {
+    let Some(program) = words.get(runner_prefix_len(&words)) else {
         return false;
     };
     let program = if *program == "dotnet" { "dotnet ef" } else { program };
