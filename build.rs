@@ -1,5 +1,8 @@
 //! Embeds every `detectors/**/*.toml` into the binary, so archprompt needs no data files at
-//! run time. The generated file is a `&[(&str, &str)]` of (repo-relative path, contents).
+//! run time. Each file is parsed here and embedded as JSON: a scan then loads 180 detectors with
+//! serde_json in a fraction of the time TOML parsing took at every start. A file that is not valid
+//! TOML fails the build, naming it. The generated file is a `&[(&str, &str)]` of (repo-relative
+//! path, JSON).
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -9,12 +12,13 @@ fn main() {
     let mut files = Vec::new();
     collect(Path::new("detectors"), &mut files);
     files.sort();
-    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let mut out = String::from("&[\n");
     for file in &files {
         let rel = file.to_string_lossy().replace('\\', "/");
-        let abs = manifest_dir.join(file);
-        writeln!(out, "    ({rel:?}, include_str!({:?})),", abs.to_string_lossy()).unwrap();
+        let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"));
+        let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("{rel} is not valid TOML: {e}"));
+        let json = serde_json::to_string(&value).expect("TOML values serialize as JSON");
+        writeln!(out, "    ({rel:?}, {json:?}),").unwrap();
     }
     out.push_str("]\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("builtin_detectors.rs");

@@ -9,6 +9,7 @@ pub mod doctor;
 mod documented;
 pub mod hints;
 pub mod init;
+mod listing;
 pub mod manifests;
 pub mod model;
 pub mod output;

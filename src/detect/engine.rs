@@ -5,7 +5,9 @@ use super::{ConfigRead, Detector, Leaf, Match};
 use crate::manifests::{Project, Scope};
 use crate::model::Evidence;
 use crate::walk::{self, RepoIndex};
-use globset::{GlobBuilder, GlobMatcher};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// Whether `detector` matches `project`, with the evidence of every leaf that held.
 pub fn matches(detector: &Detector, index: &RepoIndex, project: &Project) -> Option<Vec<Evidence>> {
@@ -70,7 +72,7 @@ fn leaf_holds(detector: &Detector, leaf: &Leaf, index: &RepoIndex, project: &Pro
             None => evidence.push(Evidence::new(&file, "file exists")),
             Some(re) => {
                 let Some(text) = index.read(&file) else { continue };
-                if detector.regex(re).is_match(&text) {
+                if detector.regex(re).is_match(text.as_bytes()) {
                     evidence.push(Evidence::new(&file, format!("content matches /{re}/")));
                 }
             }
@@ -86,15 +88,25 @@ fn is_glob(pattern: &str) -> bool {
     pattern.contains(['*', '?', '[', '{'])
 }
 
-/// A glob as a matcher, compiled once per repository and pattern.
-fn glob(index: &RepoIndex, pattern: &str) -> Option<GlobMatcher> {
-    index.cached_glob(pattern, || {
-        GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-            .ok()
-            .map(|g| g.compile_matcher())
-    })
+/// Globs compiled so far, shared by every scan of the process: detector globs are relative to the
+/// project, so a bulk run compiles each once, not once per repository.
+static GLOBS: LazyLock<Mutex<HashMap<String, Option<Arc<GlobSet>>>>> = LazyLock::new(Default::default);
+
+/// A glob as a matcher, compiled once per process and pattern. A one-glob set rather than a
+/// single matcher: globset answers name-only shapes (`**/data-source.ts`, `*.sql`) by comparing
+/// strings, without building a regex.
+fn glob(pattern: &str) -> Option<Arc<GlobSet>> {
+    if let Some(found) = GLOBS.lock().ok()?.get(pattern) {
+        return found.clone();
+    }
+    let compiled = GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .ok()
+        .and_then(|glob| GlobSetBuilder::new().add(glob).build().ok())
+        .map(Arc::new);
+    GLOBS.lock().ok()?.insert(pattern.to_string(), compiled.clone());
+    compiled
 }
 
 /// The directories before a glob's first wildcard (`api/src/` for `api/src/**/*.rs`), with a
@@ -108,26 +120,24 @@ fn literal_prefix(pattern: &str) -> String {
 /// Paths of `set` below `base` that match the `base`-relative glob `pattern`. The glob is
 /// compiled once per repository whatever the project, and only paths under its literal prefix
 /// are tried.
-fn matching<'a>(
-    index: &RepoIndex,
-    set: &'a std::collections::BTreeSet<String>,
-    base: &str,
-    pattern: &str,
-) -> Vec<&'a String> {
-    let Some(matcher) = glob(index, pattern) else {
-        return Vec::new();
-    };
+fn matching<'a>(set: &'a std::collections::BTreeSet<String>, base: &str, pattern: &str) -> Vec<&'a String> {
     let base_prefix = if base == "." { String::new() } else { format!("{base}/") };
     let prefix = format!("{base_prefix}{}", literal_prefix(pattern));
     // Without `**` (nor braces or classes) a glob matches paths of exactly its depth: counting
     // separators is far cheaper than matching, in a deep tree of files no rule is about.
     let fixed_depth = !pattern.contains("**") && !pattern.contains(['{', '[']);
     let depth = fixed_depth.then(|| pattern.matches('/').count());
+    // Compiled only once a path of the right shape turns up: most rules find none in a repo.
+    let mut matcher = None;
     set.range(prefix.clone()..)
         .take_while(|p| p.starts_with(&prefix))
         .filter(|p| {
             let rel = &p[base_prefix.len()..];
-            depth.is_none_or(|d| rel.bytes().filter(|b| *b == b'/').count() == d) && matcher.is_match(rel)
+            depth.is_none_or(|d| rel.bytes().filter(|b| *b == b'/').count() == d)
+                && matcher
+                    .get_or_insert_with(|| glob(pattern))
+                    .as_ref()
+                    .is_some_and(|m| m.is_match(rel))
         })
         .collect()
 }
@@ -138,7 +148,7 @@ pub fn project_files(index: &RepoIndex, project: &Project, pattern: &str) -> Vec
         let full = project.path(pattern);
         return if index.has_file(&full) { vec![full] } else { Vec::new() };
     }
-    matching(index, &index.files, &project.dir, pattern)
+    matching(&index.files, &project.dir, pattern)
         .into_iter()
         .cloned()
         .collect()
@@ -157,7 +167,7 @@ pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -
                 .map(|f| walk::parent(f).to_string())
                 .collect()
         } else if is_glob(pattern) {
-            matching(index, &index.dirs, &project.dir, pattern)
+            matching(&index.dirs, &project.dir, pattern)
                 .into_iter()
                 .cloned()
                 .collect()
@@ -263,8 +273,11 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
     if let Some(pattern) = &read.regex {
         return detector
             .regex(pattern)
-            .captures_iter(text)
-            .filter_map(|c| c.name("value").map(|m| m.as_str().to_string()))
+            .captures_iter(text.as_bytes())
+            .filter_map(|c| {
+                c.name("value")
+                    .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())
+            })
             .collect();
     }
     Vec::new()

@@ -553,12 +553,7 @@ fn has_code(index: &RepoIndex, dir: &str) -> bool {
     if index.has_file(dir) {
         return is_code_file(dir);
     }
-    let prefix = format!("{dir}/");
-    index
-        .files
-        .range(prefix.clone()..)
-        .take_while(|f| f.starts_with(&prefix))
-        .any(|f| is_code_file(f))
+    index.any_file_below(dir, is_code_file)
 }
 
 /// The first `.rs` file below `prefix` with a `#[cfg(test)]` module or a `#[test]`: Rust keeps unit tests
