@@ -196,3 +196,102 @@ fn is_ignored(rules: &[Rc<Rules>], rel: &str, kind: Kind) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(root: &Path, budget: usize) -> (Vec<String>, Vec<String>, bool) {
+        let (mut listed, mut ignored, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+        let mut budget = budget;
+        let complete = list(
+            root,
+            "",
+            8,
+            &mut budget,
+            |n| n == "node_modules",
+            &mut warnings,
+            |seen| match seen {
+                Seen::Listed { rel, .. } => listed.push(rel.to_string()),
+                Seen::Ignored { rel, .. } => ignored.push(rel.to_string()),
+            },
+        );
+        (listed, ignored, complete)
+    }
+
+    #[test]
+    fn gitignore_rules_apply_below_their_directory_and_deeper_ones_win() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for dir in ["app/generated", "app/keep", "node_modules/x", "logs"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        std::fs::write(root.join(".gitignore"), "*.log\nlogs/\n.env*\n").unwrap();
+        std::fs::write(root.join("app/.gitignore"), "generated/\n!keep.log\n").unwrap();
+        std::fs::write(root.join("app/.ignore"), "keep/\n").unwrap();
+        for file in [
+            ".env.sample",
+            "a.log",
+            "app/keep.log",
+            "app/main.py",
+            "app/generated/g.py",
+            "app/keep/k.py",
+        ] {
+            std::fs::write(root.join(file), "").unwrap();
+        }
+        let (listed, ignored, complete) = listed(root, 100);
+        assert!(complete);
+        assert_eq!(
+            listed,
+            [
+                ".gitignore",
+                "app",
+                "app/.gitignore",
+                "app/.ignore",
+                "app/keep.log",
+                "app/main.py"
+            ]
+        );
+        assert_eq!(ignored, [".env.sample", "a.log", "logs", "app/generated", "app/keep"]);
+    }
+
+    #[test]
+    fn the_budget_cuts_the_listing_at_the_same_entry_every_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        for name in ["e", "b", "d", "a", "c"] {
+            std::fs::write(tmp.path().join(name), "").unwrap();
+        }
+        let (first, _, complete) = listed(tmp.path(), 3);
+        assert!(!complete);
+        assert_eq!(first, ["a", "b", "c"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_and_non_utf8_names_are_not_listed_and_the_name_is_reported() {
+        use std::os::unix::ffi::OsStrExt;
+        let tmp = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/etc", tmp.path().join("etc")).unwrap();
+        std::fs::write(tmp.path().join(std::ffi::OsStr::from_bytes(b"bad\xffname")), "").unwrap();
+        std::fs::write(tmp.path().join("ok.txt"), "").unwrap();
+        let mut warnings = Vec::new();
+        let mut names = Vec::new();
+        let mut budget = 10;
+        list(
+            tmp.path(),
+            "",
+            8,
+            &mut budget,
+            |_| false,
+            &mut warnings,
+            |seen| {
+                if let Seen::Listed { rel, .. } = seen {
+                    names.push(rel.to_string());
+                }
+            },
+        );
+        assert_eq!(names, ["ok.txt"]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].message.contains("not valid UTF-8"), "{warnings:?}");
+    }
+}
