@@ -1,7 +1,12 @@
-//! Choosing the repositories of a bulk run: discovering the git repositories below a directory
-//! and taking one deterministic shard of a list, so CI matrix jobs split an organisation.
+//! Bulk runs: discovering the git repositories below a directory, taking one deterministic
+//! shard of a list (so CI matrix jobs split an organisation), working through the repositories
+//! in parallel while results come out in input order, and tallying how each one went.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 /// Directories never looked into for repositories: dependency stores and build output.
 const SKIPPED: &[&str] = &[
@@ -68,9 +73,149 @@ pub fn shard(mut items: Vec<PathBuf>, (k, n): (usize, usize)) -> Vec<PathBuf> {
     items.into_iter().skip(k - 1).step_by(n).collect()
 }
 
+/// Runs `work` on every item on `threads` worker threads and hands each result to `emit`, with
+/// its index and how long `work` took, in the order of `items`: as soon as it and every one before
+/// it are done. Only results still waiting for an earlier one are held (a few per thread), so
+/// memory does not grow with the number of items.
+pub fn in_order<I: Sync, T: Send>(
+    items: &[I],
+    threads: usize,
+    work: impl Fn(&I) -> T + Sync,
+    emit: impl Fn(usize, T, Duration) + Sync,
+) {
+    let next = AtomicUsize::new(0);
+    // Finished results not yet emitted, and the index of the next one to emit.
+    let pending: Mutex<(BTreeMap<usize, (T, Duration)>, usize)> = Mutex::new((BTreeMap::new(), 0));
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, items.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let started = std::time::Instant::now();
+                    let result = work(item);
+                    let elapsed = started.elapsed();
+                    let mut guard = pending.lock().unwrap_or_else(|e| e.into_inner());
+                    let (waiting, next_out) = &mut *guard;
+                    waiting.insert(i, (result, elapsed));
+                    while let Some((ready, took)) = waiting.remove(next_out) {
+                        emit(*next_out, ready, took);
+                        *next_out += 1;
+                    }
+                }
+            });
+        }
+    });
+}
+
+/// How many repositories of a bulk run ended each way, and the slowest ones, for the summary
+/// table printed after the run.
+#[derive(Debug)]
+pub struct Tally {
+    /// Row labels in display order, each with its count.
+    rows: Vec<(&'static str, usize)>,
+    repos: usize,
+    slowest: Vec<(Duration, String)>,
+}
+
+/// How many of the slowest repositories the summary names.
+const SLOWEST_SHOWN: usize = 3;
+
+impl Tally {
+    /// A tally with these rows, all at zero, shown in this order.
+    pub fn new(rows: &[&'static str]) -> Tally {
+        Tally {
+            rows: rows.iter().map(|r| (*r, 0)).collect(),
+            repos: 0,
+            slowest: Vec::new(),
+        }
+    }
+
+    /// One repository done: counted under each of `rows` (a row not declared is added last).
+    pub fn add(&mut self, repo: &str, elapsed: Duration, rows: &[&'static str]) {
+        self.repos += 1;
+        for row in rows {
+            match self.rows.iter_mut().find(|(label, _)| label == row) {
+                Some((_, n)) => *n += 1,
+                None => self.rows.push((row, 1)),
+            }
+        }
+        self.slowest.push((elapsed, repo.to_string()));
+        self.slowest.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        self.slowest.truncate(SLOWEST_SHOWN);
+    }
+
+    pub fn count(&self, row: &str) -> usize {
+        self.rows.iter().find(|(label, _)| *label == row).map_or(0, |(_, n)| *n)
+    }
+
+    /// The summary: a heading with the run's time, a count per row, and the slowest repositories
+    /// when there are more than a handful.
+    pub fn render(&self, verb: &str, took: Duration) -> String {
+        let noun = if self.repos == 1 { "repository" } else { "repositories" };
+        let mut text = format!("{verb} {} {noun} in {:.2} s\n", self.repos, took.as_secs_f64());
+        let width = self.rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
+        let digits = self.repos.to_string().len();
+        for (label, n) in &self.rows {
+            text.push_str(&format!("  {label:<width$}  {n:>digits$}\n"));
+        }
+        if self.repos > SLOWEST_SHOWN {
+            let named: Vec<String> = self
+                .slowest
+                .iter()
+                .map(|(d, repo)| format!("{repo} ({:.0} ms)", d.as_secs_f64() * 1000.0))
+                .collect();
+            text.push_str(&format!("slowest: {}\n", named.join(", ")));
+        }
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn results_come_out_in_input_order_whatever_finishes_first() {
+        let items: Vec<u64> = (0..40).collect();
+        let seen = Mutex::new(Vec::new());
+        // Early items take longest, so later ones finish first and must wait.
+        in_order(
+            &items,
+            4,
+            |i| {
+                std::thread::sleep(Duration::from_millis((40 - i) / 8));
+                i * 10
+            },
+            |index, value, _| seen.lock().unwrap().push((index, value)),
+        );
+        let seen = seen.into_inner().unwrap();
+        let expected: Vec<(usize, u64)> = (0..40).map(|i| (i as usize, i * 10)).collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn the_tally_counts_rows_and_names_the_slowest() {
+        let mut tally = Tally::new(&["written", "up to date", "failed"]);
+        for (i, rows) in [
+            &["written"][..],
+            &["up to date"],
+            &["written", "with placeholders left"],
+            &[],
+        ]
+        .iter()
+        .enumerate()
+        {
+            tally.add(&format!("repo{i}"), Duration::from_millis(10 * i as u64), rows);
+        }
+        tally.add("slow", Duration::from_millis(500), &["failed"]);
+        assert_eq!(tally.count("written"), 2);
+        assert_eq!(tally.count("with placeholders left"), 1);
+        assert_eq!(
+            tally.render("set up", Duration::from_millis(1500)),
+            "set up 5 repositories in 1.50 s\n  written                 2\n  up to date              1\n  failed                  1\n  with placeholders left  1\nslowest: slow (500 ms), repo3 (30 ms), repo2 (20 ms)\n"
+        );
+    }
 
     #[test]
     fn shards_partition_the_list() {

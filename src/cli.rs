@@ -28,7 +28,7 @@ pub enum Command {
     Init(InitArgs),
     /// List every {{placeholder}} left in agent files, why it was not filled and how to fill it
     #[command(
-        after_help = "With no arguments, checks .github/agents/backend-architect.agent.md and every *.md under\n.github/agents/ and .claude/agents/ in the current directory.\n\nExit codes: 0 no placeholders, 1 placeholders remain, 2 error."
+        after_help = "With no arguments, checks .github/agents/backend-architect.agent.md and every *.md under\n.github/agents/ and .claude/agents/ in the current directory.\n\nExamples:\n  archprompt doctor                      the current repository's agent files\n  archprompt doctor --json .github/agents/backend-architect.agent.md\n  archprompt doctor --json --discover ~/src   one line per repository: ok, placeholders, missing or failed\n\nExit codes: 0 no placeholders, 1 placeholders remain (with a repository list: or a repository\nhas no agent file or failed), 2 error."
     )]
     Doctor(DoctorArgs),
     /// Print every field with its value, state and evidence (one or many repositories)
@@ -76,7 +76,9 @@ pub struct DoctorArgs {
     /// Repositories or agent files to check [default: current directory]
     #[arg(value_name = "PATH|FILE")]
     pub paths: Vec<PathBuf>,
-    /// Print the findings as JSON
+    #[command(flatten)]
+    pub list: RepoList,
+    /// Print the findings as JSON; with a repository list, one object per repository (JSON Lines)
     #[arg(long)]
     pub json: bool,
 }

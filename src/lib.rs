@@ -50,8 +50,7 @@ pub struct Scanned {
 }
 
 /// Scans `roots` on `threads` worker threads and hands each result to `emit` in the order of
-/// `roots`, as soon as it and every one before it are done, so a bulk run holds only the reports
-/// still waiting for an earlier one (a few per thread), however many repositories it scans. A
+/// `roots`, as soon as it and every one before it are done (see [`bulk::in_order`]). A
 /// repository that fails does not stop the others.
 pub fn scan_each(
     registry: &detect::Registry,
@@ -59,42 +58,10 @@ pub fn scan_each(
     threads: usize,
     emit: &(dyn Fn(usize, Scanned) + Sync),
 ) {
-    use std::collections::BTreeMap;
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
-    // Finished reports not yet emitted, and the index of the next one to emit.
-    let pending: Mutex<(BTreeMap<usize, Scanned>, usize)> = Mutex::new((BTreeMap::new(), 0));
-    std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, roots.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(root) = roots.get(i) else { break };
-                    let started = std::time::Instant::now();
-                    let report = scan_with(registry, root);
-                    let scanned = Scanned {
-                        report,
-                        elapsed: started.elapsed(),
-                    };
-                    let mut guard = pending.lock().unwrap_or_else(|e| e.into_inner());
-                    let (waiting, next_out) = &mut *guard;
-                    waiting.insert(i, scanned);
-                    while let Some(ready) = waiting.remove(next_out) {
-                        emit(*next_out, ready);
-                        *next_out += 1;
-                    }
-                }
-            });
-        }
-    });
-}
-
-/// [`scan_each`], collected: every result, in the order of `roots`.
-pub fn scan_many(registry: &detect::Registry, roots: &[std::path::PathBuf], threads: usize) -> Vec<Scanned> {
-    let results = std::sync::Mutex::new(Vec::with_capacity(roots.len()));
-    scan_each(registry, roots, threads, &|_, scanned| {
-        results.lock().unwrap_or_else(|e| e.into_inner()).push(scanned);
-    });
-    results.into_inner().unwrap_or_else(|e| e.into_inner())
+    bulk::in_order(
+        roots,
+        threads,
+        |root| scan_with(registry, root),
+        |i, report, elapsed| emit(i, Scanned { report, elapsed }),
+    );
 }

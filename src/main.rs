@@ -90,57 +90,144 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     scan_many(&paths, args.json, args.list.jobs)
 }
 
-/// Counts and timings of a bulk scan, kept while its reports stream out.
-#[derive(Default)]
-struct BulkScan {
-    backends: usize,
-    with_unknown: usize,
-    failed: usize,
-    elapsed: Vec<(usize, std::time::Duration)>,
+/// A progress bar on stderr for bulk runs, drawn only when stderr is a terminal; lines printed
+/// during the run go above it.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    stdout_is_terminal: bool,
+}
+
+impl Progress {
+    fn new(total: usize, verb: &str) -> Progress {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let style = indicatif::ProgressStyle::with_template(&format!(
+                "{{bar:30}} {{pos}}/{{len}} {verb} {{elapsed}} {{wide_msg}}"
+            ))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            indicatif::ProgressBar::new(total as u64).with_style(style)
+        });
+        Progress {
+            bar,
+            stdout_is_terminal: std::io::stdout().is_terminal(),
+        }
+    }
+
+    /// Writes a line to standard output, above the bar when both share the terminal.
+    fn out(&self, line: &str) -> std::io::Result<()> {
+        use std::io::Write;
+        let write = || writeln!(std::io::stdout().lock(), "{line}");
+        match &self.bar {
+            Some(bar) if self.stdout_is_terminal => bar.suspend(write),
+            _ => write(),
+        }
+    }
+
+    /// Writes a line to standard error, above the bar.
+    fn err(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn done_one(&self, repo: &Path) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(repo.display().to_string());
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn threads(jobs: Option<usize>) -> usize {
+    jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+}
+
+/// What a bulk run keeps while its results stream out: the tally, and the first failure to
+/// write standard output (a closed pipe), which ends the run with an error.
+struct BulkState {
+    tally: archprompt::bulk::Tally,
     write_error: Option<std::io::Error>,
 }
 
+impl BulkState {
+    fn new(rows: &[&'static str]) -> std::sync::Mutex<BulkState> {
+        std::sync::Mutex::new(BulkState {
+            tally: archprompt::bulk::Tally::new(rows),
+            write_error: None,
+        })
+    }
+
+    fn wrote(&mut self, result: std::io::Result<()>) {
+        if let (Err(err), None) = (result, &self.write_error) {
+            self.write_error = Some(err);
+        }
+    }
+}
+
+/// Prints the summary table (or returns the write error that cut the run short).
+fn finish_bulk(
+    state: std::sync::Mutex<BulkState>,
+    progress: &Progress,
+    verb: &str,
+    took: std::time::Duration,
+) -> Result<archprompt::bulk::Tally> {
+    progress.finish();
+    let state = state.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(err) = state.write_error {
+        return Err(err.into());
+    }
+    eprint!("{}", state.tally.render(verb, took));
+    Ok(state.tally)
+}
+
 /// Many repositories: parallel scans, JSON Lines or tables in input order (each printed as soon
-/// as it and the ones before it are done), a summary on stderr with the slowest repositories,
-/// exit 1 when any repository could not be scanned.
+/// as it and the ones before it are done), a summary table on stderr with the slowest
+/// repositories, exit 1 when any repository could not be scanned.
 fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitCode> {
-    use std::io::{IsTerminal, Write};
     let registry = archprompt::detect::Registry::builtin()?;
-    let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let total = paths.len();
-    let show_progress = std::io::stderr().is_terminal() && !std::io::stdout().is_terminal();
+    let progress = Progress::new(paths.len(), "scanned");
     let started = std::time::Instant::now();
-    let state = std::sync::Mutex::new(BulkScan::default());
+    let state = BulkState::new(&["with a backend", "with placeholders left", "failed"]);
     let emit = |i: usize, scanned: archprompt::Scanned| {
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
-        state.elapsed.push((i, scanned.elapsed));
         let shown = paths[i].display().to_string();
-        let mut out = std::io::stdout().lock();
+        let mut rows = Vec::new();
         let written = match &scanned.report {
             Ok(report) => {
-                state.backends += usize::from(report.backend_dir.is_some());
+                if report.backend_dir.is_some() {
+                    rows.push("with a backend");
+                }
                 let unknown = report.unknown_fields().len();
-                state.with_unknown += usize::from(unknown > 0);
+                if unknown > 0 {
+                    rows.push("with placeholders left");
+                }
                 if json {
                     // The single-repository contract, plus where it came from and how it went.
                     let mut line = serde_json::to_value(report).unwrap_or_default();
                     if let Some(object) = line.as_object_mut() {
-                        object.insert("path".into(), shown.into());
+                        object.insert("path".into(), shown.clone().into());
                         let status = if unknown > 0 { "placeholders" } else { "ok" };
                         object.insert("status".into(), status.into());
                         object.insert("error".into(), serde_json::Value::Null);
                     }
-                    writeln!(out, "{line}")
+                    progress.out(&line.to_string())
                 } else {
                     for w in &report.warnings {
-                        eprintln!("warning: {}: {}: {}", report.root, w.file, w.message);
+                        progress.err(&format!("warning: {}: {}: {}", report.root, w.file, w.message));
                     }
-                    writeln!(out, "{}", output::scan_table(report))
+                    progress.out(&output::scan_table(report))
                 }
             }
             Err(err) => {
-                state.failed += 1;
-                eprintln!("error: {err:#}");
+                rows.push("failed");
+                progress.err(&format!("error: {err:#}"));
                 if json {
                     let line = serde_json::json!({
                         "root": shown,
@@ -148,46 +235,19 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitC
                         "status": "failed",
                         "error": format!("{err:#}"),
                     });
-                    writeln!(out, "{line}")
+                    progress.out(&line.to_string())
                 } else {
                     Ok(())
                 }
             }
         };
-        if let (Err(err), None) = (written, &state.write_error) {
-            state.write_error = Some(err);
-        }
-        if show_progress {
-            eprint!("\rscanned {}/{total}", i + 1);
-            let _ = std::io::stderr().flush();
-        }
+        state.wrote(written);
+        state.tally.add(&shown, scanned.elapsed, &rows);
+        progress.done_one(&paths[i]);
     };
-    archprompt::scan_each(&registry, paths, threads, &emit);
-    if show_progress {
-        eprint!("\r");
-    }
-    let mut state = state.into_inner().unwrap_or_else(|e| e.into_inner());
-    if let Some(err) = state.write_error {
-        return Err(err.into());
-    }
-    eprintln!(
-        "scanned {total} repositories in {:.2} s: {} with a backend, {} with unknown fields, {} failed",
-        started.elapsed().as_secs_f64(),
-        state.backends,
-        state.with_unknown,
-        state.failed
-    );
-    state.elapsed.sort_by_key(|(_, d)| std::cmp::Reverse(*d));
-    if total > 3 {
-        let names: Vec<String> = state
-            .elapsed
-            .iter()
-            .take(3)
-            .map(|(i, d)| format!("{} {:.0} ms", paths[*i].display(), d.as_secs_f64() * 1000.0))
-            .collect();
-        eprintln!("slowest: {}", names.join(", "));
-    }
-    Ok(if state.failed > 0 {
+    archprompt::scan_each(&registry, paths, threads(jobs), &emit);
+    let tally = finish_bulk(state, &progress, "scanned", started.elapsed())?;
+    Ok(if tally.count("failed") > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -263,12 +323,11 @@ fn run_init(mut args: InitArgs) -> Result<ExitCode> {
     Ok(code)
 }
 
-/// `init` over many repositories: scanned in parallel, then each agent file planned and written
-/// as in single mode (`--dry-run` writes nothing, a changed file needs `--force`), one line per
-/// repository (JSON Lines with `--json`) and a summary. Exit 1 when any repository was refused,
-/// failed or kept placeholders.
+/// `init` over many repositories: each scanned, planned and written on a worker thread as in
+/// single mode (`--dry-run` writes nothing, a changed file needs `--force`), one line per
+/// repository in input order (JSON Lines with `--json`), then a summary table. Exit 1 when any
+/// repository was skipped, failed or kept placeholders.
 fn init_many(args: &InitArgs, paths: &[PathBuf]) -> Result<ExitCode> {
-    use std::io::Write;
     if args.stdout || args.output.is_some() || args.project.is_some() {
         anyhow::bail!(
             "--stdout, --output and --project take one repository; {} were given",
@@ -282,24 +341,28 @@ fn init_many(args: &InitArgs, paths: &[PathBuf]) -> Result<ExitCode> {
         None => render::DEFAULT_TEMPLATE.to_string(),
     };
     let registry = archprompt::detect::Registry::builtin()?;
-    let threads = args
-        .list
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let progress = Progress::new(paths.len(), "set up");
     let started = std::time::Instant::now();
-    let results = archprompt::scan_many(&registry, paths, threads);
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    let mut out = std::io::stdout().lock();
-    for (path, scanned) in paths.iter().zip(results) {
-        let (status, file, error, left) = match init_one(&template, path, scanned.report, args) {
+    let written_row = if args.dry_run { "would be written" } else { "written" };
+    let state = BulkState::new(&[written_row, "up to date", "skipped", "with placeholders left", "failed"]);
+    let work = |path: &PathBuf| init_one(&template, path, archprompt::scan_with(&registry, path), args);
+    let emit = |i: usize, result: Result<(&'static str, PathBuf, Vec<String>)>, elapsed| {
+        let path = &paths[i];
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        let (status, file, error, left) = match result {
             Ok((status, file, left)) => (status, Some(file), None, left),
             Err(err) => ("failed", None, Some(format!("{err:#}")), Vec::new()),
         };
-        *counts.entry(status).or_default() += 1;
+        let mut rows = vec![match status {
+            "created" | "updated" | "would create" | "would update" => written_row,
+            "up to date" => "up to date",
+            "refused" => "skipped",
+            _ => "failed",
+        }];
         if !left.is_empty() {
-            *counts.entry("with placeholders left").or_default() += 1;
+            rows.push("with placeholders left");
         }
-        if args.json {
+        let written = if args.json {
             let line = serde_json::json!({
                 "path": path.display().to_string(),
                 "status": status,
@@ -307,39 +370,40 @@ fn init_many(args: &InitArgs, paths: &[PathBuf]) -> Result<ExitCode> {
                 "placeholders": left,
                 "error": error,
             });
-            writeln!(out, "{line}")?;
+            progress.out(&line.to_string())
         } else {
             let shown = file
                 .as_ref()
                 .map_or_else(|| path.display().to_string(), |f| f.display().to_string());
             match &error {
-                Some(error) => eprintln!("error: {}: {error}", path.display()),
-                None if left.is_empty() => writeln!(out, "{status:<18} {shown}")?,
+                Some(error) => {
+                    progress.err(&format!("error: {}: {error}", path.display()));
+                    Ok(())
+                }
+                None if left.is_empty() => progress.out(&format!("{status:<18} {shown}")),
                 None => {
                     let noun = if left.len() == 1 { "placeholder" } else { "placeholders" };
-                    writeln!(
-                        out,
+                    progress.out(&format!(
                         "{status:<18} {shown} ({} {noun} left: {})",
                         left.len(),
                         left.join(", ")
-                    )?
+                    ))
                 }
             }
-        }
+        };
+        state.wrote(written);
+        state.tally.add(&path.display().to_string(), elapsed, &rows);
+        progress.done_one(path);
+    };
+    archprompt::bulk::in_order(paths, threads(args.list.jobs), work, emit);
+    let tally = finish_bulk(state, &progress, "set up", started.elapsed())?;
+    if tally.count("skipped") > 0 {
+        eprintln!(
+            "skipped: agent files changed since archprompt wrote them; see what would change with --dry-run, overwrite with --force"
+        );
     }
-    let summary: Vec<String> = counts.iter().map(|(status, n)| format!("{n} {status}")).collect();
-    eprintln!(
-        "{} repositories in {:.2} s: {}",
-        paths.len(),
-        started.elapsed().as_secs_f64(),
-        if summary.is_empty() {
-            "none".to_string()
-        } else {
-            summary.join(", ")
-        }
-    );
-    let trouble = ["failed", "refused", "with placeholders left"];
-    Ok(if trouble.iter().any(|t| counts.contains_key(t)) {
+    let trouble = ["failed", "skipped", "with placeholders left"];
+    Ok(if trouble.iter().any(|t| tally.count(t) > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -387,11 +451,10 @@ fn init_one(
 }
 
 fn run_doctor(args: DoctorArgs) -> Result<ExitCode> {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths
-    };
+    let (paths, _) = repo_paths(args.paths, &args.list)?;
+    if args.list.is_bulk() {
+        return doctor_many(&paths, args.json, args.list.jobs);
+    }
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in &paths {
@@ -427,6 +490,71 @@ fn run_doctor(args: DoctorArgs) -> Result<ExitCode> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// `doctor` over a repository list (`--from`, `--discover`, `--shard`): each repository's agent
+/// files checked on a worker thread, one line per repository in input order (`ok`,
+/// `placeholders`, `missing` when it has no agent file, `failed`), then a summary table. Exit 1
+/// when any repository is not `ok`.
+fn doctor_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitCode> {
+    let registry = archprompt::detect::Registry::builtin()?;
+    let progress = Progress::new(paths.len(), "checked");
+    let started = std::time::Instant::now();
+    let state = BulkState::new(&["ok", "with placeholders left", "without an agent file", "failed"]);
+    let work = |repo: &PathBuf| {
+        let files = if repo.is_dir() {
+            doctor::default_files(repo)
+        } else {
+            vec![repo.clone()]
+        };
+        if files.is_empty() {
+            return None;
+        }
+        Some(doctor::check(&files, |root| archprompt::scan_with(&registry, root)))
+    };
+    let emit = |i: usize, findings: Option<doctor::Findings>, elapsed| {
+        let repo = &paths[i];
+        let shown = repo.display().to_string();
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        let (status, row) = match &findings {
+            None => ("missing", "without an agent file"),
+            Some(f) if !f.errors.is_empty() => ("failed", "failed"),
+            Some(f) if !f.placeholders.is_empty() => ("placeholders", "with placeholders left"),
+            Some(_) => ("ok", "ok"),
+        };
+        let written = if json {
+            let line = serde_json::json!({
+                "path": shown,
+                "status": status,
+                "files_checked": findings.as_ref().map(|f| f.files_checked.clone()).unwrap_or_default(),
+                "placeholders": findings.as_ref().map(|f| &f.placeholders),
+                "error": findings.as_ref().and_then(|f| f.errors.first()),
+            });
+            progress.out(&line.to_string())
+        } else {
+            let detail = match &findings {
+                None => "no agent file; run `archprompt init` there".to_string(),
+                Some(f) if !f.errors.is_empty() => f.errors.join("; "),
+                Some(f) if !f.placeholders.is_empty() => {
+                    let mut names: Vec<&str> = f.placeholders.iter().map(|p| p.placeholder.as_str()).collect();
+                    names.dedup();
+                    format!("{} left: {}", f.placeholders.len(), names.join(", "))
+                }
+                Some(f) => format!("{} file(s) complete", f.files_checked.len()),
+            };
+            progress.out(&format!("{status:<13} {shown}: {detail}"))
+        };
+        state.wrote(written);
+        state.tally.add(&shown, elapsed, &[row]);
+        progress.done_one(repo);
+    };
+    archprompt::bulk::in_order(paths, threads(jobs), work, emit);
+    let tally = finish_bulk(state, &progress, "checked", started.elapsed())?;
+    Ok(if tally.count("ok") == paths.len() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }
 

@@ -375,7 +375,10 @@ fn many_repositories_give_json_lines_in_order_and_one_failure_does_not_stop_the_
         ])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("scanned 3 repositories").and(predicate::str::contains("1 failed")));
+        .stderr(
+            predicate::str::contains("scanned 3 repositories")
+                .and(predicate::str::is_match(r"(?m)^  failed +1$").unwrap()),
+        );
     let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
     let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 3);
@@ -517,6 +520,20 @@ fn init_in_bulk_writes_each_repository_and_refuses_changed_files() {
         edited,
         "refused means untouched"
     );
+    let assert = archprompt()
+        .args(["init", "--discover", dir])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("set up 2 repositories in"));
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    for row in [
+        "  written                 0",
+        "  up to date              1",
+        "  skipped                 1",
+        "  failed                  0",
+    ] {
+        assert!(stderr.lines().any(|l| l == row), "summary row {row:?} in:\n{stderr}");
+    }
     assert_eq!(statuses(&["--force"], 0), pair("up to date", "updated"));
     // A missing repository fails alone.
     let assert = archprompt()
@@ -533,6 +550,53 @@ fn init_in_bulk_writes_each_repository_and_refuses_changed_files() {
         .args(["init", "--stdout", "--discover", dir])
         .assert()
         .code(2);
+}
+
+/// `doctor` over a discovered list: one line per repository, in order, and exit 1 unless all are ok.
+#[test]
+fn doctor_in_bulk_reports_each_repository_and_fails_unless_all_are_ok() {
+    let org = tempfile::tempdir().unwrap();
+    for fixture in ["rust-axum-sqlx", "node-koa-sequelize", "node-express-prisma"] {
+        let repo = org.path().join(fixture);
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        copy_dir(&Path::new("fixtures").join(fixture), &repo);
+    }
+    let repo = |name: &str| org.path().join(name);
+    for name in ["rust-axum-sqlx", "node-koa-sequelize"] {
+        archprompt().arg("init").arg(repo(name)).assert();
+    }
+    let dir = org.path().to_str().unwrap();
+    let assert = archprompt()
+        .args(["doctor", "--json", "--discover", dir])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::is_match(r"(?m)^  without an agent file +1$").unwrap());
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let statuses: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            let path = l["path"].as_str().unwrap();
+            (path.rsplit('/').next().unwrap(), l["status"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("node-express-prisma", "missing"),
+            ("node-koa-sequelize", "placeholders"),
+            ("rust-axum-sqlx", "ok")
+        ]
+    );
+    assert_eq!(lines[1]["placeholders"][0]["placeholder"], "db_command");
+    assert_eq!(lines[2]["files_checked"].as_array().unwrap().len(), 1);
+    // Only the complete repository: exit 0.
+    archprompt()
+        .args(["doctor", "--from", "-"])
+        .write_stdin(format!("{}\n", repo("rust-axum-sqlx").display()))
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("ok "));
 }
 
 /// Hostile trees: a symlink loop, a manifest too large to read, a manifest that is a directory,
