@@ -83,9 +83,16 @@ pub fn in_order<I: Sync, T: Send>(
     work: impl Fn(&I) -> T + Sync,
     emit: impl Fn(usize, T, Duration) + Sync,
 ) {
+    /// Finished results not yet emitted, and the index of the next one to emit.
+    struct Pending<T> {
+        waiting: BTreeMap<usize, (T, Duration)>,
+        next_out: usize,
+    }
     let next = AtomicUsize::new(0);
-    // Finished results not yet emitted, and the index of the next one to emit.
-    let pending: Mutex<(BTreeMap<usize, (T, Duration)>, usize)> = Mutex::new((BTreeMap::new(), 0));
+    let pending = Mutex::new(Pending {
+        waiting: BTreeMap::new(),
+        next_out: 0,
+    });
     std::thread::scope(|scope| {
         for _ in 0..threads.clamp(1, items.len().max(1)) {
             scope.spawn(|| {
@@ -96,7 +103,7 @@ pub fn in_order<I: Sync, T: Send>(
                     let result = work(item);
                     let elapsed = started.elapsed();
                     let mut guard = pending.lock().unwrap_or_else(|e| e.into_inner());
-                    let (waiting, next_out) = &mut *guard;
+                    let Pending { waiting, next_out } = &mut *guard;
                     waiting.insert(i, (result, elapsed));
                     while let Some((ready, took)) = waiting.remove(next_out) {
                         emit(*next_out, ready, took);
