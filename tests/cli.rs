@@ -563,7 +563,7 @@ fn doctor_in_bulk_reports_each_repository_and_fails_unless_all_are_ok() {
     }
     let repo = |name: &str| org.path().join(name);
     for name in ["rust-axum-sqlx", "node-koa-sequelize"] {
-        archprompt().arg("init").arg(repo(name)).assert();
+        archprompt().arg("init").arg(repo(name)).assert().success();
     }
     let dir = org.path().to_str().unwrap();
     let assert = archprompt()
