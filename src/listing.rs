@@ -21,10 +21,11 @@ struct Rules {
     prefix_len: usize,
 }
 
-/// What the visitor is shown: a listed entry, or an entry `.gitignore` excludes.
-pub enum Seen<'a> {
-    Listed { rel: &'a str, kind: Kind, depth: usize },
-    Ignored { rel: &'a str, kind: Kind },
+/// What the visitor is shown: a listed entry, or an entry `.gitignore` excludes, by its
+/// repo-relative path (handed over, since the visitor usually keeps it).
+pub enum Seen {
+    Listed { rel: String, kind: Kind, depth: usize },
+    Ignored { rel: String, kind: Kind },
 }
 
 /// Lists below the repo-relative directory `start` (`""` for the root) of `root`, `max_depth`
@@ -32,6 +33,9 @@ pub enum Seen<'a> {
 /// false when the budget ran out. Symlinks, FIFOs, sockets and devices are never listed, so
 /// nothing is followed out of the tree or opened; unreadable directories and entries become
 /// warnings naming them.
+///
+/// Entries come depth-first, each directory's in name order and each directory's contents right
+/// after it, so the paths arrive almost sorted (and an adaptive sort finishes them in one pass).
 pub fn list(
     root: &Path,
     start: &str,
@@ -41,54 +45,75 @@ pub fn list(
     warnings: &mut Vec<Warning>,
     mut visit: impl FnMut(Seen),
 ) -> bool {
-    // Depth-first; children are pushed in reverse name order so they are visited in name order.
-    let mut stack: Vec<(String, usize, Vec<Rc<Rules>>)> = vec![(start.to_string(), 0, Vec::new())];
-    while let Some((dir, depth, mut rules)) = stack.pop() {
-        let abs = if dir.is_empty() {
-            root.to_path_buf()
-        } else {
-            root.join(&dir)
+    let Some(first) = open(root, start, 0, &[], warnings) else {
+        return true;
+    };
+    let mut stack = vec![first];
+    while let Some(frame) = stack.last_mut() {
+        let Some((name, kind)) = frame.entries.next() else {
+            stack.pop();
+            continue;
         };
-        let entries = match read_sorted(&abs, &dir, warnings) {
-            Some(entries) => entries,
-            None => continue,
-        };
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        if let Some(own) = own_rules(&abs, &prefix, depth == 0 && dir.is_empty(), &entries, warnings) {
-            rules.push(Rc::new(own));
+        if kind == Kind::Dir && prune(&name) {
+            continue;
         }
-        let mut children = Vec::new();
-        for (name, kind) in entries {
-            let rel = format!("{prefix}{name}");
-            if kind == Kind::Dir && prune(&name) {
-                continue;
-            }
-            if is_ignored(&rules, &rel, kind) {
-                visit(Seen::Ignored { rel: &rel, kind });
-                continue;
-            }
-            if *budget == 0 {
-                return false;
-            }
-            *budget -= 1;
-            visit(Seen::Listed {
-                rel: &rel,
-                kind,
-                depth: depth + 1,
-            });
-            if kind == Kind::Dir && depth + 1 < max_depth {
-                children.push(rel);
-            }
+        let rel = format!("{}{name}", frame.prefix);
+        if is_ignored(&frame.rules, &rel, kind) {
+            visit(Seen::Ignored { rel, kind });
+            continue;
         }
-        for child in children.into_iter().rev() {
-            stack.push((child, depth + 1, rules.clone()));
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        let depth = frame.depth + 1;
+        let child = (kind == Kind::Dir && depth < max_depth).then(|| frame.rules.clone());
+        visit(Seen::Listed {
+            rel: rel.clone(),
+            kind,
+            depth,
+        });
+        if let Some(rules) = child
+            && let Some(opened) = open(root, &rel, depth, &rules, warnings)
+        {
+            stack.push(opened);
         }
     }
     true
+}
+
+/// A directory being listed: its remaining entries and what applies to them.
+struct Frame {
+    entries: std::vec::IntoIter<(String, Kind)>,
+    /// `dir/`, or empty at the root.
+    prefix: String,
+    depth: usize,
+    rules: Vec<Rc<Rules>>,
+}
+
+/// Reads the directory `dir` and its own ignore files, below the `inherited` rules.
+fn open(root: &Path, dir: &str, depth: usize, inherited: &[Rc<Rules>], warnings: &mut Vec<Warning>) -> Option<Frame> {
+    let abs = if dir.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(dir)
+    };
+    let entries = read_sorted(&abs, dir, warnings)?;
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let mut rules = inherited.to_vec();
+    if let Some(own) = own_rules(&abs, &prefix, dir.is_empty(), &entries, warnings) {
+        rules.push(Rc::new(own));
+    }
+    Some(Frame {
+        entries: entries.into_iter(),
+        prefix,
+        depth,
+        rules,
+    })
 }
 
 /// The directory's entries that are plain files or directories, sorted by name. Names that are
@@ -252,7 +277,7 @@ mod tests {
                 "app/main.py"
             ]
         );
-        assert_eq!(ignored, [".env.sample", "a.log", "logs", "app/generated", "app/keep"]);
+        assert_eq!(ignored, [".env.sample", "a.log", "app/generated", "app/keep", "logs"]);
     }
 
     #[test]

@@ -127,19 +127,40 @@ fn matching<'a>(set: &'a std::collections::BTreeSet<String>, base: &str, pattern
     // separators is far cheaper than matching, in a deep tree of files no rule is about.
     let fixed_depth = !pattern.contains("**") && !pattern.contains(['{', '[']);
     let depth = fixed_depth.then(|| pattern.matches('/').count());
+    let (name_starts, name_ends) = name_literals(pattern);
     // Compiled only once a path of the right shape turns up: most rules find none in a repo.
     let mut matcher = None;
     set.range(prefix.clone()..)
         .take_while(|p| p.starts_with(&prefix))
         .filter(|p| {
             let rel = &p[base_prefix.len()..];
-            depth.is_none_or(|d| rel.bytes().filter(|b| *b == b'/').count() == d)
+            let name = walk::file_name(rel);
+            name.len() >= name_starts.len() + name_ends.len()
+                && name.starts_with(name_starts)
+                && name.ends_with(name_ends)
+                && depth.is_none_or(|d| rel.bytes().filter(|b| *b == b'/').count() == d)
                 && matcher
                     .get_or_insert_with(|| glob(pattern))
                     .as_ref()
                     .is_some_and(|m| m.is_match(rel))
         })
         .collect()
+}
+
+/// The literal text a glob's last component fixes at the start and end of a matching name
+/// (`database` and `.ts` for `src/**/database*.ts`), checked before the glob itself: in a large
+/// tree almost every path fails on the name. Braces and classes (which may span components:
+/// `{Dockerfile,docker/Dockerfile}`) fix nothing that simply.
+fn name_literals(pattern: &str) -> (&str, &str) {
+    if pattern.contains(['{', '[']) {
+        return ("", "");
+    }
+    let last = walk::file_name(pattern);
+    let is_wild = |c: char| c == '*' || c == '?';
+    match (last.find(is_wild), last.rfind(is_wild)) {
+        (Some(first), Some(final_wild)) => (&last[..first], &last[final_wild + 1..]),
+        _ => (last, ""),
+    }
 }
 
 /// Repo-relative files matching a project-relative path or glob.
@@ -384,6 +405,18 @@ pub fn clean_path(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_literals_are_what_a_glob_fixes_around_its_wildcards() {
+        assert_eq!(name_literals("database*.ts"), ("database", ".ts"));
+        assert_eq!(name_literals("*.test.ts"), ("", ".test.ts"));
+        assert_eq!(name_literals("**"), ("", ""));
+        assert_eq!(name_literals("alembic.ini"), ("alembic.ini", ""));
+        assert_eq!(name_literals("app/api/**/route.{ts,js}"), ("", ""));
+        assert_eq!(name_literals("{Dockerfile,docker/Dockerfile}"), ("", ""));
+        assert_eq!(name_literals("src/**/*.config.ts"), ("", ".config.ts"));
+        assert_eq!(name_literals("V?__init*.sql"), ("V", ".sql"));
+    }
 
     #[test]
     fn literal_prefixes() {
