@@ -57,7 +57,9 @@ pub fn list(
         if kind == Kind::Dir && prune(&name) {
             continue;
         }
-        let rel = format!("{}{name}", frame.prefix);
+        let mut rel = String::with_capacity(frame.prefix.len() + name.len());
+        rel.push_str(&frame.prefix);
+        rel.push_str(&name);
         if is_ignored(&frame.rules, &rel, kind) {
             visit(Seen::Ignored { rel, kind });
             continue;
