@@ -93,7 +93,7 @@ pub struct RepoIndex {
     pub dirs: BTreeSet<String>,
     /// Directories at [`MAX_DEPTH`], listed but not descended into.
     deep_dirs: BTreeSet<String>,
-    cache: RefCell<BTreeMap<String, Option<String>>>,
+    cache: RefCell<BTreeMap<String, Option<std::rc::Rc<String>>>>,
     tomls: RefCell<BTreeMap<String, Option<std::rc::Rc<toml::Table>>>>,
     warnings: RefCell<Vec<Warning>>,
     /// The CI jobs' commands, parsed once per repository on first use.
@@ -229,11 +229,11 @@ impl RepoIndex {
 
     /// Reads a repo-relative file as UTF-8 text, once. A file that is too large, binary or not
     /// UTF-8 yields `None` and a warning naming it.
-    pub fn read(&self, rel: &str) -> Option<String> {
+    pub fn read(&self, rel: &str) -> Option<std::rc::Rc<String>> {
         if let Some(cached) = self.cache.borrow().get(rel) {
             return cached.clone();
         }
-        let text = self.read_uncached(rel);
+        let text = self.read_uncached(rel).map(std::rc::Rc::new);
         self.cache.borrow_mut().insert(rel.to_string(), text.clone());
         text
     }
@@ -244,7 +244,12 @@ impl RepoIndex {
         }
         let path = self.root.join(rel);
         let mut bytes = Vec::new();
-        let read = std::fs::File::open(&path).and_then(|file| file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes));
+        let read = std::fs::File::open(&path).and_then(|file| {
+            // Sized up front from the file's length (capped), instead of growing while reading.
+            let len = file.metadata().map_or(0, |m| m.len()).min(MAX_READ_BYTES + 1);
+            bytes.reserve_exact(len as usize + 1);
+            file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes)
+        });
         if let Err(err) = read {
             self.warn(rel, format!("cannot read: {err}"));
             return None;
