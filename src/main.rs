@@ -377,7 +377,12 @@ fn init_many(args: &InitArgs, paths: &[PathBuf]) -> Result<ExitCode> {
                 .map_or_else(|| path.display().to_string(), |f| f.display().to_string());
             match &error {
                 Some(error) => {
-                    progress.err(&format!("error: {}: {error}", path.display()));
+                    let shown = path.display().to_string();
+                    if error.starts_with(&shown) {
+                        progress.err(&format!("error: {error}"));
+                    } else {
+                        progress.err(&format!("error: {shown}: {error}"));
+                    }
                     Ok(())
                 }
                 None if left.is_empty() => progress.out(&format!("{status:<18} {shown}")),

@@ -81,6 +81,8 @@ pub const MAX_DEPTH: usize = 8;
 pub const MAX_ENTRIES: usize = 200_000;
 /// Most entries walked below the depth limit to answer one [`RepoIndex::any_file_below`].
 pub const PROBE_ENTRIES: usize = 5_000;
+/// Most bytes of file text one scan keeps in memory for rules that read a file again.
+pub const MAX_CACHED_BYTES: usize = 8 * 1024 * 1024;
 /// Largest file archprompt reads; manifests and configs are far smaller.
 pub const MAX_READ_BYTES: u64 = 2 * 1024 * 1024;
 
@@ -94,6 +96,8 @@ pub struct RepoIndex {
     /// Directories at [`MAX_DEPTH`], listed but not descended into.
     deep_dirs: BTreeSet<String>,
     cache: RefCell<BTreeMap<String, Option<std::rc::Rc<String>>>>,
+    /// Bytes of text in `cache`.
+    cached_bytes: std::cell::Cell<usize>,
     tomls: RefCell<BTreeMap<String, Option<std::rc::Rc<toml::Table>>>>,
     warnings: RefCell<Vec<Warning>>,
     /// The CI jobs' commands, parsed once per repository on first use.
@@ -155,6 +159,7 @@ impl RepoIndex {
             dirs,
             deep_dirs,
             cache: RefCell::new(BTreeMap::new()),
+            cached_bytes: std::cell::Cell::new(0),
             tomls: RefCell::new(BTreeMap::new()),
             warnings: RefCell::new(warnings),
             ci_commands: std::cell::OnceCell::new(),
@@ -234,7 +239,13 @@ impl RepoIndex {
             return cached.clone();
         }
         let text = self.read_uncached(rel).map(std::rc::Rc::new);
-        self.cache.borrow_mut().insert(rel.to_string(), text.clone());
+        // Texts are kept up to a budget, so a rule that reads a thousand source files cannot
+        // hold them all; past it a file is read again when asked again.
+        let size = text.as_ref().map_or(0, |t| t.len());
+        if self.cached_bytes.get() + size <= MAX_CACHED_BYTES {
+            self.cached_bytes.set(self.cached_bytes.get() + size);
+            self.cache.borrow_mut().insert(rel.to_string(), text.clone());
+        }
         text
     }
 
