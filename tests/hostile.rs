@@ -1,0 +1,211 @@
+//! Hostile repositories, built in a temporary directory and scanned by the real binary under a
+//! timeout: special files under manifest names, a huge sparse file, symlink loops and links out
+//! of the tree, very deep nesting, a directory of 100,000 entries, names that are not UTF-8, and
+//! scripts that would leave a marker if anything ran them. Each scan must end in bounded time,
+//! keep going, and still find the backend.
+#![cfg(unix)]
+
+use assert_cmd::Command;
+use std::path::Path;
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A minimal Express backend the hostile parts are added to.
+fn backend(root: &Path) {
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("package.json"),
+        r#"{"name":"api","scripts":{"dev":"node src/index.js","preinstall":"touch MARKER","test":"touch MARKER"},"dependencies":{"express":"^4.21.0"}}"#,
+    )
+    .unwrap();
+    std::fs::write(root.join("src/index.js"), "require('express')\n").unwrap();
+}
+
+fn scan_json(root: &Path) -> (serde_json::Value, String) {
+    let output = Command::cargo_bin("archprompt")
+        .unwrap()
+        .args(["scan", "--json"])
+        .arg(root)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "scan failed: {stderr}");
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (report, stderr)
+}
+
+fn warnings(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["file"].as_str().unwrap().to_string(),
+                w["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn special_files_under_manifest_names_are_never_opened() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    backend(root);
+    for dir in ["fifo", "socket", "dir"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    // Opening a FIFO for reading blocks until a writer comes: the scan would hang.
+    let made = std::process::Command::new("mkfifo")
+        .arg(root.join("fifo/package.json"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let _listener = std::os::unix::net::UnixListener::bind(root.join("socket/pyproject.toml")).unwrap();
+    std::fs::create_dir_all(root.join("dir/Cargo.toml")).unwrap();
+    let (report, _) = scan_json(root);
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+    let dirs: Vec<&str> = report["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["dir"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dirs,
+        ["."],
+        "no project from a FIFO, a socket or a directory named like a manifest"
+    );
+}
+
+#[test]
+fn a_huge_sparse_manifest_is_read_only_up_to_the_cap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    backend(root);
+    std::fs::create_dir_all(root.join("big")).unwrap();
+    // 8 GiB of holes: reading it whole would exhaust memory and time.
+    let file = std::fs::File::create(root.join("big/package.json")).unwrap();
+    file.set_len(8 << 30).unwrap();
+    let (report, _) = scan_json(root);
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+    let warned = warnings(&report);
+    assert!(
+        warned
+            .iter()
+            .any(|(f, m)| f == "big/package.json" && m.contains("larger than 2 MiB")),
+        "{warned:?}"
+    );
+}
+
+#[test]
+fn symlink_loops_and_links_out_of_the_tree_are_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("package.json"),
+        r#"{"name":"secret","dependencies":{"fastify":"^5.0.0"}}"#,
+    )
+    .unwrap();
+    let root = tmp.path();
+    backend(root);
+    std::os::unix::fs::symlink(root, root.join("loop")).unwrap();
+    std::os::unix::fs::symlink("a", root.join("b")).unwrap();
+    std::os::unix::fs::symlink("b", root.join("a")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join("vendored")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("package.json"), root.join("src/package.json")).unwrap();
+    let (report, _) = scan_json(root);
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+    let text = report.to_string();
+    assert!(
+        !text.contains("fastify") && !text.contains("secret"),
+        "read outside the tree: {text}"
+    );
+}
+
+#[test]
+fn deep_nesting_wide_directories_and_odd_names_stay_bounded() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    backend(root);
+    let mut deep = root.join("deep");
+    for i in 0..200 {
+        deep = deep.join(format!("d{i}"));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("package.json"), "{").unwrap();
+    let wide = root.join("wide");
+    std::fs::create_dir(&wide).unwrap();
+    for i in 0..100_000 {
+        std::fs::File::create(wide.join(format!("f{i:06}.txt"))).unwrap();
+    }
+    let odd = root.join(std::ffi::OsStr::from_bytes(b"odd\xff\xfedir"));
+    std::fs::create_dir(&odd).unwrap();
+    std::fs::write(odd.join("package.json"), r#"{"dependencies":{"fastify":"^5"}}"#).unwrap();
+    std::fs::write(root.join("src/bad-utf8.js"), b"const x = '\xff\xfe';\n").unwrap();
+    let (report, _) = scan_json(root);
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+    let warned = warnings(&report);
+    assert!(
+        warned
+            .iter()
+            .any(|(f, m)| f.starts_with("odd") && m.contains("not valid UTF-8")),
+        "the odd name is reported: {warned:?}"
+    );
+}
+
+#[test]
+fn unreadable_directories_and_files_become_warnings() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    backend(root);
+    std::fs::create_dir(root.join("locked")).unwrap();
+    std::fs::write(root.join("locked/package.json"), "{}").unwrap();
+    std::fs::create_dir(root.join("worker")).unwrap();
+    std::fs::write(root.join("worker/package.json"), "{}").unwrap();
+    let mode = |path: &Path, mode| std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    mode(&root.join("locked"), 0o000);
+    mode(&root.join("worker/package.json"), 0o000);
+    // Root reads anything: then there is nothing to warn about, only a scan that must succeed.
+    let enforced = std::fs::read_dir(root.join("locked")).is_err();
+    let (report, _) = scan_json(root);
+    mode(&root.join("locked"), 0o755);
+    mode(&root.join("worker/package.json"), 0o644);
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+    if enforced {
+        let warned = warnings(&report);
+        assert!(warned.iter().any(|(f, _)| f == "locked"), "{warned:?}");
+        assert!(warned.iter().any(|(f, _)| f == "worker/package.json"), "{warned:?}");
+    }
+}
+
+#[test]
+fn nothing_in_the_repository_is_ever_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    backend(root);
+    std::fs::write(root.join("Makefile"), "dev:\n\ttouch MARKER\n").unwrap();
+    std::fs::write(root.join("setup.py"), "open('MARKER', 'w')\n").unwrap();
+    std::fs::write(root.join("knexfile.js"), "require('fs').writeFileSync('MARKER', '')\n").unwrap();
+    scan_json(root);
+    Command::cargo_bin("archprompt")
+        .unwrap()
+        .arg("init")
+        .arg(root)
+        .timeout(TIMEOUT)
+        .assert()
+        .success();
+    Command::cargo_bin("archprompt")
+        .unwrap()
+        .arg("doctor")
+        .arg(root)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert!(!root.join("MARKER").exists(), "a repository script was executed");
+}
