@@ -1,0 +1,52 @@
+//! Shared by the fuzz targets: writing fuzz input as files of a repository and scanning it with
+//! the real pipeline. One directory per process is reused, emptied before each input.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+static REGISTRY: LazyLock<archprompt::detect::Registry> =
+    LazyLock::new(|| archprompt::detect::Registry::builtin().expect("built-in detectors load"));
+
+fn scratch() -> PathBuf {
+    std::env::temp_dir().join(format!("archprompt-fuzz-{}", std::process::id()))
+}
+
+/// Writes `files` (repo-relative path, contents) into an empty directory and scans it. The scan
+/// must never panic; its result is not judged.
+pub fn scan_files(files: &[(&str, &[u8])]) {
+    let root = scratch();
+    let _ = std::fs::remove_dir_all(&root);
+    for (rel, bytes) in files {
+        let path = root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("scratch directory");
+        }
+        std::fs::write(&path, bytes).expect("scratch file");
+    }
+    std::fs::create_dir_all(&root).expect("scratch directory");
+    let report = archprompt::scan_with(&REGISTRY, &root);
+    if let Ok(report) = report {
+        // Rendering the real template with whatever was found must not fail either.
+        let _ = archprompt::render::render(archprompt::render::DEFAULT_TEMPLATE, &report);
+    }
+}
+
+/// The same bytes under each of `names`, beside a minimal backend so every stage runs.
+pub fn scan_as(names: &[&str], bytes: &[u8]) {
+    let mut files: Vec<(&str, &[u8])> = names.iter().map(|n| (*n, bytes)).collect();
+    files.push(("src/main.py", b"import fastapi\n"));
+    scan_files(&files);
+}
+
+/// Repo-relative paths from fuzz input: no absolute paths, no `..`, a bounded depth.
+pub fn safe_path(raw: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(raw);
+    let parts: Vec<&str> = text
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != "." && *p != ".." && !p.contains('\0'))
+        .take(8)
+        .collect();
+    (!parts.is_empty())
+        .then(|| parts.join("/"))
+        .filter(|p| Path::new(p).is_relative())
+}

@@ -1,0 +1,81 @@
+//! Property tests for rendering: values are data. Whatever a scan finds (braces, HTML, quotes,
+//! backticks, newlines, very long text) comes out of the template verbatim and is never
+//! evaluated, and a field the scan could not fill keeps its literal placeholder.
+
+use archprompt::model::{Report, State};
+use archprompt::render::{DEFAULT_TEMPLATE, render};
+use proptest::prelude::*;
+use std::sync::LazyLock;
+
+static REPORT: LazyLock<Report> =
+    LazyLock::new(|| archprompt::scan(std::path::Path::new("fixtures/node-koa-sequelize")).unwrap());
+
+/// The report with `field` found as `value`.
+fn with_value(field: &str, value: &str) -> Report {
+    let mut report = REPORT.clone();
+    let entry = report.fields.get_mut(field).unwrap();
+    entry.value = Some(value.to_string());
+    entry.state = State::Found;
+    report
+}
+
+/// Strings rich in template syntax and markup, plus any Unicode text.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "{{",
+        "}}",
+        "{{tech_stack}}",
+        "{{{raw}}}",
+        "{{#if x}}",
+        "{{/if}}",
+        "<script>",
+        "&amp;",
+        "\"",
+        "'",
+        "`",
+        "```",
+        "\n",
+        "\r\n",
+        "---\n",
+        "\\",
+        "$(rm -rf /)",
+        " ",
+        "é",
+        "✅",
+    ]);
+    prop_oneof![
+        prop::collection::vec(pieces, 0..24).prop_map(|p| p.concat()),
+        any::<String>(),
+        "[a-z ]{1000,5000}",
+    ]
+}
+
+proptest! {
+    #[test]
+    fn any_value_comes_out_verbatim(value in hostile_text()) {
+        let report = with_value("dev_command", &value);
+        prop_assert_eq!(render("{{dev_command}}", &report).unwrap(), value.clone());
+        let page = render(DEFAULT_TEMPLATE, &report).unwrap();
+        prop_assert!(page.contains(&value));
+    }
+
+    #[test]
+    fn values_are_not_evaluated_as_templates(name in "[a-z_]{1,12}") {
+        // A value that looks like another field's placeholder stays that text.
+        let value = format!("{{{{{name}}}}}");
+        let report = with_value("build_command", &value);
+        prop_assert_eq!(render("{{build_command}}", &report).unwrap(), value);
+    }
+
+    #[test]
+    fn unknown_fields_keep_their_literal_placeholder(index in 0usize..11) {
+        let name = archprompt::model::FIELD_NAMES[index];
+        let mut report = REPORT.clone();
+        let field = report.fields.get_mut(name).unwrap();
+        field.state = State::Unknown;
+        field.value = None;
+        let placeholder = format!("{{{{{name}}}}}");
+        prop_assert_eq!(render(&placeholder, &report).unwrap(), placeholder.clone());
+        prop_assert!(render(DEFAULT_TEMPLATE, &report).unwrap().contains(&placeholder));
+    }
+}
