@@ -209,3 +209,85 @@ fn nothing_in_the_repository_is_ever_run() {
         .unwrap();
     assert!(!root.join("MARKER").exists(), "a repository script was executed");
 }
+
+#[test]
+fn malformed_manifests_in_every_format_warn_with_their_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    backend(root);
+    let files: &[(&str, &[u8])] = &[
+        ("truncated/package.json", br#"{"name": "x", "dependencies": {"express""#),
+        (
+            "types/package.json",
+            br#"{"name":"t","dependencies": [], "scripts": "dev"}"#,
+        ),
+        (
+            "twice/package.json",
+            br#"{"name":"d","dependencies": {"express": "^4"}, "dependencies": {"koa": "^2"}}"#,
+        ),
+        ("composer/composer.json", br#"{"require": ["laravel/framework"]}"#),
+        ("badtoml/Cargo.toml", b"[package\nname = \"x\""),
+        ("tomltwice/pyproject.toml", b"[project]\nname = \"a\"\nname = \"b\"\n"),
+        (
+            "tomltypes/Cargo.toml",
+            b"[package]\nname = \"t\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = 3\n",
+        ),
+        (
+            "pytypes/pyproject.toml",
+            b"[project]\nname = \"p\"\ndependencies = \"flask\"\n",
+        ),
+        (
+            "badxml/pom.xml",
+            b"<project><dependencies><dependency><artifactId>spring-boot",
+        ),
+        ("docker-compose.yml", b"services:\n  db:\n   image: [postgres\n"),
+        ("pnpm-workspace.yaml", b"packages: {unclosed\n"),
+        // Fine despite their bytes: a BOM, CRLF line ends.
+        (
+            "bom/package.json",
+            b"\xef\xbb\xbf{\"name\":\"b\",\"dependencies\":{\"fastify\":\"^5\"}}",
+        ),
+        (
+            "crlf/pyproject.toml",
+            b"[project]\r\nname = \"c\"\r\ndependencies = [\"flask\"]\r\n",
+        ),
+    ];
+    for (path, bytes) in files {
+        std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+        std::fs::write(root.join(path), bytes).unwrap();
+    }
+    let (report, stderr) = scan_json(root);
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+    let warned = warnings(&report);
+    let said = |file: &str, words: &str| warned.iter().any(|(f, m)| f == file && m.contains(words));
+    for (file, words) in [
+        ("truncated/package.json", "invalid JSON"),
+        ("types/package.json", "`dependencies` is an array"),
+        ("types/package.json", "`scripts` is a string"),
+        ("twice/package.json", "`dependencies` appears twice"),
+        ("composer/composer.json", "`require` is an array"),
+        ("badtoml/Cargo.toml", "invalid TOML"),
+        ("tomltwice/pyproject.toml", "invalid TOML"),
+        ("tomltypes/Cargo.toml", "`axum` is an integer"),
+        ("pytypes/pyproject.toml", "`project.dependencies` is a string"),
+        ("badxml/pom.xml", "invalid XML"),
+        ("docker-compose.yml", "invalid YAML"),
+        ("pnpm-workspace.yaml", "invalid YAML"),
+    ] {
+        assert!(said(file, words), "no warning {words:?} for {file}: {warned:?}");
+        assert!(stderr.contains(file), "stderr names {file}");
+    }
+    for fine in ["bom/package.json", "crlf/pyproject.toml"] {
+        assert!(!warned.iter().any(|(f, _)| f == fine), "{fine} is valid: {warned:?}");
+    }
+    let names: Vec<&str> = report["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"b") && names.contains(&"c"),
+        "BOM and CRLF manifests are read: {names:?}"
+    );
+}

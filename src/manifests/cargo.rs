@@ -52,6 +52,17 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     let mut names_by_key: Vec<(String, String)> = Vec::new();
     let mut add_table = |deps: &Table, scope: Scope| {
         for (key, spec) in deps {
+            // A version string or a table; anything else is not a dependency Cargo would take.
+            if !(spec.is_str() || spec.is_table()) {
+                index.warn(
+                    file,
+                    format!(
+                        "dependency `{key}` is {}, not a version or a table; ignored",
+                        super::a(spec.type_str())
+                    ),
+                );
+                continue;
+            }
             let inherited = spec.get("workspace").and_then(Value::as_bool) == Some(true);
             let root_spec = if inherited { workspace_deps.get(key) } else { None };
             let name = spec
@@ -72,7 +83,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
         ("build-dependencies", Scope::Runtime),
         ("dev-dependencies", Scope::Dev),
     ] {
-        if let Some(deps) = table.get(key).and_then(Value::as_table) {
+        if let Some(deps) = super::toml_section(index, file, &table, key) {
             add_table(deps, scope);
         }
     }

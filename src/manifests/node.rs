@@ -16,13 +16,13 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
         ("optionalDependencies", Scope::Runtime),
         ("devDependencies", Scope::Dev),
     ] {
-        if let Some(deps) = obj.get(key).and_then(Value::as_object) {
+        if let Some(deps) = super::json_section(index, file, &obj, key) {
             for name in deps.keys() {
                 project.add_dep(name, scope, file);
             }
         }
     }
-    if let Some(scripts) = obj.get("scripts").and_then(Value::as_object) {
+    if let Some(scripts) = super::json_section(index, file, &obj, "scripts") {
         for (name, body) in scripts {
             if let Some(body) = body.as_str() {
                 project.tasks.push(Task {

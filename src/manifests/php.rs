@@ -11,7 +11,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     };
     project.name = obj.get("name").and_then(Value::as_str).map(str::to_string);
     for (key, scope) in [("require", Scope::Runtime), ("require-dev", Scope::Dev)] {
-        let Some(deps) = obj.get(key).and_then(Value::as_object) else {
+        let Some(deps) = super::json_section(index, file, &obj, key) else {
             continue;
         };
         for (name, constraint) in deps {
@@ -24,7 +24,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
             project.add_dep(name, scope, file);
         }
     }
-    if let Some(scripts) = obj.get("scripts").and_then(Value::as_object) {
+    if let Some(scripts) = super::json_section(index, file, &obj, "scripts") {
         for (name, body) in scripts {
             // Composer event hooks (`post-install-cmd`) run by themselves, not by name.
             if name.starts_with("pre-") || name.starts_with("post-") {

@@ -125,7 +125,17 @@ fn read_pyproject(index: &RepoIndex, file: &str, project: &mut Project) {
     if let Some(name) = get(&["project", "name"]).or(get(&["tool", "poetry", "name"])) {
         project.name = name.as_str().map(str::to_string);
     }
-    for spec in strings(get(&["project", "dependencies"])) {
+    let dependencies = get(&["project", "dependencies"]);
+    if let Some(other) = dependencies.filter(|d| !d.is_array()) {
+        index.warn(
+            file,
+            format!(
+                "`project.dependencies` is {}, not an array; ignored",
+                super::a(other.type_str())
+            ),
+        );
+    }
+    for spec in strings(dependencies) {
         add_pep508(project, &spec, Scope::Runtime, file);
     }
     for (section, scope_of) in [
