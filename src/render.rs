@@ -31,9 +31,137 @@ pub fn render(template: &str, report: &Report) -> Result<String> {
     let mut hb = Handlebars::new();
     hb.register_escape_fn(handlebars::no_escape);
     hb.set_strict_mode(true);
-    hb.register_template_string("agent", template)
+    for (name, context) in [
+        (YAML_PLAIN, YamlContext::Plain),
+        (YAML_DOUBLE, YamlContext::DoubleQuoted),
+        (YAML_SINGLE, YamlContext::SingleQuoted),
+    ] {
+        hb.register_helper(name, Box::new(YamlHelper(context)));
+    }
+    hb.register_template_string("agent", yaml_safe_front_matter(template))
         .context("invalid template")?;
     hb.render("agent", &Value::Object(variables(report)))
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("cannot render template")
+}
+
+const YAML_PLAIN: &str = "archprompt-yaml-plain";
+const YAML_DOUBLE: &str = "archprompt-yaml-double";
+const YAML_SINGLE: &str = "archprompt-yaml-single";
+
+/// Where in a YAML front matter a value lands: as the whole scalar (`description: {{x}}`), or
+/// inside quotes the template wrote (`description: "{{x}}"`).
+#[derive(Clone, Copy)]
+enum YamlContext {
+    Plain,
+    DoubleQuoted,
+    SingleQuoted,
+}
+
+/// The template with each `{{name}}` of its front matter (the block between the first two `---`
+/// lines) routed through a helper that escapes the value for where it lands, so a value with a
+/// newline, a quote or a `: ` cannot end the front matter or change its keys.
+fn yaml_safe_front_matter(template: &str) -> String {
+    static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(["']?)\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}"#).expect("a valid regex")
+    });
+    let Some(rest) = template
+        .strip_prefix("---\n")
+        .or_else(|| template.strip_prefix("---\r\n"))
+    else {
+        return template.to_string();
+    };
+    let Some(end) = rest.find("\n---") else {
+        return template.to_string();
+    };
+    let (front, body) = rest.split_at(end);
+    let front = PLACEHOLDER.replace_all(front, |caps: &regex::Captures| {
+        let quote = &caps[1];
+        let helper = match quote {
+            "\"" => YAML_DOUBLE,
+            "'" => YAML_SINGLE,
+            _ => YAML_PLAIN,
+        };
+        format!("{quote}{{{{{helper} {}}}}}", &caps[2])
+    });
+    format!("---\n{front}{body}")
+}
+
+struct YamlHelper(YamlContext);
+
+impl handlebars::HelperDef for YamlHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        helper: &handlebars::Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc handlebars::Context,
+        _: &mut handlebars::RenderContext<'reg, 'rc>,
+        out: &mut dyn handlebars::Output,
+    ) -> handlebars::HelperResult {
+        let value = match helper.param(0).map(|p| p.value()) {
+            Some(Value::String(text)) => text.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        out.write(&yaml_escape(&value, self.0))?;
+        Ok(())
+    }
+}
+
+/// `value` as YAML text for its context: a plain scalar stays as it is when YAML would read it
+/// back as the same string, else it becomes a double-quoted scalar (JSON's string syntax is valid
+/// YAML); inside quotes it is escaped for those quotes.
+fn yaml_escape(value: &str, context: YamlContext) -> String {
+    let quoted = || serde_json::to_string(value).expect("strings serialize");
+    match context {
+        YamlContext::Plain if is_plain_safe(value) => value.to_string(),
+        YamlContext::Plain => quoted(),
+        YamlContext::DoubleQuoted => {
+            let text = quoted();
+            text[1..text.len() - 1].to_string()
+        }
+        // Single quotes escape only themselves; a line break would fold, so it becomes a space.
+        YamlContext::SingleQuoted => value.replace('\'', "''").replace(['\r', '\n'], " "),
+    }
+}
+
+/// Whether YAML reads `value`, written bare after `key: `, back as that same string.
+fn is_plain_safe(value: &str) -> bool {
+    let safe_chars = value
+        .chars()
+        .all(|c| c.is_alphanumeric() || " _./()+,=-@".contains(c) || (c as u32) > 0x7f && !c.is_control());
+    let special = ["true", "false", "null", "yes", "no", "on", "off", "~"];
+    safe_chars
+        && value.starts_with(|c: char| c.is_alphanumeric())
+        && !value.ends_with(' ')
+        && !special.contains(&value.to_ascii_lowercase().as_str())
+        && value.parse::<f64>().is_err()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_values_are_escaped_for_where_they_land() {
+        let template = "---\nname: {{a}}\ndescription: \"{{b}}\"\nnote: '{{c}}'\nplain: {{d}}\n---\nBody {{a}}\n";
+        let rewritten = yaml_safe_front_matter(template);
+        assert!(
+            rewritten.ends_with("---\nBody {{a}}\n"),
+            "the body is untouched: {rewritten}"
+        );
+        assert_eq!(yaml_escape("Express", YamlContext::Plain), "Express");
+        assert_eq!(
+            yaml_escape("a: b\nkey: evil", YamlContext::Plain),
+            "\"a: b\\nkey: evil\""
+        );
+        assert_eq!(
+            yaml_escape("say \"hi\"\n", YamlContext::DoubleQuoted),
+            "say \\\"hi\\\"\\n"
+        );
+        assert_eq!(yaml_escape("it's\nthere", YamlContext::SingleQuoted), "it''s there");
+        assert_eq!(yaml_escape("true", YamlContext::Plain), "\"true\"");
+        assert_eq!(yaml_escape("3.10", YamlContext::Plain), "\"3.10\"");
+        assert_eq!(yaml_escape("{{db_command}}", YamlContext::Plain), "\"{{db_command}}\"");
+    }
 }

@@ -68,6 +68,25 @@ proptest! {
     }
 
     #[test]
+    fn a_value_in_the_front_matter_cannot_break_it(value in hostile_text()) {
+        // Bare and inside double quotes, YAML reads the value back unchanged and finds no other key.
+        let report = with_value("dev_command", &value);
+        let template = "---\nname: agent\ndescription: {{dev_command}}\nquoted: \"{{dev_command}}\"\n---\nBody: {{dev_command}}\n";
+        let page = render(template, &report).unwrap();
+        let front = page
+            .strip_prefix("---\n")
+            .and_then(|rest| rest.split_once("\n---\n"))
+            .map(|(front, _)| front)
+            .unwrap();
+        let parsed: std::collections::BTreeMap<String, String> = serde_saphyr::from_str(front).unwrap();
+        let keys: Vec<&str> = parsed.keys().map(String::as_str).collect();
+        prop_assert_eq!(keys, ["description", "name", "quoted"]);
+        prop_assert_eq!(&parsed["description"], &value);
+        prop_assert_eq!(&parsed["quoted"], &value);
+        prop_assert!(page.ends_with(&format!("Body: {value}\n")), "the body has the value verbatim");
+    }
+
+    #[test]
     fn unknown_fields_keep_their_literal_placeholder(index in 0usize..11) {
         let name = archprompt::model::FIELD_NAMES[index];
         let mut report = REPORT.clone();
