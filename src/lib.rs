@@ -29,25 +29,18 @@ pub fn scan(root: &Path) -> Result<model::Report> {
     scan_with(&detect::Registry::builtin()?, root)
 }
 
-/// [`scan`] with a registry built once, for scanning many repositories: each is listed on one
-/// thread, since a bulk run keeps every core busy with a repository of its own.
+/// [`scan`] with a registry built once, for scanning many repositories.
 pub fn scan_with(registry: &detect::Registry, root: &Path) -> Result<model::Report> {
-    scan_on(registry, root, None, 1)
+    scan_project(registry, root, None)
 }
 
-/// One repository described in full: [`scan_with`], listing the tree on every core, and with
-/// `project` (a directory or package name) describing that project instead of the one
-/// archprompt picks as the backend.
+/// [`scan_with`], describing the project `project` names (a directory or package name) instead
+/// of the one archprompt picks as the backend.
 pub fn scan_project(registry: &detect::Registry, root: &Path, project: Option<&str>) -> Result<model::Report> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    scan_on(registry, root, project, cores)
-}
-
-fn scan_on(registry: &detect::Registry, root: &Path, project: Option<&str>, threads: usize) -> Result<model::Report> {
     if !root.is_dir() {
         bail!("{}: not a directory", root.display());
     }
-    resolve::scan(root, &root.display().to_string(), registry, project, threads)
+    resolve::scan(root, &root.display().to_string(), registry, project)
 }
 
 /// One repository of a bulk scan: its report (or why there is none) and how long it took.

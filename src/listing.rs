@@ -6,7 +6,7 @@
 use crate::model::Warning;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::path::Path;
-use std::sync::Arc;
+use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -48,148 +48,22 @@ pub fn list(
     let Some(first) = open(root, start, 0, &[], warnings) else {
         return true;
     };
-    depth_first(root, first, max_depth, budget, &prune, warnings, &mut visit)
-}
-
-/// [`list`] from the root on `threads` threads: the top levels are listed breadth-first until
-/// there are enough directories to share out, then each thread lists whole subtrees. Results are
-/// handed to `visit` in a fixed order (the top levels, then each subtree in name order) and cut
-/// at `budget` in that order, so what is listed never depends on which thread ran first.
-pub fn list_in_parallel(
-    root: &Path,
-    max_depth: usize,
-    budget: &mut usize,
-    threads: usize,
-    prune: impl Fn(&str) -> bool + Sync,
-    warnings: &mut Vec<Warning>,
-    mut visit: impl FnMut(Seen),
-) -> bool {
-    if threads <= 1 {
-        return list(root, "", max_depth, budget, prune, warnings, visit);
-    }
-    // Breadth-first until the frontier has a few directories per thread.
-    let mut frontier: Vec<(String, usize, Vec<Arc<Rules>>)> = vec![(String::new(), 0, Vec::new())];
-    while !frontier.is_empty() && frontier.len() < 4 * threads {
-        let mut next = Vec::new();
-        for (dir, depth, rules) in frontier {
-            let Some(frame) = open(root, &dir, depth, &rules, warnings) else {
-                continue;
-            };
-            for (name, kind) in frame.entries {
-                let Some(rel) = entry(&frame.prefix, &frame.rules, &name, kind, &prune, &mut visit) else {
-                    continue;
-                };
-                if *budget == 0 {
-                    return false;
-                }
-                *budget -= 1;
-                let child_depth = frame.depth + 1;
-                if kind == Kind::Dir && child_depth < max_depth {
-                    next.push((rel.clone(), child_depth, frame.rules.clone()));
-                }
-                visit(Seen::Listed {
-                    rel,
-                    kind,
-                    depth: child_depth,
-                });
-            }
-        }
-        frontier = next;
-    }
-    // Each subtree lists on its own, with the whole remaining budget; the cut comes at the merge.
-    let remaining = *budget;
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    /// What one subtree listed, and its warnings.
-    type Subtree = (Vec<Seen>, Vec<Warning>);
-    let results: Vec<std::sync::Mutex<Option<Subtree>>> =
-        frontier.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..threads.min(frontier.len()) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((dir, depth, rules)) = frontier.get(i) else {
-                        break;
-                    };
-                    let mut seen = Vec::new();
-                    let mut own_warnings = Vec::new();
-                    if let Some(frame) = open(root, dir, *depth, rules, &mut own_warnings) {
-                        let mut local = remaining;
-                        depth_first(
-                            root,
-                            frame,
-                            max_depth,
-                            &mut local,
-                            &prune,
-                            &mut own_warnings,
-                            &mut |s| seen.push(s),
-                        );
-                    }
-                    *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some((seen, own_warnings));
-                }
-            });
-        }
-    });
-    for slot in results {
-        let Some((seen, own_warnings)) = slot.into_inner().unwrap_or_else(|e| e.into_inner()) else {
-            continue;
-        };
-        warnings.extend(own_warnings);
-        for item in seen {
-            if matches!(item, Seen::Listed { .. }) {
-                if *budget == 0 {
-                    return false;
-                }
-                *budget -= 1;
-            }
-            visit(item);
-        }
-    }
-    true
-}
-
-/// An entry of a directory being listed, as its repo-relative path: `None` when pruned by name
-/// or excluded by ignore rules (then shown to `visit` as ignored).
-fn entry(
-    prefix: &str,
-    rules: &[Arc<Rules>],
-    name: &str,
-    kind: Kind,
-    prune: &impl Fn(&str) -> bool,
-    visit: &mut impl FnMut(Seen),
-) -> Option<String> {
-    if kind == Kind::Dir && prune(name) {
-        return None;
-    }
-    let mut rel = String::with_capacity(prefix.len() + name.len());
-    rel.push_str(prefix);
-    rel.push_str(name);
-    if is_ignored(rules, &rel, kind) {
-        visit(Seen::Ignored { rel, kind });
-        return None;
-    }
-    Some(rel)
-}
-
-/// The depth-first listing below an opened directory.
-fn depth_first(
-    root: &Path,
-    first: Frame,
-    max_depth: usize,
-    budget: &mut usize,
-    prune: &impl Fn(&str) -> bool,
-    warnings: &mut Vec<Warning>,
-    visit: &mut impl FnMut(Seen),
-) -> bool {
     let mut stack = vec![first];
     while let Some(frame) = stack.last_mut() {
         let Some((name, kind)) = frame.entries.next() else {
             stack.pop();
             continue;
         };
-        let Some(rel) = entry(&frame.prefix, &frame.rules, &name, kind, prune, visit) else {
+        if kind == Kind::Dir && prune(&name) {
             continue;
-        };
+        }
+        let mut rel = String::with_capacity(frame.prefix.len() + name.len());
+        rel.push_str(&frame.prefix);
+        rel.push_str(&name);
+        if is_ignored(&frame.rules, &rel, kind) {
+            visit(Seen::Ignored { rel, kind });
+            continue;
+        }
         if *budget == 0 {
             return false;
         }
@@ -216,11 +90,11 @@ struct Frame {
     /// `dir/`, or empty at the root.
     prefix: String,
     depth: usize,
-    rules: Vec<Arc<Rules>>,
+    rules: Vec<Rc<Rules>>,
 }
 
 /// Reads the directory `dir` and its own ignore files, below the `inherited` rules.
-fn open(root: &Path, dir: &str, depth: usize, inherited: &[Arc<Rules>], warnings: &mut Vec<Warning>) -> Option<Frame> {
+fn open(root: &Path, dir: &str, depth: usize, inherited: &[Rc<Rules>], warnings: &mut Vec<Warning>) -> Option<Frame> {
     let abs = if dir.is_empty() {
         root.to_path_buf()
     } else {
@@ -234,7 +108,7 @@ fn open(root: &Path, dir: &str, depth: usize, inherited: &[Arc<Rules>], warnings
     };
     let mut rules = inherited.to_vec();
     if let Some(own) = own_rules(&abs, &prefix, dir.is_empty(), &entries, warnings) {
-        rules.push(Arc::new(own));
+        rules.push(Rc::new(own));
     }
     Some(Frame {
         entries: entries.into_iter(),
@@ -336,7 +210,7 @@ fn own_rules(
 
 /// Whether the innermost rules that say anything about `rel` exclude it (a `!pattern` in a
 /// deeper `.gitignore` re-includes what a shallower one excluded).
-fn is_ignored(rules: &[Arc<Rules>], rel: &str, kind: Kind) -> bool {
+fn is_ignored(rules: &[Rc<Rules>], rel: &str, kind: Kind) -> bool {
     for own in rules.iter().rev() {
         let below = Path::new(&rel[own.prefix_len..]);
         let matched = own.matcher.matched(below, kind == Kind::Dir);
@@ -406,57 +280,6 @@ mod tests {
             ]
         );
         assert_eq!(ignored, [".env.sample", "a.log", "app/generated", "app/keep", "logs"]);
-    }
-
-    #[test]
-    fn listing_in_parallel_lists_what_one_thread_lists_and_cuts_the_same_way() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path();
-        for a in 0..6 {
-            for b in 0..5 {
-                let dir = root.join(format!("m{a}/s{b}/deep"));
-                std::fs::create_dir_all(&dir).unwrap();
-                std::fs::write(dir.join("x.ts"), "").unwrap();
-                std::fs::write(dir.join("gen.log"), "").unwrap();
-            }
-        }
-        std::fs::write(root.join(".gitignore"), "*.log\n").unwrap();
-        std::fs::write(root.join("m2/.gitignore"), "s3/\n").unwrap();
-        let run = |threads: usize, budget: usize| {
-            let (mut listed, mut warnings) = (Vec::new(), Vec::new());
-            let mut budget = budget;
-            let complete = list_in_parallel(
-                root,
-                8,
-                &mut budget,
-                threads,
-                |_| false,
-                &mut warnings,
-                |seen| {
-                    if let Seen::Listed { rel, .. } = seen {
-                        listed.push(rel);
-                    }
-                },
-            );
-            (listed, complete)
-        };
-        let (mut one, complete) = run(1, 1000);
-        assert!(complete);
-        assert!(
-            !one.iter().any(|p| p.ends_with(".log") || p.starts_with("m2/s3")),
-            "{one:?}"
-        );
-        let (mut two, complete) = run(2, 1000);
-        assert!(complete);
-        one.sort();
-        two.sort();
-        assert_eq!(one, two);
-        let cut: Vec<Vec<String>> = (0..5).map(|_| run(2, 40).0).collect();
-        assert_eq!(cut[0].len(), 40);
-        assert!(
-            cut.iter().all(|c| c == &cut[0]),
-            "the cut does not depend on thread timing"
-        );
     }
 
     #[test]

@@ -107,12 +107,6 @@ pub struct RepoIndex {
 impl RepoIndex {
     /// Walks `root`. Unreadable entries become warnings; the walk goes on.
     pub fn build(root: &Path) -> RepoIndex {
-        RepoIndex::build_in_parallel(root, 1)
-    }
-
-    /// [`RepoIndex::build`] listing on `threads` threads: for one large repository; a bulk run
-    /// already keeps every core busy with one repository each.
-    pub fn build_in_parallel(root: &Path, threads: usize) -> RepoIndex {
         // Gathered in listing order (almost sorted) and turned into sets once: building a B-tree
         // from a sorted run is far cheaper than inserting tens of thousands of paths one by one.
         let mut files = Vec::new();
@@ -121,11 +115,11 @@ impl RepoIndex {
         let mut ignored_env_templates = Vec::new();
         let mut warnings = Vec::new();
         let mut budget = MAX_ENTRIES;
-        let complete = listing::list_in_parallel(
+        let complete = listing::list(
             root,
+            "",
             MAX_DEPTH,
             &mut budget,
-            threads,
             is_pruned,
             &mut warnings,
             |seen| match seen {

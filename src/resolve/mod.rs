@@ -49,16 +49,9 @@ struct Hit<'r> {
 
 /// Scans `root` with `registry` plus the repository's own `.archprompt/detectors/*.toml`. With
 /// `project` (a directory or package name), that project is described instead of the one
-/// archprompt would pick; an error names the projects when none matches. The tree is listed on
-/// `listing_threads` threads.
-pub fn scan(
-    root: &Path,
-    root_label: &str,
-    builtin: &Registry,
-    project: Option<&str>,
-    listing_threads: usize,
-) -> anyhow::Result<Report> {
-    let index = RepoIndex::build_in_parallel(root, listing_threads);
+/// archprompt would pick; an error names the projects when none matches.
+pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&str>) -> anyhow::Result<Report> {
+    let index = RepoIndex::build(root);
     let local = local_registry(&index, builtin);
     let registry = local.as_ref().unwrap_or(builtin);
     let projects = manifests::collect(&index);
