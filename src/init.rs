@@ -155,6 +155,20 @@ mod tests {
     }
 
     #[test]
+    fn a_write_that_fails_midway_leaves_the_old_file_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.md");
+        std::fs::write(&target, "old\n").unwrap();
+        // The temporary file cannot be created (its name is taken by a directory): the write
+        // fails before the rename, as an interrupted run would.
+        let temp = dir.path().join(format!(".a.md.archprompt-{}.tmp", std::process::id()));
+        std::fs::create_dir(&temp).unwrap();
+        let err = write(&target, "new\n", true, Some(dir.path())).unwrap_err();
+        assert!(format!("{err:#}").contains("cannot write"), "{err:#}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old\n");
+    }
+
+    #[test]
     fn hand_filled_values_survive_a_re_render() {
         let rendered = "- **DB:** `{{db_command}}`\n- **Test:** `{{test_command}}`\n- x\n";
         let existing = "- **DB:** `psql app`\n- **Test:** `{{test_command}}`\n- old\n";
