@@ -254,6 +254,14 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitC
     })
 }
 
+/// The template `--template` names, else the bundled one.
+fn template_text(path: Option<&Path>) -> Result<String> {
+    match path {
+        Some(path) => std::fs::read_to_string(path).with_context(|| format!("cannot read template {}", path.display())),
+        None => Ok(render::DEFAULT_TEMPLATE.to_string()),
+    }
+}
+
 fn run_init(mut args: InitArgs) -> Result<ExitCode> {
     let (paths, bulk) = repo_paths(std::mem::take(&mut args.paths), &args.list)?;
     if bulk {
@@ -262,12 +270,7 @@ fn run_init(mut args: InitArgs) -> Result<ExitCode> {
     let path = paths.into_iter().next().unwrap_or_else(|| PathBuf::from("."));
     let registry = archprompt::detect::Registry::builtin()?;
     let report = archprompt::scan_project(&registry, &path, args.project.as_deref())?;
-    let template = match &args.template {
-        Some(path) => {
-            std::fs::read_to_string(path).with_context(|| format!("cannot read template {}", path.display()))?
-        }
-        None => render::DEFAULT_TEMPLATE.to_string(),
-    };
+    let template = template_text(args.template.as_deref())?;
     let content = render::render(&template, &report)?;
     eprint!("{}", output::warnings(&report));
     if args.stdout {
@@ -334,12 +337,7 @@ fn init_many(args: &InitArgs, paths: &[PathBuf]) -> Result<ExitCode> {
             paths.len()
         );
     }
-    let template = match &args.template {
-        Some(path) => {
-            std::fs::read_to_string(path).with_context(|| format!("cannot read template {}", path.display()))?
-        }
-        None => render::DEFAULT_TEMPLATE.to_string(),
-    };
+    let template = template_text(args.template.as_deref())?;
     let registry = archprompt::detect::Registry::builtin()?;
     let progress = Progress::new(paths.len(), "set up");
     let started = std::time::Instant::now();

@@ -58,7 +58,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
                     file,
                     format!(
                         "dependency `{key}` is {}, not a version or a table; ignored",
-                        super::a(spec.type_str())
+                        super::with_article(spec.type_str())
                     ),
                 );
                 continue;

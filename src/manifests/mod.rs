@@ -278,14 +278,14 @@ pub(crate) fn toml_section<'a>(
     if section.is_none() {
         index.warn(
             file,
-            format!("`{key}` is {}, not a table; ignored", a(value.type_str())),
+            format!("`{key}` is {}, not a table; ignored", with_article(value.type_str())),
         );
     }
     section
 }
 
 /// A TOML type name with its article: `an integer`, `a string`.
-pub(crate) fn a(type_name: &str) -> String {
+pub(crate) fn with_article(type_name: &str) -> String {
     let article = if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
     } else {

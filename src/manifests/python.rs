@@ -131,7 +131,7 @@ fn read_pyproject(index: &RepoIndex, file: &str, project: &mut Project) {
             file,
             format!(
                 "`project.dependencies` is {}, not an array; ignored",
-                super::a(other.type_str())
+                super::with_article(other.type_str())
             ),
         );
     }
