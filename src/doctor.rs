@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}").unwrap());
+/// A `{{name}}` placeholder (spaces allowed inside the braces), the name captured.
+pub const PLACEHOLDER_PATTERN: &str = r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}";
+
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| Regex::new(PLACEHOLDER_PATTERN).unwrap());
 
 #[derive(Debug, Serialize)]
 pub struct Finding {

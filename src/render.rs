@@ -62,8 +62,9 @@ enum YamlContext {
 /// lines) routed through a helper that escapes the value for where it lands, so a value with a
 /// newline, a quote or a `: ` cannot end the front matter or change its keys.
 fn yaml_safe_front_matter(template: &str) -> String {
+    // A placeholder, with the quote the template may have written before it.
     static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r#"(["']?)\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}"#).expect("a valid regex")
+        regex::Regex::new(&format!(r#"(["']?){}"#, crate::doctor::PLACEHOLDER_PATTERN)).expect("a valid regex")
     });
     let Some(rest) = template
         .strip_prefix("---\n")

@@ -22,6 +22,13 @@ fn backend(root: &Path) {
     std::fs::write(root.join("src/index.js"), "require('express')\n").unwrap();
 }
 
+/// A temporary repository holding [`backend`], removed when dropped.
+fn backend_repo() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    backend(tmp.path());
+    tmp
+}
+
 fn scan_json(root: &Path) -> (serde_json::Value, String) {
     let output = Command::cargo_bin("archprompt")
         .unwrap()
@@ -52,9 +59,8 @@ fn warnings(report: &serde_json::Value) -> Vec<(String, String)> {
 
 #[test]
 fn special_files_under_manifest_names_are_never_opened() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = backend_repo();
     let root = tmp.path();
-    backend(root);
     for dir in ["fifo", "socket", "dir"] {
         std::fs::create_dir_all(root.join(dir)).unwrap();
     }
@@ -83,9 +89,8 @@ fn special_files_under_manifest_names_are_never_opened() {
 
 #[test]
 fn a_huge_sparse_manifest_is_read_only_up_to_the_cap() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = backend_repo();
     let root = tmp.path();
-    backend(root);
     std::fs::create_dir_all(root.join("big")).unwrap();
     // 8 GiB of holes: reading it whole would exhaust memory and time.
     let file = std::fs::File::create(root.join("big/package.json")).unwrap();
@@ -129,9 +134,8 @@ fn symlink_loops_and_links_out_of_the_tree_are_not_followed() {
 #[test]
 fn deep_nesting_wide_directories_and_odd_names_stay_bounded() {
     use std::os::unix::ffi::OsStrExt;
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = backend_repo();
     let root = tmp.path();
-    backend(root);
     let mut deep = root.join("deep");
     for i in 0..200 {
         deep = deep.join(format!("d{i}"));
@@ -161,9 +165,8 @@ fn deep_nesting_wide_directories_and_odd_names_stay_bounded() {
 #[test]
 fn unreadable_directories_and_files_become_warnings() {
     use std::os::unix::fs::PermissionsExt;
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = backend_repo();
     let root = tmp.path();
-    backend(root);
     std::fs::create_dir(root.join("locked")).unwrap();
     std::fs::write(root.join("locked/package.json"), "{}").unwrap();
     std::fs::create_dir(root.join("worker")).unwrap();
@@ -186,9 +189,8 @@ fn unreadable_directories_and_files_become_warnings() {
 
 #[test]
 fn nothing_in_the_repository_is_ever_run() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = backend_repo();
     let root = tmp.path();
-    backend(root);
     std::fs::write(root.join("Makefile"), "dev:\n\ttouch MARKER\n").unwrap();
     std::fs::write(root.join("setup.py"), "open('MARKER', 'w')\n").unwrap();
     std::fs::write(root.join("knexfile.js"), "require('fs').writeFileSync('MARKER', '')\n").unwrap();
@@ -212,9 +214,8 @@ fn nothing_in_the_repository_is_ever_run() {
 
 #[test]
 fn malformed_manifests_in_every_format_warn_with_their_path() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = backend_repo();
     let root = tmp.path();
-    backend(root);
     let files: &[(&str, &[u8])] = &[
         ("truncated/package.json", br#"{"name": "x", "dependencies": {"express""#),
         (
