@@ -15,6 +15,41 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output: auto (when writing to a terminal and NO_COLOR is unset),
+    /// always or never
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+    /// Print only results and errors: no warnings, hints or summaries
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print the evidence behind each value and what each step decided
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How much the binary says beyond its results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl Cli {
+    pub fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        }
+    }
 }
 
 const EXIT_CODES: &str = "Exit codes:\n  0  success (doctor: no placeholders left)\n  1  doctor found placeholders; init refused to overwrite a changed file; scan of several\n     repositories: some could not be scanned\n  2  error: bad arguments, unreadable path, invalid template";
@@ -36,8 +71,35 @@ pub enum Command {
         after_help = "`--json` prints the JSON contract described in docs/json-contract.md.\n\nExamples:\n  archprompt scan                       the current repository, as a table\n  archprompt scan --json ../api         the JSON report\n  archprompt scan --json repos/*        JSON Lines, one report per repository, in parallel\n  ls -d repos/* | archprompt scan --json --from -\n  archprompt scan --json --discover ~/src --shard 2/8   the second of 8 slices of every repository under ~/src"
     )]
     Scan(ScanArgs),
+    /// List the templates `--template NAME` can use (bundled and the repository's own
+    /// .archprompt/templates/*.md) with the variables each uses
+    #[command(
+        after_help = "Examples:\n  archprompt templates              bundled templates and the current repository's own\n  archprompt templates --json ../api"
+    )]
+    Templates(TemplatesArgs),
     /// List the built-in detectors (one TOML file each under detectors/)
     Detectors,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n  archprompt completions bash > ~/.local/share/bash-completion/completions/archprompt\n  archprompt completions zsh > ~/.zfunc/_archprompt\n  archprompt completions fish > ~/.config/fish/completions/archprompt.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output
+    #[command(after_help = "Example:\n  archprompt man > ~/.local/share/man/man1/archprompt.1")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// Repository whose .archprompt/templates/ to include [default: the current directory]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Print the list as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -63,9 +125,14 @@ pub struct InitArgs {
     /// Overwrite an existing agent file that differs
     #[arg(short, long)]
     pub force: bool,
-    /// Render this handlebars template instead of the bundled backend-architect one
-    #[arg(short, long, value_name = "FILE")]
-    pub template: Option<PathBuf>,
+    /// The template to render: a name (the repository's .archprompt/templates/NAME.md, else a
+    /// bundled one; `archprompt templates` lists them) or a file [default: backend-architect]
+    #[arg(short, long, value_name = "NAME|FILE")]
+    pub template: Option<String>,
+    /// The agents to write for, comma-separated or repeated [default: the ones the repository
+    /// already uses (.github/agents/, .claude/ or CLAUDE.md, AGENTS.md, .cursor/), else copilot]
+    #[arg(long = "target", value_name = "AGENT", value_enum, value_delimiter = ',')]
+    pub targets: Vec<crate::targets::Target>,
     /// Describe this project (its directory or package name) instead of the detected backend
     #[arg(short, long, value_name = "NAME|DIR")]
     pub project: Option<String>,
@@ -81,6 +148,10 @@ pub struct DoctorArgs {
     /// Print the findings as JSON; with a repository list, one object per repository (JSON Lines)
     #[arg(long)]
     pub json: bool,
+    /// Repair what can be repaired in place: broken encoding, placeholders a fresh scan can fill
+    /// and stale values; everything else in the file is left as it is
+    #[arg(long)]
+    pub fix: bool,
 }
 
 /// Where the repositories of a bulk run come from, and how many run at once.

@@ -2,6 +2,7 @@
 //! a fresh scan of the repository the file belongs to.
 
 use crate::hints;
+use crate::targets::{self, Target};
 use crate::model::{Report, State};
 use regex::Regex;
 use serde::Serialize;
@@ -14,7 +15,7 @@ pub const PLACEHOLDER_PATTERN: &str = r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}";
 
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| Regex::new(PLACEHOLDER_PATTERN).unwrap());
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub file: String,
     pub line: usize,
@@ -25,11 +26,111 @@ pub struct Finding {
     pub fix: String,
 }
 
-#[derive(Debug, Serialize, Default)]
+/// A value the file states that a fresh scan finds differently.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stale {
+    pub file: String,
+    pub line: usize,
+    pub field: String,
+    /// What the file says.
+    pub in_file: String,
+    /// What a fresh scan finds.
+    pub now: String,
+    /// The files the fresh value comes from.
+    pub evidence: Vec<crate::model::Evidence>,
+}
+
+/// A directory the file names that does not exist.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingPath {
+    pub file: String,
+    pub line: usize,
+    pub field: String,
+    pub path: String,
+}
+
+/// A command in the file that runs a script or Make/just target nobody defines.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingTask {
+    pub file: String,
+    pub line: usize,
+    pub field: String,
+    #[serde(flatten)]
+    pub task: crate::drift::MissingTask,
+}
+
+/// A line whose UTF-8 text was decoded as Windows-1252 at some point.
+#[derive(Debug, Clone, Serialize)]
+pub struct BrokenEncoding {
+    pub file: String,
+    #[serde(flatten)]
+    pub line: crate::encoding::Mojibake,
+}
+
+/// What `archprompt init --force` would change in a file that has problems.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileDiff {
+    pub file: String,
+    pub diff: String,
+}
+
+/// A file `--fix` rewrote, and how many repairs it made.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fixed {
+    pub file: String,
+    pub repairs: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct Findings {
     pub files_checked: Vec<String>,
     pub placeholders: Vec<Finding>,
+    pub stale: Vec<Stale>,
+    pub missing_paths: Vec<MissingPath>,
+    pub missing_tasks: Vec<MissingTask>,
+    pub broken_encoding: Vec<BrokenEncoding>,
+    /// For each file with a problem: the unified diff of what `init --force` would write.
+    pub diffs: Vec<FileDiff>,
+    /// With `--fix`: the files rewritten. The other lists describe the files after the fix.
+    pub fixed: Vec<Fixed>,
+    /// What could not be checked, and why (not problems).
+    pub notes: Vec<String>,
     pub errors: Vec<String>,
+}
+
+impl Findings {
+    /// Problems that make `doctor` exit 1.
+    pub fn problems(&self) -> usize {
+        self.placeholders.len()
+            + self.stale.len()
+            + self.missing_paths.len()
+            + self.missing_tasks.len()
+            + self.broken_encoding.len()
+    }
+
+    /// The status of one repository in a bulk run: `ok`, `placeholders` (when those are all
+    /// that is wrong), `drift`, or `failed`.
+    pub fn status(&self) -> &'static str {
+        if !self.errors.is_empty() {
+            "failed"
+        } else if self.problems() == 0 {
+            "ok"
+        } else if self.problems() == self.placeholders.len() {
+            "placeholders"
+        } else {
+            "drift"
+        }
+    }
+
+    fn absorb(&mut self, other: Findings) {
+        self.placeholders.extend(other.placeholders);
+        self.stale.extend(other.stale);
+        self.missing_paths.extend(other.missing_paths);
+        self.missing_tasks.extend(other.missing_tasks);
+        self.broken_encoding.extend(other.broken_encoding);
+        self.diffs.extend(other.diffs);
+        self.notes.extend(other.notes);
+    }
 }
 
 /// Every `{{name}}` in `text`, as (line, column, name), both 1-based.
@@ -45,37 +146,47 @@ pub fn placeholders(text: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
-/// The agent files doctor checks in a repository by default.
+/// The agent files doctor checks in a repository by default: every target's agent files
+/// (`*.md` under `.github/agents/` and `.claude/agents/`, `*.mdc` under `.cursor/rules/`) and an
+/// AGENTS.md that has archprompt sections.
 pub fn default_files(repo: &Path) -> Vec<PathBuf> {
     let mut files = vec![repo.join(crate::init::DEFAULT_AGENT_FILE)];
-    for dir in [".github/agents", ".claude/agents"] {
+    for (dir, extension) in [(".github/agents", "md"), (".claude/agents", "md"), (".cursor/rules", "mdc")] {
         let Ok(entries) = std::fs::read_dir(repo.join(dir)) else {
             continue;
         };
         let mut found: Vec<PathBuf> = entries
             .flatten()
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
+            .filter(|p| p.extension().is_some_and(|e| e == extension) && p.is_file())
             .collect();
         found.sort();
         files.extend(found);
+    }
+    let agents_md = repo.join(targets::AGENTS_MD);
+    if std::fs::read_to_string(&agents_md).is_ok_and(|text| !targets::section_names(&text).is_empty()) {
+        files.push(agents_md);
     }
     files.dedup();
     files.retain(|f| f.is_file());
     files
 }
 
-/// The repository an agent file belongs to: the directory above `.github/agents` /
-/// `.claude/agents`, else the nearest ancestor with `.git`, else the file's directory.
+/// The repository an agent file belongs to: the directory above `.github/agents`,
+/// `.claude/agents` or `.cursor/rules`, the directory of an AGENTS.md, else the nearest ancestor
+/// with `.git`, else the file's directory.
 pub fn repo_of(file: &Path) -> PathBuf {
     let parent = file
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let absolute = parent.canonicalize().unwrap_or_else(|_| parent.to_path_buf());
+    if file.file_name().is_some_and(|n| n == targets::AGENTS_MD) {
+        return absolute;
+    }
     // The project the agent directory belongs to comes first: in a monorepo it is a sub-project.
     for dir in absolute.ancestors() {
-        if dir.ends_with(".github/agents") || dir.ends_with(".claude/agents") {
+        if dir.ends_with(".github/agents") || dir.ends_with(".claude/agents") || dir.ends_with(".cursor/rules") {
             if let Some(repo) = dir.parent().and_then(Path::parent) {
                 return repo.to_path_buf();
             }
@@ -89,39 +200,219 @@ pub fn repo_of(file: &Path) -> PathBuf {
     absolute
 }
 
-/// Checks `files`, explaining each placeholder with a scan of the file's repository.
-pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>) -> Findings {
+/// Checks `files`: placeholders (each explained by a scan of the file's repository), broken
+/// encoding, and, for files archprompt can re-render (a target's file whose template is bundled
+/// or in the repository's `.archprompt/templates/`), stale values, missing directories and
+/// commands naming missing tasks, with the diff `init --force` would make. With `fix`, each file
+/// is repaired in place first and the findings describe it after the repair.
+pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>, fix: bool) -> Findings {
     let mut findings = Findings::default();
     let mut reports: BTreeMap<PathBuf, Option<Report>> = BTreeMap::new();
     for file in files {
         let shown = file.display().to_string();
-        let text = match std::fs::read(file) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        let read = |file: &Path| std::fs::read(file).map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        let text = match read(file) {
+            Ok(text) => text,
             Err(e) => {
                 findings.errors.push(format!("{shown}: cannot read: {e}"));
                 continue;
             }
         };
         findings.files_checked.push(shown.clone());
-        let found = placeholders(&text);
-        if found.is_empty() {
-            continue;
-        }
         let repo = repo_of(file);
-        let report = reports.entry(repo.clone()).or_insert_with(|| scan(&repo).ok());
-        for (line, column, name) in found {
-            let (why, fix) = explain(&name, report.as_ref());
+        let report = reports.entry(repo.clone()).or_insert_with(|| scan(&repo).ok()).as_ref();
+        let mut checked = check_text(file, &shown, &text, &repo, report);
+        if fix {
+            let (repaired, repairs) = checked.repaired;
+            if repairs > 0 && repaired != text {
+                if let Err(err) = crate::init::write(file, &repaired, true, None) {
+                    findings.errors.push(format!("{shown}: cannot fix: {err:#}"));
+                } else {
+                    findings.fixed.push(Fixed { file: shown.clone(), repairs });
+                    checked = check_text(file, &shown, &repaired, &repo, report);
+                }
+            }
+        }
+        findings.absorb(checked.findings);
+    }
+    findings
+}
+
+/// One file's findings, and its text with every repair `--fix` makes (and how many).
+struct Checked {
+    findings: Findings,
+    repaired: (String, usize),
+}
+
+/// The part of a file one agent occupies: the whole file, or one section of an AGENTS.md.
+struct Region {
+    target: Option<Target>,
+    name: Option<String>,
+    range: std::ops::Range<usize>,
+}
+
+fn regions(file: &Path, text: &str) -> Vec<Region> {
+    if file.file_name().is_some_and(|n| n == targets::AGENTS_MD) {
+        return targets::section_names(text)
+            .into_iter()
+            .filter_map(|name| {
+                let range = targets::section_range(text, &name)?;
+                Some(Region {
+                    target: Some(Target::AgentsMd),
+                    name: Some(name),
+                    range,
+                })
+            })
+            .collect();
+    }
+    let (target, name) = Target::of_file(file).map_or((None, None), |(t, n)| (Some(t), Some(n)));
+    vec![Region {
+        target,
+        name,
+        range: 0..text.len(),
+    }]
+}
+
+fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Option<&Report>) -> Checked {
+    let mut findings = Findings::default();
+    let (broken, text) = crate::encoding::find(original);
+    let mut repairs = broken.len();
+    findings.broken_encoding = broken
+        .into_iter()
+        .map(|line| BrokenEncoding {
+            file: shown.to_string(),
+            line,
+        })
+        .collect();
+    // Replacements in `text` (byte range, new text), applied by --fix.
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
+    for region in regions(file, &text) {
+        let body = &text[region.range.clone()];
+        let first_line = line_of(region.range.start);
+        for (line, column, name) in placeholders(body) {
+            let (why, fix) = explain(&name, report);
             findings.placeholders.push(Finding {
-                file: shown.clone(),
-                line,
+                file: shown.to_string(),
+                line: first_line + line - 1,
                 column,
                 placeholder: name,
                 why,
                 fix,
             });
         }
+        let Some(report) = report else { continue };
+        // Placeholders a fresh scan can fill.
+        for m in PLACEHOLDER.captures_iter(body) {
+            let whole = m.get(0).expect("group 0");
+            if let Some(value) = fresh_value(report, &m[1]) {
+                edits.push((region.range.start + whole.start()..region.range.start + whole.end(), value));
+            }
+        }
+        let (Some(target), Some(name)) = (region.target, region.name.as_deref()) else {
+            continue;
+        };
+        let Some(template) = crate::templates::by_name(name, repo) else {
+            findings.notes.push(format!(
+                "{shown}: drift not checked: no template named `{name}` (bundled or in {}/)",
+                crate::templates::REPO_DIR
+            ));
+            continue;
+        };
+        let Ok(skeleton) = skeleton(&template, report, target, name) else {
+            continue;
+        };
+        let before = findings.problems();
+        for slot in crate::drift::slots(&skeleton, body) {
+            let line = first_line + slot.line;
+            if PLACEHOLDER.is_match(&slot.value) {
+                continue;
+            }
+            if let Some(now) = fresh_value(report, &slot.field).filter(|now| *now != slot.value) {
+                findings.stale.push(Stale {
+                    file: shown.to_string(),
+                    line,
+                    field: slot.field.clone(),
+                    in_file: slot.value.clone(),
+                    now: now.clone(),
+                    evidence: report.field(&slot.field).evidence.clone(),
+                });
+                edits.push((region.range.start + slot.range.start..region.range.start + slot.range.end, now));
+            }
+            if slot.field.ends_with("_dirs") {
+                for path in crate::drift::missing_dirs(repo, &slot.value) {
+                    findings.missing_paths.push(MissingPath {
+                        file: shown.to_string(),
+                        line,
+                        field: slot.field.clone(),
+                        path,
+                    });
+                }
+            }
+            if slot.field.ends_with("_command") {
+                for task in crate::drift::missing_tasks(repo, &slot.value) {
+                    findings.missing_tasks.push(MissingTask {
+                        file: shown.to_string(),
+                        line,
+                        field: slot.field.clone(),
+                        task,
+                    });
+                }
+            }
+        }
+        if findings.problems() > before || !findings.placeholders.is_empty() || !findings.broken_encoding.is_empty() {
+            if let Ok(fresh) = crate::init::prepare(repo, &template, report, target, Some(file), false) {
+                if fresh.content != original {
+                    let diff = similar::TextDiff::from_lines(original, fresh.content.as_str())
+                        .unified_diff()
+                        .context_radius(2)
+                        .header(shown, "archprompt init --force")
+                        .to_string();
+                    findings.diffs.push(FileDiff {
+                        file: shown.to_string(),
+                        diff,
+                    });
+                }
+            }
+        }
     }
-    findings
+    edits.sort_by(|a, b| b.0.start.cmp(&a.0.start));
+    let mut repaired = text.clone();
+    let mut last_start = usize::MAX;
+    for (range, value) in edits {
+        // Overlapping edits (a slot that is itself a placeholder) apply once.
+        if range.end > last_start {
+            continue;
+        }
+        last_start = range.start;
+        repaired.replace_range(range, &value);
+        repairs += 1;
+    }
+    Checked {
+        findings,
+        repaired: (repaired, repairs),
+    }
+}
+
+/// The value a fresh scan gives `field` (pinned, found or absent), `None` when it cannot tell
+/// or `field` is not one of the template fields.
+fn fresh_value(report: &Report, field: &str) -> Option<String> {
+    let f = report.fields.get(field)?;
+    match f.state {
+        State::Unknown => None,
+        _ => f.value.clone(),
+    }
+}
+
+/// The template rendered for `target` with every field left as `{{field}}`: the fixed text each
+/// value sits in, to find the values in a file written from it.
+fn skeleton(template: &crate::templates::Template, report: &Report, target: Target, name: &str) -> anyhow::Result<String> {
+    let mut blank = report.clone();
+    for field in blank.fields.values_mut() {
+        field.state = State::Unknown;
+    }
+    let rendered = crate::render::render(&template.text, &blank)?;
+    Ok(targets::shape(target, &rendered, name, report))
 }
 
 fn explain(name: &str, report: Option<&Report>) -> (String, String) {
@@ -142,14 +433,14 @@ fn explain(name: &str, report: Option<&Report>) -> (String, String) {
             ),
             (_, Some(value)) => (
                 format!("a fresh scan now finds `{value}`"),
-                "re-run `archprompt init --force` to fill it".to_string(),
+                "fill it in place: `archprompt doctor --fix` (or re-render: `archprompt init --force`)".to_string(),
             ),
         };
     }
     match report.variables.get(name) {
         Some(Some(value)) => (
             format!("a fresh scan now finds `{value}`"),
-            "re-run `archprompt init --force` (with your --template) to fill it".to_string(),
+            "fill it in place: `archprompt doctor --fix` (or re-render with your --template: `archprompt init --force`)".to_string(),
         ),
         Some(None) => (format!("the scan could not determine {name}"), hints::how_to_fill(name)),
         None => (

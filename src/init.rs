@@ -6,8 +6,122 @@ use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Where GitHub Copilot reads custom agents.
+use crate::model::Report;
+use crate::targets::{self, Target};
+use crate::templates::Template;
+
+/// Where GitHub Copilot reads custom agents: the file of the default target and template.
 pub const DEFAULT_AGENT_FILE: &str = ".github/agents/backend-architect.agent.md";
+
+/// One agent file `init` would write: where, what, and whether writing it over the file that is
+/// there needs `--force`.
+#[derive(Debug)]
+pub struct AgentFile {
+    pub target: Target,
+    pub path: PathBuf,
+    /// The whole file as it would be written (for AGENTS.md: with the section spliced in).
+    pub content: String,
+    /// Values filled in by hand that were carried over into `content`.
+    pub kept: usize,
+    /// False when only archprompt's own part is new: an AGENTS.md without its section yet.
+    pub overwrites: bool,
+    /// Placeholders left in archprompt's part of `content`.
+    pub left: Vec<String>,
+}
+
+/// The agent's name: the template's front-matter `name` when it has one, else the template's
+/// name, as lowercase letters, digits and hyphens (Claude Code accepts no other).
+pub fn agent_name(template: &Template, rendered: &str) -> String {
+    let (front, _) = targets::split_front_matter(rendered);
+    let declared = front
+        .and_then(|f| serde_saphyr::from_str::<serde_json::Value>(f).ok())
+        .and_then(|doc| doc.get("name")?.as_str().map(str::to_string));
+    let raw = declared.filter(|n| !n.contains("{{")).unwrap_or_else(|| template.name.clone());
+    let mut slug = String::with_capacity(raw.len());
+    for c in raw.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-').to_string();
+    if slug.is_empty() { "agent".to_string() } else { slug }
+}
+
+/// Renders `template` for `target` and works out the file it goes to (`output`, else the
+/// target's place in `repo`), carrying over values filled in by hand where archprompt would
+/// leave a placeholder. With `raw`, the template is rendered as it is, in no agent's format
+/// (for `--stdout` and `--output` without `--target`).
+pub fn prepare(
+    repo: &Path,
+    template: &Template,
+    report: &Report,
+    target: Target,
+    output: Option<&Path>,
+    raw: bool,
+) -> Result<AgentFile> {
+    let rendered = crate::render::render(&template.text, report)?;
+    let name = agent_name(template, &rendered);
+    let shaped = if raw { rendered } else { targets::shape(target, &rendered, &name, report) };
+    let path = output.map_or_else(|| repo.join(target.file(&name)), Path::to_path_buf);
+    let existing = match std::fs::read(&path) {
+        Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let unknown = report.unknown_fields();
+    let (content, kept, overwrites, ours) = match (target, &existing) {
+        (Target::AgentsMd, _) if !raw => {
+            let old_section = existing
+                .as_deref()
+                .and_then(|text| targets::section_range(text, &name).map(|r| text[r].to_string()));
+            let (section, kept) = match &old_section {
+                Some(old) => keep_hand_filled(&shaped, old, &unknown),
+                None => (shaped, 0),
+            };
+            let content = targets::splice(existing.as_deref(), &name, &section);
+            (content, kept, old_section.is_some(), section)
+        }
+        (_, Some(old)) => {
+            let (content, kept) = keep_hand_filled(&shaped, old, &unknown);
+            (content.clone(), kept, true, content)
+        }
+        (_, None) => (shaped.clone(), 0, false, shaped),
+    };
+    let left = unknown
+        .iter()
+        .filter(|f| ours.contains(&format!("{{{{{f}}}}}")))
+        .map(|f| f.to_string())
+        .collect();
+    Ok(AgentFile {
+        target,
+        path,
+        content,
+        kept,
+        overwrites,
+        left,
+    })
+}
+
+/// The targets to write for `repo`: those asked for, else those the repository already uses
+/// (with what shows each), else Copilot's.
+pub fn pick_targets(asked: &[Target], repo: &Path) -> (Vec<Target>, Vec<&'static str>) {
+    if !asked.is_empty() {
+        let mut unique: Vec<Target> = Vec::new();
+        for t in asked {
+            if !unique.contains(t) {
+                unique.push(*t);
+            }
+        }
+        return (unique, Vec::new());
+    }
+    let used = targets::in_use(repo);
+    if used.is_empty() {
+        return (vec![Target::Copilot], Vec::new());
+    }
+    used.into_iter().unzip()
+}
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {

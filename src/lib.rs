@@ -4,8 +4,11 @@
 pub mod bulk;
 mod ci;
 pub mod cli;
+pub mod config;
 pub mod detect;
 pub mod doctor;
+pub mod drift;
+pub mod encoding;
 mod documented;
 pub mod hints;
 pub mod init;
@@ -14,10 +17,13 @@ pub mod manifests;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod style;
 mod resolve;
 pub mod runner;
 mod sidecars;
 mod tasks;
+pub mod targets;
+pub mod templates;
 pub mod walk;
 
 use anyhow::{Result, bail};

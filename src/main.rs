@@ -2,27 +2,84 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use anyhow::{Context, Result};
-use archprompt::cli::{Cli, Command, DoctorArgs, InitArgs, RepoList, ScanArgs};
+use archprompt::cli::{Cli, Command, DoctorArgs, InitArgs, RepoList, ScanArgs, TemplatesArgs, Verbosity};
 use archprompt::init::{self, Outcome, Plan};
-use archprompt::{doctor, output, render};
-use clap::Parser;
+use archprompt::style::Style;
+use archprompt::{doctor, output, templates};
+use clap::{CommandFactory, Parser};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// How the run talks: how much it says on stderr, and whether each stream is coloured.
+#[derive(Clone, Copy)]
+struct Ui {
+    verbosity: Verbosity,
+    out: Style,
+    err: Style,
+}
+
+impl Ui {
+    fn quiet(&self) -> bool {
+        self.verbosity == Verbosity::Quiet
+    }
+
+    fn verbose(&self) -> bool {
+        self.verbosity == Verbosity::Verbose
+    }
+
+    /// A message for people (hints, notes, summaries), left out with `-q`.
+    fn note(&self, text: &str) {
+        if !self.quiet() && !text.is_empty() {
+            eprint!("{text}");
+            if !text.ends_with('\n') {
+                eprintln!();
+            }
+        }
+    }
+
+    fn warnings(&self, report: &archprompt::model::Report) {
+        self.note(&output::warnings(report, self.err));
+    }
+
+    fn error(&self, text: &str) {
+        eprintln!("{} {text}", self.err.bad("error:"));
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let ui = Ui {
+        verbosity: cli.verbosity(),
+        out: Style::decide(cli.color, std::io::stdout().is_terminal()),
+        err: Style::decide(cli.color, std::io::stderr().is_terminal()),
+    };
     let result = match cli.command {
-        Command::Init(args) => run_init(args),
-        Command::Doctor(args) => run_doctor(args),
-        Command::Scan(args) => run_scan(args),
+        Command::Init(args) => run_init(args, ui),
+        Command::Doctor(args) => run_doctor(args, ui),
+        Command::Scan(args) => run_scan(args, ui),
+        Command::Templates(args) => run_templates(args),
         Command::Detectors => run_detectors(),
+        Command::Completions { shell } => {
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "archprompt", &mut text);
+            out(&String::from_utf8_lossy(&text)).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut text = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut text)
+                .map_err(anyhow::Error::from)
+                .and_then(|_| out(&String::from_utf8_lossy(&text)))
+                .map(|_| ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,
         // The reader went away (`archprompt scan --json | head`): not an error of ours.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            ui.error(&format!("{err:#}"));
             ExitCode::from(2)
         }
     }
@@ -68,7 +125,7 @@ fn repo_paths(mut paths: Vec<PathBuf>, list: &RepoList) -> Result<(Vec<PathBuf>,
     Ok((paths, bulk))
 }
 
-fn run_scan(args: ScanArgs) -> Result<ExitCode> {
+fn run_scan(args: ScanArgs, ui: Ui) -> Result<ExitCode> {
     let (paths, bulk) = repo_paths(args.paths, &args.list)?;
     if paths.len() == 1 && !bulk {
         let registry = archprompt::detect::Registry::builtin()?;
@@ -76,9 +133,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         if args.json {
             out(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
         } else {
-            out(&output::scan_table(&report))?;
+            out(&output::scan_table(&report, ui.out, ui.verbose()))?;
         }
-        eprint!("{}", output::warnings(&report));
+        ui.warnings(&report);
         return Ok(ExitCode::SUCCESS);
     }
     if args.project.is_some() {
@@ -87,7 +144,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
             paths.len()
         );
     }
-    scan_many(&paths, args.json, args.list.jobs)
+    scan_many(&paths, args.json, args.list.jobs, ui)
 }
 
 /// A progress bar on stderr for bulk runs, drawn only when stderr is a terminal; lines printed
@@ -98,9 +155,8 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(total: usize, verb: &str) -> Progress {
-        use std::io::IsTerminal;
-        let bar = std::io::stderr().is_terminal().then(|| {
+    fn new(total: usize, verb: &str, ui: Ui) -> Progress {
+        let bar = (std::io::stderr().is_terminal() && !ui.quiet()).then(|| {
             let style = indicatif::ProgressStyle::with_template(&format!(
                 "{{bar:30}} {{pos}}/{{len}} {verb} {{elapsed}} {{wide_msg}}"
             ))
@@ -177,22 +233,23 @@ fn finish_bulk(
     progress: &Progress,
     verb: &str,
     took: std::time::Duration,
+    ui: Ui,
 ) -> Result<archprompt::bulk::Tally> {
     progress.finish();
     let state = state.into_inner().unwrap_or_else(|e| e.into_inner());
     if let Some(err) = state.write_error {
         return Err(err.into());
     }
-    eprint!("{}", state.tally.render(verb, took));
+    ui.note(&state.tally.render(verb, took));
     Ok(state.tally)
 }
 
 /// Many repositories: parallel scans, JSON Lines or tables in input order (each printed as soon
 /// as it and the ones before it are done), a summary table on stderr with the slowest
 /// repositories, exit 1 when any repository could not be scanned.
-fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitCode> {
+fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, ui: Ui) -> Result<ExitCode> {
     let registry = archprompt::detect::Registry::builtin()?;
-    let progress = Progress::new(paths.len(), "scanned");
+    let progress = Progress::new(paths.len(), "scanned", ui);
     let started = std::time::Instant::now();
     let state = BulkState::new(&["with a backend", "with placeholders left", "failed"]);
     let emit = |i: usize, scanned: archprompt::Scanned| {
@@ -219,15 +276,18 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitC
                     }
                     progress.out(&line.to_string())
                 } else {
-                    for w in &report.warnings {
-                        progress.err(&format!("warning: {}: {}: {}", report.root, w.file, w.message));
+                    if !ui.quiet() {
+                        for w in &report.warnings {
+                            let warning = ui.err.warn("warning:");
+                            progress.err(&format!("{warning} {}: {}: {}", report.root, w.file, w.message));
+                        }
                     }
-                    progress.out(&output::scan_table(report))
+                    progress.out(&output::scan_table(report, ui.out, ui.verbose()))
                 }
             }
             Err(err) => {
                 rows.push("failed");
-                progress.err(&format!("error: {err:#}"));
+                progress.err(&format!("{} {err:#}", ui.err.bad("error:")));
                 if json {
                     let line = serde_json::json!({
                         "root": shown,
@@ -246,7 +306,7 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitC
         progress.done_one(&paths[i]);
     };
     archprompt::scan_each(&registry, paths, threads(jobs), &emit);
-    let tally = finish_bulk(state, &progress, "scanned", started.elapsed())?;
+    let tally = finish_bulk(state, &progress, "scanned", started.elapsed(), ui)?;
     Ok(if tally.count("failed") > 0 {
         ExitCode::from(1)
     } else {
@@ -254,155 +314,179 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitC
     })
 }
 
-/// The template `--template` names, else the bundled one.
-fn template_text(path: Option<&Path>) -> Result<String> {
-    match path {
-        Some(path) => std::fs::read_to_string(path).with_context(|| format!("cannot read template {}", path.display())),
-        None => Ok(render::DEFAULT_TEMPLATE.to_string()),
-    }
-}
-
-fn run_init(mut args: InitArgs) -> Result<ExitCode> {
+fn run_init(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
     let (paths, bulk) = repo_paths(std::mem::take(&mut args.paths), &args.list)?;
     if bulk {
-        return init_many(&args, &paths);
+        return init_many(&args, &paths, ui);
     }
     let path = paths.into_iter().next().unwrap_or_else(|| PathBuf::from("."));
     let registry = archprompt::detect::Registry::builtin()?;
     let report = archprompt::scan_project(&registry, &path, args.project.as_deref())?;
-    let template = template_text(args.template.as_deref())?;
-    let content = render::render(&template, &report)?;
-    eprint!("{}", output::warnings(&report));
-    if args.stdout {
-        out(&content)?;
-        eprint!("{}", output::unfilled(&report, &content));
-        return Ok(ExitCode::SUCCESS);
+    let template = templates::resolve(args.template.as_deref(), &path)?;
+    let (targets, signs) = init::pick_targets(&args.targets, &path);
+    if targets.len() > 1 && (args.stdout || args.output.is_some()) {
+        let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
+        anyhow::bail!(
+            "--stdout and --output take one agent file, and this would write {} ({}); choose one with --target",
+            targets.len(),
+            names.join(", ")
+        );
     }
-    let (target, repo_bound): (PathBuf, Option<&Path>) = match &args.output {
-        Some(file) => (file.clone(), None),
-        None => (path.join(init::DEFAULT_AGENT_FILE), Some(path.as_path())),
-    };
-    // Values a person filled in where archprompt left a placeholder are never thrown away.
-    let existing = std::fs::read_to_string(&target).ok();
-    let (content, kept) = match &existing {
-        Some(old) => init::keep_hand_filled(&content, old, &report.unknown_fields()),
-        None => (content, 0),
-    };
-    if kept > 0 {
-        eprintln!("kept {kept} value(s) filled in by hand in {}", target.display());
+    ui.warnings(&report);
+    if ui.verbose() {
+        ui.note(&output::scan_table(&report, ui.err, true));
+        ui.note(&format!("template: {} ({})", template.name, template.describe_origin()));
     }
-    let shown = target.display();
-    if args.dry_run {
-        match init::plan(&target, &content)? {
-            Plan::Create => out(&format!("would create {shown}:\n\n{content}\n"))?,
-            Plan::Update { diff } => out(&format!("would update {shown}:\n\n{diff}\n"))?,
-            Plan::UpToDate => out(&format!("{shown} is up to date; nothing would change\n"))?,
-        }
-        eprint!("{}", output::unfilled(&report, &content));
-        return Ok(ExitCode::SUCCESS);
+    if !signs.is_empty() {
+        let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
+        ui.note(&format!(
+            "writing for {} (the repository has {}); choose others with --target",
+            names.join(", "),
+            signs.join(", ")
+        ));
     }
-    let code = match init::write(&target, &content, args.force, repo_bound)? {
-        Outcome::Created => {
-            out(&format!("created {shown}\n"))?;
-            ExitCode::SUCCESS
+    // The template as it is, unless an agent format was asked for or the file is the agent's.
+    let raw = (args.stdout || args.output.is_some()) && args.targets.is_empty();
+    let mut code = ExitCode::SUCCESS;
+    let mut last_left: Option<String> = None;
+    for target in targets {
+        let file = init::prepare(&path, &template, &report, target, args.output.as_deref(), raw)?;
+        let shown = file.path.display().to_string();
+        if args.stdout {
+            let ours = if target == archprompt::targets::Target::AgentsMd && !raw {
+                let name = init::agent_name(&template, &file.content);
+                archprompt::targets::section_range(&file.content, &name)
+                    .map_or(file.content.clone(), |r| file.content[r].to_string())
+            } else {
+                file.content.clone()
+            };
+            out(&ours)?;
+            last_left = Some(ours);
+            continue;
         }
-        Outcome::Updated => {
-            out(&format!("updated {shown}\n"))?;
-            ExitCode::SUCCESS
+        if file.kept > 0 {
+            ui.note(&format!("kept {} value(s) filled in by hand in {shown}", file.kept));
         }
-        Outcome::UpToDate => {
-            out(&format!("{shown} is up to date\n"))?;
-            ExitCode::SUCCESS
+        if args.dry_run {
+            match init::plan(&file.path, &file.content)? {
+                Plan::Create => out(&format!("would create {shown}:\n\n{}\n", file.content))?,
+                Plan::Update { diff } => out(&format!("would update {shown}:\n\n{}\n", ui.out.diff(&diff)))?,
+                Plan::UpToDate => out(&format!("{shown} is up to date; nothing would change\n"))?,
+            }
+        } else {
+            // A repository binds where the file may resolve to; an --output file is the user's.
+            let bound = args.output.is_none().then_some(path.as_path());
+            match init::write(&file.path, &file.content, args.force || !file.overwrites, bound)? {
+                Outcome::Created => out(&format!("created {shown}\n"))?,
+                Outcome::Updated => out(&format!("updated {shown}\n"))?,
+                Outcome::UpToDate => out(&format!("{shown} is up to date\n"))?,
+                Outcome::Refused => {
+                    let repo = path.display();
+                    let target = target.as_str();
+                    ui.error(&format!(
+                        "{shown} exists and differs from what archprompt would write; left unchanged"
+                    ));
+                    eprintln!("  see the difference: archprompt init {repo} --target {target} --dry-run");
+                    eprintln!("  overwrite it:       archprompt init {repo} --target {target} --force");
+                    eprintln!("  or fill only what is missing, keeping your edits: archprompt doctor {repo} --fix");
+                    code = ExitCode::from(1);
+                }
+            }
         }
-        Outcome::Refused => {
-            let path = path.display();
-            eprintln!("error: {shown} exists and differs from what archprompt would write; left unchanged");
-            eprintln!("  see the difference: archprompt init {path} --dry-run");
-            eprintln!("  overwrite it:       archprompt init {path} --force");
-            ExitCode::from(1)
-        }
-    };
-    eprint!("{}", output::unfilled(&report, &content));
+        last_left = Some(file.content);
+    }
+    if let Some(content) = last_left {
+        ui.note(&output::unfilled(&report, &content));
+    }
     Ok(code)
 }
 
 /// `init` over many repositories: each scanned, planned and written on a worker thread as in
-/// single mode (`--dry-run` writes nothing, a changed file needs `--force`), one line per
-/// repository in input order (JSON Lines with `--json`), then a summary table. Exit 1 when any
+/// single mode (`--dry-run` writes nothing, a changed file needs `--force`), one line per agent
+/// file in input order (JSON Lines with `--json`), then a summary table. Exit 1 when any
 /// repository was skipped, failed or kept placeholders.
-fn init_many(args: &InitArgs, paths: &[PathBuf]) -> Result<ExitCode> {
+fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
     if args.stdout || args.output.is_some() || args.project.is_some() {
         anyhow::bail!(
             "--stdout, --output and --project take one repository; {} were given",
             paths.len()
         );
     }
-    let template = template_text(args.template.as_deref())?;
     let registry = archprompt::detect::Registry::builtin()?;
-    let progress = Progress::new(paths.len(), "set up");
+    let progress = Progress::new(paths.len(), "set up", ui);
     let started = std::time::Instant::now();
     let written_row = if args.dry_run { "would be written" } else { "written" };
     let state = BulkState::new(&[written_row, "up to date", "skipped", "with placeholders left", "failed"]);
-    let work = |path: &PathBuf| init_one(&template, path, archprompt::scan_with(&registry, path), args);
-    let emit = |i: usize, result: Result<(&'static str, PathBuf, Vec<String>)>, elapsed| {
+    let work = |path: &PathBuf| init_one(path, archprompt::scan_with(&registry, path), args);
+    let emit = |i: usize, result: Result<Vec<InitResult>>, elapsed| {
         let path = &paths[i];
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
-        let (status, file, error, left) = match result {
-            Ok((status, file, left)) => (status, Some(file), None, left),
-            Err(err) => ("failed", None, Some(format!("{err:#}")), Vec::new()),
+        let results = match result {
+            Ok(results) => results,
+            Err(err) => vec![InitResult {
+                status: "failed",
+                file: None,
+                left: Vec::new(),
+                error: Some(format!("{err:#}")),
+            }],
         };
-        let mut rows = vec![match status {
-            "created" | "updated" | "would create" | "would update" => written_row,
-            "up to date" => "up to date",
-            "refused" => "skipped",
-            _ => "failed",
-        }];
-        if !left.is_empty() {
-            rows.push("with placeholders left");
-        }
-        let written = if args.json {
-            let line = serde_json::json!({
-                "path": path.display().to_string(),
-                "status": status,
-                "file": file.as_ref().map(|f| f.display().to_string()),
-                "placeholders": left,
-                "error": error,
-            });
-            progress.out(&line.to_string())
-        } else {
-            let shown = file
-                .as_ref()
-                .map_or_else(|| path.display().to_string(), |f| f.display().to_string());
-            match &error {
-                Some(error) => {
-                    let shown = path.display().to_string();
-                    if error.starts_with(&shown) {
-                        progress.err(&format!("error: {error}"));
-                    } else {
-                        progress.err(&format!("error: {shown}: {error}"));
-                    }
-                    Ok(())
-                }
-                None if left.is_empty() => progress.out(&format!("{status:<18} {shown}")),
-                None => {
-                    let noun = if left.len() == 1 { "placeholder" } else { "placeholders" };
-                    progress.out(&format!(
-                        "{status:<18} {shown} ({} {noun} left: {})",
-                        left.len(),
-                        left.join(", ")
-                    ))
-                }
+        let mut rows = Vec::new();
+        for r in &results {
+            let row = match r.status {
+                "created" | "updated" | "would create" | "would update" => written_row,
+                "up to date" => "up to date",
+                "refused" => "skipped",
+                _ => "failed",
+            };
+            if !rows.contains(&row) {
+                rows.push(row);
             }
-        };
-        state.wrote(written);
+            if !r.left.is_empty() && !rows.contains(&"with placeholders left") {
+                rows.push("with placeholders left");
+            }
+            let written = if args.json {
+                let line = serde_json::json!({
+                    "path": path.display().to_string(),
+                    "status": r.status,
+                    "file": r.file.as_ref().map(|f| f.display().to_string()),
+                    "placeholders": r.left,
+                    "error": r.error,
+                });
+                progress.out(&line.to_string())
+            } else {
+                let shown = r
+                    .file
+                    .as_ref()
+                    .map_or_else(|| path.display().to_string(), |f| f.display().to_string());
+                match &r.error {
+                    Some(error) => {
+                        let repo = path.display().to_string();
+                        let error = if error.starts_with(&repo) { error.clone() } else { format!("{repo}: {error}") };
+                        progress.err(&format!("{} {error}", ui.err.bad("error:")));
+                        Ok(())
+                    }
+                    None if r.left.is_empty() => progress.out(&format!("{:<18} {shown}", r.status)),
+                    None => {
+                        let noun = if r.left.len() == 1 { "placeholder" } else { "placeholders" };
+                        progress.out(&format!(
+                            "{:<18} {shown} ({} {noun} left: {})",
+                            r.status,
+                            r.left.len(),
+                            r.left.join(", ")
+                        ))
+                    }
+                }
+            };
+            state.wrote(written);
+        }
         state.tally.add(&path.display().to_string(), elapsed, &rows);
         progress.done_one(path);
     };
     archprompt::bulk::in_order(paths, threads(args.list.jobs), work, emit);
-    let tally = finish_bulk(state, &progress, "set up", started.elapsed())?;
+    let tally = finish_bulk(state, &progress, "set up", started.elapsed(), ui)?;
     if tally.count("skipped") > 0 {
-        eprintln!(
-            "skipped: agent files changed since archprompt wrote them; see what would change with --dry-run, overwrite with --force"
+        ui.note(
+            "skipped: agent files changed since archprompt wrote them; see what would change with --dry-run, overwrite with --force",
         );
     }
     let trouble = ["failed", "skipped", "with placeholders left"];
@@ -413,50 +497,61 @@ fn init_many(args: &InitArgs, paths: &[PathBuf]) -> Result<ExitCode> {
     })
 }
 
-/// One repository of a bulk `init`: its status (`created`, `updated`, `up to date`, `refused`,
-/// or with `--dry-run` `would create`, `would update`), the agent file, and the fields left as
-/// placeholders.
-fn init_one(
-    template: &str,
-    repo: &Path,
-    report: Result<archprompt::model::Report>,
-    args: &InitArgs,
-) -> Result<(&'static str, PathBuf, Vec<String>)> {
-    let report = report?;
-    let content = render::render(template, &report)?;
-    let target = repo.join(init::DEFAULT_AGENT_FILE);
-    let existing = std::fs::read_to_string(&target).ok();
-    let content = match &existing {
-        Some(old) => init::keep_hand_filled(&content, old, &report.unknown_fields()).0,
-        None => content,
-    };
-    let left: Vec<String> = report
-        .unknown_fields()
-        .iter()
-        .filter(|f| content.contains(&format!("{{{{{f}}}}}")))
-        .map(|f| f.to_string())
-        .collect();
-    let status = if args.dry_run {
-        match init::plan(&target, &content)? {
-            Plan::Create => "would create",
-            Plan::Update { .. } => "would update",
-            Plan::UpToDate => "up to date",
-        }
-    } else {
-        match init::write(&target, &content, args.force, Some(repo))? {
-            Outcome::Created => "created",
-            Outcome::Updated => "updated",
-            Outcome::UpToDate => "up to date",
-            Outcome::Refused => "refused",
-        }
-    };
-    Ok((status, target, left))
+/// One agent file of a bulk `init`.
+struct InitResult {
+    /// `created`, `updated`, `up to date`, `refused`, with `--dry-run` `would create` or
+    /// `would update`; `failed` with `error`.
+    status: &'static str,
+    file: Option<PathBuf>,
+    /// The fields left as placeholders.
+    left: Vec<String>,
+    error: Option<String>,
 }
 
-fn run_doctor(args: DoctorArgs) -> Result<ExitCode> {
+/// One repository of a bulk `init`: each of its targets' agent files planned or written.
+fn init_one(repo: &Path, report: Result<archprompt::model::Report>, args: &InitArgs) -> Result<Vec<InitResult>> {
+    let report = report?;
+    let template = templates::resolve(args.template.as_deref(), repo)?;
+    let (targets, _) = init::pick_targets(&args.targets, repo);
+    let mut results = Vec::new();
+    for target in targets {
+        let result = (|| -> Result<InitResult> {
+            let file = init::prepare(repo, &template, &report, target, None, false)?;
+            let status = if args.dry_run {
+                match init::plan(&file.path, &file.content)? {
+                    Plan::Create => "would create",
+                    Plan::Update { .. } => "would update",
+                    Plan::UpToDate => "up to date",
+                }
+            } else {
+                match init::write(&file.path, &file.content, args.force || !file.overwrites, Some(repo))? {
+                    Outcome::Created => "created",
+                    Outcome::Updated => "updated",
+                    Outcome::UpToDate => "up to date",
+                    Outcome::Refused => "refused",
+                }
+            };
+            Ok(InitResult {
+                status,
+                file: Some(file.path),
+                left: file.left,
+                error: None,
+            })
+        })();
+        results.push(result.unwrap_or_else(|err| InitResult {
+            status: "failed",
+            file: Some(repo.join(target.file(&template.name))),
+            left: Vec::new(),
+            error: Some(format!("{err:#}")),
+        }));
+    }
+    Ok(results)
+}
+
+fn run_doctor(args: DoctorArgs, ui: Ui) -> Result<ExitCode> {
     let (paths, _) = repo_paths(args.paths, &args.list)?;
     if args.list.is_bulk() {
-        return doctor_many(&paths, args.json, args.list.jobs);
+        return doctor_many(&paths, args.json, args.fix, args.list.jobs, ui);
     }
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -465,9 +560,8 @@ fn run_doctor(args: DoctorArgs) -> Result<ExitCode> {
             let found = doctor::default_files(path);
             if found.is_empty() {
                 errors.push(format!(
-                    "{}: no agent files to check (looked for {} and *.md under .github/agents/, .claude/agents/); run `archprompt init` first",
+                    "{}: no agent files to check (looked for *.md under .github/agents/ and .claude/agents/, *.mdc under .cursor/rules/, and archprompt's section in AGENTS.md); run `archprompt init` first",
                     path.display(),
-                    init::DEFAULT_AGENT_FILE
                 ));
             }
             files.extend(found);
@@ -477,19 +571,19 @@ fn run_doctor(args: DoctorArgs) -> Result<ExitCode> {
             errors.push(format!("{}: no such file or directory", path.display()));
         }
     }
-    let mut findings = doctor::check(&files, archprompt::scan);
+    let mut findings = doctor::check(&files, archprompt::scan, args.fix);
     findings.errors.splice(0..0, errors);
     if args.json {
         out(&format!("{}\n", serde_json::to_string_pretty(&findings)?))?;
     } else {
-        out(&output::doctor_text(&findings))?;
+        out(&output::doctor_text(&findings, ui.out, args.fix))?;
     }
     for error in &findings.errors {
-        eprintln!("error: {error}");
+        ui.error(error);
     }
     Ok(if !findings.errors.is_empty() {
         ExitCode::from(2)
-    } else if !findings.placeholders.is_empty() {
+    } else if findings.problems() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -498,13 +592,19 @@ fn run_doctor(args: DoctorArgs) -> Result<ExitCode> {
 
 /// `doctor` over a repository list (`--from`, `--discover`, `--shard`): each repository's agent
 /// files checked on a worker thread, one line per repository in input order (`ok`,
-/// `placeholders`, `missing` when it has no agent file, `failed`), then a summary table. Exit 1
-/// when any repository is not `ok`.
-fn doctor_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<ExitCode> {
+/// `placeholders`, `drift`, `missing` when it has no agent file, `failed`), then a summary
+/// table. Exit 1 when any repository is not `ok`.
+fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui: Ui) -> Result<ExitCode> {
     let registry = archprompt::detect::Registry::builtin()?;
-    let progress = Progress::new(paths.len(), "checked");
+    let progress = Progress::new(paths.len(), "checked", ui);
     let started = std::time::Instant::now();
-    let state = BulkState::new(&["ok", "with placeholders left", "without an agent file", "failed"]);
+    let state = BulkState::new(&[
+        "ok",
+        "with placeholders left",
+        "drifted",
+        "without an agent file",
+        "failed",
+    ]);
     let work = |repo: &PathBuf| {
         let files = if repo.is_dir() {
             doctor::default_files(repo)
@@ -514,38 +614,64 @@ fn doctor_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<Exi
         if files.is_empty() {
             return None;
         }
-        Some(doctor::check(&files, |root| archprompt::scan_with(&registry, root)))
+        Some(doctor::check(&files, |root| archprompt::scan_with(&registry, root), fix))
     };
     let emit = |i: usize, findings: Option<doctor::Findings>, elapsed| {
         let repo = &paths[i];
         let shown = repo.display().to_string();
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
-        let (status, row) = match &findings {
-            None => ("missing", "without an agent file"),
-            Some(f) if !f.errors.is_empty() => ("failed", "failed"),
-            Some(f) if !f.placeholders.is_empty() => ("placeholders", "with placeholders left"),
-            Some(_) => ("ok", "ok"),
+        let status = findings.as_ref().map_or("missing", |f| f.status());
+        let row = match status {
+            "missing" => "without an agent file",
+            "failed" => "failed",
+            "placeholders" => "with placeholders left",
+            "drift" => "drifted",
+            _ => "ok",
         };
         let written = if json {
-            let line = serde_json::json!({
+            let mut line = serde_json::json!({
                 "path": shown,
                 "status": status,
-                "files_checked": findings.as_ref().map(|f| f.files_checked.clone()).unwrap_or_default(),
-                "placeholders": findings.as_ref().map(|f| &f.placeholders),
+                "files_checked": [],
+                "placeholders": null,
                 "error": findings.as_ref().and_then(|f| f.errors.first()),
             });
+            if let (Some(f), Some(object)) = (&findings, line.as_object_mut()) {
+                if let Ok(serde_json::Value::Object(all)) = serde_json::to_value(f) {
+                    for (key, value) in all.into_iter().filter(|(k, _)| k != "errors") {
+                        object.insert(key, value);
+                    }
+                }
+            }
             progress.out(&line.to_string())
         } else {
             let detail = match &findings {
                 None => "no agent file; run `archprompt init` there".to_string(),
                 Some(f) if !f.errors.is_empty() => f.errors.join("; "),
-                Some(f) if !f.placeholders.is_empty() => {
+                Some(f) if f.problems() > 0 => {
                     let mut names: Vec<&str> = f.placeholders.iter().map(|p| p.placeholder.as_str()).collect();
                     names.dedup();
-                    format!("{} left: {}", f.placeholders.len(), names.join(", "))
+                    let mut parts = Vec::new();
+                    if !names.is_empty() {
+                        parts.push(format!("{} left: {}", f.placeholders.len(), names.join(", ")));
+                    }
+                    if !f.stale.is_empty() {
+                        let stale: Vec<&str> = f.stale.iter().map(|s| s.field.as_str()).collect();
+                        parts.push(format!("stale: {}", stale.join(", ")));
+                    }
+                    let missing = f.missing_paths.len() + f.missing_tasks.len();
+                    if missing > 0 {
+                        parts.push(format!("{missing} missing director(y/ies) or task(s)"));
+                    }
+                    if !f.broken_encoding.is_empty() {
+                        parts.push(format!("{} line(s) with broken encoding", f.broken_encoding.len()));
+                    }
+                    parts.join("; ")
                 }
                 Some(f) => format!("{} file(s) complete", f.files_checked.len()),
             };
+            let fixed = findings.as_ref().map_or(0, |f| f.fixed.len());
+            let detail = if fixed > 0 { format!("{detail} (fixed {fixed} file(s))") } else { detail };
             progress.out(&format!("{status:<13} {shown}: {detail}"))
         };
         state.wrote(written);
@@ -553,12 +679,47 @@ fn doctor_many(paths: &[PathBuf], json: bool, jobs: Option<usize>) -> Result<Exi
         progress.done_one(repo);
     };
     archprompt::bulk::in_order(paths, threads(jobs), work, emit);
-    let tally = finish_bulk(state, &progress, "checked", started.elapsed())?;
+    let tally = finish_bulk(state, &progress, "checked", started.elapsed(), ui)?;
     Ok(if tally.count("ok") == paths.len() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `archprompt templates`: each template `--template NAME` can name, where it comes from, the
+/// agent file it writes for Copilot, and the variables it uses.
+fn run_templates(args: TemplatesArgs) -> Result<ExitCode> {
+    let repo = args.path.unwrap_or_else(|| PathBuf::from("."));
+    if !repo.is_dir() {
+        anyhow::bail!("{}: not a directory", repo.display());
+    }
+    let found = templates::available(&repo);
+    if args.json {
+        let list: Vec<serde_json::Value> = found
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "name": t.name,
+                    "origin": t.describe_origin(),
+                    "variables": templates::variables(&t.text),
+                })
+            })
+            .collect();
+        out(&format!("{}\n", serde_json::to_string_pretty(&list)?))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut text = String::new();
+    for t in &found {
+        let vars = templates::variables(&t.text);
+        text.push_str(&format!("{}  ({})\n  variables: {}\n", t.name, t.describe_origin(), vars.join(", ")));
+    }
+    text.push_str(&format!(
+        "\nUse one with `archprompt init --template NAME`; add your own as {}/NAME.md.\n",
+        templates::REPO_DIR
+    ));
+    out(&text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_detectors() -> Result<ExitCode> {

@@ -58,6 +58,9 @@ pub struct Field {
     /// For unknown and absent fields: what was looked for and how to fill it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Set when the value comes from `[values]` in archprompt.toml, not from detection.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pinned: bool,
 }
 
 /// Text substituted for an absent field, so the rendered file states the answer.
@@ -71,6 +74,7 @@ impl Field {
             state: State::Found,
             evidence: unique(evidence),
             hint: None,
+            pinned: false,
         }
     }
 
@@ -81,6 +85,7 @@ impl Field {
             state: State::Found,
             evidence: unique(evidence),
             hint: None,
+            pinned: false,
         }
     }
 
@@ -91,6 +96,7 @@ impl Field {
             state: State::Absent,
             evidence,
             hint: Some(why.into()),
+            pinned: false,
         }
     }
 
@@ -106,6 +112,7 @@ impl Field {
             state: State::Unknown,
             evidence: Vec::new(),
             hint: Some(hint.into()),
+            pinned: false,
         }
     }
 }
@@ -158,6 +165,9 @@ pub struct Report {
     pub detected: Vec<String>,
     pub projects: Vec<ProjectSummary>,
     pub warnings: Vec<Warning>,
+    /// Variables set in archprompt.toml's `[values]` (pinned fields are marked in `fields`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pinned_variables: Vec<String>,
 }
 
 /// Writes the fields in the order the template uses them (then any others, sorted).

@@ -2,10 +2,11 @@
 
 use crate::doctor::Findings;
 use crate::model::{FIELD_NAMES, Report, State};
+use crate::style::Style;
 use std::fmt::Write;
 
 /// The `scan` table: each field with its state, value and evidence.
-pub fn scan_table(report: &Report) -> String {
+pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
     let mut out = String::new();
     let backend = match &report.backend_dir {
         Some(dir) => format!("backend project: {dir}"),
@@ -15,19 +16,22 @@ pub fn scan_table(report: &Report) -> String {
     let width = FIELD_NAMES.iter().map(|f| f.len()).max().unwrap_or(0);
     for name in FIELD_NAMES {
         let field = report.field(name);
-        let state = match field.state {
-            State::Found => "found",
-            State::Absent => "absent",
-            State::Unknown => "unknown",
+        let (state, painted) = match (field.state, field.pinned) {
+            (_, true) => ("pinned", style.good("pinned")),
+            (State::Found, _) => ("found", style.good("found")),
+            (State::Absent, _) => ("absent", style.dim("absent")),
+            (State::Unknown, _) => ("unknown", style.warn("unknown")),
         };
+        let pad = " ".repeat(7usize.saturating_sub(state.len()));
         let value = field.value.as_deref().unwrap_or("?");
-        writeln!(out, "{name:<width$}  {state:<7}  {value}").unwrap();
-        // A long list (one line per Django app) is cut; `--json` keeps every line.
+        writeln!(out, "{name:<width$}  {painted}{pad}  {value}").unwrap();
+        // A long list (one line per Django app) is cut unless -v; `--json` keeps every line.
         const SHOWN: usize = 6;
-        let cut = field.evidence.len() > SHOWN + 1;
+        let cut = !all_evidence && field.evidence.len() > SHOWN + 1;
         let shown = if cut { SHOWN } else { field.evidence.len() };
         for ev in &field.evidence[..shown] {
-            writeln!(out, "{:<width$}           ← {}: {}", "", ev.file, ev.reason).unwrap();
+            let line = format!("← {}: {}", ev.file, ev.reason);
+            writeln!(out, "{:<width$}           {}", "", style.dim(&line)).unwrap();
         }
         if cut {
             let more = field.evidence.len() - SHOWN;
@@ -52,6 +56,14 @@ pub fn scan_table(report: &Report) -> String {
     if !extras.is_empty() {
         writeln!(out, "\nvariables: {}", extras.join(", ")).unwrap();
     }
+    if !report.pinned_variables.is_empty() {
+        writeln!(
+            out,
+            "pinned in archprompt.toml: {}",
+            report.pinned_variables.join(", ")
+        )
+        .unwrap();
+    }
     // Other servers in the repository, each described in `--json` and with `--project`.
     let others: Vec<String> = report
         .projects
@@ -73,11 +85,11 @@ pub fn scan_table(report: &Report) -> String {
 }
 
 /// Warnings as `warning: file: message` lines.
-pub fn warnings(report: &Report) -> String {
+pub fn warnings(report: &Report, style: Style) -> String {
     report
         .warnings
         .iter()
-        .map(|w| format!("warning: {}: {}\n", w.file, w.message))
+        .map(|w| format!("{} {}: {}\n", style.warn("warning:"), w.file, w.message))
         .collect()
 }
 
@@ -107,21 +119,89 @@ pub fn unfilled(report: &Report, rendered: &str) -> String {
     out
 }
 
-/// Doctor's findings as `file:line:col` blocks.
-pub fn doctor_text(findings: &Findings) -> String {
+/// Doctor's findings as `file:line` blocks, then each problem file's diff, then a summary.
+pub fn doctor_text(findings: &Findings, style: Style, fixing: bool) -> String {
     let mut out = String::new();
+    for f in &findings.fixed {
+        writeln!(out, "{} {} ({} repair(s))", style.good("fixed"), f.file, f.repairs).unwrap();
+    }
     for f in &findings.placeholders {
-        writeln!(out, "{}:{}:{}: {{{{{}}}}}", f.file, f.line, f.column, f.placeholder).unwrap();
+        let placeholder = format!("{{{{{}}}}}", f.placeholder);
+        writeln!(out, "{}:{}:{}: {}", f.file, f.line, f.column, style.warn(&placeholder)).unwrap();
         writeln!(out, "  why: {}", f.why).unwrap();
         writeln!(out, "  fix: {}", f.fix).unwrap();
+    }
+    for s in &findings.stale {
+        writeln!(out, "{}:{}: {} {}", s.file, s.line, style.bad("stale"), s.field).unwrap();
+        writeln!(out, "  the file says `{}`; a fresh scan finds `{}`", s.in_file, s.now).unwrap();
+        if let Some(e) = s.evidence.first() {
+            writeln!(out, "  {}", style.dim(&format!("← {}: {}", e.file, e.reason))).unwrap();
+        }
+    }
+    for m in &findings.missing_paths {
+        writeln!(out, "{}:{}: {} in {}: `{}` does not exist", m.file, m.line, style.bad("missing directory"), m.field, m.path).unwrap();
+    }
+    for m in &findings.missing_tasks {
+        writeln!(
+            out,
+            "{}:{}: {} in {}: `{}` runs `{}`, which {} does not define",
+            m.file,
+            m.line,
+            style.bad("missing task"),
+            m.field,
+            m.task.command,
+            m.task.task,
+            m.task.looked_in
+        )
+        .unwrap();
+    }
+    for b in &findings.broken_encoding {
+        writeln!(out, "{}:{}: {} (UTF-8 read as Windows-1252)", b.file, b.line.line, style.bad("broken encoding")).unwrap();
+        writeln!(out, "  is:       {}", b.line.text).unwrap();
+        writeln!(out, "  repaired: {}", b.line.repaired).unwrap();
+    }
+    for d in &findings.diffs {
+        writeln!(out, "\n`archprompt init --force` would change {}:", d.file).unwrap();
+        out.push_str(&style.diff(&d.diff));
+    }
+    for note in &findings.notes {
+        writeln!(out, "note: {note}").unwrap();
     }
     let files = findings.files_checked.len();
     if files == 0 && !findings.errors.is_empty() {
         return out; // the errors say it all
     }
-    match findings.placeholders.len() {
-        0 => writeln!(out, "{files} file(s) checked, no placeholders left").unwrap(),
-        n => writeln!(out, "{n} placeholder(s) in {files} file(s) checked").unwrap(),
+    if !findings.diffs.is_empty() || !findings.notes.is_empty() {
+        out.push('\n');
+    }
+    let problems = findings.problems();
+    if problems == 0 {
+        writeln!(out, "{files} file(s) checked: {}", style.good("no placeholders left, no drift, no broken encoding")).unwrap();
+        return out;
+    }
+    let mut parts = Vec::new();
+    for (count, one, many) in [
+        (findings.placeholders.len(), "placeholder", "placeholders"),
+        (findings.stale.len(), "stale value", "stale values"),
+        (findings.missing_paths.len(), "missing directory", "missing directories"),
+        (findings.missing_tasks.len(), "missing task", "missing tasks"),
+        (findings.broken_encoding.len(), "line with broken encoding", "lines with broken encoding"),
+    ] {
+        match count {
+            0 => {}
+            1 => parts.push(format!("1 {one}")),
+            n => parts.push(format!("{n} {many}")),
+        }
+    }
+    writeln!(out, "{} in {files} file(s) checked", parts.join(", ")).unwrap();
+    let fillable = findings.placeholders.iter().filter(|p| p.why.starts_with("a fresh scan now finds")).count();
+    let fixable = findings.stale.len() + findings.broken_encoding.len() + fillable;
+    if !fixing && fixable > 0 {
+        writeln!(
+            out,
+            "`archprompt doctor --fix` repairs {fixable} of them in place (stale values, placeholders a scan can fill, broken encoding) and keeps the rest of each file"
+        )
+        .unwrap();
     }
     out
 }

@@ -8,7 +8,7 @@ use handlebars::Handlebars;
 use serde_json::{Map, Value};
 
 /// The bundled backend-architect template.
-pub const DEFAULT_TEMPLATE: &str = include_str!("../templates/backend-architect.md");
+pub const DEFAULT_TEMPLATE: &str = crate::templates::BUNDLED[0].1;
 
 /// The variables a template can use: the 11 fields plus the report's extra variables.
 pub fn variables(report: &Report) -> Map<String, Value> {
@@ -127,7 +127,7 @@ fn yaml_escape(value: &str, context: YamlContext) -> String {
 }
 
 /// Whether YAML reads `value`, written bare after `key: `, back as that same string.
-fn is_plain_safe(value: &str) -> bool {
+pub(crate) fn is_plain_safe(value: &str) -> bool {
     let safe_chars = value
         .chars()
         .all(|c| c.is_alphanumeric() || " _./()+,=-@".contains(c) || (c as u32) > 0x7f && !c.is_control());

@@ -4,6 +4,7 @@
 
 use crate::listing::{self, Kind, Seen};
 use crate::model::Warning;
+use ignore::gitignore::Gitignore;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -100,6 +101,8 @@ pub struct RepoIndex {
     cached_bytes: std::cell::Cell<usize>,
     tomls: RefCell<BTreeMap<String, Option<std::rc::Rc<toml::Table>>>>,
     warnings: RefCell<Vec<Warning>>,
+    /// What archprompt.toml's `[scan] ignore` leaves out.
+    excluded: Option<Gitignore>,
     /// The CI jobs' commands, parsed once per repository on first use.
     pub ci_commands: std::cell::OnceCell<Vec<crate::documented::DocumentedCommand>>,
 }
@@ -107,6 +110,12 @@ pub struct RepoIndex {
 impl RepoIndex {
     /// Walks `root`. Unreadable entries become warnings; the walk goes on.
     pub fn build(root: &Path) -> RepoIndex {
+        Self::build_excluding(root, None)
+    }
+
+    /// [`RepoIndex::build`], leaving out what `excluded` (archprompt.toml's `[scan] ignore`)
+    /// matches, as if it were not there.
+    pub fn build_excluding(root: &Path, excluded: Option<Gitignore>) -> RepoIndex {
         // Gathered in listing order (almost sorted) and turned into sets once: building a B-tree
         // from a sorted run is far cheaper than inserting tens of thousands of paths one by one.
         let mut files = Vec::new();
@@ -142,6 +151,10 @@ impl RepoIndex {
                 Seen::Ignored { .. } => {}
             },
         );
+        if let Some(excluded) = &excluded {
+            files.retain(|f| !is_excluded(excluded, f, false));
+            dirs.retain(|d| !is_excluded(excluded, d, true));
+        }
         files.sort();
         dirs.sort();
         let mut files = BTreeSet::from_iter(files);
@@ -163,6 +176,7 @@ impl RepoIndex {
             tomls: RefCell::new(BTreeMap::new()),
             warnings: RefCell::new(warnings),
             ci_commands: std::cell::OnceCell::new(),
+            excluded,
         }
     }
 
@@ -218,7 +232,8 @@ impl RepoIndex {
                         rel, kind: Kind::File, ..
                     } = seen
                     {
-                        found = found || wanted(&rel);
+                        let excluded = self.excluded.as_ref().is_some_and(|e| is_excluded(e, &rel, false));
+                        found = found || (!excluded && wanted(&rel));
                     }
                 },
             );
@@ -340,6 +355,10 @@ fn is_pruned(name: &str) -> bool {
 }
 
 /// Last component of a `/`-separated path.
+fn is_excluded(excluded: &Gitignore, rel: &str, is_dir: bool) -> bool {
+    excluded.matched_path_or_any_parents(rel, is_dir).is_ignore()
+}
+
 pub fn file_name(path: &str) -> &str {
     match last_separator(path) {
         Some(i) => &path[i + 1..],

@@ -51,7 +51,14 @@ struct Hit<'r> {
 /// `project` (a directory or package name), that project is described instead of the one
 /// archprompt would pick; an error names the projects when none matches.
 pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&str>) -> anyhow::Result<Report> {
-    let index = RepoIndex::build(root);
+    let (config, config_warnings) = crate::config::load(root);
+    let mut early_warnings = config_warnings;
+    let excluded = crate::config::ignore_matcher(root, &config, &mut early_warnings);
+    let index = RepoIndex::build_excluding(root, excluded);
+    for w in early_warnings {
+        index.warn(&w.file, w.message);
+    }
+    let project = project.or(config.project.as_deref());
     let local = local_registry(&index, builtin);
     let registry = local.as_ref().unwrap_or(builtin);
     let projects = manifests::collect(&index);
@@ -148,7 +155,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
         })
         .collect();
     let warnings = index.take_warnings();
-    Ok(Report {
+    let mut report = Report {
         archprompt: env!("CARGO_PKG_VERSION").to_string(),
         root: root_label.to_string(),
         fields,
@@ -157,7 +164,10 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
         detected: backend.map(detected_ids).unwrap_or_default(),
         projects,
         warnings,
-    })
+        pinned_variables: Vec::new(),
+    };
+    crate::config::apply(&config, &mut report);
+    Ok(report)
 }
 
 /// Whether the repository's guides, CI or task recipes run the migration tool's own command (its

@@ -1,0 +1,274 @@
+//! What an agent file says, read back through its template, and whether the repository still
+//! agrees: values a fresh scan finds differently, directories that are gone, and commands that
+//! name a script or Make target that does not exist.
+
+use crate::model::FIELD_NAMES;
+use std::path::Path;
+
+/// Where the file holds one field's value: the template line around `{{field}}` found again in
+/// the file, with the text between its fixed parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub field: String,
+    /// 0-based line index in the text searched.
+    pub line: usize,
+    /// Byte range of the value in the text searched.
+    pub range: std::ops::Range<usize>,
+    pub value: String,
+}
+
+/// The fields' slots in `text`, located through `skeleton` (the template rendered with every
+/// field left as its `{{field}}`). A skeleton line is used when it holds exactly one field and
+/// enough fixed text around it to be recognised; each is matched to the first line of `text`
+/// that starts and ends the same way.
+pub fn slots(skeleton: &str, text: &str) -> Vec<Slot> {
+    let lines: Vec<(usize, &str)> = line_spans(text);
+    let mut used = vec![false; lines.len()];
+    let mut out = Vec::new();
+    for template_line in skeleton.lines() {
+        let found = crate::doctor::placeholders(template_line);
+        let [(_, _, field)] = found.as_slice() else { continue };
+        if !FIELD_NAMES.contains(&field.as_str()) {
+            continue;
+        }
+        let placeholder = format!("{{{{{field}}}}}");
+        let Some(at) = template_line.find(&placeholder) else { continue };
+        let (prefix, suffix) = (&template_line[..at], &template_line[at + placeholder.len()..]);
+        if prefix.trim().len() + suffix.trim().len() < 3 {
+            continue;
+        }
+        let matched = lines.iter().enumerate().find(|(i, (_, line))| {
+            !used[*i] && line.len() >= prefix.len() + suffix.len() && line.starts_with(prefix) && line.ends_with(suffix)
+        });
+        if let Some((i, (start, line))) = matched {
+            used[i] = true;
+            let range = start + prefix.len()..start + line.len() - suffix.len();
+            out.push(Slot {
+                field: field.clone(),
+                line: i,
+                value: text[range.clone()].to_string(),
+                range,
+            });
+        }
+    }
+    out
+}
+
+/// Each line's start offset and text without its line ending.
+fn line_spans(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        out.push((start, line.trim_end_matches(['\n', '\r'])));
+        start += line.len();
+    }
+    out
+}
+
+/// The directories a directory field's value names that do not exist in `repo` (for a glob such
+/// as `app/**/tests`, its fixed leading part).
+pub fn missing_dirs(repo: &Path, value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(|item| item.trim().trim_matches('`').trim())
+        .filter(|item| !item.is_empty() && *item != crate::model::ABSENT_TEXT && !item.contains("{{"))
+        .filter(|item| {
+            let fixed: Vec<&str> = item
+                .split('/')
+                .take_while(|part| !part.contains(['*', '?', '[', '{']))
+                .collect();
+            let fixed = fixed.join("/");
+            !fixed.is_empty() && !repo.join(&fixed).exists()
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// A task a command runs that its runner's file does not define.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MissingTask {
+    /// `npm run dev`, `make test`: the part of the command that names the task.
+    pub command: String,
+    pub task: String,
+    /// The file that should define it, repo-relative.
+    pub looked_in: String,
+}
+
+/// The scripts and Make or just targets `command` runs that do not exist. Only forms whose
+/// meaning is certain are checked: `npm|pnpm|yarn|bun run S`, `npm|pnpm|yarn test|start`,
+/// `make [-C DIR] T` and `just R`, each in the directory a leading `cd DIR &&` moves to. A
+/// Makefile that includes others, or a justfile that imports, could define anything and is not
+/// checked.
+pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
+    let mut out = Vec::new();
+    let mut dir = String::new();
+    for part in command.split("&&").flat_map(|p| p.split(';')).flat_map(|p| p.split("||")) {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        match words.as_slice() {
+            ["cd", target] => {
+                dir = join(&dir, target);
+                continue;
+            }
+            [runner @ ("npm" | "pnpm" | "yarn" | "bun"), rest @ ..] => {
+                if let Some(task) = script_named(runner, rest) {
+                    let file = join(&dir, "package.json");
+                    if let Some(scripts) = package_scripts(&repo.join(&file)) {
+                        if !scripts.iter().any(|s| s == task) {
+                            out.push(missing(part, task, file));
+                        }
+                    }
+                }
+            }
+            ["make", rest @ ..] => {
+                let (sub, targets) = make_args(rest);
+                let base = join(&dir, sub.unwrap_or(""));
+                let Some((file, text)) = ["GNUmakefile", "makefile", "Makefile"]
+                    .iter()
+                    .map(|name| join(&base, name))
+                    .find_map(|file| std::fs::read_to_string(repo.join(&file)).ok().map(|t| (file, t)))
+                else {
+                    continue;
+                };
+                let open_ended = text.lines().any(|l| {
+                    let l = l.trim_start();
+                    l.starts_with("include ") || l.starts_with("-include ") || l.starts_with("sinclude ") || l.starts_with("%:")
+                });
+                if open_ended {
+                    continue;
+                }
+                let defined = crate::tasks::make_targets(&text);
+                for target in targets {
+                    if !defined.iter().any(|(t, _)| t == target) {
+                        out.push(missing(part, target, file.clone()));
+                    }
+                }
+            }
+            ["just", recipe, ..] if !recipe.starts_with('-') => {
+                let file = join(&dir, "justfile");
+                let Ok(text) = std::fs::read_to_string(repo.join(&file)) else { continue };
+                if text.lines().any(|l| l.starts_with("import ") || l.starts_with("mod ")) {
+                    continue;
+                }
+                let defined = crate::tasks::just_recipes(&text);
+                if !defined.iter().any(|(r, _)| r == recipe) {
+                    out.push(missing(part, recipe, file));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn missing(part: &str, task: &str, looked_in: String) -> MissingTask {
+    MissingTask {
+        command: part.trim().to_string(),
+        task: task.to_string(),
+        looked_in,
+    }
+}
+
+/// The script a package-manager command runs, when the command certainly runs one from the
+/// package.json in the current directory (no `--prefix`, `--filter` or workspace selection).
+fn script_named<'a>(runner: &str, rest: &[&'a str]) -> Option<&'a str> {
+    // The script must come first: flags before it (`--prefix api`, `-w`, `--filter`) change
+    // which package runs it.
+    match rest {
+        ["run" | "run-script", script, ..] if !script.starts_with('-') => Some(script),
+        [script @ ("test" | "start"), ..] if runner != "bun" => Some(script),
+        _ => None,
+    }
+}
+
+/// `make -C DIR a b` → (Some(DIR), [a, b]); variable assignments and other flags are skipped.
+fn make_args<'a>(rest: &[&'a str]) -> (Option<&'a str>, Vec<&'a str>) {
+    let mut sub = None;
+    let mut targets = Vec::new();
+    let mut words = rest.iter();
+    while let Some(word) = words.next() {
+        if *word == "-C" || *word == "--directory" {
+            sub = words.next().copied();
+        } else if let Some(dir) = word.strip_prefix("--directory=") {
+            sub = Some(dir);
+        } else if word.starts_with('-') || word.contains('=') || word.contains('$') {
+            continue;
+        } else {
+            targets.push(*word);
+        }
+    }
+    (sub, targets)
+}
+
+fn join(dir: &str, rel: &str) -> String {
+    let rel = rel.trim_end_matches('/');
+    if dir.is_empty() || rel.is_empty() {
+        return if rel.is_empty() { dir.to_string() } else { rel.to_string() };
+    }
+    format!("{dir}/{rel}")
+}
+
+/// The script names of a package.json, or `None` when it cannot be read as one.
+fn package_scripts(path: &Path) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let doc: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()?;
+    Some(
+        doc.get("scripts")
+            .and_then(|s| s.as_object())
+            .map(|s| s.keys().cloned().collect())
+            .unwrap_or_default(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_found_through_the_template_lines() {
+        let skeleton = "- **Run Tests:** `{{test_command}}`\n  - `{{source_dirs}}` – Server code\n{{tech_stack}}\n";
+        let text = "intro\n- **Run Tests:** `pnpm test`\n  - `src, lib` – Server code\nNode\n";
+        let found = slots(skeleton, text);
+        assert_eq!(found.len(), 2, "a bare placeholder line is too vague to match: {found:?}");
+        assert_eq!(found[0].field, "test_command");
+        assert_eq!(found[0].value, "pnpm test");
+        assert_eq!(&text[found[0].range.clone()], "pnpm test");
+        assert_eq!(found[0].line, 1);
+        assert_eq!(found[1].value, "src, lib");
+    }
+
+    #[test]
+    fn missing_directories_and_glob_roots() {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(repo.path().join("src")).unwrap();
+        assert_eq!(
+            missing_dirs(repo.path(), "src, lib, hc/**/tests, **/tests, none"),
+            vec!["lib".to_string(), "hc/**/tests".to_string()]
+        );
+    }
+
+    #[test]
+    fn scripts_and_targets_that_are_not_defined() {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::write(repo.path().join("package.json"), r#"{"scripts":{"dev":"x","test":"y"}}"#).unwrap();
+        std::fs::create_dir(repo.path().join("api")).unwrap();
+        std::fs::write(repo.path().join("api/Makefile"), "test:\n\tgo test\n.PHONY: test\n").unwrap();
+        let tasks = |c: &str| missing_tasks(repo.path(), c).into_iter().map(|m| m.task).collect::<Vec<_>>();
+        assert_eq!(tasks("npm run dev"), Vec::<String>::new());
+        assert_eq!(tasks("pnpm run start:dev"), vec!["start:dev"]);
+        assert_eq!(tasks("npm start"), vec!["start"]);
+        assert_eq!(tasks("npm --prefix api run dev"), Vec::<String>::new(), "another package");
+        assert_eq!(tasks("make -C api test lint"), vec!["lint"]);
+        assert_eq!(tasks("cd api && make migrate"), vec!["migrate"]);
+        assert_eq!(tasks("make test"), Vec::<String>::new(), "no Makefile at the root: not checked");
+        let found = missing_tasks(repo.path(), "cd api && make migrate");
+        assert_eq!(found[0].looked_in, "api/Makefile");
+        assert_eq!(found[0].command, "make migrate");
+    }
+
+    #[test]
+    fn an_including_makefile_is_not_judged() {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::write(repo.path().join("Makefile"), "include common.mk\nbuild:\n\tgo build\n").unwrap();
+        assert!(missing_tasks(repo.path(), "make migrate").is_empty());
+    }
+}

@@ -1,0 +1,129 @@
+//! Finds and repairs UTF-8 text that was once decoded as Windows-1252 and saved again ("â€“" for
+//! "–", "âœ…" for "✅"). Each run of characters that Windows-1252 maps to bytes 0x80–0xFF is
+//! turned back into those bytes; where the bytes form UTF-8 multi-byte characters, those replace
+//! the run. Real Latin-1 text ("café", "naïve") does not form UTF-8 sequences, so it is kept.
+
+use encoding_rs::WINDOWS_1252;
+
+/// One line with broken encoding: its 1-based number, the text, and the text repaired.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Mojibake {
+    pub line: usize,
+    pub text: String,
+    pub repaired: String,
+}
+
+/// The lines of `text` with broken encoding, and the whole text repaired (equal to `text` when
+/// nothing was found).
+pub fn find(text: &str) -> (Vec<Mojibake>, String) {
+    let mut found = Vec::new();
+    let mut repaired_text = String::with_capacity(text.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let repaired = repair_line(line);
+        if repaired != line {
+            found.push(Mojibake {
+                line: i + 1,
+                text: line.trim_end_matches(['\n', '\r']).to_string(),
+                repaired: repaired.trim_end_matches(['\n', '\r']).to_string(),
+            });
+        }
+        repaired_text.push_str(&repaired);
+    }
+    (found, repaired_text)
+}
+
+/// The Windows-1252 byte a character was decoded from, for the bytes 0x80–0xFF. The five bytes
+/// Windows-1252 leaves undefined come back as the C1 controls of the same number.
+fn high_byte(c: char) -> Option<u8> {
+    if matches!(c as u32, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D) {
+        return Some(c as u32 as u8);
+    }
+    if (c as u32) < 0x80 {
+        return None;
+    }
+    let mut buffer = [0u8; 4];
+    let (bytes, _, unmappable) = WINDOWS_1252.encode(c.encode_utf8(&mut buffer));
+    (!unmappable && bytes.len() == 1 && bytes[0] >= 0x80).then(|| bytes[0])
+}
+
+fn repair_line(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let run: Vec<u8> = chars[i..].iter().map_while(|&c| high_byte(c)).collect();
+        if run.is_empty() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        out.push_str(&decode_run(&run, &chars[i..i + run.len()]));
+        i += run.len();
+    }
+    out
+}
+
+/// The run's bytes read as UTF-8 where they form multi-byte characters, the original characters
+/// elsewhere.
+fn decode_run(bytes: &[u8], original: &[char]) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let width = match bytes[at] {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => 0,
+        };
+        if width > 0 && at + width <= bytes.len() {
+            if let Ok(decoded) = std::str::from_utf8(&bytes[at..at + width]) {
+                out.push_str(decoded);
+                at += width;
+                continue;
+            }
+        }
+        // The emoji variation selector U+FE0F is EF B8 8F, and 0x8F is undefined in
+        // Windows-1252, so a round trip often drops it and leaves "ï¸" behind.
+        if bytes[at..].starts_with(&[0xEF, 0xB8]) && (at + 2 == bytes.len() || !(0x80..0xC0).contains(&bytes[at + 2])) {
+            out.push('\u{FE0F}');
+            at += 2;
+            continue;
+        }
+        out.push(original[at]);
+        at += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repairs_the_template_as_it_first_reached_us() {
+        let broken = "  - `{{source_dirs}}` â€“ Server code\n- âœ… **Always:**\n- âš\u{a0}ï¸ **Ask First:**\n- ðŸš« **Never:**\n";
+        let (found, repaired) = find(broken);
+        assert_eq!(
+            repaired,
+            "  - `{{source_dirs}}` – Server code\n- ✅ **Always:**\n- ⚠️ **Ask First:**\n- 🚫 **Never:**\n"
+        );
+        assert_eq!(found.len(), 4);
+        assert_eq!(found[0].line, 1);
+        assert_eq!(found[0].repaired, "  - `{{source_dirs}}` – Server code");
+    }
+
+    #[test]
+    fn leaves_real_latin_text_and_correct_utf8_alone() {
+        for text in ["café, naïve, Zürich, £5, ½\n", "– ✅ ⚠️ 🚫 “quoted”\n", "plain ascii\n", "Â\n"] {
+            let (found, repaired) = find(text);
+            assert!(found.is_empty(), "{text}: {found:?}");
+            assert_eq!(repaired, text);
+        }
+    }
+
+    #[test]
+    fn repairs_latin_letters_broken_the_same_way() {
+        assert_eq!(find("cafÃ© dÃ©jÃ\u{a0} vu\n").1, "café déjà vu\n");
+        assert_eq!(find("â€œquotedâ€\u{9d}\n").1, "“quoted”\n");
+    }
+}

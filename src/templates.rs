@@ -1,0 +1,180 @@
+//! Where a template comes from: a file `--template` names, the repository's own
+//! `.archprompt/templates/NAME.md`, or one bundled with archprompt, looked up in that order.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+
+/// The templates compiled into archprompt, by name.
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("backend-architect", include_str!("../templates/backend-architect.md")),
+    ("project-facts", include_str!("../templates/project-facts.md")),
+];
+
+/// The template `init` uses when none is named.
+pub const DEFAULT: &str = "backend-architect";
+
+/// Where repositories keep their own templates.
+pub const REPO_DIR: &str = ".archprompt/templates";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Bundled,
+    /// In the repository's `.archprompt/templates/`.
+    Repository(PathBuf),
+    /// A file named on the command line.
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// The agent's name: the file name of the agent file written from it.
+    pub name: String,
+    pub origin: Origin,
+    pub text: String,
+}
+
+impl Template {
+    pub fn describe_origin(&self) -> String {
+        match &self.origin {
+            Origin::Bundled => "bundled".to_string(),
+            Origin::Repository(path) | Origin::File(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// Resolves `spec` (a template name or a file path; `None` for the default) for the repository
+/// at `repo`. A path that exists wins, then a repository template of that name, then a bundled
+/// one. The error lists the names that would work.
+pub fn resolve(spec: Option<&str>, repo: &Path) -> Result<Template> {
+    let spec = spec.unwrap_or(DEFAULT);
+    let as_path = Path::new(spec);
+    if as_path.is_file() {
+        let text = std::fs::read_to_string(as_path).with_context(|| format!("cannot read template {spec}"))?;
+        return Ok(Template {
+            name: name_of_file(as_path),
+            origin: Origin::File(as_path.to_path_buf()),
+            text,
+        });
+    }
+    if let Some(found) = repository_templates(repo).into_iter().find(|t| t.name == spec) {
+        return Ok(found);
+    }
+    if let Some((name, text)) = BUNDLED.iter().find(|(name, _)| *name == spec) {
+        return Ok(Template {
+            name: name.to_string(),
+            origin: Origin::Bundled,
+            text: text.to_string(),
+        });
+    }
+    let looks_like_path = spec.contains('/') || spec.contains('\\') || spec.ends_with(".md") || spec.ends_with(".hbs");
+    if looks_like_path {
+        bail!("cannot read template {spec}: no such file");
+    }
+    let names: Vec<String> = available(repo).into_iter().map(|t| t.name).collect();
+    bail!(
+        "no template named `{spec}`; available: {} (or give a file path; `archprompt templates` lists them)",
+        names.join(", ")
+    )
+}
+
+/// The template named `name` (never a file path): the repository's own, else a bundled one.
+pub fn by_name(name: &str, repo: &Path) -> Option<Template> {
+    available(repo).into_iter().find(|t| t.name == name)
+}
+
+/// Every template `--template NAME` can name for `repo`: the repository's own first (they win a
+/// name clash), then the bundled ones.
+pub fn available(repo: &Path) -> Vec<Template> {
+    let mut out = repository_templates(repo);
+    for (name, text) in BUNDLED {
+        if !out.iter().any(|t| t.name == *name) {
+            out.push(Template {
+                name: name.to_string(),
+                origin: Origin::Bundled,
+                text: text.to_string(),
+            });
+        }
+    }
+    out
+}
+
+/// The repository's `.archprompt/templates/*.md` (and `*.hbs`), sorted by name; unreadable
+/// files are left out.
+fn repository_templates(repo: &Path) -> Vec<Template> {
+    let dir = repo.join(REPO_DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<Template> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "hbs") && p.is_file())
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            Some(Template {
+                name: name_of_file(&path),
+                origin: Origin::Repository(path),
+                text,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    found
+}
+
+/// `backend-architect` for `backend-architect.md`, `api.agent.md` or `api.hbs`.
+fn name_of_file(path: &Path) -> String {
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file
+        .strip_suffix(".agent.md")
+        .or_else(|| file.strip_suffix(".md"))
+        .or_else(|| file.strip_suffix(".hbs"))
+        .unwrap_or(&file);
+    stem.to_string()
+}
+
+/// The variables a template uses, each once, in the order they first appear.
+pub fn variables(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, _, name) in crate::doctor::placeholders(text) {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repository_template_wins_over_a_bundled_one_of_the_same_name() {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(repo.path().join(REPO_DIR)).unwrap();
+        std::fs::write(repo.path().join(REPO_DIR).join("backend-architect.md"), "ours {{tech_stack}}\n").unwrap();
+        let found = resolve(None, repo.path()).unwrap();
+        assert_eq!(found.text, "ours {{tech_stack}}\n");
+        assert!(matches!(found.origin, Origin::Repository(_)));
+        let bundled = resolve(Some("project-facts"), repo.path()).unwrap();
+        assert_eq!(bundled.origin, Origin::Bundled);
+    }
+
+    #[test]
+    fn an_unknown_name_lists_the_names_that_work() {
+        let repo = tempfile::tempdir().unwrap();
+        let err = resolve(Some("frontend"), repo.path()).unwrap_err().to_string();
+        assert!(err.contains("backend-architect, project-facts"), "{err}");
+        let err = resolve(Some("missing/file.md"), repo.path()).unwrap_err().to_string();
+        assert!(err.contains("no such file"), "{err}");
+    }
+
+    #[test]
+    fn variables_are_listed_once_in_order() {
+        assert_eq!(
+            variables("{{b}} {{a}}\n{{ b }} {{#if orm}}x{{/if}}"),
+            vec!["b".to_string(), "a".to_string()]
+        );
+        assert_eq!(name_of_file(Path::new("x/api.agent.md")), "api");
+    }
+}
