@@ -138,9 +138,18 @@ pub fn apply(config: &Config, report: &mut Report) {
     for (name, value) in &config.values {
         let evidence = vec![Evidence::new(FILE, format!("pinned in [values] {name}"))];
         if FIELD_NAMES.contains(&name.as_str()) {
-            let mut field = match value {
-                Pinned::List(items) => Field::found_list(items.clone(), evidence),
-                Pinned::Text(text) => Field::found(text.clone(), evidence),
+            // A directory field keeps its entries (Cursor's globs are made from them), whether
+            // written as a list or as `"api, worker"`.
+            let items = match value {
+                Pinned::List(items) => Some(items.clone()),
+                Pinned::Text(text) if name.ends_with("_dirs") => {
+                    Some(text.split(',').map(|i| i.trim().to_string()).filter(|i| !i.is_empty()).collect())
+                }
+                Pinned::Text(_) => None,
+            };
+            let mut field = match items {
+                Some(items) => Field::found_list(items, evidence),
+                None => Field::found(value.text(), evidence),
             };
             field.pinned = true;
             report.fields.insert(name.clone(), field);

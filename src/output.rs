@@ -120,7 +120,8 @@ pub fn unfilled(report: &Report, rendered: &str) -> String {
 }
 
 /// Doctor's findings as `file:line` blocks, then each problem file's diff, then a summary.
-pub fn doctor_text(findings: &Findings, style: Style, fixing: bool) -> String {
+/// `brief` (`-q`) leaves out the diffs, notes and hints.
+pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, brief: bool) -> String {
     let mut out = String::new();
     for f in &findings.fixed {
         writeln!(out, "{} {} ({} repair(s))", style.good("fixed"), f.file, f.repairs).unwrap();
@@ -136,6 +137,10 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool) -> String {
         writeln!(out, "  the file says `{}`; a fresh scan finds `{}`", s.in_file, s.now).unwrap();
         if let Some(e) = s.evidence.first() {
             writeln!(out, "  {}", style.dim(&format!("← {}: {}", e.file, e.reason))).unwrap();
+        }
+        if !brief && !s.evidence.iter().any(|e| e.file == crate::config::FILE) {
+            let pinned = serde_json::to_string(&s.in_file).unwrap_or_default();
+            writeln!(out, "  keep yours: add `{} = {pinned}` to [values] in archprompt.toml", s.field).unwrap();
         }
     }
     for m in &findings.missing_paths {
@@ -160,18 +165,18 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool) -> String {
         writeln!(out, "  is:       {}", b.line.text).unwrap();
         writeln!(out, "  repaired: {}", b.line.repaired).unwrap();
     }
-    for d in &findings.diffs {
+    for d in findings.diffs.iter().filter(|_| !brief) {
         writeln!(out, "\n`archprompt init --force` would change {}:", d.file).unwrap();
         out.push_str(&style.diff(&d.diff));
     }
-    for note in &findings.notes {
+    for note in findings.notes.iter().filter(|_| !brief) {
         writeln!(out, "note: {note}").unwrap();
     }
     let files = findings.files_checked.len();
     if files == 0 && !findings.errors.is_empty() {
         return out; // the errors say it all
     }
-    if !findings.diffs.is_empty() || !findings.notes.is_empty() {
+    if !brief && (!findings.diffs.is_empty() || !findings.notes.is_empty()) {
         out.push('\n');
     }
     let problems = findings.problems();
@@ -196,7 +201,7 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool) -> String {
     writeln!(out, "{} in {files} file(s) checked", parts.join(", ")).unwrap();
     let fillable = findings.placeholders.iter().filter(|p| p.why.starts_with("a fresh scan now finds")).count();
     let fixable = findings.stale.len() + findings.broken_encoding.len() + fillable;
-    if !fixing && fixable > 0 {
+    if !fixing && !brief && fixable > 0 {
         writeln!(
             out,
             "`archprompt doctor --fix` repairs {fixable} of them in place (stale values, placeholders a scan can fill, broken encoding) and keeps the rest of each file"

@@ -1,0 +1,411 @@
+//! Runs the real binary on copies of fixtures: each agent target's file and front matter, the
+//! target picked from what a repository already uses, named and repository templates,
+//! archprompt.toml overrides, doctor's drift, missing-path, missing-task and encoding checks,
+//! `doctor --fix`, and the CLI conventions (colour, quiet, completions, man page).
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn archprompt() -> Command {
+    Command::cargo_bin("archprompt").unwrap()
+}
+
+fn repo_from(fixture: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new("fixtures").join(fixture), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn read(repo: &Path, file: &str) -> String {
+    std::fs::read_to_string(repo.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// The front matter of `text` as YAML, which must parse.
+fn front_matter(text: &str) -> serde_json::Map<String, serde_json::Value> {
+    let rest = text.strip_prefix("---\n").expect("front matter first");
+    let end = rest.find("\n---\n").expect("closed front matter");
+    let doc: serde_json::Value = serde_saphyr::from_str(&rest[..end]).expect("valid YAML");
+    doc.as_object().expect("a mapping").clone()
+}
+
+const COPILOT: &str = ".github/agents/backend-architect.agent.md";
+const CLAUDE: &str = ".claude/agents/backend-architect.md";
+const CURSOR: &str = ".cursor/rules/backend-architect.mdc";
+
+#[test]
+fn each_target_gets_its_file_and_front_matter() {
+    let repo = repo_from("node-express-prisma");
+    archprompt()
+        .args(["init", "--target", "copilot,claude,agents-md", "--target", "cursor"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("created").count(4));
+
+    let copilot = read(repo.path(), COPILOT);
+    let front = front_matter(&copilot);
+    assert_eq!(front["name"], "backend-architect");
+    assert!(front["description"].as_str().unwrap().starts_with("Backend architect"));
+    assert!(copilot.contains("- **Backend Framework:** Express"));
+
+    // Claude Code requires `name` (lowercase, hyphens) and `description`.
+    let claude = read(repo.path(), CLAUDE);
+    let front = front_matter(&claude);
+    assert_eq!(front["name"], "backend-architect");
+    assert!(front.contains_key("description"));
+    assert_eq!(claude, copilot, "the same profile, in the same format");
+
+    // Cursor: description, globs (comma-separated, from the server code) and alwaysApply.
+    let cursor = read(repo.path(), CURSOR);
+    let front = front_matter(&cursor);
+    let keys: Vec<&str> = front.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["alwaysApply", "description", "globs"]);
+    assert_eq!(front["alwaysApply"], false);
+    assert_eq!(front["globs"], "src/**");
+    assert!(cursor.contains("- **Database:** PostgreSQL"));
+
+    // AGENTS.md: no front matter, one delimited section, headings nested under its own.
+    let agents = read(repo.path(), "AGENTS.md");
+    assert!(agents.starts_with("<!-- archprompt:begin backend-architect "), "{agents}");
+    assert!(agents.trim_end().ends_with("<!-- archprompt:end backend-architect -->"));
+    assert!(agents.contains("\n## Backend Architect\n"));
+    assert!(agents.contains("\n### Project Knowledge\n"));
+    assert!(!agents.contains("\n---\nname:"));
+}
+
+#[test]
+fn agents_md_outside_the_markers_is_left_byte_for_byte() {
+    let repo = repo_from("node-express-prisma");
+    let before = "# Our agents\r\n\r\nHand-written rules.  \n\n<!-- archprompt:begin backend-architect -->\nold\n<!-- archprompt:end backend-architect -->\n\n## After\ntrailing text without newline";
+    std::fs::write(repo.path().join("AGENTS.md"), before).unwrap();
+    // The section changed since archprompt wrote it: refused without --force.
+    archprompt()
+        .args(["init", "--target", "agents-md"])
+        .arg(repo.path())
+        .assert()
+        .code(1);
+    assert_eq!(read(repo.path(), "AGENTS.md"), before);
+    archprompt()
+        .args(["init", "--target", "agents-md", "--force"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    let after = read(repo.path(), "AGENTS.md");
+    let head = "# Our agents\r\n\r\nHand-written rules.  \n\n";
+    let tail = "\n\n## After\ntrailing text without newline";
+    assert!(after.starts_with(head), "{after}");
+    assert!(after.ends_with(tail), "{after}");
+    assert!(after.contains("- **Backend Framework:** Express"));
+    assert!(!after.contains("\nold\n"));
+
+    // An AGENTS.md without a section gets one appended; no --force needed, nothing else moves.
+    let own = "# Notes\n\nKeep this.\n";
+    std::fs::write(repo.path().join("AGENTS.md"), own).unwrap();
+    archprompt()
+        .args(["init", "--target", "agents-md"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    let after = read(repo.path(), "AGENTS.md");
+    assert!(after.starts_with(&format!("{own}\n<!-- archprompt:begin backend-architect ")), "{after}");
+}
+
+#[test]
+fn without_a_target_init_writes_for_the_agents_the_repository_uses() {
+    let repo = repo_from("node-express-prisma");
+    std::fs::write(repo.path().join("CLAUDE.md"), "# Claude\n").unwrap();
+    std::fs::create_dir(repo.path().join(".cursor")).unwrap();
+    archprompt()
+        .arg("init")
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("writing for claude, cursor (the repository has CLAUDE.md, .cursor)"));
+    assert!(repo.path().join(CLAUDE).is_file());
+    assert!(repo.path().join(CURSOR).is_file());
+    assert!(!repo.path().join(COPILOT).exists(), "the default is only for repositories using none");
+    assert_eq!(read(repo.path(), "CLAUDE.md"), "# Claude\n");
+
+    let plain = repo_from("node-express-prisma");
+    archprompt().arg("init").arg(plain.path()).assert().success();
+    assert!(plain.path().join(COPILOT).is_file());
+}
+
+#[test]
+fn templates_are_listed_and_found_by_name_in_the_repository_first() {
+    let repo = repo_from("node-express-prisma");
+    archprompt()
+        .arg("templates")
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("backend-architect  (bundled)"))
+        .stdout(predicate::str::contains("project-facts  (bundled)"))
+        .stdout(predicate::str::contains("variables: tech_stack, backend_framework, database_system"));
+    let dir = repo.path().join(".archprompt/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("api-reviewer.md"),
+        "---\nname: api-reviewer\ndescription: Reviews {{backend_framework}} handlers\n---\nRun `{{test_command}}` first.\n",
+    )
+    .unwrap();
+    let listed = archprompt().args(["templates", "--json"]).arg(repo.path()).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["name"], "api-reviewer");
+    assert_eq!(listed[0]["variables"], serde_json::json!(["backend_framework", "test_command"]));
+
+    archprompt()
+        .args(["init", "--template", "api-reviewer", "--target", "claude"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    let written = read(repo.path(), ".claude/agents/api-reviewer.md");
+    assert_eq!(
+        written,
+        "---\nname: api-reviewer\ndescription: Reviews Express handlers\n---\nRun `npm test` first.\n"
+    );
+    archprompt()
+        .args(["init", "--template", "frontend"])
+        .arg(repo.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no template named `frontend`; available: api-reviewer, backend-architect, project-facts"));
+}
+
+#[test]
+fn archprompt_toml_pins_values_ignores_paths_and_scan_shows_them() {
+    let repo = repo_from("node-express-prisma");
+    std::fs::write(
+        repo.path().join("archprompt.toml"),
+        "[values]\ndb_command = \"make psql\"\nteam = \"payments\"\n\n[scan]\nignore = [\"tests/\"]\n",
+    )
+    .unwrap();
+    let json = archprompt().args(["scan", "--json"]).arg(repo.path()).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let db = &report["fields"]["db_command"];
+    assert_eq!(db["value"], "make psql");
+    assert_eq!(db["pinned"], true);
+    assert_eq!(db["evidence"][0]["file"], "archprompt.toml");
+    assert_eq!(report["fields"]["backend_framework"].get("pinned"), None, "detected values are not marked");
+    assert_eq!(report["variables"]["team"], "payments");
+    assert_eq!(report["pinned_variables"], serde_json::json!(["team"]));
+    // The ignored directory is not seen: no test directory any more.
+    assert_eq!(report["fields"]["test_dirs"]["state"], "unknown");
+    archprompt()
+        .arg("scan")
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"db_command\s+pinned\s+make psql").unwrap());
+
+    // A broken archprompt.toml is a warning naming it; the scan goes on with detection alone.
+    std::fs::write(repo.path().join("archprompt.toml"), "[values\n").unwrap();
+    archprompt()
+        .args(["scan", "--json"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: archprompt.toml: invalid TOML"));
+}
+
+#[test]
+fn archprompt_toml_picks_the_project() {
+    let repo = repo_from("monorepo-services-two-backends");
+    let default = archprompt().args(["scan", "--json"]).arg(repo.path()).output().unwrap();
+    let default: serde_json::Value = serde_json::from_slice(&default.stdout).unwrap();
+    let other = default["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["fields"].is_object())
+        .expect("a second service")["dir"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(repo.path().join("archprompt.toml"), format!("[scan]\nproject = \"{other}\"\n")).unwrap();
+    let picked = archprompt().args(["scan", "--json"]).arg(repo.path()).output().unwrap();
+    let picked: serde_json::Value = serde_json::from_slice(&picked.stdout).unwrap();
+    assert_eq!(picked["backend_dir"], other.as_str());
+}
+
+/// A repository with its agent files written, for doctor to find drift in.
+fn initialised(targets: &str) -> tempfile::TempDir {
+    let repo = repo_from("node-express-prisma");
+    archprompt()
+        .args(["init", "--target", targets])
+        .arg(repo.path())
+        .assert()
+        .success();
+    repo
+}
+
+fn edit(repo: &Path, file: &str, from: &str, to: &str) {
+    let text = read(repo, file);
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(repo.join(file), text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn doctor_reports_stale_values_missing_dirs_and_tasks_with_the_diff() {
+    let repo = initialised("copilot");
+    archprompt().arg("doctor").arg(repo.path()).assert().success();
+    edit(repo.path(), COPILOT, "`npm test`", "`npm run test:ci`");
+    edit(repo.path(), COPILOT, "`tests` – Test files", "`tests, spec` – Test files");
+    let assert = archprompt().arg("doctor").arg(repo.path()).assert().code(1);
+    let text = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        text.contains("stale test_command\n  the file says `npm run test:ci`; a fresh scan finds `npm test`"),
+        "{text}"
+    );
+    assert!(text.contains("missing task in test_command: `npm run test:ci` runs `test:ci`, which package.json does not define"), "{text}");
+    assert!(text.contains("missing directory in test_dirs: `spec` does not exist"), "{text}");
+    assert!(text.contains("-- **Run Tests:** `npm run test:ci`\n+- **Run Tests:** `npm test`"), "{text}");
+
+    // The repository changes under the file: a Makefile target it names goes away.
+    std::fs::write(repo.path().join("Makefile"), "dev:\n\tnpm run dev\n").unwrap();
+    edit(repo.path(), COPILOT, "`npm run dev`", "`make serve`");
+    let json = archprompt().args(["doctor", "--json"]).arg(repo.path()).output().unwrap();
+    assert_eq!(json.status.code(), Some(1));
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let tasks = findings["missing_tasks"].as_array().unwrap();
+    let make = tasks.iter().find(|t| t["task"] == "serve").expect("the Make target");
+    assert_eq!(make["looked_in"], "Makefile");
+    assert_eq!(make["field"], "dev_command");
+    assert_eq!(findings["stale"].as_array().unwrap().len(), 3);
+    assert_eq!(findings["diffs"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn doctor_fix_repairs_values_and_encoding_and_keeps_the_users_edits() {
+    let repo = initialised("claude,agents-md");
+    std::fs::write(repo.path().join("AGENTS.md"), format!("# Team rules\n\nAlways run the linter.\n\n{}", read(repo.path(), "AGENTS.md"))).unwrap();
+    // Edits of the user's own: a new rule in the profile, a line in AGENTS.md outside the section.
+    edit(repo.path(), CLAUDE, "## Your Role\n", "## Your Role\n\n- Our rule: every endpoint gets a contract test\n");
+    // Drift: a stale value, a placeholder the scan can fill, and broken encoding.
+    edit(repo.path(), CLAUDE, "`npm run dev`", "`yarn dev`");
+    edit(repo.path(), CLAUDE, "**Database:** PostgreSQL", "**Database:** {{database_system}}");
+    edit(repo.path(), CLAUDE, "` – Server code", "` â€“ Server code");
+    edit(repo.path(), CLAUDE, "- ✅ **Always:**", "- âœ… **Always:**");
+    edit(repo.path(), "AGENTS.md", "`npm test`", "`npm run test:all`");
+    let doctor = archprompt().arg("doctor").arg(repo.path()).assert().code(1);
+    let text = String::from_utf8_lossy(&doctor.get_output().stdout).to_string();
+    assert!(text.contains("broken encoding (UTF-8 read as Windows-1252)"), "{text}");
+    assert!(text.contains("repaired: - ✅ **Always:**"), "{text}");
+
+    archprompt()
+        .args(["doctor", "--fix"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("fixed"))
+        .stdout(predicate::str::contains("no placeholders left, no drift, no broken encoding"));
+    let claude = read(repo.path(), CLAUDE);
+    assert!(claude.contains("- Our rule: every endpoint gets a contract test"), "the user's edit stays");
+    assert!(claude.contains("`npm run dev`") && !claude.contains("yarn dev"));
+    assert!(claude.contains("**Database:** PostgreSQL"));
+    assert!(claude.contains("` – Server code") && claude.contains("- ✅ **Always:**"));
+    assert!(!claude.contains('â'));
+    let agents = read(repo.path(), "AGENTS.md");
+    assert!(agents.starts_with("# Team rules\n\nAlways run the linter.\n\n"));
+    assert!(agents.contains("`npm test`"));
+    // After the fix, init would only undo the user's own edit.
+    archprompt().arg("doctor").arg(repo.path()).assert().success();
+}
+
+#[test]
+fn doctor_fix_repairs_the_template_as_it_first_reached_us() {
+    let repo = repo_from("node-express-prisma");
+    let broken = include_str!("data/backend-architect.mojibake.md");
+    std::fs::create_dir_all(repo.path().join(".github/agents")).unwrap();
+    std::fs::write(repo.path().join(COPILOT), broken).unwrap();
+    let json = archprompt().args(["doctor", "--json"]).arg(repo.path()).output().unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let lines: Vec<u64> = findings["broken_encoding"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [23, 24, 25, 116, 117, 118]);
+    assert_eq!(findings["placeholders"].as_array().unwrap().len(), 11);
+    archprompt().args(["doctor", "--fix"]).arg(repo.path()).assert().success();
+    // Every placeholder filled and every character repaired: exactly what init writes.
+    archprompt()
+        .args(["init", "--target", "copilot"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is up to date"));
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let repo = repo_from("node-express-prisma");
+    let coloured = archprompt().args(["scan", "--color", "always"]).arg(repo.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&coloured.stdout).contains("\u{1b}[32mfound\u{1b}[0m"));
+    let piped = archprompt().arg("scan").arg(repo.path()).output().unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stdout).contains('\u{1b}'), "no colour into a pipe");
+    let never = archprompt().args(["scan", "--color", "never"]).arg(repo.path()).output().unwrap();
+    assert!(!String::from_utf8_lossy(&never.stdout).contains('\u{1b}'));
+    // NO_COLOR turns off `auto` (here: a pipe anyway) but not an explicit `always`.
+    let forced = archprompt()
+        .env("NO_COLOR", "1")
+        .args(["scan", "--color", "always"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&forced.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn quiet_leaves_only_results_and_verbose_adds_the_evidence() {
+    let repo = repo_from("broken-manifests");
+    let normal = archprompt().arg("init").arg("--stdout").arg(repo.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&normal.stderr).contains("warning:"));
+    let quiet = archprompt().args(["init", "--stdout", "-q"]).arg(repo.path()).output().unwrap();
+    assert!(quiet.status.success());
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "", "nothing but the result");
+    assert_eq!(quiet.stdout, normal.stdout);
+    let verbose = archprompt().args(["init", "--dry-run", "-v"]).arg(repo.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&verbose.stderr);
+    assert!(err.contains("template: backend-architect (bundled)"), "{err}");
+    assert!(err.contains("← "), "the evidence: {err}");
+    archprompt().args(["scan", "-q", "-v"]).assert().code(2);
+}
+
+#[test]
+fn completions_and_man_page_are_generated_for_every_shell() {
+    for (shell, sign) in [
+        ("bash", "_archprompt()"),
+        ("zsh", "#compdef archprompt"),
+        ("fish", "complete -c archprompt"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[archprompt]"),
+    ] {
+        archprompt()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(sign))
+            .stdout(predicate::str::contains("doctor"));
+    }
+    archprompt()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH archprompt 1"))
+        .stdout(predicate::str::contains("templates"));
+}
