@@ -9,7 +9,8 @@ use std::path::PathBuf;
 /// requirements*.txt, Cargo.toml, go.mod, pom.xml, build.gradle, Gemfile, composer.json, mix.exs,
 /// *.csproj, lockfiles, ORM configs, compose files, .env templates, the README's run
 /// instructions), works out the backend framework, database, directories and commands, and fills
-/// the backend-architect agent template.
+/// an agent template for GitHub Copilot, Claude Code, AGENTS.md or Cursor. An optional
+/// archprompt.toml pins values and ignores paths.
 #[derive(Debug, Parser)]
 #[command(name = "archprompt", version, about, long_about, after_help = EXIT_CODES)]
 pub struct Cli {
@@ -17,13 +18,13 @@ pub struct Cli {
     pub command: Command,
     /// When to colour the output: auto (when writing to a terminal and NO_COLOR is unset),
     /// always or never
-    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto", help_heading = "Global options")]
     pub color: ColorChoice,
     /// Print only results and errors: no warnings, hints or summaries
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = "Global options")]
     pub quiet: bool,
     /// Also print the evidence behind each value and what each step decided
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub verbose: bool,
 }
 
@@ -52,18 +53,19 @@ impl Cli {
     }
 }
 
-const EXIT_CODES: &str = "Exit codes:\n  0  success (doctor: no placeholders left)\n  1  doctor found placeholders; init refused to overwrite a changed file; scan of several\n     repositories: some could not be scanned\n  2  error: bad arguments, unreadable path, invalid template";
+const EXIT_CODES: &str = "Exit codes:\n  0  success (doctor: nothing to report)\n  1  doctor found placeholders, drift or broken encoding; init refused to overwrite a changed\n     file; scan of several repositories: some could not be scanned\n  2  error: bad arguments, unreadable path, invalid template\n\nColour is off when NO_COLOR is set, unless --color always.";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Detect the stack and write the filled agent file (.github/agents/backend-architect.agent.md)
+    /// Detect the stack and write the filled agent file for each agent the repository uses
     #[command(
-        after_help = "Examples:\n  archprompt init                 write the agent file for the current repository\n  archprompt init ../api --dry-run  show what would be written (a diff if the file exists)\n  archprompt init --stdout        print the filled template instead of writing it\n  archprompt init --discover ~/src --dry-run   what every repository under ~/src would get\n\nWith several repositories: 0 all written or up to date, 1 some left placeholders, were\nrefused (changed, no --force) or failed, 2 bad usage."
+        after_help = "Agent files (NAME is the template's name, backend-architect by default):\n  copilot    .github/agents/NAME.agent.md\n  claude     .claude/agents/NAME.md\n  agents-md  a section between archprompt markers in AGENTS.md (the rest is left alone)\n  cursor     .cursor/rules/NAME.mdc\n\nExamples:\n  archprompt init                 write the agent file(s) for the current repository\n  archprompt init --target claude,agents-md   for Claude Code and AGENTS.md\n  archprompt init --template project-facts    a shorter, facts-only profile\n  archprompt init ../api --dry-run  show what would be written (a diff if the file exists)\n  archprompt init --stdout        print the filled template instead of writing it\n  archprompt init --discover ~/src --dry-run   what every repository under ~/src would get\n\nWith several repositories: 0 all written or up to date, 1 some left placeholders, were\nrefused (changed, no --force) or failed, 2 bad usage."
     )]
     Init(InitArgs),
-    /// List every {{placeholder}} left in agent files, why it was not filled and how to fill it
+    /// Check agent files: placeholders left, values that drifted from the repository, missing
+    /// directories and tasks, broken encoding; --fix repairs them in place
     #[command(
-        after_help = "With no arguments, checks .github/agents/backend-architect.agent.md and every *.md under\n.github/agents/ and .claude/agents/ in the current directory.\n\nExamples:\n  archprompt doctor                      the current repository's agent files\n  archprompt doctor --json .github/agents/backend-architect.agent.md\n  archprompt doctor --json --discover ~/src   one line per repository: ok, placeholders, missing or failed\n\nExit codes: 0 no placeholders, 1 placeholders remain (with a repository list: or a repository\nhas no agent file or failed), 2 error."
+        after_help = "With no arguments, checks the current directory's agent files: *.md under .github/agents/\nand .claude/agents/, *.mdc under .cursor/rules/, and archprompt's section in AGENTS.md.\n\nExamples:\n  archprompt doctor                      the current repository's agent files\n  archprompt doctor --fix                repair what can be repaired, keeping your edits\n  archprompt doctor --json .github/agents/backend-architect.agent.md\n  archprompt doctor --json --discover ~/src   one line per repository: ok, placeholders, drift, missing or failed\n\nExit codes: 0 nothing to report, 1 placeholders, drift or broken encoding remain (with a\nrepository list: or a repository has no agent file or failed), 2 error."
     )]
     Doctor(DoctorArgs),
     /// Print every field with its value, state and evidence (one or many repositories)
@@ -113,10 +115,12 @@ pub struct InitArgs {
     /// With several repositories: print one JSON object per repository (JSON Lines)
     #[arg(long)]
     pub json: bool,
-    /// Write to FILE instead of PATH/.github/agents/backend-architect.agent.md
+    /// Write to FILE instead of the target's agent file (the template as it is, unless --target
+    /// is given)
     #[arg(short, long, value_name = "FILE", conflicts_with = "stdout")]
     pub output: Option<PathBuf>,
-    /// Print the filled template to standard output; write nothing
+    /// Print the filled template to standard output (in --target's format when given); write
+    /// nothing
     #[arg(long)]
     pub stdout: bool,
     /// Show what would be written (a diff when the file exists); write nothing

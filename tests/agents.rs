@@ -409,3 +409,36 @@ fn completions_and_man_page_are_generated_for_every_shell() {
         .stdout(predicate::str::contains(".TH archprompt 1"))
         .stdout(predicate::str::contains("templates"));
 }
+
+#[test]
+fn the_drifted_fixture_is_found_out_and_fixed() {
+    let repo = repo_from("agent-file-drifted");
+    let json = archprompt().args(["doctor", "--json"]).arg(repo.path()).output().unwrap();
+    assert_eq!(json.status.code(), Some(1));
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let count = |key: &str| findings[key].as_array().unwrap().len();
+    assert_eq!(
+        [count("placeholders"), count("stale"), count("missing_paths"), count("missing_tasks"), count("broken_encoding")],
+        [1, 4, 1, 1, 3]
+    );
+    let stale: Vec<(&str, &str)> = findings["stale"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["in_file"].as_str().unwrap(), s["now"].as_str().unwrap()))
+        .collect();
+    assert!(stale.contains(&("npm test", "pnpm test")), "{stale:?}");
+    assert_eq!(findings["missing_paths"][0]["path"], "lib");
+    assert_eq!(findings["missing_tasks"][0]["task"], "start:dev");
+
+    let fixed = archprompt().args(["doctor", "--fix", "--json"]).arg(repo.path()).output().unwrap();
+    assert_eq!(fixed.status.code(), Some(0), "{}", String::from_utf8_lossy(&fixed.stdout));
+    let fixed: serde_json::Value = serde_json::from_slice(&fixed.stdout).unwrap();
+    assert_eq!(fixed["fixed"][0]["repairs"], 8, "3 lines of encoding, 4 stale values, 1 placeholder");
+    archprompt()
+        .args(["init", "--target", "copilot"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is up to date"));
+}
