@@ -96,9 +96,9 @@ pub struct MissingTask {
 
 /// The scripts and Make or just targets `command` runs that do not exist. Only forms whose
 /// meaning is certain are checked: `npm|pnpm|yarn|bun run S`, `npm|pnpm|yarn test|start`,
-/// `make [-C DIR] T` and `just R`, each in the directory a leading `cd DIR &&` moves to. A
-/// Makefile that includes others, or a justfile that imports, could define anything and is not
-/// checked.
+/// `make [-C DIR] T`, `task T` and `just R`, each in the directory a leading `cd DIR &&` moves
+/// to. A Makefile that includes others, a Taskfile with includes or a justfile that imports could
+/// define anything and is not checked.
 pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
     let mut out = Vec::new();
     let mut dir = String::new();
@@ -141,6 +141,24 @@ pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
                     if !defined.iter().any(|(t, _)| t == target) {
                         out.push(missing(part, target, file.clone()));
                     }
+                }
+            }
+            ["task", name, ..] if !name.starts_with('-') => {
+                let Some((file, text)) = ["Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml"]
+                    .iter()
+                    .map(|f| join(&dir, f))
+                    .find_map(|file| std::fs::read_to_string(repo.join(&file)).ok().map(|t| (file, t)))
+                else {
+                    continue;
+                };
+                let Ok(doc) = serde_saphyr::from_str::<serde_json::Value>(&text) else { continue };
+                // Included Taskfiles define namespaced tasks (`docs:serve`); those are not judged.
+                if doc.get("includes").is_some() || name.contains(':') {
+                    continue;
+                }
+                let defined = doc.get("tasks").and_then(|t| t.as_object());
+                if defined.is_some_and(|tasks| !tasks.contains_key(*name)) {
+                    out.push(missing(part, name, file));
                 }
             }
             ["just", recipe, ..] if !recipe.starts_with('-') => {
@@ -263,6 +281,18 @@ mod tests {
         let found = missing_tasks(repo.path(), "cd api && make migrate");
         assert_eq!(found[0].looked_in, "api/Makefile");
         assert_eq!(found[0].command, "make migrate");
+    }
+
+    #[test]
+    fn taskfile_tasks_and_just_recipes() {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::write(repo.path().join("Taskfile.yml"), "version: '3'\ntasks:\n  dev:\n    cmds: [go run .]\n").unwrap();
+        std::fs::write(repo.path().join("justfile"), "test:\n    cargo test\n").unwrap();
+        let tasks = |c: &str| missing_tasks(repo.path(), c).into_iter().map(|m| m.task).collect::<Vec<_>>();
+        assert_eq!(tasks("task dev"), Vec::<String>::new());
+        assert_eq!(tasks("task migrate -- up"), vec!["migrate"]);
+        assert_eq!(tasks("just test"), Vec::<String>::new());
+        assert_eq!(tasks("just lint"), vec!["lint"]);
     }
 
     #[test]

@@ -46,13 +46,20 @@ fn high_byte(c: char) -> Option<u8> {
     (!unmappable && bytes.len() == 1 && bytes[0] >= 0x80).then(|| bytes[0])
 }
 
+/// The bytes Windows-1252 leaves undefined: a decoder that replaced them wrote U+FFFD instead.
+const UNDEFINED: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
+
 fn repair_line(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
     while i < chars.len() {
-        let run: Vec<u8> = chars[i..].iter().map_while(|&c| high_byte(c)).collect();
-        if run.is_empty() {
+        // A run of bytes, `None` where U+FFFD stands for a byte the decoder could not map.
+        let run: Vec<Option<u8>> = chars[i..]
+            .iter()
+            .map_while(|&c| if c == '\u{FFFD}' { Some(None) } else { high_byte(c).map(Some) })
+            .collect();
+        if run.iter().all(Option::is_none) {
             out.push(chars[i]);
             i += 1;
             continue;
@@ -64,27 +71,31 @@ fn repair_line(line: &str) -> String {
 }
 
 /// The run's bytes read as UTF-8 where they form multi-byte characters, the original characters
-/// elsewhere.
-fn decode_run(bytes: &[u8], original: &[char]) -> String {
+/// elsewhere. A lost byte (`None`) is one of the undefined ones; it is filled in when exactly one
+/// of them completes the character, or, for the emoji variation selector U+FE0F (EF B8 8F), the
+/// one that makes it.
+fn decode_run(bytes: &[Option<u8>], original: &[char]) -> String {
     let mut out = String::new();
     let mut at = 0;
     while at < bytes.len() {
         let width = match bytes[at] {
-            0xC2..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            0xF0..=0xF4 => 4,
+            Some(0xC2..=0xDF) => 2,
+            Some(0xE0..=0xEF) => 3,
+            Some(0xF0..=0xF4) => 4,
             _ => 0,
         };
         if width > 0 && at + width <= bytes.len() {
-            if let Ok(decoded) = std::str::from_utf8(&bytes[at..at + width]) {
-                out.push_str(decoded);
+            if let Some(decoded) = decode_one(&bytes[at..at + width]) {
+                out.push(decoded);
                 at += width;
                 continue;
             }
         }
-        // The emoji variation selector U+FE0F is EF B8 8F, and 0x8F is undefined in
-        // Windows-1252, so a round trip often drops it and leaves "ï¸" behind.
-        if bytes[at..].starts_with(&[0xEF, 0xB8]) && (at + 2 == bytes.len() || !(0x80..0xC0).contains(&bytes[at + 2])) {
+        // 0x8F is undefined in Windows-1252, so a round trip often drops the last byte of
+        // U+FE0F and leaves "ï¸" behind.
+        if bytes[at..].starts_with(&[Some(0xEF), Some(0xB8)])
+            && (at + 2 == bytes.len() || bytes[at + 2].is_some_and(|b| !(0x80..0xC0).contains(&b)))
+        {
             out.push('\u{FE0F}');
             at += 2;
             continue;
@@ -93,6 +104,25 @@ fn decode_run(bytes: &[u8], original: &[char]) -> String {
         at += 1;
     }
     out
+}
+
+/// One UTF-8 multi-byte character from `bytes`, filling in at most one lost byte.
+fn decode_one(bytes: &[Option<u8>]) -> Option<char> {
+    let lost: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i].is_none()).collect();
+    let known = |fill: u8| -> Vec<u8> { bytes.iter().map(|b| b.unwrap_or(fill)).collect() };
+    let decode = |raw: Vec<u8>| std::str::from_utf8(&raw).ok().and_then(|s| s.chars().next());
+    match lost.as_slice() {
+        [] => decode(known(0)),
+        [_] => {
+            let candidates: Vec<char> = UNDEFINED.iter().filter_map(|&b| decode(known(b))).collect();
+            match candidates.as_slice() {
+                [only] => Some(*only),
+                _ if candidates.contains(&'\u{FE0F}') => Some('\u{FE0F}'),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -119,6 +149,14 @@ mod tests {
             assert!(found.is_empty(), "{text}: {found:?}");
             assert_eq!(repaired, text);
         }
+    }
+
+    #[test]
+    fn a_byte_the_decoder_replaced_is_filled_in() {
+        // "⚠️" is E2 9A A0 EF B8 8F; a decoder that replaced the undefined 0x8F wrote U+FFFD.
+        assert_eq!(find("âš\u{a0}ï¸\u{FFFD} **Ask**\n").1, "⚠️ **Ask**\n");
+        // A lone U+FFFD is not mojibake.
+        assert!(find("bad \u{FFFD} byte\n").0.is_empty());
     }
 
     #[test]

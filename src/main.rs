@@ -576,7 +576,7 @@ fn run_doctor(args: DoctorArgs, ui: Ui) -> Result<ExitCode> {
     if args.json {
         out(&format!("{}\n", serde_json::to_string_pretty(&findings)?))?;
     } else {
-        out(&output::doctor_text(&findings, ui.out, args.fix, ui.quiet()))?;
+        out(&output::doctor_text(&findings, ui.out, args.fix, ui.verbosity))?;
     }
     for error in &findings.errors {
         ui.error(error);

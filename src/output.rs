@@ -2,6 +2,7 @@
 
 use crate::doctor::Findings;
 use crate::model::{FIELD_NAMES, Report, State};
+use crate::cli::Verbosity;
 use crate::style::Style;
 use std::fmt::Write;
 
@@ -120,8 +121,9 @@ pub fn unfilled(report: &Report, rendered: &str) -> String {
 }
 
 /// Doctor's findings as `file:line` blocks, then each problem file's diff, then a summary.
-/// `brief` (`-q`) leaves out the diffs, notes and hints.
-pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, brief: bool) -> String {
+/// `-q` leaves out the diffs, notes and hints; `-v` lists each file whose drift was not checked.
+pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: Verbosity) -> String {
+    let brief = verbosity == Verbosity::Quiet;
     let mut out = String::new();
     for f in &findings.fixed {
         writeln!(out, "{} {} ({} repair(s))", style.good("fixed"), f.file, f.repairs).unwrap();
@@ -169,8 +171,18 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, brief: bool)
         writeln!(out, "\n`archprompt init --force` would change {}:", d.file).unwrap();
         out.push_str(&style.diff(&d.diff));
     }
-    for note in findings.notes.iter().filter(|_| !brief) {
-        writeln!(out, "note: {note}").unwrap();
+    match (verbosity, findings.notes.len()) {
+        (Verbosity::Quiet, _) | (_, 0) => {}
+        (Verbosity::Verbose, _) | (_, 1) => {
+            for note in &findings.notes {
+                writeln!(out, "note: {note}").unwrap();
+            }
+        }
+        (Verbosity::Normal, n) => writeln!(
+            out,
+            "note: drift not checked in {n} files that no bundled or repository template is named after (-v lists them)"
+        )
+        .unwrap(),
     }
     let files = findings.files_checked.len();
     if files == 0 && !findings.errors.is_empty() {
