@@ -1,0 +1,81 @@
+//! Everything `--json` prints validates against docs/json-schema.json: the scan report of every
+//! fixture, bulk scan lines, doctor's findings (before and after `--fix`) and bulk doctor lines.
+//! The schema forbids unknown keys, so a key added to the output without the schema fails here.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn schema() -> jsonschema::Validator {
+    let text = std::fs::read_to_string("docs/json-schema.json").unwrap();
+    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).expect("a valid schema")
+}
+
+fn assert_valid(validator: &jsonschema::Validator, what: &str, value: &serde_json::Value) {
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what} does not match docs/json-schema.json:\n{}", errors.join("\n"));
+}
+
+fn archprompt() -> Command {
+    Command::cargo_bin("archprompt").unwrap()
+}
+
+#[test]
+fn every_fixture_report_matches_the_schema() {
+    let validator = schema();
+    let mut dirs: Vec<_> = std::fs::read_dir("fixtures").unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    for dir in &dirs {
+        let report = archprompt::scan(dir).unwrap();
+        assert_valid(&validator, &dir.display().to_string(), &serde_json::to_value(&report).unwrap());
+    }
+    let bulk = archprompt()
+        .args(["scan", "--json", "fixtures/overrides-archprompt-toml", "fixtures/no-backend", "fixtures/nope"])
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&bulk.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    for line in &lines {
+        assert_valid(&validator, "a bulk scan line", line);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn doctor_findings_match_the_schema() {
+    let validator = schema();
+    let repo = tempfile::tempdir().unwrap();
+    copy_dir(Path::new("fixtures/agent-file-drifted"), repo.path());
+    for args in [&["doctor", "--json"][..], &["doctor", "--json", "--fix"], &["doctor", "--json", "-v"]] {
+        let output = archprompt().args(args).arg(repo.path()).output().unwrap();
+        let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_valid(&validator, &args.join(" "), &findings);
+    }
+    let list = format!("{}\nfixtures/no-backend\n", repo.path().display());
+    let bulk = archprompt().args(["doctor", "--json", "--from", "-"]).write_stdin(list).output().unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&bulk.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["status"], "ok");
+    assert_eq!(lines[1]["status"], "missing");
+    for line in &lines {
+        assert_valid(&validator, "a bulk doctor line", line);
+    }
+}
