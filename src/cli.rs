@@ -18,10 +18,22 @@ pub struct Cli {
     pub command: Command,
     /// When to colour the output: auto (when writing to a terminal and NO_COLOR is unset),
     /// always or never
-    #[arg(long, global = true, value_name = "WHEN", default_value = "auto", help_heading = "Global options")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "WHEN",
+        default_value = "auto",
+        help_heading = "Global options"
+    )]
     pub color: ColorChoice,
     /// Print only results and errors: no warnings, hints or summaries
-    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = "Global options")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
     pub quiet: bool,
     /// Also print the evidence behind each value and what each step decided
     #[arg(short, long, global = true, help_heading = "Global options")]

@@ -47,20 +47,13 @@ impl Pinned {
 pub fn load(root: &Path) -> (Config, Vec<Warning>) {
     let mut config = Config::default();
     let mut warnings = Vec::new();
-    let path = root.join(FILE);
-    let text = match std::fs::symlink_metadata(&path) {
-        Ok(meta) if meta.is_file() && meta.len() <= crate::walk::MAX_READ_BYTES => match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(err) => {
-                warnings.push(Warning::new(FILE, format!("cannot read: {err}; ignored")));
-                return (config, warnings);
-            }
-        },
-        Ok(_) => {
-            warnings.push(Warning::new(FILE, "not a regular file of at most 2 MiB; ignored"));
+    let text = match crate::walk::read_plain(&root.join(FILE), root) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (config, warnings),
+        Err(err) => {
+            warnings.push(Warning::new(FILE, format!("cannot read: {err}; ignored")));
             return (config, warnings);
         }
-        Err(_) => return (config, warnings),
     };
     let table: toml::Table = match toml::from_str(&text) {
         Ok(table) => table,
@@ -79,7 +72,9 @@ pub fn load(root: &Path) -> (Config, Vec<Warning>) {
                         Some(p) => {
                             config.values.insert(name, p);
                         }
-                        None => warn(format!("[values] {name}: expected a string or a list of strings; skipped")),
+                        None => warn(format!(
+                            "[values] {name}: expected a string or a list of strings; skipped"
+                        )),
                     }
                 }
             }
@@ -91,9 +86,9 @@ pub fn load(root: &Path) -> (Config, Vec<Warning>) {
                         }
                         ("ignore", toml::Value::String(one)) => config.ignore = vec![one],
                         ("project", toml::Value::String(project)) => config.project = Some(project),
-                        ("ignore" | "project", _) => {
-                            warn(format!("[scan] {name}: wrong type (ignore is a list of strings, project a string); skipped"))
-                        }
+                        ("ignore" | "project", _) => warn(format!(
+                            "[scan] {name}: wrong type (ignore is a list of strings, project a string); skipped"
+                        )),
                         _ => warn(format!("[scan] {name}: unknown key (known: ignore, project); skipped")),
                     }
                 }
@@ -119,7 +114,11 @@ fn pinned(value: &toml::Value) -> Option<Pinned> {
 
 /// The ignore patterns as one matcher rooted at `root`, or `None` without any. A pattern git
 /// would not understand is skipped with a warning.
-pub fn ignore_matcher(root: &Path, config: &Config, warnings: &mut Vec<Warning>) -> Option<ignore::gitignore::Gitignore> {
+pub fn ignore_matcher(
+    root: &Path,
+    config: &Config,
+    warnings: &mut Vec<Warning>,
+) -> Option<ignore::gitignore::Gitignore> {
     if config.ignore.is_empty() {
         return None;
     }
@@ -142,9 +141,12 @@ pub fn apply(config: &Config, report: &mut Report) {
             // written as a list or as `"api, worker"`.
             let items = match value {
                 Pinned::List(items) => Some(items.clone()),
-                Pinned::Text(text) if name.ends_with("_dirs") => {
-                    Some(text.split(',').map(|i| i.trim().to_string()).filter(|i| !i.is_empty()).collect())
-                }
+                Pinned::Text(text) if name.ends_with("_dirs") => Some(
+                    text.split(',')
+                        .map(|i| i.trim().to_string())
+                        .filter(|i| !i.is_empty())
+                        .collect(),
+                ),
                 Pinned::Text(_) => None,
             };
             let mut field = match items {
@@ -177,14 +179,18 @@ mod tests {
         );
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(config.values["db_command"], Pinned::Text("make psql".into()));
-        assert_eq!(config.values["source_dirs"], Pinned::List(vec!["api".into(), "worker".into()]));
+        assert_eq!(
+            config.values["source_dirs"],
+            Pinned::List(vec!["api".into(), "worker".into()])
+        );
         assert_eq!(config.ignore, vec!["legacy/".to_string()]);
         assert_eq!(config.project.as_deref(), Some("api"));
     }
 
     #[test]
     fn bad_parts_are_skipped_with_a_warning_naming_the_file() {
-        let (config, warnings) = load_text("[values]\ntest_command = 3\nok = \"x\"\n[scan]\nprojekt = \"a\"\n[extra]\n");
+        let (config, warnings) =
+            load_text("[values]\ntest_command = 3\nok = \"x\"\n[scan]\nprojekt = \"a\"\n[extra]\n");
         assert_eq!(config.values.len(), 1);
         let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
         assert_eq!(messages.len(), 3, "{messages:?}");

@@ -2,8 +2,8 @@
 //! a fresh scan of the repository the file belongs to.
 
 use crate::hints;
-use crate::targets::{self, Target};
 use crate::model::{Report, State};
+use crate::targets::{self, Target};
 use regex::Regex;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -151,7 +151,11 @@ pub fn placeholders(text: &str) -> Vec<(usize, usize, String)> {
 /// AGENTS.md that has archprompt sections.
 pub fn default_files(repo: &Path) -> Vec<PathBuf> {
     let mut files = vec![repo.join(crate::init::DEFAULT_AGENT_FILE)];
-    for (dir, extension) in [(".github/agents", "md"), (".claude/agents", "md"), (".cursor/rules", "mdc")] {
+    for (dir, extension) in [
+        (".github/agents", "md"),
+        (".claude/agents", "md"),
+        (".cursor/rules", "mdc"),
+    ] {
         let Ok(entries) = std::fs::read_dir(repo.join(dir)) else {
             continue;
         };
@@ -164,7 +168,7 @@ pub fn default_files(repo: &Path) -> Vec<PathBuf> {
         files.extend(found);
     }
     let agents_md = repo.join(targets::AGENTS_MD);
-    if std::fs::read_to_string(&agents_md).is_ok_and(|text| !targets::section_names(&text).is_empty()) {
+    if crate::walk::read_plain(&agents_md, repo).is_ok_and(|text| !targets::section_names(&text).is_empty()) {
         files.push(agents_md);
     }
     files.dedup();
@@ -210,8 +214,8 @@ pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>, 
     let mut reports: BTreeMap<PathBuf, Option<Report>> = BTreeMap::new();
     for file in files {
         let shown = file.display().to_string();
-        let read = |file: &Path| std::fs::read(file).map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
-        let text = match read(file) {
+        let repo = repo_of(file);
+        let text = match crate::walk::read_plain(file, &repo) {
             Ok(text) => text,
             Err(e) => {
                 findings.errors.push(format!("{shown}: cannot read: {e}"));
@@ -219,7 +223,6 @@ pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>, 
             }
         };
         findings.files_checked.push(shown.clone());
-        let repo = repo_of(file);
         let report = reports.entry(repo.clone()).or_insert_with(|| scan(&repo).ok()).as_ref();
         let mut checked = check_text(file, &shown, &text, &repo, report);
         if fix {
@@ -228,7 +231,10 @@ pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>, 
                 if let Err(err) = crate::init::write(file, &repaired, true, None) {
                     findings.errors.push(format!("{shown}: cannot fix: {err:#}"));
                 } else {
-                    findings.fixed.push(Fixed { file: shown.clone(), repairs });
+                    findings.fixed.push(Fixed {
+                        file: shown.clone(),
+                        repairs,
+                    });
                     checked = check_text(file, &shown, &repaired, &repo, report);
                 }
             }
@@ -306,7 +312,10 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
         for m in PLACEHOLDER.captures_iter(body) {
             let whole = m.get(0).expect("group 0");
             if let Some(value) = fresh_value(report, &m[1]) {
-                edits.push((region.range.start + whole.start()..region.range.start + whole.end(), value));
+                edits.push((
+                    region.range.start + whole.start()..region.range.start + whole.end(),
+                    value,
+                ));
             }
         }
         let (Some(target), Some(name)) = (region.target, region.name.as_deref()) else {
@@ -337,7 +346,10 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                     now: now.clone(),
                     evidence: report.field(&slot.field).evidence.clone(),
                 });
-                edits.push((region.range.start + slot.range.start..region.range.start + slot.range.end, now));
+                edits.push((
+                    region.range.start + slot.range.start..region.range.start + slot.range.end,
+                    now,
+                ));
             }
             if slot.field.ends_with("_dirs") {
                 for path in crate::drift::missing_dirs(repo, &slot.value) {
@@ -376,7 +388,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             }
         }
     }
-    edits.sort_by(|a, b| b.0.start.cmp(&a.0.start));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0.start));
     let mut repaired = text.clone();
     let mut last_start = usize::MAX;
     for (range, value) in edits {
@@ -406,7 +418,12 @@ fn fresh_value(report: &Report, field: &str) -> Option<String> {
 
 /// The template rendered for `target` with every field left as `{{field}}`: the fixed text each
 /// value sits in, to find the values in a file written from it.
-fn skeleton(template: &crate::templates::Template, report: &Report, target: Target, name: &str) -> anyhow::Result<String> {
+fn skeleton(
+    template: &crate::templates::Template,
+    report: &Report,
+    target: Target,
+    name: &str,
+) -> anyhow::Result<String> {
     let mut blank = report.clone();
     for field in blank.fields.values_mut() {
         field.state = State::Unknown;

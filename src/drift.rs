@@ -32,7 +32,9 @@ pub fn slots(skeleton: &str, text: &str) -> Vec<Slot> {
             continue;
         }
         let placeholder = format!("{{{{{field}}}}}");
-        let Some(at) = template_line.find(&placeholder) else { continue };
+        let Some(at) = template_line.find(&placeholder) else {
+            continue;
+        };
         let (prefix, suffix) = (&template_line[..at], &template_line[at + placeholder.len()..]);
         if prefix.trim().len() + suffix.trim().len() < 3 {
             continue;
@@ -102,7 +104,11 @@ pub struct MissingTask {
 pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
     let mut out = Vec::new();
     let mut dir = String::new();
-    for part in command.split("&&").flat_map(|p| p.split(';')).flat_map(|p| p.split("||")) {
+    for part in command
+        .split("&&")
+        .flat_map(|p| p.split(';'))
+        .flat_map(|p| p.split("||"))
+    {
         let words: Vec<&str> = part.split_whitespace().collect();
         match words.as_slice() {
             ["cd", target] => {
@@ -112,7 +118,7 @@ pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
             [runner @ ("npm" | "pnpm" | "yarn" | "bun"), rest @ ..] => {
                 if let Some(task) = script_named(runner, rest) {
                     let file = join(&dir, "package.json");
-                    if let Some(scripts) = package_scripts(&repo.join(&file)) {
+                    if let Some(scripts) = package_scripts(repo, &file) {
                         if !scripts.iter().any(|s| s == task) {
                             out.push(missing(part, task, file));
                         }
@@ -125,13 +131,16 @@ pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
                 let Some((file, text)) = ["GNUmakefile", "makefile", "Makefile"]
                     .iter()
                     .map(|name| join(&base, name))
-                    .find_map(|file| std::fs::read_to_string(repo.join(&file)).ok().map(|t| (file, t)))
+                    .find_map(|file| read(repo, &file).map(|t| (file, t)))
                 else {
                     continue;
                 };
                 let open_ended = text.lines().any(|l| {
                     let l = l.trim_start();
-                    l.starts_with("include ") || l.starts_with("-include ") || l.starts_with("sinclude ") || l.starts_with("%:")
+                    l.starts_with("include ")
+                        || l.starts_with("-include ")
+                        || l.starts_with("sinclude ")
+                        || l.starts_with("%:")
                 });
                 if open_ended {
                     continue;
@@ -147,11 +156,13 @@ pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
                 let Some((file, text)) = ["Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml"]
                     .iter()
                     .map(|f| join(&dir, f))
-                    .find_map(|file| std::fs::read_to_string(repo.join(&file)).ok().map(|t| (file, t)))
+                    .find_map(|file| read(repo, &file).map(|t| (file, t)))
                 else {
                     continue;
                 };
-                let Ok(doc) = serde_saphyr::from_str::<serde_json::Value>(&text) else { continue };
+                let Ok(doc) = serde_saphyr::from_str::<serde_json::Value>(&text) else {
+                    continue;
+                };
                 // Included Taskfiles define namespaced tasks (`docs:serve`); those are not judged.
                 if doc.get("includes").is_some() || name.contains(':') {
                     continue;
@@ -163,7 +174,7 @@ pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
             }
             ["just", recipe, ..] if !recipe.starts_with('-') => {
                 let file = join(&dir, "justfile");
-                let Ok(text) = std::fs::read_to_string(repo.join(&file)) else { continue };
+                let Some(text) = read(repo, &file) else { continue };
                 if text.lines().any(|l| l.starts_with("import ") || l.starts_with("mod ")) {
                     continue;
                 }
@@ -220,14 +231,24 @@ fn make_args<'a>(rest: &[&'a str]) -> (Option<&'a str>, Vec<&'a str>) {
 fn join(dir: &str, rel: &str) -> String {
     let rel = rel.trim_end_matches('/');
     if dir.is_empty() || rel.is_empty() {
-        return if rel.is_empty() { dir.to_string() } else { rel.to_string() };
+        return if rel.is_empty() {
+            dir.to_string()
+        } else {
+            rel.to_string()
+        };
     }
     format!("{dir}/{rel}")
 }
 
+/// A repository file, read safely (see [`crate::walk::read_plain`]); `None` when it is not there
+/// or not a plain file.
+fn read(repo: &Path, rel: &str) -> Option<String> {
+    crate::walk::read_plain(&repo.join(rel), repo).ok()
+}
+
 /// The script names of a package.json, or `None` when it cannot be read as one.
-fn package_scripts(path: &Path) -> Option<Vec<String>> {
-    let text = std::fs::read_to_string(path).ok()?;
+fn package_scripts(repo: &Path, rel: &str) -> Option<Vec<String>> {
+    let text = read(repo, rel)?;
     let doc: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()?;
     Some(
         doc.get("scripts")
@@ -246,7 +267,11 @@ mod tests {
         let skeleton = "- **Run Tests:** `{{test_command}}`\n  - `{{source_dirs}}` – Server code\n{{tech_stack}}\n";
         let text = "intro\n- **Run Tests:** `pnpm test`\n  - `src, lib` – Server code\nNode\n";
         let found = slots(skeleton, text);
-        assert_eq!(found.len(), 2, "a bare placeholder line is too vague to match: {found:?}");
+        assert_eq!(
+            found.len(),
+            2,
+            "a bare placeholder line is too vague to match: {found:?}"
+        );
         assert_eq!(found[0].field, "test_command");
         assert_eq!(found[0].value, "pnpm test");
         assert_eq!(&text[found[0].range.clone()], "pnpm test");
@@ -267,17 +292,34 @@ mod tests {
     #[test]
     fn scripts_and_targets_that_are_not_defined() {
         let repo = tempfile::tempdir().unwrap();
-        std::fs::write(repo.path().join("package.json"), r#"{"scripts":{"dev":"x","test":"y"}}"#).unwrap();
+        std::fs::write(
+            repo.path().join("package.json"),
+            r#"{"scripts":{"dev":"x","test":"y"}}"#,
+        )
+        .unwrap();
         std::fs::create_dir(repo.path().join("api")).unwrap();
         std::fs::write(repo.path().join("api/Makefile"), "test:\n\tgo test\n.PHONY: test\n").unwrap();
-        let tasks = |c: &str| missing_tasks(repo.path(), c).into_iter().map(|m| m.task).collect::<Vec<_>>();
+        let tasks = |c: &str| {
+            missing_tasks(repo.path(), c)
+                .into_iter()
+                .map(|m| m.task)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(tasks("npm run dev"), Vec::<String>::new());
         assert_eq!(tasks("pnpm run start:dev"), vec!["start:dev"]);
         assert_eq!(tasks("npm start"), vec!["start"]);
-        assert_eq!(tasks("npm --prefix api run dev"), Vec::<String>::new(), "another package");
+        assert_eq!(
+            tasks("npm --prefix api run dev"),
+            Vec::<String>::new(),
+            "another package"
+        );
         assert_eq!(tasks("make -C api test lint"), vec!["lint"]);
         assert_eq!(tasks("cd api && make migrate"), vec!["migrate"]);
-        assert_eq!(tasks("make test"), Vec::<String>::new(), "no Makefile at the root: not checked");
+        assert_eq!(
+            tasks("make test"),
+            Vec::<String>::new(),
+            "no Makefile at the root: not checked"
+        );
         let found = missing_tasks(repo.path(), "cd api && make migrate");
         assert_eq!(found[0].looked_in, "api/Makefile");
         assert_eq!(found[0].command, "make migrate");
@@ -286,9 +328,18 @@ mod tests {
     #[test]
     fn taskfile_tasks_and_just_recipes() {
         let repo = tempfile::tempdir().unwrap();
-        std::fs::write(repo.path().join("Taskfile.yml"), "version: '3'\ntasks:\n  dev:\n    cmds: [go run .]\n").unwrap();
+        std::fs::write(
+            repo.path().join("Taskfile.yml"),
+            "version: '3'\ntasks:\n  dev:\n    cmds: [go run .]\n",
+        )
+        .unwrap();
         std::fs::write(repo.path().join("justfile"), "test:\n    cargo test\n").unwrap();
-        let tasks = |c: &str| missing_tasks(repo.path(), c).into_iter().map(|m| m.task).collect::<Vec<_>>();
+        let tasks = |c: &str| {
+            missing_tasks(repo.path(), c)
+                .into_iter()
+                .map(|m| m.task)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(tasks("task dev"), Vec::<String>::new());
         assert_eq!(tasks("task migrate -- up"), vec!["migrate"]);
         assert_eq!(tasks("just test"), Vec::<String>::new());

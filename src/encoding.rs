@@ -57,7 +57,13 @@ fn repair_line(line: &str) -> String {
         // A run of bytes, `None` where U+FFFD stands for a byte the decoder could not map.
         let run: Vec<Option<u8>> = chars[i..]
             .iter()
-            .map_while(|&c| if c == '\u{FFFD}' { Some(None) } else { high_byte(c).map(Some) })
+            .map_while(|&c| {
+                if c == '\u{FFFD}' {
+                    Some(None)
+                } else {
+                    high_byte(c).map(Some)
+                }
+            })
             .collect();
         if run.iter().all(Option::is_none) {
             out.push(chars[i]);
@@ -144,7 +150,12 @@ mod tests {
 
     #[test]
     fn leaves_real_latin_text_and_correct_utf8_alone() {
-        for text in ["café, naïve, Zürich, £5, ½\n", "– ✅ ⚠️ 🚫 “quoted”\n", "plain ascii\n", "Â\n"] {
+        for text in [
+            "café, naïve, Zürich, £5, ½\n",
+            "– ✅ ⚠️ 🚫 “quoted”\n",
+            "plain ascii\n",
+            "Â\n",
+        ] {
             let (found, repaired) = find(text);
             assert!(found.is_empty(), "{text}: {found:?}");
             assert_eq!(repaired, text);

@@ -36,7 +36,9 @@ pub fn agent_name(template: &Template, rendered: &str) -> String {
     let declared = front
         .and_then(|f| serde_saphyr::from_str::<serde_json::Value>(f).ok())
         .and_then(|doc| doc.get("name")?.as_str().map(str::to_string));
-    let raw = declared.filter(|n| !n.contains("{{")).unwrap_or_else(|| template.name.clone());
+    let raw = declared
+        .filter(|n| !n.contains("{{"))
+        .unwrap_or_else(|| template.name.clone());
     let mut slug = String::with_capacity(raw.len());
     for c in raw.trim().chars() {
         if c.is_ascii_alphanumeric() {
@@ -63,10 +65,14 @@ pub fn prepare(
 ) -> Result<AgentFile> {
     let rendered = crate::render::render(&template.text, report)?;
     let name = agent_name(template, &rendered);
-    let shaped = if raw { rendered } else { targets::shape(target, &rendered, &name, report) };
+    let shaped = if raw {
+        rendered
+    } else {
+        targets::shape(target, &rendered, &name, report)
+    };
     let path = output.map_or_else(|| repo.join(target.file(&name)), Path::to_path_buf);
-    let existing = match std::fs::read(&path) {
-        Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+    let existing = match crate::walk::read_plain(&path, repo) {
+        Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
@@ -165,13 +171,13 @@ pub fn keep_hand_filled(content: &str, existing: &str, unfilled: &[&str]) -> (St
     (out, kept)
 }
 
-/// What writing `content` to `target` would do.
-pub fn plan(target: &Path, content: &str) -> Result<Plan> {
-    match std::fs::read(target) {
-        Ok(existing) if existing == content.as_bytes() => Ok(Plan::UpToDate),
-        Ok(existing) => {
-            let old = String::from_utf8_lossy(&existing);
-            let diff = similar::TextDiff::from_lines(old.as_ref(), content)
+/// What writing `content` to `target` would do. The file is read as [`crate::walk::read_plain`]
+/// reads (a symlink only when it stays inside `within`), so a diff never shows another file.
+pub fn plan(target: &Path, content: &str, within: &Path) -> Result<Plan> {
+    match crate::walk::read_plain(target, within) {
+        Ok(existing) if existing.as_bytes() == content.as_bytes() => Ok(Plan::UpToDate),
+        Ok(old) => {
+            let diff = similar::TextDiff::from_lines(old.as_str(), content)
                 .unified_diff()
                 .context_radius(2)
                 .header(&target.display().to_string(), "archprompt")
@@ -186,7 +192,11 @@ pub fn plan(target: &Path, content: &str) -> Result<Plan> {
 /// Writes `content` to `target` unless that would clobber a changed file without `force`.
 /// `repo` bounds where a default target may resolve to through symlinked directories.
 pub fn write(target: &Path, content: &str, force: bool, repo: Option<&Path>) -> Result<Outcome> {
-    let outcome = match plan(target, content)? {
+    let parent_dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let outcome = match plan(target, content, repo.unwrap_or(parent_dir))? {
         Plan::UpToDate => return Ok(Outcome::UpToDate),
         Plan::Update { .. } if !force => return Ok(Outcome::Refused),
         Plan::Update { .. } => Outcome::Updated,
@@ -296,7 +306,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("a.md");
         std::fs::write(&target, "x\ny\n").unwrap();
-        match plan(&target, "x\nz\n").unwrap() {
+        match plan(&target, "x\nz\n", dir.path()).unwrap() {
             Plan::Update { diff } => assert!(diff.contains("-y") && diff.contains("+z"), "{diff}"),
             other => panic!("{other:?}"),
         }

@@ -368,7 +368,8 @@ fn run_init(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
             ui.note(&format!("kept {} value(s) filled in by hand in {shown}", file.kept));
         }
         if args.dry_run {
-            match init::plan(&file.path, &file.content)? {
+            let within = args.output.as_ref().and_then(|o| o.parent()).unwrap_or(path.as_path());
+            match init::plan(&file.path, &file.content, within)? {
                 Plan::Create => out(&format!("would create {shown}:\n\n{}\n", file.content))?,
                 Plan::Update { diff } => out(&format!("would update {shown}:\n\n{}\n", ui.out.diff(&diff)))?,
                 Plan::UpToDate => out(&format!("{shown} is up to date; nothing would change\n"))?,
@@ -461,13 +462,21 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
                 match &r.error {
                     Some(error) => {
                         let repo = path.display().to_string();
-                        let error = if error.starts_with(&repo) { error.clone() } else { format!("{repo}: {error}") };
+                        let error = if error.starts_with(&repo) {
+                            error.clone()
+                        } else {
+                            format!("{repo}: {error}")
+                        };
                         progress.err(&format!("{} {error}", ui.err.bad("error:")));
                         Ok(())
                     }
                     None if r.left.is_empty() => progress.out(&format!("{:<18} {shown}", r.status)),
                     None => {
-                        let noun = if r.left.len() == 1 { "placeholder" } else { "placeholders" };
+                        let noun = if r.left.len() == 1 {
+                            "placeholder"
+                        } else {
+                            "placeholders"
+                        };
                         progress.out(&format!(
                             "{:<18} {shown} ({} {noun} left: {})",
                             r.status,
@@ -518,7 +527,7 @@ fn init_one(repo: &Path, report: Result<archprompt::model::Report>, args: &InitA
         let result = (|| -> Result<InitResult> {
             let file = init::prepare(repo, &template, &report, target, None, false)?;
             let status = if args.dry_run {
-                match init::plan(&file.path, &file.content)? {
+                match init::plan(&file.path, &file.content, repo)? {
                     Plan::Create => "would create",
                     Plan::Update { .. } => "would update",
                     Plan::UpToDate => "up to date",
@@ -614,7 +623,11 @@ fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui
         if files.is_empty() {
             return None;
         }
-        Some(doctor::check(&files, |root| archprompt::scan_with(&registry, root), fix))
+        Some(doctor::check(
+            &files,
+            |root| archprompt::scan_with(&registry, root),
+            fix,
+        ))
     };
     let emit = |i: usize, findings: Option<doctor::Findings>, elapsed| {
         let repo = &paths[i];
@@ -671,7 +684,11 @@ fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui
                 Some(f) => format!("{} file(s) complete", f.files_checked.len()),
             };
             let fixed = findings.as_ref().map_or(0, |f| f.fixed.len());
-            let detail = if fixed > 0 { format!("{detail} (fixed {fixed} file(s))") } else { detail };
+            let detail = if fixed > 0 {
+                format!("{detail} (fixed {fixed} file(s))")
+            } else {
+                detail
+            };
             progress.out(&format!("{status:<13} {shown}: {detail}"))
         };
         state.wrote(written);
@@ -712,7 +729,12 @@ fn run_templates(args: TemplatesArgs) -> Result<ExitCode> {
     let mut text = String::new();
     for t in &found {
         let vars = templates::variables(&t.text);
-        text.push_str(&format!("{}  ({})\n  variables: {}\n", t.name, t.describe_origin(), vars.join(", ")));
+        text.push_str(&format!(
+            "{}  ({})\n  variables: {}\n",
+            t.name,
+            t.describe_origin(),
+            vars.join(", ")
+        ));
     }
     text.push_str(&format!(
         "\nUse one with `archprompt init --template NAME`; add your own as {}/NAME.md.\n",

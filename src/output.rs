@@ -1,8 +1,8 @@
 //! Human-readable text for `scan`, `doctor` and `init`. The binary prints what these return.
 
+use crate::cli::Verbosity;
 use crate::doctor::Findings;
 use crate::model::{FIELD_NAMES, Report, State};
-use crate::cli::Verbosity;
 use crate::style::Style;
 use std::fmt::Write;
 
@@ -58,12 +58,7 @@ pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
         writeln!(out, "\nvariables: {}", extras.join(", ")).unwrap();
     }
     if !report.pinned_variables.is_empty() {
-        writeln!(
-            out,
-            "pinned in archprompt.toml: {}",
-            report.pinned_variables.join(", ")
-        )
-        .unwrap();
+        writeln!(out, "pinned in archprompt.toml: {}", report.pinned_variables.join(", ")).unwrap();
     }
     // Other servers in the repository, each described in `--json` and with `--project`.
     let others: Vec<String> = report
@@ -142,11 +137,25 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
         }
         if !brief && !s.evidence.iter().any(|e| e.file == crate::config::FILE) {
             let pinned = serde_json::to_string(&s.in_file).unwrap_or_default();
-            writeln!(out, "  keep yours: add `{} = {pinned}` to [values] in archprompt.toml", s.field).unwrap();
+            writeln!(
+                out,
+                "  keep yours: add `{} = {pinned}` to [values] in archprompt.toml",
+                s.field
+            )
+            .unwrap();
         }
     }
     for m in &findings.missing_paths {
-        writeln!(out, "{}:{}: {} in {}: `{}` does not exist", m.file, m.line, style.bad("missing directory"), m.field, m.path).unwrap();
+        writeln!(
+            out,
+            "{}:{}: {} in {}: `{}` does not exist",
+            m.file,
+            m.line,
+            style.bad("missing directory"),
+            m.field,
+            m.path
+        )
+        .unwrap();
     }
     for m in &findings.missing_tasks {
         writeln!(
@@ -163,7 +172,14 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
         .unwrap();
     }
     for b in &findings.broken_encoding {
-        writeln!(out, "{}:{}: {} (UTF-8 read as Windows-1252)", b.file, b.line.line, style.bad("broken encoding")).unwrap();
+        writeln!(
+            out,
+            "{}:{}: {} (UTF-8 read as Windows-1252)",
+            b.file,
+            b.line.line,
+            style.bad("broken encoding")
+        )
+        .unwrap();
         writeln!(out, "  is:       {}", b.line.text).unwrap();
         writeln!(out, "  repaired: {}", b.line.repaired).unwrap();
     }
@@ -193,7 +209,12 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
     }
     let problems = findings.problems();
     if problems == 0 {
-        writeln!(out, "{files} file(s) checked: {}", style.good("no placeholders left, no drift, no broken encoding")).unwrap();
+        writeln!(
+            out,
+            "{files} file(s) checked: {}",
+            style.good("no placeholders left, no drift, no broken encoding")
+        )
+        .unwrap();
         return out;
     }
     let mut parts = Vec::new();
@@ -202,7 +223,11 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
         (findings.stale.len(), "stale value", "stale values"),
         (findings.missing_paths.len(), "missing directory", "missing directories"),
         (findings.missing_tasks.len(), "missing task", "missing tasks"),
-        (findings.broken_encoding.len(), "line with broken encoding", "lines with broken encoding"),
+        (
+            findings.broken_encoding.len(),
+            "line with broken encoding",
+            "lines with broken encoding",
+        ),
     ] {
         match count {
             0 => {}
@@ -211,7 +236,11 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
         }
     }
     writeln!(out, "{} in {files} file(s) checked", parts.join(", ")).unwrap();
-    let fillable = findings.placeholders.iter().filter(|p| p.why.starts_with("a fresh scan now finds")).count();
+    let fillable = findings
+        .placeholders
+        .iter()
+        .filter(|p| p.why.starts_with("a fresh scan now finds"))
+        .count();
     let fixable = findings.stale.len() + findings.broken_encoding.len() + fillable;
     if !fixing && !brief && fixable > 0 {
         writeln!(

@@ -179,10 +179,18 @@ fn cursor_globs(report: &Report) -> String {
         .filter(|dir| dir.as_str() != "." && !dir.is_empty() && !dir.contains([',', ' ', '{', '}']))
         .map(|dir| {
             let dir = dir.trim_end_matches('/');
-            if dir.ends_with("**") { dir.to_string() } else { format!("{dir}/**") }
+            if dir.ends_with("**") {
+                dir.to_string()
+            } else {
+                format!("{dir}/**")
+            }
         })
         .collect();
-    if globs.len() == items.len() { globs.join(",") } else { String::new() }
+    if globs.len() == items.len() {
+        globs.join(",")
+    } else {
+        String::new()
+    }
 }
 
 /// `Backend Architect` for `backend-architect`.
@@ -191,7 +199,10 @@ fn title_of(name: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut chars = w.chars();
-            chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -240,7 +251,9 @@ pub fn section_range(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
         let line = &text[at..];
         line.starts_with(&begin_prefix) || line.starts_with(&begin_exact)
     })?;
-    let end_at = line_starts(text).filter(|&at| at > start).find(|&at| text[at..].starts_with(&end))?;
+    let end_at = line_starts(text)
+        .filter(|&at| at > start)
+        .find(|&at| text[at..].starts_with(&end))?;
     let line_end = text[end_at..].find('\n').map_or(text.len(), |n| end_at + n + 1);
     Some(start..line_end)
 }
@@ -256,7 +269,9 @@ pub fn section_names(text: &str) -> Vec<String> {
 }
 
 fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
-    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).filter(move |&i| i < text.len())
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(move |&i| i < text.len())
 }
 
 /// AGENTS.md with `section` in place of the agent's old section, or appended after a blank line
@@ -289,10 +304,17 @@ mod tests {
     #[test]
     fn a_section_is_replaced_in_place_and_nothing_else_moves() {
         let section = format!("{}\nnew\n{}\n", begin_marker("a"), end_marker("a"));
-        let old = format!("# Ours\r\nkeep me\n\n{}\nold\n{}\n\ntail  \n", begin_marker("a"), end_marker("a"));
+        let old = format!(
+            "# Ours\r\nkeep me\n\n{}\nold\n{}\n\ntail  \n",
+            begin_marker("a"),
+            end_marker("a")
+        );
         let spliced = splice(Some(&old), "a", &section);
         assert_eq!(spliced, format!("# Ours\r\nkeep me\n\n{section}\ntail  \n"));
-        assert_eq!(splice(Some("no newline"), "a", &section), format!("no newline\n\n{section}"));
+        assert_eq!(
+            splice(Some("no newline"), "a", &section),
+            format!("no newline\n\n{section}")
+        );
         assert_eq!(splice(None, "a", &section), section);
         assert_eq!(section_names(&spliced), vec!["a".to_string()]);
     }
@@ -300,7 +322,10 @@ mod tests {
     #[test]
     fn headings_nest_under_the_section_but_not_inside_code() {
         let body = "## Role\ntext\n```sh\n# a comment\n```\n#hashtag\n### Deep\n";
-        assert_eq!(demote_headings(body), "### Role\ntext\n```sh\n# a comment\n```\n#hashtag\n#### Deep\n");
+        assert_eq!(
+            demote_headings(body),
+            "### Role\ntext\n```sh\n# a comment\n```\n#hashtag\n#### Deep\n"
+        );
     }
 
     #[test]
@@ -321,7 +346,10 @@ mod tests {
     #[test]
     fn agent_files_map_back_to_their_target() {
         let of = |p: &str| Target::of_file(Path::new(p));
-        assert_eq!(of("r/.github/agents/api.agent.md"), Some((Target::Copilot, "api".into())));
+        assert_eq!(
+            of("r/.github/agents/api.agent.md"),
+            Some((Target::Copilot, "api".into()))
+        );
         assert_eq!(of(".claude/agents/api.md"), Some((Target::Claude, "api".into())));
         assert_eq!(of(".cursor/rules/api.mdc"), Some((Target::Cursor, "api".into())));
         assert_eq!(of("AGENTS.md"), None);

@@ -49,7 +49,12 @@ pub fn resolve(spec: Option<&str>, repo: &Path) -> Result<Template> {
     let spec = spec.unwrap_or(DEFAULT);
     let as_path = Path::new(spec);
     if as_path.is_file() {
-        let text = std::fs::read_to_string(as_path).with_context(|| format!("cannot read template {spec}"))?;
+        // A file named on the command line is the user's choice: its symlinks are followed.
+        let real = as_path
+            .canonicalize()
+            .with_context(|| format!("cannot read template {spec}"))?;
+        let within = real.parent().unwrap_or(Path::new("/"));
+        let text = crate::walk::read_plain(&real, within).with_context(|| format!("cannot read template {spec}"))?;
         return Ok(Template {
             name: name_of_file(as_path),
             origin: Origin::File(as_path.to_path_buf()),
@@ -108,9 +113,9 @@ fn repository_templates(repo: &Path) -> Vec<Template> {
     let mut found: Vec<Template> = entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "hbs") && p.is_file())
+        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "hbs"))
         .filter_map(|path| {
-            let text = std::fs::read_to_string(&path).ok()?;
+            let text = crate::walk::read_plain(&path, repo).ok()?;
             Some(Template {
                 name: name_of_file(&path),
                 origin: Origin::Repository(path),
@@ -124,7 +129,10 @@ fn repository_templates(repo: &Path) -> Vec<Template> {
 
 /// `backend-architect` for `backend-architect.md`, `api.agent.md` or `api.hbs`.
 fn name_of_file(path: &Path) -> String {
-    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let stem = file
         .strip_suffix(".agent.md")
         .or_else(|| file.strip_suffix(".md"))
@@ -152,7 +160,11 @@ mod tests {
     fn a_repository_template_wins_over_a_bundled_one_of_the_same_name() {
         let repo = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(repo.path().join(REPO_DIR)).unwrap();
-        std::fs::write(repo.path().join(REPO_DIR).join("backend-architect.md"), "ours {{tech_stack}}\n").unwrap();
+        std::fs::write(
+            repo.path().join(REPO_DIR).join("backend-architect.md"),
+            "ours {{tech_stack}}\n",
+        )
+        .unwrap();
         let found = resolve(None, repo.path()).unwrap();
         assert_eq!(found.text, "ours {{tech_stack}}\n");
         assert!(matches!(found.origin, Origin::Repository(_)));

@@ -79,7 +79,10 @@ fn each_target_gets_its_file_and_front_matter() {
 
     // AGENTS.md: no front matter, one delimited section, headings nested under its own.
     let agents = read(repo.path(), "AGENTS.md");
-    assert!(agents.starts_with("<!-- archprompt:begin backend-architect "), "{agents}");
+    assert!(
+        agents.starts_with("<!-- archprompt:begin backend-architect "),
+        "{agents}"
+    );
     assert!(agents.trim_end().ends_with("<!-- archprompt:end backend-architect -->"));
     assert!(agents.contains("\n## Backend Architect\n"));
     assert!(agents.contains("\n### Project Knowledge\n"));
@@ -120,7 +123,10 @@ fn agents_md_outside_the_markers_is_left_byte_for_byte() {
         .assert()
         .success();
     let after = read(repo.path(), "AGENTS.md");
-    assert!(after.starts_with(&format!("{own}\n<!-- archprompt:begin backend-architect ")), "{after}");
+    assert!(
+        after.starts_with(&format!("{own}\n<!-- archprompt:begin backend-architect ")),
+        "{after}"
+    );
 }
 
 #[test]
@@ -133,10 +139,15 @@ fn without_a_target_init_writes_for_the_agents_the_repository_uses() {
         .arg(repo.path())
         .assert()
         .success()
-        .stderr(predicate::str::contains("writing for claude, cursor (the repository has CLAUDE.md, .cursor)"));
+        .stderr(predicate::str::contains(
+            "writing for claude, cursor (the repository has CLAUDE.md, .cursor)",
+        ));
     assert!(repo.path().join(CLAUDE).is_file());
     assert!(repo.path().join(CURSOR).is_file());
-    assert!(!repo.path().join(COPILOT).exists(), "the default is only for repositories using none");
+    assert!(
+        !repo.path().join(COPILOT).exists(),
+        "the default is only for repositories using none"
+    );
     assert_eq!(read(repo.path(), "CLAUDE.md"), "# Claude\n");
 
     let plain = repo_from("node-express-prisma");
@@ -154,7 +165,9 @@ fn templates_are_listed_and_found_by_name_in_the_repository_first() {
         .success()
         .stdout(predicate::str::contains("backend-architect  (bundled)"))
         .stdout(predicate::str::contains("project-facts  (bundled)"))
-        .stdout(predicate::str::contains("variables: tech_stack, backend_framework, database_system"));
+        .stdout(predicate::str::contains(
+            "variables: tech_stack, backend_framework, database_system",
+        ));
     let dir = repo.path().join(".archprompt/templates");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -162,10 +175,17 @@ fn templates_are_listed_and_found_by_name_in_the_repository_first() {
         "---\nname: api-reviewer\ndescription: Reviews {{backend_framework}} handlers\n---\nRun `{{test_command}}` first.\n",
     )
     .unwrap();
-    let listed = archprompt().args(["templates", "--json"]).arg(repo.path()).output().unwrap();
+    let listed = archprompt()
+        .args(["templates", "--json"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
     let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(listed[0]["name"], "api-reviewer");
-    assert_eq!(listed[0]["variables"], serde_json::json!(["backend_framework", "test_command"]));
+    assert_eq!(
+        listed[0]["variables"],
+        serde_json::json!(["backend_framework", "test_command"])
+    );
 
     archprompt()
         .args(["init", "--template", "api-reviewer", "--target", "claude"])
@@ -182,7 +202,9 @@ fn templates_are_listed_and_found_by_name_in_the_repository_first() {
         .arg(repo.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no template named `frontend`; available: api-reviewer, backend-architect, project-facts"));
+        .stderr(predicate::str::contains(
+            "no template named `frontend`; available: api-reviewer, backend-architect, project-facts",
+        ));
 }
 
 #[test]
@@ -199,7 +221,11 @@ fn archprompt_toml_pins_values_ignores_paths_and_scan_shows_them() {
     assert_eq!(db["value"], "make psql");
     assert_eq!(db["pinned"], true);
     assert_eq!(db["evidence"][0]["file"], "archprompt.toml");
-    assert_eq!(report["fields"]["backend_framework"].get("pinned"), None, "detected values are not marked");
+    assert_eq!(
+        report["fields"]["backend_framework"].get("pinned"),
+        None,
+        "detected values are not marked"
+    );
     assert_eq!(report["variables"]["team"], "payments");
     assert_eq!(report["pinned_variables"], serde_json::json!(["team"]));
     // The ignored directory is not seen: no test directory any more.
@@ -235,7 +261,11 @@ fn archprompt_toml_picks_the_project() {
         .as_str()
         .unwrap()
         .to_string();
-    std::fs::write(repo.path().join("archprompt.toml"), format!("[scan]\nproject = \"{other}\"\n")).unwrap();
+    std::fs::write(
+        repo.path().join("archprompt.toml"),
+        format!("[scan]\nproject = \"{other}\"\n"),
+    )
+    .unwrap();
     let picked = archprompt().args(["scan", "--json"]).arg(repo.path()).output().unwrap();
     let picked: serde_json::Value = serde_json::from_slice(&picked.stdout).unwrap();
     assert_eq!(picked["backend_dir"], other.as_str());
@@ -263,21 +293,41 @@ fn doctor_reports_stale_values_missing_dirs_and_tasks_with_the_diff() {
     let repo = initialised("copilot");
     archprompt().arg("doctor").arg(repo.path()).assert().success();
     edit(repo.path(), COPILOT, "`npm test`", "`npm run test:ci`");
-    edit(repo.path(), COPILOT, "`tests` – Test files", "`tests, spec` – Test files");
+    edit(
+        repo.path(),
+        COPILOT,
+        "`tests` – Test files",
+        "`tests, spec` – Test files",
+    );
     let assert = archprompt().arg("doctor").arg(repo.path()).assert().code(1);
     let text = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert!(
         text.contains("stale test_command\n  the file says `npm run test:ci`; a fresh scan finds `npm test`"),
         "{text}"
     );
-    assert!(text.contains("missing task in test_command: `npm run test:ci` runs `test:ci`, which package.json does not define"), "{text}");
-    assert!(text.contains("missing directory in test_dirs: `spec` does not exist"), "{text}");
-    assert!(text.contains("-- **Run Tests:** `npm run test:ci`\n+- **Run Tests:** `npm test`"), "{text}");
+    assert!(
+        text.contains(
+            "missing task in test_command: `npm run test:ci` runs `test:ci`, which package.json does not define"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("missing directory in test_dirs: `spec` does not exist"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-- **Run Tests:** `npm run test:ci`\n+- **Run Tests:** `npm test`"),
+        "{text}"
+    );
 
     // The repository changes under the file: a Makefile target it names goes away.
     std::fs::write(repo.path().join("Makefile"), "dev:\n\tnpm run dev\n").unwrap();
     edit(repo.path(), COPILOT, "`npm run dev`", "`make serve`");
-    let json = archprompt().args(["doctor", "--json"]).arg(repo.path()).output().unwrap();
+    let json = archprompt()
+        .args(["doctor", "--json"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
     assert_eq!(json.status.code(), Some(1));
     let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let tasks = findings["missing_tasks"].as_array().unwrap();
@@ -291,12 +341,29 @@ fn doctor_reports_stale_values_missing_dirs_and_tasks_with_the_diff() {
 #[test]
 fn doctor_fix_repairs_values_and_encoding_and_keeps_the_users_edits() {
     let repo = initialised("claude,agents-md");
-    std::fs::write(repo.path().join("AGENTS.md"), format!("# Team rules\n\nAlways run the linter.\n\n{}", read(repo.path(), "AGENTS.md"))).unwrap();
+    std::fs::write(
+        repo.path().join("AGENTS.md"),
+        format!(
+            "# Team rules\n\nAlways run the linter.\n\n{}",
+            read(repo.path(), "AGENTS.md")
+        ),
+    )
+    .unwrap();
     // Edits of the user's own: a new rule in the profile, a line in AGENTS.md outside the section.
-    edit(repo.path(), CLAUDE, "## Your Role\n", "## Your Role\n\n- Our rule: every endpoint gets a contract test\n");
+    edit(
+        repo.path(),
+        CLAUDE,
+        "## Your Role\n",
+        "## Your Role\n\n- Our rule: every endpoint gets a contract test\n",
+    );
     // Drift: a stale value, a placeholder the scan can fill, and broken encoding.
     edit(repo.path(), CLAUDE, "`npm run dev`", "`yarn dev`");
-    edit(repo.path(), CLAUDE, "**Database:** PostgreSQL", "**Database:** {{database_system}}");
+    edit(
+        repo.path(),
+        CLAUDE,
+        "**Database:** PostgreSQL",
+        "**Database:** {{database_system}}",
+    );
     edit(repo.path(), CLAUDE, "` – Server code", "` â€“ Server code");
     edit(repo.path(), CLAUDE, "- ✅ **Always:**", "- âœ… **Always:**");
     edit(repo.path(), "AGENTS.md", "`npm test`", "`npm run test:all`");
@@ -311,9 +378,14 @@ fn doctor_fix_repairs_values_and_encoding_and_keeps_the_users_edits() {
         .assert()
         .success()
         .stdout(predicate::str::contains("fixed"))
-        .stdout(predicate::str::contains("no placeholders left, no drift, no broken encoding"));
+        .stdout(predicate::str::contains(
+            "no placeholders left, no drift, no broken encoding",
+        ));
     let claude = read(repo.path(), CLAUDE);
-    assert!(claude.contains("- Our rule: every endpoint gets a contract test"), "the user's edit stays");
+    assert!(
+        claude.contains("- Our rule: every endpoint gets a contract test"),
+        "the user's edit stays"
+    );
     assert!(claude.contains("`npm run dev`") && !claude.contains("yarn dev"));
     assert!(claude.contains("**Database:** PostgreSQL"));
     assert!(claude.contains("` – Server code") && claude.contains("- ✅ **Always:**"));
@@ -331,7 +403,11 @@ fn doctor_fix_repairs_the_template_as_it_first_reached_us() {
     let broken = include_str!("data/backend-architect.mojibake.md");
     std::fs::create_dir_all(repo.path().join(".github/agents")).unwrap();
     std::fs::write(repo.path().join(COPILOT), broken).unwrap();
-    let json = archprompt().args(["doctor", "--json"]).arg(repo.path()).output().unwrap();
+    let json = archprompt()
+        .args(["doctor", "--json"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
     let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let lines: Vec<u64> = findings["broken_encoding"]
         .as_array()
@@ -341,7 +417,11 @@ fn doctor_fix_repairs_the_template_as_it_first_reached_us() {
         .collect();
     assert_eq!(lines, [23, 24, 25, 116, 117, 118]);
     assert_eq!(findings["placeholders"].as_array().unwrap().len(), 11);
-    archprompt().args(["doctor", "--fix"]).arg(repo.path()).assert().success();
+    archprompt()
+        .args(["doctor", "--fix"])
+        .arg(repo.path())
+        .assert()
+        .success();
     // Every placeholder filled and every character repaired: exactly what init writes.
     archprompt()
         .args(["init", "--target", "copilot"])
@@ -354,11 +434,22 @@ fn doctor_fix_repairs_the_template_as_it_first_reached_us() {
 #[test]
 fn colour_follows_the_flag_and_no_color() {
     let repo = repo_from("node-express-prisma");
-    let coloured = archprompt().args(["scan", "--color", "always"]).arg(repo.path()).output().unwrap();
+    let coloured = archprompt()
+        .args(["scan", "--color", "always"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&coloured.stdout).contains("\u{1b}[32mfound\u{1b}[0m"));
     let piped = archprompt().arg("scan").arg(repo.path()).output().unwrap();
-    assert!(!String::from_utf8_lossy(&piped.stdout).contains('\u{1b}'), "no colour into a pipe");
-    let never = archprompt().args(["scan", "--color", "never"]).arg(repo.path()).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&piped.stdout).contains('\u{1b}'),
+        "no colour into a pipe"
+    );
+    let never = archprompt()
+        .args(["scan", "--color", "never"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
     assert!(!String::from_utf8_lossy(&never.stdout).contains('\u{1b}'));
     // NO_COLOR turns off `auto` (here: a pipe anyway) but not an explicit `always`.
     let forced = archprompt()
@@ -373,13 +464,26 @@ fn colour_follows_the_flag_and_no_color() {
 #[test]
 fn quiet_leaves_only_results_and_verbose_adds_the_evidence() {
     let repo = repo_from("broken-manifests");
-    let normal = archprompt().arg("init").arg("--stdout").arg(repo.path()).output().unwrap();
+    let normal = archprompt()
+        .arg("init")
+        .arg("--stdout")
+        .arg(repo.path())
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&normal.stderr).contains("warning:"));
-    let quiet = archprompt().args(["init", "--stdout", "-q"]).arg(repo.path()).output().unwrap();
+    let quiet = archprompt()
+        .args(["init", "--stdout", "-q"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
     assert!(quiet.status.success());
     assert_eq!(String::from_utf8_lossy(&quiet.stderr), "", "nothing but the result");
     assert_eq!(quiet.stdout, normal.stdout);
-    let verbose = archprompt().args(["init", "--dry-run", "-v"]).arg(repo.path()).output().unwrap();
+    let verbose = archprompt()
+        .args(["init", "--dry-run", "-v"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&verbose.stderr);
     assert!(err.contains("template: backend-architect (bundled)"), "{err}");
     assert!(err.contains("← "), "the evidence: {err}");
@@ -413,12 +517,22 @@ fn completions_and_man_page_are_generated_for_every_shell() {
 #[test]
 fn the_drifted_fixture_is_found_out_and_fixed() {
     let repo = repo_from("agent-file-drifted");
-    let json = archprompt().args(["doctor", "--json"]).arg(repo.path()).output().unwrap();
+    let json = archprompt()
+        .args(["doctor", "--json"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
     assert_eq!(json.status.code(), Some(1));
     let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let count = |key: &str| findings[key].as_array().unwrap().len();
     assert_eq!(
-        [count("placeholders"), count("stale"), count("missing_paths"), count("missing_tasks"), count("broken_encoding")],
+        [
+            count("placeholders"),
+            count("stale"),
+            count("missing_paths"),
+            count("missing_tasks"),
+            count("broken_encoding")
+        ],
         [1, 4, 1, 1, 3]
     );
     let stale: Vec<(&str, &str)> = findings["stale"]
@@ -431,10 +545,22 @@ fn the_drifted_fixture_is_found_out_and_fixed() {
     assert_eq!(findings["missing_paths"][0]["path"], "lib");
     assert_eq!(findings["missing_tasks"][0]["task"], "start:dev");
 
-    let fixed = archprompt().args(["doctor", "--fix", "--json"]).arg(repo.path()).output().unwrap();
-    assert_eq!(fixed.status.code(), Some(0), "{}", String::from_utf8_lossy(&fixed.stdout));
+    let fixed = archprompt()
+        .args(["doctor", "--fix", "--json"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fixed.stdout)
+    );
     let fixed: serde_json::Value = serde_json::from_slice(&fixed.stdout).unwrap();
-    assert_eq!(fixed["fixed"][0]["repairs"], 8, "3 lines of encoding, 4 stale values, 1 placeholder");
+    assert_eq!(
+        fixed["fixed"][0]["repairs"], 8,
+        "3 lines of encoding, 4 stale values, 1 placeholder"
+    );
     archprompt()
         .args(["init", "--target", "copilot"])
         .arg(repo.path())

@@ -22,7 +22,10 @@ struct Example {
 
 /// `<!-- run in a copy of fixtures/X at /tmp/Y -->` → (`fixtures/X`, `/tmp/Y`).
 fn copy_directive(line: &str) -> Option<(String, String)> {
-    let rest = line.trim().strip_prefix("<!-- run in a copy of ")?.strip_suffix(" -->")?;
+    let rest = line
+        .trim()
+        .strip_prefix("<!-- run in a copy of ")?
+        .strip_suffix(" -->")?;
     let (fixture, at) = rest.split_once(" at ")?;
     Some((fixture.to_string(), at.to_string()))
 }
@@ -113,7 +116,8 @@ fn runnable(command: &str, copy: Option<&str>) -> Option<Vec<String>> {
     });
     let writes_fixture = args.iter().any(|a| a.starts_with("fixtures/"))
         && (args.iter().any(|a| a == "--fix")
-            || args.iter().any(|a| a == "init") && !args.iter().any(|a| a == "--stdout" || a == "--dry-run" || a == "-n"));
+            || args.iter().any(|a| a == "init")
+                && !args.iter().any(|a| a == "--stdout" || a == "--dry-run" || a == "-n"));
     let reads_files = args.iter().any(|a| a.ends_with(".hbs"));
     (safe && !writes_fixture && !reads_files).then_some(args)
 }
@@ -329,11 +333,17 @@ fn ci_recipes_and_pre_commit_hooks_run_real_commands() {
     let jq: Vec<&str> = lists.captures_iter(&ci).map(|c| c.get(1).unwrap().as_str()).collect();
     assert!(jq.len() >= 5, "the jq program is in docs/ci.md");
     for key in jq {
-        assert!(findings.contains_key(key), "docs/ci.md reads .{key}[], which doctor --json does not have");
+        assert!(
+            findings.contains_key(key),
+            "docs/ci.md reads .{key}[], which doctor --json does not have"
+        );
     }
     for c in fields.captures_iter(&ci) {
         let key = &c[1];
-        assert!(item_keys.iter().any(|k| *k == key), "docs/ci.md reads .{key}, which no finding has");
+        assert!(
+            item_keys.iter().any(|k| *k == key),
+            "docs/ci.md reads .{key}, which no finding has"
+        );
     }
 
     let hooks: serde_json::Value =
@@ -345,8 +355,16 @@ fn ci_recipes_and_pre_commit_hooks_run_real_commands() {
             assert!(hook[key].is_string(), "a hook without {key}: {hook}");
         }
         assert_eq!(hook["language"], "rust", "built from this repository with cargo");
-        assert_eq!(hook["pass_filenames"], false, "doctor takes repositories, not the staged files");
-        let words: Vec<String> = hook["entry"].as_str().unwrap().split_whitespace().map(String::from).collect();
+        assert_eq!(
+            hook["pass_filenames"], false,
+            "doctor takes repositories, not the staged files"
+        );
+        let words: Vec<String> = hook["entry"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .map(String::from)
+            .collect();
         parses(&words, ".pre-commit-hooks.yaml");
     }
     let ids: Vec<&str> = hooks.iter().filter_map(|h| h["id"].as_str()).collect();

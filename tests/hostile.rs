@@ -1,8 +1,9 @@
 //! Hostile repositories, built in a temporary directory and scanned by the real binary under a
 //! timeout: special files under manifest names, a huge sparse file, symlink loops and links out
 //! of the tree, very deep nesting, a directory of 100,000 entries, names that are not UTF-8, and
-//! scripts that would leave a marker if anything ran them. Each scan must end in bounded time,
-//! keep going, and still find the backend.
+//! scripts that would leave a marker if anything ran them; FIFOs, huge files and links out of the
+//! tree where archprompt.toml, templates and agent files go. Each command must end in bounded
+//! time, keep going, and still find the backend.
 #![cfg(unix)]
 
 use assert_cmd::Command;
@@ -290,5 +291,139 @@ fn malformed_manifests_in_every_format_warn_with_their_path() {
     assert!(
         names.contains(&"b") && names.contains(&"c"),
         "BOM and CRLF manifests are read: {names:?}"
+    );
+}
+
+fn run(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("archprompt")
+        .unwrap()
+        .args(args)
+        .arg(root)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap()
+}
+
+fn mkfifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+/// The files archprompt reads besides the index (archprompt.toml, repository templates, agent
+/// files, AGENTS.md, the Makefile doctor checks) are never opened when they are FIFOs: each
+/// command ends, and says which file it skipped.
+#[test]
+fn fifos_where_configs_templates_and_agent_files_go_do_not_hang() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    for file in [
+        "archprompt.toml",
+        ".archprompt/templates/backend-architect.md",
+        "AGENTS.md",
+        "Makefile",
+        ".claude/agents/backend-architect.md",
+    ] {
+        mkfifo(&root.join(file));
+    }
+    let (report, stderr) = scan_json(root);
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+    assert!(
+        stderr.contains("archprompt.toml: cannot read: not a regular file"),
+        "{stderr}"
+    );
+
+    // The repository template is skipped and the bundled one used; AGENTS.md and the Claude file
+    // cannot be read, so init says so and exits 2 without touching them.
+    let init = run(root, &["init", "--target", "copilot"]);
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    assert!(root.join(".github/agents/backend-architect.agent.md").is_file());
+    for target in ["agents-md", "claude"] {
+        let init = run(root, &["init", "--target", target]);
+        assert_eq!(init.status.code(), Some(2), "{target}");
+        assert!(
+            String::from_utf8_lossy(&init.stderr).contains("not a regular file"),
+            "{target}"
+        );
+    }
+    let doctor = run(root, &["doctor"]);
+    assert!(doctor.status.success(), "{}", String::from_utf8_lossy(&doctor.stdout));
+}
+
+/// An agent file that is a symlink out of the repository is not read, so neither doctor's report
+/// nor init's diff can show what it points to.
+#[test]
+fn agent_files_linking_out_of_the_repository_are_not_read() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    std::fs::write(&secret, "SECRET-TOKEN {{db_command}} â€“\n").unwrap();
+    std::fs::create_dir_all(root.join(".github/agents")).unwrap();
+    std::os::unix::fs::symlink(&secret, root.join(".github/agents/backend-architect.agent.md")).unwrap();
+    std::fs::create_dir_all(root.join(".claude/agents")).unwrap();
+    std::os::unix::fs::symlink(&secret, root.join(".claude/agents/stolen.md")).unwrap();
+    for args in [
+        &["doctor"][..],
+        &["doctor", "--json"],
+        &["init", "--dry-run", "--target", "copilot"],
+    ] {
+        let output = run(root, args);
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !printed.contains("SECRET-TOKEN"),
+            "{args:?} showed the linked file: {printed}"
+        );
+        assert_ne!(output.status.code(), Some(0), "{args:?}: {printed}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap(),
+        "SECRET-TOKEN {{db_command}} â€“\n"
+    );
+    // A link inside the repository (one agent file shared by two agents) is followed.
+    std::fs::remove_file(root.join(".github/agents/backend-architect.agent.md")).unwrap();
+    std::fs::remove_file(root.join(".claude/agents/stolen.md")).unwrap();
+    run(root, &["init", "--target", "copilot"]);
+    std::os::unix::fs::symlink(
+        "../../.github/agents/backend-architect.agent.md",
+        root.join(".claude/agents/backend-architect.md"),
+    )
+    .unwrap();
+    let doctor = run(root, &["doctor"]);
+    assert!(doctor.status.success(), "{}", String::from_utf8_lossy(&doctor.stdout));
+    assert!(String::from_utf8_lossy(&doctor.stdout).contains("2 file(s) checked"));
+}
+
+/// `doctor --fix` on an AGENTS.md of 8 GiB (sparse) refuses to read it instead of loading it.
+#[test]
+fn a_huge_agents_md_is_not_loaded() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let file = std::fs::File::create(root.join("AGENTS.md")).unwrap();
+    file.set_len(8 << 30).unwrap();
+    let output = Command::cargo_bin("archprompt")
+        .unwrap()
+        .args(["doctor", "--fix"])
+        .arg(root.join("AGENTS.md"))
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("larger than 2 MiB"));
+    let init = run(root, &["init", "--target", "agents-md"]);
+    assert_eq!(init.status.code(), Some(2));
+    assert_eq!(
+        std::fs::metadata(root.join("AGENTS.md")).unwrap().len(),
+        8 << 30,
+        "left as it was"
     );
 }

@@ -15,7 +15,11 @@ fn assert_valid(validator: &jsonschema::Validator, what: &str, value: &serde_jso
         .iter_errors(value)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "{what} does not match docs/json-schema.json:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{what} does not match docs/json-schema.json:\n{}",
+        errors.join("\n")
+    );
 }
 
 fn archprompt() -> Command {
@@ -25,14 +29,29 @@ fn archprompt() -> Command {
 #[test]
 fn every_fixture_report_matches_the_schema() {
     let validator = schema();
-    let mut dirs: Vec<_> = std::fs::read_dir("fixtures").unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir("fixtures")
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     for dir in &dirs {
         let report = archprompt::scan(dir).unwrap();
-        assert_valid(&validator, &dir.display().to_string(), &serde_json::to_value(&report).unwrap());
+        assert_valid(
+            &validator,
+            &dir.display().to_string(),
+            &serde_json::to_value(&report).unwrap(),
+        );
     }
     let bulk = archprompt()
-        .args(["scan", "--json", "fixtures/overrides-archprompt-toml", "fixtures/no-backend", "fixtures/nope"])
+        .args([
+            "scan",
+            "--json",
+            "fixtures/overrides-archprompt-toml",
+            "fixtures/no-backend",
+            "fixtures/nope",
+        ])
         .output()
         .unwrap();
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&bulk.stdout)
@@ -62,13 +81,21 @@ fn doctor_findings_match_the_schema() {
     let validator = schema();
     let repo = tempfile::tempdir().unwrap();
     copy_dir(Path::new("fixtures/agent-file-drifted"), repo.path());
-    for args in [&["doctor", "--json"][..], &["doctor", "--json", "--fix"], &["doctor", "--json", "-v"]] {
+    for args in [
+        &["doctor", "--json"][..],
+        &["doctor", "--json", "--fix"],
+        &["doctor", "--json", "-v"],
+    ] {
         let output = archprompt().args(args).arg(repo.path()).output().unwrap();
         let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_valid(&validator, &args.join(" "), &findings);
     }
     let list = format!("{}\nfixtures/no-backend\n", repo.path().display());
-    let bulk = archprompt().args(["doctor", "--json", "--from", "-"]).write_stdin(list).output().unwrap();
+    let bulk = archprompt()
+        .args(["doctor", "--json", "--from", "-"])
+        .write_stdin(list)
+        .output()
+        .unwrap();
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&bulk.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
