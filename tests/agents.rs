@@ -568,3 +568,55 @@ fn the_drifted_fixture_is_found_out_and_fixed() {
         .success()
         .stdout(predicate::str::contains("is up to date"));
 }
+
+#[test]
+fn in_house_detectors_in_the_repository_need_no_rebuild() {
+    let repo = repo_from("node-koa-sequelize");
+    let dir = repo.path().join(".archprompt/detectors");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        repo.path().join("migrate.js"),
+        "const { Umzug } = require('umzug');\nnew Umzug({});\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("umzug.toml"),
+        r#"id = "umzug"
+kind = "data"
+name = "Umzug"
+ecosystem = "node"
+priority = 25
+supersedes = ["sequelize"]
+migrations = true
+
+[match]
+any = [{ dep = "umzug" }, { file = "migrate.js", contains = "new Umzug\\(" }]
+
+[dirs]
+migrations = ["db/migrations", "migrations"]
+
+[commands]
+migrate = "node migrate.js up"
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("broken.toml"),
+        "id = \"broken\"\nkind = \"framework\"\n[match\n",
+    )
+    .unwrap();
+    let output = archprompt().args(["scan", "--json"]).arg(repo.path()).output().unwrap();
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let migrate = &report["fields"]["migration_command"];
+    assert_eq!(migrate["value"], "node migrate.js up");
+    assert_eq!(migrate["evidence"][0]["file"], "migrate.js");
+    assert!(report["detected"].as_array().unwrap().iter().any(|d| d == "umzug"));
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w["file"] == ".archprompt/detectors/broken.toml"),
+        "a broken in-house detector is a warning naming it: {warnings:?}"
+    );
+}
