@@ -4,7 +4,8 @@ side, (1) the median wall time of `scan --json` on one typical repository, proce
 included; (2) a generated monorepo of more than 100,000 files (a 50,000-file node_modules, a big
 .git-like directory, a deep source tree) next to a full walk of the same tree; (3) bulk scans of
 1,000 and 10,000 generated repositories of mixed stacks: repositories per second, time per
-repository and peak memory.
+repository and peak memory; (4) on the 1,000: `init` writing every agent file, then `doctor`
+checking each against a fresh scan (placeholders, drift, encoding).
 
 Usage: python3 scripts/bench.py [--binary target/release/archprompt] [--keep DIR]
 Build first: cargo build --release. Needs only Python 3 and /usr/bin/time (GNU time) for memory.
@@ -174,6 +175,18 @@ def main():
             mem = f", peak RSS {kb / 1024:.1f} MB" if kb else ""
             print(f"3. {count:,} repositories: {t:.2f} s, {count / t:,.0f} repos/s, {t / count * 1e6:.0f} µs per repo{mem}")
         print(f"   time per repo from 1,000 to 10,000: x{(results[10000] / 10000) / (results[1000] / 1000):.2f}")
+
+        repos = os.path.join(base, "repos1000")
+        init = [binary, "init", "--discover", repos]
+        start = time.perf_counter()
+        subprocess.run(init, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        t_init = time.perf_counter() - start
+        doctor = [binary, "doctor", "--json", "--discover", repos]
+        t_doctor = wall(doctor, 3)
+        kb = peak_kb(doctor)
+        mem = f", peak RSS {kb / 1024:.1f} MB" if kb else ""
+        print(f"4. 1,000 repositories: `init` {t_init:.2f} s ({1000 / t_init:,.0f} repos/s); "
+              f"`doctor` {t_doctor:.2f} s ({1000 / t_doctor:,.0f} repos/s{mem})")
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

@@ -130,6 +130,7 @@ impl Findings {
         self.broken_encoding.extend(other.broken_encoding);
         self.diffs.extend(other.diffs);
         self.notes.extend(other.notes);
+        self.errors.extend(other.errors);
     }
 }
 
@@ -257,26 +258,38 @@ struct Region {
     range: std::ops::Range<usize>,
 }
 
-fn regions(file: &Path, text: &str) -> Vec<Region> {
+/// The regions of a file: for AGENTS.md each archprompt section (and an error for each section
+/// whose markers are broken), else the whole file.
+fn regions(file: &Path, text: &str) -> (Vec<Region>, Vec<String>) {
     if file.file_name().is_some_and(|n| n == targets::AGENTS_MD) {
-        return targets::section_names(text)
-            .into_iter()
-            .filter_map(|name| {
-                let range = targets::section_range(text, &name)?;
-                Some(Region {
+        let mut names: Vec<String> = Vec::new();
+        for name in targets::section_names(text) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let mut errors = Vec::new();
+        let mut regions = Vec::new();
+        for name in names {
+            match targets::section(text, &name) {
+                Ok(Some(range)) => regions.push(Region {
                     target: Some(Target::AgentsMd),
                     name: Some(name),
                     range,
-                })
-            })
-            .collect();
+                }),
+                Ok(None) => {}
+                Err(why) => errors.push(why),
+            }
+        }
+        return (regions, errors);
     }
     let (target, name) = Target::of_file(file).map_or((None, None), |(t, n)| (Some(t), Some(n)));
-    vec![Region {
+    let whole = Region {
         target,
         name,
         range: 0..text.len(),
-    }]
+    };
+    (vec![whole], Vec::new())
 }
 
 fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Option<&Report>) -> Checked {
@@ -293,7 +306,11 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
     // Replacements in `text` (byte range, new text), applied by --fix.
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
-    for region in regions(file, &text) {
+    let (regions, broken) = regions(file, &text);
+    findings
+        .errors
+        .extend(broken.into_iter().map(|why| format!("{shown}: {why}")));
+    for region in regions {
         let body = &text[region.range.clone()];
         let first_line = line_of(region.range.start);
         for (line, column, name) in placeholders(body) {

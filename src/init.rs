@@ -79,9 +79,12 @@ pub fn prepare(
     let unknown = report.unknown_fields();
     let (content, kept, overwrites, ours) = match (target, &existing) {
         (Target::AgentsMd, _) if !raw => {
-            let old_section = existing
-                .as_deref()
-                .and_then(|text| targets::section_range(text, &name).map(|r| text[r].to_string()));
+            let old_section = match existing.as_deref() {
+                Some(text) => targets::section(text, &name)
+                    .map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?
+                    .map(|r| text[r].to_string()),
+                None => None,
+            };
             let (section, kept) = match &old_section {
                 Some(old) => keep_hand_filled(&shaped, old, &unknown),
                 None => (shaped, 0),

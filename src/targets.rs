@@ -242,20 +242,38 @@ pub fn end_marker(name: &str) -> String {
     format!("<!-- archprompt:end {name} -->")
 }
 
-/// The byte range of the section for agent `name` in `text`, both marker lines included.
+/// The byte range of the section for agent `name` in `text`, both marker lines included;
+/// `None` without one, or when its markers are broken (see [`section`]).
 pub fn section_range(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    section(text, name).ok().flatten()
+}
+
+/// The section for agent `name`: `Ok(None)` when `text` has none, an error naming the line when
+/// its begin marker is not closed before the next begin marker of the same name or the end of the
+/// file. Then nothing may be replaced: what the section holds is not known.
+pub fn section(text: &str, name: &str) -> Result<Option<std::ops::Range<usize>>, String> {
     let begin_prefix = format!("<!-- archprompt:begin {name} ");
     let begin_exact = format!("<!-- archprompt:begin {name} -->");
     let end = end_marker(name);
-    let start = line_starts(text).find(|&at| {
-        let line = &text[at..];
-        line.starts_with(&begin_prefix) || line.starts_with(&begin_exact)
-    })?;
-    let end_at = line_starts(text)
+    let is_begin = |at: usize| text[at..].starts_with(&begin_prefix) || text[at..].starts_with(&begin_exact);
+    let Some(start) = line_starts(text).find(|&at| is_begin(at)) else {
+        return Ok(None);
+    };
+    let closing = line_starts(text)
         .filter(|&at| at > start)
-        .find(|&at| text[at..].starts_with(&end))?;
-    let line_end = text[end_at..].find('\n').map_or(text.len(), |n| end_at + n + 1);
-    Some(start..line_end)
+        .find(|&at| text[at..].starts_with(&end) || is_begin(at));
+    match closing {
+        Some(end_at) if text[end_at..].starts_with(&end) => {
+            let line_end = text[end_at..].find('\n').map_or(text.len(), |n| end_at + n + 1);
+            Ok(Some(start..line_end))
+        }
+        _ => {
+            let line = text[..start].matches('\n').count() + 1;
+            Err(format!(
+                "line {line} opens archprompt's `{name}` section, but no `{end}` closes it; put that line back where the section ends"
+            ))
+        }
+    }
 }
 
 /// The names of the archprompt sections in an AGENTS.md, in file order.
@@ -317,6 +335,22 @@ mod tests {
         );
         assert_eq!(splice(None, "a", &section), section);
         assert_eq!(section_names(&spliced), vec!["a".to_string()]);
+    }
+
+    #[test]
+    fn an_unclosed_section_is_an_error_not_a_guess() {
+        let open = format!("intro\n{}\nmine\n", begin_marker("a"));
+        assert!(section(&open, "a").unwrap_err().starts_with("line 2 opens"));
+        let twice = format!(
+            "{}\nx\n{}\ny\n{}\n",
+            begin_marker("a"),
+            begin_marker("a"),
+            end_marker("a")
+        );
+        assert!(section(&twice, "a").is_err());
+        assert_eq!(section("no markers\n", "a"), Ok(None));
+        let other = format!("{}\n{}\n", begin_marker("b"), end_marker("b"));
+        assert_eq!(section(&other, "a"), Ok(None));
     }
 
     #[test]

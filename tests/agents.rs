@@ -620,3 +620,25 @@ migrate = "node migrate.js up"
         "a broken in-house detector is a warning naming it: {warnings:?}"
     );
 }
+
+#[test]
+fn a_section_whose_end_marker_was_deleted_is_never_guessed_at() {
+    let repo = initialised("agents-md");
+    let text = read(repo.path(), "AGENTS.md");
+    let broken = format!(
+        "{}\n## Our own notes, written after the section\n",
+        text.replace("<!-- archprompt:end backend-architect -->\n", "")
+    );
+    std::fs::write(repo.path().join("AGENTS.md"), &broken).unwrap();
+    for args in [&["init", "--target", "agents-md", "--force"][..], &["doctor", "--fix"]] {
+        archprompt()
+            .args(args)
+            .arg(repo.path())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "line 1 opens archprompt's `backend-architect` section, but no `<!-- archprompt:end backend-architect -->` closes it",
+            ));
+        assert_eq!(read(repo.path(), "AGENTS.md"), broken, "{args:?} left the file alone");
+    }
+}
