@@ -642,3 +642,47 @@ fn a_section_whose_end_marker_was_deleted_is_never_guessed_at() {
         assert_eq!(read(repo.path(), "AGENTS.md"), broken, "{args:?} left the file alone");
     }
 }
+
+/// In bulk, each repository gets the agents it uses: one line per agent file, in order.
+#[test]
+fn bulk_init_writes_each_repositorys_own_targets() {
+    let root = tempfile::tempdir().unwrap();
+    for (name, sign) in [
+        ("a-plain", None),
+        ("b-claude", Some("CLAUDE.md")),
+        ("c-both", Some("AGENTS.md")),
+    ] {
+        let dir = root.path().join(name);
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        copy_dir(Path::new("fixtures/node-express-prisma"), &dir);
+        if let Some(file) = sign {
+            std::fs::write(dir.join(file), "# ours\n").unwrap();
+        }
+    }
+    std::fs::create_dir_all(root.path().join("c-both/.cursor")).unwrap();
+    let output = archprompt()
+        .args(["init", "--json", "--discover"])
+        .arg(root.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let files: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| {
+            let line: serde_json::Value = serde_json::from_str(l).unwrap();
+            let file = line["file"].as_str().unwrap();
+            let file = file.strip_prefix(&format!("{}/", root.path().display())).unwrap();
+            format!("{} {file}", line["status"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "created a-plain/.github/agents/backend-architect.agent.md",
+            "created b-claude/.claude/agents/backend-architect.md",
+            "updated c-both/AGENTS.md",
+            "created c-both/.cursor/rules/backend-architect.mdc",
+        ]
+    );
+    assert!(read(&root.path().join("c-both"), "AGENTS.md").starts_with("# ours\n\n<!-- archprompt:begin"));
+}
