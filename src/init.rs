@@ -25,7 +25,9 @@ pub struct AgentFile {
     pub kept: usize,
     /// False when only archprompt's own part is new: an AGENTS.md without its section yet.
     pub overwrites: bool,
-    /// Placeholders left in archprompt's part of `content`.
+    /// archprompt's part of `content`: all of it, or for AGENTS.md the section.
+    pub ours: String,
+    /// Placeholders left in `ours`.
     pub left: Vec<String>,
 }
 
@@ -109,6 +111,7 @@ pub fn prepare(
         content,
         kept,
         overwrites,
+        ours,
         left,
     })
 }

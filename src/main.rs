@@ -353,15 +353,8 @@ fn run_init(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
         let file = init::prepare(&path, &template, &report, target, args.output.as_deref(), raw)?;
         let shown = file.path.display().to_string();
         if args.stdout {
-            let ours = if target == archprompt::targets::Target::AgentsMd && !raw {
-                let name = init::agent_name(&template, &file.content);
-                archprompt::targets::section_range(&file.content, &name)
-                    .map_or(file.content.clone(), |r| file.content[r].to_string())
-            } else {
-                file.content.clone()
-            };
-            out(&ours)?;
-            last_left = Some(ours);
+            out(&file.ours)?;
+            last_left = Some(file.ours);
             continue;
         }
         if file.kept > 0 {
@@ -394,7 +387,7 @@ fn run_init(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
                 }
             }
         }
-        last_left = Some(file.content);
+        last_left = Some(file.ours);
     }
     if let Some(content) = last_left {
         ui.note(&output::unfilled(&report, &content));
