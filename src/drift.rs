@@ -15,6 +15,8 @@ pub struct Slot {
     /// Byte range of the value in the text searched.
     pub range: std::ops::Range<usize>,
     pub value: String,
+    /// Byte range of the `{{field}}` in the skeleton.
+    pub placeholder: std::ops::Range<usize>,
 }
 
 /// The fields' slots in `text`, located through `skeleton` (the template rendered with every
@@ -25,7 +27,7 @@ pub fn slots(skeleton: &str, text: &str) -> Vec<Slot> {
     let lines: Vec<(usize, &str)> = line_spans(text);
     let mut used = vec![false; lines.len()];
     let mut out = Vec::new();
-    for template_line in skeleton.lines() {
+    for (template_start, template_line) in line_spans(skeleton) {
         let found = crate::doctor::placeholders(template_line);
         let [(_, _, field)] = found.as_slice() else { continue };
         if !FIELD_NAMES.contains(&field.as_str()) {
@@ -50,6 +52,7 @@ pub fn slots(skeleton: &str, text: &str) -> Vec<Slot> {
                 line: i,
                 value: text[range.clone()].to_string(),
                 range,
+                placeholder: template_start + at..template_start + at + placeholder.len(),
             });
         }
     }

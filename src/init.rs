@@ -153,28 +153,21 @@ pub enum Plan {
 
 /// Carries values a person filled in by hand into freshly rendered `content`: where `content`
 /// still has `{{field}}` for one of `unfilled`, and `existing` has a line with the same text
-/// around it, the existing line's value is kept. Returns the merged text and how many were kept.
+/// around it ([`crate::drift::slots`]), the existing line's value is kept. Returns the merged
+/// text and how many were kept.
 pub fn keep_hand_filled(content: &str, existing: &str, unfilled: &[&str]) -> (String, usize) {
-    let mut kept = 0;
-    let mut out = String::with_capacity(content.len());
-    for line in content.split_inclusive('\n') {
-        let mut line = line.to_string();
-        for field in unfilled {
-            let placeholder = format!("{{{{{field}}}}}");
-            let Some(at) = line.find(&placeholder) else { continue };
-            let (prefix, suffix) = (&line[..at], line[at + placeholder.len()..].trim_end_matches('\n'));
-            let filled = existing.lines().find_map(|old| {
-                let value = old.strip_prefix(prefix)?.strip_suffix(suffix)?;
-                (!value.trim().is_empty() && !value.contains("{{")).then(|| value.to_string())
-            });
-            if let Some(value) = filled {
-                line = format!("{prefix}{value}{}", &line[at + placeholder.len()..]);
-                kept += 1;
-            }
-        }
-        out.push_str(&line);
+    let mut kept: Vec<(std::ops::Range<usize>, String)> = crate::drift::slots(content, existing)
+        .into_iter()
+        .filter(|slot| unfilled.contains(&slot.field.as_str()))
+        .filter(|slot| !slot.value.trim().is_empty() && !slot.value.contains("{{"))
+        .map(|slot| (slot.placeholder, slot.value))
+        .collect();
+    kept.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    let mut out = content.to_string();
+    for (range, value) in &kept {
+        out.replace_range(range.clone(), value);
     }
-    (out, kept)
+    (out, kept.len())
 }
 
 /// What writing `content` to `target` would do. The file is read as [`crate::walk::read_plain`]
@@ -305,6 +298,9 @@ mod tests {
         let (merged, kept) = keep_hand_filled(rendered, existing, &["db_command", "test_command"]);
         assert_eq!(merged, "- **DB:** `psql app`\n- **Test:** `{{test_command}}`\n- x\n");
         assert_eq!(kept, 1);
+        // A file saved with Windows line ends keeps its value too.
+        let (merged, kept) = keep_hand_filled(rendered, &existing.replace('\n', "\r\n"), &["db_command"]);
+        assert_eq!((merged.lines().next(), kept), (Some("- **DB:** `psql app`"), 1));
     }
 
     #[test]
