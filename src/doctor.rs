@@ -86,6 +86,9 @@ pub struct Findings {
     pub files_checked: Vec<String>,
     pub placeholders: Vec<Finding>,
     pub stale: Vec<Stale>,
+    /// Values someone edited (or filled in) that a fresh scan finds differently: kept, not
+    /// problems.
+    pub edited: Vec<Stale>,
     pub missing_paths: Vec<MissingPath>,
     pub missing_tasks: Vec<MissingTask>,
     pub broken_encoding: Vec<BrokenEncoding>,
@@ -125,6 +128,7 @@ impl Findings {
     fn absorb(&mut self, other: Findings) {
         self.placeholders.extend(other.placeholders);
         self.stale.extend(other.stale);
+        self.edited.extend(other.edited);
         self.missing_paths.extend(other.missing_paths);
         self.missing_tasks.extend(other.missing_tasks);
         self.broken_encoding.extend(other.broken_encoding);
@@ -303,8 +307,8 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             line,
         })
         .collect();
-    // Replacements in `text` (byte range, new text), applied by --fix.
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    // Replacements in `text`, applied by --fix.
+    let mut edits: Vec<Edit> = Vec::new();
     let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
     let (regions, broken) = regions(file, &text);
     findings
@@ -329,7 +333,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
         for m in PLACEHOLDER.captures_iter(body) {
             let whole = m.get(0).expect("group 0");
             if let Some(value) = fresh_value(report, &m[1]) {
-                edits.push((
+                edits.push(Edit::repair(
                     region.range.start + whole.start()..region.range.start + whole.end(),
                     value,
                 ));
@@ -349,24 +353,54 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             continue;
         };
         let before = findings.problems();
+        let recorded = crate::record::find(body);
+        // The record after the fix: what archprompt will then have written.
+        let mut record = recorded.as_ref().map(|(_, values)| values.clone()).unwrap_or_default();
+        let at = |range: std::ops::Range<usize>| region.range.start + range.start..region.range.start + range.end;
         for slot in crate::drift::slots(&skeleton, body) {
             let line = first_line + slot.line;
+            let fresh = fresh_value(report, &slot.field);
             if PLACEHOLDER.is_match(&slot.value) {
+                if let Some(value) = &fresh {
+                    record.insert(slot.field.clone(), crate::record::hash(value));
+                }
                 continue;
             }
-            if let Some(now) = fresh_value(report, &slot.field).filter(|now| *now != slot.value) {
-                findings.stale.push(Stale {
-                    file: shown.to_string(),
-                    line,
-                    field: slot.field.clone(),
-                    in_file: slot.value.clone(),
-                    now: now.clone(),
-                    evidence: report.field(&slot.field).evidence.clone(),
-                });
-                edits.push((
-                    region.range.start + slot.range.start..region.range.start + slot.range.end,
-                    now,
-                ));
+            let origin = match &recorded {
+                None => Origin::Unrecorded,
+                Some((_, values)) => match values.get(&slot.field) {
+                    Some(hash) if *hash == crate::record::hash(&slot.value) => Origin::Archprompt,
+                    Some(_) => Origin::Edited,
+                    None => Origin::FilledByHand,
+                },
+            };
+            match (fresh, origin) {
+                (Some(now), Origin::Archprompt | Origin::Unrecorded) if now != slot.value => {
+                    findings.stale.push(Stale {
+                        file: shown.to_string(),
+                        line,
+                        field: slot.field.clone(),
+                        in_file: slot.value.clone(),
+                        now: now.clone(),
+                        evidence: report.field(&slot.field).evidence.clone(),
+                    });
+                    record.insert(slot.field.clone(), crate::record::hash(&now));
+                    edits.push(Edit::repair(at(slot.range.clone()), now));
+                }
+                (Some(now), Origin::Edited | Origin::FilledByHand) if now != slot.value => {
+                    findings.edited.push(Stale {
+                        file: shown.to_string(),
+                        line,
+                        field: slot.field.clone(),
+                        in_file: slot.value.clone(),
+                        now,
+                        evidence: report.field(&slot.field).evidence.clone(),
+                    });
+                }
+                (Some(_), Origin::Unrecorded) => {
+                    record.insert(slot.field.clone(), crate::record::hash(&slot.value));
+                }
+                _ => {}
             }
             if slot.field.ends_with("_dirs") {
                 for path in crate::drift::missing_dirs(repo, &slot.value) {
@@ -389,6 +423,16 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 }
             }
         }
+        // The record follows the values --fix writes (it is bookkeeping, not a repair).
+        let line = crate::record::line_for(&record);
+        match &recorded {
+            Some((range, values)) if *values != record => edits.push(Edit::bookkeeping(at(range.clone()), format!("{line}\n"))),
+            Some(_) => {}
+            None => {
+                let (offset, text) = crate::record::insertion(body, target, &line);
+                edits.push(Edit::bookkeeping(at(offset..offset), text));
+            }
+        }
         if findings.problems() > before || !findings.placeholders.is_empty() || !findings.broken_encoding.is_empty() {
             if let Ok(fresh) = crate::init::prepare(repo, &template, report, target, Some(file), false) {
                 if fresh.content != original {
@@ -405,21 +449,57 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             }
         }
     }
-    edits.sort_by_key(|e| std::cmp::Reverse(e.0.start));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
     let mut repaired = text.clone();
     let mut last_start = usize::MAX;
-    for (range, value) in edits {
+    for edit in edits {
         // Overlapping edits (a slot that is itself a placeholder) apply once.
-        if range.end > last_start {
+        if edit.range.end > last_start {
             continue;
         }
-        last_start = range.start;
-        repaired.replace_range(range, &value);
-        repairs += 1;
+        last_start = edit.range.start;
+        repaired.replace_range(edit.range, &edit.text);
+        repairs += usize::from(edit.repair);
     }
     Checked {
         findings,
         repaired: (repaired, repairs),
+    }
+}
+
+/// Who wrote a value, going by the file's record (see [`crate::record`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// The file keeps no record (written by hand, or by an archprompt before records): a value
+    /// that differs from the scan is taken to be stale.
+    Unrecorded,
+    /// The value is the one archprompt recorded writing.
+    Archprompt,
+    /// archprompt wrote another value here, and someone changed it.
+    Edited,
+    /// archprompt left a placeholder here, and someone filled it.
+    FilledByHand,
+}
+
+/// One replacement `--fix` makes in a file's text.
+struct Edit {
+    range: std::ops::Range<usize>,
+    text: String,
+    /// Counted as a repair (not the record's own update).
+    repair: bool,
+}
+
+impl Edit {
+    fn repair(range: std::ops::Range<usize>, text: String) -> Edit {
+        Edit { range, text, repair: true }
+    }
+
+    fn bookkeeping(range: std::ops::Range<usize>, text: String) -> Edit {
+        Edit {
+            range,
+            text,
+            repair: false,
+        }
     }
 }
 

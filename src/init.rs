@@ -67,10 +67,13 @@ pub fn prepare(
 ) -> Result<AgentFile> {
     let rendered = crate::render::render(&template.text, report)?;
     let name = agent_name(template, &rendered);
+    // An agent's file records what archprompt wrote, so doctor can tell edits from drift.
     let shaped = if raw {
         rendered
     } else {
-        targets::shape(target, &rendered, &name, report)
+        let shaped = targets::shape(target, &rendered, &name, report);
+        let record = crate::record::line_for(&crate::record::of_report(report));
+        crate::record::insert(&shaped, target, &record)
     };
     let path = output.map_or_else(|| repo.join(target.file(&name)), Path::to_path_buf);
     let existing = match crate::walk::read_plain(&path, repo) {

@@ -16,6 +16,7 @@ mod listing;
 pub mod manifests;
 pub mod model;
 pub mod output;
+pub mod record;
 pub mod render;
 mod resolve;
 pub mod runner;

@@ -126,21 +126,33 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
     for f in &findings.placeholders {
         let placeholder = format!("{{{{{}}}}}", f.placeholder);
         writeln!(out, "{}:{}:{}: {}", f.file, f.line, f.column, style.warn(&placeholder)).unwrap();
-        writeln!(out, "  why: {}", f.why).unwrap();
-        writeln!(out, "  fix: {}", f.fix).unwrap();
+        if !brief {
+            writeln!(out, "  why: {}", f.why).unwrap();
+            writeln!(out, "  fix: {}", f.fix).unwrap();
+        }
     }
     for s in &findings.stale {
         writeln!(out, "{}:{}: {} {}", s.file, s.line, style.bad("stale"), s.field).unwrap();
-        writeln!(out, "  the file says `{}`; a fresh scan finds `{}`", s.in_file, s.now).unwrap();
-        if let Some(e) = s.evidence.first() {
-            writeln!(out, "  {}", style.dim(&format!("← {}: {}", e.file, e.reason))).unwrap();
+        if !brief {
+            writeln!(out, "  the file says `{}`; a fresh scan finds `{}`", s.in_file, s.now).unwrap();
+            if let Some(e) = s.evidence.first() {
+                writeln!(out, "  {}", style.dim(&format!("← {}: {}", e.file, e.reason))).unwrap();
+            }
         }
-        if !brief && !s.evidence.iter().any(|e| e.file == crate::config::FILE) {
-            let pinned = serde_json::to_string(&s.in_file).unwrap_or_default();
+    }
+    for e in findings.edited.iter().filter(|_| !brief) {
+        let pinned = serde_json::to_string(&e.in_file).unwrap_or_default();
+        writeln!(
+            out,
+            "{}:{}: {} was edited by hand: the file says `{}`, a fresh scan finds `{}`; kept",
+            e.file, e.line, e.field, e.in_file, e.now
+        )
+        .unwrap();
+        if verbosity == Verbosity::Verbose {
             writeln!(
                 out,
-                "  keep yours: add `{} = {pinned}` to [values] in archprompt.toml",
-                s.field
+                "  to give every agent file this value: add `{} = {pinned}` to [values] in archprompt.toml",
+                e.field
             )
             .unwrap();
         }
@@ -180,8 +192,10 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
             style.bad("broken encoding")
         )
         .unwrap();
-        writeln!(out, "  is:       {}", b.line.text).unwrap();
-        writeln!(out, "  repaired: {}", b.line.repaired).unwrap();
+        if !brief {
+            writeln!(out, "  is:       {}", b.line.text).unwrap();
+            writeln!(out, "  repaired: {}", b.line.repaired).unwrap();
+        }
     }
     for d in findings.diffs.iter().filter(|_| !brief) {
         writeln!(out, "\n`archprompt init --force` would change {}:", d.file).unwrap();
@@ -201,8 +215,8 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
         .unwrap(),
     }
     let files = findings.files_checked.len();
-    if files == 0 && !findings.errors.is_empty() {
-        return out; // the errors say it all
+    if brief || files == 0 && !findings.errors.is_empty() {
+        return out; // -q: the findings are the result; or the errors say it all
     }
     if !brief && (!findings.diffs.is_empty() || !findings.notes.is_empty()) {
         out.push('\n');

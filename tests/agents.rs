@@ -193,10 +193,12 @@ fn templates_are_listed_and_found_by_name_in_the_repository_first() {
         .assert()
         .success();
     let written = read(repo.path(), ".claude/agents/api-reviewer.md");
+    let (profile, record) = written.split_once("\n\n<!-- archprompt:values v1 ").expect("the record");
     assert_eq!(
-        written,
-        "---\nname: api-reviewer\ndescription: Reviews Express handlers\n---\nRun `npm test` first.\n"
+        profile,
+        "---\nname: api-reviewer\ndescription: Reviews Express handlers\n---\nRun `npm test` first."
     );
+    assert!(record.ends_with(" -->\n") && record.contains("test_command="), "{record}");
     archprompt()
         .args(["init", "--template", "frontend"])
         .arg(repo.path())
@@ -288,89 +290,78 @@ fn edit(repo: &Path, file: &str, from: &str, to: &str) {
     std::fs::write(repo.join(file), text.replacen(from, to, 1)).unwrap();
 }
 
+/// The repository moves from npm to pnpm under an agent file archprompt wrote.
+fn switch_to_pnpm(repo: &Path) {
+    std::fs::remove_file(repo.join("package-lock.json")).unwrap();
+    std::fs::write(repo.join("pnpm-lock.yaml"), "lockfileVersion: '9.0'\n").unwrap();
+}
+
 #[test]
-fn doctor_reports_stale_values_missing_dirs_and_tasks_with_the_diff() {
+fn doctor_tells_stale_values_from_edits_and_finds_missing_dirs_and_tasks() {
     let repo = initialised("copilot");
     archprompt().arg("doctor").arg(repo.path()).assert().success();
+    switch_to_pnpm(repo.path());
+    // Someone's own edits: a test command of theirs (whose script does not exist) and a
+    // directory that is not there.
     edit(repo.path(), COPILOT, "`npm test`", "`npm run test:ci`");
-    edit(
-        repo.path(),
-        COPILOT,
-        "`tests` – Test files",
-        "`tests, spec` – Test files",
-    );
+    edit(repo.path(), COPILOT, "`tests` – Test files", "`tests, spec` – Test files");
     let assert = archprompt().arg("doctor").arg(repo.path()).assert().code(1);
     let text = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    // What archprompt wrote and the repository no longer says is stale.
     assert!(
-        text.contains("stale test_command\n  the file says `npm run test:ci`; a fresh scan finds `npm test`"),
+        text.contains("stale dev_command\n  the file says `npm run dev`; a fresh scan finds `pnpm dev`"),
         "{text}"
     );
+    // What someone edited is kept, and said to differ; not a problem of its own.
     assert!(
-        text.contains(
-            "missing task in test_command: `npm run test:ci` runs `test:ci`, which package.json does not define"
-        ),
+        text.contains("test_command was edited by hand: the file says `npm run test:ci`, a fresh scan finds `pnpm test`; kept"),
         "{text}"
     );
+    assert!(!text.contains("stale test_command"), "{text}");
     assert!(
-        text.contains("missing directory in test_dirs: `spec` does not exist"),
+        text.contains("missing task in test_command: `npm run test:ci` runs `test:ci`, which package.json does not define"),
         "{text}"
     );
-    assert!(
-        text.contains("-- **Run Tests:** `npm run test:ci`\n+- **Run Tests:** `npm test`"),
-        "{text}"
-    );
+    assert!(text.contains("missing directory in test_dirs: `spec` does not exist"), "{text}");
+    assert!(text.contains("\n-- **Start Development Server:** `npm run dev`\n"), "{text}");
+    assert!(text.contains("\n+- **Start Development Server:** `pnpm dev`\n"), "{text}");
 
-    // The repository changes under the file: a Makefile target it names goes away.
-    std::fs::write(repo.path().join("Makefile"), "dev:\n\tnpm run dev\n").unwrap();
-    edit(repo.path(), COPILOT, "`npm run dev`", "`make serve`");
-    let json = archprompt()
-        .args(["doctor", "--json"])
-        .arg(repo.path())
-        .output()
-        .unwrap();
+    // The repository changes again: a Makefile target the file names goes away.
+    std::fs::write(repo.path().join("Makefile"), "dev:\n\tpnpm dev\n").unwrap();
+    edit(repo.path(), COPILOT, "`npm run migrate`", "`make migrate`");
+    let json = archprompt().args(["doctor", "--json"]).arg(repo.path()).output().unwrap();
     assert_eq!(json.status.code(), Some(1));
     let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let tasks = findings["missing_tasks"].as_array().unwrap();
-    let make = tasks.iter().find(|t| t["task"] == "serve").expect("the Make target");
+    let make = tasks.iter().find(|t| t["task"] == "migrate").expect("the Make target");
     assert_eq!(make["looked_in"], "Makefile");
-    assert_eq!(make["field"], "dev_command");
-    assert_eq!(findings["stale"].as_array().unwrap().len(), 3);
+    assert_eq!(make["field"], "migration_command");
+    let fields = |key: &str| -> Vec<String> {
+        findings[key].as_array().unwrap().iter().map(|s| s["field"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(fields("stale"), ["tech_stack", "dev_command", "db_command"]);
+    assert_eq!(fields("edited"), ["test_dirs", "migration_command", "test_command"]);
     assert_eq!(findings["diffs"].as_array().unwrap().len(), 1);
 }
 
 #[test]
-fn doctor_fix_repairs_values_and_encoding_and_keeps_the_users_edits() {
+fn doctor_fix_updates_stale_values_and_keeps_every_edit() {
     let repo = initialised("claude,agents-md");
-    std::fs::write(
-        repo.path().join("AGENTS.md"),
-        format!(
-            "# Team rules\n\nAlways run the linter.\n\n{}",
-            read(repo.path(), "AGENTS.md")
-        ),
-    )
-    .unwrap();
-    // Edits of the user's own: a new rule in the profile, a line in AGENTS.md outside the section.
-    edit(
-        repo.path(),
-        CLAUDE,
-        "## Your Role\n",
-        "## Your Role\n\n- Our rule: every endpoint gets a contract test\n",
-    );
-    // Drift: a stale value, a placeholder the scan can fill, and broken encoding.
-    edit(repo.path(), CLAUDE, "`npm run dev`", "`yarn dev`");
-    edit(
-        repo.path(),
-        CLAUDE,
-        "**Database:** PostgreSQL",
-        "**Database:** {{database_system}}",
-    );
+    let agents = read(repo.path(), "AGENTS.md");
+    std::fs::write(repo.path().join("AGENTS.md"), format!("# Team rules\n\nAlways run the linter.\n\n{agents}")).unwrap();
+    // Edits of the user's own: a new rule, a value of theirs, a filled-in placeholder's twin.
+    edit(repo.path(), CLAUDE, "## Your Role\n", "## Your Role\n\n- Our rule: every endpoint gets a contract test\n");
+    edit(repo.path(), CLAUDE, "`npm test`", "`npm test -- --runInBand`");
+    // Drift: the repository moves to pnpm; a placeholder the scan can fill; broken encoding.
+    switch_to_pnpm(repo.path());
+    edit(repo.path(), CLAUDE, "**Database:** PostgreSQL", "**Database:** {{database_system}}");
     edit(repo.path(), CLAUDE, "` – Server code", "` â€“ Server code");
     edit(repo.path(), CLAUDE, "- ✅ **Always:**", "- âœ… **Always:**");
-    edit(repo.path(), "AGENTS.md", "`npm test`", "`npm run test:all`");
     let doctor = archprompt().arg("doctor").arg(repo.path()).assert().code(1);
     let text = String::from_utf8_lossy(&doctor.get_output().stdout).to_string();
     assert!(text.contains("broken encoding (UTF-8 read as Windows-1252)"), "{text}");
     assert!(text.contains("repaired: - ✅ **Always:**"), "{text}");
+    assert!(text.contains("stale dev_command"), "{text}");
 
     archprompt()
         .args(["doctor", "--fix"])
@@ -378,23 +369,21 @@ fn doctor_fix_repairs_values_and_encoding_and_keeps_the_users_edits() {
         .assert()
         .success()
         .stdout(predicate::str::contains("fixed"))
-        .stdout(predicate::str::contains(
-            "no placeholders left, no drift, no broken encoding",
-        ));
+        .stdout(predicate::str::contains("no placeholders left, no drift, no broken encoding"));
     let claude = read(repo.path(), CLAUDE);
-    assert!(
-        claude.contains("- Our rule: every endpoint gets a contract test"),
-        "the user's edit stays"
-    );
-    assert!(claude.contains("`npm run dev`") && !claude.contains("yarn dev"));
+    assert!(claude.contains("- Our rule: every endpoint gets a contract test"), "the user's line stays");
+    assert!(claude.contains("`npm test -- --runInBand`"), "the user's value stays: {claude}");
+    assert!(claude.contains("`pnpm dev`") && !claude.contains("`npm run dev`"));
     assert!(claude.contains("**Database:** PostgreSQL"));
     assert!(claude.contains("` – Server code") && claude.contains("- ✅ **Always:**"));
     assert!(!claude.contains('â'));
     let agents = read(repo.path(), "AGENTS.md");
     assert!(agents.starts_with("# Team rules\n\nAlways run the linter.\n\n"));
-    assert!(agents.contains("`npm test`"));
-    // After the fix, init would only undo the user's own edit.
-    archprompt().arg("doctor").arg(repo.path()).assert().success();
+    assert!(agents.contains("`pnpm test`") && agents.contains("`pnpm dev`"));
+    // Fixed files stay fixed, and the kept edit is still reported as one.
+    let again = archprompt().arg("doctor").arg(repo.path()).assert().success();
+    let text = String::from_utf8_lossy(&again.get_output().stdout).to_string();
+    assert!(text.contains("test_command was edited by hand"), "{text}");
 }
 
 #[test]
