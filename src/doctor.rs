@@ -176,9 +176,13 @@ pub fn default_files(repo: &Path) -> Vec<PathBuf> {
     if crate::walk::read_plain(&agents_md, repo).is_ok_and(|text| !targets::section_names(&text).is_empty()) {
         files.push(agents_md);
     }
-    files.dedup();
-    files.retain(|f| f.is_file());
-    files
+    let mut unique: Vec<PathBuf> = Vec::with_capacity(files.len());
+    for file in files {
+        if !unique.contains(&file) && file.is_file() {
+            unique.push(file);
+        }
+    }
+    unique
 }
 
 /// The repository an agent file belongs to: the directory above `.github/agents`,
@@ -189,7 +193,9 @@ pub fn repo_of(file: &Path) -> PathBuf {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let absolute = parent.canonicalize().unwrap_or_else(|_| parent.to_path_buf());
+    // Lexically absolute, not canonical: through a symlinked `.claude` the repository is still
+    // the one the link sits in, so its bounds hold for what the link points to.
+    let absolute = std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf());
     if file.file_name().is_some_and(|n| n == targets::AGENTS_MD) {
         return absolute;
     }
@@ -216,7 +222,7 @@ pub fn repo_of(file: &Path) -> PathBuf {
 /// is repaired in place first and the findings describe it after the repair.
 pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>, fix: bool) -> Findings {
     let mut findings = Findings::default();
-    let mut reports: BTreeMap<PathBuf, Option<Report>> = BTreeMap::new();
+    let mut reports: BTreeMap<PathBuf, Result<Report, String>> = BTreeMap::new();
     for file in files {
         let shown = file.display().to_string();
         let repo = repo_of(file);
@@ -228,12 +234,30 @@ pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>, 
             }
         };
         findings.files_checked.push(shown.clone());
-        let report = reports.entry(repo.clone()).or_insert_with(|| scan(&repo).ok()).as_ref();
+        let report = match reports
+            .entry(repo.clone())
+            .or_insert_with(|| scan(&repo).map_err(|e| format!("{e:#}")))
+        {
+            Ok(report) => Some(&*report),
+            Err(err) => {
+                // Without a scan nothing can be compared: the check itself failed.
+                findings
+                    .errors
+                    .push(format!("{shown}: cannot scan {}: {err}", repo.display()));
+                None
+            }
+        };
         let mut checked = check_text(file, &shown, &text, &repo, report);
         if fix {
             let (repaired, repairs) = checked.repaired;
+            // A file linked to another agent file inside the repository is fixed where it lives.
+            let target = if std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink()) {
+                file.canonicalize().unwrap_or_else(|_| file.clone())
+            } else {
+                file.clone()
+            };
             if repairs > 0 && repaired != text {
-                if let Err(err) = crate::init::write(file, &repaired, true, None) {
+                if let Err(err) = crate::init::write(&target, &repaired, true, Some(&repo)) {
                     findings.errors.push(format!("{shown}: cannot fix: {err:#}"));
                 } else {
                     findings.fixed.push(Fixed {
@@ -298,15 +322,26 @@ fn regions(file: &Path, text: &str) -> (Vec<Region>, Vec<String>) {
 
 fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Option<&Report>) -> Checked {
     let mut findings = Findings::default();
-    let (broken, text) = crate::encoding::find(original);
-    let mut repairs = broken.len();
-    findings.broken_encoding = broken
-        .into_iter()
-        .map(|line| BrokenEncoding {
-            file: shown.to_string(),
-            line,
-        })
-        .collect();
+    // Broken encoding is repaired where archprompt's text is: the whole file, or in AGENTS.md
+    // only its sections (a user's line outside them is never rewritten).
+    let mut text = String::with_capacity(original.len());
+    let mut copied = 0;
+    for region in regions(file, original).0 {
+        let (broken, repaired) = crate::encoding::find(&original[region.range.clone()]);
+        let first_line = original[..region.range.start].matches('\n').count();
+        findings.broken_encoding.extend(broken.into_iter().map(|mut line| {
+            line.line += first_line;
+            BrokenEncoding {
+                file: shown.to_string(),
+                line,
+            }
+        }));
+        text.push_str(&original[copied..region.range.start]);
+        text.push_str(&repaired);
+        copied = region.range.end;
+    }
+    text.push_str(&original[copied..]);
+    let mut repairs = findings.broken_encoding.len();
     // Replacements in `text`, applied by --fix.
     let mut edits: Vec<Edit> = Vec::new();
     let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
@@ -426,7 +461,9 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
         // The record follows the values --fix writes (it is bookkeeping, not a repair).
         let line = crate::record::line_for(&record);
         match &recorded {
-            Some((range, values)) if *values != record => edits.push(Edit::bookkeeping(at(range.clone()), format!("{line}\n"))),
+            Some((range, values)) if *values != record => {
+                edits.push(Edit::bookkeeping(at(range.clone()), format!("{line}\n")))
+            }
             Some(_) => {}
             None => {
                 let (offset, text) = crate::record::insertion(body, target, &line);
@@ -491,7 +528,11 @@ struct Edit {
 
 impl Edit {
     fn repair(range: std::ops::Range<usize>, text: String) -> Edit {
-        Edit { range, text, repair: true }
+        Edit {
+            range,
+            text,
+            repair: true,
+        }
     }
 
     fn bookkeeping(range: std::ops::Range<usize>, text: String) -> Edit {
@@ -503,10 +544,13 @@ impl Edit {
     }
 }
 
-/// The value a fresh scan gives `field` (pinned, found or absent), `None` when it cannot tell
-/// or `field` is not one of the template fields.
+/// The value a fresh scan gives `field` (pinned, found or absent) or the extra variable of that
+/// name, `None` when it cannot tell.
 fn fresh_value(report: &Report, field: &str) -> Option<String> {
-    let f = report.fields.get(field)?;
+    let Some(f) = report.fields.get(field) else {
+        // An extra variable (`{{orm}}`), when the scan or archprompt.toml has a value for it.
+        return report.variables.get(field).cloned().flatten();
+    };
     match f.state {
         State::Unknown => None,
         _ => f.value.clone(),

@@ -21,13 +21,23 @@ pub struct Slot {
 
 /// The fields' slots in `text`, located through `skeleton` (the template rendered with every
 /// field left as its `{{field}}`). A skeleton line is used when it holds exactly one field and
-/// enough fixed text around it to be recognised; each is matched to the first line of `text`
-/// that starts and ends the same way.
+/// enough fixed text around it to be recognised, outside the front matter (where values are
+/// YAML-escaped). It is matched to the one line of `text`, after the line the previous slot
+/// matched, that starts and ends the same way; when several do, the slot is left out rather than
+/// guessed, so a line someone added that happens to look alike is never taken for a value.
 pub fn slots(skeleton: &str, text: &str) -> Vec<Slot> {
     let lines: Vec<(usize, &str)> = line_spans(text);
-    let mut used = vec![false; lines.len()];
+    let text_body = body_start(text);
+    let skeleton_body = body_start(skeleton);
+    let mut next = lines
+        .iter()
+        .position(|(start, _)| *start >= text_body)
+        .unwrap_or(lines.len());
     let mut out = Vec::new();
     for (template_start, template_line) in line_spans(skeleton) {
+        if template_start < skeleton_body {
+            continue;
+        }
         let found = crate::doctor::placeholders(template_line);
         let [(_, _, field)] = found.as_slice() else { continue };
         if !FIELD_NAMES.contains(&field.as_str()) {
@@ -41,22 +51,33 @@ pub fn slots(skeleton: &str, text: &str) -> Vec<Slot> {
         if prefix.trim().len() + suffix.trim().len() < 3 {
             continue;
         }
-        let matched = lines.iter().enumerate().find(|(i, (_, line))| {
-            !used[*i] && line.len() >= prefix.len() + suffix.len() && line.starts_with(prefix) && line.ends_with(suffix)
+        let mut candidates = (next..lines.len()).filter(|&i| {
+            let line = lines[i].1;
+            line.len() >= prefix.len() + suffix.len() && line.starts_with(prefix) && line.ends_with(suffix)
         });
-        if let Some((i, (start, line))) = matched {
-            used[i] = true;
-            let range = start + prefix.len()..start + line.len() - suffix.len();
-            out.push(Slot {
-                field: field.clone(),
-                line: i,
-                value: text[range.clone()].to_string(),
-                range,
-                placeholder: template_start + at..template_start + at + placeholder.len(),
-            });
-        }
+        let (Some(i), None) = (candidates.next(), candidates.next()) else {
+            continue;
+        };
+        next = i + 1;
+        let (start, line) = lines[i];
+        let range = start + prefix.len()..start + line.len() - suffix.len();
+        out.push(Slot {
+            field: field.clone(),
+            line: i,
+            value: text[range.clone()].to_string(),
+            range,
+            placeholder: template_start + at..template_start + at + placeholder.len(),
+        });
     }
     out
+}
+
+/// Where the text after a front matter block starts (0 without one).
+fn body_start(text: &str) -> usize {
+    match crate::targets::split_front_matter(text) {
+        (Some(_), body) => text.len() - body.len(),
+        (None, _) => 0,
+    }
 }
 
 /// Each line's start offset and text without its line ending.
@@ -280,6 +301,20 @@ mod tests {
         assert_eq!(&text[found[0].range.clone()], "pnpm test");
         assert_eq!(found[0].line, 1);
         assert_eq!(found[1].value, "src, lib");
+    }
+
+    #[test]
+    fn a_look_alike_line_is_never_taken_for_a_value() {
+        let skeleton = "---\ndescription: {{db_command}} tool\n---\n**{{backend_framework}}**\n- **Run Tests:** `{{test_command}}`\n";
+        // Someone added a bold line of their own: two lines look like the framework's.
+        let text = "---\ndescription: psql tool\n---\n**Read this first: never push to main**\n**Express**\n- **Run Tests:** `npm test`\n";
+        let found = slots(skeleton, text);
+        let fields: Vec<&str> = found.iter().map(|s| s.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["test_command"],
+            "ambiguous and front-matter slots are left out"
+        );
     }
 
     #[test]

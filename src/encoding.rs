@@ -66,8 +66,10 @@ fn repair_line(line: &str) -> String {
             })
             .collect();
         if run.iter().all(Option::is_none) {
-            out.push(chars[i]);
-            i += 1;
+            // Replacement characters alone are not mojibake; taken as one run, so a line of
+            // them costs linear time.
+            out.extend(&chars[i..i + run.len().max(1)]);
+            i += run.len().max(1);
             continue;
         }
         out.push_str(&decode_run(&run, &chars[i..i + run.len()]));
@@ -168,6 +170,15 @@ mod tests {
         assert_eq!(find("âš\u{a0}ï¸\u{FFFD} **Ask**\n").1, "⚠️ **Ask**\n");
         // A lone U+FFFD is not mojibake.
         assert!(find("bad \u{FFFD} byte\n").0.is_empty());
+    }
+
+    #[test]
+    fn a_line_of_replacement_characters_is_read_as_one_run() {
+        // Rebuilt from every start it took seconds for 20,000 (quadratic); as one run, no time.
+        let line = "\u{FFFD}".repeat(50_000) + "Ã©\n";
+        let (found, repaired) = find(&line);
+        assert_eq!(found.len(), 1);
+        assert_eq!(repaired, "\u{FFFD}".repeat(50_000) + "é\n");
     }
 
     #[test]

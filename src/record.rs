@@ -51,7 +51,10 @@ pub fn of_report(report: &Report) -> BTreeMap<String, String> {
 /// The record in `text`: the byte range of its line (line end included) and the hash of each
 /// field. `None` when `text` has none (written by hand, or before archprompt kept one).
 pub fn find(text: &str) -> Option<(std::ops::Range<usize>, BTreeMap<String, String>)> {
-    let start = text.match_indices(PREFIX).map(|(at, _)| at).find(|&at| at == 0 || text[..at].ends_with('\n'))?;
+    let start = text
+        .match_indices(PREFIX)
+        .map(|(at, _)| at)
+        .find(|&at| at == 0 || text[..at].ends_with('\n'))?;
     let end = text[start..].find('\n').map_or(text.len(), |n| start + n + 1);
     let line = text[start..end].trim_end();
     let body = line.strip_prefix(PREFIX)?.strip_suffix("-->")?;
@@ -98,7 +101,10 @@ mod tests {
             ("tech_stack".to_string(), hash("Node.js")),
         ]);
         let line = line_for(&values);
-        assert!(line.starts_with("<!-- archprompt:values v1 tech_stack="), "template order: {line}");
+        assert!(
+            line.starts_with("<!-- archprompt:values v1 tech_stack="),
+            "template order: {line}"
+        );
         let text = insert("# Agent\n\nbody\n", Target::Copilot, &line);
         assert_eq!(text, format!("# Agent\n\nbody\n\n{line}\n"));
         let (range, found) = find(&text).unwrap();

@@ -354,27 +354,25 @@ fn is_pruned(name: &str) -> bool {
     PRUNED_DIRS.contains(&name) || name.contains("{{") || name.contains("{%")
 }
 
-/// Last component of a `/`-separated path.
 /// Reads a file outside the index (an agent file, a template, a Makefile doctor checks) the way
 /// the index reads: only a regular file of at most [`MAX_READ_BYTES`], as lossy UTF-8, so a FIFO
-/// or device is never opened and a huge file is never loaded. A symlink is followed only when it
-/// resolves inside `within` (a repository may link one agent file to another), so a hostile
-/// repository cannot make archprompt read, print or diff a file from elsewhere.
+/// or device is never opened and a huge file is never loaded. The path must resolve inside
+/// `within`: a symlink (of the file or of a directory on the way) is followed only when it stays
+/// in the repository (one agent file linked to another), so a hostile repository cannot make
+/// archprompt read, print or diff a file from elsewhere.
 pub fn read_plain(path: &Path, within: &Path) -> std::io::Result<String> {
     let refuse = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, why);
-    let mut meta = std::fs::symlink_metadata(path)?;
-    if meta.file_type().is_symlink() {
-        let real = path.canonicalize()?;
-        let root = within.canonicalize()?;
-        if !real.starts_with(&root) {
-            return Err(refuse(format!(
-                "a symlink to {}, outside {}; not followed",
-                real.display(),
-                root.display()
-            )));
-        }
-        meta = std::fs::metadata(&real)?;
+    std::fs::symlink_metadata(path)?;
+    let real = path.canonicalize()?;
+    let root = within.canonicalize()?;
+    if !real.starts_with(&root) {
+        return Err(refuse(format!(
+            "resolves to {}, outside {}; not followed",
+            real.display(),
+            root.display()
+        )));
     }
+    let meta = std::fs::metadata(&real)?;
     if !meta.is_file() {
         return Err(refuse("not a regular file; not read".to_string()));
     }
@@ -382,7 +380,7 @@ pub fn read_plain(path: &Path, within: &Path) -> std::io::Result<String> {
         return Err(refuse(format!("larger than {} MiB; not read", MAX_READ_BYTES >> 20)));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)?
+    std::fs::File::open(&real)?
         .take(MAX_READ_BYTES)
         .read_to_end(&mut bytes)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -392,6 +390,7 @@ fn is_excluded(excluded: &Gitignore, rel: &str, is_dir: bool) -> bool {
     excluded.matched_path_or_any_parents(rel, is_dir).is_ignore()
 }
 
+/// Last component of a `/`-separated path.
 pub fn file_name(path: &str) -> &str {
     match last_separator(path) {
         Some(i) => &path[i + 1..],

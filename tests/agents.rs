@@ -193,12 +193,17 @@ fn templates_are_listed_and_found_by_name_in_the_repository_first() {
         .assert()
         .success();
     let written = read(repo.path(), ".claude/agents/api-reviewer.md");
-    let (profile, record) = written.split_once("\n\n<!-- archprompt:values v1 ").expect("the record");
+    let (profile, record) = written
+        .split_once("\n\n<!-- archprompt:values v1 ")
+        .expect("the record");
     assert_eq!(
         profile,
         "---\nname: api-reviewer\ndescription: Reviews Express handlers\n---\nRun `npm test` first."
     );
-    assert!(record.ends_with(" -->\n") && record.contains("test_command="), "{record}");
+    assert!(
+        record.ends_with(" -->\n") && record.contains("test_command="),
+        "{record}"
+    );
     archprompt()
         .args(["init", "--template", "frontend"])
         .arg(repo.path())
@@ -304,7 +309,12 @@ fn doctor_tells_stale_values_from_edits_and_finds_missing_dirs_and_tasks() {
     // Someone's own edits: a test command of theirs (whose script does not exist) and a
     // directory that is not there.
     edit(repo.path(), COPILOT, "`npm test`", "`npm run test:ci`");
-    edit(repo.path(), COPILOT, "`tests` – Test files", "`tests, spec` – Test files");
+    edit(
+        repo.path(),
+        COPILOT,
+        "`tests` – Test files",
+        "`tests, spec` – Test files",
+    );
     let assert = archprompt().arg("doctor").arg(repo.path()).assert().code(1);
     let text = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     // What archprompt wrote and the repository no longer says is stale.
@@ -314,22 +324,39 @@ fn doctor_tells_stale_values_from_edits_and_finds_missing_dirs_and_tasks() {
     );
     // What someone edited is kept, and said to differ; not a problem of its own.
     assert!(
-        text.contains("test_command was edited by hand: the file says `npm run test:ci`, a fresh scan finds `pnpm test`; kept"),
+        text.contains(
+            "test_command was edited by hand: the file says `npm run test:ci`, a fresh scan finds `pnpm test`; kept"
+        ),
         "{text}"
     );
     assert!(!text.contains("stale test_command"), "{text}");
     assert!(
-        text.contains("missing task in test_command: `npm run test:ci` runs `test:ci`, which package.json does not define"),
+        text.contains(
+            "missing task in test_command: `npm run test:ci` runs `test:ci`, which package.json does not define"
+        ),
         "{text}"
     );
-    assert!(text.contains("missing directory in test_dirs: `spec` does not exist"), "{text}");
-    assert!(text.contains("\n-- **Start Development Server:** `npm run dev`\n"), "{text}");
-    assert!(text.contains("\n+- **Start Development Server:** `pnpm dev`\n"), "{text}");
+    assert!(
+        text.contains("missing directory in test_dirs: `spec` does not exist"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n-- **Start Development Server:** `npm run dev`\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n+- **Start Development Server:** `pnpm dev`\n"),
+        "{text}"
+    );
 
     // The repository changes again: a Makefile target the file names goes away.
     std::fs::write(repo.path().join("Makefile"), "dev:\n\tpnpm dev\n").unwrap();
     edit(repo.path(), COPILOT, "`npm run migrate`", "`make migrate`");
-    let json = archprompt().args(["doctor", "--json"]).arg(repo.path()).output().unwrap();
+    let json = archprompt()
+        .args(["doctor", "--json"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
     assert_eq!(json.status.code(), Some(1));
     let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let tasks = findings["missing_tasks"].as_array().unwrap();
@@ -337,7 +364,12 @@ fn doctor_tells_stale_values_from_edits_and_finds_missing_dirs_and_tasks() {
     assert_eq!(make["looked_in"], "Makefile");
     assert_eq!(make["field"], "migration_command");
     let fields = |key: &str| -> Vec<String> {
-        findings[key].as_array().unwrap().iter().map(|s| s["field"].as_str().unwrap().to_string()).collect()
+        findings[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["field"].as_str().unwrap().to_string())
+            .collect()
     };
     assert_eq!(fields("stale"), ["tech_stack", "dev_command", "db_command"]);
     assert_eq!(fields("edited"), ["test_dirs", "migration_command", "test_command"]);
@@ -348,13 +380,27 @@ fn doctor_tells_stale_values_from_edits_and_finds_missing_dirs_and_tasks() {
 fn doctor_fix_updates_stale_values_and_keeps_every_edit() {
     let repo = initialised("claude,agents-md");
     let agents = read(repo.path(), "AGENTS.md");
-    std::fs::write(repo.path().join("AGENTS.md"), format!("# Team rules\n\nAlways run the linter.\n\n{agents}")).unwrap();
+    std::fs::write(
+        repo.path().join("AGENTS.md"),
+        format!("# Team rules\n\nAlways run the linter.\n\n{agents}"),
+    )
+    .unwrap();
     // Edits of the user's own: a new rule, a value of theirs, a filled-in placeholder's twin.
-    edit(repo.path(), CLAUDE, "## Your Role\n", "## Your Role\n\n- Our rule: every endpoint gets a contract test\n");
+    edit(
+        repo.path(),
+        CLAUDE,
+        "## Your Role\n",
+        "## Your Role\n\n- Our rule: every endpoint gets a contract test\n",
+    );
     edit(repo.path(), CLAUDE, "`npm test`", "`npm test -- --runInBand`");
     // Drift: the repository moves to pnpm; a placeholder the scan can fill; broken encoding.
     switch_to_pnpm(repo.path());
-    edit(repo.path(), CLAUDE, "**Database:** PostgreSQL", "**Database:** {{database_system}}");
+    edit(
+        repo.path(),
+        CLAUDE,
+        "**Database:** PostgreSQL",
+        "**Database:** {{database_system}}",
+    );
     edit(repo.path(), CLAUDE, "` – Server code", "` â€“ Server code");
     edit(repo.path(), CLAUDE, "- ✅ **Always:**", "- âœ… **Always:**");
     let doctor = archprompt().arg("doctor").arg(repo.path()).assert().code(1);
@@ -369,10 +415,18 @@ fn doctor_fix_updates_stale_values_and_keeps_every_edit() {
         .assert()
         .success()
         .stdout(predicate::str::contains("fixed"))
-        .stdout(predicate::str::contains("no placeholders left, no drift, no broken encoding"));
+        .stdout(predicate::str::contains(
+            "no placeholders left, no drift, no broken encoding",
+        ));
     let claude = read(repo.path(), CLAUDE);
-    assert!(claude.contains("- Our rule: every endpoint gets a contract test"), "the user's line stays");
-    assert!(claude.contains("`npm test -- --runInBand`"), "the user's value stays: {claude}");
+    assert!(
+        claude.contains("- Our rule: every endpoint gets a contract test"),
+        "the user's line stays"
+    );
+    assert!(
+        claude.contains("`npm test -- --runInBand`"),
+        "the user's value stays: {claude}"
+    );
     assert!(claude.contains("`pnpm dev`") && !claude.contains("`npm run dev`"));
     assert!(claude.contains("**Database:** PostgreSQL"));
     assert!(claude.contains("` – Server code") && claude.contains("- ✅ **Always:**"));

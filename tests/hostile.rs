@@ -427,3 +427,37 @@ fn a_huge_agents_md_is_not_loaded() {
         "left as it was"
     );
 }
+
+/// A symlinked directory where agent files go (`.claude -> elsewhere`) neither shows what is
+/// elsewhere nor lets `--fix` write there.
+#[test]
+fn an_agent_directory_linking_out_of_the_repository_is_not_followed() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(outside.path().join("agents")).unwrap();
+    let victim = outside.path().join("agents/s.md");
+    let before = "SECRET-TOKEN\n- **Run Tests:** `{{test_command}}`\n";
+    std::fs::write(&victim, before).unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join(".claude")).unwrap();
+    for args in [&["doctor"][..], &["doctor", "--fix"], &["doctor", "--json"]] {
+        let output = run(root, args);
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!printed.contains("SECRET-TOKEN"), "{args:?}: {printed}");
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {printed}");
+        assert!(printed.contains("outside"), "{args:?} says why: {printed}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        before,
+        "nothing written outside"
+    );
+    // init refuses to write through the link as well.
+    let init = run(root, &["init", "--target", "claude"]);
+    assert_eq!(init.status.code(), Some(2));
+    assert!(!outside.path().join("agents/backend-architect.md").exists());
+}
