@@ -69,6 +69,12 @@ pub fn load(root: &Path) -> (Config, Vec<Warning>) {
             ("values", toml::Value::Table(values)) => {
                 for (name, value) in values {
                     match pinned(&value) {
+                        Some(Pinned::Text(t)) if t.trim().is_empty() => warn(format!(
+                            "[values] {name}: empty; skipped (remove it to let detection decide)"
+                        )),
+                        Some(Pinned::List(items)) if items.iter().all(|i| i.trim().is_empty()) => warn(format!(
+                            "[values] {name}: empty; skipped (remove it to let detection decide)"
+                        )),
                         Some(p) => {
                             config.values.insert(name, p);
                         }

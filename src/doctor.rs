@@ -462,7 +462,12 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
         let line = crate::record::line_for(&record);
         match &recorded {
             Some((range, values)) if *values != record => {
-                edits.push(Edit::bookkeeping(at(range.clone()), format!("{line}\n")))
+                let ending = if body[range.clone()].ends_with("\r\n") {
+                    "\r\n"
+                } else {
+                    "\n"
+                };
+                edits.push(Edit::bookkeeping(at(range.clone()), format!("{line}{ending}")));
             }
             Some(_) => {}
             None => {

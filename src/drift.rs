@@ -122,7 +122,7 @@ pub struct MissingTask {
 
 /// The scripts and Make or just targets `command` runs that do not exist. Only forms whose
 /// meaning is certain are checked: `npm|pnpm|yarn|bun run S`, `npm|pnpm|yarn test|start`,
-/// `make [-C DIR] T`, `task T` and `just R`, each in the directory a leading `cd DIR &&` moves
+/// `deno task T`, `make [-C DIR] [-f FILE] T`, `task T` and `just R`, each in the directory a leading `cd DIR &&` moves
 /// to. A Makefile that includes others, a Taskfile with includes or a justfile that imports could
 /// define anything and is not checked.
 pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
@@ -142,17 +142,23 @@ pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
             [runner @ ("npm" | "pnpm" | "yarn" | "bun"), rest @ ..] => {
                 if let Some(task) = script_named(runner, rest) {
                     let file = join(&dir, "package.json");
+                    // Without a start script npm runs `node server.js`.
+                    let default_start = task == "start" && repo.join(join(&dir, "server.js")).is_file();
                     if let Some(scripts) = package_scripts(repo, &file) {
-                        if !scripts.iter().any(|s| s == task) {
+                        if !scripts.iter().any(|s| s == task) && !default_start {
                             out.push(missing(part, task, file));
                         }
                     }
                 }
             }
             ["make", rest @ ..] => {
-                let (sub, targets) = make_args(rest);
+                let (sub, named, targets) = make_args(rest);
                 let base = join(&dir, sub.unwrap_or(""));
-                let Some((file, text)) = ["GNUmakefile", "makefile", "Makefile"]
+                let names: Vec<&str> = match named {
+                    Some(file) => vec![file],
+                    None => vec!["GNUmakefile", "makefile", "Makefile"],
+                };
+                let Some((file, text)) = names
                     .iter()
                     .map(|name| join(&base, name))
                     .find_map(|file| read(repo, &file).map(|t| (file, t)))
@@ -174,6 +180,29 @@ pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
                     if !defined.iter().any(|(t, _)| t == target) {
                         out.push(missing(part, target, file.clone()));
                     }
+                }
+            }
+            ["deno", "task", name, ..] if !name.starts_with('-') => {
+                // `deno task` runs deno.json's tasks, then package.json's scripts.
+                let mut defined: Option<Vec<String>> = None;
+                for file in ["deno.json", "deno.jsonc"] {
+                    let Some(text) = read(repo, &join(&dir, file)) else {
+                        continue;
+                    };
+                    let Ok(doc) = jsonc_parser::parse_to_serde_value::<serde_json::Value>(&text, &Default::default())
+                    else {
+                        continue;
+                    };
+                    let tasks = doc.get("tasks").and_then(|t| t.as_object());
+                    defined
+                        .get_or_insert_with(Vec::new)
+                        .extend(tasks.into_iter().flat_map(|t| t.keys().cloned()));
+                }
+                if let Some(scripts) = package_scripts(repo, &join(&dir, "package.json")) {
+                    defined.get_or_insert_with(Vec::new).extend(scripts);
+                }
+                if defined.is_some_and(|d| !d.iter().any(|t| t == name)) {
+                    out.push(missing(part, name, join(&dir, "deno.json")));
                 }
             }
             ["task", name, ..] if !name.starts_with('-') => {
@@ -233,23 +262,36 @@ fn script_named<'a>(runner: &str, rest: &[&'a str]) -> Option<&'a str> {
     }
 }
 
-/// `make -C DIR a b` → (Some(DIR), [a, b]); variable assignments and other flags are skipped.
-fn make_args<'a>(rest: &[&'a str]) -> (Option<&'a str>, Vec<&'a str>) {
-    let mut sub = None;
+/// The Makefile options of `make ARGS`: its directory (`-C DIR`), its file (`-f FILE`) and the
+/// targets. Options that take a value (`-j 4`, `-o file`) are skipped with it, and so are
+/// variable assignments.
+fn make_args<'a>(rest: &[&'a str]) -> (Option<&'a str>, Option<&'a str>, Vec<&'a str>) {
+    let (mut sub, mut file) = (None, None);
     let mut targets = Vec::new();
     let mut words = rest.iter();
     while let Some(word) = words.next() {
-        if *word == "-C" || *word == "--directory" {
-            sub = words.next().copied();
-        } else if let Some(dir) = word.strip_prefix("--directory=") {
-            sub = Some(dir);
-        } else if word.starts_with('-') || word.contains('=') || word.contains('$') {
-            continue;
-        } else {
-            targets.push(*word);
+        match *word {
+            "-C" | "--directory" => sub = words.next().copied(),
+            "-f" | "--file" | "--makefile" => file = words.next().copied(),
+            "-j" | "--jobs" | "-l" | "--load-average" | "-o" | "--old-file" | "-W" | "--what-if" | "-I"
+            | "--include-dir" => {
+                // `-j` may also stand alone; its value, if any, is a number, never a target.
+                if *word == "-j" || *word == "--jobs" {
+                    let mut peek = words.clone();
+                    if peek.next().is_some_and(|v| v.parse::<u32>().is_ok()) {
+                        words.next();
+                    }
+                } else {
+                    words.next();
+                }
+            }
+            w if w.starts_with("--directory=") => sub = w.strip_prefix("--directory="),
+            w if w.starts_with("--file=") || w.starts_with("--makefile=") => file = w.split_once('=').map(|(_, f)| f),
+            w if w.starts_with('-') || w.contains('=') || w.contains('$') => {}
+            w => targets.push(w),
         }
     }
-    (sub, targets)
+    (sub, file, targets)
 }
 
 fn join(dir: &str, rel: &str) -> String {
@@ -382,6 +424,24 @@ mod tests {
         assert_eq!(tasks("task migrate -- up"), vec!["migrate"]);
         assert_eq!(tasks("just test"), Vec::<String>::new());
         assert_eq!(tasks("just lint"), vec!["lint"]);
+        std::fs::create_dir(repo.path().join("db")).unwrap();
+        std::fs::write(
+            repo.path().join("db/deno.json"),
+            r#"{"tasks": {"migrate": "deno run m.ts"}}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            repo.path().join("db/package.json"),
+            r#"{"scripts": {"studio": "drizzle-kit studio"}}"#,
+        )
+        .unwrap();
+        assert_eq!(tasks("cd db && deno task migrate"), Vec::<String>::new());
+        assert_eq!(
+            tasks("cd db && deno task studio"),
+            Vec::<String>::new(),
+            "package.json scripts count"
+        );
+        assert_eq!(tasks("cd db && deno task db:studio"), vec!["db:studio"]);
     }
 
     #[test]

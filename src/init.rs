@@ -81,6 +81,12 @@ pub fn prepare(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
+    // A file kept with Windows line ends gets them in archprompt's part too.
+    let shaped = if existing.as_deref().is_some_and(uses_crlf) {
+        shaped.replace("\r\n", "\n").replace('\n', "\r\n")
+    } else {
+        shaped
+    };
     let unknown = report.unknown_fields();
     let (content, kept, overwrites, ours) = match (target, &existing) {
         (Target::AgentsMd, _) if !raw => {
@@ -117,6 +123,12 @@ pub fn prepare(
         ours,
         left,
     })
+}
+
+/// Whether most of `text`'s lines end with CRLF.
+fn uses_crlf(text: &str) -> bool {
+    let lines = text.matches('\n').count();
+    lines > 0 && text.matches("\r\n").count() * 2 > lines
 }
 
 /// The targets to write for `repo`: those asked for, else those the repository already uses

@@ -119,6 +119,11 @@ fn repo_paths(mut paths: Vec<PathBuf>, list: &RepoList) -> Result<(Vec<PathBuf>,
     if paths.is_empty() && !bulk {
         paths.push(PathBuf::from("."));
     }
+    // A typo in a directory or an empty list must not pass a CI check as "all ok". (One shard
+    // of a short list may still be empty.)
+    if paths.is_empty() {
+        anyhow::bail!("no repositories to work on: the --from list is empty, or --discover found no git repository");
+    }
     if let Some(shard) = list.shard {
         paths = archprompt::bulk::shard(paths, shard);
     }

@@ -74,14 +74,15 @@ pub fn insertion(ours: &str, target: Target, record: &str) -> (usize, String) {
         .flatten();
     let at = end_marker.unwrap_or(ours.len());
     let before = &ours[..at];
-    let gap = if before.is_empty() || before.ends_with("\n\n") {
-        ""
-    } else if before.ends_with('\n') {
-        "\n"
+    let newline = if ours.contains("\r\n") { "\r\n" } else { "\n" };
+    let gap = if before.is_empty() || before.ends_with(&newline.repeat(2)) {
+        String::new()
+    } else if before.ends_with(newline) {
+        newline.to_string()
     } else {
-        "\n\n"
+        newline.repeat(2)
     };
-    (at, format!("{gap}{record}\n"))
+    (at, format!("{gap}{record}{newline}"))
 }
 
 /// `ours` with `record` in its place, as `init` writes it.

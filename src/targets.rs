@@ -104,6 +104,25 @@ pub fn split_front_matter(text: &str) -> (Option<&str>, &str) {
     (None, text)
 }
 
+/// Whether the front matter has a top-level `key:` line.
+fn has_key(front: Option<&str>, key: &str) -> bool {
+    front.is_some_and(|f| {
+        f.lines()
+            .any(|l| l.strip_prefix(key).is_some_and(|rest| rest.starts_with(':')))
+    })
+}
+
+/// `front` with its top-level `key:` line saying `value` (a plain YAML word).
+fn with_key(front: &str, key: &str, value: &str) -> String {
+    front
+        .split_inclusive('\n')
+        .map(|line| match line.strip_prefix(key) {
+            Some(rest) if rest.starts_with(':') => format!("{key}: {value}\n"),
+            _ => line.to_string(),
+        })
+        .collect()
+}
+
 /// A string key of the front matter, if it parses as YAML and has it.
 fn front_matter_key(front: Option<&str>, key: &str) -> Option<String> {
     let doc: serde_json::Value = serde_saphyr::from_str(front?).ok()?;
@@ -123,16 +142,24 @@ pub fn shape(target: Target, rendered: &str, name: &str, report: &Report) -> Str
     let description = description(rendered, name);
     match target {
         Target::Copilot | Target::Claude => {
-            // Both require `name` and `description`; a template without them gets them.
+            // Both require `name` and `description`: a template without them gets them. Keys are
+            // found as text, so a front matter YAML cannot parse still gets no second copy.
             let mut missing = String::new();
-            if front_matter_key(front, "name").is_none() {
+            if !has_key(front, "name") {
                 missing.push_str(&format!("name: {name}\n"));
             }
-            if front_matter_key(front, "description").is_none() {
+            if !has_key(front, "description") {
                 missing.push_str(&format!("description: {}\n", yaml_string(&description)));
             }
+            // Claude Code takes only lowercase letters and hyphens: its `name` is the agent's.
+            let front = match (target, front) {
+                (Target::Claude, Some(front)) => Some(with_key(front, "name", name)),
+                (_, front) => front.map(str::to_string),
+            };
             match front {
-                Some(_) if missing.is_empty() => rendered.to_string(),
+                Some(front) if missing.is_empty() && rendered.starts_with(&format!("---\n{front}")) => {
+                    rendered.to_string()
+                }
                 Some(front) => format!("---\n{missing}{front}---\n{body}"),
                 None => format!("---\n{missing}---\n\n{body}"),
             }
@@ -305,12 +332,17 @@ pub fn splice(existing: Option<&str>, name: &str, section: &str) -> String {
         out.push_str(&existing[range.end..]);
         return out;
     }
-    let separator = if existing.ends_with("\n\n") {
-        ""
-    } else if existing.ends_with('\n') {
-        "\n"
+    let newline = if existing.ends_with("\r\n") || existing.contains("\r\n") {
+        "\r\n"
     } else {
-        "\n\n"
+        "\n"
+    };
+    let separator = if existing.ends_with(&newline.repeat(2)) {
+        String::new()
+    } else if existing.ends_with(newline) {
+        newline.to_string()
+    } else {
+        newline.repeat(2)
     };
     format!("{existing}{separator}{section}")
 }
@@ -367,6 +399,23 @@ mod tests {
         assert_eq!(split_front_matter("---\na: 1\n---\nbody\n"), (Some("a: 1\n"), "body\n"));
         assert_eq!(split_front_matter("body\n"), (None, "body\n"));
         assert_eq!(split_front_matter("---\nunclosed\n"), (None, "---\nunclosed\n"));
+    }
+
+    #[test]
+    fn claude_gets_a_valid_name_and_no_key_twice() {
+        let report = empty_report();
+        let rendered = "---\nname: API Expert\ndescription: bad: yaml: here\n---\nBody\n";
+        let claude = shape(Target::Claude, rendered, "api-expert", &report);
+        assert_eq!(
+            claude,
+            "---\nname: api-expert\ndescription: bad: yaml: here\n---\nBody\n"
+        );
+        let copilot = shape(Target::Copilot, rendered, "api-expert", &report);
+        assert_eq!(copilot, rendered, "Copilot takes a display name as it is");
+    }
+
+    fn empty_report() -> Report {
+        crate::scan(tempfile::tempdir().unwrap().path()).unwrap()
     }
 
     #[test]

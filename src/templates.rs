@@ -82,9 +82,14 @@ pub fn resolve(spec: Option<&str>, repo: &Path) -> Result<Template> {
     )
 }
 
-/// The template named `name` (never a file path): the repository's own, else a bundled one.
+/// The template an agent named `name` was written from (never a file path): the one of that
+/// name, the repository's own first, else one whose front matter names the agent so.
 pub fn by_name(name: &str, repo: &Path) -> Option<Template> {
-    available(repo).into_iter().find(|t| t.name == name)
+    let all = available(repo);
+    if let Some(found) = all.iter().find(|t| t.name == name) {
+        return Some(found.clone());
+    }
+    all.into_iter().find(|t| crate::init::agent_name(t, &t.text) == name)
 }
 
 /// Every template `--template NAME` can name for `repo`: the repository's own first (they win a
