@@ -24,6 +24,8 @@ pub struct Finding {
     pub placeholder: String,
     pub why: String,
     pub fix: String,
+    /// Whether `--fix` fills it: a fresh scan (or archprompt.toml) has the value.
+    pub fillable: bool,
 }
 
 /// A value the file states that a fresh scan finds differently.
@@ -354,6 +356,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
         let first_line = line_of(region.range.start);
         for (line, column, name) in placeholders(body) {
             let (why, fix) = explain(&name, report);
+            let fillable = report.is_some_and(|r| fresh_value(r, &name).is_some());
             findings.placeholders.push(Finding {
                 file: shown.to_string(),
                 line: first_line + line - 1,
@@ -361,6 +364,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 placeholder: name,
                 why,
                 fix,
+                fillable,
             });
         }
         let Some(report) = report else { continue };

@@ -206,11 +206,11 @@ pub fn plan(target: &Path, content: &str, within: &Path) -> Result<Plan> {
 /// Writes `content` to `target` unless that would clobber a changed file without `force`.
 /// `repo` bounds where a default target may resolve to through symlinked directories.
 pub fn write(target: &Path, content: &str, force: bool, repo: Option<&Path>) -> Result<Outcome> {
-    let parent_dir = target
+    let parent = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let outcome = match plan(target, content, repo.unwrap_or(parent_dir))? {
+    let outcome = match plan(target, content, repo.unwrap_or(parent))? {
         Plan::UpToDate => return Ok(Outcome::UpToDate),
         Plan::Update { .. } if !force => return Ok(Outcome::Refused),
         Plan::Update { .. } => Outcome::Updated,
@@ -219,10 +219,6 @@ pub fn write(target: &Path, content: &str, force: bool, repo: Option<&Path>) -> 
     if std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
         bail!("{} is a symlink; refusing to write through it", target.display());
     }
-    let parent = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     // Check before creating anything: the deepest existing ancestor must resolve inside the repo.
     if let Some(repo) = repo {
         let existing = parent.ancestors().find(|a| a.exists()).unwrap_or(Path::new("."));

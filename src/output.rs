@@ -210,7 +210,7 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
         }
         (Verbosity::Normal, n) => writeln!(
             out,
-            "note: drift not checked in {n} files that no bundled or repository template is named after (-v lists them)"
+            "note: drift not checked in {n} agent files or sections that no bundled or repository template is named after (-v lists them)"
         )
         .unwrap(),
     }
@@ -250,11 +250,7 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
         }
     }
     writeln!(out, "{} in {files} file(s) checked", parts.join(", ")).unwrap();
-    let fillable = findings
-        .placeholders
-        .iter()
-        .filter(|p| p.why.starts_with("a fresh scan now finds"))
-        .count();
+    let fillable = findings.placeholders.iter().filter(|p| p.fillable).count();
     let fixable = findings.stale.len() + findings.broken_encoding.len() + fillable;
     if !fixing && !brief && fixable > 0 {
         writeln!(

@@ -66,16 +66,13 @@ fn yaml_safe_front_matter(template: &str) -> String {
     static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(&format!(r#"(["']?){}"#, crate::doctor::PLACEHOLDER_PATTERN)).expect("a valid regex")
     });
-    let Some(rest) = template
-        .strip_prefix("---\n")
-        .or_else(|| template.strip_prefix("---\r\n"))
-    else {
+    let (Some(front), body) = crate::targets::split_front_matter(template) else {
         return template.to_string();
     };
-    let Some(end) = rest.find("\n---") else {
-        return template.to_string();
-    };
-    let (front, body) = rest.split_at(end);
+    // The opening line, the block and the closing line stay as the template wrote them.
+    let opening = &template[..template.len() - body.len()];
+    let front_start = opening.find('\n').map_or(0, |n| n + 1);
+    let (head, tail) = (&opening[..front_start], &opening[front_start + front.len()..]);
     let front = PLACEHOLDER.replace_all(front, |caps: &regex::Captures| {
         let quote = &caps[1];
         let helper = match quote {
@@ -85,7 +82,7 @@ fn yaml_safe_front_matter(template: &str) -> String {
         };
         format!("{quote}{{{{{helper} {}}}}}", &caps[2])
     });
-    format!("---\n{front}{body}")
+    format!("{head}{front}{tail}{body}")
 }
 
 struct YamlHelper(YamlContext);
