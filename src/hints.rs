@@ -75,9 +75,12 @@ pub fn looked_for(field: &str) -> &'static str {
 pub fn how_to_fill(field: &str) -> String {
     match entry(field) {
         Some((_, _, example)) => format!(
-            "replace {{{{{field}}}}} with the value, e.g. `{example}`; or declare it in the repo (a script, target or config archprompt reads) and re-run `archprompt init --force`"
+            "pin it in archprompt.toml (`[values]` {field} = \"{}\") and run `archprompt doctor --fix`, or replace {{{{{field}}}}} with the value by hand, e.g. `{example}`",
+            example.replace('\\', "\\\\").replace('"', "\\\"")
         ),
-        None => format!("replace {{{{{field}}}}} by hand; archprompt does not know this variable"),
+        None => format!(
+            "set it in archprompt.toml (`[values]` {field} = \"…\") and run `archprompt doctor --fix`, or replace {{{{{field}}}}} by hand"
+        ),
     }
 }
 

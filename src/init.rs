@@ -125,6 +125,18 @@ pub fn prepare(
     })
 }
 
+/// Whether the repository's root `.gitignore` ignores `file` (a path inside `repo`).
+pub fn is_git_ignored(repo: &Path, file: &Path) -> bool {
+    let Ok(rel) = file.strip_prefix(repo) else { return false };
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(repo);
+    if builder.add(repo.join(".gitignore")).is_some() {
+        return false;
+    }
+    builder
+        .build()
+        .is_ok_and(|ignore| ignore.matched_path_or_any_parents(rel, false).is_ignore())
+}
+
 /// Whether most of `text`'s lines end with CRLF.
 fn uses_crlf(text: &str) -> bool {
     let lines = text.matches('\n').count();

@@ -363,7 +363,15 @@ fn run_init(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
             continue;
         }
         if file.kept > 0 {
-            ui.note(&format!("kept {} value(s) filled in by hand in {shown}", file.kept));
+            ui.note(&format!(
+                "kept {} value(s) of {shown} that the scan cannot find (filled in by hand, or found by an earlier scan)",
+                file.kept
+            ));
+        }
+        if !args.dry_run && archprompt::init::is_git_ignored(&path, &file.path) {
+            ui.note(&format!(
+                "note: {shown} is ignored by the repository's .gitignore, so it will not be committed"
+            ));
         }
         if args.dry_run {
             let within = args.output.as_ref().and_then(|o| o.parent()).unwrap_or(path.as_path());
@@ -385,9 +393,9 @@ fn run_init(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
                     ui.error(&format!(
                         "{shown} exists and differs from what archprompt would write; left unchanged"
                     ));
-                    eprintln!("  see the difference: archprompt init {repo} --target {target} --dry-run");
-                    eprintln!("  overwrite it:       archprompt init {repo} --target {target} --force");
-                    eprintln!("  or fill only what is missing, keeping your edits: archprompt doctor {repo} --fix");
+                    ui.note(&format!(
+                        "  see the difference: archprompt init {repo} --target {target} --dry-run\n  overwrite it:       archprompt init {repo} --target {target} --force\n  or update only the values, keeping your edits: archprompt doctor {repo} --fix"
+                    ));
                     code = ExitCode::from(1);
                 }
             }

@@ -168,6 +168,16 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
             m.path
         )
         .unwrap();
+        // A stale value is replaced by --fix anyway; otherwise say what to do.
+        let stale = findings.stale.iter().any(|s| s.file == m.file && s.line == m.line);
+        if !brief && !stale {
+            writeln!(
+                out,
+                "  fix: take it out of the file, or pin the right directories in archprompt.toml (`[values]` {} = [\"…\"]) and run `archprompt doctor --fix`",
+                m.field
+            )
+            .unwrap();
+        }
     }
     for m in &findings.missing_tasks {
         writeln!(

@@ -76,10 +76,7 @@ fn values_filled_in_by_hand_are_kept_on_the_next_init() {
         .assert()
         .success()
         .stdout(predicate::str::contains("up to date"))
-        .stderr(
-            predicate::str::contains("kept 1 value(s) filled in by hand")
-                .and(predicate::str::contains("all 11 fields filled")),
-        );
+        .stderr(predicate::str::contains("kept 1 value(s) of").and(predicate::str::contains("all 11 fields filled")));
     archprompt()
         .args(["init", "--force"])
         .arg(repo.path())
@@ -246,7 +243,10 @@ fn doctor_exit_codes() {
         "{out}"
     );
     assert!(out.contains("why: no db/studio/dbshell task"), "{out}");
-    assert!(out.contains("fix: replace {{db_command}}"), "{out}");
+    assert!(
+        out.contains("fix: pin it in archprompt.toml (`[values]` db_command = "),
+        "{out}"
+    );
 
     // Filled by hand: clean.
     let target = repo.path().join(AGENT_FILE);
