@@ -380,11 +380,9 @@ fn doctor_tells_stale_values_from_edits_and_finds_missing_dirs_and_tasks() {
 fn doctor_fix_updates_stale_values_and_keeps_every_edit() {
     let repo = initialised("claude,agents-md");
     let agents = read(repo.path(), "AGENTS.md");
-    std::fs::write(
-        repo.path().join("AGENTS.md"),
-        format!("# Team rules\n\nAlways run the linter.\n\n{agents}"),
-    )
-    .unwrap();
+    // The user's own text outside the section, with a line whose odd characters are theirs.
+    let own = "# Team rules\n\nAlways run the linter. Our wiki page is `cafÃ©`, really.\n\n";
+    std::fs::write(repo.path().join("AGENTS.md"), format!("{own}{agents}")).unwrap();
     // Edits of the user's own: a new rule, a value of theirs, a filled-in placeholder's twin.
     edit(
         repo.path(),
@@ -409,6 +407,7 @@ fn doctor_fix_updates_stale_values_and_keeps_every_edit() {
     assert!(text.contains("repaired: - ✅ **Always:**"), "{text}");
     assert!(text.contains("stale dev_command"), "{text}");
 
+    let before = read(repo.path(), CLAUDE);
     archprompt()
         .args(["doctor", "--fix"])
         .arg(repo.path())
@@ -418,6 +417,30 @@ fn doctor_fix_updates_stale_values_and_keeps_every_edit() {
         .stdout(predicate::str::contains(
             "no placeholders left, no drift, no broken encoding",
         ));
+    // Exactly the repaired lines changed, each in place; every other line is byte for byte.
+    let after = read(repo.path(), CLAUDE);
+    assert_eq!(before.lines().count(), after.lines().count());
+    let changed: Vec<&str> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(b, a)| b != a)
+        .map(|(_, a)| a)
+        .collect();
+    let record = changed.last().copied().unwrap_or_default();
+    assert!(record.starts_with("<!-- archprompt:values v1 "), "{changed:#?}");
+    assert_eq!(
+        &changed[..changed.len() - 1],
+        [
+            "- **Tech Stack:** JavaScript on Node.js >=20, Express, Prisma, PostgreSQL, pnpm",
+            "- **Database:** PostgreSQL",
+            "  - `src` – Server code",
+            "- **Start Development Server:** `pnpm dev`",
+            "- **Run Migrations:** `pnpm migrate`",
+            "- **Database Commands:** `pnpm exec prisma studio`",
+            "- ✅ **Always:** Validate inputs, log errors, use prepared statements, implement auth, test endpoints",
+        ],
+        "{changed:#?}"
+    );
     let claude = read(repo.path(), CLAUDE);
     assert!(
         claude.contains("- Our rule: every endpoint gets a contract test"),
@@ -432,7 +455,7 @@ fn doctor_fix_updates_stale_values_and_keeps_every_edit() {
     assert!(claude.contains("` – Server code") && claude.contains("- ✅ **Always:**"));
     assert!(!claude.contains('â'));
     let agents = read(repo.path(), "AGENTS.md");
-    assert!(agents.starts_with("# Team rules\n\nAlways run the linter.\n\n"));
+    assert!(agents.starts_with(own), "outside the markers nothing changes: {agents}");
     assert!(agents.contains("`pnpm test`") && agents.contains("`pnpm dev`"));
     // Fixed files stay fixed, and the kept edit is still reported as one.
     let again = archprompt().arg("doctor").arg(repo.path()).assert().success();

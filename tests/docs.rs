@@ -318,33 +318,35 @@ fn ci_recipes_and_pre_commit_hooks_run_real_commands() {
     }
     assert!(commands >= 3, "docs/ci.md shows archprompt commands");
 
+    // Each `(.LIST[] | "…\(.key)…")` of the jq program reads keys that LIST's entries have.
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string("docs/json-schema.json").unwrap()).unwrap();
-    let findings = schema["$defs"]["findings"]["properties"].as_object().unwrap();
-    let item_keys: Vec<&String> = schema["$defs"]
-        .as_object()
-        .unwrap()
-        .values()
-        .filter_map(|d| d["properties"].as_object())
-        .flat_map(|p| p.keys())
-        .collect();
-    let lists = regex::Regex::new(r"\(\.([a-z_]+)\[\]").unwrap();
-    let fields = regex::Regex::new(r"\\\(\.([a-z_]+)\)").unwrap();
-    let jq: Vec<&str> = lists.captures_iter(&ci).map(|c| c.get(1).unwrap().as_str()).collect();
-    assert!(jq.len() >= 5, "the jq program is in docs/ci.md");
-    for key in jq {
-        assert!(
-            findings.contains_key(key),
-            "docs/ci.md reads .{key}[], which doctor --json does not have"
-        );
+    let defs = &schema["$defs"];
+    let findings = defs["findings"]["properties"].as_object().unwrap();
+    let segment = regex::Regex::new(r#"\(\.([a-z_]+)\[\] \| "((?:[^"\\]|\\.)*)"\)"#).unwrap();
+    let field = regex::Regex::new(r"\\\(\.([a-z_]*)\)").unwrap();
+    let mut segments = 0;
+    for caps in segment.captures_iter(&ci) {
+        let list = &caps[1];
+        let entry = findings
+            .get(list)
+            .unwrap_or_else(|| panic!("docs/ci.md reads .{list}[], which doctor --json does not have"));
+        let keys: Vec<String> = match entry["items"]["$ref"].as_str() {
+            Some(reference) => {
+                let def = &defs[reference.trim_start_matches("#/$defs/")];
+                def["properties"].as_object().unwrap().keys().cloned().collect()
+            }
+            None => Vec::new(), // a list of strings: `\(.)` is the entry itself
+        };
+        for key in field.captures_iter(&caps[2]).map(|c| c[1].to_string()) {
+            assert!(
+                key.is_empty() && keys.is_empty() || keys.contains(&key),
+                "docs/ci.md reads .{key} of a {list} entry, which has only {keys:?}"
+            );
+        }
+        segments += 1;
     }
-    for c in fields.captures_iter(&ci) {
-        let key = &c[1];
-        assert!(
-            item_keys.iter().any(|k| *k == key),
-            "docs/ci.md reads .{key}, which no finding has"
-        );
-    }
+    assert!(segments >= 6, "the jq program's segments were found ({segments})");
 
     let hooks: serde_json::Value =
         serde_saphyr::from_str(&std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap()).unwrap();

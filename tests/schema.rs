@@ -79,18 +79,35 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn doctor_findings_match_the_schema() {
     let validator = schema();
-    let repo = tempfile::tempdir().unwrap();
-    copy_dir(Path::new("fixtures/agent-file-drifted"), repo.path());
-    for args in [
-        &["doctor", "--json"][..],
-        &["doctor", "--json", "--fix"],
-        &["doctor", "--json", "-v"],
-    ] {
-        let output = archprompt().args(args).arg(repo.path()).output().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    // Four repositories, one per bulk status: drift, placeholders, failed, ok.
+    let drifted = root.path().join("drifted");
+    copy_dir(Path::new("fixtures/agent-file-drifted"), &drifted);
+    let placeholders = root.path().join("placeholders");
+    copy_dir(Path::new("fixtures/node-koa-sequelize"), &placeholders);
+    archprompt().args(["init", "-q"]).arg(&placeholders).assert().success();
+    let failed = root.path().join("failed");
+    copy_dir(Path::new("fixtures/node-koa-sequelize"), &failed);
+    std::fs::write(
+        failed.join("AGENTS.md"),
+        "<!-- archprompt:begin backend-architect -->\nno end\n",
+    )
+    .unwrap();
+    let ok = root.path().join("ok");
+    copy_dir(Path::new("fixtures/agent-file-drifted"), &ok);
+    archprompt().args(["doctor", "--fix", "-q"]).arg(&ok).assert().success();
+
+    for args in [&["doctor", "--json"][..], &["doctor", "--json", "-v"]] {
+        let output = archprompt().args(args).arg(&drifted).output().unwrap();
         let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(!findings["stale"].as_array().unwrap().is_empty(), "a drifted file");
         assert_valid(&validator, &args.join(" "), &findings);
     }
-    let list = format!("{}\nfixtures/no-backend\n", repo.path().display());
+    let list: String = [&drifted, &placeholders, &failed, &ok, &root.path().join("missing")]
+        .iter()
+        .map(|p| format!("{}\n", p.display()))
+        .collect();
+    std::fs::create_dir(root.path().join("missing")).unwrap();
     let bulk = archprompt()
         .args(["doctor", "--json", "--from", "-"])
         .write_stdin(list)
@@ -100,9 +117,18 @@ fn doctor_findings_match_the_schema() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines[0]["status"], "ok");
-    assert_eq!(lines[1]["status"], "missing");
+    let statuses: Vec<&str> = lines.iter().map(|l| l["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["drift", "placeholders", "failed", "ok", "missing"]);
     for line in &lines {
         assert_valid(&validator, "a bulk doctor line", line);
     }
+    // And after --fix, with the `fixed` list filled.
+    let output = archprompt()
+        .args(["doctor", "--json", "--fix"])
+        .arg(&drifted)
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(findings["fixed"].as_array().unwrap().len(), 1);
+    assert_valid(&validator, "doctor --json --fix", &findings);
 }
