@@ -122,6 +122,7 @@ pub struct MissingTask {
 
 /// The scripts and Make or just targets `command` runs that do not exist. Only forms whose
 /// meaning is certain are checked: `npm|pnpm|yarn|bun run S`, `npm|pnpm|yarn test|start`,
+/// `pnpm|yarn|bun S:X` (no built-in command has a colon),
 /// `deno task T`, `make [-C DIR] [-f FILE] T`, `task T` and `just R`, each in the directory a leading `cd DIR &&` moves
 /// to. A Makefile that includes others, a Taskfile with includes or a justfile that imports could
 /// define anything and is not checked.
@@ -258,6 +259,8 @@ fn script_named<'a>(runner: &str, rest: &[&'a str]) -> Option<&'a str> {
     match rest {
         ["run" | "run-script", script, ..] if !script.starts_with('-') => Some(script),
         [script @ ("test" | "start"), ..] if runner != "bun" => Some(script),
+        // `yarn db:migrate`: no built-in command has a colon, so this can only be a script.
+        [script, ..] if runner != "npm" && script.contains(':') && !script.starts_with('-') => Some(script),
         _ => None,
     }
 }
@@ -388,6 +391,8 @@ mod tests {
         assert_eq!(tasks("npm run dev"), Vec::<String>::new());
         assert_eq!(tasks("pnpm run start:dev"), vec!["start:dev"]);
         assert_eq!(tasks("npm start"), vec!["start"]);
+        assert_eq!(tasks("yarn db:migrate"), vec!["db:migrate"]);
+        assert_eq!(tasks("pnpm install"), Vec::<String>::new(), "a built-in command");
         assert_eq!(
             tasks("npm --prefix api run dev"),
             Vec::<String>::new(),
