@@ -28,6 +28,22 @@ pub fn variables(report: &Report) -> Map<String, Value> {
 }
 
 pub fn render(template: &str, report: &Report) -> Result<String> {
+    let hb = compiled(template)?;
+    hb.render("agent", &Value::Object(variables(report)))
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot render template")
+}
+
+/// The registry with `template` compiled, once per thread and template: parsing dominates a
+/// render, and bulk `init` and `doctor` render the same few templates for every repository.
+fn compiled(template: &str) -> Result<std::rc::Rc<Handlebars<'static>>> {
+    thread_local! {
+        static COMPILED: std::cell::RefCell<Vec<(String, std::rc::Rc<Handlebars<'static>>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if let Some(hb) = COMPILED.with_borrow(|c| c.iter().find(|(t, _)| t == template).map(|(_, hb)| hb.clone())) {
+        return Ok(hb);
+    }
     let mut hb = Handlebars::new();
     hb.register_escape_fn(handlebars::no_escape);
     hb.set_strict_mode(true);
@@ -40,9 +56,15 @@ pub fn render(template: &str, report: &Report) -> Result<String> {
     }
     hb.register_template_string("agent", yaml_safe_front_matter(template))
         .context("invalid template")?;
-    hb.render("agent", &Value::Object(variables(report)))
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("cannot render template")
+    let hb = std::rc::Rc::new(hb);
+    COMPILED.with_borrow_mut(|c| {
+        // A handful of templates per run; a run over many repository templates keeps the last few.
+        if c.len() >= 8 {
+            c.remove(0);
+        }
+        c.push((template.to_string(), hb.clone()));
+    });
+    Ok(hb)
 }
 
 const YAML_PLAIN: &str = "archprompt-yaml-plain";
