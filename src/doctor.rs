@@ -40,6 +40,9 @@ pub struct Stale {
     pub now: String,
     /// The files the fresh value comes from.
     pub evidence: Vec<crate::model::Evidence>,
+    /// Whether `--fix` writes `now`: not when the scan finds no value (`none`) where the file
+    /// names one, since replacing a command with `none` is a loss a person should decide on.
+    pub fixable: bool,
 }
 
 /// A directory the file names that does not exist.
@@ -343,6 +346,32 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
         copied = region.range.end;
     }
     text.push_str(&original[copied..]);
+    // Outside AGENTS.md's sections the text is the user's: said, never rewritten.
+    let (regions_found, _) = regions(file, original);
+    if regions_found.iter().any(|r| r.target == Some(Target::AgentsMd)) {
+        let mut outside = Vec::new();
+        let mut from = 0;
+        for r in regions_found
+            .iter()
+            .map(|r| r.range.clone())
+            .chain(std::iter::once(original.len()..original.len()))
+        {
+            let first = original[..from].matches('\n').count();
+            outside.extend(
+                crate::encoding::find(&original[from..r.start])
+                    .0
+                    .into_iter()
+                    .map(|m| m.line + first),
+            );
+            from = r.end;
+        }
+        if let Some(first) = outside.first() {
+            findings.notes.push(format!(
+                "{shown}: {} line(s) outside archprompt's sections look like broken encoding (the first is line {first}); they are yours, so --fix leaves them",
+                outside.len()
+            ));
+        }
+    }
     let mut repairs = findings.broken_encoding.len();
     // Replacements in `text`, applied by --fix.
     let mut edits: Vec<Edit> = Vec::new();
@@ -391,11 +420,14 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
         let Ok(skeleton) = skeleton(&template, report, target, name) else {
             continue;
         };
-        let before = findings.problems();
+        let stale_before = findings.stale.len();
         let recorded = crate::record::find(body);
         // The record after the fix: what archprompt will then have written.
         let mut record = recorded.as_ref().map(|(_, values)| values.clone()).unwrap_or_default();
         let at = |range: std::ops::Range<usize>| region.range.start + range.start..region.range.start + range.end;
+        // Whether the server-code directories the file names are archprompt's (Cursor's globs
+        // follow them).
+        let mut source_dirs_ours = None;
         for slot in crate::drift::slots(&skeleton, body) {
             let line = first_line + slot.line;
             let fresh = fresh_value(report, &slot.field);
@@ -413,20 +445,31 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                     None => Origin::FilledByHand,
                 },
             };
-            match (fresh, origin) {
-                (Some(now), Origin::Archprompt | Origin::Unrecorded) if now != slot.value => {
+            // A value archprompt.toml pins is what every agent file gets, over any edit.
+            let pinned = report.fields.get(&slot.field).is_some_and(|f| f.pinned);
+            let absent = report.fields.get(&slot.field).is_some_and(|f| f.state == State::Absent);
+            let ours = matches!(origin, Origin::Archprompt | Origin::Unrecorded) || pinned;
+            if slot.field == "source_dirs" {
+                source_dirs_ours = Some(ours);
+            }
+            match fresh {
+                Some(now) if now != slot.value && ours => {
+                    let fixable = !absent;
+                    if fixable {
+                        record.insert(slot.field.clone(), crate::record::hash(&now));
+                        edits.push(Edit::repair(at(slot.range.clone()), now.clone()));
+                    }
                     findings.stale.push(Stale {
                         file: shown.to_string(),
                         line,
                         field: slot.field.clone(),
                         in_file: slot.value.clone(),
-                        now: now.clone(),
+                        now,
                         evidence: report.field(&slot.field).evidence.clone(),
+                        fixable,
                     });
-                    record.insert(slot.field.clone(), crate::record::hash(&now));
-                    edits.push(Edit::repair(at(slot.range.clone()), now));
                 }
-                (Some(now), Origin::Edited | Origin::FilledByHand) if now != slot.value => {
+                Some(now) if now != slot.value => {
                     findings.edited.push(Stale {
                         file: shown.to_string(),
                         line,
@@ -434,9 +477,10 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                         in_file: slot.value.clone(),
                         now,
                         evidence: report.field(&slot.field).evidence.clone(),
+                        fixable: false,
                     });
                 }
-                (Some(_), Origin::Unrecorded) => {
+                Some(_) if origin == Origin::Unrecorded => {
                     record.insert(slot.field.clone(), crate::record::hash(&slot.value));
                 }
                 _ => {}
@@ -462,6 +506,24 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 }
             }
         }
+        // Cursor's `globs` are made from the server code's directories: stale with them.
+        if target == Target::Cursor && source_dirs_ours == Some(true) {
+            if let Some((range, value)) = targets::front_matter_value(body, "globs") {
+                let now = targets::cursor_globs(report);
+                if value != now {
+                    findings.stale.push(Stale {
+                        file: shown.to_string(),
+                        line: first_line + body[..range.start].matches('\n').count(),
+                        field: "globs".to_string(),
+                        in_file: value,
+                        now: now.clone(),
+                        evidence: report.field("source_dirs").evidence.clone(),
+                        fixable: true,
+                    });
+                    edits.push(Edit::repair(at(range), now));
+                }
+            }
+        }
         // The record follows the values --fix writes (it is bookkeeping, not a repair).
         let line = crate::record::line_for(&record);
         match &recorded {
@@ -479,7 +541,11 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 edits.push(Edit::bookkeeping(at(offset..offset), text));
             }
         }
-        if findings.problems() > before || !findings.placeholders.is_empty() || !findings.broken_encoding.is_empty() {
+        // The diff is shown where a re-render would repair something.
+        let repairable = findings.stale.len() > stale_before
+            || findings.placeholders.iter().any(|p| p.fillable)
+            || !findings.broken_encoding.is_empty();
+        if repairable {
             if let Ok(fresh) = crate::init::prepare(repo, &template, report, target, Some(file), false) {
                 if fresh.content != original {
                     let diff = similar::TextDiff::from_lines(original, fresh.content.as_str())
@@ -583,10 +649,13 @@ fn skeleton(
 }
 
 fn explain(name: &str, report: Option<&Report>) -> (String, String) {
+    let language = report
+        .and_then(|r| r.variables.get("language"))
+        .and_then(|l| l.as_deref());
     let Some(report) = report else {
         return (
             format!("archprompt looks for {}", hints::looked_for(name)),
-            hints::how_to_fill(name),
+            hints::how_to_fill_in(name, language),
         );
     };
     if let Some(field) = report.fields.get(name) {
@@ -596,7 +665,7 @@ fn explain(name: &str, report: Option<&Report>) -> (String, String) {
                     .hint
                     .clone()
                     .unwrap_or_else(|| hints::looked_for(name).to_string()),
-                hints::how_to_fill(name),
+                hints::how_to_fill_in(name, language),
             ),
             (_, Some(value)) => (
                 format!("a fresh scan now finds `{value}`"),
@@ -609,10 +678,10 @@ fn explain(name: &str, report: Option<&Report>) -> (String, String) {
             format!("a fresh scan now finds `{value}`"),
             "fill it in place: `archprompt doctor --fix` (or re-render with your --template: `archprompt init --force`)".to_string(),
         ),
-        Some(None) => (format!("the scan could not determine {name}"), hints::how_to_fill(name)),
+        Some(None) => (format!("the scan could not determine {name}"), hints::how_to_fill_in(name, language)),
         None => (
             format!("`{name}` is not a variable archprompt knows"),
-            hints::how_to_fill(name),
+            hints::how_to_fill_in(name, language),
         ),
     }
 }

@@ -186,6 +186,7 @@ pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
             ["deno", "task", name, ..] if !name.starts_with('-') => {
                 // `deno task` runs deno.json's tasks, then package.json's scripts.
                 let mut defined: Option<Vec<String>> = None;
+                let mut looked_in = Vec::new();
                 for file in ["deno.json", "deno.jsonc"] {
                     let Some(text) = read(repo, &join(&dir, file)) else {
                         continue;
@@ -194,6 +195,7 @@ pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
                     else {
                         continue;
                     };
+                    looked_in.push(join(&dir, file));
                     let tasks = doc.get("tasks").and_then(|t| t.as_object());
                     defined
                         .get_or_insert_with(Vec::new)
@@ -201,9 +203,10 @@ pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
                 }
                 if let Some(scripts) = package_scripts(repo, &join(&dir, "package.json")) {
                     defined.get_or_insert_with(Vec::new).extend(scripts);
+                    looked_in.push(join(&dir, "package.json"));
                 }
                 if defined.is_some_and(|d| !d.iter().any(|t| t == name)) {
-                    out.push(missing(part, name, join(&dir, "deno.json")));
+                    out.push(missing(part, name, looked_in.join(" or ")));
                 }
             }
             ["task", name, ..] if !name.starts_with('-') => {
@@ -447,6 +450,8 @@ mod tests {
             "package.json scripts count"
         );
         assert_eq!(tasks("cd db && deno task db:studio"), vec!["db:studio"]);
+        let found = missing_tasks(repo.path(), "cd db && deno task db:studio");
+        assert_eq!(found[0].looked_in, "db/deno.json or db/package.json");
     }
 
     #[test]

@@ -60,6 +60,41 @@ const HINTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Examples in the repository's own language, for the commands most often left unknown:
+/// (field, language, example). The default above stands for the rest.
+const EXAMPLES: &[(&str, &str, &str)] = &[
+    ("migration_command", "JavaScript", "npm run migrate"),
+    ("migration_command", "TypeScript", "npx prisma migrate deploy"),
+    (
+        "migration_command",
+        "Go",
+        "migrate -path migrations -database \"$DATABASE_URL\" up",
+    ),
+    ("migration_command", "Rust", "sqlx migrate run"),
+    ("migration_command", "Ruby", "bin/rails db:migrate"),
+    ("migration_command", "PHP", "php artisan migrate"),
+    ("migration_command", "Elixir", "mix ecto.migrate"),
+    ("migration_command", "Java", "./mvnw flyway:migrate"),
+    ("migration_command", "Kotlin", "./gradlew flywayMigrate"),
+    ("migration_command", "C#", "dotnet ef database update"),
+    ("db_command", "Ruby", "bin/rails dbconsole"),
+    ("db_command", "PHP", "php artisan db"),
+    ("db_command", "Elixir", "psql \"$DATABASE_URL\""),
+    ("test_command", "Python", "pytest"),
+    ("test_command", "Go", "go test ./..."),
+    ("test_command", "Rust", "cargo test"),
+    ("test_command", "Ruby", "bin/rails test"),
+    ("test_command", "Elixir", "mix test"),
+    ("test_command", "C#", "dotnet test"),
+    ("dev_command", "Python", "uvicorn app.main:app --reload"),
+    ("dev_command", "Go", "go run ."),
+    ("dev_command", "Rust", "cargo run"),
+    ("dev_command", "Ruby", "bin/dev"),
+    ("dev_command", "Elixir", "mix phx.server"),
+    ("build_command", "Go", "go build ./..."),
+    ("build_command", "Rust", "cargo build --release"),
+];
+
 fn entry(field: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
     HINTS.iter().find(|(name, _, _)| *name == field)
 }
@@ -73,7 +108,13 @@ pub fn looked_for(field: &str) -> &'static str {
 
 /// How to fill `field` by hand.
 pub fn how_to_fill(field: &str) -> String {
-    match entry(field) {
+    how_to_fill_in(field, None)
+}
+
+/// How to fill `field` by hand, with an example in `language` when there is one.
+pub fn how_to_fill_in(field: &str, language: Option<&str>) -> String {
+    let own = language.and_then(|l| EXAMPLES.iter().find(|(f, lang, _)| *f == field && *lang == l));
+    match entry(field).map(|(name, looked, example)| (name, looked, own.map_or(*example, |o| o.2))) {
         Some((_, _, example)) => format!(
             "pin it in archprompt.toml (`[values]` {field} = \"{}\") and run `archprompt doctor --fix`, or replace {{{{{field}}}}} with the value by hand, e.g. `{example}`",
             example.replace('\\', "\\\\").replace('"', "\\\"")
@@ -100,5 +141,12 @@ mod tests {
             assert!(entry(field).is_some(), "{field}");
             assert!(how_to_fill(field).contains(&format!("{{{{{field}}}}}")));
         }
+    }
+
+    #[test]
+    fn examples_follow_the_language() {
+        assert!(how_to_fill_in("migration_command", Some("Go")).contains("migrate -path migrations"));
+        assert!(how_to_fill_in("migration_command", None).contains("alembic"));
+        assert!(how_to_fill_in("migration_command", Some("Cobol")).contains("alembic"));
     }
 }

@@ -668,8 +668,12 @@ fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui
                 None => "no agent file; run `archprompt init` there".to_string(),
                 Some(f) if !f.errors.is_empty() => f.errors.join("; "),
                 Some(f) if f.problems() > 0 => {
-                    let mut names: Vec<&str> = f.placeholders.iter().map(|p| p.placeholder.as_str()).collect();
-                    names.dedup();
+                    let mut names: Vec<&str> = Vec::new();
+                    for p in &f.placeholders {
+                        if !names.contains(&p.placeholder.as_str()) {
+                            names.push(&p.placeholder);
+                        }
+                    }
                     let mut parts = Vec::new();
                     if !names.is_empty() {
                         parts.push(format!("{} left: {}", f.placeholders.len(), names.join(", ")));
@@ -687,7 +691,7 @@ fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui
                     }
                     parts.join("; ")
                 }
-                Some(f) => format!("{} file(s) complete", f.files_checked.len()),
+                Some(f) => format!("{} agent file(s) checked, nothing to report", f.files_checked.len()),
             };
             let fixed = findings.as_ref().map_or(0, |f| f.fixed.len());
             let detail = if fixed > 0 {

@@ -134,9 +134,23 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
     for s in &findings.stale {
         writeln!(out, "{}:{}: {} {}", s.file, s.line, style.bad("stale"), s.field).unwrap();
         if !brief {
-            writeln!(out, "  the file says `{}`; a fresh scan finds `{}`", s.in_file, s.now).unwrap();
+            writeln!(
+                out,
+                "  the file says `{}`; {} `{}`",
+                s.in_file,
+                source_of(&s.evidence),
+                s.now
+            )
+            .unwrap();
             if let Some(e) = s.evidence.first() {
                 writeln!(out, "  {}", style.dim(&format!("← {}: {}", e.file, e.reason))).unwrap();
+            }
+            if !s.fixable {
+                writeln!(
+                    out,
+                    "  not changed by --fix: the scan finds no value where the file names one; check the repository, or pin the value in archprompt.toml"
+                )
+                .unwrap();
             }
         }
     }
@@ -144,8 +158,13 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
         let pinned = serde_json::to_string(&e.in_file).unwrap_or_default();
         writeln!(
             out,
-            "{}:{}: {} was edited by hand: the file says `{}`, a fresh scan finds `{}`; kept",
-            e.file, e.line, e.field, e.in_file, e.now
+            "{}:{}: {} was edited by hand: the file says `{}`, {} `{}`; kept",
+            e.file,
+            e.line,
+            e.field,
+            e.in_file,
+            source_of(&e.evidence),
+            e.now
         )
         .unwrap();
         if verbosity == Verbosity::Verbose {
@@ -208,21 +227,34 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
         }
     }
     for d in findings.diffs.iter().filter(|_| !brief) {
-        writeln!(out, "\n`archprompt init --force` would change {}:", d.file).unwrap();
+        writeln!(
+            out,
+            "\n`archprompt init --force` would re-render {} (dropping edits of yours; `--fix` changes only what is listed above):",
+            d.file
+        )
+        .unwrap();
         out.push_str(&style.diff(&d.diff));
     }
-    match (verbosity, findings.notes.len()) {
-        (Verbosity::Quiet, _) | (_, 0) => {}
-        (Verbosity::Verbose, _) | (_, 1) => {
-            for note in &findings.notes {
-                writeln!(out, "note: {note}").unwrap();
-            }
+    // Files whose drift was not checked are summed up unless -v; other notes are each said.
+    let (unchecked, other): (Vec<&String>, Vec<&String>) =
+        findings.notes.iter().partition(|n| n.contains(": drift not checked:"));
+    if !brief {
+        for note in &other {
+            writeln!(out, "note: {note}").unwrap();
         }
-        (Verbosity::Normal, n) => writeln!(
-            out,
-            "note: drift not checked in {n} agent files or sections that no bundled or repository template is named after (-v lists them)"
-        )
-        .unwrap(),
+        match (verbosity, unchecked.len()) {
+            (_, 0) => {}
+            (Verbosity::Verbose, _) | (_, 1) => {
+                for note in &unchecked {
+                    writeln!(out, "note: {note}").unwrap();
+                }
+            }
+            (_, n) => writeln!(
+                out,
+                "note: drift not checked in {n} agent files or sections that no bundled or repository template is named after (-v lists them)"
+            )
+            .unwrap(),
+        }
     }
     let files = findings.files_checked.len();
     if brief || files == 0 && !findings.errors.is_empty() {
@@ -261,7 +293,8 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
     }
     writeln!(out, "{} in {files} file(s) checked", parts.join(", ")).unwrap();
     let fillable = findings.placeholders.iter().filter(|p| p.fillable).count();
-    let fixable = findings.stale.len() + findings.broken_encoding.len() + fillable;
+    let stale = findings.stale.iter().filter(|s| s.fixable).count();
+    let fixable = stale + findings.broken_encoding.len() + fillable;
     if !fixing && !brief && fixable > 0 {
         writeln!(
             out,
@@ -270,4 +303,13 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
         .unwrap();
     }
     out
+}
+
+/// Who says what a value should be: a pin in archprompt.toml, or the scan.
+fn source_of(evidence: &[crate::model::Evidence]) -> &'static str {
+    if evidence.iter().any(|e| e.file == crate::config::FILE) {
+        "archprompt.toml pins"
+    } else {
+        "a fresh scan finds"
+    }
 }

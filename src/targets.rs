@@ -78,8 +78,14 @@ pub fn in_use(repo: &Path) -> Vec<(Target, &'static str)> {
         (Target::AgentsMd, &[AGENTS_MD]),
         (Target::Cursor, &[".cursor", ".cursorrules"]),
     ];
+    // A CLAUDE.md that only imports AGENTS.md (`@AGENTS.md`) means Claude reads AGENTS.md: the
+    // AGENTS.md section serves it, and a subagent would say the same twice.
+    let claude_reads_agents_md = !repo.join(".claude").exists()
+        && repo.join(AGENTS_MD).is_file()
+        && crate::walk::read_plain(&repo.join("CLAUDE.md"), repo).is_ok_and(|text| text.contains("@AGENTS.md"));
     signs
         .into_iter()
+        .filter(|(target, _)| !(*target == Target::Claude && claude_reads_agents_md))
         .filter_map(|(target, paths)| {
             let sign = paths.iter().find(|p| repo.join(p).exists())?;
             Some((target, *sign))
@@ -102,6 +108,27 @@ pub fn split_front_matter(text: &str) -> (Option<&str>, &str) {
         offset += line.len();
     }
     (None, text)
+}
+
+/// The byte range and text of a top-level `key:` value in `text`'s front matter (as written,
+/// not parsed: Cursor's `globs` is not YAML).
+pub fn front_matter_value(text: &str, key: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let (Some(front), _) = split_front_matter(text) else {
+        return None;
+    };
+    let front_start = text.find('\n')? + 1;
+    let mut offset = front_start;
+    for line in front.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            let value = rest.trim_end_matches(['\n', '\r']);
+            let lead = value.len() - value.trim_start().len();
+            let start = offset + key.len() + 1 + lead;
+            let value = value.trim();
+            return Some((start..start + value.len(), value.to_string()));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Whether the front matter has a top-level `key:` line.
@@ -197,7 +224,7 @@ fn yaml_string(text: &str) -> String {
 
 /// Cursor's `globs`: every directory of the server code, as `dir/**`, comma-separated; empty
 /// when the code sits at the root or is unknown (the description alone then attaches the rule).
-fn cursor_globs(report: &Report) -> String {
+pub fn cursor_globs(report: &Report) -> String {
     let Some(items) = report.fields.get("source_dirs").and_then(|f| f.items.clone()) else {
         return String::new();
     };
@@ -399,6 +426,18 @@ mod tests {
         assert_eq!(split_front_matter("---\na: 1\n---\nbody\n"), (Some("a: 1\n"), "body\n"));
         assert_eq!(split_front_matter("body\n"), (None, "body\n"));
         assert_eq!(split_front_matter("---\nunclosed\n"), (None, "---\nunclosed\n"));
+    }
+
+    #[test]
+    fn a_front_matter_value_is_found_where_it_is_written() {
+        let text = "---\ndescription: x\nglobs: src/**,lib/**\nalwaysApply: false\n---\nbody\n";
+        let (range, value) = front_matter_value(text, "globs").unwrap();
+        assert_eq!(value, "src/**,lib/**");
+        assert_eq!(&text[range], "src/**,lib/**");
+        let empty = "---\nglobs:\n---\n";
+        let (range, value) = front_matter_value(empty, "globs").unwrap();
+        assert_eq!((value.as_str(), range.len()), ("", 0));
+        assert_eq!(front_matter_value("no front\n", "globs"), None);
     }
 
     #[test]
