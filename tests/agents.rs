@@ -752,3 +752,115 @@ fn bulk_init_writes_each_repositorys_own_targets() {
     );
     assert!(read(&root.path().join("c-both"), "AGENTS.md").starts_with("# ours\n\n<!-- archprompt:begin"));
 }
+
+/// What --fix must not do on its own: write `none` over a command, or keep an edit a pin
+/// overrules; and what follows the values: Cursor's globs.
+#[test]
+fn fix_leaves_none_to_a_person_lets_pins_win_and_keeps_cursor_globs_in_step() {
+    let repo = repo_from("node-express-prisma");
+    let package = read(repo.path(), "package.json");
+    std::fs::write(
+        repo.path().join("package.json"),
+        package.replace("\"migrate\":", "\"build\": \"tsc\",\n    \"migrate\":"),
+    )
+    .unwrap();
+    archprompt()
+        .args(["init", "--target", "claude,cursor"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    assert!(read(repo.path(), CLAUDE).contains("`npm run build`"));
+    // The build script goes: the scan finds no build; the file's command is left for a person.
+    std::fs::write(repo.path().join("package.json"), &package).unwrap();
+    // Someone's own test command, which a pin then overrules.
+    edit(repo.path(), CLAUDE, "`npm test`", "`npm test -- --ci`");
+    std::fs::write(
+        repo.path().join("archprompt.toml"),
+        "[values]\ntest_command = \"npm run test:all\"\n",
+    )
+    .unwrap();
+    // The server code moves: Cursor's globs must follow.
+    std::fs::rename(repo.path().join("src"), repo.path().join("server")).unwrap();
+
+    let json = archprompt()
+        .args(["doctor", "--json"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let stale: Vec<(String, String, bool)> = findings["stale"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                format!(
+                    "{}:{}",
+                    Path::new(s["file"].as_str().unwrap())
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy(),
+                    s["field"].as_str().unwrap()
+                ),
+                s["now"].as_str().unwrap().to_string(),
+                s["fixable"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let has = |file_field: &str, now: &str, fixable: bool| {
+        stale
+            .iter()
+            .any(|(f, n, x)| f == file_field && n == now && *x == fixable)
+    };
+    assert!(has("backend-architect.md:build_command", "none", false), "{stale:#?}");
+    assert!(
+        has("backend-architect.md:test_command", "npm run test:all", true),
+        "{stale:#?}"
+    );
+    assert!(has("backend-architect.mdc:globs", "server/**", true), "{stale:#?}");
+
+    archprompt().args(["doctor", "--fix"]).arg(repo.path()).assert().code(1);
+    let claude = read(repo.path(), CLAUDE);
+    assert!(claude.contains("`npm run build`"), "not replaced by none");
+    assert!(
+        claude.contains("`npm run test:all`"),
+        "the pin is applied over the edit"
+    );
+    let cursor = read(repo.path(), CURSOR);
+    assert!(cursor.contains("\nglobs: server/**\n"), "{cursor}");
+    let again = archprompt().arg("doctor").arg(repo.path()).assert().code(1);
+    let text = String::from_utf8_lossy(&again.get_output().stdout).to_string();
+    assert!(text.contains("not changed by --fix: the scan finds no value"), "{text}");
+}
+
+#[test]
+fn a_claude_md_that_imports_agents_md_is_served_by_the_agents_md_section() {
+    let repo = repo_from("node-express-prisma");
+    std::fs::write(repo.path().join("CLAUDE.md"), "Read @AGENTS.md\n").unwrap();
+    std::fs::write(
+        repo.path().join("AGENTS.md"),
+        "# Notes\n\nOurs: `cafÃ©` stays as we wrote it.\n",
+    )
+    .unwrap();
+    archprompt()
+        .arg("init")
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "writing for agents-md (the repository has AGENTS.md)",
+        ));
+    assert!(!repo.path().join(CLAUDE).exists(), "no second copy for Claude");
+    let doctor = archprompt().arg("doctor").arg(repo.path()).assert().success();
+    let text = String::from_utf8_lossy(&doctor.get_output().stdout).to_string();
+    assert!(
+        text.contains("1 line(s) outside archprompt's sections look like broken encoding (the first is line 3)"),
+        "{text}"
+    );
+    archprompt()
+        .args(["doctor", "--fix"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    assert!(read(repo.path(), "AGENTS.md").contains("Ours: `cafÃ©` stays as we wrote it."));
+}
