@@ -53,3 +53,36 @@ pub fn safe_path(raw: &[u8]) -> Option<String> {
         .then(|| parts.join("/"))
         .filter(|p| Path::new(p).is_relative())
 }
+
+/// Writes `files` beside a minimal Express backend and runs `doctor --fix` on them, then checks
+/// them again: nothing may panic, and the second check must find no stale value left for `--fix`.
+pub fn doctor_files(files: &[(&str, &[u8])]) {
+    let root = scratch();
+    let _ = std::fs::remove_dir_all(&root);
+    let backend: [(&str, &[u8]); 2] = [
+        ("package.json", br#"{"scripts":{"dev":"node src/index.js","test":"jest"},"dependencies":{"express":"^4"}}"#),
+        ("src/index.js", b"require('express')\n"),
+    ];
+    let mut paths = Vec::new();
+    for (rel, bytes) in backend.iter().chain(files) {
+        let path = root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("scratch directory");
+        }
+        std::fs::write(&path, bytes).expect("scratch file");
+        if files.iter().any(|(f, _)| f == rel) {
+            paths.push(path);
+        }
+    }
+    let scan = |repo: &Path| archprompt::scan_with(&REGISTRY, repo);
+    let first = archprompt::doctor::check(&paths, scan, true);
+    if first.errors.is_empty() {
+        let again = archprompt::doctor::check(&paths, scan, false);
+        // (Broken encoding may show again: text garbled twice comes back one layer at a time.)
+        assert!(
+            again.stale.iter().all(|s| !s.fixable),
+            "--fix is not a fixed point: {:?}",
+            again.stale
+        );
+    }
+}
