@@ -452,6 +452,15 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             if slot.field == "source_dirs" {
                 source_dirs_ours = Some(ours);
             }
+            let differs = |now: String, fixable: bool| Stale {
+                file: shown.to_string(),
+                line,
+                field: slot.field.clone(),
+                in_file: slot.value.clone(),
+                now,
+                evidence: report.field(&slot.field).evidence.clone(),
+                fixable,
+            };
             match fresh {
                 Some(now) if now != slot.value && ours => {
                     let fixable = !absent;
@@ -459,27 +468,9 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                         record.insert(slot.field.clone(), crate::record::hash(&now));
                         edits.push(Edit::repair(at(slot.range.clone()), now.clone()));
                     }
-                    findings.stale.push(Stale {
-                        file: shown.to_string(),
-                        line,
-                        field: slot.field.clone(),
-                        in_file: slot.value.clone(),
-                        now,
-                        evidence: report.field(&slot.field).evidence.clone(),
-                        fixable,
-                    });
+                    findings.stale.push(differs(now, fixable));
                 }
-                Some(now) if now != slot.value => {
-                    findings.edited.push(Stale {
-                        file: shown.to_string(),
-                        line,
-                        field: slot.field.clone(),
-                        in_file: slot.value.clone(),
-                        now,
-                        evidence: report.field(&slot.field).evidence.clone(),
-                        fixable: false,
-                    });
-                }
+                Some(now) if now != slot.value => findings.edited.push(differs(now, false)),
                 Some(_) if origin == Origin::Unrecorded => {
                     record.insert(slot.field.clone(), crate::record::hash(&slot.value));
                 }

@@ -3,31 +3,11 @@
 //! archprompt.toml overrides, doctor's drift, missing-path, missing-task and encoding checks,
 //! `doctor --fix`, and the CLI conventions (colour, quiet, completions, man page).
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn archprompt() -> Command {
-    Command::cargo_bin("archprompt").unwrap()
-}
-
-fn repo_from(fixture: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new("fixtures").join(fixture), dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+mod common;
+use common::{archprompt, copy_dir, repo_from};
 
 fn read(repo: &Path, file: &str) -> String {
     std::fs::read_to_string(repo.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))

@@ -1,34 +1,13 @@
 //! Runs the real binary: init (create, up to date, refuse, --force, --dry-run, --stdout,
 //! --output, --template), doctor's exit codes and JSON, scan --json, and bad input.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
+mod common;
+use common::{archprompt, copy_dir, repo_from};
+
 const AGENT_FILE: &str = ".github/agents/backend-architect.agent.md";
-
-fn archprompt() -> Command {
-    Command::cargo_bin("archprompt").unwrap()
-}
-
-/// A copy of a fixture in a temp dir, so tests can write into it.
-fn repo_from(fixture: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new("fixtures").join(fixture), dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 #[test]
 fn init_writes_then_reports_up_to_date_and_changes_nothing() {

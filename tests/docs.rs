@@ -10,6 +10,9 @@ use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod common;
+use common::copy_dir;
+
 struct Example {
     file: String,
     args: Vec<String>,
@@ -120,18 +123,6 @@ fn runnable(command: &str, copy: Option<&str>) -> Option<Vec<String>> {
                 && !args.iter().any(|a| a == "--stdout" || a == "--dry-run" || a == "-n"));
     let reads_files = args.iter().any(|a| a.ends_with(".hbs"));
     (safe && !writes_fixture && !reads_files).then_some(args)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -2,8 +2,10 @@
 //! fixture, bulk scan lines, doctor's findings (before and after `--fix`) and bulk doctor lines.
 //! The schema forbids unknown keys, so a key added to the output without the schema fails here.
 
-use assert_cmd::Command;
 use std::path::Path;
+
+mod common;
+use common::{archprompt, copy_dir, json_lines};
 
 fn schema() -> jsonschema::Validator {
     let text = std::fs::read_to_string("docs/json-schema.json").unwrap();
@@ -20,10 +22,6 @@ fn assert_valid(validator: &jsonschema::Validator, what: &str, value: &serde_jso
         "{what} does not match docs/json-schema.json:\n{}",
         errors.join("\n")
     );
-}
-
-fn archprompt() -> Command {
-    Command::cargo_bin("archprompt").unwrap()
 }
 
 #[test]
@@ -54,25 +52,10 @@ fn every_fixture_report_matches_the_schema() {
         ])
         .output()
         .unwrap();
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&bulk.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&bulk.stdout);
     assert_eq!(lines.len(), 3);
     for line in &lines {
         assert_valid(&validator, "a bulk scan line", line);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
 
@@ -113,10 +96,7 @@ fn doctor_findings_match_the_schema() {
         .write_stdin(list)
         .output()
         .unwrap();
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&bulk.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&bulk.stdout);
     let statuses: Vec<&str> = lines.iter().map(|l| l["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["drift", "placeholders", "failed", "ok", "missing"]);
     for line in &lines {

@@ -1,0 +1,36 @@
+//! Helpers the integration tests share: the real binary, and copies of fixtures to write into.
+#![allow(dead_code)] // each test binary uses its own subset
+
+use assert_cmd::Command;
+use std::path::Path;
+
+pub fn archprompt() -> Command {
+    Command::cargo_bin("archprompt").unwrap()
+}
+
+/// A copy of a fixture in a temp dir, so tests can write into it.
+pub fn repo_from(fixture: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new("fixtures").join(fixture), dir.path());
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Standard output of a bulk run, one JSON value per line.
+pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
