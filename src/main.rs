@@ -684,10 +684,19 @@ fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui
                     }
                     let missing = f.missing_paths.len() + f.missing_tasks.len();
                     if missing > 0 {
-                        parts.push(format!("{missing} missing director(y/ies) or task(s)"));
+                        let noun = if missing == 1 {
+                            "directory or task"
+                        } else {
+                            "directories or tasks"
+                        };
+                        parts.push(format!("{missing} missing {noun}"));
                     }
                     if !f.broken_encoding.is_empty() {
-                        parts.push(format!("{} line(s) with broken encoding", f.broken_encoding.len()));
+                        let lines = f.broken_encoding.len();
+                        parts.push(format!(
+                            "{lines} {} with broken encoding",
+                            if lines == 1 { "line" } else { "lines" }
+                        ));
                     }
                     parts.join("; ")
                 }
