@@ -75,6 +75,9 @@ pub fn load(root: &Path) -> (Config, Vec<Warning>) {
                         Some(Pinned::List(items)) if items.iter().all(|i| i.trim().is_empty()) => warn(format!(
                             "[values] {name}: empty; skipped (remove it to let detection decide)"
                         )),
+                        Some(p) if p.text().contains(['\n', '\r']) => warn(format!(
+                            "[values] {name}: a value on one line only (agent files hold one per line); skipped"
+                        )),
                         Some(p) => {
                             config.values.insert(name, p);
                         }

@@ -79,7 +79,8 @@ pub struct FileDiff {
     pub diff: String,
 }
 
-/// A file `--fix` rewrote, and how many repairs it made.
+/// A file `--fix` rewrote, and how many repairs it made (0: only its record of what archprompt
+/// wrote was added or brought up to date).
 #[derive(Debug, Clone, Serialize)]
 pub struct Fixed {
     pub file: String,
@@ -261,7 +262,8 @@ pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>, 
             } else {
                 file.clone()
             };
-            if repairs > 0 && repaired != text {
+            // A change of the record alone (a file written before records) is written too.
+            if repaired != text {
                 if let Err(err) = crate::init::write(&target, &repaired, true, Some(&repo)) {
                     findings.errors.push(format!("{shown}: cannot fix: {err:#}"));
                 } else {
@@ -314,9 +316,19 @@ fn regions(file: &Path, text: &str) -> (Vec<Region>, Vec<String>) {
                 Err(why) => errors.push(why),
             }
         }
+        // Sections inside or across each other cannot be told apart: none of them is touched.
+        regions.sort_by_key(|r| r.range.start);
+        let overlapping = regions.windows(2).any(|w| w[1].range.start < w[0].range.end);
+        if overlapping {
+            errors.push("archprompt's sections nest or cross each other; give each its own begin and end marker, one after the other".to_string());
+            regions.clear();
+        }
         return (regions, errors);
     }
-    let (target, name) = Target::of_file(file).map_or((None, None), |(t, n)| (Some(t), Some(n)));
+    // Where the file sits decides its target, so the path is made absolute first
+    // (`agents/x.agent.md` from inside `.github/`).
+    let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let (target, name) = Target::of_file(&absolute).map_or((None, None), |(t, n)| (Some(t), Some(n)));
     let whole = Region {
         target,
         name,
@@ -383,6 +395,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
     for region in regions {
         let body = &text[region.range.clone()];
         let first_line = line_of(region.range.start);
+        let placeholders_before = findings.placeholders.len();
         for (line, column, name) in placeholders(body) {
             let (why, fix) = explain(&name, report);
             let fillable = report.is_some_and(|r| fresh_value(r, &name).is_some());
@@ -417,7 +430,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             ));
             continue;
         };
-        let Ok(skeleton) = skeleton(&template, report, target, name) else {
+        let Ok(skeleton) = crate::init::skeleton(&template, report, target, name) else {
             continue;
         };
         let stale_before = findings.stale.len();
@@ -425,9 +438,9 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
         // The record after the fix: what archprompt will then have written.
         let mut record = recorded.as_ref().map(|(_, values)| values.clone()).unwrap_or_default();
         let at = |range: std::ops::Range<usize>| region.range.start + range.start..region.range.start + range.end;
-        // Whether the server-code directories the file names are archprompt's (Cursor's globs
-        // follow them).
-        let mut source_dirs_ours = None;
+        // The server-code directories the file names, and whether they are archprompt's
+        // (Cursor's globs follow them).
+        let mut source_dirs: Option<(String, bool)> = None;
         for slot in crate::drift::slots(&skeleton, body) {
             let line = first_line + slot.line;
             let fresh = fresh_value(report, &slot.field);
@@ -436,6 +449,10 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                     record.insert(slot.field.clone(), crate::record::hash(value));
                 }
                 continue;
+            }
+            if fresh.as_deref() == Some(slot.value.as_str()) {
+                // What archprompt would write now, whoever wrote it: archprompt's from here on.
+                record.insert(slot.field.clone(), crate::record::hash(&slot.value));
             }
             let origin = match &recorded {
                 None => Origin::Unrecorded,
@@ -450,7 +467,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             let absent = report.fields.get(&slot.field).is_some_and(|f| f.state == State::Absent);
             let ours = matches!(origin, Origin::Archprompt | Origin::Unrecorded) || pinned;
             if slot.field == "source_dirs" {
-                source_dirs_ours = Some(ours);
+                source_dirs = Some((slot.value.clone(), ours));
             }
             let differs = |now: String, fixable: bool| Stale {
                 file: shown.to_string(),
@@ -467,13 +484,15 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                     if fixable {
                         record.insert(slot.field.clone(), crate::record::hash(&now));
                         edits.push(Edit::repair(at(slot.range.clone()), now.clone()));
+                    } else {
+                        // Left for a person: still archprompt's value, not an edit.
+                        record
+                            .entry(slot.field.clone())
+                            .or_insert_with(|| crate::record::hash(&slot.value));
                     }
                     findings.stale.push(differs(now, fixable));
                 }
                 Some(now) if now != slot.value => findings.edited.push(differs(now, false)),
-                Some(_) if origin == Origin::Unrecorded => {
-                    record.insert(slot.field.clone(), crate::record::hash(&slot.value));
-                }
                 _ => {}
             }
             if slot.field.ends_with("_dirs") {
@@ -497,21 +516,34 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 }
             }
         }
-        // Cursor's `globs` are made from the server code's directories: stale with them.
-        if target == Target::Cursor && source_dirs_ours == Some(true) {
+        // Cursor's `globs` are made from the server code's directories: archprompt's while they
+        // are the globs of the directories the file names (else someone wrote their own), and
+        // stale when those moved.
+        if let (Target::Cursor, Some((dirs, dirs_ours))) = (target, &source_dirs) {
             if let Some((range, value)) = targets::front_matter_value(body, "globs") {
                 let now = targets::cursor_globs(report);
+                let named: Vec<String> = dirs
+                    .split(',')
+                    .map(|d| d.trim().to_string())
+                    .filter(|d| !d.is_empty())
+                    .collect();
+                let ours = *dirs_ours && value == targets::globs_for(&named);
                 if value != now {
-                    findings.stale.push(Stale {
+                    let finding = Stale {
                         file: shown.to_string(),
                         line: first_line + body[..range.start].matches('\n').count(),
                         field: "globs".to_string(),
                         in_file: value,
                         now: now.clone(),
                         evidence: report.field("source_dirs").evidence.clone(),
-                        fixable: true,
-                    });
-                    edits.push(Edit::repair(at(range), now));
+                        fixable: ours,
+                    };
+                    if ours {
+                        findings.stale.push(finding);
+                        edits.push(Edit::repair(at(range), now));
+                    } else {
+                        findings.edited.push(finding);
+                    }
                 }
             }
         }
@@ -532,10 +564,11 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 edits.push(Edit::bookkeeping(at(offset..offset), text));
             }
         }
-        // The diff is shown where a re-render would repair something.
+        // The diff is shown where a re-render would repair something in this region.
+        let lines = first_line..first_line + body.matches('\n').count() + 1;
         let repairable = findings.stale.len() > stale_before
-            || findings.placeholders.iter().any(|p| p.fillable)
-            || !findings.broken_encoding.is_empty();
+            || findings.placeholders[placeholders_before..].iter().any(|p| p.fillable)
+            || findings.broken_encoding.iter().any(|b| lines.contains(&b.line.line));
         if repairable {
             if let Ok(fresh) = crate::init::prepare(repo, &template, report, target, Some(file), false) {
                 if fresh.content != original {
@@ -621,22 +654,6 @@ fn fresh_value(report: &Report, field: &str) -> Option<String> {
         State::Unknown => None,
         _ => f.value.clone(),
     }
-}
-
-/// The template rendered for `target` with every field left as `{{field}}`: the fixed text each
-/// value sits in, to find the values in a file written from it.
-fn skeleton(
-    template: &crate::templates::Template,
-    report: &Report,
-    target: Target,
-    name: &str,
-) -> anyhow::Result<String> {
-    let mut blank = report.clone();
-    for field in blank.fields.values_mut() {
-        field.state = State::Unknown;
-    }
-    let rendered = crate::render::render(&template.text, &blank)?;
-    Ok(targets::shape(target, &rendered, name, report))
 }
 
 fn explain(name: &str, report: Option<&Report>) -> (String, String) {

@@ -72,17 +72,25 @@ pub fn prepare(
         rendered
     } else {
         let shaped = targets::shape(target, &rendered, &name, report);
-        let record = crate::record::line_for(&crate::record::of_report(report));
+        // The record holds what doctor can read back: the values on the template's own lines.
+        let skeleton = skeleton(template, report, target, &name)?;
+        let record = crate::record::line_for(&crate::record::of_slots(&skeleton, &shaped));
         crate::record::insert(&shaped, target, &record)
     };
     let path = output.map_or_else(|| repo.join(target.file(&name)), Path::to_path_buf);
-    let existing = match crate::walk::read_plain(&path, repo) {
+    // An --output file is the user's, wherever it is: bounded by its own directory.
+    let within = match output.and_then(Path::parent) {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        Some(_) => Path::new("."),
+        None => repo,
+    };
+    let existing = match crate::walk::read_plain(&path, within) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
     // A file kept with Windows line ends gets them in archprompt's part too.
-    let shaped = if existing.as_deref().is_some_and(uses_crlf) {
+    let shaped = if existing.as_deref().is_some_and(targets::uses_crlf) {
         shaped.replace("\r\n", "\n").replace('\n', "\r\n")
     } else {
         shaped
@@ -125,6 +133,17 @@ pub fn prepare(
     })
 }
 
+/// The template rendered for `target` with every field left as `{{field}}`: the fixed text each
+/// value sits in, to find the values in a file written from it ([`crate::drift::slots`]).
+pub fn skeleton(template: &Template, report: &Report, target: Target, name: &str) -> Result<String> {
+    let mut blank = report.clone();
+    for field in blank.fields.values_mut() {
+        field.state = crate::model::State::Unknown;
+    }
+    let rendered = crate::render::render(&template.text, &blank)?;
+    Ok(targets::shape(target, &rendered, name, report))
+}
+
 /// Whether the repository's root `.gitignore` ignores `file` (a path inside `repo`).
 pub fn is_git_ignored(repo: &Path, file: &Path) -> bool {
     let Ok(rel) = file.strip_prefix(repo) else { return false };
@@ -135,12 +154,6 @@ pub fn is_git_ignored(repo: &Path, file: &Path) -> bool {
     builder
         .build()
         .is_ok_and(|ignore| ignore.matched_path_or_any_parents(rel, false).is_ignore())
-}
-
-/// Whether most of `text`'s lines end with CRLF.
-fn uses_crlf(text: &str) -> bool {
-    let lines = text.matches('\n').count();
-    lines > 0 && text.matches("\r\n").count() * 2 > lines
 }
 
 /// The targets to write for `repo`: those asked for, else those the repository already uses

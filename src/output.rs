@@ -121,7 +121,11 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
     let brief = verbosity == Verbosity::Quiet;
     let mut out = String::new();
     for f in &findings.fixed {
-        writeln!(out, "{} {} ({} repair(s))", style.good("fixed"), f.file, f.repairs).unwrap();
+        if f.repairs == 0 {
+            writeln!(out, "{} in {} what archprompt wrote", style.good("recorded"), f.file).unwrap();
+        } else {
+            writeln!(out, "{} {} ({} repair(s))", style.good("fixed"), f.file, f.repairs).unwrap();
+        }
     }
     for f in &findings.placeholders {
         let placeholder = format!("{{{{{}}}}}", f.placeholder);

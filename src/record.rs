@@ -9,7 +9,7 @@
 //! what archprompt wrote: stale, and `--fix` updates it) from a value someone edited on purpose
 //! (kept as it is). Markdown renderers do not show the comment.
 
-use crate::model::{FIELD_NAMES, Report, State};
+use crate::model::FIELD_NAMES;
 use crate::targets::Target;
 use std::collections::BTreeMap;
 
@@ -38,32 +38,37 @@ pub fn line_for(values: &BTreeMap<String, String>) -> String {
     out
 }
 
-/// The record of what a fresh render writes: every field the scan has a value for.
-pub fn of_report(report: &Report) -> BTreeMap<String, String> {
-    report
-        .fields
-        .iter()
-        .filter(|(_, f)| f.state != State::Unknown)
-        .filter_map(|(name, f)| Some((name.clone(), hash(f.value.as_deref()?))))
+/// The record of what `shaped` (a fresh render) holds: each value doctor can read back through
+/// `skeleton`, placeholders left out.
+pub fn of_slots(skeleton: &str, shaped: &str) -> BTreeMap<String, String> {
+    crate::drift::slots(skeleton, shaped)
+        .into_iter()
+        .filter(|slot| crate::doctor::placeholders(&slot.value).is_empty())
+        .map(|slot| (slot.field, hash(&slot.value)))
         .collect()
 }
 
 /// The record in `text`: the byte range of its line (line end included) and the hash of each
 /// field. `None` when `text` has none (written by hand, or before archprompt kept one).
 pub fn find(text: &str) -> Option<(std::ops::Range<usize>, BTreeMap<String, String>)> {
-    let start = text
-        .match_indices(PREFIX)
+    // The last well-formed record line: text of the user's that merely starts the same way is
+    // not taken for it.
+    text.rmatch_indices(PREFIX)
         .map(|(at, _)| at)
-        .find(|&at| at == 0 || text[..at].ends_with('\n'))?;
-    let end = text[start..].find('\n').map_or(text.len(), |n| start + n + 1);
-    let line = text[start..end].trim_end();
-    let body = line.strip_prefix(PREFIX)?.strip_suffix("-->")?;
-    let values = body
-        .split_whitespace()
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(field, hash)| (field.to_string(), hash.to_string()))
-        .collect();
-    Some((start..end, values))
+        .filter(|&at| at == 0 || text[..at].ends_with('\n'))
+        .find_map(|start| {
+            let end = text[start..].find('\n').map_or(text.len(), |n| start + n + 1);
+            let body = text[start..end].trim_end().strip_prefix(PREFIX)?.strip_suffix("-->")?;
+            let pairs: Vec<(String, String)> = body
+                .split_whitespace()
+                .map(|pair| {
+                    let (field, hash) = pair.split_once('=')?;
+                    let well_formed = hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+                    well_formed.then(|| (field.to_string(), hash.to_string()))
+                })
+                .collect::<Option<_>>()?;
+            Some((start..end, pairs.into_iter().collect()))
+        })
 }
 
 /// Where and what to insert into `ours` to add the `record` line: before an AGENTS.md section's
@@ -74,7 +79,7 @@ pub fn insertion(ours: &str, target: Target, record: &str) -> (usize, String) {
         .flatten();
     let at = end_marker.unwrap_or(ours.len());
     let before = &ours[..at];
-    let newline = if ours.contains("\r\n") { "\r\n" } else { "\n" };
+    let newline = if crate::targets::uses_crlf(ours) { "\r\n" } else { "\n" };
     let gap = if before.is_empty() || before.ends_with(&newline.repeat(2)) {
         String::new()
     } else if before.ends_with(newline) {
@@ -120,8 +125,20 @@ mod tests {
     }
 
     #[test]
+    fn a_line_that_only_starts_like_a_record_is_not_one() {
+        let line = line_for(&BTreeMap::from([("test_command".to_string(), hash("npm test"))]));
+        let text = format!("body\n\n{line}\n<!-- archprompt:values v1 is what this comment is about -->\n");
+        let (range, values) = find(&text).unwrap();
+        assert_eq!(&text[range], format!("{line}\n"));
+        assert_eq!(values.len(), 1);
+    }
+
+    #[test]
     fn the_hash_is_stable() {
+        // FNV-1a 32 test vectors.
         assert_eq!(hash(""), "811c9dc5");
+        assert_eq!(hash("a"), "e40c292c");
+        assert_eq!(hash("foobar"), "bf9cf968");
         assert_eq!(hash("npm test"), hash("npm test"));
         assert_ne!(hash("npm test"), hash("pnpm test"));
     }

@@ -82,7 +82,7 @@ pub fn in_use(repo: &Path) -> Vec<(Target, &'static str)> {
     // AGENTS.md section serves it, and a subagent would say the same twice.
     let claude_reads_agents_md = !repo.join(".claude").exists()
         && repo.join(AGENTS_MD).is_file()
-        && crate::walk::read_plain(&repo.join("CLAUDE.md"), repo).is_ok_and(|text| text.contains("@AGENTS.md"));
+        && crate::walk::read_plain(&repo.join("CLAUDE.md"), repo).is_ok_and(|text| imports_agents_md(&text));
     signs
         .into_iter()
         .filter(|(target, _)| !(*target == Target::Claude && claude_reads_agents_md))
@@ -91,6 +91,19 @@ pub fn in_use(repo: &Path) -> Vec<(Target, &'static str)> {
             Some((target, *sign))
         })
         .collect()
+}
+
+/// Whether a CLAUDE.md imports AGENTS.md: `@AGENTS.md` as a word of its own (Claude Code's
+/// import syntax), not `@AGENTS.md.old` or a path that merely ends so.
+fn imports_agents_md(text: &str) -> bool {
+    text.split_whitespace()
+        .any(|word| word.trim_end_matches(['.', ',', ';', ':', ')']) == "@AGENTS.md" || word == "@./AGENTS.md")
+}
+
+/// Whether most of `text`'s lines end with CRLF: then what archprompt adds ends so too.
+pub fn uses_crlf(text: &str) -> bool {
+    let lines = text.matches('\n').count();
+    lines > 0 && text.matches("\r\n").count() * 2 > lines
 }
 
 /// The rendered template's front matter (without its `---` lines) and body. Without a front
@@ -225,10 +238,16 @@ fn yaml_string(text: &str) -> String {
 /// Cursor's `globs`: every directory of the server code, as `dir/**`, comma-separated; empty
 /// when the code sits at the root or is unknown (the description alone then attaches the rule).
 pub fn cursor_globs(report: &Report) -> String {
-    let Some(items) = report.fields.get("source_dirs").and_then(|f| f.items.clone()) else {
-        return String::new();
-    };
-    let globs: Vec<String> = items
+    match report.fields.get("source_dirs").and_then(|f| f.items.as_deref()) {
+        Some(items) => globs_for(items),
+        None => String::new(),
+    }
+}
+
+/// `dir/**` for each directory, comma-separated; empty when one of them is the root or cannot
+/// be written as a glob.
+pub fn globs_for(dirs: &[String]) -> String {
+    let globs: Vec<String> = dirs
         .iter()
         .filter(|dir| dir.as_str() != "." && !dir.is_empty() && !dir.contains([',', ' ', '{', '}']))
         .map(|dir| {
@@ -240,7 +259,7 @@ pub fn cursor_globs(report: &Report) -> String {
             }
         })
         .collect();
-    if globs.len() == items.len() {
+    if globs.len() == dirs.len() {
         globs.join(",")
     } else {
         String::new()
@@ -359,11 +378,7 @@ pub fn splice(existing: Option<&str>, name: &str, section: &str) -> String {
         out.push_str(&existing[range.end..]);
         return out;
     }
-    let newline = if existing.ends_with("\r\n") || existing.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
+    let newline = if uses_crlf(existing) { "\r\n" } else { "\n" };
     let separator = if existing.ends_with(&newline.repeat(2)) {
         String::new()
     } else if existing.ends_with(newline) {
@@ -410,6 +425,14 @@ mod tests {
         assert_eq!(section("no markers\n", "a"), Ok(None));
         let other = format!("{}\n{}\n", begin_marker("b"), end_marker("b"));
         assert_eq!(section(&other, "a"), Ok(None));
+    }
+
+    #[test]
+    fn only_a_real_import_of_agents_md_counts() {
+        assert!(imports_agents_md("Read @AGENTS.md\n"));
+        assert!(imports_agents_md("# Claude\n\n@AGENTS.md\n"));
+        assert!(!imports_agents_md("Our rules. The old file was @AGENTS.md.old\n"));
+        assert!(!imports_agents_md("See docs/AGENTS.md\n"));
     }
 
     #[test]

@@ -82,14 +82,17 @@ pub fn resolve(spec: Option<&str>, repo: &Path) -> Result<Template> {
     )
 }
 
-/// The template an agent named `name` was written from (never a file path): the one of that
-/// name, the repository's own first, else one whose front matter names the agent so.
+/// The template an agent named `name` was written from (never a file path): one of that name or
+/// whose front matter names the agent so, the repository's own before the bundled ones.
 pub fn by_name(name: &str, repo: &Path) -> Option<Template> {
-    let all = available(repo);
-    if let Some(found) = all.iter().find(|t| t.name == name) {
-        return Some(found.clone());
-    }
-    all.into_iter().find(|t| crate::init::agent_name(t, &t.text) == name)
+    let names_it = |t: &Template| t.name == name || crate::init::agent_name(t, &t.text) == name;
+    // The repository's own templates first, by either name, so one of them that writes a
+    // bundled template's agent name is the one read back.
+    repository_templates(repo).into_iter().find(names_it).or_else(|| {
+        available(repo)
+            .into_iter()
+            .find(|t| t.origin == Origin::Bundled && names_it(t))
+    })
 }
 
 /// Every template `--template NAME` can name for `repo`: the repository's own first (they win a
