@@ -844,3 +844,151 @@ fn a_claude_md_that_imports_agents_md_is_served_by_the_agents_md_section() {
         .success();
     assert!(read(repo.path(), "AGENTS.md").contains("Ours: `cafÃ©` stays as we wrote it."));
 }
+
+/// After `doctor --fix`, `init` agrees the file is up to date whenever no one edited it: with a
+/// template that uses few fields, with a value the scan caught up with, and with a file written
+/// before archprompt kept a record.
+#[test]
+fn after_doctor_fix_init_finds_the_file_up_to_date() {
+    let up_to_date = |repo: &Path, target: &str| {
+        archprompt()
+            .args(["init", "--target", target])
+            .arg(repo)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("is up to date"));
+    };
+    // A repository template that names only the test command; the dev script then changes.
+    let repo = repo_from("node-express-prisma");
+    let dir = repo.path().join(".archprompt/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("tester.md"),
+        "---\nname: tester\ndescription: Runs the tests\n---\nRun `{{test_command}}`.\n",
+    )
+    .unwrap();
+    archprompt()
+        .args(["init", "--template", "tester", "--target", "claude"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    let package = read(repo.path(), "package.json");
+    std::fs::write(
+        repo.path().join("package.json"),
+        package.replace("\"dev\":", "\"develop\":"),
+    )
+    .unwrap();
+    archprompt()
+        .args(["doctor", "--fix"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    archprompt()
+        .args(["init", "--template", "tester", "--target", "claude"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is up to date"));
+
+    // An edit the scan then catches up with becomes archprompt's again.
+    let repo = initialised("copilot");
+    edit(repo.path(), COPILOT, "`npm test`", "`npm run test:all`");
+    let package = read(repo.path(), "package.json");
+    std::fs::write(
+        repo.path().join("package.json"),
+        package.replace("\"test\": \"jest\"", "\"test:all\": \"jest\""),
+    )
+    .unwrap();
+    archprompt()
+        .args(["doctor", "--fix"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    up_to_date(repo.path(), "copilot");
+
+    // A file from before records, with nothing else to repair, gets its record.
+    let repo = initialised("copilot");
+    let text = read(repo.path(), COPILOT);
+    let (before, _) = text.rsplit_once("\n\n<!-- archprompt:values").unwrap();
+    std::fs::write(repo.path().join(COPILOT), format!("{before}\n")).unwrap();
+    archprompt()
+        .args(["doctor", "--fix"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("recorded in"));
+    assert_eq!(read(repo.path(), COPILOT), text);
+    up_to_date(repo.path(), "copilot");
+    // And a second --fix has nothing left to write.
+    let again = archprompt()
+        .args(["doctor", "--fix", "--json"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["fixed"], serde_json::json!([]));
+}
+
+#[test]
+fn output_files_relative_paths_and_templates_named_in_front_matter() {
+    // --output outside the repository works twice (the second time it reads the first's file).
+    let repo = repo_from("node-express-prisma");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("agent.md");
+    for _ in 0..2 {
+        archprompt()
+            .arg("init")
+            .arg("--output")
+            .arg(&out)
+            .arg(repo.path())
+            .assert()
+            .success();
+    }
+    // A relative path from inside .github/ still knows the file is a Copilot agent.
+    let repo = initialised("copilot");
+    switch_to_pnpm(repo.path());
+    archprompt()
+        .current_dir(repo.path().join(".github"))
+        .args(["doctor", "agents/backend-architect.agent.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("stale dev_command"));
+    // A repository template whose front matter takes a bundled template's name is the one
+    // doctor reads the file back through.
+    let repo = repo_from("node-express-prisma");
+    let dir = repo.path().join(".archprompt/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("ours.md"),
+        "---\nname: backend-architect\ndescription: Ours\n---\n- Tests: `{{test_command}}`\n",
+    )
+    .unwrap();
+    archprompt()
+        .args(["init", "--template", "ours", "--target", "copilot"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    assert!(read(repo.path(), COPILOT).contains("- Tests: `npm test`"));
+    switch_to_pnpm(repo.path());
+    archprompt()
+        .arg("doctor")
+        .arg(repo.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("stale test_command"));
+}
+
+#[test]
+fn cursor_globs_someone_wrote_are_kept() {
+    let repo = initialised("cursor");
+    edit(repo.path(), CURSOR, "globs: src/**", "globs: src/**,scripts/**");
+    let doctor = archprompt().arg("doctor").arg(repo.path()).assert().success();
+    let text = String::from_utf8_lossy(&doctor.get_output().stdout).to_string();
+    assert!(text.contains("globs was edited by hand"), "{text}");
+    archprompt()
+        .args(["doctor", "--fix"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    assert!(read(repo.path(), CURSOR).contains("globs: src/**,scripts/**"));
+}
