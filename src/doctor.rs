@@ -340,12 +340,26 @@ fn regions(file: &Path, text: &str) -> (Vec<Region>, Vec<String>) {
 fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Option<&Report>) -> Checked {
     let mut findings = Findings::default();
     // Broken encoding is repaired where archprompt's text is: the whole file, or in AGENTS.md
-    // only its sections (a user's line outside them is never rewritten).
+    // its sections. Between them the text is the user's: broken lines there are said, never
+    // rewritten. One pass over the regions and the gaps between them.
     let mut text = String::with_capacity(original.len());
     let mut copied = 0;
-    for region in regions(file, original).0 {
-        let (broken, repaired) = crate::encoding::find(&original[region.range.clone()]);
-        let first_line = original[..region.range.start].matches('\n').count();
+    let mut outside: Vec<usize> = Vec::new();
+    let (found, _) = regions(file, original);
+    let sections = found.iter().any(|r| r.target == Some(Target::AgentsMd));
+    let line_before = |offset: usize| original[..offset].matches('\n').count();
+    let ends = found.iter().map(|r| Some(r.range.clone())).chain(std::iter::once(None));
+    for region in ends {
+        let gap_end = region.as_ref().map_or(original.len(), |r| r.start);
+        let gap = &original[copied..gap_end];
+        if sections {
+            let first = line_before(copied);
+            outside.extend(crate::encoding::find(gap).0.into_iter().map(|m| m.line + first));
+        }
+        text.push_str(gap);
+        let Some(range) = region else { break };
+        let (broken, repaired) = crate::encoding::find(&original[range.clone()]);
+        let first_line = line_before(range.start);
         findings.broken_encoding.extend(broken.into_iter().map(|mut line| {
             line.line += first_line;
             BrokenEncoding {
@@ -353,36 +367,14 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 line,
             }
         }));
-        text.push_str(&original[copied..region.range.start]);
         text.push_str(&repaired);
-        copied = region.range.end;
+        copied = range.end;
     }
-    text.push_str(&original[copied..]);
-    // Outside AGENTS.md's sections the text is the user's: said, never rewritten.
-    let (regions_found, _) = regions(file, original);
-    if regions_found.iter().any(|r| r.target == Some(Target::AgentsMd)) {
-        let mut outside = Vec::new();
-        let mut from = 0;
-        for r in regions_found
-            .iter()
-            .map(|r| r.range.clone())
-            .chain(std::iter::once(original.len()..original.len()))
-        {
-            let first = original[..from].matches('\n').count();
-            outside.extend(
-                crate::encoding::find(&original[from..r.start])
-                    .0
-                    .into_iter()
-                    .map(|m| m.line + first),
-            );
-            from = r.end;
-        }
-        if let Some(first) = outside.first() {
-            findings.notes.push(format!(
-                "{shown}: {} line(s) outside archprompt's sections look like broken encoding (the first is line {first}); they are yours, so --fix leaves them",
-                outside.len()
-            ));
-        }
+    if let Some(first) = outside.first() {
+        findings.notes.push(format!(
+            "{shown}: {} line(s) outside archprompt's sections look like broken encoding (the first is line {first}); they are yours, so --fix leaves them",
+            outside.len()
+        ));
     }
     let mut repairs = findings.broken_encoding.len();
     // Replacements in `text`, applied by --fix.

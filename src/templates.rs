@@ -64,12 +64,8 @@ pub fn resolve(spec: Option<&str>, repo: &Path) -> Result<Template> {
     if let Some(found) = repository_templates(repo).into_iter().find(|t| t.name == spec) {
         return Ok(found);
     }
-    if let Some((name, text)) = BUNDLED.iter().find(|(name, _)| *name == spec) {
-        return Ok(Template {
-            name: name.to_string(),
-            origin: Origin::Bundled,
-            text: text.to_string(),
-        });
+    if let Some(found) = bundled().find(|t| t.name == spec) {
+        return Ok(found);
     }
     let looks_like_path = spec.contains('/') || spec.contains('\\') || spec.ends_with(".md") || spec.ends_with(".hbs");
     if looks_like_path {
@@ -88,27 +84,30 @@ pub fn by_name(name: &str, repo: &Path) -> Option<Template> {
     let names_it = |t: &Template| t.name == name || crate::init::agent_name(t, &t.text) == name;
     // The repository's own templates first, by either name, so one of them that writes a
     // bundled template's agent name is the one read back.
-    repository_templates(repo).into_iter().find(names_it).or_else(|| {
-        available(repo)
-            .into_iter()
-            .find(|t| t.origin == Origin::Bundled && names_it(t))
-    })
+    let own = repository_templates(repo);
+    if let Some(found) = own.iter().find(|t| names_it(t)) {
+        return Some(found.clone());
+    }
+    bundled()
+        .filter(|b| !own.iter().any(|t| t.name == b.name))
+        .find(names_it)
 }
 
 /// Every template `--template NAME` can name for `repo`: the repository's own first (they win a
 /// name clash), then the bundled ones.
 pub fn available(repo: &Path) -> Vec<Template> {
     let mut out = repository_templates(repo);
-    for (name, text) in BUNDLED {
-        if !out.iter().any(|t| t.name == *name) {
-            out.push(Template {
-                name: name.to_string(),
-                origin: Origin::Bundled,
-                text: text.to_string(),
-            });
-        }
-    }
+    let shadowed: Vec<String> = out.iter().map(|t| t.name.clone()).collect();
+    out.extend(bundled().filter(|b| !shadowed.contains(&b.name)));
     out
+}
+
+fn bundled() -> impl Iterator<Item = Template> {
+    BUNDLED.iter().map(|(name, text)| Template {
+        name: name.to_string(),
+        origin: Origin::Bundled,
+        text: text.to_string(),
+    })
 }
 
 /// The repository's `.archprompt/templates/*.md` (and `*.hbs`), sorted by name; unreadable
