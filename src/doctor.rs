@@ -102,7 +102,10 @@ pub struct Findings {
     pub diffs: Vec<FileDiff>,
     /// With `--fix`: the files rewritten. The other lists describe the files after the fix.
     pub fixed: Vec<Fixed>,
-    /// What could not be checked, and why (not problems).
+    /// Agent files (or AGENTS.md sections) whose drift could not be checked, because no
+    /// template is named after them; not problems.
+    pub unchecked: Vec<String>,
+    /// Other things worth saying that are not problems.
     pub notes: Vec<String>,
     pub errors: Vec<String>,
 }
@@ -139,6 +142,7 @@ impl Findings {
         self.missing_tasks.extend(other.missing_tasks);
         self.broken_encoding.extend(other.broken_encoding);
         self.diffs.extend(other.diffs);
+        self.unchecked.extend(other.unchecked);
         self.notes.extend(other.notes);
         self.errors.extend(other.errors);
     }
@@ -416,7 +420,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             continue;
         };
         let Some(template) = crate::templates::by_name(name, repo) else {
-            findings.notes.push(format!(
+            findings.unchecked.push(format!(
                 "{shown}: drift not checked: no template named `{name}` (bundled or in {}/)",
                 crate::templates::REPO_DIR
             ));

@@ -239,17 +239,16 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
         .unwrap();
         out.push_str(&style.diff(&d.diff));
     }
-    // Files whose drift was not checked are summed up unless -v; other notes are each said.
-    let (unchecked, other): (Vec<&String>, Vec<&String>) =
-        findings.notes.iter().partition(|n| n.contains(": drift not checked:"));
+    // Files whose drift was not checked are summed up unless -v; notes are each said.
+    let unchecked = &findings.unchecked;
     if !brief {
-        for note in &other {
+        for note in &findings.notes {
             writeln!(out, "note: {note}").unwrap();
         }
         match (verbosity, unchecked.len()) {
             (_, 0) => {}
             (Verbosity::Verbose, _) | (_, 1) => {
-                for note in &unchecked {
+                for note in unchecked {
                     writeln!(out, "note: {note}").unwrap();
                 }
             }
@@ -264,7 +263,7 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
     if brief || files == 0 && !findings.errors.is_empty() {
         return out; // -q: the findings are the result; or the errors say it all
     }
-    if !brief && (!findings.diffs.is_empty() || !findings.notes.is_empty()) {
+    if !brief && (!findings.diffs.is_empty() || !findings.notes.is_empty() || !findings.unchecked.is_empty()) {
         out.push('\n');
     }
     let problems = findings.problems();
