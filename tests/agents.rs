@@ -13,6 +13,13 @@ fn read(repo: &Path, file: &str) -> String {
     std::fs::read_to_string(repo.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
+/// Writes a template into the repository's `.archprompt/templates/`.
+fn repo_template(repo: &Path, file: &str, text: &str) {
+    let dir = repo.join(".archprompt/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(file), text).unwrap();
+}
+
 /// The front matter of `text` as YAML, which must parse.
 fn front_matter(text: &str) -> serde_json::Map<String, serde_json::Value> {
     let rest = text.strip_prefix("---\n").expect("front matter first");
@@ -148,13 +155,11 @@ fn templates_are_listed_and_found_by_name_in_the_repository_first() {
         .stdout(predicate::str::contains(
             "variables: tech_stack, backend_framework, database_system",
         ));
-    let dir = repo.path().join(".archprompt/templates");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("api-reviewer.md"),
+    repo_template(
+        repo.path(),
+        "api-reviewer.md",
         "---\nname: api-reviewer\ndescription: Reviews {{backend_framework}} handlers\n---\nRun `{{test_command}}` first.\n",
-    )
-    .unwrap();
+    );
     let listed = archprompt()
         .args(["templates", "--json"])
         .arg(repo.path())
@@ -860,13 +865,11 @@ fn after_doctor_fix_init_finds_the_file_up_to_date() {
     };
     // A repository template that names only the test command; the dev script then changes.
     let repo = repo_from("node-express-prisma");
-    let dir = repo.path().join(".archprompt/templates");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("tester.md"),
+    repo_template(
+        repo.path(),
+        "tester.md",
         "---\nname: tester\ndescription: Runs the tests\n---\nRun `{{test_command}}`.\n",
-    )
-    .unwrap();
+    );
     archprompt()
         .args(["init", "--template", "tester", "--target", "claude"])
         .arg(repo.path())
@@ -956,13 +959,11 @@ fn output_files_relative_paths_and_templates_named_in_front_matter() {
     // A repository template whose front matter takes a bundled template's name is the one
     // doctor reads the file back through.
     let repo = repo_from("node-express-prisma");
-    let dir = repo.path().join(".archprompt/templates");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("ours.md"),
+    repo_template(
+        repo.path(),
+        "ours.md",
         "---\nname: backend-architect\ndescription: Ours\n---\n- Tests: `{{test_command}}`\n",
-    )
-    .unwrap();
+    );
     archprompt()
         .args(["init", "--template", "ours", "--target", "copilot"])
         .arg(repo.path())
