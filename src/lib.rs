@@ -2,48 +2,33 @@
 //! coding-agent templates with it. The library never prints; `main.rs` owns the terminal.
 
 pub mod bulk;
-mod ci;
-pub mod cli;
-pub mod config;
 pub mod detect;
 pub mod doctor;
-mod documented;
-pub mod drift;
-pub mod encoding;
-pub mod hints;
-pub mod init;
-mod listing;
-pub mod manifests;
-pub mod model;
-pub mod output;
-pub mod record;
-pub mod render;
+pub mod ecosystems;
+pub mod fs;
+pub mod profile;
+pub mod repo;
+pub mod report;
 mod resolve;
-pub mod runner;
-mod sidecars;
-pub mod style;
-pub mod targets;
-mod tasks;
-pub mod templates;
-pub mod walk;
+pub mod signals;
 
 use anyhow::{Result, bail};
 use std::path::Path;
 
 /// Scans the repository at `root` with the built-in detectors (and the repository's own
 /// `.archprompt/detectors/*.toml`). Problems in the repository become warnings in the report.
-pub fn scan(root: &Path) -> Result<model::Report> {
+pub fn scan(root: &Path) -> Result<report::Report> {
     scan_with(&detect::Registry::builtin()?, root)
 }
 
 /// [`scan`] with a registry built once, for scanning many repositories.
-pub fn scan_with(registry: &detect::Registry, root: &Path) -> Result<model::Report> {
+pub fn scan_with(registry: &detect::Registry, root: &Path) -> Result<report::Report> {
     scan_project(registry, root, None)
 }
 
 /// [`scan_with`], describing the project `project` names (a directory or package name) instead
 /// of the one archprompt picks as the backend.
-pub fn scan_project(registry: &detect::Registry, root: &Path, project: Option<&str>) -> Result<model::Report> {
+pub fn scan_project(registry: &detect::Registry, root: &Path, project: Option<&str>) -> Result<report::Report> {
     if !root.is_dir() {
         bail!("{}: not a directory", root.display());
     }
@@ -52,7 +37,7 @@ pub fn scan_project(registry: &detect::Registry, root: &Path, project: Option<&s
 
 /// One repository of a bulk scan: its report (or why there is none) and how long it took.
 pub struct Scanned {
-    pub report: Result<model::Report>,
+    pub report: Result<report::Report>,
     pub elapsed: std::time::Duration,
 }
 

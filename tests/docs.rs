@@ -11,6 +11,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod common;
+
+/// The binary's argument definitions, compiled in here to check the commands the docs show.
+#[path = "../src/app/cli.rs"]
+#[allow(dead_code)]
+mod cli;
 use common::copy_dir;
 
 struct Example {
@@ -289,7 +294,7 @@ fn archprompt_commands(shell: &str) -> Vec<Vec<String>> {
 fn ci_recipes_and_pre_commit_hooks_run_real_commands() {
     use clap::Parser;
     let parses = |words: &[String], origin: &str| {
-        if let Err(err) = archprompt::cli::Cli::try_parse_from(words) {
+        if let Err(err) = cli::Cli::try_parse_from(words) {
             panic!("{origin}: `{}` is not a valid command: {err}", words.join(" "));
         }
     };

@@ -1,7 +1,7 @@
 //! Every fixture under fixtures/ is scanned and rendered; the JSON report and the rendered agent
 //! file are compared with the reviewed snapshots in tests/snapshots/.
 
-use archprompt::model::{FIELD_NAMES, State};
+use archprompt::report::{FIELD_NAMES, State};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -33,7 +33,8 @@ fn scan_json_matches_snapshot() {
 fn rendered_agent_file_matches_snapshot() {
     for dir in fixtures() {
         let report = archprompt::scan(&dir).unwrap();
-        let rendered = archprompt::render::render(archprompt::render::DEFAULT_TEMPLATE, &report).unwrap();
+        let rendered =
+            archprompt::profile::render::render(archprompt::profile::render::DEFAULT_TEMPLATE, &report).unwrap();
         insta::assert_snapshot!(format!("{}.render", name(&dir)), rendered);
     }
 }
@@ -42,7 +43,8 @@ fn rendered_agent_file_matches_snapshot() {
 fn every_report_has_all_fields_and_unknown_fields_stay_placeholders() {
     for dir in fixtures() {
         let report = archprompt::scan(&dir).unwrap();
-        let rendered = archprompt::render::render(archprompt::render::DEFAULT_TEMPLATE, &report).unwrap();
+        let rendered =
+            archprompt::profile::render::render(archprompt::profile::render::DEFAULT_TEMPLATE, &report).unwrap();
         for field in FIELD_NAMES {
             let f = report
                 .fields
@@ -81,13 +83,13 @@ fn every_framework_and_data_detector_fires_in_a_fixture() {
 }
 
 /// `scan_tree` for generated paths and contents.
-fn scan_owned(files: &[(String, String)]) -> archprompt::model::Report {
+fn scan_owned(files: &[(String, String)]) -> archprompt::report::Report {
     let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
     scan_tree(&files)
 }
 
 /// Scans a repository made of `files` (path, contents) in a temp dir.
-fn scan_tree(files: &[(&str, &str)]) -> archprompt::model::Report {
+fn scan_tree(files: &[(&str, &str)]) -> archprompt::report::Report {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in files {
         let path = dir.path().join(path);

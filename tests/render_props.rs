@@ -2,8 +2,8 @@
 //! backticks, newlines, very long text) comes out of the template verbatim and is never
 //! evaluated, and a field the scan could not fill keeps its literal placeholder.
 
-use archprompt::model::{Report, State};
-use archprompt::render::{DEFAULT_TEMPLATE, render};
+use archprompt::profile::render::{DEFAULT_TEMPLATE, render};
+use archprompt::report::{Report, State};
 use proptest::prelude::*;
 use std::sync::LazyLock;
 
@@ -88,7 +88,7 @@ proptest! {
 
     #[test]
     fn unknown_fields_keep_their_literal_placeholder(index in 0usize..11) {
-        let name = archprompt::model::FIELD_NAMES[index];
+        let name = archprompt::report::FIELD_NAMES[index];
         let mut report = REPORT.clone();
         let field = report.fields.get_mut(name).unwrap();
         field.state = State::Unknown;

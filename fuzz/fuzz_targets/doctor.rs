@@ -5,7 +5,7 @@
 // value left to fix (a fix is a fixed point). Encoding repair must keep the line count.
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let (found, repaired) = archprompt::encoding::find(&text);
+    let (found, repaired) = archprompt::profile::encoding::find(&text);
     assert_eq!(text.matches('\n').count(), repaired.matches('\n').count(), "lines kept");
     assert_eq!(found.is_empty(), repaired == text);
     archprompt_fuzz::doctor_files(&[

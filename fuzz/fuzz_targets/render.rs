@@ -17,7 +17,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         field.value = Some(value.to_string());
     }
     let rendered =
-        archprompt::render::render(archprompt::render::DEFAULT_TEMPLATE, &report).expect("bundled template renders");
+        archprompt::profile::render::render(archprompt::profile::render::DEFAULT_TEMPLATE, &report).expect("bundled template renders");
     assert!(rendered.contains(value), "value not verbatim");
-    let _ = archprompt::render::render(template, &report);
+    let _ = archprompt::profile::render::render(template, &report);
 });

@@ -30,7 +30,7 @@ pub fn scan_files(files: &[(&str, &[u8])]) {
     let report = archprompt::scan_with(&REGISTRY, &root);
     if let Ok(report) = report {
         // Rendering the real template with whatever was found must not fail either.
-        let _ = archprompt::render::render(archprompt::render::DEFAULT_TEMPLATE, &report);
+        let _ = archprompt::profile::render::render(archprompt::profile::render::DEFAULT_TEMPLATE, &report);
     }
 }
 

@@ -2,9 +2,9 @@
 //! candidates. Everything is answered from the [`RepoIndex`]; nothing here touches the disk.
 
 use super::{ConfigRead, Detector, Leaf, Match};
-use crate::manifests::{Project, Scope};
-use crate::model::Evidence;
-use crate::walk::{self, RepoIndex};
+use crate::ecosystems::{Project, Scope};
+use crate::repo::index::RepoIndex;
+use crate::report::Evidence;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -134,7 +134,7 @@ fn matching<'a>(set: &'a std::collections::BTreeSet<String>, base: &str, pattern
         .take_while(|p| p.starts_with(&prefix))
         .filter(|p| {
             let rel = &p[base_prefix.len()..];
-            let name = walk::file_name(rel);
+            let name = crate::fs::file_name(rel);
             name.len() >= name_starts.len() + name_ends.len()
                 && name.starts_with(name_starts)
                 && name.ends_with(name_ends)
@@ -155,7 +155,7 @@ fn name_literals(pattern: &str) -> (&str, &str) {
     if pattern.contains(['{', '[']) {
         return ("", "");
     }
-    let last = walk::file_name(pattern);
+    let last = crate::fs::file_name(pattern);
     let is_wild = |c: char| c == '*' || c == '?';
     match (last.find(is_wild), last.rfind(is_wild)) {
         (Some(first), Some(final_wild)) => (&last[..first], &last[final_wild + 1..]),
@@ -181,11 +181,11 @@ pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -
     let mut out: Vec<String> = Vec::new();
     for pattern in patterns {
         let full = project.path(pattern);
-        let names_file = walk::file_name(pattern).contains('.') && !walk::file_name(pattern).starts_with('.');
+        let names_file = crate::fs::file_name(pattern).contains('.') && !crate::fs::file_name(pattern).starts_with('.');
         let found: Vec<String> = if names_file {
             project_files(index, project, pattern)
                 .iter()
-                .map(|f| walk::parent(f).to_string())
+                .map(|f| crate::fs::parent(f).to_string())
                 .collect()
         } else if is_glob(pattern) {
             matching(&index.dirs, &project.dir, pattern)
@@ -334,13 +334,13 @@ fn apply_template(template: &str, raw: &str, file: &str, project_dir: &str) -> S
         .trim_end_matches(".py")
         .trim_end_matches("/__init__")
         .replace('/', ".");
-    let file_dir = match walk::parent(&rel_file) {
+    let file_dir = match crate::fs::parent(&rel_file) {
         "." => ".".to_string(),
         dir => format!("./{dir}"),
     };
     template
         .replace("{value}", raw)
-        .replace("{dir}", walk::parent(raw))
+        .replace("{dir}", crate::fs::parent(raw))
         .replace("{file_dir}", &file_dir)
         .replace("{file}", &rel_file)
         .replace("{module}", &module)
@@ -382,7 +382,7 @@ pub fn clean_path(value: &str) -> String {
         .filter(|p| **p == "..")
         .count();
     let rest: Vec<&str> = kept.iter().copied().skip_while(|p| *p == ".." || *p == ".").collect();
-    let path = match (ups, walk::join(".", &rest.join("/"))) {
+    let path = match (ups, crate::fs::join(".", &rest.join("/"))) {
         (0, path) => path,
         (_, path) if path == "." => vec![".."; ups].join("/"),
         (_, path) => format!("{}/{path}", vec![".."; ups].join("/")),
@@ -396,7 +396,7 @@ pub fn clean_path(value: &str) -> String {
         let last = path.rsplit('/').next().unwrap_or("");
         const FILE_EXTENSIONS: &[&str] = &[".ts", ".js", ".py", ".sql", ".yaml", ".yml", ".xml", ".json"];
         if FILE_EXTENSIONS.iter().any(|e| last.ends_with(e)) {
-            return walk::parent(&path).to_string();
+            return crate::fs::parent(&path).to_string();
         }
     }
     path

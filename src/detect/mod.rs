@@ -4,7 +4,7 @@
 
 pub mod engine;
 
-use crate::manifests::Ecosystem;
+use crate::ecosystems::Ecosystem;
 use anyhow::{Context, Result, bail};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;

@@ -238,7 +238,7 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool, default: Option<&str>
     if backend.dir != "." {
         dirs.push(".");
     }
-    for doc in crate::documented::commands(ctx.index, &dirs) {
+    for doc in crate::signals::guides::commands(ctx.index, &dirs) {
         let heading = doc.heading.to_ascii_lowercase();
         let about_running =
             RUN_HEADINGS.iter().any(|h| heading.contains(h)) && !NOT_RUN_HEADINGS.iter().any(|h| heading.contains(h));
@@ -250,7 +250,9 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool, default: Option<&str>
         // A task named to start the project (`make up`, `just dev`), not `make start-infra`.
         let declared = |target: &str| {
             (DEV_TASKS.contains(&target) || DOCUMENTED_DEV_TASKS.contains(&target))
-                && manifests::runner_tasks(ctx.index, dir).iter().any(|t| t.name == target)
+                && ecosystems::runner_tasks(ctx.index, dir)
+                    .iter()
+                    .any(|t| t.name == target)
         };
         // A section about running with Docker is the alternative to the local flow, not it.
         let docker_section = heading.contains("docker") || heading.contains("container");
@@ -300,14 +302,16 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         Intent::Test => &["test"],
         Intent::Migrate => &["migrat", "database", "schema"],
     };
-    let guides = crate::documented::commands(ctx.index, &dirs).into_iter().filter(|doc| {
-        let heading = doc.heading.to_ascii_lowercase();
-        topic.iter().any(|t| heading.contains(t))
-    });
+    let guides = crate::signals::guides::commands(ctx.index, &dirs)
+        .into_iter()
+        .filter(|doc| {
+            let heading = doc.heading.to_ascii_lowercase();
+            topic.iter().any(|t| heading.contains(t))
+        });
     // Beside a default, CI only counts for a repository script, so without one its workflows
     // are not parsed at all.
-    let ci: &[crate::documented::DocumentedCommand] = if default.is_none() || has_script_for(ctx.index, intent) {
-        crate::ci::commands(ctx.index)
+    let ci: &[crate::signals::guides::DocumentedCommand] = if default.is_none() || has_script_for(ctx.index, intent) {
+        crate::signals::ci::commands(ctx.index)
     } else {
         &[]
     };
@@ -366,12 +370,12 @@ fn repo_script(index: &RepoIndex, dir: &str, command: &str, intent: Intent) -> b
         return false;
     };
     let path = first.trim_start_matches("./");
-    let name = walk::file_name(path).to_ascii_lowercase();
+    let name = crate::fs::file_name(path).to_ascii_lowercase();
     let named = match intent {
         Intent::Test => name.starts_with("test") || name.starts_with("run_tests") || name.starts_with("run-tests"),
         Intent::Migrate => name.starts_with("migrat") && !creates_migrations(command),
     };
-    named && path.contains('/') && index.has_file(&walk::join(dir, path))
+    named && path.contains('/') && index.has_file(&crate::fs::join(dir, path))
 }
 
 /// Whether the repository has a shell script named for the job anywhere (`scripts/test.sh`).
@@ -381,7 +385,7 @@ fn has_script_for(index: &RepoIndex, intent: Intent) -> bool {
         Intent::Migrate => &["migrat"],
     };
     index.files.iter().any(|f| {
-        let name = walk::file_name(f);
+        let name = crate::fs::file_name(f);
         let named = |p: &&str| name.len() >= p.len() && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
         // The cheap test first: most files are not named so.
         prefixes.iter().any(named) && {
@@ -490,7 +494,7 @@ fn compose_builds_app(index: &RepoIndex, dir: &str, command: &str) -> bool {
     let named: Vec<String> = words
         .windows(2)
         .filter(|w| matches!(w[0], "-f" | "--file"))
-        .map(|w| walk::join(dir, w[1]))
+        .map(|w| crate::fs::join(dir, w[1]))
         .collect();
     let files = if named.is_empty() {
         [
@@ -500,7 +504,7 @@ fn compose_builds_app(index: &RepoIndex, dir: &str, command: &str) -> bool {
             "docker-compose.yaml",
         ]
         .iter()
-        .map(|name| walk::join(dir, name))
+        .map(|name| crate::fs::join(dir, name))
         .collect()
     } else {
         named

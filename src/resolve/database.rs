@@ -2,7 +2,7 @@
 //! set apart, and a shell command for the primary store.
 
 use super::*;
-use crate::sidecars::{EnvValue, Service};
+use crate::signals::compose::{EnvValue, Service};
 
 /// Evidence strength for the primary database.
 const CONFIG_SCORE: i32 = 5;
@@ -249,7 +249,7 @@ fn env_client_command(
         .find(|s| database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary));
     if let Some(service) = service {
         let shell = compose_shell(primary, service, signals)?;
-        let file_flag = if service.in_main_file() && walk::parent(&service.file) == "." {
+        let file_flag = if service.in_main_file() && crate::fs::parent(&service.file) == "." {
             String::new()
         } else {
             format!("-f {} ", service.file)

@@ -90,7 +90,7 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
         const ROUTES: &[&str] = &["routes", "api", "server"];
         let keep: Vec<bool> = dirs
             .iter()
-            .map(|d| ROUTES.contains(&walk::file_name(d)) || !looks_like_frontend(ctx.index, d))
+            .map(|d| ROUTES.contains(&crate::fs::file_name(d)) || !looks_like_frontend(ctx.index, d))
             .collect();
         if keep.iter().any(|k| *k) {
             let mut i = 0;
@@ -157,7 +157,7 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
             .iter()
             // A migration crate is the schema's history, already named by db_migrations_dirs.
             .filter(|member| !ctx.data_homes.iter().any(|h| is_within(&h.migrations, member)))
-            .map(|member| walk::join(member, "src"))
+            .map(|member| crate::fs::join(member, "src"))
             .filter(|src| ctx.index.has_dir(src) && !dirs.iter().any(|d| is_within(src, d)))
             .map(|src| {
                 let n = rust_files(&src);
@@ -246,7 +246,7 @@ fn go_package_dirs(index: &RepoIndex, module: &str) -> Option<Vec<String>> {
             .filter(|f| wanted(f))
             .count()
     };
-    let javascript = |dir: &str| count(dir, &|f| walk::file_name(f) == "package.json") > 0;
+    let javascript = |dir: &str| count(dir, &|f| crate::fs::file_name(f) == "package.json") > 0;
     if !top.iter().any(|d| javascript(d)) {
         return None;
     }
@@ -255,7 +255,7 @@ fn go_package_dirs(index: &RepoIndex, module: &str) -> Option<Vec<String>> {
     let go: Vec<String> = top
         .into_iter()
         .filter(|d| {
-            let name = walk::file_name(d);
+            let name = crate::fs::file_name(d);
             let go_files = count(d, &|f| f.ends_with(".go") && !f.ends_with("_test.go"));
             !name.starts_with('.') && !NOT_CODE.contains(&name) && !javascript(d) && go_files >= 2
         })
@@ -267,7 +267,7 @@ fn go_package_dirs(index: &RepoIndex, module: &str) -> Option<Vec<String>> {
 /// The `sourceRoot` of each Nx application in the workspace at `dir` (one with an `nx.json`)
 /// whose `serve` target runs a Node server, with its `project.json` as evidence.
 fn nx_server_roots(index: &RepoIndex, dir: &str) -> Vec<(String, Evidence)> {
-    if !index.has_file(&walk::join(dir, "nx.json")) {
+    if !index.has_file(&crate::fs::join(dir, "nx.json")) {
         return Vec::new();
     }
     let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
@@ -276,12 +276,12 @@ fn nx_server_roots(index: &RepoIndex, dir: &str) -> Vec<(String, Evidence)> {
         .files
         .range(prefix.clone()..)
         .take_while(|f| f.starts_with(&prefix));
-    for file in files.filter(|f| walk::file_name(f) == "project.json") {
+    for file in files.filter(|f| crate::fs::file_name(f) == "project.json") {
         // apps/api/project.json, not a fixture deep in a library.
         if file[prefix.len()..].matches('/').count() > 3 {
             continue;
         }
-        let Some(project) = crate::manifests::json_object(index, file) else {
+        let Some(project) = crate::ecosystems::json_object(index, file) else {
             continue;
         };
         let application = project.get("projectType").and_then(|v| v.as_str()) == Some("application");
@@ -295,7 +295,7 @@ fn nx_server_roots(index: &RepoIndex, dir: &str) -> Vec<(String, Evidence)> {
         let root = project
             .get("sourceRoot")
             .and_then(|v| v.as_str())
-            .map(|r| walk::join(dir, r));
+            .map(|r| crate::fs::join(dir, r));
         if let (true, true, Some(root)) = (application, node_server, root) {
             if index.dirs.contains(&root) {
                 let reason = format!("Nx application served by {executor}");
@@ -347,7 +347,7 @@ fn in_language(path: &str, eco: Ecosystem) -> bool {
         Ecosystem::Elixir => &["ex", "exs"],
         Ecosystem::Dotnet => &["cs", "fs", "vb"],
     };
-    walk::file_name(path)
+    crate::fs::file_name(path)
         .rsplit_once('.')
         .is_some_and(|(_, ext)| extensions.contains(&ext))
 }
@@ -412,12 +412,12 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
         // few: enough to name where tests live without reading a whole workspace).
         const LINKED_CHECKED: usize = 24;
         for member in ctx.backend.linked.iter().take(LINKED_CHECKED) {
-            let tests = walk::join(member, "tests");
+            let tests = crate::fs::join(member, "tests");
             if ctx.index.has_dir(&tests) && has_code(ctx.index, &tests) {
                 evidence.push(Evidence::new(&tests, "tests of a crate the backend links"));
                 dirs.push(tests);
             }
-            let src = walk::join(member, "src");
+            let src = crate::fs::join(member, "src");
             if let Some(file) = inline_rust_tests(ctx.index, &format!("{src}/")) {
                 evidence.push(Evidence::new(&file, "#[cfg(test)] module in a crate the backend links"));
                 dirs.push(src);
@@ -465,13 +465,13 @@ pub(super) fn has_tests(index: &RepoIndex, project: &Project) -> bool {
         .files
         .range(prefix.clone()..)
         .take_while(under)
-        .any(|f| in_language(f, project.ecosystem) && test_file_name(walk::file_name(f)).is_some());
+        .any(|f| in_language(f, project.ecosystem) && test_file_name(crate::fs::file_name(f)).is_some());
     test_file
         || index
             .dirs
             .range(prefix.clone()..)
             .take_while(under)
-            .any(|d| TEST_TREES.contains(&walk::file_name(d)))
+            .any(|d| TEST_TREES.contains(&crate::fs::file_name(d)))
 }
 
 /// The top-level folder holding `file` (`app/` for `app/app.test.ts`), when every test file of
@@ -484,7 +484,7 @@ fn test_home(index: &RepoIndex, eco: Ecosystem, file: &str, found: &[String]) ->
         !f.starts_with(&prefix)
             && !found.iter().any(|d| is_within(f, d))
             && in_language(f, eco)
-            && test_file_name(walk::file_name(f)).is_some()
+            && test_file_name(crate::fs::file_name(f)).is_some()
     });
     (!elsewhere).then(|| top.to_string())
 }
@@ -500,7 +500,7 @@ fn tests_folder(index: &RepoIndex, prefix: &str, file: &str) -> Option<String> {
         .files
         .range(prefix.to_string()..)
         .take_while(|f| f.starts_with(prefix))
-        .any(|f| test_file_name(walk::file_name(f)).is_some() && !is_within(f, &folder));
+        .any(|f| test_file_name(crate::fs::file_name(f)).is_some() && !is_within(f, &folder));
     (!elsewhere).then_some(folder)
 }
 
@@ -529,7 +529,7 @@ fn test_file_name(name: &str) -> Option<bool> {
 /// (`def test…`, `class Test…`, a `TestCase`): Django's `management/commands/test_email.py` is
 /// a command, not a test.
 fn is_test_file(index: &RepoIndex, path: &str) -> bool {
-    match test_file_name(walk::file_name(path)) {
+    match test_file_name(crate::fs::file_name(path)) {
         Some(true) => true,
         Some(false) => {
             !path.contains("/management/commands/")
@@ -549,7 +549,7 @@ const CODE_EXTENSIONS: &[&str] = &[
 
 /// A source file, by its extension.
 pub(super) fn is_code_file(path: &str) -> bool {
-    walk::file_name(path)
+    crate::fs::file_name(path)
         .rsplit_once('.')
         .is_some_and(|(_, ext)| CODE_EXTENSIONS.contains(&ext))
 }
@@ -586,8 +586,8 @@ fn inline_rust_tests(index: &RepoIndex, prefix: &str) -> Option<String> {
 fn by_parent(dirs: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for dir in dirs {
-        let parent = walk::parent(dir);
-        let siblings = dirs.iter().filter(|d| walk::parent(d) == parent).count();
+        let parent = crate::fs::parent(dir);
+        let siblings = dirs.iter().filter(|d| crate::fs::parent(d) == parent).count();
         let named = if siblings >= 2 && parent != "." {
             parent.to_string()
         } else {
@@ -622,16 +622,16 @@ pub(super) fn collapse(dirs: Vec<String>) -> Vec<String> {
     const MANY: usize = 4;
     let mut by_name: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
     for dir in &dirs {
-        by_name.entry(walk::file_name(dir)).or_default().push(dir);
+        by_name.entry(crate::fs::file_name(dir)).or_default().push(dir);
     }
     let mut out: Vec<String> = Vec::new();
     for dir in &dirs {
-        let group = &by_name[walk::file_name(dir)];
+        let group = &by_name[crate::fs::file_name(dir)];
         if group.len() < MANY {
             out.push(dir.clone());
             continue;
         }
-        let parents: Vec<&str> = group.iter().map(|d| walk::parent(d)).collect();
+        let parents: Vec<&str> = group.iter().map(|d| crate::fs::parent(d)).collect();
         let mut common: Vec<&str> = parents[0].split('/').collect();
         for p in &parents[1..] {
             let parts: Vec<&str> = p.split('/').collect();
@@ -639,8 +639,8 @@ pub(super) fn collapse(dirs: Vec<String>) -> Vec<String> {
             common.truncate(same);
         }
         let glob = match common.join("/") {
-            prefix if prefix.is_empty() || prefix == "." => format!("**/{}", walk::file_name(dir)),
-            prefix => format!("{prefix}/**/{}", walk::file_name(dir)),
+            prefix if prefix.is_empty() || prefix == "." => format!("**/{}", crate::fs::file_name(dir)),
+            prefix => format!("{prefix}/**/{}", crate::fs::file_name(dir)),
         };
         if !out.contains(&glob) {
             out.push(glob);
@@ -672,7 +672,7 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
                         format!("{} config puts migrations in {dir}", hit.detector.name),
                     ));
                     if !is_within(&dir, &project.dir) && !from_config {
-                        runs_in = project_at(project, walk::parent(&dir));
+                        runs_in = project_at(project, crate::fs::parent(&dir));
                     }
                     dirs.push(dir);
                     from_config = true;
@@ -787,13 +787,13 @@ pub(super) fn config_dir(index: &RepoIndex, project: &Project, value: &str, file
         Some(pkg) => vec![
             project.path(pkg),
             project.path(&format!("src/{pkg}")),
-            walk::join(walk::parent(file), "."),
+            crate::fs::join(crate::fs::parent(file), "."),
         ],
-        None => vec![project.dir.clone(), walk::parent(file).to_string()],
+        None => vec![project.dir.clone(), crate::fs::parent(file).to_string()],
     };
     bases
         .iter()
-        .map(|base| walk::join(base, &rel))
+        .map(|base| crate::fs::join(base, &rel))
         .find(|dir| dir != "." && index.has_dir(dir))
 }
 

@@ -3,12 +3,12 @@
 
 use crate::detect::engine::{self, ConfigValue};
 use crate::detect::{Category, Detector, Kind, Registry, Role, Sets};
-use crate::hints;
-use crate::manifests::{self, Ecosystem, Project, Scope, Task, TaskRunner};
-use crate::model::{ABSENT_TEXT, Evidence, FIELD_NAMES, Field, ProjectSummary, Report, State};
-use crate::runner::{self, Runner};
-use crate::sidecars::{self, RepoSignals};
-use crate::walk::{self, RepoIndex};
+use crate::ecosystems::runner::{self, Runner};
+use crate::ecosystems::{self, Ecosystem, Project, Scope, Task, TaskRunner};
+use crate::repo::index::RepoIndex;
+use crate::report::hints;
+use crate::report::{ABSENT_TEXT, Evidence, FIELD_NAMES, Field, ProjectSummary, Report, State};
+use crate::signals::compose::{self, RepoSignals};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -51,9 +51,9 @@ struct Hit<'r> {
 /// `project` (a directory or package name), that project is described instead of the one
 /// archprompt would pick; an error names the projects when none matches.
 pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&str>) -> anyhow::Result<Report> {
-    let (config, config_warnings) = crate::config::load(root);
+    let (config, config_warnings) = crate::repo::config::load(root);
     let mut early_warnings = config_warnings;
-    let excluded = crate::config::ignore_matcher(root, &config, &mut early_warnings);
+    let excluded = crate::repo::config::ignore_matcher(root, &config, &mut early_warnings);
     let index = RepoIndex::build_excluding(root, excluded);
     for w in early_warnings {
         index.warn(&w.file, w.message);
@@ -61,7 +61,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
     let project = project.or(config.project.as_deref());
     let local = local_registry(&index, builtin);
     let registry = local.as_ref().unwrap_or(builtin);
-    let projects = manifests::collect(&index);
+    let projects = ecosystems::collect(&index);
     let own: Vec<Analysis> = projects.into_iter().map(|p| analyse(registry, &index, p)).collect();
     // Each project with what the sibling packages it depends on bring (ORMs, databases, and for
     // Rust binaries the framework of a linked library), then scored.
@@ -80,7 +80,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
         Some(selector) => Some(select_project(&analyses, selector)?),
         None => pick_backend(&analyses),
     };
-    let signals = sidecars::read(&index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
+    let signals = compose::read(&index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
     match backend.or_else(|| main_project(&analyses)) {
@@ -138,7 +138,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
                 && described < DESCRIBED;
             let fields = service.then(|| {
                 described += 1;
-                let signals = sidecars::read(&index, &a.project.dir);
+                let signals = compose::read(&index, &a.project.dir);
                 let (mut fields, mut variables) = (BTreeMap::new(), BTreeMap::new());
                 resolve_backend(registry, &index, a, &analyses, &signals, &mut fields, &mut variables);
                 fields
@@ -166,7 +166,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
         warnings,
         pinned_variables: Vec::new(),
     };
-    crate::config::apply(&config, &mut report);
+    crate::repo::config::apply(&config, &mut report);
     Ok(report)
 }
 
@@ -181,10 +181,12 @@ fn cli_is_documented(ctx: &Ctx, default: &str) -> bool {
     let program = if *program == "dotnet" { "dotnet ef" } else { program };
     let mentions = |text: &str| text.contains(&format!("{program} "));
     let dirs = [ctx.backend.project.dir.as_str(), "."];
-    crate::documented::commands(ctx.index, &dirs)
+    crate::signals::guides::commands(ctx.index, &dirs)
         .iter()
         .any(|d| mentions(&d.command))
-        || crate::ci::commands(ctx.index).iter().any(|d| mentions(&d.command))
+        || crate::signals::ci::commands(ctx.index)
+            .iter()
+            .any(|d| mentions(&d.command))
         || ctx
             .ancestor_tasks
             .iter()
@@ -241,7 +243,7 @@ fn applied_on_start(index: &RepoIndex, backend: &Analysis) -> Option<Evidence> {
 /// dependencies is the typed client of an API (`hono/client`), not a server it runs.
 fn is_single_page_app(index: &RepoIndex, project: &Project) -> bool {
     project.ecosystem == Ecosystem::Node
-        && index.has_file(&walk::join(&project.dir, "index.html"))
+        && index.has_file(&crate::fs::join(&project.dir, "index.html"))
         && FRONTEND_DEPS.iter().any(|d| project.dep(d).is_some())
 }
 
@@ -290,7 +292,7 @@ fn local_registry(index: &RepoIndex, builtin: &Registry) -> Option<Registry> {
     let files: Vec<&String> = index
         .files
         .iter()
-        .filter(|f| walk::parent(f) == ".archprompt/detectors" && f.ends_with(".toml"))
+        .filter(|f| crate::fs::parent(f) == ".archprompt/detectors" && f.ends_with(".toml"))
         .collect();
     if files.is_empty() {
         return None;
@@ -489,7 +491,7 @@ fn resolve_backend(
     let cargo_root = cargo_workspace_root(project, all);
     if let Some(root) = &cargo_root {
         // A workspace is tested as a whole (`cargo test --workspace`), as its CI does.
-        let manifest = walk::join(root, "Cargo.toml");
+        let manifest = crate::fs::join(root, "Cargo.toml");
         vars.insert(
             "cargo_workspace".into(),
             ("--workspace".into(), Evidence::new(&manifest, "workspace root")),
@@ -894,13 +896,13 @@ fn build_root_vars(
             let solution = dotnet_solution(index, &runner.root_dir, &project.manifest);
             let arg = solution
                 .as_deref()
-                .map(|s| format!(" {}", walk::file_name(s)))
+                .map(|s| format!(" {}", crate::fs::file_name(s)))
                 .unwrap_or_default();
             set("dotnet_solution", arg);
             // An Aspire AppHost of the backend's own solution (not a sample's beside it) starts the
             // services with the containers they need.
             let in_solution = |manifest: &str| {
-                let name = walk::file_name(manifest);
+                let name = crate::fs::file_name(manifest);
                 index
                     .files_in(&runner.root_dir)
                     .filter(|f| [".sln", ".slnx", ".slnf"].iter().any(|e| f.ends_with(e)))
@@ -937,20 +939,20 @@ fn dotnet_solution(index: &RepoIndex, root: &str, manifest: &str) -> Option<Stri
     if solutions.len() < 2 {
         return None;
     }
-    let project_file = walk::file_name(manifest);
+    let project_file = crate::fs::file_name(manifest);
     let dir_name = match root {
         "." => index
             .root
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        dir => walk::file_name(dir).to_string(),
+        dir => crate::fs::file_name(dir).to_string(),
     };
     solutions
         .iter()
         .filter_map(|s| {
             let text = index.read(s)?;
-            let name = walk::file_name(s);
+            let name = crate::fs::file_name(s);
             let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
             let rank = (
                 !s.ends_with(".slnf"),
@@ -995,10 +997,10 @@ fn ancestor_tasks_for(
         return Vec::new();
     }
     let mut tasks = Vec::new();
-    for dir in runner::ancestors(&project.dir).into_iter().skip(1) {
+    for dir in crate::fs::ancestors(&project.dir).into_iter().skip(1) {
         let in_workspace = cargo_root.is_some_and(|root| is_within(&dir, root));
         let below = project.dir.strip_prefix(&format!("{dir}/")).unwrap_or(&project.dir);
-        for task in manifests::runner_tasks(index, &dir) {
+        for task in ecosystems::runner_tasks(index, &dir) {
             if in_workspace || task.body.contains(below) {
                 tasks.push((task, dir.clone()));
             }
@@ -1038,7 +1040,7 @@ fn cargo_workspace_root(project: &Project, all: &[Analysis]) -> Option<String> {
     if project.ecosystem != Ecosystem::Rust {
         return None;
     }
-    runner::ancestors(&project.dir).into_iter().find(|dir| {
+    crate::fs::ancestors(&project.dir).into_iter().find(|dir| {
         all.iter().any(|a| {
             a.project.ecosystem == Ecosystem::Rust && a.project.dir == *dir && !a.project.workspace_members.is_empty()
         })
@@ -1070,7 +1072,7 @@ fn mostly_javascript(index: &RepoIndex, project: &Project) -> bool {
         .range(prefix.clone()..)
         .take_while(|f| f.starts_with(&prefix))
     {
-        let name = walk::file_name(file);
+        let name = crate::fs::file_name(file);
         // Tool configs (`jest.config.js`, `.eslintrc.js`) say nothing about the app's language.
         if name.contains(".config.") || name.starts_with('.') || name.ends_with(".d.ts") {
             continue;
@@ -1182,7 +1184,7 @@ fn inherited_version(index: &RepoIndex, p: &Project, all: &[Analysis]) -> Option
         Ecosystem::Elixir => (&[".tool-versions"], "elixir"),
         Ecosystem::Dotnet => (&[".tool-versions"], "dotnet"),
     };
-    for dir in runner::ancestors(&p.dir) {
+    for dir in crate::fs::ancestors(&p.dir) {
         let parent = all
             .iter()
             .find(|a| a.project.dir == dir && a.project.ecosystem == p.ecosystem && a.project.dir != p.dir);
@@ -1190,7 +1192,7 @@ fn inherited_version(index: &RepoIndex, p: &Project, all: &[Analysis]) -> Option
             return Some(found);
         }
         for name in files {
-            let file = walk::join(&dir, name);
+            let file = crate::fs::join(&dir, name);
             if let Some(version) = index.read(&file).and_then(|text| version_in(name, tool, &text)) {
                 return Some((version, file));
             }

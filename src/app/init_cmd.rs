@@ -1,0 +1,258 @@
+//! `archprompt init`: render the template for each agent target and write it, for one
+//! repository or many.
+
+use super::cli::InitArgs;
+use super::output;
+use super::progress::{BulkState, Progress, finish_bulk, threads};
+use super::rows::{InitLine, InitStatus, line};
+use super::ui::{Ui, out, repo_paths};
+use anyhow::Result;
+use archprompt::profile::compose;
+use archprompt::profile::templates;
+use archprompt::profile::write::{self, Outcome, Plan};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
+    let (paths, bulk) = repo_paths(std::mem::take(&mut args.paths), &args.list)?;
+    if bulk {
+        return init_many(&args, &paths, ui);
+    }
+    let path = paths.into_iter().next().unwrap_or_else(|| PathBuf::from("."));
+    let registry = archprompt::detect::Registry::builtin()?;
+    let report = archprompt::scan_project(&registry, &path, args.project.as_deref())?;
+    let template = templates::resolve(args.template.as_deref(), &path)?;
+    let (targets, signs) = compose::pick_targets(&args.targets, &path);
+    if targets.len() > 1 && (args.stdout || args.output.is_some()) {
+        let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
+        anyhow::bail!(
+            "--stdout and --output take one agent file, and this would write {} ({}); choose one with --target",
+            targets.len(),
+            names.join(", ")
+        );
+    }
+    ui.warnings(&report);
+    if ui.verbose() {
+        ui.note(&output::scan_table(&report, ui.err, true));
+        ui.note(&format!("template: {} ({})", template.name, template.describe_origin()));
+    }
+    if !signs.is_empty() {
+        let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
+        ui.note(&format!(
+            "writing for {} (the repository has {}); choose others with --target",
+            names.join(", "),
+            signs.join(", ")
+        ));
+    }
+    // The template as it is, unless an agent format was asked for or the file is the agent's.
+    let raw = (args.stdout || args.output.is_some()) && args.targets.is_empty();
+    let mut code = ExitCode::SUCCESS;
+    let mut last_left: Option<String> = None;
+    for target in targets {
+        let file = compose::prepare(&path, &template, &report, target, args.output.as_deref(), raw)?;
+        let shown = file.path.display().to_string();
+        if args.stdout {
+            out(&file.ours)?;
+            last_left = Some(file.ours);
+            continue;
+        }
+        if file.kept > 0 {
+            ui.note(&format!(
+                "kept {} value(s) of {shown} that the scan cannot find (filled in by hand, or found by an earlier scan)",
+                file.kept
+            ));
+        }
+        if !args.dry_run && write::is_git_ignored(&path, &file.path) {
+            ui.note(&format!(
+                "note: {shown} is ignored by the repository's .gitignore, so it will not be committed"
+            ));
+        }
+        if args.dry_run {
+            let within = args.output.as_ref().and_then(|o| o.parent()).unwrap_or(path.as_path());
+            match write::plan(&file.path, &file.content, within)? {
+                Plan::Create => out(&format!("would create {shown}:\n\n{}\n", file.content))?,
+                Plan::Update { diff } => out(&format!("would update {shown}:\n\n{}\n", ui.out.diff(&diff)))?,
+                Plan::UpToDate => out(&format!("{shown} is up to date; nothing would change\n"))?,
+            }
+        } else {
+            // A repository binds where the file may resolve to; an --output file is the user's.
+            let bound = args.output.is_none().then_some(path.as_path());
+            match write::write(&file.path, &file.content, args.force || !file.overwrites, bound)? {
+                Outcome::Created => out(&format!("created {shown}\n"))?,
+                Outcome::Updated => out(&format!("updated {shown}\n"))?,
+                Outcome::UpToDate => out(&format!("{shown} is up to date\n"))?,
+                Outcome::Refused => {
+                    let repo = path.display();
+                    let target = target.as_str();
+                    ui.error(&format!(
+                        "{shown} exists and differs from what archprompt would write; left unchanged"
+                    ));
+                    ui.note(&format!(
+                        "  see the difference: archprompt init {repo} --target {target} --dry-run\n  overwrite it:       archprompt init {repo} --target {target} --force\n  or update only the values, keeping your edits: archprompt doctor {repo} --fix"
+                    ));
+                    code = ExitCode::from(1);
+                }
+            }
+        }
+        last_left = Some(file.ours);
+    }
+    if let Some(content) = last_left {
+        ui.note(&output::unfilled(&report, &content));
+    }
+    Ok(code)
+}
+
+/// `init` over many repositories: each scanned, planned and written on a worker thread as in
+/// single mode (`--dry-run` writes nothing, a changed file needs `--force`), one line per agent
+/// file in input order (JSON Lines with `--json`), then a summary table. Exit 1 when any
+/// repository was skipped, failed or kept placeholders.
+fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
+    if args.stdout || args.output.is_some() || args.project.is_some() {
+        anyhow::bail!(
+            "--stdout, --output and --project take one repository; {} were given",
+            paths.len()
+        );
+    }
+    let registry = archprompt::detect::Registry::builtin()?;
+    let progress = Progress::new(paths.len(), "set up", ui);
+    let started = std::time::Instant::now();
+    let written_row = if args.dry_run { "would be written" } else { "written" };
+    let state = BulkState::new(&[written_row, "up to date", "skipped", "with placeholders left", "failed"]);
+    let work = |path: &PathBuf| init_one(path, archprompt::scan_with(&registry, path), args);
+    let emit = |i: usize, result: Result<Vec<InitResult>>, elapsed| {
+        let path = &paths[i];
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        let results = match result {
+            Ok(results) => results,
+            Err(err) => vec![InitResult {
+                status: InitStatus::Failed,
+                file: None,
+                left: Vec::new(),
+                error: Some(format!("{err:#}")),
+            }],
+        };
+        let mut rows = Vec::new();
+        for r in &results {
+            let row = match r.status {
+                InitStatus::Created | InitStatus::Updated | InitStatus::WouldCreate | InitStatus::WouldUpdate => {
+                    written_row
+                }
+                InitStatus::UpToDate => "up to date",
+                InitStatus::Refused => "skipped",
+                InitStatus::Failed => "failed",
+            };
+            if !rows.contains(&row) {
+                rows.push(row);
+            }
+            if !r.left.is_empty() && !rows.contains(&"with placeholders left") {
+                rows.push("with placeholders left");
+            }
+            let written = if args.json {
+                progress.out(&line(&InitLine {
+                    path: path.display().to_string(),
+                    status: r.status,
+                    file: r.file.as_ref().map(|f| f.display().to_string()),
+                    placeholders: &r.left,
+                    error: r.error.as_deref(),
+                }))
+            } else {
+                let shown = r
+                    .file
+                    .as_ref()
+                    .map_or_else(|| path.display().to_string(), |f| f.display().to_string());
+                match &r.error {
+                    Some(error) => {
+                        let repo = path.display().to_string();
+                        let error = if error.starts_with(&repo) {
+                            error.clone()
+                        } else {
+                            format!("{repo}: {error}")
+                        };
+                        progress.err(&format!("{} {error}", ui.err.bad("error:")));
+                        Ok(())
+                    }
+                    None if r.left.is_empty() => progress.out(&format!("{:<18} {shown}", r.status.as_str())),
+                    None => {
+                        let noun = if r.left.len() == 1 {
+                            "placeholder"
+                        } else {
+                            "placeholders"
+                        };
+                        progress.out(&format!(
+                            "{:<18} {shown} ({} {noun} left: {})",
+                            r.status.as_str(),
+                            r.left.len(),
+                            r.left.join(", ")
+                        ))
+                    }
+                }
+            };
+            state.wrote(written);
+        }
+        state.tally.add(&path.display().to_string(), elapsed, &rows);
+        progress.done_one(path);
+    };
+    archprompt::bulk::in_order(paths, threads(args.list.jobs), work, emit);
+    let tally = finish_bulk(state, &progress, "set up", started.elapsed(), ui)?;
+    if tally.count("skipped") > 0 {
+        ui.note(
+            "skipped: agent files changed since archprompt wrote them; see what would change with --dry-run, overwrite with --force",
+        );
+    }
+    let trouble = ["failed", "skipped", "with placeholders left"];
+    Ok(if trouble.iter().any(|t| tally.count(t) > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// One agent file of a bulk `init`.
+struct InitResult {
+    /// With `--dry-run` `would create` or `would update`; `failed` with `error`.
+    status: InitStatus,
+    file: Option<PathBuf>,
+    /// The fields left as placeholders.
+    left: Vec<String>,
+    error: Option<String>,
+}
+
+/// One repository of a bulk `init`: each of its targets' agent files planned or written.
+fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &InitArgs) -> Result<Vec<InitResult>> {
+    let report = report?;
+    let template = templates::resolve(args.template.as_deref(), repo)?;
+    let (targets, _) = compose::pick_targets(&args.targets, repo);
+    let mut results = Vec::new();
+    for target in targets {
+        let result = (|| -> Result<InitResult> {
+            let file = compose::prepare(repo, &template, &report, target, None, false)?;
+            let status = if args.dry_run {
+                match write::plan(&file.path, &file.content, repo)? {
+                    Plan::Create => InitStatus::WouldCreate,
+                    Plan::Update { .. } => InitStatus::WouldUpdate,
+                    Plan::UpToDate => InitStatus::UpToDate,
+                }
+            } else {
+                match write::write(&file.path, &file.content, args.force || !file.overwrites, Some(repo))? {
+                    Outcome::Created => InitStatus::Created,
+                    Outcome::Updated => InitStatus::Updated,
+                    Outcome::UpToDate => InitStatus::UpToDate,
+                    Outcome::Refused => InitStatus::Refused,
+                }
+            };
+            Ok(InitResult {
+                status,
+                file: Some(file.path),
+                left: file.left,
+                error: None,
+            })
+        })();
+        results.push(result.unwrap_or_else(|err| InitResult {
+            status: InitStatus::Failed,
+            file: Some(repo.join(target.file(&template.name))),
+            left: Vec::new(),
+            error: Some(format!("{err:#}")),
+        }));
+    }
+    Ok(results)
+}

@@ -1,0 +1,318 @@
+//! Human-readable text for `scan`, `doctor` and `init`. The binary prints what these return.
+
+use super::cli::Verbosity;
+use super::style::Style;
+use archprompt::doctor::Findings;
+use archprompt::report::{FIELD_NAMES, Report, State};
+use std::fmt::Write;
+
+/// The `scan` table: each field with its state, value and evidence.
+pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
+    let mut out = String::new();
+    let backend = match &report.backend_dir {
+        Some(dir) => format!("backend project: {dir}"),
+        None => "no backend project found".to_string(),
+    };
+    writeln!(out, "{} ({backend})\n", report.root).unwrap();
+    let width = FIELD_NAMES.iter().map(|f| f.len()).max().unwrap_or(0);
+    for name in FIELD_NAMES {
+        let field = report.field(name);
+        let (state, painted) = match (field.state, field.pinned) {
+            (_, true) => ("pinned", style.good("pinned")),
+            (State::Found, _) => ("found", style.good("found")),
+            (State::Absent, _) => ("absent", style.dim("absent")),
+            (State::Unknown, _) => ("unknown", style.warn("unknown")),
+        };
+        let pad = " ".repeat(7usize.saturating_sub(state.len()));
+        let value = field.value.as_deref().unwrap_or("?");
+        writeln!(out, "{name:<width$}  {painted}{pad}  {value}").unwrap();
+        // A long list (one line per Django app) is cut unless -v; `--json` keeps every line.
+        const SHOWN: usize = 6;
+        let cut = !all_evidence && field.evidence.len() > SHOWN + 1;
+        let shown = if cut { SHOWN } else { field.evidence.len() };
+        for ev in &field.evidence[..shown] {
+            let line = format!("← {}: {}", ev.file, ev.reason);
+            writeln!(out, "{:<width$}           {}", "", style.dim(&line)).unwrap();
+        }
+        if cut {
+            let more = field.evidence.len() - SHOWN;
+            writeln!(
+                out,
+                "{:<width$}           ← … and {more} more (--json lists them all)",
+                ""
+            )
+            .unwrap();
+        }
+        if field.state == State::Unknown {
+            if let Some(hint) = &field.hint {
+                writeln!(out, "{:<width$}           ? {hint}", "").unwrap();
+            }
+        }
+    }
+    let extras: Vec<String> = report
+        .variables
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
+        .collect();
+    if !extras.is_empty() {
+        writeln!(out, "\nvariables: {}", extras.join(", ")).unwrap();
+    }
+    if !report.pinned_variables.is_empty() {
+        writeln!(out, "pinned in archprompt.toml: {}", report.pinned_variables.join(", ")).unwrap();
+    }
+    // Other servers in the repository, each described in `--json` and with `--project`.
+    let others: Vec<String> = report
+        .projects
+        .iter()
+        .filter_map(|p| {
+            let framework = p.fields.as_ref()?.get("backend_framework")?.value.clone()?;
+            Some(format!("{} ({framework})", p.dir))
+        })
+        .collect();
+    if !others.is_empty() {
+        writeln!(
+            out,
+            "\nother backend projects: {} (see one with --project DIR)",
+            others.join(", ")
+        )
+        .unwrap();
+    }
+    out
+}
+
+/// Warnings as `warning: file: message` lines.
+pub fn warnings(report: &Report, style: Style) -> String {
+    report
+        .warnings
+        .iter()
+        .map(|w| format!("{} {}: {}\n", style.warn("warning:"), w.file, w.message))
+        .collect()
+}
+
+/// The closing list of `init`: fields left as placeholders.
+pub fn unfilled(report: &Report, rendered: &str) -> String {
+    let left: Vec<String> = archprompt::profile::syntax::placeholders(rendered)
+        .into_iter()
+        .map(|(_, _, name)| name)
+        .collect();
+    let unknown: Vec<&str> = report
+        .unknown_fields()
+        .into_iter()
+        .filter(|f| left.iter().any(|l| l == f))
+        .collect();
+    if unknown.is_empty() {
+        return "all 11 fields filled\n".to_string();
+    }
+    let mut out = format!(
+        "{} field(s) left as placeholders (run `archprompt doctor` for how to fill them):\n",
+        unknown.len()
+    );
+    for name in unknown {
+        let hint = report.field(name).hint.as_deref().unwrap_or("");
+        let reason = hint.split(". Looked for:").next().unwrap_or(hint);
+        writeln!(out, "  {{{{{name}}}}}  {reason}").unwrap();
+    }
+    out
+}
+
+/// Doctor's findings as `file:line` blocks, then each problem file's diff, then a summary.
+/// `-q` leaves out the diffs, notes and hints; `-v` lists each file whose drift was not checked.
+pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: Verbosity) -> String {
+    let brief = verbosity == Verbosity::Quiet;
+    let mut out = String::new();
+    for f in &findings.fixed {
+        if f.repairs == 0 {
+            writeln!(out, "{} in {} what archprompt wrote", style.good("recorded"), f.file).unwrap();
+        } else {
+            writeln!(out, "{} {} ({} repair(s))", style.good("fixed"), f.file, f.repairs).unwrap();
+        }
+    }
+    for f in &findings.placeholders {
+        let placeholder = format!("{{{{{}}}}}", f.placeholder);
+        writeln!(out, "{}:{}:{}: {}", f.file, f.line, f.column, style.warn(&placeholder)).unwrap();
+        if !brief {
+            writeln!(out, "  why: {}", f.why).unwrap();
+            writeln!(out, "  fix: {}", f.fix).unwrap();
+        }
+    }
+    for s in &findings.stale {
+        writeln!(out, "{}:{}: {} {}", s.file, s.line, style.bad("stale"), s.field).unwrap();
+        if !brief {
+            writeln!(
+                out,
+                "  the file says `{}`; {} `{}`",
+                s.in_file,
+                source_of(&s.evidence),
+                s.now
+            )
+            .unwrap();
+            if let Some(e) = s.evidence.first() {
+                writeln!(out, "  {}", style.dim(&format!("← {}: {}", e.file, e.reason))).unwrap();
+            }
+            if !s.fixable {
+                writeln!(
+                    out,
+                    "  not changed by --fix: the scan finds no value where the file names one; check the repository, or pin the value in archprompt.toml"
+                )
+                .unwrap();
+            }
+        }
+    }
+    for e in findings.edited.iter().filter(|_| !brief) {
+        let pinned = serde_json::to_string(&e.in_file).unwrap_or_default();
+        writeln!(
+            out,
+            "{}:{}: {} was edited by hand: the file says `{}`, {} `{}`; kept",
+            e.file,
+            e.line,
+            e.field,
+            e.in_file,
+            source_of(&e.evidence),
+            e.now
+        )
+        .unwrap();
+        if verbosity == Verbosity::Verbose {
+            writeln!(
+                out,
+                "  to give every agent file this value: add `{} = {pinned}` to [values] in archprompt.toml",
+                e.field
+            )
+            .unwrap();
+        }
+    }
+    for m in &findings.missing_paths {
+        writeln!(
+            out,
+            "{}:{}: {} in {}: `{}` does not exist",
+            m.file,
+            m.line,
+            style.bad("missing directory"),
+            m.field,
+            m.path
+        )
+        .unwrap();
+        // A stale value is replaced by --fix anyway; otherwise say what to do.
+        let stale = findings.stale.iter().any(|s| s.file == m.file && s.line == m.line);
+        if !brief && !stale {
+            writeln!(
+                out,
+                "  fix: take it out of the file, or pin the right directories in archprompt.toml (`[values]` {} = [\"…\"]) and run `archprompt doctor --fix`",
+                m.field
+            )
+            .unwrap();
+        }
+    }
+    for m in &findings.missing_tasks {
+        writeln!(
+            out,
+            "{}:{}: {} in {}: `{}` runs `{}`, which {} does not define",
+            m.file,
+            m.line,
+            style.bad("missing task"),
+            m.field,
+            m.task.command,
+            m.task.task,
+            m.task.looked_in
+        )
+        .unwrap();
+    }
+    for b in &findings.broken_encoding {
+        writeln!(
+            out,
+            "{}:{}: {} (UTF-8 read as Windows-1252)",
+            b.file,
+            b.line.line,
+            style.bad("broken encoding")
+        )
+        .unwrap();
+        if !brief {
+            writeln!(out, "  is:       {}", b.line.text).unwrap();
+            writeln!(out, "  repaired: {}", b.line.repaired).unwrap();
+        }
+    }
+    for d in findings.diffs.iter().filter(|_| !brief) {
+        writeln!(
+            out,
+            "\n`archprompt init --force` would re-render {} (dropping edits of yours; `--fix` changes only what is listed above):",
+            d.file
+        )
+        .unwrap();
+        out.push_str(&style.diff(&d.diff));
+    }
+    // Files whose drift was not checked are summed up unless -v; notes are each said.
+    let unchecked = &findings.unchecked;
+    if !brief {
+        for note in &findings.notes {
+            writeln!(out, "note: {note}").unwrap();
+        }
+        match (verbosity, unchecked.len()) {
+            (_, 0) => {}
+            (Verbosity::Verbose, _) | (_, 1) => {
+                for note in unchecked {
+                    writeln!(out, "note: {note}").unwrap();
+                }
+            }
+            (_, n) => writeln!(
+                out,
+                "note: drift not checked in {n} agent files or sections that no bundled or repository template is named after (-v lists them)"
+            )
+            .unwrap(),
+        }
+    }
+    let files = findings.files_checked.len();
+    if brief || files == 0 && !findings.errors.is_empty() {
+        return out; // -q: the findings are the result; or the errors say it all
+    }
+    if !brief && (!findings.diffs.is_empty() || !findings.notes.is_empty() || !findings.unchecked.is_empty()) {
+        out.push('\n');
+    }
+    let problems = findings.problems();
+    if problems == 0 {
+        writeln!(
+            out,
+            "{files} file(s) checked: {}",
+            style.good("no placeholders left, no drift, no broken encoding")
+        )
+        .unwrap();
+        return out;
+    }
+    let mut parts = Vec::new();
+    for (count, one, many) in [
+        (findings.placeholders.len(), "placeholder", "placeholders"),
+        (findings.stale.len(), "stale value", "stale values"),
+        (findings.missing_paths.len(), "missing directory", "missing directories"),
+        (findings.missing_tasks.len(), "missing task", "missing tasks"),
+        (
+            findings.broken_encoding.len(),
+            "line with broken encoding",
+            "lines with broken encoding",
+        ),
+    ] {
+        match count {
+            0 => {}
+            1 => parts.push(format!("1 {one}")),
+            n => parts.push(format!("{n} {many}")),
+        }
+    }
+    writeln!(out, "{} in {files} file(s) checked", parts.join(", ")).unwrap();
+    let fillable = findings.placeholders.iter().filter(|p| p.fillable).count();
+    let stale = findings.stale.iter().filter(|s| s.fixable).count();
+    let fixable = stale + findings.broken_encoding.len() + fillable;
+    if !fixing && !brief && fixable > 0 {
+        writeln!(
+            out,
+            "`archprompt doctor --fix` repairs {fixable} of them in place (stale values, placeholders a scan can fill, broken encoding) and keeps the rest of each file"
+        )
+        .unwrap();
+    }
+    out
+}
+
+/// Who says what a value should be: a pin in archprompt.toml, or the scan.
+fn source_of(evidence: &[archprompt::report::Evidence]) -> &'static str {
+    if evidence.iter().any(|e| e.file == archprompt::repo::config::FILE) {
+        "archprompt.toml pins"
+    } else {
+        "a fresh scan finds"
+    }
+}

@@ -1,0 +1,106 @@
+//! `archprompt scan`: one repository as a table or JSON, or many in parallel as JSON Lines.
+
+use super::cli::ScanArgs;
+use super::output;
+use super::progress::{BulkState, Progress, finish_bulk, threads};
+use super::rows::{ScanLine, ScanStatus, line};
+use super::ui::{Ui, out, repo_paths};
+use anyhow::Result;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub fn run(args: ScanArgs, ui: Ui) -> Result<ExitCode> {
+    let (paths, bulk) = repo_paths(args.paths, &args.list)?;
+    if paths.len() == 1 && !bulk {
+        let registry = archprompt::detect::Registry::builtin()?;
+        let report = archprompt::scan_project(&registry, &paths[0], args.project.as_deref())?;
+        if args.json {
+            out(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+        } else {
+            out(&output::scan_table(&report, ui.out, ui.verbose()))?;
+        }
+        ui.warnings(&report);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.project.is_some() {
+        anyhow::bail!(
+            "--project picks a project in one repository; {} were given",
+            paths.len()
+        );
+    }
+    scan_many(&paths, args.json, args.list.jobs, ui)
+}
+
+/// Many repositories: parallel scans, JSON Lines or tables in input order (each printed as soon
+/// as it and the ones before it are done), a summary table on stderr with the slowest
+/// repositories, exit 1 when any repository could not be scanned.
+fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, ui: Ui) -> Result<ExitCode> {
+    let registry = archprompt::detect::Registry::builtin()?;
+    let progress = Progress::new(paths.len(), "scanned", ui);
+    let started = std::time::Instant::now();
+    let state = BulkState::new(&["with a backend", "with placeholders left", "failed"]);
+    let emit = |i: usize, scanned: archprompt::Scanned| {
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        let shown = paths[i].display().to_string();
+        let mut rows = Vec::new();
+        let written = match &scanned.report {
+            Ok(report) => {
+                if report.backend_dir.is_some() {
+                    rows.push("with a backend");
+                }
+                let unknown = report.unknown_fields().len();
+                if unknown > 0 {
+                    rows.push("with placeholders left");
+                }
+                if json {
+                    // The single-repository contract, plus where it came from and how it went.
+                    let status = if unknown > 0 {
+                        ScanStatus::Placeholders
+                    } else {
+                        ScanStatus::Ok
+                    };
+                    progress.out(&line(&ScanLine {
+                        report: Some(report),
+                        root: None,
+                        path: &shown,
+                        status,
+                        error: None,
+                    }))
+                } else {
+                    if !ui.quiet() {
+                        for w in &report.warnings {
+                            let warning = ui.err.warn("warning:");
+                            progress.err(&format!("{warning} {}: {}: {}", report.root, w.file, w.message));
+                        }
+                    }
+                    progress.out(&output::scan_table(report, ui.out, ui.verbose()))
+                }
+            }
+            Err(err) => {
+                rows.push("failed");
+                progress.err(&format!("{} {err:#}", ui.err.bad("error:")));
+                if json {
+                    progress.out(&line(&ScanLine {
+                        report: None,
+                        root: Some(&shown),
+                        path: &shown,
+                        status: ScanStatus::Failed,
+                        error: Some(format!("{err:#}")),
+                    }))
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        state.wrote(written);
+        state.tally.add(&shown, scanned.elapsed, &rows);
+        progress.done_one(&paths[i]);
+    };
+    archprompt::scan_each(&registry, paths, threads(jobs), &emit);
+    let tally = finish_bulk(state, &progress, "scanned", started.elapsed(), ui)?;
+    Ok(if tally.count("failed") > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

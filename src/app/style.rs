@@ -1,0 +1,109 @@
+//! Colour for terminal output, on only when asked for: `--color always`, or `auto` with the
+//! stream a terminal and `NO_COLOR` unset (https://no-color.org). Text is built with the styles
+//! in place, so what a pipe receives has no escape codes at all.
+
+use anstyle::{AnsiColor, Style as Ansi};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    #[cfg(test)]
+    pub const PLAIN: Style = Style { color: false };
+
+    /// Whether to colour a stream, from `--color` and whether the stream is a terminal.
+    pub fn decide(choice: crate::app::cli::ColorChoice, is_terminal: bool) -> Style {
+        use crate::app::cli::ColorChoice;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && !no_color && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
+        };
+        Style { color }
+    }
+
+    fn paint(self, style: Ansi, text: &str) -> String {
+        if self.color && !text.is_empty() {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn fg(color: AnsiColor) -> Ansi {
+        Ansi::new().fg_color(Some(color.into()))
+    }
+
+    /// A value that is right (found, ok, added).
+    pub fn good(self, text: &str) -> String {
+        self.paint(Self::fg(AnsiColor::Green), text)
+    }
+
+    /// Something to look at (unknown, a placeholder).
+    pub fn warn(self, text: &str) -> String {
+        self.paint(Self::fg(AnsiColor::Yellow), text)
+    }
+
+    /// Something wrong (stale, missing, removed, an error).
+    pub fn bad(self, text: &str) -> String {
+        self.paint(Self::fg(AnsiColor::Red), text)
+    }
+
+    /// Secondary detail (evidence, absent values).
+    pub fn dim(self, text: &str) -> String {
+        self.paint(Ansi::new().dimmed(), text)
+    }
+
+    pub fn bold(self, text: &str) -> String {
+        self.paint(Ansi::new().bold(), text)
+    }
+
+    /// A unified diff with added lines green and removed lines red.
+    pub fn diff(self, diff: &str) -> String {
+        if !self.color {
+            return diff.to_string();
+        }
+        diff.split_inclusive('\n')
+            .map(|line| {
+                let (text, end) = line.strip_suffix('\n').map_or((line, ""), |t| (t, "\n"));
+                let painted = if text.starts_with("+++") || text.starts_with("---") {
+                    self.bold(text)
+                } else if text.starts_with('+') {
+                    self.good(text)
+                } else if text.starts_with('-') {
+                    self.bad(text)
+                } else if text.starts_with("@@") {
+                    self.paint(Self::fg(AnsiColor::Cyan), text)
+                } else {
+                    text.to_string()
+                };
+                painted + end
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_style_adds_no_escape_codes() {
+        assert_eq!(Style::PLAIN.bad("x"), "x");
+        assert_eq!(Style::PLAIN.diff("+a\n-b\n"), "+a\n-b\n");
+        let coloured = Style { color: true };
+        assert_eq!(coloured.good("ok"), "\u{1b}[32mok\u{1b}[0m");
+        assert!(coloured.diff("+a\n").starts_with("\u{1b}[32m+a"));
+    }
+
+    #[test]
+    fn never_and_always_ignore_the_terminal() {
+        use crate::app::cli::ColorChoice;
+        assert!(!Style::decide(ColorChoice::Never, true).color);
+        assert!(Style::decide(ColorChoice::Always, false).color);
+        assert!(!Style::decide(ColorChoice::Auto, false).color);
+    }
+}

@@ -1,0 +1,89 @@
+//! How a run talks to the terminal: verbosity, colour per stream, writing to standard output
+//! without panicking on a closed pipe, and the list of repositories a command runs on.
+
+use super::cli::{RepoList, Verbosity};
+use super::output;
+use super::style::Style;
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+
+/// How the run talks: how much it says on stderr, and whether each stream is coloured.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub verbosity: Verbosity,
+    pub out: Style,
+    pub err: Style,
+}
+
+impl Ui {
+    pub fn quiet(&self) -> bool {
+        self.verbosity == Verbosity::Quiet
+    }
+
+    pub fn verbose(&self) -> bool {
+        self.verbosity == Verbosity::Verbose
+    }
+
+    /// A message for people (hints, notes, summaries), left out with `-q`.
+    pub fn note(&self, text: &str) {
+        if !self.quiet() && !text.is_empty() {
+            eprint!("{text}");
+            if !text.ends_with('\n') {
+                eprintln!();
+            }
+        }
+    }
+
+    pub fn warnings(&self, report: &archprompt::report::Report) {
+        self.note(&output::warnings(report, self.err));
+    }
+
+    pub fn error(&self, text: &str) {
+        eprintln!("{} {text}", self.err.bad("error:"));
+    }
+}
+
+/// Writes to standard output, reporting failures (a closed pipe) instead of panicking.
+pub fn out(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// The repositories a command runs on: its paths, then each `--from` list and `--discover`ed
+/// directory, then one `--shard`; `.` when none is given. Also whether it is a bulk run.
+pub fn repo_paths(mut paths: Vec<PathBuf>, list: &RepoList) -> Result<(Vec<PathBuf>, bool)> {
+    if let Some(file) = &list.from_file {
+        let text = if file.as_os_str() == "-" {
+            std::io::read_to_string(std::io::stdin()).context("cannot read paths from standard input")?
+        } else {
+            std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?
+        };
+        paths.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from));
+    }
+    for dir in &list.discover {
+        let found = archprompt::bulk::discover(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        paths.extend(found);
+    }
+    let bulk = list.is_bulk() || paths.len() > 1;
+    if paths.is_empty() && !bulk {
+        paths.push(PathBuf::from("."));
+    }
+    // A typo in a directory or an empty list must not pass a CI check as "all ok". (One shard
+    // of a short list may still be empty.)
+    if paths.is_empty() {
+        anyhow::bail!("no repositories to work on: the --from list is empty, or --discover found no git repository");
+    }
+    if let Some(shard) = list.shard {
+        paths = archprompt::bulk::shard(paths, shard);
+    }
+    Ok((paths, bulk))
+}

@@ -1,0 +1,725 @@
+//! `archprompt doctor`: finds `{{placeholder}}`s left in agent files and explains each one from
+//! a fresh scan of the repository the file belongs to.
+
+pub mod drift;
+
+use crate::profile::syntax::{PLACEHOLDER, front_matter_value, placeholders};
+use crate::profile::targets::{self, Target};
+use crate::report::hints;
+use crate::report::{Report, State};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub file: String,
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub placeholder: String,
+    pub why: String,
+    pub fix: String,
+    /// Whether `--fix` fills it: a fresh scan (or archprompt.toml) has the value.
+    pub fillable: bool,
+}
+
+/// A value the file states that a fresh scan finds differently.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stale {
+    pub file: String,
+    pub line: usize,
+    pub field: String,
+    /// What the file says.
+    pub in_file: String,
+    /// What a fresh scan finds.
+    pub now: String,
+    /// The files the fresh value comes from.
+    pub evidence: Vec<crate::report::Evidence>,
+    /// Whether `--fix` writes `now`: not when the scan finds no value (`none`) where the file
+    /// names one, since replacing a command with `none` is a loss a person should decide on.
+    pub fixable: bool,
+}
+
+/// A directory the file names that does not exist.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingPath {
+    pub file: String,
+    pub line: usize,
+    pub field: String,
+    pub path: String,
+}
+
+/// A command in the file that runs a script or Make/just target nobody defines.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingTask {
+    pub file: String,
+    pub line: usize,
+    pub field: String,
+    #[serde(flatten)]
+    pub task: crate::doctor::drift::MissingTask,
+}
+
+/// A line whose UTF-8 text was decoded as Windows-1252 at some point.
+#[derive(Debug, Clone, Serialize)]
+pub struct BrokenEncoding {
+    pub file: String,
+    #[serde(flatten)]
+    pub line: crate::profile::encoding::Mojibake,
+}
+
+/// What `archprompt init --force` would change in a file that has problems.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileDiff {
+    pub file: String,
+    pub diff: String,
+}
+
+/// A file `--fix` rewrote, and how many repairs it made (0: only its record of what archprompt
+/// wrote was added or brought up to date).
+#[derive(Debug, Clone, Serialize)]
+pub struct Fixed {
+    pub file: String,
+    pub repairs: usize,
+}
+
+/// How one repository's agent files stand, for a bulk `doctor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DoctorStatus {
+    /// Nothing to report.
+    Ok,
+    /// Placeholders left, and nothing else wrong.
+    Placeholders,
+    /// Stale values, missing directories or tasks, or broken encoding.
+    Drift,
+    /// The repository has no agent file.
+    Missing,
+    /// A file could not be checked.
+    Failed,
+}
+
+impl DoctorStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DoctorStatus::Ok => "ok",
+            DoctorStatus::Placeholders => "placeholders",
+            DoctorStatus::Drift => "drift",
+            DoctorStatus::Missing => "missing",
+            DoctorStatus::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Findings {
+    pub files_checked: Vec<String>,
+    pub placeholders: Vec<Finding>,
+    pub stale: Vec<Stale>,
+    /// Values someone edited (or filled in) that a fresh scan finds differently: kept, not
+    /// problems.
+    pub edited: Vec<Stale>,
+    pub missing_paths: Vec<MissingPath>,
+    pub missing_tasks: Vec<MissingTask>,
+    pub broken_encoding: Vec<BrokenEncoding>,
+    /// For each file with a problem: the unified diff of what `init --force` would write.
+    pub diffs: Vec<FileDiff>,
+    /// With `--fix`: the files rewritten. The other lists describe the files after the fix.
+    pub fixed: Vec<Fixed>,
+    /// Agent files (or AGENTS.md sections) whose drift could not be checked, because no
+    /// template is named after them; not problems.
+    pub unchecked: Vec<String>,
+    /// Other things worth saying that are not problems.
+    pub notes: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+impl Findings {
+    /// Problems that make `doctor` exit 1.
+    pub fn problems(&self) -> usize {
+        self.placeholders.len()
+            + self.stale.len()
+            + self.missing_paths.len()
+            + self.missing_tasks.len()
+            + self.broken_encoding.len()
+    }
+
+    /// The status of one repository in a bulk run: `ok`, `placeholders` (when those are all
+    /// that is wrong), `drift`, or `failed`.
+    pub fn status(&self) -> DoctorStatus {
+        if !self.errors.is_empty() {
+            DoctorStatus::Failed
+        } else if self.problems() == 0 {
+            DoctorStatus::Ok
+        } else if self.problems() == self.placeholders.len() {
+            DoctorStatus::Placeholders
+        } else {
+            DoctorStatus::Drift
+        }
+    }
+
+    fn absorb(&mut self, other: Findings) {
+        self.placeholders.extend(other.placeholders);
+        self.stale.extend(other.stale);
+        self.edited.extend(other.edited);
+        self.missing_paths.extend(other.missing_paths);
+        self.missing_tasks.extend(other.missing_tasks);
+        self.broken_encoding.extend(other.broken_encoding);
+        self.diffs.extend(other.diffs);
+        self.unchecked.extend(other.unchecked);
+        self.notes.extend(other.notes);
+        self.errors.extend(other.errors);
+    }
+}
+
+/// The agent files doctor checks in a repository by default: every target's agent files
+/// (`*.md` under `.github/agents/` and `.claude/agents/`, `*.mdc` under `.cursor/rules/`) and an
+/// AGENTS.md that has archprompt sections.
+pub fn default_files(repo: &Path) -> Vec<PathBuf> {
+    let mut files = vec![repo.join(crate::profile::compose::DEFAULT_AGENT_FILE)];
+    for (dir, extension) in [
+        (".github/agents", "md"),
+        (".claude/agents", "md"),
+        (".cursor/rules", "mdc"),
+    ] {
+        let Ok(entries) = std::fs::read_dir(repo.join(dir)) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == extension) && p.is_file())
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    let agents_md = repo.join(targets::AGENTS_MD);
+    if crate::fs::read_plain(&agents_md, repo).is_ok_and(|text| !targets::section_names(&text).is_empty()) {
+        files.push(agents_md);
+    }
+    let mut unique: Vec<PathBuf> = Vec::with_capacity(files.len());
+    for file in files {
+        if !unique.contains(&file) && file.is_file() {
+            unique.push(file);
+        }
+    }
+    unique
+}
+
+/// The repository an agent file belongs to: the directory above `.github/agents`,
+/// `.claude/agents` or `.cursor/rules`, the directory of an AGENTS.md, else the nearest ancestor
+/// with `.git`, else the file's directory.
+pub fn repo_of(file: &Path) -> PathBuf {
+    let parent = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // Lexically absolute, not canonical: through a symlinked `.claude` the repository is still
+    // the one the link sits in, so its bounds hold for what the link points to.
+    let absolute = std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf());
+    if file.file_name().is_some_and(|n| n == targets::AGENTS_MD) {
+        return absolute;
+    }
+    // The project the agent directory belongs to comes first: in a monorepo it is a sub-project.
+    for dir in absolute.ancestors() {
+        if dir.ends_with(".github/agents") || dir.ends_with(".claude/agents") || dir.ends_with(".cursor/rules") {
+            if let Some(repo) = dir.parent().and_then(Path::parent) {
+                return repo.to_path_buf();
+            }
+        }
+    }
+    for dir in absolute.ancestors() {
+        if dir.join(".git").exists() {
+            return dir.to_path_buf();
+        }
+    }
+    absolute
+}
+
+/// Checks `files`: placeholders (each explained by a scan of the file's repository), broken
+/// encoding, and, for files archprompt can re-render (a target's file whose template is bundled
+/// or in the repository's `.archprompt/templates/`), stale values, missing directories and
+/// commands naming missing tasks, with the diff `init --force` would make. With `fix`, each file
+/// is repaired in place first and the findings describe it after the repair.
+pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>, fix: bool) -> Findings {
+    let mut findings = Findings::default();
+    let mut reports: BTreeMap<PathBuf, Result<Report, String>> = BTreeMap::new();
+    for file in files {
+        let shown = file.display().to_string();
+        let repo = repo_of(file);
+        let text = match crate::fs::read_plain(file, &repo) {
+            Ok(text) => text,
+            Err(e) => {
+                findings.errors.push(format!("{shown}: cannot read: {e}"));
+                continue;
+            }
+        };
+        findings.files_checked.push(shown.clone());
+        let report = match reports
+            .entry(repo.clone())
+            .or_insert_with(|| scan(&repo).map_err(|e| format!("{e:#}")))
+        {
+            Ok(report) => Some(&*report),
+            Err(err) => {
+                // Without a scan nothing can be compared: the check itself failed.
+                findings
+                    .errors
+                    .push(format!("{shown}: cannot scan {}: {err}", repo.display()));
+                None
+            }
+        };
+        let mut checked = check_text(file, &shown, &text, &repo, report);
+        if fix {
+            let (repaired, repairs) = checked.repaired;
+            // A file linked to another agent file inside the repository is fixed where it lives.
+            let target = if std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink()) {
+                file.canonicalize().unwrap_or_else(|_| file.clone())
+            } else {
+                file.clone()
+            };
+            // A change of the record alone (a file written before records) is written too.
+            if repaired != text {
+                if let Err(err) = crate::profile::write::write(&target, &repaired, true, Some(&repo)) {
+                    findings.errors.push(format!("{shown}: cannot fix: {err:#}"));
+                } else {
+                    findings.fixed.push(Fixed {
+                        file: shown.clone(),
+                        repairs,
+                    });
+                    checked = check_text(file, &shown, &repaired, &repo, report);
+                }
+            }
+        }
+        findings.absorb(checked.findings);
+    }
+    findings
+}
+
+/// One file's findings, and its text with every repair `--fix` makes (and how many).
+struct Checked {
+    findings: Findings,
+    repaired: (String, usize),
+}
+
+/// The part of a file one agent occupies: the whole file, or one section of an AGENTS.md.
+struct Region {
+    target: Option<Target>,
+    name: Option<String>,
+    range: std::ops::Range<usize>,
+}
+
+/// The regions of a file: for AGENTS.md each archprompt section (and an error for each section
+/// whose markers are broken), else the whole file.
+fn regions(file: &Path, text: &str) -> (Vec<Region>, Vec<String>) {
+    if file.file_name().is_some_and(|n| n == targets::AGENTS_MD) {
+        let mut names: Vec<String> = Vec::new();
+        for name in targets::section_names(text) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let mut errors = Vec::new();
+        let mut regions = Vec::new();
+        for name in names {
+            match targets::section(text, &name) {
+                Ok(Some(range)) => regions.push(Region {
+                    target: Some(Target::AgentsMd),
+                    name: Some(name),
+                    range,
+                }),
+                Ok(None) => {}
+                Err(why) => errors.push(why),
+            }
+        }
+        // Sections inside or across each other cannot be told apart: none of them is touched.
+        regions.sort_by_key(|r| r.range.start);
+        let overlapping = regions.windows(2).any(|w| w[1].range.start < w[0].range.end);
+        if overlapping {
+            errors.push("archprompt's sections nest or cross each other; give each its own begin and end marker, one after the other".to_string());
+            regions.clear();
+        }
+        return (regions, errors);
+    }
+    // Where the file sits decides its target, so the path is made absolute first
+    // (`agents/x.agent.md` from inside `.github/`).
+    let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let (target, name) = Target::of_file(&absolute).map_or((None, None), |(t, n)| (Some(t), Some(n)));
+    let whole = Region {
+        target,
+        name,
+        range: 0..text.len(),
+    };
+    (vec![whole], Vec::new())
+}
+
+fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Option<&Report>) -> Checked {
+    let mut findings = Findings::default();
+    // Broken encoding is repaired where archprompt's text is: the whole file, or in AGENTS.md
+    // its sections. Between them the text is the user's: broken lines there are said, never
+    // rewritten. One pass over the regions and the gaps between them.
+    let mut text = String::with_capacity(original.len());
+    let mut copied = 0;
+    let mut outside: Vec<usize> = Vec::new();
+    let (found, _) = regions(file, original);
+    let sections = found.iter().any(|r| r.target == Some(Target::AgentsMd));
+    let line_before = |offset: usize| original[..offset].matches('\n').count();
+    let ends = found.iter().map(|r| Some(r.range.clone())).chain(std::iter::once(None));
+    for region in ends {
+        let gap_end = region.as_ref().map_or(original.len(), |r| r.start);
+        let gap = &original[copied..gap_end];
+        if sections {
+            let first = line_before(copied);
+            outside.extend(
+                crate::profile::encoding::find(gap)
+                    .0
+                    .into_iter()
+                    .map(|m| m.line + first),
+            );
+        }
+        text.push_str(gap);
+        let Some(range) = region else { break };
+        let (broken, repaired) = crate::profile::encoding::find(&original[range.clone()]);
+        let first_line = line_before(range.start);
+        findings.broken_encoding.extend(broken.into_iter().map(|mut line| {
+            line.line += first_line;
+            BrokenEncoding {
+                file: shown.to_string(),
+                line,
+            }
+        }));
+        text.push_str(&repaired);
+        copied = range.end;
+    }
+    if let Some(first) = outside.first() {
+        findings.notes.push(format!(
+            "{shown}: {} line(s) outside archprompt's sections look like broken encoding (the first is line {first}); they are yours, so --fix leaves them",
+            outside.len()
+        ));
+    }
+    let mut repairs = findings.broken_encoding.len();
+    // Replacements in `text`, applied by --fix.
+    let mut edits: Vec<Edit> = Vec::new();
+    let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
+    let (regions, broken) = regions(file, &text);
+    findings
+        .errors
+        .extend(broken.into_iter().map(|why| format!("{shown}: {why}")));
+    for region in regions {
+        let body = &text[region.range.clone()];
+        let first_line = line_of(region.range.start);
+        let placeholders_before = findings.placeholders.len();
+        for (line, column, name) in placeholders(body) {
+            let (why, fix) = explain(&name, report);
+            let fillable = report.is_some_and(|r| fresh_value(r, &name).is_some());
+            findings.placeholders.push(Finding {
+                file: shown.to_string(),
+                line: first_line + line - 1,
+                column,
+                placeholder: name,
+                why,
+                fix,
+                fillable,
+            });
+        }
+        let Some(report) = report else { continue };
+        // Placeholders a fresh scan can fill.
+        for m in PLACEHOLDER.captures_iter(body) {
+            let whole = m.get(0).expect("group 0");
+            if let Some(value) = fresh_value(report, &m[1]) {
+                edits.push(Edit::repair(
+                    region.range.start + whole.start()..region.range.start + whole.end(),
+                    value,
+                ));
+            }
+        }
+        let (Some(target), Some(name)) = (region.target, region.name.as_deref()) else {
+            continue;
+        };
+        let Some(template) = crate::profile::templates::by_name(name, repo) else {
+            findings.unchecked.push(format!(
+                "{shown}: drift not checked: no template named `{name}` (bundled or in {}/)",
+                crate::profile::templates::REPO_DIR
+            ));
+            continue;
+        };
+        let Ok(skeleton) = crate::profile::compose::skeleton(&template, report, target, name) else {
+            continue;
+        };
+        let stale_before = findings.stale.len();
+        let recorded = crate::profile::record::find(body);
+        // The record after the fix: what archprompt will then have written.
+        let mut record = recorded.as_ref().map(|(_, values)| values.clone()).unwrap_or_default();
+        let at = |range: std::ops::Range<usize>| region.range.start + range.start..region.range.start + range.end;
+        // The server-code directories the file names, and whether they are archprompt's
+        // (Cursor's globs follow them).
+        let mut source_dirs: Option<(String, bool)> = None;
+        for slot in crate::profile::slots::slots(&skeleton, body) {
+            let line = first_line + slot.line;
+            let fresh = fresh_value(report, &slot.field);
+            if PLACEHOLDER.is_match(&slot.value) {
+                if let Some(value) = &fresh {
+                    record.insert(slot.field.clone(), crate::profile::record::hash(value));
+                }
+                continue;
+            }
+            if fresh.as_deref() == Some(slot.value.as_str()) {
+                // What archprompt would write now, whoever wrote it: archprompt's from here on.
+                record.insert(slot.field.clone(), crate::profile::record::hash(&slot.value));
+            }
+            let origin = match &recorded {
+                None => Origin::Unrecorded,
+                Some((_, values)) => match values.get(&slot.field) {
+                    Some(hash) if *hash == crate::profile::record::hash(&slot.value) => Origin::Archprompt,
+                    Some(_) => Origin::Edited,
+                    None => Origin::FilledByHand,
+                },
+            };
+            // A value archprompt.toml pins is what every agent file gets, over any edit.
+            let pinned = report.fields.get(&slot.field).is_some_and(|f| f.pinned);
+            let absent = report.fields.get(&slot.field).is_some_and(|f| f.state == State::Absent);
+            let ours = matches!(origin, Origin::Archprompt | Origin::Unrecorded) || pinned;
+            if slot.field == "source_dirs" {
+                source_dirs = Some((slot.value.clone(), ours));
+            }
+            let differs = |now: String, fixable: bool| Stale {
+                file: shown.to_string(),
+                line,
+                field: slot.field.clone(),
+                in_file: slot.value.clone(),
+                now,
+                evidence: report.field(&slot.field).evidence.clone(),
+                fixable,
+            };
+            match fresh {
+                Some(now) if now != slot.value && ours => {
+                    let fixable = !absent;
+                    if fixable {
+                        record.insert(slot.field.clone(), crate::profile::record::hash(&now));
+                        edits.push(Edit::repair(at(slot.range.clone()), now.clone()));
+                    } else {
+                        // Left for a person: still archprompt's value, not an edit.
+                        record
+                            .entry(slot.field.clone())
+                            .or_insert_with(|| crate::profile::record::hash(&slot.value));
+                    }
+                    findings.stale.push(differs(now, fixable));
+                }
+                Some(now) if now != slot.value => findings.edited.push(differs(now, false)),
+                _ => {}
+            }
+            if slot.field.ends_with("_dirs") {
+                for path in crate::doctor::drift::missing_dirs(repo, &slot.value) {
+                    findings.missing_paths.push(MissingPath {
+                        file: shown.to_string(),
+                        line,
+                        field: slot.field.clone(),
+                        path,
+                    });
+                }
+            }
+            if slot.field.ends_with("_command") {
+                for task in crate::doctor::drift::missing_tasks(repo, &slot.value) {
+                    findings.missing_tasks.push(MissingTask {
+                        file: shown.to_string(),
+                        line,
+                        field: slot.field.clone(),
+                        task,
+                    });
+                }
+            }
+        }
+        // Cursor's `globs` are made from the server code's directories: archprompt's while they
+        // are the globs of the directories the file names (else someone wrote their own), and
+        // stale when those moved.
+        if let (Target::Cursor, Some((dirs, dirs_ours))) = (target, &source_dirs) {
+            if let Some((range, value)) = front_matter_value(body, "globs") {
+                let now = targets::cursor_globs(report);
+                let named: Vec<String> = dirs
+                    .split(',')
+                    .map(|d| d.trim().to_string())
+                    .filter(|d| !d.is_empty())
+                    .collect();
+                let ours = *dirs_ours && value == targets::globs_for(&named);
+                if value != now {
+                    let finding = Stale {
+                        file: shown.to_string(),
+                        line: first_line + body[..range.start].matches('\n').count(),
+                        field: "globs".to_string(),
+                        in_file: value,
+                        now: now.clone(),
+                        evidence: report.field("source_dirs").evidence.clone(),
+                        fixable: ours,
+                    };
+                    if ours {
+                        findings.stale.push(finding);
+                        edits.push(Edit::repair(at(range), now));
+                    } else {
+                        findings.edited.push(finding);
+                    }
+                }
+            }
+        }
+        // The record follows the values --fix writes (it is bookkeeping, not a repair).
+        let line = crate::profile::record::line_for(&record);
+        match &recorded {
+            Some((range, values)) if *values != record => {
+                let ending = if body[range.clone()].ends_with("\r\n") {
+                    "\r\n"
+                } else {
+                    "\n"
+                };
+                edits.push(Edit::bookkeeping(at(range.clone()), format!("{line}{ending}")));
+            }
+            Some(_) => {}
+            None => {
+                let (offset, text) = crate::profile::record::insertion(body, target, &line);
+                edits.push(Edit::bookkeeping(at(offset..offset), text));
+            }
+        }
+        // The diff is shown where a re-render would repair something in this region.
+        let lines = first_line..first_line + body.matches('\n').count() + 1;
+        let repairable = findings.stale.len() > stale_before
+            || findings.placeholders[placeholders_before..].iter().any(|p| p.fillable)
+            || findings.broken_encoding.iter().any(|b| lines.contains(&b.line.line));
+        if repairable {
+            if let Ok(fresh) = crate::profile::compose::prepare(repo, &template, report, target, Some(file), false) {
+                if fresh.content != original {
+                    let diff = similar::TextDiff::from_lines(original, fresh.content.as_str())
+                        .unified_diff()
+                        .context_radius(2)
+                        .header(shown, "archprompt init --force")
+                        .to_string();
+                    findings.diffs.push(FileDiff {
+                        file: shown.to_string(),
+                        diff,
+                    });
+                }
+            }
+        }
+    }
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    let mut repaired = text.clone();
+    let mut last_start = usize::MAX;
+    for edit in edits {
+        // Overlapping edits (a slot that is itself a placeholder) apply once.
+        if edit.range.end > last_start {
+            continue;
+        }
+        last_start = edit.range.start;
+        repaired.replace_range(edit.range, &edit.text);
+        repairs += usize::from(edit.repair);
+    }
+    Checked {
+        findings,
+        repaired: (repaired, repairs),
+    }
+}
+
+/// Who wrote a value, going by the file's record (see [`crate::profile::record`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// The file keeps no record (written by hand, or by an archprompt before records): a value
+    /// that differs from the scan is taken to be stale.
+    Unrecorded,
+    /// The value is the one archprompt recorded writing.
+    Archprompt,
+    /// archprompt wrote another value here, and someone changed it.
+    Edited,
+    /// archprompt left a placeholder here, and someone filled it.
+    FilledByHand,
+}
+
+/// One replacement `--fix` makes in a file's text.
+struct Edit {
+    range: std::ops::Range<usize>,
+    text: String,
+    /// Counted as a repair (not the record's own update).
+    repair: bool,
+}
+
+impl Edit {
+    fn repair(range: std::ops::Range<usize>, text: String) -> Edit {
+        Edit {
+            range,
+            text,
+            repair: true,
+        }
+    }
+
+    fn bookkeeping(range: std::ops::Range<usize>, text: String) -> Edit {
+        Edit {
+            range,
+            text,
+            repair: false,
+        }
+    }
+}
+
+/// The value a fresh scan gives `field` (pinned, found or absent) or the extra variable of that
+/// name, `None` when it cannot tell.
+fn fresh_value(report: &Report, field: &str) -> Option<String> {
+    let Some(f) = report.fields.get(field) else {
+        // An extra variable (`{{orm}}`), when the scan or archprompt.toml has a value for it.
+        return report.variables.get(field).cloned().flatten();
+    };
+    match f.state {
+        State::Unknown => None,
+        _ => f.value.clone(),
+    }
+}
+
+fn explain(name: &str, report: Option<&Report>) -> (String, String) {
+    let language = report
+        .and_then(|r| r.variables.get("language"))
+        .and_then(|l| l.as_deref());
+    let Some(report) = report else {
+        return (
+            format!("archprompt looks for {}", hints::looked_for(name)),
+            hints::how_to_fill_in(name, language),
+        );
+    };
+    if let Some(field) = report.fields.get(name) {
+        return match (field.state, &field.value) {
+            (State::Unknown, _) | (_, None) => (
+                field
+                    .hint
+                    .clone()
+                    .unwrap_or_else(|| hints::looked_for(name).to_string()),
+                hints::how_to_fill_in(name, language),
+            ),
+            (_, Some(value)) => (
+                format!("a fresh scan now finds `{value}`"),
+                "fill it in place: `archprompt doctor --fix` (or re-render: `archprompt init --force`)".to_string(),
+            ),
+        };
+    }
+    match report.variables.get(name) {
+        Some(Some(value)) => (
+            format!("a fresh scan now finds `{value}`"),
+            "fill it in place: `archprompt doctor --fix` (or re-render with your --template: `archprompt init --force`)".to_string(),
+        ),
+        Some(None) => (format!("the scan could not determine {name}"), hints::how_to_fill_in(name, language)),
+        None => (
+            format!("`{name}` is not a variable archprompt knows"),
+            hints::how_to_fill_in(name, language),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_placeholders_with_char_columns() {
+        let text = "a\n- **DB:** {{database_system}} – x {{ db_command }}\n{{#if x}}\n";
+        let found = placeholders(text);
+        assert_eq!(
+            found,
+            vec![
+                (2, 11, "database_system".to_string()),
+                (2, 35, "db_command".to_string())
+            ]
+        );
+    }
+}

@@ -1,0 +1,145 @@
+//! package.json reader.
+
+use super::project::{Ecosystem, Project, Scope, Task, TaskRunner};
+use crate::repo::index::RepoIndex;
+use serde_json::Value;
+
+pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
+    let mut project = Project::new(dir, Ecosystem::Node, file);
+    let Some(obj) = super::formats::json_object(index, file) else {
+        return project;
+    };
+    project.name = obj.get("name").and_then(Value::as_str).map(str::to_string);
+    for (key, scope) in [
+        ("dependencies", Scope::Runtime),
+        ("peerDependencies", Scope::Runtime),
+        ("optionalDependencies", Scope::Runtime),
+        ("devDependencies", Scope::Dev),
+    ] {
+        if let Some(deps) = super::formats::json_section(index, file, &obj, key) {
+            for name in deps.keys() {
+                project.add_dep(name, scope, file);
+            }
+        }
+    }
+    if let Some(scripts) = super::formats::json_section(index, file, &obj, "scripts") {
+        for (name, body) in scripts {
+            if let Some(body) = body.as_str() {
+                project.tasks.push(Task {
+                    name: name.clone(),
+                    body: body.to_string(),
+                    runner: TaskRunner::NodeScript,
+                    file: file.to_string(),
+                });
+            }
+        }
+    }
+    project.package_manager_field = obj.get("packageManager").and_then(Value::as_str).map(str::to_string);
+    if let Some(node) = obj.get("engines").and_then(|e| e.get("node")).and_then(Value::as_str) {
+        project.language_version = Some((node.to_string(), file.to_string()));
+    }
+    // `workspaces` is an array of globs, or yarn classic's `{ "packages": [...] }`.
+    let workspaces = match obj.get("workspaces") {
+        Some(Value::Array(globs)) => Some(globs),
+        Some(Value::Object(o)) => o.get("packages").and_then(Value::as_array),
+        _ => None,
+    };
+    if let Some(globs) = workspaces {
+        project.workspace_members = globs.iter().filter_map(Value::as_str).map(str::to_string).collect();
+    }
+    project
+}
+
+/// `deno.json(c)`: a Deno project. Beside a package.json its imports and tasks join that
+/// project; alone it is a project of its own. Import specifiers name their packages the way npm
+/// does: `npm:hono@4` → `hono`, `jsr:@hono/hono@^4` → `@hono/hono`,
+/// `https://deno.land/x/oak@v17/mod.ts` → `oak`.
+pub fn merge_deno(index: &RepoIndex, projects: &mut Vec<Project>) {
+    let files: Vec<&String> = index
+        .files
+        .iter()
+        .filter(|f| matches!(crate::fs::file_name(f), "deno.json" | "deno.jsonc"))
+        .collect();
+    for file in files {
+        let dir = crate::fs::parent(file);
+        let Some(text) = index.read(file) else { continue };
+        let json: Value = match jsonc_parser::parse_to_serde_value(&text, &Default::default()) {
+            Ok(json) => json,
+            Err(err) => {
+                index.warn(file, format!("invalid JSON: {err}"));
+                continue;
+            }
+        };
+        let position = projects
+            .iter()
+            .position(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
+        let project = match position {
+            Some(i) => &mut projects[i],
+            None => {
+                projects.push(Project::new(dir, Ecosystem::Node, file));
+                projects.last_mut().expect("just pushed")
+            }
+        };
+        project.deno = Some(file.clone());
+        if project.name.is_none() {
+            project.name = json.get("name").and_then(Value::as_str).map(str::to_string);
+        }
+        if let Some(imports) = json.get("imports").and_then(Value::as_object) {
+            for (key, target) in imports {
+                let name = target
+                    .as_str()
+                    .and_then(specifier_package)
+                    .unwrap_or(key.trim_end_matches('/'));
+                project.add_dep(name, Scope::Runtime, file);
+            }
+        }
+        if let Some(tasks) = json.get("tasks").and_then(Value::as_object) {
+            for (name, body) in tasks {
+                // A task is a command string or `{ "command": …, "description": … }`.
+                let body = body.as_str().or_else(|| body.get("command").and_then(Value::as_str));
+                if let Some(body) = body {
+                    project.tasks.retain(|t| t.name != *name);
+                    project.tasks.push(Task {
+                        name: name.clone(),
+                        body: body.to_string(),
+                        runner: TaskRunner::Deno,
+                        file: file.to_string(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The package an import-map target names.
+fn specifier_package(target: &str) -> Option<&str> {
+    if let Some(rest) = target.strip_prefix("npm:").or_else(|| target.strip_prefix("jsr:")) {
+        let rest = rest.trim_start_matches('/');
+        // `@scope/name@1.0/sub` or `name@1.0/sub`.
+        let end = if let Some(scoped) = rest.strip_prefix('@') {
+            let slash = scoped.find('/').map_or(rest.len(), |i| i + 1);
+            let after = &rest[slash + 1..];
+            slash + 1 + after.find(['@', '/']).unwrap_or(after.len())
+        } else {
+            rest.find(['@', '/']).unwrap_or(rest.len())
+        };
+        return Some(&rest[..end]);
+    }
+    let rest = target.strip_prefix("https://deno.land/x/")?;
+    Some(&rest[..rest.find(['@', '/']).unwrap_or(rest.len())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_specifiers_name_packages() {
+        assert_eq!(specifier_package("npm:hono@4.6.1"), Some("hono"));
+        assert_eq!(specifier_package("jsr:@hono/hono@^4"), Some("@hono/hono"));
+        assert_eq!(specifier_package("jsr:@std/assert"), Some("@std/assert"));
+        assert_eq!(specifier_package("npm:@prisma/client@5/edge"), Some("@prisma/client"));
+        assert_eq!(specifier_package("https://deno.land/x/oak@v17.1.0/mod.ts"), Some("oak"));
+        assert_eq!(specifier_package("./src/"), None);
+    }
+}

@@ -1,0 +1,310 @@
+//! Python project reader: pyproject.toml (PEP 621, PEP 735, Poetry, PDM, uv tables),
+//! requirements*.txt (following `-r` includes), Pipfile, setup.py `install_requires`, and
+//! `.python-version`. All of a directory's files make one project.
+
+use super::project::{Ecosystem, Project, Scope, Task, TaskRunner};
+use crate::repo::index::RepoIndex;
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+use toml::{Table, Value};
+
+static REQUIREMENT_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)").unwrap());
+static SETUP_REQUIRES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)install_requires\s*=\s*\[(.*?)\]").unwrap());
+static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']([^"']+)["']"#).unwrap());
+
+/// Files whose presence makes their directory a Python project, best manifest first.
+const MARKERS: &[&str] = &["pyproject.toml", "Pipfile", "setup.py", "setup.cfg", "manage.py"];
+
+pub fn collect(index: &RepoIndex) -> Vec<Project> {
+    // dir → files that belong to it; `requirements/*.txt` belongs to the parent directory.
+    let mut dirs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for file in &index.files {
+        let name = crate::fs::file_name(file);
+        let dir = crate::fs::parent(file);
+        if MARKERS.contains(&name) || is_requirements(name) {
+            dirs.entry(dir.to_string()).or_default().push(file.clone());
+        } else if crate::fs::file_name(dir) == "requirements" && name.ends_with(".txt") {
+            dirs.entry(crate::fs::parent(dir).to_string())
+                .or_default()
+                .push(file.clone());
+        }
+    }
+    // A `manage.py` below a Python project (`src/manage.py`) belongs to that project, not to a
+    // project of its own.
+    let dir_names: Vec<String> = dirs.keys().cloned().collect();
+    dirs.retain(|dir, files| {
+        let only_manage = files.iter().all(|f| crate::fs::file_name(f) == "manage.py");
+        let has_ancestor = dir_names
+            .iter()
+            .any(|d| d != dir && (d == "." || dir.starts_with(&format!("{d}/"))));
+        !(only_manage && has_ancestor)
+    });
+    dirs.into_iter()
+        .map(|(dir, files)| read_dir(index, &dir, &files))
+        .collect()
+}
+
+fn is_requirements(name: &str) -> bool {
+    name.starts_with("requirements") && (name.ends_with(".txt") || name.ends_with(".in"))
+}
+
+fn read_dir(index: &RepoIndex, dir: &str, files: &[String]) -> Project {
+    let manifest = MARKERS
+        .iter()
+        .map(|m| crate::fs::join(dir, m))
+        .find(|m| files.contains(m))
+        .or_else(|| {
+            files
+                .iter()
+                .find(|f| crate::fs::file_name(f) == "requirements.txt")
+                .cloned()
+        })
+        .or_else(|| files.iter().find(|f| !f.contains("/requirements/")).cloned())
+        .unwrap_or_else(|| files[0].clone());
+    let mut project = Project::new(dir, Ecosystem::Python, &manifest);
+    for file in files {
+        match crate::fs::file_name(file) {
+            "pyproject.toml" => read_pyproject(index, file, &mut project),
+            "Pipfile" => read_pipfile(index, file, &mut project),
+            "setup.py" => read_setup_py(index, file, &mut project),
+            "setup.cfg" | "manage.py" => {}
+            _ => read_requirements(index, file, &mut project, 0),
+        }
+    }
+    let version_file = crate::fs::join(dir, ".python-version");
+    if let Some(text) = index.read(&version_file) {
+        if let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) {
+            project.language_version = Some((line.to_string(), version_file));
+        }
+    }
+    project
+}
+
+fn parse_toml(index: &RepoIndex, file: &str) -> Option<Table> {
+    let text = index.read(file)?;
+    match text.parse::<Table>() {
+        Ok(table) => Some(table),
+        Err(err) => {
+            let msg = err.to_string();
+            index.warn(file, format!("invalid TOML: {}", msg.lines().next().unwrap_or("")));
+            None
+        }
+    }
+}
+
+/// A PEP 508 requirement; its extras (`piccolo[postgres]`) are kept as the dependency's
+/// features, since they pull in the driver.
+fn add_pep508(project: &mut Project, spec: &str, scope: Scope, file: &str) {
+    if let Some(caps) = REQUIREMENT_NAME.captures(spec) {
+        let rest = spec.trim_start()[caps[1].len()..].trim_start();
+        let extras: Vec<String> = rest
+            .strip_prefix('[')
+            .and_then(|r| r.split_once(']'))
+            .map(|(list, _)| list.split(',').map(|e| e.trim().to_ascii_lowercase()).collect())
+            .unwrap_or_default();
+        if let Some(dep) = project.add_dep(&caps[1], scope, file) {
+            dep.features.extend(extras);
+        }
+    }
+}
+
+fn is_dev_group(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["dev", "test", "lint", "doc", "typing", "type", "format", "qa", "ci"]
+        .iter()
+        .any(|g| name.contains(g))
+}
+
+fn read_pyproject(index: &RepoIndex, file: &str, project: &mut Project) {
+    let Some(table) = parse_toml(index, file) else {
+        return;
+    };
+    let get = |path: &[&str]| -> Option<&Value> {
+        let mut value = table.get(path[0])?;
+        for key in &path[1..] {
+            value = value.get(key)?;
+        }
+        Some(value)
+    };
+    if let Some(name) = get(&["project", "name"]).or(get(&["tool", "poetry", "name"])) {
+        project.name = name.as_str().map(str::to_string);
+    }
+    let dependencies = get(&["project", "dependencies"]);
+    if let Some(other) = dependencies.filter(|d| !d.is_array()) {
+        index.warn(
+            file,
+            format!(
+                "`project.dependencies` is {}, not an array; ignored",
+                super::formats::with_article(other.type_str())
+            ),
+        );
+    }
+    for spec in strings(dependencies) {
+        add_pep508(project, &spec, Scope::Runtime, file);
+    }
+    for (section, scope_of) in [
+        (get(&["project", "optional-dependencies"]), true),
+        (get(&["dependency-groups"]), false),
+        (get(&["tool", "pdm", "dev-dependencies"]), false),
+    ] {
+        for (group, specs) in section.and_then(Value::as_table).into_iter().flatten() {
+            let scope = if scope_of && !is_dev_group(group) {
+                Scope::Runtime
+            } else {
+                Scope::Dev
+            };
+            for spec in strings(Some(specs)) {
+                add_pep508(project, &spec, scope, file);
+            }
+        }
+    }
+    for spec in strings(get(&["tool", "uv", "dev-dependencies"])) {
+        add_pep508(project, &spec, Scope::Dev, file);
+    }
+    // Poetry: `name = "^1.0"` tables; `python` is the interpreter, not a package.
+    let poetry_tables = [
+        (get(&["tool", "poetry", "dependencies"]), Scope::Runtime),
+        (get(&["tool", "poetry", "dev-dependencies"]), Scope::Dev),
+    ];
+    for (deps, scope) in poetry_tables {
+        for name in deps.and_then(Value::as_table).into_iter().flat_map(|t| t.keys()) {
+            if name != "python" {
+                project.add_dep(name, scope, file);
+            }
+        }
+    }
+    for (_, group) in get(&["tool", "poetry", "group"])
+        .and_then(Value::as_table)
+        .into_iter()
+        .flatten()
+    {
+        for name in group
+            .get("dependencies")
+            .and_then(Value::as_table)
+            .into_iter()
+            .flat_map(|t| t.keys())
+        {
+            project.add_dep(name, Scope::Dev, file);
+        }
+    }
+    let python = get(&["project", "requires-python"]).or(get(&["tool", "poetry", "dependencies", "python"]));
+    if let Some(version) = python.and_then(Value::as_str) {
+        project.language_version = Some((version.to_string(), file.to_string()));
+    }
+    for (table_path, runner) in [
+        (&["tool", "pdm", "scripts"][..], TaskRunner::Pdm),
+        (&["tool", "poe", "tasks"][..], TaskRunner::Poe),
+        (&["tool", "taskipy", "tasks"][..], TaskRunner::Taskipy),
+    ] {
+        for (name, body) in get(table_path).and_then(Value::as_table).into_iter().flatten() {
+            if name.starts_with('_') {
+                continue;
+            }
+            project.tasks.push(Task {
+                name: name.clone(),
+                body: task_body(body),
+                runner,
+                file: file.to_string(),
+            });
+        }
+    }
+    project.workspace_members = strings(get(&["tool", "uv", "workspace", "members"]));
+    if let Some(tools) = get(&["tool"]).and_then(Value::as_table) {
+        project.tool_tables = tools.keys().cloned().collect();
+    }
+}
+
+/// A task table entry is a string, or a table with `cmd`/`shell`/`call`, or a sequence.
+fn task_body(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Table(t) => ["cmd", "shell", "call", "composite"]
+            .iter()
+            .find_map(|k| t.get(*k))
+            .map(task_body)
+            .unwrap_or_default(),
+        Value::Array(items) => items.iter().map(task_body).collect::<Vec<_>>().join(" && "),
+        _ => String::new(),
+    }
+}
+
+fn read_pipfile(index: &RepoIndex, file: &str, project: &mut Project) {
+    let Some(table) = parse_toml(index, file) else {
+        return;
+    };
+    for (key, scope) in [("packages", Scope::Runtime), ("dev-packages", Scope::Dev)] {
+        for name in table
+            .get(key)
+            .and_then(Value::as_table)
+            .into_iter()
+            .flat_map(|t| t.keys())
+        {
+            project.add_dep(name, scope, file);
+        }
+    }
+    for (name, body) in table.get("scripts").and_then(Value::as_table).into_iter().flatten() {
+        project.tasks.push(Task {
+            name: name.clone(),
+            body: task_body(body),
+            runner: TaskRunner::Pipenv,
+            file: file.to_string(),
+        });
+    }
+    if let Some(version) = table
+        .get("requires")
+        .and_then(|r| r.get("python_version"))
+        .and_then(Value::as_str)
+    {
+        project
+            .language_version
+            .get_or_insert((version.to_string(), file.to_string()));
+    }
+}
+
+fn read_requirements(index: &RepoIndex, file: &str, project: &mut Project, depth: usize) {
+    let Some(text) = index.read(file) else { return };
+    let name = crate::fs::file_name(file).to_ascii_lowercase();
+    let scope = if ["dev", "test", "lint", "doc", "ci"].iter().any(|k| name.contains(k)) {
+        Scope::Dev
+    } else {
+        Scope::Runtime
+    };
+    for line in text.lines() {
+        let line = line.split(" #").next().unwrap_or("").trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(include) = line
+            .strip_prefix("-r")
+            .or_else(|| line.strip_prefix("--requirement"))
+            .or_else(|| line.strip_prefix("-c"))
+        {
+            let target = crate::fs::join(crate::fs::parent(file), include.trim_start_matches('=').trim());
+            if depth < 4 && target != file {
+                read_requirements(index, &target, project, depth + 1);
+            }
+            continue;
+        }
+        if line.starts_with('-') {
+            continue; // options: --index-url, -e ., --hash …
+        }
+        add_pep508(project, line, scope, file);
+    }
+}
+
+fn read_setup_py(index: &RepoIndex, file: &str, project: &mut Project) {
+    let Some(text) = index.read(file) else { return };
+    if let Some(caps) = SETUP_REQUIRES.captures(&text) {
+        for spec in QUOTED.captures_iter(&caps[1]) {
+            add_pep508(project, &spec[1], Scope::Runtime, file);
+        }
+    }
+}
+
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default()
+}

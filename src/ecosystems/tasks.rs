@@ -1,0 +1,220 @@
+//! Task names from Makefiles and justfiles. Both formats are code, so these are line-oriented
+//! regex readers, tested on the shapes real repositories use.
+
+use super::project::{Task, TaskRunner};
+use crate::repo::index::RepoIndex;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static MAKE_TARGET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([A-Za-z0-9][A-Za-z0-9_.\-/ ]*?)\s*::?(?:[^=]|$)").unwrap());
+static JUST_RECIPE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^@?([A-Za-z_][A-Za-z0-9_\-]*)(?:\s[^:]*)?:(?:[^=]|$)").unwrap());
+static JUST_ALIAS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^alias\s+([A-Za-z_][A-Za-z0-9_\-]*)\s*:=\s*([A-Za-z_][A-Za-z0-9_\-]*)").unwrap());
+
+/// `(target, first recipe line)` for each explicit Makefile target, in file order. Pattern
+/// rules (`%.o:`), special targets (`.PHONY:`) and variable assignments are skipped.
+pub fn make_targets(text: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.starts_with('\t') || line.starts_with('#') {
+            continue;
+        }
+        let Some(caps) = MAKE_TARGET.captures(line) else {
+            continue;
+        };
+        let body = recipe_after(&lines, i, |l| l.starts_with('\t'));
+        for target in caps[1].split_whitespace() {
+            if target.contains('%') || target.starts_with('.') || target.contains('$') {
+                continue;
+            }
+            if !out.iter().any(|(t, _)| t == target) {
+                out.push((target.to_string(), body.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// `(recipe, first body line)` for each justfile recipe and alias, in file order.
+pub fn just_recipes(text: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(caps) = JUST_ALIAS.captures(line) {
+            out.push((caps[1].to_string(), format!("just {}", &caps[2])));
+            continue;
+        }
+        if line.starts_with(char::is_whitespace) || line.starts_with('#') {
+            continue;
+        }
+        if let Some(caps) = JUST_RECIPE.captures(line) {
+            let name = caps[1].to_string();
+            if name == "set" || name == "export" || name == "import" || name == "mod" {
+                continue;
+            }
+            let body = recipe_after(&lines, i, |l| l.starts_with(char::is_whitespace));
+            out.push((name, body));
+        }
+    }
+    out
+}
+
+fn recipe_after(lines: &[&str], i: usize, indented: impl Fn(&str) -> bool) -> String {
+    lines[i + 1..]
+        .iter()
+        .take_while(|l| indented(l) || l.trim().is_empty())
+        .map(|l| l.trim().trim_start_matches(['@', '-']))
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or("")
+        .to_string()
+}
+
+/// cargo-make's `[tasks.NAME]` in `Makefile.toml` (TOML, so parsed): name and what it runs.
+fn cargo_make_tasks(index: &RepoIndex, file: &str) -> Vec<(String, String)> {
+    let Some(table) = index.toml(file) else {
+        return Vec::new();
+    };
+    let Some(tasks) = table.get("tasks").and_then(toml::Value::as_table) else {
+        return Vec::new();
+    };
+    tasks
+        .iter()
+        .map(|(name, spec)| {
+            let command = spec.get("command").and_then(toml::Value::as_str).unwrap_or("");
+            let args: Vec<&str> = spec
+                .get("args")
+                .and_then(toml::Value::as_array)
+                .map(|a| a.iter().filter_map(toml::Value::as_str).collect())
+                .unwrap_or_default();
+            let script = spec.get("script").map(|s| match s {
+                toml::Value::Array(lines) => lines
+                    .iter()
+                    .filter_map(toml::Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                other => other.as_str().unwrap_or("").to_string(),
+            });
+            let body = match script {
+                Some(script) if command.is_empty() => script,
+                _ => std::iter::once(command).chain(args).collect::<Vec<_>>().join(" "),
+            };
+            // A task that only chains others (`dependencies = [...]`) still does the work.
+            let body = if body.trim().is_empty() {
+                format!("cargo make {name}")
+            } else {
+                body
+            };
+            (name.clone(), body)
+        })
+        .collect()
+}
+
+/// go-task's `tasks:` map: each task's name and its `cmds` joined (a string or `cmd:` entry).
+fn taskfile_tasks(index: &RepoIndex, file: &str) -> Vec<(String, String)> {
+    let Some(text) = index.read(file) else {
+        return Vec::new();
+    };
+    let doc: serde_json::Value = match serde_saphyr::from_str(&text) {
+        Ok(doc) => doc,
+        Err(err) => {
+            index.warn(file, format!("invalid YAML: {err}"));
+            return Vec::new();
+        }
+    };
+    let Some(tasks) = doc.get("tasks").and_then(serde_json::Value::as_object) else {
+        return Vec::new();
+    };
+    tasks
+        .iter()
+        .map(|(name, spec)| {
+            let cmds = spec.get("cmds").and_then(serde_json::Value::as_array);
+            let lines: Vec<String> = cmds
+                .into_iter()
+                .flatten()
+                .filter_map(|c| {
+                    c.as_str()
+                        .or_else(|| c.get("cmd").and_then(serde_json::Value::as_str))
+                        .map(str::to_string)
+                        .or_else(|| {
+                            c.get("task")
+                                .and_then(serde_json::Value::as_str)
+                                .map(|t| format!("task {t}"))
+                        })
+                })
+                .collect();
+            // A task given as a bare string or list of strings.
+            let body = match spec {
+                serde_json::Value::String(s) => s.clone(),
+                _ => lines.join("\n"),
+            };
+            (name.clone(), body)
+        })
+        .collect()
+}
+
+/// Makefile targets, justfile recipes, cargo-make and go-task tasks declared in `dir`.
+pub fn runner_tasks(index: &RepoIndex, dir: &str) -> Vec<Task> {
+    let mut tasks: Vec<Task> = Vec::new();
+    for file in index.files_in(dir) {
+        let name = crate::fs::file_name(file);
+        let runner = match name {
+            "Makefile" | "makefile" | "GNUmakefile" => TaskRunner::Make,
+            "Makefile.toml" => TaskRunner::CargoMake,
+            "Taskfile.yml" | "Taskfile.yaml" | "taskfile.yml" | "taskfile.yaml" => TaskRunner::Taskfile,
+            _ if name.eq_ignore_ascii_case("justfile") || name.eq_ignore_ascii_case(".justfile") => TaskRunner::Just,
+            _ => continue,
+        };
+        let targets = match runner {
+            TaskRunner::CargoMake => cargo_make_tasks(index, file),
+            TaskRunner::Taskfile => taskfile_tasks(index, file),
+            _ => {
+                let Some(text) = index.read(file) else {
+                    continue;
+                };
+                match runner {
+                    TaskRunner::Make => crate::ecosystems::tasks::make_targets(&text),
+                    _ => crate::ecosystems::tasks::just_recipes(&text),
+                }
+            }
+        };
+        for (target, body) in targets {
+            if !tasks.iter().any(|t| t.name == target) {
+                tasks.push(Task {
+                    name: target,
+                    body,
+                    runner,
+                    file: file.to_string(),
+                });
+            }
+        }
+    }
+    tasks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn make_targets_skip_specials_patterns_and_assignments() {
+        let text = ".PHONY: test run\nPYTHON := python3\nVAR = x\n%.o: %.c\n\tcc $<\n\ntest: deps ## run tests\n\t@$(PYTHON) -m pytest -q\nrun:\n\tflask run --debug\nclean build::\n\trm -rf dist\n";
+        let targets = make_targets(text);
+        let names: Vec<&str> = targets.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(names, ["test", "run", "clean", "build"]);
+        assert_eq!(targets[0].1, "$(PYTHON) -m pytest -q");
+        assert_eq!(targets[1].1, "flask run --debug");
+    }
+
+    #[test]
+    fn just_recipes_with_params_attributes_and_aliases() {
+        let text = "set dotenv-load\n\n# run the server\ndev port=\"8000\":\n    cargo watch -x run\n\n[private]\n@test *args: build\n    cargo test {{args}}\nalias t := test\nversion := \"1\"\n";
+        let recipes = just_recipes(text);
+        let names: Vec<&str> = recipes.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(names, ["dev", "test", "t"]);
+        assert_eq!(recipes[0].1, "cargo watch -x run");
+        assert_eq!(recipes[1].1, "cargo test {{args}}");
+    }
+}

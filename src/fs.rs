@@ -1,0 +1,134 @@
+//! Bounded, repository-bound file access and `/`-separated path helpers: the few rules every
+//! layer shares about touching the disk (read only regular files of bounded size inside the
+//! repository, write atomically) and about repo-relative paths.
+
+use anyhow::Context;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The largest file archprompt reads: manifests, configs, templates and agent files are small.
+pub const MAX_READ_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Reads a file outside the index (an agent file, a template, a Makefile doctor checks) the way
+/// the index reads: only a regular file of at most [`MAX_READ_BYTES`], as lossy UTF-8, so a FIFO
+/// or device is never opened and a huge file is never loaded. The path must resolve inside
+/// `within`: a symlink (of the file or of a directory on the way) is followed only when it stays
+/// in the repository (one agent file linked to another), so a hostile repository cannot make
+/// archprompt read, print or diff a file from elsewhere.
+pub fn read_plain(path: &Path, within: &Path) -> std::io::Result<String> {
+    let refuse = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, why);
+    std::fs::symlink_metadata(path)?;
+    let real = path.canonicalize()?;
+    let root = within.canonicalize()?;
+    if !real.starts_with(&root) {
+        return Err(refuse(format!(
+            "resolves to {}, outside {}; not followed",
+            real.display(),
+            root.display()
+        )));
+    }
+    let meta = std::fs::metadata(&real)?;
+    if !meta.is_file() {
+        return Err(refuse("not a regular file; not read".to_string()));
+    }
+    if meta.len() > MAX_READ_BYTES {
+        return Err(refuse(format!("larger than {} MiB; not read", MAX_READ_BYTES >> 20)));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(&real)?
+        .take(MAX_READ_BYTES)
+        .read_to_end(&mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Last component of a `/`-separated path.
+pub fn file_name(path: &str) -> &str {
+    match last_separator(path) {
+        Some(i) => &path[i + 1..],
+        None => path,
+    }
+}
+
+/// Parent of a `/`-separated repo-relative path; `.` for top-level entries.
+pub fn parent(path: &str) -> &str {
+    match last_separator(path) {
+        Some(i) => &path[..i],
+        None => ".",
+    }
+}
+
+/// The byte index of the last `/`. Every rule asks for names and parents of thousands of paths;
+/// a plain byte scan of these short strings beats the generic `rsplit` searcher several times over.
+fn last_separator(path: &str) -> Option<usize> {
+    path.bytes().rposition(|b| b == b'/')
+}
+
+/// Joins a project dir (`.` = root) and a relative path, normalising `./` and `..`.
+pub fn join(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if dir == "." || dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// `dir` and every directory above it, up to the root (`.`).
+pub fn ancestors(dir: &str) -> Vec<String> {
+    let mut out = vec![dir.to_string()];
+    let mut current = dir.to_string();
+    while current != "." {
+        current = parent(&current).to_string();
+        out.push(current.clone());
+    }
+    out
+}
+
+/// Writes `bytes` to `target` through a temporary file in `dir`, synced, then renamed over it, so
+/// a reader never sees half a file; the target keeps its permissions.
+pub fn atomic_write(target: &Path, dir: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp: PathBuf = dir.join(format!(".{name}.archprompt-{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(target) {
+            std::fs::set_permissions(&temp, meta.permissions())?;
+        }
+        std::fs::rename(&temp, target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.with_context(|| format!("cannot write {}", target.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_normalises() {
+        assert_eq!(join(".", "./db/migrations/"), "db/migrations");
+        assert_eq!(join("apps/api", "prisma/../db"), "apps/api/db");
+        assert_eq!(join("api", "."), "api");
+        assert_eq!(join(".", "."), ".");
+    }
+}

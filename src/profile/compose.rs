@@ -1,0 +1,179 @@
+//! `archprompt init`: render the agent file and write it safely. Writes are atomic (temp file +
+//! rename), never clobber a changed file without `--force`, and never follow a symlink out of
+//! the repository.
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+use crate::profile::syntax::uses_crlf;
+use crate::profile::targets::{self, Target};
+use crate::profile::templates::Template;
+use crate::profile::templates::agent_name;
+use crate::report::Report;
+
+/// Where GitHub Copilot reads custom agents: the file of the default target and template.
+pub const DEFAULT_AGENT_FILE: &str = ".github/agents/backend-architect.agent.md";
+
+/// One agent file `init` would write: where, what, and whether writing it over the file that is
+/// there needs `--force`.
+#[derive(Debug)]
+pub struct AgentFile {
+    pub target: Target,
+    pub path: PathBuf,
+    /// The whole file as it would be written (for AGENTS.md: with the section spliced in).
+    pub content: String,
+    /// Values filled in by hand that were carried over into `content`.
+    pub kept: usize,
+    /// False when only archprompt's own part is new: an AGENTS.md without its section yet.
+    pub overwrites: bool,
+    /// archprompt's part of `content`: all of it, or for AGENTS.md the section.
+    pub ours: String,
+    /// Placeholders left in `ours`.
+    pub left: Vec<String>,
+}
+
+/// Renders `template` for `target` and works out the file it goes to (`output`, else the
+/// target's place in `repo`), carrying over values filled in by hand where archprompt would
+/// leave a placeholder. With `raw`, the template is rendered as it is, in no agent's format
+/// (for `--stdout` and `--output` without `--target`).
+pub fn prepare(
+    repo: &Path,
+    template: &Template,
+    report: &Report,
+    target: Target,
+    output: Option<&Path>,
+    raw: bool,
+) -> Result<AgentFile> {
+    let rendered = crate::profile::render::render(&template.text, report)?;
+    let name = agent_name(template, &rendered);
+    // An agent's file records what archprompt wrote, so doctor can tell edits from drift.
+    let shaped = if raw {
+        rendered
+    } else {
+        let shaped = targets::shape(target, &rendered, &name, report);
+        // The record holds what doctor can read back: the values on the template's own lines.
+        let skeleton = skeleton(template, report, target, &name)?;
+        let record = crate::profile::record::line_for(&crate::profile::record::of_slots(&skeleton, &shaped));
+        crate::profile::record::insert(&shaped, target, &record)
+    };
+    let path = output.map_or_else(|| repo.join(target.file(&name)), Path::to_path_buf);
+    // An --output file is the user's, wherever it is: bounded by its own directory.
+    let within = match output.and_then(Path::parent) {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        Some(_) => Path::new("."),
+        None => repo,
+    };
+    let existing = match crate::fs::read_plain(&path, within) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    // A file kept with Windows line ends gets them in archprompt's part too.
+    let shaped = if existing.as_deref().is_some_and(uses_crlf) {
+        shaped.replace("\r\n", "\n").replace('\n', "\r\n")
+    } else {
+        shaped
+    };
+    let unknown = report.unknown_fields();
+    let (content, kept, overwrites, ours) = match (target, &existing) {
+        (Target::AgentsMd, _) if !raw => {
+            let old_section = match existing.as_deref() {
+                Some(text) => targets::section(text, &name)
+                    .map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?
+                    .map(|r| text[r].to_string()),
+                None => None,
+            };
+            let (section, kept) = match &old_section {
+                Some(old) => keep_hand_filled(&shaped, old, &unknown),
+                None => (shaped, 0),
+            };
+            let content = targets::splice(existing.as_deref(), &name, &section);
+            (content, kept, old_section.is_some(), section)
+        }
+        (_, Some(old)) => {
+            let (content, kept) = keep_hand_filled(&shaped, old, &unknown);
+            (content.clone(), kept, true, content)
+        }
+        (_, None) => (shaped.clone(), 0, false, shaped),
+    };
+    let left = unknown
+        .iter()
+        .filter(|f| ours.contains(&format!("{{{{{f}}}}}")))
+        .map(|f| f.to_string())
+        .collect();
+    Ok(AgentFile {
+        target,
+        path,
+        content,
+        kept,
+        overwrites,
+        ours,
+        left,
+    })
+}
+
+/// The template rendered for `target` with every field left as `{{field}}`: the fixed text each
+/// value sits in, to find the values in a file written from it ([`crate::profile::slots::slots`]).
+pub fn skeleton(template: &Template, report: &Report, target: Target, name: &str) -> Result<String> {
+    let mut blank = report.clone();
+    for field in blank.fields.values_mut() {
+        field.state = crate::report::State::Unknown;
+    }
+    let rendered = crate::profile::render::render(&template.text, &blank)?;
+    Ok(targets::shape(target, &rendered, name, report))
+}
+
+/// The targets to write for `repo`: those asked for, else those the repository already uses
+/// (with what shows each), else Copilot's.
+pub fn pick_targets(asked: &[Target], repo: &Path) -> (Vec<Target>, Vec<&'static str>) {
+    if !asked.is_empty() {
+        let mut unique: Vec<Target> = Vec::new();
+        for t in asked {
+            if !unique.contains(t) {
+                unique.push(*t);
+            }
+        }
+        return (unique, Vec::new());
+    }
+    let used = targets::in_use(repo);
+    if used.is_empty() {
+        return (vec![Target::Copilot], Vec::new());
+    }
+    used.into_iter().unzip()
+}
+
+/// Carries values a person filled in by hand into freshly rendered `content`: where `content`
+/// still has `{{field}}` for one of `unfilled`, and `existing` has a line with the same text
+/// around it ([`crate::profile::slots::slots`]), the existing line's value is kept. Returns the merged
+/// text and how many were kept.
+pub fn keep_hand_filled(content: &str, existing: &str, unfilled: &[&str]) -> (String, usize) {
+    let mut kept: Vec<(std::ops::Range<usize>, String)> = crate::profile::slots::slots(content, existing)
+        .into_iter()
+        .filter(|slot| unfilled.contains(&slot.field.as_str()))
+        .filter(|slot| !slot.value.trim().is_empty() && !slot.value.contains("{{"))
+        .map(|slot| (slot.placeholder, slot.value))
+        .collect();
+    kept.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    let mut out = content.to_string();
+    for (range, value) in &kept {
+        out.replace_range(range.clone(), value);
+    }
+    (out, kept.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_filled_values_survive_a_re_render() {
+        let rendered = "- **DB:** `{{db_command}}`\n- **Test:** `{{test_command}}`\n- x\n";
+        let existing = "- **DB:** `psql app`\n- **Test:** `{{test_command}}`\n- old\n";
+        let (merged, kept) = keep_hand_filled(rendered, existing, &["db_command", "test_command"]);
+        assert_eq!(merged, "- **DB:** `psql app`\n- **Test:** `{{test_command}}`\n- x\n");
+        assert_eq!(kept, 1);
+        // A file saved with Windows line ends keeps its value too.
+        let (merged, kept) = keep_hand_filled(rendered, &existing.replace('\n', "\r\n"), &["db_command"]);
+        assert_eq!((merged.lines().next(), kept), (Some("- **DB:** `psql app`"), 1));
+    }
+}

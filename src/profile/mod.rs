@@ -1,0 +1,13 @@
+//! Agent files: the template syntax, rendering a report into a template, the agents' files and
+//! front matter, the record of what archprompt wrote, and writing it safely. Nothing here scans:
+//! the report is passed in.
+
+pub mod compose;
+pub mod encoding;
+pub mod record;
+pub mod render;
+pub mod slots;
+pub mod syntax;
+pub mod targets;
+pub mod templates;
+pub mod write;

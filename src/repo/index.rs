@@ -1,0 +1,416 @@
+//! One bounded, .gitignore-aware walk per repository, producing a [`RepoIndex`] of repo-relative
+//! file and directory paths. Every later stage asks the index instead of touching the disk, and
+//! file contents are read at most once (cached), with a size cap.
+
+use crate::fs::{file_name, parent};
+use crate::repo::listing::{self, Kind, Seen};
+use crate::report::Warning;
+use ignore::gitignore::Gitignore;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Directories never descended into: dependency stores, build output, caches.
+const PRUNED_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "bower_components",
+    "vendor",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "target",
+    "dist",
+    "build",
+    "out",
+    ".gradle",
+    ".idea",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".turbo",
+    ".cache",
+    "coverage",
+    "htmlcov",
+    ".yarn",
+    ".pnpm-store",
+    ".terraform",
+    ".sqlx",
+];
+
+/// `.env` templates: read for database URLs, and indexed even when `.gitignore` matches them,
+/// since repositories commit them past a broad `.env*` rule (`git add -f`).
+pub const ENV_TEMPLATES: &[&str] = &[
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    ".env.dist",
+    ".env.defaults",
+    "example.env",
+    ".example.env",
+    ".env.local.example",
+];
+/// Files that make a directory a project, next to which env templates are looked for.
+const PROJECT_MARKERS: &[&str] = &[
+    "package.json",
+    "pyproject.toml",
+    "Cargo.toml",
+    "requirements.txt",
+    "manage.py",
+    "go.mod",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "Gemfile",
+    "composer.json",
+    "mix.exs",
+    "deno.json",
+];
+
+/// How deep the walk goes below the root. Manifests sit near the top; the deepest signals read
+/// are a Java module's sources (`api/src/test/java/com/acme/AppTests.java`) and Next.js route
+/// handlers (`apps/web/app/api/users/[id]/route.ts`). Over 93 real repositories, scans listing 8
+/// levels and 12 levels gave the same results, and 6 levels lost test directories; what lies
+/// deeper (a Java package tree, generated code) is never listed, so a deep tree costs nothing.
+pub const MAX_DEPTH: usize = 8;
+/// Upper bound on entries indexed, so a hostile or huge tree cannot stall a scan.
+pub const MAX_ENTRIES: usize = 200_000;
+/// Most entries walked below the depth limit to answer one [`RepoIndex::any_file_below`].
+pub const PROBE_ENTRIES: usize = 5_000;
+/// Most bytes of file text one scan keeps in memory for rules that read a file again.
+pub const MAX_CACHED_BYTES: usize = 8 * 1024 * 1024;
+pub use crate::fs::MAX_READ_BYTES;
+
+#[derive(Debug)]
+pub struct RepoIndex {
+    pub root: PathBuf,
+    /// Repo-relative file paths with `/` separators, sorted.
+    pub files: BTreeSet<String>,
+    /// Repo-relative directory paths, sorted (the root itself is not listed).
+    pub dirs: BTreeSet<String>,
+    /// Directories at [`MAX_DEPTH`], listed but not descended into.
+    deep_dirs: BTreeSet<String>,
+    cache: RefCell<BTreeMap<String, Option<std::rc::Rc<String>>>>,
+    /// Bytes of text in `cache`.
+    cached_bytes: std::cell::Cell<usize>,
+    tomls: RefCell<BTreeMap<String, Option<std::rc::Rc<toml::Table>>>>,
+    warnings: RefCell<Vec<Warning>>,
+    /// What archprompt.toml's `[scan] ignore` leaves out.
+    excluded: Option<Gitignore>,
+    /// The CI jobs' commands, parsed once per repository on first use.
+    pub ci_commands: std::cell::OnceCell<Vec<crate::signals::guides::DocumentedCommand>>,
+}
+
+impl RepoIndex {
+    /// Walks `root`. Unreadable entries become warnings; the walk goes on.
+    pub fn build(root: &Path) -> RepoIndex {
+        Self::build_excluding(root, None)
+    }
+
+    /// [`RepoIndex::build`], leaving out what `excluded` (archprompt.toml's `[scan] ignore`)
+    /// matches, as if it were not there.
+    pub fn build_excluding(root: &Path, excluded: Option<Gitignore>) -> RepoIndex {
+        // Gathered in listing order (almost sorted) and turned into sets once: building a B-tree
+        // from a sorted run is far cheaper than inserting tens of thousands of paths one by one.
+        let mut files = Vec::new();
+        let mut dirs = Vec::new();
+        let mut deep_dirs = BTreeSet::new();
+        let mut ignored_env_templates = Vec::new();
+        let mut warnings = Vec::new();
+        let mut budget = MAX_ENTRIES;
+        let complete = listing::list(
+            root,
+            "",
+            MAX_DEPTH,
+            &mut budget,
+            is_pruned,
+            &mut warnings,
+            |seen| match seen {
+                Seen::Listed {
+                    rel,
+                    kind: Kind::Dir,
+                    depth,
+                } => {
+                    if depth == MAX_DEPTH {
+                        deep_dirs.insert(rel.clone());
+                    }
+                    dirs.push(rel);
+                }
+                Seen::Listed {
+                    rel, kind: Kind::File, ..
+                } => files.push(rel),
+                Seen::Ignored { rel, kind: Kind::File } if ENV_TEMPLATES.contains(&file_name(&rel)) => {
+                    ignored_env_templates.push(rel);
+                }
+                Seen::Ignored { .. } => {}
+            },
+        );
+        if let Some(excluded) = &excluded {
+            files.retain(|f| !is_excluded(excluded, f, false));
+            dirs.retain(|d| !is_excluded(excluded, d, true));
+        }
+        files.sort();
+        dirs.sort();
+        let mut files = BTreeSet::from_iter(files);
+        let dirs = BTreeSet::from_iter(dirs);
+        if !complete {
+            warnings.push(Warning::new(
+                ".",
+                format!("stopped indexing after {MAX_ENTRIES} entries; results may be partial"),
+            ));
+        }
+        add_ignored_env_templates(&mut files, ignored_env_templates);
+        RepoIndex {
+            root: root.to_path_buf(),
+            files,
+            dirs,
+            deep_dirs,
+            cache: RefCell::new(BTreeMap::new()),
+            cached_bytes: std::cell::Cell::new(0),
+            tomls: RefCell::new(BTreeMap::new()),
+            warnings: RefCell::new(warnings),
+            ci_commands: std::cell::OnceCell::new(),
+            excluded,
+        }
+    }
+
+    pub fn has_file(&self, rel: &str) -> bool {
+        self.files.contains(rel)
+    }
+
+    pub fn has_dir(&self, rel: &str) -> bool {
+        rel == "." || rel.is_empty() || self.dirs.contains(rel)
+    }
+
+    /// Files directly inside `dir` (`.` for the root). Below the root only the paths under
+    /// `dir/` are visited, so asking about many project directories stays cheap.
+    pub fn files_in<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
+        self.files
+            .range(prefix.clone()..)
+            .take_while(move |path| path.starts_with(&prefix))
+            .map(String::as_str)
+            .filter(move |path| parent(path) == dir)
+    }
+
+    /// Whether some file below `dir` satisfies `wanted`: the listed files first, then, only when
+    /// none does, what lies below the listing's depth limit under `dir`, walked on demand and at
+    /// most [`PROBE_ENTRIES`] entries deep, so asking whether `src/test` of a Java module holds
+    /// code stays cheap however deep its package tree goes.
+    pub fn any_file_below(&self, dir: &str, wanted: impl Fn(&str) -> bool) -> bool {
+        let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
+        let listed = self
+            .files
+            .range(prefix.clone()..)
+            .take_while(|f| f.starts_with(&prefix));
+        if listed.into_iter().any(|f| wanted(f)) {
+            return true;
+        }
+        let mut budget = PROBE_ENTRIES;
+        for deep in self
+            .deep_dirs
+            .range(prefix.clone()..)
+            .take_while(|d| d.starts_with(&prefix))
+        {
+            let mut found = false;
+            let mut ignored_warnings = Vec::new();
+            listing::list(
+                &self.root,
+                deep,
+                usize::MAX,
+                &mut budget,
+                is_pruned,
+                &mut ignored_warnings,
+                |seen| {
+                    if let Seen::Listed {
+                        rel, kind: Kind::File, ..
+                    } = seen
+                    {
+                        let excluded = self.excluded.as_ref().is_some_and(|e| is_excluded(e, &rel, false));
+                        found = found || (!excluded && wanted(&rel));
+                    }
+                },
+            );
+            if found {
+                return true;
+            }
+            if budget == 0 {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// Reads a repo-relative file as UTF-8 text, once. A file that is too large, binary or not
+    /// UTF-8 yields `None` and a warning naming it.
+    pub fn read(&self, rel: &str) -> Option<std::rc::Rc<String>> {
+        if let Some(cached) = self.cache.borrow().get(rel) {
+            return cached.clone();
+        }
+        let text = self.read_uncached(rel).map(std::rc::Rc::new);
+        // Texts are kept up to a budget, so a rule that reads a thousand source files cannot
+        // hold them all; past it a file is read again when asked again.
+        let size = text.as_ref().map_or(0, |t| t.len());
+        if self.cached_bytes.get() + size <= MAX_CACHED_BYTES {
+            self.cached_bytes.set(self.cached_bytes.get() + size);
+            self.cache.borrow_mut().insert(rel.to_string(), text.clone());
+        }
+        text
+    }
+
+    fn read_uncached(&self, rel: &str) -> Option<String> {
+        if !self.has_file(rel) {
+            return None;
+        }
+        let path = self.root.join(rel);
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(&path).and_then(|file| {
+            // Sized up front from the file's length (capped), instead of growing while reading.
+            let len = file.metadata().map_or(0, |m| m.len()).min(MAX_READ_BYTES + 1);
+            bytes.reserve_exact(len as usize + 1);
+            file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes)
+        });
+        if let Err(err) = read {
+            self.warn(rel, format!("cannot read: {err}"));
+            return None;
+        }
+        if bytes.len() as u64 > MAX_READ_BYTES {
+            self.warn(
+                rel,
+                format!("larger than {} MiB; skipped", MAX_READ_BYTES / 1024 / 1024),
+            );
+            return None;
+        }
+        if bytes.contains(&0) {
+            self.warn(rel, "binary file (contains NUL bytes); skipped");
+            return None;
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+            Err(_) => {
+                self.warn(rel, "not valid UTF-8; skipped");
+                None
+            }
+        }
+    }
+
+    /// A TOML file parsed once (workspace members all consult their root's manifest); a file
+    /// that does not parse gives a warning naming it, once, and `None`.
+    pub fn toml(&self, rel: &str) -> Option<std::rc::Rc<toml::Table>> {
+        if let Some(parsed) = self.tomls.borrow().get(rel) {
+            return parsed.clone();
+        }
+        let parsed = self.read(rel).and_then(|text| match text.parse::<toml::Table>() {
+            Ok(table) => Some(std::rc::Rc::new(table)),
+            Err(err) => {
+                let msg = err.to_string();
+                self.warn(rel, format!("invalid TOML: {}", msg.lines().next().unwrap_or("")));
+                None
+            }
+        });
+        self.tomls.borrow_mut().insert(rel.to_string(), parsed.clone());
+        parsed
+    }
+
+    pub fn warn(&self, file: &str, message: impl Into<String>) {
+        let warning = Warning::new(file, message);
+        let mut warnings = self.warnings.borrow_mut();
+        if !warnings.contains(&warning) {
+            warnings.push(warning);
+        }
+    }
+
+    pub fn take_warnings(&self) -> Vec<Warning> {
+        let mut warnings = std::mem::take(&mut *self.warnings.borrow_mut());
+        warnings.sort();
+        warnings
+    }
+}
+
+/// Env templates beside the root or a project manifest that the walk skipped because
+/// `.gitignore` matches them: a regular file there is a committed template, not a local secret.
+fn add_ignored_env_templates(files: &mut BTreeSet<String>, ignored: Vec<String>) {
+    let project_dirs: BTreeSet<&str> = files
+        .iter()
+        .filter(|f| PROJECT_MARKERS.contains(&file_name(f)))
+        .map(|f| parent(f))
+        .collect();
+    let beside_project: Vec<String> = ignored
+        .into_iter()
+        .filter(|f| parent(f) == "." || project_dirs.contains(parent(f)))
+        .collect();
+    files.extend(beside_project);
+}
+
+/// Dependency stores and build output, and the unrendered trees of project templates
+/// (`{{cookiecutter.project_slug}}/`), whose manifests are template source, not manifests.
+fn is_pruned(name: &str) -> bool {
+    PRUNED_DIRS.contains(&name) || name.contains("{{") || name.contains("{%")
+}
+
+fn is_excluded(excluded: &Gitignore, rel: &str, is_dir: bool) -> bool {
+    excluded.matched_path_or_any_parents(rel, is_dir).is_ignore()
+}
+
+/// A repository of the given files, indexed, for the readers' tests.
+#[cfg(test)]
+pub(crate) fn test_index(files: &[(&str, &str)]) -> (tempfile::TempDir, RepoIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let index = RepoIndex::build(dir.path());
+    (dir, index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parent_and_name() {
+        assert_eq!(parent("a/b/c.txt"), "a/b");
+        assert_eq!(parent("c.txt"), ".");
+        assert_eq!(file_name("a/b/c.txt"), "c.txt");
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    #[test]
+    fn the_listing_stops_at_the_depth_limit_and_probes_below_it_on_demand() {
+        let tmp = tempfile::tempdir().unwrap();
+        let deep_dir: String = (1..=MAX_DEPTH + 2).map(|i| format!("d{i}/")).collect();
+        std::fs::create_dir_all(tmp.path().join(&deep_dir)).unwrap();
+        std::fs::write(tmp.path().join(&deep_dir).join("Deep.java"), "class Deep {}").unwrap();
+        std::fs::write(tmp.path().join("d1/README.md"), "").unwrap();
+        let index = RepoIndex::build(tmp.path());
+
+        let limit: String = (1..=MAX_DEPTH).map(|i| format!("d{i}/")).collect();
+        assert!(
+            index.has_dir(limit.trim_end_matches('/')),
+            "the directory at the limit is listed"
+        );
+        assert!(
+            !index.files.iter().any(|f| f.ends_with("Deep.java")),
+            "{:?}",
+            index.files
+        );
+        assert!(index.any_file_below("d1", |f| f.ends_with(".java")));
+        assert!(!index.any_file_below("d1", |f| f.ends_with(".py")));
+        assert!(
+            index.any_file_below("d1", |f| f.ends_with(".md")),
+            "listed files answer first"
+        );
+    }
+}

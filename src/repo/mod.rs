@@ -1,0 +1,6 @@
+//! The repository as archprompt sees it: one bounded listing of its files, the index every
+//! later stage asks, and the user's `archprompt.toml`.
+
+pub mod config;
+pub mod index;
+pub mod listing;

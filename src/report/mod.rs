@@ -1,0 +1,224 @@
+//! The scan report: the 11 template fields, their states and evidence, extra variables and
+//! warnings. This is the JSON contract of `scan --json` (docs/json-contract.md).
+
+pub mod hints;
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The template fields, in the order the bundled template uses them.
+pub const FIELD_NAMES: [&str; 11] = [
+    "tech_stack",
+    "backend_framework",
+    "database_system",
+    "source_dirs",
+    "test_dirs",
+    "db_migrations_dirs",
+    "dev_command",
+    "migration_command",
+    "test_command",
+    "build_command",
+    "db_command",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// A value backed by evidence.
+    Found,
+    /// The repository shows there is none (no database, no migrations, nothing to build).
+    Absent,
+    /// Detection could not decide; the rendered file keeps `{{field}}`.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Evidence {
+    /// Repo-relative path with `/` separators.
+    pub file: String,
+    pub reason: String,
+}
+
+impl Evidence {
+    pub fn new(file: impl Into<String>, reason: impl Into<String>) -> Self {
+        Evidence {
+            file: file.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// Exactly the text substituted into the template; `null` when unknown.
+    pub value: Option<String>,
+    /// For list fields (directories): the individual entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<String>>,
+    pub state: State,
+    pub evidence: Vec<Evidence>,
+    /// For unknown and absent fields: what was looked for and how to fill it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// Set when the value comes from `[values]` in archprompt.toml, not from detection.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pinned: bool,
+}
+
+/// Text substituted for an absent field, so the rendered file states the answer.
+pub const ABSENT_TEXT: &str = "none";
+
+impl Field {
+    pub fn found(value: impl Into<String>, evidence: Vec<Evidence>) -> Self {
+        Field {
+            value: Some(value.into()),
+            items: None,
+            state: State::Found,
+            evidence: unique(evidence),
+            hint: None,
+            pinned: false,
+        }
+    }
+
+    pub fn found_list(items: Vec<String>, evidence: Vec<Evidence>) -> Self {
+        Field {
+            value: Some(items.join(", ")),
+            items: Some(items),
+            state: State::Found,
+            evidence: unique(evidence),
+            hint: None,
+            pinned: false,
+        }
+    }
+
+    pub fn absent(value: impl Into<String>, evidence: Vec<Evidence>, why: impl Into<String>) -> Self {
+        Field {
+            value: Some(value.into()),
+            items: None,
+            state: State::Absent,
+            evidence,
+            hint: Some(why.into()),
+            pinned: false,
+        }
+    }
+
+    /// Absent, with `file` as the evidence and `why` as both its reason and the hint.
+    pub fn absent_because(file: &str, why: &str) -> Self {
+        Field::absent(ABSENT_TEXT, vec![Evidence::new(file, why)], why)
+    }
+
+    pub fn unknown(hint: impl Into<String>) -> Self {
+        Field {
+            value: None,
+            items: None,
+            state: State::Unknown,
+            evidence: Vec::new(),
+            hint: Some(hint.into()),
+            pinned: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Warning {
+    pub file: String,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning {
+            file: file.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// One manifest-owning directory that was considered, for the `projects` list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectSummary {
+    pub dir: String,
+    pub ecosystem: String,
+    pub manifest: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub backend_score: i32,
+    /// The project the report's fields describe.
+    pub main: bool,
+    /// For another project that runs a server framework: its own fields.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "in_template_order_opt")]
+    pub fields: Option<BTreeMap<String, Field>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Version of archprompt that produced the report.
+    pub archprompt: String,
+    /// The scanned path, as given.
+    pub root: String,
+    /// All 11 template fields, always present, serialized in template order.
+    #[serde(serialize_with = "in_template_order")]
+    pub fields: BTreeMap<String, Field>,
+    /// Extra variables custom templates may use (package_manager, orm, …); `null` when unknown.
+    pub variables: BTreeMap<String, Option<String>>,
+    /// The backend project that was chosen, repo-relative (`.` for the root).
+    pub backend_dir: Option<String>,
+    /// Ids of the detectors that matched the backend project, sorted.
+    pub detected: Vec<String>,
+    pub projects: Vec<ProjectSummary>,
+    pub warnings: Vec<Warning>,
+    /// Variables set in archprompt.toml's `[values]` (pinned fields are marked in `fields`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pinned_variables: Vec<String>,
+}
+
+/// Writes the fields in the order the template uses them (then any others, sorted).
+fn in_template_order<S: serde::Serializer>(fields: &BTreeMap<String, Field>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(fields.len()))?;
+    for name in FIELD_NAMES {
+        if let Some(field) = fields.get(name) {
+            map.serialize_entry(name, field)?;
+        }
+    }
+    for (name, field) in fields.iter().filter(|(n, _)| !FIELD_NAMES.contains(&n.as_str())) {
+        map.serialize_entry(name, field)?;
+    }
+    map.end()
+}
+
+fn in_template_order_opt<S: serde::Serializer>(
+    fields: &Option<BTreeMap<String, Field>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match fields {
+        Some(fields) => in_template_order(fields, s),
+        None => s.serialize_none(),
+    }
+}
+
+impl Report {
+    pub fn field(&self, name: &str) -> &Field {
+        &self.fields[name]
+    }
+
+    /// Fields left unknown, in template order.
+    pub fn unknown_fields(&self) -> Vec<&'static str> {
+        FIELD_NAMES
+            .iter()
+            .copied()
+            .filter(|name| self.fields[*name].state == State::Unknown)
+            .collect()
+    }
+}
+
+/// `evidence` without repeats, first occurrence kept: one file can back several parts of a value.
+fn unique(evidence: Vec<Evidence>) -> Vec<Evidence> {
+    let mut out: Vec<Evidence> = Vec::with_capacity(evidence.len());
+    for e in evidence {
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    out
+}

@@ -1,0 +1,385 @@
+//! Repository-level files that name databases without being manifests: docker compose service
+//! images and `.env` templates (`DATABASE_URL=postgres://…`, `DB_CONNECTION=pgsql`). Read at the
+//! repository root and in the backend project's directory.
+
+use crate::repo::index::{self, RepoIndex};
+use crate::report::Evidence;
+use serde_json::Value;
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    /// Normalised image name (`docker.io/library/postgres:16` → `postgres`).
+    pub image: String,
+    /// The image tag (`16-alpine`), when the image names one.
+    pub tag: Option<String>,
+    /// `environment` entries, for the user and database names a shell needs.
+    pub env: Vec<(String, String)>,
+    /// The compose file, repo-relative.
+    pub file: String,
+    pub evidence: Evidence,
+}
+
+/// A compose environment value as the container sees it.
+#[derive(Debug, PartialEq)]
+pub enum EnvValue<'a> {
+    /// Written in the compose file, or a default (`${VAR:-app}`), or the value an env template
+    /// gives the variable.
+    Known(&'a str),
+    /// Taken from the developer's environment (`${DB_USER}`), so not in the repository.
+    Unresolved,
+    /// Not set.
+    Unset,
+}
+
+impl Service {
+    /// An environment value, with `${VAR:-default}` resolved to its default and a bare `${VAR}`
+    /// to the value an env template of the repository gives `VAR`.
+    pub fn env<'a>(&'a self, key: &str, signals: &'a RepoSignals) -> EnvValue<'a> {
+        let Some(value) = self.env.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()) else {
+            return EnvValue::Unset;
+        };
+        let Some(reference) = value
+            .strip_prefix("${")
+            .and_then(|r| r.strip_suffix('}'))
+            .or_else(|| value.strip_prefix('$'))
+        else {
+            return EnvValue::Known(value);
+        };
+        let (var, default) = match reference.split_once(":-").or_else(|| reference.split_once('-')) {
+            Some((var, default)) => (var, Some(default)),
+            None => (reference, None),
+        };
+        match (signals.env_value(var), default) {
+            (Some(v), _) => EnvValue::Known(v),
+            (None, Some(d)) if !d.is_empty() => EnvValue::Known(d),
+            _ => EnvValue::Unresolved,
+        }
+    }
+
+    /// Whether the service comes from the project's main compose file (`compose.yaml`,
+    /// `docker-compose.yml`) rather than a variant (`docker-compose.dev.yml`).
+    pub fn in_main_file(&self) -> bool {
+        COMPOSE_NAMES.contains(&crate::fs::file_name(&self.file))
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct RepoSignals {
+    /// Compose services that run an image.
+    pub services: Vec<Service>,
+    /// Database names or URLs, and whether they are example URLs of an env template (weaker than
+    /// a config or a driver-selecting key).
+    pub database_hints: Vec<(String, Evidence, bool)>,
+    /// Env variables holding a database URL: (name, scheme, evidence). The scheme is empty for a
+    /// template that declares `DATABASE_URL=` and leaves the value to the developer.
+    pub url_vars: Vec<(String, String, Evidence)>,
+    /// Every `KEY=value` of the env templates, first template first: (key, value, file).
+    pub env: Vec<(String, String, String)>,
+}
+
+impl RepoSignals {
+    /// The value the env templates give `key`, if any gives a non-empty one.
+    pub fn env_value(&self, key: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(k, v, _)| k == key && !v.is_empty())
+            .map(|(_, v, _)| v.as_str())
+    }
+}
+
+const COMPOSE_NAMES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+/// Env keys whose value is a database name rather than a URL.
+const DB_NAME_KEYS: &[&str] = &[
+    "DB_CONNECTION",
+    "DB_DIALECT",
+    "DB_TYPE",
+    "DB_DRIVER",
+    "DB_ENGINE",
+    "DATABASE_TYPE",
+    "DATABASE_ENGINE",
+    "DATABASE_DIALECT",
+    "TYPEORM_CONNECTION",
+    "DB_CLIENT",
+];
+
+pub fn read(index: &RepoIndex, backend_dir: &str) -> RepoSignals {
+    let mut signals = RepoSignals::default();
+    let mut dirs = vec![".".to_string()];
+    if backend_dir != "." {
+        dirs.push(backend_dir.to_string());
+    }
+    let bases = dirs.len();
+    // Compose files also sit in folders for containers and deployment beside the project.
+    const COMPOSE_DIRS: &[&str] = &[
+        "docker",
+        ".devcontainer",
+        "docker/development",
+        "docker/dev",
+        "deploy",
+        "deploy/docker-compose",
+        "deploy/docker",
+        "deployments",
+    ];
+    for base in dirs.clone() {
+        for sub in COMPOSE_DIRS {
+            dirs.push(crate::fs::join(&base, sub));
+        }
+    }
+    for (i, dir) in dirs.iter().enumerate() {
+        for file in index.files_in(dir) {
+            let name = crate::fs::file_name(file);
+            if is_compose(name) {
+                read_compose(index, file, &mut signals);
+            } else if is_env_template(name) && i < bases {
+                read_env(index, file, &mut signals);
+            }
+        }
+    }
+    // The main compose file's services speak first; variants (`.dev`, `.prod`) after them.
+    signals.services.sort_by_key(|s| !s.in_main_file());
+    signals
+}
+
+/// `.env.example` and its kin, and per-variant templates (`env-example-relational`).
+fn is_env_template(name: &str) -> bool {
+    index::ENV_TEMPLATES.contains(&name)
+        || [".env.example.", "env-example", "env.example", ".env.sample."]
+            .iter()
+            .any(|p| name.starts_with(p))
+}
+
+/// `compose.yaml`, `docker-compose.dev.yml`, … but not test-only variants.
+fn is_compose(name: &str) -> bool {
+    if COMPOSE_NAMES.contains(&name) {
+        return true;
+    }
+    let stem = name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml"));
+    stem.is_some_and(|s| {
+        // Test, CI and integration variants run throwaway databases.
+        (s.starts_with("docker-compose.") || s.starts_with("compose."))
+            && !s.contains("test")
+            && !s.contains("integration")
+            && !s.split(['.', '-']).any(|p| p == "ci" || p == "e2e")
+    })
+}
+
+fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
+    let Some(text) = index.read(file) else { return };
+    let doc: Value = match serde_saphyr::from_str(&text) {
+        Ok(doc) => doc,
+        Err(err) => {
+            let message = err.to_string();
+            index.warn(file, format!("invalid YAML: {}", message.lines().next().unwrap_or("")));
+            return;
+        }
+    };
+    let Some(services) = doc.get("services").and_then(Value::as_object) else {
+        return;
+    };
+    for (service, spec) in services {
+        let Some(image) = spec.get("image").and_then(Value::as_str) else {
+            continue;
+        };
+        let name = image_name(image);
+        if name.is_empty() {
+            continue;
+        }
+        let env = match spec.get("environment") {
+            Some(Value::Object(map)) => map
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()),
+                    )
+                })
+                .collect(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(|item| item.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        signals.services.push(Service {
+            name: service.clone(),
+            image: name,
+            tag: image_tag(image),
+            env,
+            file: file.to_string(),
+            evidence: Evidence::new(file, format!("service {service} runs image {image}")),
+        });
+    }
+}
+
+/// `${DB_IMAGE:-postgres:16}` → `postgres`; `docker.io/library/redis:7` → `redis`;
+/// `ghcr.io/org/img@sha256:…` → `org/img`.
+pub fn image_name(image: &str) -> String {
+    let mut image = image.trim();
+    if let Some(rest) = image.strip_prefix("${") {
+        image = rest
+            .split_once(":-")
+            .map(|(_, d)| d.trim_end_matches('}'))
+            .unwrap_or("");
+    }
+    let image = image.split('@').next().unwrap_or("");
+    let mut parts: Vec<&str> = image.split('/').collect();
+    if parts.len() > 1 && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost") {
+        parts.remove(0);
+    }
+    if parts.first() == Some(&"library") {
+        parts.remove(0);
+    }
+    let joined = parts.join("/");
+    // The tag starts at the first `:` of the last path part (`postgres:${VERSION:-16}-alpine`).
+    let last_part = joined.rfind('/').map_or(0, |i| i + 1);
+    let without_tag = match joined[last_part..].find(':') {
+        Some(i) => &joined[..last_part + i],
+        None => &joined,
+    };
+    without_tag.to_ascii_lowercase()
+}
+
+/// `mongo:4.2.1-bionic` → `4.2.1-bionic`; `None` without a tag or with a digest only.
+fn image_tag(image: &str) -> Option<String> {
+    let image = match image.trim().strip_prefix("${") {
+        Some(rest) => rest.split_once(":-").map(|(_, d)| d.trim_end_matches('}'))?,
+        None => image.trim(),
+    };
+    let image = image.split('@').next().unwrap_or("");
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let (_, tag) = last.split_once(':')?;
+    (!tag.is_empty() && !tag.starts_with('$')).then(|| tag.to_string())
+}
+
+fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
+    let Some(text) = index.read(file) else { return };
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim();
+        let value = value.split(" #").next().unwrap_or("").trim().trim_matches(['"', '\'']);
+        signals.env.push((key.to_string(), value.to_string(), file.to_string()));
+        if value.is_empty() {
+            if is_database_url_key(key) {
+                let evidence = Evidence::new(file, format!("declares {key}"));
+                signals.url_vars.push((key.to_string(), String::new(), evidence));
+            }
+            continue;
+        }
+        if let Some((scheme, _)) = value.split_once("://") {
+            let scheme = scheme.split('+').next().unwrap_or(scheme).to_ascii_lowercase();
+            if scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !matches!(scheme.as_str(), "http" | "https" | "ws" | "wss" | "amqp" | "smtp")
+            {
+                let evidence = Evidence::new(file, format!("{key} is a {scheme}:// URL"));
+                signals.database_hints.push((value.to_string(), evidence.clone(), true));
+                signals.url_vars.push((key.to_string(), scheme, evidence));
+            }
+        } else if DB_NAME_KEYS.contains(&key) {
+            // `DB_CONNECTION=pgsql` is the app's own setting that picks its driver, as strong
+            // as an ORM config; a URL is only an example value.
+            signals
+                .database_hints
+                .push((value.to_string(), Evidence::new(file, format!("{key}={value}")), false));
+        }
+    }
+}
+
+/// A key that, by convention, holds the application's database URL (`DATABASE_URL`,
+/// `APP_DB_URL`, `MONGODB_URI`), not a test database's.
+fn is_database_url_key(key: &str) -> bool {
+    let key = key.to_ascii_uppercase();
+    let generic = [
+        "DATABASE_URL",
+        "DB_URL",
+        "DATABASE_URI",
+        "DB_URI",
+        "MONGODB_URI",
+        "MONGO_URL",
+        "MONGO_URI",
+    ];
+    generic.iter().any(|g| key == *g || key.ends_with(&format!("_{g}"))) && !key.contains("TEST")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_names_are_normalised() {
+        assert_eq!(image_name("postgres:16-alpine"), "postgres");
+        assert_eq!(image_name("docker.io/library/redis:7"), "redis");
+        assert_eq!(image_name("${DB_IMAGE:-postgis/postgis:16-3.4}"), "postgis/postgis");
+        assert_eq!(image_name("postgres:${POSTGRES_VERSION:-16}-alpine"), "postgres");
+        assert_eq!(image_name("localhost:5000/team/db:1"), "team/db");
+        assert_eq!(image_name("localhost:5000/mongo@sha256:abc"), "mongo");
+        assert_eq!(image_name("bitnami/postgresql"), "bitnami/postgresql");
+        assert_eq!(image_name("prom/mysqld-exporter"), "prom/mysqld-exporter");
+    }
+
+    #[test]
+    fn database_url_keys() {
+        assert!(is_database_url_key("DATABASE_URL"));
+        assert!(is_database_url_key("APP_DATABASE_URL"));
+        assert!(is_database_url_key("MONGODB_URI"));
+        assert!(!is_database_url_key("TEST_DATABASE_URL"));
+        assert!(!is_database_url_key("REDIS_URL"));
+        assert!(!is_database_url_key("DATABASE_URL_POOL_SIZE"));
+    }
+
+    #[test]
+    fn image_tags() {
+        assert_eq!(image_tag("mongo:4.2.1-bionic").as_deref(), Some("4.2.1-bionic"));
+        assert_eq!(image_tag("localhost:5000/postgres").as_deref(), None);
+        assert_eq!(image_tag("redis@sha256:abc"), None);
+        assert_eq!(image_tag("${DB_IMAGE:-postgres:16}").as_deref(), Some("16"));
+    }
+
+    #[test]
+    fn compose_env_resolves_from_templates() {
+        let service = Service {
+            name: "db".into(),
+            image: "postgres".into(),
+            tag: None,
+            env: vec![
+                ("POSTGRES_USER".into(), "${DATABASE_USERNAME}".into()),
+                ("POSTGRES_DB".into(), "${DATABASE_NAME:-api}".into()),
+                ("POSTGRES_PASSWORD".into(), "${SECRET}".into()),
+            ],
+            file: "docker-compose.yml".into(),
+            evidence: Evidence::new("docker-compose.yml", "service db"),
+        };
+        let signals = RepoSignals {
+            env: vec![("DATABASE_USERNAME".into(), "root".into(), ".env.example".into())],
+            ..RepoSignals::default()
+        };
+        assert_eq!(service.env("POSTGRES_USER", &signals), EnvValue::Known("root"));
+        assert_eq!(service.env("POSTGRES_DB", &signals), EnvValue::Known("api"));
+        assert_eq!(service.env("POSTGRES_PASSWORD", &signals), EnvValue::Unresolved);
+        assert_eq!(service.env("MISSING", &signals), EnvValue::Unset);
+    }
+
+    #[test]
+    fn compose_variants() {
+        assert!(!is_compose("docker-compose.integration.yml"));
+        assert!(is_compose("docker-compose.dev.yml"));
+        assert!(is_compose("compose.yaml"));
+        assert!(!is_compose("docker-compose.test.yml"));
+        assert!(!is_compose("docker-compose.relational.ci.yaml"));
+        assert!(!is_compose("compose-notes.md"));
+    }
+}

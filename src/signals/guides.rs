@@ -1,0 +1,171 @@
+//! Commands the repository documents: shell lines in the fenced code blocks of its README,
+//! CONTRIBUTING and development guides (parsed as Markdown), each with the heading it sits under
+//! and the file and line it came from.
+
+use crate::repo::index::RepoIndex;
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+
+/// Guides developers read to run a project, looked for in a directory.
+const GUIDES: &[&str] = &[
+    "README.md",
+    "readme.md",
+    "Readme.md",
+    "CONTRIBUTING.md",
+    "DEVELOPMENT.md",
+    "HACKING.md",
+    "docs/development.md",
+    "docs/DEVELOPMENT.md",
+    "docs/contributing.md",
+    "docs/CONTRIBUTING.md",
+];
+
+/// Code block languages that hold shell commands (an unlabelled block too).
+const SHELL: &[&str] = &[
+    "",
+    "sh",
+    "bash",
+    "shell",
+    "console",
+    "zsh",
+    "shell-session",
+    "terminal",
+    "shellsession",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentedCommand {
+    pub command: String,
+    /// The heading the code block sits under (the nearest one above it).
+    pub heading: String,
+    pub file: String,
+    /// 1-based line of the command in the file.
+    pub line: usize,
+    /// The directory the command runs in: the guide's, or for a guide in `docs/`, the project's
+    /// that keeps it.
+    pub dir: String,
+}
+
+/// Every shell command in the guides of `dirs` (nearest first), in document order.
+pub fn commands(index: &RepoIndex, dirs: &[&str]) -> Vec<DocumentedCommand> {
+    let mut out = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for dir in dirs {
+        for guide in GUIDES {
+            let file = crate::fs::join(dir, guide);
+            if seen.contains(&file) {
+                continue;
+            }
+            seen.push(file.clone());
+            if let Some(text) = index.read(&file) {
+                out.extend(in_markdown(&text, &file, dir, &|d| index.dirs.contains(d)));
+            }
+        }
+    }
+    out
+}
+
+/// `is_dir` tells a `cd` into the repository (followed) from one out of it (`cd workspace`
+/// before cloning, ignored).
+fn in_markdown(text: &str, file: &str, dir: &str, is_dir: &dyn Fn(&str) -> bool) -> Vec<DocumentedCommand> {
+    let mut out = Vec::new();
+    let mut heading = String::new();
+    let mut in_heading = false;
+    // The block being read: its first line number and its text.
+    let mut block: Option<(usize, String)> = None;
+    // A `cd server` line moves the commands after it, in its block and the section's next ones.
+    let mut runs_in = dir.to_string();
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                // A `cd` lasts until the next section, across the blocks of this one.
+                runs_in = dir.to_string();
+                in_heading = true;
+                heading.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let shell = match &kind {
+                    CodeBlockKind::Fenced(lang) => {
+                        let lang = lang.split([' ', ',', '{']).next().unwrap_or("");
+                        SHELL.contains(&lang.to_ascii_lowercase().as_str())
+                    }
+                    CodeBlockKind::Indented => false,
+                };
+                if shell {
+                    // A fenced block's text starts on the line after the fence.
+                    let first = text[..range.start].matches('\n').count() + 2;
+                    block = Some((first, String::new()));
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((first, body)) = block.take() {
+                    for (i, raw) in body.lines().enumerate() {
+                        let Some(command) = shell_command(raw) else { continue };
+                        if let Some(target) = command.strip_prefix("cd ").map(str::trim) {
+                            let moved = crate::fs::join(&runs_in, target);
+                            if !target.contains(['&', ';', '$', '~']) && !target.starts_with('/') && is_dir(&moved) {
+                                runs_in = moved;
+                            }
+                            continue;
+                        }
+                        out.push(DocumentedCommand {
+                            command,
+                            heading: heading.trim().to_string(),
+                            file: file.to_string(),
+                            line: first + i,
+                            dir: runs_in.clone(),
+                        });
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, body)) = block.as_mut() {
+                    body.push_str(&t);
+                } else if in_heading {
+                    heading.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A line of a shell block as a command: the prompt (`$ `) dropped; comments, output-looking
+/// lines and blanks left out.
+fn shell_command(raw: &str) -> Option<String> {
+    let line = raw.trim();
+    let line = line
+        .strip_prefix("$ ")
+        .or_else(|| line.strip_prefix("% "))
+        .unwrap_or(line);
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') || line.starts_with("//") {
+        return None;
+    }
+    Some(line.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_with_their_heading_and_line() {
+        let readme = "# App\n\nIntro.\n\n## Run the application\n\n```bash\n$ cd workspace\n# copy the env\n$ cp example.env .env\n$ make up\n```\n\n```json\n{\"not\": \"shell\"}\n```\n\n### Tests\n\n```\ncd backend/\n```\n\n```\nmake tests\n```\n\n## Other\n\n```\nmake lint\n```\n";
+        let found = in_markdown(readme, "README.md", ".", &|d| d == "backend");
+        let lines: Vec<(&str, &str, usize, &str)> = found
+            .iter()
+            .map(|c| (c.command.as_str(), c.heading.as_str(), c.line, c.dir.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("cp example.env .env", "Run the application", 10, "."),
+                ("make up", "Run the application", 11, "."),
+                ("make tests", "Tests", 25, "backend"),
+                ("make lint", "Other", 31, "."),
+            ]
+        );
+    }
+}
