@@ -2,7 +2,6 @@
 //! Real parsers only (serde_json, toml, serde-saphyr); a broken manifest becomes a warning that
 //! names the file, and the project is still listed with what could be read.
 
-mod cargo;
 mod dotnet;
 mod elixir;
 mod go;
@@ -11,6 +10,7 @@ mod node;
 mod php;
 mod python;
 mod ruby;
+mod rust;
 
 pub mod formats;
 pub mod project;
@@ -22,6 +22,8 @@ pub use project::{Dependency, Ecosystem, Project, Scope, Task, TaskRunner};
 pub use tasks::runner_tasks;
 
 use crate::repo::index::RepoIndex;
+use crate::report::Evidence;
+use runner::Runner;
 
 /// Finds and reads every project in the repository, sorted by directory then ecosystem.
 pub fn collect(index: &RepoIndex) -> Vec<Project> {
@@ -31,7 +33,7 @@ pub fn collect(index: &RepoIndex) -> Vec<Project> {
         let dir = crate::fs::parent(file);
         match name {
             "package.json" => projects.push(node::read(index, dir, file)),
-            "Cargo.toml" => projects.push(cargo::read(index, dir, file)),
+            "Cargo.toml" => projects.push(rust::read(index, dir, file)),
             "go.mod" => projects.push(go::read(index, dir, file)),
             "pom.xml" => projects.push(jvm::read_maven(index, dir, file)),
             "Gemfile" => projects.push(ruby::read(index, dir, file)),
@@ -60,5 +62,30 @@ fn add_runner_tasks(index: &RepoIndex, project: &mut Project) {
         if project.task(&task.name).is_none() {
             project.tasks.push(task);
         }
+    }
+}
+
+/// Works out the package manager of `project`, walking up to the repository root.
+pub fn package_manager<'a>(
+    index: &RepoIndex,
+    project: &Project,
+    all: impl Iterator<Item = &'a Project> + Clone,
+) -> Runner {
+    match project.ecosystem {
+        Ecosystem::Rust => Runner {
+            name: "cargo",
+            display: "cargo".into(),
+            evidence: Evidence::new(&project.manifest, "Cargo manifest"),
+            root_dir: project.dir.clone(),
+            workspace: None,
+        },
+        Ecosystem::Node => node::package_manager::resolve(index, project, all),
+        Ecosystem::Python => python::package_manager::resolve(index, project, all),
+        Ecosystem::Jvm => jvm::package_manager::resolve(index, project),
+        Ecosystem::Dotnet => dotnet::package_manager::resolve(index, project),
+        Ecosystem::Go => Runner::own_tool(project, "go", "Go modules", "Go module"),
+        Ecosystem::Ruby => Runner::own_tool(project, "bundler", "Bundler", "Bundler manifest"),
+        Ecosystem::Php => Runner::own_tool(project, "composer", "Composer", "Composer manifest"),
+        Ecosystem::Elixir => Runner::own_tool(project, "mix", "Mix", "Mix project"),
     }
 }

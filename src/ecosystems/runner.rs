@@ -2,8 +2,7 @@
 //! root: `pnpm dev`, `yarn test`, `bun run build`, `uv run pytest`, `pnpm --filter api dev`,
 //! `cd backend && poetry run alembic upgrade head`.
 
-use crate::ecosystems::{Ecosystem, Project, Task, TaskRunner};
-use crate::repo::index::RepoIndex;
+use crate::ecosystems::project::{Project, Task, TaskRunner};
 use crate::report::Evidence;
 
 #[derive(Debug, Clone)]
@@ -32,7 +31,7 @@ pub struct NodeWorkspace {
 }
 
 impl NodeWorkspace {
-    fn new(globs: &[String], lerna: bool) -> NodeWorkspace {
+    pub fn new(globs: &[String], lerna: bool) -> NodeWorkspace {
         let build = |negated: bool| {
             let mut set = globset::GlobSetBuilder::new();
             for glob in globs.iter().filter(|g| g.starts_with('!') == negated) {
@@ -53,30 +52,10 @@ impl NodeWorkspace {
         }
     }
 
-    fn contains(&self, relative_dir: &str) -> bool {
+    pub fn contains(&self, relative_dir: &str) -> bool {
         self.members.is_match(relative_dir) && !self.excluded.is_match(relative_dir)
     }
 }
-
-/// Node lockfiles, most specific first.
-const NODE_LOCKFILES: &[(&str, &str)] = &[
-    ("pnpm-lock.yaml", "pnpm"),
-    ("pnpm-workspace.yaml", "pnpm"),
-    ("bun.lock", "bun"),
-    ("bun.lockb", "bun"),
-    ("yarn.lock", "yarn"),
-    (".yarnrc.yml", "yarn"),
-    ("package-lock.json", "npm"),
-    ("npm-shrinkwrap.json", "npm"),
-];
-
-const PYTHON_LOCKFILES: &[(&str, &str)] = &[
-    ("uv.lock", "uv"),
-    ("poetry.lock", "poetry"),
-    ("pdm.lock", "pdm"),
-    ("Pipfile.lock", "pipenv"),
-    ("Pipfile", "pipenv"),
-];
 
 /// Commands of the package managers that shadow a script of the same name.
 const PNPM_BUILTINS: &[&str] = &[
@@ -129,288 +108,18 @@ const YARN_BUILTINS: &[&str] = &[
     "policies",
 ];
 
-/// Works out the package manager of `project`, walking up to the repository root.
-pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
-    match project.ecosystem {
-        Ecosystem::Rust => Runner {
-            name: "cargo",
-            display: "cargo".into(),
-            evidence: Evidence::new(&project.manifest, "Cargo manifest"),
-            root_dir: project.dir.clone(),
-            workspace: None,
-        },
-        Ecosystem::Node => node(index, project, all),
-        Ecosystem::Python => python(index, project, all),
-        Ecosystem::Jvm => jvm(index, project),
-        Ecosystem::Dotnet => dotnet(index, project),
-        Ecosystem::Go => own_tool(project, "go", "Go modules", "Go module"),
-        Ecosystem::Ruby => own_tool(project, "bundler", "Bundler", "Bundler manifest"),
-        Ecosystem::Php => own_tool(project, "composer", "Composer", "Composer manifest"),
-        Ecosystem::Elixir => own_tool(project, "mix", "Mix", "Mix project"),
-    }
-}
-
-/// An ecosystem with one build tool, which reads the manifest in the project's directory.
-fn own_tool(project: &Project, name: &'static str, display: &str, why: &str) -> Runner {
-    Runner {
-        name,
-        display: display.into(),
-        evidence: Evidence::new(&project.manifest, why),
-        root_dir: project.dir.clone(),
-        workspace: None,
-    }
-}
-
-/// Maven or Gradle, by the build file; the wrapper script (`./mvnw`, `./gradlew`) when the
-/// project or a directory above it has one, since that pins the version the build expects. The
-/// root is the wrapper's directory, else the top of the multi-project build.
-fn jvm(index: &RepoIndex, project: &Project) -> Runner {
-    let gradle = !project.manifest.ends_with("pom.xml");
-    let (name, wrapper, tool) = if gradle {
-        ("gradle", "gradlew", "Gradle")
-    } else {
-        ("maven", "mvnw", "Maven")
-    };
-    let build_files: &[&str] = if gradle {
-        &["settings.gradle", "settings.gradle.kts"]
-    } else {
-        &["pom.xml"]
-    };
-    let dirs = crate::fs::ancestors(&project.dir);
-    if let Some(dir) = dirs.iter().find(|d| index.has_file(&crate::fs::join(d, wrapper))) {
-        return Runner {
-            name,
-            display: format!("{tool} (wrapper)"),
-            evidence: Evidence::new(crate::fs::join(dir, wrapper), format!("{tool} wrapper")),
-            root_dir: dir.clone(),
-            workspace: None,
-        };
-    }
-    // The outermost directory of the build: the settings file (Gradle) or parent POM (Maven).
-    let root = dirs
-        .iter()
-        .rev()
-        .find(|d| build_files.iter().any(|f| index.has_file(&crate::fs::join(d, f))))
-        .cloned()
-        .unwrap_or_else(|| project.dir.clone());
-    Runner {
-        name,
-        display: tool.into(),
-        evidence: Evidence::new(&project.manifest, format!("{tool} build file, no wrapper")),
-        root_dir: root,
-        workspace: None,
-    }
-}
-
-/// The .NET CLI, run from the solution (`*.sln`, `*.slnx`) nearest above the project, so `dotnet
-/// test` and `dotnet build` cover every project of it.
-fn dotnet(index: &RepoIndex, project: &Project) -> Runner {
-    for dir in crate::fs::ancestors(&project.dir) {
-        let solution = index
-            .files_in(&dir)
-            .find(|f| f.ends_with(".sln") || f.ends_with(".slnx"));
-        if let Some(file) = solution {
-            return Runner {
-                name: "dotnet",
-                display: "dotnet".into(),
-                evidence: Evidence::new(file, "solution file"),
-                root_dir: dir,
-                workspace: None,
-            };
-        }
-    }
-    own_tool(project, "dotnet", "dotnet", "project file")
-}
-
-fn node<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
-    if let Some(file) = &project.deno {
-        return Runner {
-            name: "deno",
-            display: "deno".into(),
-            evidence: Evidence::new(file, "Deno configuration"),
-            root_dir: project.dir.clone(),
-            workspace: None,
-        };
-    }
-    // A workspace member often repeats the root's `packageManager`; the root still runs it.
-    let member = crate::fs::ancestors(&project.dir).into_iter().skip(1).any(|dir| {
-        let below = if dir == "." {
-            project.dir.as_str()
-        } else {
-            project.dir.strip_prefix(&format!("{dir}/")).unwrap_or(&project.dir)
-        };
-        node_workspace(index, &dir, all.clone()).is_some_and(|w| !w.lerna && w.contains(below))
-    });
-    for dir in crate::fs::ancestors(&project.dir) {
-        let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
-        let own_field = dir == project.dir && member;
-        if let Some(field) = manifest
-            .filter(|_| !own_field)
-            .and_then(|p| p.package_manager_field.as_ref())
-        {
-            let name = field.split('@').next().unwrap_or("").trim();
-            if let Some(name) = ["npm", "pnpm", "yarn", "bun"].into_iter().find(|n| *n == name) {
-                // `pnpm@9.12.3+sha512.…` → `pnpm 9.12.3`.
-                let version = field.split('@').nth(1).and_then(|v| v.split('+').next()).unwrap_or("");
-                let display = if version.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{name} {version}")
-                };
-                let file = crate::fs::join(&dir, "package.json");
-                return Runner {
-                    name,
-                    display,
-                    evidence: Evidence::new(file, format!("packageManager {field}")),
-                    workspace: node_workspace(index, &dir, all),
-                    root_dir: dir,
-                };
-            }
-        }
-        for (lockfile, name) in NODE_LOCKFILES {
-            let file = crate::fs::join(&dir, lockfile);
-            if index.has_file(&file) {
-                let display = if *name == "yarn" {
-                    yarn_flavour(index, &dir)
-                } else {
-                    name.to_string()
-                };
-                return Runner {
-                    name,
-                    display,
-                    evidence: Evidence::new(file, "lockfile"),
-                    workspace: node_workspace(index, &dir, all.clone()),
-                    root_dir: dir,
-                };
-            }
-        }
-    }
-    Runner {
-        name: "npm",
-        display: "npm".into(),
-        evidence: Evidence::new(
-            &project.manifest,
-            "no lockfile or packageManager field; npm is the default",
-        ),
-        root_dir: project.dir.clone(),
-        workspace: None,
-    }
-}
-
-/// The workspace declared in `dir`: pnpm-workspace.yaml `packages` (every package when it lists
-/// none; pnpm ignores package.json `workspaces`), then package.json `workspaces` (npm, yarn,
-/// bun), then lerna.json `packages` (`packages/*` by default), which only Lerna itself runs.
-fn node_workspace<'a>(
-    index: &RepoIndex,
-    dir: &str,
-    mut all: impl Iterator<Item = &'a Project>,
-) -> Option<NodeWorkspace> {
-    let pnpm = crate::fs::join(dir, "pnpm-workspace.yaml");
-    if let Some(text) = index.read(&pnpm) {
-        let globs = match serde_saphyr::from_str::<serde_json::Value>(&text) {
-            Ok(doc) => string_list(doc.get("packages")),
-            Err(err) => {
-                let message = err.to_string();
-                index.warn(&pnpm, format!("invalid YAML: {}", message.lines().next().unwrap_or("")));
-                Vec::new()
-            }
-        };
-        let globs = if globs.is_empty() {
-            vec!["**".to_string()]
-        } else {
-            globs
-        };
-        return Some(NodeWorkspace::new(&globs, false));
-    }
-    let declared = all
-        .find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node)
-        .map(|p| p.workspace_members.clone())
-        .unwrap_or_default();
-    if !declared.is_empty() {
-        return Some(NodeWorkspace::new(&declared, false));
-    }
-    let lerna = crate::fs::join(dir, "lerna.json");
-    if index.has_file(&lerna) {
-        let globs = crate::ecosystems::json_object(index, &lerna)
-            .map(|o| string_list(o.get("packages")))
-            .unwrap_or_default();
-        let globs = if globs.is_empty() {
-            vec!["packages/*".to_string()]
-        } else {
-            globs
-        };
-        return Some(NodeWorkspace::new(&globs, true));
-    }
-    None
-}
-
-fn string_list(value: Option<&serde_json::Value>) -> Vec<String> {
-    value
-        .and_then(serde_json::Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-        .unwrap_or_default()
-}
-
-/// Yarn 2+ ("berry") writes a YAML lockfile with `__metadata:` and reads `.yarnrc.yml`.
-fn yarn_flavour(index: &RepoIndex, dir: &str) -> String {
-    let berry = index.has_file(&crate::fs::join(dir, ".yarnrc.yml"))
-        || index
-            .read(&crate::fs::join(dir, "yarn.lock"))
-            .is_some_and(|t| t.contains("__metadata:"));
-    if berry {
-        "yarn (berry)".into()
-    } else {
-        "yarn (classic)".into()
-    }
-}
-
-fn python<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
-    for dir in crate::fs::ancestors(&project.dir) {
-        for (lockfile, name) in PYTHON_LOCKFILES {
-            let file = crate::fs::join(&dir, lockfile);
-            if index.has_file(&file) {
-                return Runner {
-                    name,
-                    display: name.to_string(),
-                    evidence: Evidence::new(file, "lockfile"),
-                    root_dir: dir,
-                    workspace: None,
-                };
-            }
-        }
-        let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Python);
-        if let Some(p) = manifest {
-            for (table, name) in [("uv", "uv"), ("poetry", "poetry"), ("pdm", "pdm")] {
-                if p.tool_tables.iter().any(|t| t == table) {
-                    let file = crate::fs::join(&dir, "pyproject.toml");
-                    return Runner {
-                        name,
-                        display: name.to_string(),
-                        evidence: Evidence::new(file, format!("[tool.{table}] table")),
-                        root_dir: dir,
-                        workspace: None,
-                    };
-                }
-            }
-        }
-    }
-    let requirements = index
-        .files_in(&project.dir)
-        .find(|f| crate::fs::file_name(f).starts_with("requirements"));
-    let evidence = match requirements {
-        Some(file) => Evidence::new(file, "requirements file, installed with pip"),
-        None => Evidence::new(&project.manifest, "no lockfile; pip is the default"),
-    };
-    Runner {
-        name: "pip",
-        display: "pip".into(),
-        evidence,
-        root_dir: project.dir.clone(),
-        workspace: None,
-    }
-}
-
 impl Runner {
+    /// An ecosystem with one build tool, which reads the manifest in the project's directory.
+    pub fn own_tool(project: &Project, name: &'static str, display: &str, why: &str) -> Runner {
+        Runner {
+            name,
+            display: display.into(),
+            evidence: Evidence::new(&project.manifest, why),
+            root_dir: project.dir.clone(),
+            workspace: None,
+        }
+    }
+
     /// Prefix that runs a locally installed tool (`npx`, `pnpm exec`, `uv run`, …).
     fn exec_prefix(&self) -> &'static str {
         match self.name {
@@ -529,6 +238,7 @@ impl Runner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ecosystems::project::Ecosystem;
 
     fn runner(name: &'static str, root_dir: &str) -> Runner {
         Runner {

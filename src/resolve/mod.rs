@@ -3,7 +3,7 @@
 
 use crate::detect::engine::{self, ConfigValue};
 use crate::detect::{Category, Detector, Kind, Registry, Role, Sets};
-use crate::ecosystems::runner::{self, Runner};
+use crate::ecosystems::runner::Runner;
 use crate::ecosystems::{self, Ecosystem, Project, Scope, Task, TaskRunner};
 use crate::repo::index::RepoIndex;
 use crate::report::hints;
@@ -478,7 +478,7 @@ fn resolve_backend(
     variables: &mut BTreeMap<String, Option<String>>,
 ) {
     let project = &backend.project;
-    let runner = runner::resolve(index, project, all.iter().map(|a| &a.project));
+    let runner = ecosystems::package_manager(index, project, all.iter().map(|a| &a.project));
     let mut vars = backend.vars.clone();
     if matches!(runner.name, "uv" | "poetry" | "pdm") {
         let build = format!("{} build", runner.name);

@@ -13,6 +13,8 @@ static REQUIREMENT_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*([A
 static SETUP_REQUIRES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)install_requires\s*=\s*\[(.*?)\]").unwrap());
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']([^"']+)["']"#).unwrap());
 
+pub mod package_manager;
+
 /// Files whose presence makes their directory a Python project, best manifest first.
 const MARKERS: &[&str] = &["pyproject.toml", "Pipfile", "setup.py", "setup.cfg", "manage.py"];
 

@@ -50,6 +50,8 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     project
 }
 
+pub mod package_manager;
+
 /// `deno.json(c)`: a Deno project. Beside a package.json its imports and tasks join that
 /// project; alone it is a project of its own. Import specifiers name their packages the way npm
 /// does: `npm:hono@4` → `hono`, `jsr:@hono/hono@^4` → `@hono/hono`,

@@ -16,6 +16,8 @@ pub fn read_maven(index: &RepoIndex, dir: &str, file: &str) -> Project {
     project
 }
 
+pub mod package_manager;
+
 /// The coordinates, dependencies, plugins, modules and Java version of a POM's root.
 fn read_pom(project: &mut Project, root: roxmltree::Node, file: &str) {
     // `${quarkus.platform.group-id}` and the like, from the POM's own `<properties>`.

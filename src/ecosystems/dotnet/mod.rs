@@ -17,6 +17,8 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     project
 }
 
+pub mod package_manager;
+
 /// The SDK, package and project references and target framework of a project file's root.
 fn read_project(project: &mut Project, root: roxmltree::Node, file: &str) {
     if let Some(sdk) = root.attribute("Sdk") {

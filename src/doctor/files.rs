@@ -1,0 +1,121 @@
+//! Which agent files `doctor` checks and where: the files of every target in a repository, the
+//! repository a file belongs to, and the parts of a file each agent occupies (an AGENTS.md
+//! holds one section per agent).
+
+use crate::profile::targets::{self, Target};
+use std::path::{Path, PathBuf};
+
+/// The agent files doctor checks in a repository by default: every target's agent files
+/// (`*.md` under `.github/agents/` and `.claude/agents/`, `*.mdc` under `.cursor/rules/`) and an
+/// AGENTS.md that has archprompt sections.
+pub fn default_files(repo: &Path) -> Vec<PathBuf> {
+    let mut files = vec![repo.join(crate::profile::compose::DEFAULT_AGENT_FILE)];
+    for (dir, extension) in [
+        (".github/agents", "md"),
+        (".claude/agents", "md"),
+        (".cursor/rules", "mdc"),
+    ] {
+        let Ok(entries) = std::fs::read_dir(repo.join(dir)) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == extension) && p.is_file())
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    let agents_md = repo.join(targets::AGENTS_MD);
+    if crate::fs::read_plain(&agents_md, repo).is_ok_and(|text| !targets::section_names(&text).is_empty()) {
+        files.push(agents_md);
+    }
+    let mut unique: Vec<PathBuf> = Vec::with_capacity(files.len());
+    for file in files {
+        if !unique.contains(&file) && file.is_file() {
+            unique.push(file);
+        }
+    }
+    unique
+}
+
+/// The repository an agent file belongs to: the directory above `.github/agents`,
+/// `.claude/agents` or `.cursor/rules`, the directory of an AGENTS.md, else the nearest ancestor
+/// with `.git`, else the file's directory.
+pub fn repo_of(file: &Path) -> PathBuf {
+    let parent = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // Lexically absolute, not canonical: through a symlinked `.claude` the repository is still
+    // the one the link sits in, so its bounds hold for what the link points to.
+    let absolute = std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf());
+    if file.file_name().is_some_and(|n| n == targets::AGENTS_MD) {
+        return absolute;
+    }
+    // The project the agent directory belongs to comes first: in a monorepo it is a sub-project.
+    for dir in absolute.ancestors() {
+        if dir.ends_with(".github/agents") || dir.ends_with(".claude/agents") || dir.ends_with(".cursor/rules") {
+            if let Some(repo) = dir.parent().and_then(Path::parent) {
+                return repo.to_path_buf();
+            }
+        }
+    }
+    for dir in absolute.ancestors() {
+        if dir.join(".git").exists() {
+            return dir.to_path_buf();
+        }
+    }
+    absolute
+}
+
+/// The part of a file one agent occupies: the whole file, or one section of an AGENTS.md.
+pub struct Region {
+    pub target: Option<Target>,
+    pub name: Option<String>,
+    pub range: std::ops::Range<usize>,
+}
+
+/// The regions of a file: for AGENTS.md each archprompt section (and an error for each section
+/// whose markers are broken), else the whole file.
+pub fn regions(file: &Path, text: &str) -> (Vec<Region>, Vec<String>) {
+    if file.file_name().is_some_and(|n| n == targets::AGENTS_MD) {
+        let mut names: Vec<String> = Vec::new();
+        for name in targets::section_names(text) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let mut errors = Vec::new();
+        let mut regions = Vec::new();
+        for name in names {
+            match targets::section(text, &name) {
+                Ok(Some(range)) => regions.push(Region {
+                    target: Some(Target::AgentsMd),
+                    name: Some(name),
+                    range,
+                }),
+                Ok(None) => {}
+                Err(why) => errors.push(why),
+            }
+        }
+        // Sections inside or across each other cannot be told apart: none of them is touched.
+        regions.sort_by_key(|r| r.range.start);
+        let overlapping = regions.windows(2).any(|w| w[1].range.start < w[0].range.end);
+        if overlapping {
+            errors.push("archprompt's sections nest or cross each other; give each its own begin and end marker, one after the other".to_string());
+            regions.clear();
+        }
+        return (regions, errors);
+    }
+    // Where the file sits decides its target, so the path is made absolute first
+    // (`agents/x.agent.md` from inside `.github/`).
+    let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let (target, name) = Target::of_file(&absolute).map_or((None, None), |(t, n)| (Some(t), Some(n)));
+    let whole = Region {
+        target,
+        name,
+        range: 0..text.len(),
+    };
+    (vec![whole], Vec::new())
+}

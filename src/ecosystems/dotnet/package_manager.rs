@@ -1,0 +1,27 @@
+//! How a dotnet project's commands are run: its package manager or build tool, found from
+//! lockfiles, manifest fields and wrappers, walking up to the repository root.
+
+use crate::ecosystems::project::Project;
+use crate::ecosystems::runner::Runner;
+use crate::repo::index::RepoIndex;
+use crate::report::Evidence;
+
+/// The .NET CLI, run from the solution (`*.sln`, `*.slnx`) nearest above the project, so `dotnet
+/// test` and `dotnet build` cover every project of it.
+pub fn resolve(index: &RepoIndex, project: &Project) -> Runner {
+    for dir in crate::fs::ancestors(&project.dir) {
+        let solution = index
+            .files_in(&dir)
+            .find(|f| f.ends_with(".sln") || f.ends_with(".slnx"));
+        if let Some(file) = solution {
+            return Runner {
+                name: "dotnet",
+                display: "dotnet".into(),
+                evidence: Evidence::new(file, "solution file"),
+                root_dir: dir,
+                workspace: None,
+            };
+        }
+    }
+    Runner::own_tool(project, "dotnet", "dotnet", "project file")
+}

@@ -1,0 +1,48 @@
+//! How a jvm project's commands are run: its package manager or build tool, found from
+//! lockfiles, manifest fields and wrappers, walking up to the repository root.
+
+use crate::ecosystems::project::Project;
+use crate::ecosystems::runner::Runner;
+use crate::repo::index::RepoIndex;
+use crate::report::Evidence;
+
+/// Maven or Gradle, by the build file; the wrapper script (`./mvnw`, `./gradlew`) when the
+/// project or a directory above it has one, since that pins the version the build expects. The
+/// root is the wrapper's directory, else the top of the multi-project build.
+pub fn resolve(index: &RepoIndex, project: &Project) -> Runner {
+    let gradle = !project.manifest.ends_with("pom.xml");
+    let (name, wrapper, tool) = if gradle {
+        ("gradle", "gradlew", "Gradle")
+    } else {
+        ("maven", "mvnw", "Maven")
+    };
+    let build_files: &[&str] = if gradle {
+        &["settings.gradle", "settings.gradle.kts"]
+    } else {
+        &["pom.xml"]
+    };
+    let dirs = crate::fs::ancestors(&project.dir);
+    if let Some(dir) = dirs.iter().find(|d| index.has_file(&crate::fs::join(d, wrapper))) {
+        return Runner {
+            name,
+            display: format!("{tool} (wrapper)"),
+            evidence: Evidence::new(crate::fs::join(dir, wrapper), format!("{tool} wrapper")),
+            root_dir: dir.clone(),
+            workspace: None,
+        };
+    }
+    // The outermost directory of the build: the settings file (Gradle) or parent POM (Maven).
+    let root = dirs
+        .iter()
+        .rev()
+        .find(|d| build_files.iter().any(|f| index.has_file(&crate::fs::join(d, f))))
+        .cloned()
+        .unwrap_or_else(|| project.dir.clone());
+    Runner {
+        name,
+        display: tool.into(),
+        evidence: Evidence::new(&project.manifest, format!("{tool} build file, no wrapper")),
+        root_dir: root,
+        workspace: None,
+    }
+}

@@ -1,0 +1,161 @@
+//! How a node project's commands are run: its package manager or build tool, found from
+//! lockfiles, manifest fields and wrappers, walking up to the repository root.
+
+use crate::ecosystems::project::{Ecosystem, Project};
+use crate::ecosystems::runner::{NodeWorkspace, Runner};
+use crate::repo::index::RepoIndex;
+use crate::report::Evidence;
+
+/// Node lockfiles, most specific first.
+const NODE_LOCKFILES: &[(&str, &str)] = &[
+    ("pnpm-lock.yaml", "pnpm"),
+    ("pnpm-workspace.yaml", "pnpm"),
+    ("bun.lock", "bun"),
+    ("bun.lockb", "bun"),
+    ("yarn.lock", "yarn"),
+    (".yarnrc.yml", "yarn"),
+    ("package-lock.json", "npm"),
+    ("npm-shrinkwrap.json", "npm"),
+];
+
+pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
+    if let Some(file) = &project.deno {
+        return Runner {
+            name: "deno",
+            display: "deno".into(),
+            evidence: Evidence::new(file, "Deno configuration"),
+            root_dir: project.dir.clone(),
+            workspace: None,
+        };
+    }
+    // A workspace member often repeats the root's `packageManager`; the root still runs it.
+    let member = crate::fs::ancestors(&project.dir).into_iter().skip(1).any(|dir| {
+        let below = if dir == "." {
+            project.dir.as_str()
+        } else {
+            project.dir.strip_prefix(&format!("{dir}/")).unwrap_or(&project.dir)
+        };
+        node_workspace(index, &dir, all.clone()).is_some_and(|w| !w.lerna && w.contains(below))
+    });
+    for dir in crate::fs::ancestors(&project.dir) {
+        let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
+        let own_field = dir == project.dir && member;
+        if let Some(field) = manifest
+            .filter(|_| !own_field)
+            .and_then(|p| p.package_manager_field.as_ref())
+        {
+            let name = field.split('@').next().unwrap_or("").trim();
+            if let Some(name) = ["npm", "pnpm", "yarn", "bun"].into_iter().find(|n| *n == name) {
+                // `pnpm@9.12.3+sha512.…` → `pnpm 9.12.3`.
+                let version = field.split('@').nth(1).and_then(|v| v.split('+').next()).unwrap_or("");
+                let display = if version.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{name} {version}")
+                };
+                let file = crate::fs::join(&dir, "package.json");
+                return Runner {
+                    name,
+                    display,
+                    evidence: Evidence::new(file, format!("packageManager {field}")),
+                    workspace: node_workspace(index, &dir, all),
+                    root_dir: dir,
+                };
+            }
+        }
+        for (lockfile, name) in NODE_LOCKFILES {
+            let file = crate::fs::join(&dir, lockfile);
+            if index.has_file(&file) {
+                let display = if *name == "yarn" {
+                    yarn_flavour(index, &dir)
+                } else {
+                    name.to_string()
+                };
+                return Runner {
+                    name,
+                    display,
+                    evidence: Evidence::new(file, "lockfile"),
+                    workspace: node_workspace(index, &dir, all.clone()),
+                    root_dir: dir,
+                };
+            }
+        }
+    }
+    Runner {
+        name: "npm",
+        display: "npm".into(),
+        evidence: Evidence::new(
+            &project.manifest,
+            "no lockfile or packageManager field; npm is the default",
+        ),
+        root_dir: project.dir.clone(),
+        workspace: None,
+    }
+}
+
+/// The workspace declared in `dir`: pnpm-workspace.yaml `packages` (every package when it lists
+/// none; pnpm ignores package.json `workspaces`), then package.json `workspaces` (npm, yarn,
+/// bun), then lerna.json `packages` (`packages/*` by default), which only Lerna itself runs.
+fn node_workspace<'a>(
+    index: &RepoIndex,
+    dir: &str,
+    mut all: impl Iterator<Item = &'a Project>,
+) -> Option<NodeWorkspace> {
+    let pnpm = crate::fs::join(dir, "pnpm-workspace.yaml");
+    if let Some(text) = index.read(&pnpm) {
+        let globs = match serde_saphyr::from_str::<serde_json::Value>(&text) {
+            Ok(doc) => string_list(doc.get("packages")),
+            Err(err) => {
+                let message = err.to_string();
+                index.warn(&pnpm, format!("invalid YAML: {}", message.lines().next().unwrap_or("")));
+                Vec::new()
+            }
+        };
+        let globs = if globs.is_empty() {
+            vec!["**".to_string()]
+        } else {
+            globs
+        };
+        return Some(NodeWorkspace::new(&globs, false));
+    }
+    let declared = all
+        .find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node)
+        .map(|p| p.workspace_members.clone())
+        .unwrap_or_default();
+    if !declared.is_empty() {
+        return Some(NodeWorkspace::new(&declared, false));
+    }
+    let lerna = crate::fs::join(dir, "lerna.json");
+    if index.has_file(&lerna) {
+        let globs = crate::ecosystems::json_object(index, &lerna)
+            .map(|o| string_list(o.get("packages")))
+            .unwrap_or_default();
+        let globs = if globs.is_empty() {
+            vec!["packages/*".to_string()]
+        } else {
+            globs
+        };
+        return Some(NodeWorkspace::new(&globs, true));
+    }
+    None
+}
+
+fn string_list(value: Option<&serde_json::Value>) -> Vec<String> {
+    value
+        .and_then(serde_json::Value::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+/// Yarn 2+ ("berry") writes a YAML lockfile with `__metadata:` and reads `.yarnrc.yml`.
+fn yarn_flavour(index: &RepoIndex, dir: &str) -> String {
+    let berry = index.has_file(&crate::fs::join(dir, ".yarnrc.yml"))
+        || index
+            .read(&crate::fs::join(dir, "yarn.lock"))
+            .is_some_and(|t| t.contains("__metadata:"));
+    if berry {
+        "yarn (berry)".into()
+    } else {
+        "yarn (classic)".into()
+    }
+}

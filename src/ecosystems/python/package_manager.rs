@@ -1,0 +1,61 @@
+//! How a python project's commands are run: its package manager or build tool, found from
+//! lockfiles, manifest fields and wrappers, walking up to the repository root.
+
+use crate::ecosystems::project::{Ecosystem, Project};
+use crate::ecosystems::runner::Runner;
+use crate::repo::index::RepoIndex;
+use crate::report::Evidence;
+
+const PYTHON_LOCKFILES: &[(&str, &str)] = &[
+    ("uv.lock", "uv"),
+    ("poetry.lock", "poetry"),
+    ("pdm.lock", "pdm"),
+    ("Pipfile.lock", "pipenv"),
+    ("Pipfile", "pipenv"),
+];
+
+pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
+    for dir in crate::fs::ancestors(&project.dir) {
+        for (lockfile, name) in PYTHON_LOCKFILES {
+            let file = crate::fs::join(&dir, lockfile);
+            if index.has_file(&file) {
+                return Runner {
+                    name,
+                    display: name.to_string(),
+                    evidence: Evidence::new(file, "lockfile"),
+                    root_dir: dir,
+                    workspace: None,
+                };
+            }
+        }
+        let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Python);
+        if let Some(p) = manifest {
+            for (table, name) in [("uv", "uv"), ("poetry", "poetry"), ("pdm", "pdm")] {
+                if p.tool_tables.iter().any(|t| t == table) {
+                    let file = crate::fs::join(&dir, "pyproject.toml");
+                    return Runner {
+                        name,
+                        display: name.to_string(),
+                        evidence: Evidence::new(file, format!("[tool.{table}] table")),
+                        root_dir: dir,
+                        workspace: None,
+                    };
+                }
+            }
+        }
+    }
+    let requirements = index
+        .files_in(&project.dir)
+        .find(|f| crate::fs::file_name(f).starts_with("requirements"));
+    let evidence = match requirements {
+        Some(file) => Evidence::new(file, "requirements file, installed with pip"),
+        None => Evidence::new(&project.manifest, "no lockfile; pip is the default"),
+    };
+    Runner {
+        name: "pip",
+        display: "pip".into(),
+        evidence,
+        root_dir: project.dir.clone(),
+        workspace: None,
+    }
+}
