@@ -9,12 +9,11 @@ use std::path::{Path, PathBuf};
 /// (`*.md` under `.github/agents/` and `.claude/agents/`, `*.mdc` under `.cursor/rules/`) and an
 /// AGENTS.md that has archprompt sections.
 pub fn default_files(repo: &Path) -> Vec<PathBuf> {
-    let mut files = vec![repo.join(crate::profile::compose::DEFAULT_AGENT_FILE)];
-    for (dir, extension) in [
-        (".github/agents", "md"),
-        (".claude/agents", "md"),
-        (".cursor/rules", "mdc"),
-    ] {
+    let mut files = vec![repo.join(Target::Copilot.file(crate::profile::templates::DEFAULT))];
+    let homes = Target::ALL
+        .into_iter()
+        .filter_map(|t| Some((t.home()?.0, t.extension()?)));
+    for (dir, extension) in homes {
         let Ok(entries) = std::fs::read_dir(repo.join(dir)) else {
             continue;
         };
@@ -55,7 +54,11 @@ pub fn repo_of(file: &Path) -> PathBuf {
     }
     // The project the agent directory belongs to comes first: in a monorepo it is a sub-project.
     for dir in absolute.ancestors() {
-        if dir.ends_with(".github/agents") || dir.ends_with(".claude/agents") || dir.ends_with(".cursor/rules") {
+        if Target::ALL
+            .iter()
+            .filter_map(|t| t.home())
+            .any(|(home, _)| dir.ends_with(home))
+        {
             if let Some(repo) = dir.parent().and_then(Path::parent) {
                 return repo.to_path_buf();
             }

@@ -11,9 +11,6 @@ use crate::profile::templates::Template;
 use crate::profile::templates::agent_name;
 use crate::report::Report;
 
-/// Where GitHub Copilot reads custom agents: the file of the default target and template.
-pub const DEFAULT_AGENT_FILE: &str = ".github/agents/backend-architect.agent.md";
-
 /// One agent file `init` would write: where, what, and whether writing it over the file that is
 /// there needs `--force`.
 #[derive(Debug)]

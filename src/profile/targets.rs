@@ -39,13 +39,29 @@ impl Target {
         }
     }
 
+    /// The directory (repo-relative) an agent's own files live in, and the suffix of their
+    /// names; `None` for AGENTS.md, whose agents are sections of one file. The one place that
+    /// knows where each agent reads its files.
+    pub fn home(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Target::Copilot => Some((".github/agents", ".agent.md")),
+            Target::Claude => Some((".claude/agents", ".md")),
+            Target::AgentsMd => None,
+            Target::Cursor => Some((".cursor/rules", ".mdc")),
+        }
+    }
+
+    /// The extension of the files in the agent's directory (Copilot also reads plain `.md`).
+    pub fn extension(self) -> Option<&'static str> {
+        self.home()
+            .map(|(_, suffix)| suffix.rsplit('.').next().unwrap_or(suffix))
+    }
+
     /// The repo-relative file the agent named `name` lives in.
     pub fn file(self, name: &str) -> String {
-        match self {
-            Target::Copilot => format!(".github/agents/{name}.agent.md"),
-            Target::Claude => format!(".claude/agents/{name}.md"),
-            Target::AgentsMd => AGENTS_MD.to_string(),
-            Target::Cursor => format!(".cursor/rules/{name}.mdc"),
+        match self.home() {
+            Some((dir, suffix)) => format!("{dir}/{name}{suffix}"),
+            None => AGENTS_MD.to_string(),
         }
     }
 
@@ -54,15 +70,15 @@ impl Target {
     pub fn of_file(path: &Path) -> Option<(Target, String)> {
         let file = path.file_name()?.to_str()?;
         let dir = path.parent()?;
-        if dir.ends_with(".github/agents") {
-            let name = file.strip_suffix(".agent.md").or_else(|| file.strip_suffix(".md"))?;
-            return Some((Target::Copilot, name.to_string()));
-        }
-        if dir.ends_with(".claude/agents") {
-            return Some((Target::Claude, file.strip_suffix(".md")?.to_string()));
-        }
-        if dir.ends_with(".cursor/rules") {
-            return Some((Target::Cursor, file.strip_suffix(".mdc")?.to_string()));
+        for target in Target::ALL {
+            let Some((home, suffix)) = target.home() else {
+                continue;
+            };
+            if dir.ends_with(home) {
+                let extension = target.extension().map(|e| format!(".{e}"))?;
+                let name = file.strip_suffix(suffix).or_else(|| file.strip_suffix(&extension))?;
+                return Some((target, name.to_string()));
+            }
         }
         None
     }
