@@ -16,52 +16,44 @@ fn fixtures() -> Vec<PathBuf> {
     dirs
 }
 
-fn name(dir: &Path) -> String {
-    dir.file_name().unwrap().to_string_lossy().into_owned()
+// One test per fixture and check (`scan_<fixture>`, `render_<fixture>`, `invariants_<fixture>`),
+// written by build.rs from the directories of fixtures/.
+include!(concat!(env!("OUT_DIR"), "/fixture_cases.rs"));
+
+/// The JSON report of `fixtures/<fixture>` matches the snapshot `<fixture>.scan`.
+fn check_scan(fixture: &str) {
+    let report = archprompt::scan(&Path::new("fixtures").join(fixture)).unwrap();
+    let json = serde_json::to_string_pretty(&report).unwrap();
+    insta::assert_snapshot!(format!("{fixture}.scan"), json);
 }
 
-#[test]
-fn scan_json_matches_snapshot() {
-    for dir in fixtures() {
-        let report = archprompt::scan(&dir).unwrap();
-        let json = serde_json::to_string_pretty(&report).unwrap();
-        insta::assert_snapshot!(format!("{}.scan", name(&dir)), json);
-    }
+/// The agent file rendered with the default template matches the snapshot `<fixture>.render`.
+fn check_render(fixture: &str) {
+    let report = archprompt::scan(&Path::new("fixtures").join(fixture)).unwrap();
+    let rendered = archprompt::profile::render::render(archprompt::profile::render::DEFAULT_TEMPLATE, &report).unwrap();
+    insta::assert_snapshot!(format!("{fixture}.render"), rendered);
 }
 
-#[test]
-fn rendered_agent_file_matches_snapshot() {
-    for dir in fixtures() {
-        let report = archprompt::scan(&dir).unwrap();
-        let rendered =
-            archprompt::profile::render::render(archprompt::profile::render::DEFAULT_TEMPLATE, &report).unwrap();
-        insta::assert_snapshot!(format!("{}.render", name(&dir)), rendered);
-    }
-}
-
-#[test]
-fn every_report_has_all_fields_and_unknown_fields_stay_placeholders() {
-    for dir in fixtures() {
-        let report = archprompt::scan(&dir).unwrap();
-        let rendered =
-            archprompt::profile::render::render(archprompt::profile::render::DEFAULT_TEMPLATE, &report).unwrap();
-        for field in FIELD_NAMES {
-            let f = report
-                .fields
-                .get(field)
-                .unwrap_or_else(|| panic!("{}: {field} missing", name(&dir)));
-            let placeholder = format!("{{{{{field}}}}}");
-            match f.state {
-                State::Unknown => {
-                    assert!(f.value.is_none() && f.hint.is_some());
-                    assert!(rendered.contains(&placeholder), "{}: {field}", name(&dir));
-                }
-                State::Found => {
-                    assert!(!f.evidence.is_empty(), "{}: {field} found without evidence", name(&dir));
-                    assert!(!rendered.contains(&placeholder));
-                }
-                State::Absent => assert!(!rendered.contains(&placeholder)),
+/// The report has every field, and unknown fields (only they) stay placeholders when rendered.
+fn check_invariants(fixture: &str) {
+    let report = archprompt::scan(&Path::new("fixtures").join(fixture)).unwrap();
+    let rendered = archprompt::profile::render::render(archprompt::profile::render::DEFAULT_TEMPLATE, &report).unwrap();
+    for field in FIELD_NAMES {
+        let f = report
+            .fields
+            .get(field)
+            .unwrap_or_else(|| panic!("{fixture}: {field} missing"));
+        let placeholder = format!("{{{{{field}}}}}");
+        match f.state {
+            State::Unknown => {
+                assert!(f.value.is_none() && f.hint.is_some());
+                assert!(rendered.contains(&placeholder), "{fixture}: {field}");
             }
+            State::Found => {
+                assert!(!f.evidence.is_empty(), "{fixture}: {field} found without evidence");
+                assert!(!rendered.contains(&placeholder));
+            }
+            State::Absent => assert!(!rendered.contains(&placeholder)),
         }
     }
 }
