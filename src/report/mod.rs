@@ -198,6 +198,25 @@ fn in_template_order_opt<S: serde::Serializer>(
 }
 
 impl Report {
+    /// The report of `root` before anything is known: every field unknown with `hint`, no
+    /// variables, projects or warnings.
+    pub fn unknown(root: &str, hint: &str) -> Report {
+        Report {
+            archprompt: env!("CARGO_PKG_VERSION").to_string(),
+            root: root.to_string(),
+            fields: FIELD_NAMES
+                .iter()
+                .map(|name| (name.to_string(), Field::unknown(hint)))
+                .collect(),
+            variables: BTreeMap::new(),
+            backend_dir: None,
+            detected: Vec::new(),
+            projects: Vec::new(),
+            warnings: Vec::new(),
+            pinned_variables: Vec::new(),
+        }
+    }
+
     pub fn field(&self, name: &str) -> &Field {
         &self.fields[name]
     }

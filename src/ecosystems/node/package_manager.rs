@@ -127,7 +127,7 @@ fn node_workspace<'a>(
     }
     let lerna = crate::fs::join(dir, "lerna.json");
     if index.has_file(&lerna) {
-        let globs = crate::ecosystems::json_object(index, &lerna)
+        let globs = crate::ecosystems::formats::json_object(index, &lerna)
             .map(|o| string_list(o.get("packages")))
             .unwrap_or_default();
         let globs = if globs.is_empty() {
