@@ -120,6 +120,11 @@ pub fn atomic_write(target: &Path, dir: &Path, bytes: &[u8]) -> anyhow::Result<(
     result.with_context(|| format!("cannot write {}", target.display()))
 }
 
+/// Whether the repo-relative `child` is `parent` or inside it (`.` holds everything).
+pub fn is_within(child: &str, parent: &str) -> bool {
+    child == parent || parent == "." || child.starts_with(&format!("{parent}/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ pub mod profile;
 pub mod repo;
 pub mod report;
 mod resolve;
+pub mod scan;
 pub mod signals;
 
 use anyhow::{Result, bail};
@@ -32,7 +33,7 @@ pub fn scan_project(registry: &detect::Registry, root: &Path, project: Option<&s
     if !root.is_dir() {
         bail!("{}: not a directory", root.display());
     }
-    resolve::scan(root, &root.display().to_string(), registry, project)
+    scan::run(root, &root.display().to_string(), registry, project)
 }
 
 /// One repository of a bulk scan: its report (or why there is none) and how long it took.

@@ -2,6 +2,7 @@
 //! plus any `.archprompt/detectors/*.toml` in the scanned repository. This module holds the rule
 //! model and its validation; [`engine`] evaluates rules against a project.
 
+pub mod analysis;
 pub mod engine;
 
 use crate::ecosystems::Ecosystem;

@@ -103,8 +103,6 @@ pub struct RepoIndex {
     warnings: RefCell<Vec<Warning>>,
     /// What archprompt.toml's `[scan] ignore` leaves out.
     excluded: Option<Gitignore>,
-    /// The CI jobs' commands, parsed once per repository on first use.
-    pub ci_commands: std::cell::OnceCell<Vec<crate::signals::guides::DocumentedCommand>>,
 }
 
 impl RepoIndex {
@@ -175,7 +173,6 @@ impl RepoIndex {
             cached_bytes: std::cell::Cell::new(0),
             tomls: RefCell::new(BTreeMap::new()),
             warnings: RefCell::new(warnings),
-            ci_commands: std::cell::OnceCell::new(),
             excluded,
         }
     }

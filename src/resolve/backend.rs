@@ -2,7 +2,11 @@
 //! points, directory names and sibling dependencies; and what a backend inherits from the
 //! workspace packages it links.
 
-use super::*;
+use crate::detect::Role;
+use crate::detect::analysis::{Analysis, Hit};
+use crate::ecosystems::{Ecosystem, Project, Scope};
+use crate::repo::index::RepoIndex;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Directory names that hold examples, docs or frontends rather than the backend.

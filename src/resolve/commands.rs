@@ -1,7 +1,14 @@
 //! Commands: the repository's declared tasks first (by intent synonyms), then detector
 //! defaults, always with the package manager's runner and the sub-directory prefix.
 
-use super::*;
+use super::context::Ctx;
+use super::dirs::{home_of, project_at, substitute};
+use crate::detect::analysis::Hit;
+use crate::detect::{Detector, Kind};
+use crate::ecosystems::{self, Ecosystem, Project, Task, TaskRunner};
+use crate::repo::index::RepoIndex;
+use crate::report::{Evidence, Field};
+use std::collections::BTreeMap;
 
 pub(super) const DEV_TASKS: &[&str] = &[
     "dev",
@@ -311,7 +318,7 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
     // Beside a default, CI only counts for a repository script, so without one its workflows
     // are not parsed at all.
     let ci: &[crate::signals::guides::DocumentedCommand] = if default.is_none() || has_script_for(ctx.index, intent) {
-        crate::signals::ci::commands(ctx.index)
+        ctx.ci.get(ctx.index)
     } else {
         &[]
     };
@@ -329,7 +336,7 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
             continue;
         };
         if let Some(below) = &below {
-            if !super::names_package(&doc.command, below, backend.name.as_deref()) {
+            if !super::context::names_package(&doc.command, below, backend.name.as_deref()) {
                 continue;
             }
         }

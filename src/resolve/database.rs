@@ -1,8 +1,16 @@
 //! The database field: candidates scored by evidence strength, the primary store chosen, caches
 //! set apart, and a shell command for the primary store.
 
-use super::*;
+use super::dirs::home_of;
+use crate::detect::analysis::Analysis;
+use crate::detect::engine::{self, ConfigValue};
+use crate::detect::{Detector, Kind, Registry, Role, Sets};
+use crate::repo::index::RepoIndex;
+use crate::report::hints;
+use crate::report::{Evidence, Field};
+use crate::signals::compose::RepoSignals;
 use crate::signals::compose::{EnvValue, Service};
+use std::collections::BTreeMap;
 
 /// Evidence strength for the primary database.
 const CONFIG_SCORE: i32 = 5;

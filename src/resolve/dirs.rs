@@ -1,7 +1,17 @@
 //! Source, test and migration directories: detector candidates resolved against the index,
 //! config-named locations, and conventions when no tool says.
 
-use super::*;
+use super::backend::NOT_BACKEND_DIRS;
+use super::context::{Ctx, DataHome};
+use crate::detect::analysis::Hit;
+use crate::detect::engine::{self, ConfigValue};
+use crate::detect::{Detector, Sets};
+use crate::ecosystems::{Ecosystem, Project};
+use crate::fs::is_within;
+use crate::repo::index::RepoIndex;
+use crate::report::hints;
+use crate::report::{Evidence, Field};
+use std::collections::BTreeMap;
 
 /// Replaces each `{name}` in `pattern` with its variable, in one pass: values are inserted
 /// verbatim and never scanned again. `None` when a variable is missing. Braces that do not hold a
@@ -51,10 +61,6 @@ pub(super) fn dirs_from(
         }
     }
     (dirs, evidence)
-}
-
-pub(super) fn is_within(child: &str, parent: &str) -> bool {
-    child == parent || parent == "." || child.starts_with(&format!("{parent}/"))
 }
 
 /// A directory of frontend components: most of its script files are Vue, Svelte or JSX
@@ -811,18 +817,6 @@ pub(super) fn home_of(hit: &Hit, backend: &Project) -> Project {
         Some(sibling) => (**sibling).clone(),
         None => backend.clone(),
     }
-}
-
-/// A data tool whose migrations were found, and the project its commands run in: the backend,
-/// the sibling package it came from, or the workspace root that holds shared migrations.
-#[derive(Clone)]
-pub(super) struct DataHome {
-    pub(super) detector_id: String,
-    /// The directory the hit's paths resolve against (see [`home_of`]), which identifies the hit.
-    pub(super) hit_dir: String,
-    pub(super) project: Project,
-    /// The first migrations directory found for the hit, repo-relative.
-    pub(super) migrations: String,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,74 +2,49 @@
 //! resolves the package manager and runner prefixes, and decides each field's value and state.
 
 use crate::detect::engine::{self, ConfigValue};
-use crate::detect::{Category, Detector, Kind, Registry, Role, Sets};
+use crate::detect::{Category, Kind, Registry, Role, Sets};
 use crate::ecosystems::runner::Runner;
-use crate::ecosystems::{self, Ecosystem, Project, Scope, Task, TaskRunner};
+use crate::ecosystems::{self, Ecosystem, Project, TaskRunner};
 use crate::repo::index::RepoIndex;
 use crate::report::hints;
 use crate::report::{ABSENT_TEXT, Evidence, FIELD_NAMES, Field, ProjectSummary, Report, State};
 use crate::signals::compose::{self, RepoSignals};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 mod backend;
 mod commands;
+mod context;
 mod database;
 mod dirs;
 
-use backend::*;
-use commands::*;
-use database::*;
-use dirs::*;
+use crate::detect::analysis::{Analysis, Hit, detected_ids};
+use crate::fs::is_within;
+use backend::{
+    FRONTEND_DEPS, Siblings, backend_score, cargo_members, has_entry_point, pick_backend, with_internal_deps,
+};
+use commands::{
+    BUILD_TASKS, DB_TASKS, DEV_TASKS, Intent, MIGRATE_TASKS, TEST_TASKS, command, documented_dev, documented_intent,
+    is_placeholder, runner_prefix_len,
+};
+pub use context::Facts;
+use context::{Ctx, ancestor_tasks_for, build_root_vars, cargo_workspace_root, test_projects};
+use database::{db_client_command, resolve_database};
+use dirs::{collapse, has_tests, home_of, is_code_file, migration_dirs, project_at, source_dirs, test_dirs};
 
-/// Everything detected about one project.
-#[derive(Clone)]
-struct Analysis<'r> {
-    project: Project,
-    ecosystem_hits: Vec<Hit<'r>>,
-    frameworks: Vec<Hit<'r>>,
-    data: Vec<Hit<'r>>,
-    tests: Vec<Hit<'r>>,
-    databases: Vec<Hit<'r>>,
-    capabilities: Vec<Hit<'r>>,
-    vars: BTreeMap<String, (String, Evidence)>,
-    score: i32,
-    /// Directories of the sibling packages this project links at run time, nearest first.
-    linked: Vec<String>,
-}
-
-#[derive(Clone)]
-struct Hit<'r> {
-    detector: &'r Detector,
-    evidence: Vec<Evidence>,
-    /// Set when the hit comes from a sibling package the backend depends on: that package, against
-    /// which the detector's paths resolve and in which its commands run.
-    from: Option<std::rc::Rc<Project>>,
-}
-
-/// Scans `root` with `registry` plus the repository's own `.archprompt/detectors/*.toml`. With
-/// `project` (a directory or package name), that project is described instead of the one
-/// archprompt would pick; an error names the projects when none matches.
-pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&str>) -> anyhow::Result<Report> {
-    let (config, config_warnings) = crate::repo::config::load(root);
-    let mut early_warnings = config_warnings;
-    let excluded = crate::repo::config::ignore_matcher(root, &config, &mut early_warnings);
-    let index = RepoIndex::build_excluding(root, excluded);
-    for w in early_warnings {
-        index.warn(&w.file, w.message);
-    }
-    let project = project.or(config.project.as_deref());
-    let local = local_registry(&index, builtin);
-    let registry = local.as_ref().unwrap_or(builtin);
-    let projects = ecosystems::collect(&index);
-    let own: Vec<Analysis> = projects.into_iter().map(|p| analyse(registry, &index, p)).collect();
+/// Decides the report from what the scan found: every project's detector hits (`own`, in the
+/// order of [`crate::ecosystems::collect`]), the index and the signals. With `project` (a
+/// directory or package name), that project is described instead of the one archprompt would
+/// pick; an error names the projects when none matches. The report's warnings are left to the
+/// caller, which takes them from the index when every read is done.
+pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_label: &str) -> anyhow::Result<Report> {
+    let index = facts.index;
     // Each project with what the sibling packages it depends on bring (ORMs, databases, and for
     // Rust binaries the framework of a linked library), then scored.
     let members = cargo_members(&own);
     let siblings = Siblings::new(&own);
     let mut analyses: Vec<Analysis> = own.iter().map(|a| with_internal_deps(a, &siblings)).collect();
     for a in analyses.iter_mut() {
-        a.score = backend_score(&index, a, members.as_ref());
+        a.score = backend_score(index, a, members.as_ref());
         // The top of a workspace's dependency graph (the server binary) depends on the most
         // sibling packages; libraries it is built from depend on few.
         if a.score > 0 {
@@ -80,25 +55,17 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
         Some(selector) => Some(select_project(&analyses, selector)?),
         None => pick_backend(&analyses),
     };
-    let signals = compose::read(&index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
+    let signals = compose::read(index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
     match backend.or_else(|| main_project(&analyses)) {
         Some(analysis) => {
-            resolve_backend(
-                registry,
-                &index,
-                analysis,
-                &analyses,
-                &signals,
-                &mut fields,
-                &mut variables,
-            );
+            resolve_backend(facts, analysis, &analyses, &signals, &mut fields, &mut variables);
             if backend.is_none() {
                 mark_no_backend(&analyses, analysis, &mut fields);
             }
         }
-        None => nothing_found(&index, &mut fields),
+        None => nothing_found(index, &mut fields),
     }
     let capability_names = Category::ALL.map(Category::variable);
     for name in [
@@ -133,14 +100,14 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
             let service = !main
                 && a.score > 0
                 && own_framework
-                && has_entry_point(&a.project, &index)
-                && !is_single_page_app(&index, &a.project)
+                && has_entry_point(&a.project, index)
+                && !is_single_page_app(index, &a.project)
                 && described < DESCRIBED;
             let fields = service.then(|| {
                 described += 1;
-                let signals = compose::read(&index, &a.project.dir);
+                let signals = compose::read(index, &a.project.dir);
                 let (mut fields, mut variables) = (BTreeMap::new(), BTreeMap::new());
-                resolve_backend(registry, &index, a, &analyses, &signals, &mut fields, &mut variables);
+                resolve_backend(facts, a, &analyses, &signals, &mut fields, &mut variables);
                 fields
             });
             ProjectSummary {
@@ -154,8 +121,7 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
             }
         })
         .collect();
-    let warnings = index.take_warnings();
-    let mut report = Report {
+    Ok(Report {
         archprompt: env!("CARGO_PKG_VERSION").to_string(),
         root: root_label.to_string(),
         fields,
@@ -163,11 +129,9 @@ pub fn scan(root: &Path, root_label: &str, builtin: &Registry, project: Option<&
         backend_dir: backend.map(|a| a.project.dir.clone()),
         detected: backend.map(detected_ids).unwrap_or_default(),
         projects,
-        warnings,
+        warnings: Vec::new(),
         pinned_variables: Vec::new(),
-    };
-    crate::repo::config::apply(&config, &mut report);
-    Ok(report)
+    })
 }
 
 /// Whether the repository's guides, CI or task recipes run the migration tool's own command (its
@@ -184,9 +148,7 @@ fn cli_is_documented(ctx: &Ctx, default: &str) -> bool {
     crate::signals::guides::commands(ctx.index, &dirs)
         .iter()
         .any(|d| mentions(&d.command))
-        || crate::signals::ci::commands(ctx.index)
-            .iter()
-            .any(|d| mentions(&d.command))
+        || ctx.ci.get(ctx.index).iter().any(|d| mentions(&d.command))
         || ctx
             .ancestor_tasks
             .iter()
@@ -247,22 +209,6 @@ fn is_single_page_app(index: &RepoIndex, project: &Project) -> bool {
         && FRONTEND_DEPS.iter().any(|d| project.dep(d).is_some())
 }
 
-fn detected_ids(a: &Analysis) -> Vec<String> {
-    let hits = a
-        .ecosystem_hits
-        .iter()
-        .chain(&a.frameworks)
-        .chain(&a.data)
-        .chain(&a.tests)
-        .chain(&a.databases)
-        .chain(&a.capabilities);
-    let mut ids: Vec<String> = hits.map(|h| h.detector.id.clone()).collect();
-    ids.sort();
-    // A sibling package's hit and the backend's own can name the same detector.
-    ids.dedup();
-    ids
-}
-
 /// The project `selector` names: its directory (`services/api`, `./services/api/`) or its package
 /// name (`@acme/api`, `api`).
 fn select_project<'a, 'r>(analyses: &'a [Analysis<'r>], selector: &str) -> anyhow::Result<&'a Analysis<'r>> {
@@ -285,121 +231,6 @@ fn select_project<'a, 'r>(analyses: &'a [Analysis<'r>], selector: &str) -> anyho
             .collect();
         anyhow::anyhow!("no project `{selector}`; the projects are: {}", known.join(", "))
     })
-}
-
-/// Built-ins plus the repository's `.archprompt/detectors/*.toml`, or `None` when it has none.
-fn local_registry(index: &RepoIndex, builtin: &Registry) -> Option<Registry> {
-    let files: Vec<&String> = index
-        .files
-        .iter()
-        .filter(|f| crate::fs::parent(f) == ".archprompt/detectors" && f.ends_with(".toml"))
-        .collect();
-    if files.is_empty() {
-        return None;
-    }
-    let mut registry = Registry::default();
-    for d in &builtin.detectors {
-        registry.detectors.push(d.clone());
-    }
-    for file in files {
-        let Some(text) = index.read(file) else {
-            continue;
-        };
-        if let Err(err) = registry.add(file, &text) {
-            index.warn(file, format!("{err:#}"));
-        }
-    }
-    Some(registry)
-}
-
-fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> Analysis<'r> {
-    let hits_of = |kind: Kind| -> Vec<Hit<'r>> {
-        let mut hits: Vec<Hit> = registry
-            .of_kind(kind)
-            .filter(|d| matches!(kind, Kind::Database | Kind::Capability) || d.ecosystem == Some(project.ecosystem))
-            .filter_map(|d| {
-                engine::matches(d, index, &project).map(|evidence| Hit {
-                    detector: d,
-                    evidence,
-                    from: None,
-                })
-            })
-            .collect();
-        if kind == Kind::Framework {
-            // A framework only in devDependencies is a test server (an HTTP client's tests),
-            // not the project's own.
-            hits.retain(|h| h.evidence.iter().any(|e| !e.reason.starts_with("dev dependency")));
-        }
-        let superseded: Vec<String> = hits.iter().flat_map(|h| h.detector.supersedes.clone()).collect();
-        hits.retain(|h| !superseded.contains(&h.detector.id));
-        hits.sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
-        hits
-    };
-    let ecosystem_hits = hits_of(Kind::Ecosystem);
-    let frameworks = hits_of(Kind::Framework);
-    let data = hits_of(Kind::Data);
-    let tests = hits_of(Kind::TestRunner);
-    let databases = hits_of(Kind::Database);
-    let capabilities = hits_of(Kind::Capability);
-    let mut vars = BTreeMap::new();
-    if let Some(name) = &project.name {
-        let module = package_dir_name(index, &project, name);
-        vars.insert(
-            "package".to_string(),
-            (module, Evidence::new(&project.manifest, "project name")),
-        );
-    }
-    for hit in ecosystem_hits.iter().chain(&frameworks).chain(&data).chain(&tests) {
-        for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Var) {
-            let name = read.var.clone().unwrap_or_default();
-            if vars.contains_key(&name) {
-                continue;
-            }
-            if let Some(found) = engine::read_config(hit.detector, read, index, &project)
-                .into_iter()
-                .next()
-            {
-                // An empty value is a marker: the file shows the tool or layout is there.
-                let reason = if found.value.is_empty() {
-                    format!("sets {name}")
-                } else {
-                    format!("{name} = {}", found.value)
-                };
-                let evidence = Evidence::new(&found.file, reason);
-                vars.insert(name, (found.value, evidence));
-            }
-        }
-    }
-    Analysis {
-        project,
-        ecosystem_hits,
-        frameworks,
-        data,
-        tests,
-        databases,
-        capabilities,
-        vars,
-        score: 0,
-        linked: Vec::new(),
-    }
-}
-
-/// The import name of a project (`my-app` → `my_app`), spelled as its directory is when one
-/// matches case-insensitively (`ctfd` → `CTFd`).
-fn package_dir_name(index: &RepoIndex, project: &Project, name: &str) -> String {
-    let module = name.replace(['-', '.'], "_");
-    for base in [project.dir.clone(), project.path("src")] {
-        let prefix = if base == "." { String::new() } else { format!("{base}/") };
-        let found = index
-            .dirs
-            .iter()
-            .filter_map(|d| d.strip_prefix(&prefix))
-            .find(|d| !d.contains('/') && d.eq_ignore_ascii_case(&module));
-        if let Some(dir) = found {
-            return dir.to_string();
-        }
-    }
-    module
 }
 
 /// No manifest at all: a repository without code (documentation, data) has none of the fields;
@@ -467,16 +298,15 @@ fn mark_no_backend(analyses: &[Analysis], main: &Analysis, fields: &mut BTreeMap
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn resolve_backend(
-    registry: &Registry,
-    index: &RepoIndex,
+    facts: &Facts,
     backend: &Analysis,
     all: &[Analysis],
     signals: &RepoSignals,
     fields: &mut BTreeMap<String, Field>,
     variables: &mut BTreeMap<String, Option<String>>,
 ) {
+    let (registry, index) = (facts.registry, facts.index);
     let project = &backend.project;
     let runner = ecosystems::package_manager(index, project, all.iter().map(|a| &a.project));
     let mut vars = backend.vars.clone();
@@ -508,6 +338,7 @@ fn resolve_backend(
     build_root_vars(index, project, all, &runner, &mut vars);
     let mut ctx = Ctx {
         index,
+        ci: &facts.ci,
         backend,
         runner: &runner,
         vars: &vars,
@@ -829,222 +660,6 @@ fn capability_variables<'a>(
             (category.variable(), (!names.is_empty()).then(|| names.join(", ")))
         })
         .collect()
-}
-
-fn test_projects(backend: &Analysis, all: &[Analysis]) -> Vec<String> {
-    if !backend.tests.is_empty() {
-        return Vec::new();
-    }
-    all.iter()
-        .filter(|a| a.project.ecosystem == backend.project.ecosystem && a.project.dir != backend.project.dir)
-        .filter(|a| !a.tests.is_empty() && a.frameworks.is_empty())
-        .filter(|a| {
-            let parts = a.project.dir.split('/');
-            !parts
-                .into_iter()
-                .any(|p| NOT_BACKEND_DIRS.contains(&p) && p != "test" && p != "tests")
-        })
-        .map(|a| a.project.dir.clone())
-        .collect()
-}
-
-/// Variables for commands that run from the build tool's root (`from_build_root`): the tool
-/// (`./gradlew` or `gradle`, `./mvnw` or `mvn`) and how it selects the backend from there
-/// (`:app:` task paths, `-pl app`, `--project src/Web`).
-fn build_root_vars(
-    index: &RepoIndex,
-    project: &Project,
-    all: &[Analysis],
-    runner: &Runner,
-    vars: &mut BTreeMap<String, (String, Evidence)>,
-) {
-    let below_root = if runner.root_dir == "." {
-        Some(project.dir.as_str())
-    } else {
-        project.dir.strip_prefix(&format!("{}/", runner.root_dir))
-    };
-    let relative = match below_root {
-        _ if project.dir == runner.root_dir => None,
-        Some(rel) if rel != "." => Some(rel.to_string()),
-        _ => None,
-    };
-    let evidence = runner.evidence.clone();
-    let wrapped = runner.display.ends_with("(wrapper)");
-    let mut set = |name: &str, value: String| {
-        vars.insert(name.to_string(), (value, evidence.clone()));
-    };
-    match runner.name {
-        "gradle" => {
-            set("gradle", if wrapped { "./gradlew".into() } else { "gradle".into() });
-            let path = relative
-                .map(|r| format!(":{}:", r.replace('/', ":")))
-                .unwrap_or_default();
-            set("gradle_project", path);
-        }
-        "maven" => {
-            set("mvn", if wrapped { "./mvnw".into() } else { "mvn".into() });
-            set(
-                "maven_module",
-                relative.map(|r| format!(" -pl {r}")).unwrap_or_default(),
-            );
-        }
-        "dotnet" => {
-            // `dotnet run` needs the project when the solution holds several.
-            let project_arg = relative.as_ref().map(|r| format!(" --project {r}")).unwrap_or_default();
-            set("dotnet_project", project_arg);
-            set("backend_project", relative.unwrap_or_else(|| ".".into()));
-            let solution = dotnet_solution(index, &runner.root_dir, &project.manifest);
-            let arg = solution
-                .as_deref()
-                .map(|s| format!(" {}", crate::fs::file_name(s)))
-                .unwrap_or_default();
-            set("dotnet_solution", arg);
-            // An Aspire AppHost of the backend's own solution (not a sample's beside it) starts the
-            // services with the containers they need.
-            let in_solution = |manifest: &str| {
-                let name = crate::fs::file_name(manifest);
-                index
-                    .files_in(&runner.root_dir)
-                    .filter(|f| [".sln", ".slnx", ".slnf"].iter().any(|e| f.ends_with(e)))
-                    .any(|f| index.read(f).is_some_and(|text| text.contains(name)))
-            };
-            let apphost = all.iter().find(|a| {
-                a.project.ecosystem == Ecosystem::Dotnet
-                    && ["aspire.apphost.sdk", "aspire.hosting.apphost"]
-                        .iter()
-                        .any(|d| a.project.deps.contains_key(*d))
-                    && in_solution(&a.project.manifest)
-            });
-            if let Some(apphost) = apphost {
-                let dir = &apphost.project.dir;
-                let rel = dir.strip_prefix(&format!("{}/", runner.root_dir)).unwrap_or(dir);
-                let why = Evidence::new(&apphost.project.manifest, "Aspire AppHost");
-                vars.insert("aspire_apphost".into(), (rel.to_string(), why));
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The solution `dotnet build` and `dotnet test` are given when the build root holds several
-/// (`Everything.sln` beside `Shop.sln`, or a `.slnf` filter). Of those that include the backend's
-/// project file: a solution filter (it exists to pick a buildable subset), else the solution
-/// named like the directory (`eShopOnWeb/eShopOnWeb.sln`), else the one with the fewest
-/// projects. `None` with one solution or none.
-fn dotnet_solution(index: &RepoIndex, root: &str, manifest: &str) -> Option<String> {
-    let solutions: Vec<&str> = index
-        .files_in(root)
-        .filter(|f| [".sln", ".slnx", ".slnf"].iter().any(|e| f.ends_with(e)))
-        .collect();
-    if solutions.len() < 2 {
-        return None;
-    }
-    let project_file = crate::fs::file_name(manifest);
-    let dir_name = match root {
-        "." => index
-            .root
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        dir => crate::fs::file_name(dir).to_string(),
-    };
-    solutions
-        .iter()
-        .filter_map(|s| {
-            let text = index.read(s)?;
-            let name = crate::fs::file_name(s);
-            let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-            let rank = (
-                !s.ends_with(".slnf"),
-                !stem.eq_ignore_ascii_case(&dir_name),
-                text.matches("proj").count(),
-            );
-            text.contains(project_file).then_some((rank, *s))
-        })
-        .min()
-        .map(|(_, s)| s.to_string())
-}
-
-struct Ctx<'a, 'r> {
-    index: &'a RepoIndex,
-    backend: &'a Analysis<'r>,
-    runner: &'a Runner,
-    vars: &'a BTreeMap<String, (String, Evidence)>,
-    /// Data-tool commands run from the repository root (migrations live there, not in the member).
-    data_homes: Vec<DataHome>,
-    /// Makefile/justfile targets of directories above the backend that work on it, with the
-    /// directory each runs in.
-    ancestor_tasks: Vec<(Task, String)>,
-    /// The Cargo workspace root, where `cargo … -p CRATE` and `--workspace` commands run.
-    cargo_root: Option<String>,
-    /// Directories of the repository's test projects of the backend's ecosystem (projects of
-    /// their own with a test runner, as .NET keeps them), when the backend has no runner itself.
-    test_projects: Vec<String>,
-}
-
-/// Tasks above a backend in a sub-directory that work on it, nearest directory first, each with
-/// the directory it runs in: every Makefile/justfile target of the Cargo workspace the backend
-/// belongs to (a workspace's `just run` drives its members), targets whose recipe names the
-/// backend's directory (`test: cd backend && uv run pytest`), and, for a Node backend, root
-/// package.json scripts that delegate to it (`turbo run dev --filter=api`, `pnpm -F api test`).
-fn ancestor_tasks_for(
-    index: &RepoIndex,
-    project: &Project,
-    all: &[Analysis],
-    cargo_root: Option<&str>,
-) -> Vec<(Task, String)> {
-    if project.dir == "." {
-        return Vec::new();
-    }
-    let mut tasks = Vec::new();
-    for dir in crate::fs::ancestors(&project.dir).into_iter().skip(1) {
-        let in_workspace = cargo_root.is_some_and(|root| is_within(&dir, root));
-        let below = project.dir.strip_prefix(&format!("{dir}/")).unwrap_or(&project.dir);
-        for task in ecosystems::runner_tasks(index, &dir) {
-            if in_workspace || task.body.contains(below) {
-                tasks.push((task, dir.clone()));
-            }
-        }
-        if project.ecosystem != Ecosystem::Node {
-            continue;
-        }
-        let scripts = all
-            .iter()
-            .filter(|a| a.project.dir == dir && a.project.ecosystem == Ecosystem::Node)
-            .flat_map(|a| a.project.tasks.iter());
-        for task in scripts {
-            if names_package(&task.body, below, project.name.as_deref()) {
-                tasks.push((task.clone(), dir.clone()));
-            }
-        }
-    }
-    tasks
-}
-
-/// A script that names the package as an argument: its directory (`cd apps/api`, `-w apps/api`,
-/// `--filter=./apps/api`) or its package name (`--filter=@acme/api`, `--scope api`, `api...`).
-fn names_package(body: &str, dir: &str, name: Option<&str>) -> bool {
-    body.split(|c: char| c.is_whitespace() || matches!(c, '=' | '"' | '\'' | ';' | '&' | '|' | '{' | '}'))
-        .map(|word| {
-            word.trim_start_matches("./")
-                .trim_start_matches("...")
-                .trim_end_matches("...")
-                .trim_end_matches('/')
-        })
-        .any(|word| word == dir || (word.starts_with(dir) && word[dir.len()..].starts_with('/')) || Some(word) == name)
-}
-
-/// The directory of the Cargo workspace a Rust project belongs to: its own, or the nearest
-/// above it whose `Cargo.toml` has a `[workspace]` with members.
-fn cargo_workspace_root(project: &Project, all: &[Analysis]) -> Option<String> {
-    if project.ecosystem != Ecosystem::Rust {
-        return None;
-    }
-    crate::fs::ancestors(&project.dir).into_iter().find(|dir| {
-        all.iter().any(|a| {
-            a.project.ecosystem == Ecosystem::Rust && a.project.dir == *dir && !a.project.workspace_members.is_empty()
-        })
-    })
 }
 
 fn language_of<'a>(index: &RepoIndex, a: &'a Analysis) -> &'a str {

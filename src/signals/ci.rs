@@ -55,9 +55,15 @@ struct Step {
     working_directory: Option<String>,
 }
 
-/// Every command of every CI job, workflow by workflow, in file order (read once per scan).
-pub fn commands(index: &RepoIndex) -> &[DocumentedCommand] {
-    index.ci_commands.get_or_init(|| read_all(index))
+/// The commands of one repository's CI, read on first use: only some fields ask for them.
+#[derive(Default)]
+pub struct CiCommands(std::cell::OnceCell<Vec<DocumentedCommand>>);
+
+impl CiCommands {
+    /// Every command of every CI job, workflow by workflow, in file order (read once per scan).
+    pub fn get(&self, index: &RepoIndex) -> &[DocumentedCommand] {
+        self.0.get_or_init(|| read_all(index))
+    }
 }
 
 fn read_all(index: &RepoIndex) -> Vec<DocumentedCommand> {
@@ -207,7 +213,8 @@ mod tests {
         let gitlab = "stages: [test]\nvariables:\n  X: y\n.base:\n  script: [echo base]\nrspec:\n  stage: test\n  script:\n    - bundle exec rspec\n";
         let (_dir, index) =
             crate::repo::index::test_index(&[(".github/workflows/ci.yml", workflow), (".gitlab-ci.yml", gitlab)]);
-        let found: Vec<(String, String, String, usize)> = commands(&index)
+        let found: Vec<(String, String, String, usize)> = CiCommands::default()
+            .get(&index)
             .iter()
             .map(|c| (c.command.clone(), c.heading.clone(), c.dir.clone(), c.line))
             .collect();
