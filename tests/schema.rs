@@ -112,3 +112,35 @@ fn doctor_findings_match_the_schema() {
     assert_eq!(findings["fixed"].as_array().unwrap().len(), 1);
     assert_valid(&validator, "doctor --json --fix", &findings);
 }
+
+#[test]
+fn bulk_init_lines_and_the_template_list_match_the_schema() {
+    let validator = schema();
+    let root = tempfile::tempdir().unwrap();
+    let fresh = root.path().join("fresh");
+    copy_dir(Path::new("fixtures/node-koa-sequelize"), &fresh);
+    let changed = root.path().join("changed");
+    copy_dir(Path::new("fixtures/agent-file-drifted"), &changed);
+    let list = format!(
+        "{}\n{}\n{}\n",
+        fresh.display(),
+        changed.display(),
+        root.path().join("gone").display()
+    );
+    let mut statuses = Vec::new();
+    for args in [&["init", "--json", "--dry-run", "--from", "-"][..], &["init", "--json", "--from", "-"]] {
+        let output = archprompt().args(args).write_stdin(list.clone()).output().unwrap();
+        for line in json_lines(&output.stdout) {
+            assert_valid(&validator, &args.join(" "), &line);
+            statuses.push(line["status"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(
+        statuses,
+        ["would create", "would update", "failed", "created", "refused", "failed"]
+    );
+    let output = archprompt().args(["templates", "--json"]).arg(&fresh).output().unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(list[0]["name"], "backend-architect");
+    assert_valid(&validator, "templates --json", &list);
+}
