@@ -128,7 +128,10 @@ fn bulk_init_lines_and_the_template_list_match_the_schema() {
         root.path().join("gone").display()
     );
     let mut statuses = Vec::new();
-    for args in [&["init", "--json", "--dry-run", "--from", "-"][..], &["init", "--json", "--from", "-"]] {
+    for args in [
+        &["init", "--json", "--dry-run", "--from", "-"][..],
+        &["init", "--json", "--from", "-"],
+    ] {
         let output = archprompt().args(args).write_stdin(list.clone()).output().unwrap();
         for line in json_lines(&output.stdout) {
             assert_valid(&validator, &args.join(" "), &line);

@@ -3,7 +3,7 @@
 use super::cli::Verbosity;
 use super::style::Style;
 use archprompt::doctor::Findings;
-use archprompt::report::{FIELD_NAMES, Report, State};
+use archprompt::report::{EvidenceKind, FIELD_NAMES, Report, State};
 use std::fmt::Write;
 
 /// The `scan` table: each field with its state, value and evidence.
@@ -310,7 +310,7 @@ pub fn doctor_text(findings: &Findings, style: Style, fixing: bool, verbosity: V
 
 /// Who says what a value should be: a pin in archprompt.toml, or the scan.
 fn source_of(evidence: &[archprompt::report::Evidence]) -> &'static str {
-    if evidence.iter().any(|e| e.file == archprompt::repo::config::FILE) {
+    if evidence.iter().any(|e| e.kind == EvidenceKind::Pinned) {
         "archprompt.toml pins"
     } else {
         "a fresh scan finds"

@@ -5,7 +5,7 @@ use crate::detect::engine;
 use crate::detect::{Detector, Kind, Registry, Sets};
 use crate::ecosystems::Project;
 use crate::repo::index::RepoIndex;
-use crate::report::Evidence;
+use crate::report::{Evidence, EvidenceKind};
 use std::collections::BTreeMap;
 
 /// Everything detected about one project. `score` and `linked` are left for resolve to fill.
@@ -49,7 +49,7 @@ pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) 
         if kind == Kind::Framework {
             // A framework only in devDependencies is a test server (an HTTP client's tests),
             // not the project's own.
-            hits.retain(|h| h.evidence.iter().any(|e| !e.reason.starts_with("dev dependency")));
+            hits.retain(|h| h.evidence.iter().any(|e| e.kind != EvidenceKind::DevDependency));
         }
         let superseded: Vec<String> = hits.iter().flat_map(|h| h.detector.supersedes.clone()).collect();
         hits.retain(|h| !superseded.contains(&h.detector.id));

@@ -4,7 +4,7 @@
 use super::{ConfigRead, Detector, Leaf, Match};
 use crate::ecosystems::{Project, Scope};
 use crate::repo::index::RepoIndex;
-use crate::report::Evidence;
+use crate::report::{Evidence, EvidenceKind};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -45,16 +45,17 @@ fn leaf_holds(detector: &Detector, leaf: &Leaf, index: &RepoIndex, project: &Pro
             return None;
         }
         let dep = project.dep(name)?;
-        let scope = if dep.scope == Scope::Dev {
-            "dev dependency"
+        let (scope, kind) = if dep.scope == Scope::Dev {
+            ("dev dependency", EvidenceKind::DevDependency)
         } else {
-            "dependency"
+            ("dependency", EvidenceKind::Dependency)
         };
         if leaf.features.is_empty() {
-            return Some(vec![Evidence::new(&dep.file, format!("{scope} {name}"))]);
+            return Some(vec![Evidence::of(kind, &dep.file, format!("{scope} {name}"))]);
         }
         let feature = leaf.features.iter().find(|f| dep.features.contains(f))?;
-        return Some(vec![Evidence::new(
+        return Some(vec![Evidence::of(
+            kind,
             &dep.file,
             format!("{scope} {name} with feature {feature}"),
         )]);

@@ -11,7 +11,7 @@
 //! project = "api"                       # describe this project (as --project does)
 //! ```
 
-use crate::report::{Evidence, FIELD_NAMES, Field, Report, Warning};
+use crate::report::{Evidence, EvidenceKind, FIELD_NAMES, Field, Report, Warning};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -144,7 +144,11 @@ pub fn ignore_matcher(
 /// evidence and `pinned` set; any other name becomes (or replaces) a template variable.
 pub fn apply(config: &Config, report: &mut Report) {
     for (name, value) in &config.values {
-        let evidence = vec![Evidence::new(FILE, format!("pinned in [values] {name}"))];
+        let evidence = vec![Evidence::of(
+            EvidenceKind::Pinned,
+            FILE,
+            format!("pinned in [values] {name}"),
+        )];
         if FIELD_NAMES.contains(&name.as_str()) {
             // A directory field keeps its entries (Cursor's globs are made from them), whether
             // written as a list or as `"api, worker"`.

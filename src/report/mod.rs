@@ -32,18 +32,43 @@ pub enum State {
     Unknown,
 }
 
+/// What kind of fact an evidence line records. Code decides on the kind, never on the wording
+/// of `reason`, which is for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum EvidenceKind {
+    /// A file, directory, config value, task or anything else the repository shows.
+    #[default]
+    Fact,
+    /// A runtime dependency in a manifest.
+    Dependency,
+    /// A dependency for development or tests only.
+    DevDependency,
+    /// A detector's standard command for a tool: not one the repository declares or documents.
+    DefaultCommand,
+    /// A value pinned in archprompt.toml's `[values]`.
+    Pinned,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Evidence {
     /// Repo-relative path with `/` separators.
     pub file: String,
     pub reason: String,
+    /// Not in the JSON contract: `reason` says it in words.
+    #[serde(skip)]
+    pub kind: EvidenceKind,
 }
 
 impl Evidence {
     pub fn new(file: impl Into<String>, reason: impl Into<String>) -> Self {
+        Evidence::of(EvidenceKind::Fact, file, reason)
+    }
+
+    pub fn of(kind: EvidenceKind, file: impl Into<String>, reason: impl Into<String>) -> Self {
         Evidence {
             file: file.into(),
             reason: reason.into(),
+            kind,
         }
     }
 }

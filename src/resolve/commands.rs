@@ -7,7 +7,7 @@ use crate::detect::analysis::Hit;
 use crate::detect::{Detector, Kind};
 use crate::ecosystems::{self, Ecosystem, Project, Task, TaskRunner};
 use crate::repo::index::RepoIndex;
-use crate::report::{Evidence, Field};
+use crate::report::{Evidence, EvidenceKind, Field};
 use std::collections::BTreeMap;
 
 pub(super) const DEV_TASKS: &[&str] = &[
@@ -199,7 +199,8 @@ pub(super) fn command(
                 let Some(text) = substitute_command(candidate, ctx, &vars, &home) else {
                     continue;
                 };
-                let mut evidence = vec![Evidence::new(
+                let mut evidence = vec![Evidence::of(
+                    EvidenceKind::DefaultCommand,
                     hit.evidence
                         .first()
                         .map(|e| e.file.as_str())

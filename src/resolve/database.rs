@@ -7,7 +7,7 @@ use crate::detect::engine::{self, ConfigValue};
 use crate::detect::{Detector, Kind, Registry, Role, Sets};
 use crate::repo::index::RepoIndex;
 use crate::report::hints;
-use crate::report::{Evidence, Field};
+use crate::report::{Evidence, EvidenceKind, Field};
 use crate::signals::compose::RepoSignals;
 use crate::signals::compose::{EnvValue, Service};
 use std::collections::BTreeMap;
@@ -50,7 +50,7 @@ pub(super) fn resolve_database(
     let mut add = |id: &str, score: i32, evidence: Evidence| add_evidence(id, score, evidence, true);
     for hit in &backend.databases {
         for ev in &hit.evidence {
-            let score = if ev.reason.starts_with("dev ") {
+            let score = if ev.kind == EvidenceKind::DevDependency {
                 DEV_DEP_SCORE
             } else {
                 DEP_SCORE

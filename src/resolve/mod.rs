@@ -7,7 +7,7 @@ use crate::ecosystems::runner::Runner;
 use crate::ecosystems::{self, Ecosystem, Project, TaskRunner};
 use crate::repo::index::RepoIndex;
 use crate::report::hints;
-use crate::report::{ABSENT_TEXT, Evidence, FIELD_NAMES, Field, ProjectSummary, Report, State};
+use crate::report::{ABSENT_TEXT, Evidence, EvidenceKind, FIELD_NAMES, Field, ProjectSummary, Report, State};
 use crate::signals::compose::{self, RepoSignals};
 use std::collections::BTreeMap;
 
@@ -443,7 +443,7 @@ fn resolve_backend(
     let from_default = |f: &Field| {
         f.evidence
             .first()
-            .is_some_and(|e| e.reason.ends_with("default command"))
+            .is_some_and(|e| e.kind == EvidenceKind::DefaultCommand)
     };
     let dev = match dev {
         Some(found) if !from_default(&found) => Some(found),
