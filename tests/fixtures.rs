@@ -1,7 +1,7 @@
 //! Every fixture under fixtures/ is scanned and rendered; the JSON report and the rendered agent
 //! file are compared with the reviewed snapshots in tests/snapshots/.
 
-use archprompt::report::{FIELD_NAMES, State};
+use archprompt::report::{FieldName, State};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -38,10 +38,10 @@ fn check_render(fixture: &str) {
 fn check_invariants(fixture: &str) {
     let report = archprompt::scan(&Path::new("fixtures").join(fixture)).unwrap();
     let rendered = archprompt::profile::render::render(archprompt::profile::render::DEFAULT_TEMPLATE, &report).unwrap();
-    for field in FIELD_NAMES {
+    for field in FieldName::ALL {
         let f = report
             .fields
-            .get(field)
+            .get(&field)
             .unwrap_or_else(|| panic!("{fixture}: {field} missing"));
         let placeholder = format!("{{{{{field}}}}}");
         match f.state {
@@ -94,11 +94,11 @@ fn scan_tree(files: &[(&str, &str)]) -> archprompt::report::Report {
 #[test]
 fn a_repository_without_code_has_no_fields_and_one_with_unread_code_is_unknown() {
     let docs = scan_tree(&[("README.md", "# Notes\n"), ("images/arch.png", "png")]);
-    for field in FIELD_NAMES {
+    for field in FieldName::ALL {
         assert_eq!(docs.field(field).state, State::Absent, "{field}");
     }
     let go = scan_tree(&[("README.md", "# Tool\n"), ("main.go", "package main\n")]);
-    for field in FIELD_NAMES {
+    for field in FieldName::ALL {
         let f = go.field(field);
         assert_eq!(f.state, State::Unknown, "{field}");
         assert!(f.hint.as_deref().unwrap().contains("main.go is code"), "{field}");
@@ -133,7 +133,7 @@ fn the_migration_tools_url_variable_gives_the_database_shell() {
         ("src/main.rs", "fn main() {}\n"),
         ("migrations/0001_init.sql", "CREATE TABLE t (id INT);\n"),
     ]);
-    let db = report.field("db_command");
+    let db = report.field(FieldName::DbCommand);
     assert_eq!(db.value.as_deref(), Some("psql \"$DATABASE_URL\""));
     assert_eq!(db.evidence[0].reason, "SQLx reads the database URL from DATABASE_URL");
 }
@@ -155,7 +155,7 @@ fn a_thin_server_crate_takes_its_tests_from_the_crates_it_links() {
         ("core/tests/api.rs", "#[test]\nfn api() {}\n"),
     ]);
     assert_eq!(report.backend_dir.as_deref(), Some("server"));
-    let tests = report.field("test_dirs");
+    let tests = report.field(FieldName::TestDirs);
     assert_eq!(
         tests.items.as_deref(),
         Some(&["core/tests".to_string(), "core/src".to_string()][..])
@@ -186,7 +186,7 @@ fn a_workspace_db_package_runs_its_tool_through_its_own_scripts() {
         ("packages/db/drizzle/0000_init.sql", "CREATE TABLE t (id int);\n"),
     ]);
     assert_eq!(report.backend_dir.as_deref(), Some("apps/api"));
-    let migrate = report.field("migration_command");
+    let migrate = report.field(FieldName::MigrationCommand);
     assert_eq!(migrate.value.as_deref(), Some("pnpm --filter @acme/db migrate"));
     assert_eq!(migrate.evidence[0].file, "packages/db/package.json");
 }
@@ -200,20 +200,20 @@ fn a_package_with_several_binaries_runs_the_one_named_after_it() {
         ("src/bin/worker.rs", "fn main() {}\n"),
     ];
     assert_eq!(
-        scan_tree(&files).field("dev_command").value.as_deref(),
+        scan_tree(&files).field(FieldName::DevCommand).value.as_deref(),
         Some("cargo run --bin api")
     );
     let with_default = manifest.replace("version = \"0.1.0\"", "version = \"0.1.0\"\ndefault-run = \"api\"");
     let files = [("Cargo.toml", with_default.as_str()), files[1], files[2]];
     assert_eq!(
-        scan_tree(&files).field("dev_command").value.as_deref(),
+        scan_tree(&files).field(FieldName::DevCommand).value.as_deref(),
         Some("cargo run")
     );
     // A `[[bin]]` whose path is `src/bin/main.rs` is that one binary, not two.
     let declared = format!("{manifest}\n[[bin]]\nname = \"api\"\npath = \"src/bin/main.rs\"\n");
     let files = [("Cargo.toml", declared.as_str()), ("src/bin/main.rs", "fn main() {}\n")];
     assert_eq!(
-        scan_tree(&files).field("dev_command").value.as_deref(),
+        scan_tree(&files).field(FieldName::DevCommand).value.as_deref(),
         Some("cargo run")
     );
 }
@@ -253,7 +253,10 @@ fn the_service_that_owns_the_schema_is_the_backend_not_a_realtime_sidecar() {
         ("apps/api/issues/migrations/0001_initial.py", "operations = []\n"),
     ]);
     assert_eq!(report.backend_dir.as_deref(), Some("apps/api"));
-    assert_eq!(report.field("backend_framework").value.as_deref(), Some("Django"));
+    assert_eq!(
+        report.field(FieldName::BackendFramework).value.as_deref(),
+        Some("Django")
+    );
 }
 
 #[test]
@@ -279,7 +282,7 @@ fn a_cargo_workspace_in_a_subdirectory_runs_its_commands_there() {
         ("backend/core/src/lib.rs", "pub fn f() {}\n"),
     ]);
     assert_eq!(report.backend_dir.as_deref(), Some("backend/api"));
-    let value = |field: &str| report.field(field).value.clone().unwrap();
+    let value = |field: &str| report.field(FieldName::parse(field).unwrap()).value.clone().unwrap();
     assert_eq!(value("dev_command"), "cd backend && cargo run -p api");
     assert_eq!(value("test_command"), "cd backend && cargo test --workspace");
     assert_eq!(value("build_command"), "cd backend && cargo build --release -p api");
@@ -299,11 +302,14 @@ fn cargo_make_tasks_are_declared_tasks() {
             "[env]\nDATABASE_URL = \"postgres://app@localhost/books\"\n\n[tasks.run]\ncommand = \"cargo\"\nargs = [\"run\"]\ndependencies = [\"migrate\"]\n\n[tasks.migrate]\nscript = [\"sqlx migrate run\"]\n\n[tasks.test]\ncommand = \"cargo\"\nargs = [\"nextest\", \"run\"]\n",
         ),
     ]);
-    let value = |field: &str| report.field(field).value.clone().unwrap();
+    let value = |field: &str| report.field(FieldName::parse(field).unwrap()).value.clone().unwrap();
     assert_eq!(value("dev_command"), "cargo make run");
     assert_eq!(value("migration_command"), "cargo make migrate");
     assert_eq!(value("test_command"), "cargo make test");
-    assert_eq!(report.field("test_command").evidence[0].reason, "cargo-make task test");
+    assert_eq!(
+        report.field(FieldName::TestCommand).evidence[0].reason,
+        "cargo-make task test"
+    );
 }
 
 #[test]
@@ -314,13 +320,13 @@ fn nest_cli_commands_need_the_nest_cli() {
     let with_cli = manifest(r#""@nestjs/cli": "^10.4.0""#);
     let report = scan_tree(&[("package.json", with_cli.as_str()), ("src/main.ts", "export {};\n")]);
     assert_eq!(
-        report.field("dev_command").value.as_deref(),
+        report.field(FieldName::DevCommand).value.as_deref(),
         Some("npx nest start --watch")
     );
     let without = manifest("");
     let report = scan_tree(&[("package.json", without.as_str()), ("src/main.ts", "export {};\n")]);
     assert_ne!(
-        report.field("dev_command").value.as_deref(),
+        report.field(FieldName::DevCommand).value.as_deref(),
         Some("npx nest start --watch")
     );
 }
@@ -342,9 +348,12 @@ fn tests_gathered_in_one_folder_inside_the_code_are_that_folder() {
         files
     };
     let gathered = scan_tree(&files(&[]));
-    assert_eq!(gathered.field("test_dirs").value.as_deref(), Some("src/api/tests"));
+    assert_eq!(
+        gathered.field(FieldName::TestDirs).value.as_deref(),
+        Some("src/api/tests")
+    );
     let spread = scan_tree(&files(&[("src/api/routes.test.js", "test('z', () => {});\n")]));
-    assert_eq!(spread.field("test_dirs").value.as_deref(), Some("src"));
+    assert_eq!(spread.field(FieldName::TestDirs).value.as_deref(), Some("src"));
 }
 
 #[test]
@@ -367,7 +376,7 @@ fn javascript_checked_by_a_tsconfig_is_still_javascript() {
     let report = scan_owned(&files);
     assert!(
         report
-            .field("tech_stack")
+            .field(FieldName::TechStack)
             .value
             .as_deref()
             .unwrap()
@@ -389,9 +398,9 @@ fn a_flask_factory_in_a_package_names_the_source_and_the_app_module() {
             "from flask import Flask\n\n\ndef create_app(config):\n    return Flask(__name__)\n",
         ),
     ]);
-    assert_eq!(report.field("source_dirs").value.as_deref(), Some("conduit"));
+    assert_eq!(report.field(FieldName::SourceDirs).value.as_deref(), Some("conduit"));
     assert_eq!(
-        report.field("dev_command").value.as_deref(),
+        report.field(FieldName::DevCommand).value.as_deref(),
         Some("flask --app autoapp.py run --debug")
     );
 }
@@ -406,7 +415,10 @@ fn python_entry_points_and_apps_without_an_app_config() {
         ),
         ("app/server.py", "from fastapi import FastAPI\n\napp = FastAPI()\n"),
     ]);
-    assert_eq!(fastapi.field("dev_command").value.as_deref(), Some("python main.py"));
+    assert_eq!(
+        fastapi.field(FieldName::DevCommand).value.as_deref(),
+        Some("python main.py")
+    );
     let django = scan_tree(&[
         ("requirements.txt", "django>=5.0\n"),
         (
@@ -417,7 +429,7 @@ fn python_entry_points_and_apps_without_an_app_config() {
         ("images/models.py", "from django.db import models\n"),
         ("images/migrations/0001_initial.py", "operations = []\n"),
     ]);
-    let sources = django.field("source_dirs").items.clone().unwrap();
+    let sources = django.field(FieldName::SourceDirs).items.clone().unwrap();
     assert!(sources.contains(&"images".to_string()), "{sources:?}");
 }
 
@@ -434,7 +446,7 @@ fn the_variable_the_database_config_reads_gives_the_shell() {
             "import os\n\nDATABASE_URI = os.environ.get(\"APP_DATABASE_URL\", \"\")\n",
         ),
     ]);
-    let db = report.field("db_command");
+    let db = report.field(FieldName::DbCommand);
     assert_eq!(db.value.as_deref(), Some("psql \"$APP_DATABASE_URL\""));
     assert_eq!(db.evidence[0].file, "app/config.py");
 }
@@ -461,13 +473,13 @@ fn dozens_of_app_migrations_read_as_one_glob_and_a_few_are_listed() {
     };
     let many = scan_owned(&tree(9));
     assert_eq!(
-        many.field("db_migrations_dirs").value.as_deref(),
+        many.field(FieldName::DbMigrationsDirs).value.as_deref(),
         Some("shop/**/migrations")
     );
-    assert_eq!(many.field("db_migrations_dirs").evidence.len(), 9);
+    assert_eq!(many.field(FieldName::DbMigrationsDirs).evidence.len(), 9);
     let few = scan_owned(&tree(3));
     assert_eq!(
-        few.field("db_migrations_dirs").value.as_deref(),
+        few.field(FieldName::DbMigrationsDirs).value.as_deref(),
         Some("shop/app0/migrations, shop/app1/migrations, shop/app2/migrations")
     );
 }
@@ -486,7 +498,7 @@ fn the_local_database_url_of_an_env_template_is_the_shell_target() {
         ),
     ]);
     assert_eq!(
-        report.field("db_command").value.as_deref(),
+        report.field(FieldName::DbCommand).value.as_deref(),
         Some("mongosh \"$MONGODB_URI_LOCAL\"")
     );
 }
@@ -531,10 +543,13 @@ fn test_files_beside_code_in_one_root_folder_name_that_folder() {
         ("app/app.test.ts", "Deno.test('app', () => {});\n"),
         ("app/controllers/users.test.ts", "Deno.test('users', () => {});\n"),
     ]);
-    assert_eq!(report.field("backend_framework").value.as_deref(), Some("Hono"));
-    assert_eq!(report.field("source_dirs").value.as_deref(), Some("app"));
-    assert_eq!(report.field("test_dirs").value.as_deref(), Some("app"));
-    assert_eq!(report.field("dev_command").value.as_deref(), Some("deno task dev"));
+    assert_eq!(report.field(FieldName::BackendFramework).value.as_deref(), Some("Hono"));
+    assert_eq!(report.field(FieldName::SourceDirs).value.as_deref(), Some("app"));
+    assert_eq!(report.field(FieldName::TestDirs).value.as_deref(), Some("app"));
+    assert_eq!(
+        report.field(FieldName::DevCommand).value.as_deref(),
+        Some("deno task dev")
+    );
 }
 
 #[test]
@@ -566,7 +581,13 @@ fn dotnet_picks_the_solution_and_the_aspire_apphost_of_the_backend() {
         ),
         ("samples/Mini/Mini.AppHost/Mini.AppHost.csproj", apphost),
     ]);
-    let value = |field: &str| report.field(field).value.clone().unwrap_or_default();
+    let value = |field: &str| {
+        report
+            .field(FieldName::parse(field).unwrap())
+            .value
+            .clone()
+            .unwrap_or_default()
+    };
     assert_eq!(report.backend_dir.as_deref(), Some("src/Web"));
     // The solution named like the repository's directory is unknown here (a temp dir), so the
     // one with fewer projects is given.
@@ -594,7 +615,7 @@ fn a_documented_dev_task_wins_over_the_framework_default() {
     let documented = scan_tree(&files(
         "# Shop\n\n## Run the application\n\n```bash\n# start the database\n$ make infra\n$ make up\n```\n",
     ));
-    let dev = documented.field("dev_command");
+    let dev = documented.field(FieldName::DevCommand);
     assert_eq!(dev.value.as_deref(), Some("make up"));
     assert_eq!(dev.evidence[0].file, "README.md");
     assert_eq!(
@@ -603,11 +624,11 @@ fn a_documented_dev_task_wins_over_the_framework_default() {
     );
     // Under a heading about something else, or as an alternative Docker flow, it is not taken.
     let testing = scan_tree(&files("# Shop\n\n## Running the tests\n\n```\nmake up\n```\n"));
-    assert_eq!(testing.field("dev_command").value.as_deref(), Some("go run ."));
+    assert_eq!(testing.field(FieldName::DevCommand).value.as_deref(), Some("go run ."));
     let docker = scan_tree(&files(
         "# Shop\n\n## Run with Docker\n\n```sh\ndocker compose up\n```\n",
     ));
-    assert_eq!(docker.field("dev_command").value.as_deref(), Some("go run ."));
+    assert_eq!(docker.field(FieldName::DevCommand).value.as_deref(), Some("go run ."));
 }
 
 #[test]
@@ -630,24 +651,27 @@ fn documented_compose_flows_start_the_whole_stack_and_longer_forms_of_the_defaul
     let services = scan_tree(&files(
         "# R\n\n## Local development\n\n```\ndocker compose up -d db mail\n```\n",
     ));
-    assert_eq!(services.field("dev_command").value.as_deref(), Some("cargo run"));
+    assert_eq!(
+        services.field(FieldName::DevCommand).value.as_deref(),
+        Some("cargo run")
+    );
     let stack = scan_tree(&files(
         "# R\n\n## Local development\n\n```\ndocker compose up --build\n```\n",
     ));
     assert_eq!(
-        stack.field("dev_command").value.as_deref(),
+        stack.field(FieldName::DevCommand).value.as_deref(),
         Some("docker compose up --build")
     );
     // A compose file that only runs images starts the databases, whatever the guide calls it.
     let mut images_only = files("# R\n\n## Local development\n\n```\ndocker compose up\n```\n");
     images_only[2].1 = "services:\n  db:\n    image: postgres:16\n";
     let infra = scan_tree(&images_only);
-    assert_eq!(infra.field("dev_command").value.as_deref(), Some("cargo run"));
+    assert_eq!(infra.field(FieldName::DevCommand).value.as_deref(), Some("cargo run"));
     // The binary's subcommand, as the guide runs it.
     let server = scan_tree(&files(
         "# R\n\n## Running the server\n\n```\ncargo run -- --help\ncargo run -- server\n```\n",
     ));
-    let dev = server.field("dev_command");
+    let dev = server.field(FieldName::DevCommand);
     assert_eq!(dev.value.as_deref(), Some("cargo run -- server"));
     assert_eq!(
         dev.evidence[0].reason,
@@ -673,7 +697,7 @@ fn ci_runs_fill_the_test_command_only_for_the_backend() {
     ]);
     // The Go default stands: a CI line fills only a field nothing else did.
     assert_eq!(
-        report.field("test_command").value.as_deref(),
+        report.field(FieldName::TestCommand).value.as_deref(),
         Some("cd api && go test ./...")
     );
     let scripted = scan_tree(&[
@@ -689,7 +713,7 @@ fn ci_runs_fill_the_test_command_only_for_the_backend() {
             "jobs:\n  api:\n    defaults:\n      run:\n        working-directory: api\n    steps:\n      - run: ./scripts/test.sh\n",
         ),
     ]);
-    let test = scripted.field("test_command");
+    let test = scripted.field(FieldName::TestCommand);
     assert_eq!(test.value.as_deref(), Some("cd api && ./scripts/test.sh"));
     assert_eq!(test.evidence[0].file, ".github/workflows/ci.yml");
     assert_eq!(test.evidence[0].reason, "line 7: CI job api runs it");
@@ -716,7 +740,7 @@ fn a_browser_app_that_imports_a_server_library_is_not_another_backend() {
         ("apps/web/src/main.tsx", "import { hc } from 'hono/client';\n"),
     ]);
     assert_eq!(
-        report.field("dev_command").value.as_deref(),
+        report.field(FieldName::DevCommand).value.as_deref(),
         Some("pnpm --filter api dev")
     );
     let web = report.projects.iter().find(|p| p.dir == "apps/web").unwrap();
@@ -747,12 +771,15 @@ fn workspace_members_run_through_the_root_even_with_their_own_package_manager_fi
         ("packages/core/src/index.ts", "export function bootstrap() {}\n"),
     ]);
     assert_eq!(
-        report.field("dev_command").value.as_deref(),
+        report.field(FieldName::DevCommand).value.as_deref(),
         Some("pnpm --filter @acme/server dev")
     );
     // The server (it runs, and holds the database driver) names the framework of the workspace
     // package it starts; that framework alone would not have made it the backend.
-    assert_eq!(report.field("backend_framework").value.as_deref(), Some("NestJS"));
+    assert_eq!(
+        report.field(FieldName::BackendFramework).value.as_deref(),
+        Some("NestJS")
+    );
     assert_eq!(report.backend_dir.as_deref(), Some("apps/server"));
 }
 
@@ -778,8 +805,11 @@ fn a_go_module_beside_a_javascript_app_names_its_package_folders() {
         ("ui/embed.go", "package ui\n"),
         ("ui/src/main.tsx", "export {};\n"),
     ]);
-    assert_eq!(report.field("source_dirs").value.as_deref(), Some("cmd, internal"));
-    assert_eq!(report.field("test_dirs").value.as_deref(), Some("internal"));
+    assert_eq!(
+        report.field(FieldName::SourceDirs).value.as_deref(),
+        Some("cmd, internal")
+    );
+    assert_eq!(report.field(FieldName::TestDirs).value.as_deref(), Some("internal"));
 }
 
 #[test]
@@ -797,20 +827,20 @@ fn an_app_that_migrates_when_it_starts_is_migrated_by_starting_it() {
     };
     let at_start = "async fn main() {\n    sqlx::migrate!().run(&pool).await.unwrap();\n}\n";
     let report = scan_tree(&files(at_start, "# Notes\n"));
-    let migrate = report.field("migration_command");
+    let migrate = report.field(FieldName::MigrationCommand);
     assert_eq!(migrate.value.as_deref(), Some("cargo run"));
     assert_eq!(migrate.evidence[0].file, "src/main.rs");
     // Only in a test module: the CLI it is.
     let in_tests = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    fn t() { sqlx::migrate!().run(&pool); }\n}\n";
     let report = scan_tree(&files(in_tests, "# Notes\n"));
     assert_eq!(
-        report.field("migration_command").value.as_deref(),
+        report.field(FieldName::MigrationCommand).value.as_deref(),
         Some("sqlx migrate run")
     );
     // The guide runs the CLI: that is how the team migrates.
     let documented = scan_tree(&files(at_start, "# Notes\n\n## Setup\n\n```\nsqlx migrate run\n```\n"));
     assert_eq!(
-        documented.field("migration_command").value.as_deref(),
+        documented.field(FieldName::MigrationCommand).value.as_deref(),
         Some("sqlx migrate run")
     );
 }

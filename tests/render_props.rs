@@ -3,7 +3,7 @@
 //! evaluated, and a field the scan could not fill keeps its literal placeholder.
 
 use archprompt::profile::render::{DEFAULT_TEMPLATE, render};
-use archprompt::report::{Report, State};
+use archprompt::report::{FieldName, Report, State};
 use proptest::prelude::*;
 use std::sync::LazyLock;
 
@@ -13,7 +13,7 @@ static REPORT: LazyLock<Report> =
 /// The report with `field` found as `value`.
 fn with_value(field: &str, value: &str) -> Report {
     let mut report = REPORT.clone();
-    let entry = report.fields.get_mut(field).unwrap();
+    let entry = report.fields.get_mut(&FieldName::parse(field).unwrap()).unwrap();
     entry.value = Some(value.to_string());
     entry.state = State::Found;
     report
@@ -88,9 +88,9 @@ proptest! {
 
     #[test]
     fn unknown_fields_keep_their_literal_placeholder(index in 0usize..11) {
-        let name = archprompt::report::FIELD_NAMES[index];
+        let name = FieldName::ALL[index];
         let mut report = REPORT.clone();
-        let field = report.fields.get_mut(name).unwrap();
+        let field = report.fields.get_mut(&name).unwrap();
         field.state = State::Unknown;
         field.value = None;
         let placeholder = format!("{{{{{name}}}}}");

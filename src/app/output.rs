@@ -3,7 +3,7 @@
 use super::cli::Verbosity;
 use super::style::Style;
 use archprompt::doctor::Findings;
-use archprompt::report::{EvidenceKind, FIELD_NAMES, Report, State};
+use archprompt::report::{EvidenceKind, FieldName, Report, State};
 use std::fmt::Write;
 
 /// The `scan` table: each field with its state, value and evidence.
@@ -14,8 +14,8 @@ pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
         None => "no backend project found".to_string(),
     };
     writeln!(out, "{} ({backend})\n", report.root).unwrap();
-    let width = FIELD_NAMES.iter().map(|f| f.len()).max().unwrap_or(0);
-    for name in FIELD_NAMES {
+    let width = FieldName::ALL.iter().map(|f| f.as_str().len()).max().unwrap_or(0);
+    for name in FieldName::ALL {
         let field = report.field(name);
         let (state, painted) = match (field.state, field.pinned) {
             (_, true) => ("pinned", style.good("pinned")),
@@ -65,7 +65,7 @@ pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
         .projects
         .iter()
         .filter_map(|p| {
-            let framework = p.fields.as_ref()?.get("backend_framework")?.value.clone()?;
+            let framework = p.fields.as_ref()?.get(&FieldName::BackendFramework)?.value.clone()?;
             Some(format!("{} ({framework})", p.dir))
         })
         .collect();
@@ -95,10 +95,10 @@ pub fn unfilled(report: &Report, rendered: &str) -> String {
         .into_iter()
         .map(|(_, _, name)| name)
         .collect();
-    let unknown: Vec<&str> = report
+    let unknown: Vec<FieldName> = report
         .unknown_fields()
         .into_iter()
-        .filter(|f| left.iter().any(|l| l == f))
+        .filter(|f| left.iter().any(|l| l == f.as_str()))
         .collect();
     if unknown.is_empty() {
         return "all 11 fields filled\n".to_string();

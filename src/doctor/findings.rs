@@ -21,6 +21,7 @@ pub struct Finding {
 pub struct Stale {
     pub file: String,
     pub line: usize,
+    /// A field, or a front-matter key archprompt keeps (Cursor's `globs`).
     pub field: String,
     /// What the file says.
     pub in_file: String,
@@ -38,7 +39,7 @@ pub struct Stale {
 pub struct MissingPath {
     pub file: String,
     pub line: usize,
-    pub field: String,
+    pub field: crate::report::FieldName,
     pub path: String,
 }
 
@@ -47,7 +48,7 @@ pub struct MissingPath {
 pub struct MissingTask {
     pub file: String,
     pub line: usize,
-    pub field: String,
+    pub field: crate::report::FieldName,
     #[serde(flatten)]
     pub task: crate::doctor::drift::MissingTask,
 }

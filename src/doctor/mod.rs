@@ -5,6 +5,7 @@ pub mod drift;
 pub mod files;
 pub mod findings;
 
+use crate::report::FieldName;
 use files::regions;
 pub use files::{default_files, repo_of};
 pub use findings::{BrokenEncoding, DoctorStatus, FileDiff, Finding, Findings, Fixed, MissingPath, MissingTask, Stale};
@@ -184,20 +185,20 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
         let mut source_dirs: Option<(String, bool)> = None;
         for slot in crate::profile::slots::slots(&skeleton, body) {
             let line = first_line + slot.line;
-            let fresh = fresh_value(report, &slot.field);
+            let fresh = fresh_value(report, slot.field.as_str());
             if PLACEHOLDER.is_match(&slot.value) {
                 if let Some(value) = &fresh {
-                    record.insert(slot.field.clone(), crate::profile::record::hash(value));
+                    record.insert(slot.field.to_string(), crate::profile::record::hash(value));
                 }
                 continue;
             }
             if fresh.as_deref() == Some(slot.value.as_str()) {
                 // What archprompt would write now, whoever wrote it: archprompt's from here on.
-                record.insert(slot.field.clone(), crate::profile::record::hash(&slot.value));
+                record.insert(slot.field.to_string(), crate::profile::record::hash(&slot.value));
             }
             let origin = match &recorded {
                 None => Origin::Unrecorded,
-                Some((_, values)) => match values.get(&slot.field) {
+                Some((_, values)) => match values.get(slot.field.as_str()) {
                     Some(hash) if *hash == crate::profile::record::hash(&slot.value) => Origin::Archprompt,
                     Some(_) => Origin::Edited,
                     None => Origin::FilledByHand,
@@ -207,28 +208,28 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             let pinned = report.fields.get(&slot.field).is_some_and(|f| f.pinned);
             let absent = report.fields.get(&slot.field).is_some_and(|f| f.state == State::Absent);
             let ours = matches!(origin, Origin::Archprompt | Origin::Unrecorded) || pinned;
-            if slot.field == "source_dirs" {
+            if slot.field == FieldName::SourceDirs {
                 source_dirs = Some((slot.value.clone(), ours));
             }
             let differs = |now: String, fixable: bool| Stale {
                 file: shown.to_string(),
                 line,
-                field: slot.field.clone(),
+                field: slot.field.to_string(),
                 in_file: slot.value.clone(),
                 now,
-                evidence: report.field(&slot.field).evidence.clone(),
+                evidence: report.field(slot.field).evidence.clone(),
                 fixable,
             };
             match fresh {
                 Some(now) if now != slot.value && ours => {
                     let fixable = !absent;
                     if fixable {
-                        record.insert(slot.field.clone(), crate::profile::record::hash(&now));
+                        record.insert(slot.field.to_string(), crate::profile::record::hash(&now));
                         edits.push(Edit::repair(at(slot.range.clone()), now.clone()));
                     } else {
                         // Left for a person: still archprompt's value, not an edit.
                         record
-                            .entry(slot.field.clone())
+                            .entry(slot.field.to_string())
                             .or_insert_with(|| crate::profile::record::hash(&slot.value));
                     }
                     findings.stale.push(differs(now, fixable));
@@ -236,22 +237,22 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 Some(now) if now != slot.value => findings.edited.push(differs(now, false)),
                 _ => {}
             }
-            if slot.field.ends_with("_dirs") {
+            if slot.field.is_directories() {
                 for path in crate::doctor::drift::missing_dirs(repo, &slot.value) {
                     findings.missing_paths.push(MissingPath {
                         file: shown.to_string(),
                         line,
-                        field: slot.field.clone(),
+                        field: slot.field,
                         path,
                     });
                 }
             }
-            if slot.field.ends_with("_command") {
+            if slot.field.is_command() {
                 for task in crate::doctor::drift::missing_tasks(repo, &slot.value) {
                     findings.missing_tasks.push(MissingTask {
                         file: shown.to_string(),
                         line,
-                        field: slot.field.clone(),
+                        field: slot.field,
                         task,
                     });
                 }
@@ -276,7 +277,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                         field: "globs".to_string(),
                         in_file: value,
                         now: now.clone(),
-                        evidence: report.field("source_dirs").evidence.clone(),
+                        evidence: report.field(FieldName::SourceDirs).evidence.clone(),
                         fixable: ours,
                     };
                     if ours {
@@ -386,10 +387,10 @@ impl Edit {
 
 /// The value a fresh scan gives `field` (pinned, found or absent) or the extra variable of that
 /// name, `None` when it cannot tell.
-fn fresh_value(report: &Report, field: &str) -> Option<String> {
-    let Some(f) = report.fields.get(field) else {
+fn fresh_value(report: &Report, name: &str) -> Option<String> {
+    let Some(f) = FieldName::parse(name).and_then(|field| report.fields.get(&field)) else {
         // An extra variable (`{{orm}}`), when the scan or archprompt.toml has a value for it.
-        return report.variables.get(field).cloned().flatten();
+        return report.variables.get(name).cloned().flatten();
     };
     match f.state {
         State::Unknown => None,
@@ -407,7 +408,7 @@ fn explain(name: &str, report: Option<&Report>) -> (String, String) {
             hints::how_to_fill_in(name, language),
         );
     };
-    if let Some(field) = report.fields.get(name) {
+    if let Some(field) = FieldName::parse(name).and_then(|field| report.fields.get(&field)) {
         return match (field.state, &field.value) {
             (State::Unknown, _) | (_, None) => (
                 field

@@ -9,7 +9,7 @@ use crate::profile::syntax::uses_crlf;
 use crate::profile::targets::{self, Target};
 use crate::profile::templates::Template;
 use crate::profile::templates::agent_name;
-use crate::report::Report;
+use crate::report::{FieldName, Report};
 
 /// One agent file `init` would write: where, what, and whether writing it over the file that is
 /// there needs `--force`.
@@ -143,10 +143,10 @@ pub fn pick_targets(asked: &[Target], repo: &Path) -> (Vec<Target>, Vec<&'static
 /// still has `{{field}}` for one of `unfilled`, and `existing` has a line with the same text
 /// around it ([`crate::profile::slots::slots`]), the existing line's value is kept. Returns the merged
 /// text and how many were kept.
-pub fn keep_hand_filled(content: &str, existing: &str, unfilled: &[&str]) -> (String, usize) {
+pub fn keep_hand_filled(content: &str, existing: &str, unfilled: &[FieldName]) -> (String, usize) {
     let mut kept: Vec<(std::ops::Range<usize>, String)> = crate::profile::slots::slots(content, existing)
         .into_iter()
-        .filter(|slot| unfilled.contains(&slot.field.as_str()))
+        .filter(|slot| unfilled.contains(&slot.field))
         .filter(|slot| !slot.value.trim().is_empty() && !slot.value.contains("{{"))
         .map(|slot| (slot.placeholder, slot.value))
         .collect();
@@ -166,11 +166,11 @@ mod tests {
     fn hand_filled_values_survive_a_re_render() {
         let rendered = "- **DB:** `{{db_command}}`\n- **Test:** `{{test_command}}`\n- x\n";
         let existing = "- **DB:** `psql app`\n- **Test:** `{{test_command}}`\n- old\n";
-        let (merged, kept) = keep_hand_filled(rendered, existing, &["db_command", "test_command"]);
+        let (merged, kept) = keep_hand_filled(rendered, existing, &[FieldName::DbCommand, FieldName::TestCommand]);
         assert_eq!(merged, "- **DB:** `psql app`\n- **Test:** `{{test_command}}`\n- x\n");
         assert_eq!(kept, 1);
         // A file saved with Windows line ends keeps its value too.
-        let (merged, kept) = keep_hand_filled(rendered, &existing.replace('\n', "\r\n"), &["db_command"]);
+        let (merged, kept) = keep_hand_filled(rendered, &existing.replace('\n', "\r\n"), &[FieldName::DbCommand]);
         assert_eq!((merged.lines().next(), kept), (Some("- **DB:** `psql app`"), 1));
     }
 }

@@ -10,7 +10,7 @@
 //! (kept as it is). Markdown renderers do not show the comment.
 
 use crate::profile::targets::Target;
-use crate::report::FIELD_NAMES;
+use crate::report::FieldName;
 use std::collections::BTreeMap;
 
 const PREFIX: &str = "<!-- archprompt:values v1";
@@ -29,8 +29,8 @@ pub fn hash(value: &str) -> String {
 /// The record line for `values` (field, value), in template order.
 pub fn line_for(values: &BTreeMap<String, String>) -> String {
     let mut out = PREFIX.to_string();
-    for field in FIELD_NAMES {
-        if let Some(hash) = values.get(field) {
+    for field in FieldName::ALL {
+        if let Some(hash) = values.get(field.as_str()) {
             out.push_str(&format!(" {field}={hash}"));
         }
     }
@@ -44,7 +44,7 @@ pub fn of_slots(skeleton: &str, shaped: &str) -> BTreeMap<String, String> {
     crate::profile::slots::slots(skeleton, shaped)
         .into_iter()
         .filter(|slot| crate::profile::syntax::placeholders(&slot.value).is_empty())
-        .map(|slot| (slot.field, hash(&slot.value)))
+        .map(|slot| (slot.field.to_string(), hash(&slot.value)))
         .collect()
 }
 

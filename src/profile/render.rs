@@ -22,7 +22,7 @@ pub fn variables(report: &Report) -> Map<String, Value> {
             (State::Unknown, _) | (_, None) => format!("{{{{{name}}}}}"),
             (_, Some(value)) => value.clone(),
         };
-        vars.insert(name.clone(), Value::String(text));
+        vars.insert(name.to_string(), Value::String(text));
     }
     vars
 }

@@ -3,13 +3,13 @@
 //! to find where that field's value sits. `init` uses it to keep values filled in by hand and to
 //! record what it wrote; `doctor` to read values back.
 
-use crate::report::FIELD_NAMES;
+use crate::report::FieldName;
 
 /// Where the file holds one field's value: the template line around `{{field}}` found again in
 /// the file, with the text between its fixed parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
-    pub field: String,
+    pub field: FieldName,
     /// 0-based line index in the text searched.
     pub line: usize,
     /// Byte range of the value in the text searched.
@@ -39,10 +39,10 @@ pub fn slots(skeleton: &str, text: &str) -> Vec<Slot> {
             continue;
         }
         let found = crate::profile::syntax::placeholders(template_line);
-        let [(_, _, field)] = found.as_slice() else { continue };
-        if !FIELD_NAMES.contains(&field.as_str()) {
+        let [(_, _, name)] = found.as_slice() else { continue };
+        let Some(field) = FieldName::parse(name) else {
             continue;
-        }
+        };
         let placeholder = format!("{{{{{field}}}}}");
         let Some(at) = template_line.find(&placeholder) else {
             continue;
@@ -62,7 +62,7 @@ pub fn slots(skeleton: &str, text: &str) -> Vec<Slot> {
         let (start, line) = lines[i];
         let range = start + prefix.len()..start + line.len() - suffix.len();
         out.push(Slot {
-            field: field.clone(),
+            field,
             line: i,
             value: text[range.clone()].to_string(),
             range,
@@ -105,7 +105,7 @@ mod tests {
             2,
             "a bare placeholder line is too vague to match: {found:?}"
         );
-        assert_eq!(found[0].field, "test_command");
+        assert_eq!(found[0].field, FieldName::TestCommand);
         assert_eq!(found[0].value, "pnpm test");
         assert_eq!(&text[found[0].range.clone()], "pnpm test");
         assert_eq!(found[0].line, 1);

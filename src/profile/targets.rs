@@ -10,6 +10,7 @@
 //!   comma-separated list, not YAML) and `alwaysApply`.
 
 use crate::profile::syntax::{split_front_matter, uses_crlf};
+use crate::report::FieldName;
 use crate::report::Report;
 use serde::Serialize;
 use std::path::Path;
@@ -211,7 +212,11 @@ fn yaml_string(text: &str) -> String {
 /// Cursor's `globs`: every directory of the server code, as `dir/**`, comma-separated; empty
 /// when the code sits at the root or is unknown (the description alone then attaches the rule).
 pub fn cursor_globs(report: &Report) -> String {
-    match report.fields.get("source_dirs").and_then(|f| f.items.as_deref()) {
+    match report
+        .fields
+        .get(&FieldName::SourceDirs)
+        .and_then(|f| f.items.as_deref())
+    {
         Some(items) => globs_for(items),
         None => String::new(),
     }

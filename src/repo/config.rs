@@ -11,7 +11,7 @@
 //! project = "api"                       # describe this project (as --project does)
 //! ```
 
-use crate::report::{Evidence, EvidenceKind, FIELD_NAMES, Field, Report, Warning};
+use crate::report::{Evidence, EvidenceKind, Field, FieldName, Report, Warning};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -149,12 +149,12 @@ pub fn apply(config: &Config, report: &mut Report) {
             FILE,
             format!("pinned in [values] {name}"),
         )];
-        if FIELD_NAMES.contains(&name.as_str()) {
+        if let Some(field_name) = FieldName::parse(name) {
             // A directory field keeps its entries (Cursor's globs are made from them), whether
             // written as a list or as `"api, worker"`.
             let items = match value {
                 Pinned::List(items) => Some(items.clone()),
-                Pinned::Text(text) if name.ends_with("_dirs") => Some(
+                Pinned::Text(text) if field_name.is_directories() => Some(
                     text.split(',')
                         .map(|i| i.trim().to_string())
                         .filter(|i| !i.is_empty())
@@ -167,7 +167,7 @@ pub fn apply(config: &Config, report: &mut Report) {
                 None => Field::found(value.text(), evidence),
             };
             field.pinned = true;
-            report.fields.insert(name.clone(), field);
+            report.fields.insert(field_name, field);
         } else {
             report.variables.insert(name.clone(), Some(value.text()));
             report.pinned_variables.push(name.clone());

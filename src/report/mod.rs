@@ -1,25 +1,13 @@
 //! The scan report: the 11 template fields, their states and evidence, extra variables and
 //! warnings. This is the JSON contract of `scan --json` (docs/json-contract.md).
 
+pub mod field_name;
 pub mod hints;
+
+pub use field_name::FieldName;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// The template fields, in the order the bundled template uses them.
-pub const FIELD_NAMES: [&str; 11] = [
-    "tech_stack",
-    "backend_framework",
-    "database_system",
-    "source_dirs",
-    "test_dirs",
-    "db_migrations_dirs",
-    "dev_command",
-    "migration_command",
-    "test_command",
-    "build_command",
-    "db_command",
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -171,8 +159,8 @@ pub struct ProjectSummary {
     /// The project the report's fields describe.
     pub main: bool,
     /// For another project that runs a server framework: its own fields.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "in_template_order_opt")]
-    pub fields: Option<BTreeMap<String, Field>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<FieldName, Field>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -181,9 +169,8 @@ pub struct Report {
     pub archprompt: String,
     /// The scanned path, as given.
     pub root: String,
-    /// All 11 template fields, always present, serialized in template order.
-    #[serde(serialize_with = "in_template_order")]
-    pub fields: BTreeMap<String, Field>,
+    /// All 11 template fields, always present, in template order.
+    pub fields: BTreeMap<FieldName, Field>,
     /// Extra variables custom templates may use (package_manager, orm, …); `null` when unknown.
     pub variables: BTreeMap<String, Option<String>>,
     /// The backend project that was chosen, repo-relative (`.` for the root).
@@ -197,31 +184,6 @@ pub struct Report {
     pub pinned_variables: Vec<String>,
 }
 
-/// Writes the fields in the order the template uses them (then any others, sorted).
-fn in_template_order<S: serde::Serializer>(fields: &BTreeMap<String, Field>, s: S) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = s.serialize_map(Some(fields.len()))?;
-    for name in FIELD_NAMES {
-        if let Some(field) = fields.get(name) {
-            map.serialize_entry(name, field)?;
-        }
-    }
-    for (name, field) in fields.iter().filter(|(n, _)| !FIELD_NAMES.contains(&n.as_str())) {
-        map.serialize_entry(name, field)?;
-    }
-    map.end()
-}
-
-fn in_template_order_opt<S: serde::Serializer>(
-    fields: &Option<BTreeMap<String, Field>>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match fields {
-        Some(fields) => in_template_order(fields, s),
-        None => s.serialize_none(),
-    }
-}
-
 impl Report {
     /// The report of `root` before anything is known: every field unknown with `hint`, no
     /// variables, projects or warnings.
@@ -229,10 +191,7 @@ impl Report {
         Report {
             archprompt: env!("CARGO_PKG_VERSION").to_string(),
             root: root.to_string(),
-            fields: FIELD_NAMES
-                .iter()
-                .map(|name| (name.to_string(), Field::unknown(hint)))
-                .collect(),
+            fields: FieldName::ALL.map(|name| (name, Field::unknown(hint))).into(),
             variables: BTreeMap::new(),
             backend_dir: None,
             detected: Vec::new(),
@@ -242,16 +201,15 @@ impl Report {
         }
     }
 
-    pub fn field(&self, name: &str) -> &Field {
-        &self.fields[name]
+    pub fn field(&self, name: FieldName) -> &Field {
+        &self.fields[&name]
     }
 
     /// Fields left unknown, in template order.
-    pub fn unknown_fields(&self) -> Vec<&'static str> {
-        FIELD_NAMES
-            .iter()
-            .copied()
-            .filter(|name| self.fields[*name].state == State::Unknown)
+    pub fn unknown_fields(&self) -> Vec<FieldName> {
+        FieldName::ALL
+            .into_iter()
+            .filter(|name| self.fields[name].state == State::Unknown)
             .collect()
     }
 }

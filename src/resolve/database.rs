@@ -6,6 +6,7 @@ use crate::detect::analysis::Analysis;
 use crate::detect::engine::{self, ConfigValue};
 use crate::detect::{Detector, Kind, Registry, Role, Sets};
 use crate::repo::index::RepoIndex;
+use crate::report::FieldName;
 use crate::report::hints;
 use crate::report::{Evidence, EvidenceKind, Field};
 use crate::signals::compose::RepoSignals;
@@ -156,7 +157,7 @@ pub(super) fn resolve_database(
     if parts.is_empty() {
         let why = "only development-scope database packages were found";
         return (
-            Field::unknown(hints::unknown("database_system", why)),
+            Field::unknown(hints::unknown(FieldName::DatabaseSystem, why)),
             Vec::new(),
             urls,
             Vec::new(),

@@ -9,6 +9,7 @@ use crate::detect::{Detector, Sets};
 use crate::ecosystems::{Ecosystem, Project};
 use crate::fs::is_within;
 use crate::repo::index::RepoIndex;
+use crate::report::FieldName;
 use crate::report::hints;
 use crate::report::{Evidence, Field};
 use std::collections::BTreeMap;
@@ -454,7 +455,7 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
         return Field::found_list(collapse(dirs), evidence);
     }
     Field::unknown(hints::unknown(
-        "test_dirs",
+        FieldName::TestDirs,
         "no tests directory and no test files beside the code",
     ))
 }

@@ -6,8 +6,9 @@ use crate::detect::{Category, Kind, Registry, Role, Sets};
 use crate::ecosystems::runner::Runner;
 use crate::ecosystems::{self, Ecosystem, Project, TaskRunner};
 use crate::repo::index::RepoIndex;
+use crate::report::FieldName;
 use crate::report::hints;
-use crate::report::{ABSENT_TEXT, Evidence, EvidenceKind, FIELD_NAMES, Field, ProjectSummary, Report, State};
+use crate::report::{ABSENT_TEXT, Evidence, EvidenceKind, Field, ProjectSummary, Report, State};
 use crate::signals::compose::{self, RepoSignals};
 use std::collections::BTreeMap;
 
@@ -235,9 +236,9 @@ fn select_project<'a, 'r>(analyses: &'a [Analysis<'r>], selector: &str) -> anyho
 
 /// No manifest at all: a repository without code (documentation, data) has none of the fields;
 /// one with code in a language archprompt does not read cannot be described.
-fn nothing_found(index: &RepoIndex, fields: &mut BTreeMap<String, Field>) {
+fn nothing_found(index: &RepoIndex, fields: &mut BTreeMap<FieldName, Field>) {
     let code = index.files.iter().find(|f| is_code_file(f));
-    for name in FIELD_NAMES {
+    for name in FieldName::ALL {
         let field = match code {
             None => Field::absent(
                 ABSENT_TEXT,
@@ -251,7 +252,7 @@ fn nothing_found(index: &RepoIndex, fields: &mut BTreeMap<String, Field>) {
                 Field::unknown(hints::unknown(name, &why))
             }
         };
-        fields.insert(name.to_string(), field);
+        fields.insert(name, field);
     }
 }
 
@@ -267,7 +268,7 @@ fn main_project<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>
 
 /// No project looks like a backend: the backend-only fields are a definite "none"; the rest
 /// (stack, directories, test and build commands) describe the main project.
-fn mark_no_backend(analyses: &[Analysis], main: &Analysis, fields: &mut BTreeMap<String, Field>) {
+fn mark_no_backend(analyses: &[Analysis], main: &Analysis, fields: &mut BTreeMap<FieldName, Field>) {
     const WHY: &str = "no backend project found: no known server framework, ORM or database in any manifest";
     let evidence: Vec<Evidence> = analyses
         .iter()
@@ -279,19 +280,19 @@ fn mark_no_backend(analyses: &[Analysis], main: &Analysis, fields: &mut BTreeMap
         })
         .collect();
     for name in [
-        "backend_framework",
-        "database_system",
-        "db_migrations_dirs",
-        "dev_command",
-        "migration_command",
-        "db_command",
+        FieldName::BackendFramework,
+        FieldName::DatabaseSystem,
+        FieldName::DbMigrationsDirs,
+        FieldName::DevCommand,
+        FieldName::MigrationCommand,
+        FieldName::DbCommand,
     ] {
-        fields.insert(name.to_string(), Field::absent(ABSENT_TEXT, evidence.clone(), WHY));
+        fields.insert(name, Field::absent(ABSENT_TEXT, evidence.clone(), WHY));
     }
     // A frontend-only repository has no server code, tests or build to describe.
     let frontend = FRONTEND_DEPS.iter().any(|d| main.project.dep(d).is_some());
     for (name, field) in fields.iter_mut() {
-        let frontend_field = frontend && name != "tech_stack";
+        let frontend_field = frontend && *name != FieldName::TechStack;
         if field.state == State::Unknown || frontend_field {
             *field = Field::absent(ABSENT_TEXT, evidence.clone(), WHY);
         }
@@ -303,7 +304,7 @@ fn resolve_backend(
     backend: &Analysis,
     all: &[Analysis],
     signals: &RepoSignals,
-    fields: &mut BTreeMap<String, Field>,
+    fields: &mut BTreeMap<FieldName, Field>,
     variables: &mut BTreeMap<String, Option<String>>,
 ) {
     let (registry, index) = (facts.registry, facts.index);
@@ -351,13 +352,13 @@ fn resolve_backend(
     // Framework.
     match backend.frameworks.first() {
         Some(hit) => fields.insert(
-            "backend_framework".into(),
+            FieldName::BackendFramework,
             Field::found(&hit.detector.name, hit.evidence.clone()),
         ),
         None => fields.insert(
-            "backend_framework".into(),
+            FieldName::BackendFramework,
             Field::unknown(hints::unknown(
-                "backend_framework",
+                FieldName::BackendFramework,
                 &format!("{} has a database or ORM but no known web framework", project.manifest),
             )),
         ),
@@ -367,7 +368,7 @@ fn resolve_backend(
     let (db, primaries, db_urls, caches) = resolve_database(registry, index, backend, signals);
     let has_db = db.state == State::Found;
     let document_only = !primaries.is_empty() && primaries.iter().all(|id| id == "mongodb");
-    fields.insert("database_system".into(), db);
+    fields.insert(FieldName::DatabaseSystem, db);
 
     // Data tools and migrations.
     let migration_tools: Vec<&Hit> = backend.data.iter().filter(|h| h.detector.migrations).collect();
@@ -397,14 +398,14 @@ fn resolve_backend(
         Field::absent_because(&project.manifest, reason)
     } else {
         Field::unknown(hints::unknown(
-            "db_migrations_dirs",
+            FieldName::DbMigrationsDirs,
             "no migrations directory found where the detected tools keep them",
         ))
     };
-    fields.insert("db_migrations_dirs".into(), field);
+    fields.insert(FieldName::DbMigrationsDirs, field);
 
     // Directories.
-    fields.insert("source_dirs".into(), source_dirs(&ctx));
+    fields.insert(FieldName::SourceDirs, source_dirs(&ctx));
     let placeholder = project
         .tasks
         .iter()
@@ -429,7 +430,7 @@ fn resolve_backend(
     if no_tests {
         tests_field = Field::absent_because(&project.manifest, NO_TESTS);
     }
-    fields.insert("test_dirs".into(), tests_field);
+    fields.insert(FieldName::TestDirs, tests_field);
 
     // Commands.
     let dev = command(
@@ -453,10 +454,10 @@ fn resolve_backend(
         }
     };
     fields.insert(
-        "dev_command".into(),
+        FieldName::DevCommand,
         dev.unwrap_or_else(|| {
             Field::unknown(hints::unknown(
-                "dev_command",
+                FieldName::DevCommand,
                 "no dev/start task declared and the framework has no standard dev command",
             ))
         }),
@@ -481,7 +482,7 @@ fn resolve_backend(
     // migrated (`sqlx::migrate!(…).run(&pool)`, `goose.Up(db, …)`): starting it is.
     let migrate = match migrate {
         Some(found) if from_default(&found) && !cli_is_documented(&ctx, found.value.as_deref().unwrap_or("")) => {
-            let dev = fields.get("dev_command").filter(|f| f.state == State::Found);
+            let dev = fields.get(&FieldName::DevCommand).filter(|f| f.state == State::Found);
             match (applied_on_start(index, backend), dev.and_then(|d| d.value.clone())) {
                 (Some(evidence), Some(dev)) => Some(Field::found(dev, vec![evidence])),
                 _ => Some(found),
@@ -490,19 +491,19 @@ fn resolve_backend(
         other => other,
     };
     fields.insert(
-        "migration_command".into(),
+        FieldName::MigrationCommand,
         migrate.unwrap_or_else(|| match no_migrations_reason {
             Some(reason) => Field::absent_because(&project.manifest, reason),
             None if !ctx.data_homes.is_empty() => Field::unknown(hints::unknown(
-                "migration_command",
+                FieldName::MigrationCommand,
                 "no migrate task, and the migration tool has no apply command of its own here (Flyway and Liquibase apply migrations when the application starts unless their build plugin is declared)",
             )),
             None if !migration_tools.is_empty() => Field::unknown(hints::unknown(
-                "migration_command",
+                FieldName::MigrationCommand,
                 "no migrate task, and no migrations where the migration tool keeps them",
             )),
             None => Field::unknown(hints::unknown(
-                "migration_command",
+                FieldName::MigrationCommand,
                 "no migrate task and no known migration tool",
             )),
         }),
@@ -524,7 +525,7 @@ fn resolve_backend(
         other => other,
     };
     fields.insert(
-        "test_command".into(),
+        FieldName::TestCommand,
         test.unwrap_or_else(|| match placeholder {
             None if no_tests => Field::absent_because(&project.manifest, NO_TESTS),
             Some(task) => Field::absent(
@@ -533,7 +534,7 @@ fn resolve_backend(
                 "the repository declares no tests (npm's placeholder test script)",
             ),
             None => Field::unknown(hints::unknown(
-                "test_command",
+                FieldName::TestCommand,
                 "no test task and no known test runner among the dependencies",
             )),
         }),
@@ -547,7 +548,7 @@ fn resolve_backend(
         &[Kind::Framework, Kind::Ecosystem],
     );
     fields.insert(
-        "build_command".into(),
+        FieldName::BuildCommand,
         build.unwrap_or_else(|| {
             let reason = match project.ecosystem {
                 Ecosystem::Python => "no build task and no [build-system] table: the app runs from source",
@@ -564,11 +565,11 @@ fn resolve_backend(
     let db_command = command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data])
         .or_else(|| db_client_command(registry, backend, primaries.first(), signals, &db_urls));
     fields.insert(
-        "db_command".into(),
+        FieldName::DbCommand,
         db_command.unwrap_or_else(|| {
             if has_db {
                 Field::unknown(hints::unknown(
-                    "db_command",
+                    FieldName::DbCommand,
                     "no db/studio/dbshell task, ORM shell or database URL in an env template",
                 ))
             } else {
@@ -586,12 +587,14 @@ fn resolve_backend(
     // Counting a project's .ts and .js files is done once, for the stack and the variable.
     let language = language_of(index, backend);
     // The primary database, with the first evidence the database field gives for it.
-    let db_evidence = fields.get("database_system").and_then(|f| f.evidence.first().cloned());
+    let db_evidence = fields
+        .get(&FieldName::DatabaseSystem)
+        .and_then(|f| f.evidence.first().cloned());
     let primary = primaries
         .first()
         .and_then(|id| Some((registry.get(id)?.name.as_str(), db_evidence.as_ref()?)));
     let (stack, evidence, version) = tech_stack_of(index, backend, all, &runner, language, &orm, primary);
-    fields.insert("tech_stack".into(), Field::found(stack, evidence));
+    fields.insert(FieldName::TechStack, Field::found(stack, evidence));
     variables.insert("language_version".into(), version);
     let cache_names: Vec<&str> = caches
         .iter()
