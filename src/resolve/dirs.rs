@@ -7,6 +7,11 @@ use super::*;
 /// verbatim and never scanned again. `None` when a variable is missing. Braces that do not hold a
 /// plain name (a glob alternation like `{ts,js}`) are kept as they are.
 pub(super) fn substitute(pattern: &str, vars: &BTreeMap<String, (String, Evidence)>) -> Option<String> {
+    fill(pattern, |name| vars.get(name).map(|(value, _)| value.clone()))
+}
+
+/// Replaces each `{name}` in `pattern` with `value(name)`, as [`substitute`] does.
+pub(super) fn fill(pattern: &str, value: impl Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::with_capacity(pattern.len());
     let mut rest = pattern;
     while let Some(start) = rest.find('{') {
@@ -17,7 +22,7 @@ pub(super) fn substitute(pattern: &str, vars: &BTreeMap<String, (String, Evidenc
             .filter(|&n| n > 0 && after[..n].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
         match name_len {
             Some(n) => {
-                out.push_str(&vars.get(&after[..n])?.0);
+                out.push_str(&value(&after[..n])?);
                 rest = &after[n + 1..];
             }
             None => {
