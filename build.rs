@@ -1,7 +1,8 @@
-//! Embeds every `detectors/**/*.toml` into the binary, so archprompt needs no data files at
-//! run time. Each file is parsed here and embedded as JSON: a scan then loads 180 detectors with
-//! serde_json in a fraction of the time TOML parsing took at every start. A file that is not valid
-//! TOML fails the build, naming it. The generated file is a `&[(&str, &str)]` of (repo-relative
+//! Embeds every `detectors/**/*.toml` into the binary (the detectors, and
+//! `detectors/conventions.toml`, which the registry reads apart), so archprompt needs no data
+//! files at run time. Each file is parsed here and embedded as JSON: a scan then loads 180
+//! detectors with serde_json in a fraction of the time TOML parsing took at every start. A file
+//! that is not valid TOML fails the build, naming it. The generated file is a `&[(&str, &str)]` of (repo-relative
 //! path, JSON).
 //!
 //! It also writes `fixture_cases.rs`, which tests/fixtures.rs includes: one `#[test]` per check

@@ -48,10 +48,7 @@ fn local_registry(index: &RepoIndex, builtin: &Registry) -> Option<Registry> {
     if files.is_empty() {
         return None;
     }
-    let mut registry = Registry::default();
-    for d in &builtin.detectors {
-        registry.detectors.push(d.clone());
-    }
+    let mut registry = builtin.copy();
     for file in files {
         let Some(text) = index.read(file) else {
             continue;

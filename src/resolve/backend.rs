@@ -2,57 +2,40 @@
 //! points, directory names and sibling dependencies; and what a backend inherits from the
 //! workspace packages it links.
 
-use crate::detect::Role;
 use crate::detect::analysis::{Analysis, Hit};
+use crate::detect::engine;
+use crate::detect::{Registry, Role};
 use crate::ecosystems::{Ecosystem, Project, Scope};
 use crate::repo::index::RepoIndex;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// Directory names that hold examples, docs or frontends rather than the backend.
-pub(super) const NOT_BACKEND_DIRS: &[&str] = &[
-    "examples",
-    "example",
-    "samples",
-    "sample",
-    "fixtures",
-    "testdata",
-    "docs",
-    "doc",
-    "website",
-    "e2e",
-    "templates",
-    "template",
-    "scripts",
-    "tools",
-    "benches",
-    "test",
-    "tests",
-];
-const FRONTEND_DIRS: &[&str] = &["frontend", "client", "web", "ui", "www", "app-frontend", "webapp"];
-const BACKEND_DIRS: &[&str] = &["backend", "server", "api", "service", "services"];
-/// Dependencies of a frontend-only package.
-pub(super) const FRONTEND_DEPS: &[&str] = &[
-    "react",
-    "vue",
-    "svelte",
-    "@angular/core",
-    "next",
-    "nuxt",
-    "vite",
-    "solid-js",
-    "preact",
-];
+/// Whether `project` depends on a package of a browser frontend (`[toolchain.frontend] deps`, of
+/// any ecosystem).
+pub(super) fn has_frontend_dep(registry: &Registry, project: &Project) -> bool {
+    let mut deps = registry.toolchains().flat_map(|(_, t)| &t.frontend.deps);
+    deps.any(|d| project.dep(d).is_some())
+}
+
+/// Whether `name` is one of `names` (a `detectors/conventions.toml` list).
+pub(super) fn named(names: &[String], name: &str) -> bool {
+    names.iter().any(|n| n == name)
+}
 
 /// How much a project looks like the repository's backend (0: it is not one). `members` are the
 /// root Cargo workspace's member globs, when the root has a workspace.
-pub(super) fn backend_score(index: &RepoIndex, a: &Analysis, members: Option<&globset::GlobSet>) -> i32 {
+pub(super) fn backend_score(
+    registry: &Registry,
+    index: &RepoIndex,
+    a: &Analysis,
+    members: Option<&globset::GlobSet>,
+) -> i32 {
     let (project, frameworks, data, databases) = (&a.project, &a.frameworks, &a.data, &a.databases);
     if project.ecosystem == Ecosystem::Rust {
         // A crate outside the root workspace is a standalone example or reproduction; a library
         // crate cannot be the server you run (the binary that links it can).
         let outside = members.is_some_and(|m| project.dir != "." && !m.is_match(&project.dir));
-        if outside || !has_entry_point(project, index) {
+        if outside || !has_entry_point(registry, project, index) {
             return 0;
         }
     }
@@ -78,21 +61,22 @@ pub(super) fn backend_score(index: &RepoIndex, a: &Analysis, members: Option<&gl
         return 0;
     }
     let parts: Vec<&str> = project.dir.split('/').collect();
+    let dirs = &registry.conventions.dirs;
     // Examples, fixtures, docs and test trees are never the product's backend.
-    if parts.iter().any(|p| NOT_BACKEND_DIRS.contains(p)) {
+    if parts.iter().any(|p| named(&dirs.not_backend, p)) {
         return 0;
     }
-    if parts.iter().any(|p| FRONTEND_DIRS.contains(p)) {
+    if parts.iter().any(|p| named(&dirs.frontend, p)) {
         score -= 2;
     }
-    if parts.last().is_some_and(|p| BACKEND_DIRS.contains(p)) {
+    if parts.last().is_some_and(|p| named(&dirs.backend, p)) {
         score += 2;
     }
-    if frameworks.is_empty() && FRONTEND_DEPS.iter().any(|d| project.dep(d).is_some()) {
+    if frameworks.is_empty() && has_frontend_dep(registry, project) {
         score -= 3;
     }
     // A library cannot be the server you run; the binary that links it can.
-    if has_entry_point(project, index) {
+    if has_entry_point(registry, project, index) {
         score += 6;
     }
     score
@@ -116,38 +100,16 @@ pub(super) fn cargo_members(analyses: &[Analysis]) -> Option<globset::GlobSet> {
     set.build().ok()
 }
 
-/// A runnable program rather than a library: a binary crate, a start/dev script, manage.py.
-pub(super) fn has_entry_point(project: &Project, index: &RepoIndex) -> bool {
-    let has = |rel: &str| index.has_file(&project.path(rel));
-    match project.ecosystem {
-        Ecosystem::Rust => {
-            let bin_dir = format!("{}/", project.path("src/bin"));
-            has("src/main.rs") || index.files.iter().any(|f| f.starts_with(&bin_dir))
-        }
-        Ecosystem::Node => project.task("start").is_some() || project.task("dev").is_some(),
-        Ecosystem::Python => ["manage.py", "main.py", "app.py", "wsgi.py", "asgi.py"]
-            .iter()
-            .any(|f| has(f)),
-        Ecosystem::Go => {
-            let cmd = format!("{}/", project.path("cmd"));
-            has("main.go")
-                || index
-                    .files
-                    .range(cmd.clone()..)
-                    .take_while(|f| f.starts_with(&cmd))
-                    .any(|f| f.ends_with("/main.go"))
-        }
-        // A JVM module with application code; the parent POM of a multi-module build has none.
-        Ecosystem::Jvm => index.has_dir(&project.path("src/main")),
-        Ecosystem::Ruby => ["config.ru", "bin/rails", "config/application.rb"]
-            .iter()
-            .any(|f| has(f)),
-        Ecosystem::Php => ["public/index.php", "artisan", "bin/console", "index.php"]
-            .iter()
-            .any(|f| has(f)),
-        Ecosystem::Elixir => index.has_dir(&project.path("lib")),
-        Ecosystem::Dotnet => has("Program.cs") || has("Startup.cs") || has("Program.fs"),
-    }
+/// A runnable program rather than a library: a binary crate, a start/dev script, manage.py
+/// (`[toolchain] entry_points`, `entry_tasks`).
+pub(super) fn has_entry_point(registry: &Registry, project: &Project, index: &RepoIndex) -> bool {
+    let toolchain = registry.toolchain(project.ecosystem);
+    let holds = |leaf: &crate::detect::Leaf| match (&leaf.file, &leaf.dir) {
+        (Some(file), _) => !engine::project_files(index, project, file).is_empty(),
+        (None, Some(dir)) => index.has_dir(&project.path(dir)),
+        (None, None) => false,
+    };
+    toolchain.entry_tasks.iter().any(|t| project.task(t).is_some()) || toolchain.entry_points.iter().any(holds)
 }
 
 /// The project with the best backend score; ties go to the shallower directory.
@@ -194,7 +156,11 @@ impl<'a, 'r> Siblings<'a, 'r> {
     }
 }
 
-pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, siblings: &Siblings<'_, 'r>) -> Analysis<'r> {
+pub(super) fn with_internal_deps<'r>(
+    registry: &Registry,
+    backend: &Analysis<'r>,
+    siblings: &Siblings<'_, 'r>,
+) -> Analysis<'r> {
     let mut merged = backend.clone();
     let eco = backend.project.ecosystem;
     let by_name = |name: &str| {
@@ -231,7 +197,7 @@ pub(super) fn with_internal_deps<'r>(backend: &Analysis<'r>, siblings: &Siblings
         // A Rust binary often takes its web framework from a library crate it links, and a Node
         // server package (not a browser app) from the workspace package it starts
         // (`dev-server` running `@acme/core`'s NestJS app).
-        let browser_app = FRONTEND_DEPS.iter().any(|d| backend.project.dep(d).is_some());
+        let browser_app = has_frontend_dep(registry, &backend.project);
         let inherit_frameworks =
             backend.frameworks.is_empty() && (eco == Ecosystem::Rust || (eco == Ecosystem::Node && !browser_app));
         let frameworks: &[Hit] = if inherit_frameworks { &sibling.frameworks } else { &[] };

@@ -4,7 +4,7 @@
 use super::context::Ctx;
 use super::dirs::{home_of, project_at, substitute};
 use crate::detect::analysis::Hit;
-use crate::detect::{Detector, Kind};
+use crate::detect::{Detector, Kind, Registry};
 use crate::ecosystems::{self, Ecosystem, Project, Task, TaskRunner};
 use crate::repo::index::RepoIndex;
 use crate::report::{Evidence, EvidenceKind, Field};
@@ -62,9 +62,6 @@ pub(super) const MIGRATE_TASKS: &[&str] = &[
     "migrate:latest",
     "migrate:deploy",
     "db:migrate:deploy",
-    "prisma:migrate",
-    "typeorm:migrate",
-    "knex:migrate",
     "migrate-up",
     "db-migrate",
     "migration:up",
@@ -74,32 +71,35 @@ pub(super) const DB_TASKS: &[&str] = &[
     "db",
     "db:studio",
     "studio",
-    "prisma:studio",
-    "prisma-studio",
     "db:gui",
     "database:gui",
     "database:studio",
     "dbshell",
     "db:shell",
     "db-shell",
-    "psql",
     "db:console",
     "dbconsole",
 ];
 
-/// Tools that build or serve a browser frontend: a script running one is not a backend command.
-const FRONTEND_TOOLS: &[&str] = &[
-    "vite",
-    "webpack",
-    "next",
-    "nuxt",
-    "vue-cli-service",
-    "react-scripts",
-    "ng",
-    "astro",
-    "parcel",
-    "svelte-kit",
-];
+/// An intent's synonyms followed by the script names detectors add for it (`[tasks]`:
+/// `prisma:studio`, `psql`).
+fn task_names<'n>(registry: &'n Registry, names: &[&'n str]) -> Vec<&'n str> {
+    let pick: fn(&crate::detect::Tasks) -> &Vec<String> = match names {
+        _ if names == DEV_TASKS => |t| &t.dev,
+        _ if names == TEST_TASKS => |t| &t.test,
+        _ if names == BUILD_TASKS => |t| &t.build,
+        _ if names == MIGRATE_TASKS => |t| &t.migrate,
+        _ if names == DB_TASKS => |t| &t.db,
+        _ => return names.to_vec(),
+    };
+    let mut all = names.to_vec();
+    for name in registry.detectors.iter().flat_map(|d| pick(&d.tasks)) {
+        if !all.contains(&name.as_str()) {
+            all.push(name);
+        }
+    }
+    all
+}
 
 pub(super) fn is_placeholder(body: &str) -> bool {
     let b = body.trim();
@@ -110,11 +110,13 @@ pub(super) fn is_placeholder(body: &str) -> bool {
         || (b.starts_with("echo") && !b.contains("&&"))
 }
 
-pub(super) fn runs_frontend_tool(body: &str) -> bool {
-    let first = body
-        .split_whitespace()
-        .find(|w| !w.contains('=') && !matches!(*w, "npx" | "pnpm" | "yarn" | "bunx" | "exec" | "cross-env"));
-    first.is_some_and(|w| FRONTEND_TOOLS.contains(&w))
+/// A script that runs a tool that builds or serves a browser frontend (`[toolchain.frontend]
+/// tools`), after any launcher (`npx`, `cross-env`) and `VAR=value`: not a backend command.
+pub(super) fn runs_frontend_tool(registry: &Registry, body: &str) -> bool {
+    let frontends: Vec<&crate::detect::Frontend> = registry.toolchains().map(|(_, t)| &t.frontend).collect();
+    let launcher = |w: &str| frontends.iter().any(|f| f.launchers.iter().any(|l| l == w));
+    let first = body.split_whitespace().find(|w| !w.contains('=') && !launcher(w));
+    first.is_some_and(|w| frontends.iter().any(|f| f.tools.iter().any(|t| t == w)))
 }
 
 /// Declared task for the intent, else the first detector default that resolves. With
@@ -128,11 +130,7 @@ pub(super) fn command(
 ) -> Option<Field> {
     let project = &ctx.backend.project;
     // A full-stack framework's dev server is the backend's too (`next dev` serves the API routes).
-    let full_stack = ctx
-        .backend
-        .frameworks
-        .first()
-        .is_some_and(|h| matches!(h.detector.id.as_str(), "nextjs" | "nuxt" | "remix"));
+    let full_stack = ctx.backend.frameworks.first().is_some_and(|h| h.detector.full_stack);
     let skip_frontend = skip_frontend && !full_stack;
     // The backend's own tasks, then targets above it that work on it.
     let above: Vec<(&Task, Project)> = ctx
@@ -146,15 +144,23 @@ pub(super) fn command(
         .map(|t| (t, project))
         .chain(above.iter().map(|(t, p)| (*t, p)))
         .collect();
+    let fuzzy_migrate = names == MIGRATE_TASKS;
+    let names = &task_names(ctx.registry, names)[..];
     let find_declared = |allow_built: bool| {
-        let (task, owner) = find_task(&declared, names, skip_frontend, allow_built)?;
+        let (task, owner) = find_task(
+            ctx.registry,
+            &declared,
+            names,
+            fuzzy_migrate,
+            skip_frontend,
+            allow_built,
+        )?;
         let text = ctx.runner.task(owner, task);
         Some(Field::found(
             text,
             vec![Evidence::new(&task.file, declared_reason(task))],
         ))
     };
-    let fuzzy_migrate = names == MIGRATE_TASKS;
     if let Some(found) = find_declared(false) {
         return Some(found);
     }
@@ -181,7 +187,7 @@ pub(super) fn command(
             // script, which loads the environment the tool needs (`dotenv -e .env -- prisma …`).
             if home.dir != project.dir {
                 let own: Vec<(&Task, &Project)> = home.tasks.iter().map(|t| (t, &home)).collect();
-                if let Some((task, owner)) = find_task(&own, names, false, true) {
+                if let Some((task, owner)) = find_task(ctx.registry, &own, names, fuzzy_migrate, false, true) {
                     let text = ctx.runner.task(owner, task);
                     return Some(Field::found(
                         text,
@@ -257,7 +263,7 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool, default: Option<&str>
         let words = compose_without_global_options(doc.command.split_whitespace().collect());
         // A task named to start the project (`make up`, `just dev`), not `make start-infra`.
         let declared = |target: &str| {
-            (DEV_TASKS.contains(&target) || DOCUMENTED_DEV_TASKS.contains(&target))
+            (task_names(ctx.registry, DEV_TASKS).contains(&target) || DOCUMENTED_DEV_TASKS.contains(&target))
                 && ecosystems::runner_tasks(ctx.index, dir)
                     .iter()
                     .any(|t| t.name == target)
@@ -275,7 +281,7 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool, default: Option<&str>
             ["docker", "compose", "watch"] => {
                 has_compose && !docker_section && compose_builds_app(ctx.index, dir, &doc.command)
             }
-            _ => default.is_some_and(|d| extends(d, &words)),
+            _ => default.is_some_and(|d| extends(ctx.registry, d, &words)),
         };
         if !specific {
             continue;
@@ -345,13 +351,13 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         if doc.command.contains("${{") || doc.command.contains("$CI_") {
             continue;
         }
-        let script = repo_script(ctx.index, &doc.dir, &doc.command, intent);
+        let script = repo_script(ctx.registry, ctx.index, &doc.dir, &doc.command, intent);
         let words: Vec<&str> = doc.command.split_whitespace().collect();
         let from_guide = !doc.heading.starts_with("CI job");
-        let specific = script || (from_guide && default.is_some_and(|d| extends(d, &words)));
+        let specific = script || (from_guide && default.is_some_and(|d| extends(ctx.registry, d, &words)));
         let wanted = match default {
             Some(_) => specific,
-            None => specific || serves_intent(&doc.command, intent, backend.ecosystem),
+            None => specific || serves_intent(ctx.registry, &doc.command, intent, backend.ecosystem),
         };
         if !wanted {
             continue;
@@ -371,7 +377,7 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
 
 /// A command that runs a script of the repository named for the job: `./scripts/test.sh`,
 /// `bin/test`, `scripts/migrate`.
-fn repo_script(index: &RepoIndex, dir: &str, command: &str, intent: Intent) -> bool {
+fn repo_script(registry: &Registry, index: &RepoIndex, dir: &str, command: &str, intent: Intent) -> bool {
     // After a runner or shell that runs it (`uv run bash scripts/test.sh`).
     const LAUNCHERS: &[&str] = &["uv", "poetry", "pdm", "pipenv", "run", "bash", "sh", "exec"];
     let Some(first) = command.split_whitespace().find(|w| !LAUNCHERS.contains(w)) else {
@@ -381,7 +387,7 @@ fn repo_script(index: &RepoIndex, dir: &str, command: &str, intent: Intent) -> b
     let name = crate::fs::file_name(path).to_ascii_lowercase();
     let named = match intent {
         Intent::Test => name.starts_with("test") || name.starts_with("run_tests") || name.starts_with("run-tests"),
-        Intent::Migrate => name.starts_with("migrat") && !creates_migrations(command),
+        Intent::Migrate => name.starts_with("migrat") && !creates_migrations(registry, command),
     };
     named && path.contains('/') && index.has_file(&crate::fs::join(dir, path))
 }
@@ -403,40 +409,6 @@ fn has_script_for(index: &RepoIndex, intent: Intent) -> bool {
     })
 }
 
-/// The tools that run a backend's tests, by ecosystem, as the words a command starts with.
-fn test_tools(ecosystem: Ecosystem) -> &'static [&'static [&'static str]] {
-    match ecosystem {
-        Ecosystem::Python => &[
-            &["pytest"],
-            &["tox"],
-            &["nox"],
-            &["python", "manage.py", "test"],
-            &["./manage.py", "test"],
-        ],
-        Ecosystem::Node => &[
-            &["jest"],
-            &["vitest"],
-            &["mocha"],
-            &["node", "--test"],
-            &["bun", "test"],
-            &["deno", "test"],
-        ],
-        Ecosystem::Rust => &[&["cargo", "test"], &["cargo", "nextest"]],
-        Ecosystem::Go => &[&["go", "test"], &["gotestsum"]],
-        Ecosystem::Jvm => &[&["./gradlew"], &["gradle"], &["./mvnw"], &["mvn"]],
-        Ecosystem::Ruby => &[&["rspec"], &["rails", "test"], &["bin/rails", "test"], &["rake"]],
-        Ecosystem::Php => &[
-            &["phpunit"],
-            &["vendor/bin/phpunit"],
-            &["pest"],
-            &["vendor/bin/pest"],
-            &["php", "artisan", "test"],
-        ],
-        Ecosystem::Elixir => &[&["mix", "test"]],
-        Ecosystem::Dotnet => &[&["dotnet", "test"]],
-    }
-}
-
 /// A Gradle or Maven invocation with a test task (`test`, `check`, `verify`, `:api:test`) that
 /// is not excluded (`-x test`).
 fn runs_jvm_tests(words: &[&str]) -> bool {
@@ -448,49 +420,47 @@ fn runs_jvm_tests(words: &[&str]) -> bool {
 
 /// How many leading words run a tool through the package manager (`uv run`, `poetry run`,
 /// `bundle exec`, `npx`, `python -m`, …): the tool's own command starts after them.
-pub(super) fn runner_prefix_len(words: &[&str]) -> usize {
-    const PREFIXES: &[&[&str]] = &[
-        &["uv", "run"],
-        &["poetry", "run"],
-        &["pdm", "run"],
-        &["pipenv", "run"],
-        &["hatch", "run"],
-        &["bundle", "exec"],
-        &["npx"],
-        &["pnpm", "exec"],
-        &["python", "-m"],
-        &["python3", "-m"],
-    ];
-    PREFIXES.iter().find(|p| words.starts_with(p)).map_or(0, |p| p.len())
+pub(super) fn runner_prefix_len(registry: &Registry, words: &[&str]) -> usize {
+    let prefixes = registry.toolchains().flat_map(|(_, t)| &t.runner_prefixes);
+    prefixes
+        .map(|p| p.split_whitespace().collect::<Vec<&str>>())
+        .find(|p| words.starts_with(p))
+        .map_or(0, |p| p.len())
+}
+
+/// Whether `words` hold `phrase`'s words in a row.
+fn has_phrase(words: &[&str], phrase: &str) -> bool {
+    let phrase: Vec<&str> = phrase.split_whitespace().collect();
+    !phrase.is_empty() && words.windows(phrase.len()).any(|w| w == phrase)
 }
 
 /// Whether a command runs the backend's tests or applies its migrations.
-fn serves_intent(command: &str, intent: Intent, ecosystem: Ecosystem) -> bool {
+fn serves_intent(registry: &Registry, command: &str, intent: Intent, ecosystem: Ecosystem) -> bool {
     // The part after any `cd DIR &&`, without `VAR=value` assignments and runner prefixes.
     let body = command.rsplit("&& ").next().unwrap_or(command);
     let mut words: Vec<&str> = body
         .split_whitespace()
         .skip_while(|w| w.contains('=') && !w.starts_with('-'))
         .collect();
-    words.drain(..runner_prefix_len(&words));
+    words.drain(..runner_prefix_len(registry, &words));
     let Some(&first) = words.first() else { return false };
     let task_runner = matches!(first, "make" | "just" | "task" | "mise");
-    let package_manager = matches!(first, "npm" | "pnpm" | "yarn" | "bun") && ecosystem == Ecosystem::Node;
+    let toolchain = registry.toolchain(ecosystem);
+    let package_manager = toolchain.script_runners.iter().any(|r| r == first);
     match intent {
         Intent::Test => {
             let names_test = |w: &&str| *w == "test" || w.starts_with("test:") || *w == "tests";
+            let test_tool = |tool: &String| words.starts_with(&tool.split_whitespace().collect::<Vec<&str>>());
             ((task_runner || package_manager) && words[1..].iter().any(names_test))
-                || test_tools(ecosystem).iter().any(|tool| words.starts_with(tool))
+                || toolchain.test_commands.iter().any(test_tool)
                     && (ecosystem != Ecosystem::Jvm || runs_jvm_tests(&words))
         }
         Intent::Migrate => {
-            let applies = words.iter().any(|w| applies_migrations(w))
-                || words
-                    .windows(2)
-                    .any(|w| w == ["upgrade", "head"] || w == ["db", "upgrade"] || w == ["database", "update"]);
+            let mut phrases = registry.detectors.iter().flat_map(|d| &d.phrases.applies_migrations);
+            let applies = words.iter().any(|w| applies_migrations(w)) || phrases.any(|p| has_phrase(&words, p));
             // `go test -run TestMigration`, `--tests MigrationValidatorTest` test migrations.
             let tests = words.iter().any(|w| w.to_ascii_lowercase().contains("test"));
-            applies && !tests && !creates_migrations(body) && !matches!(first, "echo" | "cat" | "docker")
+            applies && !tests && !creates_migrations(registry, body) && !matches!(first, "echo" | "cat" | "docker")
         }
     }
 }
@@ -556,9 +526,9 @@ fn compose_without_global_options(words: Vec<&str>) -> Vec<&str> {
 /// A documented command that is the default with more arguments (`cargo run -- server` for
 /// `cargo run`, `fastapi dev app/main.py` for `uv run fastapi dev`, `flask --app shop run` for
 /// `flask run`), not a help or version flag.
-fn extends(default: &str, documented: &[&str]) -> bool {
+fn extends(registry: &Registry, default: &str, documented: &[&str]) -> bool {
     let strip = |words: Vec<&'_ str>| -> Vec<String> {
-        words[runner_prefix_len(&words)..]
+        words[runner_prefix_len(registry, &words)..]
             .iter()
             .map(|w| w.to_string())
             .collect()
@@ -593,45 +563,55 @@ pub(super) fn applies_migrations(name: &str) -> bool {
     name.contains("migrat") && !parts.into_iter().any(|part| NOT.iter().any(|n| part.starts_with(n)))
 }
 
-/// A task that writes a new migration (`alembic revision --autogenerate`, `makemigrations`)
-/// rather than applying the ones there are.
-fn creates_migrations(body: &str) -> bool {
-    const CREATES: &[&str] = &[
-        "revision",
-        "makemigrations",
-        "migration:generate",
-        "migration:create",
-        "migrate:make",
-        "make:migration",
-        "--create-only",
-    ];
+/// A task that writes a new migration (`alembic revision --autogenerate`, `makemigrations`: a
+/// data tool's `[phrases] creates_migrations`) rather than applying the ones there are.
+fn creates_migrations(registry: &Registry, body: &str) -> bool {
     let body = body.to_ascii_lowercase();
-    CREATES.iter().any(|c| body.contains(c)) && !["upgrade", "deploy"].iter().any(|a| body.contains(a))
+    let mut creates = registry.detectors.iter().flat_map(|d| &d.phrases.creates_migrations);
+    creates.any(|c| body.contains(c.as_str())) && !["upgrade", "deploy"].iter().any(|a| body.contains(a))
 }
 
-/// A recipe whose every command runs a JavaScript package manager or bundler.
-fn only_runs_javascript_tools(body: &str) -> bool {
-    const JS: &[&str] = &[
-        "npm", "pnpm", "yarn", "npx", "bun", "bunx", "vite", "webpack", "ng", "next", "nuxt",
-    ];
+/// A recipe whose every command runs one of the tools of an ecosystem other than `own`
+/// (`[toolchain] tools`: a JavaScript package manager or bundler beside a Python backend).
+fn only_runs_tools_of_another_ecosystem(registry: &Registry, own: Ecosystem, body: &str) -> bool {
+    registry
+        .toolchains()
+        .filter(|(eco, _)| *eco != own)
+        .any(|(_, t)| only_runs(&t.tools, body))
+}
+
+/// A recipe whose every command starts with one of `tools`.
+fn only_runs(tools: &[String], body: &str) -> bool {
     let mut commands = body
         .split(['\n', ';'])
         .flat_map(|line| line.split("&&"))
         .map(|c| c.trim().trim_start_matches(['@', '-', '+']).trim())
         .filter(|c| !c.is_empty() && !c.starts_with('#'))
         .peekable();
-    commands.peek().is_some() && commands.all(|c| c.split_whitespace().next().is_some_and(|w| JS.contains(&w)))
+    commands.peek().is_some()
+        && commands.all(|c| {
+            c.split_whitespace()
+                .next()
+                .is_some_and(|w| tools.iter().any(|t| t == w))
+        })
 }
 
 /// `node dist/main.js`: a script that runs compiled output, so not a development server.
-pub(super) fn runs_built_output(body: &str) -> bool {
+pub(super) fn runs_built_output(registry: &Registry, body: &str) -> bool {
     let words: Vec<&str> = body.split_whitespace().map(|w| w.trim_matches(['"', '\''])).collect();
-    words.iter().enumerate().any(|(i, word)| {
-        let runs = matches!(*word, "node" | "bun" | "deno");
-        // The script after the runtime's own flags (`node --inspect build/server.js`).
-        let target = words[i + 1..].iter().find(|w| !w.starts_with('-'));
-        let target = target.map_or("", |t| t.trim_start_matches("./"));
-        runs && ["dist/", "build/", "out/"].iter().any(|dir| target.starts_with(dir))
+    registry.toolchains().any(|(_, toolchain)| {
+        words.iter().enumerate().any(|(i, word)| {
+            let runs = toolchain.run_commands.iter().any(|c| c == word);
+            // The script after the runtime's own flags (`node --inspect build/server.js`).
+            let target = words[i + 1..].iter().find(|w| !w.starts_with('-'));
+            let target = target.map_or("", |t| t.trim_start_matches("./"));
+            let in_dir = |dir: &String| {
+                target
+                    .strip_prefix(dir.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+            };
+            runs && toolchain.build_dirs.iter().any(in_dir)
+        })
     })
 }
 
@@ -639,12 +619,13 @@ pub(super) fn runs_built_output(body: &str) -> bool {
 /// whose name says it applies them. Placeholder scripts never count; with `skip_frontend`,
 /// neither do frontend dev servers, nor (unless `allow_built`) scripts that run build output.
 fn find_task<'t>(
+    registry: &Registry,
     declared: &[(&'t Task, &'t Project)],
     names: &[&str],
+    fuzzy: bool,
     skip_frontend: bool,
     allow_built: bool,
 ) -> Option<(&'t Task, &'t Project)> {
-    let fuzzy = names == MIGRATE_TASKS;
     for name in names.iter().map(Some).chain(fuzzy.then_some(None)) {
         let wanted = |t: &Task| match name {
             Some(name) => t.name == **name,
@@ -658,14 +639,15 @@ fn find_task<'t>(
             if is_placeholder(&task.body) && !task_runner {
                 continue;
             }
-            if fuzzy && creates_migrations(&task.body) {
+            if fuzzy && creates_migrations(registry, &task.body) {
                 continue;
             }
             // `build: pnpm run build` beside a Python backend builds its frontend.
-            if task_runner && owner.ecosystem != Ecosystem::Node && only_runs_javascript_tools(&task.body) {
+            if task_runner && only_runs_tools_of_another_ecosystem(registry, owner.ecosystem, &task.body) {
                 continue;
             }
-            if skip_frontend && (runs_frontend_tool(&task.body) || (!allow_built && runs_built_output(&task.body))) {
+            let frontend = |body: &str| runs_frontend_tool(registry, body);
+            if skip_frontend && (frontend(&task.body) || (!allow_built && runs_built_output(registry, &task.body))) {
                 continue;
             }
             return Some((task, owner));
@@ -779,87 +761,120 @@ mod tests {
 
     #[test]
     fn placeholder_and_frontend_scripts() {
+        let registry = &Registry::builtin().unwrap();
         assert!(is_placeholder("echo \"Error: no test specified\" && exit 1"));
         assert!(is_placeholder("exit 0"));
         assert!(!is_placeholder("jest --runInBand"));
-        assert!(runs_frontend_tool("vite"));
-        assert!(runs_frontend_tool("NODE_ENV=development next dev"));
-        assert!(!runs_frontend_tool("nodemon src/server.js"));
-        assert!(runs_built_output("NODE_ENV=production node dist/apps/api/main"));
-        assert!(runs_built_output("node ./build/server.js"));
+        assert!(runs_frontend_tool(registry, "vite"));
+        assert!(runs_frontend_tool(registry, "NODE_ENV=development next dev"));
+        assert!(!runs_frontend_tool(registry, "nodemon src/server.js"));
         assert!(runs_built_output(
+            registry,
+            "NODE_ENV=production node dist/apps/api/main"
+        ));
+        assert!(runs_built_output(registry, "node ./build/server.js"));
+        assert!(runs_built_output(
+            registry,
             "concurrently \"node --inspect=0.0.0.0 build/server/index.js --x\""
         ));
-        assert!(!runs_built_output("node server.js"));
-        assert!(!runs_built_output("nest start --watch"));
+        assert!(!runs_built_output(registry, "node server.js"));
+        assert!(!runs_built_output(registry, "nest start --watch"));
         assert!(applies_migrations("django-migrate"));
         assert!(applies_migrations("cli-db-migrate"));
         assert!(!applies_migrations("migrate:rollback"));
         assert!(!applies_migrations("db-migrate-create"));
         assert!(!applies_migrations("makemigrations"));
         assert!(creates_migrations(
+            registry,
             "poetry run alembic revision --autogenerate -m \"x\""
         ));
-        assert!(!creates_migrations("alembic upgrade head"));
-        assert!(only_runs_javascript_tools("\tpnpm run build\n"));
-        assert!(!only_runs_javascript_tools("pnpm run build && uv build"));
-        assert!(!only_runs_javascript_tools(""));
-        assert!(extends("cargo run", &["cargo", "run", "--", "server"]));
+        assert!(!creates_migrations(registry, "alembic upgrade head"));
+        assert!(only_runs_tools_of_another_ecosystem(
+            registry,
+            Ecosystem::Python,
+            "\tpnpm run build\n"
+        ));
+        assert!(!only_runs_tools_of_another_ecosystem(
+            registry,
+            Ecosystem::Python,
+            "pnpm run build && uv build"
+        ));
+        assert!(!only_runs_tools_of_another_ecosystem(registry, Ecosystem::Python, ""));
+        assert!(extends(registry, "cargo run", &["cargo", "run", "--", "server"]));
         assert_eq!(
             compose_without_global_options(vec!["docker", "compose", "-f", "local.yml", "up", "-d"]),
             ["docker", "compose", "up", "-d"]
         );
         assert!(serves_intent(
+            registry,
             "uv run pytest --cov=app",
             Intent::Test,
             Ecosystem::Python
         ));
-        assert!(!serves_intent("CI=1 make test-unit", Intent::Test, Ecosystem::Go));
-        assert!(serves_intent("make test", Intent::Test, Ecosystem::Go));
+        assert!(!serves_intent(
+            registry,
+            "CI=1 make test-unit",
+            Intent::Test,
+            Ecosystem::Go
+        ));
+        assert!(serves_intent(registry, "make test", Intent::Test, Ecosystem::Go));
         assert!(serves_intent(
+            registry,
             "pnpm --filter @acme/api test",
             Intent::Test,
             Ecosystem::Node
         ));
-        assert!(!serves_intent("npm ci", Intent::Test, Ecosystem::Node));
-        assert!(serves_intent("./gradlew check", Intent::Test, Ecosystem::Jvm));
-        assert!(!serves_intent("./gradlew build -x test", Intent::Test, Ecosystem::Jvm));
+        assert!(!serves_intent(registry, "npm ci", Intent::Test, Ecosystem::Node));
+        assert!(serves_intent(registry, "./gradlew check", Intent::Test, Ecosystem::Jvm));
+        assert!(!serves_intent(
+            registry,
+            "./gradlew build -x test",
+            Intent::Test,
+            Ecosystem::Jvm
+        ));
         assert!(serves_intent(
+            registry,
             "cd backend && uv run alembic upgrade head",
             Intent::Migrate,
             Ecosystem::Python
         ));
         assert!(serves_intent(
+            registry,
             "python manage.py migrate --noinput",
             Intent::Migrate,
             Ecosystem::Python
         ));
         assert!(!serves_intent(
+            registry,
             "python manage.py makemigrations --check",
             Intent::Migrate,
             Ecosystem::Python
         ));
         assert!(!serves_intent(
+            registry,
             "alembic revision --autogenerate",
             Intent::Migrate,
             Ecosystem::Python
         ));
         assert!(!serves_intent(
+            registry,
             "go test -run 'TestMigration' ./store/...",
             Intent::Migrate,
             Ecosystem::Go
         ));
         assert!(extends(
+            registry,
             "cd backend && uv run fastapi dev",
             &["fastapi", "dev", "app/main.py"]
         ));
-        assert!(!extends("cargo run", &["cargo", "run", "--", "--help"]));
-        assert!(!extends("cargo run", &["cargo", "run"]));
-        assert!(!extends("go run .", &["go", "build", "."]));
+        assert!(!extends(registry, "cargo run", &["cargo", "run", "--", "--help"]));
+        assert!(!extends(registry, "cargo run", &["cargo", "run"]));
+        assert!(!extends(registry, "go run .", &["go", "build", "."]));
         assert!(extends(
+            registry,
             "flask run --debug",
             &["flask", "--app", "shop", "run", "--debug"]
         ));
-        assert!(!extends("flask run --debug", &["flask", "run"]));
+        assert!(!extends(registry, "flask run --debug", &["flask", "run"]));
     }
 }

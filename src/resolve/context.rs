@@ -2,7 +2,7 @@
 //! package manager, the variables command templates use, tasks above the backend that work on
 //! it, the Cargo workspace it belongs to, and its test projects.
 
-use super::backend::NOT_BACKEND_DIRS;
+use super::backend::named;
 use crate::detect::Registry;
 use crate::detect::analysis::Analysis;
 use crate::ecosystems::runner::Runner;
@@ -22,6 +22,7 @@ pub struct Facts<'a> {
 }
 
 pub struct Ctx<'a, 'r> {
+    pub registry: &'r Registry,
     pub index: &'a RepoIndex,
     pub ci: &'a CiCommands,
     pub backend: &'a Analysis<'r>,
@@ -39,7 +40,7 @@ pub struct Ctx<'a, 'r> {
     pub test_projects: Vec<String>,
 }
 
-pub fn test_projects(backend: &Analysis, all: &[Analysis]) -> Vec<String> {
+pub fn test_projects(registry: &Registry, backend: &Analysis, all: &[Analysis]) -> Vec<String> {
     if !backend.tests.is_empty() {
         return Vec::new();
     }
@@ -50,7 +51,7 @@ pub fn test_projects(backend: &Analysis, all: &[Analysis]) -> Vec<String> {
             let parts = a.project.dir.split('/');
             !parts
                 .into_iter()
-                .any(|p| NOT_BACKEND_DIRS.contains(&p) && p != "test" && p != "tests")
+                .any(|p| named(&registry.conventions.dirs.not_backend, p) && p != "test" && p != "tests")
         })
         .map(|a| a.project.dir.clone())
         .collect()

@@ -1,7 +1,7 @@
 //! The database field: candidates scored by evidence strength, the primary store chosen, caches
 //! set apart, and a shell command for the primary store.
 
-use super::dirs::home_of;
+use super::dirs::{fill, home_of};
 use crate::detect::analysis::Analysis;
 use crate::detect::engine::{self, ConfigValue};
 use crate::detect::{Detector, Kind, Registry, Role, Sets};
@@ -63,8 +63,8 @@ pub(super) fn resolve_database(
         let home = home_of(hit, &backend.project);
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Database) {
             for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
-                // A URL, or a JDBC SQLite one, which names its file without `//`.
-                if value.contains("://") || value.starts_with("jdbc:sqlite:") {
+                // A URL, or one that names a database file without `//` (`jdbc:sqlite:app.db`).
+                if value.contains("://") || names_file(registry, &value) {
                     urls.push((
                         value.clone(),
                         Evidence::new(&file, format!("{} config URL", hit.detector.name)),
@@ -169,6 +169,15 @@ pub(super) fn resolve_database(
     (Field::found(parts.join(", "), evidence), primary_ids, urls, cache_ids)
 }
 
+/// Whether `value` starts like a URL that names an embedded store's file (a `[shell] file_urls`
+/// prefix).
+fn names_file(registry: &Registry, value: &str) -> bool {
+    registry
+        .of_kind(Kind::Database)
+        .filter_map(|d| d.shell.as_ref())
+        .any(|shell| shell.file_urls.iter().any(|prefix| value.starts_with(prefix.as_str())))
+}
+
 pub(super) fn database_of_image<'r>(registry: &'r Registry, image: &str) -> Option<&'r Detector> {
     registry
         .of_kind(Kind::Database)
@@ -199,22 +208,27 @@ pub(super) fn db_client_command(
     urls: &DbUrls,
 ) -> Option<Field> {
     let field = env_client_command(registry, primary, signals, urls);
-    field.or_else(|| tool_url_client(backend, primary?))
+    field.or_else(|| tool_url_client(registry, backend, primary?))
+}
+
+/// The store's `[shell] url` client given a URL or `$VAR`.
+fn url_client(registry: &Registry, primary: &str) -> Option<String> {
+    registry.get(primary)?.shell.as_ref()?.url.clone()
 }
 
 /// A client pointed at the variable a data tool reads its URL from (`psql "$DATABASE_URL"` for
 /// SQLx or Diesel on PostgreSQL): the variable is set wherever the tool works.
-fn tool_url_client(backend: &Analysis, primary: &str) -> Option<Field> {
-    let client = match primary {
-        "postgresql" => "psql",
-        "mongodb" => "mongosh",
-        _ => return None,
-    };
+fn tool_url_client(registry: &Registry, backend: &Analysis, primary: &str) -> Option<Field> {
+    let client = url_client(registry, primary)?;
+    let client = client.as_str();
     // The variable the app's own database config reads (`os.environ["DATABASE_URL"]`,
     // `process.env.DATABASE_URL` in a knexfile), found by a detector's `db_url_env` read.
     if let Some((var, evidence)) = backend.vars.get("db_url_env") {
         let evidence = Evidence::new(&evidence.file, format!("the database config reads {var}"));
-        return Some(Field::found(format!("{client} \"${var}\""), vec![evidence]));
+        return Some(Field::found(
+            client.replace("{url}", &format!("${var}")),
+            vec![evidence],
+        ));
     }
     backend.data.iter().find_map(|hit| {
         let var = hit.detector.url_env.as_ref()?;
@@ -224,7 +238,7 @@ fn tool_url_client(backend: &Analysis, primary: &str) -> Option<Field> {
             .map_or(backend.project.manifest.as_str(), |e| e.file.as_str());
         let reason = format!("{} reads the database URL from {var}", hit.detector.name);
         Some(Field::found(
-            format!("{client} \"${var}\""),
+            client.replace("{url}", &format!("${var}")),
             vec![Evidence::new(manifest, reason)],
         ))
     })
@@ -237,19 +251,21 @@ fn env_client_command(
     urls: &DbUrls,
 ) -> Option<Field> {
     let primary = primary?;
-    if primary == "sqlite" {
+    let detector = registry.get(primary)?;
+    let shell = detector.shell.as_ref();
+    if let Some((client, shell)) = shell.and_then(|s| Some((s.file.as_deref()?, s))) {
         // `sqlite:///data/app.db?mode=rwc` → `sqlite3 data/app.db`
         return urls.iter().find_map(|(url, evidence)| {
-            let rest = url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite+aiosqlite://"))
-                .or_else(|| url.strip_prefix("jdbc:sqlite:"))?;
+            let rest = shell.file_urls.iter().find_map(|p| url.strip_prefix(p.as_str()))?;
             let path = rest.split('?').next().unwrap_or("");
             let path = path.strip_prefix('/').filter(|p| !p.is_empty()).unwrap_or(path);
             // Symfony's `sqlite:///%kernel.project_dir%/var/data.db` is relative to the project.
             let path = path.strip_prefix("%kernel.project_dir%/").unwrap_or(path);
-            (!path.is_empty() && path != ":memory:")
-                .then(|| Field::found(format!("sqlite3 {path}"), vec![evidence.clone()]))
+            if path.is_empty() || path == ":memory:" {
+                return None;
+            }
+            let text = fill(client, |var| (var == "file").then(|| path.to_string()))?;
+            Some(Field::found(text, vec![evidence.clone()]))
         });
     }
     let service = signals
@@ -257,7 +273,7 @@ fn env_client_command(
         .iter()
         .find(|s| database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary));
     if let Some(service) = service {
-        let shell = compose_shell(primary, service, signals)?;
+        let shell = compose_shell(shell?.compose.as_ref()?, service, signals)?;
         let file_flag = if service.in_main_file() && crate::fs::parent(&service.file) == "." {
             String::new()
         } else {
@@ -266,13 +282,9 @@ fn env_client_command(
         let text = format!("docker compose {file_flag}exec {} {shell}", service.name);
         return Some(Field::found(text, vec![service.evidence.clone()]));
     }
-    let client = match primary.as_str() {
-        "postgresql" => "psql \"${var}\"",
-        "mongodb" => "mongosh \"${var}\"",
-        "redis" => "redis-cli -u \"${var}\"",
-        _ => return split_env_client(primary, signals),
+    let Some(client) = shell.and_then(|s| s.url.as_deref()) else {
+        return split_env_client(registry, detector, signals);
     };
-    let detector = registry.get(primary)?;
     // A URL of the primary's scheme, else a declared but empty URL variable: the same name the
     // app reads, whose value each developer sets.
     // Of several URLs of that scheme, the local one (`MONGODB_URI_LOCAL=mongodb://localhost…`)
@@ -295,15 +307,29 @@ fn env_client_command(
         .or(candidates.first())
         .copied()
         .or_else(|| {
-            let mongo_key = |key: &str| key.to_ascii_uppercase().contains("MONGO");
+            // A variable declared without a value: one whose name names this store
+            // (`MONGODB_URI` for MongoDB), else one that names no other store.
+            let names = |d: &Detector, key: &str| {
+                let key = key.to_ascii_uppercase();
+                let words = d.shell.as_ref().map_or(&[][..], |s| &s.url_var_names[..]);
+                words.iter().any(|w| key.contains(w.as_str()))
+            };
+            let own_words = shell.is_some_and(|s| !s.url_var_names.is_empty());
+            let ours = |key: &str| match own_words {
+                true => names(detector, key),
+                false => !registry.of_kind(Kind::Database).any(|d| names(d, key)),
+            };
             signals
                 .url_vars
                 .iter()
-                .find(|(key, scheme, _)| scheme.is_empty() && mongo_key(key) == (primary == "mongodb"))
+                .find(|(key, scheme, _)| scheme.is_empty() && ours(key))
         });
     match url_var {
-        Some((var, _, evidence)) => Some(Field::found(client.replace("{var}", var), vec![evidence.clone()])),
-        None => config_url_client(registry, primary, urls).or_else(|| split_env_client(primary, signals)),
+        Some((var, _, evidence)) => Some(Field::found(
+            client.replace("{url}", &format!("${var}")),
+            vec![evidence.clone()],
+        )),
+        None => config_url_client(registry, primary, urls).or_else(|| split_env_client(registry, detector, signals)),
     }
 }
 
@@ -311,11 +337,7 @@ fn env_client_command(
 /// (`spring.datasource.url=jdbc:postgresql://localhost:5432/orders` → `psql
 /// "postgresql://localhost:5432/orders"`); not one built from variables or placeholders.
 fn config_url_client(registry: &Registry, primary: &str, urls: &DbUrls) -> Option<Field> {
-    let client = match primary {
-        "postgresql" => "psql",
-        "mongodb" => "mongosh",
-        _ => return None,
-    };
+    let client = url_client(registry, primary)?;
     urls.iter().find_map(|(url, evidence)| {
         let url = url.strip_prefix("jdbc:").unwrap_or(url);
         // SQLAlchemy's driver suffix (`postgresql+asyncpg://`) is not part of the URL psql reads.
@@ -329,62 +351,59 @@ fn config_url_client(registry: &Registry, primary: &str, urls: &DbUrls) -> Optio
         let url = url.split('?').next().unwrap_or(&url).to_string();
         let templated = url.contains(['$', '{', '<', '%']);
         let ours = database_for(registry, &url).is_some_and(|d| d.id == primary);
-        (ours && !templated).then(|| Field::found(format!("{client} \"{url}\""), vec![evidence.clone()]))
+        (ours && !templated).then(|| Field::found(client.replace("{url}", &url), vec![evidence.clone()]))
     })
 }
 
-/// The shell inside the database's compose service, with the user and database its environment
-/// names. A user taken from the developer's environment is read inside the container.
-fn compose_shell(primary: &str, service: &Service, signals: &RepoSignals) -> Option<String> {
+/// The shell inside the database's compose service (its `[shell.compose]`), with the user and
+/// database its environment names. A user taken from the developer's environment is read inside
+/// the container.
+fn compose_shell(compose: &crate::detect::ComposeShell, service: &Service, signals: &RepoSignals) -> Option<String> {
     let known = |key: &str| match service.env(key, signals) {
         EnvValue::Known(v) => Some(v),
         _ => None,
     };
     let unresolved = |key: &str| service.env(key, signals) == EnvValue::Unresolved;
-    let shell = match primary {
-        "postgresql" => {
-            if unresolved("POSTGRES_USER") || unresolved("POSTGRES_DB") {
-                return Some("sh -c 'psql -U \"$POSTGRES_USER\" -d \"${POSTGRES_DB:-$POSTGRES_USER}\"'".to_string());
-            }
-            let user = known("POSTGRES_USER").unwrap_or("postgres");
-            match known("POSTGRES_DB") {
-                Some(db) => format!("psql -U {user} -d {db}"),
-                None => format!("psql -U {user}"),
-            }
+    if let Some(command) = &compose.unresolved {
+        if compose.env.values().flatten().any(|key| unresolved(key)) {
+            return Some(command.clone());
         }
-        "mysql" | "mariadb" => {
-            let client = if primary == "mariadb" { "mariadb" } else { "mysql" };
-            let user = known("MYSQL_USER").or(known("MARIADB_USER")).unwrap_or("root");
-            match known("MYSQL_DATABASE").or(known("MARIADB_DATABASE")) {
-                Some(db) => format!("{client} -u {user} -p {db}"),
-                None => format!("{client} -u {user} -p"),
-            }
+    }
+    if let Some(legacy) = &compose.legacy {
+        let major = service
+            .tag
+            .as_deref()
+            .and_then(|t| t.split(['.', '-']).next())
+            .and_then(|m| m.parse::<u32>().ok());
+        if major.is_some_and(|m| m < legacy.below) {
+            return Some(legacy.command.clone());
         }
-        // The `mongo` shell was replaced by `mongosh` in the 5.0 images.
-        "mongodb" => {
-            let major = service
-                .tag
-                .as_deref()
-                .and_then(|t| t.split(['.', '-']).next())
-                .and_then(|m| m.parse::<u32>().ok());
-            if major.is_some_and(|m| m < 5) {
-                "mongo"
-            } else {
-                "mongosh"
-            }
-            .to_string()
-        }
-        "redis" => "redis-cli".to_string(),
-        "clickhouse" => "clickhouse-client".to_string(),
-        _ => return None,
+    }
+    let value = |var: &str| {
+        let keys = compose.env.get(var).map_or(&[][..], |k| &k[..]);
+        let set = keys.iter().find_map(|key| known(key));
+        set.or(compose.defaults.get(var).map(String::as_str))
+            .map(str::to_string)
     };
-    Some(shell)
+    compose
+        .command
+        .candidates()
+        .iter()
+        .find_map(|command| fill(command, value))
 }
 
 /// A client from split connection variables of an env template (`DB_HOST`, `DB_USER`,
 /// `DB_DATABASE`), as Laravel, AdonisJS and TypeORM templates write them.
-fn split_env_client(primary: &str, signals: &RepoSignals) -> Option<Field> {
-    let prefixes = ["DB_", "DATABASE_", "POSTGRES_", "PG", "MYSQL_", "TYPEORM_"];
+fn split_env_client(registry: &Registry, primary: &Detector, signals: &RepoSignals) -> Option<Field> {
+    let params = primary.shell.as_ref()?.params.as_deref()?;
+    // The generic prefixes, then the stores' own (higher priority first), then the data tools'.
+    let mut stores: Vec<&Detector> = registry.of_kind(Kind::Database).collect();
+    stores.sort_by_key(|d| std::cmp::Reverse(d.priority));
+    let own = stores.into_iter().chain(registry.of_kind(Kind::Data));
+    let prefixes: Vec<&str> = ["DB_", "DATABASE_"]
+        .into_iter()
+        .chain(own.flat_map(|d| d.env_prefixes.iter().map(String::as_str)))
+        .collect();
     let pick = |suffixes: &[&str]| {
         prefixes.iter().find_map(|p| {
             suffixes.iter().find_map(|s| {
@@ -401,12 +420,12 @@ fn split_env_client(primary: &str, signals: &RepoSignals) -> Option<Field> {
     let user = pick(&["USER", "USERNAME"]);
     let name = pick(&["DATABASE", "NAME", "DB"])?;
     let (host, user) = (host?, user?);
-    let text = match primary {
-        "postgresql" => format!("psql -h {} -U {} -d {}", host.1, user.1, name.1),
-        "mysql" => format!("mysql -h {} -u {} -p {}", host.1, user.1, name.1),
-        "mariadb" => format!("mariadb -h {} -u {} -p {}", host.1, user.1, name.1),
-        _ => return None,
-    };
+    let text = fill(params, |var| match var {
+        "host" => Some(host.1.clone()),
+        "user" => Some(user.1.clone()),
+        "name" => Some(name.1.clone()),
+        _ => None,
+    })?;
     let evidence = vec![Evidence::new(
         &name.2,
         format!("{}, {} and {} name the connection", host.0, user.0, name.0),
@@ -470,6 +489,20 @@ mod tests {
             evidence: Evidence::new("compose.yaml", "service db"),
         };
         let signals = RepoSignals::default();
+        let registry = Registry::builtin().unwrap();
+        let compose = |id: &str| {
+            registry
+                .get(id)
+                .unwrap()
+                .shell
+                .as_ref()
+                .unwrap()
+                .compose
+                .clone()
+                .unwrap()
+        };
+        let compose_shell =
+            |id: &str, service: &Service, signals: &RepoSignals| compose_shell(&compose(id), service, signals);
         let pg = service(
             "postgres",
             Some("16"),

@@ -1,11 +1,11 @@
 //! Source, test and migration directories: detector candidates resolved against the index,
 //! config-named locations, and conventions when no tool says.
 
-use super::backend::NOT_BACKEND_DIRS;
+use super::backend::named;
 use super::context::{Ctx, DataHome};
 use crate::detect::analysis::Hit;
 use crate::detect::engine::{self, ConfigValue};
-use crate::detect::{Detector, Sets};
+use crate::detect::{Detector, Registry, Sets};
 use crate::ecosystems::{Ecosystem, Project};
 use crate::fs::is_within;
 use crate::repo::index::RepoIndex;
@@ -18,6 +18,11 @@ use std::collections::BTreeMap;
 /// verbatim and never scanned again. `None` when a variable is missing. Braces that do not hold a
 /// plain name (a glob alternation like `{ts,js}`) are kept as they are.
 pub(super) fn substitute(pattern: &str, vars: &BTreeMap<String, (String, Evidence)>) -> Option<String> {
+    fill(pattern, |name| vars.get(name).map(|(value, _)| value.clone()))
+}
+
+/// Replaces each `{name}` in `pattern` with `value(name)`, as [`substitute`] does.
+pub(super) fn fill(pattern: &str, value: impl Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::with_capacity(pattern.len());
     let mut rest = pattern;
     while let Some(start) = rest.find('{') {
@@ -28,7 +33,7 @@ pub(super) fn substitute(pattern: &str, vars: &BTreeMap<String, (String, Evidenc
             .filter(|&n| n > 0 && after[..n].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
         match name_len {
             Some(n) => {
-                out.push_str(&vars.get(&after[..n])?.0);
+                out.push_str(&value(&after[..n])?);
                 rest = &after[n + 1..];
             }
             None => {
@@ -66,8 +71,11 @@ pub(super) fn dirs_from(
 
 /// A directory of frontend components: most of its script files are Vue, Svelte or JSX
 /// components. A server with a few `.tsx` email templates is still a server.
-pub(super) fn looks_like_frontend(index: &RepoIndex, dir: &str) -> bool {
-    const COMPONENT: &[&str] = &[".vue", ".svelte", ".jsx", ".tsx"];
+pub(super) fn looks_like_frontend(registry: &Registry, index: &RepoIndex, dir: &str) -> bool {
+    let endings: Vec<&String> = registry
+        .toolchains()
+        .flat_map(|(_, t)| &t.frontend.components)
+        .collect();
     let prefix = format!("{dir}/");
     let (mut components, mut scripts) = (0usize, 0usize);
     for f in index
@@ -75,10 +83,10 @@ pub(super) fn looks_like_frontend(index: &RepoIndex, dir: &str) -> bool {
         .range(prefix.clone()..)
         .take_while(|f| f.starts_with(&prefix))
     {
-        if COMPONENT.iter().any(|e| f.ends_with(e)) {
+        if endings.iter().any(|e| f.ends_with(e.as_str())) {
             components += 1;
         // Any other code counts against them: a Rails `app/` with Vue in `app/javascript`.
-        } else if is_code_file(f) && !f.ends_with(".d.ts") {
+        } else if is_code_file(registry, f) && !f.ends_with(".d.ts") {
             scripts += 1;
         }
     }
@@ -97,7 +105,7 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
         const ROUTES: &[&str] = &["routes", "api", "server"];
         let keep: Vec<bool> = dirs
             .iter()
-            .map(|d| ROUTES.contains(&crate::fs::file_name(d)) || !looks_like_frontend(ctx.index, d))
+            .map(|d| ROUTES.contains(&crate::fs::file_name(d)) || !looks_like_frontend(ctx.registry, ctx.index, d))
             .collect();
         if keep.iter().any(|k| *k) {
             let mut i = 0;
@@ -313,50 +321,13 @@ fn nx_server_roots(index: &RepoIndex, dir: &str) -> Vec<(String, Evidence)> {
     roots
 }
 
-const TEST_FILE_SUFFIXES: &[&str] = &[
-    ".test.ts",
-    ".spec.ts",
-    ".test.js",
-    ".spec.js",
-    ".test.mjs",
-    "_test.py",
-    ".test.tsx",
-    ".spec.tsx",
-    ".test.mts",
-    ".spec.mjs",
-    ".test.cjs",
-    "_test.go",
-    "_spec.rb",
-    "_test.rb",
-    "_test.exs",
-    "Test.java",
-    "Tests.java",
-    "IT.java",
-    "Test.kt",
-    "Tests.kt",
-    "Tests.cs",
-    "Test.cs",
-    "Test.php",
-    "_test.ts",
-];
-
 /// Whether a file is written in a language of the ecosystem: a frontend's `*.spec.ts` inside a
 /// .NET web project is not the backend's test.
-fn in_language(path: &str, eco: Ecosystem) -> bool {
-    let extensions: &[&str] = match eco {
-        Ecosystem::Node => &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"],
-        Ecosystem::Python => &["py"],
-        Ecosystem::Rust => &["rs"],
-        Ecosystem::Go => &["go"],
-        Ecosystem::Jvm => &["java", "kt", "groovy", "scala"],
-        Ecosystem::Ruby => &["rb"],
-        Ecosystem::Php => &["php"],
-        Ecosystem::Elixir => &["ex", "exs"],
-        Ecosystem::Dotnet => &["cs", "fs", "vb"],
-    };
+fn in_language(registry: &Registry, path: &str, eco: Ecosystem) -> bool {
+    let extensions = &registry.toolchain(eco).extensions;
     crate::fs::file_name(path)
         .rsplit_once('.')
-        .is_some_and(|(_, ext)| extensions.contains(&ext))
+        .is_some_and(|(_, ext)| extensions.iter().any(|e| e == ext))
 }
 
 pub(super) fn test_dirs(ctx: &Ctx) -> Field {
@@ -373,7 +344,7 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
     let mut dirs = Vec::new();
     let mut evidence = Vec::new();
     for (dir, ev) in conventional.into_iter().zip(conventional_evidence) {
-        if has_code(ctx.index, &dir) {
+        if has_code(ctx.registry, ctx.index, &dir) {
             dirs.push(dir);
             evidence.push(ev);
         }
@@ -389,16 +360,16 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
             .range(prefix.clone()..)
             .take_while(|f| f.starts_with(&prefix))
             .filter(|f| !dirs.iter().any(|d| is_within(f, d)))
-            .find(|f| in_language(f, eco) && is_test_file(ctx.index, f))
+            .find(|f| in_language(ctx.registry, f, eco) && is_test_file(ctx.registry, ctx.index, f))
             .cloned();
         if let Some(file) = beside {
             // At the root, the file itself says more than `.` would; tests that all sit in one
             // folder inside the code (`src/api/tests/`) are that folder.
-            let (test_dir, reason) = match tests_folder(ctx.index, &prefix, &file) {
+            let (test_dir, reason) = match tests_folder(ctx.registry, ctx.index, &prefix, &file) {
                 Some(folder) => (folder, "every test file inside the code is in this folder"),
                 // Go keeps `_test.go` files in every package: the module is the test tree.
                 None if dir == "." && eco == Ecosystem::Go => (dir, "Go tests sit beside the code"),
-                None if dir == "." => match test_home(ctx.index, eco, &file, &dirs) {
+                None if dir == "." => match test_home(ctx.registry, ctx.index, eco, &file, &dirs) {
                     Some(home) => (home, "every test file beside the code is in this folder"),
                     None => (file.clone(), "test file beside the code"),
                 },
@@ -420,7 +391,7 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
         const LINKED_CHECKED: usize = 24;
         for member in ctx.backend.linked.iter().take(LINKED_CHECKED) {
             let tests = crate::fs::join(member, "tests");
-            if ctx.index.has_dir(&tests) && has_code(ctx.index, &tests) {
+            if ctx.index.has_dir(&tests) && has_code(ctx.registry, ctx.index, &tests) {
                 evidence.push(Evidence::new(&tests, "tests of a crate the backend links"));
                 dirs.push(tests);
             }
@@ -437,7 +408,7 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
         for file in ctx
             .index
             .files_in(project_dir)
-            .filter(|f| in_language(f, eco) && is_test_file(ctx.index, f))
+            .filter(|f| in_language(ctx.registry, f, eco) && is_test_file(ctx.registry, ctx.index, f))
         {
             evidence.push(Evidence::new(file, "test file beside the code"));
             dirs.push(file.to_string());
@@ -461,70 +432,67 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
 }
 
 /// Whether the project holds any test: a test-named file in its language or a test folder.
-pub(super) fn has_tests(index: &RepoIndex, project: &Project) -> bool {
+pub(super) fn has_tests(registry: &Registry, index: &RepoIndex, project: &Project) -> bool {
     let prefix = if project.dir == "." {
         String::new()
     } else {
         format!("{}/", project.dir)
     };
     let under = |p: &&String| p.starts_with(&prefix);
-    let test_file = index
-        .files
-        .range(prefix.clone()..)
-        .take_while(under)
-        .any(|f| in_language(f, project.ecosystem) && test_file_name(crate::fs::file_name(f)).is_some());
+    let test_file = index.files.range(prefix.clone()..).take_while(under).any(|f| {
+        in_language(registry, f, project.ecosystem) && test_file_name(registry, crate::fs::file_name(f)).is_some()
+    });
     test_file
         || index
             .dirs
             .range(prefix.clone()..)
             .take_while(under)
-            .any(|d| TEST_TREES.contains(&crate::fs::file_name(d)))
+            .any(|d| named(&registry.conventions.dirs.tests, crate::fs::file_name(d)))
 }
 
 /// The top-level folder holding `file` (`app/` for `app/app.test.ts`), when every test file of
 /// the ecosystem's language outside the already found test dirs is in it: code kept in one
 /// folder of the repository root, with its tests beside it.
-fn test_home(index: &RepoIndex, eco: Ecosystem, file: &str, found: &[String]) -> Option<String> {
+fn test_home(registry: &Registry, index: &RepoIndex, eco: Ecosystem, file: &str, found: &[String]) -> Option<String> {
     let (top, _) = file.split_once('/')?;
     let prefix = format!("{top}/");
     let elsewhere = index.files.iter().any(|f| {
         !f.starts_with(&prefix)
             && !found.iter().any(|d| is_within(f, d))
-            && in_language(f, eco)
-            && test_file_name(crate::fs::file_name(f)).is_some()
+            && in_language(registry, f, eco)
+            && test_file_name(registry, crate::fs::file_name(f)).is_some()
     });
     (!elsewhere).then(|| top.to_string())
 }
 
 /// The test-named folder (`tests`, `__tests__`, …) below `prefix` that holds `file`, when every
 /// test file below `prefix` is in it.
-fn tests_folder(index: &RepoIndex, prefix: &str, file: &str) -> Option<String> {
+fn tests_folder(registry: &Registry, index: &RepoIndex, prefix: &str, file: &str) -> Option<String> {
     let rel = file.strip_prefix(prefix)?;
     let parts: Vec<&str> = rel.split('/').collect();
-    let depth = parts[..parts.len() - 1].iter().position(|p| TEST_TREES.contains(p))?;
+    let tests = &registry.conventions.dirs.tests;
+    let depth = parts[..parts.len() - 1].iter().position(|p| named(tests, p))?;
     let folder = format!("{prefix}{}", parts[..=depth].join("/"));
     let elsewhere = index
         .files
         .range(prefix.to_string()..)
         .take_while(|f| f.starts_with(prefix))
-        .any(|f| test_file_name(crate::fs::file_name(f)).is_some() && !is_within(f, &folder));
+        .any(|f| test_file_name(registry, crate::fs::file_name(f)).is_some() && !is_within(f, &folder));
     (!elsewhere).then_some(folder)
 }
 
-/// What a file name says of a test module: `Some(true)` for a certain one (`*.spec.ts`),
-/// `Some(false)` for a Python name that only follows the convention (`test_*.py`, `*_test.py`,
-/// `tests.py`), `None` for anything else.
-fn test_file_name(name: &str) -> Option<bool> {
-    // Every convention has `st` (test, Test), `pe` (spec) or `IT` in the name: in a large tree
-    // nearly every file fails this one pass, before the suffixes are tried one by one.
+/// What a file name says of a test module: `Some(true)` for a certain one (`*.spec.ts`, a
+/// `[toolchain] test_suffixes` ending), `Some(false)` for a Python name that only follows the
+/// convention (`test_*.py`, `*_test.py`, `tests.py`), `None` for anything else.
+fn test_file_name(registry: &Registry, name: &str) -> Option<bool> {
+    // Every convention has `st` (test, Test), `pe` (spec) or `IT` in the name (detector
+    // validation holds the suffixes to it): in a large tree nearly every file fails this one
+    // pass, before the suffixes are tried one by one.
     let hints = |pair: &[u8]| matches!(pair, b"st" | b"pe" | b"IT");
     if !name.as_bytes().windows(2).any(hints) {
         return None;
     }
-    if TEST_FILE_SUFFIXES
-        .iter()
-        .any(|s| name.ends_with(s) && !s.ends_with(".py"))
-    {
+    if registry.test_suffixes().iter().any(|s| name.ends_with(s.as_str())) {
         return Some(true);
     }
     let python =
@@ -535,8 +503,8 @@ fn test_file_name(name: &str) -> Option<bool> {
 /// A test module. A Python name is only a convention, so the module must also hold a test
 /// (`def test…`, `class Test…`, a `TestCase`): Django's `management/commands/test_email.py` is
 /// a command, not a test.
-fn is_test_file(index: &RepoIndex, path: &str) -> bool {
-    match test_file_name(crate::fs::file_name(path)) {
+fn is_test_file(registry: &Registry, index: &RepoIndex, path: &str) -> bool {
+    match test_file_name(registry, crate::fs::file_name(path)) {
         Some(true) => true,
         Some(false) => {
             !path.contains("/management/commands/")
@@ -548,25 +516,21 @@ fn is_test_file(index: &RepoIndex, path: &str) -> bool {
     }
 }
 
-/// Source-code extensions, to tell a test folder from a folder of test data.
-const CODE_EXTENSIONS: &[&str] = &[
-    "ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts", "py", "rs", "go", "rb", "php", "java", "kt", "ex", "exs",
-    "cs",
-];
-
-/// A source file, by its extension.
-pub(super) fn is_code_file(path: &str) -> bool {
+/// A source file, by its extension (`[toolchain] code_extensions`, of every ecosystem): to tell a
+/// test folder from a folder of test data.
+pub(super) fn is_code_file(registry: &Registry, path: &str) -> bool {
+    let extensions = registry.code_extensions();
     crate::fs::file_name(path)
         .rsplit_once('.')
-        .is_some_and(|(_, ext)| CODE_EXTENSIONS.contains(&ext))
+        .is_some_and(|(_, ext)| extensions.iter().any(|e| e == ext))
 }
 
 /// Whether `dir` (or, for a file, the file itself) holds source code.
-fn has_code(index: &RepoIndex, dir: &str) -> bool {
+fn has_code(registry: &Registry, index: &RepoIndex, dir: &str) -> bool {
     if index.has_file(dir) {
-        return is_code_file(dir);
+        return is_code_file(registry, dir);
     }
-    index.any_file_below(dir, is_code_file)
+    index.any_file_below(dir, |f| is_code_file(registry, f))
 }
 
 /// The first `.rs` file below `prefix` with a `#[cfg(test)]` module or a `#[test]`: Rust keeps unit tests
@@ -706,7 +670,8 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
             let mut runs_in = project.clone();
             let mut found = engine::project_dirs(ctx.index, project, std::slice::from_ref(pattern));
             // A test app's migrations (`saleor/tests/migrations`) are not the product's.
-            found.retain(|dir| !dir.split('/').any(|part| TEST_TREES.contains(&part)));
+            let tests = &ctx.registry.conventions.dirs.tests;
+            found.retain(|dir| !dir.split('/').any(|part| named(tests, part)));
             // A glob from the root would find other packages' migrations (`*/*/Migrations`).
             if found.is_empty() && project.dir != "." && !pattern.contains('*') {
                 // Workspace members share migrations at the repository root; the tool runs there.
@@ -733,7 +698,7 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
     }
     if dirs.is_empty() && (!ctx.backend.databases.is_empty() || !tools.is_empty()) {
         // No tool location exists: a directory named like migrations still answers the question.
-        for dir in migration_named_dirs(ctx.index, &ctx.backend.project) {
+        for dir in migration_named_dirs(ctx.registry, ctx.index, &ctx.backend.project) {
             evidence.push(Evidence::new(&dir, "directory named like migrations"));
             dirs.push(dir);
         }
@@ -741,12 +706,9 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
     (dirs, evidence, homes)
 }
 
-/// Directories that hold tests and their fixtures, never the product's migrations.
-const TEST_TREES: &[&str] = &["tests", "test", "testing", "fixtures", "testdata", "__tests__", "spec"];
-
 /// The shallowest directories in the project named `migrations`, `migration`, `db/migrate`-like
 /// or `*_migrations`, outside tests, fixtures, docs and examples.
-pub(super) fn migration_named_dirs(index: &RepoIndex, project: &Project) -> Vec<String> {
+pub(super) fn migration_named_dirs(registry: &Registry, index: &RepoIndex, project: &Project) -> Vec<String> {
     const MAX_DEPTH: usize = 5;
     let prefix = if project.dir == "." {
         String::new()
@@ -766,7 +728,7 @@ pub(super) fn migration_named_dirs(index: &RepoIndex, project: &Project) -> Vec<
             let named = db_migrate || name.ends_with("migrations") || name == "migration";
             let excluded = parts
                 .iter()
-                .any(|p| NOT_BACKEND_DIRS.contains(p) || *p == "node_modules");
+                .any(|p| super::backend::named(&registry.conventions.dirs.not_backend, p) || *p == "node_modules");
             (named && !excluded && parts.len() <= MAX_DEPTH).then_some((parts.len(), dir))
         })
         .collect();

@@ -21,7 +21,7 @@ mod dirs;
 use crate::detect::analysis::{Analysis, Hit, detected_ids};
 use crate::fs::is_within;
 use backend::{
-    FRONTEND_DEPS, Siblings, backend_score, cargo_members, has_entry_point, pick_backend, with_internal_deps,
+    Siblings, backend_score, cargo_members, has_entry_point, has_frontend_dep, pick_backend, with_internal_deps,
 };
 use commands::{
     BUILD_TASKS, DB_TASKS, DEV_TASKS, Intent, MIGRATE_TASKS, TEST_TASKS, command, documented_dev, documented_intent,
@@ -38,14 +38,14 @@ use dirs::{collapse, has_tests, home_of, is_code_file, migration_dirs, project_a
 /// pick; an error names the projects when none matches. The report's warnings are left to the
 /// caller, which takes them from the index when every read is done.
 pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_label: &str) -> anyhow::Result<Report> {
-    let index = facts.index;
+    let (registry, index) = (facts.registry, facts.index);
     // Each project with what the sibling packages it depends on bring (ORMs, databases, and for
     // Rust binaries the framework of a linked library), then scored.
     let members = cargo_members(&own);
     let siblings = Siblings::new(&own);
-    let mut analyses: Vec<Analysis> = own.iter().map(|a| with_internal_deps(a, &siblings)).collect();
+    let mut analyses: Vec<Analysis> = own.iter().map(|a| with_internal_deps(registry, a, &siblings)).collect();
     for a in analyses.iter_mut() {
-        a.score = backend_score(index, a, members.as_ref());
+        a.score = backend_score(registry, index, a, members.as_ref());
         // The top of a workspace's dependency graph (the server binary) depends on the most
         // sibling packages; libraries it is built from depend on few.
         if a.score > 0 {
@@ -63,10 +63,10 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
         Some(analysis) => {
             resolve_backend(facts, analysis, &analyses, &signals, &mut fields, &mut variables);
             if backend.is_none() {
-                mark_no_backend(&analyses, analysis, &mut fields);
+                mark_no_backend(registry, &analyses, analysis, &mut fields);
             }
         }
-        None => nothing_found(index, &mut fields),
+        None => nothing_found(registry, index, &mut fields),
     }
     let capability_names = Category::ALL.map(Category::variable);
     for name in [
@@ -101,8 +101,8 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
             let service = !main
                 && a.score > 0
                 && own_framework
-                && has_entry_point(&a.project, index)
-                && !is_single_page_app(index, &a.project)
+                && has_entry_point(registry, &a.project, index)
+                && !is_single_page_app(registry, index, &a.project)
                 && described < DESCRIBED;
             let fields = service.then(|| {
                 described += 1;
@@ -140,10 +140,16 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
 fn cli_is_documented(ctx: &Ctx, default: &str) -> bool {
     let body = default.rsplit("&& ").next().unwrap_or(default);
     let words: Vec<&str> = body.split_whitespace().collect();
-    let Some(program) = words.get(runner_prefix_len(&words)) else {
+    let start = runner_prefix_len(ctx.registry, &words);
+    let Some(program) = words.get(start) else {
         return false;
     };
-    let program = if *program == "dotnet" { "dotnet ef" } else { program };
+    // A tool run by a host command (`dotnet ef`) is named by both words.
+    let hosted = registry_hosts(ctx.registry).any(|h| h == *program);
+    let program = match words.get(start + 1) {
+        Some(tool) if hosted => format!("{program} {tool}"),
+        _ => program.to_string(),
+    };
     let mentions = |text: &str| text.contains(&format!("{program} "));
     let dirs = [ctx.backend.project.dir.as_str(), "."];
     crate::signals::guides::commands(ctx.index, &dirs)
@@ -204,10 +210,9 @@ fn applied_on_start(index: &RepoIndex, backend: &Analysis) -> Option<Evidence> {
 
 /// A browser app served from its `index.html` (Vite, webpack): a server library among its
 /// dependencies is the typed client of an API (`hono/client`), not a server it runs.
-fn is_single_page_app(index: &RepoIndex, project: &Project) -> bool {
-    project.ecosystem == Ecosystem::Node
-        && index.has_file(&crate::fs::join(&project.dir, "index.html"))
-        && FRONTEND_DEPS.iter().any(|d| project.dep(d).is_some())
+fn is_single_page_app(registry: &Registry, index: &RepoIndex, project: &Project) -> bool {
+    let deps = &registry.toolchain(project.ecosystem).frontend.deps;
+    index.has_file(&crate::fs::join(&project.dir, "index.html")) && deps.iter().any(|d| project.dep(d).is_some())
 }
 
 /// The project `selector` names: its directory (`services/api`, `./services/api/`) or its package
@@ -236,8 +241,8 @@ fn select_project<'a, 'r>(analyses: &'a [Analysis<'r>], selector: &str) -> anyho
 
 /// No manifest at all: a repository without code (documentation, data) has none of the fields;
 /// one with code in a language archprompt does not read cannot be described.
-fn nothing_found(index: &RepoIndex, fields: &mut BTreeMap<FieldName, Field>) {
-    let code = index.files.iter().find(|f| is_code_file(f));
+fn nothing_found(registry: &Registry, index: &RepoIndex, fields: &mut BTreeMap<FieldName, Field>) {
+    let code = index.files.iter().find(|f| is_code_file(registry, f));
     for name in FieldName::ALL {
         let field = match code {
             None => Field::absent(
@@ -268,7 +273,12 @@ fn main_project<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>
 
 /// No project looks like a backend: the backend-only fields are a definite "none"; the rest
 /// (stack, directories, test and build commands) describe the main project.
-fn mark_no_backend(analyses: &[Analysis], main: &Analysis, fields: &mut BTreeMap<FieldName, Field>) {
+fn mark_no_backend(
+    registry: &Registry,
+    analyses: &[Analysis],
+    main: &Analysis,
+    fields: &mut BTreeMap<FieldName, Field>,
+) {
     const WHY: &str = "no backend project found: no known server framework, ORM or database in any manifest";
     let evidence: Vec<Evidence> = analyses
         .iter()
@@ -290,7 +300,7 @@ fn mark_no_backend(analyses: &[Analysis], main: &Analysis, fields: &mut BTreeMap
         fields.insert(name, Field::absent(ABSENT_TEXT, evidence.clone(), WHY));
     }
     // A frontend-only repository has no server code, tests or build to describe.
-    let frontend = FRONTEND_DEPS.iter().any(|d| main.project.dep(d).is_some());
+    let frontend = has_frontend_dep(registry, &main.project);
     for (name, field) in fields.iter_mut() {
         let frontend_field = frontend && *name != FieldName::TechStack;
         if field.state == State::Unknown || frontend_field {
@@ -311,7 +321,12 @@ fn resolve_backend(
     let project = &backend.project;
     let runner = ecosystems::package_manager(index, project, all.iter().map(|a| &a.project));
     let mut vars = backend.vars.clone();
-    if matches!(runner.name, "uv" | "poetry" | "pdm") {
+    if registry
+        .toolchain(project.ecosystem)
+        .native_build
+        .iter()
+        .any(|n| n == runner.name)
+    {
         let build = format!("{} build", runner.name);
         vars.insert("native_build".into(), (build, runner.evidence.clone()));
     }
@@ -338,6 +353,7 @@ fn resolve_backend(
     }
     build_root_vars(index, project, all, &runner, &mut vars);
     let mut ctx = Ctx {
+        registry,
         index,
         ci: &facts.ci,
         backend,
@@ -346,7 +362,7 @@ fn resolve_backend(
         data_homes: Vec::new(),
         ancestor_tasks: ancestor_tasks_for(index, project, all, cargo_root.as_deref()),
         cargo_root: cargo_root.clone(),
-        test_projects: test_projects(backend, all),
+        test_projects: test_projects(registry, backend, all),
     };
 
     // Framework.
@@ -367,7 +383,18 @@ fn resolve_backend(
     // Database.
     let (db, primaries, db_urls, caches) = resolve_database(registry, index, backend, signals);
     let has_db = db.state == State::Found;
-    let document_only = !primaries.is_empty() && primaries.iter().all(|id| id == "mongodb");
+    // Document stores (`schemaless`) only: an ODM keeps no schema migrations.
+    let document_stores: Vec<&str> = primaries
+        .iter()
+        .filter_map(|id| registry.get(id))
+        .filter(|d| d.schemaless)
+        .map(|d| d.name.as_str())
+        .collect();
+    let document_only = !primaries.is_empty() && document_stores.len() == primaries.len();
+    let document_reason = format!(
+        "{} through an ODM keeps no schema migrations",
+        document_stores.join(" and ")
+    );
     fields.insert(FieldName::DatabaseSystem, db);
 
     // Data tools and migrations.
@@ -376,7 +403,7 @@ fn resolve_backend(
     let no_migrations_reason = if !has_db && backend.data.is_empty() {
         Some("no database, ORM or migration tool found")
     } else if migration_tools.is_empty() && document_only {
-        Some("MongoDB through an ODM keeps no schema migrations")
+        Some(document_reason.as_str())
     } else if migration_tools.is_empty() && migration_dirs.is_empty() {
         Some("no migration tool among the dependencies and no directory named like migrations")
     } else {
@@ -426,7 +453,7 @@ fn resolve_backend(
     let no_tests = tests_field.state == State::Unknown
         && backend.tests.is_empty()
         && project.ecosystem != Ecosystem::Rust
-        && !has_tests(index, project);
+        && !has_tests(registry, index, project);
     if no_tests {
         tests_field = Field::absent_because(&project.manifest, NO_TESTS);
     }
@@ -593,7 +620,7 @@ fn resolve_backend(
     let primary = primaries
         .first()
         .and_then(|id| Some((registry.get(id)?.name.as_str(), db_evidence.as_ref()?)));
-    let (stack, evidence, version) = tech_stack_of(index, backend, all, &runner, language, &orm, primary);
+    let (stack, evidence, version) = tech_stack_of(registry, index, backend, all, &runner, language, &orm, primary);
     fields.insert(FieldName::TechStack, Field::found(stack, evidence));
     variables.insert("language_version".into(), version);
     let cache_names: Vec<&str> = caches
@@ -606,7 +633,10 @@ fn resolve_backend(
 
     variables.insert("package_manager".into(), Some(runner.name.to_string()));
     variables.insert("language".into(), Some(language.to_string()));
-    variables.insert("runtime".into(), Some(runtime_of(backend, &runner).to_string()));
+    variables.insert(
+        "runtime".into(),
+        Some(runtime_of(registry, backend, &runner).to_string()),
+    );
     variables.insert("orm".into(), (!orm.is_empty()).then(|| orm.join(" + ")));
     variables.insert(
         "migration_tool".into(),
@@ -665,20 +695,30 @@ fn capability_variables<'a>(
         .collect()
 }
 
+/// The `[toolchain] tool_hosts` of every ecosystem (`dotnet`).
+fn registry_hosts(registry: &Registry) -> impl Iterator<Item = &String> {
+    registry.toolchains().flat_map(|(_, t)| &t.tool_hosts)
+}
+
 fn language_of<'a>(index: &RepoIndex, a: &'a Analysis) -> &'a str {
-    // The highest-priority language detector that holds; TypeScript only when the sources are
-    // not mostly JavaScript.
+    // The highest-priority language detector that holds; one with `language_files`
+    // (TypeScript) only when the sources are not mostly its neighbour's (JavaScript).
     a.ecosystem_hits
         .iter()
         .filter(|h| h.detector.language)
-        .find(|h| h.detector.id != "typescript" || !mostly_javascript(index, &a.project))
+        .find(|h| {
+            let files = h.detector.language_files.as_ref();
+            files.is_none_or(|files| !mostly_other(index, &a.project, files))
+        })
         .map(|h| h.detector.name.as_str())
         .unwrap_or(a.project.ecosystem.as_str())
 }
 
 /// A project whose sources are mostly `.js` is JavaScript, even with a tsconfig that
-/// type-checks them (`checkJs`) or a few `.ts` files beside them.
-fn mostly_javascript(index: &RepoIndex, project: &Project) -> bool {
+/// type-checks them (`checkJs`) or a few `.ts` files beside them: more than three `other` files
+/// to each `own` one.
+fn mostly_other(index: &RepoIndex, project: &Project, files: &crate::detect::LanguageFiles) -> bool {
+    let ends = |name: &str, endings: &[String]| endings.iter().any(|e| name.ends_with(e.as_str()));
     let prefix = if project.dir == "." {
         String::new()
     } else {
@@ -692,36 +732,31 @@ fn mostly_javascript(index: &RepoIndex, project: &Project) -> bool {
     {
         let name = crate::fs::file_name(file);
         // Tool configs (`jest.config.js`, `.eslintrc.js`) say nothing about the app's language.
-        if name.contains(".config.") || name.starts_with('.') || name.ends_with(".d.ts") {
+        if name.contains(".config.") || name.starts_with('.') || ends(name, &files.ignore) {
             continue;
         }
-        if [".ts", ".tsx", ".mts", ".cts"].iter().any(|e| name.ends_with(e)) {
+        if ends(name, &files.own) {
             ts += 1;
-        } else if [".js", ".jsx", ".mjs", ".cjs"].iter().any(|e| name.ends_with(e)) {
+        } else if ends(name, &files.other) {
             js += 1;
         }
     }
     js > 3 * ts
 }
 
-fn runtime_of(a: &Analysis, runner: &Runner) -> &'static str {
-    match a.project.ecosystem {
-        Ecosystem::Node if runner.name == "bun" => "Bun",
-        Ecosystem::Node if runner.name == "deno" => "Deno",
-        Ecosystem::Node => "Node.js",
-        Ecosystem::Python => "CPython",
-        Ecosystem::Rust | Ecosystem::Go => "native",
-        Ecosystem::Jvm => "JVM",
-        Ecosystem::Ruby => "CRuby",
-        Ecosystem::Php => "PHP",
-        Ecosystem::Elixir => "BEAM",
-        Ecosystem::Dotnet => ".NET",
-    }
+/// The ecosystem's `[toolchain] runtime`, or the one its package manager implies (Bun, Deno).
+fn runtime_of<'r>(registry: &'r Registry, a: &Analysis, runner: &Runner) -> &'r str {
+    let eco = a.project.ecosystem;
+    let toolchain = registry.toolchain(eco);
+    let by_runner = toolchain.runtimes.get(runner.name).or(toolchain.runtime.as_ref());
+    by_runner.map_or(eco.as_str(), String::as_str)
 }
 
 /// The stack in one line: the language (with its declared version), framework, ORM and
 /// migration tools, primary database, package manager and monorepo tool. Also the version.
+#[allow(clippy::too_many_arguments)]
 fn tech_stack_of(
+    registry: &Registry,
     index: &RepoIndex,
     a: &Analysis,
     all: &[Analysis],
@@ -741,12 +776,12 @@ fn tech_stack_of(
     let version = p
         .language_version
         .clone()
-        .or_else(|| inherited_version(index, p, all))
+        .or_else(|| inherited_version(registry, index, p, all))
         .map(|(v, file)| {
             evidence.push(Evidence::new(&file, format!("declares version {v}")));
             v
         });
-    let runtime = runtime_of(a, runner);
+    let runtime = runtime_of(registry, a, runner);
     let mut text = match (p.ecosystem, &version, &p.edition) {
         (Ecosystem::Node, Some(v), _) => format!("{language} on {runtime} {v}"),
         (Ecosystem::Node, None, _) => format!("{language} on {runtime}"),
@@ -777,8 +812,9 @@ fn tech_stack_of(
     text.push_str(&format!(", {}", runner.display));
     evidence.push(runner.evidence.clone());
     // A JavaScript monorepo's task runner is part of how it is built and run.
-    for (file, tool) in [("turbo.json", "Turborepo"), ("nx.json", "Nx")] {
-        if p.ecosystem == Ecosystem::Node && index.has_file(file) {
+    for tool in &registry.toolchain(p.ecosystem).workspace_tools {
+        let (file, tool) = (tool.file.as_str(), tool.name.as_str());
+        if index.has_file(file) {
             text.push_str(&format!(", {tool}"));
             evidence.push(Evidence::new(file, format!("{tool} workspace")));
         }
@@ -790,18 +826,14 @@ fn tech_stack_of(
 /// manifest (workspace root `engines`, `[workspace.package] rust-version`), a version file
 /// (`.nvmrc`, `.node-version`, `.python-version`, `rust-toolchain.toml`) in its directory or
 /// above, or the `FROM python:3.12` image its Dockerfile builds on.
-fn inherited_version(index: &RepoIndex, p: &Project, all: &[Analysis]) -> Option<(String, String)> {
-    let (files, tool): (&[&str], &str) = match p.ecosystem {
-        Ecosystem::Node => (&[".nvmrc", ".node-version", ".tool-versions"], "nodejs"),
-        Ecosystem::Python => (&[".python-version", "runtime.txt", ".tool-versions"], "python"),
-        Ecosystem::Rust => (&["rust-toolchain.toml", "rust-toolchain", ".tool-versions"], "rust"),
-        Ecosystem::Go => (&[".go-version", ".tool-versions"], "golang"),
-        Ecosystem::Jvm => (&[".java-version", ".sdkmanrc", ".tool-versions"], "java"),
-        Ecosystem::Ruby => (&[".ruby-version", ".tool-versions"], "ruby"),
-        Ecosystem::Php => (&[".php-version", ".tool-versions"], "php"),
-        Ecosystem::Elixir => (&[".tool-versions"], "elixir"),
-        Ecosystem::Dotnet => (&[".tool-versions"], "dotnet"),
-    };
+fn inherited_version(
+    registry: &Registry,
+    index: &RepoIndex,
+    p: &Project,
+    all: &[Analysis],
+) -> Option<(String, String)> {
+    let toolchain = registry.toolchain(p.ecosystem);
+    let (files, tool) = (&toolchain.version_files, toolchain.asdf.as_deref().unwrap_or(""));
     for dir in crate::fs::ancestors(&p.dir) {
         let parent = all
             .iter()
@@ -816,11 +848,11 @@ fn inherited_version(index: &RepoIndex, p: &Project, all: &[Analysis]) -> Option
             }
         }
     }
-    if p.ecosystem == Ecosystem::Python {
+    if let Some(image) = &toolchain.image {
         let file = p.path("Dockerfile");
         let text = index.read(&file)?;
-        let image = python_image_version(&text)?;
-        return Some((image, file));
+        let version = image_version(&text, image)?;
+        return Some((version, file));
     }
     None
 }
@@ -852,17 +884,18 @@ fn version_in(name: &str, tool: &str, text: &str) -> Option<String> {
     is_version.then(|| version.to_string())
 }
 
-/// `FROM python:3.12-slim AS base` → `3.12`.
-fn python_image_version(dockerfile: &str) -> Option<String> {
+/// `FROM python:3.12-slim AS base` → `3.12`, for the official `image`.
+fn image_version(dockerfile: &str, image: &str) -> Option<String> {
     dockerfile.lines().find_map(|line| {
         let mut words = line.split_whitespace();
         if !words.next()?.eq_ignore_ascii_case("FROM") {
             return None;
         }
-        let image = words.find(|w| !w.starts_with("--"))?;
-        let tag = image
-            .strip_prefix("python:")
-            .or_else(|| image.strip_prefix("docker.io/library/python:"))?;
+        let from = words.find(|w| !w.starts_with("--"))?;
+        let tag = from
+            .strip_prefix(image)
+            .or_else(|| from.strip_prefix("docker.io/library/")?.strip_prefix(image))?
+            .strip_prefix(':')?;
         let version: String = tag.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
         (!version.is_empty()).then_some(version)
     })
@@ -900,7 +933,7 @@ mod tests {
             Some("nightly")
         );
         let dockerfile = "ARG X=1\nFROM --platform=linux/amd64 python:3.12-slim AS base\nRUN true\n";
-        assert_eq!(python_image_version(dockerfile).as_deref(), Some("3.12"));
-        assert_eq!(python_image_version("FROM node:20\n"), None);
+        assert_eq!(image_version(dockerfile, "python").as_deref(), Some("3.12"));
+        assert_eq!(image_version("FROM node:20\n", "python"), None);
     }
 }

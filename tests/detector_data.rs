@@ -1,0 +1,190 @@
+//! Technology knowledge is data: a database's shell commands, a framework being full-stack and an
+//! ecosystem's facts come from detector TOML alone. Each test builds a registry from TOML text
+//! with made-up technologies no Rust code names, and scans a small repository with it.
+
+use archprompt::detect::Registry;
+use archprompt::report::{FieldName, Report};
+
+/// A made-up database: a Node driver, a URL scheme, a compose image and its shell commands.
+const QUUXDB: &str = r#"
+id = "quuxdb"
+kind = "database"
+name = "QuuxDB"
+priority = 60
+aliases = ["quux"]
+images = ["quux/server"]
+env_prefixes = ["QUUX_"]
+tasks = { db = ["quux:shell"] }
+
+[match]
+any = [{ dep = "quux-driver", ecosystem = "node" }]
+
+[shell]
+url = 'quuxsh --url "{url}"'
+params = "quuxsh -h {host} -u {user} {name}"
+
+[shell.compose]
+command = ["quuxsh -u {user} -d {name}", "quuxsh -u {user}"]
+env = { user = ["QUUX_USER"], name = ["QUUX_DB"] }
+defaults = { user = "admin" }
+legacy = { below = 3, command = "quux-old" }
+"#;
+
+const PACKAGE_JSON: &str =
+    r#"{ "name": "shop", "scripts": { "start": "node index.js" }, "dependencies": { "quux-driver": "^1.0.0" } }"#;
+
+fn scan(registry: &Registry, files: &[(&str, &str)]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    archprompt::scan_with(registry, dir.path()).unwrap()
+}
+
+fn db_command(report: &Report) -> Option<&str> {
+    report.field(FieldName::DbCommand).value.as_deref()
+}
+
+/// Only the made-up database: no built-in detector, no Rust that knows it.
+fn quux_only() -> Registry {
+    let mut registry = Registry::default();
+    registry.add("quuxdb.toml", QUUXDB).unwrap();
+    registry
+}
+
+/// The built-in detectors plus the made-up database.
+fn builtin_and_quux() -> Registry {
+    let mut registry = Registry::builtin().unwrap();
+    registry.add("quuxdb.toml", QUUXDB).unwrap();
+    registry
+}
+
+#[test]
+fn a_made_up_database_gets_its_url_client_from_toml_alone() {
+    let report = scan(
+        &quux_only(),
+        &[
+            ("package.json", PACKAGE_JSON),
+            (".env.example", "QUUX_URL=quux://localhost:7000/shop\n"),
+        ],
+    );
+    assert_eq!(report.field(FieldName::DatabaseSystem).value.as_deref(), Some("QuuxDB"));
+    assert_eq!(db_command(&report), Some("quuxsh --url \"$QUUX_URL\""));
+}
+
+#[test]
+fn a_made_up_database_gets_its_compose_shell_from_toml() {
+    let registry = builtin_and_quux();
+    let compose = |image: &str, env: &str| format!("services:\n  store:\n    image: {image}\n    environment:\n{env}");
+    let named = compose("quux/server:4.1", "      QUUX_USER: shop\n      QUUX_DB: orders\n");
+    let report = scan(&registry, &[("package.json", PACKAGE_JSON), ("compose.yaml", &named)]);
+    assert_eq!(
+        db_command(&report),
+        Some("docker compose exec store quuxsh -u shop -d orders")
+    );
+    // A variable the environment does not set takes the default; the first candidate that
+    // resolves wins.
+    let defaults = compose("quux/server:4.1", "      OTHER: x\n");
+    let report = scan(
+        &registry,
+        &[("package.json", PACKAGE_JSON), ("compose.yaml", &defaults)],
+    );
+    assert_eq!(db_command(&report), Some("docker compose exec store quuxsh -u admin"));
+    // An image older than `legacy.below` has the older shell.
+    let old = compose("quux/server:2.9", "      OTHER: x\n");
+    let report = scan(&registry, &[("package.json", PACKAGE_JSON), ("compose.yaml", &old)]);
+    assert_eq!(db_command(&report), Some("docker compose exec store quux-old"));
+}
+
+#[test]
+fn a_made_up_database_gets_its_client_from_split_env_settings_and_its_task_names() {
+    let registry = builtin_and_quux();
+    let env = "QUUX_HOST=localhost\nQUUX_USER=shop\nQUUX_DATABASE=orders\n";
+    let report = scan(&registry, &[("package.json", PACKAGE_JSON), (".env.example", env)]);
+    assert_eq!(db_command(&report), Some("quuxsh -h localhost -u shop orders"));
+    // A script named in `tasks.db` is the database command.
+    let package = r#"{ "name": "shop", "scripts": { "start": "node index.js", "quux:shell": "quuxsh" }, "dependencies": { "quux-driver": "^1.0.0" } }"#;
+    let report = scan(&registry, &[("package.json", package)]);
+    assert_eq!(db_command(&report), Some("npm run quux:shell"));
+}
+
+#[test]
+fn shell_templates_and_knowledge_keys_are_validated() {
+    let base = "id = \"x\"\nkind = \"database\"\nname = \"X\"\n";
+    let error = |text: &str| {
+        let mut registry = Registry::default();
+        format!("{:#}", registry.add("x.toml", text).unwrap_err())
+    };
+    let unknown_key = error(&format!("{base}[shell]\nurll = 'x {{url}}'\n"));
+    assert!(
+        unknown_key.contains("x.toml") && unknown_key.contains("unknown field `urll`"),
+        "{unknown_key}"
+    );
+    let placeholder = error(&format!("{base}[shell]\nparams = 'x -h {{hots}}'\n"));
+    assert!(placeholder.contains("{hots}"), "{placeholder}");
+    let compose = error(&format!("{base}[shell.compose]\ncommand = 'x -u {{user}}'\n"));
+    assert!(compose.contains("{user}"), "{compose}");
+    let file = error(&format!("{base}[shell]\nfile = 'x {{file}}'\n"));
+    assert!(file.contains("file_urls"), "{file}");
+    let toolchain = error(&format!("{base}[toolchain]\nruntime = 'X'\n"));
+    assert!(toolchain.contains("toolchain"), "{toolchain}");
+    let full_stack = error(&format!("{base}full_stack = true\n"));
+    assert!(full_stack.contains("full_stack"), "{full_stack}");
+    // A second [toolchain] for an ecosystem that has one.
+    let mut registry = Registry::builtin().unwrap();
+    let second =
+        "id = \"node2\"\nkind = \"ecosystem\"\nname = \"N\"\necosystem = \"node\"\n[toolchain]\nruntime = \"N\"\n";
+    let err = format!("{:#}", registry.add("node2.toml", second).unwrap_err());
+    assert!(err.contains("already has a [toolchain]"), "{err}");
+}
+
+#[test]
+fn an_ecosystems_runtime_and_a_frameworks_full_stack_flag_come_from_toml() {
+    // The built-in Node toolchain replaced by one with another runtime and a made-up frontend
+    // package and tool.
+    let node = r#"
+id = "node"
+kind = "ecosystem"
+name = "JavaScript"
+language = true
+ecosystem = "node"
+
+[match]
+any = [{ file = "package.json" }]
+
+[toolchain]
+runtime = "QuuxJS"
+entry_tasks = ["start", "dev"]
+
+[toolchain.frontend]
+tools = ["quuxpack"]
+"#;
+    let framework = r#"
+id = "quuxweb"
+kind = "framework"
+name = "QuuxWeb"
+ecosystem = "node"
+priority = 30
+
+[match]
+any = [{ dep = "quuxweb" }]
+"#;
+    let mut registry = Registry::builtin().unwrap();
+    registry.add("node.toml", node).unwrap();
+    registry.add("quuxweb.toml", framework).unwrap();
+    let package = r#"{ "name": "shop", "scripts": { "dev": "quuxpack serve", "start": "node index.js" }, "dependencies": { "quuxweb": "^1.0.0" } }"#;
+    let report = scan(&registry, &[("package.json", package)]);
+    assert_eq!(report.variables["runtime"].as_deref(), Some("QuuxJS"));
+    // `quuxpack` serves a frontend: not the backend's dev command.
+    assert_eq!(report.field(FieldName::DevCommand).value.as_deref(), Some("npm start"));
+    // The same framework marked full-stack: its dev server is the backend's.
+    let full_stack = framework.replace("priority = 30", "priority = 30\nfull_stack = true");
+    registry.add("quuxweb.toml", &full_stack).unwrap();
+    let report = scan(&registry, &[("package.json", package)]);
+    assert_eq!(
+        report.field(FieldName::DevCommand).value.as_deref(),
+        Some("npm run dev")
+    );
+}
