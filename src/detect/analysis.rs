@@ -1,8 +1,9 @@
 //! Every detector run against one project: the hits of each kind (superseded ones dropped, the
 //! rest by priority) and the variables their config reads set. The facts resolve decides from.
 
+use crate::detect::detector::{Detector, Kind, Sets};
 use crate::detect::engine;
-use crate::detect::{Detector, Kind, Registry, Sets};
+use crate::detect::registry::Registry;
 use crate::ecosystems::Project;
 use crate::repo::index::RepoIndex;
 use crate::report::{Evidence, EvidenceKind};

@@ -1,7 +1,7 @@
 //! Evaluates detector rules against one project: match leaves, config reads and directory
 //! candidates. Everything is answered from the [`RepoIndex`]; nothing here touches the disk.
 
-use super::{ConfigRead, Detector, Leaf, Match};
+use super::detector::{ConfigRead, Detector, Leaf, Match};
 use crate::ecosystems::{Project, Scope};
 use crate::repo::index::RepoIndex;
 use crate::report::{Evidence, EvidenceKind};

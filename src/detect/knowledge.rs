@@ -1,0 +1,220 @@
+//! What detectors know besides their rules: the tasks, phrases and shells of a tool or
+//! database, an ecosystem's toolchain (runtime, version files, extensions, frontend markers),
+//! and the directory-name conventions no one technology owns.
+
+use super::rules::{CommandSpec, Leaf};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Script names a detector adds to an intent's synonyms (`prisma:studio` for `db`), tried after
+/// the generic ones (`db`, `db:studio`, …).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tasks {
+    #[serde(default)]
+    pub dev: Vec<String>,
+    #[serde(default)]
+    pub test: Vec<String>,
+    #[serde(default)]
+    pub build: Vec<String>,
+    #[serde(default)]
+    pub migrate: Vec<String>,
+    #[serde(default)]
+    pub db: Vec<String>,
+}
+
+/// Data tools: how their commands read in guides, CI and scripts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phrases {
+    /// Words, in order, that apply the migrations (`upgrade head`).
+    #[serde(default)]
+    pub applies_migrations: Vec<String>,
+    /// Text that writes a new migration rather than applying them (`revision`, `makemigrations`).
+    #[serde(default)]
+    pub creates_migrations: Vec<String>,
+}
+
+/// Databases: how to open a shell on the store. Each template's `{placeholders}` are filled by
+/// the scan; a template with one it has no value for is skipped.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shell {
+    /// A client given a URL: `{url}` is the URL, or `$VAR` for an env variable holding it.
+    pub url: Option<String>,
+    /// Words in the name of an env variable that holds this store's URL (`MONGO`), for a variable
+    /// an env template declares without a value.
+    #[serde(default)]
+    pub url_var_names: Vec<String>,
+    /// A client given split connection settings: `{host}`, `{user}`, `{name}`.
+    pub params: Option<String>,
+    /// A client given the database file a URL names (`{file}`), for an embedded store.
+    pub file: Option<String>,
+    /// With `file`: the URL prefixes that name a file (`sqlite://`, `jdbc:sqlite:`).
+    #[serde(default)]
+    pub file_urls: Vec<String>,
+    /// The shell inside the store's compose service.
+    pub compose: Option<ComposeShell>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComposeShell {
+    /// The command, or candidates tried in order: the first whose `{vars}` all have values wins.
+    pub command: CommandSpec,
+    /// Each variable with the service environment keys that give it, first set wins.
+    #[serde(default)]
+    pub env: BTreeMap<String, Vec<String>>,
+    /// Values for variables the service's environment does not set.
+    #[serde(default)]
+    pub defaults: BTreeMap<String, String>,
+    /// The command when one of the `env` keys is taken from the developer's environment
+    /// (`${DB_USER}`): it reads the values inside the container.
+    pub unresolved: Option<String>,
+    /// An older shell for images whose tag's major version is below `below`.
+    pub legacy: Option<LegacyShell>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyShell {
+    pub below: u32,
+    pub command: String,
+}
+
+/// Language detectors: the files that tell this language from a neighbour that shares its
+/// manifest (TypeScript from JavaScript). The detector names the language unless the project has
+/// more than three `other` files to each `own` one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageFiles {
+    /// File name endings of this language's files (`.ts`).
+    pub own: Vec<String>,
+    /// File name endings of the neighbour's files (`.js`).
+    pub other: Vec<String>,
+    /// File name endings counted as neither (`.d.ts`).
+    #[serde(default)]
+    pub ignore: Vec<String>,
+}
+
+/// A monorepo tool shown in `tech_stack` when its file is at the repository root.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceTool {
+    pub file: String,
+    pub name: String,
+}
+
+/// What marks a browser frontend in an ecosystem.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Frontend {
+    /// Packages of a browser app (`react`, `vite`).
+    #[serde(default)]
+    pub deps: Vec<String>,
+    /// Commands that build or serve a browser frontend (`vite`, `next`).
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// Words that may come before such a command (`npx`, `cross-env`).
+    #[serde(default)]
+    pub launchers: Vec<String>,
+    /// File name endings of frontend components (`.vue`, `.tsx`).
+    #[serde(default)]
+    pub components: Vec<String>,
+}
+
+/// Ecosystem detectors: facts about the ecosystem as a whole. One detector per ecosystem holds
+/// them (`node`, `python`, `java`, `csharp`, …).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Toolchain {
+    /// The `runtime` variable (`Node.js`, `CPython`).
+    pub runtime: Option<String>,
+    /// The runtime when a package manager runs the project (`bun = "Bun"`).
+    #[serde(default)]
+    pub runtimes: BTreeMap<String, String>,
+    /// Files that pin the language version, in the project's directory or above.
+    #[serde(default)]
+    pub version_files: Vec<String>,
+    /// The tool's name in asdf's `.tool-versions` (`nodejs`).
+    pub asdf: Option<String>,
+    /// The official container image whose tag is the language version (`FROM python:3.12`).
+    pub image: Option<String>,
+    /// File extensions of the language, without the dot.
+    #[serde(default)]
+    pub extensions: Vec<String>,
+    /// Of those, the ones that count as source code; all of them when left out.
+    pub code_extensions: Option<Vec<String>>,
+    /// File name endings of test modules (`.test.ts`, `_test.go`).
+    #[serde(default)]
+    pub test_suffixes: Vec<String>,
+    /// A runnable program rather than a library: any of these files or directories holds.
+    #[serde(default)]
+    pub entry_points: Vec<Leaf>,
+    /// … or the project declares one of these tasks.
+    #[serde(default)]
+    pub entry_tasks: Vec<String>,
+    /// Commands (their first words) that run the tests.
+    #[serde(default)]
+    pub test_commands: Vec<String>,
+    /// Leading words that run a tool through the package manager (`uv run`, `npx`).
+    #[serde(default)]
+    pub runner_prefixes: Vec<String>,
+    /// Package managers that run the project's scripts by name (`npm test`).
+    #[serde(default)]
+    pub script_runners: Vec<String>,
+    /// Package managers with a build command of their own (`{native_build}` = `uv build`).
+    #[serde(default)]
+    pub native_build: Vec<String>,
+    /// The ecosystem's own commands: a task-runner recipe that runs only these, beside a backend
+    /// of another ecosystem, works on this ecosystem's part of the repository.
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// Commands that run a program file (`node`): on a file under `build_dirs`, the build output.
+    #[serde(default)]
+    pub run_commands: Vec<String>,
+    #[serde(default)]
+    pub build_dirs: Vec<String>,
+    /// Monorepo tools named in `tech_stack`.
+    #[serde(default)]
+    pub workspace_tools: Vec<WorkspaceTool>,
+    /// Commands that run tools as their subcommand (`dotnet` for `dotnet ef`): such a tool's
+    /// command is its first two words.
+    #[serde(default)]
+    pub tool_hosts: Vec<String>,
+    #[serde(default)]
+    pub frontend: Frontend,
+}
+
+impl Toolchain {
+    /// The extensions that count as source code.
+    pub fn code_extensions(&self) -> &[String] {
+        self.code_extensions.as_deref().unwrap_or(&self.extensions)
+    }
+}
+
+/// Conventions that belong to no one technology: directory names. Read from
+/// `detectors/conventions.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conventions {
+    #[serde(default)]
+    pub dirs: ConventionDirs,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConventionDirs {
+    /// Names of directories that hold a frontend: a project in one scores lower as the backend.
+    #[serde(default)]
+    pub frontend: Vec<String>,
+    /// Names of directories that hold a backend: a project in one scores higher.
+    #[serde(default)]
+    pub backend: Vec<String>,
+    /// Names of directories that hold examples, docs or test trees, never the backend.
+    #[serde(default)]
+    pub not_backend: Vec<String>,
+    /// Names of test folders.
+    #[serde(default)]
+    pub tests: Vec<String>,
+}

@@ -1,0 +1,246 @@
+//! The set of detectors a scan uses: the built-in ones compiled into the binary, plus a
+//! repository's own, with the lookups the scan asks for again and again.
+
+use super::detector::{Checks, Detector, Kind};
+use super::knowledge::{Conventions, Toolchain};
+use crate::ecosystems::Ecosystem;
+use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
+
+const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_detectors.rs"));
+
+/// The one file under `detectors/` that is not a detector.
+const CONVENTIONS: &str = "detectors/conventions.toml";
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    pub detectors: Vec<Detector>,
+    pub conventions: Conventions,
+    /// Looked up once per registry: asked for every file of large trees.
+    gathered: std::sync::OnceLock<Gathered>,
+}
+
+/// What the scan asks the registry for again and again.
+#[derive(Debug, Default, Clone)]
+struct Gathered {
+    /// Each ecosystem's toolchain: the index of the detector that holds it.
+    toolchains: BTreeMap<Ecosystem, usize>,
+    code_extensions: Vec<String>,
+    test_suffixes: Vec<String>,
+}
+
+static NO_TOOLCHAIN: std::sync::LazyLock<Toolchain> = std::sync::LazyLock::new(Toolchain::default);
+
+impl Registry {
+    /// The detectors compiled into the binary. The build checked that each file is TOML and a
+    /// test runs the full validation over them, so start-up skips only the regex syntax check.
+    pub fn builtin() -> Result<Registry> {
+        let mut registry = Registry::default();
+        for (path, json) in BUILTIN {
+            if *path == CONVENTIONS {
+                registry.conventions = serde_json::from_str(json).with_context(|| format!("conventions {path}"))?;
+                continue;
+            }
+            let detector: Detector = serde_json::from_str(json).with_context(|| format!("detector {path}"))?;
+            registry.insert(path, detector, Checks::SkipRegexSyntax)?;
+        }
+        Ok(registry)
+    }
+
+    /// Parses, validates and adds one detector file.
+    pub fn add(&mut self, source: &str, text: &str) -> Result<()> {
+        let detector: Detector = toml::from_str(text)
+            .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
+            .with_context(|| format!("detector {source}"))?;
+        self.insert(source, detector, Checks::All)
+    }
+
+    fn insert(&mut self, source: &str, mut detector: Detector, checks: Checks) -> Result<()> {
+        detector.source = source.to_string();
+        detector
+            .validate(checks)
+            .with_context(|| format!("detector {source}"))?;
+        if let (Some(_), Some(eco)) = (&detector.toolchain, detector.ecosystem) {
+            let other = self
+                .detectors
+                .iter()
+                .find(|d| d.id != detector.id && d.ecosystem == Some(eco) && d.toolchain.is_some());
+            if let Some(other) = other {
+                bail!(
+                    "detector {source}: ecosystem {} already has a [toolchain], in {}",
+                    eco.as_str(),
+                    other.source
+                );
+            }
+        }
+        self.gathered = Default::default();
+        if let Some(i) = self.detectors.iter().position(|d| d.id == detector.id) {
+            self.detectors[i] = detector; // a repo's own detector replaces a built-in one
+        } else {
+            self.detectors.push(detector);
+        }
+        Ok(())
+    }
+
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Detector> {
+        self.detectors.iter().filter(move |d| d.kind == kind)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Detector> {
+        self.detectors.iter().find(|d| d.id == id)
+    }
+
+    fn gathered(&self) -> &Gathered {
+        self.gathered.get_or_init(|| {
+            let mut toolchains = BTreeMap::new();
+            for (i, d) in self.detectors.iter().enumerate() {
+                if let (Some(_), Some(eco), Kind::Ecosystem) = (&d.toolchain, d.ecosystem, d.kind) {
+                    toolchains.entry(eco).or_insert(i);
+                }
+            }
+            let mut gathered = Gathered {
+                toolchains,
+                ..Gathered::default()
+            };
+            let all: Vec<&Toolchain> = gathered
+                .toolchains
+                .values()
+                .filter_map(|i| self.detectors[*i].toolchain.as_ref())
+                .collect();
+            for t in all {
+                gathered.code_extensions.extend(t.code_extensions().iter().cloned());
+                gathered.test_suffixes.extend(t.test_suffixes.iter().cloned());
+            }
+            gathered
+        })
+    }
+
+    /// The facts about `ecosystem` (empty when no detector holds them).
+    pub fn toolchain(&self, ecosystem: Ecosystem) -> &Toolchain {
+        self.gathered()
+            .toolchains
+            .get(&ecosystem)
+            .and_then(|i| self.detectors[*i].toolchain.as_ref())
+            .unwrap_or(&NO_TOOLCHAIN)
+    }
+
+    /// Every ecosystem's facts.
+    pub fn toolchains(&self) -> impl Iterator<Item = (Ecosystem, &Toolchain)> {
+        self.gathered()
+            .toolchains
+            .iter()
+            .filter_map(|(eco, i)| Some((*eco, self.detectors[*i].toolchain.as_ref()?)))
+    }
+
+    /// Extensions of source files, of every ecosystem.
+    pub fn code_extensions(&self) -> &[String] {
+        &self.gathered().code_extensions
+    }
+
+    /// File name endings of test modules, of every ecosystem.
+    pub fn test_suffixes(&self) -> &[String] {
+        &self.gathered().test_suffixes
+    }
+
+    /// A copy holding the same detectors and conventions, to add a repository's own detectors to.
+    pub fn copy(&self) -> Registry {
+        Registry {
+            detectors: self.detectors.clone(),
+            conventions: self.conventions.clone(),
+            gathered: Default::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::detector::*;
+    use crate::detect::knowledge::*;
+
+    #[test]
+    fn every_builtin_detector_parses_and_ids_are_unique() {
+        let mut checked = Registry::default();
+        for (path, json) in BUILTIN.iter().filter(|(path, _)| *path != CONVENTIONS) {
+            let detector: Detector = serde_json::from_str(json).unwrap_or_else(|e| panic!("{path}: {e}"));
+            checked
+                .insert(path, detector, Checks::All)
+                .unwrap_or_else(|e| panic!("{e:#}"));
+        }
+        let registry = Registry::builtin().expect("built-in detectors are valid");
+        assert_eq!(registry.detectors.len(), checked.detectors.len());
+        assert!(registry.detectors.len() >= 25, "{}", registry.detectors.len());
+        let mut ids: Vec<&str> = registry.detectors.iter().map(|d| d.id.as_str()).collect();
+        ids.sort();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(before, ids.len(), "duplicate detector ids");
+        for d in &registry.detectors {
+            let stem = d.source.rsplit('/').next().unwrap().trim_end_matches(".toml");
+            assert_eq!(stem, d.id, "file name must equal id in {}", d.source);
+        }
+    }
+
+    #[test]
+    fn every_ecosystem_has_a_toolchain_and_the_conventions_load() {
+        let registry = Registry::builtin().unwrap();
+        for name in ["node", "python", "rust", "go", "jvm", "ruby", "php", "elixir", "dotnet"] {
+            let eco: Ecosystem = serde_json::from_value(serde_json::Value::from(name)).unwrap();
+            let toolchain = registry.toolchain(eco);
+            assert!(toolchain.runtime.is_some(), "{name} has no [toolchain] runtime");
+            assert!(!toolchain.extensions.is_empty(), "{name} has no [toolchain] extensions");
+        }
+        let dirs = &registry.conventions.dirs;
+        assert!(!dirs.frontend.is_empty() && !dirs.backend.is_empty() && !dirs.not_backend.is_empty());
+        assert!(!dirs.tests.is_empty());
+        let json = BUILTIN.iter().find(|(path, _)| *path == CONVENTIONS).unwrap().1;
+        let unknown = json.replacen('{', "{\"typo\":1,", 1);
+        assert!(
+            serde_json::from_str::<Conventions>(&unknown).is_err(),
+            "unknown keys are errors"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected_with_the_file_named() {
+        let mut registry = Registry::default();
+        let err = registry
+            .add(
+                "x.toml",
+                "id = \"x\"\nkind = \"framework\"\nname = \"X\"\necosystem = \"node\"\nfile = \"a\"\n",
+            )
+            .unwrap_err();
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("x.toml") && text.contains("unknown field `file`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn rule_regexes_use_ascii_classes_and_unicode_only_when_asked() {
+        let mut registry = Registry::default();
+        registry
+            .add(
+                "r.toml",
+                "id = \"r\"\nkind = \"framework\"\nname = \"R\"\necosystem = \"node\"\n[match]\nany = [{ file = \"a\", contains = '^\\w+$' }, { file = \"b\", contains = '^\\p{L}+$' }]\n",
+            )
+            .unwrap();
+        let detector = &registry.detectors[0];
+        assert!(detector.regex(r"^\w+$").is_match(b"db_url"));
+        assert!(!detector.regex(r"^\w+$").is_match("café".as_bytes()), "\\w is ASCII");
+        assert!(
+            detector.regex(r"^\p{L}+$").is_match("café".as_bytes()),
+            "a Unicode class keeps Unicode"
+        );
+    }
+
+    #[test]
+    fn leaves_need_exactly_one_condition() {
+        let mut registry = Registry::default();
+        let err = registry
+            .add("y.toml", "id = \"y\"\nkind = \"framework\"\nname = \"Y\"\necosystem = \"node\"\n[match]\nany = [{ dep = \"a\", file = \"b\" }]\n")
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("exactly one"));
+    }
+}
