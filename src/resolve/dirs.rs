@@ -1,16 +1,13 @@
 //! Source, test and migration directories: detector candidates resolved against the index,
 //! config-named locations, and conventions when no tool says.
 
-use super::backend::named;
-use super::context::{Ctx, DataHome};
+use super::context::Ctx;
 use crate::detect::analysis::Hit;
-use crate::detect::engine::{self, ConfigValue};
-use crate::detect::{Detector, Registry, Sets};
+use crate::detect::engine::{self};
+use crate::detect::{Detector, Registry};
 use crate::ecosystems::{Ecosystem, Project};
 use crate::fs::is_within;
 use crate::repo::index::RepoIndex;
-use crate::report::FieldName;
-use crate::report::hints;
 use crate::report::{Evidence, Field};
 use std::collections::BTreeMap;
 
@@ -321,240 +318,10 @@ fn nx_server_roots(index: &RepoIndex, dir: &str) -> Vec<(String, Evidence)> {
     roots
 }
 
-/// Whether a file is written in a language of the ecosystem: a frontend's `*.spec.ts` inside a
-/// .NET web project is not the backend's test.
-fn in_language(registry: &Registry, path: &str, eco: Ecosystem) -> bool {
-    let extensions = &registry.toolchain(eco).extensions;
-    crate::fs::file_name(path)
-        .rsplit_once('.')
-        .is_some_and(|(_, ext)| extensions.iter().any(|e| e == ext))
-}
-
-pub(super) fn test_dirs(ctx: &Ctx) -> Field {
-    let eco = ctx.backend.project.ecosystem;
-    let hits: Vec<&Hit> = ctx
-        .backend
-        .tests
-        .iter()
-        .chain(&ctx.backend.frameworks)
-        .chain(&ctx.backend.ecosystem_hits)
-        .collect();
-    let (conventional, conventional_evidence) = dirs_from(ctx, &hits, |d| &d.dirs.tests);
-    // A folder named like tests that holds no code (import fixtures, snapshots) is not one.
-    let mut dirs = Vec::new();
-    let mut evidence = Vec::new();
-    for (dir, ev) in conventional.into_iter().zip(conventional_evidence) {
-        if has_code(ctx.registry, ctx.index, &dir) {
-            dirs.push(dir);
-            evidence.push(ev);
-        }
-    }
-    let dirs_found = !dirs.is_empty();
-    // Unit tests beside the code (`src/**/*.spec.ts`, `app/test_x.py`) make a source dir a test
-    // dir too, next to a separate e2e or integration folder.
-    for dir in source_dirs(ctx).items.unwrap_or_default() {
-        let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
-        let beside = ctx
-            .index
-            .files
-            .range(prefix.clone()..)
-            .take_while(|f| f.starts_with(&prefix))
-            .filter(|f| !dirs.iter().any(|d| is_within(f, d)))
-            .find(|f| in_language(ctx.registry, f, eco) && is_test_file(ctx.registry, ctx.index, f))
-            .cloned();
-        if let Some(file) = beside {
-            // At the root, the file itself says more than `.` would; tests that all sit in one
-            // folder inside the code (`src/api/tests/`) are that folder.
-            let (test_dir, reason) = match tests_folder(ctx.registry, ctx.index, &prefix, &file) {
-                Some(folder) => (folder, "every test file inside the code is in this folder"),
-                // Go keeps `_test.go` files in every package: the module is the test tree.
-                None if dir == "." && eco == Ecosystem::Go => (dir, "Go tests sit beside the code"),
-                None if dir == "." => match test_home(ctx.registry, ctx.index, eco, &file, &dirs) {
-                    Some(home) => (home, "every test file beside the code is in this folder"),
-                    None => (file.clone(), "test file beside the code"),
-                },
-                None => (dir, "test file beside the code"),
-            };
-            evidence.push(Evidence::new(&file, reason));
-            dirs.retain(|d| !is_within(d, &test_dir));
-            dirs.push(test_dir);
-        } else if !dirs_found && ctx.backend.project.ecosystem == Ecosystem::Rust {
-            if let Some(file) = inline_rust_tests(ctx.index, &prefix) {
-                evidence.push(Evidence::new(&file, "#[cfg(test)] module in the code"));
-                dirs.push(dir);
-            }
-        }
-    }
-    if dirs.is_empty() && ctx.backend.project.ecosystem == Ecosystem::Rust {
-        // A thin server crate leaves the tests to the workspace crates it links (the nearest
-        // few: enough to name where tests live without reading a whole workspace).
-        const LINKED_CHECKED: usize = 24;
-        for member in ctx.backend.linked.iter().take(LINKED_CHECKED) {
-            let tests = crate::fs::join(member, "tests");
-            if ctx.index.has_dir(&tests) && has_code(ctx.registry, ctx.index, &tests) {
-                evidence.push(Evidence::new(&tests, "tests of a crate the backend links"));
-                dirs.push(tests);
-            }
-            let src = crate::fs::join(member, "src");
-            if let Some(file) = inline_rust_tests(ctx.index, &format!("{src}/")) {
-                evidence.push(Evidence::new(&file, "#[cfg(test)] module in a crate the backend links"));
-                dirs.push(src);
-            }
-        }
-    }
-    if dirs.is_empty() {
-        // Test modules at the top of the project (`tests.py` beside `app/`) are the tests.
-        let project_dir = ctx.backend.project.dir.as_str();
-        for file in ctx
-            .index
-            .files_in(project_dir)
-            .filter(|f| in_language(ctx.registry, f, eco) && is_test_file(ctx.registry, ctx.index, f))
-        {
-            evidence.push(Evidence::new(file, "test file beside the code"));
-            dirs.push(file.to_string());
-        }
-    }
-    if dirs.is_empty() && !ctx.test_projects.is_empty() {
-        // Tests in projects of their own (.NET test projects beside the app's): those, or the
-        // folder that holds them all.
-        for dir in &ctx.test_projects {
-            evidence.push(Evidence::new(dir, "test project"));
-        }
-        dirs = by_parent(&ctx.test_projects);
-    }
-    if !dirs.is_empty() {
-        return Field::found_list(collapse(dirs), evidence);
-    }
-    Field::unknown(hints::unknown(
-        FieldName::TestDirs,
-        "no tests directory and no test files beside the code",
-    ))
-}
-
-/// Whether the project holds any test: a test-named file in its language or a test folder.
-pub(super) fn has_tests(registry: &Registry, index: &RepoIndex, project: &Project) -> bool {
-    let prefix = if project.dir == "." {
-        String::new()
-    } else {
-        format!("{}/", project.dir)
-    };
-    let under = |p: &&String| p.starts_with(&prefix);
-    let test_file = index.files.range(prefix.clone()..).take_while(under).any(|f| {
-        in_language(registry, f, project.ecosystem) && test_file_name(registry, crate::fs::file_name(f)).is_some()
-    });
-    test_file
-        || index
-            .dirs
-            .range(prefix.clone()..)
-            .take_while(under)
-            .any(|d| named(&registry.conventions.dirs.tests, crate::fs::file_name(d)))
-}
-
-/// The top-level folder holding `file` (`app/` for `app/app.test.ts`), when every test file of
-/// the ecosystem's language outside the already found test dirs is in it: code kept in one
-/// folder of the repository root, with its tests beside it.
-fn test_home(registry: &Registry, index: &RepoIndex, eco: Ecosystem, file: &str, found: &[String]) -> Option<String> {
-    let (top, _) = file.split_once('/')?;
-    let prefix = format!("{top}/");
-    let elsewhere = index.files.iter().any(|f| {
-        !f.starts_with(&prefix)
-            && !found.iter().any(|d| is_within(f, d))
-            && in_language(registry, f, eco)
-            && test_file_name(registry, crate::fs::file_name(f)).is_some()
-    });
-    (!elsewhere).then(|| top.to_string())
-}
-
-/// The test-named folder (`tests`, `__tests__`, …) below `prefix` that holds `file`, when every
-/// test file below `prefix` is in it.
-fn tests_folder(registry: &Registry, index: &RepoIndex, prefix: &str, file: &str) -> Option<String> {
-    let rel = file.strip_prefix(prefix)?;
-    let parts: Vec<&str> = rel.split('/').collect();
-    let tests = &registry.conventions.dirs.tests;
-    let depth = parts[..parts.len() - 1].iter().position(|p| named(tests, p))?;
-    let folder = format!("{prefix}{}", parts[..=depth].join("/"));
-    let elsewhere = index
-        .files
-        .range(prefix.to_string()..)
-        .take_while(|f| f.starts_with(prefix))
-        .any(|f| test_file_name(registry, crate::fs::file_name(f)).is_some() && !is_within(f, &folder));
-    (!elsewhere).then_some(folder)
-}
-
-/// What a file name says of a test module: `Some(true)` for a certain one (`*.spec.ts`, a
-/// `[toolchain] test_suffixes` ending), `Some(false)` for a Python name that only follows the
-/// convention (`test_*.py`, `*_test.py`, `tests.py`), `None` for anything else.
-fn test_file_name(registry: &Registry, name: &str) -> Option<bool> {
-    // Every convention has `st` (test, Test), `pe` (spec) or `IT` in the name (detector
-    // validation holds the suffixes to it): in a large tree nearly every file fails this one
-    // pass, before the suffixes are tried one by one.
-    let hints = |pair: &[u8]| matches!(pair, b"st" | b"pe" | b"IT");
-    if !name.as_bytes().windows(2).any(hints) {
-        return None;
-    }
-    if registry.test_suffixes().iter().any(|s| name.ends_with(s.as_str())) {
-        return Some(true);
-    }
-    let python =
-        name.ends_with("_test.py") || (name.starts_with("test_") && name.ends_with(".py")) || name == "tests.py";
-    python.then_some(false)
-}
-
-/// A test module. A Python name is only a convention, so the module must also hold a test
-/// (`def test…`, `class Test…`, a `TestCase`): Django's `management/commands/test_email.py` is
-/// a command, not a test.
-fn is_test_file(registry: &Registry, index: &RepoIndex, path: &str) -> bool {
-    match test_file_name(registry, crate::fs::file_name(path)) {
-        Some(true) => true,
-        Some(false) => {
-            !path.contains("/management/commands/")
-                && index.read(path).is_some_and(|text| {
-                    text.contains("def test") || text.contains("class Test") || text.contains("TestCase")
-                })
-        }
-        None => false,
-    }
-}
-
-/// A source file, by its extension (`[toolchain] code_extensions`, of every ecosystem): to tell a
-/// test folder from a folder of test data.
-pub(super) fn is_code_file(registry: &Registry, path: &str) -> bool {
-    let extensions = registry.code_extensions();
-    crate::fs::file_name(path)
-        .rsplit_once('.')
-        .is_some_and(|(_, ext)| extensions.iter().any(|e| e == ext))
-}
-
-/// Whether `dir` (or, for a file, the file itself) holds source code.
-fn has_code(registry: &Registry, index: &RepoIndex, dir: &str) -> bool {
-    if index.has_file(dir) {
-        return is_code_file(registry, dir);
-    }
-    index.any_file_below(dir, |f| is_code_file(registry, f))
-}
-
-/// The first `.rs` file below `prefix` with a `#[cfg(test)]` module or a `#[test]`: Rust keeps unit tests
-/// inside the code. Reads at most a few dozen files, so a large crate stays cheap.
-fn inline_rust_tests(index: &RepoIndex, prefix: &str) -> Option<String> {
-    const MAX_FILES: usize = 48;
-    index
-        .files
-        .range(prefix.to_string()..)
-        .take_while(|f| f.starts_with(prefix))
-        .filter(|f| f.ends_with(".rs"))
-        .take(MAX_FILES)
-        .find(|f| {
-            index
-                .read(f)
-                .is_some_and(|text| text.contains("#[cfg(test)]") || text.contains("#[test]"))
-        })
-        .cloned()
-}
-
 /// Project directories named by the folders that hold them (`tests/Api.Tests`,
 /// `tests/Core.Tests` → `tests`): every folder holding two or more of them stands for them, the
 /// rest are kept as they are, first-seen order.
-fn by_parent(dirs: &[String]) -> Vec<String> {
+pub(super) fn by_parent(dirs: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for dir in dirs {
         let parent = crate::fs::parent(dir);
@@ -620,126 +387,6 @@ pub(super) fn collapse(dirs: Vec<String>) -> Vec<String> {
     out
 }
 
-pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>, Vec<DataHome>) {
-    let mut dirs: Vec<String> = Vec::new();
-    let mut evidence = Vec::new();
-    let mut homes: Vec<DataHome> = Vec::new();
-    let project = &ctx.backend.project;
-    for hit in tools {
-        let home = home_of(hit, project);
-        let project = &home;
-        let mut from_config = false;
-        // Migrations a config places outside the project (`sqlx::migrate!("../../migrations")`
-        // in a workspace member) are applied from the directory that holds them.
-        let mut runs_in = project.clone();
-        for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Migrations) {
-            for ConfigValue { value, file } in engine::read_config(hit.detector, read, ctx.index, project) {
-                let Some(dir) = config_dir(ctx.index, project, &value, &file) else {
-                    continue;
-                };
-                if !dirs.contains(&dir) {
-                    evidence.push(Evidence::new(
-                        &file,
-                        format!("{} config puts migrations in {dir}", hit.detector.name),
-                    ));
-                    if !is_within(&dir, &project.dir) && !from_config {
-                        runs_in = project_at(project, crate::fs::parent(&dir));
-                    }
-                    dirs.push(dir);
-                    from_config = true;
-                }
-            }
-        }
-        if from_config {
-            homes.push(DataHome {
-                detector_id: hit.detector.id.clone(),
-                hit_dir: project.dir.clone(),
-                project: runs_in,
-                migrations: dirs.last().cloned().unwrap_or_default(),
-            });
-            continue;
-        }
-        let patterns: Vec<String> = hit
-            .detector
-            .dirs
-            .migrations
-            .iter()
-            .filter_map(|p| substitute(p, ctx.vars))
-            .collect();
-        for pattern in &patterns {
-            let mut runs_in = project.clone();
-            let mut found = engine::project_dirs(ctx.index, project, std::slice::from_ref(pattern));
-            // A test app's migrations (`saleor/tests/migrations`) are not the product's.
-            let tests = &ctx.registry.conventions.dirs.tests;
-            found.retain(|dir| !dir.split('/').any(|part| named(tests, part)));
-            // A glob from the root would find other packages' migrations (`*/*/Migrations`).
-            if found.is_empty() && project.dir != "." && !pattern.contains('*') {
-                // Workspace members share migrations at the repository root; the tool runs there.
-                runs_in = project_at(project, ".");
-                found = engine::project_dirs(ctx.index, &runs_in, std::slice::from_ref(pattern));
-            }
-            if found.is_empty() {
-                continue;
-            }
-            homes.push(DataHome {
-                detector_id: hit.detector.id.clone(),
-                hit_dir: project.dir.clone(),
-                project: runs_in,
-                migrations: found[0].clone(),
-            });
-            for dir in found {
-                if !dirs.iter().any(|d| is_within(&dir, d) || is_within(d, &dir)) {
-                    evidence.push(Evidence::new(&dir, format!("{} default location", hit.detector.name)));
-                    dirs.push(dir);
-                }
-            }
-            break;
-        }
-    }
-    if dirs.is_empty() && (!ctx.backend.databases.is_empty() || !tools.is_empty()) {
-        // No tool location exists: a directory named like migrations still answers the question.
-        for dir in migration_named_dirs(ctx.registry, ctx.index, &ctx.backend.project) {
-            evidence.push(Evidence::new(&dir, "directory named like migrations"));
-            dirs.push(dir);
-        }
-    }
-    (dirs, evidence, homes)
-}
-
-/// The shallowest directories in the project named `migrations`, `migration`, `db/migrate`-like
-/// or `*_migrations`, outside tests, fixtures, docs and examples.
-pub(super) fn migration_named_dirs(registry: &Registry, index: &RepoIndex, project: &Project) -> Vec<String> {
-    const MAX_DEPTH: usize = 5;
-    let prefix = if project.dir == "." {
-        String::new()
-    } else {
-        format!("{}/", project.dir)
-    };
-    let candidates: Vec<(usize, &String)> = index
-        .dirs
-        .iter()
-        .filter_map(|dir| {
-            let rel = dir.strip_prefix(&prefix)?;
-            let parts: Vec<&str> = rel.split('/').collect();
-            let name = *parts.last()?;
-            // `migrate` only as Rails and Hanami use it (`db/migrate`): elsewhere it is often code
-            // that migrates something else (gotify's `config/migrate`).
-            let db_migrate = name == "migrate" && parts.len() >= 2 && parts[parts.len() - 2] == "db";
-            let named = db_migrate || name.ends_with("migrations") || name == "migration";
-            let excluded = parts
-                .iter()
-                .any(|p| super::backend::named(&registry.conventions.dirs.not_backend, p) || *p == "node_modules");
-            (named && !excluded && parts.len() <= MAX_DEPTH).then_some((parts.len(), dir))
-        })
-        .collect();
-    let shallowest = candidates.iter().map(|(depth, _)| *depth).min().unwrap_or(0);
-    candidates
-        .into_iter()
-        .filter(|(depth, _)| *depth == shallowest)
-        .map(|(_, dir)| dir.clone())
-        .collect()
-}
-
 /// The existing directory a config value names. Paths are tried relative to the project, then
 /// to the config file; `package:path` (Alembic) is looked up inside the package's directory.
 pub(super) fn config_dir(index: &RepoIndex, project: &Project, value: &str, file: &str) -> Option<String> {
@@ -783,6 +430,15 @@ pub(super) fn home_of(hit: &Hit, backend: &Project) -> Project {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/// A source file, by its extension (`[toolchain] code_extensions`, of every ecosystem): to tell a
+/// test folder from a folder of test data.
+pub(super) fn is_code_file(registry: &Registry, path: &str) -> bool {
+    let extensions = registry.code_extensions();
+    crate::fs::file_name(path)
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| extensions.iter().any(|e| e == ext))
+}
 
 #[cfg(test)]
 mod tests {

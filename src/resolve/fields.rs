@@ -1,0 +1,441 @@
+//! The fields of the chosen project: its framework, database, directories and commands, each
+//! decided from the detector hits, the repository's tasks, guides and CI, and the signals.
+
+use super::commands::{
+    BUILD_TASKS, DB_TASKS, DEV_TASKS, MIGRATE_TASKS, TEST_TASKS, command, is_placeholder, runner_prefix_len,
+};
+use super::context::{Ctx, Facts, ancestor_tasks_for, build_root_vars, cargo_workspace_root, test_projects};
+use super::database::{db_client_command, resolve_database};
+use super::dirs::{collapse, home_of, source_dirs};
+use super::documented::{Intent, documented_dev, documented_intent};
+use super::migrations::migration_dirs;
+use super::stack::{capability_variables, language_of, runtime_of, tech_stack_of};
+use super::test_dirs::{has_tests, test_dirs};
+use crate::detect::analysis::{Analysis, Hit};
+use crate::detect::engine::{self, ConfigValue};
+use crate::detect::{Kind, Registry, Sets};
+use crate::ecosystems::{self, Ecosystem, TaskRunner};
+use crate::repo::index::RepoIndex;
+use crate::report::hints;
+use crate::report::{ABSENT_TEXT, Evidence, EvidenceKind, Field, FieldName, State};
+use crate::signals::compose::RepoSignals;
+use std::collections::BTreeMap;
+
+pub(super) fn resolve_backend(
+    facts: &Facts,
+    backend: &Analysis,
+    all: &[Analysis],
+    signals: &RepoSignals,
+    fields: &mut BTreeMap<FieldName, Field>,
+    variables: &mut BTreeMap<String, Option<String>>,
+) {
+    let (registry, index) = (facts.registry, facts.index);
+    let project = &backend.project;
+    let runner = ecosystems::package_manager(index, project, all.iter().map(|a| &a.project));
+    let mut vars = backend.vars.clone();
+    if registry
+        .toolchain(project.ecosystem)
+        .native_build
+        .iter()
+        .any(|n| n == runner.name)
+    {
+        let build = format!("{} build", runner.name);
+        vars.insert("native_build".into(), (build, runner.evidence.clone()));
+    }
+    if let Some(bin) = &project.run_bin {
+        let why = "several binaries and no default-run";
+        vars.insert("cargo_bin".into(), (bin.clone(), Evidence::new(&project.manifest, why)));
+    }
+    let cargo_root = cargo_workspace_root(project, all);
+    if let Some(root) = &cargo_root {
+        // A workspace is tested as a whole (`cargo test --workspace`), as its CI does.
+        let manifest = crate::fs::join(root, "Cargo.toml");
+        vars.insert(
+            "cargo_workspace".into(),
+            ("--workspace".into(), Evidence::new(&manifest, "workspace root")),
+        );
+    }
+    if cargo_root.as_ref().is_some_and(|root| *root != project.dir) {
+        if let Some(name) = &project.name {
+            vars.insert(
+                "cargo_package".into(),
+                (name.clone(), Evidence::new(&project.manifest, "workspace member")),
+            );
+        }
+    }
+    build_root_vars(index, project, all, &runner, &mut vars);
+    let mut ctx = Ctx {
+        registry,
+        index,
+        ci: &facts.ci,
+        backend,
+        runner: &runner,
+        vars: &vars,
+        data_homes: Vec::new(),
+        ancestor_tasks: ancestor_tasks_for(index, project, all, cargo_root.as_deref()),
+        cargo_root: cargo_root.clone(),
+        test_projects: test_projects(registry, backend, all),
+    };
+
+    // Framework.
+    match backend.frameworks.first() {
+        Some(hit) => fields.insert(
+            FieldName::BackendFramework,
+            Field::found(&hit.detector.name, hit.evidence.clone()),
+        ),
+        None => fields.insert(
+            FieldName::BackendFramework,
+            Field::unknown(hints::unknown(
+                FieldName::BackendFramework,
+                &format!("{} has a database or ORM but no known web framework", project.manifest),
+            )),
+        ),
+    };
+
+    // Database.
+    let (db, primaries, db_urls, caches) = resolve_database(registry, index, backend, signals);
+    let has_db = db.state == State::Found;
+    // Document stores (`schemaless`) only: an ODM keeps no schema migrations.
+    let document_stores: Vec<&str> = primaries
+        .iter()
+        .filter_map(|id| registry.get(id))
+        .filter(|d| d.schemaless)
+        .map(|d| d.name.as_str())
+        .collect();
+    let document_only = !primaries.is_empty() && document_stores.len() == primaries.len();
+    let document_reason = format!(
+        "{} through an ODM keeps no schema migrations",
+        document_stores.join(" and ")
+    );
+    fields.insert(FieldName::DatabaseSystem, db);
+
+    // Data tools and migrations.
+    let migration_tools: Vec<&Hit> = backend.data.iter().filter(|h| h.detector.migrations).collect();
+    let (migration_dirs, migration_evidence, data_homes) = migration_dirs(&ctx, &migration_tools);
+    let no_migrations_reason = if !has_db && backend.data.is_empty() {
+        Some("no database, ORM or migration tool found")
+    } else if migration_tools.is_empty() && document_only {
+        Some(document_reason.as_str())
+    } else if migration_tools.is_empty() && migration_dirs.is_empty() {
+        Some("no migration tool among the dependencies and no directory named like migrations")
+    } else {
+        None
+    };
+    ctx.data_homes = data_homes;
+
+    let field = if !migration_dirs.is_empty() {
+        // Dozens of per-app folders (`saleor/**/migrations`) read better as one glob; a few
+        // are named one by one.
+        const LISTED: usize = 8;
+        let dirs = if migration_dirs.len() > LISTED {
+            collapse(migration_dirs)
+        } else {
+            migration_dirs
+        };
+        Field::found_list(dirs, migration_evidence)
+    } else if let Some(reason) = no_migrations_reason {
+        Field::absent_because(&project.manifest, reason)
+    } else {
+        Field::unknown(hints::unknown(
+            FieldName::DbMigrationsDirs,
+            "no migrations directory found where the detected tools keep them",
+        ))
+    };
+    fields.insert(FieldName::DbMigrationsDirs, field);
+
+    // Directories.
+    fields.insert(FieldName::SourceDirs, source_dirs(&ctx));
+    let placeholder = project
+        .tasks
+        .iter()
+        .find(|t| t.name == "test" && t.runner == TaskRunner::NodeScript && is_placeholder(&t.body));
+    let mut tests_field = test_dirs(&ctx);
+    if let (State::Unknown, Some(task)) = (tests_field.state, placeholder) {
+        let why = "the repository declares no tests (npm's placeholder test script)";
+        tests_field = Field::absent(
+            ABSENT_TEXT,
+            vec![Evidence::new(&task.file, "the test script is npm's placeholder")],
+            why,
+        );
+    }
+    // No test runner, no test file and no test folder anywhere in the project: it has no tests,
+    // and an ecosystem's or framework's default test command would run nothing. Not for Rust,
+    // whose tests live inside the code files (and `cargo test` runs the doc tests too).
+    const NO_TESTS: &str = "no test runner, test files or test folders in the project";
+    let no_tests = tests_field.state == State::Unknown
+        && backend.tests.is_empty()
+        && project.ecosystem != Ecosystem::Rust
+        && !has_tests(registry, index, project);
+    if no_tests {
+        tests_field = Field::absent_because(&project.manifest, NO_TESTS);
+    }
+    fields.insert(FieldName::TestDirs, tests_field);
+
+    // Commands.
+    let dev = command(
+        &ctx,
+        DEV_TASKS,
+        true,
+        |d| d.commands.dev.as_ref(),
+        &[Kind::Framework, Kind::Ecosystem],
+    );
+    // What the repository documents wins over a framework's or ecosystem's default.
+    let from_default = |f: &Field| {
+        f.evidence
+            .first()
+            .is_some_and(|e| e.kind == EvidenceKind::DefaultCommand)
+    };
+    let dev = match dev {
+        Some(found) if !from_default(&found) => Some(found),
+        other => {
+            let default = other.as_ref().and_then(|f| f.value.as_deref());
+            documented_dev(&ctx, !signals.services.is_empty(), default).or(other)
+        }
+    };
+    fields.insert(
+        FieldName::DevCommand,
+        dev.unwrap_or_else(|| {
+            Field::unknown(hints::unknown(
+                FieldName::DevCommand,
+                "no dev/start task declared and the framework has no standard dev command",
+            ))
+        }),
+    );
+
+    let migrate = command(
+        &ctx,
+        MIGRATE_TASKS,
+        false,
+        |d| d.commands.migrate.as_ref(),
+        &[Kind::Data],
+    );
+    // What the guides or CI run fills the gap, and a script of the repository wins over a default.
+    let migrate = match migrate {
+        Some(found) if from_default(&found) => {
+            documented_intent(&ctx, Intent::Migrate, found.value.as_deref()).or(Some(found))
+        }
+        None if no_migrations_reason.is_none() => documented_intent(&ctx, Intent::Migrate, None),
+        other => other,
+    };
+    // A migration tool's CLI is not how an app that applies its migrations when it starts is
+    // migrated (`sqlx::migrate!(…).run(&pool)`, `goose.Up(db, …)`): starting it is.
+    let migrate = match migrate {
+        Some(found) if from_default(&found) && !cli_is_documented(&ctx, found.value.as_deref().unwrap_or("")) => {
+            let dev = fields.get(&FieldName::DevCommand).filter(|f| f.state == State::Found);
+            match (applied_on_start(index, backend), dev.and_then(|d| d.value.clone())) {
+                (Some(evidence), Some(dev)) => Some(Field::found(dev, vec![evidence])),
+                _ => Some(found),
+            }
+        }
+        other => other,
+    };
+    fields.insert(
+        FieldName::MigrationCommand,
+        migrate.unwrap_or_else(|| match no_migrations_reason {
+            Some(reason) => Field::absent_because(&project.manifest, reason),
+            None if !ctx.data_homes.is_empty() => Field::unknown(hints::unknown(
+                FieldName::MigrationCommand,
+                "no migrate task, and the migration tool has no apply command of its own here (Flyway and Liquibase apply migrations when the application starts unless their build plugin is declared)",
+            )),
+            None if !migration_tools.is_empty() => Field::unknown(hints::unknown(
+                FieldName::MigrationCommand,
+                "no migrate task, and no migrations where the migration tool keeps them",
+            )),
+            None => Field::unknown(hints::unknown(
+                FieldName::MigrationCommand,
+                "no migrate task and no known migration tool",
+            )),
+        }),
+    );
+
+    let test = command(
+        &ctx,
+        TEST_TASKS,
+        false,
+        |d| d.commands.test.as_ref(),
+        &[Kind::TestRunner, Kind::Framework, Kind::Ecosystem],
+    );
+    let test = test.filter(|f| !(no_tests && from_default(f)));
+    let test = match test {
+        Some(found) if from_default(&found) => {
+            documented_intent(&ctx, Intent::Test, found.value.as_deref()).or(Some(found))
+        }
+        None if !no_tests && placeholder.is_none() => documented_intent(&ctx, Intent::Test, None),
+        other => other,
+    };
+    fields.insert(
+        FieldName::TestCommand,
+        test.unwrap_or_else(|| match placeholder {
+            None if no_tests => Field::absent_because(&project.manifest, NO_TESTS),
+            Some(task) => Field::absent(
+                ABSENT_TEXT,
+                vec![Evidence::new(&task.file, "the test script is npm's placeholder")],
+                "the repository declares no tests (npm's placeholder test script)",
+            ),
+            None => Field::unknown(hints::unknown(
+                FieldName::TestCommand,
+                "no test task and no known test runner among the dependencies",
+            )),
+        }),
+    );
+
+    let build = command(
+        &ctx,
+        BUILD_TASKS,
+        false,
+        |d| d.commands.build.as_ref(),
+        &[Kind::Framework, Kind::Ecosystem],
+    );
+    fields.insert(
+        FieldName::BuildCommand,
+        build.unwrap_or_else(|| {
+            let reason = match project.ecosystem {
+                Ecosystem::Python => "no build task and no [build-system] table: the app runs from source",
+                _ => "no build script and nothing to compile (plain JavaScript, or TypeScript with noEmit)",
+            };
+            Field::absent(
+                ABSENT_TEXT,
+                vec![Evidence::new(&project.manifest, "no build task declared")],
+                reason,
+            )
+        }),
+    );
+
+    let db_command = command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data])
+        .or_else(|| db_client_command(registry, backend, primaries.first(), signals, &db_urls));
+    fields.insert(
+        FieldName::DbCommand,
+        db_command.unwrap_or_else(|| {
+            if has_db {
+                Field::unknown(hints::unknown(
+                    FieldName::DbCommand,
+                    "no db/studio/dbshell task, ORM shell or database URL in an env template",
+                ))
+            } else {
+                Field::absent_because(&project.manifest, "no database found")
+            }
+        }),
+    );
+
+    let mut orm: Vec<&str> = Vec::new();
+    for hit in &backend.data {
+        if !orm.contains(&hit.detector.name.as_str()) {
+            orm.push(&hit.detector.name);
+        }
+    }
+    // Counting a project's .ts and .js files is done once, for the stack and the variable.
+    let language = language_of(index, backend);
+    // The primary database, with the first evidence the database field gives for it.
+    let db_evidence = fields
+        .get(&FieldName::DatabaseSystem)
+        .and_then(|f| f.evidence.first().cloned());
+    let primary = primaries
+        .first()
+        .and_then(|id| Some((registry.get(id)?.name.as_str(), db_evidence.as_ref()?)));
+    let (stack, evidence, version) = tech_stack_of(registry, index, backend, all, &runner, language, &orm, primary);
+    fields.insert(FieldName::TechStack, Field::found(stack, evidence));
+    variables.insert("language_version".into(), version);
+    let cache_names: Vec<&str> = caches
+        .iter()
+        .filter_map(|id| Some(registry.get(id)?.name.as_str()))
+        .collect();
+    for (name, value) in capability_variables(registry, index, backend, &cache_names) {
+        variables.insert(name.into(), value);
+    }
+
+    variables.insert("package_manager".into(), Some(runner.name.to_string()));
+    variables.insert("language".into(), Some(language.to_string()));
+    variables.insert(
+        "runtime".into(),
+        Some(runtime_of(registry, backend, &runner).to_string()),
+    );
+    variables.insert("orm".into(), (!orm.is_empty()).then(|| orm.join(" + ")));
+    variables.insert(
+        "migration_tool".into(),
+        migration_tools.first().map(|h| h.detector.name.clone()),
+    );
+    let test_runner = backend.tests.first().or_else(|| {
+        all.iter()
+            .filter(|a| ctx.test_projects.contains(&a.project.dir))
+            .find_map(|a| a.tests.first())
+    });
+    variables.insert("test_framework".into(), test_runner.map(|h| h.detector.name.clone()));
+}
+
+/// Whether the repository's guides, CI or task recipes run the migration tool's own command (its
+/// first word: `sqlx`, `diesel`, `goose`, `alembic`, `dotnet ef`): then that is how it migrates.
+pub(super) fn cli_is_documented(ctx: &Ctx, default: &str) -> bool {
+    let body = default.rsplit("&& ").next().unwrap_or(default);
+    let words: Vec<&str> = body.split_whitespace().collect();
+    let start = runner_prefix_len(ctx.registry, &words);
+    let Some(program) = words.get(start) else {
+        return false;
+    };
+    // A tool run by a host command (`dotnet ef`) is named by both words.
+    let hosted = registry_hosts(ctx.registry).any(|h| h == *program);
+    let program = match words.get(start + 1) {
+        Some(tool) if hosted => format!("{program} {tool}"),
+        _ => program.to_string(),
+    };
+    let mentions = |text: &str| text.contains(&format!("{program} "));
+    let dirs = [ctx.backend.project.dir.as_str(), "."];
+    crate::signals::guides::commands(ctx.index, &dirs)
+        .iter()
+        .any(|d| mentions(&d.command))
+        || ctx.ci.get(ctx.index).iter().any(|d| mentions(&d.command))
+        || ctx
+            .ancestor_tasks
+            .iter()
+            .map(|(t, _)| t)
+            .chain(&ctx.backend.project.tasks)
+            .any(|t| mentions(&t.body))
+}
+
+/// Where the backend's code applies its migrations when it starts: the `migrates_on_start`
+/// config read of a migration tool it uses, in the package that holds the tool.
+pub(super) fn applied_on_start(index: &RepoIndex, backend: &Analysis) -> Option<Evidence> {
+    for hit in backend.data.iter().filter(|h| h.detector.migrations) {
+        let home = home_of(hit, &backend.project);
+        let reads = hit
+            .detector
+            .config
+            .iter()
+            .filter(|r| r.sets == Sets::Var && r.var.as_deref() == Some("migrates_on_start"));
+        for read in reads {
+            // A CLI subcommand (`admin/migrate.rs`, `cli.py`), a seed or a test applies them on
+            // request, not at start-up.
+            let on_request = |file: &str| {
+                let file = file.to_ascii_lowercase();
+                ["cli", "admin", "command", "migrat", "seed", "test", "/bin/", "script"]
+                    .iter()
+                    .any(|word| file.contains(word))
+            };
+            // Rust tests sit at the end of the file they test, after `#[cfg(test)]`.
+            let in_tests = |f: &ConfigValue| {
+                let text = index.read(&f.file).unwrap_or_default();
+                let at = text.find(f.value.as_str());
+                text.find("#[cfg(test)]")
+                    .is_some_and(|tests| at.is_none_or(|at| at > tests))
+            };
+            let found = engine::read_config(hit.detector, read, index, &home)
+                .into_iter()
+                .find(|f| !on_request(&f.file) && !in_tests(f));
+            if let Some(found) = found {
+                // `migrate!("./migrations")\n    .run(` as one call.
+                let call: String = found.value.split_whitespace().collect();
+                let call = call.trim_end_matches('(');
+                let reason = format!(
+                    "the app applies its {} migrations when it starts: {call}(…)",
+                    hit.detector.name
+                );
+                return Some(Evidence::new(&found.file, reason));
+            }
+        }
+    }
+    None
+}
+
+/// The `[toolchain] tool_hosts` of every ecosystem (`dotnet`).
+pub(super) fn registry_hosts(registry: &Registry) -> impl Iterator<Item = &String> {
+    registry.toolchains().flat_map(|(_, t)| &t.tool_hosts)
+}

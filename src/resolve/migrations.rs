@@ -1,0 +1,133 @@
+//! Migration directories: where each migration tool keeps its migrations (config, defaults),
+//! and the data homes its commands then run in; directories named like migrations otherwise.
+
+use super::backend::named;
+use super::context::{Ctx, DataHome};
+use super::dirs::{config_dir, home_of, project_at, substitute};
+use crate::detect::analysis::Hit;
+use crate::detect::engine::{self, ConfigValue};
+use crate::detect::{Registry, Sets};
+use crate::ecosystems::Project;
+use crate::fs::is_within;
+use crate::repo::index::RepoIndex;
+use crate::report::Evidence;
+
+pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evidence>, Vec<DataHome>) {
+    let mut dirs: Vec<String> = Vec::new();
+    let mut evidence = Vec::new();
+    let mut homes: Vec<DataHome> = Vec::new();
+    let project = &ctx.backend.project;
+    for hit in tools {
+        let home = home_of(hit, project);
+        let project = &home;
+        let mut from_config = false;
+        // Migrations a config places outside the project (`sqlx::migrate!("../../migrations")`
+        // in a workspace member) are applied from the directory that holds them.
+        let mut runs_in = project.clone();
+        for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Migrations) {
+            for ConfigValue { value, file } in engine::read_config(hit.detector, read, ctx.index, project) {
+                let Some(dir) = config_dir(ctx.index, project, &value, &file) else {
+                    continue;
+                };
+                if !dirs.contains(&dir) {
+                    evidence.push(Evidence::new(
+                        &file,
+                        format!("{} config puts migrations in {dir}", hit.detector.name),
+                    ));
+                    if !is_within(&dir, &project.dir) && !from_config {
+                        runs_in = project_at(project, crate::fs::parent(&dir));
+                    }
+                    dirs.push(dir);
+                    from_config = true;
+                }
+            }
+        }
+        if from_config {
+            homes.push(DataHome {
+                detector_id: hit.detector.id.clone(),
+                hit_dir: project.dir.clone(),
+                project: runs_in,
+                migrations: dirs.last().cloned().unwrap_or_default(),
+            });
+            continue;
+        }
+        let patterns: Vec<String> = hit
+            .detector
+            .dirs
+            .migrations
+            .iter()
+            .filter_map(|p| substitute(p, ctx.vars))
+            .collect();
+        for pattern in &patterns {
+            let mut runs_in = project.clone();
+            let mut found = engine::project_dirs(ctx.index, project, std::slice::from_ref(pattern));
+            // A test app's migrations (`saleor/tests/migrations`) are not the product's.
+            let tests = &ctx.registry.conventions.dirs.tests;
+            found.retain(|dir| !dir.split('/').any(|part| named(tests, part)));
+            // A glob from the root would find other packages' migrations (`*/*/Migrations`).
+            if found.is_empty() && project.dir != "." && !pattern.contains('*') {
+                // Workspace members share migrations at the repository root; the tool runs there.
+                runs_in = project_at(project, ".");
+                found = engine::project_dirs(ctx.index, &runs_in, std::slice::from_ref(pattern));
+            }
+            if found.is_empty() {
+                continue;
+            }
+            homes.push(DataHome {
+                detector_id: hit.detector.id.clone(),
+                hit_dir: project.dir.clone(),
+                project: runs_in,
+                migrations: found[0].clone(),
+            });
+            for dir in found {
+                if !dirs.iter().any(|d| is_within(&dir, d) || is_within(d, &dir)) {
+                    evidence.push(Evidence::new(&dir, format!("{} default location", hit.detector.name)));
+                    dirs.push(dir);
+                }
+            }
+            break;
+        }
+    }
+    if dirs.is_empty() && (!ctx.backend.databases.is_empty() || !tools.is_empty()) {
+        // No tool location exists: a directory named like migrations still answers the question.
+        for dir in migration_named_dirs(ctx.registry, ctx.index, &ctx.backend.project) {
+            evidence.push(Evidence::new(&dir, "directory named like migrations"));
+            dirs.push(dir);
+        }
+    }
+    (dirs, evidence, homes)
+}
+
+/// The shallowest directories in the project named `migrations`, `migration`, `db/migrate`-like
+/// or `*_migrations`, outside tests, fixtures, docs and examples.
+pub(super) fn migration_named_dirs(registry: &Registry, index: &RepoIndex, project: &Project) -> Vec<String> {
+    const MAX_DEPTH: usize = 5;
+    let prefix = if project.dir == "." {
+        String::new()
+    } else {
+        format!("{}/", project.dir)
+    };
+    let candidates: Vec<(usize, &String)> = index
+        .dirs
+        .iter()
+        .filter_map(|dir| {
+            let rel = dir.strip_prefix(&prefix)?;
+            let parts: Vec<&str> = rel.split('/').collect();
+            let name = *parts.last()?;
+            // `migrate` only as Rails and Hanami use it (`db/migrate`): elsewhere it is often code
+            // that migrates something else (gotify's `config/migrate`).
+            let db_migrate = name == "migrate" && parts.len() >= 2 && parts[parts.len() - 2] == "db";
+            let named = db_migrate || name.ends_with("migrations") || name == "migration";
+            let excluded = parts
+                .iter()
+                .any(|p| super::backend::named(&registry.conventions.dirs.not_backend, p) || *p == "node_modules");
+            (named && !excluded && parts.len() <= MAX_DEPTH).then_some((parts.len(), dir))
+        })
+        .collect();
+    let shallowest = candidates.iter().map(|(depth, _)| *depth).min().unwrap_or(0);
+    candidates
+        .into_iter()
+        .filter(|(depth, _)| *depth == shallowest)
+        .map(|(_, dir)| dir.clone())
+        .collect()
+}
