@@ -2,6 +2,7 @@
 //! root: `pnpm dev`, `yarn test`, `bun run build`, `uv run pytest`, `pnpm --filter api dev`,
 //! `cd backend && poetry run alembic upgrade head`.
 
+use crate::ecosystems::node::builtins::{PNPM_BUILTINS, YARN_BUILTINS};
 use crate::ecosystems::project::{Project, Task, TaskRunner};
 use crate::report::Evidence;
 
@@ -56,57 +57,6 @@ impl NodeWorkspace {
         self.members.is_match(relative_dir) && !self.excluded.is_match(relative_dir)
     }
 }
-
-/// Commands of the package managers that shadow a script of the same name.
-const PNPM_BUILTINS: &[&str] = &[
-    "add", "install", "remove", "update", "link", "unlink", "import", "publish", "pack", "outdated", "list", "why",
-    "audit", "exec", "dlx", "create", "init", "store", "server", "env", "setup", "rebuild", "prune", "patch", "deploy",
-    "fetch", "root", "bin",
-];
-const YARN_BUILTINS: &[&str] = &[
-    "add",
-    "install",
-    "remove",
-    "upgrade",
-    "up",
-    "info",
-    "init",
-    "link",
-    "unlink",
-    "pack",
-    "publish",
-    "version",
-    "why",
-    "workspace",
-    "workspaces",
-    "config",
-    "cache",
-    "dlx",
-    "exec",
-    "node",
-    "npm",
-    "plugin",
-    "set",
-    "constraints",
-    "explain",
-    "patch",
-    "rebuild",
-    "bin",
-    "global",
-    "import",
-    "outdated",
-    "owner",
-    "team",
-    "tag",
-    "audit",
-    "check",
-    "autoclean",
-    "licenses",
-    "list",
-    "login",
-    "logout",
-    "policies",
-];
 
 impl Runner {
     /// An ecosystem with one build tool, which reads the manifest in the project's directory.

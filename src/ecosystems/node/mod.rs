@@ -50,6 +50,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     project
 }
 
+pub mod builtins;
 pub mod package_manager;
 
 /// `deno.json(c)`: a Deno project. Beside a package.json its imports and tasks join that
