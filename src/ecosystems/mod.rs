@@ -23,7 +23,7 @@ pub use tasks::runner_tasks;
 
 use crate::repo::index::RepoIndex;
 use crate::report::Evidence;
-use runner::Runner;
+use runner::{Runner, Tool};
 
 /// Finds and reads every project in the repository, sorted by directory then ecosystem.
 pub fn collect(index: &RepoIndex) -> Vec<Project> {
@@ -73,7 +73,8 @@ pub fn package_manager<'a>(
 ) -> Runner {
     match project.ecosystem {
         Ecosystem::Rust => Runner {
-            name: "cargo",
+            tool: Tool::Cargo,
+            wrapper: false,
             display: "cargo".into(),
             evidence: Evidence::new(&project.manifest, "Cargo manifest"),
             root_dir: project.dir.clone(),
@@ -83,9 +84,9 @@ pub fn package_manager<'a>(
         Ecosystem::Python => python::package_manager::resolve(index, project, all),
         Ecosystem::Jvm => jvm::package_manager::resolve(index, project),
         Ecosystem::Dotnet => dotnet::package_manager::resolve(index, project),
-        Ecosystem::Go => Runner::own_tool(project, "go", "Go modules", "Go module"),
-        Ecosystem::Ruby => Runner::own_tool(project, "bundler", "Bundler", "Bundler manifest"),
-        Ecosystem::Php => Runner::own_tool(project, "composer", "Composer", "Composer manifest"),
-        Ecosystem::Elixir => Runner::own_tool(project, "mix", "Mix", "Mix project"),
+        Ecosystem::Go => Runner::own_tool(project, Tool::Go, "Go modules", "Go module"),
+        Ecosystem::Ruby => Runner::own_tool(project, Tool::Bundler, "Bundler", "Bundler manifest"),
+        Ecosystem::Php => Runner::own_tool(project, Tool::Composer, "Composer", "Composer manifest"),
+        Ecosystem::Elixir => Runner::own_tool(project, Tool::Mix, "Mix", "Mix project"),
     }
 }

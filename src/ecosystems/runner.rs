@@ -6,11 +6,60 @@ use crate::ecosystems::node::builtins::{PNPM_BUILTINS, YARN_BUILTINS};
 use crate::ecosystems::project::{Project, Task, TaskRunner};
 use crate::report::Evidence;
 
+/// The package manager or build tool that runs a project's commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    Npm,
+    Pnpm,
+    Yarn,
+    Bun,
+    Deno,
+    Uv,
+    Poetry,
+    Pdm,
+    Pipenv,
+    Pip,
+    Cargo,
+    Go,
+    Maven,
+    Gradle,
+    Bundler,
+    Composer,
+    Mix,
+    Dotnet,
+}
+
+impl Tool {
+    /// Its command name, as the `package_manager` variable and detector files write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tool::Npm => "npm",
+            Tool::Pnpm => "pnpm",
+            Tool::Yarn => "yarn",
+            Tool::Bun => "bun",
+            Tool::Deno => "deno",
+            Tool::Uv => "uv",
+            Tool::Poetry => "poetry",
+            Tool::Pdm => "pdm",
+            Tool::Pipenv => "pipenv",
+            Tool::Pip => "pip",
+            Tool::Cargo => "cargo",
+            Tool::Go => "go",
+            Tool::Maven => "maven",
+            Tool::Gradle => "gradle",
+            Tool::Bundler => "bundler",
+            Tool::Composer => "composer",
+            Tool::Mix => "mix",
+            Tool::Dotnet => "dotnet",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Runner {
-    /// `npm`, `pnpm`, `yarn`, `bun`, `deno`, `uv`, `poetry`, `pdm`, `pipenv`, `pip`, `cargo`, `go`,
-    /// `maven`, `gradle`, `bundler`, `composer`, `mix` or `dotnet`.
-    pub name: &'static str,
+    pub tool: Tool,
+    /// Run through the project's wrapper script (`./gradlew`, `./mvnw`).
+    pub wrapper: bool,
     /// For display: `yarn (berry)`, `pnpm`, …
     pub display: String,
     pub evidence: Evidence,
@@ -60,9 +109,10 @@ impl NodeWorkspace {
 
 impl Runner {
     /// An ecosystem with one build tool, which reads the manifest in the project's directory.
-    pub fn own_tool(project: &Project, name: &'static str, display: &str, why: &str) -> Runner {
+    pub fn own_tool(project: &Project, tool: Tool, display: &str, why: &str) -> Runner {
         Runner {
-            name,
+            tool,
+            wrapper: false,
             display: display.into(),
             evidence: Evidence::new(&project.manifest, why),
             root_dir: project.dir.clone(),
@@ -72,33 +122,33 @@ impl Runner {
 
     /// Prefix that runs a locally installed tool (`npx`, `pnpm exec`, `uv run`, …).
     fn exec_prefix(&self) -> &'static str {
-        match self.name {
-            "npm" => "npx ",
-            "pnpm" => "pnpm exec ",
-            "yarn" => "yarn ",
-            "bun" => "bunx ",
-            "uv" => "uv run ",
-            "poetry" => "poetry run ",
-            "pdm" => "pdm run ",
-            "pipenv" => "pipenv run ",
-            "bundler" => "bundle exec ",
+        match self.tool {
+            Tool::Npm => "npx ",
+            Tool::Pnpm => "pnpm exec ",
+            Tool::Yarn => "yarn ",
+            Tool::Bun => "bunx ",
+            Tool::Uv => "uv run ",
+            Tool::Poetry => "poetry run ",
+            Tool::Pdm => "pdm run ",
+            Tool::Pipenv => "pipenv run ",
+            Tool::Bundler => "bundle exec ",
             // An npm package's binary, the way Deno runs one.
-            "deno" => "deno run -A npm:",
+            Tool::Deno => "deno run -A npm:",
             _ => "",
         }
     }
 
     /// A package.json script, as run from the package's own directory.
     fn local_script(&self, script: &str) -> String {
-        match self.name {
-            "npm" if script == "test" || script == "start" => format!("npm {script}"),
-            "npm" => format!("npm run {script}"),
-            "pnpm" if PNPM_BUILTINS.contains(&script) => format!("pnpm run {script}"),
-            "yarn" if YARN_BUILTINS.contains(&script) => format!("yarn run {script}"),
-            "pnpm" | "yarn" => format!("{} {script}", self.name),
-            "bun" => format!("bun run {script}"),
-            "deno" => format!("deno task {script}"),
-            other => format!("{other} run {script}"),
+        match self.tool {
+            Tool::Npm if script == "test" || script == "start" => format!("npm {script}"),
+            Tool::Npm => format!("npm run {script}"),
+            Tool::Pnpm if PNPM_BUILTINS.contains(&script) => format!("pnpm run {script}"),
+            Tool::Yarn if YARN_BUILTINS.contains(&script) => format!("yarn run {script}"),
+            Tool::Pnpm | Tool::Yarn => format!("{} {script}", self.tool.as_str()),
+            Tool::Bun => format!("bun run {script}"),
+            Tool::Deno => format!("deno task {script}"),
+            other => format!("{} run {script}", other.as_str()),
         }
     }
 
@@ -114,14 +164,14 @@ impl Runner {
                 }
                 let member = self.is_member(dir);
                 let lerna = self.workspace.as_ref().is_some_and(|w| w.lerna);
-                match (self.name, &project.name) {
+                match (self.tool, &project.name) {
                     (_, Some(pkg)) if member && lerna => {
                         format!("{}lerna run {name} --scope {pkg}", self.exec_prefix())
                     }
-                    ("pnpm", Some(pkg)) if member => format!("pnpm --filter {pkg} {name}"),
-                    ("yarn", Some(pkg)) if member => format!("yarn workspace {pkg} {name}"),
-                    ("bun", Some(pkg)) if member => format!("bun run --filter {pkg} {name}"),
-                    ("npm", _) if member => format!("npm run {name} -w {dir}"),
+                    (Tool::Pnpm, Some(pkg)) if member => format!("pnpm --filter {pkg} {name}"),
+                    (Tool::Yarn, Some(pkg)) if member => format!("yarn workspace {pkg} {name}"),
+                    (Tool::Bun, Some(pkg)) if member => format!("bun run --filter {pkg} {name}"),
+                    (Tool::Npm, _) if member => format!("npm run {name} -w {dir}"),
                     _ => format!("cd {dir} && {}", self.local_script(name)),
                 }
             }
@@ -145,10 +195,10 @@ impl Runner {
         // A workspace member's tools run through the package manager's own selector.
         let lerna = self.workspace.as_ref().is_some_and(|w| w.lerna);
         if uses_exec && !runs_from_root && !lerna && self.is_member(&project.dir) {
-            match (self.name, &project.name) {
-                ("pnpm", Some(pkg)) => return format!("pnpm --filter {pkg} exec {body}"),
-                ("yarn", Some(pkg)) => return format!("yarn workspace {pkg} {body}"),
-                ("npm", _) => return format!("npm exec -w {} -- {body}", project.dir),
+            match (self.tool, &project.name) {
+                (Tool::Pnpm, Some(pkg)) => return format!("pnpm --filter {pkg} exec {body}"),
+                (Tool::Yarn, Some(pkg)) => return format!("yarn workspace {pkg} {body}"),
+                (Tool::Npm, _) => return format!("npm exec -w {} -- {body}", project.dir),
                 _ => {}
             }
         }
@@ -190,10 +240,11 @@ mod tests {
     use super::*;
     use crate::ecosystems::project::Ecosystem;
 
-    fn runner(name: &'static str, root_dir: &str) -> Runner {
+    fn runner(tool: Tool, root_dir: &str) -> Runner {
         Runner {
-            name,
-            display: name.to_string(),
+            tool,
+            wrapper: false,
+            display: tool.as_str().to_string(),
             evidence: Evidence::new("x", "test"),
             root_dir: root_dir.to_string(),
             workspace: Some(NodeWorkspace::new(&["apps/*".into(), "!apps/legacy".into()], false)),
@@ -218,35 +269,41 @@ mod tests {
     #[test]
     fn scripts_use_each_package_managers_own_form() {
         let root = project(".", None);
-        assert_eq!(runner("npm", ".").task(&root, &script("test")), "npm test");
-        assert_eq!(runner("npm", ".").task(&root, &script("dev")), "npm run dev");
-        assert_eq!(runner("pnpm", ".").task(&root, &script("dev")), "pnpm dev");
-        assert_eq!(runner("pnpm", ".").task(&root, &script("deploy")), "pnpm run deploy");
-        assert_eq!(runner("yarn", ".").task(&root, &script("test")), "yarn test");
-        assert_eq!(runner("yarn", ".").task(&root, &script("info")), "yarn run info");
+        assert_eq!(runner(Tool::Npm, ".").task(&root, &script("test")), "npm test");
+        assert_eq!(runner(Tool::Npm, ".").task(&root, &script("dev")), "npm run dev");
+        assert_eq!(runner(Tool::Pnpm, ".").task(&root, &script("dev")), "pnpm dev");
+        assert_eq!(
+            runner(Tool::Pnpm, ".").task(&root, &script("deploy")),
+            "pnpm run deploy"
+        );
+        assert_eq!(runner(Tool::Yarn, ".").task(&root, &script("test")), "yarn test");
+        assert_eq!(runner(Tool::Yarn, ".").task(&root, &script("info")), "yarn run info");
         // `bun test` is Bun's own runner and ignores the script.
-        assert_eq!(runner("bun", ".").task(&root, &script("test")), "bun run test");
+        assert_eq!(runner(Tool::Bun, ".").task(&root, &script("test")), "bun run test");
     }
 
     #[test]
     fn workspace_members_use_selectors_and_other_subdirs_cd() {
         let api = project("apps/api", Some("@acme/api"));
         assert_eq!(
-            runner("pnpm", ".").task(&api, &script("dev")),
+            runner(Tool::Pnpm, ".").task(&api, &script("dev")),
             "pnpm --filter @acme/api dev"
         );
         assert_eq!(
-            runner("yarn", ".").task(&api, &script("dev")),
+            runner(Tool::Yarn, ".").task(&api, &script("dev")),
             "yarn workspace @acme/api dev"
         );
-        assert_eq!(runner("npm", ".").task(&api, &script("dev")), "npm run dev -w apps/api");
         assert_eq!(
-            runner("pnpm", ".").exec(&api, "prisma studio", true, false),
+            runner(Tool::Npm, ".").task(&api, &script("dev")),
+            "npm run dev -w apps/api"
+        );
+        assert_eq!(
+            runner(Tool::Pnpm, ".").exec(&api, "prisma studio", true, false),
             "pnpm --filter @acme/api exec prisma studio"
         );
         // Its own lockfile: not a member, so run it in place.
         assert_eq!(
-            runner("npm", "apps/api").task(&api, &script("dev")),
+            runner(Tool::Npm, "apps/api").task(&api, &script("dev")),
             "cd apps/api && npm run dev"
         );
         // Below the root's lockfile, but outside the globs its workspace declares.
@@ -254,27 +311,27 @@ mod tests {
         let server = project("server", Some("server"));
         for outside in [&legacy, &server] {
             assert_eq!(
-                runner("pnpm", ".").task(outside, &script("dev")),
+                runner(Tool::Pnpm, ".").task(outside, &script("dev")),
                 format!("cd {} && pnpm dev", outside.dir)
             );
             assert_eq!(
-                runner("npm", ".").exec(outside, "prisma studio", true, false),
+                runner(Tool::Npm, ".").exec(outside, "prisma studio", true, false),
                 format!("cd {} && npx prisma studio", outside.dir)
             );
         }
         let lerna = Runner {
             workspace: Some(NodeWorkspace::new(&["packages/*".into()], true)),
-            ..runner("npm", ".")
+            ..runner(Tool::Npm, ".")
         };
         let pkg = project("packages/api", Some("@acme/api"));
         assert_eq!(lerna.task(&pkg, &script("dev")), "npx lerna run dev --scope @acme/api");
         let backend = Project::new("backend", Ecosystem::Python, "backend/pyproject.toml");
         assert_eq!(
-            runner("uv", "backend").exec(&backend, "alembic upgrade head", true, false),
+            runner(Tool::Uv, "backend").exec(&backend, "alembic upgrade head", true, false),
             "cd backend && uv run alembic upgrade head"
         );
         assert_eq!(
-            runner("pip", "backend").exec(&backend, "pytest", true, false),
+            runner(Tool::Pip, "backend").exec(&backend, "pytest", true, false),
             "cd backend && pytest"
         );
     }
@@ -288,13 +345,16 @@ mod tests {
             runner: TaskRunner::Make,
             file: "backend/Makefile".into(),
         };
-        assert_eq!(runner("pip", "backend").task(&backend, &make), "make -C backend test");
+        assert_eq!(
+            runner(Tool::Pip, "backend").task(&backend, &make),
+            "make -C backend test"
+        );
         let just = Task {
             runner: TaskRunner::Just,
             ..make
         };
         assert_eq!(
-            runner("pip", "backend").task(&backend, &just),
+            runner(Tool::Pip, "backend").task(&backend, &just),
             "cd backend && just test"
         );
     }

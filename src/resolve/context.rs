@@ -5,7 +5,7 @@
 use super::backend::named;
 use crate::detect::Registry;
 use crate::detect::analysis::Analysis;
-use crate::ecosystems::runner::Runner;
+use crate::ecosystems::runner::{Runner, Tool};
 use crate::ecosystems::{self, Ecosystem, Project, Task};
 use crate::fs::is_within;
 use crate::repo::index::RepoIndex;
@@ -78,26 +78,26 @@ pub fn build_root_vars(
         _ => None,
     };
     let evidence = runner.evidence.clone();
-    let wrapped = runner.display.ends_with("(wrapper)");
+    let wrapped = runner.wrapper;
     let mut set = |name: &str, value: String| {
         vars.insert(name.to_string(), (value, evidence.clone()));
     };
-    match runner.name {
-        "gradle" => {
+    match runner.tool {
+        Tool::Gradle => {
             set("gradle", if wrapped { "./gradlew".into() } else { "gradle".into() });
             let path = relative
                 .map(|r| format!(":{}:", r.replace('/', ":")))
                 .unwrap_or_default();
             set("gradle_project", path);
         }
-        "maven" => {
+        Tool::Maven => {
             set("mvn", if wrapped { "./mvnw".into() } else { "mvn".into() });
             set(
                 "maven_module",
                 relative.map(|r| format!(" -pl {r}")).unwrap_or_default(),
             );
         }
-        "dotnet" => {
+        Tool::Dotnet => {
             // `dotnet run` needs the project when the solution holds several.
             let project_arg = relative.as_ref().map(|r| format!(" --project {r}")).unwrap_or_default();
             set("dotnet_project", project_arg);

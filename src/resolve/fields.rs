@@ -37,9 +37,9 @@ pub(super) fn resolve_backend(
         .toolchain(project.ecosystem)
         .native_build
         .iter()
-        .any(|n| n == runner.name)
+        .any(|n| n == runner.tool.as_str())
     {
-        let build = format!("{} build", runner.name);
+        let build = format!("{} build", runner.tool.as_str());
         vars.insert("native_build".into(), (build, runner.evidence.clone()));
     }
     if let Some(bin) = &project.run_bin {
@@ -343,7 +343,7 @@ pub(super) fn resolve_backend(
         variables.insert(name.into(), value);
     }
 
-    variables.insert("package_manager".into(), Some(runner.name.to_string()));
+    variables.insert("package_manager".into(), Some(runner.tool.as_str().to_string()));
     variables.insert("language".into(), Some(language.to_string()));
     variables.insert(
         "runtime".into(),

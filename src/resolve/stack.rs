@@ -103,7 +103,10 @@ pub(super) fn mostly_other(index: &RepoIndex, project: &Project, files: &crate::
 pub(super) fn runtime_of<'r>(registry: &'r Registry, a: &Analysis, runner: &Runner) -> &'r str {
     let eco = a.project.ecosystem;
     let toolchain = registry.toolchain(eco);
-    let by_runner = toolchain.runtimes.get(runner.name).or(toolchain.runtime.as_ref());
+    let by_runner = toolchain
+        .runtimes
+        .get(runner.tool.as_str())
+        .or(toolchain.runtime.as_ref());
     by_runner.map_or(eco.as_str(), String::as_str)
 }
 

@@ -2,7 +2,7 @@
 //! lockfiles, manifest fields and wrappers, walking up to the repository root.
 
 use crate::ecosystems::project::Project;
-use crate::ecosystems::runner::Runner;
+use crate::ecosystems::runner::{Runner, Tool};
 use crate::repo::index::RepoIndex;
 use crate::report::Evidence;
 
@@ -15,7 +15,8 @@ pub fn resolve(index: &RepoIndex, project: &Project) -> Runner {
             .find(|f| f.ends_with(".sln") || f.ends_with(".slnx"));
         if let Some(file) = solution {
             return Runner {
-                name: "dotnet",
+                tool: Tool::Dotnet,
+                wrapper: false,
                 display: "dotnet".into(),
                 evidence: Evidence::new(file, "solution file"),
                 root_dir: dir,
@@ -23,5 +24,5 @@ pub fn resolve(index: &RepoIndex, project: &Project) -> Runner {
             };
         }
     }
-    Runner::own_tool(project, "dotnet", "dotnet", "project file")
+    Runner::own_tool(project, Tool::Dotnet, "dotnet", "project file")
 }

@@ -2,7 +2,7 @@
 //! lockfiles, manifest fields and wrappers, walking up to the repository root.
 
 use crate::ecosystems::project::Project;
-use crate::ecosystems::runner::Runner;
+use crate::ecosystems::runner::{Runner, Tool};
 use crate::repo::index::RepoIndex;
 use crate::report::Evidence;
 
@@ -12,9 +12,9 @@ use crate::report::Evidence;
 pub fn resolve(index: &RepoIndex, project: &Project) -> Runner {
     let gradle = !project.manifest.ends_with("pom.xml");
     let (name, wrapper, tool) = if gradle {
-        ("gradle", "gradlew", "Gradle")
+        (Tool::Gradle, "gradlew", "Gradle")
     } else {
-        ("maven", "mvnw", "Maven")
+        (Tool::Maven, "mvnw", "Maven")
     };
     let build_files: &[&str] = if gradle {
         &["settings.gradle", "settings.gradle.kts"]
@@ -24,7 +24,8 @@ pub fn resolve(index: &RepoIndex, project: &Project) -> Runner {
     let dirs = crate::fs::ancestors(&project.dir);
     if let Some(dir) = dirs.iter().find(|d| index.has_file(&crate::fs::join(d, wrapper))) {
         return Runner {
-            name,
+            tool: name,
+            wrapper: true,
             display: format!("{tool} (wrapper)"),
             evidence: Evidence::new(crate::fs::join(dir, wrapper), format!("{tool} wrapper")),
             root_dir: dir.clone(),
@@ -39,7 +40,8 @@ pub fn resolve(index: &RepoIndex, project: &Project) -> Runner {
         .cloned()
         .unwrap_or_else(|| project.dir.clone());
     Runner {
-        name,
+        tool: name,
+        wrapper: false,
         display: tool.into(),
         evidence: Evidence::new(&project.manifest, format!("{tool} build file, no wrapper")),
         root_dir: root,

@@ -2,26 +2,27 @@
 //! lockfiles, manifest fields and wrappers, walking up to the repository root.
 
 use crate::ecosystems::project::{Ecosystem, Project};
-use crate::ecosystems::runner::{NodeWorkspace, Runner};
+use crate::ecosystems::runner::{NodeWorkspace, Runner, Tool};
 use crate::repo::index::RepoIndex;
 use crate::report::Evidence;
 
 /// Node lockfiles, most specific first.
-const NODE_LOCKFILES: &[(&str, &str)] = &[
-    ("pnpm-lock.yaml", "pnpm"),
-    ("pnpm-workspace.yaml", "pnpm"),
-    ("bun.lock", "bun"),
-    ("bun.lockb", "bun"),
-    ("yarn.lock", "yarn"),
-    (".yarnrc.yml", "yarn"),
-    ("package-lock.json", "npm"),
-    ("npm-shrinkwrap.json", "npm"),
+const NODE_LOCKFILES: &[(&str, Tool)] = &[
+    ("pnpm-lock.yaml", Tool::Pnpm),
+    ("pnpm-workspace.yaml", Tool::Pnpm),
+    ("bun.lock", Tool::Bun),
+    ("bun.lockb", Tool::Bun),
+    ("yarn.lock", Tool::Yarn),
+    (".yarnrc.yml", Tool::Yarn),
+    ("package-lock.json", Tool::Npm),
+    ("npm-shrinkwrap.json", Tool::Npm),
 ];
 
 pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
     if let Some(file) = &project.deno {
         return Runner {
-            name: "deno",
+            tool: Tool::Deno,
+            wrapper: false,
             display: "deno".into(),
             evidence: Evidence::new(file, "Deno configuration"),
             root_dir: project.dir.clone(),
@@ -45,7 +46,8 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
             .and_then(|p| p.package_manager_field.as_ref())
         {
             let name = field.split('@').next().unwrap_or("").trim();
-            if let Some(name) = ["npm", "pnpm", "yarn", "bun"].into_iter().find(|n| *n == name) {
+            let tools = [Tool::Npm, Tool::Pnpm, Tool::Yarn, Tool::Bun];
+            if let Some(tool) = tools.into_iter().find(|t| t.as_str() == name) {
                 // `pnpm@9.12.3+sha512.…` → `pnpm 9.12.3`.
                 let version = field.split('@').nth(1).and_then(|v| v.split('+').next()).unwrap_or("");
                 let display = if version.is_empty() {
@@ -55,7 +57,8 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
                 };
                 let file = crate::fs::join(&dir, "package.json");
                 return Runner {
-                    name,
+                    tool,
+                    wrapper: false,
                     display,
                     evidence: Evidence::new(file, format!("packageManager {field}")),
                     workspace: node_workspace(index, &dir, all),
@@ -63,16 +66,17 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
                 };
             }
         }
-        for (lockfile, name) in NODE_LOCKFILES {
+        for &(lockfile, tool) in NODE_LOCKFILES {
             let file = crate::fs::join(&dir, lockfile);
             if index.has_file(&file) {
-                let display = if *name == "yarn" {
+                let display = if tool == Tool::Yarn {
                     yarn_flavour(index, &dir)
                 } else {
-                    name.to_string()
+                    tool.as_str().to_string()
                 };
                 return Runner {
-                    name,
+                    tool,
+                    wrapper: false,
                     display,
                     evidence: Evidence::new(file, "lockfile"),
                     workspace: node_workspace(index, &dir, all.clone()),
@@ -82,7 +86,8 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
         }
     }
     Runner {
-        name: "npm",
+        tool: Tool::Npm,
+        wrapper: false,
         display: "npm".into(),
         evidence: Evidence::new(
             &project.manifest,

@@ -2,26 +2,27 @@
 //! lockfiles, manifest fields and wrappers, walking up to the repository root.
 
 use crate::ecosystems::project::{Ecosystem, Project};
-use crate::ecosystems::runner::Runner;
+use crate::ecosystems::runner::{Runner, Tool};
 use crate::repo::index::RepoIndex;
 use crate::report::Evidence;
 
-const PYTHON_LOCKFILES: &[(&str, &str)] = &[
-    ("uv.lock", "uv"),
-    ("poetry.lock", "poetry"),
-    ("pdm.lock", "pdm"),
-    ("Pipfile.lock", "pipenv"),
-    ("Pipfile", "pipenv"),
+const PYTHON_LOCKFILES: &[(&str, Tool)] = &[
+    ("uv.lock", Tool::Uv),
+    ("poetry.lock", Tool::Poetry),
+    ("pdm.lock", Tool::Pdm),
+    ("Pipfile.lock", Tool::Pipenv),
+    ("Pipfile", Tool::Pipenv),
 ];
 
 pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
     for dir in crate::fs::ancestors(&project.dir) {
-        for (lockfile, name) in PYTHON_LOCKFILES {
+        for &(lockfile, tool) in PYTHON_LOCKFILES {
             let file = crate::fs::join(&dir, lockfile);
             if index.has_file(&file) {
                 return Runner {
-                    name,
-                    display: name.to_string(),
+                    tool,
+                    wrapper: false,
+                    display: tool.as_str().to_string(),
                     evidence: Evidence::new(file, "lockfile"),
                     root_dir: dir,
                     workspace: None,
@@ -30,12 +31,14 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
         }
         let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Python);
         if let Some(p) = manifest {
-            for (table, name) in [("uv", "uv"), ("poetry", "poetry"), ("pdm", "pdm")] {
+            for tool in [Tool::Uv, Tool::Poetry, Tool::Pdm] {
+                let table = tool.as_str();
                 if p.tool_tables.iter().any(|t| t == table) {
                     let file = crate::fs::join(&dir, "pyproject.toml");
                     return Runner {
-                        name,
-                        display: name.to_string(),
+                        tool,
+                        wrapper: false,
+                        display: table.to_string(),
                         evidence: Evidence::new(file, format!("[tool.{table}] table")),
                         root_dir: dir,
                         workspace: None,
@@ -52,7 +55,8 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
         None => Evidence::new(&project.manifest, "no lockfile; pip is the default"),
     };
     Runner {
-        name: "pip",
+        tool: Tool::Pip,
+        wrapper: false,
         display: "pip".into(),
         evidence,
         root_dir: project.dir.clone(),
