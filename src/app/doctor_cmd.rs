@@ -58,7 +58,7 @@ pub fn run(args: DoctorArgs, ui: Ui) -> Result<ExitCode> {
 /// `placeholders`, `drift`, `missing` when it has no agent file, `failed`), then a summary
 /// table. Exit 1 when any repository is not `ok`.
 fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui: Ui) -> Result<ExitCode> {
-    let registry = archprompt::detect::Registry::builtin()?;
+    let registry = super::ui::registry()?;
     let progress = Progress::new(paths.len(), "checked", ui);
     let started = std::time::Instant::now();
     let state = BulkState::new(&[
@@ -77,11 +77,7 @@ fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui
         if files.is_empty() {
             return None;
         }
-        Some(doctor::check(
-            &files,
-            |root| archprompt::scan_with(&registry, root),
-            fix,
-        ))
+        Some(doctor::check(&files, |root| archprompt::scan_with(registry, root), fix))
     };
     let emit = |i: usize, findings: Option<doctor::Findings>, elapsed| {
         let repo = &paths[i];

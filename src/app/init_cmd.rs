@@ -19,8 +19,8 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
         return init_many(&args, &paths, ui);
     }
     let path = paths.into_iter().next().unwrap_or_else(|| PathBuf::from("."));
-    let registry = archprompt::detect::Registry::builtin()?;
-    let report = archprompt::scan_project(&registry, &path, args.project.as_deref())?;
+    let registry = super::ui::registry()?;
+    let report = archprompt::scan_project(registry, &path, args.project.as_deref())?;
     let template = templates::resolve(args.template.as_deref(), &path)?;
     let (targets, signs) = compose::pick_targets(&args.targets, &path);
     if targets.len() > 1 && (args.stdout || args.output.is_some()) {
@@ -113,12 +113,12 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
             paths.len()
         );
     }
-    let registry = archprompt::detect::Registry::builtin()?;
+    let registry = super::ui::registry()?;
     let progress = Progress::new(paths.len(), "set up", ui);
     let started = std::time::Instant::now();
     let written_row = if args.dry_run { "would be written" } else { "written" };
     let state = BulkState::new(&[written_row, "up to date", "skipped", "with placeholders left", "failed"]);
-    let work = |path: &PathBuf| init_one(path, archprompt::scan_with(&registry, path), args);
+    let work = |path: &PathBuf| init_one(path, archprompt::scan_with(registry, path), args);
     let emit = |i: usize, result: Result<Vec<InitResult>>, elapsed| {
         let path = &paths[i];
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());

@@ -47,7 +47,7 @@ pub fn templates(args: TemplatesArgs) -> Result<ExitCode> {
 }
 
 pub fn detectors() -> Result<ExitCode> {
-    let registry = archprompt::detect::Registry::builtin()?;
+    let registry = super::ui::registry()?;
     let width = registry.detectors.iter().map(|d| d.id.len()).max().unwrap_or(0);
     let mut text = String::new();
     for d in &registry.detectors {

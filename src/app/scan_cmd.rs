@@ -12,8 +12,8 @@ use std::process::ExitCode;
 pub fn run(args: ScanArgs, ui: Ui) -> Result<ExitCode> {
     let (paths, bulk) = repo_paths(args.paths, &args.list)?;
     if paths.len() == 1 && !bulk {
-        let registry = archprompt::detect::Registry::builtin()?;
-        let report = archprompt::scan_project(&registry, &paths[0], args.project.as_deref())?;
+        let registry = super::ui::registry()?;
+        let report = archprompt::scan_project(registry, &paths[0], args.project.as_deref())?;
         if args.json {
             out(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
         } else {
@@ -35,7 +35,7 @@ pub fn run(args: ScanArgs, ui: Ui) -> Result<ExitCode> {
 /// as it and the ones before it are done), a summary table on stderr with the slowest
 /// repositories, exit 1 when any repository could not be scanned.
 fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, ui: Ui) -> Result<ExitCode> {
-    let registry = archprompt::detect::Registry::builtin()?;
+    let registry = super::ui::registry()?;
     let progress = Progress::new(paths.len(), "scanned", ui);
     let started = std::time::Instant::now();
     let state = BulkState::new(&["with a backend", "with placeholders left", "failed"]);
@@ -96,7 +96,7 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, ui: Ui) -> Resu
         state.tally.add(&shown, scanned.elapsed, &rows);
         progress.done_one(&paths[i]);
     };
-    archprompt::scan_each(&registry, paths, threads(jobs), &emit);
+    archprompt::scan_each(registry, paths, threads(jobs), &emit);
     let tally = finish_bulk(state, &progress, "scanned", started.elapsed(), ui)?;
     Ok(if tally.count("failed") > 0 {
         ExitCode::from(1)

@@ -24,11 +24,38 @@ pub struct Leaf {
 }
 
 /// A command default, or several tried in order (the first whose `{vars}` all resolve wins).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum CommandSpec {
     One(String),
     Many(Vec<String>),
+}
+
+/// A string or a list of strings, read without buffering the value (serde's untagged enums copy
+/// it first: a tenth of loading the built-in detectors).
+impl<'de> Deserialize<'de> for CommandSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Spec;
+        impl<'de> serde::de::Visitor<'de> for Spec {
+            type Value = CommandSpec;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a command or a list of commands")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, command: &str) -> Result<CommandSpec, E> {
+                Ok(CommandSpec::One(command.to_string()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<CommandSpec, A::Error> {
+                let mut commands = Vec::new();
+                while let Some(command) = seq.next_element::<String>()? {
+                    commands.push(command);
+                }
+                Ok(CommandSpec::Many(commands))
+            }
+        }
+        deserializer.deserialize_any(Spec)
+    }
 }
 
 impl CommandSpec {
@@ -37,5 +64,25 @@ impl CommandSpec {
             CommandSpec::One(s) => std::slice::from_ref(s),
             CommandSpec::Many(v) => v,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_is_one_string_or_a_list() {
+        let one: CommandSpec = serde_json::from_str("\"cargo run\"").unwrap();
+        assert_eq!(one.candidates(), ["cargo run"]);
+        let many: CommandSpec = serde_json::from_str("[\"a\", \"b\"]").unwrap();
+        assert_eq!(many.candidates(), ["a", "b"]);
+        let many: CommandSpec = toml::from_str::<toml::Table>("c = [\"x\"]").unwrap()["c"]
+            .clone()
+            .try_into()
+            .unwrap();
+        assert_eq!(many.candidates(), ["x"]);
+        let err = serde_json::from_str::<CommandSpec>("3").unwrap_err().to_string();
+        assert!(err.contains("a command or a list of commands"), "{err}");
     }
 }
