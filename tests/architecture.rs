@@ -271,6 +271,16 @@ impl<'a> Cursor<'a> {
         self.scopes.iter().filter_map(|s| s.name.clone()).collect()
     }
 
+    /// A mention of `segments` at `line`, from where the cursor stands.
+    fn mention(&self, segments: Vec<String>, line: usize) -> Mention {
+        Mention {
+            segments,
+            inline: self.inline_path(),
+            line,
+            test: self.in_test(),
+        }
+    }
+
     fn in_test(&self) -> bool {
         self.pending_test || self.scopes.iter().any(|s| s.test)
     }
@@ -410,12 +420,7 @@ fn mentions(toks: &[Token], children: &BTreeSet<Vec<String>>, lib_name: Option<&
             use_tree(toks, &mut j, Vec::new(), &mut paths);
             for (segments, line) in paths {
                 if segments.first().is_some_and(|first| starts_path(&cur, first)) {
-                    out.push(Mention {
-                        segments,
-                        inline: cur.inline_path(),
-                        line,
-                        test: cur.in_test(),
-                    });
+                    out.push(cur.mention(segments, line));
                 }
             }
             // `j` is at the `;`; step over it so a pending `#[cfg(test)]` ends with the item.
@@ -438,12 +443,7 @@ fn mentions(toks: &[Token], children: &BTreeSet<Vec<String>>, lib_name: Option<&
                 }
                 j += 2;
             }
-            out.push(Mention {
-                segments,
-                inline: cur.inline_path(),
-                line,
-                test: cur.in_test(),
-            });
+            out.push(cur.mention(segments, line));
             cur.i = j;
             continue;
         }
