@@ -34,3 +34,20 @@ pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+/// `scan_tree` for generated paths and contents.
+pub fn scan_owned(files: &[(String, String)]) -> archprompt::report::Report {
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    scan_tree(&files)
+}
+
+/// Scans a repository made of `files` (path, contents) in a temp dir.
+pub fn scan_tree(files: &[(&str, &str)]) -> archprompt::report::Report {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    archprompt::scan(dir.path()).unwrap()
+}
