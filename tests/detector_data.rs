@@ -188,3 +188,47 @@ any = [{ dep = "quuxweb" }]
         Some("npm run dev")
     );
 }
+
+/// A repository's own `node` and `postgresql` detectors that say only how to match (as overrides
+/// written before the knowledge tables existed do) keep the built-ins' toolchain and shells.
+#[test]
+fn an_override_without_knowledge_tables_keeps_the_built_ins() {
+    let fixture = std::path::Path::new("fixtures/node-koa-pg-compose-env");
+    let plain = archprompt::scan(fixture).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    copy(fixture, dir.path());
+    let own = dir.path().join(".archprompt/detectors");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(
+        own.join("node.toml"),
+        "id = \"node\"\nkind = \"ecosystem\"\nname = \"JavaScript\"\nlanguage = true\necosystem = \"node\"\n\n[match]\nany = [{ file = \"package.json\" }]\n\n[dirs]\nsource = [\"src\"]\ntests = [\"test\", \"tests\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        own.join("postgresql.toml"),
+        "id = \"postgresql\"\nkind = \"database\"\nname = \"PostgreSQL\"\npriority = 50\nrole = \"primary\"\naliases = [\"postgresql\", \"postgres\", \"pg\"]\nimages = [\"postgres\"]\n\n[match]\nany = [{ dep = \"pg\", ecosystem = \"node\" }]\n",
+    )
+    .unwrap();
+    let overridden = archprompt::scan(dir.path()).unwrap();
+    assert!(overridden.warnings.is_empty(), "{:?}", overridden.warnings);
+    for field in [FieldName::TechStack, FieldName::DbCommand, FieldName::TestDirs] {
+        assert!(
+            plain.field(field).value.is_some(),
+            "{field} is found without the override"
+        );
+        assert_eq!(overridden.field(field).value, plain.field(field).value, "{field}");
+    }
+    assert_eq!(overridden.variables["runtime"].as_deref(), Some("Node.js"));
+}
+
+fn copy(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-static REPORT: LazyLock<archprompt::model::Report> = LazyLock::new(|| {
+static REPORT: LazyLock<archprompt::report::Report> = LazyLock::new(|| {
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/node-koa-sequelize");
     archprompt::scan(std::path::Path::new(fixture)).expect("the fixture scans")
 });
@@ -13,7 +13,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let (value, template) = text.split_once('\0').unwrap_or((&text, "{{dev_command}}"));
     let mut report = REPORT.clone();
-    if let Some(field) = report.fields.get_mut("dev_command") {
+    if let Some(field) = report.fields.get_mut(&archprompt::report::FieldName::DevCommand) {
         field.value = Some(value.to_string());
     }
     let rendered =

@@ -244,6 +244,33 @@ impl Kind {
 }
 
 impl Detector {
+    /// What a repository's detector leaves out of the knowledge tables, it keeps from the
+    /// built-in one it replaces (`other`): an override written for its rules (`[match]`,
+    /// `[dirs]`) still knows the ecosystem's toolchain, the database's shells, the tool's task
+    /// names and phrases.
+    pub(crate) fn keep_knowledge_of(&mut self, other: &Detector) {
+        if self.shell.is_none() {
+            self.shell = other.shell.clone();
+        }
+        if self.toolchain.is_none() {
+            self.toolchain = other.toolchain.clone();
+        }
+        if self.language_files.is_none() {
+            self.language_files = other.language_files.clone();
+        }
+        if self.env_prefixes.is_empty() {
+            self.env_prefixes = other.env_prefixes.clone();
+        }
+        if self.tasks.is_empty() {
+            self.tasks = other.tasks.clone();
+        }
+        if self.phrases.is_empty() {
+            self.phrases = other.phrases.clone();
+        }
+        self.schemaless |= other.schemaless;
+        self.full_stack |= other.full_stack;
+    }
+
     pub(crate) fn validate(&mut self, checks: Checks) -> Result<()> {
         self.validate_knowledge()?;
         if self.id.is_empty()

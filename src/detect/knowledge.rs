@@ -23,6 +23,14 @@ pub struct Tasks {
     pub db: Vec<String>,
 }
 
+impl Tasks {
+    pub fn is_empty(&self) -> bool {
+        [&self.dev, &self.test, &self.build, &self.migrate, &self.db]
+            .iter()
+            .all(|names| names.is_empty())
+    }
+}
+
 /// Data tools: how their commands read in guides, CI and scripts.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +41,12 @@ pub struct Phrases {
     /// Text that writes a new migration rather than applying them (`revision`, `makemigrations`).
     #[serde(default)]
     pub creates_migrations: Vec<String>,
+}
+
+impl Phrases {
+    pub fn is_empty(&self) -> bool {
+        self.applies_migrations.is_empty() && self.creates_migrations.is_empty()
+    }
 }
 
 /// Databases: how to open a shell on the store. Each template's `{placeholders}` are filled by

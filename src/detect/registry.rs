@@ -75,7 +75,9 @@ impl Registry {
         }
         self.gathered = Default::default();
         if let Some(i) = self.detectors.iter().position(|d| d.id == detector.id) {
-            self.detectors[i] = detector; // a repo's own detector replaces a built-in one
+            // A repository's own detector replaces the built-in one, keeping its knowledge.
+            detector.keep_knowledge_of(&self.detectors[i]);
+            self.detectors[i] = detector;
         } else {
             self.detectors.push(detector);
         }
