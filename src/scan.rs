@@ -9,6 +9,7 @@ use crate::repo::config;
 use crate::repo::index::RepoIndex;
 use crate::report::Report;
 use crate::resolve::{self, Facts};
+use crate::signals::ci::CiCommands;
 use std::path::Path;
 
 /// Scans `root` with `builtin` plus the repository's own `.archprompt/detectors/*.toml`,
@@ -30,7 +31,7 @@ pub fn run(root: &Path, root_label: &str, builtin: &Registry, project: Option<&s
     let facts = Facts {
         registry,
         index: &index,
-        ci: Default::default(),
+        ci: CiCommands::new(&index),
     };
     let mut report = resolve::resolve(&facts, own, project, root_label)?;
     report.warnings = index.take_warnings();

@@ -129,9 +129,18 @@ fn shell_templates_and_knowledge_keys_are_validated() {
     let file = error(&format!("{base}[shell]\nfile = 'x {{file}}'\n"));
     assert!(file.contains("file_urls"), "{file}");
     let toolchain = error(&format!("{base}[toolchain]\nruntime = 'X'\n"));
-    assert!(toolchain.contains("toolchain"), "{toolchain}");
+    assert!(
+        toolchain.contains("`toolchain` is for ecosystem detectors only"),
+        "{toolchain}"
+    );
     let full_stack = error(&format!("{base}full_stack = true\n"));
-    assert!(full_stack.contains("full_stack"), "{full_stack}");
+    assert!(
+        full_stack.contains("`full_stack` is for framework detectors only"),
+        "{full_stack}"
+    );
+    let ecosystem = "id = \"y\"\nkind = \"ecosystem\"\nname = \"Y\"\necosystem = \"go\"\n[toolchain]\n";
+    let typo = error(&format!("{ecosystem}runtimes = {{ bnu = 'Bun' }}\n"));
+    assert!(typo.contains("unknown package manager `bnu`"), "{typo}");
     // A second [toolchain] for an ecosystem that has one.
     let mut registry = Registry::builtin().unwrap();
     let second =

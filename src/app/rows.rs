@@ -183,4 +183,85 @@ mod tests {
             r#"{"error":"x: not a directory","path":"x","root":"x","status":"failed"}"#
         );
     }
+
+    #[test]
+    fn a_scanned_repository_is_its_report_plus_path_status_and_error() {
+        let report = Report::unknown("r", "not scanned");
+        let row = ScanLine {
+            report: Some(&report),
+            root: None,
+            path: "r",
+            status: ScanStatus::Placeholders,
+            error: None,
+        };
+        let value: serde_json::Value = serde_json::from_str(&line(&row)).unwrap();
+        let mut keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut expected: Vec<String> = serde_json::to_value(&report)
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        expected.extend(["path", "status", "error"].map(String::from));
+        expected.sort();
+        keys.sort();
+        assert_eq!(keys, expected);
+        assert_eq!(value["status"], "placeholders");
+        assert_eq!(value["fields"]["db_command"]["state"], "unknown");
+    }
+
+    #[test]
+    fn a_bulk_doctor_row_has_every_list_of_the_findings_but_the_errors() {
+        let findings = Findings {
+            errors: vec!["x: broken".into()],
+            ..Findings::default()
+        };
+        let row = DoctorLine {
+            path: "r",
+            status: findings.status(),
+            error: findings.errors.first().map(String::as_str),
+            checked: Checked::Files(FindingLists::of(&findings)),
+        };
+        let value: serde_json::Value = serde_json::from_str(&line(&row)).unwrap();
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        let mut expected: Vec<String> = serde_json::to_value(&findings)
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| *k != "errors")
+            .cloned()
+            .collect();
+        expected.extend(["path", "status", "error"].map(String::from));
+        keys.sort();
+        expected.sort();
+        assert_eq!(keys, expected, "a list added to Findings is missing from FindingLists");
+        assert_eq!(value["status"], "failed");
+        assert_eq!(value["error"], "x: broken");
+    }
+
+    #[test]
+    fn status_words_are_the_json_words() {
+        for status in [
+            InitStatus::Created,
+            InitStatus::Updated,
+            InitStatus::UpToDate,
+            InitStatus::Refused,
+            InitStatus::WouldCreate,
+            InitStatus::WouldUpdate,
+            InitStatus::Failed,
+        ] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+        for status in [
+            DoctorStatus::Ok,
+            DoctorStatus::Placeholders,
+            DoctorStatus::Drift,
+            DoctorStatus::Missing,
+            DoctorStatus::Failed,
+        ] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+    }
 }

@@ -4,6 +4,7 @@
 use super::knowledge::{LanguageFiles, Phrases, Shell, Tasks, Toolchain};
 pub use super::rules::{CommandSpec, Leaf};
 use crate::ecosystems::Ecosystem;
+use crate::ecosystems::runner::Tool;
 use anyhow::{Context, Result, bail};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
@@ -372,6 +373,22 @@ impl Detector {
             "env_prefixes",
             &[Kind::Database, Kind::Data],
         )?;
+        if let Some(toolchain) = &self.toolchain {
+            let named = toolchain
+                .runtimes
+                .keys()
+                .chain(&toolchain.native_build)
+                .chain(&toolchain.script_runners);
+            for name in named {
+                if Tool::parse(name).is_none() {
+                    let known: Vec<&str> = Tool::ALL.iter().map(|t| t.as_str()).collect();
+                    bail!(
+                        "[toolchain]: unknown package manager `{name}` (known: {})",
+                        known.join(", ")
+                    );
+                }
+            }
+        }
         let phrases = &self.phrases;
         let has_phrases = !phrases.applies_migrations.is_empty() || !phrases.creates_migrations.is_empty();
         only(has_phrases, "phrases", &[Kind::Data])?;

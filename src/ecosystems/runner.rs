@@ -30,6 +30,32 @@ pub enum Tool {
 }
 
 impl Tool {
+    pub const ALL: [Tool; 18] = [
+        Tool::Npm,
+        Tool::Pnpm,
+        Tool::Yarn,
+        Tool::Bun,
+        Tool::Deno,
+        Tool::Uv,
+        Tool::Poetry,
+        Tool::Pdm,
+        Tool::Pipenv,
+        Tool::Pip,
+        Tool::Cargo,
+        Tool::Go,
+        Tool::Maven,
+        Tool::Gradle,
+        Tool::Bundler,
+        Tool::Composer,
+        Tool::Mix,
+        Tool::Dotnet,
+    ];
+
+    /// The tool detector files name (`bun`), if archprompt knows it.
+    pub fn parse(name: &str) -> Option<Tool> {
+        Tool::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
     /// Its command name, as the `package_manager` variable and detector files write it.
     pub fn as_str(self) -> &'static str {
         match self {

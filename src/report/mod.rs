@@ -37,7 +37,9 @@ pub enum EvidenceKind {
     Pinned,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// Two evidence lines are the same when they say the same of the same file: the kind follows
+/// from the wording, and lines the JSON shows alike are de-duplicated alike.
+#[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
     /// Repo-relative path with `/` separators.
     pub file: String,
@@ -45,6 +47,26 @@ pub struct Evidence {
     /// Not in the JSON contract: `reason` says it in words.
     #[serde(skip)]
     pub kind: EvidenceKind,
+}
+
+impl PartialEq for Evidence {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.file, &self.reason) == (&other.file, &other.reason)
+    }
+}
+
+impl Eq for Evidence {}
+
+impl PartialOrd for Evidence {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Evidence {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (&self.file, &self.reason).cmp(&(&other.file, &other.reason))
+    }
 }
 
 impl Evidence {

@@ -18,13 +18,13 @@ use std::collections::BTreeMap;
 pub struct Facts<'a> {
     pub registry: &'a Registry,
     pub index: &'a RepoIndex,
-    pub ci: CiCommands,
+    pub ci: CiCommands<'a>,
 }
 
 pub struct Ctx<'a, 'r> {
     pub registry: &'r Registry,
     pub index: &'a RepoIndex,
-    pub ci: &'a CiCommands,
+    pub ci: &'a CiCommands<'a>,
     pub backend: &'a Analysis<'r>,
     pub runner: &'a Runner,
     pub vars: &'a BTreeMap<String, (String, Evidence)>,

@@ -9,6 +9,7 @@ use crate::detect::Registry;
 use crate::ecosystems::{self, Ecosystem};
 use crate::repo::index::RepoIndex;
 use crate::report::{Evidence, Field};
+use crate::signals::guides::Source;
 
 /// Headings that introduce how to run the project locally, and those that do not (tests,
 /// deployment), lower-cased.
@@ -114,7 +115,7 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
     // Beside a default, CI only counts for a repository script, so without one its workflows
     // are not parsed at all.
     let ci: &[crate::signals::guides::DocumentedCommand] = if default.is_none() || has_script_for(ctx.index, intent) {
-        ctx.ci.get(ctx.index)
+        ctx.ci.get()
     } else {
         &[]
     };
@@ -142,7 +143,7 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         }
         let script = repo_script(ctx.registry, ctx.index, &doc.dir, &doc.command, intent);
         let words: Vec<&str> = doc.command.split_whitespace().collect();
-        let from_guide = !doc.heading.starts_with("CI job");
+        let from_guide = doc.source == Source::Guide;
         let specific = script || (from_guide && default.is_some_and(|d| extends(ctx.registry, d, &words)));
         let wanted = match default {
             Some(_) => specific,
@@ -154,7 +155,7 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         let text = ctx
             .runner
             .exec(&project_at(backend, &doc.dir), &doc.command, false, false);
-        let reason = if doc.heading.starts_with("CI job") {
+        let reason = if doc.source == Source::Ci {
             format!("line {}: {} runs it", doc.line, doc.heading)
         } else {
             format!("line {}: documented under \"{}\"", doc.line, doc.heading)

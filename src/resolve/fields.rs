@@ -382,7 +382,7 @@ pub(super) fn cli_is_documented(ctx: &Ctx, default: &str) -> bool {
     crate::signals::guides::commands(ctx.index, &dirs)
         .iter()
         .any(|d| mentions(&d.command))
-        || ctx.ci.get(ctx.index).iter().any(|d| mentions(&d.command))
+        || ctx.ci.get().iter().any(|d| mentions(&d.command))
         || ctx
             .ancestor_tasks
             .iter()

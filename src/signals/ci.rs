@@ -3,7 +3,7 @@
 //! parsed as YAML, each with its job, the directory it runs in, and its file and line.
 
 use crate::repo::index::RepoIndex;
-use crate::signals::guides::DocumentedCommand;
+use crate::signals::guides::{DocumentedCommand, Source};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -56,13 +56,22 @@ struct Step {
 }
 
 /// The commands of one repository's CI, read on first use: only some fields ask for them.
-#[derive(Default)]
-pub struct CiCommands(std::cell::OnceCell<Vec<DocumentedCommand>>);
+pub struct CiCommands<'a> {
+    index: &'a RepoIndex,
+    commands: std::cell::OnceCell<Vec<DocumentedCommand>>,
+}
 
-impl CiCommands {
+impl<'a> CiCommands<'a> {
+    pub fn new(index: &'a RepoIndex) -> Self {
+        CiCommands {
+            index,
+            commands: std::cell::OnceCell::new(),
+        }
+    }
+
     /// Every command of every CI job, workflow by workflow, in file order (read once per scan).
-    pub fn get(&self, index: &RepoIndex) -> &[DocumentedCommand] {
-        self.0.get_or_init(|| read_all(index))
+    pub fn get(&self) -> &[DocumentedCommand] {
+        self.commands.get_or_init(|| read_all(self.index))
     }
 }
 
@@ -165,6 +174,7 @@ fn push_script(
             continue;
         }
         out.push(DocumentedCommand {
+            source: Source::Ci,
             line: lines.find(&first),
             command: command.trim().to_string(),
             heading: format!("CI job {job}"),
@@ -213,8 +223,8 @@ mod tests {
         let gitlab = "stages: [test]\nvariables:\n  X: y\n.base:\n  script: [echo base]\nrspec:\n  stage: test\n  script:\n    - bundle exec rspec\n";
         let (_dir, index) =
             crate::repo::index::test_index(&[(".github/workflows/ci.yml", workflow), (".gitlab-ci.yml", gitlab)]);
-        let found: Vec<(String, String, String, usize)> = CiCommands::default()
-            .get(&index)
+        let found: Vec<(String, String, String, usize)> = CiCommands::new(&index)
+            .get()
             .iter()
             .map(|c| (c.command.clone(), c.heading.clone(), c.dir.clone(), c.line))
             .collect();

@@ -32,10 +32,20 @@ const SHELL: &[&str] = &[
     "shellsession",
 ];
 
+/// Where a command was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A shell block of a README or development guide, for people to run.
+    Guide,
+    /// A run step of a CI job.
+    Ci,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentedCommand {
     pub command: String,
-    /// The heading the code block sits under (the nearest one above it).
+    pub source: Source,
+    /// The heading the code block sits under (the nearest one above it); for CI, `CI job NAME`.
     pub heading: String,
     pub file: String,
     /// 1-based line of the command in the file.
@@ -109,6 +119,7 @@ fn in_markdown(text: &str, file: &str, dir: &str, is_dir: &dyn Fn(&str) -> bool)
                             continue;
                         }
                         out.push(DocumentedCommand {
+                            source: Source::Guide,
                             command,
                             heading: heading.trim().to_string(),
                             file: file.to_string(),
