@@ -7,7 +7,7 @@ use super::progress::{BulkState, Progress, finish_bulk, threads};
 use super::rows::{InitLine, InitStatus, line};
 use super::ui::{Ui, out, repo_paths};
 use anyhow::Result;
-use archprompt::profile::compose;
+use archprompt::profile::agent_file;
 use archprompt::profile::templates;
 use archprompt::profile::write::{self, Outcome, Plan};
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
     let registry = super::ui::registry()?;
     let report = archprompt::scan_project(registry, &path, args.project.as_deref())?;
     let template = templates::resolve(args.template.as_deref(), &path)?;
-    let (targets, signs) = compose::pick_targets(&args.targets, &path);
+    let (targets, signs) = agent_file::pick_targets(&args.targets, &path);
     if targets.len() > 1 && (args.stdout || args.output.is_some()) {
         let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
         anyhow::bail!(
@@ -49,7 +49,7 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
     let mut code = ExitCode::SUCCESS;
     let mut last_left: Option<String> = None;
     for target in targets {
-        let file = compose::prepare(&path, &template, &report, target, args.output.as_deref(), raw)?;
+        let file = agent_file::prepare(&path, &template, &report, target, args.output.as_deref(), raw)?;
         let shown = file.path.display().to_string();
         if args.stdout {
             out(&file.ours)?;
@@ -221,11 +221,11 @@ struct InitResult {
 fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &InitArgs) -> Result<Vec<InitResult>> {
     let report = report?;
     let template = templates::resolve(args.template.as_deref(), repo)?;
-    let (targets, _) = compose::pick_targets(&args.targets, repo);
+    let (targets, _) = agent_file::pick_targets(&args.targets, repo);
     let mut results = Vec::new();
     for target in targets {
         let result = (|| -> Result<InitResult> {
-            let file = compose::prepare(repo, &template, &report, target, None, false)?;
+            let file = agent_file::prepare(repo, &template, &report, target, None, false)?;
             let status = if args.dry_run {
                 match write::plan(&file.path, &file.content, repo)? {
                     Plan::Create => InitStatus::WouldCreate,

@@ -1,5 +1,6 @@
 //! How a run talks to the terminal: verbosity, colour per stream, writing to standard output
-//! without panicking on a closed pipe, and the list of repositories a command runs on.
+//! without panicking on a closed pipe; the list of repositories a command runs on, and the
+//! built-in detectors every command shares.
 
 use super::cli::{RepoList, Verbosity};
 use super::output;

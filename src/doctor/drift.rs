@@ -1,6 +1,5 @@
-//! What an agent file says, read back through its template, and whether the repository still
-//! agrees: values a fresh scan finds differently, directories that are gone, and commands that
-//! name a script or Make target that does not exist.
+//! Whether the repository still has what an agent file names: the directories of a directory
+//! value, and the script, Make target, Taskfile task or just recipe a command runs.
 
 use std::path::Path;
 

@@ -172,7 +172,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             ));
             continue;
         };
-        let Ok(skeleton) = crate::profile::compose::skeleton(&template, report, target, name) else {
+        let Ok(skeleton) = crate::profile::agent_file::skeleton(&template, report, target, name) else {
             continue;
         };
         let stale_before = findings.stale.len();
@@ -312,7 +312,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             || findings.placeholders[placeholders_before..].iter().any(|p| p.fillable)
             || findings.broken_encoding.iter().any(|b| lines.contains(&b.line.line));
         if repairable {
-            if let Ok(fresh) = crate::profile::compose::prepare(repo, &template, report, target, Some(file), false) {
+            if let Ok(fresh) = crate::profile::agent_file::prepare(repo, &template, report, target, Some(file), false) {
                 if fresh.content != original {
                     let diff = similar::TextDiff::from_lines(original, fresh.content.as_str())
                         .unified_diff()

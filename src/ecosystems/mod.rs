@@ -1,6 +1,6 @@
-//! Manifest readers: one per format, each turning a manifest into a normalised [`Project`].
-//! Real parsers only (serde_json, toml, serde-saphyr); a broken manifest becomes a warning that
-//! names the file, and the project is still listed with what could be read.
+//! The ecosystems archprompt reads, one folder each: every manifest read into a normalised
+//! [`Project`] (real parsers only; a broken manifest becomes a warning that names the file, and
+//! the project is still listed with what could be read), and each project's package manager.
 
 mod dotnet;
 mod elixir;

@@ -1,5 +1,5 @@
-//! Package manager resolution and the prefixes that make a command runnable from the repository
-//! root: `pnpm dev`, `yarn test`, `bun run build`, `uv run pytest`, `pnpm --filter api dev`,
+//! How a command is written so that it runs from the repository root, once the package manager
+//! is known: `pnpm dev`, `yarn test`, `bun run build`, `uv run pytest`, `pnpm --filter api dev`,
 //! `cd backend && poetry run alembic upgrade head`.
 
 use crate::ecosystems::node::builtins::{PNPM_BUILTINS, YARN_BUILTINS};

@@ -1,5 +1,5 @@
-//! Source, test and migration directories: detector candidates resolved against the index,
-//! config-named locations, and conventions when no tool says.
+//! Source directories, and the helpers every directory field shares: detector candidates
+//! resolved against the index, config-named locations, and conventions when no tool says.
 
 use super::context::Ctx;
 use crate::detect::analysis::Hit;

@@ -1,5 +1,6 @@
-//! Turns detector hits into the report: analyses every project, picks the backend project,
-//! resolves the package manager and runner prefixes, and decides each field's value and state.
+//! Decides the report from the facts a scan gathered: scores the projects, picks the backend
+//! project (or the one `--project` names), fills its fields and those of every other service,
+//! and says "none" only with proof when there is no backend or no manifest.
 
 use crate::detect::{Category, Registry};
 use crate::ecosystems::Project;

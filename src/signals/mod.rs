@@ -1,5 +1,5 @@
-//! Repository-wide signals besides manifests, parsed once per scan: compose services and `.env`
-//! templates, shell lines of the README and development guides, and CI run steps.
+//! Repository-wide signals besides manifests: compose services and `.env` templates, shell lines
+//! of the README and development guides, and CI run steps (read once per scan, on first use).
 
 pub mod ci;
 pub mod compose;

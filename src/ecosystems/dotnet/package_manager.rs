@@ -1,5 +1,5 @@
-//! How a dotnet project's commands are run: its package manager or build tool, found from
-//! lockfiles, manifest fields and wrappers, walking up to the repository root.
+//! How a .NET project's commands are run: `dotnet`, from the solution that holds the project
+//! when there is one above it.
 
 use crate::ecosystems::project::Project;
 use crate::ecosystems::runner::{Runner, Tool};

@@ -1,5 +1,5 @@
-//! How a jvm project's commands are run: its package manager or build tool, found from
-//! lockfiles, manifest fields and wrappers, walking up to the repository root.
+//! How a JVM project's commands are run: Maven or Gradle, through the wrapper script when there
+//! is one, from the root of the build.
 
 use crate::ecosystems::project::Project;
 use crate::ecosystems::runner::{Runner, Tool};

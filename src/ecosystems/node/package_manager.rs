@@ -1,5 +1,6 @@
-//! How a node project's commands are run: its package manager or build tool, found from
-//! lockfiles, manifest fields and wrappers, walking up to the repository root.
+//! How a Node project's commands are run: Deno for a Deno project, else the package manager the
+//! `packageManager` field or a lockfile names, walking up to the workspace root, and the
+//! workspace that package manager's selectors reach.
 
 use crate::ecosystems::project::{Ecosystem, Project};
 use crate::ecosystems::runner::{NodeWorkspace, Runner, Tool};

@@ -1,5 +1,5 @@
-//! How a python project's commands are run: its package manager or build tool, found from
-//! lockfiles, manifest fields and wrappers, walking up to the repository root.
+//! How a Python project's commands are run: the package manager a lockfile or a pyproject
+//! `[tool.*]` table names, walking up to the repository root, else pip.
 
 use crate::ecosystems::project::{Ecosystem, Project};
 use crate::ecosystems::runner::{Runner, Tool};

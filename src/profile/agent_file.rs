@@ -1,6 +1,6 @@
-//! `archprompt init`: render the agent file and write it safely. Writes are atomic (temp file +
-//! rename), never clobber a changed file without `--force`, and never follow a symlink out of
-//! the repository.
+//! The agent file `init` writes for one target: the template rendered, shaped for the agent,
+//! with its record of what archprompt filled in, and the values filled in by hand in the file
+//! already there carried over. Writing it is [`crate::profile::write`]'s.
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
