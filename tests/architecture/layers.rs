@@ -63,7 +63,8 @@ pub(crate) fn parse_layers(markdown: &str) -> Result<Vec<Layer>, String> {
     Ok(layers)
 }
 
-/// What is wrong with `layers` for `graph`: the table against the top-level modules, then every
+/// What is wrong with `layers` for `graph`: the table against the top-level modules (every
+/// module in one row, rows from the top layer down, each importing only rows below it), then every
 /// import between top-level modules that the table does not allow (one line per pair of modules).
 pub(crate) fn layer_problems(layers: &[Layer], graph: &Graph) -> Vec<String> {
     let mut problems = Vec::new();
@@ -89,6 +90,18 @@ pub(crate) fn layer_problems(layers: &[Layer], graph: &Graph) -> Vec<String> {
             if !names.contains(allowed.as_str()) {
                 problems.push(format!(
                     "layer {} may import {allowed}, which is not a layer",
+                    layer.name
+                ));
+            }
+            // The table lists layers from the top down, so imports can only go one way.
+            let below = layers
+                .iter()
+                .skip_while(|l| l.name != layer.name)
+                .skip(1)
+                .any(|l| l.name == *allowed);
+            if names.contains(allowed.as_str()) && !below {
+                problems.push(format!(
+                    "layer {} may import {allowed}, which is not below it in the table",
                     layer.name
                 ));
             }

@@ -409,3 +409,15 @@ fn the_layer_table_must_name_each_module_once_and_only_real_ones() {
         ["layer scan names resolve, which is not a module of src/lib.rs"]
     );
 }
+
+#[test]
+fn the_layer_table_lets_imports_go_only_down() {
+    let mut graph = graph_from(&[]);
+    top_level(&mut graph, &["cli", "init", "walk", "resolve", "model"]);
+    let doc = LAYERS_DOC.replace("| `model` | — |", "| `model` | app |");
+    let layers = parse_layers(&doc).unwrap();
+    assert_eq!(
+        layer_problems(&layers, &graph),
+        ["layer base may import app, which is not below it in the table"]
+    );
+}
