@@ -180,6 +180,9 @@ pub struct Toolchain {
     /// Package managers with a build command of their own (`{native_build}` = `uv build`).
     #[serde(default)]
     pub native_build: Vec<String>,
+    /// Why a project of the ecosystem that declares no build task has nothing to build (the
+    /// hint of an absent `build_command`).
+    pub no_build: Option<String>,
     /// The ecosystem's own commands: a task-runner recipe that runs only these, beside a backend
     /// of another ecosystem, works on this ecosystem's part of the repository.
     #[serde(default)]

@@ -289,10 +289,11 @@ pub(super) fn resolve_backend(
     fields.insert(
         FieldName::BuildCommand,
         build.unwrap_or_else(|| {
-            let reason = match project.ecosystem {
-                Ecosystem::Python => "no build task and no [build-system] table: the app runs from source",
-                _ => "no build script and nothing to compile (plain JavaScript, or TypeScript with noEmit)",
-            };
+            let toolchain = registry.toolchain(project.ecosystem);
+            let reason = toolchain
+                .no_build
+                .as_deref()
+                .unwrap_or("no build task, and the ecosystem has no build command archprompt knows");
             Field::absent(
                 ABSENT_TEXT,
                 vec![Evidence::new(&project.manifest, "no build task declared")],
