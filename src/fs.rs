@@ -16,7 +16,26 @@ pub const MAX_READ_BYTES: u64 = 2 * 1024 * 1024;
 /// in the repository (one agent file linked to another), so a hostile repository cannot make
 /// archprompt read, print or diff a file from elsewhere.
 pub fn read_plain(path: &Path, within: &Path) -> std::io::Result<String> {
-    let refuse = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, why);
+    let (file, len) = open_plain(path, within)?;
+    if len > MAX_READ_BYTES {
+        return Err(refuse(format!("larger than {} MiB; not read", MAX_READ_BYTES >> 20)));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_READ_BYTES).read_to_end(&mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The first `max` bytes of a file [`read_plain`] would read, as lossy UTF-8, and whether the
+/// file goes on past them.
+pub fn read_start(path: &Path, within: &Path, max: u64) -> std::io::Result<(String, bool)> {
+    let (file, len) = open_plain(path, within)?;
+    let mut bytes = Vec::with_capacity(len.min(max) as usize);
+    file.take(max).read_to_end(&mut bytes)?;
+    Ok((String::from_utf8_lossy(&bytes).into_owned(), len > max))
+}
+
+/// `path`, opened when it resolves inside `within` to a regular file, with its length.
+fn open_plain(path: &Path, within: &Path) -> std::io::Result<(std::fs::File, u64)> {
     std::fs::symlink_metadata(path)?;
     let real = path.canonicalize()?;
     let root = within.canonicalize()?;
@@ -31,14 +50,74 @@ pub fn read_plain(path: &Path, within: &Path) -> std::io::Result<String> {
     if !meta.is_file() {
         return Err(refuse("not a regular file; not read".to_string()));
     }
-    if meta.len() > MAX_READ_BYTES {
-        return Err(refuse(format!("larger than {} MiB; not read", MAX_READ_BYTES >> 20)));
+    Ok((std::fs::File::open(&real)?, meta.len()))
+}
+
+fn refuse(why: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, why)
+}
+
+/// The most of one ignore file (`.gitignore`, `.ignore`, `.git/info/exclude`) that is read: real
+/// ones are a few KiB, and every pattern costs the matcher memory.
+pub const MAX_IGNORE_BYTES: u64 = 256 * 1024;
+/// The most patterns kept from one ignore file.
+pub const MAX_IGNORE_PATTERNS: usize = 5_000;
+
+/// Adds the patterns of the ignore file `path` to `builder`, read as [`read_start`] reads (a
+/// regular file inside `within`) up to [`MAX_IGNORE_BYTES`] and [`MAX_IGNORE_PATTERNS`]. Returns
+/// the lines the matcher does not understand (the rest applies), and what could not be read or
+/// was left out, each for a warning naming the file.
+pub fn add_ignore_file(
+    builder: &mut ignore::gitignore::GitignoreBuilder,
+    path: &Path,
+    within: &Path,
+) -> (Option<ignore::Error>, Option<String>) {
+    let (text, cut) = match read_start(path, within, MAX_IGNORE_BYTES) {
+        Ok(read) => read,
+        Err(err) => return (None, Some(format!("not read: {err}"))),
+    };
+    let mut lines: Vec<&str> = text.lines().collect();
+    if cut {
+        lines.pop(); // the last line may be cut in two
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(&real)?
-        .take(MAX_READ_BYTES)
-        .read_to_end(&mut bytes)?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    let mut errors = Vec::new();
+    let mut patterns = 0;
+    let mut left_out = None;
+    for (i, line) in lines.into_iter().enumerate() {
+        // Git reads a file that begins with a BOM without it.
+        let line = if i == 0 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
+        let pattern = !line.trim().is_empty() && !line.starts_with('#');
+        if pattern && patterns == MAX_IGNORE_PATTERNS {
+            left_out = Some(format!("only its first {MAX_IGNORE_PATTERNS} patterns apply"));
+            break;
+        }
+        patterns += usize::from(pattern);
+        if let Err(err) = builder.add_line(Some(path.to_path_buf()), line) {
+            errors.push(ignore::Error::WithPath {
+                path: path.to_path_buf(),
+                err: Box::new(ignore::Error::WithLineNumber {
+                    line: i as u64 + 1,
+                    err: Box::new(err),
+                }),
+            });
+        }
+    }
+    if cut && left_out.is_none() {
+        left_out = Some(format!(
+            "larger than {} KiB: only its start applies",
+            MAX_IGNORE_BYTES >> 10
+        ));
+    }
+    let error = match errors.len() {
+        0 => None,
+        1 => errors.pop(),
+        _ => Some(ignore::Error::Partial(errors)),
+    };
+    (error, left_out)
 }
 
 /// Last component of a `/`-separated path.

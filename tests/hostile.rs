@@ -461,3 +461,80 @@ fn an_agent_directory_linking_out_of_the_repository_is_not_followed() {
     assert_eq!(init.status.code(), Some(2));
     assert!(!outside.path().join("agents/backend-architect.md").exists());
 }
+
+/// Ignore files are read as every other file is: a FIFO `.gitignore` does not hang `init`'s
+/// "is the agent file ignored?" check, and one linked to `/dev/zero` or out of the repository is
+/// not read (the outside file's lines appear nowhere; a warning says it was not followed).
+#[test]
+fn ignore_files_that_are_fifos_devices_or_links_out_are_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret");
+    std::fs::write(&secret, "[SECRET-LINE\n").unwrap();
+
+    let fifo = backend_repo();
+    std::fs::create_dir(fifo.path().join(".git")).unwrap();
+    mkfifo(&fifo.path().join(".gitignore"));
+    let init = run(fifo.path(), &["init", "--target", "copilot"]);
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    assert!(fifo.path().join(".github/agents/backend-architect.agent.md").is_file());
+
+    let zero = backend_repo();
+    std::os::unix::fs::symlink("/dev/zero", zero.path().join(".gitignore")).unwrap();
+    let init = run(zero.path(), &["init", "--target", "copilot"]);
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+
+    let linked = backend_repo();
+    std::fs::create_dir_all(linked.path().join(".git/info")).unwrap();
+    std::os::unix::fs::symlink(&secret, linked.path().join(".git/info/exclude")).unwrap();
+    std::os::unix::fs::symlink(&secret, linked.path().join(".gitignore")).unwrap();
+    let output = run(linked.path(), &["scan", "--json"]);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    assert!(!text.contains("SECRET-LINE"), "{text}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let warned: Vec<(String, String)> = warnings(&report);
+    assert!(
+        warned
+            .iter()
+            .any(|(file, why)| file == ".git/info/exclude" && why.contains("not followed")),
+        "{warned:?}"
+    );
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+}
+
+/// A huge ignore file costs a bounded read and a bounded matcher: its first patterns apply, and a
+/// warning says the rest was left out.
+#[test]
+fn huge_ignore_files_keep_what_fits_and_warn() {
+    let many = backend_repo();
+    let patterns: String = (0..100_000).map(|i| format!("dir{i}/file{i}*.log\n")).collect();
+    std::fs::write(many.path().join(".gitignore"), format!("src/ignored/\n{patterns}")).unwrap();
+    std::fs::create_dir_all(many.path().join("src/ignored")).unwrap();
+    std::fs::write(many.path().join("src/ignored/package.json"), "{}").unwrap();
+    let (report, _) = scan_json(many.path());
+    assert!(
+        warnings(&report).contains(&(
+            ".gitignore".to_string(),
+            "only its first 5000 patterns apply".to_string()
+        )),
+        "{:?}",
+        warnings(&report)
+    );
+    let projects: Vec<&str> = report["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["dir"].as_str().unwrap())
+        .collect();
+    assert_eq!(projects, ["."], "the first pattern still applies");
+
+    let long = backend_repo();
+    std::fs::write(long.path().join(".gitignore"), "a".repeat(3_000_000)).unwrap();
+    let (report, _) = scan_json(long.path());
+    assert!(
+        warnings(&report)
+            .iter()
+            .any(|(file, why)| file == ".gitignore" && why.contains("only its start applies")),
+        "{:?}",
+        warnings(&report)
+    );
+}

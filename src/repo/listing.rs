@@ -107,7 +107,7 @@ fn open(root: &Path, dir: &str, depth: usize, inherited: &[Rc<Rules>], warnings:
         format!("{dir}/")
     };
     let mut rules = inherited.to_vec();
-    if let Some(own) = own_rules(&abs, &prefix, dir.is_empty(), &entries, warnings) {
+    if let Some(own) = own_rules(root, &abs, &prefix, dir.is_empty(), &entries, warnings) {
         rules.push(Rc::new(own));
     }
     Some(Frame {
@@ -166,6 +166,7 @@ fn read_sorted(abs: &Path, dir: &str, warnings: &mut Vec<Warning>) -> Option<Vec
 /// The rules of the directory's own `.gitignore` and `.ignore` (which wins where both match),
 /// and at the repository root `.git/info/exclude` (which both override), as git applies them.
 fn own_rules(
+    root: &Path,
     abs: &Path,
     prefix: &str,
     at_root: bool,
@@ -175,7 +176,8 @@ fn own_rules(
     let has = |name: &str| entries.iter().any(|(n, k)| n == name && *k == Kind::File);
     let git_dir = at_root && entries.iter().any(|(n, k)| n == ".git" && *k == Kind::Dir);
     let mut sources: Vec<std::path::PathBuf> = Vec::new();
-    if git_dir && abs.join(".git/info/exclude").is_file() {
+    // Whether it is a regular file inside the repository is checked when it is read.
+    if git_dir && std::fs::symlink_metadata(abs.join(".git/info/exclude")).is_ok() {
         sources.push(abs.join(".git/info/exclude"));
     }
     for name in [".gitignore", ".ignore"] {
@@ -188,12 +190,16 @@ fn own_rules(
     }
     let mut builder = GitignoreBuilder::new(abs);
     for source in &sources {
-        if let Some(err) = builder.add(source) {
-            let name = source.strip_prefix(abs).unwrap_or(source).to_string_lossy();
+        let (err, left_out) = crate::fs::add_ignore_file(&mut builder, source, root);
+        let name = source.strip_prefix(abs).unwrap_or(source).to_string_lossy();
+        if let Some(err) = err {
             warnings.push(Warning::new(
                 format!("{prefix}{name}"),
                 format!("some lines not understood, the rest applies: {err}"),
             ));
+        }
+        if let Some(why) = left_out {
+            warnings.push(Warning::new(format!("{prefix}{name}"), why));
         }
     }
     match builder.build() {
