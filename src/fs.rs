@@ -16,13 +16,30 @@ pub const MAX_READ_BYTES: u64 = 2 * 1024 * 1024;
 /// in the repository (one agent file linked to another), so a hostile repository cannot make
 /// archprompt read, print or diff a file from elsewhere.
 pub fn read_plain(path: &Path, within: &Path) -> std::io::Result<String> {
+    Ok(String::from_utf8_lossy(&read_bytes(path, within)?).into_owned())
+}
+
+/// [`read_plain`] for a file archprompt may write back around its own part (AGENTS.md, a file
+/// `doctor --fix` repairs): bytes that are not UTF-8 are an error, never replaced, so no byte of
+/// the user's text can be lost.
+pub fn read_text(path: &Path, within: &Path) -> std::io::Result<String> {
+    String::from_utf8(read_bytes(path, within)?).map_err(|err| {
+        let at = err.utf8_error().valid_up_to();
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not valid UTF-8 (byte {at}); archprompt changes only files it can keep byte for byte"),
+        )
+    })
+}
+
+fn read_bytes(path: &Path, within: &Path) -> std::io::Result<Vec<u8>> {
     let (file, len) = open_plain(path, within)?;
     if len > MAX_READ_BYTES {
         return Err(refuse(format!("larger than {} MiB; not read", MAX_READ_BYTES >> 20)));
     }
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(MAX_READ_BYTES).read_to_end(&mut bytes)?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(bytes)
 }
 
 /// The first `max` bytes of a file [`read_plain`] would read, as lossy UTF-8, and whether the

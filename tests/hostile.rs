@@ -538,3 +538,35 @@ fn huge_ignore_files_keep_what_fits_and_warn() {
         warnings(&report)
     );
 }
+
+/// AGENTS.md is the user's file around archprompt's section: a byte that is not UTF-8 outside
+/// the markers makes `init` and `doctor --fix` stop with a message naming the file, and the file
+/// keeps every byte.
+#[test]
+fn an_agents_md_that_is_not_utf8_is_never_rewritten() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let agents = root.join("AGENTS.md");
+    std::fs::write(&agents, b"caf\xe9\n").unwrap();
+    let init = run(root, &["init", "--target", "agents-md"]);
+    assert_eq!(init.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&init.stderr);
+    assert!(stderr.contains("AGENTS.md: not valid UTF-8"), "{stderr}");
+    assert_eq!(std::fs::read(&agents).unwrap(), b"caf\xe9\n");
+
+    // A section written while the file was UTF-8, broken encoding in it (which --fix repairs),
+    // then a Latin-1 byte outside it.
+    std::fs::write(&agents, "# Notes\n").unwrap();
+    assert!(run(root, &["init", "--target", "agents-md"]).status.success());
+    let text = std::fs::read_to_string(&agents).unwrap();
+    let broken = text.replace('\u{2013}', "\u{e2}\u{20ac}\u{201c}");
+    assert_ne!(broken, text, "the section has a dash to break");
+    let mut bytes = broken.into_bytes();
+    bytes.extend_from_slice(b"caf\xe9\n");
+    std::fs::write(&agents, &bytes).unwrap();
+    let fix = run(root, &["doctor", "--fix"]);
+    assert_eq!(fix.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&fix.stderr);
+    assert!(stderr.contains("cannot fix: not valid UTF-8"), "{stderr}");
+    assert_eq!(std::fs::read(&agents).unwrap(), bytes);
+}

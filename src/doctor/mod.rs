@@ -58,8 +58,12 @@ pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>, 
             } else {
                 file.clone()
             };
-            // A change of the record alone (a file written before records) is written too.
-            if repaired != text {
+            // A change of the record alone (a file written before records) is written too. A file
+            // that is not UTF-8 is not written: its other bytes could not be kept as they are.
+            let strict = (repaired != text).then(|| crate::fs::read_text(file, &repo));
+            if let Some(Err(err)) = strict {
+                findings.errors.push(format!("{shown}: cannot fix: {err}"));
+            } else if repaired != text {
                 if let Err(err) = crate::profile::write::write(&target, &repaired, true, Some(&repo)) {
                     findings.errors.push(format!("{shown}: cannot fix: {err:#}"));
                 } else {

@@ -60,7 +60,14 @@ pub fn prepare(
         Some(_) => Path::new("."),
         None => repo,
     };
-    let existing = match crate::fs::read_plain(&path, within) {
+    // AGENTS.md is the user's file around archprompt's section: read strictly, so a byte that is
+    // not UTF-8 stops init instead of being lost.
+    let read = if target == Target::AgentsMd && !raw {
+        crate::fs::read_text
+    } else {
+        crate::fs::read_plain
+    };
+    let existing = match read(&path, within) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
