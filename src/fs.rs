@@ -200,6 +200,7 @@ pub fn atomic_write(target: &Path, dir: &Path, bytes: &[u8]) -> anyhow::Result<(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    remove_stale_temps(dir, &name);
     let temp: PathBuf = dir.join(format!(".{name}.archprompt-{}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
@@ -214,6 +215,42 @@ pub fn atomic_write(target: &Path, dir: &Path, bytes: &[u8]) -> anyhow::Result<(
         let _ = std::fs::remove_file(&temp);
     }
     result.with_context(|| format!("cannot write {}", target.display()))
+}
+
+/// Removes the temporary files an earlier write of `name` in `dir` left when its process was
+/// killed between creating and renaming them (`.NAME.archprompt-PID.tmp`). One is stale when its
+/// process is gone (Linux: no `/proc/PID`) or, where that cannot be told, when it is over an hour
+/// old: a write takes milliseconds, so a live process's own temporary file is never taken.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.archprompt-");
+    let ours = std::process::id();
+    let proc_fs = Path::new("/proc/self").exists();
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(meta) = entry.metadata() else { continue };
+        let gone = if proc_fs {
+            !Path::new("/proc").join(pid.to_string()).exists()
+        } else {
+            meta.modified()
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(3600))
+        };
+        if pid != ours && meta.is_file() && gone {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Whether the repo-relative `child` is `parent` or inside it (`.` holds everything).
@@ -231,5 +268,24 @@ mod tests {
         assert_eq!(join("apps/api", "prisma/../db"), "apps/api/db");
         assert_eq!(join("api", "."), "api");
         assert_eq!(join(".", "."), ".");
+    }
+
+    #[test]
+    fn a_write_removes_the_temporary_files_killed_writes_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.md");
+        // Above Linux's largest process id, so no live process has it.
+        let stale = dir.path().join(".a.md.archprompt-4294967.tmp");
+        let live = dir
+            .path()
+            .join(format!(".a.md.archprompt-{}.tmp.keep", std::process::id()));
+        let other = dir.path().join(".b.md.archprompt-4294967.tmp");
+        for file in [&stale, &live, &other] {
+            std::fs::write(file, "half").unwrap();
+        }
+        atomic_write(&target, dir.path(), b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert!(!stale.exists(), "the killed write's temporary file is gone");
+        assert!(live.exists() && other.exists(), "files of other names are left alone");
     }
 }

@@ -570,3 +570,26 @@ fn an_agents_md_that_is_not_utf8_is_never_rewritten() {
     assert!(stderr.contains("cannot fix: not valid UTF-8"), "{stderr}");
     assert_eq!(std::fs::read(&agents).unwrap(), bytes);
 }
+
+/// A write killed between creating its temporary file and renaming it leaves
+/// `.NAME.archprompt-PID.tmp` behind; the next write of that file removes it.
+#[test]
+fn temporary_files_of_killed_writes_are_removed_by_the_next_write() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let agents = root.join(".github/agents");
+    std::fs::create_dir_all(&agents).unwrap();
+    // Process ids above Linux's largest, so no live process has them.
+    let leftovers = [
+        agents.join(".backend-architect.agent.md.archprompt-4294967.tmp"),
+        root.join(".AGENTS.md.archprompt-4294968.tmp"),
+    ];
+    for file in &leftovers {
+        std::fs::write(file, "half a file").unwrap();
+    }
+    let init = run(root, &["init", "--force", "--target", "copilot,agents-md"]);
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    for file in &leftovers {
+        assert!(!file.exists(), "{} is left", file.display());
+    }
+}
