@@ -593,3 +593,46 @@ fn temporary_files_of_killed_writes_are_removed_by_the_next_write() {
         assert!(!file.exists(), "{} is left", file.display());
     }
 }
+
+/// `--output` inside the repository is bound by it like the default file: through a `.github`
+/// that links out of the repository nothing is written, and `--dry-run` says so instead of "would
+/// create". An `--output` elsewhere is the user's choice and is written.
+#[test]
+fn an_output_inside_the_repository_cannot_escape_through_a_symlinked_directory() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join(".github")).unwrap();
+    let output = root.join(".github/agents/a.agent.md");
+    for args in [&["init", "-o"][..], &["init", "--dry-run", "-o"]] {
+        let init = Command::cargo_bin("archprompt")
+            .unwrap()
+            .args(args)
+            .arg(&output)
+            .arg(root)
+            .timeout(TIMEOUT)
+            .output()
+            .unwrap();
+        assert_eq!(init.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&init.stderr).contains("resolves outside the repository"));
+    }
+    let dry = run(root, &["init", "--dry-run", "--target", "copilot"]);
+    assert_eq!(dry.status.code(), Some(2));
+    assert!(
+        std::fs::read_dir(outside.path()).unwrap().next().is_none(),
+        "nothing written outside"
+    );
+
+    let elsewhere = outside.path().join("agent.md");
+    let init = Command::cargo_bin("archprompt")
+        .unwrap()
+        .arg("init")
+        .arg("-o")
+        .arg(&elsewhere)
+        .arg(root)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    assert!(elsewhere.is_file());
+}

@@ -67,7 +67,16 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
                 "note: {shown} is ignored by the repository's .gitignore, so it will not be committed"
             ));
         }
+        // A repository binds where the file may resolve to, also an --output file inside it; one
+        // elsewhere is the user's.
+        let bound = match &args.output {
+            Some(output) if !write::is_in_repo(output, &path) => None,
+            _ => Some(path.as_path()),
+        };
         if args.dry_run {
+            if let Some(repo) = bound {
+                write::ensure_inside(&file.path, repo)?;
+            }
             let within = args.output.as_ref().and_then(|o| o.parent()).unwrap_or(path.as_path());
             match write::plan(&file.path, &file.content, within)? {
                 Plan::Create => out(&format!("would create {shown}:\n\n{}\n", file.content))?,
@@ -75,8 +84,6 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
                 Plan::UpToDate => out(&format!("{shown} is up to date; nothing would change\n"))?,
             }
         } else {
-            // A repository binds where the file may resolve to; an --output file is the user's.
-            let bound = args.output.is_none().then_some(path.as_path());
             match write::write(&file.path, &file.content, args.force || !file.overwrites, bound)? {
                 Outcome::Created => out(&format!("created {shown}\n"))?,
                 Outcome::Updated => out(&format!("updated {shown}\n"))?,
@@ -227,6 +234,7 @@ fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &Init
         let result = (|| -> Result<InitResult> {
             let file = agent_file::prepare(repo, &template, &report, target, None, false)?;
             let status = if args.dry_run {
+                write::ensure_inside(&file.path, repo)?;
                 match write::plan(&file.path, &file.content, repo)? {
                     Plan::Create => InitStatus::WouldCreate,
                     Plan::Update { .. } => InitStatus::WouldUpdate,

@@ -53,6 +53,35 @@ pub fn plan(target: &Path, content: &str, within: &Path) -> Result<Plan> {
     }
 }
 
+/// Fails unless `target` would be written inside `repo`: the deepest directory of its path that
+/// exists must resolve (through any symlinks) inside the repository.
+pub fn ensure_inside(target: &Path, repo: &Path) -> Result<()> {
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let existing = parent.ancestors().find(|a| a.exists()).unwrap_or(Path::new("."));
+    let real = existing.canonicalize()?;
+    let real_repo = repo.canonicalize()?;
+    if !real.starts_with(&real_repo) {
+        bail!(
+            "{} resolves outside the repository ({}); refusing to write",
+            existing.display(),
+            real.display()
+        );
+    }
+    Ok(())
+}
+
+/// Whether `path` is, as written, inside `repo`: then it is bound by the repository, even
+/// when named with `--output`.
+pub fn is_in_repo(path: &Path, repo: &Path) -> bool {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (path, repo) = (absolute(path), absolute(repo));
+    let normal = |p: &Path| -> std::path::PathBuf { p.components().collect() };
+    normal(&path).starts_with(normal(&repo))
+}
+
 /// Writes `content` to `target` unless that would clobber a changed file without `force`.
 /// `repo` bounds where a default target may resolve to through symlinked directories.
 pub fn write(target: &Path, content: &str, force: bool, repo: Option<&Path>) -> Result<Outcome> {
@@ -69,18 +98,9 @@ pub fn write(target: &Path, content: &str, force: bool, repo: Option<&Path>) -> 
     if std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
         bail!("{} is a symlink; refusing to write through it", target.display());
     }
-    // Check before creating anything: the deepest existing ancestor must resolve inside the repo.
+    // Check before creating anything.
     if let Some(repo) = repo {
-        let existing = parent.ancestors().find(|a| a.exists()).unwrap_or(Path::new("."));
-        let real = existing.canonicalize()?;
-        let real_repo = repo.canonicalize()?;
-        if !real.starts_with(&real_repo) {
-            bail!(
-                "{} resolves outside the repository ({}); refusing to write",
-                existing.display(),
-                real.display()
-            );
-        }
+        ensure_inside(target, repo)?;
     }
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     crate::fs::atomic_write(target, parent, content.as_bytes())?;
