@@ -1,6 +1,8 @@
 //! Helpers the integration tests share: the real binary, and copies of fixtures to write into.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod hostile;
+
 use assert_cmd::Command;
 use std::path::Path;
 

@@ -1,0 +1,185 @@
+//! Hostile repositories, round 2: ignore files that are FIFOs, devices, links out or huge; an
+//! AGENTS.md that is not UTF-8; temporary files of killed writes; `--output` through a symlinked
+//! directory. Each command must end in bounded time, read and write nothing outside the
+//! repository, and keep every byte of the user's files.
+#![cfg(unix)]
+
+mod common;
+
+use assert_cmd::Command;
+use common::hostile::*;
+
+/// Ignore files are read as every other file is: a FIFO `.gitignore` does not hang `init`'s
+/// "is the agent file ignored?" check, and one linked to `/dev/zero` or out of the repository is
+/// not read (the outside file's lines appear nowhere; a warning says it was not followed).
+#[test]
+fn ignore_files_that_are_fifos_devices_or_links_out_are_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret");
+    std::fs::write(&secret, "[SECRET-LINE\n").unwrap();
+
+    let fifo = backend_repo();
+    std::fs::create_dir(fifo.path().join(".git")).unwrap();
+    mkfifo(&fifo.path().join(".gitignore"));
+    let init = run(fifo.path(), &["init", "--target", "copilot"]);
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    assert!(fifo.path().join(".github/agents/backend-architect.agent.md").is_file());
+
+    let zero = backend_repo();
+    std::os::unix::fs::symlink("/dev/zero", zero.path().join(".gitignore")).unwrap();
+    let init = run(zero.path(), &["init", "--target", "copilot"]);
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+
+    let linked = backend_repo();
+    std::fs::create_dir_all(linked.path().join(".git/info")).unwrap();
+    std::os::unix::fs::symlink(&secret, linked.path().join(".git/info/exclude")).unwrap();
+    std::os::unix::fs::symlink(&secret, linked.path().join(".gitignore")).unwrap();
+    let output = run(linked.path(), &["scan", "--json"]);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    assert!(!text.contains("SECRET-LINE"), "{text}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let warned: Vec<(String, String)> = warnings(&report);
+    assert!(
+        warned
+            .iter()
+            .any(|(file, why)| file == ".git/info/exclude" && why.contains("not followed")),
+        "{warned:?}"
+    );
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+}
+
+/// A huge ignore file costs a bounded read and a bounded matcher: its first patterns apply, and a
+/// warning says the rest was left out.
+#[test]
+fn huge_ignore_files_keep_what_fits_and_warn() {
+    let many = backend_repo();
+    let patterns: String = (0..100_000).map(|i| format!("dir{i}/file{i}*.log\n")).collect();
+    std::fs::write(many.path().join(".gitignore"), format!("src/ignored/\n{patterns}")).unwrap();
+    std::fs::create_dir_all(many.path().join("src/ignored")).unwrap();
+    std::fs::write(many.path().join("src/ignored/package.json"), "{}").unwrap();
+    let (report, _) = scan_json(many.path());
+    assert!(
+        warnings(&report).contains(&(
+            ".gitignore".to_string(),
+            "only its first 5000 patterns apply".to_string()
+        )),
+        "{:?}",
+        warnings(&report)
+    );
+    let projects: Vec<&str> = report["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["dir"].as_str().unwrap())
+        .collect();
+    assert_eq!(projects, ["."], "the first pattern still applies");
+
+    let long = backend_repo();
+    std::fs::write(long.path().join(".gitignore"), "a".repeat(3_000_000)).unwrap();
+    let (report, _) = scan_json(long.path());
+    assert!(
+        warnings(&report)
+            .iter()
+            .any(|(file, why)| file == ".gitignore" && why.contains("only its start applies")),
+        "{:?}",
+        warnings(&report)
+    );
+}
+
+/// AGENTS.md is the user's file around archprompt's section: a byte that is not UTF-8 outside
+/// the markers makes `init` and `doctor --fix` stop with a message naming the file, and the file
+/// keeps every byte.
+#[test]
+fn an_agents_md_that_is_not_utf8_is_never_rewritten() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let agents = root.join("AGENTS.md");
+    std::fs::write(&agents, b"caf\xe9\n").unwrap();
+    let init = run(root, &["init", "--target", "agents-md"]);
+    assert_eq!(init.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&init.stderr);
+    assert!(stderr.contains("AGENTS.md: not valid UTF-8"), "{stderr}");
+    assert_eq!(std::fs::read(&agents).unwrap(), b"caf\xe9\n");
+
+    // A section written while the file was UTF-8, broken encoding in it (which --fix repairs),
+    // then a Latin-1 byte outside it.
+    std::fs::write(&agents, "# Notes\n").unwrap();
+    assert!(run(root, &["init", "--target", "agents-md"]).status.success());
+    let text = std::fs::read_to_string(&agents).unwrap();
+    let broken = text.replace('\u{2013}', "\u{e2}\u{20ac}\u{201c}");
+    assert_ne!(broken, text, "the section has a dash to break");
+    let mut bytes = broken.into_bytes();
+    bytes.extend_from_slice(b"caf\xe9\n");
+    std::fs::write(&agents, &bytes).unwrap();
+    let fix = run(root, &["doctor", "--fix"]);
+    assert_eq!(fix.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&fix.stderr);
+    assert!(stderr.contains("cannot fix: not valid UTF-8"), "{stderr}");
+    assert_eq!(std::fs::read(&agents).unwrap(), bytes);
+}
+
+/// A write killed between creating its temporary file and renaming it leaves
+/// `.NAME.archprompt-PID.tmp` behind; the next write of that file removes it.
+#[test]
+fn temporary_files_of_killed_writes_are_removed_by_the_next_write() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let agents = root.join(".github/agents");
+    std::fs::create_dir_all(&agents).unwrap();
+    // Process ids above Linux's largest, so no live process has them.
+    let leftovers = [
+        agents.join(".backend-architect.agent.md.archprompt-4294967.tmp"),
+        root.join(".AGENTS.md.archprompt-4294968.tmp"),
+    ];
+    for file in &leftovers {
+        std::fs::write(file, "half a file").unwrap();
+    }
+    let init = run(root, &["init", "--force", "--target", "copilot,agents-md"]);
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    for file in &leftovers {
+        assert!(!file.exists(), "{} is left", file.display());
+    }
+}
+
+/// `--output` inside the repository is bound by it like the default file: through a `.github`
+/// that links out of the repository nothing is written, and `--dry-run` says so instead of "would
+/// create". An `--output` elsewhere is the user's choice and is written.
+#[test]
+fn an_output_inside_the_repository_cannot_escape_through_a_symlinked_directory() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join(".github")).unwrap();
+    let output = root.join(".github/agents/a.agent.md");
+    for args in [&["init", "-o"][..], &["init", "--dry-run", "-o"]] {
+        let init = Command::cargo_bin("archprompt")
+            .unwrap()
+            .args(args)
+            .arg(&output)
+            .arg(root)
+            .timeout(TIMEOUT)
+            .output()
+            .unwrap();
+        assert_eq!(init.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&init.stderr).contains("resolves outside the repository"));
+    }
+    let dry = run(root, &["init", "--dry-run", "--target", "copilot"]);
+    assert_eq!(dry.status.code(), Some(2));
+    assert!(
+        std::fs::read_dir(outside.path()).unwrap().next().is_none(),
+        "nothing written outside"
+    );
+
+    let elsewhere = outside.path().join("agent.md");
+    let init = Command::cargo_bin("archprompt")
+        .unwrap()
+        .arg("init")
+        .arg("-o")
+        .arg(&elsewhere)
+        .arg(root)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    assert!(elsewhere.is_file());
+}
