@@ -35,6 +35,8 @@ pub fn run(root: &Path, root_label: &str, builtin: &Registry, project: Option<&s
     };
     let mut report = resolve::resolve(&facts, own, project, root_label)?;
     report.warnings = index.take_warnings();
+    // What the repository holds goes into agent files and terminals: no control characters.
+    report.refuse_control_characters();
     config::apply(&config, &mut report);
     Ok(report)
 }

@@ -183,3 +183,38 @@ fn an_output_inside_the_repository_cannot_escape_through_a_symlinked_directory()
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
     assert!(elsewhere.is_file());
 }
+
+/// Names and values with control characters never reach an agent file, and print on one line: a
+/// backend in a directory named `svc\n# INJECTED HEADING\nx` adds no heading; its directory and
+/// commands are left out with a warning naming the file they came from.
+#[test]
+fn control_characters_from_the_repository_never_reach_an_agent_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let service = root.join("svc\n# INJECTED HEADING\nx");
+    backend(&service);
+    let init = Command::cargo_bin("archprompt")
+        .unwrap()
+        .args(["init", "--stdout"])
+        .arg(root)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let agent = String::from_utf8_lossy(&init.stdout);
+    assert!(!agent.lines().any(|l| l.starts_with("# INJECTED")), "{agent}");
+    assert!(!agent.contains('\u{1b}'), "{agent}");
+    let stderr = String::from_utf8_lossy(&init.stderr);
+    assert!(stderr.contains("holds a control character"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.lines().any(|l| l.starts_with("# INJECTED")),
+        "{stderr}"
+    );
+
+    let scan = run(root, &["scan"]);
+    let table = String::from_utf8_lossy(&scan.stdout);
+    assert!(
+        !table.contains('\u{1b}') && !table.lines().any(|l| l.starts_with("# INJECTED")),
+        "{table}"
+    );
+}

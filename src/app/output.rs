@@ -1,7 +1,7 @@
 //! Human-readable text for `scan`, `doctor` and `init`. The binary prints what these return.
 
 use super::cli::Verbosity;
-use super::style::Style;
+use super::style::{Style, one_line};
 use archprompt::doctor::Findings;
 use archprompt::report::{EvidenceKind, FieldName, Report, State};
 use std::fmt::Write;
@@ -10,10 +10,10 @@ use std::fmt::Write;
 pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
     let mut out = String::new();
     let backend = match &report.backend_dir {
-        Some(dir) => format!("backend project: {dir}"),
+        Some(dir) => format!("backend project: {}", one_line(dir)),
         None => "no backend project found".to_string(),
     };
-    writeln!(out, "{} ({backend})\n", report.root).unwrap();
+    writeln!(out, "{} ({backend})\n", one_line(&report.root)).unwrap();
     let width = FieldName::ALL.iter().map(|f| f.as_str().len()).max().unwrap_or(0);
     for name in FieldName::ALL {
         let field = report.field(name);
@@ -24,14 +24,14 @@ pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
             (State::Unknown, _) => ("unknown", style.warn("unknown")),
         };
         let pad = " ".repeat(7usize.saturating_sub(state.len()));
-        let value = field.value.as_deref().unwrap_or("?");
+        let value = one_line(field.value.as_deref().unwrap_or("?"));
         writeln!(out, "{name:<width$}  {painted}{pad}  {value}").unwrap();
         // A long list (one line per Django app) is cut unless -v; `--json` keeps every line.
         const SHOWN: usize = 6;
         let cut = !all_evidence && field.evidence.len() > SHOWN + 1;
         let shown = if cut { SHOWN } else { field.evidence.len() };
         for ev in &field.evidence[..shown] {
-            let line = format!("← {}: {}", ev.file, ev.reason);
+            let line = format!("← {}: {}", one_line(&ev.file), one_line(&ev.reason));
             writeln!(out, "{:<width$}           {}", "", style.dim(&line)).unwrap();
         }
         if cut {
@@ -45,14 +45,14 @@ pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
         }
         if field.state == State::Unknown {
             if let Some(hint) = &field.hint {
-                writeln!(out, "{:<width$}           ? {hint}", "").unwrap();
+                writeln!(out, "{:<width$}           ? {}", "", one_line(hint)).unwrap();
             }
         }
     }
     let extras: Vec<String> = report
         .variables
         .iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", one_line(v))))
         .collect();
     if !extras.is_empty() {
         writeln!(out, "\nvariables: {}", extras.join(", ")).unwrap();
@@ -66,7 +66,7 @@ pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
         .iter()
         .filter_map(|p| {
             let framework = p.fields.as_ref()?.get(&FieldName::BackendFramework)?.value.clone()?;
-            Some(format!("{} ({framework})", p.dir))
+            Some(format!("{} ({})", one_line(&p.dir), one_line(&framework)))
         })
         .collect();
     if !others.is_empty() {
@@ -85,7 +85,10 @@ pub fn warnings(report: &Report, style: Style) -> String {
     report
         .warnings
         .iter()
-        .map(|w| format!("{} {}: {}\n", style.warn("warning:"), w.file, w.message))
+        .map(|w| {
+            let (file, message) = (one_line(&w.file), one_line(&w.message));
+            format!("{} {file}: {message}\n", style.warn("warning:"))
+        })
         .collect()
 }
 

@@ -31,6 +31,7 @@ impl Progress {
     /// Writes a line to standard output, above the bar when both share the terminal.
     pub fn out(&self, line: &str) -> std::io::Result<()> {
         use std::io::Write;
+        let line = super::ui::stdout_text(line);
         let write = || writeln!(std::io::stdout().lock(), "{line}");
         match &self.bar {
             Some(bar) if self.stdout_is_terminal => bar.suspend(write),
@@ -41,8 +42,8 @@ impl Progress {
     /// Writes a line to standard error, above the bar.
     pub fn err(&self, line: &str) {
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(|| eprintln!("{}", super::ui::stderr_text(line))),
+            None => eprintln!("{}", super::ui::stderr_text(line)),
         }
     }
 

@@ -86,6 +86,59 @@ impl Style {
     }
 }
 
+/// `text` on one line: every control character of it written out (`\n`, `\u{1b}`), for a name
+/// or value from the repository shown in a table, where a line break of its own would forge rows.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// `text` as it may reach a terminal: control characters from a repository's names and values
+/// (an escape that sets the window title or clears the screen, a carriage return) are written
+/// out (`\u{1b}`, `\r`) so they print as text; line breaks, tabs and the colour sequences
+/// [`Style`] writes (`ESC [ digits m`) stay.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let harmless = |c: char| !c.is_control() || c == '\n' || c == '\t';
+    if text.chars().all(harmless) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}' {
+            let colour = rest[1..]
+                .strip_prefix('[')
+                .and_then(|r| r.find(|c: char| !(c.is_ascii_digit() || c == ';')).map(|end| (r, end)))
+                .filter(|(r, end)| r[*end..].starts_with('m'));
+            if let Some((_, end)) = colour {
+                let len = 2 + end + 1;
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        if harmless(c) {
+            out.push(c);
+        } else {
+            out.extend(c.escape_default());
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +158,14 @@ mod tests {
         assert!(!Style::decide(ColorChoice::Never, true).color);
         assert!(Style::decide(ColorChoice::Always, false).color);
         assert!(!Style::decide(ColorChoice::Auto, false).color);
+    }
+
+    #[test]
+    fn control_characters_print_as_text_and_colours_stay() {
+        assert_eq!(for_terminal("plain\ttext\n"), "plain\ttext\n");
+        let title = "svc\u{1b}]0;pwned\u{7}\u{1b}[2Jx\r";
+        assert_eq!(for_terminal(title), "svc\\u{1b}]0;pwned\\u{7}\\u{1b}[2Jx\\r");
+        let painted = Style { color: true }.good("found");
+        assert_eq!(for_terminal(&painted), painted);
     }
 }

@@ -4,8 +4,9 @@
 
 use super::cli::{RepoList, Verbosity};
 use super::output;
-use super::style::Style;
+use super::style::{Style, for_terminal};
 use anyhow::{Context, Result};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// How the run talks: how much it says on stderr, and whether each stream is coloured.
@@ -28,7 +29,7 @@ impl Ui {
     /// A message for people (hints, notes, summaries), left out with `-q`.
     pub fn note(&self, text: &str) {
         if !self.quiet() && !text.is_empty() {
-            eprint!("{text}");
+            eprint!("{}", stderr_text(text));
             if !text.ends_with('\n') {
                 eprintln!();
             }
@@ -40,13 +41,15 @@ impl Ui {
     }
 
     pub fn error(&self, text: &str) {
-        eprintln!("{} {text}", self.err.bad("error:"));
+        eprintln!("{} {}", self.err.bad("error:"), stderr_text(text));
     }
 }
 
-/// Writes to standard output, reporting failures (a closed pipe) instead of panicking.
+/// Writes to standard output, reporting failures (a closed pipe) instead of panicking. On a
+/// terminal, control characters from the repository print as text; a pipe gets every byte.
 pub fn out(text: &str) -> Result<()> {
     use std::io::Write;
+    let text = stdout_text(text);
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
@@ -93,4 +96,22 @@ pub fn repo_paths(mut paths: Vec<PathBuf>, list: &RepoList) -> Result<(Vec<PathB
 /// about a tenth of a one-repository scan, for nothing.
 pub fn registry() -> Result<&'static archprompt::detect::Registry> {
     Ok(Box::leak(Box::new(archprompt::detect::Registry::builtin()?)))
+}
+
+/// `text` as standard output receives it: [`for_terminal`] when that is a terminal.
+pub fn stdout_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if std::io::stdout().is_terminal() {
+        for_terminal(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// `text` as standard error receives it: [`for_terminal`] when that is a terminal.
+pub fn stderr_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if std::io::stderr().is_terminal() {
+        for_terminal(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }

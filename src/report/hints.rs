@@ -1,7 +1,7 @@
 //! What archprompt looks for to fill each field, and how a person fills it when it cannot.
 //! Shared by `scan` (the `hint` of unknown fields) and `doctor`.
 
-use super::FieldName;
+use super::field_name::FieldName;
 
 /// (field, what archprompt looks for, an example of a filled value)
 const HINTS: &[(FieldName, &str, &str)] = &[

@@ -227,6 +227,40 @@ impl Report {
         &self.fields[&name]
     }
 
+    /// Leaves out every value that holds a control character (a line break, an escape sequence):
+    /// written into an agent file it could add lines and headings of its own, and printed it could
+    /// drive the terminal. Such a field becomes unknown, a variable has no value, and a warning
+    /// names the file the value came from.
+    pub fn refuse_control_characters(&mut self) {
+        let unprintable = |v: &str| v.chars().any(char::is_control);
+        let mut warnings = Vec::new();
+        let mut check = |name: FieldName, field: &mut Field| {
+            if !field.value.as_deref().is_some_and(unprintable) {
+                return;
+            }
+            let file = field.evidence.first().map_or(".", |e| e.file.as_str());
+            let why = format!("the {name} found holds a control character (a line break or an escape); left out");
+            warnings.push(Warning::new(file, why.clone()));
+            *field = Field::unknown(hints::unknown(name, &why));
+        };
+        for (name, field) in self.fields.iter_mut() {
+            check(*name, field);
+        }
+        for project in &mut self.projects {
+            for (name, field) in project.fields.iter_mut().flatten() {
+                check(*name, field);
+            }
+        }
+        for (name, value) in self.variables.iter_mut() {
+            if value.as_deref().is_some_and(unprintable) {
+                let why = format!("the {name} variable holds a control character; left out");
+                warnings.push(Warning::new(".", why));
+                *value = None;
+            }
+        }
+        self.warnings.extend(warnings);
+    }
+
     /// Fields left unknown, in template order.
     pub fn unknown_fields(&self) -> Vec<FieldName> {
         FieldName::ALL
