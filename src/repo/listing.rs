@@ -159,7 +159,9 @@ fn read_sorted(abs: &Path, dir: &str, warnings: &mut Vec<Warning>) -> Option<Vec
             }
         }
     }
-    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // A directory's own files before the contents of its subdirectories: when the entry budget
+    // runs out inside a huge subdirectory, the manifests beside it have been seen.
+    entries.sort_unstable_by(|a, b| ((a.1 == Kind::Dir), &a.0).cmp(&((b.1 == Kind::Dir), &b.0)));
     Some(entries)
 }
 
@@ -326,5 +328,18 @@ mod tests {
         assert_eq!(names, ["ok.txt"]);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].message.contains("not valid UTF-8"), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_directorys_files_are_listed_before_a_huge_subdirectory_uses_the_budget() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("aaa")).unwrap();
+        for i in 0..20 {
+            std::fs::write(tmp.path().join(format!("aaa/f{i}")), "").unwrap();
+        }
+        std::fs::write(tmp.path().join("package.json"), "{}").unwrap();
+        let (first, _, complete) = listed(tmp.path(), 5);
+        assert!(!complete, "the listing was cut, and says so");
+        assert_eq!(first[..2], ["package.json", "aaa"]);
     }
 }
