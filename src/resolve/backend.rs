@@ -135,10 +135,12 @@ pub(super) struct Siblings<'a, 'r> {
 impl<'a, 'r> Siblings<'a, 'r> {
     /// How many of the repository's own packages `project` depends on.
     pub(super) fn linked_count(&self, project: &Project) -> usize {
+        // Each dependency looked up by name: the project's own deps, not every package.
         let eco = project.ecosystem;
-        self.by_name
+        project
+            .deps
             .keys()
-            .filter(|(e, name)| *e == eco && project.deps.contains_key(name))
+            .filter(|name| self.by_name.contains_key(&(eco, name.to_string())))
             .count()
     }
 
