@@ -129,7 +129,9 @@ pub(super) fn pick_backend<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a A
 pub(super) struct Siblings<'a, 'r> {
     all: &'a [Analysis<'r>],
     by_name: BTreeMap<(Ecosystem, String), usize>,
-    shared: Vec<Rc<Project>>,
+    /// Made on first use: most packages are nobody's sibling, and a copy of every project would
+    /// double the memory of a workspace of many thousands.
+    shared: Vec<std::cell::OnceCell<Rc<Project>>>,
 }
 
 impl<'a, 'r> Siblings<'a, 'r> {
@@ -153,7 +155,7 @@ impl<'a, 'r> Siblings<'a, 'r> {
                     .or_insert(i);
             }
         }
-        let shared = all.iter().map(|a| Rc::new(a.project.clone())).collect();
+        let shared = all.iter().map(|_| std::cell::OnceCell::new()).collect();
         Siblings { all, by_name, shared }
     }
 }
@@ -167,7 +169,11 @@ pub(super) fn with_internal_deps<'r>(
     let eco = backend.project.ecosystem;
     let by_name = |name: &str| {
         let i = *siblings.by_name.get(&(eco, name.to_string()))?;
-        Some((&siblings.all[i], &siblings.shared[i]))
+        let sibling = &siblings.all[i];
+        Some((
+            sibling,
+            siblings.shared[i].get_or_init(|| Rc::new(sibling.project.clone())),
+        ))
     };
     // Runtime dependencies only: a dev-dependency (a client crate the tests drive) is not part
     // of the server.
