@@ -185,15 +185,22 @@ pub(super) fn with_internal_deps<'r>(
             .collect()
     };
     let mut queue: Vec<String> = runtime_deps(&backend.project);
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // The (detector, sibling directory) pairs each kind of hit already holds, so a long chain of
+    // linked packages is not searched again for every hit it brings.
+    let held = |hits: &[Hit]| -> std::collections::HashSet<(String, String)> {
+        hits.iter()
+            .filter_map(|h| Some((h.detector.id.clone(), h.from.as_ref()?.dir.clone())))
+            .collect()
+    };
+    let mut held = [held(&merged.frameworks), held(&merged.data), held(&merged.databases)];
     // Breadth first, in name order, so siblings come in a stable, readable order.
     let mut next = 0;
     while let Some(name) = queue.get(next).cloned() {
         next += 1;
-        if seen.contains(&name) {
+        if !seen.insert(name.clone()) {
             continue;
         }
-        seen.push(name.clone());
         let Some((sibling, shared)) = by_name(&name) else {
             continue;
         };
@@ -209,16 +216,16 @@ pub(super) fn with_internal_deps<'r>(
         let inherit_frameworks =
             backend.frameworks.is_empty() && (eco == Ecosystem::Rust || (eco == Ecosystem::Node && !browser_app));
         let frameworks: &[Hit] = if inherit_frameworks { &sibling.frameworks } else { &[] };
-        for (mine, theirs) in [
+        for ((mine, theirs), held) in [
             (&mut merged.frameworks, frameworks),
             (&mut merged.data, &sibling.data[..]),
             (&mut merged.databases, &sibling.databases[..]),
-        ] {
+        ]
+        .into_iter()
+        .zip(held.iter_mut())
+        {
             for hit in theirs {
-                let seen = |h: &Hit| {
-                    h.detector.id == hit.detector.id && h.from.as_ref().map(|p| &p.dir) == Some(&sibling.project.dir)
-                };
-                if !mine.iter().any(seen) {
+                if held.insert((hit.detector.id.clone(), sibling.project.dir.clone())) {
                     let mut hit = hit.clone();
                     hit.from.get_or_insert_with(|| Rc::clone(shared));
                     mine.push(hit);
