@@ -5,9 +5,12 @@ included; (2) a generated monorepo of more than 100,000 files (a 50,000-file nod
 .git-like directory, a deep source tree) next to a full walk of the same tree; (3) bulk scans of
 1,000 and 10,000 generated repositories of mixed stacks: repositories per second, time per
 repository and peak memory; (4) on the 1,000: `init` writing every agent file, then `doctor`
-checking each against a fresh scan (placeholders, drift, encoding).
+checking each against a fresh scan (placeholders, drift, encoding); (5) one npm workspace of
+10,000 and of 99,000 packages (`packages/pN/package.json`, every 97th an Express + pg backend):
+scan time and peak memory, which grow linearly with the number of projects. 99,000 is the most
+the listing's 200,000 entries hold: each package is a directory and its package.json.
 
-Usage: python3 scripts/bench.py [--binary target/release/archprompt] [--keep DIR]
+Usage: python3 scripts/bench.py [--binary target/release/archprompt] [--keep DIR] [--only 1,5]
 Build first: cargo build --release. Needs only Python 3 and /usr/bin/time (GNU time) for memory.
 """
 
@@ -107,6 +110,15 @@ def make_monorepo(root, nesting):
     return count
 
 
+def make_workspace(root, count):
+    """A root package.json with `"workspaces": ["packages/*"]` and `count` packages; every 97th
+    depends on Express and pg, so there are backends to score and describe."""
+    write(root, {"package.json": json.dumps({"name": "mono", "private": True, "workspaces": ["packages/*"]})})
+    for i in range(count):
+        deps = {"express": "4", "pg": "8"} if i % 97 == 0 else {"lodash": "4"}
+        write(root, {f"packages/p{i}/package.json": json.dumps({"name": f"p{i}", "dependencies": deps})})
+
+
 def wall(cmd, runs):
     times = []
     for _ in range(runs):
@@ -138,7 +150,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", default="target/release/archprompt")
     parser.add_argument("--keep", help="generate the data here and keep it")
+    parser.add_argument("--only", help="run only these sections, comma-separated (1 to 5)")
     args = parser.parse_args()
+    only = {int(n) for n in args.only.split(",")} if args.only else {1, 2, 3, 4, 5}
     binary = os.path.abspath(args.binary)
     if not os.path.exists(binary):
         sys.exit(f"{binary} not found: run `cargo build --release` first")
@@ -146,47 +160,70 @@ def main():
     os.makedirs(base, exist_ok=True)
     try:
         print(f"data in {base}; machine: {os.cpu_count()} CPUs")
-        typical = os.path.join(base, "typical")
-        write(typical, STACKS["node"])
-        t = wall([binary, "scan", "--json", typical], 30)
-        print(f"1. typical repository: median {t * 1000:.1f} ms per `scan --json` (30 runs, process start included)")
+        if 1 in only:
+            typical = os.path.join(base, "typical")
+            write(typical, STACKS["node"])
+            t = wall([binary, "scan", "--json", typical], 30)
+            print(f"1. typical repository: median {t * 1000:.1f} ms per `scan --json` (30 runs, process start included)")
 
-        # Files 10 levels down, as in a Java package tree, lie below archprompt's 8-level listing;
-        # 7 levels down they are all listed, which shows the cost of a tree within the limit.
-        for nesting in (10, 7):
-            mono = os.path.join(base, f"monorepo{nesting}")
-            files = make_monorepo(mono, nesting)
-            t_scan = wall([binary, "scan", "--json", mono], 5)
-            t_find = wall(["find", mono, "-type", "f"], 5)
+        if 2 in only:
+            # Files 10 levels down, as in a Java package tree, lie below archprompt's 8-level listing;
+            # 7 levels down they are all listed, which shows the cost of a tree within the limit.
+            for nesting in (10, 7):
+                mono = os.path.join(base, f"monorepo{nesting}")
+                files = make_monorepo(mono, nesting)
+                t_scan = wall([binary, "scan", "--json", mono], 5)
+                t_find = wall(["find", mono, "-type", "f"], 5)
+                start = time.perf_counter()
+                full_walk(mono)
+                t_walk = time.perf_counter() - start
+                print(f"2. monorepo of {files:,} files, source {nesting} levels down: archprompt {t_scan * 1000:.0f} ms, "
+                      f"`find` {t_find * 1000:.0f} ms (ratio {t_scan / t_find:.3f}), Python os.walk {t_walk * 1000:.0f} ms")
+
+        if 3 in only:
+            results = {}
+            for count in (1000, 10000):
+                repos = os.path.join(base, f"repos{count}")
+                make_repos(repos, count)
+                cmd = [binary, "scan", "--json", "--discover", repos]
+                t = wall(cmd, 3)
+                kb = peak_kb(cmd)
+                results[count] = t
+                mem = f", peak RSS {kb / 1024:.1f} MB" if kb else ""
+                print(f"3. {count:,} repositories: {t:.2f} s, {count / t:,.0f} repos/s, {t / count * 1e6:.0f} µs per repo{mem}")
+            print(f"   time per repo from 1,000 to 10,000: x{(results[10000] / 10000) / (results[1000] / 1000):.2f}")
+
+        if 4 in only:
+            if 3 not in only:
+                make_repos(os.path.join(base, "repos1000"), 1000)
+            repos = os.path.join(base, "repos1000")
+            init = [binary, "init", "--discover", repos]
             start = time.perf_counter()
-            full_walk(mono)
-            t_walk = time.perf_counter() - start
-            print(f"2. monorepo of {files:,} files, source {nesting} levels down: archprompt {t_scan * 1000:.0f} ms, "
-                  f"`find` {t_find * 1000:.0f} ms (ratio {t_scan / t_find:.3f}), Python os.walk {t_walk * 1000:.0f} ms")
-
-        results = {}
-        for count in (1000, 10000):
-            repos = os.path.join(base, f"repos{count}")
-            make_repos(repos, count)
-            cmd = [binary, "scan", "--json", "--discover", repos]
-            t = wall(cmd, 3)
-            kb = peak_kb(cmd)
-            results[count] = t
+            subprocess.run(init, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            t_init = time.perf_counter() - start
+            doctor = [binary, "doctor", "--json", "--discover", repos]
+            t_doctor = wall(doctor, 3)
+            kb = peak_kb(doctor)
             mem = f", peak RSS {kb / 1024:.1f} MB" if kb else ""
-            print(f"3. {count:,} repositories: {t:.2f} s, {count / t:,.0f} repos/s, {t / count * 1e6:.0f} µs per repo{mem}")
-        print(f"   time per repo from 1,000 to 10,000: x{(results[10000] / 10000) / (results[1000] / 1000):.2f}")
+            print(f"4. 1,000 repositories: `init` {t_init:.2f} s ({1000 / t_init:,.0f} repos/s); "
+                  f"`doctor` {t_doctor:.2f} s ({1000 / t_doctor:,.0f} repos/s{mem})")
 
-        repos = os.path.join(base, "repos1000")
-        init = [binary, "init", "--discover", repos]
-        start = time.perf_counter()
-        subprocess.run(init, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        t_init = time.perf_counter() - start
-        doctor = [binary, "doctor", "--json", "--discover", repos]
-        t_doctor = wall(doctor, 3)
-        kb = peak_kb(doctor)
-        mem = f", peak RSS {kb / 1024:.1f} MB" if kb else ""
-        print(f"4. 1,000 repositories: `init` {t_init:.2f} s ({1000 / t_init:,.0f} repos/s); "
-              f"`doctor` {t_doctor:.2f} s ({1000 / t_doctor:,.0f} repos/s{mem})")
+        if 5 in only:
+            sizes = {}
+            for count in (10000, 99000):
+                ws = os.path.join(base, f"workspace{count}")
+                make_workspace(ws, count)
+                cmd = [binary, "scan", "--json", ws]
+                # Every package listed and scanned: none cut off by the listing's budget.
+                report = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=False).stdout)
+                if len(report["projects"]) != count + 1:
+                    print(f"   only {len(report['projects']) - 1:,} of {count:,} packages were scanned")
+                t = wall(cmd, 1)
+                kb = peak_kb(cmd)
+                sizes[count] = t
+                mem = f", peak RSS {kb / 1024:.0f} MB" if kb else ""
+                print(f"5. npm workspace of {count:,} packages: {t:.2f} s, {t / count * 1e6:.0f} µs per project{mem}")
+            print(f"   time per project from 10,000 to 99,000: x{(sizes[99000] / 99000) / (sizes[10000] / 10000):.2f}")
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

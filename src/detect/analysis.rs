@@ -112,10 +112,11 @@ fn package_dir_name(index: &RepoIndex, project: &Project, name: &str) -> String 
     let module = name.replace(['-', '.'], "_");
     for base in [project.dir.clone(), project.path("src")] {
         let prefix = if base == "." { String::new() } else { format!("{base}/") };
+        // Only the directories below `base`: a range of the sorted set, not the whole tree.
         let found = index
             .dirs
-            .iter()
-            .filter_map(|d| d.strip_prefix(&prefix))
+            .range(prefix.clone()..)
+            .map_while(|d| d.strip_prefix(&prefix))
             .find(|d| !d.contains('/') && d.eq_ignore_ascii_case(&module));
         if let Some(dir) = found {
             return dir.to_string();

@@ -129,16 +129,20 @@ pub(super) fn pick_backend<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a A
 pub(super) struct Siblings<'a, 'r> {
     all: &'a [Analysis<'r>],
     by_name: BTreeMap<(Ecosystem, String), usize>,
-    shared: Vec<Rc<Project>>,
+    /// Made on first use: most packages are nobody's sibling, and a copy of every project would
+    /// double the memory of a workspace of many thousands.
+    shared: Vec<std::cell::OnceCell<Rc<Project>>>,
 }
 
 impl<'a, 'r> Siblings<'a, 'r> {
     /// How many of the repository's own packages `project` depends on.
     pub(super) fn linked_count(&self, project: &Project) -> usize {
+        // Each dependency looked up by name: the project's own deps, not every package.
         let eco = project.ecosystem;
-        self.by_name
+        project
+            .deps
             .keys()
-            .filter(|(e, name)| *e == eco && project.deps.contains_key(name))
+            .filter(|name| self.by_name.contains_key(&(eco, name.to_string())))
             .count()
     }
 
@@ -151,7 +155,7 @@ impl<'a, 'r> Siblings<'a, 'r> {
                     .or_insert(i);
             }
         }
-        let shared = all.iter().map(|a| Rc::new(a.project.clone())).collect();
+        let shared = all.iter().map(|_| std::cell::OnceCell::new()).collect();
         Siblings { all, by_name, shared }
     }
 }
@@ -165,7 +169,11 @@ pub(super) fn with_internal_deps<'r>(
     let eco = backend.project.ecosystem;
     let by_name = |name: &str| {
         let i = *siblings.by_name.get(&(eco, name.to_string()))?;
-        Some((&siblings.all[i], &siblings.shared[i]))
+        let sibling = &siblings.all[i];
+        Some((
+            sibling,
+            siblings.shared[i].get_or_init(|| Rc::new(sibling.project.clone())),
+        ))
     };
     // Runtime dependencies only: a dev-dependency (a client crate the tests drive) is not part
     // of the server.
@@ -177,15 +185,22 @@ pub(super) fn with_internal_deps<'r>(
             .collect()
     };
     let mut queue: Vec<String> = runtime_deps(&backend.project);
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // The (detector, sibling directory) pairs each kind of hit already holds, so a long chain of
+    // linked packages is not searched again for every hit it brings.
+    let held = |hits: &[Hit]| -> std::collections::HashSet<(String, String)> {
+        hits.iter()
+            .filter_map(|h| Some((h.detector.id.clone(), h.from.as_ref()?.dir.clone())))
+            .collect()
+    };
+    let mut held = [held(&merged.frameworks), held(&merged.data), held(&merged.databases)];
     // Breadth first, in name order, so siblings come in a stable, readable order.
     let mut next = 0;
     while let Some(name) = queue.get(next).cloned() {
         next += 1;
-        if seen.contains(&name) {
+        if !seen.insert(name.clone()) {
             continue;
         }
-        seen.push(name.clone());
         let Some((sibling, shared)) = by_name(&name) else {
             continue;
         };
@@ -201,16 +216,16 @@ pub(super) fn with_internal_deps<'r>(
         let inherit_frameworks =
             backend.frameworks.is_empty() && (eco == Ecosystem::Rust || (eco == Ecosystem::Node && !browser_app));
         let frameworks: &[Hit] = if inherit_frameworks { &sibling.frameworks } else { &[] };
-        for (mine, theirs) in [
+        for ((mine, theirs), held) in [
             (&mut merged.frameworks, frameworks),
             (&mut merged.data, &sibling.data[..]),
             (&mut merged.databases, &sibling.databases[..]),
-        ] {
+        ]
+        .into_iter()
+        .zip(held.iter_mut())
+        {
             for hit in theirs {
-                let seen = |h: &Hit| {
-                    h.detector.id == hit.detector.id && h.from.as_ref().map(|p| &p.dir) == Some(&sibling.project.dir)
-                };
-                if !mine.iter().any(seen) {
+                if held.insert((hit.detector.id.clone(), sibling.project.dir.clone())) {
                     let mut hit = hit.clone();
                     hit.from.get_or_insert_with(|| Rc::clone(shared));
                     mine.push(hit);

@@ -51,6 +51,10 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
             a.score += siblings.linked_count(&a.project).min(6) as i32;
         }
     }
+    // The projects as found are not needed past this point: in a workspace of many thousands,
+    // one copy of them less at the peak.
+    drop(siblings);
+    drop(own);
     let backend = match project {
         Some(selector) => Some(select_project(&analyses, selector)?),
         None => pick_backend(&analyses),

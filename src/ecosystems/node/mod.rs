@@ -63,6 +63,13 @@ pub fn merge_deno(index: &RepoIndex, projects: &mut Vec<Project>) {
         .iter()
         .filter(|f| matches!(crate::fs::file_name(f), "deno.json" | "deno.jsonc"))
         .collect();
+    // The first Node project of each directory, looked up once per deno.json.
+    let mut node_at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, p) in projects.iter().enumerate() {
+        if p.ecosystem == Ecosystem::Node {
+            node_at.entry(p.dir.clone()).or_insert(i);
+        }
+    }
     for file in files {
         let dir = crate::fs::parent(file);
         let Some(text) = index.read(file) else { continue };
@@ -73,12 +80,10 @@ pub fn merge_deno(index: &RepoIndex, projects: &mut Vec<Project>) {
                 continue;
             }
         };
-        let position = projects
-            .iter()
-            .position(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
-        let project = match position {
-            Some(i) => &mut projects[i],
+        let project = match node_at.get(dir) {
+            Some(&i) => &mut projects[i],
             None => {
+                node_at.insert(dir.to_string(), projects.len());
                 projects.push(Project::new(dir, Ecosystem::Node, file));
                 projects.last_mut().expect("just pushed")
             }

@@ -34,13 +34,12 @@ pub fn collect(index: &RepoIndex) -> Vec<Project> {
     }
     // A `manage.py` below a Python project (`src/manage.py`) belongs to that project, not to a
     // project of its own.
-    let dir_names: Vec<String> = dirs.keys().cloned().collect();
+    // Each directory's ancestors are looked up in the map, not compared with every directory.
+    let dir_names: std::collections::BTreeSet<String> = dirs.keys().cloned().collect();
     dirs.retain(|dir, files| {
         let only_manage = files.iter().all(|f| crate::fs::file_name(f) == "manage.py");
-        let has_ancestor = dir_names
-            .iter()
-            .any(|d| d != dir && (d == "." || dir.starts_with(&format!("{d}/"))));
-        !(only_manage && has_ancestor)
+        let has_ancestor = || crate::fs::ancestors(dir).iter().skip(1).any(|d| dir_names.contains(d));
+        !(only_manage && has_ancestor())
     });
     dirs.into_iter()
         .map(|(dir, files)| read_dir(index, &dir, &files))

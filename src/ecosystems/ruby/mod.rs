@@ -118,10 +118,15 @@ fn read_gemspec(index: &RepoIndex, file: &str, project: &mut Project) {
 /// Gems with a gemspec but no Gemfile: the gemspec is the manifest.
 pub fn collect_gemspecs(index: &RepoIndex, projects: &[Project]) -> Vec<Project> {
     let mut out: Vec<Project> = Vec::new();
+    // Directories that already have a Ruby project (a Gemfile, or a gemspec taken before).
+    let mut taken: std::collections::HashSet<&str> = projects
+        .iter()
+        .filter(|p| p.ecosystem == Ecosystem::Ruby)
+        .map(|p| p.dir.as_str())
+        .collect();
     for file in index.files.iter().filter(|f| f.ends_with(".gemspec")) {
         let dir = crate::fs::parent(file);
-        let has_gemfile = projects.iter().any(|p| p.dir == dir && p.ecosystem == Ecosystem::Ruby);
-        if has_gemfile || out.iter().any(|p| p.dir == dir) {
+        if !taken.insert(dir) {
             continue;
         }
         let mut project = Project::new(dir, Ecosystem::Ruby, file);
