@@ -73,19 +73,54 @@ pub fn shard(mut items: Vec<PathBuf>, (k, n): (usize, usize)) -> Vec<PathBuf> {
     items.into_iter().skip(k - 1).step_by(n).collect()
 }
 
+/// A repository's work that panicked (a bug in archprompt that its files set off): reported as
+/// that repository failing, while the others go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Panicked {
+    /// The panic's message (`"unknown panic"` when it carried no text).
+    pub message: String,
+}
+
+impl Panicked {
+    /// The message a panic payload carries: `panic!("…")` gives a `&str` or a `String`.
+    pub fn from_payload(payload: &(dyn std::any::Any + Send)) -> Panicked {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Panicked { message }
+    }
+}
+
+impl std::fmt::Display for Panicked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "panicked while scanning: {}", self.message)
+    }
+}
+
+impl std::error::Error for Panicked {}
+
 /// Runs `work` on every item on `threads` worker threads and hands each result to `emit`, with
 /// its index and how long `work` took, in the order of `items`: as soon as it and every one before
 /// it are done. Only results still waiting for an earlier one are held (a few per thread), so
 /// memory does not grow with the number of items.
+///
+/// A panic is confined to its item: when `work` panics on an item, `emit` gets
+/// `Err(Panicked)` for it and the other items go on; when `emit` panics on a result, it is called
+/// once more with `Err(Panicked)` for that item (a second panic there is dropped), and the run
+/// goes on in order. The shared state is taken back from a poisoned lock, so no panic stops the
+/// results after it.
 pub fn in_order<I: Sync, T: Send>(
     items: &[I],
     threads: usize,
     work: impl Fn(&I) -> T + Sync,
-    emit: impl Fn(usize, T, Duration) + Sync,
+    emit: impl Fn(usize, Result<T, Panicked>, Duration) + Sync,
 ) {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
     /// Finished results not yet emitted, and the index of the next one to emit.
     struct Pending<T> {
-        waiting: BTreeMap<usize, (T, Duration)>,
+        waiting: BTreeMap<usize, (Result<T, Panicked>, Duration)>,
         next_out: usize,
     }
     let next = AtomicUsize::new(0);
@@ -93,6 +128,16 @@ pub fn in_order<I: Sync, T: Send>(
         waiting: BTreeMap::new(),
         next_out: 0,
     });
+    // Each item's work touches only that item's data; whatever it left half-done is dropped
+    // with its panic, and `emit` is not called with it.
+    let work = |item: &I| catch_unwind(AssertUnwindSafe(|| work(item))).map_err(|p| Panicked::from_payload(&*p));
+    let emit = |i: usize, result: Result<T, Panicked>, took: Duration| {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| emit(i, result, took))) {
+            let _ = catch_unwind(AssertUnwindSafe(|| {
+                emit(i, Err(Panicked::from_payload(&*payload)), took)
+            }));
+        }
+    };
     std::thread::scope(|scope| {
         for _ in 0..threads.clamp(1, items.len().max(1)) {
             scope.spawn(|| {
@@ -194,11 +239,76 @@ mod tests {
                 std::thread::sleep(Duration::from_millis((40 - i) / 8));
                 i * 10
             },
-            |index, value, _| seen.lock().unwrap().push((index, value)),
+            |index, value, _| seen.lock().unwrap().push((index, value.unwrap())),
         );
         let seen = seen.into_inner().unwrap();
         let expected: Vec<(usize, u64)> = (0..40).map(|i| (i as usize, i * 10)).collect();
         assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn a_panic_in_one_item_fails_that_item_and_the_others_finish_in_order() {
+        let items: Vec<u64> = (0..12).collect();
+        let seen = Mutex::new(Vec::new());
+        in_order(
+            &items,
+            3,
+            |&i| {
+                if i == 4 {
+                    panic!("index out of range for item {i}");
+                }
+                if i == 7 {
+                    std::panic::panic_any(42u8);
+                }
+                i * 10
+            },
+            |index, value, _| seen.lock().unwrap().push((index, value)),
+        );
+        let seen = seen.into_inner().unwrap();
+        assert_eq!(seen.len(), 12, "every item is emitted once: {seen:?}");
+        for (n, (index, value)) in seen.iter().enumerate() {
+            assert_eq!(*index, n, "in input order");
+            match n {
+                4 => {
+                    let err = value.as_ref().unwrap_err();
+                    assert_eq!(err.message, "index out of range for item 4");
+                    assert_eq!(
+                        err.to_string(),
+                        "panicked while scanning: index out of range for item 4"
+                    );
+                }
+                7 => assert_eq!(value.as_ref().unwrap_err().message, "unknown panic"),
+                _ => assert_eq!(value.as_ref().ok(), Some(&(n as u64 * 10))),
+            }
+        }
+    }
+
+    #[test]
+    fn a_panic_while_emitting_is_reported_for_that_item_and_the_run_goes_on() {
+        let items: Vec<u64> = (0..10).collect();
+        let seen = Mutex::new(Vec::new());
+        in_order(
+            &items,
+            2,
+            |&i| i,
+            |index, value, _| {
+                // Hold the shared lock while panicking: it must not stop the items after it.
+                let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+                if value == Ok(3) {
+                    panic!("cannot print {index}");
+                }
+                seen.push((index, value));
+            },
+        );
+        let seen = seen.into_inner().unwrap_or_else(|e| e.into_inner());
+        let indexes: Vec<usize> = seen.iter().map(|(i, _)| *i).collect();
+        assert_eq!(indexes, (0..10).collect::<Vec<_>>());
+        assert_eq!(
+            seen[3].1,
+            Err(Panicked {
+                message: "cannot print 3".into()
+            })
+        );
     }
 
     #[test]

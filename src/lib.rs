@@ -44,7 +44,8 @@ pub struct Scanned {
 
 /// Scans `roots` on `threads` worker threads and hands each result to `emit` in the order of
 /// `roots`, as soon as it and every one before it are done (see [`bulk::in_order`]). A
-/// repository that fails does not stop the others.
+/// repository that fails, or whose scan panics (then its error is `ROOT: panicked while
+/// scanning: MESSAGE`), does not stop the others.
 pub fn scan_each(
     registry: &detect::Registry,
     roots: &[std::path::PathBuf],
@@ -55,6 +56,10 @@ pub fn scan_each(
         roots,
         threads,
         |root| scan_with(registry, root),
-        |i, report, elapsed| emit(i, Scanned { report, elapsed }),
+        |i, report, elapsed| {
+            let report = report
+                .unwrap_or_else(|panicked| Err(anyhow::Error::new(panicked).context(roots[i].display().to_string())));
+            emit(i, Scanned { report, elapsed })
+        },
     );
 }

@@ -7,6 +7,7 @@ use super::progress::{BulkState, Progress, finish_bulk, threads};
 use super::rows::{Checked, DoctorLine, FindingLists, line};
 use super::ui::{Ui, out, repo_paths};
 use anyhow::Result;
+use archprompt::bulk::Panicked;
 use archprompt::doctor::{self, DoctorStatus};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -79,10 +80,17 @@ fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui
         }
         Some(doctor::check(&files, |root| archprompt::scan_with(registry, root), fix))
     };
-    let emit = |i: usize, findings: Option<doctor::Findings>, elapsed| {
+    let emit = |i: usize, findings: Result<Option<doctor::Findings>, Panicked>, elapsed| {
         let repo = &paths[i];
         let shown = repo.display().to_string();
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        // A repository whose check panicked failed, with the panic as its error.
+        let findings = findings.unwrap_or_else(|panicked| {
+            Some(doctor::Findings {
+                errors: vec![format!("{shown}: {panicked}")],
+                ..Default::default()
+            })
+        });
         let status = findings.as_ref().map_or(DoctorStatus::Missing, |f| f.status());
         let row = match status {
             DoctorStatus::Missing => "without an agent file",

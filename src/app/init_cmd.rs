@@ -7,6 +7,7 @@ use super::progress::{BulkState, Progress, finish_bulk, threads};
 use super::rows::{InitLine, InitStatus, line};
 use super::ui::{Ui, out, repo_paths};
 use anyhow::Result;
+use archprompt::bulk::Panicked;
 use archprompt::profile::agent_file;
 use archprompt::profile::templates;
 use archprompt::profile::write::{self, Outcome, Plan};
@@ -126,10 +127,11 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
     let written_row = if args.dry_run { "would be written" } else { "written" };
     let state = BulkState::new(&[written_row, "up to date", "skipped", "with placeholders left", "failed"]);
     let work = |path: &PathBuf| init_one(path, archprompt::scan_with(registry, path), args);
-    let emit = |i: usize, result: Result<Vec<InitResult>>, elapsed| {
+    let emit = |i: usize, result: Result<Result<Vec<InitResult>>, Panicked>, elapsed| {
         let path = &paths[i];
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
-        let results = match result {
+        // A repository whose work panicked failed; the error line names it.
+        let results = match result.unwrap_or_else(|panicked| Err(panicked.into())) {
             Ok(results) => results,
             Err(err) => vec![InitResult {
                 status: InitStatus::Failed,

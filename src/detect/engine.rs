@@ -97,7 +97,8 @@ static GLOBS: LazyLock<Mutex<HashMap<String, Option<Arc<GlobSet>>>>> = LazyLock:
 /// single matcher: globset answers name-only shapes (`**/data-source.ts`, `*.sql`) by comparing
 /// strings, without building a regex.
 fn glob(pattern: &str) -> Option<Arc<GlobSet>> {
-    if let Some(found) = GLOBS.lock().ok()?.get(pattern) {
+    // A panic elsewhere while the lock was held leaves the map whole: take it back.
+    if let Some(found) = GLOBS.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
         return found.clone();
     }
     let compiled = GlobBuilder::new(pattern)
@@ -106,7 +107,10 @@ fn glob(pattern: &str) -> Option<Arc<GlobSet>> {
         .ok()
         .and_then(|glob| GlobSetBuilder::new().add(glob).build().ok())
         .map(Arc::new);
-    GLOBS.lock().ok()?.insert(pattern.to_string(), compiled.clone());
+    GLOBS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(pattern.to_string(), compiled.clone());
     compiled
 }
 

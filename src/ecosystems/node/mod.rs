@@ -119,22 +119,30 @@ pub fn merge_deno(index: &RepoIndex, projects: &mut Vec<Project>) {
     }
 }
 
-/// The package an import-map target names.
+/// The package an import-map target names, or `None` when it names none (a path, a URL of
+/// another host, or a specifier cut short: `npm:`, `jsr:@scope`, `npm:@scope/`). The text is
+/// the repository's, so it is split at the ASCII `@` and `/` only, never sliced by a guessed
+/// length.
 fn specifier_package(target: &str) -> Option<&str> {
-    if let Some(rest) = target.strip_prefix("npm:").or_else(|| target.strip_prefix("jsr:")) {
+    let name = if let Some(rest) = target.strip_prefix("npm:").or_else(|| target.strip_prefix("jsr:")) {
         let rest = rest.trim_start_matches('/');
         // `@scope/name@1.0/sub` or `name@1.0/sub`.
-        let end = if let Some(scoped) = rest.strip_prefix('@') {
-            let slash = scoped.find('/').map_or(rest.len(), |i| i + 1);
-            let after = &rest[slash + 1..];
-            slash + 1 + after.find(['@', '/']).unwrap_or(after.len())
+        if let Some(scoped) = rest.strip_prefix('@') {
+            let (scope, after) = scoped.split_once('/')?;
+            let name = after.split(['@', '/']).next().unwrap_or_default();
+            if scope.is_empty() || name.is_empty() {
+                return None;
+            }
+            // `@` + scope + `/` + name, all within `rest`.
+            &rest[..1 + scope.len() + 1 + name.len()]
         } else {
-            rest.find(['@', '/']).unwrap_or(rest.len())
-        };
-        return Some(&rest[..end]);
-    }
-    let rest = target.strip_prefix("https://deno.land/x/")?;
-    Some(&rest[..rest.find(['@', '/']).unwrap_or(rest.len())])
+            rest.split(['@', '/']).next().unwrap_or_default()
+        }
+    } else {
+        let rest = target.strip_prefix("https://deno.land/x/")?;
+        rest.split(['@', '/']).next().unwrap_or_default()
+    };
+    (!name.is_empty()).then_some(name)
 }
 
 #[cfg(test)]
@@ -149,5 +157,39 @@ mod tests {
         assert_eq!(specifier_package("npm:@prisma/client@5/edge"), Some("@prisma/client"));
         assert_eq!(specifier_package("https://deno.land/x/oak@v17.1.0/mod.ts"), Some("oak"));
         assert_eq!(specifier_package("./src/"), None);
+    }
+
+    #[test]
+    fn specifiers_cut_short_name_no_package_and_do_not_panic() {
+        for cut in [
+            "",
+            "npm:",
+            "jsr:",
+            "npm:@",
+            "npm:@scope",
+            "jsr:@scope",
+            "npm:@scope/",
+            "npm:@/x",
+            "npm:@scope/@1",
+            "npm:/",
+            "npm:@1",
+            "https://deno.land/x/",
+            "https://deno.land/x/@v1",
+        ] {
+            assert_eq!(specifier_package(cut), None, "{cut:?}");
+        }
+        assert_eq!(specifier_package("npm:@scope/x"), Some("@scope/x"));
+        assert_eq!(specifier_package("npm:@scope/x/"), Some("@scope/x"));
+        assert_eq!(specifier_package("npm://hono@4"), Some("hono"));
+    }
+
+    #[test]
+    fn specifiers_with_multi_byte_characters_are_split_at_character_boundaries() {
+        assert_eq!(specifier_package("npm:ünï@1"), Some("ünï"));
+        assert_eq!(specifier_package("npm:@é/ß@2/x"), Some("@é/ß"));
+        assert_eq!(specifier_package("jsr:@日本/語"), Some("@日本/語"));
+        assert_eq!(specifier_package("npm:@日本"), None);
+        assert_eq!(specifier_package("https://deno.land/x/ö"), Some("ö"));
+        assert_eq!(specifier_package("npm:é"), Some("é"));
     }
 }
