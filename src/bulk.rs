@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 /// Directories never looked into for repositories: dependency stores and build output.
@@ -101,10 +100,17 @@ impl std::fmt::Display for Panicked {
 
 impl std::error::Error for Panicked {}
 
+/// How many results, per worker thread, may be finished and waiting for an earlier, slower one
+/// before the workers stop taking new items: enough to keep every thread busy past a slow
+/// repository, few enough that memory stays bounded whatever the number of repositories.
+const WINDOW_PER_THREAD: usize = 4;
+
 /// Runs `work` on every item on `threads` worker threads and hands each result to `emit`, with
 /// its index and how long `work` took, in the order of `items`: as soon as it and every one before
-/// it are done. Only results still waiting for an earlier one are held (a few per thread), so
-/// memory does not grow with the number of items.
+/// it are done. An item is taken only while it is less than a window of
+/// `WINDOW_PER_THREAD × threads` items ahead of the next one to emit, so when one item is slow the
+/// others wait after that window instead of piling up finished results: memory stays bounded
+/// whatever the number of items.
 ///
 /// A panic is confined to its item: when `work` panics on an item, `emit` gets
 /// `Err(Panicked)` for it and the other items go on; when `emit` panics on a result, it is called
@@ -118,16 +124,22 @@ pub fn in_order<I: Sync, T: Send>(
     emit: impl Fn(usize, Result<T, Panicked>, Duration) + Sync,
 ) {
     use std::panic::{AssertUnwindSafe, catch_unwind};
-    /// Finished results not yet emitted, and the index of the next one to emit.
+    /// Finished results not yet emitted, the index of the next one to emit and of the next
+    /// one to take.
     struct Pending<T> {
         waiting: BTreeMap<usize, (Result<T, Panicked>, Duration)>,
         next_out: usize,
+        next_in: usize,
     }
-    let next = AtomicUsize::new(0);
+    let threads = threads.clamp(1, items.len().max(1));
+    let window = threads * WINDOW_PER_THREAD;
     let pending = Mutex::new(Pending {
         waiting: BTreeMap::new(),
         next_out: 0,
+        next_in: 0,
     });
+    // Signalled each time results are emitted: the window has moved on.
+    let moved = Condvar::new();
     // Each item's work touches only that item's data; whatever it left half-done is dropped
     // with its panic, and `emit` is not called with it.
     let work = |item: &I| catch_unwind(AssertUnwindSafe(|| work(item))).map_err(|p| Panicked::from_payload(&*p));
@@ -139,20 +151,33 @@ pub fn in_order<I: Sync, T: Send>(
         }
     };
     std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, items.len().max(1)) {
+        for _ in 0..threads {
             scope.spawn(|| {
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    // The item being waited for is always taken by a running worker, so this
+                    // wait always ends.
+                    let i = {
+                        let guard = pending.lock().unwrap_or_else(|e| e.into_inner());
+                        let mut guard = moved
+                            .wait_while(guard, |p| p.next_in < items.len() && p.next_in >= p.next_out + window)
+                            .unwrap_or_else(|e| e.into_inner());
+                        guard.next_in += 1;
+                        guard.next_in - 1
+                    };
                     let Some(item) = items.get(i) else { break };
                     let started = std::time::Instant::now();
                     let result = work(item);
                     let elapsed = started.elapsed();
                     let mut guard = pending.lock().unwrap_or_else(|e| e.into_inner());
-                    let Pending { waiting, next_out } = &mut *guard;
+                    let Pending { waiting, next_out, .. } = &mut *guard;
                     waiting.insert(i, (result, elapsed));
+                    let before = *next_out;
                     while let Some((ready, took)) = waiting.remove(next_out) {
                         emit(*next_out, ready, took);
                         *next_out += 1;
+                    }
+                    if *next_out != before {
+                        moved.notify_all();
                     }
                 }
             });
@@ -244,6 +269,40 @@ mod tests {
         let seen = seen.into_inner().unwrap();
         let expected: Vec<(usize, u64)> = (0..40).map(|i| (i as usize, i * 10)).collect();
         assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn a_slow_first_item_holds_back_at_most_a_window_of_finished_results() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let items: Vec<u64> = (0..200).collect();
+        let threads = 3;
+        // Finished but not yet emitted, and the most there ever were.
+        let (held, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let order = Mutex::new(Vec::new());
+        in_order(
+            &items,
+            threads,
+            |&i| {
+                if i == 0 {
+                    std::thread::sleep(Duration::from_millis(300));
+                }
+                let now = held.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                i
+            },
+            |index, value, _| {
+                held.fetch_sub(1, Ordering::SeqCst);
+                order.lock().unwrap().push((index, value.unwrap()));
+            },
+        );
+        let most = most.into_inner();
+        assert!(
+            most <= threads * WINDOW_PER_THREAD,
+            "{most} results were held at once, more than the window"
+        );
+        assert!(most > threads, "the other threads went on past the slow item: {most}");
+        let order = order.into_inner().unwrap();
+        assert_eq!(order, (0..200).map(|i| (i as usize, i)).collect::<Vec<_>>());
     }
 
     #[test]

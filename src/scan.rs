@@ -34,6 +34,10 @@ pub fn run(root: &Path, root_label: &str, builtin: &Registry, project: Option<&s
         ci: CiCommands::new(&index),
     };
     let mut report = resolve::resolve(&facts, own, project, root_label)?;
+    // "There is none" needs the whole repository seen.
+    if let Some(why) = index.partial() {
+        report.unprove_absence(&why);
+    }
     report.warnings = index.take_warnings();
     // What the repository holds goes into agent files and terminals: no control characters.
     report.refuse_control_characters();

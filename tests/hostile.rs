@@ -62,6 +62,36 @@ fn a_huge_sparse_manifest_is_read_only_up_to_the_cap() {
 }
 
 #[test]
+fn thousands_of_large_manifests_stop_at_the_read_budget() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    // One manifest of 1.5 MiB, linked into 40 workspace packages: 60 MiB to read, 32 MiB read.
+    // (The issue's shape, 2,000 links to a manifest of 60,000 dependencies, took 24 GB.)
+    let big = root.join("big.json");
+    let text = format!(
+        r#"{{"name":"p","description":"{}","dependencies":{{"left-pad":"1"}}}}"#,
+        "x".repeat(1_500_000)
+    );
+    std::fs::write(&big, text).unwrap();
+    for i in 0..40 {
+        let dir = root.join(format!("packages/p{i:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::hard_link(&big, dir.join("package.json")).unwrap();
+    }
+    let (report, _) = scan_json(root);
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+    let warned = warnings(&report);
+    assert!(
+        warned
+            .iter()
+            .any(|(f, m)| f == "." && m.contains("read 32 MiB of files") && m.contains("partial")),
+        "{warned:?}"
+    );
+    // Unread manifests may name a database: "none" is not proven.
+    assert_eq!(report["fields"]["database_system"]["state"], "unknown");
+}
+
+#[test]
 fn symlink_loops_and_links_out_of_the_tree_are_not_followed() {
     let tmp = tempfile::tempdir().unwrap();
     let outside = tempfile::tempdir().unwrap();

@@ -218,3 +218,37 @@ fn control_characters_from_the_repository_never_reach_an_agent_file() {
         "{table}"
     );
 }
+
+/// Issue 15, item 6: a directory of more files than the listing's entry budget, whose name sorts
+/// before `package.json`, does not hide the root manifest; the cut listing is reported.
+#[test]
+fn a_directory_larger_than_the_entry_budget_does_not_hide_the_root_manifest() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let crowd = root.join("a-crowd");
+    std::fs::create_dir(&crowd).unwrap();
+    for i in 0..archprompt::repo::index::MAX_ENTRIES + 100 {
+        std::fs::File::create(crowd.join(i.to_string())).unwrap();
+    }
+    let (report, _) = scan_json(root);
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+    assert_eq!(report["fields"]["dev_command"]["value"], "npm run dev");
+    let warned = warnings(&report);
+    assert!(
+        warned
+            .iter()
+            .any(|(f, m)| f == "." && m.contains("stopped indexing") && m.contains("partial")),
+        "{warned:?}"
+    );
+    assert_eq!(
+        report["fields"]["source_dirs"]["value"], "src",
+        "a directory at the root is seen"
+    );
+    // Unseen files may hold a database: "none" is not proven.
+    let database = &report["fields"]["database_system"];
+    assert_eq!(database["state"], "unknown", "{database}");
+    assert!(
+        database["hint"].as_str().unwrap().contains("the listing stopped"),
+        "{database}"
+    );
+}

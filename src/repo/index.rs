@@ -85,6 +85,10 @@ pub const MAX_ENTRIES: usize = 200_000;
 pub const PROBE_ENTRIES: usize = 5_000;
 /// Most bytes of file text one scan keeps in memory for rules that read a file again.
 pub const MAX_CACHED_BYTES: usize = 8 * 1024 * 1024;
+/// Most bytes of file text one scan reads in all: past it no file is read, so a tree of
+/// thousands of large manifests (hard links cost the attacker nothing) cannot take minutes and
+/// gigabytes. Real repositories read a few MiB.
+pub const MAX_SCAN_READ_BYTES: usize = 32 * 1024 * 1024;
 pub use crate::fs::MAX_READ_BYTES;
 
 #[derive(Debug)]
@@ -99,6 +103,12 @@ pub struct RepoIndex {
     cache: RefCell<BTreeMap<String, Option<std::rc::Rc<String>>>>,
     /// Bytes of text in `cache`.
     cached_bytes: std::cell::Cell<usize>,
+    /// Bytes read so far, against [`MAX_SCAN_READ_BYTES`].
+    read_bytes: std::cell::Cell<usize>,
+    /// The listing stopped at [`MAX_ENTRIES`].
+    listing_cut: bool,
+    /// A file was not read because the scan had read [`MAX_SCAN_READ_BYTES`].
+    read_refused: std::cell::Cell<bool>,
     tomls: RefCell<BTreeMap<String, Option<std::rc::Rc<toml::Table>>>>,
     warnings: RefCell<Vec<Warning>>,
     /// What archprompt.toml's `[scan] ignore` leaves out.
@@ -114,7 +124,7 @@ impl RepoIndex {
     /// [`RepoIndex::build`], leaving out what `excluded` (archprompt.toml's `[scan] ignore`)
     /// matches, as if it were not there.
     pub fn build_excluding(root: &Path, excluded: Option<Gitignore>) -> RepoIndex {
-        // Gathered in listing order (almost sorted) and turned into sets once: building a B-tree
+        // Gathered in listing order (level by level) and turned into sets once: building a B-tree
         // from a sorted run is far cheaper than inserting tens of thousands of paths one by one.
         let mut files = Vec::new();
         let mut dirs = Vec::new();
@@ -171,9 +181,29 @@ impl RepoIndex {
             deep_dirs,
             cache: RefCell::new(BTreeMap::new()),
             cached_bytes: std::cell::Cell::new(0),
+            read_bytes: std::cell::Cell::new(0),
+            listing_cut: !complete,
+            read_refused: std::cell::Cell::new(false),
             tomls: RefCell::new(BTreeMap::new()),
             warnings: RefCell::new(warnings),
             excluded,
+        }
+    }
+
+    /// Why the scan did not see the whole repository, when it did not: the listing stopped at
+    /// its entry budget, or reading stopped at its byte budget.
+    pub fn partial(&self) -> Option<String> {
+        if self.listing_cut {
+            Some(format!(
+                "the listing stopped after {MAX_ENTRIES} entries, so it may be there unseen"
+            ))
+        } else if self.read_refused.get() {
+            let mib = MAX_SCAN_READ_BYTES / 1024 / 1024;
+            Some(format!(
+                "reading stopped after {mib} MiB of files, so it may be there unread"
+            ))
+        } else {
+            None
         }
     }
 
@@ -265,6 +295,15 @@ impl RepoIndex {
         if !self.has_file(rel) {
             return None;
         }
+        if self.read_bytes.get() >= MAX_SCAN_READ_BYTES {
+            self.read_refused.set(true);
+            let mib = MAX_SCAN_READ_BYTES / 1024 / 1024;
+            let why = format!(
+                "read {mib} MiB of files, the most one scan reads; files past it were not read and results may be partial"
+            );
+            self.warn(".", why);
+            return None;
+        }
         let path = self.root.join(rel);
         let mut bytes = Vec::new();
         let read = std::fs::File::open(&path).and_then(|file| {
@@ -277,6 +316,7 @@ impl RepoIndex {
             self.warn(rel, format!("cannot read: {err}"));
             return None;
         }
+        self.read_bytes.set(self.read_bytes.get() + bytes.len());
         if bytes.len() as u64 > MAX_READ_BYTES {
             self.warn(
                 rel,

@@ -34,8 +34,11 @@ pub enum Seen {
 /// nothing is followed out of the tree or opened; unreadable directories and entries become
 /// warnings naming them.
 ///
-/// Entries come depth-first, each directory's in name order and each directory's contents right
-/// after it, so the paths arrive almost sorted (and an adaptive sort finishes them in one pass).
+/// Entries come breadth-first, level by level, each directory's in name order with its files
+/// before its subdirectories: every entry at one depth is listed before any entry deeper, so a
+/// huge directory cannot use up the budget before the manifests and directories beside it, or
+/// at the root, are seen. A directory is opened only when its turn comes, so the directories
+/// waiting hold no more than their names.
 pub fn list(
     root: &Path,
     start: &str,
@@ -45,46 +48,37 @@ pub fn list(
     warnings: &mut Vec<Warning>,
     mut visit: impl FnMut(Seen),
 ) -> bool {
-    let Some(first) = open(root, start, 0, &[], warnings) else {
-        return true;
-    };
-    let mut stack = vec![first];
-    while let Some(frame) = stack.last_mut() {
-        let Some((name, kind)) = frame.entries.next() else {
-            stack.pop();
+    // Directories listed but not opened yet: their path, depth and the rules they inherit.
+    let mut waiting = std::collections::VecDeque::from([(start.to_string(), 0, Vec::new())]);
+    while let Some((dir, depth, inherited)) = waiting.pop_front() {
+        let Some(frame) = open(root, &dir, depth, &inherited, warnings) else {
             continue;
         };
-        if kind == Kind::Dir && prune(&name) {
-            continue;
-        }
-        let mut rel = String::with_capacity(frame.prefix.len() + name.len());
-        rel.push_str(&frame.prefix);
-        rel.push_str(&name);
-        if is_ignored(&frame.rules, &rel, kind) {
-            visit(Seen::Ignored { rel, kind });
-            continue;
-        }
-        if *budget == 0 {
-            return false;
-        }
-        *budget -= 1;
-        let depth = frame.depth + 1;
-        let child = (kind == Kind::Dir && depth < max_depth).then(|| frame.rules.clone());
-        visit(Seen::Listed {
-            rel: rel.clone(),
-            kind,
-            depth,
-        });
-        if let Some(rules) = child
-            && let Some(opened) = open(root, &rel, depth, &rules, warnings)
-        {
-            stack.push(opened);
+        for (name, kind) in frame.entries {
+            if kind == Kind::Dir && prune(&name) {
+                continue;
+            }
+            let mut rel = String::with_capacity(frame.prefix.len() + name.len());
+            rel.push_str(&frame.prefix);
+            rel.push_str(&name);
+            if is_ignored(&frame.rules, &rel, kind) {
+                visit(Seen::Ignored { rel, kind });
+                continue;
+            }
+            if *budget == 0 {
+                return false;
+            }
+            *budget -= 1;
+            let depth = frame.depth + 1;
+            if kind == Kind::Dir && depth < max_depth {
+                waiting.push_back((rel.clone(), depth, frame.rules.clone()));
+            }
+            visit(Seen::Listed { rel, kind, depth });
         }
     }
     true
 }
 
-/// A directory being listed: its remaining entries and what applies to them.
 struct Frame {
     entries: std::vec::IntoIter<(String, Kind)>,
     /// `dir/`, or empty at the root.
@@ -287,7 +281,8 @@ mod tests {
                 "app/main.py"
             ]
         );
-        assert_eq!(ignored, [".env.sample", "a.log", "app/generated", "app/keep", "logs"]);
+        // Level by level: what the root ignores, then what `app/` does.
+        assert_eq!(ignored, [".env.sample", "a.log", "logs", "app/generated", "app/keep"]);
     }
 
     #[test]
@@ -331,15 +326,17 @@ mod tests {
     }
 
     #[test]
-    fn a_directorys_files_are_listed_before_a_huge_subdirectory_uses_the_budget() {
+    fn a_directorys_entries_are_listed_before_a_huge_subdirectory_uses_the_budget() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir(tmp.path().join("aaa")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("src/app")).unwrap();
         for i in 0..20 {
             std::fs::write(tmp.path().join(format!("aaa/f{i}")), "").unwrap();
         }
         std::fs::write(tmp.path().join("package.json"), "{}").unwrap();
         let (first, _, complete) = listed(tmp.path(), 5);
         assert!(!complete, "the listing was cut, and says so");
-        assert_eq!(first[..2], ["package.json", "aaa"]);
+        assert_eq!(first[..3], ["package.json", "aaa", "src"]);
+        assert_eq!(first[3..], ["aaa/f0", "aaa/f1"], "then the next level");
     }
 }

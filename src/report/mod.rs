@@ -261,6 +261,24 @@ impl Report {
         self.warnings.extend(warnings);
     }
 
+    /// When the scan did not see the whole repository (`why` says what cut it short), "there is
+    /// none" is not proven: every absent field becomes unknown, with `why` as its hint.
+    pub fn unprove_absence(&mut self, why: &str) {
+        let unprove = |name: FieldName, field: &mut Field| {
+            if field.state == State::Absent {
+                *field = Field::unknown(hints::unknown(name, why));
+            }
+        };
+        for (name, field) in self.fields.iter_mut() {
+            unprove(*name, field);
+        }
+        for project in &mut self.projects {
+            for (name, field) in project.fields.iter_mut().flatten() {
+                unprove(*name, field);
+            }
+        }
+    }
+
     /// Fields left unknown, in template order.
     pub fn unknown_fields(&self) -> Vec<FieldName> {
         FieldName::ALL
