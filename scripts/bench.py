@@ -8,7 +8,9 @@ repository and peak memory; (4) on the 1,000: `init` writing every agent file, t
 checking each against a fresh scan (placeholders, drift, encoding); (5) one npm workspace of
 10,000 and of 99,000 packages (`packages/pN/package.json`, every 97th an Express + pg backend):
 scan time and peak memory, which grow linearly with the number of projects. 99,000 is the most
-the listing's 200,000 entries hold: each package is a directory and its package.json.
+the listing's 200,000 entries hold: each package is a directory and its package.json. Then
+workspaces of 2,500 and 10,000 packages linked in a ring (each depends on the next, and on
+Express, pg and Prisma), the shape where every project reaches every other.
 
 Usage: python3 scripts/bench.py [--binary target/release/archprompt] [--keep DIR] [--only 1,5]
 Build first: cargo build --release. Needs only Python 3 and /usr/bin/time (GNU time) for memory.
@@ -119,6 +121,15 @@ def make_workspace(root, count):
         write(root, {f"packages/p{i}/package.json": json.dumps({"name": f"p{i}", "dependencies": deps})})
 
 
+def make_ring(root, count):
+    """A workspace of `count` packages, each depending on the next (the last on the first) and on
+    Express, pg and Prisma: every package reaches every other."""
+    write(root, {"package.json": json.dumps({"name": "mono", "private": True, "workspaces": ["packages/*"]})})
+    for i in range(count):
+        deps = {f"p{(i + 1) % count}": "*", "express": "4", "pg": "8", "prisma": "5", "@prisma/client": "5"}
+        write(root, {f"packages/p{i}/package.json": json.dumps({"name": f"p{i}", "dependencies": deps})})
+
+
 def wall(cmd, runs):
     times = []
     for _ in range(runs):
@@ -224,6 +235,16 @@ def main():
                 mem = f", peak RSS {kb / 1024:.0f} MB" if kb else ""
                 print(f"5. npm workspace of {count:,} packages: {t:.2f} s, {t / count * 1e6:.0f} µs per project{mem}")
             print(f"   time per project from 10,000 to 99,000: x{(sizes[99000] / 99000) / (sizes[10000] / 10000):.2f}")
+            for count in (2500, 10000):
+                ring = os.path.join(base, f"ring{count}")
+                make_ring(ring, count)
+                cmd = [binary, "scan", "--json", ring]
+                t = wall(cmd, 1)
+                kb = peak_kb(cmd)
+                sizes[f"ring{count}"] = t
+                mem = f", peak RSS {kb / 1024:.0f} MB" if kb else ""
+                print(f"5. ring of {count:,} linked packages: {t:.2f} s{mem}")
+            print(f"   time per project from a ring of 2,500 to 10,000: x{(sizes['ring10000'] / 10000) / (sizes['ring2500'] / 2500):.2f}")
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

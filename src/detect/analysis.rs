@@ -28,7 +28,8 @@ pub struct Analysis<'r> {
 #[derive(Clone)]
 pub struct Hit<'r> {
     pub detector: &'r Detector,
-    pub evidence: Vec<Evidence>,
+    /// Shared: a hit is copied into every project that links the package it was found in.
+    pub evidence: std::rc::Rc<[Evidence]>,
     /// Set when the hit comes from a sibling package the backend depends on: that package, against
     /// which the detector's paths resolve and in which its commands run.
     pub from: Option<std::rc::Rc<Project>>,
@@ -42,7 +43,7 @@ pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) 
             .filter_map(|d| {
                 engine::matches(d, index, &project).map(|evidence| Hit {
                     detector: d,
-                    evidence,
+                    evidence: evidence.into(),
                     from: None,
                 })
             })

@@ -160,6 +160,11 @@ impl<'a, 'r> Siblings<'a, 'r> {
     }
 }
 
+/// Most sibling packages one project takes on, nearest first: enough for a real server and the
+/// workspace libraries it is built from, and a bound that keeps a workspace whose packages all
+/// link each other (a ring of thousands) linear in its size.
+const MOST_LINKED: usize = 64;
+
 pub(super) fn with_internal_deps<'r>(
     registry: &Registry,
     backend: &Analysis<'r>,
@@ -206,6 +211,9 @@ pub(super) fn with_internal_deps<'r>(
         };
         if sibling.project.dir == backend.project.dir {
             continue;
+        }
+        if merged.linked.len() == MOST_LINKED {
+            break;
         }
         queue.extend(runtime_deps(&sibling.project));
         merged.linked.push(sibling.project.dir.clone());

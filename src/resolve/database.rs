@@ -50,7 +50,7 @@ pub(super) fn resolve_database(
     };
     let mut add = |id: &str, score: i32, evidence: Evidence| add_evidence(id, score, evidence, true);
     for hit in &backend.databases {
-        for ev in &hit.evidence {
+        for ev in hit.evidence.iter() {
             let score = if ev.kind == EvidenceKind::DevDependency {
                 DEV_DEP_SCORE
             } else {

@@ -81,7 +81,7 @@ pub(super) fn resolve_backend(
     match backend.frameworks.first() {
         Some(hit) => fields.insert(
             FieldName::BackendFramework,
-            Field::found(&hit.detector.name, hit.evidence.clone()),
+            Field::found(&hit.detector.name, hit.evidence.to_vec()),
         ),
         None => fields.insert(
             FieldName::BackendFramework,
