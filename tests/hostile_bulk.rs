@@ -126,3 +126,46 @@ fn bulk_init_with_the_former_panic_writes_and_reports_every_repository() {
     );
     assert_eq!(reported.len(), 4, "{lines:?}");
 }
+
+/// A repository that asks for as much memory as the scan's limits allow (40 workspace packages
+/// linking one 1.5 MiB manifest of 20,000 dependencies) beside three ordinary ones, under
+/// `ulimit -v 4000000` as the issue ran it: every repository gets its line and the run ends well.
+#[cfg(unix)]
+#[test]
+fn a_memory_heavy_repository_under_a_ulimit_does_not_take_the_run_down() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["a-heavy", "r1", "r2", "r3"] {
+        backend(&tmp.path().join(name));
+    }
+    let heavy = tmp.path().join("a-heavy");
+    let deps: Vec<String> = (0..20_000)
+        .map(|i| format!(r#""dependency-number-{i:06}":"^1.0.0""#))
+        .collect();
+    let manifest = format!(
+        r#"{{"name":"p","description":"{}","dependencies":{{{}}}}}"#,
+        "x".repeat(900_000),
+        deps.join(",")
+    );
+    std::fs::write(heavy.join("big.json"), manifest).unwrap();
+    for i in 0..40 {
+        let dir = heavy.join(format!("packages/p{i:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::hard_link(heavy.join("big.json"), dir.join("package.json")).unwrap();
+    }
+    let binary = assert_cmd::cargo::cargo_bin("archprompt");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -v 4000000 && exec "$0" scan --json -j2 --discover "$1""#)
+        .arg(&binary)
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 4, "{stderr}");
+    for line in &lines {
+        assert_eq!(line["fields"]["backend_framework"]["value"], "Express", "{line}");
+    }
+    assert!(stderr.contains("scanned 4 repositories"), "{stderr}");
+}
