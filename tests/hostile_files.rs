@@ -252,3 +252,40 @@ fn a_directory_larger_than_the_entry_budget_does_not_hide_the_root_manifest() {
         "{database}"
     );
 }
+
+/// Found while trying to break round 2's fixes: `archprompt.toml`'s `[scan] ignore` is an ignore
+/// list too, and 90,000 patterns took 4 s and 810 MB. Its first 5,000 patterns apply, with a
+/// warning naming the file.
+#[test]
+fn a_huge_scan_ignore_list_keeps_its_first_patterns_and_warns() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("legacy/api")).unwrap();
+    std::fs::write(
+        root.join("legacy/api/package.json"),
+        r#"{"dependencies":{"fastify":"4"}}"#,
+    )
+    .unwrap();
+    let mut patterns: Vec<String> = vec!["\"legacy/\"".into()];
+    patterns.extend((0..20_000).map(|i| format!("\"d{i}/**/*.x{i}\"")));
+    // Past the first 5,000: does not apply, so `src` stays the source directory.
+    patterns.push("\"src/\"".into());
+    std::fs::write(
+        root.join("archprompt.toml"),
+        format!("[scan]\nignore = [{}]\n", patterns.join(",")),
+    )
+    .unwrap();
+    let (report, _) = scan_json(root);
+    assert_eq!(
+        report["fields"]["backend_framework"]["value"], "Express",
+        "legacy/ is ignored"
+    );
+    assert_eq!(report["fields"]["source_dirs"]["value"], "src");
+    let warned = warnings(&report);
+    assert!(
+        warned
+            .iter()
+            .any(|(f, m)| f == "archprompt.toml" && m.contains("only its first 5000 of 20002 patterns apply")),
+        "{warned:?}"
+    );
+}

@@ -132,7 +132,16 @@ pub fn ignore_matcher(
         return None;
     }
     let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
-    for pattern in &config.ignore {
+    // Bounded as an ignore file is: every pattern costs the matcher memory.
+    let most = crate::fs::MAX_IGNORE_PATTERNS;
+    if config.ignore.len() > most {
+        let why = format!(
+            "[scan] ignore: only its first {most} of {} patterns apply",
+            config.ignore.len()
+        );
+        warnings.push(Warning::new(FILE, why));
+    }
+    for pattern in config.ignore.iter().take(most) {
         if let Err(err) = builder.add_line(None, pattern) {
             warnings.push(Warning::new(FILE, format!("[scan] ignore `{pattern}`: {err}; skipped")));
         }
