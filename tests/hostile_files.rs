@@ -289,3 +289,46 @@ fn a_huge_scan_ignore_list_keeps_its_first_patterns_and_warns() {
         "{warned:?}"
     );
 }
+
+/// Found while trying to break round 2's fixes: every detector is matched against every project,
+/// so 2,000 `.archprompt/detectors/*.toml` over a 5,000-package workspace took 53 s. The first 64
+/// in name order load, with a warning; a detector past them does not apply.
+#[test]
+fn thousands_of_local_detectors_load_the_first_64_and_warn() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let dir = root.join(".archprompt/detectors");
+    std::fs::create_dir_all(&dir).unwrap();
+    let detector = |id: &str, name: &str| {
+        format!(
+            "id = \"{id}\"\nkind = \"framework\"\nname = \"{name}\"\necosystem = \"node\"\npriority = 90\n\n[match]\nany = [{{ dep = \"express\" }}]\n"
+        )
+    };
+    for i in 0..2_000 {
+        std::fs::write(
+            dir.join(format!("d{i:04}.toml")),
+            detector(&format!("own-{i}"), &format!("Own {i}")),
+        )
+        .unwrap();
+    }
+    // Sorts after every `d….toml`: past the cap, never loaded.
+    std::fs::write(dir.join("zz-late.toml"), detector("late", "Late")).unwrap();
+    let (report, _) = scan_json(root);
+    let detected: Vec<&str> = report["detected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d.as_str())
+        .collect();
+    assert!(detected.contains(&"own-0"), "{detected:?}");
+    assert!(detected.contains(&"own-63"), "{detected:?}");
+    assert!(!detected.contains(&"own-64"), "{detected:?}");
+    assert!(!detected.contains(&"late"), "{detected:?}");
+    let warned = warnings(&report);
+    assert!(
+        warned
+            .iter()
+            .any(|(f, m)| f == ".archprompt/detectors" && m.contains("2001 detector files; only the first 64")),
+        "{warned:?}"
+    );
+}
