@@ -332,3 +332,45 @@ fn thousands_of_local_detectors_load_the_first_64_and_warn() {
         "{warned:?}"
     );
 }
+
+/// Review of round 2: each ignore file was bounded, but not all of them together: a hundred
+/// directories holding a 5,000-pattern `.gitignore` (hard links to one file) took 23 s and
+/// 3.9 GB. A listing keeps 10,000 ignore patterns in all; the files past them are not read, with
+/// a warning naming each. Run under `ulimit -v 1500000`, which the old cost would not fit in.
+#[test]
+fn many_large_ignore_files_share_one_pattern_budget() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let patterns: Vec<String> = (0..6_000).map(|i| format!("d{i}/**/*.x{i}")).collect();
+    std::fs::write(root.join("big.ignore"), patterns.join("\n")).unwrap();
+    for i in 0..60 {
+        let dir = root.join(format!("a{i:02}/sub"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::hard_link(root.join("big.ignore"), root.join(format!("a{i:02}/.gitignore"))).unwrap();
+    }
+    let binary = assert_cmd::cargo::cargo_bin("archprompt");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -v 1500000 && exec "$0" scan --json "$1""#)
+        .arg(&binary)
+        .arg(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+    let warned = warnings(&report);
+    assert!(
+        warned
+            .iter()
+            .any(|(f, m)| f == "a00/.gitignore" && m == "only its first 5000 patterns apply"),
+        "{warned:?}"
+    );
+    assert!(
+        warned
+            .iter()
+            .any(|(f, m)| f == "a59/.gitignore" && m.contains("the listing's 10000 ignore patterns are used up")),
+        "{warned:?}"
+    );
+}

@@ -10,7 +10,9 @@ pub fn is_git_ignored(repo: &Path, file: &Path) -> bool {
     let Ok(rel) = file.strip_prefix(repo) else { return false };
     let mut builder = ignore::gitignore::GitignoreBuilder::new(repo);
     // Read as the listing reads it: a FIFO, a device or a link out of the repository is not.
-    let (err, _) = crate::fs::add_ignore_file(&mut builder, &repo.join(".gitignore"), repo);
+    let (err, _) = crate::fs::add_ignore_file(&mut builder, &repo.join(".gitignore"), repo, &mut {
+        crate::fs::MAX_IGNORE_PATTERNS
+    });
     if err.is_some() {
         return false;
     }

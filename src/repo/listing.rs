@@ -48,10 +48,11 @@ pub fn list(
     warnings: &mut Vec<Warning>,
     mut visit: impl FnMut(Seen),
 ) -> bool {
+    let mut ignore_allowance = crate::fs::MAX_LISTING_IGNORE_PATTERNS;
     // Directories listed but not opened yet: their path, depth and the rules they inherit.
     let mut waiting = std::collections::VecDeque::from([(start.to_string(), 0, Vec::new())]);
     while let Some((dir, depth, inherited)) = waiting.pop_front() {
-        let Some(frame) = open(root, &dir, depth, &inherited, warnings) else {
+        let Some(frame) = open(root, &dir, depth, &inherited, &mut ignore_allowance, warnings) else {
             continue;
         };
         for (name, kind) in frame.entries {
@@ -88,7 +89,14 @@ struct Frame {
 }
 
 /// Reads the directory `dir` and its own ignore files, below the `inherited` rules.
-fn open(root: &Path, dir: &str, depth: usize, inherited: &[Rc<Rules>], warnings: &mut Vec<Warning>) -> Option<Frame> {
+fn open(
+    root: &Path,
+    dir: &str,
+    depth: usize,
+    inherited: &[Rc<Rules>],
+    ignore_allowance: &mut usize,
+    warnings: &mut Vec<Warning>,
+) -> Option<Frame> {
     let abs = if dir.is_empty() {
         root.to_path_buf()
     } else {
@@ -101,7 +109,15 @@ fn open(root: &Path, dir: &str, depth: usize, inherited: &[Rc<Rules>], warnings:
         format!("{dir}/")
     };
     let mut rules = inherited.to_vec();
-    if let Some(own) = own_rules(root, &abs, &prefix, dir.is_empty(), &entries, warnings) {
+    if let Some(own) = own_rules(
+        root,
+        &abs,
+        &prefix,
+        dir.is_empty(),
+        &entries,
+        ignore_allowance,
+        warnings,
+    ) {
         rules.push(Rc::new(own));
     }
     Some(Frame {
@@ -167,6 +183,7 @@ fn own_rules(
     prefix: &str,
     at_root: bool,
     entries: &[(String, Kind)],
+    ignore_allowance: &mut usize,
     warnings: &mut Vec<Warning>,
 ) -> Option<Rules> {
     let has = |name: &str| entries.iter().any(|(n, k)| n == name && *k == Kind::File);
@@ -186,7 +203,7 @@ fn own_rules(
     }
     let mut builder = GitignoreBuilder::new(abs);
     for source in &sources {
-        let (err, left_out) = crate::fs::add_ignore_file(&mut builder, source, root);
+        let (err, left_out) = crate::fs::add_ignore_file(&mut builder, source, root, ignore_allowance);
         let name = source.strip_prefix(abs).unwrap_or(source).to_string_lossy();
         if let Some(err) = err {
             warnings.push(Warning::new(
