@@ -84,10 +84,35 @@ fn thousands_of_large_manifests_stop_at_the_read_budget() {
     assert!(
         warned
             .iter()
-            .any(|(f, m)| f == "." && m.contains("read 32 MiB of files") && m.contains("partial")),
+            .any(|(f, m)| f == "." && m.contains("the scan's 32 MiB budget") && m.contains("partial")),
         "{warned:?}"
     );
     // Unread manifests may name a database: "none" is not proven.
+    assert_eq!(report["fields"]["database_system"]["state"], "unknown");
+}
+
+/// Review of round 2: the budget went to files in name order, so 40 large packages in `a00/` to
+/// `a39/` (sorting before `package.json`) used it up and the root manifest was never read: the
+/// backend came out as a package's Fastify with its `dev` script. Deeper files leave the last
+/// MiB of the budget to files nearer the root.
+#[test]
+fn large_packages_that_sort_first_leave_the_budget_for_the_root_manifest() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    let big = root.join("big.json");
+    let text = format!(
+        r#"{{"name":"p","description":"{}","scripts":{{"dev":"evil"}},"dependencies":{{"fastify":"4"}}}}"#,
+        "x".repeat(1_500_000)
+    );
+    std::fs::write(&big, text).unwrap();
+    for i in 0..40 {
+        let dir = root.join(format!("a{i:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::hard_link(&big, dir.join("package.json")).unwrap();
+    }
+    let (report, _) = scan_json(root);
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+    assert_eq!(report["fields"]["dev_command"]["value"], "npm run dev");
     assert_eq!(report["fields"]["database_system"]["state"], "unknown");
 }
 

@@ -89,6 +89,11 @@ pub const MAX_CACHED_BYTES: usize = 8 * 1024 * 1024;
 /// thousands of large manifests (hard links cost the attacker nothing) cannot take minutes and
 /// gigabytes. Real repositories read a few MiB.
 pub const MAX_SCAN_READ_BYTES: usize = 32 * 1024 * 1024;
+/// Of [`MAX_SCAN_READ_BYTES`], what files one level below the root may not use (kept for the
+/// root's own files), and what deeper files may not use (kept for the first two levels): the
+/// manifests that decide a repository's stack are read even when thousands of large packages,
+/// which sort first, use up the rest.
+const READ_RESERVE_PER_LEVEL: usize = 4 * 1024 * 1024;
 pub use crate::fs::MAX_READ_BYTES;
 
 #[derive(Debug)]
@@ -200,7 +205,7 @@ impl RepoIndex {
         } else if self.read_refused.get() {
             let mib = MAX_SCAN_READ_BYTES / 1024 / 1024;
             Some(format!(
-                "reading stopped after {mib} MiB of files, so it may be there unread"
+                "reading stopped at the scan's {mib} MiB budget, so it may be there unread"
             ))
         } else {
             None
@@ -295,11 +300,11 @@ impl RepoIndex {
         if !self.has_file(rel) {
             return None;
         }
-        if self.read_bytes.get() >= MAX_SCAN_READ_BYTES {
+        if self.read_bytes.get() >= read_allowance(rel) {
             self.read_refused.set(true);
-            let mib = MAX_SCAN_READ_BYTES / 1024 / 1024;
+            let (mib, kept) = (MAX_SCAN_READ_BYTES >> 20, (2 * READ_RESERVE_PER_LEVEL) >> 20);
             let why = format!(
-                "read {mib} MiB of files, the most one scan reads; files past it were not read and results may be partial"
+                "reading stopped at the scan's {mib} MiB budget (its last {kept} MiB kept for files nearer the root); files past it were not read and results may be partial"
             );
             self.warn(".", why);
             return None;
@@ -368,6 +373,13 @@ impl RepoIndex {
         warnings.sort();
         warnings
     }
+}
+
+/// How many bytes the scan may have read before `rel` is refused: all of the budget for a file
+/// at the root, less [`READ_RESERVE_PER_LEVEL`] for each level below it, down to two.
+fn read_allowance(rel: &str) -> usize {
+    let depth = rel.matches('/').count().min(2);
+    MAX_SCAN_READ_BYTES - depth * READ_RESERVE_PER_LEVEL
 }
 
 /// Env templates beside the root or a project manifest that the walk skipped because
