@@ -374,3 +374,52 @@ fn many_large_ignore_files_share_one_pattern_budget() {
         "{warned:?}"
     );
 }
+
+/// Review of round 2: a project takes on at most 64 linked workspace packages (a ring of
+/// thousands stays linear), and a database in the 70th made `database_system` "none", a claim
+/// never proven. Past the cap, what linked packages bring is unknown, not absent.
+#[test]
+fn a_database_in_a_package_past_the_link_cap_is_not_reported_absent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(
+        root.join("package.json"),
+        r#"{"name":"root","private":true,"workspaces":["api","libs/*"]}"#,
+    )
+    .unwrap();
+    let mut deps = vec![r#""express":"4""#.to_string()];
+    for i in 0..70 {
+        let dir = root.join(format!("libs/lib{i:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let own = if i == 69 { r#","dependencies":{"pg":"8"}"# } else { "" };
+        std::fs::write(
+            dir.join("package.json"),
+            format!(r#"{{"name":"lib{i:02}","version":"1.0.0","main":"index.js"{own}}}"#),
+        )
+        .unwrap();
+        deps.push(format!(r#""lib{i:02}":"workspace:*""#));
+    }
+    std::fs::create_dir_all(root.join("api/src")).unwrap();
+    std::fs::write(
+        root.join("api/package.json"),
+        format!(
+            r#"{{"name":"api","scripts":{{"dev":"node src/index.js"}},"dependencies":{{{}}}}}"#,
+            deps.join(",")
+        ),
+    )
+    .unwrap();
+    std::fs::write(root.join("api/src/index.js"), "require('express')\n").unwrap();
+    let (report, _) = scan_json(root);
+    assert_eq!(report["fields"]["backend_framework"]["value"], "Express");
+    let database = &report["fields"]["database_system"];
+    assert_eq!(database["state"], "unknown", "{database}");
+    assert!(
+        database["hint"]
+            .as_str()
+            .unwrap()
+            .contains("more than 64 workspace packages"),
+        "{database}"
+    );
+    // Not what linked packages bring: still proven absent.
+    assert_eq!(report["fields"]["build_command"]["state"], "absent");
+}

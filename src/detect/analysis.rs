@@ -9,7 +9,8 @@ use crate::repo::index::RepoIndex;
 use crate::report::{Evidence, EvidenceKind};
 use std::collections::BTreeMap;
 
-/// Everything detected about one project. `score` and `linked` are left for resolve to fill.
+/// Everything detected about one project. `score`, `linked` and `linked_cut` are left for resolve to
+/// fill.
 #[derive(Clone)]
 pub struct Analysis<'r> {
     pub project: Project,
@@ -23,6 +24,8 @@ pub struct Analysis<'r> {
     pub score: i32,
     /// Directories of the sibling packages this project links at run time, nearest first.
     pub linked: Vec<String>,
+    /// It links more sibling packages than resolve takes on: what the others bring is unseen.
+    pub linked_cut: bool,
 }
 
 #[derive(Clone)]
@@ -104,6 +107,7 @@ pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) 
         vars,
         score: 0,
         linked: Vec::new(),
+        linked_cut: false,
     }
 }
 

@@ -264,8 +264,13 @@ impl Report {
     /// When the scan did not see the whole repository (`why` says what cut it short), "there is
     /// none" is not proven: every absent field becomes unknown, with `why` as its hint.
     pub fn unprove_absence(&mut self, why: &str) {
+        self.unprove_absence_of(&FieldName::ALL, why);
+    }
+
+    /// [`Report::unprove_absence`] for the fields `names` only.
+    pub fn unprove_absence_of(&mut self, names: &[FieldName], why: &str) {
         let unprove = |name: FieldName, field: &mut Field| {
-            if field.state == State::Absent {
+            if field.state == State::Absent && names.contains(&name) {
                 *field = Field::unknown(hints::unknown(name, why));
             }
         };

@@ -163,7 +163,7 @@ impl<'a, 'r> Siblings<'a, 'r> {
 /// Most sibling packages one project takes on, nearest first: enough for a real server and the
 /// workspace libraries it is built from, and a bound that keeps a workspace whose packages all
 /// link each other (a ring of thousands) linear in its size.
-const MOST_LINKED: usize = 64;
+pub(super) const MOST_LINKED: usize = 64;
 
 pub(super) fn with_internal_deps<'r>(
     registry: &Registry,
@@ -213,6 +213,7 @@ pub(super) fn with_internal_deps<'r>(
             continue;
         }
         if merged.linked.len() == MOST_LINKED {
+            merged.linked_cut = true;
             break;
         }
         queue.extend(runtime_deps(&sibling.project));

@@ -25,7 +25,8 @@ mod test_dirs;
 use crate::detect::analysis::{Analysis, detected_ids};
 use crate::fs::is_within;
 use backend::{
-    Siblings, backend_score, cargo_members, has_entry_point, has_frontend_dep, pick_backend, with_internal_deps,
+    MOST_LINKED, Siblings, backend_score, cargo_members, has_entry_point, has_frontend_dep, pick_backend,
+    with_internal_deps,
 };
 pub use context::Facts;
 use dirs::is_code_file;
@@ -91,6 +92,9 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
     // fields (an API beside a worker, microservices), up to a bound for huge workspaces.
     const DESCRIBED: usize = 16;
     let mut described = 0;
+    // A project described that links more packages than were taken on may get its database or
+    // ORM from one of the others.
+    let mut linked_cut = backend.is_some_and(|b| b.linked_cut);
     let projects = analyses
         .iter()
         .map(|a| {
@@ -109,6 +113,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
                 && described < DESCRIBED;
             let fields = service.then(|| {
                 described += 1;
+                linked_cut |= a.linked_cut;
                 let signals = compose::read(index, &a.project.dir);
                 let (mut fields, mut variables) = (BTreeMap::new(), BTreeMap::new());
                 resolve_backend(facts, a, &analyses, &signals, &mut fields, &mut variables);
@@ -125,7 +130,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
             }
         })
         .collect();
-    Ok(Report {
+    let mut report = Report {
         archprompt: env!("CARGO_PKG_VERSION").to_string(),
         root: root_label.to_string(),
         fields,
@@ -135,7 +140,21 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
         projects,
         warnings: Vec::new(),
         pinned_variables: Vec::new(),
-    })
+    };
+    if linked_cut {
+        // What linked packages bring: their database, ORM and migrations, and their tests.
+        let brought = [
+            FieldName::DatabaseSystem,
+            FieldName::DbMigrationsDirs,
+            FieldName::MigrationCommand,
+            FieldName::DbCommand,
+            FieldName::TestDirs,
+        ];
+        report.unprove_absence_of(&brought, &format!(
+            "the project links more than {MOST_LINKED} workspace packages and only the nearest {MOST_LINKED} were read for it, so it may come from another"
+        ));
+    }
+    Ok(report)
 }
 
 /// A browser app served from its `index.html` (Vite, webpack): a server library among its
