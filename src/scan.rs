@@ -39,9 +39,10 @@ pub fn run(root: &Path, root_label: &str, builtin: &Registry, project: Option<&s
         report.unprove_absence(&why);
     }
     report.warnings = index.take_warnings();
-    // What the repository holds goes into agent files and terminals: no control characters.
-    report.refuse_control_characters();
     config::apply(&config, &mut report);
+    // What the repository holds goes into agent files and terminals, pinned values too: no
+    // control characters.
+    report.refuse_control_characters();
     Ok(report)
 }
 

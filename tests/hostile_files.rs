@@ -423,3 +423,38 @@ fn a_database_in_a_package_past_the_link_cap_is_not_reported_absent() {
     // Not what linked packages bring: still proven absent.
     assert_eq!(report["fields"]["build_command"]["state"], "absent");
 }
+
+/// Review of round 2: values pinned in `archprompt.toml` skipped the control-character check, so
+/// a pinned escape sequence reached the agent file and the terminal, and a `[values]` key could
+/// carry one into warnings. Pinned values and names are checked as found ones are.
+#[test]
+fn control_characters_pinned_in_archprompt_toml_are_refused() {
+    let tmp = backend_repo();
+    let root = tmp.path();
+    std::fs::write(
+        root.join("archprompt.toml"),
+        "[values]\ndb_command = \"psql\\u001b]0;pwned\\u0007\"\norm = \"Prisma\\u001b[2J\"\n\"x\\u001b[31m\" = \"y\"\nbuild_command = \"npm run build\"\n",
+    )
+    .unwrap();
+    let init = Command::cargo_bin("archprompt")
+        .unwrap()
+        .args(["init", "--stdout", "--template", "project-facts"])
+        .arg(root)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let agent = String::from_utf8_lossy(&init.stdout);
+    assert!(!agent.contains('\u{1b}') && !agent.contains('\u{7}'), "{agent}");
+    assert!(agent.contains("npm run build"), "a clean pin still applies: {agent}");
+    assert!(!agent.contains("pwned") && !agent.contains("**ORM:**"), "{agent}");
+    let (report, _) = scan_json(root);
+    let warned = warnings(&report);
+    for key in ["db_command", "orm", "\"x\\u{1b}[31m\""] {
+        assert!(
+            warned.iter().any(|(f, m)| f == "archprompt.toml" && m.contains(key)),
+            "{key}: {warned:?}"
+        );
+    }
+    assert!(warned.iter().all(|(_, m)| !m.contains('\u{1b}')), "{warned:?}");
+}

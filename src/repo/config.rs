@@ -68,6 +68,14 @@ pub fn load(root: &Path) -> (Config, Vec<Warning>) {
         match (key.as_str(), value) {
             ("values", toml::Value::Table(values)) => {
                 for (name, value) in values {
+                    // A template names a variable as an identifier; any other key could only
+                    // smuggle text into warnings and the report.
+                    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                        warn(format!(
+                            "[values] {name:?}: not a field or variable name (letters, digits, `_`, `-`); skipped"
+                        ));
+                        continue;
+                    }
                     match pinned(&value) {
                         Some(Pinned::Text(t)) if t.trim().is_empty() => warn(format!(
                             "[values] {name}: empty; skipped (remove it to let detection decide)"
@@ -75,8 +83,8 @@ pub fn load(root: &Path) -> (Config, Vec<Warning>) {
                         Some(Pinned::List(items)) if items.iter().all(|i| i.trim().is_empty()) => warn(format!(
                             "[values] {name}: empty; skipped (remove it to let detection decide)"
                         )),
-                        Some(p) if p.text().contains(['\n', '\r']) => warn(format!(
-                            "[values] {name}: a value on one line only (agent files hold one per line); skipped"
+                        Some(p) if p.text().chars().any(char::is_control) => warn(format!(
+                            "[values] {name}: holds a line break or another control character (agent files hold one value per line, as plain text); skipped"
                         )),
                         Some(p) => {
                             config.values.insert(name, p);
