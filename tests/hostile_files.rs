@@ -458,3 +458,26 @@ fn control_characters_pinned_in_archprompt_toml_are_refused() {
     }
     assert!(warned.iter().all(|(_, m)| !m.contains('\u{1b}')), "{warned:?}");
 }
+
+/// Review of round 2: in bulk runs a repository's own name went into the result rows, the
+/// summary and the progress bar as it was, so a directory named `r\n# FORGED` printed a row of
+/// its own. Every row shows the name on one line, with its control characters written out.
+#[test]
+fn a_repository_name_with_a_line_break_cannot_forge_bulk_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["fine", "r\n# FORGED \u{1b}[8mhidden"] {
+        backend(&tmp.path().join(name));
+        std::fs::create_dir(tmp.path().join(name).join(".git")).unwrap();
+    }
+    for args in [
+        &["scan", "--discover"][..],
+        &["init", "--target", "copilot", "--discover"],
+        &["doctor", "--discover"],
+    ] {
+        let out = run(tmp.path(), &[&["--color", "always"], args].concat());
+        let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+        assert!(!text.lines().any(|l| l.starts_with("# FORGED")), "{args:?}: {text}");
+        assert!(!text.contains("\u{1b}[8m"), "{args:?}: {text}");
+        assert!(text.contains(r"r\n# FORGED \u{1b}[8mhidden"), "{args:?}: {text}");
+    }
+}

@@ -5,6 +5,7 @@ use super::cli::DoctorArgs;
 use super::output;
 use super::progress::{BulkState, Progress, finish_bulk, threads};
 use super::rows::{Checked, DoctorLine, FindingLists, line};
+use super::style::one_line;
 use super::ui::{Ui, out, repo_paths};
 use anyhow::Result;
 use archprompt::bulk::Panicked;
@@ -158,10 +159,15 @@ fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui
             } else {
                 detail
             };
-            progress.out(&format!("{:<13} {shown}: {detail}", status.as_str()))
+            progress.out(&format!(
+                "{:<13} {}: {}",
+                status.as_str(),
+                one_line(&shown),
+                one_line(&detail)
+            ))
         };
         state.wrote(written);
-        state.tally.add(&shown, elapsed, &[row]);
+        state.tally.add(&one_line(&shown), elapsed, &[row]);
         progress.done_one(repo);
     };
     archprompt::bulk::in_order(paths, threads(jobs), work, emit);

@@ -5,6 +5,7 @@ use super::cli::InitArgs;
 use super::output;
 use super::progress::{BulkState, Progress, finish_bulk, threads};
 use super::rows::{InitLine, InitStatus, line};
+use super::style::{one_line, shown};
 use super::ui::{Ui, out, repo_paths};
 use anyhow::Result;
 use archprompt::bulk::Panicked;
@@ -165,17 +166,14 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
                     error: r.error.as_deref(),
                 }))
             } else {
-                let shown = r
-                    .file
-                    .as_ref()
-                    .map_or_else(|| path.display().to_string(), |f| f.display().to_string());
+                let shown = r.file.as_ref().map_or_else(|| shown(path), |f| shown(f));
                 match &r.error {
                     Some(error) => {
                         let repo = path.display().to_string();
                         let error = if error.starts_with(&repo) {
-                            error.clone()
+                            one_line(error).into_owned()
                         } else {
-                            format!("{repo}: {error}")
+                            format!("{}: {}", super::style::shown(path), one_line(error))
                         };
                         progress.err(&format!("{} {error}", ui.err.bad("error:")));
                         Ok(())
@@ -191,14 +189,14 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
                             "{:<18} {shown} ({} {noun} left: {})",
                             r.status.as_str(),
                             r.left.len(),
-                            r.left.join(", ")
+                            one_line(&r.left.join(", "))
                         ))
                     }
                 }
             };
             state.wrote(written);
         }
-        state.tally.add(&path.display().to_string(), elapsed, &rows);
+        state.tally.add(&shown(path), elapsed, &rows);
         progress.done_one(path);
     };
     archprompt::bulk::in_order(paths, threads(args.list.jobs), work, emit);

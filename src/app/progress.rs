@@ -49,7 +49,7 @@ impl Progress {
 
     pub fn done_one(&self, repo: &Path) {
         if let Some(bar) = &self.bar {
-            bar.set_message(repo.display().to_string());
+            bar.set_message(super::style::shown(repo));
             bar.inc(1);
         }
     }

@@ -4,6 +4,7 @@ use super::cli::ScanArgs;
 use super::output;
 use super::progress::{BulkState, Progress, finish_bulk, threads};
 use super::rows::{ScanLine, ScanStatus, line};
+use super::style::one_line;
 use super::ui::{Ui, out, repo_paths};
 use anyhow::Result;
 use std::path::PathBuf;
@@ -70,7 +71,9 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, ui: Ui) -> Resu
                     if !ui.quiet() {
                         for w in &report.warnings {
                             let warning = ui.err.warn("warning:");
-                            progress.err(&format!("{warning} {}: {}: {}", report.root, w.file, w.message));
+                            let (root, file, message) =
+                                (one_line(&report.root), one_line(&w.file), one_line(&w.message));
+                            progress.err(&format!("{warning} {root}: {file}: {message}"));
                         }
                     }
                     progress.out(&output::scan_table(report, ui.out, ui.verbose()))
@@ -78,7 +81,7 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, ui: Ui) -> Resu
             }
             Err(err) => {
                 rows.push("failed");
-                progress.err(&format!("{} {err:#}", ui.err.bad("error:")));
+                progress.err(&format!("{} {}", ui.err.bad("error:"), one_line(&format!("{err:#}"))));
                 if json {
                     progress.out(&line(&ScanLine {
                         report: None,

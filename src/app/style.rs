@@ -105,10 +105,22 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// The escape sequences [`Style`] writes: reset, bold, dim, red, green, yellow, cyan.
+const OWN_SEQUENCES: [&str; 7] = [
+    "\u{1b}[0m",
+    "\u{1b}[1m",
+    "\u{1b}[2m",
+    "\u{1b}[31m",
+    "\u{1b}[32m",
+    "\u{1b}[33m",
+    "\u{1b}[36m",
+];
+
 /// `text` as it may reach a terminal: control characters from a repository's names and values
-/// (an escape that sets the window title or clears the screen, a carriage return) are written
-/// out (`\u{1b}`, `\r`) so they print as text; line breaks, tabs and the colour sequences
-/// [`Style`] writes (`ESC [ digits m`) stay.
+/// (an escape that sets the window title, clears the screen or hides text, a carriage return)
+/// are written out (`\u{1b}`, `\r`) so they print as text; line breaks, tabs and the colour
+/// sequences [`Style`] writes stay. A name from the repository goes through [`one_line`] as it is
+/// put in a line, so a line break of its own cannot forge one.
 pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
     let harmless = |c: char| !c.is_control() || c == '\n' || c == '\t';
     if text.chars().all(harmless) {
@@ -117,17 +129,10 @@ pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        if c == '\u{1b}' {
-            let colour = rest[1..]
-                .strip_prefix('[')
-                .and_then(|r| r.find(|c: char| !(c.is_ascii_digit() || c == ';')).map(|end| (r, end)))
-                .filter(|(r, end)| r[*end..].starts_with('m'));
-            if let Some((_, end)) = colour {
-                let len = 2 + end + 1;
-                out.push_str(&rest[..len]);
-                rest = &rest[len..];
-                continue;
-            }
+        if let Some(own) = OWN_SEQUENCES.iter().find(|own| rest.starts_with(**own)) {
+            out.push_str(own);
+            rest = &rest[own.len()..];
+            continue;
         }
         if harmless(c) {
             out.push(c);
@@ -137,6 +142,11 @@ pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
         rest = &rest[c.len_utf8()..];
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// A path as a human line shows it: [`one_line`].
+pub fn shown(path: &std::path::Path) -> String {
+    one_line(&path.display().to_string()).into_owned()
 }
 
 #[cfg(test)]
@@ -165,7 +175,18 @@ mod tests {
         assert_eq!(for_terminal("plain\ttext\n"), "plain\ttext\n");
         let title = "svc\u{1b}]0;pwned\u{7}\u{1b}[2Jx\r";
         assert_eq!(for_terminal(title), "svc\\u{1b}]0;pwned\\u{7}\\u{1b}[2Jx\\r");
-        let painted = Style { color: true }.good("found");
+        let style = Style { color: true };
+        let painted = [
+            style.good("found"),
+            style.warn("?"),
+            style.bad("x"),
+            style.dim("e"),
+            style.bold("b"),
+        ]
+        .concat()
+            + &style.diff("@@ -1 +1 @@\n");
         assert_eq!(for_terminal(&painted), painted);
+        // Only archprompt's own colours: a repository's "conceal" or "blink" is text.
+        assert_eq!(for_terminal("a\u{1b}[8mb\u{1b}[5;31m"), "a\\u{1b}[8mb\\u{1b}[5;31m");
     }
 }
