@@ -163,6 +163,25 @@ fn an_output_inside_the_repository_cannot_escape_through_a_symlinked_directory()
         assert_eq!(init.status.code(), Some(2), "{args:?}");
         assert!(String::from_utf8_lossy(&init.stderr).contains("resolves outside the repository"));
     }
+    // Named another way: through `..`, or through a link to the repository.
+    let name = root.file_name().unwrap();
+    let alias = outside.path().with_extension("alias");
+    std::os::unix::fs::symlink(root, &alias).unwrap();
+    for output in [
+        outside.path().join("..").join(name).join(".github/agents/b.agent.md"),
+        alias.join(".github/agents/c.agent.md"),
+    ] {
+        let init = Command::cargo_bin("archprompt")
+            .unwrap()
+            .args(["init", "-o"])
+            .arg(&output)
+            .arg(root)
+            .timeout(TIMEOUT)
+            .output()
+            .unwrap();
+        assert_eq!(init.status.code(), Some(2), "{output:?}");
+    }
+    std::fs::remove_file(&alias).unwrap();
     let dry = run(root, &["init", "--dry-run", "--target", "copilot"]);
     assert_eq!(dry.status.code(), Some(2));
     assert!(

@@ -75,13 +75,40 @@ pub fn ensure_inside(target: &Path, repo: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Whether `path` is, as written, inside `repo`: then it is bound by the repository, even
-/// when named with `--output`.
+/// Whether `path` names a place inside `repo`: then it is bound by the repository, even when
+/// named with `--output`. The path is followed a component at a time, `..` and symlinks outside
+/// the repository included (they are the user's), until it enters the repository; what lies
+/// inside is not followed, so `x/../repo/.github/a.md` or a path through a link to the repository
+/// is inside however the repository's own `.github` resolves. A path that passes through the
+/// repository is bound by it, even one that leaves it again with `..`.
 pub fn is_in_repo(path: &Path, repo: &Path) -> bool {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (path, repo) = (absolute(path), absolute(repo));
-    let normal = |p: &Path| -> std::path::PathBuf { p.components().collect() };
-    normal(&path).starts_with(normal(&repo))
+    let Ok(real_repo) = repo.canonicalize() else {
+        return false;
+    };
+    let Ok(path) = std::path::absolute(path) else {
+        return false;
+    };
+    let mut here = std::path::PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                here.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => here.push(other),
+        }
+        if here.starts_with(&real_repo) {
+            return true;
+        }
+        if std::fs::symlink_metadata(&here).is_ok_and(|m| m.file_type().is_symlink()) {
+            match here.canonicalize() {
+                Ok(real) if real.starts_with(&real_repo) => return true,
+                Ok(real) => here = real,
+                Err(_) => return false, // a dangling link outside: not the repository
+            }
+        }
+    }
+    false
 }
 
 /// Writes `content` to `target` unless that would clobber a changed file without `force`.
@@ -112,6 +139,33 @@ pub fn write(target: &Path, content: &str, force: bool, repo: Option<&Path>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_is_in_the_repository_however_it_is_spelled_and_whatever_lies_inside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (repo, outside) = (tmp.path().join("r9"), tmp.path().join("outside"));
+        std::fs::create_dir_all(repo.join("src")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("x")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::os::unix::fs::symlink(&outside, repo.join(".github")).unwrap();
+        std::os::unix::fs::symlink(&repo, tmp.path().join("alias")).unwrap();
+        let inside = |p: &str| is_in_repo(&tmp.path().join(p), &repo);
+        assert!(
+            inside("r9/.github/agents/a.md"),
+            "the repository's own link is not followed"
+        );
+        assert!(inside("x/../r9/.github/agents/a.md"));
+        assert!(inside("alias/.github/agents/a.md"));
+        assert!(inside("r9/src/../AGENTS.md"));
+        assert!(!inside("outside/a.md"));
+        // Through the repository and out again: bound by it, since inside it nothing is followed.
+        assert!(inside("r9/../outside/a.md"));
+        assert!(
+            is_in_repo(&repo.join("a.md"), &tmp.path().join("alias")),
+            "the repository named by a link"
+        );
+    }
 
     #[test]
     fn create_then_up_to_date_then_refuse_then_force() {
