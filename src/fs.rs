@@ -236,8 +236,9 @@ pub fn atomic_write(target: &Path, dir: &Path, bytes: &[u8]) -> anyhow::Result<(
 
 /// Removes the temporary files an earlier write of `name` in `dir` left when its process was
 /// killed between creating and renaming them (`.NAME.archprompt-PID.tmp`). One is stale when its
-/// process is gone (Linux: no `/proc/PID`) or, where that cannot be told, when it is over an hour
-/// old: a write takes milliseconds, so a live process's own temporary file is never taken.
+/// process is gone (Linux: no `/proc/PID`, and over a minute old) or, where that cannot be told,
+/// when it is over an hour old: a write takes milliseconds, so a live process's own temporary
+/// file is never taken.
 fn remove_stale_temps(dir: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -256,13 +257,18 @@ fn remove_stale_temps(dir: &Path, name: &str) {
             continue;
         };
         let Ok(meta) = entry.metadata() else { continue };
-        let gone = if proc_fs {
-            !Path::new("/proc").join(pid.to_string()).exists()
-        } else {
+        let older_than = |secs| {
             meta.modified()
                 .ok()
                 .and_then(|m| m.elapsed().ok())
-                .is_some_and(|age| age > std::time::Duration::from_secs(3600))
+                .is_some_and(|age| age > std::time::Duration::from_secs(secs))
+        };
+        // A process of another PID namespace (a container sharing the checkout) is not in our
+        // `/proc`: a file is taken only once it is older than any write could be.
+        let gone = if proc_fs {
+            !Path::new("/proc").join(pid.to_string()).exists() && older_than(60)
+        } else {
+            older_than(3600)
         };
         if pid != ours && meta.is_file() && gone {
             let _ = std::fs::remove_file(entry.path());
@@ -297,12 +303,20 @@ mod tests {
             .path()
             .join(format!(".a.md.archprompt-{}.tmp.keep", std::process::id()));
         let other = dir.path().join(".b.md.archprompt-4294967.tmp");
-        for file in [&stale, &live, &other] {
+        // Another namespace's process, mid-write: its PID is not ours to see, its file is new.
+        let young = dir.path().join(".a.md.archprompt-4294968.tmp");
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for file in [&stale, &live, &other, &young] {
             std::fs::write(file, "half").unwrap();
+            if file != &young {
+                let handle = std::fs::File::options().write(true).open(file).unwrap();
+                handle.set_modified(two_hours_ago).unwrap();
+            }
         }
         atomic_write(&target, dir.path(), b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
         assert!(!stale.exists(), "the killed write's temporary file is gone");
+        assert!(young.exists(), "a temporary file written a moment ago is left alone");
         assert!(live.exists() && other.exists(), "files of other names are left alone");
     }
 }

@@ -131,8 +131,13 @@ fn temporary_files_of_killed_writes_are_removed_by_the_next_write() {
         agents.join(".backend-architect.agent.md.archprompt-4294967.tmp"),
         root.join(".AGENTS.md.archprompt-4294968.tmp"),
     ];
+    // Killed two minutes ago: a temporary file newer than a minute may be another container's
+    // write in progress, whose process our `/proc` cannot see.
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
     for file in &leftovers {
         std::fs::write(file, "half a file").unwrap();
+        let handle = std::fs::File::options().write(true).open(file).unwrap();
+        handle.set_modified(then).unwrap();
     }
     let init = run(root, &["init", "--force", "--target", "copilot,agents-md"]);
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));

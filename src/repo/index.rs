@@ -116,6 +116,8 @@ pub struct RepoIndex {
     read_refused: std::cell::Cell<bool>,
     tomls: RefCell<BTreeMap<String, Option<std::rc::Rc<toml::Table>>>>,
     warnings: RefCell<Vec<Warning>>,
+    /// The warnings given so far, so none is given twice.
+    warned: RefCell<std::collections::BTreeSet<Warning>>,
     /// What archprompt.toml's `[scan] ignore` leaves out.
     excluded: Option<Gitignore>,
 }
@@ -190,6 +192,7 @@ impl RepoIndex {
             listing_cut: !complete,
             read_refused: std::cell::Cell::new(false),
             tomls: RefCell::new(BTreeMap::new()),
+            warned: RefCell::new(warnings.iter().cloned().collect()),
             warnings: RefCell::new(warnings),
             excluded,
         }
@@ -362,9 +365,9 @@ impl RepoIndex {
 
     pub fn warn(&self, file: &str, message: impl Into<String>) {
         let warning = Warning::new(file, message);
-        let mut warnings = self.warnings.borrow_mut();
-        if !warnings.contains(&warning) {
-            warnings.push(warning);
+        // Said once: many files can meet the same limit.
+        if self.warned.borrow_mut().insert(warning.clone()) {
+            self.warnings.borrow_mut().push(warning);
         }
     }
 
