@@ -55,7 +55,11 @@ fn values_filled_in_by_hand_are_kept_on_the_next_init() {
         .assert()
         .success()
         .stdout(predicate::str::contains("up to date"))
-        .stderr(predicate::str::contains("kept 1 value(s) of").and(predicate::str::contains("all 11 fields filled")));
+        .stderr(
+            predicate::str::contains("kept 1 value(s) of").and(predicate::str::contains(
+                "every field of the template filled (9 found, 1 none, 1 unknown",
+            )),
+        );
     archprompt()
         .args(["init", "--force"])
         .arg(repo.path())

@@ -77,7 +77,24 @@ pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
         )
         .unwrap();
     }
+    writeln!(out, "\n{} of 11 fields", field_counts(report)).unwrap();
     out
+}
+
+/// How sure the report is: `9 found, 1 none, 1 unknown` (pinned values count as found).
+pub fn field_counts(report: &Report) -> String {
+    let count = |state: State| {
+        FieldName::ALL
+            .iter()
+            .filter(|&&f| report.field(f).state == state)
+            .count()
+    };
+    format!(
+        "{} found, {} none, {} unknown",
+        count(State::Found),
+        count(State::Absent),
+        count(State::Unknown)
+    )
 }
 
 /// Warnings as `warning: file: message` lines.
@@ -103,11 +120,14 @@ pub fn unfilled(report: &Report, rendered: &str) -> String {
         .into_iter()
         .filter(|f| left.iter().any(|l| l == f.as_str()))
         .collect();
+    let counts = field_counts(report);
     if unknown.is_empty() {
-        return "all 11 fields filled\n".to_string();
+        return format!(
+            "every field of the template filled ({counts}; `archprompt scan` shows the proof of each none)\n"
+        );
     }
     let mut out = format!(
-        "{} field(s) left as placeholders (run `archprompt doctor` for how to fill them):\n",
+        "{counts}; {} field(s) left as placeholders (run `archprompt doctor` for how to fill them):\n",
         unknown.len()
     );
     for name in unknown {
