@@ -17,11 +17,11 @@ pub fn json_object(index: &RepoIndex, file: &str) -> Option<serde_json::Map<Stri
             Some(obj)
         }
         Ok(_) => {
-            index.warn(file, "expected a JSON object at the top level");
+            index.unreadable(file, "expected a JSON object at the top level");
             None
         }
         Err(err) => {
-            index.warn(file, format!("invalid JSON: {err}"));
+            index.unreadable(file, format!("invalid JSON: {err}"));
             None
         }
     }
@@ -165,7 +165,7 @@ pub(crate) fn with_xml<T>(index: &RepoIndex, file: &str, read: impl FnOnce(roxml
     match roxmltree::Document::parse(&text) {
         Ok(doc) => Some(read(doc.root_element())),
         Err(err) => {
-            index.warn(file, format!("invalid XML: {err}"));
+            index.unreadable(file, format!("invalid XML: {err}"));
             None
         }
     }

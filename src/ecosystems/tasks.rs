@@ -120,7 +120,7 @@ fn taskfile_tasks(index: &RepoIndex, file: &str) -> Vec<(String, String)> {
     let doc: serde_json::Value = match serde_saphyr::from_str(&text) {
         Ok(doc) => doc,
         Err(err) => {
-            index.warn(file, format!("invalid YAML: {err}"));
+            index.unreadable(file, format!("invalid YAML: {err}"));
             return Vec::new();
         }
     };

@@ -114,6 +114,9 @@ pub struct RepoIndex {
     listing_cut: bool,
     /// A file was not read because the scan had read [`MAX_SCAN_READ_BYTES`].
     read_refused: std::cell::Cell<bool>,
+    /// Directories and files that could not be read or parsed, in the order met: what they hold
+    /// is unseen, so they leave every "there is none" unproven.
+    unread: RefCell<Vec<String>>,
     tomls: RefCell<BTreeMap<String, Option<std::rc::Rc<toml::Table>>>>,
     warnings: RefCell<Vec<Warning>>,
     /// The warnings given so far, so none is given twice.
@@ -139,6 +142,7 @@ impl RepoIndex {
         let mut ignored_env_templates = Vec::new();
         let mut warnings = Vec::new();
         let mut budget = MAX_ENTRIES;
+        let mut unread = Vec::new();
         let complete = listing::list(
             root,
             "",
@@ -164,6 +168,7 @@ impl RepoIndex {
                     ignored_env_templates.push(rel);
                 }
                 Seen::Ignored { .. } => {}
+                Seen::Unreadable { rel } => unread.push(rel),
             },
         );
         if let Some(excluded) = &excluded {
@@ -191,6 +196,7 @@ impl RepoIndex {
             read_bytes: std::cell::Cell::new(0),
             listing_cut: !complete,
             read_refused: std::cell::Cell::new(false),
+            unread: RefCell::new(unread),
             tomls: RefCell::new(BTreeMap::new()),
             warned: RefCell::new(warnings.iter().cloned().collect()),
             warnings: RefCell::new(warnings),
@@ -211,7 +217,25 @@ impl RepoIndex {
                 "reading stopped at the scan's {mib} MiB budget, so it may be there unread"
             ))
         } else {
-            None
+            let unread = self.unread.borrow();
+            let first = unread.first()?;
+            let more = match unread.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            Some(format!(
+                "{first}{more} could not be read (see the warning), so it may be there unseen"
+            ))
+        }
+    }
+
+    /// A warning about `file` that could not be read or parsed: besides the warning, what it
+    /// holds is unseen, so no field can be proven absent.
+    pub fn unreadable(&self, file: &str, message: impl Into<String>) {
+        self.warn(file, message);
+        let mut unread = self.unread.borrow_mut();
+        if !unread.iter().any(|f| f == file) {
+            unread.push(file.to_string());
         }
     }
 
@@ -321,25 +345,25 @@ impl RepoIndex {
             file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes)
         });
         if let Err(err) = read {
-            self.warn(rel, format!("cannot read: {err}"));
+            self.unreadable(rel, format!("cannot read: {err}"));
             return None;
         }
         self.read_bytes.set(self.read_bytes.get() + bytes.len());
         if bytes.len() as u64 > MAX_READ_BYTES {
-            self.warn(
+            self.unreadable(
                 rel,
                 format!("larger than {} MiB; skipped", MAX_READ_BYTES / 1024 / 1024),
             );
             return None;
         }
         if bytes.contains(&0) {
-            self.warn(rel, "binary file (contains NUL bytes); skipped");
+            self.unreadable(rel, "binary file (contains NUL bytes); skipped");
             return None;
         }
         match String::from_utf8(bytes) {
             Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
             Err(_) => {
-                self.warn(rel, "not valid UTF-8; skipped");
+                self.unreadable(rel, "not valid UTF-8; skipped");
                 None
             }
         }
@@ -355,7 +379,7 @@ impl RepoIndex {
             Ok(table) => Some(std::rc::Rc::new(table)),
             Err(err) => {
                 let msg = err.to_string();
-                self.warn(rel, format!("invalid TOML: {}", msg.lines().next().unwrap_or("")));
+                self.unreadable(rel, format!("invalid TOML: {}", msg.lines().next().unwrap_or("")));
                 None
             }
         });

@@ -24,8 +24,19 @@ struct Rules {
 /// What the visitor is shown: a listed entry, or an entry `.gitignore` excludes, by its
 /// repo-relative path (handed over, since the visitor usually keeps it).
 pub enum Seen {
-    Listed { rel: String, kind: Kind, depth: usize },
-    Ignored { rel: String, kind: Kind },
+    Listed {
+        rel: String,
+        kind: Kind,
+        depth: usize,
+    },
+    Ignored {
+        rel: String,
+        kind: Kind,
+    },
+    /// A directory that could not be read (a warning names it): what it holds is unseen.
+    Unreadable {
+        rel: String,
+    },
 }
 
 /// Lists below the repo-relative directory `start` (`""` for the root) of `root`, `max_depth`
@@ -53,6 +64,7 @@ pub fn list(
     let mut waiting = std::collections::VecDeque::from([(start.to_string(), 0, Vec::new())]);
     while let Some((dir, depth, inherited)) = waiting.pop_front() {
         let Some(frame) = open(root, &dir, depth, &inherited, &mut ignore_allowance, warnings) else {
+            visit(Seen::Unreadable { rel: dir });
             continue;
         };
         for (name, kind) in frame.entries {
@@ -260,6 +272,7 @@ mod tests {
             |seen| match seen {
                 Seen::Listed { rel, .. } => listed.push(rel.to_string()),
                 Seen::Ignored { rel, .. } => ignored.push(rel.to_string()),
+                Seen::Unreadable { .. } => {}
             },
         );
         (listed, ignored, complete)
@@ -300,6 +313,31 @@ mod tests {
         );
         // Level by level: what the root ignores, then what `app/` does.
         assert_eq!(ignored, [".env.sample", "a.log", "logs", "app/generated", "app/keep"]);
+    }
+
+    #[test]
+    fn a_directory_that_cannot_be_read_is_reported_unreadable() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut unreadable, mut warnings, mut budget) = (Vec::new(), Vec::new(), 10);
+        // Gone between being listed and being opened, as a directory without permission is.
+        list(
+            tmp.path(),
+            "gone",
+            8,
+            &mut budget,
+            |_| false,
+            &mut warnings,
+            |seen| {
+                if let Seen::Unreadable { rel } = seen {
+                    unreadable.push(rel);
+                }
+            },
+        );
+        assert_eq!(unreadable, ["gone"]);
+        assert!(
+            warnings[0].file == "gone" && warnings[0].message.starts_with("skipped:"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

@@ -175,7 +175,7 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
         Ok(doc) => doc,
         Err(err) => {
             let message = err.to_string();
-            index.warn(file, format!("invalid YAML: {}", message.lines().next().unwrap_or("")));
+            index.unreadable(file, format!("invalid YAML: {}", message.lines().next().unwrap_or("")));
             return;
         }
     };

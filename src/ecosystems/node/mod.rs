@@ -76,7 +76,7 @@ pub fn merge_deno(index: &RepoIndex, projects: &mut Vec<Project>) {
         let json: Value = match jsonc_parser::parse_to_serde_value(&text, &Default::default()) {
             Ok(json) => json,
             Err(err) => {
-                index.warn(file, format!("invalid JSON: {err}"));
+                index.unreadable(file, format!("invalid JSON: {err}"));
                 continue;
             }
         };

@@ -113,7 +113,7 @@ fn node_workspace<'a>(
             Ok(doc) => string_list(doc.get("packages")),
             Err(err) => {
                 let message = err.to_string();
-                index.warn(&pnpm, format!("invalid YAML: {}", message.lines().next().unwrap_or("")));
+                index.unreadable(&pnpm, format!("invalid YAML: {}", message.lines().next().unwrap_or("")));
                 Vec::new()
             }
         };

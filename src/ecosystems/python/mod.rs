@@ -88,7 +88,7 @@ fn parse_toml(index: &RepoIndex, file: &str) -> Option<Table> {
         Ok(table) => Some(table),
         Err(err) => {
             let msg = err.to_string();
-            index.warn(file, format!("invalid TOML: {}", msg.lines().next().unwrap_or("")));
+            index.unreadable(file, format!("invalid TOML: {}", msg.lines().next().unwrap_or("")));
             None
         }
     }

@@ -1,0 +1,108 @@
+//! "There is none" needs proof (issue 16): a field is absent only when everything that could
+//! have named it was read. A manifest that does not parse, a file that could not be read and a
+//! directory that could not be listed leave the fields they could have decided unknown, with a
+//! hint naming the path.
+
+mod common;
+
+use archprompt::report::{FieldName, State};
+use common::scan_tree;
+
+const EXPRESS: &str = r#"{"name":"api","scripts":{"dev":"node src/index.js","test":"jest"},"dependencies":{"express":"4"},"devDependencies":{"jest":"29"}}"#;
+
+#[test]
+fn a_backend_without_a_database_is_proven_to_have_none() {
+    let report = scan_tree(&[("package.json", EXPRESS), ("src/index.js", "require('express')\n")]);
+    let database = report.field(FieldName::DatabaseSystem);
+    assert_eq!(database.state, State::Absent, "{database:?}");
+    assert_eq!(
+        database.evidence[0].file, "package.json",
+        "the proof names what was read"
+    );
+}
+
+#[test]
+fn a_manifest_that_does_not_parse_leaves_none_unproven() {
+    let report = scan_tree(&[
+        ("package.json", EXPRESS),
+        ("src/index.js", "require('express')\n"),
+        // A workspace package whose dependencies (a database driver, maybe) cannot be read.
+        (
+            "packages/db/package.json",
+            r#"{"name":"db","dependencies":{"pg":"8"},}"#,
+        ),
+    ]);
+    assert_eq!(
+        report.field(FieldName::BackendFramework).value.as_deref(),
+        Some("Express")
+    );
+    for name in [
+        FieldName::DatabaseSystem,
+        FieldName::DbMigrationsDirs,
+        FieldName::DbCommand,
+    ] {
+        let field = report.field(name);
+        assert_eq!(field.state, State::Unknown, "{name}: {field:?}");
+        let hint = field.hint.as_deref().unwrap();
+        assert!(
+            hint.starts_with("packages/db/package.json could not be read"),
+            "{name}: {hint}"
+        );
+    }
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.file == "packages/db/package.json" && w.message.contains("invalid JSON")),
+        "{:?}",
+        report.warnings
+    );
+}
+
+#[test]
+fn a_compose_file_that_does_not_parse_leaves_none_unproven() {
+    let report = scan_tree(&[
+        ("package.json", EXPRESS),
+        ("src/index.js", "require('express')\n"),
+        ("docker-compose.yml", "services:\n  db:\n\timage: postgres\n"),
+    ]);
+    let database = report.field(FieldName::DatabaseSystem);
+    assert_eq!(database.state, State::Unknown, "{database:?}");
+    assert!(
+        database
+            .hint
+            .as_deref()
+            .unwrap()
+            .starts_with("docker-compose.yml could not be read")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_directory_that_cannot_be_listed_leaves_none_unproven() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("package.json"), EXPRESS).unwrap();
+    std::fs::write(root.join("src/index.js"), "require('express')\n").unwrap();
+    let locked = root.join("services");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // As root nothing is locked: then `listing`'s unit test covers the unreadable directory.
+    let readable = std::fs::read_dir(&locked).is_ok();
+    let report = archprompt::scan(root).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if readable {
+        return;
+    }
+    let database = report.field(FieldName::DatabaseSystem);
+    assert_eq!(database.state, State::Unknown, "{database:?}");
+    assert!(
+        database
+            .hint
+            .as_deref()
+            .unwrap()
+            .starts_with("services could not be read")
+    );
+}
