@@ -135,6 +135,18 @@ pub struct Frontend {
     /// File name endings of frontend components (`.vue`, `.tsx`).
     #[serde(default)]
     pub components: Vec<String>,
+    /// UI frameworks by the package that marks them, most specific first (`preact` before
+    /// `react`): what `tech_stack` names for a browser app.
+    #[serde(default)]
+    pub ui: Vec<UiFramework>,
+}
+
+/// A UI framework: the package that marks it and its display name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiFramework {
+    pub dep: String,
+    pub name: String,
 }
 
 /// Ecosystem detectors: facts about the ecosystem as a whole. One detector per ecosystem holds

@@ -171,11 +171,13 @@ pub(super) fn resolve_backend(
     }
     fields.insert(FieldName::TestDirs, tests_field);
 
-    // Commands.
+    // Commands. A browser app's own dev server (`vite`) is how it is developed; beside a server
+    // framework, such a script serves the frontend, not the backend.
+    let browser_app = backend.frameworks.is_empty() && super::backend::has_frontend_dep(registry, project);
     let dev = command(
         &ctx,
         DEV_TASKS,
-        true,
+        !browser_app,
         |d| d.commands.dev.as_ref(),
         &[Kind::Framework, Kind::Ecosystem],
     );

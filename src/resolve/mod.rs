@@ -7,7 +7,7 @@ use crate::ecosystems::Project;
 use crate::repo::index::RepoIndex;
 use crate::report::FieldName;
 use crate::report::hints;
-use crate::report::{ABSENT_TEXT, Evidence, Field, ProjectSummary, Report, State};
+use crate::report::{ABSENT_TEXT, Evidence, Field, ProjectSummary, Report};
 use crate::signals::compose::{self};
 use std::collections::BTreeMap;
 
@@ -24,10 +24,7 @@ mod test_dirs;
 
 use crate::detect::analysis::{Analysis, detected_ids};
 use crate::fs::is_within;
-use backend::{
-    MOST_LINKED, Siblings, backend_score, cargo_members, has_entry_point, has_frontend_dep, pick_backend,
-    with_internal_deps,
-};
+use backend::{MOST_LINKED, Siblings, backend_score, cargo_members, has_entry_point, pick_backend, with_internal_deps};
 pub use context::Facts;
 use dirs::is_code_file;
 use fields::resolve_backend;
@@ -221,14 +218,20 @@ fn main_project<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>
 }
 
 /// No project looks like a backend: the backend-only fields are a definite "none"; the rest
-/// (stack, directories, test and build commands) describe the main project.
+/// (stack, directories, dev, test and build commands) describe the main project as it is (a
+/// browser app's `vite` dev server, a library's tests), and what was not found stays unknown.
 fn mark_no_backend(
     registry: &Registry,
     analyses: &[Analysis],
     main: &Analysis,
     fields: &mut BTreeMap<FieldName, Field>,
 ) {
-    const WHY: &str = "no backend project found: no known server framework, ORM or database in any manifest";
+    let why = match stack::ui_framework(registry, &main.project) {
+        Some((ui, _)) => {
+            format!("a {ui} frontend, not a backend: no known server framework, ORM or database in any manifest")
+        }
+        None => "no backend project found: no known server framework, ORM or database in any manifest".to_string(),
+    };
     let evidence: Vec<Evidence> = analyses
         .iter()
         .map(|a| {
@@ -242,18 +245,9 @@ fn mark_no_backend(
         FieldName::BackendFramework,
         FieldName::DatabaseSystem,
         FieldName::DbMigrationsDirs,
-        FieldName::DevCommand,
         FieldName::MigrationCommand,
         FieldName::DbCommand,
     ] {
-        fields.insert(name, Field::absent(ABSENT_TEXT, evidence.clone(), WHY));
-    }
-    // A frontend-only repository has no server code, tests or build to describe.
-    let frontend = has_frontend_dep(registry, &main.project);
-    for (name, field) in fields.iter_mut() {
-        let frontend_field = frontend && *name != FieldName::TechStack;
-        if field.state == State::Unknown || frontend_field {
-            *field = Field::absent(ABSENT_TEXT, evidence.clone(), WHY);
-        }
+        fields.insert(name, Field::absent(ABSENT_TEXT, evidence.clone(), why.clone()));
     }
 }

@@ -6,7 +6,7 @@ use crate::detect::analysis::Analysis;
 use crate::detect::engine::{self};
 use crate::detect::{Category, Kind, Registry, Role};
 use crate::ecosystems::runner::Runner;
-use crate::ecosystems::{Ecosystem, Project};
+use crate::ecosystems::{Ecosystem, Project, Scope};
 use crate::repo::index::RepoIndex;
 use crate::report::Evidence;
 
@@ -159,6 +159,10 @@ pub(super) fn tech_stack_of(
     if let Some(hit) = a.frameworks.first() {
         text.push_str(&format!(", {}", hit.detector.name));
         evidence.extend(hit.evidence.first().cloned());
+    } else if let Some((name, why)) = ui_framework(registry, p) {
+        // A browser app: its UI framework is its stack.
+        text.push_str(&format!(", {name}"));
+        evidence.push(why);
     }
     if !orm.is_empty() {
         text.push_str(&format!(", {}", orm.join(" + ")));
@@ -256,6 +260,21 @@ pub(super) fn image_version(dockerfile: &str, image: &str) -> Option<String> {
             .strip_prefix(':')?;
         let version: String = tag.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
         (!version.is_empty()).then_some(version)
+    })
+}
+
+/// The UI framework a browser app is built with (React, Vue, …), from its ecosystem's
+/// `[toolchain.frontend] ui` list, with the dependency that shows it.
+pub(super) fn ui_framework(registry: &Registry, p: &Project) -> Option<(String, Evidence)> {
+    let ui = &registry.toolchain(p.ecosystem).frontend.ui;
+    ui.iter().find_map(|f| {
+        let dep = p.dep(&f.dep)?;
+        let kind = if dep.scope == Scope::Runtime {
+            "dependency"
+        } else {
+            "dev dependency"
+        };
+        Some((f.name.clone(), Evidence::new(&dep.file, format!("{kind} {}", f.dep))))
     })
 }
 
