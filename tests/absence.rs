@@ -106,3 +106,37 @@ fn a_directory_that_cannot_be_listed_leaves_none_unproven() {
             .starts_with("services could not be read")
     );
 }
+
+#[test]
+fn a_repository_in_a_language_archprompt_does_not_read_is_unknown_field_by_field() {
+    // A Clojure app: no manifest archprompt reads, code it does not know.
+    let report = scan_tree(&[
+        ("README.md", "# usermanager\n"),
+        (
+            "deps.edn",
+            "{:paths [\"src\"] :deps {ring/ring {:mvn/version \"1.9\"}}}\n",
+        ),
+        ("src/usermanager/main.clj", "(ns usermanager.main)\n"),
+    ]);
+    for name in FieldName::ALL {
+        let field = report.field(name);
+        assert_eq!(field.state, State::Unknown, "{name}: {field:?}");
+        let hint = field.hint.as_deref().unwrap();
+        assert!(hint.contains("may be code in a language"), "{name}: {hint}");
+    }
+}
+
+#[test]
+fn a_repository_of_documentation_only_is_proven_to_have_no_fields() {
+    let report = scan_tree(&[
+        ("README.md", "# Handbook\n"),
+        ("LICENSE", "MIT\n"),
+        ("guides/setup.md", "Install it.\n"),
+        ("img/logo.svg", "<svg/>\n"),
+        ("data/people.csv", "a,b\n"),
+    ]);
+    for name in FieldName::ALL {
+        let field = report.field(name);
+        assert_eq!(field.state, State::Absent, "{name}: {field:?}");
+    }
+}

@@ -229,6 +229,17 @@ impl Toolchain {
 pub struct Conventions {
     #[serde(default)]
     pub dirs: ConventionDirs,
+    #[serde(default)]
+    pub files: ConventionFiles,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConventionFiles {
+    /// Extensions of documentation, data, media and configuration files: only a repository made
+    /// of these is proven to hold no code.
+    #[serde(default)]
+    pub not_code: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

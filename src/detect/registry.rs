@@ -195,6 +195,7 @@ mod tests {
         let dirs = &registry.conventions.dirs;
         assert!(!dirs.frontend.is_empty() && !dirs.backend.is_empty() && !dirs.not_backend.is_empty());
         assert!(!dirs.tests.is_empty());
+        assert!(registry.conventions.files.not_code.iter().any(|e| e == "md"));
         let json = BUILTIN.iter().find(|(path, _)| *path == CONVENTIONS).unwrap().1;
         let unknown = json.replacen('{', "{\"typo\":1,", 1);
         assert!(

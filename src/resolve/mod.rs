@@ -185,25 +185,51 @@ fn select_project<'a, 'r>(analyses: &'a [Analysis<'r>], selector: &str) -> anyho
     })
 }
 
-/// No manifest at all: a repository without code (documentation, data) has none of the fields;
-/// one with code in a language archprompt does not read cannot be described.
+/// No manifest at all: a repository made only of documentation, data and media has none of the
+/// fields; any other file may be code in a language archprompt does not read yet (a Clojure
+/// `deps.edn`, a `.clj`), so then every field is unknown, never "none".
 fn nothing_found(registry: &Registry, index: &RepoIndex, fields: &mut BTreeMap<FieldName, Field>) {
-    let code = index.files.iter().find(|f| is_code_file(registry, f));
+    let code = match index.files.iter().find(|f| is_code_file(registry, f)) {
+        Some(file) => Some(format!("{file} is code")),
+        // The shallowest such file outside dot folders (`deps.edn`, not `.clj-kondo/…/config.edn`).
+        None => (index.files.iter())
+            .filter(|f| !f.starts_with('.') && !f.contains("/.") && may_be_code(registry, f))
+            .min_by_key(|f| f.matches('/').count())
+            .map(|file| format!("{file} may be code in a language archprompt does not read yet")),
+    };
+    let unread = index.partial();
     for name in FieldName::ALL {
-        let field = match code {
-            None => Field::absent(
+        let field = match (&code, &unread) {
+            (None, None) => Field::absent(
                 ABSENT_TEXT,
-                vec![Evidence::new(".", "no manifest and no source file")],
+                vec![Evidence::new(
+                    ".",
+                    "no manifest, and every file is documentation, data or media",
+                )],
                 "the repository holds no code (documentation or data only)",
             ),
-            Some(file) => {
+            (Some(code), _) => {
                 let why = format!(
-                    "no manifest archprompt reads was found (package.json, deno.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml, go.mod, pom.xml, build.gradle, Gemfile, composer.json, mix.exs, *.csproj), though {file} is code"
+                    "no manifest archprompt reads was found (package.json, deno.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml, go.mod, pom.xml, build.gradle, Gemfile, composer.json, mix.exs, *.csproj), though {code}"
                 );
                 Field::unknown(hints::unknown(name, &why))
             }
+            (None, Some(why)) => Field::unknown(hints::unknown(name, why)),
         };
         fields.insert(name, field);
+    }
+}
+
+/// A file that is not documentation, data or media by its extension (`[files] not_code` of the
+/// conventions). Dotfiles and names without an extension (`LICENSE`) are not code.
+fn may_be_code(registry: &Registry, path: &str) -> bool {
+    let name = crate::fs::file_name(path);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => {
+            let ext = ext.to_ascii_lowercase();
+            !registry.conventions.files.not_code.contains(&ext)
+        }
+        _ => false,
     }
 }
 
