@@ -146,6 +146,7 @@ fn output_and_template_render_other_files() {
         r#"{"dependencies": {"express": "^4"}, "scripts": {"dev": "nodemon app.js", "build": "tsc -p ."}}"#,
     )
     .unwrap();
+    std::fs::write(repo.path().join("app.js"), "require('express')\n").unwrap();
     let template = repo.path().join("t.hbs");
     std::fs::write(
         &template,

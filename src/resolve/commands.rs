@@ -6,6 +6,7 @@ use super::dirs::{home_of, project_at, substitute};
 use crate::detect::analysis::Hit;
 use crate::detect::{Detector, Kind, Registry};
 use crate::ecosystems::{Ecosystem, Project, Task, TaskRunner};
+use crate::repo::index::RepoIndex;
 use crate::report::{Evidence, EvidenceKind, Field};
 use std::collections::BTreeMap;
 
@@ -148,6 +149,7 @@ pub(super) fn command(
     let find_declared = |allow_built: bool| {
         let (task, owner) = find_task(
             ctx.registry,
+            ctx.index,
             &declared,
             names,
             fuzzy_migrate,
@@ -186,7 +188,8 @@ pub(super) fn command(
             // script, which loads the environment the tool needs (`dotenv -e .env -- prisma …`).
             if home.dir != project.dir {
                 let own: Vec<(&Task, &Project)> = home.tasks.iter().map(|t| (t, &home)).collect();
-                if let Some((task, owner)) = find_task(ctx.registry, &own, names, fuzzy_migrate, false, true) {
+                if let Some((task, owner)) = find_task(ctx.registry, ctx.index, &own, names, fuzzy_migrate, false, true)
+                {
                     let text = ctx.runner.task(owner, task);
                     return Some(Field::found(
                         text,
@@ -290,9 +293,11 @@ pub(super) fn runs_built_output(registry: &Registry, body: &str) -> bool {
 
 /// The first declared task for the intent: exact names in order, then (for migrations) any task
 /// whose name says it applies them. Placeholder scripts never count; with `skip_frontend`,
-/// neither do frontend dev servers, nor (unless `allow_built`) scripts that run build output.
+/// neither do frontend dev servers, nor (unless `allow_built`) scripts that run build output,
+/// nor a task whose recipe needs what is not there (`go test -v main.go` without a `main.go`).
 fn find_task<'t>(
     registry: &Registry,
+    index: &RepoIndex,
     declared: &[(&'t Task, &'t Project)],
     names: &[&str],
     fuzzy: bool,
@@ -313,6 +318,10 @@ fn find_task<'t>(
                 continue;
             }
             if fuzzy && creates_migrations(registry, &task.body) {
+                continue;
+            }
+            let task_dir = crate::fs::parent(&task.file);
+            if super::plausible::needs(registry, index, task_dir, &task.body).is_err() {
                 continue;
             }
             // `build: pnpm run build` beside a Python backend builds its frontend.

@@ -5,6 +5,7 @@
 use super::commands::{DEV_TASKS, applies_migrations, creates_migrations, runner_prefix_len, task_names};
 use super::context::Ctx;
 use super::dirs::project_at;
+use super::plausible;
 use crate::detect::Registry;
 use crate::ecosystems::{self, Ecosystem};
 use crate::repo::index::RepoIndex;
@@ -43,6 +44,9 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool, default: Option<&str>
         dirs.push(".");
     }
     for doc in crate::signals::guides::commands(ctx.index, &dirs) {
+        if plausible::check(ctx.registry, ctx.index, &doc.dir, &doc.command).is_err() {
+            continue;
+        }
         let heading = doc.heading.to_ascii_lowercase();
         let about_running =
             RUN_HEADINGS.iter().any(|h| heading.contains(h)) && !NOT_RUN_HEADINGS.iter().any(|h| heading.contains(h));
@@ -120,6 +124,9 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         &[]
     };
     for doc in guides.chain(ci.iter().cloned()) {
+        if plausible::check(ctx.registry, ctx.index, &doc.dir, &doc.command).is_err() {
+            continue;
+        }
         // A command from above the backend reaches it only by naming it (`cd backend && …`).
         let below = if doc.dir == backend.dir {
             None

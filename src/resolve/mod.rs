@@ -19,6 +19,7 @@ mod dirs;
 mod documented;
 mod fields;
 mod migrations;
+mod plausible;
 mod stack;
 mod test_dirs;
 

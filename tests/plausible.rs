@@ -1,0 +1,79 @@
+//! The plausibility gate (issue 16): a command from a guide, CI or a task recipe becomes a value
+//! only if it looks like a command line and what it runs is there.
+
+mod common;
+
+use archprompt::report::{FieldName, State};
+use common::scan_tree;
+
+const FASTAPI: &str =
+    "[project]\nname = \"api\"\ndependencies = [\"fastapi\"]\n[dependency-groups]\ndev = [\"pytest\"]\n";
+
+#[test]
+fn a_readme_placeholder_is_not_taken_as_the_test_command() {
+    let readme = "# API\n\n## Running tests\n\n```sh\npytest Path_to_the_specific_test_file\n```\n";
+    let report = scan_tree(&[
+        ("pyproject.toml", FASTAPI),
+        ("app/main.py", "from fastapi import FastAPI\n"),
+        ("tests/test_main.py", "def test_x():\n    pass\n"),
+        ("README.md", readme),
+    ]);
+    let test = report.field(FieldName::TestCommand);
+    assert_eq!(test.value.as_deref(), Some("pytest"), "{test:?}");
+    assert_ne!(test.evidence[0].file, "README.md");
+}
+
+#[test]
+fn a_documented_make_target_that_does_not_exist_is_not_taken() {
+    let readme = "# API\n\n## Tests\n\n```sh\nmake test\n```\n";
+    let report = scan_tree(&[
+        ("pyproject.toml", FASTAPI),
+        ("app/main.py", "from fastapi import FastAPI\n"),
+        ("tests/test_main.py", "def test_x():\n    pass\n"),
+        ("Makefile", "run:\n\tuvicorn app.main:app\n"),
+        ("README.md", readme),
+    ]);
+    let test = report.field(FieldName::TestCommand);
+    assert_eq!(test.value.as_deref(), Some("pytest"), "{test:?}");
+    // With the target declared, the documented command is the answer.
+    let report = scan_tree(&[
+        ("pyproject.toml", FASTAPI),
+        ("app/main.py", "from fastapi import FastAPI\n"),
+        ("tests/test_main.py", "def test_x():\n    pass\n"),
+        ("Makefile", "test:\n\tpytest -q\n"),
+        ("README.md", readme),
+    ]);
+    assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("make test"));
+}
+
+#[test]
+fn a_task_whose_recipe_names_a_missing_file_is_not_the_command() {
+    let go_mod = "module example.com/shop\n\ngo 1.22\n\nrequire github.com/labstack/echo/v4 v4.12.0\n";
+    let tree = |main: &'static str| {
+        scan_tree(&[
+            ("go.mod", go_mod),
+            ("cmd/shop/main.go", "package main\n"),
+            ("internal/shop/shop_test.go", "package shop\n"),
+            ("Makefile", "test:\n\tgo test -v main.go\n"),
+            (main, "package main\n"),
+        ])
+    };
+    // No `main.go` at the root: `make test` would fail, the Go default is the answer.
+    let report = tree("internal/shop/shop.go");
+    let test = report.field(FieldName::TestCommand);
+    assert_eq!(test.value.as_deref(), Some("go test ./..."), "{test:?}");
+    let report = tree("main.go");
+    assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("make test"));
+}
+
+#[test]
+fn a_json_fragment_in_a_readme_is_not_a_migration_command() {
+    let readme = "# API\n\n## Database migrations\n\n```\n\"migrations\": [\n```\n";
+    let report = scan_tree(&[
+        ("package.json", r#"{"name":"api","dependencies":{"express":"4"}}"#),
+        ("src/index.js", "require('express')\n"),
+        ("README.md", readme),
+    ]);
+    let migrate = report.field(FieldName::MigrationCommand);
+    assert_ne!(migrate.state, State::Found, "{migrate:?}");
+}
