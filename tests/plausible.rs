@@ -77,3 +77,28 @@ fn a_json_fragment_in_a_readme_is_not_a_migration_command() {
     let migrate = report.field(FieldName::MigrationCommand);
     assert_ne!(migrate.state, State::Found, "{migrate:?}");
 }
+
+#[test]
+fn a_script_among_ci_assets_is_not_the_projects_test_command() {
+    let go_mod = "module example.com/shop\n\ngo 1.22\n\nrequire github.com/labstack/echo/v4 v4.12.0\n";
+    let tree = |script: &'static str| {
+        let readme = format!("# Shop\n\n## Tests\n\n```sh\n./{script}\n```\n");
+        common::scan_owned(&[
+            ("go.mod".into(), go_mod.into()),
+            ("main.go".into(), "package main\n".into()),
+            ("shop_test.go".into(), "package main\n".into()),
+            (script.into(), "#!/bin/sh\ngo test ./...\n".into()),
+            ("README.md".into(), readme),
+        ])
+    };
+    let report = tree("ci/test.sh");
+    assert_eq!(
+        report.field(FieldName::TestCommand).value.as_deref(),
+        Some("go test ./...")
+    );
+    let report = tree("scripts/test.sh");
+    assert_eq!(
+        report.field(FieldName::TestCommand).value.as_deref(),
+        Some("./scripts/test.sh")
+    );
+}

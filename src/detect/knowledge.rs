@@ -257,4 +257,8 @@ pub struct ConventionDirs {
     /// Names of test folders.
     #[serde(default)]
     pub tests: Vec<String>,
+    /// Folders of CI assets, fixtures and one-off tooling, whose scripts are not the project's
+    /// commands.
+    #[serde(default)]
+    pub script_not_command: Vec<String>,
 }

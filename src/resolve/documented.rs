@@ -186,7 +186,10 @@ pub(super) fn repo_script(registry: &Registry, index: &RepoIndex, dir: &str, com
         Intent::Test => name.starts_with("test") || name.starts_with("run_tests") || name.starts_with("run-tests"),
         Intent::Migrate => name.starts_with("migrat") && !creates_migrations(registry, command),
     };
-    named && path.contains('/') && index.has_file(&crate::fs::join(dir, path))
+    // A script among CI assets or fixtures (`.github/scripts/test.sh`) is not the project's.
+    let not_command = &registry.conventions.dirs.script_not_command;
+    let in_assets = path.split('/').any(|c| not_command.iter().any(|d| d == c));
+    named && !in_assets && path.contains('/') && index.has_file(&crate::fs::join(dir, path))
 }
 
 /// Whether the repository has a shell script named for the job anywhere (`scripts/test.sh`).
