@@ -18,7 +18,7 @@ pub mod runner;
 pub mod tasks;
 
 pub use formats::json_object;
-pub use project::{Dependency, Ecosystem, Project, Scope, Task, TaskRunner};
+pub use project::{Dependency, Ecosystem, Project, Scope, Shape, Task, TaskRunner};
 pub use tasks::runner_tasks;
 
 use crate::repo::index::RepoIndex;

@@ -90,6 +90,24 @@ pub struct Dependency {
     pub file: String,
 }
 
+/// What a project that serves nothing is: a command-line program or a library, as its manifest
+/// or layout declares (`"bin"` in package.json, `[project.scripts]`, `src/main.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Cli,
+    Library,
+}
+
+impl Shape {
+    /// How `tech_stack` names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Shape::Cli => "command-line tool",
+            Shape::Library => "library",
+        }
+    }
+}
+
 /// Which tool runs a declared task, so the resolver can prefix it correctly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskRunner {
@@ -155,6 +173,8 @@ pub struct Project {
     pub tool_tables: Vec<String>,
     /// Node: the `deno.json(c)` that makes this a Deno project.
     pub deno: Option<String>,
+    /// A command-line program or a library, with the file and the reason that show it.
+    pub shape: Option<(Shape, String, String)>,
 }
 
 impl Project {
@@ -174,6 +194,7 @@ impl Project {
             edition: None,
             tool_tables: Vec::new(),
             deno: None,
+            shape: None,
         }
     }
 

@@ -3,11 +3,11 @@
 //! and says "none" only with proof when there is no backend or no manifest.
 
 use crate::detect::{Category, Registry};
-use crate::ecosystems::Project;
+use crate::ecosystems::{Project, Shape};
 use crate::repo::index::RepoIndex;
 use crate::report::FieldName;
 use crate::report::hints;
-use crate::report::{ABSENT_TEXT, Evidence, Field, ProjectSummary, Report};
+use crate::report::{ABSENT_TEXT, Evidence, EvidenceKind, Field, ProjectSummary, Report, State};
 use crate::signals::compose::{self};
 use std::collections::BTreeMap;
 
@@ -234,10 +234,15 @@ fn may_be_code(registry: &Registry, path: &str) -> bool {
     }
 }
 
-/// The project that speaks for a repository without a backend: the shallowest one.
+/// The project that speaks for a repository without a backend: the shallowest one, past a
+/// root manifest that declares nothing (no dependency, workspace or shape: a `package.json`
+/// holding only a `prepare` script above the real apps).
 fn main_project<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>> {
     analyses.iter().min_by_key(|a| {
+        let p = &a.project;
+        let empty = p.deps.is_empty() && p.workspace_members.is_empty() && p.shape.is_none();
         (
+            empty,
             a.project.dir.matches('/').count() + usize::from(a.project.dir != "."),
             a.project.dir.clone(),
         )
@@ -257,8 +262,15 @@ fn mark_no_backend(
         Some((ui, _)) => {
             format!("a {ui} frontend, not a backend: no known server framework, ORM or database in any manifest")
         }
-        None => "no backend project found: no known server framework, ORM or database in any manifest".to_string(),
+        None => match &main.project.shape {
+            Some((shape, _, _)) => format!(
+                "a {}, not a backend: no known server framework, ORM or database in any manifest",
+                shape.label()
+            ),
+            None => "no backend project found: no known server framework, ORM or database in any manifest".to_string(),
+        },
     };
+    describe_shape(registry, main, fields);
     let evidence: Vec<Evidence> = analyses
         .iter()
         .map(|a| {
@@ -276,5 +288,33 @@ fn mark_no_backend(
         FieldName::DbCommand,
     ] {
         fields.insert(name, Field::absent(ABSENT_TEXT, evidence.clone(), why.clone()));
+    }
+}
+
+/// A project that is a library or a command-line tool says so in `tech_stack` (unless its UI
+/// framework already says what it is); a library has nothing to start, so `dev_command` is
+/// absent with the manifest as proof, unless the project declares a dev task of its own.
+fn describe_shape(registry: &Registry, main: &Analysis, fields: &mut BTreeMap<FieldName, Field>) {
+    let Some((shape, file, why)) = &main.project.shape else {
+        return;
+    };
+    if stack::ui_framework(registry, &main.project).is_some() {
+        return;
+    }
+    if let Some(stack) = fields.get_mut(&FieldName::TechStack).filter(|f| f.value.is_some()) {
+        let value = stack.value.take().unwrap_or_default();
+        stack.value = Some(format!("{value}, {}", shape.label()));
+        stack.evidence.push(Evidence::new(file, why.clone()));
+    }
+    // The project's own dev task stands; a detector's default (`cargo run`) cannot run a library.
+    let declared_dev = fields
+        .get(&FieldName::DevCommand)
+        .is_some_and(|f| f.state == State::Found && !f.evidence.iter().any(|e| e.kind == EvidenceKind::DefaultCommand));
+    if *shape == Shape::Library && !declared_dev {
+        let reason = format!("a library ({why}): it has no server or program to start");
+        fields.insert(
+            FieldName::DevCommand,
+            Field::absent(ABSENT_TEXT, vec![Evidence::new(file, reason.clone())], reason),
+        );
     }
 }

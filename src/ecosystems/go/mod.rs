@@ -1,7 +1,7 @@
 //! go.mod reader. The format is Go's own (`module`, `go`, `require` lines and blocks), small
 //! and line based, so it is read line by line as `cmd/go` does.
 
-use super::project::{Ecosystem, Project, Scope};
+use super::project::{Ecosystem, Project, Scope, Shape};
 use crate::repo::index::RepoIndex;
 
 pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
@@ -50,6 +50,22 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     if block.is_some() {
         index.warn(file, "a `(` block is never closed");
     }
+    // A module with a `main.go` builds a program; one with Go code and none, a library.
+    let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
+    let mut below = index
+        .files
+        .range(prefix.clone()..)
+        .take_while(|f| f.starts_with(&prefix));
+    let mut has_go = false;
+    let main = below.find(|f| {
+        has_go |= f.ends_with(".go");
+        crate::fs::file_name(f) == "main.go"
+    });
+    project.shape = match main {
+        Some(main) => Some((Shape::Cli, main.to_string(), "package main".to_string())),
+        None if has_go => Some((Shape::Library, file.to_string(), "no main.go in the module".to_string())),
+        None => None,
+    };
     project
 }
 

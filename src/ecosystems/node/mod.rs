@@ -1,6 +1,6 @@
 //! package.json reader.
 
-use super::project::{Ecosystem, Project, Scope, Task, TaskRunner};
+use super::project::{Ecosystem, Project, Scope, Shape, Task, TaskRunner};
 use crate::repo::index::RepoIndex;
 use serde_json::Value;
 
@@ -47,6 +47,15 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     if let Some(globs) = workspaces {
         project.workspace_members = globs.iter().filter_map(Value::as_str).map(str::to_string).collect();
     }
+    // A package that installs a command, or one that exports an API for others to import.
+    let declared = |key: &str| obj.contains_key(key).then(|| format!("declares \"{key}\""));
+    project.shape = match declared("bin") {
+        Some(why) => Some((Shape::Cli, file.to_string(), why)),
+        None => ["exports", "module", "types", "typings"]
+            .iter()
+            .find_map(|k| declared(k))
+            .map(|why| (Shape::Library, file.to_string(), why)),
+    };
     project
 }
 

@@ -1,6 +1,6 @@
 //! composer.json reader: `require` / `require-dev`, the `php` constraint and `scripts`.
 
-use super::project::{Ecosystem, Project, Scope, Task, TaskRunner};
+use super::project::{Ecosystem, Project, Scope, Shape, Task, TaskRunner};
 use crate::repo::index::RepoIndex;
 use serde_json::Value;
 
@@ -43,6 +43,14 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
             });
         }
     }
+    // `"type": "library"` and `"bin"` say what the package is.
+    project.shape = if obj.contains_key("bin") {
+        Some((Shape::Cli, file.to_string(), "declares \"bin\"".to_string()))
+    } else if obj.get("type").and_then(Value::as_str) == Some("library") {
+        Some((Shape::Library, file.to_string(), "\"type\": \"library\"".to_string()))
+    } else {
+        None
+    };
     project
 }
 

@@ -2,7 +2,7 @@
 //! requirements*.txt (following `-r` includes), Pipfile, setup.py `install_requires`, and
 //! `.python-version`. All of a directory's files make one project.
 
-use super::project::{Ecosystem, Project, Scope, Task, TaskRunner};
+use super::project::{Ecosystem, Project, Scope, Shape, Task, TaskRunner};
 use crate::repo::index::RepoIndex;
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -211,6 +211,17 @@ fn read_pyproject(index: &RepoIndex, file: &str, project: &mut Project) {
         }
     }
     project.workspace_members = strings(get(&["tool", "uv", "workspace", "members"]));
+    // Console scripts make a command-line tool; a built package without them is a library.
+    let tables: [&[&str]; 2] = [&["project", "scripts"], &["tool", "poetry", "scripts"]];
+    let scripts = tables
+        .iter()
+        .find(|path| get(path).is_some_and(|t| t.as_table().is_some_and(|t| !t.is_empty())));
+    project.shape = match scripts {
+        Some(path) => Some((Shape::Cli, file.to_string(), format!("declares [{}]", path.join(".")))),
+        None => {
+            get(&["build-system"]).map(|_| (Shape::Library, file.to_string(), "declares [build-system]".to_string()))
+        }
+    };
     if let Some(tools) = get(&["tool"]).and_then(Value::as_table) {
         project.tool_tables = tools.keys().cloned().collect();
     }

@@ -1,7 +1,7 @@
 //! Ruby: the `Gemfile` (Ruby code, read with rules for `gem`, `group … do` and `ruby` lines) and,
 //! for a gem without a Gemfile of its own dependencies, its `*.gemspec`.
 
-use super::project::{Ecosystem, Project, Scope};
+use super::project::{Ecosystem, Project, Scope, Shape};
 use crate::repo::index::RepoIndex;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -113,6 +113,14 @@ fn read_gemspec(index: &RepoIndex, file: &str, project: &mut Project) {
     if project.name.is_none() {
         project.name = Some(crate::fs::file_name(file).trim_end_matches(".gemspec").to_string());
     }
+    // A gem is a library; one that lists executables installs a command.
+    project.shape = Some(
+        if text.contains(".executables") && !text.contains(".executables = []") {
+            (Shape::Cli, file.to_string(), "gemspec lists executables".to_string())
+        } else {
+            (Shape::Library, file.to_string(), "a gem".to_string())
+        },
+    );
 }
 
 /// Gems with a gemspec but no Gemfile: the gemspec is the manifest.

@@ -1,7 +1,7 @@
 //! Cargo.toml reader, including `{ workspace = true }` dependencies resolved against the
 //! workspace root's `[workspace.dependencies]` (features merged).
 
-use super::project::{Ecosystem, Project, Scope};
+use super::project::{Ecosystem, Project, Scope, Shape};
 use crate::repo::index::RepoIndex;
 use std::rc::Rc;
 use toml::{Table, Value};
@@ -14,6 +14,23 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     let root = workspace_root(index, dir, &table);
     let package = table.get("package").and_then(Value::as_table);
     project.has_package = package.is_some();
+    // A package with a binary target is a program; one with only a library target, a library.
+    if project.has_package {
+        let main = crate::fs::join(dir, "src/main.rs");
+        let lib = crate::fs::join(dir, "src/lib.rs");
+        project.shape = if table.contains_key("bin") || index.has_file(&main) {
+            let why = if index.has_file(&main) {
+                "src/main.rs"
+            } else {
+                "[[bin]]"
+            };
+            Some((Shape::Cli, file.to_string(), format!("binary target ({why})")))
+        } else if table.contains_key("lib") || index.has_file(&lib) {
+            Some((Shape::Library, file.to_string(), "only a library target".to_string()))
+        } else {
+            None
+        };
+    }
     if let Some(package) = package {
         project.name = package.get("name").and_then(Value::as_str).map(str::to_string);
         // `edition.workspace = true` takes the value from the root's `[workspace.package]`.
