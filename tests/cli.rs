@@ -659,3 +659,51 @@ fn project_picks_another_backend_and_names_the_choices_when_unknown() {
         .code(2)
         .stderr(predicate::str::contains("--project picks a project in one repository"));
 }
+
+/// Issue 16, item 3: the default template describes a backend, so on a repository proven not to
+/// be one `init` writes nothing unless asked (`--template`, `--force`); bulk `init` reports it as
+/// `not a backend` and still exits 0.
+#[test]
+fn init_writes_no_backend_profile_for_a_repository_that_is_not_a_backend() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spa = tmp.path().join("spa");
+    copy_dir(Path::new("fixtures/no-backend"), &spa);
+    let agent = spa.join(".github/agents/backend-architect.agent.md");
+    archprompt()
+        .arg("init")
+        .arg(&spa)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("a React frontend, not a backend").and(predicate::str::contains("wrote nothing")),
+        )
+        .stderr(predicate::str::contains("--template project-facts"));
+    assert!(!agent.exists(), "nothing is written");
+    archprompt()
+        .args(["init", "--template", "project-facts"])
+        .arg(&spa)
+        .assert()
+        .success();
+    assert!(spa.join(".github/agents/project-facts.agent.md").is_file());
+    archprompt().args(["init", "--force"]).arg(&spa).assert().success();
+    assert!(agent.is_file(), "--force writes the backend profile anyway");
+
+    let api = tmp.path().join("api");
+    let cli = tmp.path().join("cli");
+    copy_dir(Path::new("fixtures/node-express-prisma"), &api);
+    copy_dir(Path::new("fixtures/cli-rust"), &cli);
+    let output = archprompt()
+        .args(["init", "--json"])
+        .arg(&api)
+        .arg(&cli)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let lines = common::json_lines(&output.stdout);
+    assert_eq!(lines[0]["status"], "created");
+    assert_eq!(lines[1]["status"], "not a backend");
+    assert_eq!(lines[1]["file"], serde_json::Value::Null);
+    assert!(!cli.join(".github").exists());
+    let summary = String::from_utf8_lossy(&output.stderr);
+    assert!(summary.contains("not a backend           1"), "{summary}");
+}

@@ -34,6 +34,21 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
         );
     }
     ui.warnings(&report);
+    // The default backend profile would describe a server, database and migrations that are not
+    // there: unless asked for (by name, --force, --stdout or --output), nothing is written.
+    let asked = args.force || args.stdout || args.output.is_some();
+    if let Some(why) = report
+        .not_a_backend()
+        .filter(|_| !asked && template.is_implicit_backend_profile(args.template.as_deref()))
+    {
+        let repo = shown(&path);
+        let verb = if args.dry_run { "would write" } else { "wrote" };
+        out(&format!("{repo}: {}; {verb} nothing\n", one_line(why)))?;
+        ui.note(&format!(
+            "  the default template describes a backend; for this repository:\n  a facts-only profile: archprompt init {repo} --template project-facts\n  the backend profile anyway: archprompt init {repo} --force"
+        ));
+        return Ok(ExitCode::SUCCESS);
+    }
     if ui.verbose() {
         ui.note(&output::scan_table(&report, ui.err, true));
         ui.note(&format!("template: {} ({})", template.name, template.describe_origin()));
@@ -126,7 +141,14 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
     let progress = Progress::new(paths.len(), "set up", ui);
     let started = std::time::Instant::now();
     let written_row = if args.dry_run { "would be written" } else { "written" };
-    let state = BulkState::new(&[written_row, "up to date", "skipped", "with placeholders left", "failed"]);
+    let state = BulkState::new(&[
+        written_row,
+        "up to date",
+        "not a backend",
+        "skipped",
+        "with placeholders left",
+        "failed",
+    ]);
     let work = |path: &PathBuf| init_one(path, archprompt::scan_with(registry, path), args);
     let emit = |i: usize, result: Result<Result<Vec<InitResult>>, Panicked>, elapsed| {
         let path = &paths[i];
@@ -139,6 +161,7 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
                 file: None,
                 left: Vec::new(),
                 error: Some(format!("{err:#}")),
+                why: None,
             }],
         };
         let mut rows = Vec::new();
@@ -150,6 +173,7 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
                 InitStatus::UpToDate => "up to date",
                 InitStatus::Refused => "skipped",
                 InitStatus::Failed => "failed",
+                InitStatus::NotABackend => "not a backend",
             };
             if !rows.contains(&row) {
                 rows.push(row);
@@ -178,7 +202,14 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
                         progress.err(&format!("{} {error}", ui.err.bad("error:")));
                         Ok(())
                     }
-                    None if r.left.is_empty() => progress.out(&format!("{:<18} {shown}", r.status.as_str())),
+                    None if r.left.is_empty() => match &r.why {
+                        // `a React frontend, not a backend`, without the proof after it.
+                        Some(why) => {
+                            let what = why.split(": ").next().unwrap_or(why);
+                            progress.out(&format!("{:<18} {shown} ({})", r.status.as_str(), one_line(what)))
+                        }
+                        None => progress.out(&format!("{:<18} {shown}", r.status.as_str())),
+                    },
                     None => {
                         let noun = if r.left.len() == 1 {
                             "placeholder"
@@ -201,6 +232,11 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
     };
     archprompt::bulk::in_order(paths, threads(args.list.jobs), work, emit);
     let tally = finish_bulk(state, &progress, "set up", started.elapsed(), ui)?;
+    if tally.count("not a backend") > 0 {
+        ui.note(
+            "not a backend: nothing written, since the default template describes a backend; a facts-only profile: --template project-facts; the backend profile anyway: --force",
+        );
+    }
     if tally.count("skipped") > 0 {
         ui.note(
             "skipped: agent files changed since archprompt wrote them; see what would change with --dry-run, overwrite with --force",
@@ -222,12 +258,26 @@ struct InitResult {
     /// The fields left as placeholders.
     left: Vec<String>,
     error: Option<String>,
+    /// Why nothing was written (the repository is not a backend).
+    why: Option<String>,
 }
 
 /// One repository of a bulk `init`: each of its targets' agent files planned or written.
 fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &InitArgs) -> Result<Vec<InitResult>> {
     let report = report?;
     let template = templates::resolve(args.template.as_deref(), repo)?;
+    if let Some(why) = report
+        .not_a_backend()
+        .filter(|_| !args.force && template.is_implicit_backend_profile(args.template.as_deref()))
+    {
+        return Ok(vec![InitResult {
+            status: InitStatus::NotABackend,
+            file: None,
+            left: Vec::new(),
+            error: None,
+            why: Some(why.to_string()),
+        }]);
+    }
     let (targets, _) = agent_file::pick_targets(&args.targets, repo);
     let mut results = Vec::new();
     for target in targets {
@@ -253,6 +303,7 @@ fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &Init
                 file: Some(file.path),
                 left: file.left,
                 error: None,
+                why: None,
             })
         })();
         results.push(result.unwrap_or_else(|err| InitResult {
@@ -260,6 +311,7 @@ fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &Init
             file: Some(repo.join(target.file(&template.name))),
             left: Vec::new(),
             error: Some(format!("{err:#}")),
+            why: None,
         }));
     }
     Ok(results)

@@ -55,6 +55,10 @@ pub enum InitStatus {
     WouldUpdate,
     #[serde(rename = "failed")]
     Failed,
+    /// Not written: the repository is not a backend and the default backend template was not
+    /// asked for by name (nor `--force` given).
+    #[serde(rename = "not a backend")]
+    NotABackend,
 }
 
 impl InitStatus {
@@ -68,6 +72,7 @@ impl InitStatus {
             InitStatus::WouldCreate => "would create",
             InitStatus::WouldUpdate => "would update",
             InitStatus::Failed => "failed",
+            InitStatus::NotABackend => "not a backend",
         }
     }
 }

@@ -37,6 +37,12 @@ pub struct Template {
 }
 
 impl Template {
+    /// The bundled default, a backend architect's profile: taken when no template is named, so
+    /// on a repository that is not a backend `init` asks before writing it.
+    pub fn is_implicit_backend_profile(&self, spec: Option<&str>) -> bool {
+        spec.is_none() && self.origin == Origin::Bundled && self.name == DEFAULT
+    }
+
     pub fn describe_origin(&self) -> String {
         match &self.origin {
             Origin::Bundled => "bundled".to_string(),

@@ -227,6 +227,15 @@ impl Report {
         &self.fields[&name]
     }
 
+    /// Why the repository is not a backend (a React frontend, a library), when the scan proved
+    /// it: no backend project and `backend_framework` absent. A repository that could not be
+    /// read well enough to tell is not claimed to be one.
+    pub fn not_a_backend(&self) -> Option<&str> {
+        let framework = self.fields.get(&FieldName::BackendFramework)?;
+        let proven = self.backend_dir.is_none() && framework.state == State::Absent;
+        proven.then(|| framework.hint.as_deref().unwrap_or("no backend project found"))
+    }
+
     /// Leaves out every value that holds a control character (a line break, an escape sequence):
     /// written into an agent file it could add lines and headings of its own, and printed it could
     /// drive the terminal. Such a field becomes unknown, a variable has no value, and a warning
