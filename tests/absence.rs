@@ -140,3 +140,52 @@ fn a_repository_of_documentation_only_is_proven_to_have_no_fields() {
         assert_eq!(field.state, State::Absent, "{name}: {field:?}");
     }
 }
+
+#[test]
+fn an_app_that_runs_from_source_has_no_build_only_without_an_assets_build() {
+    let composer = r#"{"require":{"php":"^8.2","laravel/framework":"^11.0"}}"#;
+    let laravel = |extra: Option<(&'static str, &'static str)>| {
+        let mut files = vec![
+            ("composer.json", composer),
+            ("artisan", "#!/usr/bin/env php\n"),
+            ("app/Http/Kernel.php", "<?php\n"),
+        ];
+        files.extend(extra);
+        scan_tree(&files)
+    };
+    let build = laravel(None);
+    let field = build.field(FieldName::BuildCommand);
+    assert_eq!(field.state, State::Absent, "{field:?}");
+    let build = laravel(Some((
+        "package.json",
+        r#"{"private":true,"scripts":{"dev":"vite","build":"vite build"},"devDependencies":{"vite":"5"}}"#,
+    )));
+    let field = build.field(FieldName::BuildCommand);
+    assert_eq!(field.value.as_deref(), Some("npm run build"), "{field:?}");
+    assert_eq!(field.evidence[0].file, "package.json");
+}
+
+#[test]
+fn a_gem_is_built_from_its_gemspec() {
+    let report = scan_tree(&[
+        ("Gemfile", "source \"https://rubygems.org\"\ngemspec\n"),
+        (
+            "slugs.gemspec",
+            "Gem::Specification.new do |spec|\n  spec.name = \"slugs\"\n  spec.add_development_dependency \"minitest\"\nend\n",
+        ),
+        ("lib/slugs.rb", "module Slugs; end\n"),
+        ("test/slugs_test.rb", "require \"minitest/autorun\"\n"),
+    ]);
+    let build = report.field(FieldName::BuildCommand);
+    assert_eq!(build.value.as_deref(), Some("gem build slugs.gemspec"), "{build:?}");
+    assert!(
+        report
+            .field(FieldName::TechStack)
+            .value
+            .as_deref()
+            .unwrap()
+            .ends_with("library"),
+        "{:?}",
+        report.field(FieldName::TechStack)
+    );
+}

@@ -288,19 +288,22 @@ pub(super) fn resolve_backend(
         |d| d.commands.build.as_ref(),
         &[Kind::Framework, Kind::Ecosystem],
     );
+    let no_build = registry.toolchain(project.ecosystem).no_build.as_deref();
+    // An app that runs from source (PHP, Ruby, Python) builds only its assets, with the
+    // package.json beside its manifest (Laravel's Vite, Symfony's Encore).
+    let build = build.or_else(|| no_build.and_then(|_| asset_build(index, project, all)));
     fields.insert(
         FieldName::BuildCommand,
-        build.unwrap_or_else(|| {
-            let toolchain = registry.toolchain(project.ecosystem);
-            let reason = toolchain
-                .no_build
-                .as_deref()
-                .unwrap_or("no build task, and the ecosystem has no build command archprompt knows");
-            Field::absent(
+        build.unwrap_or_else(|| match no_build {
+            Some(reason) => Field::absent(
                 ABSENT_TEXT,
                 vec![Evidence::new(&project.manifest, "no build task declared")],
                 reason,
-            )
+            ),
+            None => Field::unknown(hints::unknown(
+                FieldName::BuildCommand,
+                "no build task, and the ecosystem has no build command archprompt knows",
+            )),
         }),
     );
 
@@ -441,4 +444,20 @@ pub(super) fn applied_on_start(index: &RepoIndex, backend: &Analysis) -> Option<
 /// The `[toolchain] tool_hosts` of every ecosystem (`dotnet`).
 pub(super) fn registry_hosts(registry: &Registry) -> impl Iterator<Item = &String> {
     registry.toolchains().flat_map(|(_, t)| &t.tool_hosts)
+}
+
+/// The `build` script of the package.json beside a backend that runs from source: its assets'
+/// build, run with that package's own package manager.
+fn asset_build(index: &RepoIndex, backend: &ecosystems::Project, all: &[Analysis]) -> Option<Field> {
+    let assets = all
+        .iter()
+        .map(|a| &a.project)
+        .find(|p| p.dir == backend.dir && p.ecosystem == Ecosystem::Node)?;
+    let task = assets.task("build").filter(|t| !is_placeholder(&t.body))?;
+    let runner = ecosystems::package_manager(index, assets, all.iter().map(|a| &a.project));
+    let reason = "script \"build\": the assets' build beside the app, which runs from source";
+    Some(Field::found(
+        runner.task(assets, task),
+        vec![Evidence::new(&task.file, reason)],
+    ))
 }
