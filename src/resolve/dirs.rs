@@ -207,7 +207,7 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
         if let Some(packages) = go_package_dirs(ctx.index, &ctx.backend.project.dir) {
             let evidence = packages
                 .iter()
-                .map(|d| Evidence::new(d, "Go packages of the module, beside a JavaScript app"))
+                .map(|d| Evidence::new(d, "Go packages of the module, which has no Go file at its top"))
                 .collect();
             return Field::found_list(packages, evidence);
         }
@@ -225,10 +225,9 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
     Field::found_list(dirs, evidence)
 }
 
-/// The top-level folders of Go code of a module that shares its directory with a JavaScript app
-/// or SDK (`cmd`, `internal`, `pkg` beside `ui/` or `frontend/`), when it has no Go files of its
-/// own at the top and at most a handful of such folders; `None` otherwise (the module's
-/// directory is then its code).
+/// The top-level folders of Go code of a module without Go files of its own at the top (`cmd`,
+/// `internal`, `pkg`, also beside `ui/` or `frontend/`), when there are at most a handful of
+/// such folders; `None` otherwise (the module's directory is then its code).
 fn go_package_dirs(index: &RepoIndex, module: &str) -> Option<Vec<String>> {
     const NOT_CODE: &[&str] = &[
         "examples", "example", "sdks", "sdk", "hack", "tools", "scripts", "docs", "test", "tests", "testdata", "e2e",
@@ -259,17 +258,15 @@ fn go_package_dirs(index: &RepoIndex, module: &str) -> Option<Vec<String>> {
             .count()
     };
     let javascript = |dir: &str| count(dir, &|f| crate::fs::file_name(f) == "package.json") > 0;
-    if !top.iter().any(|d| javascript(d)) {
-        return None;
-    }
-    // A folder with one Go file beside its assets (`configs/config.go` embedding YAML, a
-    // frontend's `embed.go`) holds data, not the server's code.
+    // Beside a JavaScript app, a folder with one Go file beside its assets (`configs/config.go`
+    // embedding YAML, a frontend's `embed.go`) holds data, not the server's code.
+    let least = if top.iter().any(|d| javascript(d)) { 2 } else { 1 };
     let go: Vec<String> = top
         .into_iter()
         .filter(|d| {
             let name = crate::fs::file_name(d);
             let go_files = count(d, &|f| f.ends_with(".go") && !f.ends_with("_test.go"));
-            !name.starts_with('.') && !NOT_CODE.contains(&name) && !javascript(d) && go_files >= 2
+            !name.starts_with('.') && !NOT_CODE.contains(&name) && !javascript(d) && go_files >= least
         })
         .cloned()
         .collect();
