@@ -189,3 +189,54 @@ fn a_gem_is_built_from_its_gemspec() {
         report.field(FieldName::TechStack)
     );
 }
+
+#[test]
+fn a_database_another_project_names_leaves_the_backends_database_unproven() {
+    let report = scan_tree(&[
+        (
+            "package.json",
+            r#"{"name":"shop","private":true,"workspaces":["api","store"]}"#,
+        ),
+        (
+            "api/package.json",
+            r#"{"name":"api","scripts":{"dev":"node src/index.js"},"dependencies":{"express":"4"}}"#,
+        ),
+        ("api/src/index.js", "require('express')\n"),
+        (
+            "store/package.json",
+            r#"{"name":"store","main":"index.js","dependencies":{"pg":"8"}}"#,
+        ),
+        ("store/index.js", "require('pg')\n"),
+    ]);
+    assert_eq!(
+        report.field(FieldName::BackendFramework).value.as_deref(),
+        Some("Express")
+    );
+    let database = report.field(FieldName::DatabaseSystem);
+    assert_eq!(database.state, State::Unknown, "{database:?}");
+    assert!(
+        database.hint.as_deref().unwrap().contains("store/package.json"),
+        "{database:?}"
+    );
+}
+
+#[test]
+fn tests_in_another_project_leave_the_backends_tests_unproven() {
+    let csproj =
+        |extra: &str| format!("<Project Sdk=\"Microsoft.NET.Sdk.Web\"><ItemGroup>{extra}</ItemGroup></Project>\n");
+    let api = csproj("");
+    let tests = csproj("<PackageReference Include=\"xunit\" Version=\"2.9.0\" />");
+    let report = common::scan_owned(&[
+        ("src/Api/Api.csproj".into(), api),
+        (
+            "src/Api/Program.cs".into(),
+            "var app = WebApplication.Create();\n".into(),
+        ),
+        ("tools/Tests/Tests.csproj".into(), tests),
+        ("tools/Tests/ApiTests.cs".into(), "public class ApiTests {}\n".into()),
+    ]);
+    for name in [FieldName::TestDirs, FieldName::TestCommand] {
+        let field = report.field(name);
+        assert_ne!(field.state, State::Absent, "{name}: {field:?}");
+    }
+}

@@ -152,6 +152,10 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
             "the project links more than {MOST_LINKED} workspace packages and only the nearest {MOST_LINKED} were read for it, so it may come from another"
         ));
     }
+    // After the link cap's reason, which is the more specific.
+    if let Some(backend) = backend {
+        unprove_what_others_have(registry, index, &analyses, backend, &mut report);
+    }
     Ok(report)
 }
 
@@ -316,5 +320,55 @@ fn describe_shape(registry: &Registry, main: &Analysis, fields: &mut BTreeMap<Fi
             FieldName::DevCommand,
             Field::absent(ABSENT_TEXT, vec![Evidence::new(file, reason.clone())], reason),
         );
+    }
+}
+
+/// "None" is proven for the backend project alone; another project of the repository may hold
+/// what it uses: a module with the database driver (a multi-module build whose chosen module is
+/// thin), test projects beside it (.NET keeps tests in projects of their own). Then the backend's
+/// database or tests are not proven absent, only not found.
+fn unprove_what_others_have(
+    registry: &Registry,
+    index: &RepoIndex,
+    analyses: &[Analysis],
+    backend: &Analysis,
+    report: &mut Report,
+) {
+    let others = || {
+        analyses
+            .iter()
+            .filter(|a| (&a.project.dir, a.project.ecosystem) != (&backend.project.dir, backend.project.ecosystem))
+    };
+    if report.field(FieldName::DatabaseSystem).state == State::Absent {
+        if let Some((other, hit)) = others().find_map(|a| a.databases.first().map(|h| (a, h))) {
+            let why = format!(
+                "the backend project names no database, but {} of another project names {}, which it may use",
+                other.project.manifest, hit.detector.name
+            );
+            let data = [
+                FieldName::DatabaseSystem,
+                FieldName::DbMigrationsDirs,
+                FieldName::MigrationCommand,
+                FieldName::DbCommand,
+            ];
+            report.unprove_absence_of(&data, &why);
+        }
+    }
+    if report.field(FieldName::TestDirs).state == State::Absent {
+        let runner = others()
+            .filter(|a| a.project.ecosystem == backend.project.ecosystem)
+            .find_map(|a| {
+                a.tests
+                    .first()
+                    .map(|h| format!("{} has {}", a.project.manifest, h.detector.name))
+            });
+        let elsewhere = runner.or_else(|| {
+            test_dirs::first_test_file(registry, index, backend.project.ecosystem).map(|f| format!("{f} holds tests"))
+        });
+        if let Some(elsewhere) = elsewhere {
+            let why =
+                format!("the backend project has no tests of its own, but {elsewhere} elsewhere in the repository");
+            report.unprove_absence_of(&[FieldName::TestDirs, FieldName::TestCommand], &why);
+        }
     }
 }

@@ -122,6 +122,25 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
     ))
 }
 
+/// A test anywhere in the repository, in the ecosystem's language: the first test-named file
+/// listed, else the first test folder (`src/test`, `tests`) with a test file below the listing's
+/// depth (a Java package tree), looked into for at most a few such folders.
+pub(super) fn first_test_file<'i>(registry: &Registry, index: &'i RepoIndex, eco: Ecosystem) -> Option<&'i str> {
+    const FOLDERS_PROBED: usize = 16;
+    let is_test =
+        |f: &str| in_language(registry, f, eco) && test_file_name(registry, crate::fs::file_name(f)).is_some();
+    if let Some(file) = index.files.iter().find(|f| is_test(f)) {
+        return Some(file);
+    }
+    index
+        .dirs
+        .iter()
+        .filter(|d| named(&registry.conventions.dirs.tests, crate::fs::file_name(d)))
+        .take(FOLDERS_PROBED)
+        .find(|d| index.any_file_below(d, is_test))
+        .map(String::as_str)
+}
+
 /// Whether the project holds any test: a test-named file in its language or a test folder.
 pub(super) fn has_tests(registry: &Registry, index: &RepoIndex, project: &Project) -> bool {
     let prefix = if project.dir == "." {
