@@ -240,3 +240,26 @@ fn tests_in_another_project_leave_the_backends_tests_unproven() {
         assert_ne!(field.state, State::Absent, "{name}: {field:?}");
     }
 }
+
+#[test]
+fn a_manifest_of_a_language_archprompt_does_not_read_leaves_everything_unknown() {
+    // A Haskell server whose Sphinx docs have a requirements.txt.
+    let report = scan_tree(&[
+        (
+            "postgrest.cabal",
+            "name: postgrest\nexecutable postgrest\n  main-is: Main.hs\n",
+        ),
+        ("main/Main.hs", "module Main where\n"),
+        ("docs/requirements.txt", "sphinx>=7\n"),
+        ("docs/conf.py", "project = 'PostgREST'\n"),
+    ]);
+    for name in FieldName::ALL {
+        let field = report.field(name);
+        assert_eq!(field.state, State::Unknown, "{name}: {field:?}");
+        assert!(
+            field.hint.as_deref().unwrap().contains("postgrest.cabal"),
+            "{name}: {field:?}"
+        );
+    }
+    assert_eq!(report.variables.get("language"), Some(&None), "{:?}", report.variables);
+}

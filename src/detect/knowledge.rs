@@ -240,6 +240,10 @@ pub struct ConventionFiles {
     /// of these is proven to hold no code.
     #[serde(default)]
     pub not_code: Vec<String>,
+    /// Manifests of languages archprompt does not read (`*.cabal`, `build.sbt`): at the top of
+    /// a repository, what was not found there is unknown.
+    #[serde(default)]
+    pub unread_manifests: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -196,6 +196,12 @@ mod tests {
         assert!(!dirs.frontend.is_empty() && !dirs.backend.is_empty() && !dirs.not_backend.is_empty());
         assert!(!dirs.tests.is_empty());
         assert!(registry.conventions.files.not_code.iter().any(|e| e == "md"));
+        // Names or `*.ending`: matched without a glob engine.
+        for manifest in &registry.conventions.files.unread_manifests {
+            let wild = manifest.matches('*').count();
+            assert!(wild == 0 || (wild == 1 && manifest.starts_with("*.")), "{manifest}");
+            assert!(!manifest.contains(['?', '[', '{', '/']), "{manifest}");
+        }
         let json = BUILTIN.iter().find(|(path, _)| *path == CONVENTIONS).unwrap().1;
         let unknown = json.replacen('{', "{\"typo\":1,", 1);
         assert!(

@@ -218,7 +218,7 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
             vec![dir],
             vec![Evidence::new(
                 &ctx.backend.project.manifest,
-                "server code sits beside the manifest",
+                "the code sits beside the manifest",
             )],
         );
     }

@@ -65,7 +65,16 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
         Some(analysis) => {
             resolve_backend(facts, analysis, &analyses, &signals, &mut fields, &mut variables);
             if backend.is_none() {
-                mark_no_backend(registry, &analyses, analysis, &mut fields);
+                match unread_manifest(registry, index) {
+                    Some(manifest) => {
+                        unprove_all(&manifest, analysis, &mut fields);
+                        // Nor do its language, runtime and package manager.
+                        if analysis.project.dir != "." {
+                            variables.values_mut().for_each(|v| *v = None);
+                        }
+                    }
+                    None => mark_no_backend(registry, &analyses, analysis, &mut fields),
+                }
             }
         }
         None => nothing_found(registry, index, &mut fields),
@@ -264,7 +273,15 @@ fn mark_no_backend(
 ) {
     let why = match stack::ui_framework(registry, &main.project) {
         Some((ui, _)) => {
-            format!("a {ui} frontend, not a backend: no known server framework, ORM or database in any manifest")
+            // `an Angular frontend`, `a React frontend`.
+            let article = if ui.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!(
+                "{article} {ui} frontend, not a backend: no known server framework, ORM or database in any manifest"
+            )
         }
         None => match &main.project.shape {
             Some((shape, _, _)) => format!(
@@ -369,6 +386,32 @@ fn unprove_what_others_have(
             let why =
                 format!("the backend project has no tests of its own, but {elsewhere} elsewhere in the repository");
             report.unprove_absence_of(&[FieldName::TestDirs, FieldName::TestCommand], &why);
+        }
+    }
+}
+
+/// A manifest at the top of the repository of a language archprompt does not read yet
+/// (`[files] unread_manifests`: `postgrest.cabal`, `build.sbt`).
+fn unread_manifest(registry: &Registry, index: &RepoIndex) -> Option<String> {
+    let patterns = &registry.conventions.files.unread_manifests;
+    let matches = |name: &str| {
+        patterns.iter().any(|p| match p.strip_prefix('*') {
+            Some(ending) => name.len() > ending.len() && name.ends_with(ending),
+            None => name == p,
+        })
+    };
+    index.files_in(".").find(|f| matches(f)).map(str::to_string)
+}
+
+/// No backend among the projects archprompt reads, beside the manifest of a language it does
+/// not: the repository's main code may be in that language, so nothing is proven absent, and a
+/// project below the root (`docs/requirements.txt`) does not speak for the repository at all.
+fn unprove_all(manifest: &str, main: &Analysis, fields: &mut BTreeMap<FieldName, Field>) {
+    let why =
+        format!("{manifest} is the manifest of a language archprompt does not read yet, so the main code may be in it");
+    for (name, field) in fields.iter_mut() {
+        if field.state == State::Absent || main.project.dir != "." {
+            *field = Field::unknown(hints::unknown(*name, &why));
         }
     }
 }
