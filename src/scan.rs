@@ -35,7 +35,7 @@ pub fn run(root: &Path, root_label: &str, builtin: &Registry, project: Option<&s
     };
     let mut report = resolve::resolve(&facts, own, project, root_label)?;
     // "There is none" needs the whole repository seen.
-    if let Some(why) = index.partial() {
+    if let Some(why) = resolve::unseen(registry, &index) {
         report.unprove_absence(&why);
     }
     report.warnings = index.take_warnings();

@@ -237,7 +237,11 @@ fn tests_in_another_project_leave_the_backends_tests_unproven() {
     ]);
     for name in [FieldName::TestDirs, FieldName::TestCommand] {
         let field = report.field(name);
-        assert_ne!(field.state, State::Absent, "{name}: {field:?}");
+        assert_eq!(field.state, State::Unknown, "{name}: {field:?}");
+        assert!(
+            field.hint.as_deref().unwrap().contains("Tests.csproj"),
+            "{name}: {field:?}"
+        );
     }
 }
 
@@ -262,4 +266,44 @@ fn a_manifest_of_a_language_archprompt_does_not_read_leaves_everything_unknown()
         );
     }
     assert_eq!(report.variables.get("language"), Some(&None), "{:?}", report.variables);
+}
+
+#[test]
+fn a_makefile_and_scripts_without_extensions_are_code_not_documentation() {
+    let report = scan_tree(&[
+        ("README.md", "# Ops\n"),
+        ("Makefile", "test:\n\t./bin/check\nbuild:\n\tdocker build .\n"),
+        ("Dockerfile", "FROM alpine\n"),
+        ("bin/deploy", "#!/bin/sh\necho deploy\n"),
+    ]);
+    for name in [FieldName::TestCommand, FieldName::BuildCommand] {
+        assert_eq!(report.field(name).state, State::Unknown, "{name}");
+    }
+}
+
+#[test]
+fn a_go_server_whose_main_imports_net_http_is_not_called_a_command_line_tool() {
+    let report = scan_tree(&[
+        ("go.mod", "module example.com/guest\n\ngo 1.22\n"),
+        (
+            "main.go",
+            "package main\n\nimport (\n\t\"net/http\"\n)\n\nfunc main() { http.ListenAndServe(\":8080\", nil) }\n",
+        ),
+    ]);
+    let stack = report.field(FieldName::TechStack).value.clone().unwrap_or_default();
+    assert!(!stack.contains("command-line tool"), "{stack}");
+    assert!(
+        report.not_a_backend().is_none_or(|why| !why.contains("command-line")),
+        "{:?}",
+        report.not_a_backend()
+    );
+}
+
+#[test]
+fn a_poetry_app_is_not_called_a_library() {
+    let pyproject = "[tool.poetry]\nname = \"dash\"\nversion = \"0.1.0\"\n\n[tool.poetry.dependencies]\npython = \"^3.12\"\nstreamlit = \"^1.40\"\n\n[build-system]\nrequires = [\"poetry-core\"]\nbuild-backend = \"poetry.core.masonry.api\"\n";
+    let report = scan_tree(&[("pyproject.toml", pyproject), ("app.py", "import streamlit as st\n")]);
+    let stack = report.field(FieldName::TechStack).value.clone().unwrap_or_default();
+    assert!(!stack.ends_with("library"), "{stack}");
+    assert_ne!(report.field(FieldName::DevCommand).state, State::Absent);
 }

@@ -102,3 +102,65 @@ fn a_script_among_ci_assets_is_not_the_projects_test_command() {
         Some("./scripts/test.sh")
     );
 }
+
+const DJANGO: &str = "django>=5.0\npytest-django>=4.8\n";
+
+#[test]
+fn a_command_run_inside_a_container_names_the_containers_paths() {
+    let report = common::scan_tree(&[
+        ("requirements.txt", DJANGO),
+        ("src/manage.py", "DJANGO_SETTINGS_MODULE = 'shop.settings'\n"),
+        ("src/shop/settings.py", "INSTALLED_APPS = []\n"),
+        ("src/shop/tests/test_x.py", "def test_x():\n    pass\n"),
+        (
+            "Makefile",
+            "test:\n\tdocker compose run --rm web python manage.py test\n",
+        ),
+    ]);
+    assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("make test"));
+}
+
+#[test]
+fn make_with_a_variable_checks_the_target_after_it() {
+    let tree = |unit: &'static str| {
+        common::scan_tree(&[
+            ("pyproject.toml", FASTAPI),
+            ("app/main.py", "from fastapi import FastAPI\n"),
+            ("tests/test_main.py", "def test_x():\n    pass\n"),
+            ("Makefile", unit),
+        ])
+    };
+    let report = tree("test:\n\tmake COVERAGE=1 unit\nunit:\n\tpytest -q\n");
+    assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("make test"));
+    let report = tree("test:\n\tmake COVERAGE=1 unit\n");
+    assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("pytest"));
+}
+
+#[test]
+fn a_recipe_running_an_undeclared_npm_script_is_not_the_command() {
+    let tree = |scripts: &'static str| {
+        let package = format!(r#"{{"name":"api","scripts":{scripts},"dependencies":{{"express":"4"}}}}"#);
+        common::scan_owned(&[
+            ("package.json".into(), package),
+            ("src/index.js".into(), "require('express')\n".into()),
+            ("Makefile".into(), "dev:\n\tnpm run watch\n".into()),
+        ])
+    };
+    let report = tree(r#"{"watch":"node --watch src/index.js"}"#);
+    assert_eq!(report.field(FieldName::DevCommand).value.as_deref(), Some("make dev"));
+    let report = tree(r#"{"start":"node src/index.js"}"#);
+    assert_ne!(report.field(FieldName::DevCommand).value.as_deref(), Some("make dev"));
+}
+
+#[test]
+fn a_broken_fixture_does_not_switch_off_the_gate_or_the_proofs() {
+    let report = common::scan_tree(&[
+        ("pyproject.toml", FASTAPI),
+        ("app/main.py", "from fastapi import FastAPI\n"),
+        ("tests/test_main.py", "def test_x():\n    pass\n"),
+        ("tests/fixtures/broken/package.json", "{ \"name\": \"broken\","),
+        ("Makefile", "test:\n\tpython -m pytest tests/test_nothere.py\n"),
+    ]);
+    assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("pytest"));
+    assert_eq!(report.field(FieldName::DatabaseSystem).state, State::Absent);
+}

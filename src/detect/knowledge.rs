@@ -231,6 +231,26 @@ pub struct Conventions {
     pub dirs: ConventionDirs,
     #[serde(default)]
     pub files: ConventionFiles,
+    #[serde(default)]
+    pub commands: ConventionCommands,
+}
+
+/// What the plausibility gate knows of command lines.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConventionCommands {
+    /// A word holding one of these (lower-cased) is a placeholder.
+    #[serde(default)]
+    pub placeholder_markers: Vec<String>,
+    /// Words that are placeholders by themselves.
+    #[serde(default)]
+    pub placeholder_words: Vec<String>,
+    /// Task runners whose first argument is a declared target.
+    #[serde(default)]
+    pub task_runners: Vec<String>,
+    /// Phrases that run the rest of the line in a container.
+    #[serde(default)]
+    pub in_container: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -240,6 +260,12 @@ pub struct ConventionFiles {
     /// of these is proven to hold no code.
     #[serde(default)]
     pub not_code: Vec<String>,
+    /// Names of extensionless files that are code (`Makefile`, `Dockerfile`).
+    #[serde(default)]
+    pub maybe_code_names: Vec<String>,
+    /// Folders whose extensionless files are scripts (`bin/deploy`).
+    #[serde(default)]
+    pub script_folders: Vec<String>,
     /// Manifests of languages archprompt does not read (`*.cabal`, `build.sbt`): at the top of
     /// a repository, what was not found there is unknown.
     #[serde(default)]

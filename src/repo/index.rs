@@ -204,9 +204,27 @@ impl RepoIndex {
         }
     }
 
+    /// Whether everything in `dir` was seen: the listing complete, reading not stopped at its
+    /// budget, and no file of `dir` left unread.
+    pub fn saw_all_of(&self, dir: &str) -> bool {
+        !self.listing_cut && !self.read_refused.get() && !self.unread.borrow().iter().any(|f| parent(f) == dir)
+    }
+
+    /// Why the scan did not see the whole repository, when it did not: the listing stopped at
+    /// its entry budget, or reading stopped at its byte budget, or a file could not be read;
+    /// files for which `aside` holds (a broken fixture) do not count.
+    pub fn partial_beside(&self, aside: impl Fn(&str) -> bool) -> Option<String> {
+        let unread: Vec<String> = self.unread.borrow().iter().filter(|f| !aside(f)).cloned().collect();
+        self.partial_of(&unread)
+    }
+
     /// Why the scan did not see the whole repository, when it did not: the listing stopped at
     /// its entry budget, or reading stopped at its byte budget.
     pub fn partial(&self) -> Option<String> {
+        self.partial_of(&self.unread.borrow())
+    }
+
+    fn partial_of(&self, unread: &[String]) -> Option<String> {
         if self.listing_cut {
             Some(format!(
                 "the listing stopped after {MAX_ENTRIES} entries, so it may be there unseen"
@@ -217,7 +235,6 @@ impl RepoIndex {
                 "reading stopped at the scan's {mib} MiB budget, so it may be there unread"
             ))
         } else {
-            let unread = self.unread.borrow();
             let first = unread.first()?;
             let more = match unread.len() {
                 1 => String::new(),

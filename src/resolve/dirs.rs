@@ -230,8 +230,21 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
 /// such folders; `None` otherwise (the module's directory is then its code).
 fn go_package_dirs(index: &RepoIndex, module: &str) -> Option<Vec<String>> {
     const NOT_CODE: &[&str] = &[
-        "examples", "example", "sdks", "sdk", "hack", "tools", "scripts", "docs", "test", "tests", "testdata", "e2e",
+        "examples",
+        "example",
+        "sdks",
+        "sdk",
+        "hack",
+        "tools",
+        "scripts",
+        "docs",
+        "test",
+        "tests",
+        "testdata",
+        "e2e",
         "vendor",
+        "migrations",
+        "migration",
     ];
     const MOST: usize = 8;
     if index.files_in(module).any(|f| f.ends_with(".go")) {
@@ -266,7 +279,9 @@ fn go_package_dirs(index: &RepoIndex, module: &str) -> Option<Vec<String>> {
         .filter(|d| {
             let name = crate::fs::file_name(d);
             let go_files = count(d, &|f| f.ends_with(".go") && !f.ends_with("_test.go"));
-            !name.starts_with('.') && !NOT_CODE.contains(&name) && !javascript(d) && go_files >= least
+            // A nested module (its own go.mod) is a project of its own.
+            let nested = index.has_file(&crate::fs::join(d, "go.mod"));
+            !name.starts_with('.') && !NOT_CODE.contains(&name) && !javascript(d) && !nested && go_files >= least
         })
         .cloned()
         .collect();

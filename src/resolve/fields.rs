@@ -173,7 +173,8 @@ pub(super) fn resolve_backend(
 
     // Commands. A browser app's own dev server (`vite`) is how it is developed; beside a server
     // framework, such a script serves the frontend, not the backend.
-    let browser_app = backend.frameworks.is_empty() && super::backend::has_frontend_dep(registry, project);
+    let serves_nothing = backend.frameworks.is_empty() && backend.data.is_empty() && backend.databases.is_empty();
+    let browser_app = serves_nothing && super::backend::has_frontend_dep(registry, project);
     let dev = command(
         &ctx,
         DEV_TASKS,

@@ -211,7 +211,7 @@ fn nothing_found(registry: &Registry, index: &RepoIndex, fields: &mut BTreeMap<F
             .min_by_key(|f| f.matches('/').count())
             .map(|file| format!("{file} may be code in a language archprompt does not read yet")),
     };
-    let unread = index.partial();
+    let unread = unseen(registry, index);
     for name in FieldName::ALL {
         let field = match (&code, &unread) {
             (None, None) => Field::absent(
@@ -235,15 +235,19 @@ fn nothing_found(registry: &Registry, index: &RepoIndex, fields: &mut BTreeMap<F
 }
 
 /// A file that is not documentation, data or media by its extension (`[files] not_code` of the
-/// conventions). Dotfiles and names without an extension (`LICENSE`) are not code.
+/// conventions), or an extensionless task file, build recipe or script (`Makefile`,
+/// `Dockerfile`, `bin/deploy`). Dotfiles and other names without an extension (`LICENSE`) are
+/// not code.
 fn may_be_code(registry: &Registry, path: &str) -> bool {
+    let files = &registry.conventions.files;
     let name = crate::fs::file_name(path);
     match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => {
-            let ext = ext.to_ascii_lowercase();
-            !registry.conventions.files.not_code.contains(&ext)
+        Some((stem, ext)) if !stem.is_empty() => !files.not_code.contains(&ext.to_ascii_lowercase()),
+        Some(_) => false,
+        None => {
+            let folder = crate::fs::file_name(crate::fs::parent(path));
+            files.maybe_code_names.iter().any(|n| n == name) || files.script_folders.iter().any(|f| f == folder)
         }
-        _ => false,
     }
 }
 
@@ -414,4 +418,18 @@ fn unprove_all(manifest: &str, main: &Analysis, fields: &mut BTreeMap<FieldName,
             *field = Field::unknown(hints::unknown(*name, &why));
         }
     }
+}
+
+/// Why the scan did not see all it needs to prove a "none": the listing or reading cut short, or
+/// a file that could not be read, except one among test trees, fixtures and examples (a
+/// deliberately broken `tests/fixtures/bad/package.json` hides nothing of the app).
+pub fn unseen(registry: &Registry, index: &RepoIndex) -> Option<String> {
+    let dirs = &registry.conventions.dirs;
+    let aside = |file: &str| {
+        let folders = file.split('/').rev().skip(1);
+        folders
+            .into_iter()
+            .any(|c| dirs.tests.iter().chain(&dirs.not_backend).any(|d| d == c))
+    };
+    index.partial_beside(aside)
 }

@@ -24,20 +24,23 @@ pub(super) enum Implausible {
     Missing(String),
 }
 
-/// `<name>`, `[options]` and `{path}`-style slots a reader fills in.
-static SLOT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[A-Za-z_][\w .-]*>|\[[A-Za-z_][\w .|-]*\]").unwrap());
+/// `<name>` and `[options]`-style slots a reader fills in, as words of their own (not
+/// `.[dev]` or `test_x[param]`, which are the shell's).
+static SLOT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|\s)(?:<[A-Za-z_][\w .-]*>|\[[A-Za-z_][\w .|-]*\])(?:\s|$)").unwrap());
 
 /// A program or path: what the first word of a command line looks like.
-static PROGRAM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_.~/$][A-Za-z0-9_./:+@~{}$-]*$").unwrap());
+static PROGRAM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_.~/$\\(][A-Za-z0-9_./:+@~{}$\\-]*$").unwrap());
 
 /// Whether `command`, run in `dir` of the repository, is plausible as a command line.
 pub(super) fn check(registry: &Registry, index: &RepoIndex, dir: &str, command: &str) -> Result<(), Implausible> {
-    shape(command)?;
+    shape(registry, command)?;
     needs(registry, index, dir, command)
 }
 
 /// The text alone: a command line, not prose, a placeholder, a fragment or Markdown.
-pub(super) fn shape(command: &str) -> Result<(), Implausible> {
+pub(super) fn shape(registry: &Registry, command: &str) -> Result<(), Implausible> {
     let line = command.trim();
     let Some(first_char) = line.chars().next() else {
         return Err(Implausible::Fragment);
@@ -45,40 +48,44 @@ pub(super) fn shape(command: &str) -> Result<(), Implausible> {
     if matches!(first_char, '#' | '>' | '*' | '|') || line.contains("](") || line.contains("```") {
         return Err(Implausible::Markdown);
     }
-    if matches!(first_char, '"' | '\'' | '{' | '[' | ']' | '}' | ',' | ':')
+    // `[ -f .env ] || …` is the shell's test, not a YAML list.
+    let shell_test = line.starts_with("[ ") || line.starts_with("[[ ");
+    if (matches!(first_char, '"' | '\'' | '{' | '[' | ']' | '}' | ',' | ':') && !shell_test)
         || line.starts_with("- ")
         || line.ends_with([',', '{', '[', ':'])
     {
         return Err(Implausible::Fragment);
     }
     let words: Vec<&str> = line.split_whitespace().collect();
+    let known = &registry.conventions.commands;
     let placeholder_word = |w: &&str| {
-        let lower = w.to_ascii_lowercase();
-        *w == "..."
-            || w.contains('…')
-            || lower.contains("path_to")
-            || lower.contains("path/to/")
-            || lower.starts_with("your_")
-            || lower.starts_with("your-")
-            || lower.starts_with("<your")
-            || lower == "xxx"
+        let lower = w.to_lowercase();
+        known.placeholder_words.iter().any(|p| p == w)
+            || known.placeholder_markers.iter().any(|m| lower.contains(m.as_str()))
     };
     if SLOT.is_match(line) || words.iter().any(placeholder_word) {
         return Err(Implausible::Placeholder);
     }
+    if shell_test {
+        return Ok(());
+    }
     // The program, after `VAR=value` assignments.
-    let program = words.iter().find(|w| !is_assignment(w)).copied().unwrap_or(words[0]);
-    // A capitalised word followed by more words is a sentence: commands are lower-case.
+    let at = words.iter().position(|w| !is_assignment(w)).unwrap_or(0);
+    let program = words[at];
+    // A capitalised word and plain lower-case words after it are a sentence (`Run the tests
+    // with pytest`), not `Rscript -e …` or `Xvfb :99 & npm test`.
     let capitalised = {
         let mut chars = program.chars();
         program.len() > 1
             && chars.next().is_some_and(|c| c.is_ascii_uppercase())
             && chars.all(|c| c.is_ascii_lowercase())
     };
+    let plain = |w: &&str| w.chars().all(|c| c.is_ascii_lowercase());
+    let sentence = capitalised && words.len() > at + 2 && words[at + 1..at + 3].iter().all(plain);
     // A sentence ends with a word and a full stop; `go build .` ends with a path.
     let last = words[words.len() - 1];
     let full_stop = last.len() > 1 && last.ends_with('.') && last[..last.len() - 1].chars().all(char::is_alphabetic);
-    if (capitalised && words.len() > 1) || full_stop || !PROGRAM.is_match(program) {
+    if sentence || full_stop || !PROGRAM.is_match(program) {
         return Err(Implausible::Prose);
     }
     Ok(())
@@ -90,47 +97,64 @@ fn is_assignment(word: &str) -> bool {
         .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
-/// What the command needs from the repository is there: the target of `make T`, `just T`,
-/// `task T`; the script of `npm run S`, `npm test`, `yarn run S`, `pnpm run S`, `bun run S`; a
-/// repository script it starts (`./scripts/test.sh`); a source file it names (`go test main.go`).
-/// Each part of `a && b` is checked, in the directory a `cd` moves to. When the listing or
-/// reading was cut short, what was not seen may be there: nothing counts as missing.
+/// What the command needs from the repository is there: the target of a task runner (`make T`,
+/// `just T`, `task T`); the script of `npm test` or a package manager's `run S`; a repository
+/// script it starts (`./scripts/test.sh`); a source file it names (`go test main.go`). Each part
+/// of `a && b`, `a; b`, `a || b` is checked, in the directory a `cd` moves to. What runs inside
+/// a container (`docker compose run web python manage.py test`) names the container's paths, and
+/// what was not seen (a listing cut short, a Makefile unread) may be there: neither counts as
+/// missing.
 pub(super) fn needs(registry: &Registry, index: &RepoIndex, dir: &str, command: &str) -> Result<(), Implausible> {
-    if index.partial().is_some() {
-        return Ok(());
-    }
-    let mut here = dir.to_string();
-    for part in command.split("&&").map(str::trim) {
+    let known = &registry.conventions.commands;
+    let script_runners = &registry.toolchain(crate::ecosystems::Ecosystem::Node).script_runners;
+    let mut here = Some(dir.to_string());
+    for part in command
+        .split(['&', ';', '|'])
+        .map(|p| p.trim().trim_matches(['(', ')']).trim())
+    {
         let words: Vec<&str> = part.split_whitespace().skip_while(|w| is_assignment(w)).collect();
-        match words.as_slice() {
-            ["cd", to] => {
-                here = crate::fs::join(&here, to.trim_end_matches('/'));
+        if let ["cd", to] = words.as_slice() {
+            // An absolute or unlisted directory: what follows is not followed.
+            let to = to.trim_matches(['"', '\'']).trim_end_matches('/');
+            here = here
+                .filter(|_| !to.starts_with(['/', '~', '$']) && !to.contains(".."))
+                .map(|h| crate::fs::join(&h, to))
+                .filter(|d| d == "." || index.dirs.contains(d));
+            continue;
+        }
+        let Some(here) = here.as_deref().filter(|h| index.saw_all_of(h)) else {
+            continue;
+        };
+        let line = words.join(" ");
+        if known.in_container.iter().any(|c| line.starts_with(c.as_str())) {
+            continue;
+        }
+        let Some((&program, rest)) = words.split_first() else {
+            continue;
+        };
+        if known.task_runners.iter().any(|r| r == program) {
+            // `make -C sub` and `make -f other.mk` read another file: not followed.
+            if rest.iter().any(|w| w.starts_with('-')) {
                 continue;
             }
-            [runner @ ("make" | "just" | "task"), rest @ ..] => {
-                // `make -C sub` and `make -f other.mk` read another file: not followed.
-                if rest.iter().any(|w| w.starts_with('-')) {
-                    continue;
-                }
-                if let Some(target) = rest.first() {
-                    let declared = ecosystems::runner_tasks(index, &here);
-                    if !declared.iter().any(|t| t.name == *target) {
-                        return Err(Implausible::Missing(format!("{runner} target {target}")));
-                    }
+            if let Some(target) = rest.iter().find(|w| !is_assignment(w)) {
+                if !ecosystems::runner_tasks(index, here).iter().any(|t| t.name == *target) {
+                    return Err(Implausible::Missing(format!("{program} target {target}")));
                 }
             }
-            ["npm" | "yarn" | "pnpm" | "bun", "run", rest @ ..] | ["npm", rest @ ..]
-                if rest.first() == Some(&"test") =>
-            {
-                // `bun run --hot src/index.ts` runs a file, checked below.
-                let script = rest.iter().find(|w| !w.starts_with('-'));
-                if let Some(script) = script.filter(|s| !s.contains(['/', '.'])) {
-                    if !has_script(index, &here, script) {
-                        return Err(Implausible::Missing(format!("script \"{script}\"")));
-                    }
+        } else if script_runners.iter().any(|r| r == program) {
+            // `npm test` and `npm run S`, `yarn run S`; `bun run --hot src/index.ts` runs a
+            // file, checked below.
+            let script = match rest.split_first() {
+                Some((&"run", args)) => args.iter().find(|w| !w.starts_with('-')).copied(),
+                Some((&"test", _)) if program == "npm" => Some("test"),
+                _ => None,
+            };
+            if let Some(script) = script.filter(|s| !s.contains(['/', '.'])) {
+                if !has_script(index, here, script) {
+                    return Err(Implausible::Missing(format!("script \"{script}\"")));
                 }
             }
-            _ => {}
         }
         for word in words.iter().take_while(|w| !matches!(**w, "|" | ";" | "||")) {
             let path = word.trim_start_matches("./");
@@ -142,13 +166,13 @@ pub(super) fn needs(registry: &Registry, index: &RepoIndex, dir: &str, command: 
             });
             let local = !word.starts_with('/')
                 && !word.starts_with('-')
-                && !word.contains(['$', '*', '{', '=', ':', '%', '(', '`'])
+                && !word.contains(['$', '*', '{', '=', ':', '%', '(', '`', '"', '\'', '\\'])
                 && !built;
             let is_code = crate::fs::file_name(path)
                 .rsplit_once('.')
                 .is_some_and(|(stem, ext)| !stem.is_empty() && registry.code_extensions().iter().any(|e| e == ext));
             let names_script = words.first() == Some(word) && path.contains('/');
-            let full = crate::fs::join(&here, path);
+            let full = crate::fs::join(here, path);
             // A path the program reads (`go test main.go`) or runs (`./scripts/test.sh`), missing
             // from a folder that was listed: `vendor/bin/phpunit` is installed, not committed.
             let parent_listed = || {
@@ -185,6 +209,8 @@ mod tests {
 
     #[test]
     fn lines_that_are_not_command_lines_are_refused() {
+        let registry = &Registry::builtin().unwrap();
+        let shape = |line: &str| shape(registry, line);
         assert_eq!(
             shape("mix test Path_to_the_specific_test_file"),
             Err(Implausible::Placeholder)
@@ -208,6 +234,12 @@ mod tests {
             "psql < dump.sql",
             "bundle exec rspec",
             "R CMD check .",
+            "Rscript -e 'devtools::test()'",
+            "Xvfb :99 & npm test",
+            "pip install -e .[dev]",
+            "pytest tests/t.py::test_x[param]",
+            "[ -f .env ] || cp .env.example .env",
+            ".\\gradlew.bat test",
         ] {
             assert_eq!(shape(fine), Ok(()), "{fine}");
         }

@@ -50,22 +50,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     if block.is_some() {
         index.warn(file, "a `(` block is never closed");
     }
-    // A module with a `main.go` builds a program; one with Go code and none, a library.
-    let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
-    let mut below = index
-        .files
-        .range(prefix.clone()..)
-        .take_while(|f| f.starts_with(&prefix));
-    let mut has_go = false;
-    let main = below.find(|f| {
-        has_go |= f.ends_with(".go");
-        crate::fs::file_name(f) == "main.go"
-    });
-    project.shape = match main {
-        Some(main) => Some((Shape::Cli, main.to_string(), "package main".to_string())),
-        None if has_go => Some((Shape::Library, file.to_string(), "no main.go in the module".to_string())),
-        None => None,
-    };
+    project.shape = shape(index, dir, file);
     project
 }
 
@@ -88,6 +73,40 @@ fn directive(project: &mut Project, verb: &str, entry: &str, file: &str) {
 
 fn unquote(s: &str) -> &str {
     s.trim_matches(['"', '`'])
+}
+
+/// A module whose `main.go` (at its top or in `cmd/NAME/`) serves nothing over HTTP builds a
+/// command-line program; one with Go code and no `main.go` at all (examples aside), a library.
+/// A `main.go` elsewhere, or one that imports `net/http`, claims nothing.
+fn shape(index: &RepoIndex, dir: &str, file: &str) -> Option<(Shape, String, String)> {
+    let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
+    let below = index
+        .files
+        .range(prefix.clone()..)
+        .take_while(|f| f.starts_with(&prefix));
+    let (mut has_go, mut mains, mut other_main) = (false, Vec::new(), false);
+    for path in below {
+        has_go |= path.ends_with(".go");
+        if crate::fs::file_name(path) != "main.go" {
+            continue;
+        }
+        let rel: Vec<&str> = path[prefix.len()..].split('/').collect();
+        match rel.as_slice() {
+            ["main.go"] | ["cmd", _, "main.go"] => mains.push(path),
+            _ if rel
+                .iter()
+                .any(|c| matches!(*c, "examples" | "_examples" | "example" | "testdata")) => {}
+            _ => other_main = true,
+        }
+    }
+    let serves = |main: &&String| index.read(main).is_none_or(|text| text.contains("\"net/http\""));
+    match mains.first() {
+        Some(main) if !mains.iter().any(serves) => Some((Shape::Cli, main.to_string(), "package main".to_string())),
+        None if has_go && !other_main => {
+            Some((Shape::Library, file.to_string(), "no main.go in the module".to_string()))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -218,9 +218,17 @@ fn read_pyproject(index: &RepoIndex, file: &str, project: &mut Project) {
         .find(|path| get(path).is_some_and(|t| t.as_table().is_some_and(|t| !t.is_empty())));
     project.shape = match scripts {
         Some(path) => Some((Shape::Cli, file.to_string(), format!("declares [{}]", path.join(".")))),
-        None => {
-            get(&["build-system"]).map(|_| (Shape::Library, file.to_string(), "declares [build-system]".to_string()))
-        }
+        // Built and published: classifiers are for the package index (an app built with Poetry
+        // has `[build-system]` too).
+        None => (get(&["build-system"]).is_some()
+            && (get(&["project", "classifiers"]).is_some() || get(&["tool", "poetry", "classifiers"]).is_some()))
+        .then(|| {
+            (
+                Shape::Library,
+                file.to_string(),
+                "a package with [build-system] and classifiers".to_string(),
+            )
+        }),
     };
     if let Some(tools) = get(&["tool"]).and_then(Value::as_table) {
         project.tool_tables = tools.keys().cloned().collect();

@@ -113,14 +113,13 @@ fn read_gemspec(index: &RepoIndex, file: &str, project: &mut Project) {
     if project.name.is_none() {
         project.name = Some(crate::fs::file_name(file).trim_end_matches(".gemspec").to_string());
     }
-    // A gem is a library; one that lists executables installs a command.
-    project.shape = Some(
-        if text.contains(".executables") && !text.contains(".executables = []") {
-            (Shape::Cli, file.to_string(), "gemspec lists executables".to_string())
-        } else {
-            (Shape::Library, file.to_string(), "a gem".to_string())
-        },
-    );
+    // A gem is a library; one with commands in `exe/` (bundler's layout) installs them.
+    let exe = crate::fs::join(crate::fs::parent(file), "exe");
+    project.shape = Some(if index.files_in(&exe).next().is_some() {
+        (Shape::Cli, file.to_string(), "commands in exe/".to_string())
+    } else {
+        (Shape::Library, file.to_string(), "a gem".to_string())
+    });
 }
 
 /// Gems with a gemspec but no Gemfile: the gemspec is the manifest.
