@@ -26,8 +26,9 @@ pub(super) enum Implausible {
 
 /// `<name>` and `[options]`-style slots a reader fills in, as words of their own (not
 /// `.[dev]` or `test_x[param]`, which are the shell's).
-static SLOT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\s)(?:<[A-Za-z_][\w .-]*>|\[[A-Za-z_][\w .|-]*\])(?:\s|$)").unwrap());
+static SLOT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|\s)(?:<[A-Za-z_][A-Za-z0-9_ .-]*>|\[[A-Za-z_][A-Za-z0-9_ .|-]*\])(?:\s|$)").unwrap()
+});
 
 /// A program or path: what the first word of a command line looks like.
 static PROGRAM: LazyLock<Regex> =
