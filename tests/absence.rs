@@ -293,7 +293,7 @@ fn a_go_server_whose_main_imports_net_http_is_not_called_a_command_line_tool() {
     let stack = report.field(FieldName::TechStack).value.clone().unwrap_or_default();
     assert!(!stack.contains("command-line tool"), "{stack}");
     assert!(
-        report.not_a_backend().is_none_or(|why| !why.contains("command-line")),
+        report.not_a_backend().is_none_or(|n| n.what != "a command-line tool"),
         "{:?}",
         report.not_a_backend()
     );

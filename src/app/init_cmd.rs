@@ -43,7 +43,7 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
     {
         let repo = shown(&path);
         let verb = if args.dry_run { "would write" } else { "wrote" };
-        out(&format!("{repo}: {}; {verb} nothing\n", one_line(why)))?;
+        out(&format!("{repo}: {}; {verb} nothing\n", one_line(why.why)))?;
         ui.note(&format!(
             "  the default template describes a backend; for this repository:\n  a facts-only profile: archprompt init {repo} --template project-facts\n  the backend profile anyway: archprompt init {repo} --force"
         ));
@@ -203,11 +203,7 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
                         Ok(())
                     }
                     None if r.left.is_empty() => match &r.why {
-                        // `a React frontend, not a backend`, without the proof after it.
-                        Some(why) => {
-                            let what = why.split(": ").next().unwrap_or(why);
-                            progress.out(&format!("{:<18} {shown} ({})", r.status.as_str(), one_line(what)))
-                        }
+                        Some(what) => progress.out(&format!("{:<18} {shown} ({})", r.status.as_str(), one_line(what))),
                         None => progress.out(&format!("{:<18} {shown}", r.status.as_str())),
                     },
                     None => {
@@ -258,7 +254,7 @@ struct InitResult {
     /// The fields left as placeholders.
     left: Vec<String>,
     error: Option<String>,
-    /// Why nothing was written (the repository is not a backend).
+    /// What the repository is instead of a backend, when nothing was written for that.
     why: Option<String>,
 }
 
@@ -275,7 +271,7 @@ fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &Init
             file: None,
             left: Vec::new(),
             error: None,
-            why: Some(why.to_string()),
+            why: Some(why.what.to_string()),
         }]);
     }
     let (targets, _) = agent_file::pick_targets(&args.targets, repo);

@@ -204,6 +204,19 @@ pub struct Report {
     /// Variables set in archprompt.toml's `[values]` (pinned fields are marked in `fields`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pinned_variables: Vec<String>,
+    /// What the repository is when no project is a backend (`a React frontend`, `a library`);
+    /// `None` when that is not known. The `hint` of `backend_framework` says it in words.
+    #[serde(skip)]
+    pub instead_of_backend: Option<String>,
+}
+
+/// A repository proven not to be a backend: what it is instead, and the proof in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotABackend<'a> {
+    /// `a React frontend`, `a library`, `no backend project`.
+    pub what: &'a str,
+    /// The hint of `backend_framework`.
+    pub why: &'a str,
 }
 
 impl Report {
@@ -220,6 +233,7 @@ impl Report {
             projects: Vec::new(),
             warnings: Vec::new(),
             pinned_variables: Vec::new(),
+            instead_of_backend: None,
         }
     }
 
@@ -230,10 +244,13 @@ impl Report {
     /// Why the repository is not a backend (a React frontend, a library), when the scan proved
     /// it: no backend project and `backend_framework` absent. A repository that could not be
     /// read well enough to tell is not claimed to be one.
-    pub fn not_a_backend(&self) -> Option<&str> {
+    pub fn not_a_backend(&self) -> Option<NotABackend<'_>> {
         let framework = self.fields.get(&FieldName::BackendFramework)?;
         let proven = self.backend_dir.is_none() && framework.state == State::Absent;
-        proven.then(|| framework.hint.as_deref().unwrap_or("no backend project found"))
+        proven.then(|| NotABackend {
+            what: self.instead_of_backend.as_deref().unwrap_or("no backend project"),
+            why: framework.hint.as_deref().unwrap_or("no backend project found"),
+        })
     }
 
     /// Leaves out every value that holds a control character (a line break, an escape sequence):

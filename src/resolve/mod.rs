@@ -61,6 +61,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
     let signals = compose::read(index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
+    let mut instead = None;
     match backend.or_else(|| main_project(&analyses)) {
         Some(analysis) => {
             resolve_backend(facts, analysis, &analyses, &signals, &mut fields, &mut variables);
@@ -73,7 +74,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
                             variables.values_mut().for_each(|v| *v = None);
                         }
                     }
-                    None => mark_no_backend(registry, &analyses, analysis, &mut fields),
+                    None => instead = mark_no_backend(registry, &analyses, analysis, &mut fields),
                 }
             }
         }
@@ -147,6 +148,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
         projects,
         warnings: Vec::new(),
         pinned_variables: Vec::new(),
+        instead_of_backend: instead,
     };
     if linked_cut {
         // What linked packages bring: their database, ORM and migrations, and their tests.
@@ -274,26 +276,12 @@ fn mark_no_backend(
     analyses: &[Analysis],
     main: &Analysis,
     fields: &mut BTreeMap<FieldName, Field>,
-) {
-    let why = match stack::ui_framework(registry, &main.project) {
-        Some((ui, _)) => {
-            // `an Angular frontend`, `a React frontend`.
-            let article = if ui.starts_with(['A', 'E', 'I', 'O', 'U']) {
-                "an"
-            } else {
-                "a"
-            };
-            format!(
-                "{article} {ui} frontend, not a backend: no known server framework, ORM or database in any manifest"
-            )
-        }
-        None => match &main.project.shape {
-            Some((shape, _, _)) => format!(
-                "a {}, not a backend: no known server framework, ORM or database in any manifest",
-                shape.label()
-            ),
-            None => "no backend project found: no known server framework, ORM or database in any manifest".to_string(),
-        },
+) -> Option<String> {
+    let proof = "no known server framework, ORM or database in any manifest";
+    let what = instead_of_backend(registry, main);
+    let why = match &what {
+        Some(what) => format!("{what}, not a backend: {proof}"),
+        None => format!("no backend project found: {proof}"),
     };
     describe_shape(registry, main, fields);
     let evidence: Vec<Evidence> = analyses
@@ -314,6 +302,7 @@ fn mark_no_backend(
     ] {
         fields.insert(name, Field::absent(ABSENT_TEXT, evidence.clone(), why.clone()));
     }
+    what
 }
 
 /// A project that is a library or a command-line tool says so in `tech_stack` (unless its UI
@@ -432,4 +421,22 @@ pub fn unseen(registry: &Registry, index: &RepoIndex) -> Option<String> {
             .any(|c| dirs.tests.iter().chain(&dirs.not_backend).any(|d| d == c))
     };
     index.partial_beside(aside)
+}
+
+/// What a repository without a backend is, from its main project: `a React frontend` (its UI
+/// framework), `a library`, `a command-line tool` (its shape), or `None`.
+fn instead_of_backend(registry: &Registry, main: &Analysis) -> Option<String> {
+    if let Some((ui, _)) = stack::ui_framework(registry, &main.project) {
+        // `an Angular frontend`, `a React frontend`.
+        let article = if ui.starts_with(['A', 'E', 'I', 'O', 'U']) {
+            "an"
+        } else {
+            "a"
+        };
+        return Some(format!("{article} {ui} frontend"));
+    }
+    main.project
+        .shape
+        .as_ref()
+        .map(|(shape, _, _)| format!("a {}", shape.label()))
 }
