@@ -707,3 +707,14 @@ fn init_writes_no_backend_profile_for_a_repository_that_is_not_a_backend() {
     let summary = String::from_utf8_lossy(&output.stderr);
     assert!(summary.contains("not a backend           1"), "{summary}");
 }
+
+/// A web server without a framework archprompt knows is not claimed to be "not a backend": the
+/// default profile is written.
+#[test]
+fn init_writes_the_profile_for_a_server_without_a_known_framework() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("guestbook");
+    copy_dir(Path::new("fixtures/webapp-no-framework"), &app);
+    archprompt().arg("init").arg(&app).assert().success();
+    assert!(app.join(".github/agents/backend-architect.agent.md").is_file());
+}

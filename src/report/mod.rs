@@ -213,7 +213,7 @@ pub struct Report {
 /// A repository proven not to be a backend: what it is instead, and the proof in words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotABackend<'a> {
-    /// `a React frontend`, `a library`, `no backend project`.
+    /// `a React frontend`, `a library`, `a command-line tool`.
     pub what: &'a str,
     /// The hint of `backend_framework`.
     pub why: &'a str,
@@ -241,14 +241,16 @@ impl Report {
         &self.fields[&name]
     }
 
-    /// Why the repository is not a backend (a React frontend, a library), when the scan proved
-    /// it: no backend project and `backend_framework` absent. A repository that could not be
-    /// read well enough to tell is not claimed to be one.
+    /// Why the repository is not a backend, when the scan proved it: no backend project,
+    /// `backend_framework` absent, and the main project shown to be something else (a React
+    /// frontend, a library, a command-line tool). A web app serving HTTP without a framework
+    /// archprompt knows is not claimed to be anything else.
     pub fn not_a_backend(&self) -> Option<NotABackend<'_>> {
         let framework = self.fields.get(&FieldName::BackendFramework)?;
+        let what = self.instead_of_backend.as_deref()?;
         let proven = self.backend_dir.is_none() && framework.state == State::Absent;
         proven.then(|| NotABackend {
-            what: self.instead_of_backend.as_deref().unwrap_or("no backend project"),
+            what,
             why: framework.hint.as_deref().unwrap_or("no backend project found"),
         })
     }

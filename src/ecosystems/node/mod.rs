@@ -47,11 +47,12 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     if let Some(globs) = workspaces {
         project.workspace_members = globs.iter().filter_map(Value::as_str).map(str::to_string).collect();
     }
-    // A package that installs a command, or one that exports an API for others to import.
+    // A package that installs a command, or one that exports an API for others to import (not
+    // `"module"`, which `bun init` writes for an app).
     let declared = |key: &str| obj.contains_key(key).then(|| format!("declares \"{key}\""));
     project.shape = match declared("bin") {
         Some(why) => Some((Shape::Cli, file.to_string(), why)),
-        None => ["exports", "module", "types", "typings"]
+        None => ["exports", "types", "typings"]
             .iter()
             .find_map(|k| declared(k))
             .map(|why| (Shape::Library, file.to_string(), why)),
