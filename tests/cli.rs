@@ -718,3 +718,43 @@ fn init_writes_the_profile_for_a_server_without_a_known_framework() {
     archprompt().arg("init").arg(&app).assert().success();
     assert!(app.join(".github/agents/backend-architect.agent.md").is_file());
 }
+
+/// Issue 19: `init --dry-run` says what `init` would do: a hand-edited agent file is left
+/// unchanged without `--force`, in single and bulk runs alike.
+#[test]
+fn a_dry_run_agrees_with_init_on_a_hand_edited_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("api");
+    copy_dir(Path::new("fixtures/node-express-prisma"), &repo);
+    archprompt().arg("init").arg(&repo).assert().success();
+    let agent = repo.join(".github/agents/backend-architect.agent.md");
+    let edited = std::fs::read_to_string(&agent)
+        .unwrap()
+        .replace("Validate inputs", "Validate ALL inputs");
+    std::fs::write(&agent, &edited).unwrap();
+    archprompt()
+        .args(["init", "--dry-run"])
+        .arg(&repo)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("would leave").and(predicate::str::contains("would update").not()));
+    archprompt().arg("init").arg(&repo).assert().code(1);
+    let dry = archprompt()
+        .args(["init", "--dry-run", "--json"])
+        .arg(&repo)
+        .arg("fixtures/no-backend")
+        .output()
+        .unwrap();
+    assert_eq!(common::json_lines(&dry.stdout)[0]["status"], "refused");
+    archprompt()
+        .args(["init", "--dry-run", "--force"])
+        .arg(&repo)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("would update"));
+    assert_eq!(
+        std::fs::read_to_string(&agent).unwrap(),
+        edited,
+        "a dry run writes nothing"
+    );
+}

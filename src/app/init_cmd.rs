@@ -95,8 +95,17 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
                 write::ensure_inside(&file.path, repo)?;
             }
             let within = args.output.as_ref().and_then(|o| o.parent()).unwrap_or(path.as_path());
+            // As `init` would: a file changed since archprompt wrote it is left alone without --force.
+            let overwrite = args.force || !file.overwrites;
             match write::plan(&file.path, &file.content, within)? {
                 Plan::Create => out(&format!("would create {shown}:\n\n{}\n", file.content))?,
+                Plan::Update { diff } if !overwrite => {
+                    out(&format!(
+                        "would leave {shown} unchanged: it differs from what archprompt would write (--force overwrites it):\n\n{}\n",
+                        ui.out.diff(&diff)
+                    ))?;
+                    code = ExitCode::from(1);
+                }
                 Plan::Update { diff } => out(&format!("would update {shown}:\n\n{}\n", ui.out.diff(&diff)))?,
                 Plan::UpToDate => out(&format!("{shown} is up to date; nothing would change\n"))?,
             }
@@ -283,6 +292,8 @@ fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &Init
                 write::ensure_inside(&file.path, repo)?;
                 match write::plan(&file.path, &file.content, repo)? {
                     Plan::Create => InitStatus::WouldCreate,
+                    // As `init` would: a changed file is left alone without --force.
+                    Plan::Update { .. } if !(args.force || !file.overwrites) => InitStatus::Refused,
                     Plan::Update { .. } => InitStatus::WouldUpdate,
                     Plan::UpToDate => InitStatus::UpToDate,
                 }
