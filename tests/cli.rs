@@ -90,9 +90,9 @@ fn init_refuses_to_overwrite_a_changed_file_without_force() {
         .args(["init", "--dry-run"])
         .arg(repo.path())
         .assert()
-        .success()
+        .code(1)
         .stdout(
-            predicate::str::contains("would update")
+            predicate::str::contains("would leave")
                 .and(predicate::str::contains("-my own notes"))
                 .and(predicate::str::contains("+- **Backend Framework:** Axum")),
         );

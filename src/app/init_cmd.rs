@@ -293,7 +293,7 @@ fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &Init
                 match write::plan(&file.path, &file.content, repo)? {
                     Plan::Create => InitStatus::WouldCreate,
                     // As `init` would: a changed file is left alone without --force.
-                    Plan::Update { .. } if !(args.force || !file.overwrites) => InitStatus::Refused,
+                    Plan::Update { .. } if !args.force && file.overwrites => InitStatus::Refused,
                     Plan::Update { .. } => InitStatus::WouldUpdate,
                     Plan::UpToDate => InitStatus::UpToDate,
                 }
