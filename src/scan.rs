@@ -35,7 +35,8 @@ pub fn run(root: &Path, root_label: &str, builtin: &Registry, project: Option<&s
     };
     let mut report = resolve::resolve(&facts, own, project, root_label)?;
     // "There is none" needs the whole repository seen.
-    if let Some(why) = resolve::unseen(registry, &index) {
+    let within = report.backend_dir.clone().unwrap_or_else(|| ".".to_string());
+    if let Some(why) = resolve::unseen(registry, &index, &within) {
         report.unprove_absence(&why);
     }
     report.warnings = index.take_warnings();

@@ -282,21 +282,72 @@ fn a_makefile_and_scripts_without_extensions_are_code_not_documentation() {
 }
 
 #[test]
-fn a_go_server_whose_main_imports_net_http_is_not_called_a_command_line_tool() {
+fn a_go_server_is_never_called_a_command_line_tool_or_a_library() {
+    // The server lives in a package `main` calls; whether a main serves is not read.
+    let go_mod = "module example.com/guest\n\ngo 1.22\n";
+    for (main, api) in [
+        ("cmd/server/main.go", "internal/api/api.go"),
+        ("cmd/server/server.go", "internal/api/api.go"),
+    ] {
+        let report = scan_tree(&[
+            ("go.mod", go_mod),
+            (
+                main,
+                "package main\n\nimport \"example.com/guest/internal/api\"\n\nfunc main() { api.Run() }\n",
+            ),
+            (
+                api,
+                "package api\n\nimport \"net/http\"\n\nfunc Run() { http.ListenAndServe(\":8080\", nil) }\n",
+            ),
+        ]);
+        assert_eq!(report.not_a_backend(), None, "{main}");
+        let stack = report.field(FieldName::TechStack).value.clone().unwrap_or_default();
+        assert!(
+            !stack.contains("command-line tool") && !stack.contains("library"),
+            "{stack}"
+        );
+        assert_ne!(report.field(FieldName::DevCommand).state, State::Absent, "{main}");
+    }
+}
+
+#[test]
+fn a_gem_that_names_its_executables_is_a_command_line_tool() {
+    let gemspec = "Gem::Specification.new do |spec|\n  spec.name = \"tool\"\n  spec.bindir = \"bin\"\n  spec.executables = [\"tool\"]\nend\n";
     let report = scan_tree(&[
-        ("go.mod", "module example.com/guest\n\ngo 1.22\n"),
-        (
-            "main.go",
-            "package main\n\nimport (\n\t\"net/http\"\n)\n\nfunc main() { http.ListenAndServe(\":8080\", nil) }\n",
-        ),
+        ("tool.gemspec", gemspec),
+        ("bin/tool", "#!/usr/bin/env ruby\n"),
+        ("lib/tool.rb", "module Tool; end\n"),
     ]);
     let stack = report.field(FieldName::TechStack).value.clone().unwrap_or_default();
-    assert!(!stack.contains("command-line tool"), "{stack}");
-    assert!(
-        report.not_a_backend().is_none_or(|n| n.what != "a command-line tool"),
-        "{:?}",
-        report.not_a_backend()
+    assert!(stack.ends_with("command-line tool"), "{stack}");
+}
+
+#[test]
+fn an_unreadable_file_of_an_app_kept_in_a_tools_folder_leaves_its_database_unproven() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (path, text) in [
+        (
+            "tools/api/package.json",
+            r#"{"name":"api","scripts":{"dev":"node index.js"},"dependencies":{"express":"4"}}"#,
+        ),
+        ("tools/api/index.js", "require('express')\n"),
+        (
+            "tools/api/docker-compose.yml",
+            "services:\n  db:\n    image: postgres:16\n  bad: [\n",
+        ),
+    ] {
+        let file = tmp.path().join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    // Described on request (`--project tools/api`): its own folder is not a tooling folder.
+    let registry = archprompt::detect::Registry::builtin().unwrap();
+    let report = archprompt::scan_project(&registry, tmp.path(), Some("tools/api")).unwrap();
+    assert_eq!(
+        report.field(FieldName::BackendFramework).value.as_deref(),
+        Some("Express")
     );
+    assert_eq!(report.field(FieldName::DatabaseSystem).state, State::Unknown);
 }
 
 #[test]

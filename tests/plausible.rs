@@ -164,3 +164,42 @@ fn a_broken_fixture_does_not_switch_off_the_gate_or_the_proofs() {
     assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("pytest"));
     assert_eq!(report.field(FieldName::DatabaseSystem).state, State::Absent);
 }
+
+#[test]
+fn options_workspaces_and_included_targets_do_not_make_a_command_implausible() {
+    // A container run with options before the subcommand.
+    let report = common::scan_tree(&[
+        ("requirements.txt", DJANGO),
+        ("src/manage.py", "DJANGO_SETTINGS_MODULE = 'shop.settings'\n"),
+        ("src/shop/settings.py", "INSTALLED_APPS = []\n"),
+        ("src/shop/tests/test_x.py", "def test_x():\n    pass\n"),
+        (
+            "Makefile",
+            "test:\n\tdocker compose -f docker-compose.dev.yml run --rm web python manage.py test\n",
+        ),
+    ]);
+    assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("make test"));
+    // A target that comes from an included file.
+    let report = common::scan_tree(&[
+        ("pyproject.toml", FASTAPI),
+        ("app/main.py", "from fastapi import FastAPI\n"),
+        ("tests/test_main.py", "def test_x():\n    pass\n"),
+        ("Makefile", "include mk/test.mk\n\ntest:\n\tmake unit\n"),
+        ("mk/test.mk", "unit:\n\tpytest -q\n"),
+    ]);
+    assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("make test"));
+    // A workspace member's script run from the root.
+    let report = common::scan_tree(&[
+        (
+            "package.json",
+            r#"{"name":"root","private":true,"workspaces":["api"],"scripts":{"dev":"npm run dev -w api"}}"#,
+        ),
+        (
+            "api/package.json",
+            r#"{"name":"api","scripts":{"dev":"node index.js"},"dependencies":{"express":"4"}}"#,
+        ),
+        ("api/index.js", "require('express')\n"),
+    ]);
+    let dev = report.field(FieldName::DevCommand);
+    assert_eq!(dev.state, State::Found, "{dev:?}");
+}

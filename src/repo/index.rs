@@ -218,12 +218,6 @@ impl RepoIndex {
         self.partial_of(&unread)
     }
 
-    /// Why the scan did not see the whole repository, when it did not: the listing stopped at
-    /// its entry budget, or reading stopped at its byte budget.
-    pub fn partial(&self) -> Option<String> {
-        self.partial_of(&self.unread.borrow())
-    }
-
     fn partial_of(&self, unread: &[String]) -> Option<String> {
         if self.listing_cut {
             Some(format!(

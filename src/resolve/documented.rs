@@ -5,7 +5,7 @@
 use super::commands::{DEV_TASKS, applies_migrations, creates_migrations, runner_prefix_len, task_names};
 use super::context::Ctx;
 use super::dirs::project_at;
-use super::plausible;
+use super::plausible::{self, compose_without_global_options};
 use crate::detect::Registry;
 use crate::ecosystems::{self, Ecosystem};
 use crate::repo::index::RepoIndex;
@@ -285,32 +285,6 @@ pub(super) fn compose_builds_app(index: &RepoIndex, dir: &str, command: &str) ->
             .and_then(|s| s.as_object())
             .is_some_and(|services| services.values().any(|s| s.get("build").is_some()))
     })
-}
-
-/// `docker compose -f docker-compose.local.yml up` as `docker compose up`: the options before the
-/// subcommand (`-f`, `--file`, `-p`, `--project-name`, `--profile`, `--env-file`) and their values
-/// do not change what is started.
-pub(super) fn compose_without_global_options(words: Vec<&str>) -> Vec<&str> {
-    let skip = match words.as_slice() {
-        ["docker", "compose", ..] => 2,
-        ["docker-compose", ..] => 1,
-        _ => return words,
-    };
-    let mut out: Vec<&str> = words[..skip].to_vec();
-    let mut rest = words[skip..].iter();
-    while let Some(word) = rest.next() {
-        if matches!(
-            *word,
-            "-f" | "--file" | "-p" | "--project-name" | "--profile" | "--env-file"
-        ) {
-            rest.next();
-        } else if !(word.starts_with("--file=") || word.starts_with("--profile=") || word.starts_with("--env-file=")) {
-            out.push(word);
-            out.extend(rest);
-            break;
-        }
-    }
-    out
 }
 
 /// A documented command that is the default with more arguments (`cargo run -- server` for

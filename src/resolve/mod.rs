@@ -78,7 +78,16 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
                 }
             }
         }
-        None => nothing_found(registry, index, &mut fields),
+        None => {
+            nothing_found(registry, index, &mut fields);
+            // Documentation or data only: the backend profile would describe nothing there.
+            if fields
+                .get(&FieldName::TechStack)
+                .is_some_and(|f| f.state == State::Absent)
+            {
+                instead = Some("a repository without code".to_string());
+            }
+        }
     }
     let capability_names = Category::ALL.map(Category::variable);
     for name in [
@@ -213,7 +222,7 @@ fn nothing_found(registry: &Registry, index: &RepoIndex, fields: &mut BTreeMap<F
             .min_by_key(|f| f.matches('/').count())
             .map(|file| format!("{file} may be code in a language archprompt does not read yet")),
     };
-    let unread = unseen(registry, index);
+    let unread = unseen(registry, index, ".");
     for name in FieldName::ALL {
         let field = match (&code, &unread) {
             (None, None) => Field::absent(
@@ -410,12 +419,22 @@ fn unprove_all(manifest: &str, main: &Analysis, fields: &mut BTreeMap<FieldName,
 }
 
 /// Why the scan did not see all it needs to prove a "none": the listing or reading cut short, or
-/// a file that could not be read, except one among test trees, fixtures and examples (a
-/// deliberately broken `tests/fixtures/bad/package.json` hides nothing of the app).
-pub fn unseen(registry: &Registry, index: &RepoIndex) -> Option<String> {
+/// a file that could not be read, except one below the project `within` in a folder of tests,
+/// fixtures, examples, docs or tooling (`[dirs] tests` and `not_backend`: a deliberately broken
+/// `tests/fixtures/bad/package.json` hides nothing of the app).
+pub fn unseen(registry: &Registry, index: &RepoIndex, within: &str) -> Option<String> {
     let dirs = &registry.conventions.dirs;
+    // Only folders below the project described count: an app in `tools/api` is not aside.
+    let below = if within == "." {
+        String::new()
+    } else {
+        format!("{within}/")
+    };
     let aside = |file: &str| {
-        let folders = file.split('/').rev().skip(1);
+        let Some(inner) = file.strip_prefix(below.as_str()) else {
+            return false;
+        };
+        let folders = inner.split('/').rev().skip(1);
         folders
             .into_iter()
             .any(|c| dirs.tests.iter().chain(&dirs.not_backend).any(|d| d == c))

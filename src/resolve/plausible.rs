@@ -24,10 +24,11 @@ pub(super) enum Implausible {
     Missing(String),
 }
 
-/// `<name>` and `[options]`-style slots a reader fills in, as words of their own (not
-/// `.[dev]` or `test_x[param]`, which are the shell's).
+/// `<name>` slots a reader fills in, wherever they stand (`--cov=<package>`,
+/// `postgresql://<user>@…`), and `[options]` as a word of its own (not `.[dev]` or
+/// `test_x[param]`, which are the shell's).
 static SLOT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\s)(?:<[A-Za-z_][A-Za-z0-9_ .-]*>|\[[A-Za-z_][A-Za-z0-9_ .|-]*\])(?:\s|$)").unwrap()
+    Regex::new(r"<[A-Za-z_][A-Za-z0-9_ .-]*>|(?:^|\s)\[[A-Za-z_][A-Za-z0-9_ .|-]*\](?:\s|$)").unwrap()
 });
 
 /// A program or path: what the first word of a command line looks like.
@@ -46,7 +47,8 @@ pub(super) fn shape(registry: &Registry, command: &str) -> Result<(), Implausibl
     let Some(first_char) = line.chars().next() else {
         return Err(Implausible::Fragment);
     };
-    if matches!(first_char, '#' | '>' | '*' | '|') || line.contains("](") || line.contains("```") {
+    let checkbox = ["[ ]", "[x]", "[X]"].iter().any(|b| line.starts_with(b));
+    if matches!(first_char, '#' | '>' | '*' | '|') || line.contains("](") || line.contains("```") || checkbox {
         return Err(Implausible::Markdown);
     }
     // `[ -f .env ] || …` is the shell's test, not a YAML list.
@@ -73,8 +75,8 @@ pub(super) fn shape(registry: &Registry, command: &str) -> Result<(), Implausibl
     // The program, after `VAR=value` assignments.
     let at = words.iter().position(|w| !is_assignment(w)).unwrap_or(0);
     let program = words[at];
-    // A capitalised word and plain lower-case words after it are a sentence (`Run the tests
-    // with pytest`), not `Rscript -e …` or `Xvfb :99 & npm test`.
+    // A capitalised word and a plain lower-case word after it are a sentence (`Run tests`),
+    // not `Rscript -e …` or `Xvfb :99 & npm test`.
     let capitalised = {
         let mut chars = program.chars();
         program.len() > 1
@@ -82,7 +84,7 @@ pub(super) fn shape(registry: &Registry, command: &str) -> Result<(), Implausibl
             && chars.all(|c| c.is_ascii_lowercase())
     };
     let plain = |w: &&str| w.chars().all(|c| c.is_ascii_lowercase());
-    let sentence = capitalised && words.len() > at + 2 && words[at + 1..at + 3].iter().all(plain);
+    let sentence = capitalised && words.get(at + 1).is_some_and(plain);
     // A sentence ends with a word and a full stop; `go build .` ends with a path.
     let last = words[words.len() - 1];
     let full_stop = last.len() > 1 && last.ends_with('.') && last[..last.len() - 1].chars().all(char::is_alphabetic);
@@ -108,14 +110,34 @@ fn is_assignment(word: &str) -> bool {
 pub(super) fn needs(registry: &Registry, index: &RepoIndex, dir: &str, command: &str) -> Result<(), Implausible> {
     let known = &registry.conventions.commands;
     let script_runners = &registry.toolchain(crate::ecosystems::Ecosystem::Node).script_runners;
-    let mut here = Some(dir.to_string());
+    // A shell string (`bash -c "cd x && make"`) and options that change folder (`pushd`,
+    // `--directory`, `-C`) run elsewhere: not followed.
+    let all: Vec<&str> = command.split_whitespace().collect();
+    let elsewhere = all
+        .windows(2)
+        .any(|w| matches!(w[0], "sh" | "bash" | "zsh") && w[1] == "-c")
+        || all.iter().any(|w| {
+            matches!(
+                *w,
+                "pushd" | "-C" | "--directory" | "--cwd" | "--project-dir" | "--prefix"
+            )
+        });
+    let mut here = Some(dir.to_string()).filter(|_| !elsewhere);
     for part in command
         .split(['&', ';', '|'])
         .map(|p| p.trim().trim_matches(['(', ')']).trim())
     {
-        let words: Vec<&str> = part.split_whitespace().skip_while(|w| is_assignment(w)).collect();
+        let words: Vec<&str> = part
+            .split_whitespace()
+            .skip_while(|w| is_assignment(w) || matches!(*w, "sudo" | "env"))
+            .collect();
+        if words.first() == Some(&"cd") && words.len() != 2 {
+            // `cd "my app"`, `cd my\ app`: not followed.
+            here = None;
+            continue;
+        }
         if let ["cd", to] = words.as_slice() {
-            // An absolute or unlisted directory: what follows is not followed.
+            // An absolute, parent or unlisted directory: what follows is not followed.
             let to = to.trim_matches(['"', '\'']).trim_end_matches('/');
             here = here
                 .filter(|_| !to.starts_with(['/', '~', '$']) && !to.contains(".."))
@@ -126,8 +148,14 @@ pub(super) fn needs(registry: &Registry, index: &RepoIndex, dir: &str, command: 
         let Some(here) = here.as_deref().filter(|h| index.saw_all_of(h)) else {
             continue;
         };
-        let line = words.join(" ");
-        if known.in_container.iter().any(|c| line.starts_with(c.as_str())) {
+        // Inside a container, whatever the options before the subcommand (`docker compose -f
+        // dev.yml run --rm web …`).
+        let bare: Vec<&str> = compose_without_global_options(words.clone())
+            .into_iter()
+            .filter(|w| !w.starts_with('-'))
+            .collect();
+        let bare = bare.join(" ");
+        if known.in_container.iter().any(|c| bare.starts_with(c.as_str())) {
             continue;
         }
         let Some((&program, rest)) = words.split_first() else {
@@ -138,19 +166,30 @@ pub(super) fn needs(registry: &Registry, index: &RepoIndex, dir: &str, command: 
             if rest.iter().any(|w| w.starts_with('-')) {
                 continue;
             }
+            // Targets from included files or pattern rules are not read: not judged.
+            if hidden_targets(index, here) {
+                continue;
+            }
             if let Some(target) = rest.iter().find(|w| !is_assignment(w)) {
-                if !ecosystems::runner_tasks(index, here).iter().any(|t| t.name == *target) {
+                let target = target.trim_matches(['"', '\'']);
+                if !ecosystems::runner_tasks(index, here).iter().any(|t| t.name == target) {
                     return Err(Implausible::Missing(format!("{program} target {target}")));
                 }
             }
         } else if script_runners.iter().any(|r| r == program) {
             // `npm test` and `npm run S`, `yarn run S`; `bun run --hot src/index.ts` runs a
             // file, checked below.
-            let script = match rest.split_first() {
+            // A workspace member's script (`-w api`, `--filter api`) is not the root's.
+            let member = rest.iter().any(|w| {
+                ["-w", "--workspace", "--filter", "-F"].iter().any(|o| w.starts_with(o))
+                    || matches!(*w, "-C" | "workspace")
+            });
+            let script = match rest.split_first().filter(|_| !member) {
                 Some((&"run", args)) => args.iter().find(|w| !w.starts_with('-')).copied(),
                 Some((&"test", _)) if program == "npm" => Some("test"),
                 _ => None,
             };
+            let script = script.map(|s| s.trim_matches(['"', '\'']));
             if let Some(script) = script.filter(|s| !s.contains(['/', '.'])) {
                 if !has_script(index, here, script) {
                     return Err(Implausible::Missing(format!("script \"{script}\"")));
@@ -193,6 +232,60 @@ pub(super) fn needs(registry: &Registry, index: &RepoIndex, dir: &str, command: 
     Ok(())
 }
 
+/// `docker compose -f docker-compose.local.yml up` as `docker compose up`: the options before the
+/// subcommand (`-f`, `--file`, `-p`, `--project-name`, `--profile`, `--env-file`) and their values
+/// do not change what is started.
+pub(super) fn compose_without_global_options(words: Vec<&str>) -> Vec<&str> {
+    let skip = match words.as_slice() {
+        ["docker", "compose", ..] => 2,
+        ["docker-compose", ..] => 1,
+        _ => return words,
+    };
+    let mut out: Vec<&str> = words[..skip].to_vec();
+    let mut rest = words[skip..].iter();
+    while let Some(word) = rest.next() {
+        if matches!(
+            *word,
+            "-f" | "--file" | "-p" | "--project-name" | "--profile" | "--env-file"
+        ) {
+            rest.next();
+        } else if !(word.starts_with("--file=") || word.starts_with("--profile=") || word.starts_with("--env-file=")) {
+            out.push(word);
+            out.extend(rest);
+            break;
+        }
+    }
+    out
+}
+
+/// Whether the task files of `dir` declare targets their reader cannot list: a Makefile that
+/// includes others or has pattern rules (`%:`, `test-%:`) or computed targets (`$(TARGETS):`),
+/// a justfile that imports or holds modules, a Taskfile with `includes`.
+fn hidden_targets(index: &RepoIndex, dir: &str) -> bool {
+    index.files_in(dir).any(|file| {
+        let name = crate::fs::file_name(file);
+        let makefile = matches!(name, "Makefile" | "makefile" | "GNUmakefile");
+        let justfile = name.eq_ignore_ascii_case("justfile") || name.eq_ignore_ascii_case(".justfile");
+        let taskfile = name.to_ascii_lowercase().starts_with("taskfile.");
+        if !(makefile || justfile || taskfile) {
+            return false;
+        }
+        index.read(file).is_some_and(|text| {
+            text.lines().any(|line| {
+                let target = line.split(':').next().unwrap_or("");
+                let rule = line.contains(':') && !line.starts_with('\t');
+                (makefile
+                    && (["include ", "-include ", "sinclude "]
+                        .iter()
+                        .any(|i| line.starts_with(i))
+                        || (rule && (target.contains('%') || target.starts_with("$(")))))
+                    || (justfile && (line.starts_with("import ") || line.starts_with("mod ")))
+                    || (taskfile && line.starts_with("includes:"))
+            })
+        })
+    })
+}
+
 /// Whether `dir/package.json` declares `script`.
 fn has_script(index: &RepoIndex, dir: &str, script: &str) -> bool {
     let Some(text) = index.read(&crate::fs::join(dir, "package.json")) else {
@@ -225,6 +318,13 @@ mod tests {
         assert_eq!(shape("Run the tests with pytest"), Err(Implausible::Prose));
         assert_eq!(shape("then run the server."), Err(Implausible::Prose));
         assert_eq!(shape("* `make test`"), Err(Implausible::Markdown));
+        assert_eq!(shape("[ ] write tests"), Err(Implausible::Markdown));
+        assert_eq!(shape("Run tests"), Err(Implausible::Prose));
+        assert_eq!(shape("pytest --cov=<package>"), Err(Implausible::Placeholder));
+        assert_eq!(
+            shape("psql \"postgresql://<user>:<password>@localhost/<db>\""),
+            Err(Implausible::Placeholder)
+        );
         assert_eq!(shape("see [the guide](docs/dev.md)"), Err(Implausible::Markdown));
         for fine in [
             "go test ./...",
@@ -240,6 +340,7 @@ mod tests {
             "pip install -e .[dev]",
             "pytest tests/t.py::test_x[param]",
             "[ -f .env ] || cp .env.example .env",
+            "docker compose -f dev.yml run --rm web pytest",
             ".\\gradlew.bat test",
         ] {
             assert_eq!(shape(fine), Ok(()), "{fine}");

@@ -1,7 +1,7 @@
 //! go.mod reader. The format is Go's own (`module`, `go`, `require` lines and blocks), small
 //! and line based, so it is read line by line as `cmd/go` does.
 
-use super::project::{Ecosystem, Project, Scope, Shape};
+use super::project::{Ecosystem, Project, Scope};
 use crate::repo::index::RepoIndex;
 
 pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
@@ -50,7 +50,8 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     if block.is_some() {
         index.warn(file, "a `(` block is never closed");
     }
-    project.shape = shape(index, dir, file);
+    // No shape: whether `package main` serves (net/http, gRPC, in any package it calls) is not
+    // read, so a Go module is never claimed to be a command-line tool or a library.
     project
 }
 
@@ -73,40 +74,6 @@ fn directive(project: &mut Project, verb: &str, entry: &str, file: &str) {
 
 fn unquote(s: &str) -> &str {
     s.trim_matches(['"', '`'])
-}
-
-/// A module whose `main.go` (at its top or in `cmd/NAME/`) serves nothing over HTTP builds a
-/// command-line program; one with Go code and no `main.go` at all (examples aside), a library.
-/// A `main.go` elsewhere, or one that imports `net/http`, claims nothing.
-fn shape(index: &RepoIndex, dir: &str, file: &str) -> Option<(Shape, String, String)> {
-    let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
-    let below = index
-        .files
-        .range(prefix.clone()..)
-        .take_while(|f| f.starts_with(&prefix));
-    let (mut has_go, mut mains, mut other_main) = (false, Vec::new(), false);
-    for path in below {
-        has_go |= path.ends_with(".go");
-        if crate::fs::file_name(path) != "main.go" {
-            continue;
-        }
-        let rel: Vec<&str> = path[prefix.len()..].split('/').collect();
-        match rel.as_slice() {
-            ["main.go"] | ["cmd", _, "main.go"] => mains.push(path),
-            _ if rel
-                .iter()
-                .any(|c| matches!(*c, "examples" | "_examples" | "example" | "testdata")) => {}
-            _ => other_main = true,
-        }
-    }
-    let serves = |main: &&String| index.read(main).is_none_or(|text| text.contains("\"net/http\""));
-    match mains.first() {
-        Some(main) if !mains.iter().any(serves) => Some((Shape::Cli, main.to_string(), "package main".to_string())),
-        None if has_go && !other_main => {
-            Some((Shape::Library, file.to_string(), "no main.go in the module".to_string()))
-        }
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -113,10 +113,14 @@ fn read_gemspec(index: &RepoIndex, file: &str, project: &mut Project) {
     if project.name.is_none() {
         project.name = Some(crate::fs::file_name(file).trim_end_matches(".gemspec").to_string());
     }
-    // A gem is a library; one with commands in `exe/` (bundler's layout) installs them.
+    // A gem is a library; one with commands in `exe/` (bundler's layout) or that names its
+    // executables (`spec.executables = ["tool"]`, `%w[tool]`) installs them.
     let exe = crate::fs::join(crate::fs::parent(file), "exe");
-    project.shape = Some(if index.files_in(&exe).next().is_some() {
-        (Shape::Cli, file.to_string(), "commands in exe/".to_string())
+    static NAMED: OnceLock<Regex> = OnceLock::new();
+    let named =
+        NAMED.get_or_init(|| Regex::new(r#"\.executables\s*=\s*(?:\[\s*["']|%w[\[(]\s*\w)"#).expect("valid regex"));
+    project.shape = Some(if index.files_in(&exe).next().is_some() || named.is_match(&text) {
+        (Shape::Cli, file.to_string(), "installs commands".to_string())
     } else {
         (Shape::Library, file.to_string(), "a gem".to_string())
     });
