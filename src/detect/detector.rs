@@ -126,6 +126,10 @@ pub enum Sets {
     Migrations,
     /// A database name, dialect, driver or URL, matched against database detectors' `aliases`.
     Database,
+    /// Where the app's database is: a URL, an ADO.NET connection string (`Host=…;Database=…`)
+    /// or an embedded store's file URL (`sqlite:data/app.db`, through a `template`). Its store,
+    /// when it names one, counts as a config naming it.
+    Connection,
     /// A named variable for command templates (`var = "…"`).
     Var,
 }
@@ -139,7 +143,7 @@ pub struct ConfigRead {
     pub var: Option<String>,
     /// Candidate files relative to the project; globs allowed; every match is read.
     pub files: Vec<String>,
-    /// Dotted key path in a JSON file.
+    /// Dotted key path in a JSON file; a `*` key stands for every key of its object.
     pub json: Option<String>,
     /// Dotted key path in a TOML file.
     pub toml: Option<String>,
@@ -415,7 +419,7 @@ impl Detector {
         if let Some(url) = &shell.url {
             uses_only("url", url, &["url"])?;
         }
-        if let Some(params) = &shell.params {
+        for params in shell.params.iter().flat_map(|p| p.candidates()) {
             uses_only("params", params, &["host", "user", "name"])?;
         }
         if let Some(file) = &shell.file {

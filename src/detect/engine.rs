@@ -252,8 +252,10 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
             Ok(v) => v,
             Err(_) => return Vec::new(), // the manifest reader already warned
         };
-        let found = path.split('.').try_fold(&json, |v, k| v.get(k));
-        return found.and_then(|v| v.as_str()).map(str::to_string).into_iter().collect();
+        let keys: Vec<&str> = path.split('.').collect();
+        let mut found = Vec::new();
+        json_lookup(&json, &keys, &mut found);
+        return found;
     }
     if let Some(path) = &read.toml {
         let Ok(table) = text.parse::<toml::Table>() else {
@@ -307,6 +309,24 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
             .collect();
     }
     Vec::new()
+}
+
+/// The strings at `keys` in a JSON document, where a `*` key stands for every key of its object
+/// (`ConnectionStrings.*`: each named connection string).
+fn json_lookup(value: &serde_json::Value, keys: &[&str], found: &mut Vec<String>) {
+    match keys.split_first() {
+        None => found.extend(value.as_str().map(str::to_string)),
+        Some((&"*", rest)) => {
+            for child in value.as_object().into_iter().flat_map(|m| m.values()) {
+                json_lookup(child, rest, found);
+            }
+        }
+        Some((key, rest)) => {
+            if let Some(child) = value.get(key) {
+                json_lookup(child, rest, found);
+            }
+        }
+    }
 }
 
 /// The string at `keys` in a YAML mapping, where any run of keys may be written as one dotted

@@ -60,8 +60,13 @@ pub struct Shell {
     /// an env template declares without a value.
     #[serde(default)]
     pub url_var_names: Vec<String>,
-    /// A client given split connection settings: `{host}`, `{user}`, `{name}`.
-    pub params: Option<String>,
+    /// A client given split connection settings: `{host}`, `{user}`, `{name}`; candidates tried
+    /// in order, the first whose settings are all known wins.
+    pub params: Option<CommandSpec>,
+    /// The programs that open the store interactively (`psql`, `pgcli`): a project task whose
+    /// recipe runs one is the project's own way to open its database.
+    #[serde(default)]
+    pub clients: Vec<String>,
     /// A client given the database file a URL names (`{file}`), for an embedded store.
     pub file: Option<String>,
     /// With `file`: the URL prefixes that name a file (`sqlite://`, `jdbc:sqlite:`).

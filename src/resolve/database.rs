@@ -1,10 +1,11 @@
 //! The database field: candidates scored by evidence strength, the primary store chosen, caches
 //! set apart, and a shell command for the primary store.
 
+use super::connection::{self, Connection};
 use super::dirs::{fill, home_of};
 use crate::detect::analysis::Analysis;
 use crate::detect::engine::{self, ConfigValue};
-use crate::detect::{Detector, Kind, Registry, Role, Sets};
+use crate::detect::{Detector, Kind, Registry, Role, Sets, Shell};
 use crate::repo::index::RepoIndex;
 use crate::report::FieldName;
 use crate::report::hints;
@@ -61,6 +62,17 @@ pub(super) fn resolve_database(
     }
     for hit in backend.frameworks.iter().chain(&backend.data) {
         let home = home_of(hit, &backend.project);
+        for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Connection) {
+            for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
+                let reason = format!("{} config: the database connection", hit.detector.name);
+                let evidence = Evidence::new(&file, reason);
+                if let Some(db) = store_of_connection(registry, &value) {
+                    let reason = format!("{} config connects to {}", hit.detector.name, db.name);
+                    add(&db.id, CONFIG_SCORE, Evidence::new(&file, reason));
+                }
+                urls.push((value, evidence));
+            }
+        }
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Database) {
             for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
                 // A URL, or one that names a database file without `//` (`jdbc:sqlite:app.db`).
@@ -169,6 +181,22 @@ pub(super) fn resolve_database(
     (Field::found(parts.join(", "), evidence), primary_ids, urls, cache_ids)
 }
 
+/// The store a connection value names: its URL scheme, its file URL prefix (`sqlite:app.db`),
+/// or, for a connection string that names a file (`Data Source=app.db`), the embedded store.
+fn store_of_connection<'r>(registry: &'r Registry, value: &str) -> Option<&'r Detector> {
+    if names_file(registry, value) {
+        return database_for(registry, value);
+    }
+    let connection = connection::parse(value, &[])?;
+    match (&connection.scheme, &connection.file) {
+        (Some(scheme), _) => database_for(registry, &format!("{scheme}://")),
+        (None, Some(_)) => registry
+            .of_kind(Kind::Database)
+            .find(|d| d.shell.as_ref().is_some_and(|s| s.file.is_some())),
+        (None, None) => None,
+    }
+}
+
 /// Whether `value` starts like a URL that names an embedded store's file (a `[shell] file_urls`
 /// prefix).
 fn names_file(registry: &Registry, value: &str) -> bool {
@@ -207,7 +235,7 @@ pub(super) fn db_client_command(
     signals: &RepoSignals,
     urls: &DbUrls,
 ) -> Option<Field> {
-    let field = env_client_command(registry, primary, signals, urls);
+    let field = env_client_command(registry, backend, primary, signals, urls);
     field.or_else(|| tool_url_client(registry, backend, primary?))
 }
 
@@ -246,6 +274,7 @@ fn tool_url_client(registry: &Registry, backend: &Analysis, primary: &str) -> Op
 
 fn env_client_command(
     registry: &Registry,
+    backend: &Analysis,
     primary: Option<&String>,
     signals: &RepoSignals,
     urls: &DbUrls,
@@ -253,19 +282,13 @@ fn env_client_command(
     let primary = primary?;
     let detector = registry.get(primary)?;
     let shell = detector.shell.as_ref();
-    if let Some((client, shell)) = shell.and_then(|s| Some((s.file.as_deref()?, s))) {
-        // `sqlite:///data/app.db?mode=rwc` → `sqlite3 data/app.db`
-        return urls.iter().find_map(|(url, evidence)| {
-            let rest = shell.file_urls.iter().find_map(|p| url.strip_prefix(p.as_str()))?;
-            let path = rest.split('?').next().unwrap_or("");
-            let path = path.strip_prefix('/').filter(|p| !p.is_empty()).unwrap_or(path);
-            // Symfony's `sqlite:///%kernel.project_dir%/var/data.db` is relative to the project.
-            let path = path.strip_prefix("%kernel.project_dir%/").unwrap_or(path);
-            if path.is_empty() || path == ":memory:" {
-                return None;
-            }
-            let text = fill(client, |var| (var == "file").then(|| path.to_string()))?;
-            Some(Field::found(text, vec![evidence.clone()]))
+    let file_urls: Vec<&str> = shell.map_or(Vec::new(), |s| s.file_urls.iter().map(String::as_str).collect());
+    if let Some(shell) = shell.filter(|s| s.file.is_some()) {
+        // `sqlite:///data/app.db?mode=rwc`, `Data Source=app.db` → `sqlite3 data/app.db`
+        return urls.iter().find_map(|(value, evidence)| {
+            let connection = connection::parse(value, &file_urls)?;
+            connection.file.as_ref()?;
+            Some(Field::found(connection.client(shell)?, vec![evidence.clone()]))
         });
     }
     let service = signals
@@ -282,13 +305,21 @@ fn env_client_command(
         let text = format!("docker compose {file_flag}exec {} {shell}", service.name);
         return Some(Field::found(text, vec![service.evidence.clone()]));
     }
-    let Some(client) = shell.and_then(|s| s.url.as_deref()) else {
-        return split_env_client(registry, detector, signals);
-    };
-    // A URL of the primary's scheme, else a declared but empty URL variable: the same name the
-    // app reads, whose value each developer sets.
-    // Of several URLs of that scheme, the local one (`MONGODB_URI_LOCAL=mongodb://localhost…`)
-    // is the development database; one full of `<placeholders>` is an example for production.
+    let shell = shell?;
+    let url_var = shell
+        .url
+        .as_deref()
+        .and_then(|client| url_var_client(registry, detector, client, signals));
+    url_var
+        .or_else(|| config_client(registry, &backend.vars, detector, shell, urls))
+        .or_else(|| split_env_client(registry, detector, signals))
+}
+
+/// A client pointed at the env template variable that holds the store's URL: of several URLs of
+/// its scheme, the local one (`MONGODB_URI_LOCAL=mongodb://localhost…`) is the development
+/// database, and one full of `<placeholders>` is an example for production; else a declared but
+/// empty URL variable, whose value each developer sets.
+fn url_var_client(registry: &Registry, detector: &Detector, client: &str, signals: &RepoSignals) -> Option<Field> {
     let candidates: Vec<&(String, String, Evidence)> = signals
         .url_vars
         .iter()
@@ -300,6 +331,7 @@ fn env_client_command(
             .iter()
             .any(|h| value_of(key).contains(h))
     };
+    let shell = detector.shell.as_ref();
     let url_var = candidates
         .iter()
         .find(|(key, _, _)| local(key))
@@ -323,35 +355,56 @@ fn env_client_command(
                 .url_vars
                 .iter()
                 .find(|(key, scheme, _)| scheme.is_empty() && ours(key))
-        });
-    match url_var {
-        Some((var, _, evidence)) => Some(Field::found(
-            client.replace("{url}", &format!("${var}")),
-            vec![evidence.clone()],
-        )),
-        None => config_url_client(registry, primary, urls).or_else(|| split_env_client(registry, detector, signals)),
-    }
+        })?;
+    let (var, _, evidence) = url_var;
+    Some(Field::found(
+        client.replace("{url}", &format!("${var}")),
+        vec![evidence.clone()],
+    ))
 }
 
-/// A client given the URL an application config spells out in full
+/// A client given where an application config or env template says the database is
 /// (`spring.datasource.url=jdbc:postgresql://localhost:5432/orders` → `psql
-/// "postgresql://localhost:5432/orders"`); not one built from variables or placeholders.
-fn config_url_client(registry: &Registry, primary: &str, urls: &DbUrls) -> Option<Field> {
-    let client = url_client(registry, primary)?;
-    urls.iter().find_map(|(url, evidence)| {
-        let url = url.strip_prefix("jdbc:").unwrap_or(url);
-        // SQLAlchemy's driver suffix (`postgresql+asyncpg://`) is not part of the URL psql reads.
-        let url = match url.split_once("://") {
-            Some((scheme, rest)) if scheme.contains('+') => {
-                format!("{}://{rest}", scheme.split('+').next().unwrap_or(scheme))
-            }
-            _ => url.to_string(),
-        };
-        // Query parameters are the driver's (`?serverVersion=16`, `?schema=public`); psql rejects them.
-        let url = url.split('?').next().unwrap_or(&url).to_string();
-        let templated = url.contains(['$', '{', '<', '%']);
-        let ours = database_for(registry, &url).is_some_and(|d| d.id == primary);
-        (ours && !templated).then(|| Field::found(client.replace("{url}", &url), vec![evidence.clone()]))
+/// "postgresql://localhost:5432/orders"`, `Host=db;Database=shop;Username=app` → `psql -h db -U
+/// app -d shop`, `DATABASE_URL=mysql://app:…@127.0.0.1/shop` → `mysql -h 127.0.0.1 -u app -p
+/// shop`), with the parts a config gives under keys of their own (`db_host`, `db_user`,
+/// `db_name` variables). Never with a password.
+fn config_client(
+    registry: &Registry,
+    vars: &BTreeMap<String, (String, Evidence)>,
+    primary: &Detector,
+    shell: &Shell,
+    urls: &DbUrls,
+) -> Option<Field> {
+    let var = |name: &str| vars.get(name).filter(|(value, _)| !connection::is_placeholder(value));
+    let split = Connection {
+        host: var("db_host").map(|(v, _)| v.clone()),
+        user: var("db_user").map(|(v, _)| v.clone()),
+        name: var("db_name").map(|(v, _)| v.clone()),
+        ..Connection::default()
+    };
+    let from_config = urls.iter().find_map(|(value, evidence)| {
+        let connection = connection::parse(value, &[])?;
+        // A URL of another store's scheme is not this one's connection.
+        let ours = connection
+            .scheme
+            .as_deref()
+            .is_none_or(|scheme| database_for(registry, &format!("{scheme}://")).is_some_and(|d| d.id == primary.id));
+        if !ours {
+            return None;
+        }
+        let client = connection.or(&split).client(shell)?;
+        Some(Field::found(client, vec![evidence.clone()]))
+    });
+    from_config.or_else(|| {
+        let client = split.client(shell)?;
+        let evidence = ["db_name", "db_host", "db_user"]
+            .iter()
+            .filter_map(|name| var(name))
+            .map(|(value, evidence)| Evidence::new(&evidence.file, format!("the database config names {value}")))
+            .take(1)
+            .collect();
+        Some(Field::found(client, evidence))
     })
 }
 
@@ -395,7 +448,7 @@ fn compose_shell(compose: &crate::detect::ComposeShell, service: &Service, signa
 /// A client from split connection variables of an env template (`DB_HOST`, `DB_USER`,
 /// `DB_DATABASE`), as Laravel, AdonisJS and TypeORM templates write them.
 fn split_env_client(registry: &Registry, primary: &Detector, signals: &RepoSignals) -> Option<Field> {
-    let params = primary.shell.as_ref()?.params.as_deref()?;
+    let params = primary.shell.as_ref()?.params.as_ref()?;
     // The generic prefixes, then the stores' own (higher priority first), then the data tools'.
     let mut stores: Vec<&Detector> = registry.of_kind(Kind::Database).collect();
     stores.sort_by_key(|d| std::cmp::Reverse(d.priority));
@@ -420,11 +473,13 @@ fn split_env_client(registry: &Registry, primary: &Detector, signals: &RepoSigna
     let user = pick(&["USER", "USERNAME"]);
     let name = pick(&["DATABASE", "NAME", "DB"])?;
     let (host, user) = (host?, user?);
-    let text = fill(params, |var| match var {
-        "host" => Some(host.1.clone()),
-        "user" => Some(user.1.clone()),
-        "name" => Some(name.1.clone()),
-        _ => None,
+    let text = params.candidates().iter().find_map(|params| {
+        fill(params, |var| match var {
+            "host" => Some(host.1.clone()),
+            "user" => Some(user.1.clone()),
+            "name" => Some(name.1.clone()),
+            _ => None,
+        })
     })?;
     let evidence = vec![Evidence::new(
         &name.2,
@@ -442,21 +497,34 @@ mod tests {
     #[test]
     fn config_urls_spelled_out_give_a_client() {
         let registry = Registry::builtin().unwrap();
+        let vars = BTreeMap::new();
         let client = |primary: &str, url: &str| {
             let urls = vec![(url.to_string(), Evidence::new("app.conf", "config URL"))];
-            config_url_client(&registry, primary, &urls).and_then(|f| f.value)
+            let detector = registry.get(primary).unwrap();
+            config_client(&registry, &vars, detector, detector.shell.as_ref().unwrap(), &urls).and_then(|f| f.value)
         };
         assert_eq!(
             client("postgresql", "jdbc:postgresql://localhost:5432/orders").as_deref(),
             Some("psql \"postgresql://localhost:5432/orders\"")
         );
         assert_eq!(
-            client("postgresql", "postgresql+asyncpg://app@localhost/inv").as_deref(),
+            client("postgresql", "postgresql+asyncpg://app:secret@localhost/inv").as_deref(),
             Some("psql \"postgresql://app@localhost/inv\"")
         );
         assert_eq!(client("postgresql", "postgresql://${DB_HOST}/app"), None);
         assert_eq!(client("postgresql", "mysql://localhost/app"), None);
-        assert_eq!(client("mysql", "mysql://localhost/app"), None);
+        assert_eq!(
+            client("mysql", "mysql://app:secret@localhost/shop").as_deref(),
+            Some("mysql -h localhost -u app -p shop")
+        );
+        assert_eq!(
+            client(
+                "sqlserver",
+                "Server=localhost,1433;Database=Meetings;User Id=sa;Password=x"
+            )
+            .as_deref(),
+            Some("sqlcmd -S localhost,1433 -U sa -d Meetings")
+        );
     }
 
     #[test]

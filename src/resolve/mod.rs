@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 mod backend;
 mod commands;
+mod connection;
 mod context;
 mod database;
 mod dirs;

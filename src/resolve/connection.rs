@@ -1,0 +1,291 @@
+//! A database connection as an app's configuration writes it — a URL
+//! (`postgres://app:secret@localhost:5432/shop`), an ADO.NET connection string
+//! (`Host=localhost;Database=shop;Username=app`) or an embedded store's file
+//! (`sqlite:///data/app.db`, `Data Source=app.db`) — read into its parts, so a client can be
+//! pointed at it. A password is dropped when the value is read: no command shows one.
+
+use super::dirs::fill;
+use crate::detect::Shell;
+
+/// Where a configuration says the database is. A part written as a placeholder
+/// (`${DB_HOST}`, `<user>`, `%env(…)%`) is left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Connection {
+    /// The URL scheme without its driver suffix (`postgresql` of `postgresql+asyncpg`), when the
+    /// value is a URL.
+    pub scheme: Option<String>,
+    pub host: Option<String>,
+    pub user: Option<String>,
+    pub name: Option<String>,
+    /// An embedded store's file, as written (relative to where the app runs).
+    pub file: Option<String>,
+    /// The URL without password and query, when every part of it is spelled out.
+    pub url: Option<String>,
+}
+
+/// Reads `value` as a URL, an ADO.NET connection string or a file URL (`file_urls`: the
+/// prefixes that name an embedded store's file, longest first wins). `None` when it is none of
+/// them or names nothing a client could open.
+pub(super) fn parse(value: &str, file_urls: &[&str]) -> Option<Connection> {
+    let value = value.trim().trim_matches(['"', '\'']);
+    let mut prefixes: Vec<&str> = file_urls.to_vec();
+    prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    if let Some(rest) = prefixes.iter().find_map(|p| value.strip_prefix(p)) {
+        return file_connection(rest);
+    }
+    let plain = value.strip_prefix("jdbc:").unwrap_or(value);
+    if plain.contains("://") {
+        return url_connection(plain);
+    }
+    if plain.contains('=') {
+        return keyword_connection(plain);
+    }
+    None
+}
+
+fn file_connection(rest: &str) -> Option<Connection> {
+    let path = rest.split('?').next().unwrap_or("");
+    // `sqlite:///data/app.db` is relative; `sqlite:////var/app.db` absolute.
+    let path = path.strip_prefix('/').filter(|p| !p.is_empty()).unwrap_or(path);
+    // Symfony's `sqlite:///%kernel.project_dir%/var/data.db` is relative to the project.
+    let path = path.strip_prefix("%kernel.project_dir%/").unwrap_or(path);
+    let path = path.strip_prefix("./").unwrap_or(path);
+    if path.is_empty() || path.contains(":memory:") || is_placeholder(path) {
+        return None;
+    }
+    Some(Connection {
+        file: Some(path.to_string()),
+        ..Connection::default()
+    })
+}
+
+fn url_connection(url: &str) -> Option<Connection> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.split('+').next().unwrap_or(scheme).to_ascii_lowercase();
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (userinfo, hostport) = match authority.rsplit_once('@') {
+        Some((info, host)) => (Some(info), host),
+        None => (None, authority),
+    };
+    let user = userinfo.map(|info| info.split(':').next().unwrap_or(info));
+    // Only the first host of a replica list (`h1:27017,h2:27017`) is opened.
+    let host = hostport.split(',').next().unwrap_or("");
+    let host_only = if host.starts_with('[') {
+        host.split_once(']').map_or(host, |(h, _)| h).trim_start_matches('[')
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    let name = path.split('/').next().unwrap_or("");
+    let part = |s: Option<&str>| s.filter(|s| !s.is_empty() && !is_placeholder(s)).map(str::to_string);
+    let (host_part, user_part, name_part) = (part(Some(host_only)), part(user), part(Some(name)));
+    host_part.as_ref()?;
+    let spelled_out = !is_placeholder(hostport) && userinfo.is_none_or(|i| !is_placeholder(i)) && !is_placeholder(name);
+    let url = spelled_out.then(|| {
+        let user = user_part.as_ref().map_or(String::new(), |u| format!("{u}@"));
+        let path = if path.is_empty() {
+            String::new()
+        } else {
+            format!("/{name}")
+        };
+        format!("{scheme}://{user}{hostport}{path}")
+    });
+    Some(Connection {
+        scheme: Some(scheme),
+        host: host_part,
+        user: user_part,
+        name: name_part,
+        file: None,
+        url,
+    })
+}
+
+/// `Host=localhost;Port=5432;Database=shop;Username=app;Password=…` and its SQL Server and SQLite
+/// spellings (`Server=tcp:db,1433;Initial Catalog=shop;User Id=sa`, `Data Source=app.db`).
+fn keyword_connection(text: &str) -> Option<Connection> {
+    let mut connection = Connection::default();
+    let mut data_source = None;
+    for pair in text.split(';') {
+        let Some((key, value)) = pair.split_once('=') else {
+            continue;
+        };
+        let key: String = key
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let value = value.trim();
+        if value.is_empty() || is_placeholder(value) {
+            continue;
+        }
+        let value = value.to_string();
+        match key.as_str() {
+            "host" | "server" | "address" | "addr" | "networkaddress" => {
+                connection.host = Some(value.strip_prefix("tcp:").unwrap_or(&value).to_string())
+            }
+            "datasource" => data_source = Some(value),
+            "database" | "initialcatalog" => connection.name = Some(value),
+            "userid" | "user" | "username" | "uid" => connection.user = Some(value),
+            "filename" => connection.file = Some(value),
+            _ => {}
+        }
+    }
+    // `Data Source` is SQL Server's host, or SQLite's file when nothing names a database.
+    if let Some(source) = data_source.filter(|s| !s.contains(":memory:")) {
+        let file_like = [".db", ".sqlite", ".sqlite3", ".db3"]
+            .iter()
+            .any(|ext| source.to_ascii_lowercase().ends_with(ext));
+        if file_like || (connection.name.is_none() && connection.host.is_none() && source.contains(['/', '\\'])) {
+            connection.file.get_or_insert(source);
+        } else if connection.host.is_none() {
+            connection.host = Some(source);
+        }
+    }
+    if connection.file.as_deref() == Some(":memory:") {
+        connection.file = None;
+    }
+    (connection.host.is_some() || connection.file.is_some()).then_some(connection)
+}
+
+/// A value the developer fills in: an env reference, a template slot or an example marker
+/// (`your-mysql-username`, `changeme`).
+pub(super) fn is_placeholder(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    text.contains(['$', '{', '}', '<', '>', '%'])
+        || lower.starts_with("your")
+        || ["changeme", "change_me", "xxx", "example"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
+impl Connection {
+    /// The store's client opened on this connection: its file, its URL, or its split parameters
+    /// (`[shell] file`, `url`, `params`), the first the connection has every part of.
+    pub(super) fn client(&self, shell: &Shell) -> Option<String> {
+        if let (Some(template), Some(file)) = (&shell.file, &self.file) {
+            return fill(template, |var| (var == "file").then(|| file.clone()));
+        }
+        if let (Some(template), Some(url)) = (&shell.url, &self.url) {
+            return Some(template.replace("{url}", url));
+        }
+        let value = |var: &str| match var {
+            "host" => self.host.clone(),
+            "user" => self.user.clone(),
+            "name" => self.name.clone(),
+            _ => None,
+        };
+        shell
+            .params
+            .iter()
+            .flat_map(|p| p.candidates())
+            .find_map(|p| fill(p, value))
+    }
+
+    /// Fills the parts this connection lacks from `other` (a username read from its own key).
+    pub(super) fn or(mut self, other: &Connection) -> Connection {
+        self.host = self.host.or_else(|| other.host.clone());
+        self.user = self.user.or_else(|| other.user.clone());
+        self.name = self.name.or_else(|| other.name.clone());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE_URLS: &[&str] = &["sqlite://", "sqlite:", "jdbc:sqlite:"];
+
+    fn parsed(value: &str) -> Connection {
+        parse(value, FILE_URLS).unwrap_or_else(|| panic!("{value} parses"))
+    }
+
+    #[test]
+    fn urls_lose_their_password_and_query() {
+        let c = parsed("postgres://app:s3cret@localhost:5432/shop?sslmode=disable");
+        assert_eq!(c.scheme.as_deref(), Some("postgres"));
+        assert_eq!(c.host.as_deref(), Some("localhost"));
+        assert_eq!(c.user.as_deref(), Some("app"));
+        assert_eq!(c.name.as_deref(), Some("shop"));
+        assert_eq!(c.url.as_deref(), Some("postgres://app@localhost:5432/shop"));
+        let c = parsed("jdbc:mysql://127.0.0.1:3306/kimai");
+        assert_eq!((c.scheme.as_deref(), c.user), (Some("mysql"), None));
+        assert_eq!(c.url.as_deref(), Some("mysql://127.0.0.1:3306/kimai"));
+        let c = parsed("postgresql+asyncpg://u@db/inv");
+        assert_eq!(c.url.as_deref(), Some("postgresql://u@db/inv"));
+    }
+
+    #[test]
+    fn placeholders_leave_their_part_out() {
+        let c = parsed("postgresql://${DB_USER}:${DB_PASS}@localhost/app");
+        assert_eq!((c.user, c.name.as_deref(), c.url), (None, Some("app"), None));
+        assert!(parse("postgresql://${DB_HOST}/app", FILE_URLS).is_none());
+        assert!(parse("postgres://", FILE_URLS).is_none());
+    }
+
+    #[test]
+    fn file_urls_name_the_file() {
+        assert_eq!(
+            parsed("sqlite:///data/app.db?mode=rwc").file.as_deref(),
+            Some("data/app.db")
+        );
+        assert_eq!(parsed("sqlite:dev.db").file.as_deref(), Some("dev.db"));
+        assert_eq!(parsed("jdbc:sqlite:app.db").file.as_deref(), Some("app.db"));
+        assert_eq!(
+            parsed("sqlite:///%kernel.project_dir%/var/data.db").file.as_deref(),
+            Some("var/data.db")
+        );
+        assert!(parse("sqlite://:memory:", FILE_URLS).is_none());
+    }
+
+    #[test]
+    fn ado_net_strings_in_their_spellings() {
+        let c = parsed("Host=localhost;Port=5432;Database=shop;Username=app;Password=secret");
+        assert_eq!(
+            (c.host.as_deref(), c.name.as_deref(), c.user.as_deref()),
+            (Some("localhost"), Some("shop"), Some("app"))
+        );
+        let c = parsed("Server=tcp:localhost,1433;Initial Catalog=Meetings;User Id=sa;Password=x");
+        assert_eq!(
+            (c.host.as_deref(), c.name.as_deref(), c.user.as_deref()),
+            (Some("localhost,1433"), Some("Meetings"), Some("sa"))
+        );
+        let c = parsed("Data Source=(localdb)\\mssqllocaldb;Database=App;Trusted_Connection=True");
+        assert_eq!((c.host.as_deref(), c.file), (Some("(localdb)\\mssqllocaldb"), None));
+        assert_eq!(
+            parsed("Data Source=App_Data/app.db").file.as_deref(),
+            Some("App_Data/app.db")
+        );
+        assert_eq!(parsed("Filename=realworld.db").file.as_deref(), Some("realworld.db"));
+        assert!(parse("Data Source=:memory:", FILE_URLS).is_none());
+        assert!(parse("just text", FILE_URLS).is_none());
+    }
+
+    #[test]
+    fn clients_take_the_first_form_the_connection_fills() {
+        let shell: Shell = toml::from_str(
+            "url = 'psql \"{url}\"'\nparams = [\"psql -h {host} -U {user} -d {name}\", \"psql -h {host} -d {name}\"]",
+        )
+        .unwrap();
+        assert_eq!(
+            parsed("postgres://app:pw@localhost/shop").client(&shell).as_deref(),
+            Some("psql \"postgres://app@localhost/shop\"")
+        );
+        assert_eq!(
+            parsed("Host=db;Database=shop;Username=app").client(&shell).as_deref(),
+            Some("psql -h db -U app -d shop")
+        );
+        assert_eq!(
+            parsed("Host=db;Database=shop").client(&shell).as_deref(),
+            Some("psql -h db -d shop")
+        );
+        let mysql: Shell = toml::from_str("params = 'mysql -h {host} -u {user} -p {name}'").unwrap();
+        assert_eq!(
+            parsed("mysql://user:pw@127.0.0.1:3306/database")
+                .client(&mysql)
+                .as_deref(),
+            Some("mysql -h 127.0.0.1 -u user -p database")
+        );
+        assert_eq!(parsed("mysql://127.0.0.1/database").client(&mysql), None);
+    }
+}
