@@ -221,15 +221,20 @@ pub(super) fn resolve_backend(
         other => other,
     };
     // A migration tool's CLI is not how an app that applies its migrations when it starts is
-    // migrated (`sqlx::migrate!(…).run(&pool)`, `goose.Up(db, …)`): starting it is.
+    // migrated (`sqlx::migrate!(…).run(&pool)`, `goose.Up(db, …)`, Flyway under Spring Boot):
+    // starting it is.
+    let started = || {
+        let dev = fields.get(&FieldName::DevCommand).filter(|f| f.state == State::Found);
+        match (applied_on_start(index, backend), dev.and_then(|d| d.value.clone())) {
+            (Some(evidence), Some(dev)) => Some(Field::found(dev, vec![evidence])),
+            _ => None,
+        }
+    };
     let migrate = match migrate {
         Some(found) if from_default(&found) && !cli_is_documented(&ctx, found.value.as_deref().unwrap_or("")) => {
-            let dev = fields.get(&FieldName::DevCommand).filter(|f| f.state == State::Found);
-            match (applied_on_start(index, backend), dev.and_then(|d| d.value.clone())) {
-                (Some(evidence), Some(dev)) => Some(Field::found(dev, vec![evidence])),
-                _ => Some(found),
-            }
+            started().or(Some(found))
         }
+        None if no_migrations_reason.is_none() => started(),
         other => other,
     };
     fields.insert(
@@ -308,8 +313,15 @@ pub(super) fn resolve_backend(
         }),
     );
 
-    let db_command = command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data])
-        .or_else(|| db_client_command(registry, backend, primaries.first(), signals, &db_urls));
+    // The ORM's console, else a client on the database the dev setup runs or configures, else
+    // the framework's console (`php artisan db`), which needs that database reachable from the
+    // host and its client installed there.
+    let named_task = command(&ctx, DB_TASKS, false, |_| None, &[]);
+    let db_command = named_task
+        .or_else(|| super::console::client_task(&ctx, &primaries))
+        .or_else(|| command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data]))
+        .or_else(|| db_client_command(registry, backend, primaries.first(), signals, &db_urls))
+        .or_else(|| command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Framework]));
     fields.insert(
         FieldName::DbCommand,
         db_command.unwrap_or_else(|| {
@@ -428,11 +440,15 @@ pub(super) fn applied_on_start(index: &RepoIndex, backend: &Analysis) -> Option<
                 .into_iter()
                 .find(|f| !on_request(&f.file) && !in_tests(f));
             if let Some(found) = found {
-                // `migrate!("./migrations")\n    .run(` as one call.
+                // `migrate!("./migrations")\n    .run(` as one call; a setting or a framework's
+                // default as its read spells it.
                 let call: String = found.value.split_whitespace().collect();
-                let call = call.trim_end_matches('(');
+                let how = match call.strip_suffix('(') {
+                    Some(call) => format!("{call}(…)"),
+                    None => found.value.clone(),
+                };
                 let reason = format!(
-                    "the app applies its {} migrations when it starts: {call}(…)",
+                    "the app applies its {} migrations when it starts: {how}",
                     hit.detector.name
                 );
                 return Some(Evidence::new(&found.file, reason));

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 mod backend;
 mod commands;
 mod connection;
+mod console;
 mod context;
 mod database;
 mod dirs;

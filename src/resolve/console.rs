@@ -1,0 +1,143 @@
+//! The project's own way to open its database: a task (a Make target, a just recipe, an npm or
+//! composer script) whose recipe runs the database's interactive client (`make mycli`,
+//! `just psql`), whatever the task is called. Documented beats generic: such a task wins over a
+//! client archprompt would build from the configuration.
+
+use super::commands::declared_reason;
+use super::context::Ctx;
+use super::dirs::project_at;
+use crate::detect::Registry;
+use crate::ecosystems::{Project, Task};
+use crate::report::{Evidence, Field};
+
+/// Words in a task's name that say it does something else with the database than open it.
+const NOT_A_CONSOLE: &[&str] = &[
+    "migrat", "seed", "reset", "drop", "create", "dump", "backup", "restore", "test", "import", "export", "load",
+    "wait", "init", "setup", "install", "fixture", "schema", "clean", "up", "down", "start", "stop",
+];
+
+/// Options that make a client run a statement or a file and exit, not open a shell.
+const NON_INTERACTIVE: &[&str] = &[
+    "-c",
+    "--command",
+    "-e",
+    "--execute",
+    "-f",
+    "--file",
+    "-i",
+    "-Q",
+    "-q",
+    "--eval",
+    "-batch",
+    "--batch",
+    "<",
+];
+
+/// The first declared task whose recipe opens one of `stores` (database ids, primary first) with
+/// its `[shell] clients`.
+pub(super) fn client_task(ctx: &Ctx, stores: &[String]) -> Option<Field> {
+    let clients = clients_of(ctx.registry, stores);
+    if clients.is_empty() {
+        return None;
+    }
+    let project = &ctx.backend.project;
+    // The database is the repository's, not one package's: every task file above the backend
+    // counts (a root Makefile's `mycli` target), not only the targets that name the backend.
+    let above: Vec<(Task, Project)> = crate::fs::ancestors(&project.dir)
+        .into_iter()
+        .skip(1)
+        .flat_map(|dir| {
+            let owner = project_at(project, &dir);
+            crate::ecosystems::runner_tasks(ctx.index, &dir)
+                .into_iter()
+                .map(move |task| (task, owner.clone()))
+        })
+        .collect();
+    let declared = project
+        .tasks
+        .iter()
+        .map(|t| (t, project))
+        .chain(above.iter().map(|(t, p)| (t, p)));
+    for (task, owner) in declared {
+        let name = task.name.to_ascii_lowercase();
+        if NOT_A_CONSOLE
+            .iter()
+            .any(|word| name.split([':', '-', '_', '.']).any(|part| part.starts_with(word)))
+        {
+            continue;
+        }
+        if let Some(client) = opened_client(&task.body, &clients) {
+            let reason = format!("{}: runs {client}", declared_reason(task));
+            return Some(Field::found(
+                ctx.runner.task(owner, task),
+                vec![Evidence::new(&task.file, reason)],
+            ));
+        }
+    }
+    None
+}
+
+fn clients_of<'r>(registry: &'r Registry, stores: &[String]) -> Vec<&'r str> {
+    stores
+        .iter()
+        .filter_map(|id| registry.get(id)?.shell.as_ref())
+        .flat_map(|shell| shell.clients.iter().map(String::as_str))
+        .collect()
+}
+
+/// The client a recipe opens interactively: a command of the recipe that runs it (directly, or
+/// inside a container: `docker compose exec db psql -U app`), with no statement, file or input
+/// redirection that makes it run and exit.
+fn opened_client<'c>(body: &str, clients: &[&'c str]) -> Option<&'c str> {
+    body.split(['\n', ';'])
+        .flat_map(|line| line.split("&&"))
+        .filter(|command| !command.contains('|'))
+        .find_map(|command| {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            let bare = |w: &str| {
+                crate::fs::file_name(w.trim_start_matches(['@', '-', '+']).trim_matches(['"', '\''])).to_string()
+            };
+            // Run directly (after `VAR=value` settings), or inside a running container
+            // (`docker compose exec db psql`): in `docker run mongo` the name is the image's.
+            let start = words
+                .iter()
+                .take_while(|w| w.contains('=') && !w.starts_with('-'))
+                .count();
+            let after_exec = words.iter().position(|w| *w == "exec").map_or(words.len(), |i| i + 1);
+            let (at, client) = words
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i == start || *i >= after_exec)
+                .find_map(|(i, w)| clients.iter().find(|c| bare(w) == **c).map(|c| (i, *c)))?;
+            // The client's own options: a container runner's `-i` before it is not one.
+            let runs_and_exits = words[at + 1..]
+                .iter()
+                .any(|w| NON_INTERACTIVE.contains(w) || w.starts_with('<'));
+            (!runs_and_exits).then_some(client)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recipes_that_open_a_client_and_those_that_run_a_statement() {
+        let clients = ["psql", "pgcli", "mysql", "mycli"];
+        let opened = |body: &str| opened_client(body, &clients);
+        assert_eq!(
+            opened("mycli -u $(MYSQL_USER) -p $(MYSQL_PASSWORD) $(MYSQL_DATABASE)"),
+            Some("mycli")
+        );
+        assert_eq!(opened("docker compose exec db psql -U app -d app"), Some("psql"));
+        assert_eq!(opened("@echo opening\n\t/usr/bin/psql \"$DATABASE_URL\""), Some("psql"));
+        assert_eq!(opened("psql -U app -c 'CREATE DATABASE app'"), None);
+        assert_eq!(opened("mysql -u root app < schema.sql"), None);
+        assert_eq!(opened("cat dump.sql | psql app"), None);
+        assert_eq!(opened("psql-migrate up"), None);
+        assert_eq!(opened("go run ./cmd/server"), None);
+        assert_eq!(opened("docker exec -i db psql -U app"), Some("psql"));
+        assert_eq!(opened("PGPASSWORD=app psql -h localhost app"), Some("psql"));
+        assert_eq!(opened("docker run --rm -p 27017:27017 mongo"), None);
+    }
+}
