@@ -99,8 +99,13 @@ pub struct Dirs {
     pub source: Vec<String>,
     #[serde(default)]
     pub tests: Vec<String>,
+    /// The first of these that exists is where the tool keeps its migrations.
     #[serde(default)]
     pub migrations: Vec<String>,
+    /// Where the tool also keeps migrations, listed beside the first found (Flyway's Java-based
+    /// migrations beside its SQL ones).
+    #[serde(default)]
+    pub migrations_also: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

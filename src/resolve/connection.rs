@@ -181,8 +181,15 @@ impl Connection {
             .find_map(|p| fill(p, value))
     }
 
-    /// Fills the parts this connection lacks from `other` (a username read from its own key).
+    /// Fills the parts this connection lacks from `other` (a username read from its own key),
+    /// in its URL too (`postgresql://localhost/shop` and `username: shop` →
+    /// `postgresql://shop@localhost/shop`).
     pub(super) fn or(mut self, other: &Connection) -> Connection {
+        if let (None, Some(user), Some(url)) = (&self.user, &other.user, &self.url) {
+            self.url = url
+                .split_once("://")
+                .map(|(scheme, rest)| format!("{scheme}://{user}@{rest}"));
+        }
         self.host = self.host.or_else(|| other.host.clone());
         self.user = self.user.or_else(|| other.user.clone());
         self.name = self.name.or_else(|| other.name.clone());
@@ -287,5 +294,16 @@ mod tests {
             Some("mysql -h 127.0.0.1 -u user -p database")
         );
         assert_eq!(parsed("mysql://127.0.0.1/database").client(&mysql), None);
+        let user = Connection {
+            user: Some("shop".into()),
+            ..Connection::default()
+        };
+        assert_eq!(
+            parsed("jdbc:postgresql://localhost:5432/shop")
+                .or(&user)
+                .client(&shell)
+                .as_deref(),
+            Some("psql \"postgresql://shop@localhost:5432/shop\"")
+        );
     }
 }

@@ -68,7 +68,7 @@ pub(super) fn resolve_database(
                 let evidence = Evidence::new(&file, reason);
                 if let Some(db) = store_of_connection(registry, &value) {
                     let reason = format!("{} config connects to {}", hit.detector.name, db.name);
-                    add(&db.id, CONFIG_SCORE, Evidence::new(&file, reason));
+                    add(&db.id, config_score(&file), Evidence::new(&file, reason));
                 }
                 urls.push((value, evidence));
             }
@@ -86,7 +86,7 @@ pub(super) fn resolve_database(
                 for item in value.split(',') {
                     if let Some(db) = database_for(registry, item) {
                         let reason = format!("{} config names {}", hit.detector.name, item.trim());
-                        add(&db.id, CONFIG_SCORE, Evidence::new(&file, reason));
+                        add(&db.id, config_score(&file), Evidence::new(&file, reason));
                     }
                 }
             }
@@ -106,6 +106,21 @@ pub(super) fn resolve_database(
         if let Some(db) = database_of_image(registry, &service.image) {
             add_evidence(&db.id, COMPOSE_SCORE, service.evidence.clone(), service.in_main_file());
         }
+    }
+    // An ORM with no store named anywhere talks to a database archprompt cannot name: unknown,
+    // not none.
+    if candidates.is_empty() && !backend.data.is_empty() {
+        let names: Vec<&str> = backend.data.iter().map(|h| h.detector.name.as_str()).collect();
+        let why = format!(
+            "{} is used, but no driver, config or compose service names its database",
+            names.join(" and ")
+        );
+        return (
+            Field::unknown(hints::unknown(FieldName::DatabaseSystem, &why)),
+            Vec::new(),
+            urls,
+            Vec::new(),
+        );
     }
     if candidates.is_empty() {
         let why = "no database driver, ORM dialect, compose service or .env URL found";
@@ -179,6 +194,17 @@ pub(super) fn resolve_database(
     let primary_ids = primaries.iter().map(|(id, _)| id.to_string()).collect();
     let cache_ids = caches.iter().map(|id| id.to_string()).collect();
     (Field::found(parts.join(", "), evidence), primary_ids, urls, cache_ids)
+}
+
+/// How strongly a config names the app's database: a production profile's config
+/// (`application-prod.yml`, `config/production.py`) names the deployed one, weaker than a
+/// development config or a driver.
+fn config_score(file: &str) -> i32 {
+    let name = crate::fs::file_name(file).to_ascii_lowercase();
+    let production = name
+        .split(['.', '-', '_'])
+        .any(|part| part == "prod" || part == "production");
+    if production { ENV_SCORE } else { CONFIG_SCORE }
 }
 
 /// The store a connection value names: its URL scheme, its file URL prefix (`sqlite:app.db`),

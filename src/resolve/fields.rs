@@ -95,6 +95,8 @@ pub(super) fn resolve_backend(
     // Database.
     let (db, primaries, db_urls, caches) = resolve_database(registry, index, backend, signals);
     let has_db = db.state == State::Found;
+    // A database archprompt cannot name (an ORM without a named store) still has a console.
+    let db_unknown = db.state == State::Unknown;
     // Document stores (`schemaless`) only: an ODM keeps no schema migrations.
     let document_stores: Vec<&str> = primaries
         .iter()
@@ -205,12 +207,13 @@ pub(super) fn resolve_backend(
         }),
     );
 
+    // The migration tool's command, else the app's own (`go run . -migrate`).
     let migrate = command(
         &ctx,
         MIGRATE_TASKS,
         false,
         |d| d.commands.migrate.as_ref(),
-        &[Kind::Data],
+        &[Kind::Data, Kind::Ecosystem],
     );
     // What the guides or CI run fills the gap, and a script of the repository wins over a default.
     let migrate = match migrate {
@@ -325,7 +328,7 @@ pub(super) fn resolve_backend(
     fields.insert(
         FieldName::DbCommand,
         db_command.unwrap_or_else(|| {
-            if has_db {
+            if has_db || db_unknown {
                 Field::unknown(hints::unknown(
                     FieldName::DbCommand,
                     "no db/studio/dbshell task, ORM shell or database URL in an env template",

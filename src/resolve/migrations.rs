@@ -87,6 +87,20 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
             }
             break;
         }
+        for dir in engine::project_dirs(ctx.index, project, &hit.detector.dirs.migrations_also) {
+            if !dirs.iter().any(|d| is_within(&dir, d) || is_within(d, &dir)) {
+                evidence.push(Evidence::new(&dir, format!("{} default location", hit.detector.name)));
+                if !homes.iter().any(|h| h.detector_id == hit.detector.id) {
+                    homes.push(DataHome {
+                        detector_id: hit.detector.id.clone(),
+                        hit_dir: project.dir.clone(),
+                        project: project.clone(),
+                        migrations: dir.clone(),
+                    });
+                }
+                dirs.push(dir);
+            }
+        }
     }
     if dirs.is_empty() && (!ctx.backend.databases.is_empty() || !tools.is_empty()) {
         // No tool location exists: a directory named like migrations still answers the question.

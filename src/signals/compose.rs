@@ -121,10 +121,16 @@ pub fn read(index: &RepoIndex, backend_dir: &str) -> RepoSignals {
         ".devcontainer",
         "docker/development",
         "docker/dev",
+        "docker/compose",
         "deploy",
         "deploy/docker-compose",
         "deploy/docker",
+        "deploy/compose",
+        "deployment",
         "deployments",
+        "deployments/docker",
+        // JHipster and other Spring apps: `src/main/docker/postgresql.yml`.
+        "src/main/docker",
     ];
     for base in dirs.clone() {
         for sub in COMPOSE_DIRS {
@@ -135,7 +141,11 @@ pub fn read(index: &RepoIndex, backend_dir: &str) -> RepoSignals {
         for file in index.files_in(dir) {
             let name = crate::fs::file_name(file);
             if is_compose(name) {
-                read_compose(index, file, &mut signals);
+                read_compose(index, file, &mut signals, true);
+            } else if i >= bases && is_other_compose_candidate(name) {
+                // In a folder kept for containers, any YAML with `services:` is a compose file
+                // (`src/main/docker/postgresql.yml`); other YAML there is not an error.
+                read_compose(index, file, &mut signals, false);
             } else if is_env_template(name) && i < bases {
                 read_env(index, file, &mut signals);
             }
@@ -162,17 +172,33 @@ fn is_compose(name: &str) -> bool {
     let stem = name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml"));
     stem.is_some_and(|s| {
         // Test, CI and integration variants run throwaway databases.
-        (s.starts_with("docker-compose.") || s.starts_with("compose."))
+        (s.starts_with("docker-compose.")
+            || s.starts_with("compose.")
+            || s.starts_with("docker-compose-")
+            || s.starts_with("compose-"))
             && !s.contains("test")
             && !s.contains("integration")
             && !s.split(['.', '-']).any(|p| p == "ci" || p == "e2e")
     })
 }
 
-fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
+/// A YAML file whose name does not say compose but might be one, unless it is named for tests.
+fn is_other_compose_candidate(name: &str) -> bool {
+    let stem = name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml"));
+    stem.is_some_and(|s| {
+        !s.contains("test") && !s.contains("integration") && !s.split(['.', '-']).any(|p| p == "ci" || p == "e2e")
+    })
+}
+
+/// Reads a compose file's services; `named_compose` files that do not parse are warned about.
+fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_compose: bool) {
+    if !named_compose && !index.read(file).is_some_and(|text| text.contains("services:")) {
+        return;
+    }
     let Some(text) = index.read(file) else { return };
     let doc: Value = match serde_saphyr::from_str(&text) {
         Ok(doc) => doc,
+        Err(_) if !named_compose => return,
         Err(err) => {
             let message = err.to_string();
             index.unreadable(file, format!("invalid YAML: {}", message.lines().next().unwrap_or("")));
@@ -381,5 +407,8 @@ mod tests {
         assert!(!is_compose("docker-compose.test.yml"));
         assert!(!is_compose("docker-compose.relational.ci.yaml"));
         assert!(!is_compose("compose-notes.md"));
+        assert!(is_compose("docker-compose-local.yml"));
+        assert!(is_other_compose_candidate("postgresql.yml"));
+        assert!(!is_other_compose_candidate("postgresql-test.yml"));
     }
 }
