@@ -240,6 +240,20 @@ pub(super) fn resolve_backend(
         None if no_migrations_reason.is_none() => started(),
         other => other,
     };
+    // A way to migrate with no migrations folder (`go run . -migrate`): the migrations are kept
+    // somewhere archprompt does not read, often the code itself, so "none" would be false.
+    let no_dirs = fields
+        .get(&FieldName::DbMigrationsDirs)
+        .is_some_and(|f| f.state == State::Absent);
+    if let (true, Some(found)) = (no_dirs, migrate.as_ref()) {
+        let how = found.value.as_deref().unwrap_or_default();
+        let why =
+            format!("the app migrates with `{how}`, but no migrations folder was found: they may live in its code");
+        fields.insert(
+            FieldName::DbMigrationsDirs,
+            Field::unknown(hints::unknown(FieldName::DbMigrationsDirs, &why)),
+        );
+    }
     fields.insert(
         FieldName::MigrationCommand,
         migrate.unwrap_or_else(|| match no_migrations_reason {
