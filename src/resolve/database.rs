@@ -76,7 +76,7 @@ pub(super) fn resolve_database(
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Database) {
             for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
                 // A URL, or one that names a database file without `//` (`jdbc:sqlite:app.db`).
-                if value.contains("://") || names_file(registry, &value) {
+                if value.contains("://") || names_file(registry, &value) || in_memory(&value) {
                     urls.push((
                         value.clone(),
                         Evidence::new(&file, format!("{} config URL", hit.detector.name)),
@@ -263,6 +263,24 @@ pub(super) fn db_client_command(
 ) -> Option<Field> {
     let field = env_client_command(registry, backend, primary, signals, urls);
     field.or_else(|| tool_url_client(registry, backend, primary?))
+}
+
+/// A store that lives inside the running app (`jdbc:h2:mem:app`, `sqlite::memory:`): nothing
+/// outside it can open a shell on it.
+fn in_memory(value: &str) -> bool {
+    let value = value.to_ascii_lowercase();
+    [":mem:", ":memory:", "mode=memory"].iter().any(|m| value.contains(m))
+}
+
+/// When the primary database is configured in memory, the proof that there is no shell to open:
+/// the config that says so.
+pub(super) fn only_in_memory(registry: &Registry, primary: Option<&String>, urls: &DbUrls) -> Option<Evidence> {
+    let primary = primary?;
+    let ours = |value: &str| database_for(registry, value).is_some_and(|d| d.id == *primary);
+    let (_, evidence) = urls.iter().find(|(value, _)| ours(value) && in_memory(value))?;
+    // Another URL of the same store that is not in memory (a file, a server) can be opened.
+    let elsewhere = urls.iter().any(|(value, _)| ours(value) && !in_memory(value));
+    (!elsewhere).then(|| Evidence::new(&evidence.file, "the database is in memory, inside the running app"))
 }
 
 /// The store's `[shell] url` client given a URL or `$VAR`.

@@ -5,7 +5,7 @@ use super::commands::{
     BUILD_TASKS, DB_TASKS, DEV_TASKS, MIGRATE_TASKS, TEST_TASKS, command, is_placeholder, runner_prefix_len,
 };
 use super::context::{Ctx, Facts, ancestor_tasks_for, build_root_vars, cargo_workspace_root, test_projects};
-use super::database::{db_client_command, resolve_database};
+use super::database::{db_client_command, only_in_memory, resolve_database};
 use super::dirs::{collapse, home_of, source_dirs};
 use super::documented::{Intent, documented_dev, documented_intent};
 use super::migrations::migration_dirs;
@@ -342,7 +342,13 @@ pub(super) fn resolve_backend(
     fields.insert(
         FieldName::DbCommand,
         db_command.unwrap_or_else(|| {
-            if has_db || db_unknown {
+            // A web console on it (`spring.h2.console.enabled`, the `db_web_console` variable) is
+            // a way in, though not a command.
+            let in_memory = only_in_memory(registry, primaries.first(), &db_urls);
+            if let Some(proof) = in_memory.filter(|_| !backend.vars.contains_key("db_web_console")) {
+                let why = "the development database lives in memory, inside the running app: there is no shell to open";
+                Field::absent(ABSENT_TEXT, vec![proof], why)
+            } else if has_db || db_unknown {
                 Field::unknown(hints::unknown(
                     FieldName::DbCommand,
                     "no db/studio/dbshell task, ORM shell or database URL in an env template",
