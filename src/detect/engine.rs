@@ -302,6 +302,7 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
         return detector
             .regex(pattern)
             .captures_iter(text.as_bytes())
+            .filter(|c| c.get(0).is_some_and(|m| !commented_out(text, m.start())))
             .filter_map(|c| {
                 c.name("value")
                     .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())
@@ -309,6 +310,19 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
             .collect();
     }
     Vec::new()
+}
+
+/// Whether the text before `at` on its line opens a line comment (`# SQLALCHEMY_DATABASE_URI =
+/// "postgresql://…"`, `// db, _ := gorm.Open(…)`): a value there is switched off. A match that
+/// starts with the marker itself (`#[cfg(test)]`) is the regex's to judge.
+fn commented_out(text: &str, at: usize) -> bool {
+    // Bytes, not `str` slices: a byte regex may start a match inside a character.
+    let bytes = &text.as_bytes()[..at.min(text.len())];
+    let line_start = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let before = bytes[line_start..].trim_ascii_start();
+    ["#", "//", "--", ";", "/*", "* ", "<!--"]
+        .iter()
+        .any(|marker| before.starts_with(marker.as_bytes()))
 }
 
 /// The strings at `keys` in a JSON document, where a `*` key stands for every key of its object
@@ -441,6 +455,15 @@ mod tests {
         assert_eq!(name_literals("{Dockerfile,docker/Dockerfile}"), ("", ""));
         assert_eq!(name_literals("src/**/*.config.ts"), ("", ".config.ts"));
         assert_eq!(name_literals("V?__init*.sql"), ("V", ".sql"));
+    }
+
+    #[test]
+    fn matches_on_commented_lines_are_switched_off() {
+        let text = "# URI = 'postgresql://x'\nURI = 'sqlite:///app.db'\n  // gorm.Open(\"a.db\")\n#[cfg(test)]\n";
+        assert!(commented_out(text, text.find("postgresql").unwrap()));
+        assert!(!commented_out(text, text.find("sqlite").unwrap()));
+        assert!(commented_out(text, text.find("gorm").unwrap()));
+        assert!(!commented_out(text, text.find("#[cfg").unwrap()));
     }
 
     #[test]

@@ -50,7 +50,8 @@ fn file_connection(rest: &str) -> Option<Connection> {
     // Symfony's `sqlite:///%kernel.project_dir%/var/data.db` is relative to the project.
     let path = path.strip_prefix("%kernel.project_dir%/").unwrap_or(path);
     let path = path.strip_prefix("./").unwrap_or(path);
-    if path.is_empty() || path.contains(":memory:") || is_placeholder(path) {
+    // `"sqlite:///" + basedir + …` leaves only the slash: the file is built in code.
+    if path.is_empty() || path == "/" || path.contains(":memory:") || is_placeholder(path) {
         return None;
     }
     Some(Connection {
@@ -243,6 +244,7 @@ mod tests {
             Some("var/data.db")
         );
         assert!(parse("sqlite://:memory:", FILE_URLS).is_none());
+        assert!(parse("sqlite:///", FILE_URLS).is_none());
     }
 
     #[test]
