@@ -67,6 +67,14 @@ pub struct Shell {
     /// recipe runs one is the project's own way to open its database.
     #[serde(default)]
     pub clients: Vec<String>,
+    /// The clients' options that run a statement or a file and exit (`-c`, `-f`): a recipe with
+    /// one after the client is not a console.
+    #[serde(default)]
+    pub batch_options: Vec<String>,
+    /// Markers of a connection that keeps the store in the app's memory (`jdbc:h2:mem:`,
+    /// `:memory:`): nothing outside the app can open it.
+    #[serde(default)]
+    pub in_memory: Vec<String>,
     /// A client given the database file a URL names (`{file}`), for an embedded store.
     pub file: Option<String>,
     /// With `file`: the URL prefixes that name a file (`sqlite://`, `jdbc:sqlite:`).
@@ -256,6 +264,10 @@ pub struct ConventionCommands {
     /// Phrases that run the rest of the line in a container.
     #[serde(default)]
     pub in_container: Vec<String>,
+    /// Words in a task's name that say it does something else with the database than open a
+    /// console on it (`db-migrate`, `db-seed`, `db-up`).
+    #[serde(default)]
+    pub not_a_console: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -275,6 +287,10 @@ pub struct ConventionFiles {
     /// a repository, what was not found there is unknown.
     #[serde(default)]
     pub unread_manifests: Vec<String>,
+    /// Words of a config file's name that make it a production profile's
+    /// (`application-prod.yml`): it names the deployed database, not the development one.
+    #[serde(default)]
+    pub production_configs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

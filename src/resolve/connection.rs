@@ -62,13 +62,21 @@ fn file_connection(rest: &str) -> Option<Connection> {
 
 fn url_connection(url: &str) -> Option<Connection> {
     let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.split('+').next().unwrap_or(scheme).to_ascii_lowercase();
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let (userinfo, hostport) = match authority.rsplit_once('@') {
-        Some((info, host)) => (Some(info), host),
-        None => (None, authority),
+    // A driver suffix is the client library's (`postgresql+asyncpg`), but `mongodb+srv` is how
+    // the client finds the hosts.
+    let scheme = scheme.to_ascii_lowercase();
+    let scheme = match scheme.split_once('+') {
+        Some((_, "srv")) => scheme.clone(),
+        Some((base, _)) => base.to_string(),
+        None => scheme.clone(),
     };
+    // The user's part ends at the last `@`: a password may hold `/`, `?` or `#`.
+    let (userinfo, rest) = match rest.rsplit_once('@') {
+        Some((info, rest)) => (Some(info), rest),
+        None => (None, rest),
+    };
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let (hostport, path) = rest.split_once('/').unwrap_or((rest, ""));
     let user = userinfo.map(|info| info.split(':').next().unwrap_or(info));
     // Only the first host of a replica list (`h1:27017,h2:27017`) is opened.
     let host = hostport.split(',').next().unwrap_or("");
@@ -78,10 +86,14 @@ fn url_connection(url: &str) -> Option<Connection> {
         host.split(':').next().unwrap_or(host)
     };
     let name = path.split('/').next().unwrap_or("");
-    let part = |s: Option<&str>| s.filter(|s| !s.is_empty() && !is_placeholder(s)).map(str::to_string);
+    let part = |s: Option<&str>| {
+        s.filter(|s| !s.is_empty() && !is_placeholder(s) && !s.contains(['/', '?', '#', '@']))
+            .map(str::to_string)
+    };
     let (host_part, user_part, name_part) = (part(Some(host_only)), part(user), part(Some(name)));
     host_part.as_ref()?;
-    let spelled_out = !is_placeholder(hostport) && userinfo.is_none_or(|i| !is_placeholder(i)) && !is_placeholder(name);
+    let spelled_out =
+        !is_placeholder(hostport) && user.is_none_or(|u| user_part.as_deref() == Some(u)) && !is_placeholder(name);
     let url = spelled_out.then(|| {
         let user = user_part.as_ref().map_or(String::new(), |u| format!("{u}@"));
         let path = if path.is_empty() {
@@ -106,6 +118,7 @@ fn url_connection(url: &str) -> Option<Connection> {
 fn keyword_connection(text: &str) -> Option<Connection> {
     let mut connection = Connection::default();
     let mut data_source = None;
+    let in_memory = text.to_ascii_lowercase().replace(' ', "").contains("mode=memory");
     for pair in text.split(';') {
         let Some((key, value)) = pair.split_once('=') else {
             continue;
@@ -131,28 +144,48 @@ fn keyword_connection(text: &str) -> Option<Connection> {
             _ => {}
         }
     }
-    // `Data Source` is SQL Server's host, or SQLite's file when nothing names a database.
+    // `Data Source` is SQLite's file when it has a database file's extension, else SQL Server's
+    // host (`.\SQLEXPRESS`, `(localdb)\mssqllocaldb`).
     if let Some(source) = data_source.filter(|s| !s.contains(":memory:")) {
-        let file_like = [".db", ".sqlite", ".sqlite3", ".db3"]
-            .iter()
-            .any(|ext| source.to_ascii_lowercase().ends_with(ext));
-        if file_like || (connection.name.is_none() && connection.host.is_none() && source.contains(['/', '\\'])) {
+        if has_file_extension(&source) {
             connection.file.get_or_insert(source);
         } else if connection.host.is_none() {
             connection.host = Some(source);
         }
     }
-    if connection.file.as_deref() == Some(":memory:") {
+    if in_memory || connection.file.as_deref().is_some_and(|f| f.contains(":memory:")) {
         connection.file = None;
     }
     (connection.host.is_some() || connection.file.is_some()).then_some(connection)
 }
 
-/// A value the developer fills in: an env reference, a template slot or an example marker
-/// (`your-mysql-username`, `changeme`).
+/// An embedded store's file name (`app.db`, `data.sqlite3`).
+fn has_file_extension(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".db", ".sqlite", ".sqlite3", ".db3"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+/// `value` with a URL's password replaced by `…`, for evidence shown to people.
+pub(super) fn redacted(value: &str) -> String {
+    let Some((scheme, rest)) = value.split_once("://") else {
+        return value.to_string();
+    };
+    match rest.rsplit_once('@') {
+        Some((info, host)) if info.contains(':') => {
+            let user = info.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:…@{host}")
+        }
+        _ => value.to_string(),
+    }
+}
+
+/// A value the developer fills in: an env reference, a template slot, an ADO.NET substitution
+/// (`|DataDirectory|`) or an example marker (`your-mysql-username`, `changeme`).
 pub(super) fn is_placeholder(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    text.contains(['$', '{', '}', '<', '>', '%'])
+    text.contains(['$', '{', '}', '<', '>', '%', '|'])
         || lower.starts_with("your")
         || ["changeme", "change_me", "xxx", "example"]
             .iter()
@@ -164,6 +197,13 @@ impl Connection {
     /// (`[shell] file`, `url`, `params`), the first the connection has every part of.
     pub(super) fn client(&self, shell: &Shell) -> Option<String> {
         if let (Some(template), Some(file)) = (&shell.file, &self.file) {
+            // A path with spaces or shell characters is quoted for the shell.
+            let plain = file.chars().all(|c| c.is_ascii_alphanumeric() || "._-/~".contains(c));
+            let file = if plain {
+                file.clone()
+            } else {
+                format!("'{}'", file.replace('\'', "'\\''"))
+            };
             return fill(template, |var| (var == "file").then(|| file.clone()));
         }
         if let (Some(template), Some(url)) = (&shell.url, &self.url) {
@@ -224,6 +264,33 @@ mod tests {
     }
 
     #[test]
+    fn passwords_with_url_characters_never_show() {
+        for url in [
+            "postgresql://app:pa#ss@localhost/shop",
+            "postgresql://app:pa/ss@localhost/shop",
+            "postgresql://app:p?w@localhost/shop",
+        ] {
+            let c = parsed(url);
+            assert_eq!(c.url.as_deref(), Some("postgresql://app@localhost/shop"), "{url}");
+            assert_eq!(
+                (c.host.as_deref(), c.name.as_deref()),
+                (Some("localhost"), Some("shop"))
+            );
+        }
+        assert_eq!(
+            redacted("mysql://user:secret@127.0.0.1/db"),
+            "mysql://user:…@127.0.0.1/db"
+        );
+        assert_eq!(redacted("mysql://127.0.0.1/db"), "mysql://127.0.0.1/db");
+        assert_eq!(
+            parsed("mongodb+srv://app@cluster0.ab12c.mongodb.net/shop")
+                .url
+                .as_deref(),
+            Some("mongodb+srv://app@cluster0.ab12c.mongodb.net/shop")
+        );
+    }
+
+    #[test]
     fn placeholders_leave_their_part_out() {
         let c = parsed("postgresql://${DB_USER}:${DB_PASS}@localhost/app");
         assert_eq!((c.user, c.name.as_deref(), c.url), (None, Some("app"), None));
@@ -267,6 +334,10 @@ mod tests {
         );
         assert_eq!(parsed("Filename=realworld.db").file.as_deref(), Some("realworld.db"));
         assert!(parse("Data Source=:memory:", FILE_URLS).is_none());
+        let c = parsed("Data Source=.\\SQLEXPRESS;Integrated Security=True");
+        assert_eq!((c.host.as_deref(), c.file), (Some(".\\SQLEXPRESS"), None));
+        assert!(parse("Data Source=|DataDirectory|\\notes.db", FILE_URLS).is_none());
+        assert!(parse("DataSource=notes.db;Mode=Memory;Cache=Shared", FILE_URLS).is_none());
         assert!(parse("just text", FILE_URLS).is_none());
     }
 
@@ -287,6 +358,11 @@ mod tests {
         assert_eq!(
             parsed("Host=db;Database=shop").client(&shell).as_deref(),
             Some("psql -h db -d shop")
+        );
+        let sqlite: Shell = toml::from_str("file = 'sqlite3 {file}'\nfile_urls = ['sqlite:']").unwrap();
+        assert_eq!(
+            parsed("Data Source=App Data/x.db").client(&sqlite).as_deref(),
+            Some("sqlite3 'App Data/x.db'")
         );
         let mysql: Shell = toml::from_str("params = 'mysql -h {host} -u {user} -p {name}'").unwrap();
         assert_eq!(

@@ -10,29 +10,6 @@ use crate::detect::Registry;
 use crate::ecosystems::{Project, Task};
 use crate::report::{Evidence, Field};
 
-/// Words in a task's name that say it does something else with the database than open it.
-const NOT_A_CONSOLE: &[&str] = &[
-    "migrat", "seed", "reset", "drop", "create", "dump", "backup", "restore", "test", "import", "export", "load",
-    "wait", "init", "setup", "install", "fixture", "schema", "clean", "up", "down", "start", "stop",
-];
-
-/// Options that make a client run a statement or a file and exit, not open a shell.
-const NON_INTERACTIVE: &[&str] = &[
-    "-c",
-    "--command",
-    "-e",
-    "--execute",
-    "-f",
-    "--file",
-    "-i",
-    "-Q",
-    "-q",
-    "--eval",
-    "-batch",
-    "--batch",
-    "<",
-];
-
 /// The first declared task whose recipe opens one of `stores` (database ids, primary first) with
 /// its `[shell] clients`.
 pub(super) fn client_task(ctx: &Ctx, stores: &[String]) -> Option<Field> {
@@ -40,6 +17,7 @@ pub(super) fn client_task(ctx: &Ctx, stores: &[String]) -> Option<Field> {
     if clients.is_empty() {
         return None;
     }
+    let not_a_console = &ctx.registry.conventions.commands.not_a_console;
     let project = &ctx.backend.project;
     // The database is the repository's, not one package's: every task file above the backend
     // counts (a root Makefile's `mycli` target), not only the targets that name the backend.
@@ -60,9 +38,9 @@ pub(super) fn client_task(ctx: &Ctx, stores: &[String]) -> Option<Field> {
         .chain(above.iter().map(|(t, p)| (t, p)));
     for (task, owner) in declared {
         let name = task.name.to_ascii_lowercase();
-        if NOT_A_CONSOLE
-            .iter()
-            .any(|word| name.split([':', '-', '_', '.']).any(|part| part.starts_with(word)))
+        if name
+            .split([':', '-', '_', '.'])
+            .any(|part| not_a_console.iter().any(|word| word == part))
         {
             continue;
         }
@@ -77,18 +55,30 @@ pub(super) fn client_task(ctx: &Ctx, stores: &[String]) -> Option<Field> {
     None
 }
 
-fn clients_of<'r>(registry: &'r Registry, stores: &[String]) -> Vec<&'r str> {
+/// Each client of the stores with the options that make it run and exit.
+fn clients_of<'r>(registry: &'r Registry, stores: &[String]) -> Vec<Client<'r>> {
     stores
         .iter()
         .filter_map(|id| registry.get(id)?.shell.as_ref())
-        .flat_map(|shell| shell.clients.iter().map(String::as_str))
+        .flat_map(|shell| {
+            shell.clients.iter().map(|name| Client {
+                name,
+                batch_options: &shell.batch_options,
+            })
+        })
         .collect()
+}
+
+/// A database client program and its options that run a statement or a file and exit.
+struct Client<'r> {
+    name: &'r str,
+    batch_options: &'r [String],
 }
 
 /// The client a recipe opens interactively: a command of the recipe that runs it (directly, or
 /// inside a container: `docker compose exec db psql -U app`), with no statement, file or input
 /// redirection that makes it run and exit.
-fn opened_client<'c>(body: &str, clients: &[&'c str]) -> Option<&'c str> {
+fn opened_client<'c>(body: &str, clients: &[Client<'c>]) -> Option<&'c str> {
     body.split(['\n', ';'])
         .flat_map(|line| line.split("&&"))
         .filter(|command| !command.contains('|'))
@@ -108,12 +98,12 @@ fn opened_client<'c>(body: &str, clients: &[&'c str]) -> Option<&'c str> {
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| *i == start || *i >= after_exec)
-                .find_map(|(i, w)| clients.iter().find(|c| bare(w) == **c).map(|c| (i, *c)))?;
+                .find_map(|(i, w)| clients.iter().find(|c| bare(w) == c.name).map(|c| (i, c)))?;
             // The client's own options: a container runner's `-i` before it is not one.
             let runs_and_exits = words[at + 1..]
                 .iter()
-                .any(|w| NON_INTERACTIVE.contains(w) || w.starts_with('<'));
-            (!runs_and_exits).then_some(client)
+                .any(|w| w.starts_with('<') || client.batch_options.iter().any(|o| o == w));
+            (!runs_and_exits).then_some(client.name)
         })
 }
 
@@ -123,7 +113,8 @@ mod tests {
 
     #[test]
     fn recipes_that_open_a_client_and_those_that_run_a_statement() {
-        let clients = ["psql", "pgcli", "mysql", "mycli"];
+        let registry = Registry::builtin().unwrap();
+        let clients = clients_of(&registry, &["postgresql".to_string(), "mysql".to_string()]);
         let opened = |body: &str| opened_client(body, &clients);
         assert_eq!(
             opened("mycli -u $(MYSQL_USER) -p $(MYSQL_PASSWORD) $(MYSQL_DATABASE)"),
@@ -133,6 +124,9 @@ mod tests {
         assert_eq!(opened("@echo opening\n\t/usr/bin/psql \"$DATABASE_URL\""), Some("psql"));
         assert_eq!(opened("psql -U app -c 'CREATE DATABASE app'"), None);
         assert_eq!(opened("mysql -u root app < schema.sql"), None);
+        assert_eq!(opened("mysql -u root -e 'select 1' app"), None);
+        // `-q` is mysql's quick mode, still a console.
+        assert_eq!(opened("mysql -q -u app app"), Some("mysql"));
         assert_eq!(opened("cat dump.sql | psql app"), None);
         assert_eq!(opened("psql-migrate up"), None);
         assert_eq!(opened("go run ./cmd/server"), None);

@@ -68,7 +68,7 @@ pub(super) fn resolve_database(
                 let evidence = Evidence::new(&file, reason);
                 if let Some(db) = store_of_connection(registry, &value) {
                     let reason = format!("{} config connects to {}", hit.detector.name, db.name);
-                    add(&db.id, config_score(&file), Evidence::new(&file, reason));
+                    add(&db.id, config_score(registry, &file), Evidence::new(&file, reason));
                 }
                 urls.push((value, evidence));
             }
@@ -76,7 +76,12 @@ pub(super) fn resolve_database(
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Database) {
             for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
                 // A URL, or one that names a database file without `//` (`jdbc:sqlite:app.db`).
-                if value.contains("://") || names_file(registry, &value) || in_memory(&value) {
+                let in_memory = || {
+                    let lower = value.to_ascii_lowercase();
+                    let shells = registry.of_kind(Kind::Database).filter_map(|d| d.shell.as_ref());
+                    shells.flat_map(|s| &s.in_memory).any(|m| lower.contains(m.as_str()))
+                };
+                if value.contains("://") || names_file(registry, &value) || in_memory() {
                     urls.push((
                         value.clone(),
                         Evidence::new(&file, format!("{} config URL", hit.detector.name)),
@@ -85,8 +90,12 @@ pub(super) fn resolve_database(
                 // A list (`spring.profiles.active=h2,jpa`) names a store in any of its items.
                 for item in value.split(',') {
                     if let Some(db) = database_for(registry, item) {
-                        let reason = format!("{} config names {}", hit.detector.name, item.trim());
-                        add(&db.id, config_score(&file), Evidence::new(&file, reason));
+                        let reason = format!(
+                            "{} config names {}",
+                            hit.detector.name,
+                            connection::redacted(item.trim())
+                        );
+                        add(&db.id, config_score(registry, &file), Evidence::new(&file, reason));
                     }
                 }
             }
@@ -199,11 +208,10 @@ pub(super) fn resolve_database(
 /// How strongly a config names the app's database: a production profile's config
 /// (`application-prod.yml`, `config/production.py`) names the deployed one, weaker than a
 /// development config or a driver.
-fn config_score(file: &str) -> i32 {
+fn config_score(registry: &Registry, file: &str) -> i32 {
+    let words = &registry.conventions.files.production_configs;
     let name = crate::fs::file_name(file).to_ascii_lowercase();
-    let production = name
-        .split(['.', '-', '_'])
-        .any(|part| part == "prod" || part == "production");
+    let production = name.split(['.', '-', '_']).any(|part| words.iter().any(|w| w == part));
     if production { ENV_SCORE } else { CONFIG_SCORE }
 }
 
@@ -254,28 +262,29 @@ pub(super) fn database_for<'r>(registry: &'r Registry, value: &str) -> Option<&'
 
 /// A shell for the primary database: through its compose service when one runs it, else a
 /// client pointed at the URL variable of an env template (`psql "$DATABASE_URL"`).
+/// `run_dir` is where the app runs when the dev command changes into it (`cd backend && …`):
+/// an embedded store's relative file is there.
 pub(super) fn db_client_command(
     registry: &Registry,
     backend: &Analysis,
     primary: Option<&String>,
     signals: &RepoSignals,
     urls: &DbUrls,
+    run_dir: Option<&str>,
 ) -> Option<Field> {
-    let field = env_client_command(registry, backend, primary, signals, urls);
+    let field = env_client_command(registry, backend, primary, signals, urls, run_dir);
     field.or_else(|| tool_url_client(registry, backend, primary?))
 }
 
-/// A store that lives inside the running app (`jdbc:h2:mem:app`, `sqlite::memory:`): nothing
-/// outside it can open a shell on it.
-fn in_memory(value: &str) -> bool {
-    let value = value.to_ascii_lowercase();
-    [":mem:", ":memory:", "mode=memory"].iter().any(|m| value.contains(m))
-}
-
-/// When the primary database is configured in memory, the proof that there is no shell to open:
-/// the config that says so.
+/// When the primary database is configured in memory (`jdbc:h2:mem:app`: its `[shell]
+/// in_memory` markers), the proof that there is no shell to open: the config that says so.
 pub(super) fn only_in_memory(registry: &Registry, primary: Option<&String>, urls: &DbUrls) -> Option<Evidence> {
     let primary = primary?;
+    let markers = &registry.get(primary)?.shell.as_ref()?.in_memory;
+    let in_memory = |value: &str| {
+        let value = value.to_ascii_lowercase();
+        markers.iter().any(|m| value.contains(m.as_str()))
+    };
     let ours = |value: &str| database_for(registry, value).is_some_and(|d| d.id == *primary);
     let (_, evidence) = urls.iter().find(|(value, _)| ours(value) && in_memory(value))?;
     // Another URL of the same store that is not in memory (a file, a server) can be opened.
@@ -322,6 +331,7 @@ fn env_client_command(
     primary: Option<&String>,
     signals: &RepoSignals,
     urls: &DbUrls,
+    run_dir: Option<&str>,
 ) -> Option<Field> {
     let primary = primary?;
     let detector = registry.get(primary)?;
@@ -330,15 +340,23 @@ fn env_client_command(
     if let Some(shell) = shell.filter(|s| s.file.is_some()) {
         // `sqlite:///data/app.db?mode=rwc`, `Data Source=app.db` → `sqlite3 data/app.db`
         return urls.iter().find_map(|(value, evidence)| {
-            let connection = connection::parse(value, &file_urls)?;
-            connection.file.as_ref()?;
+            let mut connection = connection::parse(value, &file_urls)?;
+            let file = connection.file.as_ref()?;
+            if let Some(dir) = run_dir.filter(|_| !file.starts_with(['/', '~'])) {
+                connection.file = Some(crate::fs::join(dir, file));
+            }
             Some(Field::found(connection.client(shell)?, vec![evidence.clone()]))
         });
     }
+    // The backend's own compose file (`rest-villains/docker-compose.yml`) before the repository's.
+    let runs_primary = |s: &&Service| database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary);
+    let own_dir = &backend.project.dir;
     let service = signals
         .services
         .iter()
-        .find(|s| database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary));
+        .filter(runs_primary)
+        .find(|s| own_dir != "." && crate::fs::is_within(&s.file, own_dir))
+        .or_else(|| signals.services.iter().find(runs_primary));
     if let Some(service) = service {
         let shell = compose_shell(shell?.compose.as_ref()?, service, signals)?;
         let file_flag = if service.in_main_file() && crate::fs::parent(&service.file) == "." {
@@ -427,7 +445,9 @@ fn config_client(
         name: var("db_name").map(|(v, _)| v.clone()),
         ..Connection::default()
     };
-    let from_config = urls.iter().find_map(|(value, evidence)| {
+    // A production profile's connection (`application-prod.properties`) is not the one to open.
+    let development = |(_, evidence): &&(String, Evidence)| config_score(registry, &evidence.file) == CONFIG_SCORE;
+    let from_config = urls.iter().filter(development).find_map(|(value, evidence)| {
         let connection = connection::parse(value, &[])?;
         // A URL of another store's scheme is not this one's connection.
         let ours = connection

@@ -333,11 +333,25 @@ pub(super) fn resolve_backend(
     // The ORM's console, else a client on the database the dev setup runs or configures, else
     // the framework's console (`php artisan db`), which needs that database reachable from the
     // host and its client installed there.
+    // Where the dev command runs the app (`cd backend && …`), for files relative to it.
+    let run_dir = fields
+        .get(&FieldName::DevCommand)
+        .and_then(|f| f.value.as_deref()?.strip_prefix("cd ")?.split_once(" && "))
+        .map(|(dir, _)| dir.to_string());
     let named_task = command(&ctx, DB_TASKS, false, |_| None, &[]);
     let db_command = named_task
         .or_else(|| super::console::client_task(&ctx, &primaries))
         .or_else(|| command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data]))
-        .or_else(|| db_client_command(registry, backend, primaries.first(), signals, &db_urls))
+        .or_else(|| {
+            db_client_command(
+                registry,
+                backend,
+                primaries.first(),
+                signals,
+                &db_urls,
+                run_dir.as_deref(),
+            )
+        })
         .or_else(|| command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Framework]));
     fields.insert(
         FieldName::DbCommand,

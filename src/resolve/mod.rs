@@ -360,7 +360,7 @@ fn unprove_what_others_have(
             .iter()
             .filter(|a| (&a.project.dir, a.project.ecosystem) != (&backend.project.dir, backend.project.ecosystem))
     };
-    if report.field(FieldName::DatabaseSystem).state == State::Absent {
+    if report.field(FieldName::DatabaseSystem).state != State::Found {
         if let Some((other, hit)) = others().find_map(|a| a.databases.first().map(|h| (a, h))) {
             let why = format!(
                 "the backend project names no database, but {} of another project names {}, which it may use",
