@@ -452,6 +452,16 @@ pub(super) fn cli_is_documented(ctx: &Ctx, default: &str) -> bool {
 pub(super) fn applied_on_start(index: &RepoIndex, backend: &Analysis) -> Option<Evidence> {
     for hit in backend.data.iter().filter(|h| h.detector.migrations) {
         let home = home_of(hit, &backend.project);
+        // A setting that turns the start-up run off (`spring.flyway.enabled=false`).
+        let switched_off = hit
+            .detector
+            .config
+            .iter()
+            .filter(|r| r.sets == Sets::Var && r.var.as_deref() == Some("not_on_start"))
+            .any(|read| !engine::read_config(hit.detector, read, index, &home).is_empty());
+        if switched_off {
+            continue;
+        }
         let reads = hit
             .detector
             .config

@@ -1,0 +1,130 @@
+//! Scans of small generated trees about the database a development setup opens: which
+//! connection, which file, which compose service, and when migrations run at start-up.
+
+mod common;
+
+use archprompt::report::{FieldName, State};
+use common::scan_tree;
+
+const SPRING_POM: &str = r#"<project>
+  <parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.3.5</version></parent>
+  <dependencies>
+    <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency>
+    <dependency><groupId>org.flywaydb</groupId><artifactId>flyway-core</artifactId></dependency>
+    <dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId></dependency>
+  </dependencies>
+</project>
+"#;
+
+fn spring_app(properties: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let mut files = vec![
+        ("pom.xml", SPRING_POM),
+        ("mvnw", "#!/bin/sh\n"),
+        ("src/main/java/com/acme/App.java", "class App {}\n"),
+        (
+            "src/main/resources/db/migration/V1__init.sql",
+            "create table t (id int);\n",
+        ),
+    ];
+    files.extend_from_slice(properties);
+    files
+}
+
+#[test]
+fn spring_boot_applies_flyway_at_start_up_unless_switched_off() {
+    let on = scan_tree(&spring_app(&[]));
+    let migrate = on.field(FieldName::MigrationCommand);
+    assert_eq!(migrate.value.as_deref(), Some("./mvnw spring-boot:run"));
+    assert!(
+        migrate.evidence[0].reason.contains("when it starts"),
+        "{:?}",
+        migrate.evidence
+    );
+
+    let off = scan_tree(&spring_app(&[(
+        "src/main/resources/application.properties",
+        "spring.flyway.enabled=false\n",
+    )]));
+    assert_eq!(off.field(FieldName::MigrationCommand).state, State::Unknown);
+}
+
+#[test]
+fn the_client_opens_the_development_connection_never_the_production_one() {
+    let report = scan_tree(&spring_app(&[
+        (
+            "src/main/resources/application-prod.properties",
+            "spring.datasource.url=jdbc:postgresql://orders-db.prod.internal:5432/orders\n",
+        ),
+        (
+            "src/main/resources/application.properties",
+            "spring.datasource.url=jdbc:postgresql://localhost:5432/orders\nspring.datasource.username=orders\n",
+        ),
+    ]));
+    let db = report.field(FieldName::DbCommand);
+    assert_eq!(
+        db.value.as_deref(),
+        Some("psql \"postgresql://orders@localhost:5432/orders\"")
+    );
+
+    let only_prod = scan_tree(&spring_app(&[(
+        "src/main/resources/application-prod.properties",
+        "spring.datasource.url=jdbc:postgresql://orders-db.prod.internal:5432/orders\n",
+    )]));
+    let db = only_prod.field(FieldName::DbCommand);
+    assert!(!db.value.as_deref().unwrap_or("").contains("prod.internal"), "{db:?}");
+}
+
+#[test]
+fn passwords_never_reach_the_command_or_its_evidence() {
+    let report = scan_tree(&[
+        ("requirements.txt", "flask\nflask-sqlalchemy\npsycopg2-binary\n"),
+        ("app.py", "from flask import Flask\napp = Flask(__name__)\n"),
+        (
+            "config.py",
+            "SQLALCHEMY_DATABASE_URI = 'postgresql://app:pa#ss/wd@localhost/shop'\n",
+        ),
+    ]);
+    let db = report.field(FieldName::DbCommand);
+    assert_eq!(db.value.as_deref(), Some("psql \"postgresql://app@localhost/shop\""));
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("pa#ss"), "{json}");
+}
+
+#[test]
+fn an_embedded_file_is_where_the_dev_command_runs_the_app() {
+    let report = scan_tree(&[
+        (
+            "backend/go.mod",
+            "module acme/notes\n\ngo 1.22\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.10.0\n\tgorm.io/gorm v1.25.12\n\tgorm.io/driver/sqlite v1.5.6\n)\n",
+        ),
+        (
+            "backend/main.go",
+            "package main\n\nfunc main() {\n\tdb, _ := gorm.Open(sqlite.Open(\"data/notes.db\"), nil)\n\t_ = db\n}\n",
+        ),
+    ]);
+    assert_eq!(
+        report.field(FieldName::DevCommand).value.as_deref(),
+        Some("cd backend && go run .")
+    );
+    assert_eq!(
+        report.field(FieldName::DbCommand).value.as_deref(),
+        Some("sqlite3 backend/data/notes.db")
+    );
+}
+
+#[test]
+fn a_commented_out_url_is_not_the_database() {
+    let report = scan_tree(&[
+        ("requirements.txt", "flask\nflask-sqlalchemy\n"),
+        ("app.py", "from flask import Flask\napp = Flask(__name__)\n"),
+        (
+            "config.py",
+            "# SQLALCHEMY_DATABASE_URI = 'postgresql://forum@localhost:5432/forum'\nSQLALCHEMY_DATABASE_URI = 'sqlite:///forum.sqlite'\n",
+        ),
+    ]);
+    assert_eq!(report.field(FieldName::DatabaseSystem).value.as_deref(), Some("SQLite"));
+    assert_eq!(
+        report.field(FieldName::DbCommand).value.as_deref(),
+        Some("sqlite3 forum.sqlite")
+    );
+}
