@@ -13,7 +13,7 @@ static JUST_RECIPE: LazyLock<Regex> =
 static JUST_ALIAS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^alias\s+([A-Za-z_][A-Za-z0-9_\-]*)\s*:=\s*([A-Za-z_][A-Za-z0-9_\-]*)").unwrap());
 
-/// `(target, first recipe line)` for each explicit Makefile target, in file order. Pattern
+/// `(target, first recipe line past messages and argument checks)` for each explicit Makefile target, in file order. Pattern
 /// rules (`%.o:`), special targets (`.PHONY:`) and variable assignments are skipped.
 pub fn make_targets(text: &str) -> Vec<(String, String)> {
     let lines: Vec<&str> = text.lines().collect();
@@ -63,13 +63,20 @@ pub fn just_recipes(text: &str) -> Vec<(String, String)> {
 }
 
 fn recipe_after(lines: &[&str], i: usize, indented: impl Fn(&str) -> bool) -> String {
-    lines[i + 1..]
+    let mut commands = lines[i + 1..]
         .iter()
         .take_while(|l| indented(l) || l.trim().is_empty())
         .map(|l| l.trim().trim_start_matches(['@', '-']))
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .unwrap_or("")
-        .to_string()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let first = commands.clone().next().unwrap_or("");
+    // What the recipe does, past a message or an argument check (`echo "Usage: …"`,
+    // `if [ -z "$(name)" ]; then …; fi`).
+    let preamble = |l: &&str| {
+        ["echo ", "printf ", "if [", "[ ", "test "]
+            .iter()
+            .any(|p| l.starts_with(p))
+    };
+    commands.find(|l| !preamble(l)).unwrap_or(first).to_string()
 }
 
 /// cargo-make's `[tasks.NAME]` in `Makefile.toml` (TOML, so parsed): name and what it runs.
@@ -206,6 +213,11 @@ mod tests {
         assert_eq!(names, ["test", "run", "clean", "build"]);
         assert_eq!(targets[0].1, "$(PYTHON) -m pytest -q");
         assert_eq!(targets[1].1, "flask run --debug");
+        // Past a usage check and a message, to what the target runs; a lone message stays.
+        let text = "new:\n\t@if [ -z \"${name}\" ]; then echo \"Usage: make new name=x\"; exit 1; fi\n\t@echo creating\n\tgoose -dir db create ${name} sql\nhello:\n\t@echo hi\n";
+        let targets = make_targets(text);
+        assert_eq!(targets[0].1, "goose -dir db create ${name} sql");
+        assert_eq!(targets[1].1, "echo hi");
     }
 
     #[test]
