@@ -425,7 +425,7 @@ impl Detector {
             uses_only("url", url, &["url"])?;
         }
         for params in shell.params.iter().flat_map(|p| p.candidates()) {
-            uses_only("params", params, &["host", "user", "name"])?;
+            uses_only("params", params, &["host", "user", "name", "port"])?;
         }
         if let Some(file) = &shell.file {
             uses_only("file", file, &["file"])?;

@@ -60,9 +60,12 @@ pub struct Shell {
     /// an env template declares without a value.
     #[serde(default)]
     pub url_var_names: Vec<String>,
-    /// A client given split connection settings: `{host}`, `{user}`, `{name}`; candidates tried
-    /// in order, the first whose settings are all known wins.
+    /// A client given split connection settings: `{host}`, `{user}`, `{name}`, `{port}` (set only
+    /// when it is not `default_port`); candidates tried in order, the first whose settings are all
+    /// known wins.
     pub params: Option<CommandSpec>,
+    /// The port the store's clients use when none is given.
+    pub default_port: Option<String>,
     /// The programs that open the store interactively (`psql`, `pgcli`): a project task whose
     /// recipe runs one is the project's own way to open its database.
     #[serde(default)]

@@ -17,6 +17,8 @@ pub(super) struct Connection {
     pub host: Option<String>,
     pub user: Option<String>,
     pub name: Option<String>,
+    /// The port, when the connection names one.
+    pub port: Option<String>,
     /// An embedded store's file, as written (relative to where the app runs).
     pub file: Option<String>,
     /// The URL without password and query, when every part of it is spelled out.
@@ -85,6 +87,11 @@ fn url_connection(url: &str) -> Option<Connection> {
     } else {
         host.split(':').next().unwrap_or(host)
     };
+    let port = if host.starts_with('[') {
+        host.split_once("]:").map(|(_, p)| p)
+    } else {
+        host.split_once(':').map(|(_, p)| p)
+    };
     let name = path.split('/').next().unwrap_or("");
     let part = |s: Option<&str>| {
         s.filter(|s| !s.is_empty() && !is_placeholder(s) && !s.contains(['/', '?', '#', '@']))
@@ -108,6 +115,9 @@ fn url_connection(url: &str) -> Option<Connection> {
         host: host_part,
         user: user_part,
         name: name_part,
+        port: port
+            .filter(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
+            .map(str::to_string),
         file: None,
         url,
     })
@@ -139,6 +149,7 @@ fn keyword_connection(text: &str) -> Option<Connection> {
             }
             "datasource" => data_source = Some(value),
             "database" | "initialcatalog" => connection.name = Some(value),
+            "port" if value.chars().all(|c| c.is_ascii_digit()) => connection.port = Some(value),
             "userid" | "user" | "username" | "uid" => connection.user = Some(value),
             "filename" => connection.file = Some(value),
             _ => {}
@@ -209,10 +220,13 @@ impl Connection {
         if let (Some(template), Some(url)) = (&shell.url, &self.url) {
             return Some(template.replace("{url}", url));
         }
+        // A port only when it is not the store's default: `-p 5433`, never `-p 5432`.
+        let port = self.port.clone().filter(|p| shell.default_port.as_ref() != Some(p));
         let value = |var: &str| match var {
             "host" => self.host.clone(),
             "user" => self.user.clone(),
             "name" => self.name.clone(),
+            "port" => port.clone(),
             _ => None,
         };
         shell
@@ -234,6 +248,7 @@ impl Connection {
         self.host = self.host.or_else(|| other.host.clone());
         self.user = self.user.or_else(|| other.user.clone());
         self.name = self.name.or_else(|| other.name.clone());
+        self.port = self.port.or_else(|| other.port.clone());
         self
     }
 }
@@ -339,6 +354,30 @@ mod tests {
         assert!(parse("Data Source=|DataDirectory|\\notes.db", FILE_URLS).is_none());
         assert!(parse("DataSource=notes.db;Mode=Memory;Cache=Shared", FILE_URLS).is_none());
         assert!(parse("just text", FILE_URLS).is_none());
+    }
+
+    #[test]
+    fn a_port_other_than_the_default_is_passed_on() {
+        let registry = crate::detect::Registry::builtin().unwrap();
+        let shell = |id: &str| registry.get(id).unwrap().shell.clone().unwrap();
+        assert_eq!(
+            parsed("Host=localhost;Port=5433;Database=shop;Username=app")
+                .client(&shell("postgresql"))
+                .as_deref(),
+            Some("psql -h localhost -p 5433 -U app -d shop")
+        );
+        assert_eq!(
+            parsed("Host=localhost;Port=5432;Database=shop;Username=app")
+                .client(&shell("postgresql"))
+                .as_deref(),
+            Some("psql -h localhost -U app -d shop")
+        );
+        assert_eq!(
+            parsed("mysql://app:pw@localhost:3307/shop")
+                .client(&shell("mysql"))
+                .as_deref(),
+            Some("mysql -h localhost -P 3307 -u app -p shop")
+        );
     }
 
     #[test]
