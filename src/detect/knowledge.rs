@@ -74,6 +74,10 @@ pub struct Shell {
     /// one after the client is not a console.
     #[serde(default)]
     pub batch_options: Vec<String>,
+    /// With `file`: the extensions of the store's files (`.db`), so a connection string's
+    /// `Data Source=app.db` names a file, and `.\SQLEXPRESS` a server.
+    #[serde(default)]
+    pub file_extensions: Vec<String>,
     /// Markers of a connection that keeps the store in the app's memory (`jdbc:h2:mem:`,
     /// `:memory:`): nothing outside the app can open it.
     #[serde(default)]
@@ -267,6 +271,10 @@ pub struct ConventionCommands {
     /// Phrases that run the rest of the line in a container.
     #[serde(default)]
     pub in_container: Vec<String>,
+    /// Markers (lower-cased) of a configuration value left for the developer to fill
+    /// (`your-username`, `db.example.com`, `changeme`): such a part of a connection is unknown.
+    #[serde(default)]
+    pub placeholder_values: Vec<String>,
     /// Words in a task's name that say it does something else with the database than open a
     /// console on it (`db-migrate`, `db-seed`, `db-up`).
     #[serde(default)]

@@ -5,7 +5,57 @@
 //! pointed at it. A password is dropped when the value is read: no command shows one.
 
 use super::dirs::fill;
-use crate::detect::Shell;
+use crate::detect::{Kind, Registry, Shell};
+
+/// What reading a connection needs to know, from the detectors: the embedded stores' file URL
+/// prefixes (longest first), file extensions and in-memory markers (`[shell]`), and the markers
+/// of a value left for the developer to fill (`conventions.toml [commands] placeholder_values`).
+pub(super) struct Known<'r> {
+    file_urls: Vec<&'r str>,
+    file_extensions: Vec<&'r str>,
+    in_memory: Vec<&'r str>,
+    placeholders: &'r [String],
+}
+
+impl<'r> Known<'r> {
+    pub(super) fn of(registry: &'r Registry) -> Known<'r> {
+        let shells: Vec<&Shell> = registry
+            .of_kind(Kind::Database)
+            .filter_map(|d| d.shell.as_ref())
+            .collect();
+        let all = |pick: fn(&Shell) -> &Vec<String>| -> Vec<&'r str> {
+            shells.iter().flat_map(|s| pick(s)).map(String::as_str).collect()
+        };
+        let mut file_urls = all(|s| &s.file_urls);
+        file_urls.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        Known {
+            file_urls,
+            file_extensions: all(|s| &s.file_extensions),
+            in_memory: all(|s| &s.in_memory),
+            placeholders: &registry.conventions.commands.placeholder_values,
+        }
+    }
+
+    /// A value the developer fills in: an env reference, a template slot, an ADO.NET
+    /// substitution (`|DataDirectory|`) or an example marker (`your-mysql-username`).
+    pub(super) fn is_placeholder(&self, text: &str) -> bool {
+        let lower = text.to_ascii_lowercase();
+        text.contains(['$', '{', '}', '<', '>', '%', '|'])
+            || self.placeholders.iter().any(|w| lower.contains(w.as_str()))
+    }
+
+    /// Whether a connection keeps its store in the app's memory (`jdbc:h2:mem:`, `:memory:`).
+    pub(super) fn in_memory(&self, text: &str) -> bool {
+        let lower = text.to_ascii_lowercase().replace(' ', "");
+        self.in_memory.iter().any(|m| lower.contains(*m))
+    }
+
+    /// An embedded store's file name (`app.db`, `data.sqlite3`).
+    fn has_file_extension(&self, path: &str) -> bool {
+        let lower = path.to_ascii_lowercase();
+        self.file_extensions.iter().any(|ext| lower.ends_with(ext))
+    }
+}
 
 /// Where a configuration says the database is. A part written as a placeholder
 /// (`${DB_HOST}`, `<user>`, `%env(…)%`) is left out.
@@ -25,27 +75,25 @@ pub(super) struct Connection {
     pub url: Option<String>,
 }
 
-/// Reads `value` as a URL, an ADO.NET connection string or a file URL (`file_urls`: the
-/// prefixes that name an embedded store's file, longest first wins). `None` when it is none of
-/// them or names nothing a client could open.
-pub(super) fn parse(value: &str, file_urls: &[&str]) -> Option<Connection> {
+/// Reads `value` as a URL, an ADO.NET connection string or an embedded store's file URL (the
+/// longest known prefix wins). `None` when it is none of them or names nothing a client could
+/// open.
+pub(super) fn parse(value: &str, known: &Known) -> Option<Connection> {
     let value = value.trim().trim_matches(['"', '\'']);
-    let mut prefixes: Vec<&str> = file_urls.to_vec();
-    prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
-    if let Some(rest) = prefixes.iter().find_map(|p| value.strip_prefix(p)) {
-        return file_connection(rest);
+    if let Some(rest) = known.file_urls.iter().find_map(|p| value.strip_prefix(p)) {
+        return file_connection(rest, known);
     }
     let plain = value.strip_prefix("jdbc:").unwrap_or(value);
     if plain.contains("://") {
-        return url_connection(plain);
+        return url_connection(plain, known);
     }
     if plain.contains('=') {
-        return keyword_connection(plain);
+        return keyword_connection(plain, known);
     }
     None
 }
 
-fn file_connection(rest: &str) -> Option<Connection> {
+fn file_connection(rest: &str, known: &Known) -> Option<Connection> {
     let path = rest.split('?').next().unwrap_or("");
     // `sqlite:///data/app.db` is relative; `sqlite:////var/app.db` absolute.
     let path = path.strip_prefix('/').filter(|p| !p.is_empty()).unwrap_or(path);
@@ -53,7 +101,7 @@ fn file_connection(rest: &str) -> Option<Connection> {
     let path = path.strip_prefix("%kernel.project_dir%/").unwrap_or(path);
     let path = path.strip_prefix("./").unwrap_or(path);
     // `"sqlite:///" + basedir + …` leaves only the slash: the file is built in code.
-    if path.is_empty() || path == "/" || path.contains(":memory:") || is_placeholder(path) {
+    if path.is_empty() || path == "/" || known.in_memory(path) || known.is_placeholder(path) {
         return None;
     }
     Some(Connection {
@@ -62,7 +110,7 @@ fn file_connection(rest: &str) -> Option<Connection> {
     })
 }
 
-fn url_connection(url: &str) -> Option<Connection> {
+fn url_connection(url: &str, known: &Known) -> Option<Connection> {
     let (scheme, rest) = url.split_once("://")?;
     // A driver suffix is the client library's (`postgresql+asyncpg`), but `mongodb+srv` is how
     // the client finds the hosts.
@@ -94,13 +142,14 @@ fn url_connection(url: &str) -> Option<Connection> {
     };
     let name = path.split('/').next().unwrap_or("");
     let part = |s: Option<&str>| {
-        s.filter(|s| !s.is_empty() && !is_placeholder(s) && !s.contains(['/', '?', '#', '@']))
+        s.filter(|s| !s.is_empty() && !known.is_placeholder(s) && !s.contains(['/', '?', '#', '@']))
             .map(str::to_string)
     };
     let (host_part, user_part, name_part) = (part(Some(host_only)), part(user), part(Some(name)));
     host_part.as_ref()?;
-    let spelled_out =
-        !is_placeholder(hostport) && user.is_none_or(|u| user_part.as_deref() == Some(u)) && !is_placeholder(name);
+    let spelled_out = !known.is_placeholder(hostport)
+        && user.is_none_or(|u| user_part.as_deref() == Some(u))
+        && !known.is_placeholder(name);
     let url = spelled_out.then(|| {
         let user = user_part.as_ref().map_or(String::new(), |u| format!("{u}@"));
         let path = if path.is_empty() {
@@ -125,10 +174,9 @@ fn url_connection(url: &str) -> Option<Connection> {
 
 /// `Host=localhost;Port=5432;Database=shop;Username=app;Password=…` and its SQL Server and SQLite
 /// spellings (`Server=tcp:db,1433;Initial Catalog=shop;User Id=sa`, `Data Source=app.db`).
-fn keyword_connection(text: &str) -> Option<Connection> {
+fn keyword_connection(text: &str, known: &Known) -> Option<Connection> {
     let mut connection = Connection::default();
     let mut data_source = None;
-    let in_memory = text.to_ascii_lowercase().replace(' ', "").contains("mode=memory");
     for pair in text.split(';') {
         let Some((key, value)) = pair.split_once('=') else {
             continue;
@@ -139,7 +187,7 @@ fn keyword_connection(text: &str) -> Option<Connection> {
             .collect::<String>()
             .to_ascii_lowercase();
         let value = value.trim();
-        if value.is_empty() || is_placeholder(value) {
+        if value.is_empty() || known.is_placeholder(value) {
             continue;
         }
         let value = value.to_string();
@@ -157,25 +205,17 @@ fn keyword_connection(text: &str) -> Option<Connection> {
     }
     // `Data Source` is SQLite's file when it has a database file's extension, else SQL Server's
     // host (`.\SQLEXPRESS`, `(localdb)\mssqllocaldb`).
-    if let Some(source) = data_source.filter(|s| !s.contains(":memory:")) {
-        if has_file_extension(&source) {
+    if let Some(source) = data_source.filter(|s| !known.in_memory(s)) {
+        if known.has_file_extension(&source) {
             connection.file.get_or_insert(source);
         } else if connection.host.is_none() {
             connection.host = Some(source);
         }
     }
-    if in_memory || connection.file.as_deref().is_some_and(|f| f.contains(":memory:")) {
+    if known.in_memory(text) {
         connection.file = None;
     }
     (connection.host.is_some() || connection.file.is_some()).then_some(connection)
-}
-
-/// An embedded store's file name (`app.db`, `data.sqlite3`).
-fn has_file_extension(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    [".db", ".sqlite", ".sqlite3", ".db3"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
 }
 
 /// `value` with a URL's password replaced by `…`, for evidence shown to people.
@@ -190,17 +230,6 @@ pub(super) fn redacted(value: &str) -> String {
         }
         _ => value.to_string(),
     }
-}
-
-/// A value the developer fills in: an env reference, a template slot, an ADO.NET substitution
-/// (`|DataDirectory|`) or an example marker (`your-mysql-username`, `changeme`).
-pub(super) fn is_placeholder(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    text.contains(['$', '{', '}', '<', '>', '%', '|'])
-        || lower.starts_with("your")
-        || ["changeme", "change_me", "xxx", "example"]
-            .iter()
-            .any(|w| lower.contains(w))
 }
 
 impl Connection {
@@ -257,10 +286,17 @@ impl Connection {
 mod tests {
     use super::*;
 
-    const FILE_URLS: &[&str] = &["sqlite://", "sqlite:", "jdbc:sqlite:"];
+    fn registry() -> &'static Registry {
+        static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+        REGISTRY.get_or_init(|| Registry::builtin().unwrap())
+    }
+
+    fn parse_known(value: &str) -> Option<Connection> {
+        parse(value, &Known::of(registry()))
+    }
 
     fn parsed(value: &str) -> Connection {
-        parse(value, FILE_URLS).unwrap_or_else(|| panic!("{value} parses"))
+        parse_known(value).unwrap_or_else(|| panic!("{value} parses"))
     }
 
     #[test]
@@ -309,8 +345,8 @@ mod tests {
     fn placeholders_leave_their_part_out() {
         let c = parsed("postgresql://${DB_USER}:${DB_PASS}@localhost/app");
         assert_eq!((c.user, c.name.as_deref(), c.url), (None, Some("app"), None));
-        assert!(parse("postgresql://${DB_HOST}/app", FILE_URLS).is_none());
-        assert!(parse("postgres://", FILE_URLS).is_none());
+        assert!(parse_known("postgresql://${DB_HOST}/app").is_none());
+        assert!(parse_known("postgres://").is_none());
     }
 
     #[test]
@@ -325,8 +361,8 @@ mod tests {
             parsed("sqlite:///%kernel.project_dir%/var/data.db").file.as_deref(),
             Some("var/data.db")
         );
-        assert!(parse("sqlite://:memory:", FILE_URLS).is_none());
-        assert!(parse("sqlite:///", FILE_URLS).is_none());
+        assert!(parse_known("sqlite://:memory:").is_none());
+        assert!(parse_known("sqlite:///").is_none());
     }
 
     #[test]
@@ -348,12 +384,12 @@ mod tests {
             Some("App_Data/app.db")
         );
         assert_eq!(parsed("Filename=realworld.db").file.as_deref(), Some("realworld.db"));
-        assert!(parse("Data Source=:memory:", FILE_URLS).is_none());
+        assert!(parse_known("Data Source=:memory:").is_none());
         let c = parsed("Data Source=.\\SQLEXPRESS;Integrated Security=True");
         assert_eq!((c.host.as_deref(), c.file), (Some(".\\SQLEXPRESS"), None));
-        assert!(parse("Data Source=|DataDirectory|\\notes.db", FILE_URLS).is_none());
-        assert!(parse("DataSource=notes.db;Mode=Memory;Cache=Shared", FILE_URLS).is_none());
-        assert!(parse("just text", FILE_URLS).is_none());
+        assert!(parse_known("Data Source=|DataDirectory|\\notes.db").is_none());
+        assert!(parse_known("DataSource=notes.db;Mode=Memory;Cache=Shared").is_none());
+        assert!(parse_known("just text").is_none());
     }
 
     #[test]

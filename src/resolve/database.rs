@@ -1,7 +1,7 @@
 //! The database field: candidates scored by evidence strength, the primary store chosen, caches
 //! set apart, and a shell command for the primary store.
 
-use super::connection::{self, Connection};
+use super::connection::{self, Connection, Known};
 use super::dirs::{fill, home_of};
 use crate::detect::analysis::Analysis;
 use crate::detect::engine::{self, ConfigValue};
@@ -60,13 +60,14 @@ pub(super) fn resolve_database(
             add(&hit.detector.id, score, ev.clone());
         }
     }
+    let known = Known::of(registry);
     for hit in backend.frameworks.iter().chain(&backend.data) {
         let home = home_of(hit, &backend.project);
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Connection) {
             for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
                 let reason = format!("{} config: the database connection", hit.detector.name);
                 let evidence = Evidence::new(&file, reason);
-                if let Some(db) = store_of_connection(registry, &value) {
+                if let Some(db) = store_of_connection(registry, &known, &value) {
                     let reason = format!("{} config connects to {}", hit.detector.name, db.name);
                     add(&db.id, config_score(registry, &file), Evidence::new(&file, reason));
                 }
@@ -76,12 +77,7 @@ pub(super) fn resolve_database(
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Database) {
             for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
                 // A URL, or one that names a database file without `//` (`jdbc:sqlite:app.db`).
-                let in_memory = || {
-                    let lower = value.to_ascii_lowercase();
-                    let shells = registry.of_kind(Kind::Database).filter_map(|d| d.shell.as_ref());
-                    shells.flat_map(|s| &s.in_memory).any(|m| lower.contains(m.as_str()))
-                };
-                if value.contains("://") || names_file(registry, &value) || in_memory() {
+                if value.contains("://") || names_file(registry, &value) || known.in_memory(&value) {
                     urls.push((
                         value.clone(),
                         Evidence::new(&file, format!("{} config URL", hit.detector.name)),
@@ -217,11 +213,11 @@ fn config_score(registry: &Registry, file: &str) -> i32 {
 
 /// The store a connection value names: its URL scheme, its file URL prefix (`sqlite:app.db`),
 /// or, for a connection string that names a file (`Data Source=app.db`), the embedded store.
-fn store_of_connection<'r>(registry: &'r Registry, value: &str) -> Option<&'r Detector> {
+fn store_of_connection<'r>(registry: &'r Registry, known: &Known, value: &str) -> Option<&'r Detector> {
     if names_file(registry, value) {
         return database_for(registry, value);
     }
-    let connection = connection::parse(value, &[])?;
+    let connection = connection::parse(value, known)?;
     match (&connection.scheme, &connection.file) {
         (Some(scheme), _) => database_for(registry, &format!("{scheme}://")),
         (None, Some(_)) => registry
@@ -336,11 +332,11 @@ fn env_client_command(
     let primary = primary?;
     let detector = registry.get(primary)?;
     let shell = detector.shell.as_ref();
-    let file_urls: Vec<&str> = shell.map_or(Vec::new(), |s| s.file_urls.iter().map(String::as_str).collect());
+    let known = Known::of(registry);
     if let Some(shell) = shell.filter(|s| s.file.is_some()) {
         // `sqlite:///data/app.db?mode=rwc`, `Data Source=app.db` → `sqlite3 data/app.db`
         return urls.iter().find_map(|(value, evidence)| {
-            let mut connection = connection::parse(value, &file_urls)?;
+            let mut connection = connection::parse(value, &known)?;
             let file = connection.file.as_ref()?;
             if let Some(dir) = run_dir.filter(|_| !file.starts_with(['/', '~'])) {
                 connection.file = Some(crate::fs::join(dir, file));
@@ -373,7 +369,7 @@ fn env_client_command(
         .as_deref()
         .and_then(|client| url_var_client(registry, detector, client, signals));
     url_var
-        .or_else(|| config_client(registry, &backend.vars, detector, shell, urls))
+        .or_else(|| config_client(registry, &known, &backend.vars, detector, shell, urls))
         .or_else(|| split_env_client(registry, detector, signals))
 }
 
@@ -433,12 +429,13 @@ fn url_var_client(registry: &Registry, detector: &Detector, client: &str, signal
 /// `db_name` variables). Never with a password.
 fn config_client(
     registry: &Registry,
+    known: &Known,
     vars: &BTreeMap<String, (String, Evidence)>,
     primary: &Detector,
     shell: &Shell,
     urls: &DbUrls,
 ) -> Option<Field> {
-    let var = |name: &str| vars.get(name).filter(|(value, _)| !connection::is_placeholder(value));
+    let var = |name: &str| vars.get(name).filter(|(value, _)| !known.is_placeholder(value));
     let split = Connection {
         host: var("db_host").map(|(v, _)| v.clone()),
         user: var("db_user").map(|(v, _)| v.clone()),
@@ -448,7 +445,7 @@ fn config_client(
     // A production profile's connection (`application-prod.properties`) is not the one to open.
     let development = |(_, evidence): &&(String, Evidence)| config_score(registry, &evidence.file) == CONFIG_SCORE;
     let from_config = urls.iter().filter(development).find_map(|(value, evidence)| {
-        let connection = connection::parse(value, &[])?;
+        let connection = connection::parse(value, known)?;
         // A URL of another store's scheme is not this one's connection.
         let ours = connection
             .scheme
@@ -512,7 +509,7 @@ fn compose_shell(compose: &crate::detect::ComposeShell, service: &Service, signa
 /// A client from split connection variables of an env template (`DB_HOST`, `DB_USER`,
 /// `DB_DATABASE`), as Laravel, AdonisJS and TypeORM templates write them.
 fn split_env_client(registry: &Registry, primary: &Detector, signals: &RepoSignals) -> Option<Field> {
-    let params = primary.shell.as_ref()?.params.as_ref()?;
+    let shell = primary.shell.as_ref()?;
     // The generic prefixes, then the stores' own (higher priority first), then the data tools'.
     let mut stores: Vec<&Detector> = registry.of_kind(Kind::Database).collect();
     stores.sort_by_key(|d| std::cmp::Reverse(d.priority));
@@ -533,18 +530,17 @@ fn split_env_client(registry: &Registry, primary: &Detector, signals: &RepoSigna
             })
         })
     };
-    let host = pick(&["HOST"]);
-    let user = pick(&["USER", "USERNAME"]);
+    let host = pick(&["HOST"])?;
+    let user = pick(&["USER", "USERNAME"])?;
     let name = pick(&["DATABASE", "NAME", "DB"])?;
-    let (host, user) = (host?, user?);
-    let text = params.candidates().iter().find_map(|params| {
-        fill(params, |var| match var {
-            "host" => Some(host.1.clone()),
-            "user" => Some(user.1.clone()),
-            "name" => Some(name.1.clone()),
-            _ => None,
-        })
-    })?;
+    let connection = Connection {
+        host: Some(host.1),
+        user: Some(user.1),
+        name: Some(name.1),
+        port: pick(&["PORT"]).map(|(_, port, _)| port),
+        ..Connection::default()
+    };
+    let text = connection.client(shell)?;
     let evidence = vec![Evidence::new(
         &name.2,
         format!("{}, {} and {} name the connection", host.0, user.0, name.0),
@@ -565,7 +561,15 @@ mod tests {
         let client = |primary: &str, url: &str| {
             let urls = vec![(url.to_string(), Evidence::new("app.conf", "config URL"))];
             let detector = registry.get(primary).unwrap();
-            config_client(&registry, &vars, detector, detector.shell.as_ref().unwrap(), &urls).and_then(|f| f.value)
+            config_client(
+                &registry,
+                &Known::of(&registry),
+                &vars,
+                detector,
+                detector.shell.as_ref().unwrap(),
+                &urls,
+            )
+            .and_then(|f| f.value)
         };
         assert_eq!(
             client("postgresql", "jdbc:postgresql://localhost:5432/orders").as_deref(),
