@@ -307,6 +307,10 @@ pub struct ConventionFiles {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConventionDirs {
+    /// Folders beside the root and the backend that keep container setups: their compose files
+    /// are read, and any YAML in them with a `services:` map.
+    #[serde(default)]
+    pub compose: Vec<String>,
     /// Names of directories that hold a frontend: a project in one scores lower as the backend.
     #[serde(default)]
     pub frontend: Vec<String>,

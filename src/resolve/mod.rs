@@ -60,7 +60,12 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
         Some(selector) => Some(select_project(&analyses, selector)?),
         None => pick_backend(&analyses),
     };
-    let signals = compose::read(index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
+    let compose_dirs = &registry.conventions.dirs.compose;
+    let signals = compose::read(
+        index,
+        backend.map(|a| a.project.dir.as_str()).unwrap_or("."),
+        compose_dirs,
+    );
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
     let mut instead = None;
@@ -133,7 +138,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
             let fields = service.then(|| {
                 described += 1;
                 linked_cut |= a.linked_cut;
-                let signals = compose::read(index, &a.project.dir);
+                let signals = compose::read(index, &a.project.dir, compose_dirs);
                 let (mut fields, mut variables) = (BTreeMap::new(), BTreeMap::new());
                 resolve_backend(facts, a, &analyses, &signals, &mut fields, &mut variables);
                 fields

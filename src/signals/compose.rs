@@ -108,32 +108,17 @@ const DB_NAME_KEYS: &[&str] = &[
     "DB_CLIENT",
 ];
 
-pub fn read(index: &RepoIndex, backend_dir: &str) -> RepoSignals {
+/// `compose_dirs`: the folders beside the root and the backend that keep container setups
+/// (`docker`, `deploy/docker-compose`, `src/main/docker`: `[dirs] compose` of conventions.toml).
+pub fn read(index: &RepoIndex, backend_dir: &str, compose_dirs: &[String]) -> RepoSignals {
     let mut signals = RepoSignals::default();
     let mut dirs = vec![".".to_string()];
     if backend_dir != "." {
         dirs.push(backend_dir.to_string());
     }
     let bases = dirs.len();
-    // Compose files also sit in folders for containers and deployment beside the project.
-    const COMPOSE_DIRS: &[&str] = &[
-        "docker",
-        ".devcontainer",
-        "docker/development",
-        "docker/dev",
-        "docker/compose",
-        "deploy",
-        "deploy/docker-compose",
-        "deploy/docker",
-        "deploy/compose",
-        "deployment",
-        "deployments",
-        "deployments/docker",
-        // JHipster and other Spring apps: `src/main/docker/postgresql.yml`.
-        "src/main/docker",
-    ];
     for base in dirs.clone() {
-        for sub in COMPOSE_DIRS {
+        for sub in compose_dirs {
             dirs.push(crate::fs::join(&base, sub));
         }
     }
@@ -169,33 +154,30 @@ fn is_compose(name: &str) -> bool {
     if COMPOSE_NAMES.contains(&name) {
         return true;
     }
-    let stem = name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml"));
-    stem.is_some_and(|s| {
-        // Test, CI and integration variants run throwaway databases.
-        (s.starts_with("docker-compose.")
-            || s.starts_with("compose.")
-            || s.starts_with("docker-compose-")
-            || s.starts_with("compose-"))
-            && !s.contains("test")
-            && !s.contains("integration")
-            && !s.split(['.', '-']).any(|p| p == "ci" || p == "e2e")
-    })
+    let named = ["docker-compose.", "compose.", "docker-compose-", "compose-"];
+    yaml_stem(name).is_some_and(|s| named.iter().any(|n| s.starts_with(n)) && !throwaway(s))
 }
 
 /// A YAML file whose name does not say compose but might be one, unless it is named for tests.
 fn is_other_compose_candidate(name: &str) -> bool {
-    let stem = name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml"));
-    stem.is_some_and(|s| {
-        !s.contains("test") && !s.contains("integration") && !s.split(['.', '-']).any(|p| p == "ci" || p == "e2e")
-    })
+    yaml_stem(name).is_some_and(|s| !throwaway(s))
+}
+
+fn yaml_stem(name: &str) -> Option<&str> {
+    name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml"))
+}
+
+/// Test, CI and integration variants run throwaway databases.
+fn throwaway(stem: &str) -> bool {
+    stem.contains("test") || stem.contains("integration") || stem.split(['.', '-']).any(|p| p == "ci" || p == "e2e")
 }
 
 /// Reads a compose file's services; `named_compose` files that do not parse are warned about.
 fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_compose: bool) {
-    if !named_compose && !index.read(file).is_some_and(|text| text.contains("services:")) {
+    let Some(text) = index.read(file) else { return };
+    if !named_compose && !text.contains("services:") {
         return;
     }
-    let Some(text) = index.read(file) else { return };
     let doc: Value = match serde_saphyr::from_str(&text) {
         Ok(doc) => doc,
         Err(_) if !named_compose => return,
