@@ -18,6 +18,7 @@ pub mod runner;
 pub mod tasks;
 
 pub use formats::json_object;
+pub use jvm::gradle_project_path;
 pub use project::{Dependency, Ecosystem, Project, Scope, Shape, Task, TaskRunner};
 pub use tasks::runner_tasks;
 

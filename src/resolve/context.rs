@@ -86,7 +86,7 @@ pub fn build_root_vars(
         Tool::Gradle => {
             set("gradle", if wrapped { "./gradlew".into() } else { "gradle".into() });
             let path = relative
-                .map(|r| gradle_project_path(index, &runner.root_dir, &r))
+                .map(|r| crate::ecosystems::gradle_project_path(index, &runner.root_dir, &r))
                 .unwrap_or_default();
             set("gradle_project", path);
         }
@@ -249,24 +249,4 @@ pub(super) struct DataHome {
     pub(super) project: Project,
     /// The first migrations directory found for the hit, repo-relative.
     pub(super) migrations: String,
-}
-
-/// The Gradle task path prefix of the project in `dir` (relative to the build root): the name
-/// the settings file gives a project it places there (`project(':server-app').projectDir =
-/// new File('backend/app')` → `:server-app:`), else the path of its folders (`:backend:app:`).
-fn gradle_project_path(index: &RepoIndex, root: &str, dir: &str) -> String {
-    static PLACED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
-            r#"project\(\s*["'](?P<name>:[\w:.-]+)["']\s*\)\.projectDir\s*=\s*(?:new\s+File|file)\(\s*(?:rootDir\s*,\s*|settingsDir\s*,\s*)?["'](?:\./)?(?P<dir>[\w./-]+?)/?["']"#,
-        )
-        .expect("a valid regex")
-    });
-    let placed = ["settings.gradle", "settings.gradle.kts"].iter().find_map(|name| {
-        let text = index.read(&crate::fs::join(root, name))?;
-        PLACED
-            .captures_iter(&text)
-            .find(|c| &c["dir"] == dir)
-            .map(|c| format!("{}:", &c["name"]))
-    });
-    placed.unwrap_or_else(|| format!(":{}:", dir.replace('/', ":")))
 }

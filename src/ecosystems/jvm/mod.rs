@@ -294,6 +294,27 @@ fn included_projects(settings: &str) -> Vec<String> {
         .collect()
 }
 
+/// The Gradle task path prefix of the project in `dir` (relative to the build root `root`):
+/// the name the settings file gives a project it places there (`project(':server-app').projectDir
+/// = new File('backend/app')` → `:server-app:`), else the path of its folders (`:backend:app:`).
+pub fn gradle_project_path(index: &RepoIndex, root: &str, dir: &str) -> String {
+    static PLACED: OnceLock<Regex> = OnceLock::new();
+    let placed = PLACED.get_or_init(|| {
+        Regex::new(
+            r#"project\(\s*["'](?P<name>:[\w:.-]+)["']\s*\)\.projectDir\s*=\s*(?:new\s+File|file)\(\s*(?:rootDir\s*,\s*|settingsDir\s*,\s*)?["'](?:\./)?(?P<dir>[\w./-]+?)/?["']"#,
+        )
+        .expect("valid regex")
+    });
+    let named = ["settings.gradle", "settings.gradle.kts"].iter().find_map(|name| {
+        let text = index.read(&crate::fs::join(root, name))?;
+        placed
+            .captures_iter(&text)
+            .find(|c| &c["dir"] == dir)
+            .map(|c| format!("{}:", &c["name"]))
+    });
+    named.unwrap_or_else(|| format!(":{}:", dir.replace('/', ":")))
+}
+
 /// A Gradle version catalog (`gradle/libs.versions.toml`).
 struct Catalog {
     file: String,
@@ -398,6 +419,14 @@ mod tests {
         assert!(p.dep("x:bom").is_none());
         assert_eq!(p.workspace_members, vec!["api"]);
         assert_eq!(p.language_version.map(|v| v.0).as_deref(), Some("21"));
+    }
+
+    #[test]
+    fn gradle_task_paths_follow_projects_the_settings_place() {
+        let settings = "include ':server-app'\nproject(':server-app').projectDir = new File('backend/app')\n";
+        let (_dir, index) = crate::repo::index::test_index(&[("settings.gradle", settings)]);
+        assert_eq!(gradle_project_path(&index, ".", "backend/app"), ":server-app:");
+        assert_eq!(gradle_project_path(&index, ".", "backend/data"), ":backend:data:");
     }
 
     #[test]
