@@ -128,3 +128,23 @@ fn a_commented_out_url_is_not_the_database() {
         Some("sqlite3 forum.sqlite")
     );
 }
+
+#[test]
+fn a_mariadb_container_is_a_mysql_apps_database() {
+    let report = scan_tree(&[
+        (
+            "go.mod",
+            "module acme/blog\n\ngo 1.22\n\nrequire (\n\tgithub.com/gorilla/mux v1.8.1\n\tgithub.com/go-sql-driver/mysql v1.8.1\n)\n",
+        ),
+        ("main.go", "package main\n\nfunc main() {}\n"),
+        (
+            "docker-compose.yml",
+            "services:\n  db:\n    image: mariadb:11\n    environment:\n      MYSQL_DATABASE: blog\n      MYSQL_USER: blog\n",
+        ),
+    ]);
+    assert_eq!(report.field(FieldName::DatabaseSystem).value.as_deref(), Some("MySQL"));
+    assert_eq!(
+        report.field(FieldName::DbCommand).value.as_deref(),
+        Some("docker compose exec db mariadb -u blog -p blog")
+    );
+}

@@ -213,6 +213,10 @@ pub struct Detector {
     /// Databases: a document store, whose data needs no schema migrations.
     #[serde(default)]
     pub schemaless: bool,
+    /// Databases: the ids of other stores whose clients this one's server answers (MariaDB
+    /// serves MySQL's): a compose service running its image is the other store's database too.
+    #[serde(default)]
+    pub serves: Vec<String>,
     /// Databases: how to open a shell on the store.
     pub shell: Option<Shell>,
     /// Databases and data tools: prefixes of the split connection variables in env templates
@@ -278,6 +282,9 @@ impl Detector {
             self.phrases = other.phrases.clone();
         }
         self.schemaless |= other.schemaless;
+        if self.serves.is_empty() {
+            self.serves = other.serves.clone();
+        }
         self.full_stack |= other.full_stack;
     }
 
@@ -376,6 +383,7 @@ impl Detector {
         }
         only(self.full_stack, "full_stack", &[Kind::Framework])?;
         only(self.schemaless, "schemaless", &[Kind::Database])?;
+        only(!self.serves.is_empty(), "serves", &[Kind::Database])?;
         only(self.shell.is_some(), "shell", &[Kind::Database])?;
         only(
             !self.env_prefixes.is_empty(),

@@ -345,7 +345,10 @@ fn env_client_command(
         });
     }
     // The backend's own compose file (`rest-villains/docker-compose.yml`) before the repository's.
-    let runs_primary = |s: &&Service| database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary);
+    // A server that answers the primary's clients counts (MariaDB's image for a MySQL driver).
+    let runs_primary = |s: &&Service| {
+        database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary || d.serves.contains(primary))
+    };
     let own_dir = &backend.project.dir;
     let service = signals
         .services
@@ -354,7 +357,9 @@ fn env_client_command(
         .find(|s| own_dir != "." && crate::fs::is_within(&s.file, own_dir))
         .or_else(|| signals.services.iter().find(runs_primary));
     if let Some(service) = service {
-        let shell = compose_shell(shell?.compose.as_ref()?, service, signals)?;
+        // The shell inside is the image's own (`mariadb` in a MariaDB container).
+        let image_shell = database_of_image(registry, &service.image).and_then(|d| d.shell.as_ref());
+        let shell = compose_shell(image_shell.or(shell)?.compose.as_ref()?, service, signals)?;
         let file_flag = if service.in_main_file() && crate::fs::parent(&service.file) == "." {
             String::new()
         } else {
