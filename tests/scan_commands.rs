@@ -49,7 +49,7 @@ fn dozens_of_app_migrations_read_as_one_glob_and_a_few_are_listed() {
     let many = scan_owned(&tree(9));
     assert_eq!(
         many.field(FieldName::DbMigrationsDirs).value.as_deref(),
-        Some("shop/**/migrations")
+        Some("shop/*/migrations")
     );
     assert_eq!(many.field(FieldName::DbMigrationsDirs).evidence.len(), 9);
     let few = scan_owned(&tree(3));

@@ -233,6 +233,30 @@ pub struct Toolchain {
     pub tool_hosts: Vec<String>,
     #[serde(default)]
     pub frontend: Frontend,
+    /// Options a project may always build with, read from the lines it runs.
+    pub build_options: Option<BuildOptions>,
+}
+
+/// `[toolchain.build_options]`: the build tool's commands (`cargo build`, `go run`) and the
+/// option that selects what is compiled (`--features`, `-tags`). When every invocation in the
+/// project's CI, guides, tasks and Dockerfiles passes the option, its commands get it too.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildOptions {
+    pub commands: Vec<String>,
+    /// The option's spellings, the first one written into commands.
+    pub options: Vec<String>,
+    /// Options that point an invocation at another package (`-p xtask`): such a line is not
+    /// the backend's build.
+    #[serde(default)]
+    pub skip_with: Vec<String>,
+    /// Of `commands`, those whose directory arguments are the programs built (`go build
+    /// ./cmd/api`): when the project builds exactly one, the dev command runs that one.
+    #[serde(default)]
+    pub program_commands: Vec<String>,
+    /// The manifest's table that declares each value (Cargo's `[features]`); a value it does not
+    /// declare belongs to another package.
+    pub declared_in: Option<String>,
 }
 
 impl Toolchain {

@@ -63,6 +63,7 @@ pub fn test_projects(registry: &Registry, backend: &Analysis, all: &[Analysis]) 
 pub fn build_root_vars(
     index: &RepoIndex,
     project: &Project,
+    linked: &[String],
     all: &[Analysis],
     runner: &Runner,
     vars: &mut BTreeMap<String, (String, Evidence)>,
@@ -79,6 +80,19 @@ pub fn build_root_vars(
     };
     let evidence = runner.evidence.clone();
     let wrapped = runner.wrapper;
+    // A JVM application whose sibling modules hold tests too (its code goes on in them) is
+    // tested from the build root, every module at once, as the build's CI does.
+    let module_tests = linked
+        .iter()
+        .map(|m| crate::fs::join(m, "src/test"))
+        .find(|t| relative.is_some() && index.has_dir(t));
+    let whole_build = |vars: &mut BTreeMap<String, (String, Evidence)>, name: &str, one: String| {
+        let value = match &module_tests {
+            Some(tests) => (String::new(), Evidence::new(tests, "a module the backend depends on has tests")),
+            None => (one, evidence.clone()),
+        };
+        vars.insert(name.to_string(), value);
+    };
     let mut set = |name: &str, value: String| {
         vars.insert(name.to_string(), (value, evidence.clone()));
     };
@@ -88,14 +102,14 @@ pub fn build_root_vars(
             let path = relative
                 .map(|r| crate::ecosystems::gradle_project_path(index, &runner.root_dir, &r))
                 .unwrap_or_default();
-            set("gradle_project", path);
+            set("gradle_project", path.clone());
+            whole_build(vars, "gradle_test_project", path);
         }
         Tool::Maven => {
             set("mvn", if wrapped { "./mvnw".into() } else { "mvn".into() });
-            set(
-                "maven_module",
-                relative.map(|r| format!(" -pl {r}")).unwrap_or_default(),
-            );
+            let module = relative.map(|r| format!(" -pl {r}")).unwrap_or_default();
+            set("maven_module", module.clone());
+            whole_build(vars, "maven_test_module", module);
         }
         Tool::Dotnet => {
             // `dotnet run` needs the project when the solution holds several.

@@ -367,7 +367,7 @@ fn common_parent(dirs: &[String]) -> String {
 }
 
 /// Many directories of one name (`hc/api/tests`, `hc/front/tests`, …) become one glob
-/// (`hc/**/tests`), so the rendered line stays readable; evidence keeps every directory.
+/// (`hc/**/tests`, or `*/src/test` when they are as deep as each other), so the rendered line stays readable; evidence keeps every directory.
 pub(super) fn collapse(dirs: Vec<String>) -> Vec<String> {
     const MANY: usize = 4;
     let mut by_name: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
@@ -379,6 +379,12 @@ pub(super) fn collapse(dirs: Vec<String>) -> Vec<String> {
         let group = &by_name[crate::fs::file_name(dir)];
         if group.len() < MANY {
             out.push(dir.clone());
+            continue;
+        }
+        if let Some(glob) = same_depth_glob(group) {
+            if !out.contains(&glob) {
+                out.push(glob);
+            }
             continue;
         }
         let parents: Vec<&str> = group.iter().map(|d| crate::fs::parent(d)).collect();
@@ -397,6 +403,20 @@ pub(super) fn collapse(dirs: Vec<String>) -> Vec<String> {
         }
     }
     out
+}
+
+/// Directories as deep as each other, one `*` for each level where they differ
+/// (`app/src/test`, `core/src/test` → `*/src/test`): the narrowest glob that holds them all.
+fn same_depth_glob(group: &[&String]) -> Option<String> {
+    let split: Vec<Vec<&str>> = group.iter().map(|d| d.split('/').collect()).collect();
+    let depth = split[0].len();
+    if split.iter().any(|parts| parts.len() != depth) {
+        return None;
+    }
+    let levels: Vec<&str> = (0..depth)
+        .map(|i| if split.iter().all(|p| p[i] == split[0][i]) { split[0][i] } else { "*" })
+        .collect();
+    Some(levels.join("/"))
 }
 
 /// The existing directory a config value names. Paths are tried relative to the project, then
@@ -493,6 +513,11 @@ mod tests {
         .map(String::from)
         .to_vec();
         assert_eq!(collapse(dirs), ["hc/**/tests", "hc/logs"]);
+        // As deep as each other: one `*` per level that differs, not `**`.
+        let modules: Vec<String> = ["app/src/test", "core/src/test", "api/src/test", "web/src/test"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(collapse(modules), ["*/src/test"]);
         let few: Vec<String> = ["a/tests", "b/tests"].map(String::from).to_vec();
         assert_eq!(collapse(few.clone()), few);
     }

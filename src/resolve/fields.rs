@@ -63,7 +63,7 @@ pub(super) fn resolve_backend(
             );
         }
     }
-    build_root_vars(index, project, all, &runner, &mut vars);
+    build_root_vars(index, project, &backend.linked, all, &runner, &mut vars);
     let mut ctx = Ctx {
         registry,
         index,
@@ -329,6 +329,8 @@ pub(super) fn resolve_backend(
             )),
         }),
     );
+
+    super::build_options::apply(&ctx, fields);
 
     // The ORM's console, else a client on the database the dev setup runs or configures, else
     // the framework's console (`php artisan db`), which needs that database reachable from the

@@ -12,6 +12,7 @@ use crate::signals::compose::{self};
 use std::collections::BTreeMap;
 
 mod backend;
+mod build_options;
 mod commands;
 mod connection;
 mod console;

@@ -4,7 +4,7 @@
 use super::backend::named;
 use super::context::Ctx;
 use super::dirs::{by_parent, collapse, dirs_from, is_code_file, source_dirs};
-use crate::detect::Registry;
+use crate::detect::{Registry, engine};
 use crate::detect::analysis::Hit;
 use crate::ecosystems::{Ecosystem, Project};
 use crate::fs::is_within;
@@ -38,6 +38,24 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
         if has_code(ctx.registry, ctx.index, &dir) {
             dirs.push(dir);
             evidence.push(ev);
+        }
+    }
+    // A JVM application's code goes on in the sibling modules it depends on, and so do its tests.
+    if eco == Ecosystem::Jvm {
+        let patterns: Vec<String> = ctx
+            .backend
+            .ecosystem_hits
+            .iter()
+            .flat_map(|h| h.detector.dirs.tests.clone())
+            .collect();
+        for linked in &ctx.backend.linked {
+            let module = super::dirs::project_at(&ctx.backend.project, linked);
+            for dir in engine::project_dirs(ctx.index, &module, &patterns) {
+                if !dirs.contains(&dir) && has_code(ctx.registry, ctx.index, &dir) {
+                    evidence.push(Evidence::new(&dir, "tests of a module the backend depends on"));
+                    dirs.push(dir);
+                }
+            }
         }
     }
     let dirs_found = !dirs.is_empty();

@@ -167,9 +167,12 @@ fn gradle_rules() -> &'static GradleRules {
     static RE: OnceLock<GradleRules> = OnceLock::new();
     RE.get_or_init(|| {
         // `implementation("g:a:v")`, `testImplementation 'g:a'`, `kapt(platform("g:a:v"))`.
-        let dep = Regex::new(
-            r#"(?m)^\s*(?P<conf>[a-zA-Z]*(?:[iI]mplementation|[aA]pi|[cC]ompileOnly|[rR]untimeOnly|[aA]nnotationProcessor|kapt|ksp|compile|runtime|testCompile|developmentOnly))\b\s*\(?\s*(?:(?:platform|enforcedPlatform)\s*\(\s*)?["'](?P<group>[\w.\-]+):(?P<artifact>[\w.\-]+)"#,
-        )
+        // The configurations a dependency is declared in, the pre-Gradle-7 `compile`,
+        // `runtime` and `testCompile` too.
+        const CONF: &str = r"(?P<conf>[a-zA-Z]*(?:[iI]mplementation|[aA]pi|[cC]ompileOnly|[rR]untimeOnly|[aA]nnotationProcessor|kapt|ksp|compile|runtime|testCompile|testRuntime|developmentOnly))";
+        let dep = Regex::new(&format!(
+            r#"(?m)^\s*{CONF}\b\s*\(?\s*(?:(?:platform|enforcedPlatform)\s*\(\s*)?["'](?P<group>[\w.\-]+):(?P<artifact>[\w.\-]+)"#
+        ))
         .expect("valid regex");
         // `implementation(libs.spring.boot.starter.web)`, `implementation libs.bundles.ktor`.
         let catalog = Regex::new(
@@ -191,9 +194,9 @@ fn gradle_rules() -> &'static GradleRules {
             r#"(?:jvmToolchain\s*\(\s*|JavaLanguageVersion\.of\s*\(\s*|JavaVersion\.VERSION_|sourceCompatibility\s*=\s*['"]?)(?P<v>\d+(?:[._]\d+)?)"#,
         )
         .expect("valid regex");
-        let project_dep = Regex::new(
-            r#"(?m)^\s*(?P<conf>[a-zA-Z]*(?:[iI]mplementation|[aA]pi|[cC]ompileOnly|[rR]untimeOnly))\b\s*\(?\s*project\s*\(\s*(?:path\s*[:=]\s*)?["'](?P<path>:?[\w.\-:]+)["']"#,
-        )
+        let project_dep = Regex::new(&format!(
+            r#"(?m)^\s*{CONF}\b\s*\(?\s*project\s*\(\s*(?:path\s*[:=]\s*)?["'](?P<path>:?[\w.\-:]+)["']"#
+        ))
         .expect("valid regex");
         GradleRules {
             project_dep,
@@ -485,5 +488,13 @@ spring-boot = { id = "org.springframework.boot", version = "3.3.0" }
         );
         assert_eq!(p.language_version.map(|v| v.0).as_deref(), Some("21"));
         assert_eq!(p.workspace_members, vec!["app", "core/db", "web"]);
+        // Pre-Gradle-7 configurations name sibling projects too: the app that links them is
+        // the top of the graph.
+        let old = "dependencies {\n    compile project(':core-common')\n    testCompile project(':test-support')\n    compile \"org.glassfish.jaxb:jaxb-runtime\"\n}\n";
+        let (_dir, index) = crate::repo::index::test_index(&[("app/build.gradle", old)]);
+        let p = read_gradle(&index, "app", "app/build.gradle");
+        assert_eq!(p.dep("core-common").map(|d| d.scope), Some(Scope::Runtime));
+        assert_eq!(p.dep("test-support").map(|d| d.scope), Some(Scope::Dev));
+        assert!(p.dep("org.glassfish.jaxb:jaxb-runtime").is_some());
     }
 }
