@@ -445,3 +445,154 @@ fn bulk_scans_emit_every_repository_in_input_order() {
     );
     assert!(!seen[3].1);
 }
+
+#[test]
+fn commands_exist_in_the_framework_version_the_project_pins() {
+    let laravel = |constraint: &str| {
+        let composer = format!(
+            "{{\"require\": {{\"laravel/framework\": \"{constraint}\"}}, \"require-dev\": {{\"phpunit/phpunit\": \"^9.0\"}}}}"
+        );
+        scan_owned(&[
+            ("composer.json".into(), composer),
+            ("artisan".into(), "<?php // Illuminate\n".into()),
+            ("tests/Feature/HomeTest.php".into(), "<?php class HomeTest {}\n".into()),
+        ])
+        .field(FieldName::TestCommand)
+        .value
+        .clone()
+    };
+    // `php artisan test` came with Laravel 7.
+    assert_eq!(laravel("5.5.*").as_deref(), Some("vendor/bin/phpunit"));
+    assert_eq!(laravel("^10.0").as_deref(), Some("php artisan test"));
+
+    let flask = |pin: &str| {
+        scan_owned(&[
+            ("requirements.txt".into(), format!("flask{pin}\n")),
+            (".flaskenv".into(), "FLASK_APP=blog\n".into()),
+            ("blog/__init__.py".into(), "def create_app():\n    pass\n".into()),
+        ])
+        .field(FieldName::DevCommand)
+        .value
+        .clone()
+    };
+    // `--app` and `--debug` came with Flask 2.2; before it FLASK_APP in .flaskenv finds the app.
+    assert_eq!(flask("==1.1.2").as_deref(), Some("flask run"));
+    assert_eq!(flask("==2.1.3").as_deref(), Some("flask run"));
+    assert_eq!(flask(">=3.0").as_deref(), Some("flask --app blog run --debug"));
+}
+
+#[test]
+fn a_feature_every_build_line_passes_reaches_the_commands() {
+    let tree = |workflow: &str| {
+        scan_owned(&[
+            (
+                "Cargo.toml".into(),
+                "[package]\nname = \"srv\"\nversion = \"0.1.0\"\n\n[features]\ndefault = []\npg = []\nlite = []\n\n[dependencies]\naxum = \"0.8\"\n".into(),
+            ),
+            ("src/main.rs".into(), "fn main() {}\n".into()),
+            (".github/workflows/ci.yml".into(), workflow.into()),
+        ])
+    };
+    let every = tree(
+        "jobs:\n  t:\n    runs-on: x\n    steps:\n      - run: cargo test --features pg,lite\n      - run: cargo build --release --features=lite\n      - run: cargo test -p xtask\n",
+    );
+    assert_eq!(
+        every.field(FieldName::DevCommand).value.as_deref(),
+        Some("cargo run --features lite")
+    );
+    assert_eq!(
+        every.field(FieldName::TestCommand).value.as_deref(),
+        Some("cargo test --features lite")
+    );
+    let build = every.field(FieldName::BuildCommand);
+    assert_eq!(build.value.as_deref(), Some("cargo build --features lite --release"));
+    assert!(
+        build
+            .evidence
+            .iter()
+            .any(|e| e.file == ".github/workflows/ci.yml" && e.reason.starts_with("line 6:"))
+    );
+    // One line builds without it: the feature is optional, and nothing is added.
+    let optional = tree(
+        "jobs:\n  t:\n    runs-on: x\n    steps:\n      - run: cargo test\n      - run: cargo test --features pg\n",
+    );
+    assert_eq!(
+        optional.field(FieldName::DevCommand).value.as_deref(),
+        Some("cargo run")
+    );
+    // A feature the crate does not declare is another package's.
+    let foreign = tree("jobs:\n  t:\n    runs-on: x\n    steps:\n      - run: cargo test --features tokio/full\n");
+    assert_eq!(
+        foreign.field(FieldName::TestCommand).value.as_deref(),
+        Some("cargo test")
+    );
+}
+
+#[test]
+fn the_go_program_the_project_builds_is_the_one_run() {
+    let tree = |makefile: &str| {
+        scan_owned(&[
+            ("go.mod".into(), "module example.com/x\n\ngo 1.23\n".into()),
+            ("cmd/aaa-tool/main.go".into(), "package main\n\nfunc main() {}\n".into()),
+            (
+                "cmd/web/main.go".into(),
+                "package main\n\nimport \"net/http\"\n\nfunc main() { http.ListenAndServe(\":80\", nil) }\n".into(),
+            ),
+            ("Makefile".into(), makefile.into()),
+        ])
+    };
+    let built = tree("bin:\n\tgo build -tags prod -o bin/web ./cmd/web\nt:\n\tgo test ./...\n");
+    // Built with a tag, tested without: the tag is not required.
+    assert_eq!(
+        built.field(FieldName::DevCommand).value.as_deref(),
+        Some("go run ./cmd/web")
+    );
+    let both = tree("bin:\n\tgo build ./cmd/web\n\tgo build ./cmd/aaa-tool\n");
+    assert_eq!(
+        both.field(FieldName::DevCommand).value.as_deref(),
+        Some("go run ./cmd/aaa-tool"),
+        "two programs built: the build lines do not choose"
+    );
+}
+
+#[test]
+fn a_maven_app_whose_modules_hold_tests_is_tested_from_the_root() {
+    let pom = |artifact: &str, deps: &str| {
+        format!(
+            "<project><groupId>com.acme</groupId><artifactId>{artifact}</artifactId><dependencies>{deps}</dependencies></project>"
+        )
+    };
+    let web = "<dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency><dependency><groupId>com.acme</groupId><artifactId>domain</artifactId></dependency>";
+    let tree = |domain_tests: bool| {
+        let mut files: Vec<(String, String)> = vec![
+            ("pom.xml".into(), "<project><artifactId>parent</artifactId><modules><module>api</module><module>domain</module></modules></project>".into()),
+            ("api/pom.xml".into(), pom("api", web)),
+            ("api/src/main/java/App.java".into(), "class App {}\n".into()),
+            ("api/src/test/java/AppTest.java".into(), "class AppTest {}\n".into()),
+            ("domain/pom.xml".into(), pom("domain", "")),
+            ("domain/src/main/java/Order.java".into(), "class Order {}\n".into()),
+        ];
+        if domain_tests {
+            files.push((
+                "domain/src/test/java/OrderTest.java".into(),
+                "class OrderTest {}\n".into(),
+            ));
+        }
+        scan_owned(&files)
+    };
+    let tested = tree(true);
+    assert_eq!(tested.field(FieldName::TestCommand).value.as_deref(), Some("mvn test"));
+    assert_eq!(
+        tested.field(FieldName::TestDirs).value.as_deref(),
+        Some("api/src/test, domain/src/test")
+    );
+    assert_eq!(
+        tested.field(FieldName::BuildCommand).value.as_deref(),
+        Some("mvn -pl api package")
+    );
+    let alone = tree(false);
+    assert_eq!(
+        alone.field(FieldName::TestCommand).value.as_deref(),
+        Some("mvn -pl api test")
+    );
+}

@@ -24,10 +24,7 @@ struct Invocation {
 
 impl Invocation {
     fn evidence(&self, what: &str) -> Evidence {
-        match self.line {
-            0 => Evidence::new(&self.file, format!("{what} `{}`", self.text)),
-            n => Evidence::new(&self.file, format!("line {n}: {what} `{}`", self.text)),
-        }
+        Evidence::new(&self.file, format!("line {}: {what} `{}`", self.line, self.text))
     }
 }
 
@@ -56,13 +53,21 @@ pub(super) fn apply(ctx: &Ctx, fields: &mut BTreeMap<FieldName, Field>) {
     let value = chosen.value.clone().unwrap_or_default();
     if let Some(table) = &options.declared_in {
         let manifest = ctx.index.toml(&ctx.backend.project.manifest);
-        let declared = manifest.as_ref().and_then(|m| m.get(table.as_str())).and_then(toml::Value::as_table);
+        let declared = manifest
+            .as_ref()
+            .and_then(|m| m.get(table.as_str()))
+            .and_then(toml::Value::as_table);
         if !value.split(',').all(|v| declared.is_some_and(|t| t.contains_key(v))) {
             return;
         }
     }
     let option = &options.options[0];
-    for name in [FieldName::DevCommand, FieldName::MigrationCommand, FieldName::TestCommand, FieldName::BuildCommand] {
+    for name in [
+        FieldName::DevCommand,
+        FieldName::MigrationCommand,
+        FieldName::TestCommand,
+        FieldName::BuildCommand,
+    ] {
         let Some(field) = fields.get_mut(&name).filter(|f| f.state == State::Found) else {
             continue;
         };
@@ -114,6 +119,9 @@ fn run_the_built_program(ctx: &Ctx, invocations: &[Invocation], fields: &mut BTr
     if !runs_a_program || *last == target {
         return;
     }
+    // What named the other program (its `main.go`) no longer stands behind the command.
+    let other = project.path(last.trim_start_matches("./"));
+    field.evidence.retain(|e| !crate::fs::is_within(&e.file, &other));
     *last = target;
     field.value = Some(words.join(" "));
     field.evidence.push(only.evidence("the project builds this program:"));
@@ -153,12 +161,28 @@ fn invocations(ctx: &Ctx, options: &BuildOptions) -> Vec<Invocation> {
     for doc in crate::signals::guides::commands(ctx.index, &dirs) {
         lines.push((doc.file, doc.line, doc.command));
     }
-    let tasks = project.tasks.iter().chain(ctx.ancestor_tasks.iter().map(|(t, _)| t));
-    for task in tasks {
-        lines.push((task.file.clone(), 0, task.body.clone()));
+    // Every line of the task files (a Makefile recipe's later lines build too), each with its
+    // line number.
+    let mut task_files: Vec<&str> = Vec::new();
+    for task in project.tasks.iter().chain(ctx.ancestor_tasks.iter().map(|(t, _)| t)) {
+        if !task_files.contains(&task.file.as_str()) {
+            task_files.push(&task.file);
+        }
+    }
+    for file in task_files {
+        if let Some(text) = ctx.index.read(file) {
+            let numbered = text
+                .lines()
+                .enumerate()
+                .map(|(n, l)| (file.to_string(), n + 1, l.to_string()));
+            lines.extend(numbered);
+        }
     }
     for dir in &dirs {
-        let dockerfiles = ctx.index.files_in(dir).filter(|f| crate::fs::file_name(f).starts_with("Dockerfile"));
+        let dockerfiles = ctx
+            .index
+            .files_in(dir)
+            .filter(|f| crate::fs::file_name(f).starts_with("Dockerfile"));
         for file in dockerfiles {
             if let Some(text) = ctx.index.read(file) {
                 lines.extend(run_lines(&text).into_iter().map(|(n, l)| (file.to_string(), n, l)));
@@ -219,7 +243,12 @@ fn invocation(part: &str, options: &BuildOptions) -> Option<Invocation> {
     let variable = |w: &str| w.contains('$') || w.contains("{{");
     let is_option = |w: &str| options.options.iter().any(|o| o == w);
     // `-tags 'netgo sqlite'` and `--features a,b` alike, as one comma-separated list.
-    let list = |v: &str| v.split([' ', ',']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(",");
+    let list = |v: &str| {
+        v.split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     let mut value = None;
     let mut targets = Vec::new();
     let mut words = words.iter();
@@ -272,11 +301,21 @@ mod tests {
     fn reads_an_option_in_every_spelling_and_skips_variables() {
         let o = cargo();
         let v = |line: &str| invocation(line, &o).map(|i| i.value);
-        assert_eq!(v("cargo test --profile ci --features sqlite,mysql"), Some(Some("sqlite,mysql".into())));
-        assert_eq!(v("cargo build --features=sqlite --release"), Some(Some("sqlite".into())));
+        assert_eq!(
+            v("cargo test --profile ci --features sqlite,mysql"),
+            Some(Some("sqlite,mysql".into()))
+        );
+        assert_eq!(
+            v("cargo build --features=sqlite --release"),
+            Some(Some("sqlite".into()))
+        );
         assert_eq!(v("cargo run -F \"a b\""), Some(Some("a,b".into())));
         assert_eq!(v("cargo build --release"), Some(None));
-        assert_eq!(v("cargo build --features ${DB} --release"), None, "a variable says nothing");
+        assert_eq!(
+            v("cargo build --features ${DB} --release"),
+            None,
+            "a variable says nothing"
+        );
         assert_eq!(v("cargo test -p xtask"), None, "another crate's build");
         assert_eq!(v("cargo-watch -x run"), None);
         assert_eq!(v("npm run build"), None);
@@ -302,7 +341,10 @@ mod tests {
         let lines = run_lines(text);
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0].0, 2);
-        assert_eq!(lines[0].1, "apt-get update &&  cargo build --features sqlite  --release");
+        assert_eq!(
+            lines[0].1,
+            "apt-get update &&  cargo build --features sqlite  --release"
+        );
         assert_eq!(lines[1], (6, "go build ./cmd/api".to_string()));
     }
 }

@@ -88,7 +88,10 @@ pub fn build_root_vars(
         .find(|t| relative.is_some() && index.has_dir(t));
     let whole_build = |vars: &mut BTreeMap<String, (String, Evidence)>, name: &str, one: String| {
         let value = match &module_tests {
-            Some(tests) => (String::new(), Evidence::new(tests, "a module the backend depends on has tests")),
+            Some(tests) => (
+                String::new(),
+                Evidence::new(tests, "a module the backend depends on has tests"),
+            ),
             None => (one, evidence.clone()),
         };
         vars.insert(name.to_string(), value);

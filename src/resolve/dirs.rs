@@ -414,7 +414,13 @@ fn same_depth_glob(group: &[&String]) -> Option<String> {
         return None;
     }
     let levels: Vec<&str> = (0..depth)
-        .map(|i| if split.iter().all(|p| p[i] == split[0][i]) { split[0][i] } else { "*" })
+        .map(|i| {
+            if split.iter().all(|p| p[i] == split[0][i]) {
+                split[0][i]
+            } else {
+                "*"
+            }
+        })
         .collect();
     Some(levels.join("/"))
 }

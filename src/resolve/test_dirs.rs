@@ -4,8 +4,8 @@
 use super::backend::named;
 use super::context::Ctx;
 use super::dirs::{by_parent, collapse, dirs_from, is_code_file, source_dirs};
-use crate::detect::{Registry, engine};
 use crate::detect::analysis::Hit;
+use crate::detect::{Registry, engine};
 use crate::ecosystems::{Ecosystem, Project};
 use crate::fs::is_within;
 use crate::repo::index::RepoIndex;
