@@ -133,6 +133,8 @@ pub enum TaskRunner {
     Composer,
     /// deno.json `tasks`: `deno task NAME`.
     Deno,
+    /// `Rakefile` tasks: `bundle exec rake NAME`.
+    Rake,
 }
 
 #[derive(Debug, Clone)]

@@ -212,6 +212,7 @@ impl Runner {
             TaskRunner::Taskfile => self.in_dir(project, format!("task {name}")),
             TaskRunner::Composer => self.in_dir(project, format!("composer run {name}")),
             TaskRunner::Deno => self.in_dir(project, format!("deno task {name}")),
+            TaskRunner::Rake => self.in_dir(project, format!("bundle exec rake {name}")),
         }
     }
 

@@ -1,5 +1,6 @@
-//! Task names from Makefiles and justfiles. Both formats are code, so these are line-oriented
-//! regex readers, tested on the shapes real repositories use.
+//! Task names from Makefiles, justfiles and Rakefiles. These formats are code, so these are
+//! line-oriented regex readers, tested on the shapes real repositories use; cargo-make and
+//! go-task files are TOML and YAML, parsed.
 
 use super::project::{Task, TaskRunner};
 use crate::repo::index::RepoIndex;
@@ -33,6 +34,62 @@ pub fn make_targets(text: &str) -> Vec<(String, String)> {
             if !out.iter().any(|(t, _)| t == target) {
                 out.push((target.to_string(), body.clone()));
             }
+        }
+    }
+    out
+}
+
+static RAKE_TASK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(\s*)(?:task\s*\(?\s*(?::(?P<sym>[\w:]+)|["'](?P<str>[\w:]+)["']|(?P<key>\w+):\s)|(?:Rake::TestTask|RSpec::Core::RakeTask|Minitest::TestTask)\.(?:new|create)\b\s*\(?\s*(?::(?P<suite>\w+))?)"#).unwrap()
+});
+static RAKE_NAMESPACE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^(\s*)namespace\s*\(?\s*[:"']?(\w+)"#).unwrap());
+
+/// `(task, first line of its block)` for each Rakefile task, namespaced (`assets:precompile`).
+/// A `Rake::TestTask` or `RSpec::Core::RakeTask` declares `test` or `spec` unless it names one.
+pub fn rake_tasks(text: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    // Open namespaces with the indentation of their `namespace` line; an `end` at that
+    // indentation closes one.
+    let mut namespaces: Vec<(usize, String)> = Vec::new();
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        if line.trim() == "end" {
+            if namespaces.last().is_some_and(|(at, _)| *at == indent) {
+                namespaces.pop();
+            }
+            continue;
+        }
+        if let Some(caps) = RAKE_NAMESPACE.captures(line) {
+            namespaces.push((indent, caps[2].to_string()));
+            continue;
+        }
+        let Some(caps) = RAKE_TASK.captures(line) else {
+            continue;
+        };
+        let name = match (
+            caps.name("sym").or(caps.name("str")).or(caps.name("key")),
+            caps.name("suite"),
+        ) {
+            (Some(name), _) | (None, Some(name)) => name.as_str().to_string(),
+            (None, None) if line.contains("RSpec") => "spec".to_string(),
+            (None, None) => "test".to_string(),
+        };
+        let prefix: Vec<&str> = namespaces.iter().map(|(_, n)| n.as_str()).collect();
+        let full = if prefix.is_empty() {
+            name
+        } else {
+            format!("{}:{name}", prefix.join(":"))
+        };
+        let body = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter(|l| *l != "end")
+            .unwrap_or(line.trim());
+        if !out.iter().any(|(t, _)| *t == full) {
+            out.push((full, body.to_string()));
         }
     }
     out
@@ -171,6 +228,7 @@ pub fn runner_tasks(index: &RepoIndex, dir: &str) -> Vec<Task> {
             "Makefile" | "makefile" | "GNUmakefile" => TaskRunner::Make,
             "Makefile.toml" => TaskRunner::CargoMake,
             "Taskfile.yml" | "Taskfile.yaml" | "taskfile.yml" | "taskfile.yaml" => TaskRunner::Taskfile,
+            "Rakefile" | "rakefile" | "Rakefile.rb" => TaskRunner::Rake,
             _ if name.eq_ignore_ascii_case("justfile") || name.eq_ignore_ascii_case(".justfile") => TaskRunner::Just,
             _ => continue,
         };
@@ -182,8 +240,9 @@ pub fn runner_tasks(index: &RepoIndex, dir: &str) -> Vec<Task> {
                     continue;
                 };
                 match runner {
-                    TaskRunner::Make => crate::ecosystems::tasks::make_targets(&text),
-                    _ => crate::ecosystems::tasks::just_recipes(&text),
+                    TaskRunner::Make => make_targets(&text),
+                    TaskRunner::Rake => rake_tasks(&text),
+                    _ => just_recipes(&text),
                 }
             }
         };
@@ -218,6 +277,19 @@ mod tests {
         let targets = make_targets(text);
         assert_eq!(targets[0].1, "goose -dir db create ${name} sql");
         assert_eq!(targets[1].1, "echo hi");
+    }
+
+    #[test]
+    fn rake_tasks_with_namespaces_and_test_tasks() {
+        let text = "require 'rake'\nRake::TestTask.new do |t|\n  t.pattern = 'test/*_test.rb'\nend\nRSpec::Core::RakeTask.new(:spec)\n\ndesc \"Run specs\"\ntask :ajax do\n  sh \"ruby test_ajax.rb\"\nend\n\nnamespace :assets do\n  desc 'Compile'\n  task :precompile do\n    App.compile_assets\n  end\nend\n\ntask default: [:spec]\ntask 'db:seed' => :environment\n";
+        let tasks = rake_tasks(text);
+        let names: Vec<&str> = tasks.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(
+            names,
+            ["test", "spec", "ajax", "assets:precompile", "default", "db:seed"]
+        );
+        assert_eq!(tasks[2].1, "sh \"ruby test_ajax.rb\"");
+        assert_eq!(tasks[3].1, "App.compile_assets");
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub(super) const BUILD_TASKS: &[&str] = &[
     "build:backend",
     "build-release",
     "build:release",
+    // An app that runs from source builds its static assets (a Rakefile's, an Egg.js app's).
+    "assets:precompile",
+    "assets",
 ];
 pub(super) const MIGRATE_TASKS: &[&str] = &[
     "migrate",
@@ -312,7 +315,7 @@ fn find_task<'t>(
         for (task, owner) in declared.iter().filter(|(t, _)| wanted(t)) {
             let task_runner = matches!(
                 task.runner,
-                TaskRunner::Make | TaskRunner::Just | TaskRunner::CargoMake | TaskRunner::Taskfile
+                TaskRunner::Make | TaskRunner::Just | TaskRunner::CargoMake | TaskRunner::Taskfile | TaskRunner::Rake
             );
             if is_placeholder(&task.body) && !task_runner {
                 continue;
@@ -351,6 +354,7 @@ pub(super) fn declared_reason(task: &Task) -> String {
         TaskRunner::Taskfile => format!("Taskfile task {}", task.name),
         TaskRunner::Composer => format!("composer script \"{}\"", task.name),
         TaskRunner::Deno => format!("deno task \"{}\"", task.name),
+        TaskRunner::Rake => format!("rake task {}", task.name),
     }
 }
 
