@@ -72,15 +72,15 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
             .find(|f| in_language(ctx.registry, f, eco) && is_test_file(ctx.registry, ctx.index, f))
             .cloned();
         if let Some(file) = beside {
-            // At the root, the file itself says more than `.` would; tests that all sit in one
-            // folder inside the code (`src/api/tests/`) are that folder.
+            // Tests that all sit in one folder inside the code (`src/api/tests/`) are that folder.
             let (test_dir, reason) = match tests_folder(ctx.registry, ctx.index, &prefix, &file) {
                 Some(folder) => (folder, "every test file inside the code is in this folder"),
                 // Go keeps `_test.go` files in every package: the module is the test tree.
                 None if dir == "." && eco == Ecosystem::Go => (dir, "Go tests sit beside the code"),
                 None if dir == "." => match test_home(ctx.registry, ctx.index, eco, &file, &dirs) {
                     Some(home) => (home, "every test file beside the code is in this folder"),
-                    None => (file.clone(), "test file beside the code"),
+                    // A folder, never the file itself: the tests sit beside the code there.
+                    None => (crate::fs::parent(&file).to_string(), "test file beside the code"),
                 },
                 None => (dir, "test file beside the code"),
             };
