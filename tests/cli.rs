@@ -715,6 +715,13 @@ fn init_writes_the_profile_for_a_server_without_a_known_framework() {
     let tmp = tempfile::tempdir().unwrap();
     let app = tmp.path().join("guestbook");
     copy_dir(Path::new("fixtures/webapp-no-framework"), &app);
+    // A server library archprompt has no detector for, instead of `node:http`.
+    let server =
+        "const uWS = require('uWebSockets.js');\nuWS.App().get('/*', (res) => res.end('hi')).listen(8080, () => {});\n";
+    std::fs::write(app.join("server.js"), server).unwrap();
+    let scan = archprompt().arg("scan").arg("--json").arg(&app).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+    assert_eq!(report["fields"]["backend_framework"]["state"], "absent", "{report}");
     archprompt().arg("init").arg(&app).assert().success();
     assert!(app.join(".github/agents/backend-architect.agent.md").is_file());
 }
