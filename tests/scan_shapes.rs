@@ -348,3 +348,62 @@ fn python_entry_points_and_apps_without_an_app_config() {
     let sources = django.field(FieldName::SourceDirs).items.clone().unwrap();
     assert!(sources.contains(&"images".to_string()), "{sources:?}");
 }
+
+/// A `.git/index` (version 2) tracking `paths` as regular files.
+fn git_index(paths: &[&str]) -> Vec<u8> {
+    let mut bytes = b"DIRC".to_vec();
+    bytes.extend_from_slice(&2u32.to_be_bytes());
+    bytes.extend_from_slice(&(paths.len() as u32).to_be_bytes());
+    for path in paths {
+        let mut entry = vec![0u8; 24];
+        entry.extend_from_slice(&0o100644u32.to_be_bytes());
+        entry.extend_from_slice(&[0u8; 32]);
+        entry.extend_from_slice(&(path.len() as u16).to_be_bytes());
+        entry.extend_from_slice(path.as_bytes());
+        entry.resize(entry.len().div_ceil(8) * 8 + usize::from(entry.len() % 8 == 0) * 8, 0);
+        bytes.extend(entry);
+    }
+    bytes
+}
+
+#[test]
+fn files_git_tracks_are_read_though_an_ignore_pattern_matches_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        // Written for the binary `go build -o backend` leaves; it matches cmd/backend/ too.
+        (".gitignore", "backend\ntests/*\nscratch.go\n"),
+        ("cmd/admin/main.go", "package main\n\nfunc main() {}\n"),
+        (
+            "cmd/backend/main.go",
+            "package main\n\nimport \"net/http\"\n\nfunc main() { http.ListenAndServe(\":80\", nil) }\n",
+        ),
+        ("scratch.go", "package main\n"),
+    ];
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let before = archprompt::scan(dir.path()).unwrap();
+    assert_ne!(
+        before.field(FieldName::BackendFramework).value.as_deref(),
+        Some("net/http"),
+        "without git's index the ignored server is unseen"
+    );
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    let index = git_index(&[".gitignore", "cmd/admin/main.go", "cmd/backend/main.go", "go.mod"]);
+    std::fs::write(dir.path().join(".git/index"), index).unwrap();
+    let after = archprompt::scan(dir.path()).unwrap();
+    let framework = after.field(FieldName::BackendFramework);
+    assert_eq!(framework.value.as_deref(), Some("net/http"));
+    assert_eq!(framework.evidence[0].file, "cmd/backend/main.go");
+    // An ignored file git does not track stays out.
+    assert!(
+        !after
+            .field(FieldName::SourceDirs)
+            .evidence
+            .iter()
+            .any(|e| e.file.contains("scratch"))
+    );
+}

@@ -1,4 +1,5 @@
-//! Lists a repository's tree the way git sees it, bounded in depth and entries. Each directory
+//! Lists a repository's tree the way git sees it, bounded in depth and entries: what its ignore
+//! files exclude is left out, unless git tracks it. Each directory
 //! costs one `read_dir`: its `.gitignore` and `.ignore` are found in the listing itself instead of
 //! probed for (which cost three failed `stat`s per directory), and entries are visited in name
 //! order, so a listing cut short by its budget is the same on every run.
@@ -60,6 +61,7 @@ pub fn list(
     mut visit: impl FnMut(Seen),
 ) -> bool {
     let mut ignore_allowance = crate::fs::MAX_LISTING_IGNORE_PATTERNS;
+    let mut tracked: Option<super::git_index::Tracked> = None;
     // Directories listed but not opened yet: their path, depth and the rules they inherit.
     let mut waiting = std::collections::VecDeque::from([(start.to_string(), 0, Vec::new())]);
     while let Some((dir, depth, inherited)) = waiting.pop_front() {
@@ -74,9 +76,18 @@ pub fn list(
             let mut rel = String::with_capacity(frame.prefix.len() + name.len());
             rel.push_str(&frame.prefix);
             rel.push_str(&name);
+            // What git tracks stays, whatever an ignore pattern says (`backend` written for a
+            // binary also matches `cmd/backend/`); the index is read once, when first needed.
             if is_ignored(&frame.rules, &rel, kind) {
-                visit(Seen::Ignored { rel, kind });
-                continue;
+                let tracked = tracked.get_or_insert_with(|| super::git_index::Tracked::read(root));
+                let kept = match kind {
+                    Kind::File => tracked.files.contains(&rel),
+                    Kind::Dir => tracked.dirs.contains(&rel),
+                };
+                if !kept {
+                    visit(Seen::Ignored { rel, kind });
+                    continue;
+                }
             }
             if *budget == 0 {
                 return false;

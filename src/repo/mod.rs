@@ -2,5 +2,6 @@
 //! later stage asks, and the user's `archprompt.toml`.
 
 pub mod config;
+pub mod git_index;
 pub mod index;
 pub mod listing;
