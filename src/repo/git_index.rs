@@ -11,6 +11,10 @@ use std::path::Path;
 /// The largest index read (about a million paths).
 pub const MAX_INDEX_BYTES: u64 = 128 * 1024 * 1024;
 
+/// The longest path taken: past it an index is not one a real checkout writes (and a v4 chain of
+/// ever longer paths would need memory quadratic in the file).
+const MAX_PATH_BYTES: usize = 4096;
+
 /// Tracked regular files and every directory above one, repo-relative with `/`.
 #[derive(Debug, Default)]
 pub struct Tracked {
@@ -72,12 +76,18 @@ fn parse(bytes: &[u8], hash_len: usize) -> Option<Tracked> {
             at += used;
             let end = at + bytes.get(at..)?.iter().position(|b| *b == 0)?;
             let keep = previous.len().checked_sub(strip)?;
+            if keep + (end - at) > MAX_PATH_BYTES {
+                return None;
+            }
             previous.truncate(keep);
             previous.extend_from_slice(&bytes[at..end]);
             at = end + 1;
             previous.clone()
         } else {
             let end = at + bytes.get(at..)?.iter().position(|b| *b == 0)?;
+            if end - at > MAX_PATH_BYTES {
+                return None;
+            }
             let path = bytes[at..end].to_vec();
             // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
             at = start + (end - start + 8) / 8 * 8;

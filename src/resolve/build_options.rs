@@ -61,7 +61,9 @@ pub(super) fn apply(ctx: &Ctx, fields: &mut BTreeMap<FieldName, Field>) {
             return;
         }
     }
-    let option = &options.options[0];
+    let Some(option) = options.options.first() else {
+        return;
+    };
     for name in [
         FieldName::DevCommand,
         FieldName::MigrationCommand,
@@ -116,7 +118,7 @@ fn run_the_built_program(ctx: &Ctx, invocations: &[Invocation], fields: &mut BTr
         return;
     };
     let runs_a_program = last.starts_with("./") && is_dir(last);
-    if !runs_a_program || *last == target {
+    if !runs_a_program || last.trim_end_matches('/') == target {
         return;
     }
     // What named the other program (its `main.go`) no longer stands behind the command.
@@ -238,6 +240,10 @@ fn run_lines(text: &str) -> Vec<(usize, String)> {
 fn invocation(part: &str, options: &BuildOptions) -> Option<Invocation> {
     let command = options.commands.iter().find(|c| find_words(part, c).is_some())?;
     let rest = &part[find_words(part, command)? + command.len()..];
+    // `cargo install sqlx-cli`: a tool from the registry, unless it installs this checkout.
+    if command.ends_with(" install") && command.starts_with("cargo") && !rest.contains("--path") {
+        return None;
+    }
     let words = shlex::split(rest).unwrap_or_else(|| rest.split_whitespace().map(str::to_string).collect());
     // A variable (`--features ${DB}`, `./cmd/$APP`) says nothing of what is built.
     let variable = |w: &str| w.contains('$') || w.contains("{{");
@@ -259,18 +265,31 @@ fn invocation(part: &str, options: &BuildOptions) -> Option<Invocation> {
             word.split_once('=').filter(|(name, _)| is_option(name)).map(|(_, v)| v)
         };
         if let Some(given) = given {
-            if variable(given) {
+            // Only plain feature and tag names go into a command line.
+            if variable(given)
+                || !given
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.,:/+ ".contains(c))
+            {
                 return None;
             }
-            value = Some(list(given));
+            // Repeated options add up, as cargo and go take them.
+            value = Some(match value.take() {
+                Some(before) => format!("{before},{}", list(given)),
+                None => list(given),
+            });
         } else if options.skip_with.iter().any(|s| s == word) {
             // Another crate or program of the workspace (`-p xtask`): not the backend's build.
             return None;
         } else if word.starts_with("./") && !word.contains("...") {
-            if variable(word) {
+            if variable(word) || !word.chars().all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c)) {
                 return None;
             }
             targets.push(word.trim_end_matches('/').to_string());
+        } else if word.contains('@') || (!word.starts_with(['-', '.']) && word.contains('.') && word.contains('/')) {
+            // Another package installed or built by its import path (`go install
+            // github.com/…/migrate@latest`): not the project's own build.
+            return None;
         }
     }
     Some(Invocation {
@@ -289,7 +308,12 @@ mod tests {
 
     fn cargo() -> BuildOptions {
         BuildOptions {
-            commands: vec!["cargo build".into(), "cargo run".into(), "cargo test".into()],
+            commands: vec![
+                "cargo build".into(),
+                "cargo run".into(),
+                "cargo test".into(),
+                "cargo install".into(),
+            ],
             options: vec!["--features".into(), "-F".into()],
             skip_with: vec!["-p".into(), "--package".into()],
             program_commands: Vec::new(),
@@ -319,6 +343,13 @@ mod tests {
         assert_eq!(v("cargo test -p xtask"), None, "another crate's build");
         assert_eq!(v("cargo-watch -x run"), None);
         assert_eq!(v("npm run build"), None);
+        assert_eq!(
+            v("cargo test --features a --features b"),
+            Some(Some("a,b".into())),
+            "repeated options add up"
+        );
+        assert_eq!(v("cargo build --features '`id`'"), None, "not a feature name");
+        assert_eq!(v("cargo install sqlx-cli --features postgres"), None, "a registry tool");
     }
 
     #[test]
