@@ -257,6 +257,11 @@ pub struct BuildOptions {
     /// The manifest's table that declares each value (Cargo's `[features]`); a value it does not
     /// declare belongs to another package.
     pub declared_in: Option<String>,
+    /// Of `commands`, those that install a published package (`cargo install sqlx-cli`), not
+    /// the project's build, unless given `local_install` (`--path .`).
+    #[serde(default)]
+    pub registry_installs: Vec<String>,
+    pub local_install: Option<String>,
 }
 
 impl Toolchain {

@@ -112,6 +112,28 @@ pub(super) fn has_entry_point(registry: &Registry, project: &Project, index: &Re
     toolchain.entry_tasks.iter().any(|t| project.task(t).is_some()) || toolchain.entry_points.iter().any(holds)
 }
 
+/// The directories the backend's ecosystem conventions (`pick`: `[dirs] source` or `tests` of its
+/// ecosystem detector) name inside each sibling module it links, module by module: a JVM
+/// application's code and tests go on in the modules it depends on, laid out the same way.
+pub(super) fn linked_module_dirs(
+    index: &RepoIndex,
+    backend: &Analysis,
+    pick: impl Fn(&crate::detect::Detector) -> &Vec<String>,
+) -> Vec<String> {
+    let patterns: Vec<String> = backend
+        .ecosystem_hits
+        .iter()
+        .flat_map(|h| pick(h.detector).clone())
+        .collect();
+    let mut dirs = Vec::new();
+    for linked in &backend.linked {
+        let mut module = backend.project.clone();
+        module.dir = linked.clone();
+        dirs.extend(engine::project_dirs(index, &module, &patterns));
+    }
+    dirs
+}
+
 /// The project with the best backend score; ties go to the shallower directory.
 pub(super) fn pick_backend<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>> {
     analyses.iter().filter(|a| a.score > 0).max_by_key(|a| {

@@ -241,7 +241,8 @@ fn invocation(part: &str, options: &BuildOptions) -> Option<Invocation> {
     let command = options.commands.iter().find(|c| find_words(part, c).is_some())?;
     let rest = &part[find_words(part, command)? + command.len()..];
     // `cargo install sqlx-cli`: a tool from the registry, unless it installs this checkout.
-    if command.ends_with(" install") && command.starts_with("cargo") && !rest.contains("--path") {
+    let local = options.local_install.as_deref().is_some_and(|o| rest.contains(o));
+    if options.registry_installs.contains(command) && !local {
         return None;
     }
     let words = shlex::split(rest).unwrap_or_else(|| rest.split_whitespace().map(str::to_string).collect());
@@ -318,6 +319,8 @@ mod tests {
             skip_with: vec!["-p".into(), "--package".into()],
             program_commands: Vec::new(),
             declared_in: None,
+            registry_installs: vec!["cargo install".into()],
+            local_install: Some("--path".into()),
         }
     }
 

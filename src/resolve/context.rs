@@ -62,12 +62,12 @@ pub fn test_projects(registry: &Registry, backend: &Analysis, all: &[Analysis]) 
 /// (`:app:` task paths, `-pl app`, `--project src/Web`).
 pub fn build_root_vars(
     index: &RepoIndex,
-    project: &Project,
-    linked: &[String],
+    backend: &Analysis,
     all: &[Analysis],
     runner: &Runner,
     vars: &mut BTreeMap<String, (String, Evidence)>,
 ) {
+    let project = &backend.project;
     let below_root = if runner.root_dir == "." {
         Some(project.dir.as_str())
     } else {
@@ -82,10 +82,11 @@ pub fn build_root_vars(
     let wrapped = runner.wrapper;
     // A JVM application whose sibling modules hold tests too (its code goes on in them) is
     // tested from the build root, every module at once, as the build's CI does.
-    let module_tests = linked
-        .iter()
-        .map(|m| crate::fs::join(m, "src/test"))
-        .find(|t| relative.is_some() && index.has_dir(t));
+    let module_tests = relative.as_ref().and_then(|_| {
+        super::backend::linked_module_dirs(index, backend, |d| &d.dirs.tests)
+            .into_iter()
+            .next()
+    });
     let whole_build = |vars: &mut BTreeMap<String, (String, Evidence)>, name: &str, one: String| {
         let value = match &module_tests {
             Some(tests) => (

@@ -134,19 +134,10 @@ pub(super) fn source_dirs(ctx: &Ctx) -> Field {
     // A JVM application module's code goes on in the sibling modules it depends on
     // (`shop-domain/src/main/java` beside `shop-api/src/main/java`), laid out the same way.
     if ctx.backend.project.ecosystem == Ecosystem::Jvm {
-        let candidates: Vec<String> = ctx
-            .backend
-            .ecosystem_hits
-            .iter()
-            .flat_map(|h| h.detector.dirs.source.clone())
-            .collect();
-        for linked in &ctx.backend.linked {
-            let module = project_at(&ctx.backend.project, linked);
-            for dir in engine::project_dirs(ctx.index, &module, &candidates) {
-                if !dirs.contains(&dir) {
-                    evidence.push(Evidence::new(&dir, "a module the backend depends on"));
-                    dirs.push(dir);
-                }
+        for dir in super::backend::linked_module_dirs(ctx.index, ctx.backend, |d| &d.dirs.source) {
+            if !dirs.contains(&dir) {
+                evidence.push(Evidence::new(&dir, "a module the backend depends on"));
+                dirs.push(dir);
             }
         }
     }

@@ -63,7 +63,7 @@ pub(super) fn resolve_backend(
             );
         }
     }
-    build_root_vars(index, project, &backend.linked, all, &runner, &mut vars);
+    build_root_vars(index, backend, all, &runner, &mut vars);
     let mut ctx = Ctx {
         registry,
         index,

@@ -4,8 +4,8 @@
 use super::backend::named;
 use super::context::Ctx;
 use super::dirs::{by_parent, collapse, dirs_from, is_code_file, source_dirs};
+use crate::detect::Registry;
 use crate::detect::analysis::Hit;
-use crate::detect::{Registry, engine};
 use crate::ecosystems::{Ecosystem, Project};
 use crate::fs::is_within;
 use crate::repo::index::RepoIndex;
@@ -42,19 +42,10 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
     }
     // A JVM application's code goes on in the sibling modules it depends on, and so do its tests.
     if eco == Ecosystem::Jvm {
-        let patterns: Vec<String> = ctx
-            .backend
-            .ecosystem_hits
-            .iter()
-            .flat_map(|h| h.detector.dirs.tests.clone())
-            .collect();
-        for linked in &ctx.backend.linked {
-            let module = super::dirs::project_at(&ctx.backend.project, linked);
-            for dir in engine::project_dirs(ctx.index, &module, &patterns) {
-                if !dirs.contains(&dir) && has_code(ctx.registry, ctx.index, &dir) {
-                    evidence.push(Evidence::new(&dir, "tests of a module the backend depends on"));
-                    dirs.push(dir);
-                }
+        for dir in super::backend::linked_module_dirs(ctx.index, ctx.backend, |d| &d.dirs.tests) {
+            if !dirs.contains(&dir) && has_code(ctx.registry, ctx.index, &dir) {
+                evidence.push(Evidence::new(&dir, "tests of a module the backend depends on"));
+                dirs.push(dir);
             }
         }
     }
