@@ -596,3 +596,20 @@ fn a_maven_app_whose_modules_hold_tests_is_tested_from_the_root() {
         Some("mvn -pl api test")
     );
 }
+
+#[test]
+fn a_task_is_taken_for_what_its_recipe_does_not_its_name() {
+    let go_mod = "module example.com/viewer\n\ngo 1.22\n\nrequire github.com/gin-gonic/gin v1.10.0\n";
+    let main = "package main\n\nimport \"github.com/gin-gonic/gin\"\n\nfunc main() { gin.Default().Run() }\n";
+    // `dev` only compiles and `build` pushes images: neither is what its name says.
+    let makefile = "dev:\n\tgo build\n\t@echo \"You can now execute ./viewer\"\n\nbuild:\n\tdocker buildx build \\\n\t\t-t ghcr.io/x/viewer \\\n\t\t--push \\\n\t\t.\n\ntest:\n\tgo test ./...\n";
+    let report = scan_tree(&[("go.mod", go_mod), ("main.go", main), ("Makefile", makefile)]);
+    assert_eq!(report.field(FieldName::DevCommand).value.as_deref(), Some("go run ."));
+    assert_eq!(report.field(FieldName::BuildCommand).value.as_deref(), Some("go build ./..."));
+    assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("make test"));
+    // The same names with recipes that run the server and build it are taken.
+    let makefile = "dev:\n\tgo build -o bin/viewer . && ./bin/viewer\n\nbuild:\n\tgo build -o bin/viewer .\n";
+    let report = scan_tree(&[("go.mod", go_mod), ("main.go", main), ("Makefile", makefile)]);
+    assert_eq!(report.field(FieldName::DevCommand).value.as_deref(), Some("make dev"));
+    assert_eq!(report.field(FieldName::BuildCommand).value.as_deref(), Some("make build"));
+}

@@ -308,6 +308,10 @@ pub struct ConventionCommands {
     /// console on it (`db-migrate`, `db-seed`, `db-up`).
     #[serde(default)]
     pub not_a_console: Vec<String>,
+    /// Phrases of a command that publishes (`docker push`, `--push`, `cargo publish`): a task
+    /// whose recipe runs one is a release, not how the project is built, run or tested.
+    #[serde(default)]
+    pub publishes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

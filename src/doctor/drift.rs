@@ -90,7 +90,7 @@ pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
                 }
                 let defined = crate::ecosystems::tasks::make_targets(&text);
                 for target in targets {
-                    if !defined.iter().any(|(t, _)| t == target) {
+                    if !defined.iter().any(|r| r.name == *target) {
                         out.push(missing(part, target, file.clone()));
                     }
                 }
@@ -148,7 +148,7 @@ pub fn missing_tasks(repo: &Path, command: &str) -> Vec<MissingTask> {
                     continue;
                 }
                 let defined = crate::ecosystems::tasks::just_recipes(&text);
-                if !defined.iter().any(|(r, _)| r == recipe) {
+                if !defined.iter().any(|r| r.name == *recipe) {
                     out.push(missing(part, recipe, file));
                 }
             }

@@ -144,6 +144,16 @@ pub struct Task {
     pub body: String,
     pub runner: TaskRunner,
     pub file: String,
+    /// Every command of a multi-line recipe (Make, just), when `body` is only the first one:
+    /// what the task does is judged on all of it (a `dev` target that only builds).
+    pub full_recipe: Option<String>,
+}
+
+impl Task {
+    /// The whole recipe: every command line, or the one command the format states.
+    pub fn recipe(&self) -> &str {
+        self.full_recipe.as_deref().unwrap_or(&self.body)
+    }
 }
 
 #[derive(Debug, Clone)]

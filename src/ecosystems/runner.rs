@@ -290,6 +290,7 @@ mod tests {
             body: String::new(),
             runner: TaskRunner::NodeScript,
             file: "package.json".into(),
+            full_recipe: None,
         }
     }
 
@@ -371,6 +372,7 @@ mod tests {
             body: String::new(),
             runner: TaskRunner::Make,
             file: "backend/Makefile".into(),
+            full_recipe: None,
         };
         assert_eq!(
             runner(Tool::Pip, "backend").task(&backend, &make),

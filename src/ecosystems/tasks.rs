@@ -14,11 +14,21 @@ static JUST_RECIPE: LazyLock<Regex> =
 static JUST_ALIAS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^alias\s+([A-Za-z_][A-Za-z0-9_\-]*)\s*:=\s*([A-Za-z_][A-Za-z0-9_\-]*)").unwrap());
 
-/// `(target, first recipe line past messages and argument checks)` for each explicit Makefile target, in file order. Pattern
-/// rules (`%.o:`), special targets (`.PHONY:`) and variable assignments are skipped.
-pub fn make_targets(text: &str) -> Vec<(String, String)> {
+/// One target or recipe of a line-oriented task file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recipe {
+    pub name: String,
+    /// The first command past messages, argument checks and shell settings.
+    pub body: String,
+    /// Every command line of the recipe, comments left out.
+    pub full: String,
+}
+
+/// Each explicit Makefile target, in file order. Pattern rules (`%.o:`), special targets
+/// (`.PHONY:`) and variable assignments are skipped.
+pub fn make_targets(text: &str) -> Vec<Recipe> {
     let lines: Vec<&str> = text.lines().collect();
-    let mut out: Vec<(String, String)> = Vec::new();
+    let mut out: Vec<Recipe> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         if line.starts_with('\t') || line.starts_with('#') {
             continue;
@@ -26,13 +36,17 @@ pub fn make_targets(text: &str) -> Vec<(String, String)> {
         let Some(caps) = MAKE_TARGET.captures(line) else {
             continue;
         };
-        let body = recipe_after(&lines, i, |l| l.starts_with('\t'));
+        let (body, full) = recipe_after(&lines, i, |l| l.starts_with('\t'));
         for target in caps[1].split_whitespace() {
             if target.contains('%') || target.starts_with('.') || target.contains('$') {
                 continue;
             }
-            if !out.iter().any(|(t, _)| t == target) {
-                out.push((target.to_string(), body.clone()));
+            if !out.iter().any(|r| r.name == target) {
+                out.push(Recipe {
+                    name: target.to_string(),
+                    body: body.clone(),
+                    full: full.clone(),
+                });
             }
         }
     }
@@ -95,13 +109,18 @@ pub fn rake_tasks(text: &str) -> Vec<(String, String)> {
     out
 }
 
-/// `(recipe, first body line)` for each justfile recipe and alias, in file order.
-pub fn just_recipes(text: &str) -> Vec<(String, String)> {
+/// Each justfile recipe and alias, in file order.
+pub fn just_recipes(text: &str) -> Vec<Recipe> {
     let lines: Vec<&str> = text.lines().collect();
-    let mut out: Vec<(String, String)> = Vec::new();
+    let mut out: Vec<Recipe> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         if let Some(caps) = JUST_ALIAS.captures(line) {
-            out.push((caps[1].to_string(), format!("just {}", &caps[2])));
+            let body = format!("just {}", &caps[2]);
+            out.push(Recipe {
+                name: caps[1].to_string(),
+                full: body.clone(),
+                body,
+            });
             continue;
         }
         if line.starts_with(char::is_whitespace) || line.starts_with('#') {
@@ -112,28 +131,37 @@ pub fn just_recipes(text: &str) -> Vec<(String, String)> {
             if name == "set" || name == "export" || name == "import" || name == "mod" {
                 continue;
             }
-            let body = recipe_after(&lines, i, |l| l.starts_with(char::is_whitespace));
-            out.push((name, body));
+            let (body, full) = recipe_after(&lines, i, |l| l.starts_with(char::is_whitespace));
+            out.push(Recipe { name, body, full });
         }
     }
     out
 }
 
-fn recipe_after(lines: &[&str], i: usize, indented: impl Fn(&str) -> bool) -> String {
-    let mut commands = lines[i + 1..]
-        .iter()
-        .take_while(|l| indented(l) || l.trim().is_empty())
-        .map(|l| l.trim().trim_start_matches(['@', '-']))
-        .filter(|l| !l.is_empty() && !l.starts_with('#'));
-    let first = commands.clone().next().unwrap_or("");
-    // What the recipe does, past a message or an argument check (`echo "Usage: …"`,
-    // `if [ -z "$(name)" ]; then …; fi`).
-    let preamble = |l: &&str| {
-        ["echo ", "printf ", "if [", "[ ", "test "]
+/// The recipe below line `i`: its first command past a message, an argument check or a shell
+/// setting (`echo "Usage: …"`, `if [ -z "$(name)" ]; then …; fi`, `set -euxo pipefail`), and
+/// every command line.
+fn recipe_after(lines: &[&str], i: usize, indented: impl Fn(&str) -> bool) -> (String, String) {
+    let mut continued = false;
+    let mut commands: Vec<&str> = Vec::new();
+    for line in lines[i + 1..].iter().take_while(|l| indented(l) || l.trim().is_empty()) {
+        let line = line.trim();
+        // `@` (quiet) and `-` (errors ignored) prefix a command, not a continued line's `-v`.
+        let command = if continued { line } else { line.trim_start_matches(['@', '-']) };
+        continued = line.ends_with('\\');
+        if !command.is_empty() && !command.starts_with('#') {
+            commands.push(command);
+        }
+    }
+    let first = commands.first().copied().unwrap_or("");
+    let preamble = |l: &&&str| {
+        ["echo ", "printf ", "if [", "[ ", "test ", "set -", "set +"]
             .iter()
             .any(|p| l.starts_with(p))
+            || **l == "clear"
     };
-    commands.find(|l| !preamble(l)).unwrap_or(first).to_string()
+    let body = commands.iter().find(|l| !preamble(l)).copied().unwrap_or(first);
+    (body.to_string(), commands.join("\n"))
 }
 
 /// cargo-make's `[tasks.NAME]` in `Makefile.toml` (TOML, so parsed): name and what it runs.
@@ -232,27 +260,39 @@ pub fn runner_tasks(index: &RepoIndex, dir: &str) -> Vec<Task> {
             _ if name.eq_ignore_ascii_case("justfile") || name.eq_ignore_ascii_case(".justfile") => TaskRunner::Just,
             _ => continue,
         };
+        let one_command = |pairs: Vec<(String, String)>| -> Vec<Recipe> {
+            pairs
+                .into_iter()
+                .map(|(name, body)| Recipe {
+                    name,
+                    full: body.clone(),
+                    body,
+                })
+                .collect()
+        };
         let targets = match runner {
-            TaskRunner::CargoMake => cargo_make_tasks(index, file),
-            TaskRunner::Taskfile => taskfile_tasks(index, file),
+            TaskRunner::CargoMake => one_command(cargo_make_tasks(index, file)),
+            TaskRunner::Taskfile => one_command(taskfile_tasks(index, file)),
             _ => {
                 let Some(text) = index.read(file) else {
                     continue;
                 };
                 match runner {
                     TaskRunner::Make => make_targets(&text),
-                    TaskRunner::Rake => rake_tasks(&text),
+                    TaskRunner::Rake => one_command(rake_tasks(&text)),
                     _ => just_recipes(&text),
                 }
             }
         };
-        for (target, body) in targets {
-            if !tasks.iter().any(|t| t.name == target) {
+        for recipe in targets {
+            if !tasks.iter().any(|t| t.name == recipe.name) {
+                let full_recipe = (recipe.full != recipe.body).then_some(recipe.full);
                 tasks.push(Task {
-                    name: target,
-                    body,
+                    name: recipe.name,
+                    body: recipe.body,
                     runner,
                     file: file.to_string(),
+                    full_recipe,
                 });
             }
         }
@@ -268,15 +308,20 @@ mod tests {
     fn make_targets_skip_specials_patterns_and_assignments() {
         let text = ".PHONY: test run\nPYTHON := python3\nVAR = x\n%.o: %.c\n\tcc $<\n\ntest: deps ## run tests\n\t@$(PYTHON) -m pytest -q\nrun:\n\tflask run --debug\nclean build::\n\trm -rf dist\n";
         let targets = make_targets(text);
-        let names: Vec<&str> = targets.iter().map(|(t, _)| t.as_str()).collect();
+        let names: Vec<&str> = targets.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["test", "run", "clean", "build"]);
-        assert_eq!(targets[0].1, "$(PYTHON) -m pytest -q");
-        assert_eq!(targets[1].1, "flask run --debug");
+        assert_eq!(targets[0].body, "$(PYTHON) -m pytest -q");
+        assert_eq!(targets[1].body, "flask run --debug");
         // Past a usage check and a message, to what the target runs; a lone message stays.
         let text = "new:\n\t@if [ -z \"${name}\" ]; then echo \"Usage: make new name=x\"; exit 1; fi\n\t@echo creating\n\tgoose -dir db create ${name} sql\nhello:\n\t@echo hi\n";
         let targets = make_targets(text);
-        assert_eq!(targets[0].1, "goose -dir db create ${name} sql");
-        assert_eq!(targets[1].1, "echo hi");
+        assert_eq!(targets[0].body, "goose -dir db create ${name} sql");
+        assert_eq!(targets[1].body, "echo hi");
+        // The whole recipe is kept for judging what the target does.
+        let text = "dev:\n\tgo build\n\t@echo \"You can now execute ./pgweb\"\n";
+        let targets = make_targets(text);
+        assert_eq!(targets[0].body, "go build");
+        assert_eq!(targets[0].full, "go build\necho \"You can now execute ./pgweb\"");
     }
 
     #[test]
@@ -296,9 +341,14 @@ mod tests {
     fn just_recipes_with_params_attributes_and_aliases() {
         let text = "set dotenv-load\n\n# run the server\ndev port=\"8000\":\n    cargo watch -x run\n\n[private]\n@test *args: build\n    cargo test {{args}}\nalias t := test\nversion := \"1\"\n";
         let recipes = just_recipes(text);
-        let names: Vec<&str> = recipes.iter().map(|(t, _)| t.as_str()).collect();
+        let names: Vec<&str> = recipes.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["dev", "test", "t"]);
-        assert_eq!(recipes[0].1, "cargo watch -x run");
-        assert_eq!(recipes[1].1, "cargo test {{args}}");
+        assert_eq!(recipes[0].body, "cargo watch -x run");
+        assert_eq!(recipes[1].body, "cargo test {{args}}");
+        // A shebang recipe: past the shell settings to what it runs.
+        let text = "watch:\n    #!/usr/bin/env bash\n    set -euxo pipefail\n    clear\n    cargo run -- serve\n";
+        let recipes = just_recipes(text);
+        assert_eq!(recipes[0].body, "cargo run -- serve");
+        assert_eq!(recipes[0].full, "set -euxo pipefail\nclear\ncargo run -- serve");
     }
 }

@@ -147,18 +147,19 @@ pub(super) fn command(
         .map(|t| (t, project))
         .chain(above.iter().map(|(t, p)| (*t, p)))
         .collect();
+    let building = names == BUILD_TASKS;
     let fuzzy_migrate = names == MIGRATE_TASKS;
     let names = &task_names(ctx.registry, names)[..];
+    let wanted = Wanted {
+        names,
+        fuzzy: fuzzy_migrate,
+        building,
+        skip_frontend,
+        allow_built: false,
+    };
     let find_declared = |allow_built: bool| {
-        let (task, owner) = find_task(
-            ctx.registry,
-            ctx.index,
-            &declared,
-            names,
-            fuzzy_migrate,
-            skip_frontend,
-            allow_built,
-        )?;
+        let wanted = Wanted { allow_built, ..wanted };
+        let (task, owner) = find_task(ctx.registry, ctx.index, &declared, wanted)?;
         let text = ctx.runner.task(owner, task);
         Some(Field::found(
             text,
@@ -191,8 +192,12 @@ pub(super) fn command(
             // script, which loads the environment the tool needs (`dotenv -e .env -- prisma …`).
             if home.dir != project.dir {
                 let own: Vec<(&Task, &Project)> = home.tasks.iter().map(|t| (t, &home)).collect();
-                if let Some((task, owner)) = find_task(ctx.registry, ctx.index, &own, names, fuzzy_migrate, false, true)
-                {
+                let wanted = Wanted {
+                    skip_frontend: false,
+                    allow_built: true,
+                    ..wanted
+                };
+                if let Some((task, owner)) = find_task(ctx.registry, ctx.index, &own, wanted) {
                     let text = ctx.runner.task(owner, task);
                     return Some(Field::found(
                         text,
@@ -261,14 +266,9 @@ fn only_runs_tools_of_another_ecosystem(registry: &Registry, own: Ecosystem, bod
 
 /// A recipe whose every command starts with one of `tools`.
 fn only_runs(tools: &[String], body: &str) -> bool {
-    let mut commands = body
-        .split(['\n', ';'])
-        .flat_map(|line| line.split("&&"))
-        .map(|c| c.trim().trim_start_matches(['@', '-', '+']).trim())
-        .filter(|c| !c.is_empty() && !c.starts_with('#'))
-        .peekable();
-    commands.peek().is_some()
-        && commands.all(|c| {
+    let commands = recipe_commands(body);
+    !commands.is_empty()
+        && commands.iter().all(|c| {
             c.split_whitespace()
                 .next()
                 .is_some_and(|w| tools.iter().any(|t| t == w))
@@ -294,19 +294,38 @@ pub(super) fn runs_built_output(registry: &Registry, body: &str) -> bool {
     })
 }
 
+/// What a declared task is looked for: its names in order, and what its recipe may do.
+#[derive(Clone, Copy)]
+struct Wanted<'n> {
+    names: &'n [&'n str],
+    /// Besides the names, any task whose name says it applies migrations.
+    fuzzy: bool,
+    /// The build intent: a recipe that only compiles is what is wanted, not a reason to skip.
+    building: bool,
+    /// Scripts that run a frontend dev server (vite, next, …) do not count, nor (unless
+    /// `allow_built`) scripts that run build output.
+    skip_frontend: bool,
+    allow_built: bool,
+}
+
 /// The first declared task for the intent: exact names in order, then (for migrations) any task
-/// whose name says it applies them. Placeholder scripts never count; with `skip_frontend`,
-/// neither do frontend dev servers, nor (unless `allow_built`) scripts that run build output,
-/// nor a task whose recipe needs what is not there (`go test -v main.go` without a `main.go`).
+/// whose name says it applies them. Placeholder scripts never count, nor a task whose recipe
+/// needs what is not there (`go test -v main.go` without a `main.go`), publishes a release
+/// (`docker push`), or, for any intent but building, only compiles (a `dev` target running
+/// `go build`).
 fn find_task<'t>(
     registry: &Registry,
     index: &RepoIndex,
     declared: &[(&'t Task, &'t Project)],
-    names: &[&str],
-    fuzzy: bool,
-    skip_frontend: bool,
-    allow_built: bool,
+    wanted: Wanted,
 ) -> Option<(&'t Task, &'t Project)> {
+    let Wanted {
+        names,
+        fuzzy,
+        building,
+        skip_frontend,
+        allow_built,
+    } = wanted;
     for name in names.iter().map(Some).chain(fuzzy.then_some(None)) {
         let wanted = |t: &Task| match name {
             Some(name) => t.name == **name,
@@ -321,6 +340,9 @@ fn find_task<'t>(
                 continue;
             }
             if fuzzy && creates_migrations(registry, &task.body) {
+                continue;
+            }
+            if publishes(registry, task.recipe()) || (!building && compiles_only(registry, task.recipe())) {
                 continue;
             }
             let task_dir = crate::fs::parent(&task.file);
@@ -339,6 +361,60 @@ fn find_task<'t>(
         }
     }
     None
+}
+
+/// The commands of a recipe, one per line (continuations joined) or `;`/`&&` part, without
+/// messages.
+fn recipe_commands(recipe: &str) -> Vec<String> {
+    let joined = recipe.replace("\\\n", " ");
+    joined
+        .split(['\n', ';'])
+        .flat_map(|line| line.split("&&"))
+        .map(|c| c.trim().trim_start_matches(['@', '-', '+']).trim())
+        .filter(|c| !c.is_empty() && !c.starts_with('#'))
+        .filter(|c| !["echo", "printf", "set", "clear"].contains(&c.split_whitespace().next().unwrap_or("")))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A recipe running a command that publishes (`[commands] publishes` of conventions.toml).
+fn publishes(registry: &Registry, recipe: &str) -> bool {
+    let phrases = &registry.conventions.commands.publishes;
+    recipe_commands(recipe).iter().any(|command| {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        phrases.iter().any(|phrase| {
+            let phrase: Vec<&str> = phrase.split_whitespace().collect();
+            words.windows(phrase.len()).any(|w| w == phrase.as_slice())
+        })
+    })
+}
+
+/// A recipe whose every command compiles: an ecosystem's build command (`go build`,
+/// `cargo build`, `dotnet build`, its tool and subcommand) or a program build of
+/// `[toolchain.build_options] program_commands` (`go install`). It starts nothing.
+fn compiles_only(registry: &Registry, recipe: &str) -> bool {
+    let mut prefixes: Vec<Vec<&str>> = registry
+        .detectors
+        .iter()
+        .filter(|d| d.kind == Kind::Ecosystem)
+        .filter_map(|d| d.commands.build.as_ref())
+        .flat_map(|spec| spec.candidates())
+        .filter_map(|command| {
+            let words: Vec<&str> = command.split_whitespace().filter(|w| *w != "{exec}").collect();
+            // The tool and its subcommand (`go build`, `python -m build`), no placeholder.
+            let subcommand = words.iter().skip(1).position(|w| !w.starts_with('-')).map(|i| i + 2);
+            let prefix = &words[..subcommand.unwrap_or(words.len()).min(words.len())];
+            (!prefix.is_empty() && !prefix.iter().any(|w| w.contains('{'))).then(|| prefix.to_vec())
+        })
+        .collect();
+    let programs = registry.toolchains().filter_map(|(_, t)| t.build_options.as_ref());
+    prefixes.extend(programs.flat_map(|b| b.program_commands.iter().map(|c| c.split_whitespace().collect())));
+    let commands = recipe_commands(recipe);
+    !commands.is_empty()
+        && commands.iter().all(|command| {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            prefixes.iter().any(|p| words.starts_with(p))
+        })
 }
 
 pub(super) fn declared_reason(task: &Task) -> String {

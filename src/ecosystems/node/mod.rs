@@ -30,6 +30,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
                     body: body.to_string(),
                     runner: TaskRunner::NodeScript,
                     file: file.to_string(),
+                    full_recipe: None,
                 });
             }
         }
@@ -122,6 +123,7 @@ pub fn merge_deno(index: &RepoIndex, projects: &mut Vec<Project>) {
                         body: body.to_string(),
                         runner: TaskRunner::Deno,
                         file: file.to_string(),
+                        full_recipe: None,
                     });
                 }
             }

@@ -40,6 +40,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
                 body,
                 runner: TaskRunner::Composer,
                 file: file.to_string(),
+                full_recipe: None,
             });
         }
     }

@@ -207,6 +207,7 @@ fn read_pyproject(index: &RepoIndex, file: &str, project: &mut Project) {
                 body: task_body(body),
                 runner,
                 file: file.to_string(),
+                full_recipe: None,
             });
         }
     }
@@ -269,6 +270,7 @@ fn read_pipfile(index: &RepoIndex, file: &str, project: &mut Project) {
             body: task_body(body),
             runner: TaskRunner::Pipenv,
             file: file.to_string(),
+            full_recipe: None,
         });
     }
     if let Some(version) = table
