@@ -147,7 +147,11 @@ fn recipe_after(lines: &[&str], i: usize, indented: impl Fn(&str) -> bool) -> (S
     for line in lines[i + 1..].iter().take_while(|l| indented(l) || l.trim().is_empty()) {
         let line = line.trim();
         // `@` (quiet) and `-` (errors ignored) prefix a command, not a continued line's `-v`.
-        let command = if continued { line } else { line.trim_start_matches(['@', '-']) };
+        let command = if continued {
+            line
+        } else {
+            line.trim_start_matches(['@', '-'])
+        };
         continued = line.ends_with('\\');
         if !command.is_empty() && !command.starts_with('#') {
             commands.push(command);
