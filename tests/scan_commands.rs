@@ -613,3 +613,25 @@ fn a_task_is_taken_for_what_its_recipe_does_not_its_name() {
     assert_eq!(report.field(FieldName::DevCommand).value.as_deref(), Some("make dev"));
     assert_eq!(report.field(FieldName::BuildCommand).value.as_deref(), Some("make build"));
 }
+
+#[test]
+fn a_maven_app_with_failsafe_integration_tests_is_tested_with_verify() {
+    let pom = |plugins: &str| {
+        format!(
+            "<project><groupId>com.acme</groupId><artifactId>shop</artifactId><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies><build><plugins>{plugins}</plugins></build></project>"
+        )
+    };
+    let tree = |plugins: &str| {
+        scan_owned(&[
+            ("pom.xml".into(), pom(plugins)),
+            ("src/main/java/App.java".into(), "class App {}\n".into()),
+            ("src/test/java/AppIT.java".into(), "class AppIT {}\n".into()),
+        ])
+    };
+    let failsafe = tree("<plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-failsafe-plugin</artifactId></plugin>");
+    let test = failsafe.field(FieldName::TestCommand);
+    assert_eq!(test.value.as_deref(), Some("mvn verify"));
+    assert!(test.evidence.iter().any(|e| e.file == "pom.xml"), "{:?}", test.evidence);
+    let plain = tree("");
+    assert_eq!(plain.field(FieldName::TestCommand).value.as_deref(), Some("mvn test"));
+}
