@@ -605,13 +605,19 @@ fn a_task_is_taken_for_what_its_recipe_does_not_its_name() {
     let makefile = "dev:\n\tgo build\n\t@echo \"You can now execute ./viewer\"\n\nbuild:\n\tdocker buildx build \\\n\t\t-t ghcr.io/x/viewer \\\n\t\t--push \\\n\t\t.\n\ntest:\n\tgo test ./...\n";
     let report = scan_tree(&[("go.mod", go_mod), ("main.go", main), ("Makefile", makefile)]);
     assert_eq!(report.field(FieldName::DevCommand).value.as_deref(), Some("go run ."));
-    assert_eq!(report.field(FieldName::BuildCommand).value.as_deref(), Some("go build ./..."));
+    assert_eq!(
+        report.field(FieldName::BuildCommand).value.as_deref(),
+        Some("go build ./...")
+    );
     assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("make test"));
     // The same names with recipes that run the server and build it are taken.
     let makefile = "dev:\n\tgo build -o bin/viewer . && ./bin/viewer\n\nbuild:\n\tgo build -o bin/viewer .\n";
     let report = scan_tree(&[("go.mod", go_mod), ("main.go", main), ("Makefile", makefile)]);
     assert_eq!(report.field(FieldName::DevCommand).value.as_deref(), Some("make dev"));
-    assert_eq!(report.field(FieldName::BuildCommand).value.as_deref(), Some("make build"));
+    assert_eq!(
+        report.field(FieldName::BuildCommand).value.as_deref(),
+        Some("make build")
+    );
 }
 
 #[test]
@@ -628,10 +634,40 @@ fn a_maven_app_with_failsafe_integration_tests_is_tested_with_verify() {
             ("src/test/java/AppIT.java".into(), "class AppIT {}\n".into()),
         ])
     };
-    let failsafe = tree("<plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-failsafe-plugin</artifactId></plugin>");
+    let failsafe = tree(
+        "<plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-failsafe-plugin</artifactId></plugin>",
+    );
     let test = failsafe.field(FieldName::TestCommand);
     assert_eq!(test.value.as_deref(), Some("mvn verify"));
     assert!(test.evidence.iter().any(|e| e.file == "pom.xml"), "{:?}", test.evidence);
     let plain = tree("");
     assert_eq!(plain.field(FieldName::TestCommand).value.as_deref(), Some("mvn test"));
+}
+
+#[test]
+fn a_monorepo_root_script_that_runs_every_package_runs_the_backend() {
+    let tree = |root_dev: &str| {
+        let root = format!(
+            "{{\"name\":\"acme\",\"private\":true,\"workspaces\":[\"apps/*\"],\"scripts\":{{\"dev\":\"{root_dev}\"}},\"devDependencies\":{{\"turbo\":\"^2.0.0\"}}}}"
+        );
+        scan_owned(&[
+            ("package.json".into(), root),
+            ("turbo.json".into(), "{\"tasks\":{\"dev\":{}}}".into()),
+            (
+                "apps/api/package.json".into(),
+                "{\"name\":\"@acme/api\",\"scripts\":{\"dev\":\"tsx watch src/index.ts\"},\"dependencies\":{\"fastify\":\"^5.0.0\"}}".into(),
+            ),
+            ("apps/api/src/index.ts".into(), "import Fastify from 'fastify'\n".into()),
+        ])
+    };
+    let every = tree("turbo run dev");
+    let dev = every.field(FieldName::DevCommand);
+    assert_eq!(dev.value.as_deref(), Some("npm run dev"));
+    assert_eq!(dev.evidence[0].file, "package.json");
+    // A root script limited to another package does not run the backend: its own script does.
+    let web = tree("turbo run dev --filter=web");
+    assert_eq!(
+        web.field(FieldName::DevCommand).value.as_deref(),
+        Some("cd apps/api && npm run dev")
+    );
 }

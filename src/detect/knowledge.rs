@@ -235,6 +235,29 @@ pub struct Toolchain {
     pub frontend: Frontend,
     /// Options a project may always build with, read from the lines it runs.
     pub build_options: Option<BuildOptions>,
+    /// Commands that run a script in every workspace package (`turbo run dev`).
+    #[serde(default)]
+    pub orchestration: Orchestration,
+}
+
+/// `[toolchain.orchestration]`: how a monorepo root runs one script in every package, so that a
+/// root script running one reaches the backend's script of that name.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Orchestration {
+    /// Each a command's first word and the words it must hold (`pnpm -r`, `turbo run`,
+    /// `yarn workspaces foreach`); its other plain words name the scripts run.
+    #[serde(default)]
+    pub commands: Vec<String>,
+    /// Options whose value names the script (`nx run-many -t dev`, `--target=dev`).
+    #[serde(default)]
+    pub task_options: Vec<String>,
+    /// Options that limit the run to some packages (`--filter`, `--scope`): not every package.
+    #[serde(default)]
+    pub filter_options: Vec<String>,
+    /// Words that run the command through another (`npx turbo run dev`).
+    #[serde(default)]
+    pub launchers: Vec<String>,
 }
 
 /// `[toolchain.build_options]`: the build tool's commands (`cargo build`, `go run`) and the

@@ -13,7 +13,7 @@ pub mod rules;
 
 pub use detector::{Category, CommandSpec, Commands, ConfigRead, Detector, Dirs, Kind, Leaf, Match, Role, Sets};
 pub use knowledge::{
-    ComposeShell, ConventionDirs, Conventions, Frontend, LanguageFiles, LegacyShell, Phrases, Shell, Tasks, Toolchain,
-    WorkspaceTool,
+    ComposeShell, ConventionDirs, Conventions, Frontend, LanguageFiles, LegacyShell, Orchestration, Phrases, Shell,
+    Tasks, Toolchain, WorkspaceTool,
 };
 pub use registry::Registry;

@@ -124,8 +124,8 @@ pub(super) fn runs_frontend_tool(registry: &Registry, body: &str) -> bool {
 
 /// Declared task for the intent, else the first detector default that resolves. With
 /// `skip_frontend`, scripts that run a frontend dev server (vite, next, …) do not count.
-pub(super) fn command(
-    ctx: &Ctx,
+pub(super) fn command<'a>(
+    ctx: &'a Ctx,
     names: &[&str],
     skip_frontend: bool,
     pick: impl Fn(&Detector) -> Option<&crate::detect::CommandSpec>,
@@ -135,16 +135,19 @@ pub(super) fn command(
     // A full-stack framework's dev server is the backend's too (`next dev` serves the API routes).
     let full_stack = ctx.backend.frameworks.first().is_some_and(|h| h.detector.full_stack);
     let skip_frontend = skip_frontend && !full_stack;
-    // The backend's own tasks, then targets above it that work on it.
-    let above: Vec<(&Task, Project)> = ctx
-        .ancestor_tasks
+    // Root scripts that run it in every package, the backend's own tasks, then targets above
+    // it that work on it.
+    let at = |tasks: &'a [(Task, String)]| -> Vec<(&'a Task, Project)> {
+        tasks
+            .iter()
+            .map(|(task, dir)| (task, project_at(project, dir)))
+            .collect()
+    };
+    let (orchestrating, above) = (at(&ctx.orchestrating_tasks), at(&ctx.ancestor_tasks));
+    let declared: Vec<(&Task, &Project)> = orchestrating
         .iter()
-        .map(|(task, dir)| (task, project_at(project, dir)))
-        .collect();
-    let declared: Vec<(&Task, &Project)> = project
-        .tasks
-        .iter()
-        .map(|t| (t, project))
+        .map(|(t, p)| (*t, p))
+        .chain(project.tasks.iter().map(|t| (t, project)))
         .chain(above.iter().map(|(t, p)| (*t, p)))
         .collect();
     let building = names == BUILD_TASKS;

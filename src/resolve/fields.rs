@@ -4,7 +4,9 @@
 use super::commands::{
     BUILD_TASKS, DB_TASKS, DEV_TASKS, MIGRATE_TASKS, TEST_TASKS, command, is_placeholder, runner_prefix_len,
 };
-use super::context::{Ctx, Facts, ancestor_tasks_for, build_root_vars, cargo_workspace_root, test_projects};
+use super::context::{
+    Ctx, Facts, ancestor_tasks_for, build_root_vars, cargo_workspace_root, orchestrating_tasks, test_projects,
+};
 use super::database::{db_client_command, only_in_memory, resolve_database};
 use super::dirs::{collapse, home_of, source_dirs};
 use super::documented::{Intent, documented_dev, documented_intent};
@@ -73,6 +75,7 @@ pub(super) fn resolve_backend(
         vars: &vars,
         data_homes: Vec::new(),
         ancestor_tasks: ancestor_tasks_for(index, project, all, cargo_root.as_deref()),
+        orchestrating_tasks: orchestrating_tasks(registry, project, all),
         cargo_root: cargo_root.clone(),
         test_projects: test_projects(registry, backend, all),
     };
