@@ -407,3 +407,26 @@ fn files_git_tracks_are_read_though_an_ignore_pattern_matches_them() {
             .any(|e| e.file.contains("scratch"))
     );
 }
+
+#[test]
+fn every_gradle_test_source_set_is_a_test_dir() {
+    let report = scan_tree(&[
+        ("settings.gradle.kts", "rootProject.name = \"shop\"\n"),
+        (
+            "build.gradle.kts",
+            "plugins { id(\"org.springframework.boot\") version \"3.3.0\" }\ndependencies { implementation(\"org.springframework.boot:spring-boot-starter-web\") }\ntesting { suites { val functionalTest by registering(JvmTestSuite::class) } }\n",
+        ),
+        ("src/main/java/shop/App.java", "class App {}\n"),
+        ("src/test/java/shop/AppTest.java", "class AppTest {}\n"),
+        ("src/functionalTest/java/shop/CheckoutTest.java", "class CheckoutTest {}\n"),
+        ("src/smokeTest/java/shop/SmokeTest.java", "class SmokeTest {}\n"),
+    ]);
+    assert_eq!(
+        report.field(FieldName::TestDirs).value.as_deref(),
+        Some("src/test, src/functionalTest, src/smokeTest")
+    );
+    assert_eq!(
+        report.field(FieldName::SourceDirs).value.as_deref(),
+        Some("src/main/java")
+    );
+}
