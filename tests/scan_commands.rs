@@ -671,3 +671,27 @@ fn a_monorepo_root_script_that_runs_every_package_runs_the_backend() {
         Some("cd apps/api && npm run dev")
     );
 }
+
+#[test]
+fn a_start_script_that_runs_as_in_production_is_not_the_dev_command() {
+    let tree = |start: &str| {
+        let manifest = format!(
+            "{{\"name\":\"shop\",\"scripts\":{{\"start\":\"{start}\"}},\"dependencies\":{{\"egg\":\"^3.0.0\"}},\"devDependencies\":{{\"egg-bin\":\"^6.0.0\"}}}}"
+        );
+        scan_owned(&[
+            ("package.json".into(), manifest),
+            ("app/router.js".into(), "module.exports = app => {}\n".into()),
+            ("bootstrap.js".into(), "require('egg').start()\n".into()),
+        ])
+    };
+    for production in ["egg-scripts start --daemon", "NODE_ENV=production node ./bootstrap.js"] {
+        let report = tree(production);
+        assert_eq!(
+            report.field(FieldName::DevCommand).value.as_deref(),
+            Some("npx egg-bin dev"),
+            "{production}"
+        );
+    }
+    let report = tree("node ./bootstrap.js");
+    assert_eq!(report.field(FieldName::DevCommand).value.as_deref(), Some("npm start"));
+}

@@ -224,6 +224,10 @@ pub struct Toolchain {
     pub run_commands: Vec<String>,
     #[serde(default)]
     pub build_dirs: Vec<String>,
+    /// Phrases of a script that starts the app as in production (`NODE_ENV=production`,
+    /// `pm2 start`, `egg-scripts start`): like running build output, not a dev server.
+    #[serde(default)]
+    pub production_starts: Vec<String>,
     /// Monorepo tools named in `tech_stack`.
     #[serde(default)]
     pub workspace_tools: Vec<WorkspaceTool>,

@@ -278,9 +278,18 @@ fn only_runs(tools: &[String], body: &str) -> bool {
         })
 }
 
-/// `node dist/main.js`: a script that runs compiled output, so not a development server.
+/// `node dist/main.js`: a script that runs compiled output, or starts the app as in production
+/// (`[toolchain] production_starts`), so not a development server.
 pub(super) fn runs_built_output(registry: &Registry, body: &str) -> bool {
     let words: Vec<&str> = body.split_whitespace().map(|w| w.trim_matches(['"', '\''])).collect();
+    let production = |t: &crate::detect::Toolchain| {
+        t.production_starts
+            .iter()
+            .any(|p| super::documented::has_phrase(&words, p))
+    };
+    if registry.toolchains().any(|(_, toolchain)| production(toolchain)) {
+        return true;
+    }
     registry.toolchains().any(|(_, toolchain)| {
         words.iter().enumerate().any(|(i, word)| {
             let runs = toolchain.run_commands.iter().any(|c| c == word);

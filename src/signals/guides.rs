@@ -154,7 +154,25 @@ fn shell_command(raw: &str) -> Option<String> {
     if line.is_empty() || line.starts_with('#') || line.starts_with("//") {
         return None;
     }
-    Some(line.to_string())
+    Some(without_comment(line).to_string())
+}
+
+/// The line without a trailing shell comment (`python run.py  # launch dev server`): a `#`
+/// after a blank, outside quotes.
+fn without_comment(line: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut after_blank = false;
+    for (at, c) in line.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') if after_blank => return line[..at].trim_end(),
+            _ => {}
+        }
+        after_blank = c.is_whitespace();
+    }
+    line
 }
 
 #[cfg(test)]
@@ -163,7 +181,7 @@ mod tests {
 
     #[test]
     fn commands_with_their_heading_and_line() {
-        let readme = "# App\n\nIntro.\n\n## Run the application\n\n```bash\n$ cd workspace\n# copy the env\n$ cp example.env .env\n$ make up\n```\n\n```json\n{\"not\": \"shell\"}\n```\n\n### Tests\n\n```\ncd backend/\n```\n\n```\nmake tests\n```\n\n## Other\n\n```\nmake lint\n```\n";
+        let readme = "# App\n\nIntro.\n\n## Run the application\n\n```bash\n$ cd workspace\n# copy the env\n$ cp example.env .env\n$ make up  # starts everything\n```\n\n```json\n{\"not\": \"shell\"}\n```\n\n### Tests\n\n```\ncd backend/\n```\n\n```\nmake tests\n```\n\n## Other\n\n```\nmake lint\n```\n";
         let found = in_markdown(readme, "README.md", ".", &|d| d == "backend");
         let lines: Vec<(&str, &str, usize, &str)> = found
             .iter()
@@ -178,5 +196,19 @@ mod tests {
                 ("make lint", "Other", 31, "."),
             ]
         );
+    }
+
+    #[test]
+    fn trailing_comments_are_not_part_of_the_command() {
+        assert_eq!(without_comment("python run.py  # launch dev server"), "python run.py");
+        assert_eq!(
+            without_comment("echo '# not a comment' # one"),
+            "echo '# not a comment'"
+        );
+        assert_eq!(
+            without_comment("curl localhost:8000/#anchor"),
+            "curl localhost:8000/#anchor"
+        );
+        assert_eq!(without_comment("make up"), "make up");
     }
 }
