@@ -282,11 +282,7 @@ fn only_runs(tools: &[String], body: &str) -> bool {
 /// (`[toolchain] production_starts`), so not a development server.
 pub(super) fn runs_built_output(registry: &Registry, body: &str) -> bool {
     let words: Vec<&str> = body.split_whitespace().map(|w| w.trim_matches(['"', '\''])).collect();
-    let production = |t: &crate::detect::Toolchain| {
-        t.production_starts
-            .iter()
-            .any(|p| super::documented::has_phrase(&words, p))
-    };
+    let production = |t: &crate::detect::Toolchain| t.production_starts.iter().any(|p| has_phrase(&words, p));
     if registry.toolchains().any(|(_, toolchain)| production(toolchain)) {
         return true;
     }
@@ -389,15 +385,18 @@ fn recipe_commands(recipe: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether `words` hold `phrase`'s words in a row.
+pub(super) fn has_phrase(words: &[&str], phrase: &str) -> bool {
+    let phrase: Vec<&str> = phrase.split_whitespace().collect();
+    !phrase.is_empty() && words.windows(phrase.len()).any(|w| w == phrase)
+}
+
 /// A recipe running a command that publishes (`[commands] publishes` of conventions.toml).
 fn publishes(registry: &Registry, recipe: &str) -> bool {
     let phrases = &registry.conventions.commands.publishes;
     recipe_commands(recipe).iter().any(|command| {
         let words: Vec<&str> = command.split_whitespace().collect();
-        phrases.iter().any(|phrase| {
-            let phrase: Vec<&str> = phrase.split_whitespace().collect();
-            words.windows(phrase.len()).any(|w| w == phrase.as_slice())
-        })
+        phrases.iter().any(|phrase| has_phrase(&words, phrase))
     })
 }
 

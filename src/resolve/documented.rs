@@ -2,7 +2,7 @@
 //! development guides and the run steps of CI, matched to an intent (start, test, migrate) and
 //! preferred where they are more specific than a detector's default.
 
-use super::commands::{DEV_TASKS, applies_migrations, creates_migrations, runner_prefix_len, task_names};
+use super::commands::{DEV_TASKS, applies_migrations, creates_migrations, has_phrase, runner_prefix_len, task_names};
 use super::context::Ctx;
 use super::dirs::project_at;
 use super::plausible::{self, compose_without_global_options};
@@ -216,12 +216,6 @@ pub(super) fn runs_jvm_tests(words: &[&str]) -> bool {
         let task = w.rsplit(':').next().unwrap_or(w);
         matches!(task, "test" | "check" | "verify") && !(i > 0 && matches!(words[i - 1], "-x" | "--exclude-task"))
     })
-}
-
-/// Whether `words` hold `phrase`'s words in a row.
-pub(super) fn has_phrase(words: &[&str], phrase: &str) -> bool {
-    let phrase: Vec<&str> = phrase.split_whitespace().collect();
-    !phrase.is_empty() && words.windows(phrase.len()).any(|w| w == phrase)
 }
 
 /// Whether a command runs the backend's tests or applies its migrations.

@@ -4,13 +4,12 @@
 use super::commands::{
     BUILD_TASKS, DB_TASKS, DEV_TASKS, MIGRATE_TASKS, TEST_TASKS, command, is_placeholder, runner_prefix_len,
 };
-use super::context::{
-    Ctx, Facts, ancestor_tasks_for, build_root_vars, cargo_workspace_root, orchestrating_tasks, test_projects,
-};
+use super::context::{Ctx, Facts, ancestor_tasks_for, build_root_vars, cargo_workspace_root, test_projects};
 use super::database::{db_client_command, only_in_memory, resolve_database};
 use super::dirs::{collapse, home_of, source_dirs};
 use super::documented::{Intent, documented_dev, documented_intent};
 use super::migrations::migration_dirs;
+use super::orchestration::orchestrating_tasks;
 use super::stack::{capability_variables, language_of, runtime_of, tech_stack_of};
 use super::test_dirs::{has_tests, test_dirs};
 use crate::detect::analysis::{Analysis, Hit};

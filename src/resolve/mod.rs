@@ -22,6 +22,7 @@ mod dirs;
 mod documented;
 mod fields;
 mod migrations;
+mod orchestration;
 mod plausible;
 mod stack;
 mod test_dirs;
