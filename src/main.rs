@@ -6,7 +6,7 @@ mod app;
 use app::cli::{Cli, Command};
 use app::style::Style;
 use app::ui::{Ui, is_broken_pipe, out};
-use app::{doctor_cmd, init_cmd, list_cmd, scan_cmd};
+use app::{doctor_cmd, init_cmd, list_cmd, report_cmd, scan_cmd};
 use clap::{CommandFactory, Parser};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -48,6 +48,7 @@ fn subject(command: &Command) -> String {
         Command::Init(args) => (&args.paths, &args.list),
         Command::Doctor(args) => (&args.paths, &args.list),
         Command::Scan(args) => (&args.paths, &args.list),
+        Command::Report(args) => (&args.paths, &args.list),
         _ => return "archprompt".to_string(),
     };
     match paths.as_slice() {
@@ -85,6 +86,7 @@ fn run(command: Command, ui: Ui) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init_cmd::run(args, ui),
         Command::Doctor(args) => doctor_cmd::run(args, ui),
         Command::Scan(args) => scan_cmd::run(args, ui),
+        Command::Report(args) => report_cmd::run(args, ui),
         Command::Templates(args) => list_cmd::templates(args),
         Command::Detectors => list_cmd::detectors(),
         Command::Completions { shell } => {

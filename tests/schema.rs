@@ -148,3 +148,22 @@ fn bulk_init_lines_and_the_template_list_match_the_schema() {
     assert_eq!(list[0]["name"], "backend-architect");
     assert_valid(&validator, "templates --json", &list);
 }
+
+#[test]
+fn the_fleet_report_matches_the_schema() {
+    let validator = schema();
+    let output = archprompt()
+        .args([
+            "report",
+            "--format",
+            "json",
+            "fixtures/rust-axum-sqlx",
+            "no/such/repo",
+            "fixtures/no-backend",
+        ])
+        .output()
+        .unwrap();
+    let fleet: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(fleet["repositories"].as_array().unwrap().len(), 3);
+    assert_valid(&validator, "report --format json", &fleet);
+}

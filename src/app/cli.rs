@@ -65,7 +65,7 @@ impl Cli {
     }
 }
 
-const EXIT_CODES: &str = "Exit codes:\n  0  success (doctor: nothing to report)\n  1  doctor found placeholders, drift or broken encoding; init refused to overwrite a changed\n     file; scan of several repositories: some could not be scanned\n  2  error: bad arguments, unreadable path, invalid template\n\nColour is off when NO_COLOR is set, unless --color always.";
+const EXIT_CODES: &str = "Exit codes:\n  0  success (doctor: nothing to report)\n  1  doctor found placeholders, drift or broken encoding; init refused to overwrite a changed\n     file; scan of several repositories: some could not be scanned; scan or report: a\n     --fail-on condition occurred\n  2  error: bad arguments, unreadable path, invalid template\n\nColour is off when NO_COLOR is set, unless --color always.";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -85,6 +85,12 @@ pub enum Command {
         after_help = "`--json` prints the JSON contract described in docs/json-contract.md.\n\nExamples:\n  archprompt scan                       the current repository, as a table\n  archprompt scan --json ../api         the JSON report\n  archprompt scan --json repos/*        JSON Lines, one report per repository, in parallel\n  ls -d repos/* | archprompt scan --json --from -\n  archprompt scan --json --discover ~/src --shard 2/8   the second of 8 slices of every repository under ~/src"
     )]
     Scan(ScanArgs),
+    /// One table of many repositories: a row each, a column per field with its state and value,
+    /// and counts by framework, database, ecosystem and state (CSV, Markdown or JSON)
+    #[command(
+        after_help = "Takes the same repositories as a bulk scan (PATH…, --from, --discover, --shard) and prints one\ntable. The format follows the output file's extension (-o report.csv), else --format.\n\nExamples:\n  archprompt report --discover ~/src                     a Markdown table of every repository under ~/src\n  archprompt report --discover ~/src -o fleet.csv        the same rows for a spreadsheet\n  archprompt report --format json repos/* > fleet.json   rows and counts as JSON (docs/json-contract.md)\n  archprompt report --discover ~/src --fail-on unknown   exit 1 when any field is unknown\n\nExit codes: 0 the report was written and no --fail-on condition occurred, 1 a --fail-on\ncondition occurred, 2 error."
+    )]
+    Report(ReportArgs),
     /// List the templates `--template NAME` can use (bundled and the repository's own
     /// .archprompt/templates/*.md) with the variables each uses
     #[command(
@@ -211,6 +217,47 @@ pub struct ScanArgs {
     /// with one repository only
     #[arg(short, long, value_name = "NAME|DIR")]
     pub project: Option<String>,
+    /// Exit 1 when this occurs in any repository (repeatable or comma-separated): a field
+    /// unknown, a field absent, a repository that could not be scanned
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "CONDITION")]
+    pub fail_on: Vec<FailOn>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Repositories to report on [default: the current directory]; scanned in parallel
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub list: RepoList,
+    /// The table's format [default: from -o's extension, else markdown]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ReportFormat>,
+    /// Write the report to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when this occurs in any repository (repeatable or comma-separated): a field
+    /// unknown, a field absent, a repository that could not be scanned
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "CONDITION")]
+    pub fail_on: Vec<FailOn>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Csv,
+    Json,
+}
+
+/// A condition that makes a scan or report exit 1, for CI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// A field archprompt could not decide
+    Unknown,
+    /// A field the repository shows it has none of
+    Absent,
+    /// A repository that could not be scanned
+    Failed,
 }
 
 fn archprompt_shard(text: &str) -> Result<(usize, usize), String> {

@@ -3,10 +3,13 @@
 
 pub mod cli;
 pub mod doctor_cmd;
+pub mod fail_on;
+pub mod fleet_out;
 pub mod init_cmd;
 pub mod list_cmd;
 pub mod output;
 pub mod progress;
+pub mod report_cmd;
 pub mod rows;
 pub mod scan_cmd;
 pub mod style;

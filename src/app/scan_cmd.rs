@@ -1,6 +1,7 @@
 //! `archprompt scan`: one repository as a table or JSON, or many in parallel as JSON Lines.
 
-use super::cli::ScanArgs;
+use super::cli::{FailOn, ScanArgs};
+use super::fail_on::Tripped;
 use super::output;
 use super::progress::{BulkState, Progress, finish_bulk, threads};
 use super::rows::{ScanLine, ScanStatus, line};
@@ -21,7 +22,12 @@ pub fn run(args: ScanArgs, ui: Ui) -> Result<ExitCode> {
             out(&output::scan_table(&report, ui.out, ui.verbose()))?;
         }
         ui.warnings(&report);
-        return Ok(ExitCode::SUCCESS);
+        let mut tripped = Tripped::new(&args.fail_on);
+        tripped.report(&report);
+        if let Some(message) = tripped.message() {
+            ui.error(&message);
+        }
+        return Ok(tripped.exit(ExitCode::SUCCESS));
     }
     if args.project.is_some() {
         anyhow::bail!(
@@ -29,13 +35,15 @@ pub fn run(args: ScanArgs, ui: Ui) -> Result<ExitCode> {
             paths.len()
         );
     }
-    scan_many(&paths, args.json, args.list.jobs, ui)
+    scan_many(&paths, args.json, args.list.jobs, &args.fail_on, ui)
 }
 
 /// Many repositories: parallel scans, JSON Lines or tables in input order (each printed as soon
 /// as it and the ones before it are done), a summary table on stderr with the slowest
-/// repositories, exit 1 when any repository could not be scanned.
-fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, ui: Ui) -> Result<ExitCode> {
+/// repositories, exit 1 when any repository could not be scanned or a `--fail-on` condition
+/// occurred.
+fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, fail_on: &[FailOn], ui: Ui) -> Result<ExitCode> {
+    let tripped = std::sync::Mutex::new(Tripped::new(fail_on));
     let registry = super::ui::registry()?;
     let progress = Progress::new(paths.len(), "scanned", ui);
     let started = std::time::Instant::now();
@@ -44,6 +52,11 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, ui: Ui) -> Resu
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
         let shown = paths[i].display().to_string();
         let mut rows = Vec::new();
+        let mut tripped = tripped.lock().unwrap_or_else(|e| e.into_inner());
+        match &scanned.report {
+            Ok(report) => tripped.report(report),
+            Err(_) => tripped.failed(),
+        }
         let written = match &scanned.report {
             Ok(report) => {
                 if report.backend_dir.is_some() {
@@ -101,9 +114,13 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, ui: Ui) -> Resu
     };
     archprompt::scan_each(registry, paths, threads(jobs), &emit);
     let tally = finish_bulk(state, &progress, "scanned", started.elapsed(), ui)?;
+    let tripped = tripped.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(message) = tripped.message() {
+        ui.error(&message);
+    }
     Ok(if tally.count("failed") > 0 {
         ExitCode::from(1)
     } else {
-        ExitCode::SUCCESS
+        tripped.exit(ExitCode::SUCCESS)
     })
 }

@@ -2,6 +2,7 @@
 //! warnings. This is the JSON contract of `scan --json` (docs/json-contract.md).
 
 pub mod field_name;
+pub mod fleet;
 pub mod hints;
 
 pub use field_name::FieldName;

@@ -1,0 +1,108 @@
+//! `archprompt report` (one table of many repositories, as Markdown, CSV or JSON) and
+//! `--fail-on` on `report` and `scan`: the exit code CI reads.
+
+mod common;
+
+use common::archprompt;
+use predicates::prelude::*;
+
+const REPOS: [&str; 3] = [
+    "fixtures/rust-axum-sqlx",
+    "no/such/repo",
+    "fixtures/node-express-prisma",
+];
+
+#[test]
+fn report_prints_one_markdown_table_with_counts() {
+    let assert = archprompt().arg("report").args(REPOS).assert().success();
+    let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("| fixtures/") || l.starts_with("| no/"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    assert!(
+        rows[0].starts_with("| fixtures/rust-axum-sqlx | ") && rows[0].contains("| Axum |"),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[1].contains("failed: no/such/repo"), "{}", rows[1]);
+    assert!(rows[2].contains("| Express |"), "{}", rows[2]);
+    assert!(text.contains("3 repositories, 1 could not be scanned"));
+    assert!(text.contains("## Backend frameworks") && text.contains("| Axum | 1 |"));
+    assert!(text.contains("| backend_framework | 2 | 0 | 0 |"), "{text}");
+}
+
+#[test]
+fn report_json_holds_the_rows_and_counts_and_csv_follows_the_file_name() {
+    let assert = archprompt()
+        .args(["report", "--format", "json"])
+        .args(REPOS)
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let rows = json["repositories"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["fields"]["backend_framework"]["value"], "Axum");
+    assert_eq!(rows[0]["fields"]["backend_framework"]["state"], "found");
+    assert_eq!(rows[1]["status"], "failed");
+    assert_eq!(json["counts"]["failed"], 1);
+    assert_eq!(json["counts"]["ecosystems"]["rust"], 1);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fleet.csv");
+    archprompt()
+        .args(["report", "-o"])
+        .arg(&file)
+        .args(REPOS)
+        .assert()
+        .success()
+        .stdout("");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(records.len(), 3);
+    assert_eq!(&records[2][at("backend_framework")], "Express");
+    assert_eq!(&records[1][at("status")], "failed");
+
+    archprompt()
+        .args(["report", "-o", "fleet.xlsx", "fixtures/rust-axum-sqlx"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("fleet.xlsx: cannot tell the format"));
+}
+
+#[test]
+fn fail_on_exits_1_exactly_when_a_listed_condition_occurs() {
+    // node-express-prisma has every field found or absent; no-backend has unknown ones.
+    let clean = "fixtures/node-express-prisma";
+    archprompt()
+        .args(["report", "--fail-on", "unknown", clean])
+        .assert()
+        .success();
+    archprompt()
+        .args(["report", "--fail-on", "failed", clean, "no/such/repo"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--fail-on failed: 1 repository"));
+    // Without --fail-on a failed repository does not fail a report: the table is the result.
+    archprompt().args(["report", clean, "no/such/repo"]).assert().success();
+    archprompt()
+        .args(["scan", "--fail-on", "absent", clean])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--fail-on absent: 1 repository"));
+    archprompt()
+        .args([
+            "scan",
+            "--json",
+            "--fail-on",
+            "unknown",
+            clean,
+            "fixtures/rust-axum-sqlx",
+        ])
+        .assert()
+        .success();
+}
