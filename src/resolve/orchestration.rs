@@ -1,0 +1,105 @@
+//! Monorepo roots that run one script in every workspace package (`"dev": "turbo run dev"`):
+//! such a root script runs the backend's script of that name, and is how the repository runs
+//! the backend. The command forms are `[toolchain.orchestration]` data.
+
+use super::commands::is_placeholder;
+use crate::detect::analysis::Analysis;
+use crate::detect::{Orchestration, Registry};
+use crate::ecosystems::{Project, Task};
+
+/// Root scripts that run the backend's script of the same name in every workspace package
+/// (`"dev": "turbo run dev"` beside an API package with a `dev` script): how the repository runs
+/// the backend, so they come before the backend's own scripts.
+pub fn orchestrating_tasks(registry: &Registry, project: &Project, all: &[Analysis]) -> Vec<(Task, String)> {
+    let orchestration = &registry.toolchain(project.ecosystem).orchestration;
+    if project.dir == "." || orchestration.commands.is_empty() {
+        return Vec::new();
+    }
+    let mut tasks = Vec::new();
+    for dir in crate::fs::ancestors(&project.dir).into_iter().skip(1) {
+        let scripts = all
+            .iter()
+            .filter(|a| a.project.dir == dir && a.project.ecosystem == project.ecosystem)
+            .flat_map(|a| a.project.tasks.iter());
+        for task in scripts {
+            let Some(runs) = orchestrated_scripts(orchestration, &task.body) else {
+                continue;
+            };
+            let reaches = runs
+                .iter()
+                .any(|name| project.task(name).is_some_and(|own| !is_placeholder(&own.body)));
+            if reaches {
+                tasks.push((task.clone(), dir.clone()));
+            }
+        }
+    }
+    tasks
+}
+
+/// The scripts an orchestrating command runs in every package (`turbo run build test` →
+/// `build`, `test`), or `None` for another command or one limited to some packages.
+fn orchestrated_scripts(orchestration: &Orchestration, body: &str) -> Option<Vec<String>> {
+    let words: Vec<&str> = body.split("&&").next()?.split_whitespace().collect();
+    let matches = |words: &[&str], command: &str| {
+        let needed: Vec<&str> = command.split_whitespace().collect();
+        words.first() == needed.first() && needed.iter().all(|n| words.contains(n))
+    };
+    let launched = orchestration.launchers.iter().find_map(|launcher| {
+        let launcher: Vec<&str> = launcher.split_whitespace().collect();
+        words.starts_with(&launcher).then(|| &words[launcher.len()..])
+    });
+    let (words, command) = [Some(&words[..]), launched].into_iter().flatten().find_map(|words| {
+        let command = orchestration.commands.iter().find(|c| matches(words, c))?;
+        Some((words, command))
+    })?;
+    let option = |word: &str, list: &[String]| {
+        let name = word.split('=').next().unwrap_or(word);
+        list.iter().any(|o| o == name)
+    };
+    if words.iter().any(|w| option(w, &orchestration.filter_options)) {
+        return None;
+    }
+    let command: Vec<&str> = command.split_whitespace().collect();
+    let mut scripts = Vec::new();
+    let mut iter = words.iter().skip(1).peekable();
+    while let Some(word) = iter.next() {
+        if option(word, &orchestration.task_options) {
+            let value = match word.split_once('=') {
+                Some((_, value)) => Some(value),
+                None => iter.next().copied(),
+            };
+            scripts.extend(value.into_iter().flat_map(|v| v.split(',')).map(str::to_string));
+        } else if !word.starts_with('-') && *word != "run" && !command.contains(word) {
+            scripts.push(word.trim_matches(['"', '\'']).to_string());
+        }
+    }
+    (!scripts.is_empty()).then_some(scripts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ecosystems::Ecosystem;
+
+    #[test]
+    fn orchestrating_commands_name_the_scripts_they_run_in_every_package() {
+        let registry = Registry::builtin().unwrap();
+        let orchestration = &registry.toolchain(Ecosystem::Node).orchestration;
+        let runs = |body: &str| orchestrated_scripts(orchestration, body);
+        let some = |names: &[&str]| Some(names.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+        assert_eq!(runs("turbo run dev"), some(&["dev"]));
+        assert_eq!(runs("turbo dev --parallel"), some(&["dev"]));
+        assert_eq!(runs("npx turbo run build test"), some(&["build", "test"]));
+        assert_eq!(runs("lerna run test --stream"), some(&["test"]));
+        assert_eq!(runs("nx run-many -t serve"), some(&["serve"]));
+        assert_eq!(runs("nx run-many --target=build,test"), some(&["build", "test"]));
+        assert_eq!(runs("pnpm -r --parallel run dev"), some(&["dev"]));
+        assert_eq!(runs("npm run dev --workspaces --if-present"), some(&["dev"]));
+        assert_eq!(runs("yarn workspaces foreach -A run build"), some(&["build"]));
+        // Limited to some packages, or not an orchestrator at all.
+        assert_eq!(runs("turbo run dev --filter=web"), None);
+        assert_eq!(runs("pnpm -r --filter ./apps/web dev"), None);
+        assert_eq!(runs("npm run dev"), None);
+        assert_eq!(runs("vite build"), None);
+    }
+}
