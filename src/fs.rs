@@ -9,6 +9,22 @@ use std::path::{Path, PathBuf};
 /// The largest file archprompt reads: manifests, configs, templates and agent files are small.
 pub const MAX_READ_BYTES: u64 = 2 * 1024 * 1024;
 
+/// A repository path must be a directory: the one wording every command uses when it is not
+/// (`PATH: no such file or directory`, `PATH: not a directory`, `PATH: cannot read: …`).
+pub fn require_dir(path: &Path) -> anyhow::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => match std::fs::read_dir(path) {
+            Ok(_) => Ok(()),
+            Err(err) => anyhow::bail!("{}: cannot read: {err}", path.display()),
+        },
+        Ok(_) => anyhow::bail!("{}: not a directory", path.display()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            anyhow::bail!("{}: no such file or directory", path.display())
+        }
+        Err(err) => anyhow::bail!("{}: cannot read: {err}", path.display()),
+    }
+}
+
 /// Reads a file outside the index (an agent file, a template, a Makefile doctor checks) the way
 /// the index reads: only a regular file of at most [`MAX_READ_BYTES`], as lossy UTF-8, so a FIFO
 /// or device is never opened and a huge file is never loaded. The path must resolve inside

@@ -13,7 +13,7 @@ mod resolve;
 pub mod scan;
 pub mod signals;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::path::Path;
 
 /// Scans the repository at `root` with the built-in detectors (and the repository's own
@@ -30,9 +30,7 @@ pub fn scan_with(registry: &detect::Registry, root: &Path) -> Result<report::Rep
 /// [`scan_with`], describing the project `project` names (a directory or package name) instead
 /// of the one archprompt picks as the backend.
 pub fn scan_project(registry: &detect::Registry, root: &Path, project: Option<&str>) -> Result<report::Report> {
-    if !root.is_dir() {
-        bail!("{}: not a directory", root.display());
-    }
+    fs::require_dir(root)?;
     scan::run(root, &root.display().to_string(), registry, project)
 }
 

@@ -319,7 +319,7 @@ fn bad_arguments_exit_2() {
         .args(["scan", "no/such/dir"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("not a directory"));
+        .stderr(predicate::str::contains("no such file or directory"));
     archprompt().args(["init", "--stdout", "--dry-run"]).assert().code(2);
     archprompt().arg("frobnicate").assert().code(2);
 }
@@ -373,7 +373,12 @@ fn many_repositories_give_json_lines_in_order_and_one_failure_does_not_stop_the_
     assert_eq!(lines[1]["root"], "no/such/repo");
     assert_eq!(lines[1]["path"], "no/such/repo");
     assert_eq!(lines[1]["status"], "failed");
-    assert!(lines[1]["error"].as_str().unwrap().contains("not a directory"));
+    assert!(
+        lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no such file or directory")
+    );
     assert_eq!(lines[2]["fields"]["backend_framework"]["value"], "Express");
 }
 
@@ -528,7 +533,12 @@ fn init_in_bulk_writes_each_repository_and_refuses_changed_files() {
     let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
     let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines[0]["status"], "failed");
-    assert!(lines[0]["error"].as_str().unwrap().contains("not a directory"));
+    assert!(
+        lines[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no such file or directory")
+    );
     assert_eq!(lines[1]["status"], "up to date");
     archprompt()
         .args(["init", "--stdout", "--discover", dir])
@@ -764,4 +774,33 @@ fn a_dry_run_agrees_with_init_on_a_hand_edited_file() {
         edited,
         "a dry run writes nothing"
     );
+}
+
+#[test]
+fn doctor_refuses_a_file_that_is_not_an_agent_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let readme = dir.path().join("README.md");
+    let text = "# Shop\n\nRun it with {{dev_command}}.\n";
+    std::fs::write(&readme, text).unwrap();
+    archprompt()
+        .args(["doctor", "--fix"])
+        .arg(&readme)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("README.md: not an agent file"));
+    assert_eq!(
+        std::fs::read_to_string(&readme).unwrap(),
+        text,
+        "a README is never repaired"
+    );
+    // The same text where an agent reads it is an agent file.
+    let agent = dir.path().join(".claude/agents/shop.md");
+    std::fs::create_dir_all(agent.parent().unwrap()).unwrap();
+    std::fs::write(&agent, text).unwrap();
+    archprompt()
+        .arg("doctor")
+        .arg(&agent)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("{{dev_command}}"));
 }

@@ -156,7 +156,7 @@ mod tests {
         );
         let mut fleet = Fleet::new();
         fleet.add_report("repos/shop", &report);
-        fleet.add_failure("repos/gone", "repos/gone: not a directory");
+        fleet.add_failure("repos/gone", "repos/gone: no such file or directory");
         fleet
     }
 
@@ -169,7 +169,7 @@ mod tests {
         assert!(shop.contains("npm test \\| tee log"), "{shop}");
         assert!(shop.contains("| ? |"), "{shop}");
         let gone = text.lines().find(|l| l.starts_with("| repos/gone")).unwrap();
-        assert!(gone.contains("failed: repos/gone: not a directory"), "{gone}");
+        assert!(gone.contains("failed: repos/gone: no such file or directory"), "{gone}");
         // Every row has as many cells as the header.
         let cells = |l: &str| l.matches(" | ").count();
         let header = text.lines().find(|l| l.starts_with("| repository")).unwrap();
@@ -192,6 +192,6 @@ mod tests {
         assert_eq!(&rows[0][at("test_command")], "npm test | tee log");
         assert_eq!(&rows[0][at("db_command_state")], "unknown");
         assert_eq!(&rows[1][at("status")], "failed");
-        assert_eq!(&rows[1][at("error")], "repos/gone: not a directory");
+        assert_eq!(&rows[1][at("error")], "repos/gone: no such file or directory");
     }
 }

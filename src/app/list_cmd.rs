@@ -12,9 +12,7 @@ use std::process::ExitCode;
 /// agent file it writes for Copilot, and the variables it uses.
 pub fn templates(args: TemplatesArgs) -> Result<ExitCode> {
     let repo = args.path.unwrap_or_else(|| PathBuf::from("."));
-    if !repo.is_dir() {
-        anyhow::bail!("{}: not a directory", repo.display());
-    }
+    archprompt::fs::require_dir(&repo)?;
     let found = templates::available(&repo);
     if args.json {
         let list: Vec<TemplateEntry> = found

@@ -38,6 +38,18 @@ pub fn default_files(repo: &Path) -> Vec<PathBuf> {
     unique
 }
 
+/// Whether `text`, at `file`, is an agent file doctor may check and repair: at an agent's path
+/// (`.github/agents/`, `.claude/agents/`, `.cursor/rules/`, an AGENTS.md), or carrying
+/// archprompt's record or a template's front matter. A README or a manifest is none of these.
+pub fn is_agent_file(file: &Path, text: &str) -> bool {
+    let agents_md = file.file_name().is_some_and(|n| n == targets::AGENTS_MD);
+    let front_matter = matches!(
+        crate::profile::syntax::split_front_matter(text),
+        (Some(front), _) if crate::profile::syntax::front_matter_value(text, "name").is_some() || front.contains("description:")
+    );
+    agents_md || Target::of_file(file).is_some() || crate::profile::record::find(text).is_some() || front_matter
+}
+
 /// The repository an agent file belongs to: the directory above `.github/agents`,
 /// `.claude/agents` or `.cursor/rules`, the directory of an AGENTS.md, else the nearest ancestor
 /// with `.git`, else the file's directory.

@@ -6,8 +6,8 @@ pub mod files;
 pub mod findings;
 
 use crate::report::FieldName;
-use files::regions;
 pub use files::{default_files, repo_of};
+use files::{is_agent_file, regions};
 pub use findings::{BrokenEncoding, DoctorStatus, FileDiff, Finding, Findings, Fixed, MissingPath, MissingTask, Stale};
 
 use crate::profile::syntax::{PLACEHOLDER, front_matter_value, placeholders};
@@ -35,6 +35,12 @@ pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>, 
                 continue;
             }
         };
+        if !is_agent_file(file, &text) {
+            findings.errors.push(format!(
+                "{shown}: not an agent file (no archprompt record or front matter, and not under .github/agents/, .claude/agents/ or .cursor/rules/): doctor checks the files `archprompt init` writes"
+            ));
+            continue;
+        }
         findings.files_checked.push(shown.clone());
         let report = match reports
             .entry(repo.clone())
