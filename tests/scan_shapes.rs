@@ -418,7 +418,10 @@ fn every_gradle_test_source_set_is_a_test_dir() {
         ),
         ("src/main/java/shop/App.java", "class App {}\n"),
         ("src/test/java/shop/AppTest.java", "class AppTest {}\n"),
-        ("src/functionalTest/java/shop/CheckoutTest.java", "class CheckoutTest {}\n"),
+        (
+            "src/functionalTest/java/shop/CheckoutTest.java",
+            "class CheckoutTest {}\n",
+        ),
         ("src/smokeTest/java/shop/SmokeTest.java", "class SmokeTest {}\n"),
     ]);
     assert_eq!(
@@ -428,5 +431,31 @@ fn every_gradle_test_source_set_is_a_test_dir() {
     assert_eq!(
         report.field(FieldName::SourceDirs).value.as_deref(),
         Some("src/main/java")
+    );
+}
+
+#[test]
+fn a_dev_environment_image_is_not_how_the_project_ships() {
+    let app = (
+        "package.json",
+        r#"{"name": "shop", "dependencies": {"express": "^4.21.0"}}"#,
+    );
+    let dev_only = scan_tree(&[
+        app,
+        (".gitpod.Dockerfile", "FROM gitpod/workspace-full\n"),
+        (
+            ".devcontainer/Dockerfile",
+            "FROM mcr.microsoft.com/devcontainers/base\n",
+        ),
+    ]);
+    assert_eq!(dev_only.variables.get("containerization").cloned().flatten(), None);
+    let shipped = scan_tree(&[
+        app,
+        (".gitpod.Dockerfile", "FROM gitpod/workspace-full\n"),
+        ("api.Dockerfile", "FROM node:22\n"),
+    ]);
+    assert_eq!(
+        shipped.variables.get("containerization").cloned().flatten().as_deref(),
+        Some("Docker")
     );
 }
