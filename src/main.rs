@@ -94,13 +94,33 @@ fn run(command: Command, ui: Ui) -> anyhow::Result<ExitCode> {
             clap_complete::generate(shell, &mut Cli::command(), "archprompt", &mut text);
             out(&String::from_utf8_lossy(&text)).map(|_| ExitCode::SUCCESS)
         }
-        Command::Man => {
-            let mut text = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut text)
-                .map_err(anyhow::Error::from)
-                .and_then(|_| out(&String::from_utf8_lossy(&text)))
-                .map(|_| ExitCode::SUCCESS)
-        }
+        Command::Man { command } => man_page(command.as_deref())
+            .and_then(|text| out(&text))
+            .map(|_| ExitCode::SUCCESS),
     }
+}
+
+/// The roff page of archprompt, or of one of its commands (`archprompt-init(1)`, which the
+/// top-level page's SEE ALSO names).
+fn man_page(command: Option<&str>) -> anyhow::Result<String> {
+    let mut top = Cli::command();
+    top.build();
+    let page = match command {
+        None => top,
+        Some(name) => {
+            let names: Vec<String> = top.get_subcommands().map(|c| c.get_name().to_string()).collect();
+            let Some(sub) = top.find_subcommand(name) else {
+                anyhow::bail!("no command {name:?}; man pages exist for: {}", names.join(", "));
+            };
+            let full = format!("archprompt-{name}");
+            sub.clone()
+                .name(full.clone())
+                .bin_name(format!("archprompt {name}"))
+                .display_name(full)
+                .version(top.get_version().unwrap_or_default().to_string())
+        }
+    };
+    let mut text = Vec::new();
+    clap_mangen::Man::new(page).render(&mut text)?;
+    Ok(String::from_utf8_lossy(&text).into_owned())
 }

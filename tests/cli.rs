@@ -804,3 +804,29 @@ fn doctor_refuses_a_file_that_is_not_an_agent_file() {
         .code(1)
         .stdout(predicate::str::contains("{{dev_command}}"));
 }
+
+#[test]
+fn every_man_page_the_top_page_names_is_generated() {
+    let top = archprompt().arg("man").assert().success();
+    let top = String::from_utf8(top.get_output().stdout.clone()).unwrap();
+    let named: Vec<String> = regex::Regex::new(r"archprompt\\-([a-z]+)\(1\)")
+        .unwrap()
+        .captures_iter(&top)
+        .map(|c| c[1].to_string())
+        .collect();
+    assert!(named.len() >= 7, "SEE ALSO names {named:?}");
+    for command in &named {
+        let page = archprompt().args(["man", command]).assert().success();
+        let page = String::from_utf8(page.get_output().stdout.clone()).unwrap();
+        assert!(
+            page.contains(&format!(".TH archprompt-{command} 1")),
+            "{command}: {page}"
+        );
+        assert!(page.contains(&format!("archprompt {command}")), "{command}: synopsis");
+    }
+    archprompt()
+        .args(["man", "frobnicate"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("man pages exist for: init, doctor"));
+}

@@ -107,9 +107,16 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to standard output
-    #[command(after_help = "Example:\n  archprompt man > ~/.local/share/man/man1/archprompt.1")]
-    Man,
+    /// Print the man page (roff) to standard output: archprompt(1), or a command's
+    /// archprompt-COMMAND(1)
+    #[command(
+        after_help = "Examples:\n  archprompt man > ~/.local/share/man/man1/archprompt.1\n  archprompt man init > ~/.local/share/man/man1/archprompt-init.1\n  for c in init doctor scan report templates detectors completions; do archprompt man $c > archprompt-$c.1; done"
+    )]
+    Man {
+        /// The command whose page to print [default: the top-level page]
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
