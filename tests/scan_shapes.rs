@@ -459,3 +459,16 @@ fn a_dev_environment_image_is_not_how_the_project_ships() {
         Some("Docker")
     );
 }
+
+#[test]
+fn the_package_manager_evidence_leaves_out_the_integrity_hash() {
+    let hash = "a".repeat(128);
+    let manifest = format!(
+        r#"{{"name": "api", "packageManager": "pnpm@9.12.3+sha512.{hash}", "dependencies": {{"express": "^4.21.0"}}}}"#
+    );
+    let report = scan_owned(&[("package.json".into(), manifest)]);
+    let stack = report.field(FieldName::TechStack);
+    let evidence: Vec<&str> = stack.evidence.iter().map(|e| e.reason.as_str()).collect();
+    assert!(evidence.contains(&"packageManager pnpm@9.12.3"), "{evidence:?}");
+    assert!(!evidence.iter().any(|e| e.contains("sha512")), "{evidence:?}");
+}

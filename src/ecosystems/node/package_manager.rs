@@ -61,7 +61,11 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
                     tool,
                     wrapper: false,
                     display,
-                    evidence: Evidence::new(file, format!("packageManager {field}")),
+                    // The integrity hash after `+` is 130 characters of noise to a reader.
+                    evidence: Evidence::new(
+                        file,
+                        format!("packageManager {}", field.split('+').next().unwrap_or(field)),
+                    ),
                     workspace: node_workspace(index, &dir, all),
                     root_dir: dir,
                 };
