@@ -50,7 +50,7 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if ui.verbose() {
-        ui.note(&output::scan_table(&report, ui.err, true));
+        ui.note(&output::scan_table(&report, ui.err, true, None));
         ui.note(&format!("template: {} ({})", template.name, template.describe_origin()));
     }
     if !signs.is_empty() {

@@ -6,15 +6,21 @@ use archprompt::doctor::Findings;
 use archprompt::report::{EvidenceKind, FieldName, Report, State};
 use std::fmt::Write;
 
-/// The `scan` table: each field with its state, value and evidence.
-pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
+/// The `scan` table: each field with its state, value and evidence, wrapped to `width` columns
+/// when it is known (a terminal). An absent field whose evidence an earlier one already showed
+/// says so in one line. With `verbose`, every evidence line, and the projects and detectors.
+pub fn scan_table(report: &Report, style: Style, verbose: bool, width: Option<usize>) -> String {
     let mut out = String::new();
     let backend = match &report.backend_dir {
         Some(dir) => format!("backend project: {}", one_line(dir)),
         None => "no backend project found".to_string(),
     };
     writeln!(out, "{} ({backend})\n", one_line(&report.root)).unwrap();
-    let width = FieldName::ALL.iter().map(|f| f.as_str().len()).max().unwrap_or(0);
+    let name_width = FieldName::ALL.iter().map(|f| f.as_str().len()).max().unwrap_or(0);
+    // Evidence and hints sit under the value, after the name and the state.
+    let indent = name_width + 11;
+    let wrapped = |text: &str| wrap(text, indent, width);
+    let mut shown_for: Vec<(Vec<(String, String)>, FieldName)> = Vec::new();
     for name in FieldName::ALL {
         let field = report.field(name);
         let (state, painted) = match (field.state, field.pinned) {
@@ -24,28 +30,39 @@ pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
             (State::Unknown, _) => ("unknown", style.warn("unknown")),
         };
         let pad = " ".repeat(7usize.saturating_sub(state.len()));
-        let value = one_line(field.value.as_deref().unwrap_or("?"));
-        writeln!(out, "{name:<width$}  {painted}{pad}  {value}").unwrap();
+        let value = wrap(&one_line(field.value.as_deref().unwrap_or("?")), indent, width);
+        writeln!(out, "{name:<name_width$}  {painted}{pad}  {value}").unwrap();
+        let lines: Vec<(String, String)> = field
+            .evidence
+            .iter()
+            .map(|e| (one_line(&e.file).into_owned(), one_line(&e.reason).into_owned()))
+            .collect();
+        // The same proof under each of several absent fields (no migration tool, so no migrations
+        // folder and no migrate command) is written out once.
+        let earlier = shown_for.iter().find(|(seen, _)| *seen == lines).map(|(_, f)| *f);
+        if let (State::Absent, Some(earlier), false) = (field.state, earlier, verbose || lines.is_empty()) {
+            let line = format!("← as for {}", earlier.as_str());
+            writeln!(out, "{:indent$}{}", "", style.dim(&line)).unwrap();
+            continue;
+        }
+        if field.state == State::Absent && !lines.is_empty() {
+            shown_for.push((lines.clone(), name));
+        }
         // A long list (one line per Django app) is cut unless -v; `--json` keeps every line.
         const SHOWN: usize = 6;
-        let cut = !all_evidence && field.evidence.len() > SHOWN + 1;
-        let shown = if cut { SHOWN } else { field.evidence.len() };
-        for ev in &field.evidence[..shown] {
-            let line = format!("← {}: {}", one_line(&ev.file), one_line(&ev.reason));
-            writeln!(out, "{:<width$}           {}", "", style.dim(&line)).unwrap();
+        let cut = !verbose && lines.len() > SHOWN + 1;
+        let shown = if cut { SHOWN } else { lines.len() };
+        for (file, reason) in &lines[..shown] {
+            let line = wrapped(&format!("← {file}: {reason}"));
+            writeln!(out, "{:indent$}{}", "", style.dim(&line)).unwrap();
         }
         if cut {
-            let more = field.evidence.len() - SHOWN;
-            writeln!(
-                out,
-                "{:<width$}           ← … and {more} more (--json lists them all)",
-                ""
-            )
-            .unwrap();
+            let more = lines.len() - SHOWN;
+            writeln!(out, "{:indent$}← … and {more} more (-v or --json lists them all)", "").unwrap();
         }
         if field.state == State::Unknown {
             if let Some(hint) = &field.hint {
-                writeln!(out, "{:<width$}           ? {}", "", one_line(hint)).unwrap();
+                writeln!(out, "{:indent$}{}", "", wrapped(&format!("? {}", one_line(hint)))).unwrap();
             }
         }
     }
@@ -77,8 +94,47 @@ pub fn scan_table(report: &Report, style: Style, all_evidence: bool) -> String {
         )
         .unwrap();
     }
+    if verbose {
+        writeln!(out, "\nprojects:").unwrap();
+        for p in &report.projects {
+            let main = if p.main { "  ← described above" } else { "" };
+            let line = format!(
+                "{} ({}, {}, backend score {}){main}",
+                one_line(&p.dir),
+                one_line(&p.ecosystem),
+                one_line(&p.manifest),
+                p.backend_score
+            );
+            writeln!(out, "  {}", wrap(&line, 4, width)).unwrap();
+        }
+        if !report.detected.is_empty() {
+            let line = format!("detectors matched: {}", report.detected.join(", "));
+            writeln!(out, "{}", wrap(&line, 2, width)).unwrap();
+        }
+    }
     writeln!(out, "\n{} of 11 fields", field_counts(report)).unwrap();
     out
+}
+
+/// `text` broken at spaces to fit `width` columns, its later lines indented by `indent` (it
+/// starts `indent` columns in); unchanged when the width is unknown.
+fn wrap(text: &str, indent: usize, width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return text.to_string();
+    };
+    // Never narrower than 40 columns for the text itself: a very narrow terminal wraps anyway.
+    let room = width.saturating_sub(indent).max(40);
+    let pad = " ".repeat(indent);
+    textwrap::wrap(text, textwrap::Options::new(room).break_words(false)).join(&format!("\n{pad}"))
+}
+
+/// The width of standard output when it is a terminal.
+pub fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
 
 /// How sure the report is: `9 found, 1 none, 1 unknown` (pinned values count as found).
@@ -337,5 +393,48 @@ fn source_of(evidence: &[archprompt::report::Evidence]) -> &'static str {
         "archprompt.toml pins"
     } else {
         "a fresh scan finds"
+    }
+}
+
+#[cfg(test)]
+mod scan_table_tests {
+    use super::*;
+    use archprompt::report::{Evidence, Field};
+
+    fn report() -> Report {
+        let mut report = Report::unknown("shop", "nothing read");
+        let long = "a reason long enough to need wrapping on an eighty-column terminal, as hints and proofs often are";
+        report.fields.insert(
+            FieldName::SourceDirs,
+            Field::found("src", vec![Evidence::new("src/very/deep/module/file.ts", long)]),
+        );
+        for name in [FieldName::DbMigrationsDirs, FieldName::MigrationCommand] {
+            report
+                .fields
+                .insert(name, Field::absent_because("package.json", "no migration tool"));
+        }
+        report
+    }
+
+    #[test]
+    fn lines_fit_the_terminal_and_a_repeated_proof_is_named_once() {
+        let text = scan_table(&report(), Style::PLAIN, false, Some(80));
+        for line in text.lines() {
+            assert!(line.chars().count() <= 80, "{line:?} is wider than 80 columns");
+        }
+        assert!(text.contains("eighty-column\n"), "wrapped at a space:\n{text}");
+        assert_eq!(text.matches("no migration tool").count(), 1, "{text}");
+        assert!(text.contains("← as for db_migrations_dirs"), "{text}");
+        // Without a terminal nothing is wrapped.
+        let piped = scan_table(&report(), Style::PLAIN, false, None);
+        assert!(piped.lines().any(|l| l.chars().count() > 80));
+    }
+
+    #[test]
+    fn verbose_adds_every_proof_and_the_projects() {
+        let text = scan_table(&report(), Style::PLAIN, true, None);
+        assert_eq!(text.matches("no migration tool").count(), 2, "{text}");
+        assert!(text.contains("\nprojects:\n"), "{text}");
+        assert!(!scan_table(&report(), Style::PLAIN, false, None).contains("projects:"));
     }
 }

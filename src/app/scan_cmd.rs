@@ -19,7 +19,12 @@ pub fn run(args: ScanArgs, ui: Ui) -> Result<ExitCode> {
         if args.json {
             out(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
         } else {
-            out(&output::scan_table(&report, ui.out, ui.verbose()))?;
+            out(&output::scan_table(
+                &report,
+                ui.out,
+                ui.verbose(),
+                output::terminal_width(),
+            ))?;
         }
         ui.warnings(&report);
         let mut tripped = Tripped::new(&args.fail_on);
@@ -89,7 +94,12 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, fail_on: &[Fail
                             progress.err(&format!("{warning} {root}: {file}: {message}"));
                         }
                     }
-                    progress.out(&output::scan_table(report, ui.out, ui.verbose()))
+                    progress.out(&output::scan_table(
+                        report,
+                        ui.out,
+                        ui.verbose(),
+                        output::terminal_width(),
+                    ))
                 }
             }
             Err(err) => {
