@@ -251,6 +251,14 @@ fn malformed_manifests_in_every_format_warn_with_their_path() {
             "badxml/pom.xml",
             b"<project><dependencies><dependency><artifactId>spring-boot",
         ),
+        (
+            "badgleam/gleam.toml",
+            b"name = \"g\"\n[dependencies\nwisp = \"~> 2.0\"\n",
+        ),
+        (
+            "gleamtypes/gleam.toml",
+            b"name = \"gt\"\n[dependencies]\nwisp = 2\n[dev-dependencies]\ngleeunit = \"~> 1.0\"\n",
+        ),
         ("docker-compose.yml", b"services:\n  db:\n   image: [postgres\n"),
         ("pnpm-workspace.yaml", b"packages: {unclosed\n"),
         // Fine despite their bytes: a BOM, CRLF line ends.
@@ -282,6 +290,8 @@ fn malformed_manifests_in_every_format_warn_with_their_path() {
         ("tomltypes/Cargo.toml", "`axum` is an integer"),
         ("pytypes/pyproject.toml", "`project.dependencies` is a string"),
         ("badxml/pom.xml", "invalid XML"),
+        ("badgleam/gleam.toml", "invalid TOML"),
+        ("gleamtypes/gleam.toml", "dependency `wisp` is an integer"),
         ("docker-compose.yml", "invalid YAML"),
         ("pnpm-workspace.yaml", "invalid YAML"),
     ] {
@@ -298,8 +308,8 @@ fn malformed_manifests_in_every_format_warn_with_their_path() {
         .filter_map(|p| p["name"].as_str())
         .collect();
     assert!(
-        names.contains(&"b") && names.contains(&"c"),
-        "BOM and CRLF manifests are read: {names:?}"
+        names.contains(&"b") && names.contains(&"c") && names.contains(&"gt"),
+        "BOM and CRLF manifests, and the gleam.toml beside a broken one, are read: {names:?}"
     );
 }
 

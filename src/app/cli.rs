@@ -7,7 +7,7 @@ use std::path::PathBuf;
 ///
 /// archprompt scans a repository with zero configuration (package.json, deno.json, pyproject.toml,
 /// requirements*.txt, Cargo.toml, go.mod, pom.xml, build.gradle, Gemfile, composer.json, mix.exs,
-/// *.csproj, lockfiles, ORM configs, compose files, .env templates, the README's run
+/// gleam.toml, *.csproj, lockfiles, ORM configs, compose files, .env templates, the README's run
 /// instructions), works out the backend framework, database, directories and commands, and fills
 /// an agent template for GitHub Copilot, Claude Code, AGENTS.md or Cursor. An optional
 /// archprompt.toml pins values and ignores paths.

@@ -186,7 +186,9 @@ mod tests {
     #[test]
     fn every_ecosystem_has_a_toolchain_and_the_conventions_load() {
         let registry = Registry::builtin().unwrap();
-        for name in ["node", "python", "rust", "go", "jvm", "ruby", "php", "elixir", "dotnet"] {
+        for name in [
+            "node", "python", "rust", "go", "jvm", "ruby", "php", "elixir", "dotnet", "gleam",
+        ] {
             let eco: Ecosystem = serde_json::from_value(serde_json::Value::from(name)).unwrap();
             let toolchain = registry.toolchain(eco);
             assert!(toolchain.runtime.is_some(), "{name} has no [toolchain] runtime");

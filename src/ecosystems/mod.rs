@@ -4,6 +4,7 @@
 
 mod dotnet;
 mod elixir;
+mod gleam;
 mod go;
 mod jvm;
 mod node;
@@ -40,6 +41,7 @@ pub fn collect(index: &RepoIndex) -> Vec<Project> {
             "Gemfile" => projects.push(ruby::read(index, dir, file)),
             "composer.json" => projects.push(php::read(index, dir, file)),
             "mix.exs" => projects.push(elixir::read(index, dir, file)),
+            "gleam.toml" => projects.push(gleam::read(index, dir, file)),
             _ if name.ends_with(".csproj") || name.ends_with(".fsproj") => {
                 projects.push(dotnet::read(index, dir, file))
             }
@@ -89,5 +91,6 @@ pub fn package_manager<'a>(
         Ecosystem::Ruby => Runner::own_tool(project, Tool::Bundler, "Bundler", "Bundler manifest"),
         Ecosystem::Php => Runner::own_tool(project, Tool::Composer, "Composer", "Composer manifest"),
         Ecosystem::Elixir => Runner::own_tool(project, Tool::Mix, "Mix", "Mix project"),
+        Ecosystem::Gleam => Runner::own_tool(project, Tool::Gleam, "gleam", "Gleam project"),
     }
 }

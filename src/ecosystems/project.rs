@@ -18,6 +18,8 @@ pub enum Ecosystem {
     Elixir,
     /// C# and the other .NET languages: `*.csproj` projects.
     Dotnet,
+    /// Gleam: a `gleam.toml`, compiled to Erlang (BEAM) or JavaScript.
+    Gleam,
 }
 
 impl Ecosystem {
@@ -32,6 +34,7 @@ impl Ecosystem {
             Ecosystem::Php => "php",
             Ecosystem::Elixir => "elixir",
             Ecosystem::Dotnet => "dotnet",
+            Ecosystem::Gleam => "gleam",
         }
     }
 
@@ -70,7 +73,8 @@ impl Ecosystem {
             }
             // Composer and NuGet compare package names case-insensitively.
             Ecosystem::Php | Ecosystem::Dotnet => name.trim().to_ascii_lowercase(),
-            Ecosystem::Jvm | Ecosystem::Ruby | Ecosystem::Elixir => name.trim().to_string(),
+            // Hex package names are lower case with `_`, compared as written.
+            Ecosystem::Jvm | Ecosystem::Ruby | Ecosystem::Elixir | Ecosystem::Gleam => name.trim().to_string(),
         }
     }
 }

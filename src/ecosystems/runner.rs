@@ -27,10 +27,11 @@ pub enum Tool {
     Composer,
     Mix,
     Dotnet,
+    Gleam,
 }
 
 impl Tool {
-    pub const ALL: [Tool; 18] = [
+    pub const ALL: [Tool; 19] = [
         Tool::Npm,
         Tool::Pnpm,
         Tool::Yarn,
@@ -49,6 +50,7 @@ impl Tool {
         Tool::Composer,
         Tool::Mix,
         Tool::Dotnet,
+        Tool::Gleam,
     ];
 
     /// The tool detector files name (`bun`), if archprompt knows it.
@@ -77,6 +79,7 @@ impl Tool {
             Tool::Composer => "composer",
             Tool::Mix => "mix",
             Tool::Dotnet => "dotnet",
+            Tool::Gleam => "gleam",
         }
     }
 }

@@ -7,7 +7,7 @@ use super::field_name::FieldName;
 const HINTS: &[(FieldName, &str, &str)] = &[
     (
         FieldName::TechStack,
-        "a manifest (package.json, deno.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml, go.mod, pom.xml, build.gradle, Gemfile, composer.json, mix.exs, *.csproj), plus lockfiles for the package manager",
+        "a manifest (package.json, deno.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml, go.mod, pom.xml, build.gradle, Gemfile, composer.json, mix.exs, gleam.toml, *.csproj), plus lockfiles for the package manager",
         "TypeScript on Node.js 20, NestJS, Prisma, PostgreSQL, pnpm",
     ),
     (
@@ -87,12 +87,14 @@ const EXAMPLES: &[(FieldName, &str, &str)] = &[
     (FieldName::TestCommand, "Rust", "cargo test"),
     (FieldName::TestCommand, "Ruby", "bin/rails test"),
     (FieldName::TestCommand, "Elixir", "mix test"),
+    (FieldName::TestCommand, "Gleam", "gleam test"),
     (FieldName::TestCommand, "C#", "dotnet test"),
     (FieldName::DevCommand, "Python", "uvicorn app.main:app --reload"),
     (FieldName::DevCommand, "Go", "go run ."),
     (FieldName::DevCommand, "Rust", "cargo run"),
     (FieldName::DevCommand, "Ruby", "bin/dev"),
     (FieldName::DevCommand, "Elixir", "mix phx.server"),
+    (FieldName::DevCommand, "Gleam", "gleam run"),
     (FieldName::BuildCommand, "Go", "go build ./..."),
     (FieldName::BuildCommand, "Rust", "cargo build --release"),
 ];

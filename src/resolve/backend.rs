@@ -5,7 +5,7 @@
 use crate::detect::analysis::{Analysis, Hit};
 use crate::detect::engine;
 use crate::detect::{Registry, Role};
-use crate::ecosystems::{Ecosystem, Project, Scope};
+use crate::ecosystems::{Ecosystem, Project, Scope, Shape};
 use crate::repo::index::RepoIndex;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -38,6 +38,10 @@ pub(super) fn backend_score(
         if outside || !has_entry_point(registry, project, index) {
             return 0;
         }
+    }
+    // Likewise a Gleam package whose main module has no `main` (a Wisp middleware or adapter).
+    if project.ecosystem == Ecosystem::Gleam && matches!(project.shape, Some((Shape::Library, _, _))) {
+        return 0;
     }
     let mut score = 0;
     // A Node package's framework inherited from a workspace package it depends on names the

@@ -244,7 +244,7 @@ fn nothing_found(registry: &Registry, index: &RepoIndex, fields: &mut BTreeMap<F
             ),
             (Some(code), _) => {
                 let why = format!(
-                    "no manifest archprompt reads was found (package.json, deno.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml, go.mod, pom.xml, build.gradle, Gemfile, composer.json, mix.exs, *.csproj), though {code}"
+                    "no manifest archprompt reads was found (package.json, deno.json, pyproject.toml, requirements*.txt, Pipfile, Cargo.toml, go.mod, pom.xml, build.gradle, Gemfile, composer.json, mix.exs, gleam.toml, *.csproj), though {code}"
                 );
                 Field::unknown(hints::unknown(name, &why))
             }

@@ -153,7 +153,9 @@ pub(super) fn tech_stack_of(
         (Ecosystem::Jvm, Some(v), _) if v.starts_with("kotlin ") => format!("Kotlin {}", &v[7..]),
         (Ecosystem::Jvm, Some(v), _) if language == "Java" => format!("Java {v}"),
         (Ecosystem::Jvm, Some(v), _) => format!("{language} (JVM {v})"),
-        (Ecosystem::Go | Ecosystem::Ruby | Ecosystem::Php | Ecosystem::Elixir, Some(v), _) => format!("{language} {v}"),
+        (Ecosystem::Go | Ecosystem::Ruby | Ecosystem::Php | Ecosystem::Elixir | Ecosystem::Gleam, Some(v), _) => {
+            format!("{language} {v}")
+        }
         (_, None, _) => language.to_string(),
     };
     if let Some(hit) = a.frameworks.first() {
