@@ -695,3 +695,96 @@ fn a_start_script_that_runs_as_in_production_is_not_the_dev_command() {
     let report = tree("node ./bootstrap.js");
     assert_eq!(report.field(FieldName::DevCommand).value.as_deref(), Some("npm start"));
 }
+
+#[test]
+fn a_root_script_is_as_fit_as_the_backend_script_it_runs() {
+    let tree = |root_scripts: &str, api_scripts: &str| {
+        scan_owned(&[
+            (
+                "package.json".into(),
+                format!(
+                    "{{\"name\":\"acme\",\"private\":true,\"workspaces\":[\"apps/*\"],\"scripts\":{{{root_scripts}}}}}"
+                ),
+            ),
+            (
+                "apps/api/package.json".into(),
+                format!(
+                    "{{\"name\":\"@acme/api\",\"scripts\":{{{api_scripts}}},\"dependencies\":{{\"@nestjs/core\":\"^10.0.0\"}}}}"
+                ),
+            ),
+            (
+                "apps/api/src/main.ts".into(),
+                "import { NestFactory } from '@nestjs/core'\n".into(),
+            ),
+            ("apps/api/dist/main.js".into(), "require('./app')\n".into()),
+        ])
+    };
+    // The root `start` reaches `node dist/main.js` (production) and the root `build` reaches a
+    // recipe that pushes an image: neither root script is taken.
+    let report = tree(
+        r#""start":"turbo run start","build":"turbo run build""#,
+        r#""start":"node dist/main.js","build":"nest build && docker push acme/api""#,
+    );
+    let dev = report.field(FieldName::DevCommand).value.clone().unwrap_or_default();
+    assert_ne!(dev, "npm start", "the root start reaches production");
+    assert_ne!(
+        report.field(FieldName::BuildCommand).value.as_deref(),
+        Some("npm run build")
+    );
+    // A root `dev` that runs the packages' `build` does not start the backend.
+    let report = tree(
+        r#""dev":"turbo run build""#,
+        r#""dev":"nest start --watch","build":"nest build""#,
+    );
+    assert_eq!(
+        report.field(FieldName::DevCommand).value.as_deref(),
+        Some("cd apps/api && npm run dev")
+    );
+    // A dev script that compiles in the background and runs the output is a dev command.
+    let report = scan_tree(&[
+        (
+            "package.json",
+            r#"{"name":"svc","scripts":{"dev":"tsc -w & nodemon dist/index.js","start":"node dist/index.js"},"dependencies":{"express":"^4.21.0"}}"#,
+        ),
+        ("src/index.ts", "import express from 'express'\n"),
+    ]);
+    assert_eq!(
+        report.field(FieldName::DevCommand).value.as_deref(),
+        Some("npm run dev")
+    );
+}
+
+#[test]
+fn a_library_a_framework_app_lists_does_not_name_its_framework() {
+    // Stripe's webhook helper: `micro` beside Next.js.
+    let next = scan_tree(&[
+        (
+            "package.json",
+            r#"{"name":"shop","scripts":{"dev":"next dev"},"dependencies":{"next":"^14.2.0","react":"^18","stripe":"^16","micro":"^10.0.1"}}"#,
+        ),
+        ("pages/api/webhook.js", "import { buffer } from 'micro'\n"),
+    ]);
+    assert_eq!(
+        next.field(FieldName::BackendFramework).value.as_deref(),
+        Some("Next.js")
+    );
+    // `bottle` pinned by a desktop wrapper beside a Flask app.
+    let flask = scan_tree(&[
+        ("requirements.txt", "Flask==3.0.0\nbottle==0.12.25\nEel==0.16.0\n"),
+        ("app.py", "from flask import Flask\n\napp = Flask(__name__)\n"),
+    ]);
+    assert_eq!(flask.field(FieldName::BackendFramework).value.as_deref(), Some("Flask"));
+}
+
+#[test]
+fn only_commands_that_publish_make_a_task_a_release() {
+    let go_mod = "module example.com/tool\n\ngo 1.22\n\nrequire github.com/gin-gonic/gin v1.10.0\n";
+    let main = "package main\n\nimport \"github.com/gin-gonic/gin\"\n\nfunc main() { gin.Default().Run() }\n";
+    let makefile = "build:\n\tgh release download v1 -p protoc\n\tgo build -o bin/tool .\n\ntest:\n\tgit push --dry-run origin HEAD\n\tgo test ./...\n";
+    let report = scan_tree(&[("go.mod", go_mod), ("main.go", main), ("Makefile", makefile)]);
+    assert_eq!(
+        report.field(FieldName::BuildCommand).value.as_deref(),
+        Some("make build")
+    );
+    assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("make test"));
+}

@@ -256,9 +256,16 @@ pub struct Orchestration {
     /// Options whose value names the script (`nx run-many -t dev`, `--target=dev`).
     #[serde(default)]
     pub task_options: Vec<String>,
-    /// Options that limit the run to some packages (`--filter`, `--scope`): not every package.
+    /// Options that limit the run to some packages (`--filter`, `--scope`, `--ignore`): not
+    /// every package.
     #[serde(default)]
     pub filter_options: Vec<String>,
+    /// Options that limit only the command they are listed under (`-p` of `nx run-many`).
+    #[serde(default)]
+    pub command_filters: BTreeMap<String, Vec<String>>,
+    /// Words that introduce the script names (`run`).
+    #[serde(default)]
+    pub verbs: Vec<String>,
     /// Words that run the command through another (`npx turbo run dev`).
     #[serde(default)]
     pub launchers: Vec<String>,

@@ -143,13 +143,7 @@ pub(super) fn command<'a>(
             .map(|(task, dir)| (task, project_at(project, dir)))
             .collect()
     };
-    let (orchestrating, above) = (at(&ctx.orchestrating_tasks), at(&ctx.ancestor_tasks));
-    let declared: Vec<(&Task, &Project)> = orchestrating
-        .iter()
-        .map(|(t, p)| (*t, p))
-        .chain(project.tasks.iter().map(|t| (t, project)))
-        .chain(above.iter().map(|(t, p)| (*t, p)))
-        .collect();
+    let (mut orchestrating, above) = (at(&ctx.orchestrating_tasks), at(&ctx.ancestor_tasks));
     let building = names == BUILD_TASKS;
     let fuzzy_migrate = names == MIGRATE_TASKS;
     let names = &task_names(ctx.registry, names)[..];
@@ -160,6 +154,19 @@ pub(super) fn command<'a>(
         skip_frontend,
         allow_built: false,
     };
+    // A root script that runs the backend's script of its name is as fit as that script (a
+    // root `start` reaching `node dist/main.js` starts production).
+    orchestrating.retain(|(root, _)| {
+        project
+            .task(&root.name)
+            .is_some_and(|own| fit(ctx.registry, ctx.index, own, project, wanted))
+    });
+    let declared: Vec<(&Task, &Project)> = orchestrating
+        .iter()
+        .map(|(t, p)| (*t, p))
+        .chain(project.tasks.iter().map(|t| (t, project)))
+        .chain(above.iter().map(|(t, p)| (*t, p)))
+        .collect();
     let find_declared = |allow_built: bool| {
         let wanted = Wanted { allow_built, ..wanted };
         let (task, owner) = find_task(ctx.registry, ctx.index, &declared, wanted)?;
@@ -327,57 +334,56 @@ fn find_task<'t>(
     declared: &[(&'t Task, &'t Project)],
     wanted: Wanted,
 ) -> Option<(&'t Task, &'t Project)> {
-    let Wanted {
-        names,
-        fuzzy,
-        building,
-        skip_frontend,
-        allow_built,
-    } = wanted;
+    let Wanted { names, fuzzy, .. } = wanted;
     for name in names.iter().map(Some).chain(fuzzy.then_some(None)) {
-        let wanted = |t: &Task| match name {
+        let named = |t: &Task| match name {
             Some(name) => t.name == **name,
             None => applies_migrations(&t.name),
         };
-        for (task, owner) in declared.iter().filter(|(t, _)| wanted(t)) {
-            let task_runner = matches!(
-                task.runner,
-                TaskRunner::Make | TaskRunner::Just | TaskRunner::CargoMake | TaskRunner::Taskfile | TaskRunner::Rake
-            );
-            if is_placeholder(&task.body) && !task_runner {
-                continue;
+        for (task, owner) in declared.iter().filter(|(t, _)| named(t)) {
+            if fit(registry, index, task, owner, wanted) {
+                return Some((task, owner));
             }
-            if fuzzy && creates_migrations(registry, &task.body) {
-                continue;
-            }
-            if publishes(registry, task.recipe()) || (!building && compiles_only(registry, task.recipe())) {
-                continue;
-            }
-            let task_dir = crate::fs::parent(&task.file);
-            if super::plausible::needs(registry, index, task_dir, &task.body).is_err() {
-                continue;
-            }
-            // `build: pnpm run build` beside a Python backend builds its frontend.
-            if task_runner && only_runs_tools_of_another_ecosystem(registry, owner.ecosystem, &task.body) {
-                continue;
-            }
-            let frontend = |body: &str| runs_frontend_tool(registry, body);
-            if skip_frontend && (frontend(&task.body) || (!allow_built && runs_built_output(registry, &task.body))) {
-                continue;
-            }
-            return Some((task, owner));
         }
     }
     None
 }
 
-/// The commands of a recipe, one per line (continuations joined) or `;`/`&&` part, without
-/// messages.
-fn recipe_commands(recipe: &str) -> Vec<String> {
-    let joined = recipe.replace("\\\n", " ");
+/// Whether a declared task may serve the intent: see [`find_task`].
+fn fit(registry: &Registry, index: &RepoIndex, task: &Task, owner: &Project, wanted: Wanted) -> bool {
+    let task_runner = matches!(
+        task.runner,
+        TaskRunner::Make | TaskRunner::Just | TaskRunner::CargoMake | TaskRunner::Taskfile | TaskRunner::Rake
+    );
+    if is_placeholder(&task.body) && !task_runner {
+        return false;
+    }
+    if wanted.fuzzy && creates_migrations(registry, &task.body) {
+        return false;
+    }
+    if publishes(registry, task.recipe()) || (!wanted.building && compiles_only(registry, task.recipe())) {
+        return false;
+    }
+    let task_dir = crate::fs::parent(&task.file);
+    if super::plausible::needs(registry, index, task_dir, &task.body).is_err() {
+        return false;
+    }
+    // `build: pnpm run build` beside a Python backend builds its frontend.
+    if task_runner && only_runs_tools_of_another_ecosystem(registry, owner.ecosystem, &task.body) {
+        return false;
+    }
+    let frontend = |body: &str| runs_frontend_tool(registry, body);
+    let built = |body: &str| !wanted.allow_built && runs_built_output(registry, body);
+    !(wanted.skip_frontend && (frontend(&task.body) || built(&task.body)))
+}
+
+/// The commands of a recipe: one per line (continuations joined), `;`, `&&`, `||`, `|` part or
+/// background `&` job, without messages.
+pub(super) fn recipe_commands(recipe: &str) -> Vec<String> {
+    // `2>&1` redirects; it does not start a command.
+    let joined = recipe.replace("\\\n", " ").replace(">&", "> ");
     joined
-        .split(['\n', ';'])
-        .flat_map(|line| line.split("&&"))
+        .split(['\n', ';', '&', '|'])
         .map(|c| c.trim().trim_start_matches(['@', '-', '+']).trim())
         .filter(|c| !c.is_empty() && !c.starts_with('#'))
         .filter(|c| !["echo", "printf", "set", "clear"].contains(&c.split_whitespace().next().unwrap_or("")))
@@ -396,7 +402,8 @@ fn publishes(registry: &Registry, recipe: &str) -> bool {
     let phrases = &registry.conventions.commands.publishes;
     recipe_commands(recipe).iter().any(|command| {
         let words: Vec<&str> = command.split_whitespace().collect();
-        phrases.iter().any(|phrase| has_phrase(&words, phrase))
+        // `npm publish --dry-run` only shows what would be published.
+        !words.contains(&"--dry-run") && phrases.iter().any(|phrase| has_phrase(&words, phrase))
     })
 }
 
@@ -411,11 +418,21 @@ fn compiles_only(registry: &Registry, recipe: &str) -> bool {
         .filter_map(|d| d.commands.build.as_ref())
         .flat_map(|spec| spec.candidates())
         .filter_map(|command| {
-            let words: Vec<&str> = command.split_whitespace().filter(|w| *w != "{exec}").collect();
-            // The tool and its subcommand (`go build`, `python -m build`), no placeholder.
+            // A placeholder glued to a word (`dotnet build{dotnet_solution}`) is dropped from it.
+            let words: Vec<&str> = command
+                .split_whitespace()
+                .filter(|w| *w != "{exec}")
+                .map(|w| w.split('{').next().unwrap_or(w))
+                .collect();
+            // The tool and its subcommand (`go build`, `python -m build`); not when the tool
+            // itself is a placeholder (`{gradle} build`).
             let subcommand = words.iter().skip(1).position(|w| !w.starts_with('-')).map(|i| i + 2);
             let prefix = &words[..subcommand.unwrap_or(words.len()).min(words.len())];
-            (!prefix.is_empty() && !prefix.iter().any(|w| w.contains('{'))).then(|| prefix.to_vec())
+            prefix
+                .iter()
+                .all(|w| !w.is_empty())
+                .then(|| prefix.to_vec())
+                .filter(|p| !p.is_empty())
         })
         .collect();
     let programs = registry.toolchains().filter_map(|(_, t)| t.build_options.as_ref());

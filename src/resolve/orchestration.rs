@@ -2,7 +2,7 @@
 //! such a root script runs the backend's script of that name, and is how the repository runs
 //! the backend. The command forms are `[toolchain.orchestration]` data.
 
-use super::commands::is_placeholder;
+use super::commands::{is_placeholder, recipe_commands};
 use crate::detect::analysis::Analysis;
 use crate::detect::{Orchestration, Registry};
 use crate::ecosystems::{Project, Task};
@@ -22,13 +22,14 @@ pub fn orchestrating_tasks(registry: &Registry, project: &Project, all: &[Analys
             .filter(|a| a.project.dir == dir && a.project.ecosystem == project.ecosystem)
             .flat_map(|a| a.project.tasks.iter());
         for task in scripts {
-            let Some(runs) = orchestrated_scripts(orchestration, &task.body) else {
-                continue;
-            };
-            let reaches = runs
+            // The root task runs the backend's task of its own name (`"dev": "turbo run dev"`),
+            // which must exist; whether that one is fit for the intent is judged with it.
+            let runs_own_name = recipe_commands(&task.body)
                 .iter()
-                .any(|name| project.task(name).is_some_and(|own| !is_placeholder(&own.body)));
-            if reaches {
+                .filter_map(|command| orchestrated_scripts(orchestration, command))
+                .any(|runs| runs.contains(&task.name));
+            let reaches = project.task(&task.name).is_some_and(|own| !is_placeholder(&own.body));
+            if runs_own_name && reaches {
                 tasks.push((task.clone(), dir.clone()));
             }
         }
@@ -38,8 +39,8 @@ pub fn orchestrating_tasks(registry: &Registry, project: &Project, all: &[Analys
 
 /// The scripts an orchestrating command runs in every package (`turbo run build test` →
 /// `build`, `test`), or `None` for another command or one limited to some packages.
-fn orchestrated_scripts(orchestration: &Orchestration, body: &str) -> Option<Vec<String>> {
-    let words: Vec<&str> = body.split("&&").next()?.split_whitespace().collect();
+fn orchestrated_scripts(orchestration: &Orchestration, line: &str) -> Option<Vec<String>> {
+    let words: Vec<&str> = line.split_whitespace().collect();
     let matches = |words: &[&str], command: &str| {
         let needed: Vec<&str> = command.split_whitespace().collect();
         words.first() == needed.first() && needed.iter().all(|n| words.contains(n))
@@ -56,7 +57,15 @@ fn orchestrated_scripts(orchestration: &Orchestration, body: &str) -> Option<Vec
         let name = word.split('=').next().unwrap_or(word);
         list.iter().any(|o| o == name)
     };
-    if words.iter().any(|w| option(w, &orchestration.filter_options)) {
+    let own_filters = orchestration
+        .command_filters
+        .get(command)
+        .map_or(&[][..], Vec::as_slice);
+    let filters = orchestration.filter_options.iter().chain(own_filters);
+    if words
+        .iter()
+        .any(|w| filters.clone().any(|f| option(w, std::slice::from_ref(f))))
+    {
         return None;
     }
     let command: Vec<&str> = command.split_whitespace().collect();
@@ -69,7 +78,7 @@ fn orchestrated_scripts(orchestration: &Orchestration, body: &str) -> Option<Vec
                 None => iter.next().copied(),
             };
             scripts.extend(value.into_iter().flat_map(|v| v.split(',')).map(str::to_string));
-        } else if !word.starts_with('-') && *word != "run" && !command.contains(word) {
+        } else if !word.starts_with('-') && !orchestration.verbs.iter().any(|v| v == word) && !command.contains(word) {
             scripts.push(word.trim_matches(['"', '\'']).to_string());
         }
     }
@@ -101,5 +110,10 @@ mod tests {
         assert_eq!(runs("pnpm -r --filter ./apps/web dev"), None);
         assert_eq!(runs("npm run dev"), None);
         assert_eq!(runs("vite build"), None);
+        // Runs that leave packages out, and options that mean something else per command.
+        assert_eq!(runs("lerna run test --ignore @acme/api"), None);
+        assert_eq!(runs("nx run-many -t test --exclude api"), None);
+        assert_eq!(runs("nx run-many -t serve -p web"), None);
+        assert_eq!(runs("yarn workspaces foreach -A -p run dev"), some(&["dev"]));
     }
 }

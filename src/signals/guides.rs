@@ -162,8 +162,16 @@ fn shell_command(raw: &str) -> Option<String> {
 fn without_comment(line: &str) -> &str {
     let mut quote: Option<char> = None;
     let mut after_blank = false;
+    let mut escaped = false;
     for (at, c) in line.char_indices() {
+        if escaped {
+            escaped = false;
+            after_blank = false;
+            continue;
+        }
         match (quote, c) {
+            // A backslash escapes the next character, except inside single quotes.
+            (None | Some('"'), '\\') => escaped = true,
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
             (None, '"' | '\'') => quote = Some(c),
@@ -210,5 +218,7 @@ mod tests {
             "curl localhost:8000/#anchor"
         );
         assert_eq!(without_comment("make up"), "make up");
+        assert_eq!(without_comment(r#"echo "a \" # b" # c"#), r#"echo "a \" # b""#);
+        assert_eq!(without_comment(r"echo \# not a comment"), r"echo \# not a comment");
     }
 }
