@@ -472,3 +472,21 @@ fn the_package_manager_evidence_leaves_out_the_integrity_hash() {
     assert!(evidence.contains(&"packageManager pnpm@9.12.3"), "{evidence:?}");
     assert!(!evidence.iter().any(|e| e.contains("sha512")), "{evidence:?}");
 }
+
+#[test]
+fn end_to_end_suites_are_test_dirs() {
+    let report = scan_tree(&[
+        (
+            "package.json",
+            r#"{"name": "shop", "scripts": {"dev": "next dev", "test": "vitest"}, "dependencies": {"next": "^14.2.0", "react": "^18"}}"#,
+        ),
+        ("app/api/orders/route.ts", "export async function GET() {}\n"),
+        ("tests/orders.test.ts", "test('x', () => {})\n"),
+        ("cypress/e2e/checkout.cy.ts", "describe('checkout', () => {})\n"),
+        ("playwright/login.spec.ts", "test('login', async () => {})\n"),
+    ]);
+    assert_eq!(
+        report.field(FieldName::TestDirs).value.as_deref(),
+        Some("tests, cypress, playwright")
+    );
+}

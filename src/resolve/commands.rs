@@ -143,7 +143,7 @@ pub(super) fn command<'a>(
             .map(|(task, dir)| (task, project_at(project, dir)))
             .collect()
     };
-    let (mut orchestrating, above) = (at(&ctx.orchestrating_tasks), at(&ctx.ancestor_tasks));
+    let above = at(&ctx.ancestor_tasks);
     let building = names == BUILD_TASKS;
     let fuzzy_migrate = names == MIGRATE_TASKS;
     let names = &task_names(ctx.registry, names)[..];
@@ -156,11 +156,16 @@ pub(super) fn command<'a>(
     };
     // A root script that runs the backend's script of its name is as fit as that script (a
     // root `start` reaching `node dist/main.js` starts production).
-    orchestrating.retain(|(root, _)| {
-        project
-            .task(&root.name)
-            .is_some_and(|own| fit(ctx.registry, ctx.index, own, project, wanted))
-    });
+    let orchestrating: Vec<(&Task, Project)> = ctx
+        .orchestrating_tasks
+        .iter()
+        .filter(|o| {
+            project
+                .task(&o.runs)
+                .is_some_and(|own| fit(ctx.registry, ctx.index, own, project, wanted))
+        })
+        .map(|o| (&o.task, project_at(project, &o.dir)))
+        .collect();
     let declared: Vec<(&Task, &Project)> = orchestrating
         .iter()
         .map(|(t, p)| (*t, p))

@@ -37,10 +37,21 @@ pub struct Ctx<'a, 'r> {
     pub cargo_root: Option<String>,
     /// Root scripts that run the backend's script of the same name in every workspace package
     /// (`turbo run dev`), with the directory each runs in: they come first.
-    pub orchestrating_tasks: Vec<(Task, String)>,
+    pub orchestrating_tasks: Vec<Orchestrated>,
     /// Directories of the repository's test projects of the backend's ecosystem (projects of
     /// their own with a test runner, as .NET keeps them), when the backend has no runner itself.
     pub test_projects: Vec<String>,
+}
+
+/// A root script that runs one of the backend's scripts in every workspace package.
+#[derive(Debug, Clone)]
+pub struct Orchestrated {
+    /// The root's script (`"dev": "turbo run dev"`).
+    pub task: Task,
+    /// The directory it runs in.
+    pub dir: String,
+    /// The backend's script it runs (`dev`, or `do-test` for a root `test`).
+    pub runs: String,
 }
 
 pub fn test_projects(registry: &Registry, backend: &Analysis, all: &[Analysis]) -> Vec<String> {

@@ -3,14 +3,17 @@
 //! the backend. The command forms are `[toolchain.orchestration]` data.
 
 use super::commands::{is_placeholder, recipe_commands};
+use super::context::Orchestrated;
 use crate::detect::analysis::Analysis;
 use crate::detect::{Orchestration, Registry};
-use crate::ecosystems::{Project, Task};
+use crate::ecosystems::Project;
 
-/// Root scripts that run the backend's script of the same name in every workspace package
-/// (`"dev": "turbo run dev"` beside an API package with a `dev` script): how the repository runs
-/// the backend, so they come before the backend's own scripts.
-pub fn orchestrating_tasks(registry: &Registry, project: &Project, all: &[Analysis]) -> Vec<(Task, String)> {
+/// Root scripts that run the backend's script for the same job in every workspace package
+/// (`"dev": "turbo run dev"` beside an API package with a `dev` script; `"test": "pnpm -r
+/// do-test"` beside one with `do-test`): how the repository runs the backend, so they come
+/// before the backend's own scripts. Whether the backend's script is fit for the intent is
+/// judged with it, by the caller.
+pub fn orchestrating_tasks(registry: &Registry, project: &Project, all: &[Analysis]) -> Vec<Orchestrated> {
     let orchestration = &registry.toolchain(project.ecosystem).orchestration;
     if project.dir == "." || orchestration.commands.is_empty() {
         return Vec::new();
@@ -22,19 +25,28 @@ pub fn orchestrating_tasks(registry: &Registry, project: &Project, all: &[Analys
             .filter(|a| a.project.dir == dir && a.project.ecosystem == project.ecosystem)
             .flat_map(|a| a.project.tasks.iter());
         for task in scripts {
-            // The root task runs the backend's task of its own name (`"dev": "turbo run dev"`),
-            // which must exist; whether that one is fit for the intent is judged with it.
-            let runs_own_name = recipe_commands(&task.body)
+            let runs = recipe_commands(&task.body)
                 .iter()
                 .filter_map(|command| orchestrated_scripts(orchestration, command))
-                .any(|runs| runs.contains(&task.name));
-            let reaches = project.task(&task.name).is_some_and(|own| !is_placeholder(&own.body));
-            if runs_own_name && reaches {
-                tasks.push((task.clone(), dir.clone()));
+                .flatten()
+                .filter(|name| same_job(&task.name, name))
+                .find(|name| project.task(name).is_some_and(|own| !is_placeholder(&own.body)));
+            if let Some(runs) = runs {
+                tasks.push(Orchestrated {
+                    task: task.clone(),
+                    dir: dir.clone(),
+                    runs,
+                });
             }
         }
     }
     tasks
+}
+
+/// Whether a package script does the root script's job: the same name, or that name as one part
+/// of it (`do-test` for `test`, `dev:api` for `dev`), never another job (`build` for `dev`).
+fn same_job(root: &str, script: &str) -> bool {
+    script == root || script.split(['-', ':', '_']).any(|part| part == root)
 }
 
 /// The scripts an orchestrating command runs in every package (`turbo run build test` →
@@ -115,5 +127,6 @@ mod tests {
         assert_eq!(runs("nx run-many -t test --exclude api"), None);
         assert_eq!(runs("nx run-many -t serve -p web"), None);
         assert_eq!(runs("yarn workspaces foreach -A -p run dev"), some(&["dev"]));
+        assert!(same_job("test", "do-test") && same_job("dev", "dev:api") && !same_job("dev", "build"));
     }
 }
