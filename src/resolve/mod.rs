@@ -297,11 +297,27 @@ fn mark_no_backend(
 ) -> Option<String> {
     let proof = "no known server framework, ORM or database in any manifest";
     let what = instead_of_backend(registry, main);
-    let why = match &what {
-        Some(what) => format!("{what}, not a backend: {proof}"),
-        None => format!("no backend project found: {proof}"),
-    };
     describe_shape(registry, main, fields);
+    // Only a project proven to be something else (a frontend, a library, a command-line tool)
+    // proves there is no backend; else a server on a framework archprompt does not know yet
+    // (a Go app on net/http helpers, Nancy on an old .NET) would be told it has none.
+    let Some(what) = &what else {
+        let why = format!(
+            "no known server framework, ORM or database in any manifest, and {} is not shown to be a library, a command-line tool or a frontend",
+            main.project.manifest
+        );
+        for name in [
+            FieldName::BackendFramework,
+            FieldName::DatabaseSystem,
+            FieldName::DbMigrationsDirs,
+            FieldName::MigrationCommand,
+            FieldName::DbCommand,
+        ] {
+            fields.insert(name, Field::unknown(hints::unknown(name, &why)));
+        }
+        return None;
+    };
+    let why = format!("{what}, not a backend: {proof}");
     let evidence: Vec<Evidence> = analyses
         .iter()
         .map(|a| {
@@ -320,7 +336,7 @@ fn mark_no_backend(
     ] {
         fields.insert(name, Field::absent(ABSENT_TEXT, evidence.clone(), why.clone()));
     }
-    what
+    Some(what.clone())
 }
 
 /// A project that is a library or a command-line tool says so in `tech_stack` (unless its UI
