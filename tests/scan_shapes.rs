@@ -490,3 +490,22 @@ fn end_to_end_suites_are_test_dirs() {
         Some("tests, cypress, playwright")
     );
 }
+
+#[test]
+fn a_deno_import_map_file_names_the_packages() {
+    let report = scan_tree(&[
+        (
+            "deno.json",
+            r#"{"tasks": {"dev": "deno run -A --watch=static/,routes/ dev.ts"}, "importMap": "./import_map.json"}"#,
+        ),
+        (
+            "import_map.json",
+            r#"{"imports": {"$fresh/": "https://deno.land/x/fresh@1.1.2/", "preact": "https://esm.sh/preact@10.11.0"}}"#,
+        ),
+        ("dev.ts", "import dev from \"$fresh/dev.ts\";\n"),
+        ("routes/index.tsx", "export default function Home() {}\n"),
+    ]);
+    let framework = report.field(FieldName::BackendFramework);
+    assert_eq!(framework.value.as_deref(), Some("Fresh"));
+    assert_eq!(framework.evidence[0].file, "import_map.json");
+}

@@ -103,13 +103,15 @@ pub fn merge_deno(index: &RepoIndex, projects: &mut Vec<Project>) {
         if project.name.is_none() {
             project.name = json.get("name").and_then(Value::as_str).map(str::to_string);
         }
-        if let Some(imports) = json.get("imports").and_then(Value::as_object) {
-            for (key, target) in imports {
-                let name = target
-                    .as_str()
-                    .and_then(specifier_package)
-                    .unwrap_or(key.trim_end_matches('/'));
-                project.add_dep(name, Scope::Runtime, file);
+        add_imports(project, &json, file);
+        // `"importMap": "./import_map.json"` (Deno before 1.30's inline `imports`, Fresh 1.x).
+        if let Some(map) = json.get("importMap").and_then(Value::as_str) {
+            let map_file = crate::fs::join(dir, map.trim_start_matches("./"));
+            if let Some(text) = index.read(&map_file) {
+                match jsonc_parser::parse_to_serde_value(&text, &Default::default()) {
+                    Ok(map_json) => add_imports(project, &map_json, &map_file),
+                    Err(err) => index.unreadable(&map_file, format!("invalid JSON: {err}")),
+                }
             }
         }
         if let Some(tasks) = json.get("tasks").and_then(Value::as_object) {
@@ -128,6 +130,21 @@ pub fn merge_deno(index: &RepoIndex, projects: &mut Vec<Project>) {
                 }
             }
         }
+    }
+}
+
+/// The packages of an import map's `imports` (`"$fresh/": "https://deno.land/x/fresh@1.1.2/"` →
+/// `fresh`), else the key itself.
+fn add_imports(project: &mut Project, json: &Value, file: &str) {
+    let Some(imports) = json.get("imports").and_then(Value::as_object) else {
+        return;
+    };
+    for (key, target) in imports {
+        let name = target
+            .as_str()
+            .and_then(specifier_package)
+            .unwrap_or(key.trim_end_matches('/'));
+        project.add_dep(name, Scope::Runtime, file);
     }
 }
 
