@@ -731,9 +731,23 @@ fn init_writes_the_profile_for_a_server_without_a_known_framework() {
     std::fs::write(app.join("server.js"), server).unwrap();
     let scan = archprompt().arg("scan").arg("--json").arg(&app).output().unwrap();
     let report: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
-    // Nothing proves it is something else than a backend: the framework is unknown, not none.
+    assert_eq!(report["fields"]["backend_framework"]["state"], "absent", "{report}");
+    // Its container exposes a port: a server on a framework archprompt does not know is not
+    // told it has none.
+    std::fs::write(
+        app.join("Dockerfile"),
+        "FROM node:22
+COPY . .
+EXPOSE 8080
+CMD [\"node\", \"server.js\"]\n",
+    )
+    .unwrap();
+    let scan = archprompt().arg("scan").arg("--json").arg(&app).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
     assert_eq!(report["fields"]["backend_framework"]["state"], "unknown", "{report}");
     assert_eq!(report["fields"]["database_system"]["state"], "unknown", "{report}");
+    let hint = report["fields"]["backend_framework"]["hint"].as_str().unwrap();
+    assert!(hint.contains("Dockerfile shows the project serves requests"), "{hint}");
     archprompt().arg("init").arg(&app).assert().success();
     assert!(app.join(".github/agents/backend-architect.agent.md").is_file());
 }

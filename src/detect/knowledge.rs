@@ -351,6 +351,9 @@ pub struct ConventionCommands {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConventionFiles {
+    /// Files whose content shows a project serves requests (`EXPOSE 8080`, a Procfile `web:`).
+    #[serde(default)]
+    pub serving: Vec<ServingFile>,
     /// Extensions of documentation, data, media and configuration files: only a repository made
     /// of these is proven to hold no code.
     #[serde(default)]
@@ -369,6 +372,14 @@ pub struct ConventionFiles {
     /// (`application-prod.yml`): it names the deployed database, not the development one.
     #[serde(default)]
     pub production_configs: Vec<String>,
+}
+
+/// A file name and a regex its content must match.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServingFile {
+    pub file: String,
+    pub contains: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

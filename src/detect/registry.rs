@@ -198,6 +198,9 @@ mod tests {
         assert!(!dirs.frontend.is_empty() && !dirs.backend.is_empty() && !dirs.not_backend.is_empty());
         assert!(!dirs.tests.is_empty());
         assert!(registry.conventions.files.not_code.iter().any(|e| e == "md"));
+        for serving in &registry.conventions.files.serving {
+            regex::Regex::new(&serving.contains).expect("[files] serving holds valid regexes");
+        }
         // Names or `*.ending`: matched without a glob engine.
         for manifest in &registry.conventions.files.unread_manifests {
             let wild = manifest.matches('*').count();

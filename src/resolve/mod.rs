@@ -83,7 +83,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
                             variables.values_mut().for_each(|v| *v = None);
                         }
                     }
-                    None => instead = mark_no_backend(registry, &analyses, analysis, &mut fields),
+                    None => instead = mark_no_backend(registry, index, &analyses, analysis, &mut fields),
                 }
             }
         }
@@ -291,6 +291,7 @@ fn main_project<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>
 /// browser app's `vite` dev server, a library's tests), and what was not found stays unknown.
 fn mark_no_backend(
     registry: &Registry,
+    index: &RepoIndex,
     analyses: &[Analysis],
     main: &Analysis,
     fields: &mut BTreeMap<FieldName, Field>,
@@ -298,13 +299,16 @@ fn mark_no_backend(
     let proof = "no known server framework, ORM or database in any manifest";
     let what = instead_of_backend(registry, main);
     describe_shape(registry, main, fields);
-    // Only a project proven to be something else (a frontend, a library, a command-line tool)
-    // proves there is no backend; else a server on a framework archprompt does not know yet
-    // (a Go app on net/http helpers, Nancy on an old .NET) would be told it has none.
-    let Some(what) = &what else {
+    // A project that shows it serves (a container exposing a port, a Procfile web process) and
+    // is not proven to be something else may run on a framework archprompt does not know yet (a
+    // Go app on net/http helpers, Nancy on an old .NET): it is not told it has no backend.
+    let serving = what
+        .as_ref()
+        .map_or_else(|| serves(registry, index, &main.project.dir), |_| None);
+    if let Some(serving) = serving {
         let why = format!(
-            "no known server framework, ORM or database in any manifest, and {} is not shown to be a library, a command-line tool or a frontend",
-            main.project.manifest
+            "no known server framework, ORM or database in any manifest, but {} {}",
+            serving.file, serving.reason
         );
         for name in [
             FieldName::BackendFramework,
@@ -316,8 +320,11 @@ fn mark_no_backend(
             fields.insert(name, Field::unknown(hints::unknown(name, &why)));
         }
         return None;
+    }
+    let why = match &what {
+        Some(what) => format!("{what}, not a backend: {proof}"),
+        None => format!("no backend project found: {proof}"),
     };
-    let why = format!("{what}, not a backend: {proof}");
     let evidence: Vec<Evidence> = analyses
         .iter()
         .map(|a| {
@@ -336,7 +343,28 @@ fn mark_no_backend(
     ] {
         fields.insert(name, Field::absent(ABSENT_TEXT, evidence.clone(), why.clone()));
     }
-    Some(what.clone())
+    what
+}
+
+/// The first `[files] serving` file (in `dir`, then at the root) whose content shows the project
+/// serves requests.
+fn serves(registry: &Registry, index: &RepoIndex, dir: &str) -> Option<Evidence> {
+    let mut dirs = vec![dir];
+    if dir != "." {
+        dirs.push(".");
+    }
+    for dir in dirs {
+        for serving in &registry.conventions.files.serving {
+            let file = crate::fs::join(dir, &serving.file);
+            let Ok(pattern) = regex::Regex::new(&serving.contains) else {
+                continue;
+            };
+            if index.read(&file).is_some_and(|text| pattern.is_match(&text)) {
+                return Some(Evidence::new(&file, "shows the project serves requests"));
+            }
+        }
+    }
+    None
 }
 
 /// A project that is a library or a command-line tool says so in `tech_stack` (unless its UI
