@@ -416,7 +416,7 @@ fn doctor_fix_updates_stale_values_and_keeps_every_edit() {
     assert_eq!(
         &changed[..changed.len() - 1],
         [
-            "- **Tech Stack:** JavaScript on Node.js >=20, Express, Prisma, PostgreSQL, pnpm",
+            "- **Tech Stack:** JavaScript on Node.js 20+, Express, Prisma, PostgreSQL, pnpm",
             "- **Database:** PostgreSQL",
             "  - `src` – Server code",
             "- **Start Development Server:** `pnpm dev`",

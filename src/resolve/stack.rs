@@ -137,7 +137,7 @@ pub(super) fn tech_stack_of(
         .or_else(|| inherited_version(registry, index, p, all))
         .map(|(v, file)| {
             evidence.push(Evidence::new(&file, format!("declares version {v}")));
-            v
+            spoken_version(&v)
         });
     let runtime = runtime_of(registry, a, runner);
     let mut text = match (p.ecosystem, &version, &p.edition) {
@@ -184,6 +184,42 @@ pub(super) fn tech_stack_of(
         }
     }
     (text, evidence, version)
+}
+
+/// A version constraint as a person says it: `==3.12.*` → `3.12`, `>=22.13.1` → `22.13.1+`,
+/// `^3.11` → `3.11+`, `^20` → `20`, `>=3.10,<4` → `3.10+`, `~> 1.15` → `1.15+`. A constraint
+/// with only an upper bound, or anything else, stays as written.
+pub(super) fn spoken_version(constraint: &str) -> String {
+    let first = constraint
+        .split(['|', ','])
+        .map(str::trim)
+        .find(|part| !part.is_empty())
+        .unwrap_or(constraint);
+    let version_at = first.find(|c: char| c.is_ascii_digit()).unwrap_or(first.len());
+    let (op, rest) = first.split_at(version_at);
+    let op: String = op.chars().filter(|c| !c.is_whitespace()).collect();
+    let version = rest.trim().trim_end_matches(".*").trim_end_matches(".x");
+    let plain = version.chars().all(|c| c.is_ascii_digit() || c == '.');
+    if version.is_empty() || !plain || op.contains('<') || op.contains('!') {
+        return constraint.to_string();
+    }
+    // A caret or compatible-release range with a minor part allows later minors: `3.11+`.
+    let later = match op.trim_start_matches('v') {
+        "" | "=" | "==" | "~" => false,
+        ">=" | ">" => true,
+        "^" | "~>" | "~=" => version.contains('.'),
+        _ => return constraint.to_string(),
+    };
+    if later {
+        // `>=18.0.0` → `18+`.
+        let mut version = version;
+        while let Some(shorter) = version.strip_suffix(".0") {
+            version = shorter;
+        }
+        format!("{version}+")
+    } else {
+        version.to_string()
+    }
 }
 
 /// A language version the project does not declare itself but its surroundings do: a parent
@@ -283,6 +319,30 @@ pub(super) fn ui_framework(registry: &Registry, p: &Project) -> Option<(String, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_constraints_are_said_as_a_person_would() {
+        for (constraint, spoken) in [
+            ("==3.12.*", "3.12"),
+            (">=22.13.1", "22.13.1+"),
+            ("^3.11", "3.11+"),
+            ("^20", "20"),
+            (">=18.0.0", "18+"),
+            (">=3.10.0", "3.10+"),
+            (">=3.10,<4", "3.10+"),
+            ("~> 1.15", "1.15+"),
+            ("~=3.10", "3.10+"),
+            ("3.12.4", "3.12.4"),
+            ("1.80", "1.80"),
+            ("^18 || ^20", "18"),
+            ("<4", "<4"),
+            ("lts/*", "lts/*"),
+            ("net8.0", "net8.0"),
+            ("kotlin 1.9.24", "kotlin 1.9.24"),
+        ] {
+            assert_eq!(spoken_version(constraint), spoken, "{constraint}");
+        }
+    }
 
     #[test]
     fn versions_from_version_files_and_images() {
