@@ -286,6 +286,15 @@ fn main_project<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a Analysis<'r>
     })
 }
 
+/// The fields only a backend has: what a repository without one has none of.
+const BACKEND_ONLY: [FieldName; 5] = [
+    FieldName::BackendFramework,
+    FieldName::DatabaseSystem,
+    FieldName::DbMigrationsDirs,
+    FieldName::MigrationCommand,
+    FieldName::DbCommand,
+];
+
 /// No project looks like a backend: the backend-only fields are a definite "none"; the rest
 /// (stack, directories, dev, test and build commands) describe the main project as it is (a
 /// browser app's `vite` dev server, a library's tests), and what was not found stays unknown.
@@ -310,13 +319,7 @@ fn mark_no_backend(
             "no known server framework, ORM or database in any manifest, but {} {}",
             serving.file, serving.reason
         );
-        for name in [
-            FieldName::BackendFramework,
-            FieldName::DatabaseSystem,
-            FieldName::DbMigrationsDirs,
-            FieldName::MigrationCommand,
-            FieldName::DbCommand,
-        ] {
+        for name in BACKEND_ONLY {
             fields.insert(name, Field::unknown(hints::unknown(name, &why)));
         }
         return None;
@@ -334,13 +337,7 @@ fn mark_no_backend(
             )
         })
         .collect();
-    for name in [
-        FieldName::BackendFramework,
-        FieldName::DatabaseSystem,
-        FieldName::DbMigrationsDirs,
-        FieldName::MigrationCommand,
-        FieldName::DbCommand,
-    ] {
+    for name in BACKEND_ONLY {
         fields.insert(name, Field::absent(ABSENT_TEXT, evidence.clone(), why.clone()));
     }
     what
