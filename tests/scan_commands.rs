@@ -673,6 +673,48 @@ fn a_monorepo_root_script_that_runs_every_package_runs_the_backend() {
 }
 
 #[test]
+fn a_root_script_running_another_database_job_is_not_the_migration_or_db_command() {
+    let tree = |root_scripts: &str| {
+        scan_owned(&[
+            (
+                "package.json".into(),
+                format!(
+                    "{{\"name\":\"acme\",\"private\":true,\"workspaces\":[\"apps/*\"],\"scripts\":{{{root_scripts}}},\"devDependencies\":{{\"turbo\":\"^2.0.0\"}}}}"
+                ),
+            ),
+            (
+                "apps/api/package.json".into(),
+                r#"{"name":"@acme/api","scripts":{"dev":"tsx watch src/index.ts","migrate":"prisma migrate deploy","migrate-reset":"prisma migrate reset --force","db:push":"prisma db push"},"dependencies":{"fastify":"^5.0.0","@prisma/client":"^5.0.0"},"devDependencies":{"prisma":"^5.0.0"}}"#.into(),
+            ),
+            ("apps/api/src/index.ts".into(), "import Fastify from 'fastify'\n".into()),
+            (
+                "apps/api/prisma/schema.prisma".into(),
+                "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n".into(),
+            ),
+            (
+                "apps/api/prisma/migrations/20240101_init/migration.sql".into(),
+                "CREATE TABLE t (id int);\n".into(),
+            ),
+        ])
+    };
+    // `migrate-reset` and `db:push` share a part with the root scripts' names but do another job.
+    let report = tree(r#""migrate":"turbo run migrate-reset","db":"turbo run db:push""#);
+    let migrate = report
+        .field(FieldName::MigrationCommand)
+        .value
+        .clone()
+        .unwrap_or_default();
+    assert_eq!(migrate, "cd apps/api && npm run migrate");
+    assert_ne!(report.field(FieldName::DbCommand).value.as_deref(), Some("npm run db"));
+    // A root script that runs the backend's own `migrate` is how the repository migrates.
+    let report = tree(r#""migrate":"turbo run migrate""#);
+    assert_eq!(
+        report.field(FieldName::MigrationCommand).value.as_deref(),
+        Some("npm run migrate")
+    );
+}
+
+#[test]
 fn a_start_script_that_runs_as_in_production_is_not_the_dev_command() {
     let tree = |start: &str| {
         let manifest = format!(

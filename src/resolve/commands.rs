@@ -146,6 +146,10 @@ pub(super) fn command<'a>(
     let above = at(&ctx.ancestor_tasks);
     let building = names == BUILD_TASKS;
     let fuzzy_migrate = names == MIGRATE_TASKS;
+    // A part of a script's name says its job for running, testing and building (`do-test`,
+    // `dev:api`); for migrating and opening the database the other parts change the job
+    // (`migrate-reset`, `db:push`), so there the backend's script must be one the intent picks.
+    let picked_by_name = fuzzy_migrate || names == DB_TASKS;
     let names = &task_names(ctx.registry, names)[..];
     let wanted = Wanted {
         names,
@@ -160,9 +164,13 @@ pub(super) fn command<'a>(
         .orchestrating_tasks
         .iter()
         .filter(|o| {
-            project
-                .task(&o.runs)
-                .is_some_and(|own| fit(ctx.registry, ctx.index, own, project, wanted))
+            project.task(&o.runs).is_some_and(|own| {
+                if picked_by_name {
+                    find_task(ctx.registry, ctx.index, &[(own, project)], wanted).is_some()
+                } else {
+                    fit(ctx.registry, ctx.index, own, project, wanted)
+                }
+            })
         })
         .map(|o| (&o.task, project_at(project, &o.dir)))
         .collect();
