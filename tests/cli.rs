@@ -819,6 +819,38 @@ fn doctor_refuses_a_file_that_is_not_an_agent_file() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("{{dev_command}}"));
+    // A site page's own front matter (`title`, `description`) does not make it an agent file.
+    let page = dir.path().join("docs/index.md");
+    std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+    let site = format!("---\ntitle: Shop\ndescription: The shop's docs\n---\n{text}");
+    std::fs::write(&page, &site).unwrap();
+    archprompt()
+        .args(["doctor", "--fix"])
+        .arg(&page)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("index.md: not an agent file"));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), site);
+    // An agent file named relative to a folder inside the repository, and a Cursor rule in a
+    // subfolder of `.cursor/rules/`, are agent files.
+    let copilot = dir.path().join(".github/agents/shop.agent.md");
+    let nested = dir.path().join(".cursor/rules/backend/shop.mdc");
+    for file in [&copilot, &nested] {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    archprompt()
+        .current_dir(dir.path().join(".github"))
+        .args(["doctor", "agents/shop.agent.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("{{dev_command}}"));
+    archprompt()
+        .arg("doctor")
+        .arg(&nested)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("{{dev_command}}"));
 }
 
 #[test]

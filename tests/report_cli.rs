@@ -14,7 +14,8 @@ const REPOS: [&str; 3] = [
 
 #[test]
 fn report_prints_one_markdown_table_with_counts() {
-    let assert = archprompt().arg("report").args(REPOS).assert().success();
+    // A repository that could not be scanned is a row, and the run exits 1 as a bulk scan does.
+    let assert = archprompt().arg("report").args(REPOS).assert().code(1);
     let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
     let rows: Vec<&str> = text
         .lines()
@@ -39,7 +40,7 @@ fn report_json_holds_the_rows_and_counts_and_csv_follows_the_file_name() {
         .args(["report", "--format", "json"])
         .args(REPOS)
         .assert()
-        .success();
+        .code(1);
     let json: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
     let rows = json["repositories"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
@@ -56,7 +57,7 @@ fn report_json_holds_the_rows_and_counts_and_csv_follows_the_file_name() {
         .arg(&file)
         .args(REPOS)
         .assert()
-        .success()
+        .code(1)
         .stdout("");
     let text = std::fs::read_to_string(&file).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -72,6 +73,34 @@ fn report_json_holds_the_rows_and_counts_and_csv_follows_the_file_name() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("fleet.xlsx: cannot tell the format"));
+
+    // Where the report goes is checked before any scan, and said once.
+    let missing = dir.path().join("no/such/dir/fleet.md");
+    let refused = archprompt()
+        .args(["report", "-o"])
+        .arg(&missing)
+        .arg("fixtures/rust-axum-sqlx")
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(refused.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("fleet.md: cannot write: no directory"), "{stderr}");
+    assert_eq!(stderr.matches("cannot write").count(), 1, "{stderr}");
+    // Through a symlink the report is written where it points; the link stays.
+    let target = dir.path().join("real.md");
+    let link = dir.path().join("link.md");
+    std::fs::write(&target, "old").unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        archprompt()
+            .args(["report", "-o"])
+            .arg(&link)
+            .arg("fixtures/rust-axum-sqlx")
+            .assert()
+            .success();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(std::fs::read_to_string(&target).unwrap().contains("rust-axum-sqlx"));
+    }
 }
 
 #[test]
@@ -87,8 +116,8 @@ fn fail_on_exits_1_exactly_when_a_listed_condition_occurs() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("--fail-on failed: 1 repository"));
-    // Without --fail-on a failed repository does not fail a report: the table is the result.
-    archprompt().args(["report", clean, "no/such/repo"]).assert().success();
+    // Without --fail-on a failed repository still fails the run, as a bulk scan's does.
+    archprompt().args(["report", clean, "no/such/repo"]).assert().code(1);
     archprompt()
         .args(["scan", "--fail-on", "absent", clean])
         .assert()

@@ -15,8 +15,11 @@ pub struct Tripped {
 
 impl Tripped {
     pub fn new(asked: &[FailOn]) -> Tripped {
+        let mut unique = asked.to_vec();
+        unique.sort_by_key(|c| name(*c));
+        unique.dedup();
         Tripped {
-            asked: asked.to_vec(),
+            asked: unique,
             counts: BTreeMap::new(),
         }
     }
@@ -91,11 +94,12 @@ mod tests {
                 .insert(name, Field::found("x", vec![Evidence::new("a", "b")]));
         }
         report.fields.insert(FieldName::DbCommand, Field::unknown("no client"));
-        let mut absent_only = Tripped::new(&[FailOn::Absent]);
+        let mut absent_only = Tripped::new(&[FailOn::Absent, FailOn::Absent]);
         absent_only.report(&report);
         absent_only.failed();
         assert_eq!(absent_only.message(), None);
-        let mut unknown = Tripped::new(&[FailOn::Unknown, FailOn::Failed]);
+        // Asked twice, counted once.
+        let mut unknown = Tripped::new(&[FailOn::Unknown, FailOn::Failed, FailOn::Unknown]);
         unknown.report(&report);
         unknown.failed();
         unknown.failed();

@@ -7,7 +7,7 @@ use super::progress::{Progress, threads};
 use super::ui::{Ui, out, repo_paths};
 use anyhow::{Context, Result};
 use archprompt::report::fleet::Fleet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
 
@@ -17,6 +17,8 @@ pub fn run(args: ReportArgs, ui: Ui) -> Result<ExitCode> {
         (None, Some(file)) => format_of(file)?,
         (None, None) => ReportFormat::Markdown,
     };
+    // Where the report goes is checked before the scan, not after minutes of it.
+    let output = args.output.as_deref().map(output_file).transpose()?;
     let (paths, _) = repo_paths(args.paths, &args.list)?;
     let registry = super::ui::registry()?;
     let progress = Progress::new(paths.len(), "scanned", ui);
@@ -42,8 +44,8 @@ pub fn run(args: ReportArgs, ui: Ui) -> Result<ExitCode> {
     progress.finish();
     let (fleet, tripped) = state.into_inner().unwrap_or_else(|e| e.into_inner());
     let text = super::fleet_out::render(&fleet, format)?;
-    match &args.output {
-        Some(file) => write_file(file, &text)?,
+    match &output {
+        Some((file, dir)) => archprompt::fs::atomic_write(file, dir, text.as_bytes())?,
         None => out(&text)?,
     }
     let counts = &fleet.counts;
@@ -60,7 +62,13 @@ pub fn run(args: ReportArgs, ui: Ui) -> Result<ExitCode> {
     if let Some(message) = tripped.message() {
         ui.error(&message);
     }
-    Ok(tripped.exit(ExitCode::SUCCESS))
+    // Like a bulk scan: a repository that could not be scanned makes the run exit 1.
+    let otherwise = if counts.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    Ok(tripped.exit(otherwise))
 }
 
 /// The format an output file's extension names.
@@ -77,11 +85,25 @@ fn format_of(file: &Path) -> Result<ReportFormat> {
     }
 }
 
-/// Writes the report through a temporary file and a rename, so a reader never sees half of it.
-fn write_file(file: &Path, text: &str) -> Result<()> {
-    let dir = match file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
+/// The file the report is written to and the directory its temporary file goes in: through
+/// a symlink, the file it points to (the link stays a link). The directory must exist and the
+/// path must not be a directory, checked before the scan.
+fn output_file(file: &Path) -> Result<(PathBuf, PathBuf)> {
+    let is_link = std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink());
+    let target = if is_link {
+        std::fs::canonicalize(file).with_context(|| format!("{}: a symlink to nothing", file.display()))?
+    } else {
+        file.to_path_buf()
     };
-    archprompt::fs::atomic_write(file, dir, text.as_bytes()).with_context(|| format!("cannot write {}", file.display()))
+    if target.is_dir() {
+        anyhow::bail!("{}: is a directory; name a file (report.md, report.csv, report.json)", file.display());
+    }
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        anyhow::bail!("{}: cannot write: no directory {}", file.display(), dir.display());
+    }
+    Ok((target, dir))
 }

@@ -38,16 +38,32 @@ pub fn default_files(repo: &Path) -> Vec<PathBuf> {
     unique
 }
 
-/// Whether `text`, at `file`, is an agent file doctor may check and repair: at an agent's path
-/// (`.github/agents/`, `.claude/agents/`, `.cursor/rules/`, an AGENTS.md), or carrying
-/// archprompt's record or a template's front matter. A README or a manifest is none of these.
+/// Whether `text`, at `file`, is an agent file doctor may check and repair: under an agent's
+/// directory (`.github/agents/`, `.claude/agents/`, `.cursor/rules/` and its subfolders, however
+/// the path was given), an AGENTS.md, or carrying archprompt's record or an agent's front matter
+/// (`name` and `description`, as the agents require). A README, a manifest or a site page with
+/// its own front matter (`title`, `description`) is none of these.
 pub fn is_agent_file(file: &Path, text: &str) -> bool {
     let agents_md = file.file_name().is_some_and(|n| n == targets::AGENTS_MD);
-    let front_matter = matches!(
-        crate::profile::syntax::split_front_matter(text),
-        (Some(front), _) if crate::profile::syntax::front_matter_value(text, "name").is_some() || front.contains("description:")
-    );
-    agents_md || Target::of_file(file).is_some() || crate::profile::record::find(text).is_some() || front_matter
+    let syntax = crate::profile::syntax::front_matter_value;
+    let agent_front_matter = syntax(text, "name").is_some() && syntax(text, "description").is_some();
+    agents_md || under_agent_home(file) || crate::profile::record::find(text).is_some() || agent_front_matter
+}
+
+/// Whether `file`, as given or where a symlink leads, sits under an agent's directory with the
+/// agent's extension.
+fn under_agent_home(file: &Path) -> bool {
+    let given = std::path::absolute(file).ok();
+    let resolved = std::fs::canonicalize(file).ok();
+    [given, resolved].into_iter().flatten().any(|path| {
+        Target::ALL.iter().any(|target| {
+            let (Some((home, _)), Some(extension)) = (target.home(), target.extension()) else {
+                return false;
+            };
+            path.extension().is_some_and(|e| e == extension)
+                && path.parent().is_some_and(|dir| dir.ancestors().any(|d| d.ends_with(home)))
+        })
+    })
 }
 
 /// The repository an agent file belongs to: the directory above `.github/agents`,

@@ -37,7 +37,7 @@ pub fn check(files: &[PathBuf], scan: impl Fn(&Path) -> anyhow::Result<Report>, 
         };
         if !is_agent_file(file, &text) {
             findings.errors.push(format!(
-                "{shown}: not an agent file (no archprompt record or front matter, and not under .github/agents/, .claude/agents/ or .cursor/rules/): doctor checks the files `archprompt init` writes"
+                "{shown}: not an agent file (no archprompt record or agent front matter with name and description, and not under .github/agents/, .claude/agents/ or .cursor/rules/): doctor checks the files `archprompt init` writes"
             ));
             continue;
         }
