@@ -30,7 +30,13 @@ pub fn scan_table(report: &Report, style: Style, verbose: bool, width: Option<us
             (State::Unknown, _) => ("unknown", style.warn("unknown")),
         };
         let pad = " ".repeat(7usize.saturating_sub(state.len()));
-        let value = wrap(&one_line(field.value.as_deref().unwrap_or("?")), indent, width);
+        // A command stays on one line, to be copied whole; other values wrap between words.
+        let value = one_line(field.value.as_deref().unwrap_or("?"));
+        let value = if name.is_command() {
+            value.into_owned()
+        } else {
+            wrap(&value, indent, width)
+        };
         writeln!(out, "{name:<name_width$}  {painted}{pad}  {value}").unwrap();
         let lines: Vec<(String, String)> = field
             .evidence
@@ -116,8 +122,9 @@ pub fn scan_table(report: &Report, style: Style, verbose: bool, width: Option<us
     out
 }
 
-/// `text` broken at spaces to fit `width` columns, its later lines indented by `indent` (it
-/// starts `indent` columns in); unchanged when the width is unknown.
+/// `text` broken at spaces (never inside a word, nor at its hyphens) to fit `width` columns, its
+/// later lines indented by `indent` (it starts `indent` columns in); unchanged when the width is
+/// unknown.
 fn wrap(text: &str, indent: usize, width: Option<usize>) -> String {
     let Some(width) = width else {
         return text.to_string();
@@ -125,7 +132,11 @@ fn wrap(text: &str, indent: usize, width: Option<usize>) -> String {
     // Never narrower than 40 columns for the text itself: a very narrow terminal wraps anyway.
     let room = width.saturating_sub(indent).max(40);
     let pad = " ".repeat(indent);
-    textwrap::wrap(text, textwrap::Options::new(room).break_words(false)).join(&format!("\n{pad}"))
+    // Only at spaces: a path or command broken at its hyphens could not be copied whole.
+    let options = textwrap::Options::new(room)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(text, options).join(&format!("\n{pad}"))
 }
 
 /// The width of standard output when it is a terminal.
@@ -436,5 +447,25 @@ mod scan_table_tests {
         assert_eq!(text.matches("no migration tool").count(), 2, "{text}");
         assert!(text.contains("\nprojects:\n"), "{text}");
         assert!(!scan_table(&report(), Style::PLAIN, false, None).contains("projects:"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrapping_breaks_only_at_spaces() {
+        // A hyphen splitter would end the first line at `docker-compose.development.yml-and-`.
+        let text = "← x docker-compose.development.yml-and-more-words-here: the postgres-primary service";
+        let wrapped = wrap(text, 4, Some(44));
+        assert!(wrapped.lines().count() > 1, "{wrapped}");
+        assert!(
+            wrapped.contains("docker-compose.development.yml-and-more-words-here"),
+            "{wrapped}"
+        );
+        assert!(wrapped.contains("postgres-primary"), "{wrapped}");
+        assert!(wrapped.lines().skip(1).all(|l| l.starts_with("    ")), "{wrapped}");
+        assert_eq!(wrap(text, 4, None), text);
     }
 }

@@ -96,7 +96,10 @@ fn output_file(file: &Path) -> Result<(PathBuf, PathBuf)> {
         file.to_path_buf()
     };
     if target.is_dir() {
-        anyhow::bail!("{}: is a directory; name a file (report.md, report.csv, report.json)", file.display());
+        anyhow::bail!(
+            "{}: is a directory; name a file (report.md, report.csv, report.json)",
+            file.display()
+        );
     }
     let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),

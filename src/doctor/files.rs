@@ -61,7 +61,9 @@ fn under_agent_home(file: &Path) -> bool {
                 return false;
             };
             path.extension().is_some_and(|e| e == extension)
-                && path.parent().is_some_and(|dir| dir.ancestors().any(|d| d.ends_with(home)))
+                && path
+                    .parent()
+                    .is_some_and(|dir| dir.ancestors().any(|d| d.ends_with(home)))
         })
     })
 }
