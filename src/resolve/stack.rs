@@ -187,39 +187,71 @@ pub(super) fn tech_stack_of(
 }
 
 /// A version constraint as a person says it: `==3.12.*` → `3.12`, `>=22.13.1` → `22.13.1+`,
-/// `^3.11` → `3.11+`, `^20` → `20`, `>=3.10,<4` → `3.10+`, `~> 1.15` → `1.15+`. A constraint
-/// with only an upper bound, or anything else, stays as written.
+/// `^3.11` → `3.11+`, `^20.0.0` → `20`, `^0.2` → `0.2`, `>=3.10,<4` → `3.10+`, `~> 1.15` →
+/// `1.15+`, `~> 1.15.0` → `1.15`. Alternatives (`^18 || ^20`), an upper bound below a major
+/// (`>=3.8,<3.13`), an upper bound alone, or anything else stay as written.
 pub(super) fn spoken_version(constraint: &str) -> String {
-    let first = constraint
-        .split(['|', ','])
+    let as_written = || constraint.trim().to_string();
+    if constraint.contains("||") {
+        return as_written();
+    }
+    let parts: Vec<(String, &str)> = constraint
+        .split(',')
         .map(str::trim)
-        .find(|part| !part.is_empty())
-        .unwrap_or(constraint);
-    let version_at = first.find(|c: char| c.is_ascii_digit()).unwrap_or(first.len());
-    let (op, rest) = first.split_at(version_at);
-    let op: String = op.chars().filter(|c| !c.is_whitespace()).collect();
-    let version = rest.trim().trim_end_matches(".*").trim_end_matches(".x");
-    let plain = version.chars().all(|c| c.is_ascii_digit() || c == '.');
-    if version.is_empty() || !plain || op.contains('<') || op.contains('!') {
-        return constraint.to_string();
-    }
-    // A caret or compatible-release range with a minor part allows later minors: `3.11+`.
-    let later = match op.trim_start_matches('v') {
-        "" | "=" | "==" | "~" => false,
-        ">=" | ">" => true,
-        "^" | "~>" | "~=" => version.contains('.'),
-        _ => return constraint.to_string(),
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let at = part.find(|c: char| c.is_ascii_digit()).unwrap_or(part.len());
+            let (op, rest) = part.split_at(at);
+            let op: String = op.chars().filter(|c| !c.is_whitespace()).collect();
+            (op, rest.trim().trim_end_matches(".*").trim_end_matches(".x"))
+        })
+        .collect();
+    let plain = |v: &str| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let Some(((op, version), bounds)) = parts.split_first() else {
+        return as_written();
     };
-    if later {
-        // `>=18.0.0` → `18+`.
-        let mut version = version;
-        while let Some(shorter) = version.strip_suffix(".0") {
-            version = shorter;
-        }
-        format!("{version}+")
-    } else {
-        version.to_string()
+    // Only a bound at a major (`<4`, `<4.0`) says no more than the lower bound does.
+    let at_major = |v: &str| trimmed_zeros(v).split('.').count() == 1;
+    let upper_at_major = bounds
+        .iter()
+        .all(|(op, v)| op.starts_with('<') && plain(v) && at_major(v));
+    if !plain(version) || op.contains('<') || op.contains('!') || !upper_at_major {
+        return as_written();
     }
+    let numbers: Vec<&str> = version.split('.').collect();
+    match op.trim_start_matches('v') {
+        "" | "=" | "==" => version.to_string(),
+        ">=" | ">" => format!("{}+", trimmed_zeros(version)),
+        // Compatible release: only the last part given may grow (`~> 1.15` → 1.15+, `~> 1.15.0`
+        // → 1.15); npm's tilde allows patches (`~1.2.3` → 1.2).
+        "~>" | "~=" if numbers.len() == 2 => format!("{version}+"),
+        "~>" | "~=" | "~" if numbers.len() >= 2 => numbers[..2].join("."),
+        // Caret: up to the first non-zero part is fixed (`^20.0.0` → 20, `^0.2` → 0.2,
+        // `^3.11` → 3.11+).
+        "^" => {
+            let fixed = numbers
+                .iter()
+                .position(|n| n.trim_start_matches('0') != "")
+                .map_or(numbers.len(), |i| i + 1);
+            let fixed_part = numbers[..fixed].join(".");
+            let given = trimmed_zeros(version);
+            if given.split('.').count() <= fixed {
+                fixed_part
+            } else {
+                format!("{given}+")
+            }
+        }
+        _ => as_written(),
+    }
+}
+
+/// A version without its trailing zero parts (`18.0.0` → `18`; `0` stays).
+fn trimmed_zeros(version: &str) -> &str {
+    let mut version = version;
+    while let Some(shorter) = version.strip_suffix(".0") {
+        version = shorter;
+    }
+    version
 }
 
 /// A language version the project does not declare itself but its surroundings do: a parent
@@ -334,7 +366,19 @@ mod tests {
             ("~=3.10", "3.10+"),
             ("3.12.4", "3.12.4"),
             ("1.80", "1.80"),
-            ("^18 || ^20", "18"),
+            ("^18 || ^20", "^18 || ^20"),
+            ("20.x || 22.x", "20.x || 22.x"),
+            ("~> 1.15.0", "1.15"),
+            ("~=3.10.2", "3.10"),
+            ("^20.0.0", "20"),
+            ("^20.1.0", "20.1+"),
+            ("^0.2", "0.2"),
+            ("^0.2.3", "0.2.3+"),
+            ("~1.2.3", "1.2"),
+            (">=3.8,<3.13", ">=3.8,<3.13"),
+            (">= 3.10, < 4.0", "3.10+"),
+            ("==3.12", "3.12"),
+            (">=3.9.*", "3.9+"),
             ("<4", "<4"),
             ("lts/*", "lts/*"),
             ("net8.0", "net8.0"),
