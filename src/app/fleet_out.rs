@@ -15,15 +15,15 @@ pub fn render(fleet: &Fleet, format: ReportFormat) -> Result<String> {
     })
 }
 
-/// How a cell reads in a table: the value, `none` in italics when absent (so no one runs it), `?`
-/// when unknown.
+/// How a cell reads in a table: the value (escaped), `none` in italics when absent (so no one
+/// runs it), `?` when unknown.
 fn shown(cell: Option<&Cell>) -> String {
     match cell {
         Some(Cell {
             state: State::Found,
             value: Some(value),
             ..
-        }) => value.clone(),
+        }) => md(value),
         Some(Cell {
             state: State::Absent, ..
         }) => "*none*".to_string(),
@@ -31,14 +31,40 @@ fn shown(cell: Option<&Cell>) -> String {
     }
 }
 
-/// Text safe inside a Markdown table cell: one line, `|` escaped, no HTML.
+/// Text safe inside a Markdown table cell: one line, no bidirectional controls, no HTML, and
+/// every character Markdown would read as markup escaped (`pytest tests/test_*.py` keeps its `*`).
 fn md(text: &str) -> String {
-    let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    one_line
-        .replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            c if is_bidi_control(c) => {}
+            c if c.is_control() => out.push(' '),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '~' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters that reorder how the text around them is shown (a "Trojan Source" trick).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A CSV cell a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would be read as a formula, so it gets a leading `'`.
+fn spreadsheet_safe(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text
+    }
 }
 
 fn markdown(fleet: &Fleet) -> String {
@@ -60,7 +86,7 @@ fn markdown(fleet: &Fleet) -> String {
                 cells.push(format!("failed: {}", md(error)));
                 cells.extend((1..FieldName::ALL.len()).map(|_| String::new()));
             }
-            RowStatus::Scanned => cells.extend(FieldName::ALL.iter().map(|f| md(&shown(row.fields.get(f))))),
+            RowStatus::Scanned => cells.extend(FieldName::ALL.iter().map(|f| shown(row.fields.get(f)))),
         }
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
@@ -98,7 +124,7 @@ fn csv(fleet: &Fleet) -> Result<String> {
     }
     writer.write_record(&header)?;
     for row in &fleet.repositories {
-        writer.write_record(record(row))?;
+        writer.write_record(record(row).into_iter().map(spreadsheet_safe))?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
@@ -177,6 +203,17 @@ mod tests {
         assert_eq!(cells(gone), cells(header));
         assert!(text.contains("| Express | 1 |"));
         assert!(text.contains("| database_system | 0 | 1 | 0 |"));
+    }
+
+    #[test]
+    fn markup_bidi_controls_and_formulas_are_made_harmless() {
+        assert_eq!(md("pytest tests/test_*.py"), "pytest tests/test\\_\\*.py");
+        assert_eq!(md("a && b <x>"), "a &amp;&amp; b &lt;x&gt;");
+        assert_eq!(md("[link](http://x)"), "\\[link\\]\\(http://x\\)");
+        assert_eq!(md("ab\u{202E}cd\n"), "abcd ");
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")".into()), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("-e cmd".into()), "'-e cmd");
+        assert_eq!(spreadsheet_safe("npm test".into()), "npm test");
     }
 
     #[test]
