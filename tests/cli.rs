@@ -748,6 +748,19 @@ CMD [\"node\", \"server.js\"]\n",
     assert_eq!(report["fields"]["database_system"]["state"], "unknown", "{report}");
     let hint = report["fields"]["backend_framework"]["hint"].as_str().unwrap();
     assert!(hint.contains("Dockerfile shows the project serves requests"), "{hint}");
+    // A port from the environment exposes it too; a static web server's container serves files.
+    let state_with = |dockerfile: &str| {
+        std::fs::write(app.join("Dockerfile"), dockerfile).unwrap();
+        let scan = archprompt().arg("scan").arg("--json").arg(&app).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+        report["fields"]["backend_framework"]["state"].clone()
+    };
+    assert_eq!(
+        state_with("FROM node:22\nEXPOSE $PORT\nCMD node server.js\n"),
+        "unknown"
+    );
+    let site = "FROM node:22 AS docs\nRUN npx vitepress build\nFROM nginx:1.27-alpine\nCOPY --from=docs /dist /usr/share/nginx/html\nEXPOSE 80\n";
+    assert_eq!(state_with(site), "absent");
     archprompt().arg("init").arg(&app).assert().success();
     assert!(app.join(".github/agents/backend-architect.agent.md").is_file());
 }

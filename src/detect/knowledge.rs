@@ -374,12 +374,15 @@ pub struct ConventionFiles {
     pub production_configs: Vec<String>,
 }
 
-/// A file name and a regex its content must match.
+/// A file name, a regex its content must match, and one that, matching, says the file serves
+/// no backend (a container of a static web server).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServingFile {
     pub file: String,
     pub contains: String,
+    #[serde(default)]
+    pub unless: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

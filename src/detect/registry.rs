@@ -199,7 +199,9 @@ mod tests {
         assert!(!dirs.tests.is_empty());
         assert!(registry.conventions.files.not_code.iter().any(|e| e == "md"));
         for serving in &registry.conventions.files.serving {
-            regex::Regex::new(&serving.contains).expect("[files] serving holds valid regexes");
+            for pattern in std::iter::once(&serving.contains).chain(&serving.unless) {
+                regex::Regex::new(pattern).expect("[files] serving holds valid regexes");
+            }
         }
         // Names or `*.ending`: matched without a glob engine.
         for manifest in &registry.conventions.files.unread_manifests {

@@ -356,7 +356,9 @@ fn serves(registry: &Registry, index: &RepoIndex, dir: &str) -> Option<Evidence>
             let Ok(pattern) = regex::Regex::new(&serving.contains) else {
                 continue;
             };
-            if index.read(&file).is_some_and(|text| pattern.is_match(&text)) {
+            let unless = serving.unless.as_deref().and_then(|u| regex::Regex::new(u).ok());
+            let shows = |text: &str| pattern.is_match(text) && !unless.as_ref().is_some_and(|u| u.is_match(text));
+            if index.read(&file).is_some_and(|text| shows(&text)) {
                 return Some(Evidence::new(&file, "shows the project serves requests"));
             }
         }
