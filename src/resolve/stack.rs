@@ -231,7 +231,7 @@ pub(super) fn spoken_version(constraint: &str) -> String {
         "^" => {
             let fixed = numbers
                 .iter()
-                .position(|n| n.trim_start_matches('0') != "")
+                .position(|n| !n.trim_start_matches('0').is_empty())
                 .map_or(numbers.len(), |i| i + 1);
             let fixed_part = numbers[..fixed].join(".");
             let given = trimmed_zeros(version);
