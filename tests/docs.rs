@@ -318,7 +318,7 @@ fn ci_recipes_and_pre_commit_hooks_run_real_commands() {
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string("docs/json-schema.json").unwrap()).unwrap();
     let defs = &schema["$defs"];
-    let findings = defs["findings"]["properties"].as_object().unwrap();
+    let findings = defs["doctor_line"]["properties"].as_object().unwrap();
     let segment = regex::Regex::new(r#"\(\.([a-z_]+)\[\] \| "((?:[^"\\]|\\.)*)"\)"#).unwrap();
     let field = regex::Regex::new(r"\\\(\.([a-z_]*)\)").unwrap();
     let mut segments = 0;
@@ -327,7 +327,13 @@ fn ci_recipes_and_pre_commit_hooks_run_real_commands() {
         let entry = findings
             .get(list)
             .unwrap_or_else(|| panic!("docs/ci.md reads .{list}[], which doctor --json does not have"));
-        let keys: Vec<String> = match entry["items"]["$ref"].as_str() {
+        // A list that may be null (`placeholders` of a repository without agent files) is the
+        // array alternative of its `oneOf`.
+        let array = entry["oneOf"]
+            .as_array()
+            .and_then(|alternatives| alternatives.iter().find(|a| a["type"] == "array"))
+            .unwrap_or(entry);
+        let keys: Vec<String> = match array["items"]["$ref"].as_str() {
             Some(reference) => {
                 let def = &defs[reference.trim_start_matches("#/$defs/")];
                 def["properties"].as_object().unwrap().keys().cloned().collect()

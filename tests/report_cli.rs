@@ -3,8 +3,9 @@
 
 mod common;
 
-use common::archprompt;
+use common::{archprompt, copy_dir};
 use predicates::prelude::*;
+use std::path::Path;
 
 const REPOS: [&str; 3] = [
     "fixtures/rust-axum-sqlx",
@@ -134,4 +135,71 @@ fn fail_on_exits_1_exactly_when_a_listed_condition_occurs() {
         ])
         .assert()
         .success();
+}
+
+#[test]
+fn fail_on_drift_trips_on_agent_files_behind_the_repository_in_scan_report_and_doctor() {
+    let drifted = "fixtures/agent-file-drifted";
+    let without_agent_files = "fixtures/node-express-prisma";
+    for command in ["scan", "report"] {
+        archprompt()
+            .args([command, "--fail-on", "drift", drifted])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("--fail-on drift: 1 repository"));
+        // A repository without agent files has nothing to drift.
+        archprompt()
+            .args([command, "--fail-on", "drift", without_agent_files])
+            .assert()
+            .success();
+    }
+    // A fresh init leaves placeholders only for what archprompt cannot know: doctor alone fails
+    // on them, `--fail-on drift` lets them pass and `--fail-on unknown` names them.
+    let root = tempfile::tempdir().unwrap();
+    let fresh = root.path().join("fresh");
+    copy_dir(Path::new("fixtures/node-koa-sequelize"), &fresh);
+    archprompt().args(["init", "-q"]).arg(&fresh).assert().success();
+    archprompt().arg("doctor").arg(&fresh).assert().code(1);
+    archprompt()
+        .args(["doctor", "--fail-on", "drift"])
+        .arg(&fresh)
+        .assert()
+        .success();
+    archprompt()
+        .args(["doctor", "--fail-on", "unknown"])
+        .arg(&fresh)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--fail-on unknown: 1 repository"));
+    // In bulk, each repository counts once.
+    let list = format!("{}\n{drifted}\n", fresh.display());
+    archprompt()
+        .args(["doctor", "--from", "-", "--fail-on", "drift,drift"])
+        .write_stdin(list)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--fail-on drift: 1 repository"));
+}
+
+#[test]
+fn doctor_json_has_one_shape_for_one_repository_and_for_many() {
+    let drifted = "fixtures/agent-file-drifted";
+    let single = archprompt().args(["doctor", "--json", drifted]).output().unwrap();
+    let single: serde_json::Value = serde_json::from_slice(&single.stdout).unwrap();
+    let bulk = archprompt()
+        .args(["doctor", "--json", "--from", "-"])
+        .write_stdin(format!("{drifted}\n"))
+        .output()
+        .unwrap();
+    let bulk: serde_json::Value = serde_json::from_slice(&bulk.stdout).unwrap();
+    let keys = |v: &serde_json::Value| {
+        let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&single), keys(&bulk));
+    assert_eq!(single["path"], drifted);
+    assert_eq!(single["status"], "drift");
+    assert_eq!(bulk["status"], "drift");
+    assert_eq!(single["errors"], serde_json::json!([]));
 }

@@ -181,6 +181,11 @@ pub struct DoctorArgs {
     /// and stale values; everything else in the file is left as it is
     #[arg(long)]
     pub fix: bool,
+    /// Exit 1 only when this occurs in a repository (repeatable or comma-separated), instead of
+    /// on any finding: a field unknown or absent in its scan, an agent file drifted, a
+    /// repository that could not be checked
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "CONDITION")]
+    pub fail_on: Vec<FailOn>,
 }
 
 /// Where the repositories of a bulk run come from, and how many run at once.
@@ -225,7 +230,7 @@ pub struct ScanArgs {
     #[arg(short, long, value_name = "NAME|DIR")]
     pub project: Option<String>,
     /// Exit 1 when this occurs in any repository (repeatable or comma-separated): a field
-    /// unknown, a field absent, a repository that could not be scanned
+    /// unknown, a field absent, an agent file drifted, a repository that could not be scanned
     #[arg(long, value_enum, value_delimiter = ',', value_name = "CONDITION")]
     pub fail_on: Vec<FailOn>,
 }
@@ -244,7 +249,7 @@ pub struct ReportArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit 1 when this occurs in any repository (repeatable or comma-separated): a field
-    /// unknown, a field absent, a repository that could not be scanned
+    /// unknown, a field absent, an agent file drifted, a repository that could not be scanned
     #[arg(long, value_enum, value_delimiter = ',', value_name = "CONDITION")]
     pub fail_on: Vec<FailOn>,
 }
@@ -256,14 +261,17 @@ pub enum ReportFormat {
     Json,
 }
 
-/// A condition that makes a scan or report exit 1, for CI.
+/// A condition that makes a scan, report or doctor run exit 1, for CI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
     /// A field archprompt could not decide
     Unknown,
     /// A field the repository shows it has none of
     Absent,
-    /// A repository that could not be scanned
+    /// An agent file behind the repository: a value, directory or task a fresh scan no longer
+    /// finds, broken encoding, or a placeholder a fresh scan can fill
+    Drift,
+    /// A repository that could not be scanned or checked
     Failed,
 }
 

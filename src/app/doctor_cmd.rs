@@ -2,6 +2,7 @@
 //! repositories in parallel, and print the findings.
 
 use super::cli::DoctorArgs;
+use super::fail_on::Tripped;
 use super::output;
 use super::progress::{BulkState, Progress, finish_bulk, threads};
 use super::rows::{Checked, DoctorLine, FindingLists, line};
@@ -10,20 +11,24 @@ use super::ui::{Ui, out, repo_paths};
 use anyhow::Result;
 use archprompt::bulk::Panicked;
 use archprompt::doctor::{self, DoctorStatus};
+use archprompt::report::Report;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
-pub fn run(args: DoctorArgs, ui: Ui) -> Result<ExitCode> {
-    let (paths, _) = repo_paths(args.paths, &args.list)?;
+pub fn run(mut args: DoctorArgs, ui: Ui) -> Result<ExitCode> {
+    let (paths, _) = repo_paths(std::mem::take(&mut args.paths), &args.list)?;
     if args.list.is_bulk() {
-        return doctor_many(&paths, args.json, args.fix, args.list.jobs, ui);
+        return doctor_many(&paths, &args, ui);
     }
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    let mut without_agent_files = 0;
     for path in &paths {
         if path.is_dir() {
             let found = doctor::default_files(path);
             if found.is_empty() {
+                without_agent_files += 1;
                 errors.push(format!(
                     "{}: no agent files to check (looked for *.md under .github/agents/ and .claude/agents/, *.mdc under .cursor/rules/, and archprompt's section in AGENTS.md); run `archprompt init` first",
                     path.display(),
@@ -36,30 +41,85 @@ pub fn run(args: DoctorArgs, ui: Ui) -> Result<ExitCode> {
             errors.push(format!("{}: no such file or directory", path.display()));
         }
     }
-    let mut findings = doctor::check(&files, archprompt::scan, args.fix);
+    let scans = Scans::default();
+    let mut findings = doctor::check(&files, |root| scans.scan(root, archprompt::scan(root)), args.fix);
     findings.errors.splice(0..0, errors);
+    let missing = files.is_empty() && without_agent_files == paths.len();
     if args.json {
-        out(&format!("{}\n", serde_json::to_string_pretty(&findings)?))?;
+        // The shape of a bulk run's line: one path when one was given.
+        let path = match &paths[..] {
+            [one] => Some(one.display().to_string()),
+            _ => None,
+        };
+        let row = doctor_line(path.as_deref(), (!missing).then_some(&findings));
+        out(&format!("{}\n", serde_json::to_string_pretty(&row)?))?;
     } else {
         out(&output::doctor_text(&findings, ui.out, args.fix, ui.verbosity))?;
     }
     for error in &findings.errors {
         ui.error(error);
     }
-    Ok(if !findings.errors.is_empty() {
-        ExitCode::from(2)
-    } else if findings.problems() > 0 {
+    // A path that does not exist or holds no agent file is a usage error, whatever is asked.
+    if !findings.errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    if !args.fail_on.is_empty() {
+        let mut tripped = Tripped::new(&args.fail_on);
+        tripped.findings((!missing).then_some(&findings), &scans.taken());
+        if let Some(message) = tripped.message() {
+            ui.error(&message);
+        }
+        return Ok(tripped.exit(ExitCode::SUCCESS));
+    }
+    Ok(if findings.problems() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
+/// The scans doctor's check made, kept for `--fail-on unknown|absent`.
+#[derive(Default)]
+struct Scans(Mutex<Vec<Report>>);
+
+impl Scans {
+    fn scan(&self, _root: &std::path::Path, scanned: Result<Report>) -> Result<Report> {
+        if let Ok(report) = &scanned {
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).push(report.clone());
+        }
+        scanned
+    }
+
+    fn taken(self) -> Vec<Report> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// One repository's findings as JSON, the same in single and bulk runs (`None`: it has no agent
+/// file).
+fn doctor_line<'a>(path: Option<&'a str>, findings: Option<&'a doctor::Findings>) -> DoctorLine<'a> {
+    DoctorLine {
+        path,
+        status: findings.map_or(DoctorStatus::Missing, |f| f.status()),
+        error: findings.and_then(|f| f.errors.first()).map(String::as_str),
+        checked: match findings {
+            Some(f) => Checked::Files(FindingLists::of(f)),
+            None => Checked::Nothing {
+                files_checked: [],
+                placeholders: None,
+                errors: [],
+            },
+        },
+    }
+}
+
 /// `doctor` over a repository list (`--from`, `--discover`, `--shard`): each repository's agent
 /// files checked on a worker thread, one line per repository in input order (`ok`,
 /// `placeholders`, `drift`, `missing` when it has no agent file, `failed`), then a summary
 /// table. Exit 1 when any repository is not `ok`.
-fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui: Ui) -> Result<ExitCode> {
+fn doctor_many(paths: &[PathBuf], args: &DoctorArgs, ui: Ui) -> Result<ExitCode> {
+    let (json, fix) = (args.json, args.fix);
+    let tripped = Mutex::new(Tripped::new(&args.fail_on));
     let registry = super::ui::registry()?;
     let progress = Progress::new(paths.len(), "checked", ui);
     let started = std::time::Instant::now();
@@ -77,21 +137,32 @@ fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui
             vec![repo.clone()]
         };
         if files.is_empty() {
-            return None;
+            return (None, Vec::new());
         }
-        Some(doctor::check(&files, |root| archprompt::scan_with(registry, root), fix))
+        let scans = Scans::default();
+        let findings = doctor::check(
+            &files,
+            |root| scans.scan(root, archprompt::scan_with(registry, root)),
+            fix,
+        );
+        (Some(findings), scans.taken())
     };
-    let emit = |i: usize, findings: Result<Option<doctor::Findings>, Panicked>, elapsed| {
+    let emit = |i: usize, checked: Result<(Option<doctor::Findings>, Vec<Report>), Panicked>, elapsed| {
         let repo = &paths[i];
         let shown = repo.display().to_string();
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
         // A repository whose check panicked failed, with the panic as its error.
-        let findings = findings.unwrap_or_else(|panicked| {
-            Some(doctor::Findings {
+        let (findings, reports) = checked.unwrap_or_else(|panicked| {
+            let failed = doctor::Findings {
                 errors: vec![format!("{shown}: {panicked}")],
                 ..Default::default()
-            })
+            };
+            (Some(failed), Vec::new())
         });
+        tripped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .findings(findings.as_ref(), &reports);
         let status = findings.as_ref().map_or(DoctorStatus::Missing, |f| f.status());
         let row = match status {
             DoctorStatus::Missing => "without an agent file",
@@ -101,19 +172,7 @@ fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui
             DoctorStatus::Ok => "ok",
         };
         let written = if json {
-            let checked = match &findings {
-                Some(f) => Checked::Files(FindingLists::of(f)),
-                None => Checked::Nothing {
-                    files_checked: [],
-                    placeholders: None,
-                },
-            };
-            progress.out(&line(&DoctorLine {
-                path: &shown,
-                status,
-                error: findings.as_ref().and_then(|f| f.errors.first()).map(String::as_str),
-                checked,
-            }))
+            progress.out(&line(&doctor_line(Some(&shown), findings.as_ref())))
         } else {
             let detail = match &findings {
                 None => "no agent file; run `archprompt init` there".to_string(),
@@ -170,8 +229,15 @@ fn doctor_many(paths: &[PathBuf], json: bool, fix: bool, jobs: Option<usize>, ui
         state.tally.add(&one_line(&shown), elapsed, &[row]);
         progress.done_one(repo);
     };
-    archprompt::bulk::in_order(paths, threads(jobs), work, emit);
+    archprompt::bulk::in_order(paths, threads(args.list.jobs), work, emit);
     let tally = finish_bulk(state, &progress, "checked", started.elapsed(), ui)?;
+    let tripped = tripped.into_inner().unwrap_or_else(|e| e.into_inner());
+    if tripped.asked() {
+        if let Some(message) = tripped.message() {
+            ui.error(&message);
+        }
+        return Ok(tripped.exit(ExitCode::SUCCESS));
+    }
     Ok(if tally.count("ok") == paths.len() {
         ExitCode::SUCCESS
     } else {

@@ -1,9 +1,12 @@
-//! `--fail-on`: the conditions that make `scan` and `report` exit 1, for CI. Each repository's
-//! outcome is checked as it comes; the run ends with the conditions that occurred, named.
+//! `--fail-on`: the conditions that make `scan`, `report` and `doctor` exit 1, for CI. Each
+//! repository's outcome is checked as it comes; the run ends with the conditions that occurred,
+//! named.
 
 use super::cli::FailOn;
+use archprompt::doctor::{DoctorStatus, Findings};
 use archprompt::report::{Report, State};
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// How many repositories tripped each asked-for condition.
@@ -24,19 +27,42 @@ impl Tripped {
         }
     }
 
-    /// Records what a scanned repository trips.
-    pub fn report(&mut self, report: &Report) {
-        let has = |state: State| report.fields.values().any(|f| f.state == state);
+    /// Records what a scanned repository trips; `drifted`: whether its agent files drifted
+    /// (see [`drifted`]), asked only when `--fail-on drift` was given.
+    pub fn report(&mut self, report: &Report, drifted: impl FnOnce() -> bool) {
+        self.trip(&[report], drifted);
+    }
+
+    /// Records what a repository's doctor findings trip (`None`: it has no agent file), with the
+    /// scans they were checked against.
+    pub fn findings(&mut self, findings: Option<&Findings>, reports: &[Report]) {
+        if findings.is_some_and(|f| f.status() == DoctorStatus::Failed) {
+            self.failed();
+            return;
+        }
+        let reports: Vec<&Report> = reports.iter().collect();
+        self.trip(&reports, || findings.is_some_and(drift));
+    }
+
+    fn trip(&mut self, reports: &[&Report], drifted: impl FnOnce() -> bool) {
+        let has = |state: State| reports.iter().any(|r| r.fields.values().any(|f| f.state == state));
+        let mut drifted = Some(drifted);
         for condition in self.asked.clone() {
             let occurs = match condition {
                 FailOn::Unknown => has(State::Unknown),
                 FailOn::Absent => has(State::Absent),
+                FailOn::Drift => drifted.take().is_some_and(|d| d()),
                 FailOn::Failed => false,
             };
             if occurs {
                 *self.counts.entry(name(condition)).or_default() += 1;
             }
         }
+    }
+
+    /// Whether any condition was asked for.
+    pub fn asked(&self) -> bool {
+        !self.asked.is_empty()
     }
 
     /// Records a repository that could not be scanned.
@@ -72,10 +98,33 @@ impl Tripped {
     }
 }
 
+/// Whether the agent files of the repository at `repo` drifted from `report`, its scan (doctor's
+/// check, without repairs). A repository without agent files has not.
+pub fn drifted(registry: &archprompt::detect::Registry, repo: &Path, report: &Report) -> bool {
+    let files = archprompt::doctor::default_files(repo);
+    let same = |root: &Path| std::path::absolute(root).ok() == std::path::absolute(repo).ok();
+    // Agent files of a sub-project are checked against that project's own scan.
+    let scan = |root: &Path| {
+        if same(root) {
+            Ok(report.clone())
+        } else {
+            archprompt::scan_with(registry, root)
+        }
+    };
+    !files.is_empty() && drift(&archprompt::doctor::check(&files, scan, false))
+}
+
+/// An agent file behind the repository: a value, directory or task a fresh scan no longer
+/// finds, broken encoding, or a placeholder a fresh scan can now fill.
+fn drift(findings: &Findings) -> bool {
+    findings.status() == DoctorStatus::Drift || findings.placeholders.iter().any(|p| p.fillable)
+}
+
 fn name(condition: FailOn) -> &'static str {
     match condition {
         FailOn::Unknown => "unknown",
         FailOn::Absent => "absent",
+        FailOn::Drift => "drift",
         FailOn::Failed => "failed",
     }
 }
@@ -95,17 +144,25 @@ mod tests {
         }
         report.fields.insert(FieldName::DbCommand, Field::unknown("no client"));
         let mut absent_only = Tripped::new(&[FailOn::Absent, FailOn::Absent]);
-        absent_only.report(&report);
+        absent_only.trip(&[&report], || true);
         absent_only.failed();
         assert_eq!(absent_only.message(), None);
         // Asked twice, counted once.
         let mut unknown = Tripped::new(&[FailOn::Unknown, FailOn::Failed, FailOn::Unknown]);
-        unknown.report(&report);
+        unknown.trip(&[&report], || true);
         unknown.failed();
         unknown.failed();
         assert_eq!(
             unknown.message().as_deref(),
             Some("--fail-on failed: 2 repositories; --fail-on unknown: 1 repository")
         );
+        // Drift is asked only when it was given.
+        let mut drift = Tripped::new(&[FailOn::Drift]);
+        drift.trip(&[&report], || false);
+        assert_eq!(drift.message(), None);
+        drift.trip(&[&report], || true);
+        assert_eq!(drift.message().as_deref(), Some("--fail-on drift: 1 repository"));
+        let mut not_asked = Tripped::new(&[FailOn::Unknown]);
+        not_asked.trip(&[], || panic!("drift was not asked"));
     }
 }

@@ -1,7 +1,7 @@
 //! `archprompt report`: many repositories scanned in parallel into one table (Markdown, CSV or
 //! JSON) with its counts, written to standard output or a file; `--fail-on` for CI.
 
-use super::cli::{ReportArgs, ReportFormat};
+use super::cli::{FailOn, ReportArgs, ReportFormat};
 use super::fail_on::Tripped;
 use super::progress::{Progress, threads};
 use super::ui::{Ui, out, repo_paths};
@@ -24,14 +24,20 @@ pub fn run(args: ReportArgs, ui: Ui) -> Result<ExitCode> {
     let progress = Progress::new(paths.len(), "scanned", ui);
     let started = std::time::Instant::now();
     let state = Mutex::new((Fleet::new(), Tripped::new(&args.fail_on)));
+    let asks_drift = args.fail_on.contains(&FailOn::Drift);
     let emit = |i: usize, scanned: archprompt::Scanned| {
+        // Checked before the lock: doctor's check reads and renders the agent files.
+        let drifted = match &scanned.report {
+            Ok(report) => asks_drift && super::fail_on::drifted(registry, &paths[i], report),
+            Err(_) => false,
+        };
         let mut guard = state.lock().unwrap_or_else(|e| e.into_inner());
         let (fleet, tripped) = &mut *guard;
         let shown = paths[i].display().to_string();
         match &scanned.report {
             Ok(report) => {
                 fleet.add_report(&shown, report);
-                tripped.report(report);
+                tripped.report(report, || drifted);
             }
             Err(err) => {
                 fleet.add_failure(&shown, &format!("{err:#}"));

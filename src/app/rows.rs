@@ -88,10 +88,11 @@ pub struct InitLine<'a> {
     pub error: Option<&'a str>,
 }
 
-/// One repository of a bulk `doctor`: its status and first error, then what was checked.
+/// One repository's `doctor` findings, in single and bulk runs alike: its path (`None` when a
+/// single run was given several), status and first error, then what was checked.
 #[derive(Serialize)]
 pub struct DoctorLine<'a> {
-    pub path: &'a str,
+    pub path: Option<&'a str>,
     pub status: DoctorStatus,
     pub error: Option<&'a str>,
     #[serde(flatten)]
@@ -106,12 +107,13 @@ pub enum Checked<'a> {
     Nothing {
         files_checked: [&'a str; 0],
         placeholders: Option<()>,
+        errors: [&'a str; 0],
     },
-    /// Every list of the findings but their errors (the row's `error` has the first).
+    /// Every list of the findings.
     Files(FindingLists<'a>),
 }
 
-/// [`Findings`] without its errors.
+/// [`Findings`]' lists.
 #[derive(Serialize)]
 pub struct FindingLists<'a> {
     files_checked: &'a [String],
@@ -125,6 +127,7 @@ pub struct FindingLists<'a> {
     fixed: &'a [archprompt::doctor::Fixed],
     unchecked: &'a [String],
     notes: &'a [String],
+    errors: &'a [String],
 }
 
 impl<'a> FindingLists<'a> {
@@ -141,6 +144,7 @@ impl<'a> FindingLists<'a> {
             fixed: &f.fixed,
             unchecked: &f.unchecked,
             notes: &f.notes,
+            errors: &f.errors,
         }
     }
 }
@@ -160,17 +164,18 @@ mod tests {
     #[test]
     fn a_repository_without_agent_files_has_an_empty_list_and_no_placeholders() {
         let row = DoctorLine {
-            path: "r",
+            path: Some("r"),
             status: DoctorStatus::Missing,
             error: None,
             checked: Checked::Nothing {
                 files_checked: [],
                 placeholders: None,
+                errors: [],
             },
         };
         assert_eq!(
             line(&row),
-            r#"{"error":null,"files_checked":[],"path":"r","placeholders":null,"status":"missing"}"#
+            r#"{"error":null,"errors":[],"files_checked":[],"path":"r","placeholders":null,"status":"missing"}"#
         );
     }
 
@@ -217,13 +222,13 @@ mod tests {
     }
 
     #[test]
-    fn a_bulk_doctor_row_has_every_list_of_the_findings_but_the_errors() {
+    fn a_doctor_row_has_every_list_of_the_findings() {
         let findings = Findings {
             errors: vec!["x: broken".into()],
             ..Findings::default()
         };
         let row = DoctorLine {
-            path: "r",
+            path: Some("r"),
             status: findings.status(),
             error: findings.errors.first().map(String::as_str),
             checked: Checked::Files(FindingLists::of(&findings)),
@@ -235,7 +240,6 @@ mod tests {
             .as_object()
             .unwrap()
             .keys()
-            .filter(|k| *k != "errors")
             .cloned()
             .collect();
         expected.extend(["path", "status", "error"].map(String::from));

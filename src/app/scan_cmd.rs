@@ -28,7 +28,7 @@ pub fn run(args: ScanArgs, ui: Ui) -> Result<ExitCode> {
         }
         ui.warnings(&report);
         let mut tripped = Tripped::new(&args.fail_on);
-        tripped.report(&report);
+        tripped.report(&report, || super::fail_on::drifted(registry, &paths[0], &report));
         if let Some(message) = tripped.message() {
             ui.error(&message);
         }
@@ -53,13 +53,19 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, fail_on: &[Fail
     let progress = Progress::new(paths.len(), "scanned", ui);
     let started = std::time::Instant::now();
     let state = BulkState::new(&["with a backend", "with placeholders left", "failed"]);
+    let asks_drift = fail_on.contains(&FailOn::Drift);
     let emit = |i: usize, scanned: archprompt::Scanned| {
+        // Checked before the locks: doctor's check reads and renders the agent files.
+        let drifted = match &scanned.report {
+            Ok(report) => asks_drift && super::fail_on::drifted(registry, &paths[i], report),
+            Err(_) => false,
+        };
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
         let shown = paths[i].display().to_string();
         let mut rows = Vec::new();
         let mut tripped = tripped.lock().unwrap_or_else(|e| e.into_inner());
         match &scanned.report {
-            Ok(report) => tripped.report(report),
+            Ok(report) => tripped.report(report, || drifted),
             Err(_) => tripped.failed(),
         }
         let written = match &scanned.report {
