@@ -46,7 +46,7 @@ pub enum RowStatus {
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
     pub state: State,
-    /// The value (`none` when absent); `null` when unknown.
+    /// The value when found; `null` when absent or unknown (the state tells which).
     pub value: Option<String>,
     /// The evidence as `file: reason` lines, or the hint of an unknown field.
     pub evidence: Vec<String>,
@@ -107,7 +107,7 @@ impl Fleet {
                 };
                 let cell = Cell {
                     state: field.state,
-                    value: field.value.clone(),
+                    value: field.found_value().map(str::to_string),
                     evidence,
                 };
                 (*name, cell)
@@ -117,6 +117,9 @@ impl Fleet {
         let counts = &mut self.counts;
         counts.repositories += 1;
         let shown = |field: FieldName| match fields.get(&field) {
+            Some(Cell {
+                state: State::Absent, ..
+            }) => crate::report::ABSENT_TEXT.to_string(),
             Some(cell) => cell.value.clone().unwrap_or_else(|| "unknown".into()),
             None => "unknown".into(),
         };

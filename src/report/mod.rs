@@ -84,27 +84,57 @@ impl Evidence {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Field {
-    /// Exactly the text substituted into the template; `null` when unknown.
+    /// Exactly the text substituted into the template (`none` when absent); `None` when unknown.
     pub value: Option<String>,
     /// For list fields (directories): the individual entries.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<String>>,
     pub state: State,
     pub evidence: Vec<Evidence>,
     /// For unknown and absent fields: what was looked for and how to fill it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// Set when the value comes from `[values]` in archprompt.toml, not from detection.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub pinned: bool,
+}
+
+/// A field as `--json` states it: the value only when found, so `state` alone tells absent
+/// from unknown and no script mistakes the word `none` for a command.
+impl Serialize for Field {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Stated<'a> {
+            value: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            items: Option<&'a Vec<String>>,
+            state: State,
+            evidence: &'a [Evidence],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            hint: Option<&'a str>,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            pinned: bool,
+        }
+        Stated {
+            value: self.found_value(),
+            items: self.items.as_ref(),
+            state: self.state,
+            evidence: &self.evidence,
+            hint: self.hint.as_deref(),
+            pinned: self.pinned,
+        }
+        .serialize(serializer)
+    }
 }
 
 /// Text substituted for an absent field, so the rendered file states the answer.
 pub const ABSENT_TEXT: &str = "none";
 
 impl Field {
+    /// The value when the field was found (or pinned); `None` when absent or unknown.
+    pub fn found_value(&self) -> Option<&str> {
+        (self.state == State::Found).then_some(self.value.as_deref()).flatten()
+    }
+
     pub fn found(value: impl Into<String>, evidence: Vec<Evidence>) -> Self {
         Field {
             value: Some(value.into()),
