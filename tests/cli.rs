@@ -891,3 +891,69 @@ fn every_man_page_the_top_page_names_is_generated() {
         .code(2)
         .stderr(predicate::str::contains("man pages exist for: init, doctor"));
 }
+
+/// Issue 19: a hand edit accepted with `doctor --accept` becomes the repository's template: the
+/// agent's other files take it, `init` no longer refuses, and values keep following the scan.
+#[test]
+fn an_accepted_edit_reaches_every_agent_and_init_stops_refusing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("api");
+    copy_dir(Path::new("fixtures/node-express-prisma"), &repo);
+    archprompt()
+        .args(["init", "-q", "--target", "copilot,claude"])
+        .arg(&repo)
+        .assert()
+        .success();
+    let copilot = repo.join(".github/agents/backend-architect.agent.md");
+    let claude = repo.join(".claude/agents/backend-architect.md");
+    let edited = std::fs::read_to_string(&copilot)
+        .unwrap()
+        .replace("Validate inputs", "Validate ALL inputs");
+    std::fs::write(&copilot, &edited).unwrap();
+    archprompt()
+        .arg("init")
+        .arg(&repo)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("archprompt doctor --accept"));
+    archprompt()
+        .args(["doctor", "--accept"])
+        .arg(&copilot)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".archprompt/templates/backend-architect.md"))
+        .stdout(predicate::str::contains("updated with the accepted text"));
+    assert!(
+        std::fs::read_to_string(&claude)
+            .unwrap()
+            .contains("Validate ALL inputs")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&copilot).unwrap(),
+        edited,
+        "the accepted file is kept"
+    );
+    archprompt()
+        .arg("init")
+        .arg(&repo)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is up to date"));
+    archprompt().arg("doctor").arg(&repo).assert().success();
+    // The accepted template still follows the repository: moved to pnpm, its commands are stale.
+    std::fs::write(repo.join("pnpm-lock.yaml"), "lockfileVersion: '9.0'\n").unwrap();
+    archprompt()
+        .arg("doctor")
+        .arg(&repo)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("test_command"));
+    // AGENTS.md sections are not accepted; the error says what to do instead.
+    std::fs::write(repo.join("AGENTS.md"), "# Agents\n").unwrap();
+    archprompt()
+        .args(["doctor", "--accept"])
+        .arg(repo.join("AGENTS.md"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be accepted"));
+}

@@ -186,6 +186,12 @@ pub struct DoctorArgs {
     /// repository that could not be checked
     #[arg(long, value_enum, value_delimiter = ',', value_name = "CONDITION")]
     pub fail_on: Vec<FailOn>,
+    /// Keep the edits in the agent files given for good: each becomes the repository's template
+    /// (.archprompt/templates/NAME.md), so `init` renders the edited text from then on, for every
+    /// agent, instead of refusing to overwrite it; archprompt's values keep following the
+    /// repository, values typed by hand stay
+    #[arg(long, conflicts_with_all = ["fix", "json", "fail_on"])]
+    pub accept: bool,
 }
 
 /// Where the repositories of a bulk run come from, and how many run at once.

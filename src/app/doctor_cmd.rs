@@ -18,6 +18,12 @@ use std::sync::Mutex;
 
 pub fn run(mut args: DoctorArgs, ui: Ui) -> Result<ExitCode> {
     let (paths, _) = repo_paths(std::mem::take(&mut args.paths), &args.list)?;
+    if args.accept {
+        if args.list.is_bulk() {
+            anyhow::bail!("--accept takes agent files or repositories as arguments, not a repository list");
+        }
+        return super::accept_cmd::run(&paths, ui);
+    }
     if args.list.is_bulk() {
         return doctor_many(&paths, &args, ui);
     }

@@ -1,6 +1,7 @@
 //! The command-line interface: argument parsing, one module per command, and how results are
 //! shown. Part of the binary only; the library never prints.
 
+pub mod accept_cmd;
 pub mod cli;
 pub mod doctor_cmd;
 pub mod fail_on;

@@ -2,6 +2,7 @@
 //! front matter, the record of what archprompt wrote, and writing it safely. Nothing here scans:
 //! the report is passed in.
 
+pub mod accept;
 pub mod agent_file;
 pub mod encoding;
 pub mod record;
