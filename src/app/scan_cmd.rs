@@ -52,7 +52,7 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, fail_on: &[Fail
     let registry = super::ui::registry()?;
     let progress = Progress::new(paths.len(), "scanned", ui);
     let started = std::time::Instant::now();
-    let state = BulkState::new(&["with a backend", "with placeholders left", "failed"]);
+    let state = BulkState::new(&["with a backend", "with unknown fields", "with absent fields", "failed"]);
     let asks_drift = fail_on.contains(&FailOn::Drift);
     let emit = |i: usize, scanned: archprompt::Scanned| {
         // Checked before the locks: doctor's check reads and renders the agent files.
@@ -73,9 +73,13 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, fail_on: &[Fail
                 if report.backend_dir.is_some() {
                     rows.push("with a backend");
                 }
+                // Unknown fields stay placeholders in an agent file; absent ones are claims of none.
                 let unknown = report.unknown_fields().len();
                 if unknown > 0 {
-                    rows.push("with placeholders left");
+                    rows.push("with unknown fields");
+                }
+                if report.fields.values().any(|f| f.state == archprompt::report::State::Absent) {
+                    rows.push("with absent fields");
                 }
                 if json {
                     // The single-repository contract, plus where it came from and how it went.
