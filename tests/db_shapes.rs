@@ -148,3 +148,38 @@ fn a_mariadb_container_is_a_mysql_apps_database() {
         Some("docker compose exec db mariadb -u blog -p blog")
     );
 }
+
+/// An app's own settings file names the database it uses by default and where it is (issue 17):
+/// a server's host, port, user and name give the client its connection; no password is printed.
+#[test]
+fn an_apps_settings_file_names_its_default_database_and_where_it_is() {
+    let go_mod = "module example.com/svc\n\ngo 1.23\n\nrequire (\n\tgithub.com/go-chi/chi/v5 v5.1.0\n\tgithub.com/jackc/pgx/v5 v5.7.1\n\tgithub.com/go-sql-driver/mysql v1.8.1\n)\n";
+    let main = "package main\n\nimport \"github.com/go-chi/chi/v5\"\n\nfunc main() { _ = chi.NewRouter() }\n";
+    let server = scan_tree(&[
+        ("go.mod", go_mod),
+        ("main.go", main),
+        (
+            "config/config.yaml",
+            "database:\n  type: postgres\n  host: localhost\n  port: 5432\n  user: svc\n  password: s3cret\n  dbname: svc_dev\n",
+        ),
+    ]);
+    let database = server.field(FieldName::DatabaseSystem);
+    assert_eq!(database.value.as_deref(), Some("PostgreSQL, MySQL"), "{database:?}");
+    assert!(database.evidence.iter().any(|e| e.file == "config/config.yaml"));
+    let shell = server.field(FieldName::DbCommand).value.clone().unwrap_or_default();
+    assert_eq!(shell, "psql \"postgres://svc@localhost:5432/svc_dev\"");
+    assert!(!shell.contains("s3cret"));
+    // A section without a dialect archprompt knows, or a YAML file that is not the app's
+    // settings, changes nothing.
+    let other = scan_tree(&[
+        ("go.mod", go_mod),
+        ("main.go", main),
+        ("config.yml", "database:\n  type: fancy-store\n  path: data/x.fancy\n"),
+    ]);
+    let without = scan_tree(&[("go.mod", go_mod), ("main.go", main)]);
+    assert_eq!(
+        other.field(FieldName::DatabaseSystem).value,
+        without.field(FieldName::DatabaseSystem).value
+    );
+    assert_ne!(other.field(FieldName::DbCommand).state, State::Found);
+}

@@ -78,7 +78,11 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, fail_on: &[Fail
                 if unknown > 0 {
                     rows.push("with unknown fields");
                 }
-                if report.fields.values().any(|f| f.state == archprompt::report::State::Absent) {
+                if report
+                    .fields
+                    .values()
+                    .any(|f| f.state == archprompt::report::State::Absent)
+                {
                     rows.push("with absent fields");
                 }
                 if json {

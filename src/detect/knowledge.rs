@@ -316,6 +316,34 @@ pub struct Conventions {
     pub files: ConventionFiles,
     #[serde(default)]
     pub commands: ConventionCommands,
+    #[serde(default)]
+    pub app_config: AppConfig,
+}
+
+/// An application's own settings file and the keys of its database section (`[app_config]`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    /// Settings files, relative to the backend project and the repository root.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Top-level keys of a database section.
+    #[serde(default)]
+    pub sections: Vec<String>,
+    /// Keys naming the database (matched against database detectors' `aliases`).
+    #[serde(default)]
+    pub dialect: Vec<String>,
+    /// Keys holding a URL or an embedded store's file.
+    #[serde(default)]
+    pub location: Vec<String>,
+    #[serde(default)]
+    pub host: Vec<String>,
+    #[serde(default)]
+    pub port: Vec<String>,
+    #[serde(default)]
+    pub user: Vec<String>,
+    #[serde(default)]
+    pub name: Vec<String>,
 }
 
 /// What the plausibility gate knows of command lines.

@@ -10,11 +10,13 @@ use crate::repo::index::RepoIndex;
 use crate::report::FieldName;
 use crate::report::hints;
 use crate::report::{Evidence, EvidenceKind, Field};
+use crate::signals::app_config::AppDatabase;
 use crate::signals::compose::RepoSignals;
 use crate::signals::compose::{EnvValue, Service};
 use std::collections::BTreeMap;
 
 /// Evidence strength for the primary database.
+const SETTINGS_SCORE: i32 = 6;
 const CONFIG_SCORE: i32 = 5;
 const DEP_SCORE: i32 = 4;
 const ENV_SCORE: i32 = 3;
@@ -24,6 +26,65 @@ const DEV_DEP_SCORE: i32 = 1;
 /// Database URLs found in configs and env templates, with where they were found.
 pub(super) type DbUrls = Vec<(String, Evidence)>;
 
+/// The repository's compose services and env templates, seen from the project in `dir`, with
+/// what the app's own settings file says of its database (`[app_config]`): the database it names
+/// counts as a config naming it, and the connection it spells out is where the shell opens.
+pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str) -> RepoSignals {
+    let mut signals = crate::signals::compose::read(index, dir, &registry.conventions.dirs.compose);
+    let dirs: Vec<&str> = if dir == "." { vec!["."] } else { vec![dir, "."] };
+    let known = Known::of(registry);
+    let settings = &registry.conventions.app_config;
+    let keys = crate::signals::app_config::Keys {
+        files: &settings.files,
+        sections: &settings.sections,
+        dialect: &settings.dialect,
+        location: &settings.location,
+        host: &settings.host,
+        port: &settings.port,
+        user: &settings.user,
+        name: &settings.name,
+    };
+    for found in crate::signals::app_config::read(index, &dirs, keys) {
+        let db = found.dialect.as_deref().and_then(|d| database_for(registry, d));
+        if let (Some(dialect), Some(_)) = (&found.dialect, db) {
+            let reason = format!("{}: {dialect}", found.dialect_key);
+            signals
+                .app_databases
+                .push((dialect.clone(), Evidence::new(&found.file, reason)));
+        }
+        if let Some(connection) = app_connection(db, &found, &known) {
+            let evidence = Evidence::new(&found.file, "the app's settings: the database connection");
+            signals.connections.push((connection, evidence));
+        }
+    }
+    signals
+}
+
+/// The connection a settings section spells out: a URL as written, an embedded store's file
+/// (`name: wakapi_db.db` beside `dialect: sqlite3`) as its file URL, or a server's host, port,
+/// user and database name as a URL without password.
+fn app_connection(db: Option<&Detector>, found: &AppDatabase, known: &Known) -> Option<String> {
+    if let Some(url) = found.locations.iter().find(|l| l.contains("://")) {
+        return Some(url.clone());
+    }
+    let shell = db?.shell.as_ref()?;
+    let is_file = |value: &str| {
+        let path = value.split('?').next().unwrap_or(value).to_ascii_lowercase();
+        shell.file_extensions.iter().any(|e| path.ends_with(e.as_str()))
+    };
+    if let Some(prefix) = shell.file_urls.iter().min_by_key(|p| p.len()) {
+        let file = found.locations.iter().find(|l| is_file(l) && !known.in_memory(l))?;
+        let file = file.strip_prefix("file:").unwrap_or(file);
+        return Some(format!("{prefix}{file}"));
+    }
+    let (host, name) = (found.host.as_deref()?, found.name.as_deref()?);
+    let scheme = found.dialect.as_deref()?.to_ascii_lowercase();
+    let user = found.user.as_deref().map_or(String::new(), |u| format!("{u}@"));
+    let port = found.port.as_deref().map_or(String::new(), |p| format!(":{p}"));
+    let url = format!("{scheme}://{user}{host}{port}/{name}");
+    (!known.is_placeholder(&url)).then_some(url)
+}
+
 /// The database field, the ids of the primary stores in it (best first), and the URLs seen.
 pub(super) fn resolve_database(
     registry: &Registry,
@@ -31,12 +92,15 @@ pub(super) fn resolve_database(
     backend: &Analysis,
     signals: &RepoSignals,
 ) -> (Field, Vec<String>, DbUrls, Vec<String>) {
-    let mut urls: DbUrls = signals
-        .database_hints
-        .iter()
-        .filter(|(value, _, _)| value.contains("://"))
-        .map(|(value, evidence, _)| (value.clone(), evidence.clone()))
-        .collect();
+    // The app's own settings first: they say where the database it uses by default is.
+    let mut urls: DbUrls = signals.connections.clone();
+    urls.extend(
+        signals
+            .database_hints
+            .iter()
+            .filter(|(value, _, _)| value.contains("://"))
+            .map(|(value, evidence, _)| (value.clone(), evidence.clone())),
+    );
     // Per database: the best score, the evidence, and the kinds of evidence (scores) seen.
     let mut candidates: BTreeMap<String, (i32, Vec<Evidence>, Vec<i32>)> = BTreeMap::new();
     let mut add_evidence = |id: &str, score: i32, evidence: Evidence, counts_as_kind: bool| {
@@ -95,6 +159,11 @@ pub(super) fn resolve_database(
                     }
                 }
             }
+        }
+    }
+    for (value, evidence) in &signals.app_databases {
+        if let Some(db) = database_for(registry, value) {
+            add(&db.id, SETTINGS_SCORE, evidence.clone());
         }
     }
     for (value, evidence, from_env) in &signals.database_hints {

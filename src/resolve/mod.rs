@@ -8,7 +8,7 @@ use crate::repo::index::RepoIndex;
 use crate::report::FieldName;
 use crate::report::hints;
 use crate::report::{ABSENT_TEXT, Evidence, EvidenceKind, Field, ProjectSummary, Report, State};
-use crate::signals::compose::{self};
+use database::read_signals;
 use std::collections::BTreeMap;
 
 mod backend;
@@ -62,12 +62,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
         Some(selector) => Some(select_project(&analyses, selector)?),
         None => pick_backend(&analyses),
     };
-    let compose_dirs = &registry.conventions.dirs.compose;
-    let signals = compose::read(
-        index,
-        backend.map(|a| a.project.dir.as_str()).unwrap_or("."),
-        compose_dirs,
-    );
+    let signals = read_signals(registry, index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
     let mut instead = None;
@@ -140,7 +135,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
             let fields = service.then(|| {
                 described += 1;
                 linked_cut |= a.linked_cut;
-                let signals = compose::read(index, &a.project.dir, compose_dirs);
+                let signals = read_signals(registry, index, &a.project.dir);
                 let (mut fields, mut variables) = (BTreeMap::new(), BTreeMap::new());
                 resolve_backend(facts, a, &analyses, &signals, &mut fields, &mut variables);
                 fields

@@ -76,6 +76,12 @@ pub struct RepoSignals {
     pub url_vars: Vec<(String, String, Evidence)>,
     /// Every `KEY=value` of the env templates, first template first: (key, value, file).
     pub env: Vec<(String, String, String)>,
+    /// Connections an app's own settings spell out (`sqlite:wakapi_db.db`, a URL built from a
+    /// host, user and database name): where the database the app uses by default is.
+    pub connections: Vec<(String, Evidence)>,
+    /// Databases an app's own settings name as the one it uses (`dialect: sqlite3`): stronger
+    /// than a driver it imports among others.
+    pub app_databases: Vec<(String, Evidence)>,
 }
 
 impl RepoSignals {

@@ -1,0 +1,158 @@
+//! An application's own settings file (a Go or Rust server's `config.default.yml`,
+//! `config/config.yaml`): its database section says which database the app uses by default and
+//! where it is, which no manifest does when the code supports several (`dialect: sqlite3` beside
+//! drivers for PostgreSQL and MySQL). The file names and keys are `[app_config]` of
+//! conventions.toml, passed in.
+
+use crate::repo::index::RepoIndex;
+use serde_json::Value;
+
+/// The names an app's settings use, from `[app_config]` of conventions.toml.
+#[derive(Debug, Clone, Copy)]
+pub struct Keys<'a> {
+    /// Settings files, relative to the project and the repository root.
+    pub files: &'a [String],
+    /// Top-level keys of a database section (`db`, `database`).
+    pub sections: &'a [String],
+    /// Keys naming the database in a section (`dialect`, `driver`, `type`).
+    pub dialect: &'a [String],
+    /// Keys holding a URL or an embedded store's file (`dsn`, `url`, `path`, `name`).
+    pub location: &'a [String],
+    /// Keys of a server's host, port, user and database name.
+    pub host: &'a [String],
+    pub port: &'a [String],
+    pub user: &'a [String],
+    pub name: &'a [String],
+}
+
+/// One database section of a settings file: each value as written (blank ones left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppDatabase {
+    /// The settings file, relative to the repository.
+    pub file: String,
+    /// `section.key` of the dialect, for evidence (`db.dialect`).
+    pub dialect_key: String,
+    pub dialect: Option<String>,
+    /// Every location value, in `location` key order (`name: wakapi_db.db`, `dsn: …`).
+    pub locations: Vec<String>,
+    pub host: Option<String>,
+    pub port: Option<String>,
+    pub user: Option<String>,
+    pub name: Option<String>,
+}
+
+/// The database sections of the settings files in `dirs` (the project's first). A file that is
+/// not valid YAML is skipped: it is not the app's settings as archprompt can read them.
+pub fn read(index: &RepoIndex, dirs: &[&str], keys: Keys) -> Vec<AppDatabase> {
+    let mut found = Vec::new();
+    for dir in dirs {
+        for name in keys.files {
+            let file = crate::fs::join(dir, name);
+            let Some(text) = index.read(&file) else { continue };
+            let docs: Vec<Value> = serde_saphyr::from_multiple(&text).unwrap_or_default();
+            for doc in &docs {
+                found.extend(sections(doc, &file, keys));
+            }
+        }
+    }
+    found
+}
+
+fn sections(doc: &Value, file: &str, keys: Keys) -> Vec<AppDatabase> {
+    let Some(map) = doc.as_object() else { return Vec::new() };
+    let mut out = Vec::new();
+    for section in keys.sections {
+        let Some(Value::Object(values)) = map.get(section) else {
+            continue;
+        };
+        let first = |names: &[String]| {
+            names
+                .iter()
+                .find_map(|k| scalar(values.get(k)?).map(|v| (k.clone(), v)))
+        };
+        let (dialect_key, dialect) = match first(keys.dialect) {
+            Some((key, value)) => (format!("{section}.{key}"), Some(value)),
+            None => (String::new(), None),
+        };
+        let database = AppDatabase {
+            file: file.to_string(),
+            dialect_key,
+            dialect,
+            locations: keys.location.iter().filter_map(|k| scalar(values.get(k)?)).collect(),
+            host: first(keys.host).map(|(_, v)| v),
+            port: first(keys.port).map(|(_, v)| v),
+            user: first(keys.user).map(|(_, v)| v),
+            name: first(keys.name).map(|(_, v)| v),
+        };
+        if database.dialect.is_some() || !database.locations.is_empty() {
+            out.push(database);
+        }
+    }
+    out
+}
+
+/// A non-blank string or number, as text.
+fn scalar(value: &Value) -> Option<String> {
+    let text = match value {
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Vec<Vec<String>> {
+        let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        vec![
+            list(&["config.default.yml", "config/config.yaml"]),
+            list(&["db", "database"]),
+            list(&["dialect", "driver"]),
+            list(&["dsn", "connection", "name"]),
+            list(&["host"]),
+            list(&["port"]),
+            list(&["user"]),
+            list(&["name", "dbname"]),
+        ]
+    }
+
+    #[test]
+    fn a_settings_files_database_section_is_read_as_written() {
+        let k = keys();
+        let keys = Keys {
+            files: &k[0],
+            sections: &k[1],
+            dialect: &k[2],
+            location: &k[3],
+            host: &k[4],
+            port: &k[5],
+            user: &k[6],
+            name: &k[7],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let wakapi = "db:\n  host:   # blank for sqlite3\n  port:\n  user:\n  name: wakapi_db.db\n  dialect: sqlite3\n";
+        std::fs::write(dir.path().join("config.default.yml"), wakapi).unwrap();
+        std::fs::create_dir(dir.path().join("config")).unwrap();
+        let pagoda = "database:\n  driver: \"sqlite3\"\n  connection: \"dbs/main.db?_fk=true\"\nbroken: [\n";
+        std::fs::write(dir.path().join("config/config.yaml"), pagoda).unwrap();
+        let index = RepoIndex::build(dir.path());
+        let found = read(&index, &["."], keys);
+        assert_eq!(found.len(), 1, "a file that is not YAML is skipped: {found:?}");
+        assert_eq!(found[0].dialect.as_deref(), Some("sqlite3"));
+        assert_eq!(found[0].dialect_key, "db.dialect");
+        assert_eq!(found[0].locations, ["wakapi_db.db"]);
+        assert_eq!((found[0].host.clone(), found[0].port.clone()), (None, None));
+        std::fs::write(
+            dir.path().join("config/config.yaml"),
+            &pagoda[..pagoda.find("broken").unwrap()],
+        )
+        .unwrap();
+        let index = RepoIndex::build(dir.path());
+        let found = read(&index, &["."], keys);
+        assert_eq!(found[1].locations, ["dbs/main.db?_fk=true"]);
+        assert_eq!(found[1].dialect_key, "database.driver");
+    }
+}
