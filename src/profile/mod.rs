@@ -3,6 +3,7 @@
 //! the report is passed in.
 
 pub mod agent_file;
+pub mod code_span;
 pub mod encoding;
 pub mod record;
 pub mod render;
