@@ -609,8 +609,8 @@ fn the_drifted_fixture_is_found_out_and_fixed() {
     );
     let fixed: serde_json::Value = serde_json::from_slice(&fixed.stdout).unwrap();
     assert_eq!(
-        fixed["fixed"][0]["repairs"], 8,
-        "3 lines of encoding, 4 stale values, 1 placeholder"
+        fixed["fixed"][0]["repairs"], 9,
+        "3 lines of encoding, 4 stale values, 1 placeholder, and `none` out of its backticks"
     );
     archprompt()
         .args(["init", "--target", "copilot"])
@@ -618,6 +618,81 @@ fn the_drifted_fixture_is_found_out_and_fixed() {
         .assert()
         .success()
         .stdout(predicate::str::contains("is up to date"));
+}
+
+/// `none` written as a word and a list of directories one code span each read back as the
+/// report's values; a file in the form an earlier archprompt wrote (both in one code span) is no
+/// drift, and `--fix` writes it as `init` does now.
+#[test]
+fn none_as_a_word_and_one_span_per_directory_read_back() {
+    let repo = repo_from("node-fastify-knex");
+    archprompt()
+        .args(["init", "--target", "copilot,agents-md"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    let written = [COPILOT, "AGENTS.md"].map(|file| read(repo.path(), file));
+    for text in &written {
+        assert!(text.contains("\n  - `plugins`, `routes` – Server code\n"), "{text}");
+        assert!(text.contains("\n- **Build for Production:** none\n"), "{text}");
+    }
+    let doctor_json = || {
+        let out = archprompt()
+            .args(["doctor", "--json"])
+            .arg(repo.path())
+            .output()
+            .unwrap();
+        let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), findings)
+    };
+    let (code, findings) = doctor_json();
+    assert_eq!(code, Some(0), "{findings:#}");
+    assert_eq!(findings["notes"], serde_json::json!([]));
+
+    // As an earlier archprompt wrote them, record and all.
+    for (file, text) in [COPILOT, "AGENTS.md"].iter().zip(&written) {
+        let earlier = text
+            .replace("`plugins`, `routes`", "`plugins, routes`")
+            .replace("**Build for Production:** none", "**Build for Production:** `none`");
+        std::fs::write(repo.path().join(file), earlier).unwrap();
+    }
+    let (code, findings) = doctor_json();
+    assert_eq!(code, Some(0), "the same values are not drift: {findings:#}");
+    assert_eq!(findings["edited"], serde_json::json!([]), "nor edits");
+    let notes = findings["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0]
+            .as_str()
+            .unwrap()
+            .contains("2 value(s) written as an earlier archprompt wrote them"),
+        "{notes:?}"
+    );
+    archprompt()
+        .args(["doctor", "--fix"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(2 repair(s))"));
+    assert_eq!([COPILOT, "AGENTS.md"].map(|file| read(repo.path(), file)), written);
+    archprompt()
+        .args(["init", "--target", "copilot"])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is up to date"));
+
+    // A directory someone adds in a span of its own is read as part of the list.
+    edit(
+        repo.path(),
+        COPILOT,
+        "`routes` – Server code",
+        "`routes`, `lib` – Server code",
+    );
+    let (code, findings) = doctor_json();
+    assert_eq!(code, Some(1), "{findings:#}");
+    assert_eq!(findings["edited"][0]["in_file"], "plugins, routes, lib");
+    assert_eq!(findings["missing_paths"][0]["path"], "lib");
 }
 
 #[test]

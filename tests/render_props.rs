@@ -1,9 +1,11 @@
 //! Property tests for rendering: values are data. Whatever a scan finds (braces, HTML, quotes,
 //! backticks, newlines, very long text) comes out of the template verbatim and is never
-//! evaluated, and a field the scan could not fill keeps its literal placeholder.
+//! evaluated, a field the scan could not fill keeps its literal placeholder, and directories
+//! written one code span each read back whatever their names.
 
 use archprompt::profile::render::{DEFAULT_TEMPLATE, render};
-use archprompt::report::{FieldName, Report, State};
+use archprompt::profile::slots::slots;
+use archprompt::report::{Field, FieldName, Report, State};
 use proptest::prelude::*;
 use std::sync::LazyLock;
 
@@ -84,6 +86,20 @@ proptest! {
         prop_assert_eq!(&parsed["description"], &value);
         prop_assert_eq!(&parsed["quoted"], &value);
         prop_assert!(page.ends_with(&format!("Body: {value}\n")), "the body has the value verbatim");
+    }
+
+    #[test]
+    fn directories_in_code_spans_read_back_whatever_their_names(dirs in prop::collection::vec("[^\r\n]{1,16}", 1..4)) {
+        // One span each, fenced past any backticks in a name; read back as the report's value.
+        let mut report = REPORT.clone();
+        report.fields.insert(FieldName::SourceDirs, Field::found_list(dirs.clone(), vec![]));
+        let page = render(DEFAULT_TEMPLATE, &report).unwrap();
+        for field in report.fields.values_mut() {
+            field.state = State::Unknown;
+        }
+        let skeleton = render(DEFAULT_TEMPLATE, &report).unwrap();
+        let read = slots(&skeleton, &page).into_iter().find(|s| s.field == FieldName::SourceDirs);
+        prop_assert_eq!(read.map(|s| s.value), Some(dirs.join(", ")));
     }
 
     #[test]

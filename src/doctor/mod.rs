@@ -10,6 +10,8 @@ pub use files::{default_files, repo_of};
 use files::{is_agent_file, regions};
 pub use findings::{BrokenEncoding, DoctorStatus, FileDiff, Finding, Findings, Fixed, MissingPath, MissingTask, Stale};
 
+use crate::profile::code_span::wrapped_placeholders;
+use crate::profile::render::in_code_span;
 use crate::profile::syntax::{PLACEHOLDER, front_matter_value, placeholders};
 use crate::profile::targets::{self, Target};
 use crate::report::hints;
@@ -162,15 +164,26 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             });
         }
         let Some(report) = report else { continue };
-        // Placeholders a fresh scan can fill.
+        // Placeholders a fresh scan can fill: a field in a code span of its own as the renderer
+        // writes it there, span and all.
+        let wrapped = wrapped_placeholders(body);
         for m in PLACEHOLDER.captures_iter(body) {
             let whole = m.get(0).expect("group 0");
-            if let Some(value) = fresh_value(report, &m[1]) {
-                edits.push(Edit::repair(
-                    region.range.start + whole.start()..region.range.start + whole.end(),
-                    value,
-                ));
-            }
+            let Some(value) = fresh_value(report, &m[1]) else {
+                continue;
+            };
+            let span = wrapped.iter().find(|w| w.range.contains(&whole.start()));
+            let (range, text) = match (span, FieldName::parse(&m[1])) {
+                (Some(span), Some(field)) => (
+                    span.range.clone(),
+                    in_code_span(field, report.fields.get(&field), &span.wrap),
+                ),
+                _ => (whole.range(), value),
+            };
+            edits.push(Edit::repair(
+                region.range.start + range.start..region.range.start + range.end,
+                text,
+            ));
         }
         let (Some(target), Some(name)) = (region.target, region.name.as_deref()) else {
             continue;
@@ -193,9 +206,17 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
         // The server-code directories the file names, and whether they are archprompt's
         // (Cursor's globs follow them).
         let mut source_dirs: Option<(String, bool)> = None;
+        // Values as an earlier archprompt wrote them: the same values, so not drift.
+        let mut earlier_form = 0;
         for slot in crate::profile::slots::slots(&skeleton, body) {
             let line = first_line + slot.line;
             let fresh = fresh_value(report, slot.field.as_str());
+            // The text archprompt writes for the fresh value `now` in this slot (in a code span,
+            // rendered from the report's field, whose value `now` is).
+            let written = |now: &str| match &slot.wrap {
+                Some(wrap) => in_code_span(slot.field, report.fields.get(&slot.field), wrap),
+                None => now.to_string(),
+            };
             if PLACEHOLDER.is_match(&slot.value) {
                 if let Some(value) = &fresh {
                     record.insert(slot.field.to_string(), crate::profile::record::hash(value));
@@ -203,8 +224,14 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 continue;
             }
             if fresh.as_deref() == Some(slot.value.as_str()) {
-                // What archprompt would write now, whoever wrote it: archprompt's from here on.
+                // What archprompt would write now, whoever wrote it: archprompt's from here on,
+                // and written as archprompt writes it now (`none` out of backticks).
                 record.insert(slot.field.to_string(), crate::profile::record::hash(&slot.value));
+                let now = written(&slot.value);
+                if body[slot.range.clone()] != now {
+                    earlier_form += 1;
+                    edits.push(Edit::repair(at(slot.range.clone()), now));
+                }
             }
             let origin = match &recorded {
                 None => Origin::Unrecorded,
@@ -235,7 +262,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                     let fixable = !absent;
                     if fixable {
                         record.insert(slot.field.to_string(), crate::profile::record::hash(&now));
-                        edits.push(Edit::repair(at(slot.range.clone()), now.clone()));
+                        edits.push(Edit::repair(at(slot.range.clone()), written(&now)));
                     } else {
                         // Left for a person: still archprompt's value, not an edit.
                         record
@@ -267,6 +294,11 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                     });
                 }
             }
+        }
+        if earlier_form > 0 {
+            findings.notes.push(format!(
+                "{shown}: {earlier_form} value(s) written as an earlier archprompt wrote them (`none` in backticks, or a list of directories in one code span); they are right, so not drift, and `archprompt doctor --fix` writes them as archprompt does now"
+            ));
         }
         // Cursor's `globs` are made from the server code's directories: archprompt's while they
         // are the globs of the directories the file names (else someone wrote their own), and

@@ -148,14 +148,14 @@ pub fn pick_targets(asked: &[Target], repo: &Path) -> (Vec<Target>, Vec<&'static
 
 /// Carries values a person filled in by hand into freshly rendered `content`: where `content`
 /// still has `{{field}}` for one of `unfilled`, and `existing` has a line with the same text
-/// around it ([`crate::profile::slots::slots`]), the existing line's value is kept. Returns the merged
-/// text and how many were kept.
+/// around it ([`crate::profile::slots::slots`]), the existing line's value is kept as it is
+/// written there (backticks and all). Returns the merged text and how many were kept.
 pub fn keep_hand_filled(content: &str, existing: &str, unfilled: &[FieldName]) -> (String, usize) {
     let mut kept: Vec<(std::ops::Range<usize>, String)> = crate::profile::slots::slots(content, existing)
         .into_iter()
         .filter(|slot| unfilled.contains(&slot.field))
         .filter(|slot| !slot.value.trim().is_empty() && !slot.value.contains("{{"))
-        .map(|slot| (slot.placeholder, slot.value))
+        .map(|slot| (slot.placeholder, existing[slot.range].to_string()))
         .collect();
     kept.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
     let mut out = content.to_string();
@@ -179,5 +179,13 @@ mod tests {
         // A file saved with Windows line ends keeps its value too.
         let (merged, kept) = keep_hand_filled(rendered, &existing.replace('\n', "\r\n"), &[FieldName::DbCommand]);
         assert_eq!((merged.lines().next(), kept), (Some("- **DB:** `psql app`"), 1));
+    }
+
+    #[test]
+    fn a_hand_filled_value_in_a_code_span_is_kept_as_written() {
+        let rendered = "  - `{{source_dirs}}` – Server code\n- **DB:** `{{db_command}}`\n";
+        let existing = "  - `api`, `worker` – Server code\n- **DB:** none\n";
+        let (merged, kept) = keep_hand_filled(rendered, existing, &[FieldName::SourceDirs, FieldName::DbCommand]);
+        assert_eq!((merged.as_str(), kept), (existing, 2));
     }
 }

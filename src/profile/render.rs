@@ -1,11 +1,15 @@
 //! Renders a handlebars template with the scan's values. HTML escaping is off and values are
 //! inserted verbatim: a value is never parsed as template syntax. Unknown fields render as their
-//! own literal `{{field}}` so `doctor` finds them; extra variables without a value are null.
+//! own literal `{{field}}` so `doctor` finds them; extra variables without a value are null. A
+//! field the template writes as a code span of its own is written for an agent to read: `none`
+//! out of the span, a list of directories one span each ([`in_code_span`]).
 
-use crate::report::{Report, State};
+use crate::profile::code_span::{Wrap, code_span, wrapped_placeholders};
+use crate::report::{Field, FieldName, Report, State};
 use anyhow::{Context, Result};
 use handlebars::Handlebars;
 use serde_json::{Map, Value};
+use std::rc::Rc;
 
 /// The bundled backend-architect template.
 pub const DEFAULT_TEMPLATE: &str = crate::profile::templates::BUNDLED[0].1;
@@ -27,22 +31,61 @@ pub fn variables(report: &Report) -> Map<String, Value> {
     vars
 }
 
+/// The text that replaces a field's placeholder and the code span `wrap` the template wrote
+/// around it. A value to type stays in the span; each directory of a list gets a span of its
+/// own (`` `src`, `tests` ``, safe whatever backticks a name holds); an absent field's `none` is
+/// prose, out of any span, so no one takes it for a command. An unknown field keeps its
+/// placeholder in the template's span.
+pub fn in_code_span(name: FieldName, field: Option<&Field>, wrap: &Wrap) -> String {
+    let value = field
+        .filter(|f| f.state != State::Unknown)
+        .and_then(|f| Some((f, f.value.as_ref()?)));
+    match value {
+        None => wrap.around(&format!("{{{{{name}}}}}")),
+        Some((f, value)) if f.state == State::Absent => value.clone(),
+        Some((Field { items: Some(items), .. }, _)) if name.is_directories() => {
+            items.iter().map(|item| code_span(item)).collect::<Vec<_>>().join(", ")
+        }
+        Some((_, value)) => wrap.around(value),
+    }
+}
+
 pub fn render(template: &str, report: &Report) -> Result<String> {
-    let hb = compiled(template)?;
-    hb.render("agent", &Value::Object(variables(report)))
+    let compiled = compiled(template)?;
+    let mut vars = variables(report);
+    for (i, (name, wrap)) in compiled.spans.iter().enumerate() {
+        let text = in_code_span(*name, report.fields.get(name), wrap);
+        vars.insert(span_variable(i), Value::String(text));
+    }
+    compiled
+        .hb
+        .render("agent", &Value::Object(vars))
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("cannot render template")
 }
 
+/// A template compiled, with the fields it writes as code spans of their own, in order: the
+/// i-th is rendered from the variable [`span_variable`]`(i)`.
+struct Compiled {
+    hb: Handlebars<'static>,
+    spans: Vec<(FieldName, Wrap)>,
+}
+
+/// The variable holding the i-th code span's text. The `-` keeps it apart from any variable a
+/// template can name as `{{name}}`.
+fn span_variable(i: usize) -> String {
+    format!("archprompt-code-span-{i}")
+}
+
 /// The registry with `template` compiled, once per thread and template: parsing dominates a
 /// render, and bulk `init` and `doctor` render the same few templates for every repository.
-fn compiled(template: &str) -> Result<std::rc::Rc<Handlebars<'static>>> {
+fn compiled(template: &str) -> Result<Rc<Compiled>> {
     thread_local! {
-        static COMPILED: std::cell::RefCell<Vec<(String, std::rc::Rc<Handlebars<'static>>)>> =
+        static COMPILED: std::cell::RefCell<Vec<(String, Rc<Compiled>)>> =
             const { std::cell::RefCell::new(Vec::new()) };
     }
-    if let Some(hb) = COMPILED.with_borrow(|c| c.iter().find(|(t, _)| t == template).map(|(_, hb)| hb.clone())) {
-        return Ok(hb);
+    if let Some(hit) = COMPILED.with_borrow(|c| c.iter().find(|(t, _)| t == template).map(|(_, hit)| hit.clone())) {
+        return Ok(hit);
     }
     let mut hb = Handlebars::new();
     hb.register_escape_fn(handlebars::no_escape);
@@ -54,17 +97,38 @@ fn compiled(template: &str) -> Result<std::rc::Rc<Handlebars<'static>>> {
     ] {
         hb.register_helper(name, Box::new(YamlHelper(context)));
     }
-    hb.register_template_string("agent", yaml_safe_front_matter(template))
+    let (source, spans) = code_spans_as_variables(template);
+    hb.register_template_string("agent", yaml_safe_front_matter(&source))
         .context("invalid template")?;
-    let hb = std::rc::Rc::new(hb);
+    let compiled = Rc::new(Compiled { hb, spans });
     COMPILED.with_borrow_mut(|c| {
         // A handful of templates per run; a run over many repository templates keeps the last few.
         if c.len() >= 8 {
             c.remove(0);
         }
-        c.push((template.to_string(), hb.clone()));
+        c.push((template.to_string(), compiled.clone()));
     });
-    Ok(hb)
+    Ok(compiled)
+}
+
+/// The template with each field it writes as a code span of its own (`` `{{source_dirs}}` ``)
+/// replaced, backticks and all, by its [`span_variable`], and those fields in order. `@root`,
+/// so the span renders the same inside an `{{#each}}` or `{{#with}}` block.
+fn code_spans_as_variables(template: &str) -> (String, Vec<(FieldName, Wrap)>) {
+    let mut source = String::with_capacity(template.len());
+    let mut spans = Vec::new();
+    let mut copied = 0;
+    for wrapped in wrapped_placeholders(template) {
+        let Some(name) = FieldName::parse(&wrapped.name) else {
+            continue;
+        };
+        source.push_str(&template[copied..wrapped.range.start]);
+        source.push_str(&format!("{{{{@root.[{}]}}}}", span_variable(spans.len())));
+        spans.push((name, wrapped.wrap));
+        copied = wrapped.range.end;
+    }
+    source.push_str(&template[copied..]);
+    (source, spans)
 }
 
 const YAML_PLAIN: &str = "archprompt-yaml-plain";
@@ -148,6 +212,72 @@ fn yaml_escape(value: &str, context: YamlContext) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A report with no database or migrations, directories found and no idea of the dev command.
+    fn report() -> Report {
+        let mut report = Report::unknown(".", "not looked for");
+        let fields = &mut report.fields;
+        fields.insert(FieldName::TestCommand, Field::found("npm test", vec![]));
+        fields.insert(
+            FieldName::MigrationCommand,
+            Field::absent_because("package.json", "no migrations"),
+        );
+        fields.insert(
+            FieldName::DatabaseSystem,
+            Field::absent_because("package.json", "no database"),
+        );
+        fields.insert(
+            FieldName::DbMigrationsDirs,
+            Field::absent_because("package.json", "no migrations"),
+        );
+        fields.insert(
+            FieldName::SourceDirs,
+            Field::found_list(vec!["src".into(), "lib".into()], vec![]),
+        );
+        fields.insert(FieldName::TestDirs, Field::found_list(vec!["te`st".into()], vec![]));
+        report
+    }
+
+    #[test]
+    fn none_in_a_code_span_is_written_as_a_word() {
+        let page = render(
+            "- **Run Migrations:** `{{migration_command}}`\n  - `{{db_migrations_dirs}}` – Database migrations\n- **Database:** {{database_system}}\n",
+            &report(),
+        )
+        .unwrap();
+        assert_eq!(
+            page,
+            "- **Run Migrations:** none\n  - none – Database migrations\n- **Database:** none\n"
+        );
+    }
+
+    #[test]
+    fn a_list_of_directories_in_a_code_span_is_one_span_per_directory() {
+        let page = render(
+            "  - `{{source_dirs}}` – Server code\n  - `{{test_dirs}}` – Tests\n",
+            &report(),
+        )
+        .unwrap();
+        assert_eq!(page, "  - `src`, `lib` – Server code\n  - ``te`st`` – Tests\n");
+        // Out of a code span the list stays the report's text, as a custom template wrote it.
+        let page = render(
+            "Code lives in {{source_dirs}}; not `{{source_dirs}} and more`.\n",
+            &report(),
+        )
+        .unwrap();
+        assert_eq!(page, "Code lives in src, lib; not `src, lib and more`.\n");
+    }
+
+    #[test]
+    fn other_values_and_unknown_fields_keep_the_templates_span() {
+        // Inside a block that changes the context too.
+        let template = "Run `{{test_command}}`, then `` {{ dev_command }} ``.\n{{#with tech_stack}}`{{migration_command}}`{{/with}}\n";
+        let page = render(template, &report()).unwrap();
+        assert_eq!(page, "Run `npm test`, then `` {{dev_command}} ``.\nnone\n");
+        // In a fenced block backticks are characters: the value goes in as it is.
+        let page = render("```\n`{{migration_command}}`\n```\n", &report()).unwrap();
+        assert_eq!(page, "```\n`none`\n```\n");
+    }
 
     #[test]
     fn front_matter_values_are_escaped_for_where_they_land() {
