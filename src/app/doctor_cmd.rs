@@ -71,7 +71,8 @@ pub fn run(mut args: DoctorArgs, ui: Ui) -> Result<ExitCode> {
     }
     if !args.fail_on.is_empty() {
         let mut tripped = Tripped::new(&args.fail_on);
-        tripped.findings((!missing).then_some(&findings), &scans.taken());
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        tripped.findings(&shown.join(", "), (!missing).then_some(&findings), &scans.taken());
         if let Some(message) = tripped.message() {
             ui.error(&message);
         }
@@ -121,7 +122,7 @@ fn doctor_line<'a>(path: Option<&'a str>, findings: Option<&'a doctor::Findings>
 
 /// `doctor` over a repository list (`--from`, `--discover`, `--shard`): each repository's agent
 /// files checked on a worker thread, one line per repository in input order (`ok`,
-/// `placeholders`, `drift`, `missing` when it has no agent file, `failed`), then a summary
+/// `placeholders`, `drift`, `missing` when it has no agent file archprompt wrote, `failed`), then a summary
 /// table. Exit 1 when any repository is not `ok`.
 fn doctor_many(paths: &[PathBuf], args: &DoctorArgs, ui: Ui) -> Result<ExitCode> {
     let (json, fix) = (args.json, args.fix);
@@ -137,8 +138,12 @@ fn doctor_many(paths: &[PathBuf], args: &DoctorArgs, ui: Ui) -> Result<ExitCode>
         "failed",
     ]);
     let work = |repo: &PathBuf| {
+        // A fleet's question is whether archprompt's files are right: a repository holding only
+        // its team's own agents has none (`missing`), not `ok`.
         let files = if repo.is_dir() {
-            doctor::default_files(repo)
+            let mut files = doctor::default_files(repo);
+            files.retain(|f| doctor::written_by_archprompt(f, repo));
+            files
         } else {
             vec![repo.clone()]
         };
@@ -168,7 +173,7 @@ fn doctor_many(paths: &[PathBuf], args: &DoctorArgs, ui: Ui) -> Result<ExitCode>
         tripped
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .findings(findings.as_ref(), &reports);
+            .findings(&shown, findings.as_ref(), &reports);
         let status = findings.as_ref().map_or(DoctorStatus::Missing, |f| f.status());
         let row = match status {
             DoctorStatus::Missing => "without an agent file",
@@ -181,7 +186,7 @@ fn doctor_many(paths: &[PathBuf], args: &DoctorArgs, ui: Ui) -> Result<ExitCode>
             progress.out(&line(&doctor_line(Some(&shown), findings.as_ref())))
         } else {
             let detail = match &findings {
-                None => "no agent file; run `archprompt init` there".to_string(),
+                None => "no agent file archprompt wrote; run `archprompt init` there".to_string(),
                 Some(f) if !f.errors.is_empty() => f.errors.join("; "),
                 Some(f) if f.problems() > 0 => {
                     let mut names: Vec<&str> = Vec::new();

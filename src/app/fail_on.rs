@@ -3,6 +3,7 @@
 //! named.
 
 use super::cli::FailOn;
+use super::style::one_line;
 use archprompt::doctor::{DoctorStatus, Findings};
 use archprompt::report::{Report, State};
 use std::collections::BTreeMap;
@@ -13,7 +14,8 @@ use std::process::ExitCode;
 #[derive(Default)]
 pub struct Tripped {
     asked: Vec<FailOn>,
-    counts: BTreeMap<&'static str, usize>,
+    /// Per condition, the repositories it occurred in.
+    counts: BTreeMap<&'static str, Vec<String>>,
 }
 
 impl Tripped {
@@ -29,22 +31,22 @@ impl Tripped {
 
     /// Records what a scanned repository trips; `drifted`: whether its agent files drifted
     /// (see [`drifted`]), asked only when `--fail-on drift` was given.
-    pub fn report(&mut self, report: &Report, drifted: impl FnOnce() -> bool) {
-        self.trip(&[report], drifted);
+    pub fn report(&mut self, repo: &str, report: &Report, drifted: impl FnOnce() -> bool) {
+        self.trip(repo, &[report], drifted);
     }
 
     /// Records what a repository's doctor findings trip (`None`: it has no agent file), with the
     /// scans they were checked against.
-    pub fn findings(&mut self, findings: Option<&Findings>, reports: &[Report]) {
+    pub fn findings(&mut self, repo: &str, findings: Option<&Findings>, reports: &[Report]) {
         if findings.is_some_and(|f| f.status() == DoctorStatus::Failed) {
-            self.failed();
+            self.failed(repo);
             return;
         }
         let reports: Vec<&Report> = reports.iter().collect();
-        self.trip(&reports, || findings.is_some_and(drift));
+        self.trip(repo, &reports, || findings.is_some_and(drift));
     }
 
-    fn trip(&mut self, reports: &[&Report], drifted: impl FnOnce() -> bool) {
+    fn trip(&mut self, repo: &str, reports: &[&Report], drifted: impl FnOnce() -> bool) {
         let has = |state: State| reports.iter().any(|r| r.fields.values().any(|f| f.state == state));
         let mut drifted = Some(drifted);
         for condition in self.asked.clone() {
@@ -55,7 +57,7 @@ impl Tripped {
                 FailOn::Failed => false,
             };
             if occurs {
-                *self.counts.entry(name(condition)).or_default() += 1;
+                self.counts.entry(name(condition)).or_default().push(repo.to_string());
             }
         }
     }
@@ -66,13 +68,17 @@ impl Tripped {
     }
 
     /// Records a repository that could not be scanned.
-    pub fn failed(&mut self) {
+    pub fn failed(&mut self, repo: &str) {
         if self.asked.contains(&FailOn::Failed) {
-            *self.counts.entry(name(FailOn::Failed)).or_default() += 1;
+            self.counts
+                .entry(name(FailOn::Failed))
+                .or_default()
+                .push(repo.to_string());
         }
     }
 
-    /// What occurred, for stderr (`--fail-on unknown: 3 repositories`), or `None`.
+    /// What occurred, for stderr, with the first repositories named (`--fail-on unknown: 3
+    /// repositories (api, web, jobs)`), or `None`.
     pub fn message(&self) -> Option<String> {
         if self.counts.is_empty() {
             return None;
@@ -80,9 +86,15 @@ impl Tripped {
         let parts: Vec<String> = self
             .counts
             .iter()
-            .map(|(condition, n)| {
-                let repos = if *n == 1 { "repository" } else { "repositories" };
-                format!("--fail-on {condition}: {n} {repos}")
+            .map(|(condition, repos)| {
+                const NAMED: usize = 5;
+                let n = repos.len();
+                let noun = if n == 1 { "repository" } else { "repositories" };
+                let mut named: Vec<String> = repos.iter().take(NAMED).map(|r| one_line(r).into_owned()).collect();
+                if n > NAMED {
+                    named.push(format!("… {} more", n - NAMED));
+                }
+                format!("--fail-on {condition}: {n} {noun} ({})", named.join(", "))
             })
             .collect();
         Some(parts.join("; "))
@@ -144,25 +156,25 @@ mod tests {
         }
         report.fields.insert(FieldName::DbCommand, Field::unknown("no client"));
         let mut absent_only = Tripped::new(&[FailOn::Absent, FailOn::Absent]);
-        absent_only.trip(&[&report], || true);
-        absent_only.failed();
+        absent_only.trip("r", &[&report], || true);
+        absent_only.failed("gone");
         assert_eq!(absent_only.message(), None);
         // Asked twice, counted once.
         let mut unknown = Tripped::new(&[FailOn::Unknown, FailOn::Failed, FailOn::Unknown]);
-        unknown.trip(&[&report], || true);
-        unknown.failed();
-        unknown.failed();
+        unknown.trip("r", &[&report], || true);
+        unknown.failed("gone");
+        unknown.failed("lost");
         assert_eq!(
             unknown.message().as_deref(),
-            Some("--fail-on failed: 2 repositories; --fail-on unknown: 1 repository")
+            Some("--fail-on failed: 2 repositories (gone, lost); --fail-on unknown: 1 repository (r)")
         );
         // Drift is asked only when it was given.
         let mut drift = Tripped::new(&[FailOn::Drift]);
-        drift.trip(&[&report], || false);
+        drift.trip("r", &[&report], || false);
         assert_eq!(drift.message(), None);
-        drift.trip(&[&report], || true);
-        assert_eq!(drift.message().as_deref(), Some("--fail-on drift: 1 repository"));
+        drift.trip("r", &[&report], || true);
+        assert_eq!(drift.message().as_deref(), Some("--fail-on drift: 1 repository (r)"));
         let mut not_asked = Tripped::new(&[FailOn::Unknown]);
-        not_asked.trip(&[], || panic!("drift was not asked"));
+        not_asked.trip("r", &[], || panic!("drift was not asked"));
     }
 }

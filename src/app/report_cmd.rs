@@ -37,11 +37,11 @@ pub fn run(args: ReportArgs, ui: Ui) -> Result<ExitCode> {
         match &scanned.report {
             Ok(report) => {
                 fleet.add_report(&shown, report);
-                tripped.report(report, || drifted);
+                tripped.report(&shown, report, || drifted);
             }
             Err(err) => {
                 fleet.add_failure(&shown, &format!("{err:#}"));
-                tripped.failed();
+                tripped.failed(&shown);
             }
         }
         progress.done_one(&paths[i]);

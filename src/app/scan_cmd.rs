@@ -28,7 +28,10 @@ pub fn run(args: ScanArgs, ui: Ui) -> Result<ExitCode> {
         }
         ui.warnings(&report);
         let mut tripped = Tripped::new(&args.fail_on);
-        tripped.report(&report, || super::fail_on::drifted(registry, &paths[0], &report));
+        let shown = paths[0].display().to_string();
+        tripped.report(&shown, &report, || {
+            super::fail_on::drifted(registry, &paths[0], &report)
+        });
         if let Some(message) = tripped.message() {
             ui.error(&message);
         }
@@ -65,8 +68,8 @@ fn scan_many(paths: &[PathBuf], json: bool, jobs: Option<usize>, fail_on: &[Fail
         let mut rows = Vec::new();
         let mut tripped = tripped.lock().unwrap_or_else(|e| e.into_inner());
         match &scanned.report {
-            Ok(report) => tripped.report(report, || drifted),
-            Err(_) => tripped.failed(),
+            Ok(report) => tripped.report(&shown, report, || drifted),
+            Err(_) => tripped.failed(&shown),
         }
         let written = match &scanned.report {
             Ok(report) => {

@@ -38,6 +38,22 @@ pub fn default_files(repo: &Path) -> Vec<PathBuf> {
     unique
 }
 
+/// Whether archprompt wrote `file` (in `repo`): it carries archprompt's record, is named after a
+/// template (a file from before the record), or is an AGENTS.md with archprompt's sections. A
+/// team's own agent in `.claude/agents/` is none of these.
+pub fn written_by_archprompt(file: &Path, repo: &Path) -> bool {
+    let named_after_a_template =
+        Target::of_file(file).is_some_and(|(_, name)| crate::profile::templates::by_name(&name, repo).is_some());
+    if named_after_a_template {
+        return true;
+    }
+    let Ok(text) = crate::fs::read_plain(file, repo) else {
+        return false;
+    };
+    let agents_md = file.file_name().is_some_and(|n| n == targets::AGENTS_MD);
+    crate::profile::record::find(&text).is_some() || (agents_md && !targets::section_names(&text).is_empty())
+}
+
 /// Whether `text`, at `file`, is an agent file doctor may check and repair: under an agent's
 /// directory (`.github/agents/`, `.claude/agents/`, `.cursor/rules/` and its subfolders, however
 /// the path was given), an AGENTS.md, or carrying archprompt's record or an agent's front matter

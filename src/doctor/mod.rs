@@ -6,7 +6,7 @@ pub mod files;
 pub mod findings;
 
 use crate::report::FieldName;
-pub use files::{default_files, repo_of};
+pub use files::{default_files, repo_of, written_by_archprompt};
 use files::{is_agent_file, regions};
 pub use findings::{BrokenEncoding, DoctorStatus, FileDiff, Finding, Findings, Fixed, MissingPath, MissingTask, Stale};
 
