@@ -86,9 +86,9 @@ pub enum Command {
     )]
     Scan(ScanArgs),
     /// One table of many repositories: a row each, a column per field with its state and value,
-    /// and counts by framework, database, ecosystem and state (CSV, Markdown or JSON)
+    /// and counts by framework, database, ecosystem and state (CSV, Markdown, JSON or HTML)
     #[command(
-        after_help = "Takes the same repositories as a bulk scan (PATH…, --from, --discover, --shard) and prints one\ntable. The format follows the output file's extension (-o report.csv), else --format.\n\nExamples:\n  archprompt report --discover ~/src                     a Markdown table of every repository under ~/src\n  archprompt report --discover ~/src -o fleet.csv        the same rows for a spreadsheet\n  archprompt report --format json repos/* > fleet.json   rows and counts as JSON (docs/json-contract.md)\n  archprompt report --discover ~/src --fail-on unknown   exit 1 when any field is unknown\n\nExit codes: 0 the report was written, every repository scanned and no --fail-on condition\noccurred; 1 a repository could not be scanned or a --fail-on condition occurred; 2 error."
+        after_help = "Takes the same repositories as a bulk scan (PATH…, --from, --discover, --shard) and prints one\ntable. The format follows the output file's extension (-o report.csv), else --format.\n\nExamples:\n  archprompt report --discover ~/src                     a Markdown table of every repository under ~/src\n  archprompt report --discover ~/src -o fleet.csv        the same rows for a spreadsheet\n  archprompt report --discover ~/src -o fleet.html       one page to sort and filter in a browser\n  archprompt report --format json repos/* > fleet.json   rows and counts as JSON (docs/json-contract.md)\n  archprompt report --discover ~/src --fail-on unknown   exit 1 when any field is unknown\n\nExit codes: 0 the report was written, every repository scanned and no --fail-on condition\noccurred; 1 a repository could not be scanned or a --fail-on condition occurred; 2 error."
     )]
     Report(ReportArgs),
     /// List the templates `--template NAME` can use (bundled and the repository's own
@@ -265,6 +265,7 @@ pub enum ReportFormat {
     Markdown,
     Csv,
     Json,
+    Html,
 }
 
 /// A condition that makes a scan, report or doctor run exit 1, for CI.

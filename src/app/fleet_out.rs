@@ -1,7 +1,9 @@
 //! A fleet report written out: a Markdown page (a table and its counts, for a pull request or a
-//! wiki), CSV (one row per repository, for spreadsheets) or JSON (the rows and counts).
+//! wiki), CSV (one row per repository, for spreadsheets), JSON (the rows and counts) or an HTML
+//! page (`fleet_html`).
 
 use super::cli::ReportFormat;
+use super::style::is_bidi_control;
 use anyhow::Result;
 use archprompt::report::fleet::{Cell, Fleet, FleetRow, RowStatus, StateCounts};
 use archprompt::report::{FieldName, State};
@@ -12,6 +14,7 @@ pub fn render(fleet: &Fleet, format: ReportFormat) -> Result<String> {
         ReportFormat::Markdown => markdown(fleet),
         ReportFormat::Csv => csv(fleet)?,
         ReportFormat::Json => format!("{}\n", serde_json::to_string_pretty(fleet)?),
+        ReportFormat::Html => super::fleet_html::page(fleet),
     })
 }
 
@@ -50,11 +53,6 @@ fn md(text: &str) -> String {
         }
     }
     out
-}
-
-/// Characters that reorder how the text around them is shown (a "Trojan Source" trick).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A CSV cell a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, a tab or a

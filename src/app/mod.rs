@@ -5,6 +5,7 @@ pub mod accept_cmd;
 pub mod cli;
 pub mod doctor_cmd;
 pub mod fail_on;
+pub mod fleet_html;
 pub mod fleet_out;
 pub mod init_cmd;
 pub mod list_cmd;

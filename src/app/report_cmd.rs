@@ -1,5 +1,5 @@
-//! `archprompt report`: many repositories scanned in parallel into one table (Markdown, CSV or
-//! JSON) with its counts, written to standard output or a file; `--fail-on` for CI.
+//! `archprompt report`: many repositories scanned in parallel into one table (Markdown, CSV,
+//! JSON or HTML) with its counts, written to standard output or a file; `--fail-on` for CI.
 
 use super::cli::{FailOn, ReportArgs, ReportFormat};
 use super::fail_on::Tripped;
@@ -84,8 +84,9 @@ fn format_of(file: &Path) -> Result<ReportFormat> {
         Some("md" | "markdown") => Ok(ReportFormat::Markdown),
         Some("csv") => Ok(ReportFormat::Csv),
         Some("json") => Ok(ReportFormat::Json),
+        Some("html" | "htm") => Ok(ReportFormat::Html),
         _ => anyhow::bail!(
-            "{}: cannot tell the format from the extension; use .md, .csv or .json, or --format",
+            "{}: cannot tell the format from the extension; use .md, .csv, .json or .html, or --format",
             file.display()
         ),
     }
@@ -103,7 +104,7 @@ fn output_file(file: &Path) -> Result<(PathBuf, PathBuf)> {
     };
     if target.is_dir() {
         anyhow::bail!(
-            "{}: is a directory; name a file (report.md, report.csv, report.json)",
+            "{}: is a directory; name a file (report.md, report.csv, report.json, report.html)",
             file.display()
         );
     }

@@ -105,6 +105,12 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// Characters that reorder how the text around them is shown (a "Trojan Source" trick); the
+/// Markdown and HTML reports drop them from a repository's strings.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// The escape sequences [`Style`] writes: reset, bold, dim, red, green, yellow, cyan.
 const OWN_SEQUENCES: [&str; 7] = [
     "\u{1b}[0m",
