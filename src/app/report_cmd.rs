@@ -60,8 +60,9 @@ pub fn run(args: ReportArgs, ui: Ui) -> Result<ExitCode> {
         .as_ref()
         .map_or(String::new(), |f| format!(" to {}", f.display()));
     ui.note(&format!(
-        "reported {} repositories ({} failed) in {:.1}s{to}",
+        "reported {} {} ({} failed) in {:.1}s{to}",
         counts.repositories,
+        if counts.repositories == 1 { "repository" } else { "repositories" },
         counts.failed,
         started.elapsed().as_secs_f64()
     ));

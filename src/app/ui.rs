@@ -84,7 +84,14 @@ pub fn repo_paths(mut paths: Vec<PathBuf>, list: &RepoList) -> Result<(Vec<PathB
     // A typo in a directory or an empty list must not pass a CI check as "all ok". (One shard
     // of a short list may still be empty.)
     if paths.is_empty() {
-        anyhow::bail!("no repositories to work on: the --from list is empty, or --discover found no git repository");
+        let searched: Vec<String> = list.discover.iter().map(|d| d.display().to_string()).collect();
+        if searched.is_empty() {
+            anyhow::bail!("no repositories to work on: the --from list is empty");
+        }
+        anyhow::bail!(
+            "no repositories to work on: --discover found no git repository (a directory with .git) under {}; to take every folder there, list them: ls -d DIR/*/ | archprompt … --from -",
+            searched.join(", ")
+        );
     }
     if let Some(shard) = list.shard {
         paths = archprompt::bulk::shard(paths, shard);

@@ -57,8 +57,9 @@ pub struct Cell {
 pub struct FleetCounts {
     pub repositories: usize,
     pub failed: usize,
-    /// Repositories by backend framework (`none` and `unknown` included), then the same for
-    /// databases and ecosystems.
+    /// Repositories by backend framework (`none` and `unknown` included), by each database they
+    /// use (a repository on PostgreSQL and Redis counts under both), and by ecosystem (the
+    /// backend's, else the described project's).
     pub frameworks: BTreeMap<String, usize>,
     pub databases: BTreeMap<String, usize>,
     pub ecosystems: BTreeMap<String, usize>,
@@ -113,7 +114,14 @@ impl Fleet {
                 (*name, cell)
             })
             .collect();
-        let ecosystem = report.projects.iter().find(|p| p.main).map(|p| p.ecosystem.clone());
+        // The backend's ecosystem, else that of the project the report describes instead (a CLI,
+        // a frontend): a Rust tool without a backend is still a Rust repository.
+        let ecosystem = report
+            .projects
+            .iter()
+            .find(|p| p.main)
+            .or_else(|| report.projects.first())
+            .map(|p| p.ecosystem.clone());
         let counts = &mut self.counts;
         counts.repositories += 1;
         let shown = |field: FieldName| match fields.get(&field) {
@@ -124,7 +132,10 @@ impl Fleet {
             None => "unknown".into(),
         };
         *counts.frameworks.entry(shown(FieldName::BackendFramework)).or_default() += 1;
-        *counts.databases.entry(shown(FieldName::DatabaseSystem)).or_default() += 1;
+        // Each database counts on its own: "PostgreSQL, Redis (cache)" adds to both.
+        for database in shown(FieldName::DatabaseSystem).split(", ") {
+            *counts.databases.entry(database.to_string()).or_default() += 1;
+        }
         let eco = ecosystem.clone().unwrap_or_else(|| "none".into());
         *counts.ecosystems.entry(eco).or_default() += 1;
         for (name, cell) in &fields {
