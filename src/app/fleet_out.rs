@@ -18,10 +18,16 @@ pub fn render(fleet: &Fleet, format: ReportFormat) -> Result<String> {
     })
 }
 
-/// How a cell reads in a table: the value (escaped), `none` in italics when absent (so no one
-/// runs it), `?` when unknown.
-fn shown(cell: Option<&Cell>) -> String {
+/// How a cell reads in a table: a command or directory as code (read as written, nothing
+/// escaped), another value escaped, `none` in italics when absent (so no one runs it), `?` when
+/// unknown.
+fn shown(field: FieldName, cell: Option<&Cell>) -> String {
     match cell {
+        Some(Cell {
+            state: State::Found,
+            value: Some(value),
+            ..
+        }) if field.is_command() || field.is_directories() => code(value),
         Some(Cell {
             state: State::Found,
             value: Some(value),
@@ -32,6 +38,20 @@ fn shown(cell: Option<&Cell>) -> String {
         }) => "*none*".to_string(),
         _ => "?".to_string(),
     }
+}
+
+/// `text` as one code span in a table cell: fenced by more backticks than any run in it, its
+/// `|` escaped (a table reads that before the span), on one line, without bidirectional controls.
+fn code(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .filter(|c| !is_bidi_control(*c))
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let longest = clean.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if clean.starts_with('`') || clean.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{}{pad}{fence}", clean.replace('|', "\\|"))
 }
 
 /// Text safe inside a Markdown table cell: one line, no bidirectional controls, no HTML, and
@@ -45,7 +65,8 @@ fn md(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '~' | '|' => {
+            // `(`, `#` and `!` need no escape: with `[` escaped no link or image can start.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '|' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -84,7 +105,7 @@ fn markdown(fleet: &Fleet) -> String {
                 cells.push(format!("failed: {}", md(error)));
                 cells.extend((1..FieldName::ALL.len()).map(|_| String::new()));
             }
-            RowStatus::Scanned => cells.extend(FieldName::ALL.iter().map(|f| shown(row.fields.get(f)))),
+            RowStatus::Scanned => cells.extend(FieldName::ALL.iter().map(|f| shown(*f, row.fields.get(f)))),
         }
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
@@ -190,7 +211,7 @@ mod tests {
         let shop = text.lines().find(|l| l.starts_with("| repos/shop")).unwrap();
         assert!(shop.contains("| Express |"), "{shop}");
         assert!(shop.contains("| *none* |"), "{shop}");
-        assert!(shop.contains("npm test \\| tee log"), "{shop}");
+        assert!(shop.contains("| `npm test \\| tee log` |"), "{shop}");
         assert!(shop.contains("| ? |"), "{shop}");
         let gone = text.lines().find(|l| l.starts_with("| repos/gone")).unwrap();
         assert!(gone.contains("failed: repos/gone: no such file or directory"), "{gone}");
@@ -207,11 +228,15 @@ mod tests {
     fn markup_bidi_controls_and_formulas_are_made_harmless() {
         assert_eq!(md("pytest tests/test_*.py"), "pytest tests/test\\_\\*.py");
         assert_eq!(md("a && b <x>"), "a &amp;&amp; b &lt;x&gt;");
-        assert_eq!(md("[link](http://x)"), "\\[link\\]\\(http://x\\)");
+        assert_eq!(md("[link](http://x)"), "\\[link\\](http://x)");
+        assert_eq!(md("Rust 1.80 (edition 2021), C#"), "Rust 1.80 (edition 2021), C#");
         assert_eq!(md("ab\u{202E}cd\n"), "abcd ");
         assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")".into()), "'=HYPERLINK(\"x\")");
         assert_eq!(spreadsheet_safe("-e cmd".into()), "'-e cmd");
         assert_eq!(spreadsheet_safe("npm test".into()), "npm test");
+        assert_eq!(code("a && b <x>"), "`a && b <x>`");
+        assert_eq!(code("echo `date` | x"), "``echo `date` \\| x``");
+        assert_eq!(code("`x`"), "`` `x` ``");
     }
 
     #[test]
