@@ -97,6 +97,17 @@ const EXAMPLES: &[(FieldName, &str, &str)] = &[
     (FieldName::DevCommand, "Gleam", "gleam run"),
     (FieldName::BuildCommand, "Go", "go build ./..."),
     (FieldName::BuildCommand, "Rust", "cargo build --release"),
+    (FieldName::BackendFramework, "JavaScript", "Express"),
+    (FieldName::BackendFramework, "TypeScript", "NestJS"),
+    (FieldName::BackendFramework, "Go", "net/http (standard library)"),
+    (FieldName::BackendFramework, "Rust", "Axum"),
+    (FieldName::BackendFramework, "Ruby", "Ruby on Rails"),
+    (FieldName::BackendFramework, "PHP", "Laravel"),
+    (FieldName::BackendFramework, "Elixir", "Phoenix"),
+    (FieldName::BackendFramework, "Java", "Spring Boot"),
+    (FieldName::BackendFramework, "Kotlin", "Ktor"),
+    (FieldName::BackendFramework, "C#", "ASP.NET Core"),
+    (FieldName::BackendFramework, "Gleam", "Wisp"),
 ];
 
 fn entry(name: &str) -> Option<&'static (FieldName, &'static str, &'static str)> {
@@ -152,5 +163,7 @@ mod tests {
         assert!(how_to_fill_in("migration_command", Some("Go")).contains("migrate -path migrations"));
         assert!(how_to_fill_in("migration_command", None).contains("alembic"));
         assert!(how_to_fill_in("migration_command", Some("Cobol")).contains("alembic"));
+        assert!(how_to_fill_in("backend_framework", Some("Go")).contains("net/http"));
+        assert!(how_to_fill_in("backend_framework", Some("C#")).contains("ASP.NET Core"));
     }
 }
