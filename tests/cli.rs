@@ -957,3 +957,19 @@ fn an_accepted_edit_reaches_every_agent_and_init_stops_refusing() {
         .code(2)
         .stderr(predicate::str::contains("cannot be accepted"));
 }
+
+/// `init` run one folder too deep says where the repository's root is.
+#[test]
+fn init_inside_a_repository_names_its_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("shop");
+    copy_dir(Path::new("fixtures/node-express-prisma"), &repo);
+    std::fs::create_dir(repo.join(".git")).unwrap();
+    archprompt()
+        .args(["init", "--dry-run"])
+        .arg(repo.join("src"))
+        .assert()
+        .stderr(predicate::str::contains("is inside the git repository"));
+    let at_root = archprompt().args(["init", "--dry-run"]).arg(&repo).output().unwrap();
+    assert!(!String::from_utf8_lossy(&at_root.stderr).contains("is inside the git repository"));
+}

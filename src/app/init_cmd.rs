@@ -23,6 +23,16 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
     let path = paths.into_iter().next().unwrap_or_else(|| PathBuf::from("."));
     let registry = super::ui::registry()?;
     let report = archprompt::scan_project(registry, &path, args.project.as_deref())?;
+    if let Some(root) = enclosing_repository(&path) {
+        // A sub-project may want its own agent; most often the command was run one folder too deep.
+        ui.note(&format!(
+            "note: {} is inside the git repository {}; the agent files go under {} (for the repository's: archprompt init {})",
+            shown(&path),
+            root.display(),
+            shown(&path),
+            root.display()
+        ));
+    }
     let template = templates::resolve(args.template.as_deref(), &path)?;
     let (targets, signs) = agent_file::pick_targets(&args.targets, &path);
     if targets.len() > 1 && (args.stdout || args.output.is_some()) {
@@ -324,4 +334,13 @@ fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &Init
         }));
     }
     Ok(results)
+}
+
+/// The git repository `path` lies inside, when `path` is not its root.
+fn enclosing_repository(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    if absolute.join(".git").exists() {
+        return None;
+    }
+    absolute.ancestors().skip(1).find(|dir| dir.join(".git").exists()).map(Path::to_path_buf)
 }
