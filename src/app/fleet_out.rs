@@ -27,7 +27,13 @@ fn shown(field: FieldName, cell: Option<&Cell>) -> String {
             state: State::Found,
             value: Some(value),
             ..
-        }) if field.is_command() || field.is_directories() => code(value),
+        }) if field.is_command() => code(value),
+        // One span per directory, as the agent file writes them.
+        Some(Cell {
+            state: State::Found,
+            value: Some(value),
+            ..
+        }) if field.is_directories() => value.split(", ").map(code).collect::<Vec<_>>().join(", "),
         Some(Cell {
             state: State::Found,
             value: Some(value),
@@ -50,7 +56,11 @@ fn code(text: &str) -> String {
         .collect();
     let longest = clean.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
-    let pad = if clean.starts_with('`') || clean.ends_with('`') { " " } else { "" };
+    let pad = if clean.starts_with('`') || clean.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{fence}{pad}{}{pad}{fence}", clean.replace('|', "\\|"))
 }
 

@@ -342,5 +342,9 @@ fn enclosing_repository(path: &Path) -> Option<PathBuf> {
     if absolute.join(".git").exists() {
         return None;
     }
-    absolute.ancestors().skip(1).find(|dir| dir.join(".git").exists()).map(Path::to_path_buf)
+    absolute
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
 }

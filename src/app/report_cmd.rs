@@ -62,7 +62,11 @@ pub fn run(args: ReportArgs, ui: Ui) -> Result<ExitCode> {
     ui.note(&format!(
         "reported {} {} ({} failed) in {:.1}s{to}",
         counts.repositories,
-        if counts.repositories == 1 { "repository" } else { "repositories" },
+        if counts.repositories == 1 {
+            "repository"
+        } else {
+            "repositories"
+        },
         counts.failed,
         started.elapsed().as_secs_f64()
     ));
