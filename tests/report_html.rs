@@ -64,6 +64,18 @@ fn the_page_shows_every_row_and_the_url_fragment_filters_and_sorts_them() {
         "{dom}"
     );
 
+    // A repository without a backend framework is under `none`, as the counts say.
+    let dom = dump_dom(&format!("{url}#framework=none"), dir.path()).unwrap();
+    assert_eq!(
+        rows(&dom),
+        [
+            (REPOS[0], false),
+            (REPOS[1], false),
+            (REPOS[2], true),
+            (REPOS[3], false)
+        ]
+    );
+
     // A field's state, and the rows in descending order of their path.
     let dom = dump_dom(
         &format!("{url}#field=build_command&state=absent&sort=-repository"),

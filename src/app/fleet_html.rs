@@ -183,8 +183,13 @@ fn cell(out: &mut String, field: FieldName, cell: Option<&Cell>) {
 
 /// The framework a row is counted under (as in the counts: `none` and `unknown` included).
 fn framework(cell: Option<&Cell>) -> String {
-    cell.and_then(|c| c.value.clone())
-        .unwrap_or_else(|| "unknown".to_string())
+    match cell {
+        Some(Cell {
+            state: archprompt::report::State::Absent,
+            ..
+        }) => archprompt::report::ABSENT_TEXT.to_string(),
+        _ => cell.and_then(|c| c.value.clone()).unwrap_or_else(|| "unknown".to_string()),
+    }
 }
 
 /// The counts, as the Markdown report has them; framework and field-state numbers link to the
