@@ -97,16 +97,18 @@ fn format_of(file: &Path) -> Result<ReportFormat> {
     }
 }
 
-/// The file the report is written to and the directory its temporary file goes in: through
-/// a symlink, the file it points to (the link stays a link). The directory must exist and the
-/// path must not be a directory, checked before the scan.
+/// The file the report is written to and the directory its temporary file goes in, checked
+/// before the scan: the directory must exist, the path must not be a directory, and it must not
+/// be a symlink (one planted in a scanned repository could point anywhere; `init` refuses the
+/// same).
 fn output_file(file: &Path) -> Result<(PathBuf, PathBuf)> {
-    let is_link = std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink());
-    let target = if is_link {
-        std::fs::canonicalize(file).with_context(|| format!("{}: a symlink to nothing", file.display()))?
-    } else {
-        file.to_path_buf()
-    };
+    if std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink()) {
+        anyhow::bail!(
+            "{} is a symlink; refusing to write through it (name the file it points to)",
+            file.display()
+        );
+    }
+    let target = file.to_path_buf();
     if target.is_dir() {
         anyhow::bail!(
             "{}: is a directory; name a file (report.md, report.csv, report.json, report.html)",
