@@ -5,7 +5,7 @@ use super::cli::{FailOn, ReportArgs, ReportFormat};
 use super::fail_on::Tripped;
 use super::progress::{Progress, threads};
 use super::ui::{Ui, out, repo_paths};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use archprompt::report::fleet::Fleet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
