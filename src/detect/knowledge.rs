@@ -324,7 +324,7 @@ pub struct Conventions {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppConfig {
-    /// Settings files, relative to the backend project and the repository root.
+    /// Settings files, relative to the backend project.
     #[serde(default)]
     pub files: Vec<String>,
     /// Top-level keys of a database section.

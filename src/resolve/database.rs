@@ -31,7 +31,9 @@ pub(super) type DbUrls = Vec<(String, Evidence)>;
 /// counts as a config naming it, and the connection it spells out is where the shell opens.
 pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str) -> RepoSignals {
     let mut signals = crate::signals::compose::read(index, dir, &registry.conventions.dirs.compose);
-    let dirs: Vec<&str> = if dir == "." { vec!["."] } else { vec![dir, "."] };
+    // Only the project's own settings: a root `config.yml` beside a backend in `api/` is some
+    // other program's.
+    let dirs = [dir];
     let known = Known::of(registry);
     let settings = &registry.conventions.app_config;
     let keys = crate::signals::app_config::Keys {

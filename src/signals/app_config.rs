@@ -10,7 +10,7 @@ use serde_json::Value;
 /// The names an app's settings use, from `[app_config]` of conventions.toml.
 #[derive(Debug, Clone, Copy)]
 pub struct Keys<'a> {
-    /// Settings files, relative to the project and the repository root.
+    /// Settings files, relative to the project.
     pub files: &'a [String],
     /// Top-level keys of a database section (`db`, `database`).
     pub sections: &'a [String],
