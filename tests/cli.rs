@@ -973,3 +973,102 @@ fn init_inside_a_repository_names_its_root() {
     let at_root = archprompt().args(["init", "--dry-run"]).arg(&repo).output().unwrap();
     assert!(!String::from_utf8_lossy(&at_root.stderr).contains("is inside the git repository"));
 }
+
+/// `doctor --accept` refuses what it would get wrong: two edited files of one agent (the second
+/// would undo the first), an edited front matter (each agent's own), a template with conditions.
+#[test]
+fn accept_refuses_rival_edits_front_matter_edits_and_conditions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("api");
+    copy_dir(Path::new("fixtures/node-express-prisma"), &repo);
+    archprompt()
+        .args(["init", "-q", "--target", "copilot,claude,cursor"])
+        .arg(&repo)
+        .assert()
+        .success();
+    let copilot = repo.join(".github/agents/backend-architect.agent.md");
+    let claude = repo.join(".claude/agents/backend-architect.md");
+    let cursor = repo.join(".cursor/rules/backend-architect.mdc");
+    let edit = |file: &Path, from: &str, to: &str| {
+        let text = std::fs::read_to_string(file).unwrap().replace(from, to);
+        std::fs::write(file, &text).unwrap();
+        text
+    };
+    let copilot_text = edit(&copilot, "Validate inputs", "Validate COPILOT inputs");
+    let claude_text = edit(&claude, "Validate inputs", "Validate CLAUDE inputs");
+    archprompt()
+        .args(["doctor", "--accept"])
+        .arg(&repo)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has edits of its own too"));
+    assert_eq!(std::fs::read_to_string(&copilot).unwrap(), copilot_text);
+    assert_eq!(std::fs::read_to_string(&claude).unwrap(), claude_text);
+    assert!(!repo.join(".archprompt/templates").exists());
+    // An edited front matter is refused, not silently reverted.
+    let cursor_text = edit(&cursor, "alwaysApply: false", "alwaysApply: true");
+    archprompt()
+        .args(["doctor", "--accept"])
+        .arg(&cursor)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("front matter"));
+    assert_eq!(std::fs::read_to_string(&cursor).unwrap(), cursor_text);
+    // A bundled template with conditions (project-facts) is not flattened.
+    let facts = tmp.path().join("facts");
+    copy_dir(Path::new("fixtures/node-express-prisma"), &facts);
+    archprompt()
+        .args(["init", "-q", "--template", "project-facts", "--target", "claude"])
+        .arg(&facts)
+        .assert()
+        .success();
+    let file = std::fs::read_dir(facts.join(".claude/agents"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\nOne more line.\n")).unwrap();
+    archprompt()
+        .args(["doctor", "--accept"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("conditions"));
+}
+
+/// A CRLF file accepted leaves every agent's file with one kind of line end, and `init` content.
+#[test]
+fn an_accepted_crlf_file_keeps_each_file_consistent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("api");
+    copy_dir(Path::new("fixtures/node-express-prisma"), &repo);
+    archprompt()
+        .args(["init", "-q", "--target", "copilot,claude"])
+        .arg(&repo)
+        .assert()
+        .success();
+    let copilot = repo.join(".github/agents/backend-architect.agent.md");
+    let claude = repo.join(".claude/agents/backend-architect.md");
+    let text = std::fs::read_to_string(&copilot)
+        .unwrap()
+        .replace("Validate inputs", "Validate ALL inputs")
+        .replace('\n', "\r\n");
+    std::fs::write(&copilot, &text).unwrap();
+    archprompt()
+        .args(["doctor", "--accept"])
+        .arg(&copilot)
+        .assert()
+        .success();
+    let claude_text = std::fs::read_to_string(&claude).unwrap();
+    assert!(claude_text.contains("Validate ALL inputs") && !claude_text.contains('\r'));
+    let copilot_text = std::fs::read_to_string(&copilot).unwrap();
+    assert_eq!(copilot_text.matches("\r\n").count(), copilot_text.matches('\n').count());
+    archprompt()
+        .arg("init")
+        .arg(&repo)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is up to date"));
+}

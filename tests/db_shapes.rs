@@ -187,12 +187,19 @@ fn an_apps_settings_file_names_its_default_database_and_where_it_is() {
 /// A settings file at the root beside a backend in a subfolder is some other program's.
 #[test]
 fn a_root_settings_file_does_not_speak_for_a_backend_in_a_subfolder() {
-    let manifest = r#"{"name":"api","scripts":{"start":"node src/index.js"},"dependencies":{"express":"^4.21.0","pg":"^8.12.0"}}"#;
+    let manifest =
+        r#"{"name":"api","scripts":{"start":"node src/index.js"},"dependencies":{"express":"^4.21.0","pg":"^8.12.0"}}"#;
     let with = scan_tree(&[
         ("api/package.json", manifest),
         ("api/src/index.js", "require('express')\n"),
         ("config.yml", "database:\n  driver: sqlite3\n  name: tool.db\n"),
     ]);
-    assert_eq!(with.field(FieldName::DatabaseSystem).value.as_deref(), Some("PostgreSQL"));
-    assert_ne!(with.field(FieldName::DbCommand).value.as_deref(), Some("sqlite3 api/tool.db"));
+    assert_eq!(
+        with.field(FieldName::DatabaseSystem).value.as_deref(),
+        Some("PostgreSQL")
+    );
+    assert_ne!(
+        with.field(FieldName::DbCommand).value.as_deref(),
+        Some("sqlite3 api/tool.db")
+    );
 }

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use archprompt::doctor;
 use archprompt::profile::accept::template_from;
 use archprompt::profile::agent_file::prepare;
+use archprompt::profile::syntax::split_front_matter;
 use archprompt::profile::targets::Target;
 use archprompt::profile::templates::{self, Origin, Template};
 use archprompt::profile::write::{self, Outcome, Plan};
@@ -18,14 +19,16 @@ pub fn run(paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            // AGENTS.md sections cannot be accepted: a repository's own agent files can.
+            // The agent files archprompt wrote; AGENTS.md sections cannot be accepted, a team's
+            // own agents are not archprompt's to take.
             let found: Vec<PathBuf> = doctor::default_files(path)
                 .into_iter()
                 .filter(|f| f.file_name().is_none_or(|n| n != "AGENTS.md"))
+                .filter(|f| doctor::written_by_archprompt(f, &doctor::repo_of(f)))
                 .collect();
             if found.is_empty() {
                 ui.error(&format!(
-                    "{}: no agent file to accept (looked under .github/agents/, .claude/agents/ and .cursor/rules/)",
+                    "{}: no agent file archprompt wrote to accept (looked under .github/agents/, .claude/agents/ and .cursor/rules/)",
                     path.display()
                 ));
                 return Ok(ExitCode::from(2));
@@ -36,8 +39,37 @@ pub fn run(paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
         }
     }
     let mut code = ExitCode::SUCCESS;
+    let mut candidates = Vec::new();
     for file in &files {
-        match accept(file) {
+        match candidate(file) {
+            Ok(c) => candidates.push(c),
+            Err(err) => {
+                ui.error(&format!("{err:#}"));
+                code = ExitCode::from(2);
+            }
+        }
+    }
+    // Two edited files of one agent would each become the template, the second undoing the
+    // first: the user picks one.
+    let key = |c: &Candidate| (c.repo.clone(), c.template.name.clone());
+    for c in candidates.iter().filter(|c| c.edited) {
+        let rivals: Vec<&str> = candidates
+            .iter()
+            .filter(|o| o.edited && key(o) == key(c) && o.shown != c.shown)
+            .map(|o| o.shown.as_str())
+            .collect();
+        let result = if rivals.is_empty() {
+            accept(c)
+        } else {
+            Err(anyhow::anyhow!(
+                "{}: {} has edits of its own too; accept one of them (archprompt doctor --accept FILE), then make the other's edits in {}/{}.md",
+                c.shown,
+                rivals.join(", "),
+                templates::REPO_DIR,
+                c.template.name
+            ))
+        };
+        match result {
             Ok(lines) => out(&lines.iter().map(|l| format!("{l}\n")).collect::<String>())?,
             Err(err) => {
                 ui.error(&format!("{err:#}"));
@@ -45,11 +77,32 @@ pub fn run(paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
             }
         }
     }
+    for c in candidates.iter().filter(|c| !c.edited) {
+        out(&format!(
+            "{}: no edits to accept; it is what archprompt writes\n",
+            c.shown
+        ))?;
+    }
     Ok(code)
 }
 
-/// Accepts the edits in `file`: what was done, one line each.
-fn accept(file: &Path) -> Result<Vec<String>> {
+/// An agent file to accept, with what accepting it needs.
+struct Candidate {
+    shown: String,
+    /// The file, absolute.
+    path: PathBuf,
+    target: Target,
+    name: String,
+    repo: PathBuf,
+    text: String,
+    report: archprompt::report::Report,
+    template: Template,
+    /// Whether it differs from what archprompt writes from its template now.
+    edited: bool,
+}
+
+/// Reads `file` and what it was written from, refusing what cannot be accepted.
+fn candidate(file: &Path) -> Result<Candidate> {
     let shown = file.display().to_string();
     let absolute = std::path::absolute(file).with_context(|| format!("{shown}: cannot resolve the path"))?;
     let Some((target, name)) = Target::of_file(&absolute) else {
@@ -70,20 +123,55 @@ fn accept(file: &Path) -> Result<Vec<String>> {
             templates::REPO_DIR
         );
     };
-    // A team's own template with conditions would lose them to the accepted text.
-    if template.origin != Origin::Bundled && template.text.contains("{{#") {
+    // A template with conditions would lose them to the accepted text.
+    if template.text.contains("{{#") {
         bail!(
-            "{shown}: its template {} has conditions ({{{{#if}}}}, …) that accepting would flatten; make the edit there instead",
-            template.describe_origin()
+            "{shown}: its template {} has conditions ({{{{#if}}}}, …) that accepting would flatten; make the edit in {}/{}.md instead",
+            template.describe_origin(),
+            templates::REPO_DIR,
+            template.name
         );
     }
-    let derived = template_from(&text, target, &template, &report, &name).with_context(|| shown.clone())?;
     let written = prepare(&repo, &template, &report, target, None, false)?;
-    if written.content == text {
-        return Ok(vec![format!(
-            "{shown}: no edits to accept; it is what archprompt writes"
-        )]);
+    let edited = written.content != text;
+    // Front matter is each agent's own (Copilot's `tools`, Cursor's `alwaysApply`): it is not
+    // carried into a template every agent shares, so an edit to it is refused, not lost.
+    let front = |t: &str| split_front_matter(&t.replace("\r\n", "\n")).0.map(str::to_string);
+    if edited && front(&text) != front(&written.content) {
+        bail!(
+            "{shown}: its front matter differs from what archprompt writes; front matter is each agent's own and not part of the template: put it in {}/{}.md's front matter, or accept after undoing it",
+            templates::REPO_DIR,
+            template.name
+        );
     }
+    Ok(Candidate {
+        shown,
+        path: absolute,
+        target,
+        name,
+        repo,
+        text,
+        report,
+        template,
+        edited,
+    })
+}
+
+/// Accepts the edits in an edited candidate: what was done, one line each.
+fn accept(c: &Candidate) -> Result<Vec<String>> {
+    let Candidate {
+        shown,
+        path: own,
+        target,
+        name,
+        repo,
+        text,
+        report,
+        template,
+        ..
+    } = c;
+    let (target, repo) = (*target, repo.clone());
+    let derived = template_from(text, target, template, report, name).with_context(|| shown.clone())?;
     let place = match &template.origin {
         Origin::Repository(path) => path.clone(),
         _ => repo.join(templates::REPO_DIR).join(format!("{}.md", template.name)),
@@ -101,19 +189,21 @@ fn accept(file: &Path) -> Result<Vec<String>> {
         text: derived,
     };
     for other in Target::ALL {
-        let fresh = prepare(&repo, &accepted, &report, other, None, false)?;
+        let fresh = prepare(&repo, &accepted, report, other, None, false)?;
         let exists = fresh.path.is_file();
         let path = inside(&fresh.path);
         if other == target {
-            // Only its record changes: a value typed by hand is no longer archprompt's.
-            write::write(&fresh.path, &fresh.content, true, Some(&repo))?;
+            // Only its record changes (a value typed by hand is no longer archprompt's), in the
+            // file itself: a Copilot agent kept as NAME.md gets no NAME.agent.md beside it.
+            write::write(own, &fresh.content, true, Some(&repo))?;
             continue;
         }
-        if !exists {
+        // An AGENTS.md without this agent's section has nothing of it to update.
+        if !exists || (other == Target::AgentsMd && !fresh.overwrites) {
             continue;
         }
         // Another agent's file takes the edit only where it holds exactly what archprompt wrote.
-        let before = prepare(&repo, &template, &report, other, None, false)?;
+        let before = prepare(&repo, template, report, other, None, false)?;
         match write::plan(&before.path, &before.content, &repo)? {
             Plan::UpToDate => match write::write(&fresh.path, &fresh.content, true, Some(&repo))? {
                 Outcome::UpToDate => {}

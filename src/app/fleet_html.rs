@@ -188,7 +188,9 @@ fn framework(cell: Option<&Cell>) -> String {
             state: archprompt::report::State::Absent,
             ..
         }) => archprompt::report::ABSENT_TEXT.to_string(),
-        _ => cell.and_then(|c| c.value.clone()).unwrap_or_else(|| "unknown".to_string()),
+        _ => cell
+            .and_then(|c| c.value.clone())
+            .unwrap_or_else(|| "unknown".to_string()),
     }
 }
 

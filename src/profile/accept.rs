@@ -15,15 +15,17 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// The template `text` (an agent file of `target`, rendered from `template` for the agent
-/// `name`) becomes when its edits are accepted. The front matter is the file's, but for Cursor,
-/// whose front matter archprompt writes in full: there it is the template's. AGENTS.md sections
-/// are not taken: their headings were shifted to fit the file around them.
+/// `name`) becomes when its edits are accepted: its body, with the template's front matter.
+/// AGENTS.md sections are not taken (their headings were shifted to fit the file around them),
+/// nor a file where a field's line cannot be told apart.
 pub fn template_from(text: &str, target: Target, template: &Template, report: &Report, name: &str) -> Result<String> {
     if target == Target::AgentsMd {
         bail!(
             "an AGENTS.md section cannot be accepted as a template (its headings were shifted to fit the file); accept the agent's .github/agents, .claude/agents or .cursor/rules file, or edit .archprompt/templates/{name}.md"
         );
     }
+    // Line ends are the file's own business: `init` gives a CRLF file CRLF again.
+    let text = &text.replace("\r\n", "\n");
     let recorded = record::find(text);
     let text = match &recorded {
         Some((range, _)) => format!("{}{}", &text[..range.start], &text[range.end..]),
@@ -31,7 +33,20 @@ pub fn template_from(text: &str, target: Target, template: &Template, report: &R
     };
     let skeleton = crate::profile::agent_file::skeleton(template, report, target, name)?;
     let mut lines: Vec<String> = text.split_inclusive('\n').map(escaped).collect();
-    for slot in slots(&skeleton, &text) {
+    let found = slots(&skeleton, &text);
+    // A field whose line cannot be told apart in the file (two lines start the same way) would
+    // be frozen as text and no longer follow the repository.
+    let (_, skeleton_body) = split_front_matter(&skeleton);
+    for (_, _, name) in crate::profile::syntax::placeholders(skeleton_body) {
+        let Some(field) = FieldName::parse(&name) else { continue };
+        if !found.iter().any(|slot| slot.field == field) {
+            bail!(
+                "cannot tell which line of the file holds {field}, so accepting would freeze its value; make the edit in .archprompt/templates/{}.md instead",
+                template.name
+            );
+        }
+    }
+    for slot in found {
         // archprompt's value (by the record, else the scan's own) follows the repository again;
         // a value typed by hand is part of the accepted text.
         let ours = match &recorded {
@@ -58,9 +73,8 @@ pub fn template_from(text: &str, target: Target, template: &Template, report: &R
         );
     }
     let body = lines.concat();
-    if target != Target::Cursor {
-        return Ok(body);
-    }
+    // Front matter is each agent's own (Copilot's `tools`, Cursor's `globs`): the template's is
+    // kept; the caller refuses a file whose front matter was edited.
     let (_, rest) = split_front_matter(&body);
     Ok(match split_front_matter(&template.text) {
         (Some(front), _) => format!("---\n{front}---\n{rest}"),
