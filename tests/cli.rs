@@ -1072,3 +1072,29 @@ fn an_accepted_crlf_file_keeps_each_file_consistent() {
         .success()
         .stdout(predicate::str::contains("is up to date"));
 }
+
+/// A file an earlier archprompt wrote (`` `none` `` in backticks, one span for all directories),
+/// untouched since, is updated by `init` without `--force`; a real edit still is refused.
+#[test]
+fn init_updates_an_untouched_file_in_the_earlier_form() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("tool");
+    copy_dir(Path::new("fixtures/python-django-poetry"), &repo);
+    archprompt().args(["init", "-q"]).arg(&repo).assert().success();
+    let agent = repo.join(".github/agents/backend-architect.agent.md");
+    let current = std::fs::read_to_string(&agent).unwrap();
+    let earlier = current
+        .replace("`config`, `accounts`, `blog`", "`config, accounts, blog`")
+        .replace("** none", "** `none`");
+    assert_ne!(earlier, current, "the fixture has a directory list and a none");
+    std::fs::write(&agent, &earlier).unwrap();
+    archprompt()
+        .arg("init")
+        .arg(&repo)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("updated"));
+    assert_eq!(std::fs::read_to_string(&agent).unwrap(), current);
+    std::fs::write(&agent, earlier.replace("Validate inputs", "Validate ALL inputs")).unwrap();
+    archprompt().arg("init").arg(&repo).assert().code(1);
+}

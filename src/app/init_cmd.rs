@@ -126,12 +126,18 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
                 Outcome::UpToDate => out(&format!("{shown} is up to date\n"))?,
                 Outcome::Refused => {
                     let repo = path.display();
+                    // An AGENTS.md section cannot become a template; the agents' own files can.
+                    let accept = if target == archprompt::profile::targets::Target::AgentsMd {
+                        String::new()
+                    } else {
+                        format!("\n  or keep your edits for good, for every agent:  archprompt doctor --accept {shown}")
+                    };
                     let target = target.as_str();
                     ui.error(&format!(
                         "{shown} exists and differs from what archprompt would write; left unchanged"
                     ));
                     ui.note(&format!(
-                        "  see the difference: archprompt init {repo} --target {target} --dry-run\n  overwrite it:       archprompt init {repo} --target {target} --force\n  or update only the values, keeping your edits (init still sees them): archprompt doctor {repo} --fix\n  or keep your edits for good, for every agent:  archprompt doctor --accept {shown}"
+                        "  see the difference: archprompt init {repo} --target {target} --dry-run\n  overwrite it:       archprompt init {repo} --target {target} --force\n  or update only the values, keeping your edits (init still sees them): archprompt doctor {repo} --fix{accept}"
                     ));
                     code = ExitCode::from(1);
                 }

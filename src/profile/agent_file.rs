@@ -44,15 +44,22 @@ pub fn prepare(
     let rendered = crate::profile::render::render(&template.text, report)?;
     let name = agent_name(template, &rendered);
     // An agent's file records what archprompt wrote, so doctor can tell edits from drift.
-    let shaped = if raw {
-        rendered
+    let skeleton = if raw {
+        None
     } else {
-        let shaped = targets::shape(target, &rendered, &name, report);
-        // The record holds what doctor can read back: the values on the template's own lines.
-        let skeleton = skeleton(template, report, target, &name)?;
-        let record = crate::profile::record::line_for(&crate::profile::record::of_slots(&skeleton, &shaped));
-        crate::profile::record::insert(&shaped, target, &record)
+        Some(skeleton(template, report, target, &name)?)
     };
+    let shaped = match &skeleton {
+        None => rendered,
+        Some(skeleton) => {
+            let shaped = targets::shape(target, &rendered, &name, report);
+            // The record holds what doctor can read back: the values on the template's own lines.
+            let record = crate::profile::record::line_for(&crate::profile::record::of_slots(skeleton, &shaped));
+            crate::profile::record::insert(&shaped, target, &record)
+        }
+    };
+    // A file an earlier archprompt wrote, untouched since, is updated without --force.
+    let edited = |old: &str, new: &str| !skeleton.as_deref().is_some_and(|s| same_but_for_form(s, old, new));
     let path = output.map_or_else(|| repo.join(target.file(&name)), Path::to_path_buf);
     // An --output file is the user's, wherever it is: bounded by its own directory.
     let within = match output.and_then(Path::parent) {
@@ -92,11 +99,12 @@ pub fn prepare(
                 None => (shaped, 0),
             };
             let content = targets::splice(existing.as_deref(), &name, &section);
-            (content, kept, old_section.is_some(), section)
+            let overwrites = old_section.as_deref().is_some_and(|old| edited(old, &section));
+            (content, kept, overwrites, section)
         }
         (_, Some(old)) => {
             let (content, kept) = keep_hand_filled(&shaped, old, &unknown);
-            (content.clone(), kept, true, content)
+            (content.clone(), kept, edited(old, &content), content)
         }
         (_, None) => (shaped.clone(), 0, false, shaped),
     };
@@ -125,6 +133,29 @@ pub fn skeleton(template: &Template, report: &Report, target: Target, name: &str
     }
     let rendered = crate::profile::render::render(&template.text, &blank)?;
     Ok(targets::shape(target, &rendered, name, report))
+}
+
+/// Whether `old` holds what `new` holds in an earlier form: the same values on the template's
+/// lines (read back as values: `` `none` `` and none, `` `src, tests` `` and `` `src`, `tests` ``)
+/// and every other line the same.
+fn same_but_for_form(skeleton: &str, old: &str, new: &str) -> bool {
+    let (before, after) = (
+        crate::profile::slots::slots(skeleton, old),
+        crate::profile::slots::slots(skeleton, new),
+    );
+    let same_values = before.len() == after.len()
+        && before
+            .iter()
+            .zip(&after)
+            .all(|(b, a)| b.field == a.field && b.value == a.value);
+    let rest = |text: &str, slots: &[crate::profile::slots::Slot]| -> Vec<String> {
+        text.lines()
+            .enumerate()
+            .filter(|(i, _)| !slots.iter().any(|s| s.line == *i))
+            .map(|(_, line)| line.to_string())
+            .collect()
+    };
+    same_values && rest(old, &before) == rest(new, &after)
 }
 
 /// The targets to write for `repo`: those asked for, else those the repository already uses
