@@ -65,7 +65,7 @@ impl Cli {
     }
 }
 
-const EXIT_CODES: &str = "Exit codes:\n  0  success (doctor: nothing to report)\n  1  doctor found placeholders, drift or broken encoding; init refused to overwrite a changed\n     file; scan of several repositories: some could not be scanned; scan or report: a\n     --fail-on condition occurred\n  2  error: bad arguments, unreadable path, invalid template\n\nColour is off when NO_COLOR is set, unless --color always.";
+const EXIT_CODES: &str = "Exit codes:\n  0  success (doctor: nothing to report)\n  1  doctor found placeholders, drift or broken encoding; init refused to overwrite a changed\n     file; scan of several repositories or report: some could not be scanned; scan, report\n     or doctor: a --fail-on condition occurred\n  2  error: bad arguments, unreadable path, invalid template\n\nColour is off when NO_COLOR is set, unless --color always.";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -57,7 +57,7 @@ pub fn run(mut args: DoctorArgs, ui: Ui) -> Result<ExitCode> {
             [one] => Some(one.display().to_string()),
             _ => None,
         };
-        let row = doctor_line(path.as_deref(), (!missing).then_some(&findings));
+        let row = doctor_line(path.as_deref(), (!missing).then_some(&findings), &findings.errors);
         out(&format!("{}\n", serde_json::to_string_pretty(&row)?))?;
     } else {
         out(&output::doctor_text(&findings, ui.out, args.fix, ui.verbosity))?;
@@ -103,18 +103,22 @@ impl Scans {
 }
 
 /// One repository's findings as JSON, the same in single and bulk runs (`None`: it has no agent
-/// file).
-fn doctor_line<'a>(path: Option<&'a str>, findings: Option<&'a doctor::Findings>) -> DoctorLine<'a> {
+/// file, and `missing` says why when a single run was asked for it).
+fn doctor_line<'a>(
+    path: Option<&'a str>,
+    findings: Option<&'a doctor::Findings>,
+    missing: &'a [String],
+) -> DoctorLine<'a> {
     DoctorLine {
         path,
         status: findings.map_or(DoctorStatus::Missing, |f| f.status()),
-        error: findings.and_then(|f| f.errors.first()).map(String::as_str),
+        error: findings.map_or(missing, |f| &f.errors).first().map(String::as_str),
         checked: match findings {
             Some(f) => Checked::Files(FindingLists::of(f)),
             None => Checked::Nothing {
                 files_checked: [],
                 placeholders: None,
-                errors: [],
+                errors: missing,
             },
         },
     }
@@ -183,7 +187,7 @@ fn doctor_many(paths: &[PathBuf], args: &DoctorArgs, ui: Ui) -> Result<ExitCode>
             DoctorStatus::Ok => "ok",
         };
         let written = if json {
-            progress.out(&line(&doctor_line(Some(&shown), findings.as_ref())))
+            progress.out(&line(&doctor_line(Some(&shown), findings.as_ref(), &[])))
         } else {
             let detail = match &findings {
                 None => "no agent file archprompt wrote; run `archprompt init` there".to_string(),

@@ -107,7 +107,7 @@ pub enum Checked<'a> {
     Nothing {
         files_checked: [&'a str; 0],
         placeholders: Option<()>,
-        errors: [&'a str; 0],
+        errors: &'a [String],
     },
     /// Every list of the findings.
     Files(FindingLists<'a>),
@@ -170,7 +170,7 @@ mod tests {
             checked: Checked::Nothing {
                 files_checked: [],
                 placeholders: None,
-                errors: [],
+                errors: &[],
             },
         };
         assert_eq!(
