@@ -46,22 +46,15 @@ fn shown(field: FieldName, cell: Option<&Cell>) -> String {
     }
 }
 
-/// `text` as one code span in a table cell: fenced by more backticks than any run in it, its
-/// `|` escaped (a table reads that before the span), on one line, without bidirectional controls.
+/// `text` as one code span in a table cell (as agent files write one), on one line, without
+/// bidirectional controls, its `|` escaped: a table reads that before the span.
 fn code(text: &str) -> String {
     let clean: String = text
         .chars()
         .filter(|c| !is_bidi_control(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let longest = clean.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if clean.starts_with('`') || clean.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{}{pad}{fence}", clean.replace('|', "\\|"))
+    archprompt::profile::code_span::code_span(&clean).replace('|', "\\|")
 }
 
 /// Text safe inside a Markdown table cell: one line, no bidirectional controls, no HTML, and
