@@ -7,12 +7,10 @@ use anyhow::{Result, bail};
 
 use crate::profile::record;
 use crate::profile::slots::slots;
-use crate::profile::syntax::{PLACEHOLDER_PATTERN, split_front_matter};
+use crate::profile::syntax::{PLACEHOLDER, split_front_matter};
 use crate::profile::targets::Target;
 use crate::profile::templates::Template;
 use crate::report::{FieldName, Report};
-use regex::Regex;
-use std::sync::LazyLock;
 
 /// The template `text` (an agent file of `target`, rendered from `template` for the agent
 /// `name`) becomes when its edits are accepted: its body, with the template's front matter.
@@ -85,8 +83,6 @@ pub fn template_from(text: &str, target: Target, template: &Template, report: &R
 /// `line` as template text: `{{` that does not open a field's placeholder is escaped, so text
 /// someone wrote (`{{ .Values.image }}` in a Helm example) is not read as template syntax.
 fn escaped(line: &str) -> String {
-    static PLACEHOLDER: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(PLACEHOLDER_PATTERN).expect("the placeholder pattern compiles"));
     let kept: Vec<usize> = PLACEHOLDER
         .captures_iter(line)
         .filter(|caps| FieldName::parse(&caps[1]).is_some())
