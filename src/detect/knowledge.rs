@@ -411,6 +411,23 @@ pub struct ServingFile {
     pub contains: String,
     #[serde(default)]
     pub unless: Option<String>,
+    /// `contains` and `unless` compiled once per run, when first needed.
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<(regex::Regex, Option<regex::Regex>)>,
+}
+
+impl ServingFile {
+    /// Whether `text`, the content of [`ServingFile::file`], shows a project serves requests.
+    /// The patterns were checked when the registry loaded.
+    pub fn shows(&self, text: &str) -> bool {
+        let (contains, unless) = self.compiled.get_or_init(|| {
+            let compile = |p: &str| {
+                regex::Regex::new(p).unwrap_or_else(|_| regex::Regex::new(r"[^\s\S]").expect("a valid regex"))
+            };
+            (compile(&self.contains), self.unless.as_deref().map(compile))
+        });
+        contains.is_match(text) && !unless.as_ref().is_some_and(|u| u.is_match(text))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

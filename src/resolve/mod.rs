@@ -348,12 +348,7 @@ fn serves(registry: &Registry, index: &RepoIndex, dir: &str) -> Option<Evidence>
     for dir in dirs {
         for serving in &registry.conventions.files.serving {
             let file = crate::fs::join(dir, &serving.file);
-            let Ok(pattern) = regex::Regex::new(&serving.contains) else {
-                continue;
-            };
-            let unless = serving.unless.as_deref().and_then(|u| regex::Regex::new(u).ok());
-            let shows = |text: &str| pattern.is_match(text) && !unless.as_ref().is_some_and(|u| u.is_match(text));
-            if index.read(&file).is_some_and(|text| shows(&text)) {
+            if index.read(&file).is_some_and(|text| serving.shows(&text)) {
                 return Some(Evidence::new(&file, "shows the project serves requests"));
             }
         }
