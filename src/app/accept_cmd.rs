@@ -159,43 +159,36 @@ fn candidate(file: &Path) -> Result<Candidate> {
 
 /// Accepts the edits in an edited candidate: what was done, one line each.
 fn accept(c: &Candidate) -> Result<Vec<String>> {
-    let Candidate {
-        shown,
-        path: own,
-        target,
-        name,
-        repo,
-        text,
-        report,
-        template,
-        ..
-    } = c;
-    let (target, repo) = (*target, repo.clone());
-    let derived = template_from(text, target, template, report, name).with_context(|| shown.clone())?;
+    let (template, report, repo, target) = (&c.template, &c.report, &c.repo, c.target);
+    let derived = template_from(&c.text, target, template, report, &c.name).with_context(|| c.shown.clone())?;
     let place = match &template.origin {
         Origin::Repository(path) => path.clone(),
         _ => repo.join(templates::REPO_DIR).join(format!("{}.md", template.name)),
     };
-    write::ensure_inside(&place, &repo)?;
-    std::fs::create_dir_all(place.parent().unwrap_or(&repo))
-        .with_context(|| format!("cannot create {}", place.parent().unwrap_or(&repo).display()))?;
-    write::write(&place, &derived, true, Some(&repo))?;
+    write::ensure_inside(&place, repo)?;
+    std::fs::create_dir_all(place.parent().unwrap_or(repo))
+        .with_context(|| format!("cannot create {}", place.parent().unwrap_or(repo).display()))?;
+    write::write(&place, &derived, true, Some(repo))?;
     // The repository's own paths, as a team reads them in a commit.
-    let inside = |path: &Path| path.strip_prefix(&repo).unwrap_or(path).display().to_string();
-    let mut lines = vec![format!("{shown}: its edits are the template {} now", inside(&place))];
+    let inside = |path: &Path| path.strip_prefix(repo).unwrap_or(path).display().to_string();
+    let mut lines = vec![format!(
+        "{}: its edits are the template {} now",
+        c.shown,
+        inside(&place)
+    )];
     let accepted = Template {
         name: template.name.clone(),
         origin: Origin::Repository(place),
         text: derived,
     };
     for other in Target::ALL {
-        let fresh = prepare(&repo, &accepted, report, other, None, false)?;
+        let fresh = prepare(repo, &accepted, report, other, None, false)?;
         let exists = fresh.path.is_file();
         let path = inside(&fresh.path);
         if other == target {
             // Only its record changes (a value typed by hand is no longer archprompt's), in the
             // file itself: a Copilot agent kept as NAME.md gets no NAME.agent.md beside it.
-            write::write(own, &fresh.content, true, Some(&repo))?;
+            write::write(&c.path, &fresh.content, true, Some(repo))?;
             continue;
         }
         // An AGENTS.md without this agent's section has nothing of it to update.
@@ -203,9 +196,9 @@ fn accept(c: &Candidate) -> Result<Vec<String>> {
             continue;
         }
         // Another agent's file takes the edit only where it holds exactly what archprompt wrote.
-        let before = prepare(&repo, template, report, other, None, false)?;
-        match write::plan(&before.path, &before.content, &repo)? {
-            Plan::UpToDate => match write::write(&fresh.path, &fresh.content, true, Some(&repo))? {
+        let before = prepare(repo, template, report, other, None, false)?;
+        match write::plan(&before.path, &before.content, repo)? {
+            Plan::UpToDate => match write::write(&fresh.path, &fresh.content, true, Some(repo))? {
                 Outcome::UpToDate => {}
                 _ => lines.push(format!("  {path}: updated with the accepted text")),
             },
