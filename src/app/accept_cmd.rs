@@ -9,7 +9,7 @@ use archprompt::doctor;
 use archprompt::profile::accept::template_from;
 use archprompt::profile::agent_file::prepare;
 use archprompt::profile::syntax::split_front_matter;
-use archprompt::profile::targets::Target;
+use archprompt::profile::targets::{self, Target};
 use archprompt::profile::templates::{self, Origin, Template};
 use archprompt::profile::write::{self, Outcome, Plan};
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ pub fn run(paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
             // own agents are not archprompt's to take.
             let found: Vec<PathBuf> = doctor::default_files(path)
                 .into_iter()
-                .filter(|f| f.file_name().is_none_or(|n| n != "AGENTS.md"))
+                .filter(|f| f.file_name().is_none_or(|n| n != targets::AGENTS_MD))
                 .filter(|f| doctor::written_by_archprompt(f, &doctor::repo_of(f)))
                 .collect();
             if found.is_empty() {
@@ -106,7 +106,7 @@ fn candidate(file: &Path) -> Result<Candidate> {
     let shown = file.display().to_string();
     let absolute = std::path::absolute(file).with_context(|| format!("{shown}: cannot resolve the path"))?;
     let Some((target, name)) = Target::of_file(&absolute) else {
-        if absolute.file_name().is_some_and(|n| n == "AGENTS.md") {
+        if absolute.file_name().is_some_and(|n| n == targets::AGENTS_MD) {
             bail!(
                 "{shown}: an AGENTS.md section cannot be accepted (its headings were shifted to fit the file); accept the agent's file under .github/agents/, .claude/agents/ or .cursor/rules/, or edit {}/NAME.md",
                 templates::REPO_DIR
