@@ -511,22 +511,26 @@ fn a_deno_import_map_file_names_the_packages() {
 }
 
 /// A Go server on the standard library whose server package sits deeper in `internal/`
-/// (miniflux's `internal/http/server/server.go`) is named as such, not unknown.
+/// is named as such, not unknown.
 #[test]
 fn a_standard_library_server_deeper_in_internal_is_named() {
-    let report = scan_tree(&[
-        ("go.mod", "module example.com/feeds\n\ngo 1.23\n"),
-        (
-            "main.go",
-            "package main\n\nimport \"example.com/feeds/internal/cli\"\n\nfunc main() { cli.Run() }\n",
-        ),
-        (
-            "internal/http/server/server.go",
-            "package server\n\nimport \"net/http\"\n\nfunc Start() *http.Server {\n\tserver := &http.Server{Addr: \":8080\"}\n\tgo server.ListenAndServe()\n\treturn server\n}\n",
-        ),
-    ]);
-    assert_eq!(
-        report.field(FieldName::BackendFramework).value.as_deref(),
-        Some("net/http")
-    );
+    // miniflux's `internal/http/server/server.go`, shiori's `internal/http/server.go`.
+    for server in ["internal/http/server/server.go", "internal/http/server.go"] {
+        let report = scan_tree(&[
+            ("go.mod", "module example.com/feeds\n\ngo 1.23\n"),
+            (
+                "main.go",
+                "package main\n\nimport \"example.com/feeds/internal/cli\"\n\nfunc main() { cli.Run() }\n",
+            ),
+            (
+                server,
+                "package server\n\nimport \"net/http\"\n\nfunc Start() *http.Server {\n\tserver := &http.Server{Addr: \":8080\"}\n\tgo server.ListenAndServe()\n\treturn server\n}\n",
+            ),
+        ]);
+        assert_eq!(
+            report.field(FieldName::BackendFramework).value.as_deref(),
+            Some("net/http"),
+            "{server}"
+        );
+    }
 }
