@@ -897,13 +897,7 @@ fn every_man_page_the_top_page_names_is_generated() {
 #[test]
 fn an_accepted_edit_reaches_every_agent_and_init_stops_refusing() {
     let tmp = tempfile::tempdir().unwrap();
-    let repo = tmp.path().join("api");
-    copy_dir(Path::new("fixtures/node-express-prisma"), &repo);
-    archprompt()
-        .args(["init", "-q", "--target", "copilot,claude"])
-        .arg(&repo)
-        .assert()
-        .success();
+    let repo = api_with_agents(tmp.path(), "copilot,claude");
     let copilot = repo.join(".github/agents/backend-architect.agent.md");
     let claude = repo.join(".claude/agents/backend-architect.md");
     let edited = std::fs::read_to_string(&copilot)
@@ -979,13 +973,7 @@ fn init_inside_a_repository_names_its_root() {
 #[test]
 fn accept_refuses_rival_edits_front_matter_edits_and_conditions() {
     let tmp = tempfile::tempdir().unwrap();
-    let repo = tmp.path().join("api");
-    copy_dir(Path::new("fixtures/node-express-prisma"), &repo);
-    archprompt()
-        .args(["init", "-q", "--target", "copilot,claude,cursor"])
-        .arg(&repo)
-        .assert()
-        .success();
+    let repo = api_with_agents(tmp.path(), "copilot,claude,cursor");
     let copilot = repo.join(".github/agents/backend-architect.agent.md");
     let claude = repo.join(".claude/agents/backend-architect.md");
     let cursor = repo.join(".cursor/rules/backend-architect.mdc");
@@ -1042,13 +1030,7 @@ fn accept_refuses_rival_edits_front_matter_edits_and_conditions() {
 #[test]
 fn an_accepted_crlf_file_keeps_each_file_consistent() {
     let tmp = tempfile::tempdir().unwrap();
-    let repo = tmp.path().join("api");
-    copy_dir(Path::new("fixtures/node-express-prisma"), &repo);
-    archprompt()
-        .args(["init", "-q", "--target", "copilot,claude"])
-        .arg(&repo)
-        .assert()
-        .success();
+    let repo = api_with_agents(tmp.path(), "copilot,claude");
     let copilot = repo.join(".github/agents/backend-architect.agent.md");
     let claude = repo.join(".claude/agents/backend-architect.md");
     let text = std::fs::read_to_string(&copilot)
@@ -1097,4 +1079,16 @@ fn init_updates_an_untouched_file_in_the_earlier_form() {
     assert_eq!(std::fs::read_to_string(&agent).unwrap(), current);
     std::fs::write(&agent, earlier.replace("Validate inputs", "Validate ALL inputs")).unwrap();
     archprompt().arg("init").arg(&repo).assert().code(1);
+}
+
+/// A copy of fixtures/node-express-prisma in `dir`, with `init` run for `targets`.
+fn api_with_agents(dir: &Path, targets: &str) -> std::path::PathBuf {
+    let repo = dir.join("api");
+    copy_dir(Path::new("fixtures/node-express-prisma"), &repo);
+    archprompt()
+        .args(["init", "-q", "--target", targets])
+        .arg(&repo)
+        .assert()
+        .success();
+    repo
 }
