@@ -180,7 +180,7 @@ fn values_are_never_escaped_or_reinterpreted() {
     .unwrap();
     std::fs::write(
         repo.path().join("compose.yaml"),
-        "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: 'a && b < \"c\"'\n      POSTGRES_DB: '{{tech_stack}}'\n",
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: 'a && b < \"c\"'\n      POSTGRES_DB: '{{tech_stack}}'\n      POSTGRES_PASSWORD: x\n",
     )
     .unwrap();
     let template = repo.path().join("t.hbs");

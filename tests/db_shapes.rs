@@ -139,7 +139,7 @@ fn a_mariadb_container_is_a_mysql_apps_database() {
         ("main.go", "package main\n\nfunc main() {}\n"),
         (
             "docker-compose.yml",
-            "services:\n  db:\n    image: mariadb:11\n    environment:\n      MYSQL_DATABASE: blog\n      MYSQL_USER: blog\n",
+            "services:\n  db:\n    image: mariadb:11\n    environment:\n      MYSQL_DATABASE: blog\n      MYSQL_USER: blog\n      MYSQL_ROOT_PASSWORD: root\n",
         ),
     ]);
     assert_eq!(report.field(FieldName::DatabaseSystem).value.as_deref(), Some("MySQL"));

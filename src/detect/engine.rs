@@ -170,14 +170,16 @@ fn name_literals(pattern: &str) -> (&str, &str) {
 
 /// Repo-relative files matching a project-relative path or glob.
 pub fn project_files(index: &RepoIndex, project: &Project, pattern: &str) -> Vec<String> {
+    files_under(index, &project.dir, pattern)
+}
+
+/// Repo-relative files matching a path or glob relative to the directory `dir`.
+pub fn files_under(index: &RepoIndex, dir: &str, pattern: &str) -> Vec<String> {
     if !is_glob(pattern) {
-        let full = project.path(pattern);
+        let full = crate::fs::join(dir, pattern);
         return if index.has_file(&full) { vec![full] } else { Vec::new() };
     }
-    matching(&index.files, &project.dir, pattern)
-        .into_iter()
-        .cloned()
-        .collect()
+    matching(&index.files, dir, pattern).into_iter().cloned().collect()
 }
 
 /// Repo-relative directories matching a project-relative path or glob, in candidate order. A
@@ -315,7 +317,7 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
 /// Whether the text before `at` on its line opens a line comment (`# SQLALCHEMY_DATABASE_URI =
 /// "postgresql://…"`, `// db, _ := gorm.Open(…)`): a value there is switched off. A match that
 /// starts with the marker itself (`#[cfg(test)]`) is the regex's to judge.
-fn commented_out(text: &str, at: usize) -> bool {
+pub(crate) fn commented_out(text: &str, at: usize) -> bool {
     // Bytes, not `str` slices: a byte regex may start a match inside a character.
     let bytes = &text.as_bytes()[..at.min(text.len())];
     let line_start = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);

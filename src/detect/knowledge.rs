@@ -107,6 +107,31 @@ pub struct ComposeShell {
     pub unresolved: Option<String>,
     /// An older shell for images whose tag's major version is below `below`.
     pub legacy: Option<LegacyShell>,
+    /// What some images need in their environment to start at all.
+    pub start: Option<StartNeeds>,
+}
+
+/// Images that refuse to initialise their data unless one of `needs_one_of` is set (the
+/// official PostgreSQL image without `POSTGRES_PASSWORD`): a compose service that sets none of
+/// them never runs, so its shell opens nothing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartNeeds {
+    pub images: Vec<String>,
+    pub needs_one_of: Vec<String>,
+    /// Where the image keeps its data: a host folder mounted there may be initialised already,
+    /// and then the image starts without them.
+    pub data_dir: String,
+}
+
+impl StartNeeds {
+    /// The keys `image` needs one of, if it is one of these images.
+    pub fn of(&self, image: &str) -> &[String] {
+        match self.images.iter().any(|i| i == image) {
+            true => &self.needs_one_of,
+            false => &[],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -344,6 +369,41 @@ pub struct AppConfig {
     pub user: Vec<String>,
     #[serde(default)]
     pub name: Vec<String>,
+    /// Settings written in code, with their defaults.
+    #[serde(default)]
+    pub code: CodeSettings,
+}
+
+/// Settings written in code (`[app_config.code]`): the source files that hold an app's defaults
+/// and the shapes of a default beside the name of the setting that picks the database
+/// (`DB_ENGINE: str = "sqlite"`, `Dialect: "sqlite3",`, `os.getenv("DB_TYPE", "sqlite")`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeSettings {
+    /// Globs of source files, relative to the backend project.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Regexes with `key` and `value` groups: a setting that names the database and its default.
+    #[serde(default)]
+    pub dialect: Vec<String>,
+    /// Regexes with a `value` group: where the database is (a file, a URL).
+    #[serde(default)]
+    pub location: Vec<String>,
+    /// Both lists compiled once per run, when first needed.
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<(Vec<regex::Regex>, Vec<regex::Regex>)>,
+}
+
+impl CodeSettings {
+    /// The dialect and location patterns, compiled; the patterns were checked when the
+    /// registry's tests ran, and one that does not compile matches nothing.
+    pub fn patterns(&self) -> (&[regex::Regex], &[regex::Regex]) {
+        let (dialect, location) = self.compiled.get_or_init(|| {
+            let compile = |list: &[String]| list.iter().filter_map(|p| regex::Regex::new(p).ok()).collect();
+            (compile(&self.dialect), compile(&self.location))
+        });
+        (dialect, location)
+    }
 }
 
 /// What the plausibility gate knows of command lines.

@@ -5,6 +5,7 @@
 //! detector against one.
 
 pub mod analysis;
+pub mod code_settings;
 pub mod detector;
 pub mod engine;
 pub mod knowledge;

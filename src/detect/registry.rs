@@ -203,6 +203,15 @@ mod tests {
                 regex::Regex::new(pattern).expect("[files] serving holds valid regexes");
             }
         }
+        let code = &registry.conventions.app_config.code;
+        for pattern in code.dialect.iter().chain(&code.location) {
+            let re = regex::Regex::new(pattern).expect("[app_config.code] holds valid regexes");
+            assert!(
+                re.capture_names().flatten().any(|n| n == "value"),
+                "{pattern} has no value group"
+            );
+        }
+        assert!(code.dialect.iter().all(|p| p.contains("(?P<key>")));
         // Names or `*.ending`: matched without a glob engine.
         for manifest in &registry.conventions.files.unread_manifests {
             let wild = manifest.matches('*').count();

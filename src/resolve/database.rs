@@ -59,6 +59,29 @@ pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str) ->
             signals.connections.push((connection, evidence));
         }
     }
+    let is_test = |name: &str| super::test_dirs::test_file_name(registry, name).is_some();
+    let names_database = |value: &str| database_for(registry, value).is_some();
+    let code = &registry.conventions.app_config.code;
+    for default in crate::detect::code_settings::read(index, dir, code, is_test, names_database) {
+        let db = database_for(registry, &default.value);
+        let reason = format!("the app's default {}: {}", default.key, default.value);
+        let evidence = Evidence::new(&default.file, reason);
+        signals.app_databases.push((default.value.clone(), evidence.clone()));
+        // A URL of another database is some other setting's.
+        let same_store =
+            |l: &String| !l.contains("://") || database_for(registry, l).map(|d| &d.id) == db.map(|d| &d.id);
+        let found = AppDatabase {
+            file: default.file.clone(),
+            dialect_key: default.key,
+            dialect: Some(default.value),
+            locations: default.locations.into_iter().filter(same_store).collect(),
+            ..AppDatabase::default()
+        };
+        if let Some(connection) = app_connection(db, &found, &known) {
+            let evidence = Evidence::new(&found.file, "the app's default: the database connection");
+            signals.connections.push((connection, evidence));
+        }
+    }
     signals
 }
 
@@ -416,9 +439,14 @@ fn env_client_command(
         });
     }
     // The backend's own compose file (`rest-villains/docker-compose.yml`) before the repository's.
-    // A server that answers the primary's clients counts (MariaDB's image for a MySQL driver).
+    // A server that answers the primary's clients counts (MariaDB's image for a MySQL driver),
+    // when its container can start at all.
     let runs_primary = |s: &&Service| {
-        database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary || d.serves.contains(primary))
+        database_of_image(registry, &s.image).is_some_and(|d| {
+            let start = d.shell.as_ref().and_then(|sh| sh.compose.as_ref()?.start.as_ref());
+            (d.id == *primary || d.serves.contains(primary))
+                && start.is_none_or(|n| s.can_start(n.of(&s.image), &n.data_dir))
+        })
     };
     let own_dir = &backend.project.dir;
     let service = signals
@@ -697,6 +725,8 @@ mod tests {
             image: image.into(),
             tag: tag.map(str::to_string),
             env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            more_env: false,
+            host_mounts: Vec::new(),
             file: "compose.yaml".into(),
             evidence: Evidence::new("compose.yaml", "service db"),
         };

@@ -15,6 +15,10 @@ pub struct Service {
     pub tag: Option<String>,
     /// `environment` entries, for the user and database names a shell needs.
     pub env: Vec<(String, String)>,
+    /// Whether more of its environment comes from elsewhere (`env_file`, `extends`).
+    pub more_env: bool,
+    /// Where folders of the host are mounted in the container (`./data:/var/lib/mysql`).
+    pub host_mounts: Vec<String>,
     /// The compose file, repo-relative.
     pub file: String,
     pub evidence: Evidence,
@@ -55,6 +59,19 @@ impl Service {
             (None, Some(d)) if !d.is_empty() => EnvValue::Known(d),
             _ => EnvValue::Unresolved,
         }
+    }
+
+    /// Whether a container that refuses to initialise its data unless one of `required` is set
+    /// (PostgreSQL's image without `POSTGRES_PASSWORD`) can start: one is set here, or may be set
+    /// elsewhere, or its data folder (`data_dir`) is a host folder that may hold data already.
+    pub fn can_start(&self, required: &[String], data_dir: &str) -> bool {
+        required.is_empty()
+            || self.more_env
+            || self.host_mounts.iter().any(|m| {
+                let m = m.trim_end_matches('/');
+                crate::fs::is_within(data_dir, m) || crate::fs::is_within(m, data_dir)
+            })
+            || required.iter().any(|key| self.env.iter().any(|(k, _)| k == key))
     }
 
     /// Whether the service comes from the project's main compose file (`compose.yaml`,
@@ -227,10 +244,36 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
             image: name,
             tag: image_tag(image),
             env,
+            more_env: spec.get("env_file").is_some() || spec.get("extends").is_some(),
+            host_mounts: host_mounts(spec),
             file: file.to_string(),
             evidence: Evidence::new(file, format!("service {service} runs image {image}")),
         });
     }
+}
+
+/// The container paths of a service's volumes that mount a folder of the host (`./data:/x`,
+/// `/srv/db:/x`, or `type: bind`), not a named volume.
+fn host_mounts(spec: &Value) -> Vec<String> {
+    let Some(volumes) = spec.get("volumes").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    volumes
+        .iter()
+        .filter_map(|volume| match volume {
+            Value::String(short) => {
+                let mut parts = short.split(':');
+                let source = parts.next()?;
+                let target = parts.next()?;
+                source.starts_with(['.', '/', '~', '$']).then(|| target.to_string())
+            }
+            Value::Object(long) => {
+                let bind = long.get("type").and_then(Value::as_str) == Some("bind");
+                bind.then(|| long.get("target")?.as_str().map(str::to_string)).flatten()
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// `${DB_IMAGE:-postgres:16}` → `postgres`; `docker.io/library/redis:7` → `redis`;
@@ -374,6 +417,8 @@ mod tests {
                 ("POSTGRES_DB".into(), "${DATABASE_NAME:-api}".into()),
                 ("POSTGRES_PASSWORD".into(), "${SECRET}".into()),
             ],
+            more_env: false,
+            host_mounts: Vec::new(),
             file: "docker-compose.yml".into(),
             evidence: Evidence::new("docker-compose.yml", "service db"),
         };
@@ -398,5 +443,51 @@ mod tests {
         assert!(is_compose("docker-compose-local.yml"));
         assert!(is_other_compose_candidate("postgresql.yml"));
         assert!(!is_other_compose_candidate("postgresql-test.yml"));
+    }
+
+    #[test]
+    fn a_database_container_without_its_password_never_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let compose = "services:
+  bare:
+    image: postgres:16
+  trusted:
+    image: postgres:16
+    environment: [POSTGRES_HOST_AUTH_METHOD=trust]
+  from_file:
+    image: postgres:16
+    env_file: .env.db
+  existing:
+    image: mariadb:latest
+    volumes: [\"/usr/local/var/mariadb:/var/lib/mysql\"]
+  named:
+    image: mariadb:latest
+    volumes: [\"db-data:/var/lib/mysql\"]
+";
+        std::fs::write(dir.path().join("docker-compose.yml"), compose).unwrap();
+        let index = RepoIndex::build(dir.path());
+        let signals = read(&index, ".", &[]);
+        let starts = |name: &str, needs: &[&str], data_dir: &str| {
+            let needs: Vec<String> = needs.iter().map(|n| n.to_string()).collect();
+            let service = signals.services.iter().find(|s| s.name == name).unwrap();
+            service.can_start(&needs, data_dir)
+        };
+        let pg = ["POSTGRES_PASSWORD", "POSTGRES_HOST_AUTH_METHOD"];
+        assert!(!starts("bare", &pg, "/var/lib/postgresql"));
+        assert!(starts("trusted", &pg, "/var/lib/postgresql"));
+        assert!(starts("from_file", &pg, "/var/lib/postgresql"), "env_file may set it");
+        assert!(
+            starts("bare", &[], "/var/lib/postgresql"),
+            "an image that needs nothing"
+        );
+        let maria = ["MARIADB_ROOT_PASSWORD"];
+        assert!(
+            starts("existing", &maria, "/var/lib/mysql"),
+            "a host folder may hold data already"
+        );
+        assert!(
+            !starts("named", &maria, "/var/lib/mysql"),
+            "a named volume starts empty"
+        );
     }
 }

@@ -1,0 +1,164 @@
+//! An app's defaults written in code (`[app_config.code]` of conventions.toml): the database it
+//! picks when nothing overrides it, and where that database is. Apps that support several
+//! databases name their default only in the source that holds their settings (gotify's
+//! `Dialect: "sqlite3"`, mealie's `DB_ENGINE: str = "sqlite"`), so every driver in the
+//! dependencies says nothing of which one a developer gets.
+
+use super::engine;
+use super::knowledge::CodeSettings;
+use crate::repo::index::RepoIndex;
+
+/// At most this many source files are read: an app keeps its settings in a few.
+const MAX_FILES: usize = 40;
+
+/// A default found in a settings source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeDefault {
+    /// The source file, repo-relative.
+    pub file: String,
+    /// The setting's name as written (`DB_ENGINE`, `Dialect`).
+    pub key: String,
+    /// Its default as written (`sqlite3`).
+    pub value: String,
+    /// The locations the same file gives (`Connection: "data/gotify.db"`), as written.
+    pub locations: Vec<String>,
+}
+
+/// The defaults in the settings sources below `dir` that `names_database` accepts, in file order.
+/// Test files (`is_test`) and commented-out lines are not the app's settings.
+pub fn read(
+    index: &RepoIndex,
+    dir: &str,
+    settings: &CodeSettings,
+    is_test: impl Fn(&str) -> bool,
+    names_database: impl Fn(&str) -> bool,
+) -> Vec<CodeDefault> {
+    let (dialects, locations) = settings.patterns();
+    let mut files: Vec<String> = settings
+        .files
+        .iter()
+        .flat_map(|pattern| engine::files_under(index, dir, pattern))
+        .filter(|f| !is_test(crate::fs::file_name(f)))
+        .collect();
+    files.sort();
+    files.dedup();
+    let mut found = Vec::new();
+    for file in files.into_iter().take(MAX_FILES) {
+        let Some(text) = index.read(&file) else { continue };
+        let live = |m: &regex::Match| !engine::commented_out(&text, m.start());
+        let defaults: Vec<(String, String)> = dialects
+            .iter()
+            .flat_map(|re| re.captures_iter(&text))
+            .filter(|c| c.get(0).is_some_and(|m| live(&m)))
+            .filter_map(|c| {
+                Some((
+                    c.name("key")?.as_str().to_string(),
+                    c.name("value")?.as_str().to_string(),
+                ))
+            })
+            .filter(|(_, value)| names_database(value))
+            .collect();
+        if defaults.is_empty() {
+            continue;
+        }
+        let places: Vec<String> = locations
+            .iter()
+            .flat_map(|re| re.captures_iter(&text))
+            .filter(|c| c.get(0).is_some_and(|m| live(&m)))
+            .filter_map(|c| Some(c.name("value")?.as_str().to_string()))
+            .collect();
+        for (key, value) in defaults {
+            found.push(CodeDefault {
+                file: file.clone(),
+                key,
+                value,
+                locations: places.clone(),
+            });
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::Registry;
+
+    fn defaults(files: &[(&str, &str)]) -> Vec<(String, String, String, Vec<String>)> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let index = RepoIndex::build(dir.path());
+        let registry = Registry::builtin().unwrap();
+        let names_database = |v: &str| ["sqlite", "sqlite3", "postgres", "mysql"].contains(&v);
+        let is_test = |name: &str| name.ends_with("_test.go");
+        read(
+            &index,
+            ".",
+            &registry.conventions.app_config.code,
+            is_test,
+            names_database,
+        )
+        .into_iter()
+        .map(|d| (d.file, d.key, d.value, d.locations))
+        .collect()
+    }
+
+    #[test]
+    fn defaults_are_read_in_the_shapes_apps_write_them() {
+        let pydantic =
+            "class AppSettings(BaseSettings):\n    DB_ENGINE: str = \"sqlite\"  # Options: 'sqlite', 'postgres'\n";
+        let env = "DB_TYPE = os.getenv(\"DB_TYPE\", \"postgres\")\n";
+        let node = "module.exports = { client: process.env.DB_CLIENT || 'mysql' };\n";
+        let go = "func Defaults() Config {\n\treturn Config{Database: Database{\n\t\tDialect:    \"sqlite3\",\n\t\tConnection: \"data/app.db\",\n\t}}\n}\n";
+        let tags = "type DB struct {\n\tDriver string `env:\"DB_DRIVER\" envDefault:\"postgres\"`\n}\n";
+        let viper = "func init() {\n\tviper.SetDefault(\"driver\", \"sqlite\")\n}\n";
+        let found = defaults(&[
+            ("app/core/settings/settings.py", pydantic),
+            ("config.py", env),
+            ("src/config.js", node),
+            ("config/config.go", go),
+            ("internal/config.go", tags),
+            ("cmd/app/main.go", viper),
+        ]);
+        let picked: Vec<(&str, &str, &str)> = found
+            .iter()
+            .map(|(f, k, v, _)| (f.as_str(), k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            picked,
+            [
+                ("app/core/settings/settings.py", "DB_ENGINE", "sqlite"),
+                ("cmd/app/main.go", "driver", "sqlite"),
+                ("config.py", "DB_TYPE", "postgres"),
+                ("config/config.go", "Dialect", "sqlite3"),
+                ("internal/config.go", "Driver", "postgres"),
+                ("src/config.js", "DB_CLIENT", "mysql"),
+            ]
+        );
+        let go_locations = &found.iter().find(|d| d.0 == "config/config.go").unwrap().3;
+        assert_eq!(go_locations, &["data/app.db"]);
+    }
+
+    #[test]
+    fn comparisons_comments_tests_and_built_values_are_not_defaults() {
+        let compare = "if strings.HasPrefix(c.DB.Driver, \"sqlite\") {}\nif settings.DB_ENGINE == \"postgres\" {}\n";
+        let commented = "// Dialect: \"mysql\",\n";
+        let test = "var c = Database{Dialect: \"postgres\"}\n";
+        let other = "var browser = Options{Driver: \"chrome\"}\n";
+        let found = defaults(&[
+            ("config.go", compare),
+            ("config/old.go", commented),
+            ("config/config_test.go", test),
+            ("settings.go", other),
+        ]);
+        assert_eq!(found, []);
+        let built = "func D() DB {\n\treturn DB{\n\t\tDriver: \"sqlite\",\n\t\tDataSource: \"app.db\" +\n\t\t\t\"?_pragma=busy_timeout(5000)\",\n\t}\n}\n";
+        let found = defaults(&[("pkg/config/config.go", built)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].3, Vec::<String>::new(), "a concatenated value is not the file");
+    }
+}
