@@ -148,10 +148,6 @@ enum YamlContext {
 /// lines) routed through a helper that escapes the value for where it lands, so a value with a
 /// newline, a quote or a `: ` cannot end the front matter or change its keys.
 fn yaml_safe_front_matter(template: &str) -> String {
-    // A placeholder, with the quote the template may have written before it.
-    static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(&format!(r#"(["']?){}"#, crate::profile::syntax::PLACEHOLDER_PATTERN)).expect("a valid regex")
-    });
     let (Some(front), body) = crate::profile::syntax::split_front_matter(template) else {
         return template.to_string();
     };
@@ -159,16 +155,54 @@ fn yaml_safe_front_matter(template: &str) -> String {
     let opening = &template[..template.len() - body.len()];
     let front_start = opening.find('\n').map_or(0, |n| n + 1);
     let (head, tail) = (&opening[..front_start], &opening[front_start + front.len()..]);
-    let front = PLACEHOLDER.replace_all(front, |caps: &regex::Captures| {
-        let quote = &caps[1];
-        let helper = match quote {
-            "\"" => YAML_DOUBLE,
-            "'" => YAML_SINGLE,
-            _ => YAML_PLAIN,
+    let front = crate::profile::syntax::PLACEHOLDER.replace_all(front, |caps: &regex::Captures| {
+        let at = caps.get(0).map_or(0, |m| m.start());
+        let line = &front[front[..at].rfind('\n').map_or(0, |n| n + 1)..at];
+        let helper = match yaml_context(line) {
+            YamlContext::DoubleQuoted => YAML_DOUBLE,
+            YamlContext::SingleQuoted => YAML_SINGLE,
+            YamlContext::Plain => YAML_PLAIN,
         };
-        format!("{quote}{{{{{helper} {}}}}}", &caps[2])
+        format!("{{{{{helper} {}}}}}", &caps[1])
     });
     format!("{head}{front}{tail}{body}")
+}
+
+/// The context at the end of `line`, a front matter line up to a placeholder: inside a quoted
+/// scalar the line opened (`prompt: "Read {{x}}`), else plain. A quote opens a scalar only where
+/// one may start (after `: `, `- `, `[`, `{`, `,` or at the start); elsewhere it is a character
+/// of a plain scalar.
+fn yaml_context(line: &str) -> YamlContext {
+    let mut context = YamlContext::Plain;
+    let mut previous = None;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match context {
+            YamlContext::Plain => {
+                let may_open = previous.is_none_or(|p: char| [':', '-', '[', '{', ','].contains(&p));
+                if may_open && (c == '"' || c == '\'') {
+                    context = if c == '"' {
+                        YamlContext::DoubleQuoted
+                    } else {
+                        YamlContext::SingleQuoted
+                    };
+                }
+            }
+            YamlContext::DoubleQuoted if c == '\\' => {
+                chars.next();
+            }
+            YamlContext::DoubleQuoted if c == '"' => context = YamlContext::Plain,
+            YamlContext::SingleQuoted if c == '\'' && chars.peek() == Some(&'\'') => {
+                chars.next();
+            }
+            YamlContext::SingleQuoted if c == '\'' => context = YamlContext::Plain,
+            _ => {}
+        }
+        if !c.is_whitespace() {
+            previous = Some(c);
+        }
+    }
+    context
 }
 
 struct YamlHelper(YamlContext);
@@ -182,7 +216,13 @@ impl handlebars::HelperDef for YamlHelper {
         _: &mut handlebars::RenderContext<'reg, 'rc>,
         out: &mut dyn handlebars::Output,
     ) -> handlebars::HelperResult {
-        let value = match helper.param(0).map(|p| p.value()) {
+        // Strict, as in the body: a name the report does not have is an error, never "".
+        let param = helper.param(0);
+        if let Some(missing) = param.filter(|p| p.is_value_missing()) {
+            let name = missing.relative_path().cloned().unwrap_or_default();
+            return Err(handlebars::RenderErrorReason::MissingVariable(Some(name)).into());
+        }
+        let value = match param.map(|p| p.value()) {
             Some(Value::String(text)) => text.clone(),
             Some(Value::Null) | None => String::new(),
             Some(other) => other.to_string(),
@@ -300,5 +340,26 @@ mod tests {
         assert_eq!(yaml_escape("true", YamlContext::Plain), "\"true\"");
         assert_eq!(yaml_escape("3.10", YamlContext::Plain), "\"3.10\"");
         assert_eq!(yaml_escape("{{db_command}}", YamlContext::Plain), "\"{{db_command}}\"");
+    }
+
+    #[test]
+    fn a_placeholder_inside_a_quoted_scalar_is_escaped_for_those_quotes() {
+        assert!(matches!(yaml_context("prompt: \"Read "), YamlContext::DoubleQuoted));
+        assert!(matches!(yaml_context("  - \"a \\\" b "), YamlContext::DoubleQuoted));
+        assert!(matches!(yaml_context("note: 'it''s "), YamlContext::SingleQuoted));
+        assert!(matches!(yaml_context("say: \"done\" and "), YamlContext::Plain));
+        assert!(matches!(yaml_context("say: it's \"quoted "), YamlContext::Plain));
+        let mut report = report();
+        report
+            .fields
+            .insert(FieldName::DevCommand, Field::found("npm run \"dev\"", vec![]));
+        let page = render("---\nprompt: \"Run {{dev_command}} now\"\n---\n", &report).unwrap();
+        assert_eq!(page, "---\nprompt: \"Run npm run \\\"dev\\\" now\"\n---\n");
+    }
+
+    #[test]
+    fn a_name_the_report_lacks_is_an_error_in_the_front_matter_too() {
+        let err = render("---\nprompt: \"Read {{prd_path}} now\"\n---\nBody\n", &report()).unwrap_err();
+        assert!(format!("{err:#}").contains("prd_path"), "{err:#}");
     }
 }
