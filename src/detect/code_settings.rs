@@ -93,7 +93,7 @@ mod tests {
         }
         let index = RepoIndex::build(dir.path());
         let registry = Registry::builtin().unwrap();
-        let names_database = |v: &str| ["sqlite", "sqlite3", "postgres", "mysql"].contains(&v);
+        let names_database = |v: &str| ["sqlite", "sqlite3", "postgres", "postgresql", "mysql"].contains(&v);
         let is_test = |name: &str| name.ends_with("_test.go");
         read(
             &index,
@@ -141,6 +141,27 @@ mod tests {
         );
         let go_locations = &found.iter().find(|d| d.0 == "config/config.go").unwrap().3;
         assert_eq!(go_locations, &["data/app.db"]);
+        // A URL default names its database by its scheme.
+        let go_url = "if c.Database.URL == \"\" {\n\tc.Database.URL = fmt.Sprintf(\"sqlite:///%s?_txlock=immediate\", path)\n}\n";
+        let rust_url =
+            "make_config! {\n    database_url: String, false, auto, |c| format!(\"sqlite://{}\", c.data_folder);\n}\n";
+        let py_url = "DATABASE_URL = os.environ.get(\"DATABASE_URL\", \"postgresql+psycopg://localhost/app\")\n";
+        let compare = "if db_url.startswith(\"postgres://\"):\n    pass\n";
+        let found = defaults(&[
+            ("internal/config/config.go", go_url),
+            ("src/config.rs", rust_url),
+            ("app/config.py", py_url),
+            ("settings.py", compare),
+        ]);
+        let picked: Vec<(&str, &str)> = found.iter().map(|(_, k, v, _)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            picked,
+            [
+                ("DATABASE_URL", "postgresql"),
+                ("Database.URL", "sqlite"),
+                ("database_url", "sqlite")
+            ]
+        );
     }
 
     #[test]
