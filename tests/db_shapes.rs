@@ -203,3 +203,63 @@ fn a_root_settings_file_does_not_speak_for_a_backend_in_a_subfolder() {
         Some("sqlite3 api/tool.db")
     );
 }
+
+/// A default written in code names the app's database; an env template that sets the same
+/// variable is what a developer copies, and overrides it.
+#[test]
+fn an_env_template_overrides_the_default_written_in_code() {
+    let laravel = [
+        (
+            "composer.json",
+            r#"{"require": {"php": "^8.2", "laravel/framework": "^10.0"}}"#,
+        ),
+        ("artisan", "#!/usr/bin/env php\n"),
+        (
+            "config/database.php",
+            "<?php\nreturn [\n    'default' => env('DB_CONNECTION', 'mysql'),\n];\n",
+        ),
+    ];
+    let report = scan_tree(&laravel);
+    assert_eq!(report.field(FieldName::DatabaseSystem).value.as_deref(), Some("MySQL"));
+    let mut with_template = laravel.to_vec();
+    with_template.push((".env.example", "DB_CONNECTION=pgsql\nDB_HOST=127.0.0.1\n"));
+    let report = scan_tree(&with_template);
+    assert_eq!(
+        report.field(FieldName::DatabaseSystem).value.as_deref(),
+        Some("PostgreSQL")
+    );
+}
+
+/// A stack of published images whose database publishes no port is a deployment: an app run on
+/// the host reaches the database its env template points at. A stack that builds the app keeps
+/// the app beside its database, and its shell is the way in.
+#[test]
+fn a_deployment_stacks_database_is_not_the_one_the_host_reaches() {
+    let compose = |app: &str| {
+        format!(
+            "services:\n  app:\n    {app}\n    ports: [\"3000:3000\"]\n    depends_on: [db]\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: docs\n      POSTGRES_PASSWORD: secret\n"
+        )
+    };
+    let package = r#"{"scripts": {"dev": "node server.js"}, "dependencies": {"express": "^4", "pg": "^8"}}"#;
+    let env = "DATABASE_URL=postgresql://postgres:password@localhost:5432/docs\n";
+    let deployed = compose("image: acme/docs:latest");
+    let report = scan_tree(&[
+        ("package.json", package),
+        ("docker-compose.yml", &deployed),
+        (".env.example", env),
+    ]);
+    assert_eq!(
+        report.field(FieldName::DbCommand).value.as_deref(),
+        Some("psql \"$DATABASE_URL\"")
+    );
+    let built = compose("build: .");
+    let report = scan_tree(&[
+        ("package.json", package),
+        ("docker-compose.yml", &built),
+        (".env.example", env),
+    ]);
+    assert_eq!(
+        report.field(FieldName::DbCommand).value.as_deref(),
+        Some("docker compose exec db psql -U docs")
+    );
+}

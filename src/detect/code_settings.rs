@@ -116,6 +116,9 @@ mod tests {
         let go = "func Defaults() Config {\n\treturn Config{Database: Database{\n\t\tDialect:    \"sqlite3\",\n\t\tConnection: \"data/app.db\",\n\t}}\n}\n";
         let tags = "type DB struct {\n\tDriver string `env:\"DB_DRIVER\" envDefault:\"postgres\"`\n}\n";
         let viper = "func init() {\n\tviper.SetDefault(\"driver\", \"sqlite\")\n}\n";
+        let setting = "func InitDefaultConfig() {\n\tDatabaseType.setDefault(\"sqlite\")\n}\n";
+        let flag = "var flags = []cli.Flag{\n\t&cli.StringFlag{\n\t\tName:    \"db-driver\",\n\t\tAliases: []string{\"driver\"},\n\t\tUsage:   \"database driver\",\n\t\tValue:   \"sqlite3\",\n\t},\n}\n";
+        let laravel = "<?php\nreturn [\n    'default' => env('DB_CONNECTION', 'mysql'),\n    'connections' => ['sqlite' => ['driver' => 'sqlite']],\n];\n";
         let found = defaults(&[
             ("app/core/settings/settings.py", pydantic),
             ("config.py", env),
@@ -123,6 +126,9 @@ mod tests {
             ("config/config.go", go),
             ("internal/config.go", tags),
             ("cmd/app/main.go", viper),
+            ("pkg/config/config.go", setting),
+            ("cmd/server/flags.go", flag),
+            ("config/database.php", laravel),
         ]);
         let picked: Vec<(&str, &str, &str)> = found
             .iter()
@@ -133,9 +139,12 @@ mod tests {
             [
                 ("app/core/settings/settings.py", "DB_ENGINE", "sqlite"),
                 ("cmd/app/main.go", "driver", "sqlite"),
+                ("cmd/server/flags.go", "db-driver", "sqlite3"),
                 ("config.py", "DB_TYPE", "postgres"),
                 ("config/config.go", "Dialect", "sqlite3"),
+                ("config/database.php", "DB_CONNECTION", "mysql"),
                 ("internal/config.go", "Driver", "postgres"),
+                ("pkg/config/config.go", "DatabaseType", "sqlite"),
                 ("src/config.js", "DB_CLIENT", "mysql"),
             ]
         );

@@ -1,7 +1,7 @@
 //! The project's own way to open its database: a task (a Make target, a just recipe, an npm or
 //! composer script) whose recipe runs the database's interactive client (`make mycli`,
-//! `just psql`), whatever the task is called. Documented beats generic: such a task wins over a
-//! client archprompt would build from the configuration.
+//! `just psql`), whatever the task is called, or a line of its guides that does. Documented
+//! beats generic: either wins over a client archprompt would build from the configuration.
 
 use super::commands::declared_reason;
 use super::context::Ctx;
@@ -53,6 +53,33 @@ pub(super) fn client_task(ctx: &Ctx, stores: &[String]) -> Option<Field> {
         }
     }
     None
+}
+
+/// A shell line of the repository's guides (README, CONTRIBUTING, development guides) that
+/// opens one of `stores` with its client (`docker compose exec db psql -U app`, `mysql -u root
+/// shop`): documented, so it beats a client archprompt would build from the configuration. A
+/// line that runs a statement or a file and exits is not a console.
+pub(super) fn documented_client(ctx: &Ctx, stores: &[String]) -> Option<Field> {
+    let clients = clients_of(ctx.registry, stores);
+    if clients.is_empty() {
+        return None;
+    }
+    let backend = &ctx.backend.project;
+    let mut dirs = vec![backend.dir.as_str()];
+    if backend.dir != "." {
+        dirs.push(".");
+    }
+    crate::signals::guides::commands(ctx.index, &dirs)
+        .into_iter()
+        .filter(|doc| super::plausible::check(ctx.registry, ctx.index, &doc.dir, &doc.command).is_ok())
+        .find_map(|doc| {
+            let client = opened_client(&doc.command, &clients)?;
+            let reason = format!("line {}: documented under \"{}\", runs {client}", doc.line, doc.heading);
+            let text = ctx
+                .runner
+                .exec(&project_at(backend, &doc.dir), &doc.command, false, false);
+            Some(Field::found(text, vec![Evidence::new(&doc.file, reason)]))
+        })
 }
 
 /// Each client of the stores with the options that make it run and exit.

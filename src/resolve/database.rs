@@ -62,7 +62,14 @@ pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str) ->
     let is_test = |name: &str| super::test_dirs::test_file_name(registry, name).is_some();
     let names_database = |value: &str| database_for(registry, value).is_some();
     let code = &registry.conventions.app_config.code;
-    for default in crate::detect::code_settings::read(index, dir, code, is_test, names_database) {
+    let defaults = crate::detect::code_settings::read(index, dir, code, is_test, names_database);
+    // An env template that sets the same variable (`DB_CONNECTION=pgsql`) is what a developer
+    // copies: it overrides the default written in code.
+    let defaults: Vec<_> = defaults
+        .into_iter()
+        .filter(|d| signals.env_value(&d.key).is_none())
+        .collect();
+    for default in defaults {
         let db = database_for(registry, &default.value);
         let reason = format!("the app's default {}: {}", default.key, default.value);
         let evidence = Evidence::new(&default.file, reason);
@@ -455,7 +462,25 @@ fn env_client_command(
         .filter(runs_primary)
         .find(|s| own_dir != "." && crate::fs::is_within(&s.file, own_dir))
         .or_else(|| signals.services.iter().find(runs_primary));
+    let from_config = || {
+        let shell = shell?;
+        let url_var = shell
+            .url
+            .as_deref()
+            .and_then(|client| url_var_client(registry, detector, client, signals));
+        url_var
+            .or_else(|| config_client(registry, &known, &backend.vars, detector, shell, urls))
+            .or_else(|| split_env_client(registry, detector, signals))
+    };
     if let Some(service) = service {
+        // The database of a deployment (an app's published image beside it, nothing built), kept
+        // to the stack (no published port), is not the one an app run on the host reaches; a
+        // connection to this machine the repository configures is.
+        if service.deployed_app && !service.publishes_ports {
+            if let Some(local) = from_config().filter(|f| on_this_machine(f, signals)) {
+                return Some(local);
+            }
+        }
         // The shell inside is the image's own (`mariadb` in a MariaDB container).
         let image_shell = database_of_image(registry, &service.image).and_then(|d| d.shell.as_ref());
         let shell = compose_shell(image_shell.or(shell)?.compose.as_ref()?, service, signals)?;
@@ -467,14 +492,23 @@ fn env_client_command(
         let text = format!("docker compose {file_flag}exec {} {shell}", service.name);
         return Some(Field::found(text, vec![service.evidence.clone()]));
     }
-    let shell = shell?;
-    let url_var = shell
-        .url
-        .as_deref()
-        .and_then(|client| url_var_client(registry, detector, client, signals));
-    url_var
-        .or_else(|| config_client(registry, &known, &backend.vars, detector, shell, urls))
-        .or_else(|| split_env_client(registry, detector, signals))
+    from_config()
+}
+
+/// Whether a client opens a database on this machine: its host is `localhost` or `127.0.0.1`,
+/// written in the command or in the env template variable it reads (`psql "$DATABASE_URL"`).
+fn on_this_machine(field: &Field, signals: &RepoSignals) -> bool {
+    let local = |text: &str| text.contains("localhost") || text.contains("127.0.0.1");
+    let Some(text) = field.value.as_deref() else {
+        return false;
+    };
+    let var = text.split_once('$').map(|(_, rest)| {
+        let rest = rest.trim_start_matches('{');
+        &rest[..rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len())]
+    });
+    local(text) || var.and_then(|v| signals.env_value(v)).is_some_and(local)
 }
 
 /// A client pointed at the env template variable that holds the store's URL: of several URLs of
@@ -727,6 +761,8 @@ mod tests {
             env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             more_env: false,
             host_mounts: Vec::new(),
+            publishes_ports: true,
+            deployed_app: false,
             file: "compose.yaml".into(),
             evidence: Evidence::new("compose.yaml", "service db"),
         };

@@ -345,6 +345,7 @@ pub(super) fn resolve_backend(
     let named_task = command(&ctx, DB_TASKS, false, |_| None, &[]);
     let db_command = named_task
         .or_else(|| super::console::client_task(&ctx, &primaries))
+        .or_else(|| super::console::documented_client(&ctx, &primaries))
         .or_else(|| command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data]))
         .or_else(|| {
             db_client_command(

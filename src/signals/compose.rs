@@ -19,6 +19,11 @@ pub struct Service {
     pub more_env: bool,
     /// Where folders of the host are mounted in the container (`./data:/var/lib/mysql`).
     pub host_mounts: Vec<String>,
+    /// Whether it publishes a port to the host (`ports:`), so an app run there reaches it.
+    pub publishes_ports: bool,
+    /// Whether its stack deploys an app beside it: a service of a published image depends on it
+    /// and nothing is built from source (`docmost: image: docmost/docmost`, `depends_on: [db]`).
+    pub deployed_app: bool,
     /// The compose file, repo-relative.
     pub file: String,
     pub evidence: Evidence,
@@ -213,6 +218,13 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
     let Some(services) = doc.get("services").and_then(Value::as_object) else {
         return;
     };
+    let builds = services.values().any(|spec| spec.get("build").is_some());
+    let deployed_app = |name: &str| {
+        !builds
+            && services.iter().any(|(other, spec)| {
+                other != name && spec.get("image").is_some() && depends_on(spec).any(|d| d == name)
+            })
+    };
     for (service, spec) in services {
         let Some(image) = spec.get("image").and_then(Value::as_str) else {
             continue;
@@ -246,10 +258,33 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
             env,
             more_env: spec.get("env_file").is_some() || spec.get("extends").is_some(),
             host_mounts: host_mounts(spec),
+            publishes_ports: spec
+                .get("ports")
+                .is_some_and(|p| p.as_array().is_none_or(|a| !a.is_empty())),
+            deployed_app: deployed_app(service),
             file: file.to_string(),
             evidence: Evidence::new(file, format!("service {service} runs image {image}")),
         });
     }
+}
+
+/// The services a service's `depends_on` or `links` names (a list, or `depends_on` as a map;
+/// a link may carry an alias: `database:db`).
+fn depends_on(spec: &Value) -> impl Iterator<Item = &str> {
+    let mut names: Vec<&str> = Vec::new();
+    for key in ["depends_on", "links"] {
+        match spec.get(key) {
+            Some(Value::Array(items)) => names.extend(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|n| n.split(':').next().unwrap_or(n)),
+            ),
+            Some(Value::Object(map)) => names.extend(map.keys().map(String::as_str)),
+            _ => {}
+        }
+    }
+    names.into_iter()
 }
 
 /// The container paths of a service's volumes that mount a folder of the host (`./data:/x`,
@@ -419,6 +454,8 @@ mod tests {
             ],
             more_env: false,
             host_mounts: Vec::new(),
+            publishes_ports: false,
+            deployed_app: false,
             file: "docker-compose.yml".into(),
             evidence: Evidence::new("docker-compose.yml", "service db"),
         };
