@@ -263,3 +263,22 @@ fn a_deployment_stacks_database_is_not_the_one_the_host_reaches() {
         Some("docker compose exec db psql -U docs")
     );
 }
+
+/// A shell line of the README that opens the database's client is how the team opens it:
+/// documented beats a client built from the configuration. A line that runs a file and exits is
+/// not a console.
+#[test]
+fn a_documented_console_beats_a_built_client() {
+    let package = r#"{"scripts": {"dev": "node server.js"}, "dependencies": {"express": "^4", "pg": "^8"}}"#;
+    let env = "DATABASE_URL=postgresql://app@localhost:5432/app\n";
+    let readme = "# App\n\n## Database\n\n```sh\npsql -h localhost -U app app < schema.sql\npgcli postgresql://app@localhost/app\n```\n";
+    let report = scan_tree(&[("package.json", package), (".env.example", env), ("README.md", readme)]);
+    let field = report.field(FieldName::DbCommand);
+    assert_eq!(field.value.as_deref(), Some("pgcli postgresql://app@localhost/app"));
+    assert_eq!(field.evidence[0].file, "README.md");
+    let report = scan_tree(&[("package.json", package), (".env.example", env)]);
+    assert_eq!(
+        report.field(FieldName::DbCommand).value.as_deref(),
+        Some("psql \"$DATABASE_URL\"")
+    );
+}
