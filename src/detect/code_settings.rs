@@ -117,7 +117,7 @@ mod tests {
         let tags = "type DB struct {\n\tDriver string `env:\"DB_DRIVER\" envDefault:\"postgres\"`\n}\n";
         let viper = "func init() {\n\tviper.SetDefault(\"driver\", \"sqlite\")\n}\n";
         let setting = "func InitDefaultConfig() {\n\tDatabaseType.setDefault(\"sqlite\")\n}\n";
-        let flag = "var flags = []cli.Flag{\n\t&cli.StringFlag{\n\t\tName:    \"db-driver\",\n\t\tAliases: []string{\"driver\"},\n\t\tUsage:   \"database driver\",\n\t\tValue:   \"sqlite3\",\n\t},\n}\n";
+        let flag = "var flags = []cli.Flag{\n\t&cli.StringFlag{\n\t\tName:    \"db-driver\",\n\t\tAliases: []string{\"driver\"},\n\t\tUsage:   \"database driver\",\n\t\tValue:   \"sqlite3\",\n\t},\n\t&cli.StringFlag{\n\t\tName:  \"db-datasource\",\n\t\tValue: \"woodpecker.sqlite\",\n\t},\n}\n";
         let laravel = "<?php\nreturn [\n    'default' => env('DB_CONNECTION', 'mysql'),\n    'connections' => ['sqlite' => ['driver' => 'sqlite']],\n];\n";
         let found = defaults(&[
             ("app/core/settings/settings.py", pydantic),
@@ -150,6 +150,8 @@ mod tests {
         );
         let go_locations = &found.iter().find(|d| d.0 == "config/config.go").unwrap().3;
         assert_eq!(go_locations, &["data/app.db"]);
+        let flag_locations = &found.iter().find(|d| d.0 == "cmd/server/flags.go").unwrap().3;
+        assert_eq!(flag_locations, &["woodpecker.sqlite"]);
         // A URL default names its database by its scheme.
         let go_url = "if c.Database.URL == \"\" {\n\tc.Database.URL = fmt.Sprintf(\"sqlite:///%s?_txlock=immediate\", path)\n}\n";
         let rust_url =
