@@ -282,3 +282,20 @@ fn a_documented_console_beats_a_built_client() {
         Some("psql \"$DATABASE_URL\"")
     );
 }
+
+/// Rails: the development section's own adapter is the database a developer gets, above the
+/// shared defaults' `ENV.fetch(…, "postgresql")` and the driver gems for the others.
+#[test]
+fn the_development_sections_adapter_comes_first() {
+    let database_yml = "env: &env\n  adapter: <%= ENV.fetch(\"DATABASE_ADAPTER\", \"postgresql\") %>\n  database: <%= ENV.fetch(\"DATABASE_NAME\", \"shelf\") %>\n\ndevelopment:\n  <<: *env\n  adapter: sqlite3\n  database: db/development.sqlite3\n\nproduction:\n  <<: *env\n";
+    let report = scan_tree(&[
+        (
+            "Gemfile",
+            "source 'https://rubygems.org'\ngem 'rails', '~> 7.1'\ngem 'pg'\ngem 'mysql2'\ngem 'sqlite3'\n",
+        ),
+        ("config/database.yml", database_yml),
+        ("bin/rails", "#!/usr/bin/env ruby\n"),
+    ]);
+    let field = report.field(FieldName::DatabaseSystem);
+    assert_eq!(field.value.as_deref(), Some("SQLite, PostgreSQL, MySQL"));
+}

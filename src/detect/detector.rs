@@ -163,6 +163,10 @@ pub struct ConfigRead {
     /// config file (relative to the project), `{file_dir}` that file's directory as a relative
     /// path (`./cmd/api`, or `.`), `{module}` that file as a Python module path.
     pub template: Option<String>,
+    /// For `sets = "database"`: the read names the database of the development environment
+    /// (Rails's `development.adapter`), as the app's own settings do, above any other config.
+    #[serde(default)]
+    pub development: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -353,6 +357,9 @@ impl Detector {
             }
             if read.sets == Sets::Var && read.var.is_none() {
                 bail!("[[config]] with sets = \"var\" needs `var`");
+            }
+            if read.development && read.sets != Sets::Database {
+                bail!("[[config]] `development` is for sets = \"database\" only");
             }
             if let Some(pattern) = &read.regex
                 && let Some(hir) = compile(compiled, pattern, checks)?

@@ -268,4 +268,22 @@ mod tests {
             .unwrap_err();
         assert!(format!("{err:#}").contains("exactly one"));
     }
+
+    #[test]
+    fn only_a_database_read_names_the_development_database() {
+        let mut registry = Registry::default();
+        let head =
+            "id = \"y\"\nkind = \"data\"\nname = \"Y\"\necosystem = \"ruby\"\n[match]\nany = [{ dep = \"y\" }]\n";
+        let read = |sets: &str| {
+            format!(
+                "{head}[[config]]\nsets = \"{sets}\"\ndevelopment = true\nfiles = [\"c.yml\"]\nyaml = \"development.adapter\"\n"
+            )
+        };
+        let err = registry.add("y.toml", &read("migrations")).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("`development` is for sets = \"database\" only"),
+            "{err:#}"
+        );
+        registry.add("y.toml", &read("database")).unwrap();
+    }
 }

@@ -180,6 +180,11 @@ pub(super) fn resolve_database(
                     ));
                 }
                 // A list (`spring.profiles.active=h2,jpa`) names a store in any of its items.
+                // The development environment's own setting speaks like the app's settings file.
+                let score = match read.development {
+                    true => SETTINGS_SCORE,
+                    false => config_score(registry, &file),
+                };
                 for item in value.split(',') {
                     if let Some(db) = database_for(registry, item) {
                         let reason = format!(
@@ -187,7 +192,7 @@ pub(super) fn resolve_database(
                             hit.detector.name,
                             connection::redacted(item.trim())
                         );
-                        add(&db.id, config_score(registry, &file), Evidence::new(&file, reason));
+                        add(&db.id, score, Evidence::new(&file, reason));
                     }
                 }
             }
