@@ -299,3 +299,15 @@ fn the_development_sections_adapter_comes_first() {
     let field = report.field(FieldName::DatabaseSystem);
     assert_eq!(field.value.as_deref(), Some("SQLite, PostgreSQL, MySQL"));
 }
+
+/// Of a migration CLI's scripts, the one that applies every pending migration (`latest`) is the
+/// migrate command, not the one that applies a single step (`up`).
+#[test]
+fn the_script_that_applies_every_migration_is_the_migrate_command() {
+    let package = r#"{"scripts": {"dev": "tsx watch src/main.ts", "migration:up": "tsx src/database/migrate.ts up", "migration:latest": "tsx src/database/migrate.ts latest"}, "dependencies": {"fastify": "^4", "kysely": "^0.27", "pg": "^8"}}"#;
+    let report = scan_tree(&[("package.json", package), ("src/main.ts", "export {};\n")]);
+    assert_eq!(
+        report.field(FieldName::MigrationCommand).value.as_deref(),
+        Some("npm run migration:latest")
+    );
+}

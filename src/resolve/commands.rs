@@ -63,6 +63,8 @@ pub(super) const MIGRATE_TASKS: &[&str] = &[
     "migrations:run",
     "migrate:up",
     "migrate:latest",
+    "migration:latest",
+    "migrations:latest",
     "migrate:deploy",
     "db:migrate:deploy",
     "migrate-up",
