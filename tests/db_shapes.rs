@@ -311,3 +311,31 @@ fn the_script_that_applies_every_migration_is_the_migrate_command() {
         Some("npm run migration:latest")
     );
 }
+
+/// A default written in code counts only in the app's own settings: not in an example's folder,
+/// nor in another project below the backend (a frontend's `src/config.ts`).
+#[test]
+fn only_the_apps_own_settings_code_names_its_default() {
+    let go_mod = "module acme/api\n\ngo 1.22\n\nrequire (\n\tgithub.com/go-chi/chi/v5 v5.1.0\n\tgorm.io/driver/postgres v1.5.9\n\tgorm.io/gorm v1.25.12\n)\n";
+    let report = scan_tree(&[
+        ("go.mod", go_mod),
+        ("main.go", "package main\n\nfunc main() {}\n"),
+        (
+            "examples/mysql/config.go",
+            "package mysql\n\nvar c = Database{Dialect: \"mysql\"}\n",
+        ),
+        (
+            "web/package.json",
+            r#"{"name": "web", "dependencies": {"react": "^18"}}"#,
+        ),
+        ("web/src/config.ts", "export const config = { dbType: 'sqlite' };\n"),
+        (
+            "config/config.go",
+            "package config\n\nvar cache = Cache{Driver: \"sqlite\", File: \"cache.db\"}\n",
+        ),
+    ]);
+    assert_eq!(
+        report.field(FieldName::DatabaseSystem).value.as_deref(),
+        Some("PostgreSQL")
+    );
+}

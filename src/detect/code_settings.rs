@@ -24,13 +24,18 @@ pub struct CodeDefault {
     pub locations: Vec<String>,
 }
 
-/// The defaults in the settings sources below `dir` that `names_database` accepts, in file order.
-/// Test files (`is_test`) and commented-out lines are not the app's settings.
+/// How far from its default a location may be written (`Dialect: "sqlite3",` and the next
+/// line's `Connection: "data/app.db",`): further away it belongs to some other setting.
+const LOCATION_LINES: usize = 6;
+
+/// The defaults in the settings sources below `dir` that `names_database` accepts, in path
+/// order. Only files `is_settings` keeps are read (the app's own, not a test's, an example's or
+/// another project's); commented-out lines never count.
 pub fn read(
     index: &RepoIndex,
     dir: &str,
     settings: &CodeSettings,
-    is_test: impl Fn(&str) -> bool,
+    is_settings: impl Fn(&str) -> bool,
     names_database: impl Fn(&str) -> bool,
 ) -> Vec<CodeDefault> {
     let (dialects, locations) = settings.patterns();
@@ -38,7 +43,7 @@ pub fn read(
         .files
         .iter()
         .flat_map(|pattern| engine::files_under(index, dir, pattern))
-        .filter(|f| !is_test(crate::fs::file_name(f)))
+        .filter(|f| is_settings(f))
         .collect();
     files.sort();
     files.dedup();
@@ -46,33 +51,40 @@ pub fn read(
     for file in files.into_iter().take(MAX_FILES) {
         let Some(text) = index.read(&file) else { continue };
         let live = |m: &regex::Match| !engine::commented_out(&text, m.start());
-        let defaults: Vec<(String, String)> = dialects
-            .iter()
-            .flat_map(|re| re.captures_iter(&text))
-            .filter(|c| c.get(0).is_some_and(|m| live(&m)))
-            .filter_map(|c| {
-                Some((
-                    c.name("key")?.as_str().to_string(),
-                    c.name("value")?.as_str().to_string(),
-                ))
-            })
-            .filter(|(_, value)| names_database(value))
-            .collect();
+        let line_of = |at: usize| text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count();
+        // One default per literal: of two patterns that find it, the first names it (a struct
+        // tag's `env:"DB_DIALECT"` before its field's name).
+        let mut defaults: Vec<(String, String, usize)> = Vec::new();
+        let mut seen = Vec::new();
+        for c in dialects.iter().flat_map(|re| re.captures_iter(&text)) {
+            let (Some(key), Some(value)) = (c.name("key"), c.name("value")) else {
+                continue;
+            };
+            if c.get(0).is_some_and(|m| live(&m)) && names_database(value.as_str()) && !seen.contains(&value.start()) {
+                seen.push(value.start());
+                defaults.push((
+                    key.as_str().to_string(),
+                    value.as_str().to_string(),
+                    line_of(value.start()),
+                ));
+            }
+        }
         if defaults.is_empty() {
             continue;
         }
-        let places: Vec<String> = locations
+        let places: Vec<(String, usize)> = locations
             .iter()
             .flat_map(|re| re.captures_iter(&text))
             .filter(|c| c.get(0).is_some_and(|m| live(&m)))
-            .filter_map(|c| Some(c.name("value")?.as_str().to_string()))
+            .filter_map(|c| c.name("value").map(|v| (v.as_str().to_string(), line_of(v.start()))))
             .collect();
-        for (key, value) in defaults {
+        for (key, value, line) in defaults {
+            let near = |(_, at): &&(String, usize)| at.abs_diff(line) <= LOCATION_LINES;
             found.push(CodeDefault {
                 file: file.clone(),
                 key,
                 value,
-                locations: places.clone(),
+                locations: places.iter().filter(near).map(|(place, _)| place.clone()).collect(),
             });
         }
     }
@@ -94,12 +106,12 @@ mod tests {
         let index = RepoIndex::build(dir.path());
         let registry = Registry::builtin().unwrap();
         let names_database = |v: &str| ["sqlite", "sqlite3", "postgres", "postgresql", "mysql"].contains(&v);
-        let is_test = |name: &str| name.ends_with("_test.go");
+        let is_settings = |path: &str| !path.ends_with("_test.go") && !path.starts_with("examples/");
         read(
             &index,
             ".",
             &registry.conventions.app_config.code,
-            is_test,
+            is_settings,
             names_database,
         )
         .into_iter()
@@ -143,7 +155,7 @@ mod tests {
                 ("config.py", "DB_TYPE", "postgres"),
                 ("config/config.go", "Dialect", "sqlite3"),
                 ("config/database.php", "DB_CONNECTION", "mysql"),
-                ("internal/config.go", "Driver", "postgres"),
+                ("internal/config.go", "DB_DRIVER", "postgres"),
                 ("pkg/config/config.go", "DatabaseType", "sqlite"),
                 ("src/config.js", "DB_CLIENT", "mysql"),
             ]
@@ -180,17 +192,26 @@ mod tests {
         let compare = "if strings.HasPrefix(c.DB.Driver, \"sqlite\") {}\nif settings.DB_ENGINE == \"postgres\" {}\n";
         let commented = "// Dialect: \"mysql\",\n";
         let test = "var c = Database{Dialect: \"postgres\"}\n";
-        let other = "var browser = Options{Driver: \"chrome\"}\n";
+        let other =
+            "var browser = Options{Driver: \"chrome\"}\nvar cache = Cache{Driver: \"sqlite\", File: \"cache.db\"}\n";
         let found = defaults(&[
             ("config.go", compare),
             ("config/old.go", commented),
             ("config/config_test.go", test),
             ("settings.go", other),
+            ("examples/mysql/config.go", "var c = Database{Dialect: \"mysql\"}\n"),
         ]);
         assert_eq!(found, []);
         let built = "func D() DB {\n\treturn DB{\n\t\tDriver: \"sqlite\",\n\t\tDataSource: \"app.db\" +\n\t\t\t\"?_pragma=busy_timeout(5000)\",\n\t}\n}\n";
         let found = defaults(&[("pkg/config/config.go", built)]);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].3, Vec::<String>::new(), "a concatenated value is not the file");
+        // A location far from the default is some other setting's.
+        let far = format!(
+            "var db = Database{{Dialect: \"sqlite3\"}}\n{}var bolt = Bolt{{Path: \"cache.db\",\n}}\n",
+            "\n".repeat(10)
+        );
+        let found = defaults(&[("config/config.go", &far)]);
+        assert_eq!((found.len(), found[0].3.len()), (1, 0));
     }
 }

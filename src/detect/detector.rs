@@ -163,6 +163,9 @@ pub struct ConfigRead {
     /// config file (relative to the project), `{file_dir}` that file's directory as a relative
     /// path (`./cmd/api`, or `.`), `{module}` that file as a Python module path.
     pub template: Option<String>,
+    /// A regex that, matching a file, says the file is not the app's configuration (an EF Core
+    /// design-time factory's connection is for the `dotnet ef` tools only): it is not read.
+    pub unless: Option<String>,
     /// For `sets = "database"`: the read names the database of the development environment
     /// (Rails's `development.adapter`), as the app's own settings do, above any other config.
     #[serde(default)]
@@ -357,6 +360,9 @@ impl Detector {
             }
             if read.sets == Sets::Var && read.var.is_none() {
                 bail!("[[config]] with sets = \"var\" needs `var`");
+            }
+            if let Some(pattern) = &read.unless {
+                compile(compiled, pattern, checks)?;
             }
             if read.development && read.sets != Sets::Database {
                 bail!("[[config]] `development` is for sets = \"database\" only");

@@ -229,6 +229,13 @@ pub fn read_config(detector: &Detector, read: &ConfigRead, index: &RepoIndex, pr
             let Some(text) = index.read(&file) else {
                 continue;
             };
+            if read
+                .unless
+                .as_deref()
+                .is_some_and(|u| detector.regex(u).is_match(text.as_bytes()))
+            {
+                continue;
+            }
             for raw in extract(detector, read, &text) {
                 let raw = raw.trim().to_string();
                 if raw.is_empty() {

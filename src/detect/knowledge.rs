@@ -64,6 +64,9 @@ pub struct Shell {
     /// when it is not `default_port`); candidates tried in order, the first whose settings are all
     /// known wins.
     pub params: Option<CommandSpec>,
+    /// Candidates after `params` when the configuration leaves the user to each developer (a
+    /// placeholder such as `your-username`): the client then logs in as the developer.
+    pub params_without_user: Option<CommandSpec>,
     /// The port the store's clients use when none is given.
     pub default_port: Option<String>,
     /// The programs that open the store interactively (`psql`, `pgcli`): a project task whose

@@ -170,36 +170,53 @@ fn yaml_safe_front_matter(template: &str) -> String {
 
 /// The context at the end of `line`, a front matter line up to a placeholder: inside a quoted
 /// scalar the line opened (`prompt: "Read {{x}}`), else plain. A quote opens a scalar only where
-/// one may start (after `: `, `- `, `[`, `{`, `,` or at the start); elsewhere it is a character
-/// of a plain scalar.
+/// a value starts: at the line's start, after `: `, after a `- ` entry, after a tag (`!!str `),
+/// and after `[`, `{` or `,` in a flow collection; elsewhere (`foo-'bar`) it is a character of a
+/// plain scalar.
 fn yaml_context(line: &str) -> YamlContext {
     let mut context = YamlContext::Plain;
-    let mut previous = None;
+    let mut value_starts = true;
+    let mut flow_depth = 0usize;
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         match context {
             YamlContext::Plain => {
-                let may_open = previous.is_none_or(|p: char| [':', '-', '[', '{', ','].contains(&p));
-                if may_open && (c == '"' || c == '\'') {
-                    context = if c == '"' {
-                        YamlContext::DoubleQuoted
-                    } else {
-                        YamlContext::SingleQuoted
-                    };
+                let spaced = chars.peek().is_none_or(|n| n.is_whitespace());
+                match c {
+                    '"' | '\'' if value_starts => {
+                        context = if c == '"' {
+                            YamlContext::DoubleQuoted
+                        } else {
+                            YamlContext::SingleQuoted
+                        };
+                    }
+                    _ if c.is_whitespace() => {}
+                    '!' if value_starts => while chars.next_if(|n| !n.is_whitespace()).is_some() {},
+                    ':' | '-' if spaced && (c == ':' || value_starts) => value_starts = true,
+                    '[' | '{' if value_starts => flow_depth += 1,
+                    ',' if flow_depth > 0 => value_starts = true,
+                    ']' | '}' if flow_depth > 0 => {
+                        flow_depth -= 1;
+                        value_starts = false;
+                    }
+                    _ => value_starts = false,
                 }
             }
             YamlContext::DoubleQuoted if c == '\\' => {
                 chars.next();
             }
-            YamlContext::DoubleQuoted if c == '"' => context = YamlContext::Plain,
+            YamlContext::DoubleQuoted if c == '"' => {
+                context = YamlContext::Plain;
+                value_starts = false;
+            }
             YamlContext::SingleQuoted if c == '\'' && chars.peek() == Some(&'\'') => {
                 chars.next();
             }
-            YamlContext::SingleQuoted if c == '\'' => context = YamlContext::Plain,
+            YamlContext::SingleQuoted if c == '\'' => {
+                context = YamlContext::Plain;
+                value_starts = false;
+            }
             _ => {}
-        }
-        if !c.is_whitespace() {
-            previous = Some(c);
         }
     }
     context
@@ -349,6 +366,11 @@ mod tests {
         assert!(matches!(yaml_context("note: 'it''s "), YamlContext::SingleQuoted));
         assert!(matches!(yaml_context("say: \"done\" and "), YamlContext::Plain));
         assert!(matches!(yaml_context("say: it's \"quoted "), YamlContext::Plain));
+        assert!(matches!(yaml_context("name: foo-'bar "), YamlContext::Plain));
+        assert!(matches!(yaml_context("tags: [a, 'b "), YamlContext::SingleQuoted));
+        assert!(matches!(yaml_context("note: !!str \"x "), YamlContext::DoubleQuoted));
+        assert!(matches!(yaml_context("  - 'entry "), YamlContext::SingleQuoted));
+        assert!(matches!(yaml_context("é ü: \"— "), YamlContext::DoubleQuoted));
         let mut report = report();
         report
             .fields

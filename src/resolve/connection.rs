@@ -73,6 +73,8 @@ pub(super) struct Connection {
     pub file: Option<String>,
     /// The URL without password and query, when every part of it is spelled out.
     pub url: Option<String>,
+    /// Whether the user is written as a placeholder (`your-username`): each developer's own.
+    pub user_left_open: bool,
 }
 
 /// Reads `value` as a URL, an ADO.NET connection string or an embedded store's file URL (the
@@ -169,6 +171,7 @@ fn url_connection(url: &str, known: &Known) -> Option<Connection> {
             .map(str::to_string),
         file: None,
         url,
+        user_left_open: user.is_some_and(|u| !u.is_empty() && known.is_placeholder(u)),
     })
 }
 
@@ -187,7 +190,9 @@ fn keyword_connection(text: &str, known: &Known) -> Option<Connection> {
             .collect::<String>()
             .to_ascii_lowercase();
         let value = value.trim();
+        let user_key = matches!(key.as_str(), "userid" | "user" | "username" | "uid");
         if value.is_empty() || known.is_placeholder(value) {
+            connection.user_left_open |= user_key && !value.is_empty();
             continue;
         }
         let value = value.to_string();
@@ -258,9 +263,14 @@ impl Connection {
             "port" => port.clone(),
             _ => None,
         };
+        let without_user = shell
+            .params_without_user
+            .iter()
+            .filter(|_| self.user_left_open && self.user.is_none());
         shell
             .params
             .iter()
+            .chain(without_user)
             .flat_map(|p| p.candidates())
             .find_map(|p| fill(p, value))
     }
@@ -278,6 +288,7 @@ impl Connection {
         self.user = self.user.or_else(|| other.user.clone());
         self.name = self.name.or_else(|| other.name.clone());
         self.port = self.port.or_else(|| other.port.clone());
+        self.user_left_open |= other.user_left_open;
         self
     }
 }

@@ -69,8 +69,16 @@ pub(super) fn documented_client(ctx: &Ctx, stores: &[String]) -> Option<Field> {
     if backend.dir != "." {
         dirs.push(".");
     }
+    // A line about production or a deployment opens some other database than the developer's.
+    let elsewhere = |heading: &str| {
+        let heading = heading.to_ascii_lowercase();
+        ["production", "deploy", "release", "prod "]
+            .iter()
+            .any(|h| heading.contains(h))
+    };
     crate::signals::guides::commands(ctx.index, &dirs)
         .into_iter()
+        .filter(|doc| !elsewhere(&doc.heading))
         .filter(|doc| super::plausible::check(ctx.registry, ctx.index, &doc.dir, &doc.command).is_ok())
         .find_map(|doc| {
             let client = opened_client(&doc.command, &clients)?;
@@ -129,9 +137,33 @@ fn opened_client<'c>(body: &str, clients: &[Client<'c>]) -> Option<&'c str> {
             // The client's own options: a container runner's `-i` before it is not one.
             let runs_and_exits = words[at + 1..]
                 .iter()
-                .any(|w| w.starts_with('<') || client.batch_options.iter().any(|o| o == w));
+                .any(|w| w.starts_with('<') || is_batch(w, client));
             (!runs_and_exits).then_some(client.name)
         })
+}
+
+/// Whether a word of the client's arguments is one of its `batch_options`: as written, a long
+/// option with its value attached (`--command=…`), or a one-letter option ending a cluster of
+/// letters (`-tAc`; `-psecret` is a password, not a cluster ending in a batch letter).
+fn is_batch(word: &str, client: &Client) -> bool {
+    client.batch_options.iter().any(|option| {
+        if word == option {
+            return true;
+        }
+        if option.starts_with("--") {
+            return word
+                .strip_prefix(option.as_str())
+                .is_some_and(|rest| rest.starts_with('='));
+        }
+        let letter = option.strip_prefix('-').filter(|l| l.len() == 1);
+        let cluster = word.strip_prefix('-').filter(|c| !c.starts_with('-') && c.len() > 1);
+        match (letter, cluster) {
+            (Some(letter), Some(cluster)) => {
+                cluster.bytes().all(|b| b.is_ascii_alphabetic()) && cluster.ends_with(letter) && cluster.len() <= 4
+            }
+            _ => false,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -160,5 +192,9 @@ mod tests {
         assert_eq!(opened("docker exec -i db psql -U app"), Some("psql"));
         assert_eq!(opened("PGPASSWORD=app psql -h localhost app"), Some("psql"));
         assert_eq!(opened("docker run --rm -p 27017:27017 mongo"), None);
+        assert_eq!(opened("psql --command=\"CREATE DATABASE app\""), None);
+        assert_eq!(opened("psql -tAc 'select 1' app"), None);
+        assert_eq!(opened("psql --version"), None);
+        assert_eq!(opened("mysql -uroot -psecret app"), Some("mysql"));
     }
 }

@@ -29,7 +29,8 @@ pub(super) type DbUrls = Vec<(String, Evidence)>;
 /// The repository's compose services and env templates, seen from the project in `dir`, with
 /// what the app's own settings file says of its database (`[app_config]`): the database it names
 /// counts as a config naming it, and the connection it spells out is where the shell opens.
-pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str) -> RepoSignals {
+/// `others` are the repository's project directories: one below `dir` is another app's.
+pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str, others: &[&str]) -> RepoSignals {
     let mut signals = crate::signals::compose::read(index, dir, &registry.conventions.dirs.compose);
     // Only the project's own settings: a root `config.yml` beside a backend in `api/` is some
     // other program's.
@@ -59,16 +60,33 @@ pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str) ->
             signals.connections.push((connection, evidence));
         }
     }
-    let is_test = |name: &str| super::test_dirs::test_file_name(registry, name).is_some();
+    // The app's own sources: not a test file, nor one in an example, test or docs folder, nor in
+    // another project below this one.
+    let conventions = &registry.conventions.dirs;
+    let is_settings = |path: &str| {
+        let below = match dir {
+            "." => path,
+            _ => path.strip_prefix(dir).and_then(|p| p.strip_prefix('/')).unwrap_or(path),
+        };
+        let mut folders = below.split('/').rev().skip(1);
+        super::test_dirs::test_file_name(registry, crate::fs::file_name(path)).is_none()
+            && !folders.any(|f| conventions.not_backend.iter().chain(&conventions.tests).any(|n| n == f))
+            && !others
+                .iter()
+                .any(|o| *o != dir && crate::fs::is_within(path, o) && crate::fs::is_within(o, dir))
+    };
     let names_database = |value: &str| database_for(registry, value).is_some();
     let code = &registry.conventions.app_config.code;
-    let defaults = crate::detect::code_settings::read(index, dir, code, is_test, names_database);
-    // An env template that sets the same variable (`DB_CONNECTION=pgsql`) is what a developer
-    // copies: it overrides the default written in code.
-    let defaults: Vec<_> = defaults
-        .into_iter()
-        .filter(|d| signals.env_value(&d.key).is_none())
-        .collect();
+    // An env template that names the database (`DB_CONNECTION=pgsql`, `DATABASE_URL=postgres://…`)
+    // is what a developer copies: it overrides a default written in code.
+    let env_names_it = signals
+        .database_hints
+        .iter()
+        .any(|(value, _, _)| database_for(registry, value).is_some_and(|d| d.role != Role::Cache));
+    let defaults = match env_names_it {
+        true => Vec::new(),
+        false => crate::detect::code_settings::read(index, dir, code, is_settings, names_database),
+    };
     for default in defaults {
         let db = database_for(registry, &default.value);
         let reason = format!("the app's default {}: {}", default.key, default.value);
@@ -453,13 +471,26 @@ fn env_client_command(
     // The backend's own compose file (`rest-villains/docker-compose.yml`) before the repository's.
     // A server that answers the primary's clients counts (MariaDB's image for a MySQL driver),
     // when its container can start at all.
-    let runs_primary = |s: &&Service| {
-        database_of_image(registry, &s.image).is_some_and(|d| {
-            let start = d.shell.as_ref().and_then(|sh| sh.compose.as_ref()?.start.as_ref());
-            (d.id == *primary || d.serves.contains(primary))
-                && start.is_none_or(|n| s.can_start(n.of(&s.image), &n.data_dir))
-        })
+    let serves_primary = |s: &Service| {
+        database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary || d.serves.contains(primary))
     };
+    let can_start = |s: &Service| {
+        let image = database_of_image(registry, &s.image);
+        let start = image.and_then(|d| d.shell.as_ref()?.compose.as_ref()?.start.as_ref());
+        start.is_none_or(|n| s.can_start(n.of(&s.image), &n.data_dir))
+    };
+    let runs_primary = |s: &&Service| serves_primary(s) && can_start(s);
+    // A service passed over is named in the evidence of what comes instead.
+    let passed_over = |field: Field, service: Option<&Service>, why: &str| {
+        let mut field = field;
+        if let Some(s) = service {
+            field
+                .evidence
+                .push(Evidence::new(&s.file, format!("service {} {why}", s.name)));
+        }
+        field
+    };
+    let cannot_start = signals.services.iter().find(|s| serves_primary(s) && !can_start(s));
     let own_dir = &backend.project.dir;
     let service = signals
         .services
@@ -483,7 +514,8 @@ fn env_client_command(
         // connection to this machine the repository configures is.
         if service.deployed_app && !service.publishes_ports {
             if let Some(local) = from_config().filter(|f| on_this_machine(f, signals)) {
-                return Some(local);
+                let why = "belongs to a deployment (an app's published image uses it) and publishes no port";
+                return Some(passed_over(local, Some(service), why));
             }
         }
         // The shell inside is the image's own (`mariadb` in a MariaDB container).
@@ -497,7 +529,8 @@ fn env_client_command(
         let text = format!("docker compose {file_flag}exec {} {shell}", service.name);
         return Some(Field::found(text, vec![service.evidence.clone()]));
     }
-    from_config()
+    let why = "cannot start: its image needs a password option the service does not set";
+    from_config().map(|field| passed_over(field, cannot_start, why))
 }
 
 /// Whether a client opens a database on this machine: its host is `localhost` or `127.0.0.1`,
@@ -583,6 +616,7 @@ fn config_client(
         host: var("db_host").map(|(v, _)| v.clone()),
         user: var("db_user").map(|(v, _)| v.clone()),
         name: var("db_name").map(|(v, _)| v.clone()),
+        user_left_open: vars.get("db_user").is_some_and(|(v, _)| known.is_placeholder(v)),
         ..Connection::default()
     };
     // A production profile's connection (`application-prod.properties`) is not the one to open.

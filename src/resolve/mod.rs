@@ -62,7 +62,13 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
         Some(selector) => Some(select_project(&analyses, selector)?),
         None => pick_backend(&analyses),
     };
-    let signals = read_signals(registry, index, backend.map(|a| a.project.dir.as_str()).unwrap_or("."));
+    let project_dirs: Vec<&str> = analyses.iter().map(|a| a.project.dir.as_str()).collect();
+    let signals = read_signals(
+        registry,
+        index,
+        backend.map(|a| a.project.dir.as_str()).unwrap_or("."),
+        &project_dirs,
+    );
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
     let mut instead = None;
@@ -135,7 +141,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
             let fields = service.then(|| {
                 described += 1;
                 linked_cut |= a.linked_cut;
-                let signals = read_signals(registry, index, &a.project.dir);
+                let signals = read_signals(registry, index, &a.project.dir, &project_dirs);
                 let (mut fields, mut variables) = (BTreeMap::new(), BTreeMap::new());
                 resolve_backend(facts, a, &analyses, &signals, &mut fields, &mut variables);
                 fields

@@ -243,11 +243,14 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
                     )
                 })
                 .collect(),
+            // A bare `- POSTGRES_PASSWORD` passes the variable through from the environment.
             Some(Value::Array(items)) => items
                 .iter()
                 .filter_map(Value::as_str)
-                .filter_map(|item| item.split_once('='))
-                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .map(|item| match item.split_once('=') {
+                    Some((k, v)) => (k.to_string(), v.to_string()),
+                    None => (item.to_string(), format!("${{{item}}}")),
+                })
                 .collect(),
             _ => Vec::new(),
         };
