@@ -292,14 +292,25 @@ fn remove_stale_temps(dir: &Path, name: &str) {
     }
 }
 
-/// Whether the repo-relative `child` is `parent` or inside it (`.` holds everything).
+/// Whether the repo-relative `child` is `parent` or inside it (`.` holds everything). Compares
+/// bytes in place: rules ask this of every file against every folder found, so it must not
+/// allocate.
 pub fn is_within(child: &str, parent: &str) -> bool {
-    child == parent || parent == "." || child.starts_with(&format!("{parent}/"))
+    child == parent
+        || parent == "."
+        || (child.len() > parent.len() && child.starts_with(parent) && child.as_bytes()[parent.len()] == b'/')
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn within_is_by_whole_components() {
+        assert!(is_within("src/api/x.py", "src"));
+        assert!(is_within("src", "src") && is_within("src", "."));
+        assert!(!is_within("srcs/x.py", "src") && !is_within("src", "src/api"));
+    }
 
     #[test]
     fn join_normalises() {

@@ -184,6 +184,7 @@ pub fn project_files(index: &RepoIndex, project: &Project, pattern: &str) -> Vec
 /// pattern naming files (`**/apps.py`) yields the directories that hold them.
 pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for pattern in patterns {
         let full = project.path(pattern);
         let names_file = crate::fs::file_name(pattern).contains('.') && !crate::fs::file_name(pattern).starts_with('.');
@@ -203,7 +204,7 @@ pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -
             Vec::new()
         };
         for dir in found {
-            if !out.contains(&dir) {
+            if seen.insert(dir.clone()) {
                 out.push(dir);
             }
         }
