@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod detector;
 pub mod engine;
+pub mod globs;
 pub mod knowledge;
 pub mod registry;
 pub mod rules;

@@ -6,3 +6,4 @@ pub mod folders;
 pub mod git_index;
 pub mod index;
 pub mod listing;
+pub mod names;

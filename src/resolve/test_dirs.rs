@@ -62,8 +62,11 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
             .files
             .range(prefix.clone()..)
             .take_while(|f| f.starts_with(&prefix))
+            .filter(|f| {
+                in_language(ctx.registry, f, eco) && test_file_name(ctx.registry, crate::fs::file_name(f)).is_some()
+            })
             .filter(|f| !found.holds(f))
-            .find(|f| in_language(ctx.registry, f, eco) && is_test_file(ctx.registry, ctx.index, f))
+            .find(|f| is_test_file(ctx.registry, ctx.index, f))
             .cloned();
         if let Some(file) = beside {
             // Tests that all sit in one folder inside the code (`src/api/tests/`) are that folder.
