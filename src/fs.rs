@@ -194,6 +194,27 @@ fn last_separator(path: &str) -> Option<usize> {
 
 /// Joins a project dir (`.` = root) and a relative path, normalising `./` and `..`.
 pub fn join(dir: &str, rel: &str) -> String {
+    // Nothing to normalise (the usual case: a detector's `config/settings.py` in a project
+    // folder): one copy, not a list of parts.
+    let plain = |path: &str| {
+        !path.is_empty()
+            && path
+                .as_bytes()
+                .split(|b| *b == b'/')
+                .all(|p| !p.is_empty() && p != b"." && p != b"..")
+    };
+    if plain(rel) {
+        if dir == "." || dir.is_empty() {
+            return rel.to_string();
+        }
+        if plain(dir) {
+            let mut joined = String::with_capacity(dir.len() + 1 + rel.len());
+            joined.push_str(dir);
+            joined.push('/');
+            joined.push_str(rel);
+            return joined;
+        }
+    }
     let mut parts: Vec<&str> = if dir == "." || dir.is_empty() {
         Vec::new()
     } else {
@@ -318,6 +339,10 @@ mod tests {
         assert_eq!(join("apps/api", "prisma/../db"), "apps/api/db");
         assert_eq!(join("api", "."), "api");
         assert_eq!(join(".", "."), ".");
+        assert_eq!(join("", "a/b"), "a/b");
+        assert_eq!(join("a//b", "c"), "a/b/c");
+        assert_eq!(join("a/./b", "c"), "a/b/c");
+        assert_eq!(join("api", "src/main.py"), "api/src/main.py");
     }
 
     #[test]

@@ -46,10 +46,16 @@ fn glob(pattern: &str) -> Option<Arc<GlobSet>> {
 
 /// The directories before a glob's first wildcard (`api/src/` for `api/src/**/*.rs`), with a
 /// trailing `/`, or nothing: only paths under it can match.
-fn literal_prefix(pattern: &str) -> String {
-    let parts: Vec<&str> = pattern.split('/').collect();
-    let literal = parts[..parts.len() - 1].iter().take_while(|p| !is_glob(p)).copied();
-    literal.map(|p| format!("{p}/")).collect()
+fn literal_prefix(pattern: &str) -> &str {
+    let folders = &pattern[..pattern.rfind('/').map_or(0, |i| i + 1)];
+    let mut end = 0;
+    for part in folders.split_terminator('/') {
+        if is_glob(part) {
+            break;
+        }
+        end += part.len() + 1;
+    }
+    &folders[..end]
 }
 
 /// Paths of the index's files or dirs below `base` that match the `base`-relative glob
@@ -60,17 +66,29 @@ pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> 
         Of::Files => &index.files,
         Of::Dirs => &index.dirs,
     };
-    let base_prefix = if base == "." { String::new() } else { format!("{base}/") };
+    let base_prefix = if base == "." {
+        String::new()
+    } else {
+        let mut prefix = String::with_capacity(base.len() + 1);
+        prefix.push_str(base);
+        prefix.push('/');
+        prefix
+    };
     // Without `**` (nor braces, classes or escapes) a glob matches paths of exactly its depth.
     let fixed_depth = !pattern.contains("**") && !pattern.contains(['{', '[', '\\']);
     let candidates = if fixed_depth {
         reachable(index, set, &base_prefix, pattern)
     } else {
         let (starts, ends) = name_literals(pattern);
-        let prefix = format!("{base_prefix}{}", literal_prefix(pattern));
-        match index.named(matches!(of, Of::Dirs), starts, ends) {
-            Some(named) => named.into_iter().filter(|p| p.starts_with(&prefix)).collect(),
-            None => under_prefix(set, &prefix, starts, ends),
+        let prefix = base_prefix.clone() + literal_prefix(pattern);
+        // From the root, by name; below it, the folder's own paths (a workspace's thousands of
+        // packages would each sift through every path of the name).
+        match prefix
+            .is_empty()
+            .then(|| index.named(matches!(of, Of::Dirs), starts, ends))
+        {
+            Some(Some(named)) => named,
+            _ => under_prefix(set, &prefix, starts, ends),
         }
     };
     let mut matcher = None;
