@@ -74,21 +74,15 @@ pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> 
         prefix.push('/');
         prefix
     };
-    // Without `**` (nor braces, classes or escapes) a glob matches paths of exactly its depth.
-    let fixed_depth = !pattern.contains("**") && !pattern.contains(['{', '[', '\\']);
+    let fixed_depth = fixed_depth(pattern);
     let candidates = if fixed_depth {
         reachable(index, set, &base_prefix, pattern)
     } else {
         let (starts, ends) = name_literals(pattern);
         let prefix = base_prefix.clone() + literal_prefix(pattern);
-        // From the root, by name; below it, the folder's own paths (a workspace's thousands of
-        // packages would each sift through every path of the name).
-        match prefix
-            .is_empty()
-            .then(|| index.named(matches!(of, Of::Dirs), starts, ends))
-        {
-            Some(Some(named)) => named,
-            _ => under_prefix(set, &prefix, starts, ends),
+        match index.named(matches!(of, Of::Dirs), &prefix, starts, ends) {
+            Some(named) => named,
+            None => under_prefix(set, &prefix, starts, ends),
         }
     };
     let mut matcher = None;
@@ -102,6 +96,25 @@ pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> 
                 .is_some_and(|m| m.is_match(rel))
         })
         .collect()
+}
+
+/// Whether the glob matches paths of exactly its own depth: no `**`, no escapes, and no `/`
+/// inside braces or classes (`{Dockerfile,docker/Dockerfile}` names two depths).
+fn fixed_depth(pattern: &str) -> bool {
+    if pattern.contains("**") || pattern.contains('\\') {
+        return false;
+    }
+    let mut open = None;
+    for c in pattern.chars() {
+        match (open, c) {
+            (None, '{') => open = Some('}'),
+            (None, '[') => open = Some(']'),
+            (Some(close), c) if c == close => open = None,
+            (Some(_), '/') => return false,
+            _ => {}
+        }
+    }
+    open.is_none()
 }
 
 /// The paths of `set` a fixed-depth glob can name: one folder level at a time, a literal name
@@ -223,6 +236,8 @@ mod tests {
             ("shop/a/models.py", ""),
             ("shop/a/migrations/0001_initial.py", ""),
             ("shop-docs/settings.py", ""),
+            ("shop/a/a/settings.py", ""),
+            ("x.Dockerfile", ""),
             ("shop.old/x/settings.py", ""),
             ("src/main/resources/application-dev.yml", ""),
             ("svc/src/lib.rs", ""),
@@ -239,6 +254,12 @@ mod tests {
             "*",
             "*/*",
             "s?op/*",
+            "[!.]*.py",
+            "{src,shop}/{lib,settings}.{rs,py}",
+            "sho[a-p]/*/models.py",
+            "shop[!a]a/settings.py",
+            "{shop/a,svc/src}/*",
+            "[!s]*/*",
         ];
         for base in [".", "shop", "svc"] {
             for pattern in patterns {

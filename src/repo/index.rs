@@ -269,17 +269,24 @@ impl RepoIndex {
         self.entries_in(&self.files, &prefix).map(String::as_str)
     }
 
-    /// The files (or, with `dirs`, the directories) whose name starts with `starts` and ends
-    /// with `ends`, one of them not empty, sorted; `None` in a small repository, where trying
-    /// every path is cheaper than making the lookup.
-    pub fn named(&self, dirs: bool, starts: &str, ends: &str) -> Option<Vec<&String>> {
+    /// The files (or, with `dirs`, the directories) under `prefix` whose name starts with
+    /// `starts` and ends with `ends`, one of them not empty, sorted. `None` where trying every
+    /// path under `prefix` costs less: a small repository, or below the root a lookup that
+    /// would visit many names (`*.ts` in a TypeScript monorepo, asked by each package).
+    pub fn named(&self, dirs: bool, prefix: &str, starts: &str, ends: &str) -> Option<Vec<&String>> {
         const WORTH_IT: usize = 2_048;
+        const MOST_NAMES_BELOW_ROOT: usize = 64;
         let set = if dirs { &self.dirs } else { &self.files };
         if set.len() < WORTH_IT || (starts.is_empty() && ends.is_empty()) {
             return None;
         }
         let names = self.names[usize::from(dirs)].get_or_init(|| Names::new(set.iter()));
-        Some(names.fitting(starts, ends))
+        let most = if prefix.is_empty() {
+            usize::MAX
+        } else {
+            MOST_NAMES_BELOW_ROOT
+        };
+        names.fitting(prefix, starts, ends, most)
     }
 
     /// The paths of `set` (the index's files or dirs) directly inside the folder whose entries
