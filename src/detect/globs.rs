@@ -62,10 +62,6 @@ fn literal_prefix(pattern: &str) -> &str {
 /// `pattern`, sorted. The glob is compiled once per process, and only once a path of the right
 /// shape turns up: most rules find none in a repository.
 pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> Vec<&'a String> {
-    let set = match of {
-        Of::Files => &index.files,
-        Of::Dirs => &index.dirs,
-    };
     let base_prefix = if base == "." {
         String::new()
     } else {
@@ -74,16 +70,22 @@ pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> 
         prefix.push('/');
         prefix
     };
-    let fixed_depth = fixed_depth(pattern);
-    let candidates = if fixed_depth {
-        reachable(index, set, &base_prefix, pattern)
-    } else {
-        let (starts, ends) = name_literals(pattern);
-        let prefix = base_prefix.clone() + literal_prefix(pattern);
-        match index.named(matches!(of, Of::Dirs), &prefix, starts, ends) {
-            Some(named) => named,
-            None => under_prefix(set, &prefix, starts, ends),
+    // Spelled out only where braces hold a `/` (else the walk or the by-name lookup does better).
+    let spelled = (!fixed_depth(pattern) && !pattern.contains("**"))
+        .then(|| alternatives(pattern))
+        .flatten();
+    let candidates = match spelled {
+        // `{Dockerfile,docker/Dockerfile}`: each spelling looked up on its own.
+        Some(spellings) => {
+            let mut all: Vec<&String> = spellings
+                .iter()
+                .flat_map(|spelling| candidates(index, of, &base_prefix, spelling))
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            all
         }
+        None => candidates(index, of, &base_prefix, pattern),
     };
     let mut matcher = None;
     candidates
@@ -96,6 +98,91 @@ pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> 
                 .is_some_and(|m| m.is_match(rel))
         })
         .collect()
+}
+
+/// The paths `pattern` may match, sorted: a superset the glob itself then sifts.
+fn candidates<'a>(index: &'a RepoIndex, of: Of, base_prefix: &str, pattern: &str) -> Vec<&'a String> {
+    let set = match of {
+        Of::Files => &index.files,
+        Of::Dirs => &index.dirs,
+    };
+    if fixed_depth(pattern) {
+        reachable(index, set, base_prefix, pattern)
+    } else {
+        let (starts, ends) = name_literals(pattern);
+        let prefix = base_prefix.to_string() + literal_prefix(pattern);
+        let mut found = match index.named(matches!(of, Of::Dirs), &prefix, starts, ends) {
+            Some(named) => named,
+            None => under_prefix(set, &prefix, starts, ends),
+        };
+        // A literal folder just above the name (`settings` of `**/settings/*.py`) rules out
+        // most paths of the name before the glob is tried.
+        if let Some(folder) = parent_literal(pattern) {
+            found.retain(|p| crate::fs::file_name(crate::fs::parent(p)) == folder);
+        }
+        found
+    }
+}
+
+/// Spellings of folder and file names (`{src,lib}`), worked out once per process: every project
+/// of a workspace asks for the same few.
+static SPELLINGS: LazyLock<Mutex<HashMap<String, Option<Arc<Vec<String>>>>>> = LazyLock::new(Default::default);
+
+/// [`alternatives`] of one name, remembered.
+fn spellings_of(part: &str) -> Option<Arc<Vec<String>>> {
+    let mut known = SPELLINGS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(found) = known.get(part) {
+        return found.clone();
+    }
+    let found = alternatives(part).map(Arc::new);
+    known.insert(part.to_string(), found.clone());
+    found
+}
+
+/// The spellings a glob's braces stand for (`{src,lib}/main.{ts,js}` → `src/main.ts`, …), when
+/// it has braces, none inside another, and at most a few dozen spellings; globset matches a
+/// path when one of them does.
+fn alternatives(pattern: &str) -> Option<Vec<String>> {
+    const MOST: usize = 64;
+    if !pattern.contains('{') || pattern.contains('\\') {
+        return None;
+    }
+    let mut spellings = vec![String::new()];
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}')?;
+        let group = &rest[open + 1..close];
+        if group.contains('{') {
+            return None;
+        }
+        let before = &rest[..open];
+        let options: Vec<&str> = group.split(',').collect();
+        if spellings.len() * options.len() > MOST {
+            return None;
+        }
+        spellings = spellings
+            .iter()
+            .flat_map(|s| options.iter().map(move |o| format!("{s}{before}{o}")))
+            .collect();
+        rest = &rest[close + 1..];
+    }
+    if rest.contains('}') {
+        return None;
+    }
+    Some(spellings.into_iter().map(|s| s + rest).collect())
+}
+
+/// The folder name a glob fixes just above its last component, when it fixes one and the glob
+/// has at least one level above that (`settings` of `**/settings/*.py`, nothing for
+/// `settings/*.py`, whose folder may be the project itself).
+fn parent_literal(pattern: &str) -> Option<&str> {
+    // Braces and classes may hold a `/` of their own.
+    if pattern.contains(['{', '[']) {
+        return None;
+    }
+    let mut parts = pattern.rsplit('/').skip(1);
+    let folder = parts.next()?;
+    (parts.next().is_some() && !folder.is_empty() && !is_glob(folder) && !folder.contains('\\')).then_some(folder)
 }
 
 /// Whether the glob matches paths of exactly its own depth: no `**`, no escapes, and no `/`
@@ -181,8 +268,12 @@ fn under_prefix<'a>(
         .collect()
 }
 
-/// Whether `name` has the literal text the one-component glob `part` fixes at its start and end.
+/// Whether `name` has the literal text the one-component glob `part` fixes at its start and end,
+/// in one of its spellings when it has braces.
 fn name_fits(part: &str, name: &str) -> bool {
+    if part.contains('{') {
+        return spellings_of(part).is_none_or(|spellings| spellings.iter().any(|s| name_fits(s, name)));
+    }
     let (starts, ends) = name_literals(part);
     name.len() >= starts.len() + ends.len() && name.starts_with(starts) && name.ends_with(ends)
 }
@@ -227,6 +318,31 @@ mod tests {
     }
 
     #[test]
+    fn braces_stand_for_their_spellings() {
+        assert_eq!(
+            alternatives("{Dockerfile,docker/Dockerfile}").unwrap(),
+            ["Dockerfile", "docker/Dockerfile"]
+        );
+        assert_eq!(
+            alternatives("{a,b}/x.{ts,js}").unwrap(),
+            ["a/x.ts", "a/x.js", "b/x.ts", "b/x.js"]
+        );
+        assert_eq!(alternatives("*.py"), None);
+        assert_eq!(alternatives("{a,{b,c}}"), None);
+        assert_eq!(alternatives("{a,b"), None);
+    }
+
+    #[test]
+    fn the_folder_above_the_name() {
+        assert_eq!(parent_literal("**/settings/*.py"), Some("settings"));
+        assert_eq!(parent_literal("src/**/db/migrations"), Some("db"));
+        assert_eq!(parent_literal("settings/*.py"), None);
+        assert_eq!(parent_literal("src/**/*.ts"), None);
+        assert_eq!(parent_literal("*.py"), None);
+        assert_eq!(parent_literal("{x/settings,y}/*.py"), None);
+    }
+
+    #[test]
     fn walking_the_folders_finds_what_trying_every_path_finds() {
         let (_dir, index) = crate::repo::index::test_index(&[
             ("manage.py", ""),
@@ -260,6 +376,9 @@ mod tests {
             "shop[!a]a/settings.py",
             "{shop/a,svc/src}/*",
             "[!s]*/*",
+            "{shop/settings.py,svc/src/*.rs}",
+            "{src,shop}/**/{settings,models}.py",
+            "{,shop/}a/{models,settings}.py",
         ];
         for base in [".", "shop", "svc"] {
             for pattern in patterns {
