@@ -126,10 +126,13 @@ fn candidates<'a>(index: &'a RepoIndex, of: Of, base_prefix: &str, pattern: &str
 
 /// Spellings of folder and file names (`{src,lib}`), worked out once per process: every project
 /// of a workspace asks for the same few.
-static SPELLINGS: LazyLock<Mutex<HashMap<String, Option<Arc<Vec<String>>>>>> = LazyLock::new(Default::default);
+static SPELLINGS: LazyLock<Mutex<HashMap<String, Spellings>>> = LazyLock::new(Default::default);
+
+/// A name's spellings, `None` when its braces cannot be spelled out.
+type Spellings = Option<Arc<Vec<String>>>;
 
 /// [`alternatives`] of one name, remembered.
-fn spellings_of(part: &str) -> Option<Arc<Vec<String>>> {
+fn spellings_of(part: &str) -> Spellings {
     let mut known = SPELLINGS.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(found) = known.get(part) {
         return found.clone();
