@@ -207,13 +207,12 @@ pub fn join(dir: &str, rel: &str) -> String {
         if dir == "." || dir.is_empty() {
             return rel.to_string();
         }
-        if plain(dir) {
-            let mut joined = String::with_capacity(dir.len() + 1 + rel.len());
-            joined.push_str(dir);
-            joined.push('/');
-            joined.push_str(rel);
-            return joined;
-        }
+        // `dir` is kept as written, as below.
+        let mut joined = String::with_capacity(dir.len() + 1 + rel.len());
+        joined.push_str(dir);
+        joined.push('/');
+        joined.push_str(rel);
+        return joined;
     }
     let mut parts: Vec<&str> = if dir == "." || dir.is_empty() {
         Vec::new()
@@ -340,8 +339,8 @@ mod tests {
         assert_eq!(join("api", "."), "api");
         assert_eq!(join(".", "."), ".");
         assert_eq!(join("", "a/b"), "a/b");
-        assert_eq!(join("a//b", "c"), "a/b/c");
-        assert_eq!(join("a/./b", "c"), "a/b/c");
+        assert_eq!(join("a//b", "c"), "a//b/c", "the directory is kept as written");
+        assert_eq!(join("a/./b", "c/../d"), "a/./b/d");
         assert_eq!(join("api", "src/main.py"), "api/src/main.py");
     }
 
