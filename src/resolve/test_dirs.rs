@@ -3,7 +3,7 @@
 
 use super::backend::named;
 use super::context::Ctx;
-use super::dirs::{by_parent, collapse, dirs_from, is_code_file, source_dirs};
+use super::dirs::{by_parent, collapse, dirs_from, is_code_file};
 use crate::detect::Registry;
 use crate::detect::analysis::Hit;
 use crate::ecosystems::{Ecosystem, Project};
@@ -22,7 +22,8 @@ pub(super) fn in_language(registry: &Registry, path: &str, eco: Ecosystem) -> bo
         .is_some_and(|(_, ext)| extensions.iter().any(|e| e == ext))
 }
 
-pub(super) fn test_dirs(ctx: &Ctx) -> Field {
+/// The test folders of the backend, `source` being its source folders.
+pub(super) fn test_dirs(ctx: &Ctx, source: Vec<String>) -> Field {
     let eco = ctx.backend.project.ecosystem;
     let hits: Vec<&Hit> = ctx
         .backend
@@ -55,7 +56,7 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
     let mut found = Folders::new(&dirs);
     // Unit tests beside the code (`src/**/*.spec.ts`, `app/test_x.py`) make a source dir a test
     // dir too, next to a separate e2e or integration folder.
-    for dir in source_dirs(ctx).items.unwrap_or_default() {
+    for dir in source {
         let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
         let beside = ctx
             .index
