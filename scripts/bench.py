@@ -10,7 +10,12 @@ checking each against a fresh scan (placeholders, drift, encoding); (5) one npm 
 scan time and peak memory, which grow linearly with the number of projects. 99,000 is the most
 the listing's 200,000 entries hold: each package is a directory and its package.json. Then
 workspaces of 2,500 and 10,000 packages linked in a ring (each depends on the next, and on
-Express, pg and Prisma), the shape where every project reaches every other.
+Express, pg and Prisma), the shape where every project reaches every other. (6) repository shapes
+that used to cost archprompt many times a full walk (issue 21): many test files (a Django shop of
+1,500 apps), many projects (a pnpm workspace of 3,000 packages with tests), many migrations, a
+deep tree and a wide directory; each next to `find DIR > /dev/null` of the same tree (median of 7
+alternating pairs, process start included), at N and 2N, so that the time ratio shows whether the
+cost is linear; and the monorepo of section 2 (source 7 levels down) in the same way.
 
 Usage: python3 scripts/bench.py [--binary target/release/archprompt] [--keep DIR] [--only 1,5]
 Build first: cargo build --release. Needs only Python 3 and /usr/bin/time (GNU time) for memory.
@@ -130,6 +135,112 @@ def make_ring(root, count):
         write(root, {f"packages/p{i}/package.json": json.dumps({"name": f"p{i}", "dependencies": deps})})
 
 
+def make_django_shop(root, apps):
+    """A Django project of `apps` apps under `shop/`, each with models, views, migrations and a
+    `tests/` package: about 9 files per app."""
+    write(root, {
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings')\n",
+        "requirements.txt": "Django==5.1\npsycopg[binary]==3.2\npytest-django==4.9\n",
+        "config/__init__.py": "",
+        "config/settings.py": "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\n",
+        "config/urls.py": "urlpatterns = []\n",
+    })
+    for i in range(apps):
+        write(root, {
+            f"shop/app{i}/__init__.py": "",
+            f"shop/app{i}/apps.py": "from django.apps import AppConfig\n",
+            f"shop/app{i}/models.py": "from django.db import models\n",
+            f"shop/app{i}/views.py": "",
+            f"shop/app{i}/migrations/__init__.py": "",
+            f"shop/app{i}/migrations/0001_initial.py": "from django.db import migrations\n",
+            f"shop/app{i}/tests/__init__.py": "",
+            f"shop/app{i}/tests/test_models.py": "from django.test import TestCase\nclass TestM(TestCase): pass\n",
+            f"shop/app{i}/tests/test_views.py": "def test_view(): pass\n",
+        })
+
+
+def make_pnpm_tests(root, packages):
+    """A pnpm workspace of `packages` small packages, each with a source file and a test: every
+    10th an Express + pg service, so there are backends to pick among."""
+    write(root, {
+        "package.json": json.dumps({"name": "mono", "private": True, "scripts": {"test": "vitest"},
+                                    "devDependencies": {"vitest": "^2"}}),
+        "pnpm-workspace.yaml": "packages:\n  - packages/*\n",
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+    })
+    for i in range(packages):
+        deps = {"express": "^4", "pg": "^8"} if i % 10 == 0 else {"lodash": "^4"}
+        write(root, {
+            f"packages/p{i}/package.json": json.dumps({"name": f"p{i}", "scripts": {"test": "vitest run"},
+                                                      "dependencies": deps}),
+            f"packages/p{i}/src/index.ts": "export {};\n",
+            f"packages/p{i}/src/index.test.ts": "import { test } from 'vitest';\n",
+            f"packages/p{i}/README.md": "",
+        })
+
+
+def make_migrations(root, count):
+    """An Express + Knex service whose `migrations/` holds `count` migrations, and a Rails-style
+    `db/migrate` of as many again."""
+    write(root, STACKS["node"])
+    for i in range(count):
+        write(root, {f"migrations/{20240101000000 + i}_step.js": "exports.up = () => {};\n",
+                     f"db/migrate/{20240101000000 + i}_step.rb": ""})
+
+
+def make_deep(root, files):
+    """A Gradle + Spring Boot service whose code lies 12 levels down (`src/main/java/com/acme/...`),
+    `files` files in folders of 50, with tests mirroring a tenth of them."""
+    write(root, {
+        "settings.gradle": "rootProject.name = 'svc'\n",
+        "build.gradle": "plugins { id 'org.springframework.boot' version '3.3.0' }\n"
+                        "dependencies { implementation 'org.springframework.boot:spring-boot-starter-web'\n"
+                        "runtimeOnly 'org.postgresql:postgresql' }\n",
+        "gradlew": "#!/bin/sh\n",
+        "src/main/java/com/acme/App.java": "@SpringBootApplication class App {}\n",
+    })
+    for i in range(files // 50):
+        pkg = f"src/main/java/com/acme/m{i % 20}/a{i // 20 % 10}/b/c/d/p{i}"
+        for f in range(50):
+            write(root, {f"{pkg}/C{f}.java": "class C {}\n"})
+        if i % 10 == 0:
+            write(root, {f"src/test/java/com/acme/m{i % 20}/a{i // 20 % 10}/b/c/d/p{i}/CTest.java": "class CTest {}\n"})
+
+
+def make_wide(root, files):
+    """A FastAPI service with one folder of `files` data files beside its code."""
+    write(root, STACKS["python"])
+    for i in range(files):
+        write(root, {f"data/fixtures/f{i:06d}.json": "{}\n"})
+
+
+SHAPES = {
+    # name: (generator, size N, what N counts)
+    "many test files (Django shop)": (make_django_shop, 1500, "apps"),
+    "many projects (pnpm + tests)": (make_pnpm_tests, 3000, "packages"),
+    "many migrations": (make_migrations, 5000, "migrations per folder"),
+    "deep tree (Java, 12 levels)": (make_deep, 10000, "files"),
+    "wide directory": (make_wide, 20000, "files in one folder"),
+}
+
+
+def pairs(cmd_a, cmd_b, runs=7):
+    """Medians of `runs` alternating runs of two commands (stdout to /dev/null), in seconds."""
+    a, b = [], []
+    for _ in range(runs):
+        for cmd, out in ((cmd_a, a), (cmd_b, b)):
+            start = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            out.append(time.perf_counter() - start)
+    return statistics.median(a), statistics.median(b)
+
+
+def shape_ratio(binary, root):
+    """archprompt's median time on `root` next to `find`'s, and their ratio."""
+    t_scan, t_find = pairs([binary, "scan", "--json", root], ["find", root])
+    return t_scan, t_find, t_scan / t_find
+
+
 def wall(cmd, runs):
     times = []
     for _ in range(runs):
@@ -161,9 +272,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", default="target/release/archprompt")
     parser.add_argument("--keep", help="generate the data here and keep it")
-    parser.add_argument("--only", help="run only these sections, comma-separated (1 to 5)")
+    parser.add_argument("--only", help="run only these sections, comma-separated (1 to 6)")
     args = parser.parse_args()
-    only = {int(n) for n in args.only.split(",")} if args.only else {1, 2, 3, 4, 5}
+    only = {int(n) for n in args.only.split(",")} if args.only else {1, 2, 3, 4, 5, 6}
     binary = os.path.abspath(args.binary)
     if not os.path.exists(binary):
         sys.exit(f"{binary} not found: run `cargo build --release` first")
@@ -245,6 +356,27 @@ def main():
                 mem = f", peak RSS {kb / 1024:.0f} MB" if kb else ""
                 print(f"5. ring of {count:,} linked packages: {t:.2f} s{mem}")
             print(f"   time per project from a ring of 2,500 to 10,000: x{(sizes['ring10000'] / 10000) / (sizes['ring2500'] / 2500):.2f}")
+
+        if 6 in only:
+            print("6. shapes, each next to `find DIR > /dev/null` of the same tree (median of 7 alternating pairs)")
+            print(f"   {'shape':34} {'N':>6} {'files':>7} {'archprompt':>10} {'find':>7} {'ratio':>6}  time at 2N / N")
+            for name, (make, n, unit) in SHAPES.items():
+                times = []
+                for size in (n, 2 * n):
+                    root = os.path.join(base, "shapes", f"{make.__name__[5:]}{size}")
+                    if not os.path.exists(root):
+                        make(root, size)
+                    t_scan, t_find, ratio = shape_ratio(binary, root)
+                    times.append(t_scan)
+                    growth = f"  x{times[1] / times[0]:.2f}" if len(times) == 2 else ""
+                    print(f"   {name:34} {size:>6} {full_walk(root):>7} {t_scan * 1000:>7.1f} ms {t_find * 1000:>4.1f} ms "
+                          f"{ratio:>6.2f}{growth}")
+            mono = os.path.join(base, "monorepo7")
+            if not os.path.exists(mono):
+                make_monorepo(mono, 7)
+            t_scan, t_find, ratio = shape_ratio(binary, mono)
+            print(f"   {'monorepo, source 7 levels down':34} {'':>6} {full_walk(mono):>7} {t_scan * 1000:>7.1f} ms "
+                  f"{t_find * 1000:>4.1f} ms {ratio:>6.2f}")
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

@@ -194,6 +194,26 @@ fn last_separator(path: &str) -> Option<usize> {
 
 /// Joins a project dir (`.` = root) and a relative path, normalising `./` and `..`.
 pub fn join(dir: &str, rel: &str) -> String {
+    // Nothing to normalise (the usual case: a detector's `config/settings.py` in a project
+    // folder): one copy, not a list of parts.
+    let plain = |path: &str| {
+        !path.is_empty()
+            && path
+                .as_bytes()
+                .split(|b| *b == b'/')
+                .all(|p| !p.is_empty() && p != b"." && p != b"..")
+    };
+    if plain(rel) {
+        if dir == "." || dir.is_empty() {
+            return rel.to_string();
+        }
+        // `dir` is kept as written, as below.
+        let mut joined = String::with_capacity(dir.len() + 1 + rel.len());
+        joined.push_str(dir);
+        joined.push('/');
+        joined.push_str(rel);
+        return joined;
+    }
     let mut parts: Vec<&str> = if dir == "." || dir.is_empty() {
         Vec::new()
     } else {
@@ -292,9 +312,13 @@ fn remove_stale_temps(dir: &Path, name: &str) {
     }
 }
 
-/// Whether the repo-relative `child` is `parent` or inside it (`.` holds everything).
+/// Whether the repo-relative `child` is `parent` or inside it (`.` holds everything). Compares
+/// bytes in place: rules ask this of every file against every folder found, so it must not
+/// allocate.
 pub fn is_within(child: &str, parent: &str) -> bool {
-    child == parent || parent == "." || child.starts_with(&format!("{parent}/"))
+    child == parent
+        || parent == "."
+        || (child.len() > parent.len() && child.starts_with(parent) && child.as_bytes()[parent.len()] == b'/')
 }
 
 #[cfg(test)]
@@ -302,11 +326,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn within_is_by_whole_components() {
+        assert!(is_within("src/api/x.py", "src"));
+        assert!(is_within("src", "src") && is_within("src", "."));
+        assert!(!is_within("srcs/x.py", "src") && !is_within("src", "src/api"));
+    }
+
+    #[test]
     fn join_normalises() {
         assert_eq!(join(".", "./db/migrations/"), "db/migrations");
         assert_eq!(join("apps/api", "prisma/../db"), "apps/api/db");
         assert_eq!(join("api", "."), "api");
         assert_eq!(join(".", "."), ".");
+        assert_eq!(join("", "a/b"), "a/b");
+        assert_eq!(join("a//b", "c"), "a//b/c", "the directory is kept as written");
+        assert_eq!(join("a/./b", "c/../d"), "a/./b/d");
+        assert_eq!(join("api", "src/main.py"), "api/src/main.py");
     }
 
     #[test]

@@ -2,12 +2,10 @@
 //! candidates. Everything is answered from the [`RepoIndex`]; nothing here touches the disk.
 
 use super::detector::{ConfigRead, Detector, Leaf, Match};
+use super::globs::{Of, is_glob, matching};
 use crate::ecosystems::{Project, Scope};
 use crate::repo::index::RepoIndex;
 use crate::report::{Evidence, EvidenceKind};
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
 
 /// Whether `detector` matches `project`, with the evidence of every leaf that held.
 pub fn matches(detector: &Detector, index: &RepoIndex, project: &Project) -> Option<Vec<Evidence>> {
@@ -85,89 +83,6 @@ fn leaf_holds(detector: &Detector, leaf: &Leaf, index: &RepoIndex, project: &Pro
     (!evidence.is_empty()).then_some(evidence)
 }
 
-fn is_glob(pattern: &str) -> bool {
-    pattern.contains(['*', '?', '[', '{'])
-}
-
-/// Globs compiled so far, shared by every scan of the process: detector globs are relative to the
-/// project, so a bulk run compiles each once, not once per repository.
-static GLOBS: LazyLock<Mutex<HashMap<String, Option<Arc<GlobSet>>>>> = LazyLock::new(Default::default);
-
-/// A glob as a matcher, compiled once per process and pattern. A one-glob set rather than a
-/// single matcher: globset answers name-only shapes (`**/data-source.ts`, `*.sql`) by comparing
-/// strings, without building a regex.
-fn glob(pattern: &str) -> Option<Arc<GlobSet>> {
-    // A panic elsewhere while the lock was held leaves the map whole: take it back.
-    if let Some(found) = GLOBS.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
-        return found.clone();
-    }
-    let compiled = GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .build()
-        .ok()
-        .and_then(|glob| GlobSetBuilder::new().add(glob).build().ok())
-        .map(Arc::new);
-    GLOBS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(pattern.to_string(), compiled.clone());
-    compiled
-}
-
-/// The directories before a glob's first wildcard (`api/src/` for `api/src/**/*.rs`), with a
-/// trailing `/`, or nothing: only paths under it can match.
-fn literal_prefix(pattern: &str) -> String {
-    let parts: Vec<&str> = pattern.split('/').collect();
-    let literal = parts[..parts.len() - 1].iter().take_while(|p| !is_glob(p)).copied();
-    literal.map(|p| format!("{p}/")).collect()
-}
-
-/// Paths of `set` below `base` that match the `base`-relative glob `pattern`. The glob is
-/// compiled once per repository whatever the project, and only paths under its literal prefix
-/// are tried.
-fn matching<'a>(set: &'a std::collections::BTreeSet<String>, base: &str, pattern: &str) -> Vec<&'a String> {
-    let base_prefix = if base == "." { String::new() } else { format!("{base}/") };
-    let prefix = format!("{base_prefix}{}", literal_prefix(pattern));
-    // Without `**` (nor braces or classes) a glob matches paths of exactly its depth: counting
-    // separators is far cheaper than matching, in a deep tree of files no rule is about.
-    let fixed_depth = !pattern.contains("**") && !pattern.contains(['{', '[']);
-    let depth = fixed_depth.then(|| pattern.matches('/').count());
-    let (name_starts, name_ends) = name_literals(pattern);
-    // Compiled only once a path of the right shape turns up: most rules find none in a repo.
-    let mut matcher = None;
-    set.range(prefix.clone()..)
-        .take_while(|p| p.starts_with(&prefix))
-        .filter(|p| {
-            let rel = &p[base_prefix.len()..];
-            let name = crate::fs::file_name(rel);
-            name.len() >= name_starts.len() + name_ends.len()
-                && name.starts_with(name_starts)
-                && name.ends_with(name_ends)
-                && depth.is_none_or(|d| rel.bytes().filter(|b| *b == b'/').count() == d)
-                && matcher
-                    .get_or_insert_with(|| glob(pattern))
-                    .as_ref()
-                    .is_some_and(|m| m.is_match(rel))
-        })
-        .collect()
-}
-
-/// The literal text a glob's last component fixes at the start and end of a matching name
-/// (`database` and `.ts` for `src/**/database*.ts`), checked before the glob itself: in a large
-/// tree almost every path fails on the name. Braces and classes (which may span components:
-/// `{Dockerfile,docker/Dockerfile}`) fix nothing that simply.
-fn name_literals(pattern: &str) -> (&str, &str) {
-    if pattern.contains(['{', '[']) {
-        return ("", "");
-    }
-    let last = crate::fs::file_name(pattern);
-    let is_wild = |c: char| c == '*' || c == '?';
-    match (last.find(is_wild), last.rfind(is_wild)) {
-        (Some(first), Some(final_wild)) => (&last[..first], &last[final_wild + 1..]),
-        _ => (last, ""),
-    }
-}
-
 /// Repo-relative files matching a project-relative path or glob.
 pub fn project_files(index: &RepoIndex, project: &Project, pattern: &str) -> Vec<String> {
     files_under(index, &project.dir, pattern)
@@ -179,13 +94,14 @@ pub fn files_under(index: &RepoIndex, dir: &str, pattern: &str) -> Vec<String> {
         let full = crate::fs::join(dir, pattern);
         return if index.has_file(&full) { vec![full] } else { Vec::new() };
     }
-    matching(&index.files, dir, pattern).into_iter().cloned().collect()
+    matching(index, Of::Files, dir, pattern).into_iter().cloned().collect()
 }
 
 /// Repo-relative directories matching a project-relative path or glob, in candidate order. A
 /// pattern naming files (`**/apps.py`) yields the directories that hold them.
 pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for pattern in patterns {
         let full = project.path(pattern);
         let names_file = crate::fs::file_name(pattern).contains('.') && !crate::fs::file_name(pattern).starts_with('.');
@@ -195,7 +111,7 @@ pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -
                 .map(|f| crate::fs::parent(f).to_string())
                 .collect()
         } else if is_glob(pattern) {
-            matching(&index.dirs, &project.dir, pattern)
+            matching(index, Of::Dirs, &project.dir, pattern)
                 .into_iter()
                 .cloned()
                 .collect()
@@ -205,7 +121,7 @@ pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -
             Vec::new()
         };
         for dir in found {
-            if !out.contains(&dir) {
+            if seen.insert(dir.clone()) {
                 out.push(dir);
             }
         }
@@ -455,32 +371,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn name_literals_are_what_a_glob_fixes_around_its_wildcards() {
-        assert_eq!(name_literals("database*.ts"), ("database", ".ts"));
-        assert_eq!(name_literals("*.test.ts"), ("", ".test.ts"));
-        assert_eq!(name_literals("**"), ("", ""));
-        assert_eq!(name_literals("alembic.ini"), ("alembic.ini", ""));
-        assert_eq!(name_literals("app/api/**/route.{ts,js}"), ("", ""));
-        assert_eq!(name_literals("{Dockerfile,docker/Dockerfile}"), ("", ""));
-        assert_eq!(name_literals("src/**/*.config.ts"), ("", ".config.ts"));
-        assert_eq!(name_literals("V?__init*.sql"), ("V", ".sql"));
-    }
-
-    #[test]
     fn matches_on_commented_lines_are_switched_off() {
         let text = "# URI = 'postgresql://x'\nURI = 'sqlite:///app.db'\n  // gorm.Open(\"a.db\")\n#[cfg(test)]\n";
         assert!(commented_out(text, text.find("postgresql").unwrap()));
         assert!(!commented_out(text, text.find("sqlite").unwrap()));
         assert!(commented_out(text, text.find("gorm").unwrap()));
         assert!(!commented_out(text, text.find("#[cfg").unwrap()));
-    }
-
-    #[test]
-    fn literal_prefixes() {
-        assert_eq!(literal_prefix("api/src/**/*.rs"), "api/src/");
-        assert_eq!(literal_prefix("**/apps.py"), "");
-        assert_eq!(literal_prefix("prisma/*/schema.prisma"), "prisma/");
-        assert_eq!(literal_prefix("*.toml"), "");
     }
 
     #[test]

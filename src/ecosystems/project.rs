@@ -39,6 +39,20 @@ impl Ecosystem {
     }
 
     /// Normalises a dependency name the way the ecosystem's registry compares names.
+    /// Whether [`Ecosystem::normalise`] gives `name` back unchanged, told without building it.
+    fn is_normal(self, name: &str) -> bool {
+        let uppercase = || name.bytes().any(|b| b.is_ascii_uppercase());
+        name.trim().len() == name.len()
+            && match self {
+                Ecosystem::Node | Ecosystem::Jvm | Ecosystem::Ruby | Ecosystem::Elixir | Ecosystem::Gleam => true,
+                Ecosystem::Python => !name.contains(['_', '.']) && !name.contains("--") && !uppercase(),
+                Ecosystem::Rust => !name.contains('_'),
+                Ecosystem::Php | Ecosystem::Dotnet => !uppercase(),
+                // A major version suffix is cut off: not worth telling apart.
+                Ecosystem::Go => false,
+            }
+    }
+
     pub fn normalise(self, name: &str) -> String {
         match self {
             Ecosystem::Node => name.trim().to_string(),
@@ -231,6 +245,10 @@ impl Project {
     }
 
     pub fn dep(&self, name: &str) -> Option<&Dependency> {
+        // Detectors name dependencies as registries spell them: most need no copy to look up.
+        if self.ecosystem.is_normal(name) {
+            return self.deps.get(name);
+        }
         self.deps.get(&self.ecosystem.normalise(name))
     }
 
@@ -247,6 +265,45 @@ impl Project {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_told_normal_is_its_own_normal_form() {
+        let names = [
+            "express",
+            " express",
+            "Flask_SQLAlchemy",
+            "flask-sqlalchemy",
+            "a--b",
+            "a-",
+            "zope.interface",
+            "actix_web",
+            "actix-web",
+            "Npgsql",
+            "npgsql",
+            "@nestjs/core",
+            "github.com/labstack/echo/v4",
+            "ecto_sql",
+            "Ecto",
+        ];
+        for eco in [
+            Ecosystem::Node,
+            Ecosystem::Python,
+            Ecosystem::Rust,
+            Ecosystem::Go,
+            Ecosystem::Jvm,
+            Ecosystem::Ruby,
+            Ecosystem::Php,
+            Ecosystem::Elixir,
+            Ecosystem::Dotnet,
+            Ecosystem::Gleam,
+        ] {
+            for name in names {
+                if eco.is_normal(name) {
+                    assert_eq!(eco.normalise(name), name, "{eco:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn pep503_normalisation() {

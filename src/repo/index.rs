@@ -4,6 +4,7 @@
 
 use crate::fs::{file_name, parent};
 use crate::repo::listing::{self, Kind, Seen};
+use crate::repo::names::Names;
 use crate::report::Warning;
 use ignore::gitignore::Gitignore;
 use std::cell::RefCell;
@@ -123,6 +124,8 @@ pub struct RepoIndex {
     warned: RefCell<std::collections::BTreeSet<Warning>>,
     /// What archprompt.toml's `[scan] ignore` leaves out.
     excluded: Option<Gitignore>,
+    /// `files` and `dirs` by name, made on first use ([`RepoIndex::named`]).
+    names: [std::cell::OnceCell<Names>; 2],
 }
 
 impl RepoIndex {
@@ -201,6 +204,7 @@ impl RepoIndex {
             warned: RefCell::new(warnings.iter().cloned().collect()),
             warnings: RefCell::new(warnings),
             excluded,
+            names: Default::default(),
         }
     }
 
@@ -258,15 +262,43 @@ impl RepoIndex {
         rel == "." || rel.is_empty() || self.dirs.contains(rel)
     }
 
-    /// Files directly inside `dir` (`.` for the root). Below the root only the paths under
-    /// `dir/` are visited, so asking about many project directories stays cheap.
-    pub fn files_in<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    /// Files directly inside `dir` (`.` for the root). Only the directory's own entries are
+    /// visited ([`RepoIndex::entries_in`]), so asking about the root of a large tree stays cheap.
+    pub fn files_in<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a str> + 'a {
         let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
-        self.files
-            .range(prefix.clone()..)
-            .take_while(move |path| path.starts_with(&prefix))
-            .map(String::as_str)
-            .filter(move |path| parent(path) == dir)
+        self.entries_in(&self.files, &prefix).map(String::as_str)
+    }
+
+    /// The files (or, with `dirs`, the directories) under `prefix` whose name starts with
+    /// `starts` and ends with `ends`, one of them not empty, sorted. `None` where trying every
+    /// path under `prefix` costs less: a small repository, or below the root a lookup that
+    /// would visit many names (`*.ts` in a TypeScript monorepo, asked by each package).
+    pub fn named(&self, dirs: bool, prefix: &str, starts: &str, ends: &str) -> Option<Vec<&String>> {
+        const WORTH_IT: usize = 2_048;
+        const MOST_NAMES_BELOW_ROOT: usize = 64;
+        let set = if dirs { &self.dirs } else { &self.files };
+        if set.len() < WORTH_IT || (starts.is_empty() && ends.is_empty()) {
+            return None;
+        }
+        let names = self.names[usize::from(dirs)].get_or_init(|| Names::new(set.iter()));
+        let most = if prefix.is_empty() {
+            usize::MAX
+        } else {
+            MOST_NAMES_BELOW_ROOT
+        };
+        names.fitting(prefix, starts, ends, most)
+    }
+
+    /// The paths of `set` (the index's files or dirs) directly inside the folder whose entries
+    /// start with `prefix` (`api/`, or empty for the root), in order. The paths of each
+    /// subfolder are skipped with one seek past them (`api/src0` follows `api/src/…`), not one
+    /// by one: the cost is the folder's own entries, not its whole subtree.
+    pub fn entries_in<'a>(&self, set: &'a BTreeSet<String>, prefix: &str) -> Entries<'a> {
+        Entries {
+            set,
+            prefix: prefix.to_string(),
+            range: set.range::<str, _>(from(prefix)),
+        }
     }
 
     /// Whether some file below `dir` satisfies `wanted`: the listed files first, then, only when
@@ -413,6 +445,40 @@ impl RepoIndex {
     }
 }
 
+/// What [`RepoIndex::entries_in`] yields.
+pub struct Entries<'a> {
+    set: &'a BTreeSet<String>,
+    prefix: String,
+    range: std::collections::btree_set::Range<'a, String>,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = &'a String;
+
+    fn next(&mut self) -> Option<&'a String> {
+        loop {
+            let path = self.range.next()?;
+            let rest = path.strip_prefix(self.prefix.as_str())?;
+            match rest.find('/') {
+                None => return Some(path),
+                Some(end) => {
+                    // Past every path of `prefix + rest[..end] + "/"`: `0` follows `/`.
+                    let mut seek = String::with_capacity(self.prefix.len() + end + 1);
+                    seek.push_str(&self.prefix);
+                    seek.push_str(&rest[..end]);
+                    seek.push('0');
+                    self.range = self.set.range::<str, _>(from(&seek));
+                }
+            }
+        }
+    }
+}
+
+/// The range of paths from `start` on, borrowed: `start..` would need a `String`.
+fn from(start: &str) -> (std::ops::Bound<&str>, std::ops::Bound<&str>) {
+    (std::ops::Bound::Included(start), std::ops::Bound::Unbounded)
+}
+
 /// How many bytes the scan may have read before `rel` is refused: all of the budget for a file
 /// at the root, less [`READ_RESERVE_PER_LEVEL`] for each level below it, down to two.
 fn read_allowance(rel: &str) -> usize {
@@ -461,6 +527,35 @@ pub(crate) fn test_index(files: &[(&str, &str)]) -> (tempfile::TempDir, RepoInde
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folders_entries_are_those_whose_parent_it_is() {
+        let (_dir, index) = test_index(&[
+            ("a.txt", ""),
+            ("api/x.py", ""),
+            ("api/src/deep/y.py", ""),
+            ("api/src/z.py", ""),
+            ("api/w.py", ""),
+            ("api-docs/v.md", ""),
+            ("api.d/u.md", ""),
+        ]);
+        for dir in [".", "api", "api/src", "api/src/deep", "none", ""] {
+            let naive: Vec<&str> = index
+                .files
+                .iter()
+                .map(String::as_str)
+                .filter(|f| parent(f) == dir)
+                .collect();
+            assert_eq!(index.files_in(dir).collect::<Vec<_>>(), naive, "files in {dir}");
+            let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
+            let naive: Vec<&String> = index.dirs.iter().filter(|d| parent(d) == dir).collect();
+            assert_eq!(
+                index.entries_in(&index.dirs, &prefix).collect::<Vec<_>>(),
+                naive,
+                "dirs in {dir}"
+            );
+        }
+    }
 
     #[test]
     fn parent_and_name() {

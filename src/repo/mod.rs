@@ -2,6 +2,8 @@
 //! later stage asks, and the user's `archprompt.toml`.
 
 pub mod config;
+pub mod folders;
 pub mod git_index;
 pub mod index;
 pub mod listing;
+pub mod names;

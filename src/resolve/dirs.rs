@@ -7,6 +7,7 @@ use crate::detect::engine::{self};
 use crate::detect::{Detector, Registry};
 use crate::ecosystems::{Ecosystem, Project};
 use crate::fs::is_within;
+use crate::repo::folders::Folders;
 use crate::repo::index::RepoIndex;
 use crate::report::{Evidence, Field};
 use std::collections::BTreeMap;
@@ -49,6 +50,7 @@ pub(super) fn dirs_from(
     pick: impl Fn(&Detector) -> &Vec<String>,
 ) -> (Vec<String>, Vec<Evidence>) {
     let mut dirs: Vec<String> = Vec::new();
+    let mut seen = Folders::default();
     let mut evidence = Vec::new();
     for hit in hits {
         let patterns: Vec<String> = pick(hit.detector)
@@ -56,10 +58,11 @@ pub(super) fn dirs_from(
             .filter_map(|p| substitute(p, ctx.vars))
             .collect();
         for dir in engine::project_dirs(ctx.index, &ctx.backend.project, &patterns) {
-            if dirs.iter().any(|d| is_within(&dir, d) || is_within(d, &dir)) {
+            if seen.overlaps(&dir) {
                 continue;
             }
             evidence.push(Evidence::new(&dir, format!("{} convention", hit.detector.name)));
+            seen.insert(&dir);
             dirs.push(dir);
         }
     }
@@ -366,10 +369,15 @@ pub(super) fn collapse(dirs: Vec<String>) -> Vec<String> {
         by_name.entry(crate::fs::file_name(dir)).or_default().push(dir);
     }
     let mut out: Vec<String> = Vec::new();
+    // Each group's glob is made once, where its first directory stands.
+    let mut done: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     for dir in &dirs {
         let group = &by_name[crate::fs::file_name(dir)];
         if group.len() < MANY {
             out.push(dir.clone());
+            continue;
+        }
+        if !done.insert(crate::fs::file_name(dir)) {
             continue;
         }
         if let Some(glob) = same_depth_glob(group) {

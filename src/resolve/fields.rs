@@ -148,12 +148,15 @@ pub(super) fn resolve_backend(
     fields.insert(FieldName::DbMigrationsDirs, field);
 
     // Directories.
-    fields.insert(FieldName::SourceDirs, source_dirs(&ctx));
+    let source = source_dirs(&ctx);
+    // Test folders are looked for beside the code: the source folders, found once.
+    let source_items = source.items.clone().unwrap_or_default();
+    fields.insert(FieldName::SourceDirs, source);
     let placeholder = project
         .tasks
         .iter()
         .find(|t| t.name == "test" && t.runner == TaskRunner::NodeScript && is_placeholder(&t.body));
-    let mut tests_field = test_dirs(&ctx);
+    let mut tests_field = test_dirs(&ctx, source_items);
     if let (State::Unknown, Some(task)) = (tests_field.state, placeholder) {
         let why = "the repository declares no tests (npm's placeholder test script)";
         tests_field = Field::absent(

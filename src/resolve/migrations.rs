@@ -9,6 +9,7 @@ use crate::detect::engine::{self, ConfigValue};
 use crate::detect::{Registry, Sets};
 use crate::ecosystems::Project;
 use crate::fs::is_within;
+use crate::repo::folders::Folders;
 use crate::repo::index::RepoIndex;
 use crate::report::Evidence;
 
@@ -79,9 +80,11 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
                 project: runs_in,
                 migrations: found[0].clone(),
             });
+            let mut seen = Folders::new(&dirs);
             for dir in found {
-                if !dirs.iter().any(|d| is_within(&dir, d) || is_within(d, &dir)) {
+                if !seen.overlaps(&dir) {
                     evidence.push(Evidence::new(&dir, format!("{} default location", hit.detector.name)));
+                    seen.insert(&dir);
                     dirs.push(dir);
                 }
             }

@@ -3,11 +3,12 @@
 
 use super::backend::named;
 use super::context::Ctx;
-use super::dirs::{by_parent, collapse, dirs_from, is_code_file, source_dirs};
+use super::dirs::{by_parent, collapse, dirs_from, is_code_file};
 use crate::detect::Registry;
 use crate::detect::analysis::Hit;
 use crate::ecosystems::{Ecosystem, Project};
 use crate::fs::is_within;
+use crate::repo::folders::Folders;
 use crate::repo::index::RepoIndex;
 use crate::report::hints;
 use crate::report::{Evidence, Field, FieldName};
@@ -21,7 +22,8 @@ pub(super) fn in_language(registry: &Registry, path: &str, eco: Ecosystem) -> bo
         .is_some_and(|(_, ext)| extensions.iter().any(|e| e == ext))
 }
 
-pub(super) fn test_dirs(ctx: &Ctx) -> Field {
+/// The test folders of the backend, `source` being its source folders.
+pub(super) fn test_dirs(ctx: &Ctx, source: Vec<String>) -> Field {
     let eco = ctx.backend.project.ecosystem;
     let hits: Vec<&Hit> = ctx
         .backend
@@ -50,17 +52,22 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
         }
     }
     let dirs_found = !dirs.is_empty();
+    // The same folders as a set, kept in step with `dirs`, for the per-file question below.
+    let mut found = Folders::new(&dirs);
     // Unit tests beside the code (`src/**/*.spec.ts`, `app/test_x.py`) make a source dir a test
     // dir too, next to a separate e2e or integration folder.
-    for dir in source_dirs(ctx).items.unwrap_or_default() {
+    for dir in source {
         let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
         let beside = ctx
             .index
             .files
             .range(prefix.clone()..)
             .take_while(|f| f.starts_with(&prefix))
-            .filter(|f| !dirs.iter().any(|d| is_within(f, d)))
-            .find(|f| in_language(ctx.registry, f, eco) && is_test_file(ctx.registry, ctx.index, f))
+            .filter(|f| {
+                in_language(ctx.registry, f, eco) && test_file_name(ctx.registry, crate::fs::file_name(f)).is_some()
+            })
+            .filter(|f| !found.holds(f))
+            .find(|f| is_test_file(ctx.registry, ctx.index, f))
             .cloned();
         if let Some(file) = beside {
             // Tests that all sit in one folder inside the code (`src/api/tests/`) are that folder.
@@ -68,7 +75,7 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
                 Some(folder) => (folder, "every test file inside the code is in this folder"),
                 // Go keeps `_test.go` files in every package: the module is the test tree.
                 None if dir == "." && eco == Ecosystem::Go => (dir, "Go tests sit beside the code"),
-                None if dir == "." => match test_home(ctx.registry, ctx.index, eco, &file, &dirs) {
+                None if dir == "." => match test_home(ctx.registry, ctx.index, eco, &file, &found) {
                     Some(home) => (home, "every test file beside the code is in this folder"),
                     // A folder, never the file itself: the tests sit beside the code there.
                     None => (crate::fs::parent(&file).to_string(), "test file beside the code"),
@@ -76,11 +83,17 @@ pub(super) fn test_dirs(ctx: &Ctx) -> Field {
                 None => (dir, "test file beside the code"),
             };
             evidence.push(Evidence::new(&file, reason));
-            dirs.retain(|d| !is_within(d, &test_dir));
+            let inside: Vec<String> = found.inside(&test_dir).cloned().collect();
+            if !inside.is_empty() {
+                dirs.retain(|d| !is_within(d, &test_dir));
+                inside.iter().for_each(|d| found.remove(d));
+            }
+            found.insert(&test_dir);
             dirs.push(test_dir);
         } else if !dirs_found && ctx.backend.project.ecosystem == Ecosystem::Rust {
             if let Some(file) = inline_rust_tests(ctx.index, &prefix) {
                 evidence.push(Evidence::new(&file, "#[cfg(test)] module in the code"));
+                found.insert(&dir);
                 dirs.push(dir);
             }
         }
@@ -177,15 +190,14 @@ pub(super) fn test_home(
     index: &RepoIndex,
     eco: Ecosystem,
     file: &str,
-    found: &[String],
+    found: &Folders,
 ) -> Option<String> {
     let (top, _) = file.split_once('/')?;
-    let prefix = format!("{top}/");
     let elsewhere = index.files.iter().any(|f| {
-        !f.starts_with(&prefix)
-            && !found.iter().any(|d| is_within(f, d))
-            && in_language(registry, f, eco)
+        !is_within(f, top)
             && test_file_name(registry, crate::fs::file_name(f)).is_some()
+            && in_language(registry, f, eco)
+            && !found.holds(f)
     });
     (!elsewhere).then(|| top.to_string())
 }

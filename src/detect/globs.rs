@@ -1,0 +1,408 @@
+//! Which paths of the index a detector's glob names. A glob without `**` names paths of exactly
+//! its depth, so it is answered by walking the folders it can reach (`*/settings.py` looks at
+//! the root's folders, not at every file below them); a glob with `**`, braces or classes is
+//! tried on every path under its literal prefix.
+
+use crate::repo::index::RepoIndex;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+/// Which of the index's sets a glob is matched against.
+#[derive(Debug, Clone, Copy)]
+pub enum Of {
+    Files,
+    Dirs,
+}
+
+pub fn is_glob(pattern: &str) -> bool {
+    pattern.contains(['*', '?', '[', '{'])
+}
+
+/// Globs compiled so far, shared by every scan of the process: detector globs are relative to the
+/// project, so a bulk run compiles each once, not once per repository.
+static GLOBS: LazyLock<Mutex<HashMap<String, Option<Arc<GlobSet>>>>> = LazyLock::new(Default::default);
+
+/// A glob as a matcher, compiled once per process and pattern. A one-glob set rather than a
+/// single matcher: globset answers name-only shapes (`**/data-source.ts`, `*.sql`) by comparing
+/// strings, without building a regex.
+fn glob(pattern: &str) -> Option<Arc<GlobSet>> {
+    // A panic elsewhere while the lock was held leaves the map whole: take it back.
+    if let Some(found) = GLOBS.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
+        return found.clone();
+    }
+    let compiled = GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .ok()
+        .and_then(|glob| GlobSetBuilder::new().add(glob).build().ok())
+        .map(Arc::new);
+    GLOBS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(pattern.to_string(), compiled.clone());
+    compiled
+}
+
+/// The directories before a glob's first wildcard (`api/src/` for `api/src/**/*.rs`), with a
+/// trailing `/`, or nothing: only paths under it can match.
+fn literal_prefix(pattern: &str) -> &str {
+    let folders = &pattern[..pattern.rfind('/').map_or(0, |i| i + 1)];
+    let mut end = 0;
+    for part in folders.split_terminator('/') {
+        if is_glob(part) {
+            break;
+        }
+        end += part.len() + 1;
+    }
+    &folders[..end]
+}
+
+/// Paths of the index's files or dirs below `base` that match the `base`-relative glob
+/// `pattern`, sorted. The glob is compiled once per process, and only once a path of the right
+/// shape turns up: most rules find none in a repository.
+pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> Vec<&'a String> {
+    let base_prefix = if base == "." {
+        String::new()
+    } else {
+        let mut prefix = String::with_capacity(base.len() + 1);
+        prefix.push_str(base);
+        prefix.push('/');
+        prefix
+    };
+    // Spelled out only where braces hold a `/` (else the walk or the by-name lookup does better).
+    let spelled = (!fixed_depth(pattern) && !pattern.contains("**"))
+        .then(|| alternatives(pattern))
+        .flatten();
+    let candidates = match spelled {
+        // `{Dockerfile,docker/Dockerfile}`: each spelling looked up on its own.
+        Some(spellings) => {
+            let mut all: Vec<&String> = spellings
+                .iter()
+                .flat_map(|spelling| candidates(index, of, &base_prefix, spelling))
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        }
+        None => candidates(index, of, &base_prefix, pattern),
+    };
+    let mut matcher = None;
+    candidates
+        .into_iter()
+        .filter(|p| {
+            let rel = &p[base_prefix.len()..];
+            matcher
+                .get_or_insert_with(|| glob(pattern))
+                .as_ref()
+                .is_some_and(|m| m.is_match(rel))
+        })
+        .collect()
+}
+
+/// The paths `pattern` may match, sorted: a superset the glob itself then sifts.
+fn candidates<'a>(index: &'a RepoIndex, of: Of, base_prefix: &str, pattern: &str) -> Vec<&'a String> {
+    let set = match of {
+        Of::Files => &index.files,
+        Of::Dirs => &index.dirs,
+    };
+    if fixed_depth(pattern) {
+        reachable(index, set, base_prefix, pattern)
+    } else {
+        let (starts, ends) = name_literals(pattern);
+        let prefix = base_prefix.to_string() + literal_prefix(pattern);
+        let mut found = match index.named(matches!(of, Of::Dirs), &prefix, starts, ends) {
+            Some(named) => named,
+            None => under_prefix(set, &prefix, starts, ends),
+        };
+        // A literal folder just above the name (`settings` of `**/settings/*.py`) rules out
+        // most paths of the name before the glob is tried.
+        if let Some(folder) = parent_literal(pattern) {
+            found.retain(|p| crate::fs::file_name(crate::fs::parent(p)) == folder);
+        }
+        found
+    }
+}
+
+/// Spellings of folder and file names (`{src,lib}`), worked out once per process: every project
+/// of a workspace asks for the same few.
+static SPELLINGS: LazyLock<Mutex<HashMap<String, Spellings>>> = LazyLock::new(Default::default);
+
+/// A name's spellings, `None` when its braces cannot be spelled out.
+type Spellings = Option<Arc<Vec<String>>>;
+
+/// [`alternatives`] of one name, remembered.
+fn spellings_of(part: &str) -> Spellings {
+    let mut known = SPELLINGS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(found) = known.get(part) {
+        return found.clone();
+    }
+    let found = alternatives(part).map(Arc::new);
+    known.insert(part.to_string(), found.clone());
+    found
+}
+
+/// The spellings a glob's braces stand for (`{src,lib}/main.{ts,js}` → `src/main.ts`, …), when
+/// it has braces, none inside another, and at most a few dozen spellings; globset matches a
+/// path when one of them does.
+fn alternatives(pattern: &str) -> Option<Vec<String>> {
+    const MOST: usize = 64;
+    if !pattern.contains('{') || pattern.contains('\\') {
+        return None;
+    }
+    let mut spellings = vec![String::new()];
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}')?;
+        let group = &rest[open + 1..close];
+        if group.contains('{') {
+            return None;
+        }
+        let before = &rest[..open];
+        let options: Vec<&str> = group.split(',').collect();
+        if spellings.len() * options.len() > MOST {
+            return None;
+        }
+        spellings = spellings
+            .iter()
+            .flat_map(|s| options.iter().map(move |o| format!("{s}{before}{o}")))
+            .collect();
+        rest = &rest[close + 1..];
+    }
+    if rest.contains('}') {
+        return None;
+    }
+    Some(spellings.into_iter().map(|s| s + rest).collect())
+}
+
+/// The folder name a glob fixes just above its last component, when it fixes one and the glob
+/// has at least one level above that (`settings` of `**/settings/*.py`, nothing for
+/// `settings/*.py`, whose folder may be the project itself).
+fn parent_literal(pattern: &str) -> Option<&str> {
+    // Braces and classes may hold a `/` of their own.
+    if pattern.contains(['{', '[']) {
+        return None;
+    }
+    let mut parts = pattern.rsplit('/').skip(1);
+    let folder = parts.next()?;
+    (parts.next().is_some() && !folder.is_empty() && !is_glob(folder) && !folder.contains('\\')).then_some(folder)
+}
+
+/// Whether the glob matches paths of exactly its own depth: no `**`, no escapes, and no `/`
+/// inside braces or classes (`{Dockerfile,docker/Dockerfile}` names two depths).
+fn fixed_depth(pattern: &str) -> bool {
+    if pattern.contains("**") || pattern.contains('\\') {
+        return false;
+    }
+    let mut open = None;
+    for c in pattern.chars() {
+        match (open, c) {
+            (None, '{') => open = Some('}'),
+            (None, '[') => open = Some(']'),
+            (Some(close), c) if c == close => open = None,
+            (Some(_), '/') => return false,
+            _ => {}
+        }
+    }
+    open.is_none()
+}
+
+/// The paths of `set` a fixed-depth glob can name: one folder level at a time, a literal name
+/// looked up, a wildcard one matched against the folder's own entries only. A superset of the
+/// matches (each name is checked only for what its wildcards fix around them), sorted.
+fn reachable<'a>(
+    index: &'a RepoIndex,
+    set: &'a std::collections::BTreeSet<String>,
+    base_prefix: &str,
+    pattern: &str,
+) -> Vec<&'a String> {
+    let parts: Vec<&str> = pattern.split('/').collect();
+    let (last, folders) = parts.split_last().expect("split yields one part at least");
+    // Each folder reached so far, as the prefix of its entries (`api/`, or empty for the root).
+    let mut at = vec![base_prefix.to_string()];
+    for part in folders {
+        let mut next = Vec::new();
+        for prefix in &at {
+            if is_glob(part) {
+                let children = index.entries_in(&index.dirs, prefix);
+                next.extend(
+                    children
+                        .filter(|d| name_fits(part, crate::fs::file_name(d)))
+                        .map(|d| format!("{d}/")),
+                );
+            } else {
+                let dir = format!("{prefix}{part}");
+                if index.dirs.contains(&dir) {
+                    next.push(dir + "/");
+                }
+            }
+        }
+        at = next;
+    }
+    let mut out = Vec::new();
+    for prefix in &at {
+        if is_glob(last) {
+            out.extend(
+                index
+                    .entries_in(set, prefix)
+                    .filter(|p| name_fits(last, crate::fs::file_name(p))),
+            );
+        } else if let Some(path) = set.get(&format!("{prefix}{last}")) {
+            out.push(path);
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Every path of `set` under `prefix` whose name starts with `starts` and ends with `ends`.
+fn under_prefix<'a>(
+    set: &'a std::collections::BTreeSet<String>,
+    prefix: &str,
+    starts: &str,
+    ends: &str,
+) -> Vec<&'a String> {
+    set.range(prefix.to_string()..)
+        .take_while(|p| p.starts_with(prefix))
+        .filter(|p| {
+            let name = crate::fs::file_name(p);
+            name.len() >= starts.len() + ends.len() && name.starts_with(starts) && name.ends_with(ends)
+        })
+        .collect()
+}
+
+/// Whether `name` has the literal text the one-component glob `part` fixes at its start and end,
+/// in one of its spellings when it has braces.
+fn name_fits(part: &str, name: &str) -> bool {
+    if part.contains('{') {
+        return spellings_of(part).is_none_or(|spellings| spellings.iter().any(|s| name_fits(s, name)));
+    }
+    let (starts, ends) = name_literals(part);
+    name.len() >= starts.len() + ends.len() && name.starts_with(starts) && name.ends_with(ends)
+}
+
+/// The literal text a glob's last component fixes at the start and end of a matching name
+/// (`database` and `.ts` of `src/**/database*.ts`), checked before the glob itself: in a large
+/// tree almost every path fails on the name. Braces and classes (which may span components:
+/// `{Dockerfile,docker/Dockerfile}`) fix nothing that simply.
+fn name_literals(pattern: &str) -> (&str, &str) {
+    if pattern.contains(['{', '[']) {
+        return ("", "");
+    }
+    let last = crate::fs::file_name(pattern);
+    let is_wild = |c: char| c == '*' || c == '?';
+    match (last.find(is_wild), last.rfind(is_wild)) {
+        (Some(first), Some(final_wild)) => (&last[..first], &last[final_wild + 1..]),
+        _ => (last, ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn name_literals_are_what_a_glob_fixes_around_its_wildcards() {
+        assert_eq!(name_literals("database*.ts"), ("database", ".ts"));
+        assert_eq!(name_literals("*.test.ts"), ("", ".test.ts"));
+        assert_eq!(name_literals("**"), ("", ""));
+        assert_eq!(name_literals("alembic.ini"), ("alembic.ini", ""));
+        assert_eq!(name_literals("app/api/**/route.{ts,js}"), ("", ""));
+        assert_eq!(name_literals("{Dockerfile,docker/Dockerfile}"), ("", ""));
+        assert_eq!(name_literals("src/**/*.config.ts"), ("", ".config.ts"));
+        assert_eq!(name_literals("V?__init*.sql"), ("V", ".sql"));
+    }
+
+    #[test]
+    fn literal_prefixes() {
+        assert_eq!(literal_prefix("api/src/**/*.rs"), "api/src/");
+        assert_eq!(literal_prefix("**/apps.py"), "");
+        assert_eq!(literal_prefix("prisma/*/schema.prisma"), "prisma/");
+        assert_eq!(literal_prefix("*.toml"), "");
+    }
+
+    #[test]
+    fn braces_stand_for_their_spellings() {
+        assert_eq!(
+            alternatives("{Dockerfile,docker/Dockerfile}").unwrap(),
+            ["Dockerfile", "docker/Dockerfile"]
+        );
+        assert_eq!(
+            alternatives("{a,b}/x.{ts,js}").unwrap(),
+            ["a/x.ts", "a/x.js", "b/x.ts", "b/x.js"]
+        );
+        assert_eq!(alternatives("*.py"), None);
+        assert_eq!(alternatives("{a,{b,c}}"), None);
+        assert_eq!(alternatives("{a,b"), None);
+    }
+
+    #[test]
+    fn the_folder_above_the_name() {
+        assert_eq!(parent_literal("**/settings/*.py"), Some("settings"));
+        assert_eq!(parent_literal("src/**/db/migrations"), Some("db"));
+        assert_eq!(parent_literal("settings/*.py"), None);
+        assert_eq!(parent_literal("src/**/*.ts"), None);
+        assert_eq!(parent_literal("*.py"), None);
+        assert_eq!(parent_literal("{x/settings,y}/*.py"), None);
+    }
+
+    #[test]
+    fn walking_the_folders_finds_what_trying_every_path_finds() {
+        let (_dir, index) = crate::repo::index::test_index(&[
+            ("manage.py", ""),
+            ("app.py", ""),
+            ("shop/settings.py", ""),
+            ("shop/a/settings.py", ""),
+            ("shop/a/models.py", ""),
+            ("shop/a/migrations/0001_initial.py", ""),
+            ("shop-docs/settings.py", ""),
+            ("shop/a/a/settings.py", ""),
+            ("x.Dockerfile", ""),
+            ("shop.old/x/settings.py", ""),
+            ("src/main/resources/application-dev.yml", ""),
+            ("svc/src/lib.rs", ""),
+            ("svc/src/api/mod.rs", ""),
+        ]);
+        let patterns = [
+            "*.py",
+            "*/settings.py",
+            "shop/*/models.py",
+            "*/*/migrations",
+            "src/main/resources/application*.yml",
+            "src/*.rs",
+            "src/*/*.rs",
+            "*",
+            "*/*",
+            "s?op/*",
+            "[!.]*.py",
+            "{src,shop}/{lib,settings}.{rs,py}",
+            "sho[a-p]/*/models.py",
+            "shop[!a]a/settings.py",
+            "{shop/a,svc/src}/*",
+            "[!s]*/*",
+            "{shop/settings.py,svc/src/*.rs}",
+            "{src,shop}/**/{settings,models}.py",
+            "{,shop/}a/{models,settings}.py",
+        ];
+        for base in [".", "shop", "svc"] {
+            for pattern in patterns {
+                for of in [Of::Files, Of::Dirs] {
+                    let set = match of {
+                        Of::Files => &index.files,
+                        Of::Dirs => &index.dirs,
+                    };
+                    let m = glob(pattern).unwrap();
+                    let prefix = if base == "." { String::new() } else { format!("{base}/") };
+                    let naive: Vec<&String> = set
+                        .iter()
+                        .filter(|p| p.starts_with(&prefix) && m.is_match(&p[prefix.len()..]))
+                        .collect();
+                    assert_eq!(
+                        matching(&index, of, base, pattern),
+                        naive,
+                        "{pattern} in {base}, {of:?}"
+                    );
+                }
+            }
+        }
+    }
+}
