@@ -1,7 +1,9 @@
-//! Which paths of the index a detector's glob names. A glob without `**` names paths of exactly
-//! its depth, so it is answered by walking the folders it can reach (`*/settings.py` looks at
-//! the root's folders, not at every file below them); a glob with `**`, braces or classes is
-//! tried on every path under its literal prefix.
+//! Which paths of the index a detector's glob names. A glob of a fixed depth (no `**`, and no
+//! `/` inside braces or classes) is answered by walking the folders it can reach (`*/settings.py`
+//! looks at the root's folders, not at every file below them); a glob with `**` looks its file
+//! name up in the index's by-name index in a large repository, else tries every path under its
+//! literal prefix; braces that hold a `/` are looked up spelling by spelling. The compiled glob
+//! always makes the final decision.
 
 use crate::repo::index::RepoIndex;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -179,8 +181,9 @@ fn alternatives(pattern: &str) -> Option<Vec<String>> {
 /// has at least one level above that (`settings` of `**/settings/*.py`, nothing for
 /// `settings/*.py`, whose folder may be the project itself).
 fn parent_literal(pattern: &str) -> Option<&str> {
-    // Braces and classes may hold a `/` of their own.
-    if pattern.contains(['{', '[']) {
+    // Braces and classes may hold a `/` of their own; a last component with `**` matches at any
+    // depth below the folder (`src/bin/**` holds `src/bin/cli/main.rs`).
+    if pattern.contains(['{', '[']) || crate::fs::file_name(pattern).contains("**") {
         return None;
     }
     let mut parts = pattern.rsplit('/').skip(1);
@@ -347,7 +350,7 @@ mod tests {
 
     #[test]
     fn walking_the_folders_finds_what_trying_every_path_finds() {
-        let (_dir, index) = crate::repo::index::test_index(&[
+        let tree = [
             ("manage.py", ""),
             ("app.py", ""),
             ("shop/settings.py", ""),
@@ -359,9 +362,25 @@ mod tests {
             ("x.Dockerfile", ""),
             ("shop.old/x/settings.py", ""),
             ("src/main/resources/application-dev.yml", ""),
+            ("src/bin/cli/main.rs", ""),
             ("svc/src/lib.rs", ""),
             ("svc/src/api/mod.rs", ""),
-        ]);
+            ("svc/src/bin/api/main.rs", ""),
+        ];
+        let (_dir, index) = crate::repo::index::test_index(&tree);
+        same_as_trying_every_path(&index);
+        // Past the size where `**` globs go through the by-name index.
+        let filler: Vec<(String, &str)> = (0..2_100)
+            .map(|i| (format!("filler/d{}/f{i}.txt", i % 50), ""))
+            .collect();
+        let mut large: Vec<(&str, &str)> = tree.to_vec();
+        large.extend(filler.iter().map(|(p, t)| (p.as_str(), *t)));
+        let (_dir, index) = crate::repo::index::test_index(&large);
+        assert!(index.files.len() >= 2_048);
+        same_as_trying_every_path(&index);
+    }
+
+    fn same_as_trying_every_path(index: &RepoIndex) {
         let patterns = [
             "*.py",
             "*/settings.py",
@@ -382,8 +401,14 @@ mod tests {
             "{shop/settings.py,svc/src/*.rs}",
             "{src,shop}/**/{settings,models}.py",
             "{,shop/}a/{models,settings}.py",
+            "src/bin/**",
+            "**/bin/**",
+            "**/migrations/**",
+            "**/settings.py",
+            "src/**/main.rs",
+            "**/a/**/settings.py",
         ];
-        for base in [".", "shop", "svc"] {
+        for base in [".", "shop", "svc", "src"] {
             for pattern in patterns {
                 for of in [Of::Files, Of::Dirs] {
                     let set = match of {
@@ -396,11 +421,7 @@ mod tests {
                         .iter()
                         .filter(|p| p.starts_with(&prefix) && m.is_match(&p[prefix.len()..]))
                         .collect();
-                    assert_eq!(
-                        matching(&index, of, base, pattern),
-                        naive,
-                        "{pattern} in {base}, {of:?}"
-                    );
+                    assert_eq!(matching(index, of, base, pattern), naive, "{pattern} in {base}, {of:?}");
                 }
             }
         }

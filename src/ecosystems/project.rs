@@ -38,7 +38,6 @@ impl Ecosystem {
         }
     }
 
-    /// Normalises a dependency name the way the ecosystem's registry compares names.
     /// Whether [`Ecosystem::normalise`] gives `name` back unchanged, told without building it.
     fn is_normal(self, name: &str) -> bool {
         let uppercase = || name.bytes().any(|b| b.is_ascii_uppercase());
@@ -53,6 +52,7 @@ impl Ecosystem {
             }
     }
 
+    /// Normalises a dependency name the way the ecosystem's registry compares names.
     pub fn normalise(self, name: &str) -> String {
         match self {
             Ecosystem::Node => name.trim().to_string(),
