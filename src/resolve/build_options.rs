@@ -156,12 +156,8 @@ fn invocations(ctx: &Ctx, options: &BuildOptions) -> Vec<Invocation> {
     for doc in ctx.ci.get() {
         lines.push((doc.file.clone(), doc.line, doc.command.clone()));
     }
-    let mut dirs = vec![project.dir.as_str()];
-    if project.dir != "." {
-        dirs.push(".");
-    }
-    for doc in crate::signals::guides::commands(ctx.index, &dirs) {
-        lines.push((doc.file, doc.line, doc.command));
+    for doc in ctx.guides() {
+        lines.push((doc.file.clone(), doc.line, doc.command.clone()));
     }
     // Every line of the task files (a Makefile recipe's later lines build too), each with its
     // line number.
@@ -179,6 +175,10 @@ fn invocations(ctx: &Ctx, options: &BuildOptions) -> Vec<Invocation> {
                 .map(|(n, l)| (file.to_string(), n + 1, l.to_string()));
             lines.extend(numbered);
         }
+    }
+    let mut dirs = vec![project.dir.as_str()];
+    if project.dir != "." {
+        dirs.push(".");
     }
     for dir in &dirs {
         let dockerfiles = ctx

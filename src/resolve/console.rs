@@ -65,19 +65,13 @@ pub(super) fn documented_client(ctx: &Ctx, stores: &[String]) -> Option<Field> {
         return None;
     }
     let backend = &ctx.backend.project;
-    let mut dirs = vec![backend.dir.as_str()];
-    if backend.dir != "." {
-        dirs.push(".");
-    }
     // A line about production or a deployment opens some other database than the developer's.
     let elsewhere = |heading: &str| {
         let heading = heading.to_ascii_lowercase();
-        ["production", "deploy", "release", "prod "]
-            .iter()
-            .any(|h| heading.contains(h))
+        super::documented::DEPLOY_HEADINGS.iter().any(|h| heading.contains(h))
     };
-    crate::signals::guides::commands(ctx.index, &dirs)
-        .into_iter()
+    ctx.guides()
+        .iter()
         .filter(|doc| !elsewhere(&doc.heading))
         .filter(|doc| super::plausible::check(ctx.registry, ctx.index, &doc.dir, &doc.command).is_ok())
         .find_map(|doc| {

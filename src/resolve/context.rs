@@ -11,6 +11,7 @@ use crate::fs::is_within;
 use crate::repo::index::RepoIndex;
 use crate::report::Evidence;
 use crate::signals::ci::CiCommands;
+use crate::signals::guides::DocumentedCommand;
 use std::collections::BTreeMap;
 
 /// What one scan knows before resolve decides anything: the detectors (built in and the
@@ -41,6 +42,19 @@ pub struct Ctx<'a, 'r> {
     /// Directories of the repository's test projects of the backend's ecosystem (projects of
     /// their own with a test runner, as .NET keeps them), when the backend has no runner itself.
     pub test_projects: Vec<String>,
+    /// The shell lines of the guides beside the backend and at the root, parsed on first use:
+    /// the dev, test, migrate, build and console rules all read them.
+    pub guides: std::cell::OnceCell<Vec<DocumentedCommand>>,
+}
+
+impl Ctx<'_, '_> {
+    /// The shell lines of the backend's guides and the root's (`signals::guides`), nearest first.
+    pub fn guides(&self) -> &[DocumentedCommand] {
+        self.guides.get_or_init(|| {
+            let dir = self.backend.project.dir.as_str();
+            crate::signals::guides::commands(self.index, &[dir, "."])
+        })
+    }
 }
 
 /// A root script that runs one of the backend's scripts in every workspace package.

@@ -28,7 +28,11 @@ pub(super) const RUN_HEADINGS: &[&str] = &[
     "set up",
 ];
 
-pub(super) const NOT_RUN_HEADINGS: &[&str] = &["test", "deploy", "production", "release", "build", "install"];
+pub(super) const NOT_RUN_HEADINGS: &[&str] = &["test", "build", "install"];
+
+/// Headings about somewhere else than the developer's machine: a line under one runs against a
+/// deployment, not the local setup.
+pub(super) const DEPLOY_HEADINGS: &[&str] = &["deploy", "production", "release"];
 
 /// Task names beside the dev synonyms that documentation uses to start a project (`make up`).
 pub(super) const DOCUMENTED_DEV_TASKS: &[&str] = &["up", "start-dev", "run-dev", "local", "app"];
@@ -39,17 +43,16 @@ pub(super) const DOCUMENTED_DEV_TASKS: &[&str] = &["up", "start-dev", "run-dev",
 /// `npm install`) are not taken: they say nothing a default does not.
 pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool, default: Option<&str>) -> Option<Field> {
     let backend = &ctx.backend.project;
-    let mut dirs = vec![backend.dir.as_str()];
-    if backend.dir != "." {
-        dirs.push(".");
-    }
-    for doc in crate::signals::guides::commands(ctx.index, &dirs) {
+    for doc in ctx.guides() {
         if plausible::check(ctx.registry, ctx.index, &doc.dir, &doc.command).is_err() {
             continue;
         }
         let heading = doc.heading.to_ascii_lowercase();
-        let about_running =
-            RUN_HEADINGS.iter().any(|h| heading.contains(h)) && !NOT_RUN_HEADINGS.iter().any(|h| heading.contains(h));
+        let about_running = RUN_HEADINGS.iter().any(|h| heading.contains(h))
+            && !NOT_RUN_HEADINGS
+                .iter()
+                .chain(DEPLOY_HEADINGS)
+                .any(|h| heading.contains(h));
         if !about_running {
             continue;
         }
@@ -102,20 +105,14 @@ pub(super) enum Intent {
 /// to win over a detector default.
 pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>) -> Option<Field> {
     let backend = &ctx.backend.project;
-    let mut dirs = vec![backend.dir.as_str()];
-    if backend.dir != "." {
-        dirs.push(".");
-    }
     let topic: &[&str] = match intent {
         Intent::Test => &["test"],
         Intent::Migrate => &["migrat", "database", "schema"],
     };
-    let guides = crate::signals::guides::commands(ctx.index, &dirs)
-        .into_iter()
-        .filter(|doc| {
-            let heading = doc.heading.to_ascii_lowercase();
-            topic.iter().any(|t| heading.contains(t))
-        });
+    let guides = ctx.guides().iter().cloned().filter(|doc| {
+        let heading = doc.heading.to_ascii_lowercase();
+        topic.iter().any(|t| heading.contains(t))
+    });
     // Beside a default, CI only counts for a repository script, so without one its workflows
     // are not parsed at all.
     let ci: &[crate::signals::guides::DocumentedCommand] = if default.is_none() || has_script_for(ctx.index, intent) {

@@ -77,6 +77,7 @@ pub(super) fn resolve_backend(
         orchestrating_tasks: orchestrating_tasks(registry, project, all),
         cargo_root: cargo_root.clone(),
         test_projects: test_projects(registry, backend, all),
+        guides: std::cell::OnceCell::new(),
     };
 
     // Framework.
@@ -442,10 +443,7 @@ pub(super) fn cli_is_documented(ctx: &Ctx, default: &str) -> bool {
         _ => program.to_string(),
     };
     let mentions = |text: &str| text.contains(&format!("{program} "));
-    let dirs = [ctx.backend.project.dir.as_str(), "."];
-    crate::signals::guides::commands(ctx.index, &dirs)
-        .iter()
-        .any(|d| mentions(&d.command))
+    ctx.guides().iter().any(|d| mentions(&d.command))
         || ctx.ci.get().iter().any(|d| mentions(&d.command))
         || ctx
             .ancestor_tasks
