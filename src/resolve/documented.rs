@@ -109,7 +109,7 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         Intent::Test => &["test"],
         Intent::Migrate => &["migrat", "database", "schema"],
     };
-    let guides = ctx.guides().iter().cloned().filter(|doc| {
+    let guides = ctx.guides().iter().filter(|doc| {
         let heading = doc.heading.to_ascii_lowercase();
         topic.iter().any(|t| heading.contains(t))
     });
@@ -120,7 +120,7 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
     } else {
         &[]
     };
-    for doc in guides.chain(ci.iter().cloned()) {
+    for doc in guides.chain(ci) {
         if plausible::check(ctx.registry, ctx.index, &doc.dir, &doc.command).is_err() {
             continue;
         }
