@@ -339,3 +339,22 @@ fn only_the_apps_own_settings_code_names_its_default() {
         Some("PostgreSQL")
     );
 }
+
+/// GORM's pure-Go SQLite driver (`github.com/glebarez/sqlite`) is a GORM dialect like
+/// `gorm.io/driver/sqlite`: the SQLite it opens is kept beside the other dialects imported.
+#[test]
+fn gorms_pure_go_sqlite_driver_names_sqlite() {
+    let go_mod = "module acme/gists\n\ngo 1.22\n\nrequire (\n\tgithub.com/glebarez/sqlite v1.11.0\n\tgithub.com/labstack/echo/v4 v4.12.0\n\tgorm.io/driver/postgres v1.6.0\n\tgorm.io/gorm v1.25.12\n)\n";
+    let db_go = "package db\n\nimport (\n\t\"github.com/glebarez/sqlite\"\n\t\"gorm.io/driver/postgres\"\n\t\"gorm.io/gorm\"\n)\n\nfunc Open(dsn string, pg bool) (*gorm.DB, error) {\n\tif pg {\n\t\treturn gorm.Open(postgres.Open(dsn), &gorm.Config{})\n\t}\n\treturn gorm.Open(sqlite.Open(dsn), &gorm.Config{})\n}\n";
+    let report = scan_tree(&[
+        ("go.mod", go_mod),
+        ("main.go", "package main\n\nfunc main() {}\n"),
+        ("internal/db/db.go", db_go),
+    ]);
+    let value = report
+        .field(FieldName::DatabaseSystem)
+        .value
+        .clone()
+        .unwrap_or_default();
+    assert!(value.contains("SQLite"), "{value}");
+}
