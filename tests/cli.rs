@@ -132,9 +132,7 @@ fn stdout_prints_and_lists_what_it_could_not_fill() {
         .stdout(
             predicate::str::contains("- **Backend Framework:** Koa").and(predicate::str::contains("{{db_command}}")),
         )
-        .stderr(
-            predicate::str::contains("1 field(s) left as placeholders").and(predicate::str::contains("{{db_command}}")),
-        );
+        .stderr(predicate::str::contains("1 placeholder(s) left").and(predicate::str::contains("{{db_command}}")));
     assert!(!repo.path().join(".github").exists());
 }
 
@@ -195,17 +193,22 @@ fn values_are_never_escaped_or_reinterpreted() {
 }
 
 #[test]
-fn a_template_with_an_unknown_variable_is_an_error() {
+fn a_name_archprompt_does_not_fill_is_left_as_written_and_named() {
     let repo = repo_from("rust-axum-sqlx");
     let template = repo.path().join("t.hbs");
-    std::fs::write(&template, "{{no_such_thing}}\n").unwrap();
+    std::fs::write(
+        &template,
+        "ORM: {{orm_system}}; PRD: {{prd_path}}; CI: ${{ secrets.TOKEN }}\n",
+    )
+    .unwrap();
     archprompt()
         .args(["init", "--stdout", "--template"])
         .arg(&template)
         .arg(repo.path())
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains("no_such_thing"));
+        .success()
+        .stdout("ORM: SQLx; PRD: {{prd_path}}; CI: ${{ secrets.TOKEN }}\n")
+        .stderr(predicate::str::contains("not names archprompt fills").and(predicate::str::contains("{{prd_path}}")));
 }
 
 #[test]

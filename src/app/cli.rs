@@ -155,9 +155,10 @@ pub struct InitArgs {
     #[arg(short, long)]
     pub force: bool,
     /// The template to render: a name (the repository's .archprompt/templates/NAME.md, else a
-    /// bundled one; `archprompt templates` lists them) or a file [default: backend-architect]
-    #[arg(short, long, value_name = "NAME|FILE")]
-    pub template: Option<String>,
+    /// bundled one; `archprompt templates` lists them), a file, or a folder of templates (each
+    /// *.md and *.hbs in it, one agent file each); repeatable [default: backend-architect]
+    #[arg(short, long, visible_alias = "templates", value_name = "NAME|FILE|DIR")]
+    pub template: Vec<String>,
     /// The agents to write for, comma-separated or repeated [default: the ones the repository
     /// already uses (.github/agents/, .claude/ or CLAUDE.md, AGENTS.md, .cursor/), else copilot]
     #[arg(long = "target", value_name = "AGENT", value_enum, value_delimiter = ',')]

@@ -33,8 +33,15 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
             root.display()
         ));
     }
-    let template = templates::resolve(args.template.as_deref(), &path)?;
+    let named = !args.template.is_empty();
+    let templates = templates::resolve_all(&args.template, &path)?;
     let (targets, signs) = agent_file::pick_targets(&args.targets, &path);
+    if templates.len() > 1 && (args.stdout || args.output.is_some()) {
+        anyhow::bail!(
+            "--stdout and --output take one agent file, and this would write one for each of {} templates; name one with --template",
+            templates.len()
+        );
+    }
     if targets.len() > 1 && (args.stdout || args.output.is_some()) {
         let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
         anyhow::bail!(
@@ -49,7 +56,7 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
     let asked = args.force || args.stdout || args.output.is_some();
     if let Some(why) = report
         .not_a_backend()
-        .filter(|_| !asked && template.is_implicit_backend_profile(args.template.as_deref()))
+        .filter(|_| !asked && templates[0].is_implicit_backend_profile(named))
     {
         let repo = shown(&path);
         let verb = if args.dry_run { "would write" } else { "wrote" };
@@ -61,7 +68,9 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
     }
     if ui.verbose() {
         ui.note(&output::scan_table(&report, ui.err, true, None));
-        ui.note(&format!("template: {} ({})", template.name, template.describe_origin()));
+        for template in &templates {
+            ui.note(&format!("template: {} ({})", template.name, template.describe_origin()));
+        }
     }
     if !signs.is_empty() {
         let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
@@ -74,13 +83,17 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
     // The template as it is, unless an agent format was asked for or the file is the agent's.
     let raw = (args.stdout || args.output.is_some()) && args.targets.is_empty();
     let mut code = ExitCode::SUCCESS;
-    let mut last_left: Option<String> = None;
-    for target in targets {
-        let file = agent_file::prepare(&path, &template, &report, target, args.output.as_deref(), raw)?;
+    // What archprompt wrote from each template, for the closing list.
+    let mut written: Vec<(&str, String)> = Vec::new();
+    for (template, target) in templates
+        .iter()
+        .flat_map(|t| targets.iter().map(move |&target| (t, target)))
+    {
+        let file = agent_file::prepare(&path, template, &report, target, args.output.as_deref(), raw)?;
         let shown = file.path.display().to_string();
         if args.stdout {
             out(&file.ours)?;
-            last_left = Some(file.ours);
+            written.push((&template.name, file.ours));
             continue;
         }
         if file.kept > 0 {
@@ -143,10 +156,12 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
                 }
             }
         }
-        last_left = Some(file.ours);
+        written.push((&template.name, file.ours));
     }
-    if let Some(content) = last_left {
-        ui.note(&output::unfilled(&report, &content));
+    match written.as_slice() {
+        [] => {}
+        [.., (_, content)] if templates.len() == 1 => ui.note(&output::unfilled(&report, content)),
+        _ => ui.note(&output::unfilled_per_template(&report, &written)),
     }
     Ok(code)
 }
@@ -288,10 +303,10 @@ struct InitResult {
 /// One repository of a bulk `init`: each of its targets' agent files planned or written.
 fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &InitArgs) -> Result<Vec<InitResult>> {
     let report = report?;
-    let template = templates::resolve(args.template.as_deref(), repo)?;
+    let templates = templates::resolve_all(&args.template, repo)?;
     if let Some(why) = report
         .not_a_backend()
-        .filter(|_| !args.force && template.is_implicit_backend_profile(args.template.as_deref()))
+        .filter(|_| !args.force && templates[0].is_implicit_backend_profile(!args.template.is_empty()))
     {
         return Ok(vec![InitResult {
             status: InitStatus::NotABackend,
@@ -303,9 +318,12 @@ fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &Init
     }
     let (targets, _) = agent_file::pick_targets(&args.targets, repo);
     let mut results = Vec::new();
-    for target in targets {
+    for (template, target) in templates
+        .iter()
+        .flat_map(|t| targets.iter().map(move |&target| (t, target)))
+    {
         let result = (|| -> Result<InitResult> {
-            let file = agent_file::prepare(repo, &template, &report, target, None, false)?;
+            let file = agent_file::prepare(repo, template, &report, target, None, false)?;
             let status = if args.dry_run {
                 write::ensure_inside(&file.path, repo)?;
                 match write::plan(&file.path, &file.content, repo)? {

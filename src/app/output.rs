@@ -176,31 +176,74 @@ pub fn warnings(report: &Report, style: Style) -> String {
         .collect()
 }
 
-/// The closing list of `init`: fields left as placeholders.
+/// The closing list of `init`: placeholders left, those archprompt fills with why each is
+/// unknown, then the template's own names it does not fill.
 pub fn unfilled(report: &Report, rendered: &str) -> String {
-    let left: Vec<String> = archprompt::profile::syntax::placeholders(rendered)
-        .into_iter()
-        .map(|(_, _, name)| name)
-        .collect();
-    let unknown: Vec<FieldName> = report
-        .unknown_fields()
-        .into_iter()
-        .filter(|f| left.iter().any(|l| l == f.as_str()))
-        .collect();
+    let left = archprompt::profile::render::left_in(report, rendered);
     let counts = field_counts(report);
-    if unknown.is_empty() {
-        return format!(
-            "every field of the template filled ({counts}; `archprompt scan` shows the proof of each none)\n"
-        );
-    }
-    let mut out = format!(
-        "{counts}; {} field(s) left as placeholders (run `archprompt doctor` for how to fill them):\n",
-        unknown.len()
-    );
-    for name in unknown {
-        let hint = report.field(name).hint.as_deref().unwrap_or("");
-        let reason = hint.split(". Looked for:").next().unwrap_or(hint);
+    let mut out = if left.ours.is_empty() {
+        format!("every field of the template filled ({counts}; `archprompt scan` shows the proof of each none)\n")
+    } else {
+        format!(
+            "{counts}; {} placeholder(s) left (run `archprompt doctor` for how to fill them):\n",
+            left.ours.len()
+        )
+    };
+    for name in &left.ours {
+        let reason = match FieldName::from_placeholder(name) {
+            Some(field) => {
+                let hint = report.field(field).hint.as_deref().unwrap_or("");
+                hint.split(". Looked for:").next().unwrap_or(hint).to_string()
+            }
+            None => "the scan could not determine it".to_string(),
+        };
         writeln!(out, "  {{{{{name}}}}}  {reason}").unwrap();
+    }
+    if !left.foreign.is_empty() {
+        let names: Vec<String> = left.foreign.iter().map(|n| format!("{{{{{n}}}}}")).collect();
+        writeln!(
+            out,
+            "left as written, not names archprompt fills (docs/placeholders.md lists those): {}",
+            names.join(", ")
+        )
+        .unwrap();
+    }
+    out
+}
+
+/// The closing list of an `init` of several templates: a line per agent file written, with the
+/// placeholders left in it.
+pub fn unfilled_per_template(report: &Report, written: &[(&str, String)]) -> String {
+    let mut out = format!(
+        "{}; placeholders left per template (run `archprompt doctor` for how to fill them):\n",
+        field_counts(report)
+    );
+    let mut seen: Vec<&str> = Vec::new();
+    // One line per template: its files for several agents leave the same placeholders.
+    for (name, content) in written {
+        if seen.contains(name) {
+            continue;
+        }
+        seen.push(name);
+        let left = archprompt::profile::render::left_in(report, content);
+        let braced = |names: &[String]| {
+            names
+                .iter()
+                .map(|n| format!("{{{{{n}}}}}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let ours = if left.ours.is_empty() {
+            "every placeholder archprompt fills, filled".to_string()
+        } else {
+            format!("{} unknown: {}", left.ours.len(), braced(&left.ours))
+        };
+        let foreign = if left.foreign.is_empty() {
+            String::new()
+        } else {
+            format!("; {} not archprompt's: {}", left.foreign.len(), braced(&left.foreign))
+        };
+        writeln!(out, "  {name}: {ours}{foreign}").unwrap();
     }
     out
 }

@@ -173,10 +173,10 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 continue;
             };
             let span = wrapped.iter().find(|w| w.range.contains(&whole.start()));
-            let (range, text) = match (span, FieldName::parse(&m[1])) {
+            let (range, text) = match (span, FieldName::from_placeholder(&m[1])) {
                 (Some(span), Some(field)) => (
                     span.range.clone(),
-                    in_code_span(field, report.fields.get(&field), &span.wrap),
+                    in_code_span(field, &m[1], report.fields.get(&field), &span.wrap),
                 ),
                 _ => (whole.range(), value),
             };
@@ -214,7 +214,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             // The text archprompt writes for the fresh value `now` in this slot (in a code span,
             // rendered from the report's field, whose value `now` is).
             let written = |now: &str| match &slot.wrap {
-                Some(wrap) => in_code_span(slot.field, report.fields.get(&slot.field), wrap),
+                Some(wrap) => in_code_span(slot.field, slot.field.as_str(), report.fields.get(&slot.field), wrap),
                 None => now.to_string(),
             };
             if PLACEHOLDER.is_match(&slot.value) {
@@ -428,8 +428,9 @@ impl Edit {
 }
 
 /// The value a fresh scan gives `field` (pinned, found or absent) or the extra variable of that
-/// name, `None` when it cannot tell.
+/// name (either by an alias, too), `None` when it cannot tell.
 fn fresh_value(report: &Report, name: &str) -> Option<String> {
+    let name = crate::report::aliases::canonical(name);
     let Some(f) = FieldName::parse(name).and_then(|field| report.fields.get(&field)) else {
         // An extra variable (`{{orm}}`), when the scan or archprompt.toml has a value for it.
         return report.variables.get(name).cloned().flatten();
@@ -441,6 +442,7 @@ fn fresh_value(report: &Report, name: &str) -> Option<String> {
 }
 
 fn explain(name: &str, report: Option<&Report>) -> (String, String) {
+    let name = crate::report::aliases::canonical(name);
     let language = report
         .and_then(|r| r.variables.get("language"))
         .and_then(|l| l.as_deref());

@@ -25,7 +25,7 @@ pub struct AgentFile {
     pub overwrites: bool,
     /// archprompt's part of `content`: all of it, or for AGENTS.md the section.
     pub ours: String,
-    /// Placeholders left in `ours`.
+    /// Placeholders archprompt fills that are left in `ours` (its value unknown).
     pub left: Vec<String>,
 }
 
@@ -108,11 +108,7 @@ pub fn prepare(
         }
         (_, None) => (shaped.clone(), 0, false, shaped),
     };
-    let left = unknown
-        .iter()
-        .filter(|f| ours.contains(&format!("{{{{{f}}}}}")))
-        .map(|f| f.to_string())
-        .collect();
+    let left = crate::profile::render::left_in(report, &ours).ours;
     Ok(AgentFile {
         target,
         path,

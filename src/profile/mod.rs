@@ -6,6 +6,7 @@ pub mod accept;
 pub mod agent_file;
 pub mod code_span;
 pub mod encoding;
+pub mod mustache;
 pub mod record;
 pub mod render;
 pub mod slots;

@@ -5,6 +5,7 @@
 //! out of the span, a list of directories one span each ([`in_code_span`]).
 
 use crate::profile::code_span::{Wrap, code_span, wrapped_placeholders};
+use crate::profile::mustache::{VALUE_HELPER, literal, prepare};
 use crate::report::{Field, FieldName, Report, State};
 use anyhow::{Context, Result};
 use handlebars::Handlebars;
@@ -14,34 +15,76 @@ use std::rc::Rc;
 /// The bundled backend-architect template.
 pub const DEFAULT_TEMPLATE: &str = crate::profile::templates::BUNDLED[0].1;
 
-/// The variables a template can use: the 11 fields plus the report's extra variables.
+/// The variables a template can use: the 11 fields, the report's extra variables, and each
+/// alias of one of them (`templates/aliases.toml`) with the same value.
 pub fn variables(report: &Report) -> Map<String, Value> {
     let mut vars = Map::new();
-    // Extra variables without a value are null: `{{#if orm}}` is false and `{{orm}}` is empty.
+    // Extra variables without a value are null: `{{#if orm}}` is false, and `{{orm}}` is left
+    // as it is for `doctor`.
     for (name, value) in &report.variables {
         vars.insert(name.clone(), value.clone().map_or(Value::Null, Value::String));
     }
     for (name, field) in &report.fields {
-        let text = match (&field.state, &field.value) {
-            (State::Unknown, _) | (_, None) => format!("{{{{{name}}}}}"),
-            (_, Some(value)) => value.clone(),
+        vars.insert(name.to_string(), Value::String(field_text(name.as_str(), field)));
+    }
+    for (alias, name) in crate::report::aliases::all() {
+        let value = match FieldName::parse(name).and_then(|f| report.fields.get(&f)) {
+            Some(field) => Value::String(field_text(alias, field)),
+            None => vars.get(name).cloned().unwrap_or(Value::Null),
         };
-        vars.insert(name.to_string(), Value::String(text));
+        vars.insert(alias.to_string(), value);
     }
     vars
 }
 
-/// The text that replaces a field's placeholder and the code span `wrap` the template wrote
-/// around it. A value to type stays in the span; each directory of a list gets a span of its
-/// own (`` `src`, `tests` ``, safe whatever backticks a name holds); an absent field's `none` is
-/// prose, out of any span, so no one takes it for a command. An unknown field keeps its
-/// placeholder in the template's span.
-pub fn in_code_span(name: FieldName, field: Option<&Field>, wrap: &Wrap) -> String {
+/// A field's text where the template names it `placeholder`: its value, or the placeholder
+/// itself while the value is unknown.
+fn field_text(placeholder: &str, field: &Field) -> String {
+    match (&field.state, &field.value) {
+        (State::Unknown, _) | (_, None) => format!("{{{{{placeholder}}}}}"),
+        (_, Some(value)) => value.clone(),
+    }
+}
+
+/// The placeholders a rendered text still holds, each once, in order: `ours`, names archprompt
+/// fills (a field, a variable or an alias of one) that this scan found no value for, and
+/// `foreign`, names it does not fill at all (`{{prd_path}}`): the template's own, left for its
+/// reader (`doctor` lists both; `[values]` in archprompt.toml can fill either).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Left {
+    pub ours: Vec<String>,
+    pub foreign: Vec<String>,
+}
+
+pub fn left_in(report: &Report, text: &str) -> Left {
+    let mut left = Left::default();
+    for name in crate::profile::syntax::variables(text) {
+        let canonical = crate::report::aliases::canonical(&name);
+        // A found value may itself hold braces (`-d {{x}}`): only a name without a value is left.
+        let state = match FieldName::parse(canonical) {
+            Some(field) => Some(report.field(field).state == State::Unknown),
+            None => report.variables.get(canonical).map(Option::is_none),
+        };
+        match state {
+            Some(true) => left.ours.push(name),
+            Some(false) => {}
+            None => left.foreign.push(name),
+        }
+    }
+    left
+}
+
+/// The text that replaces a field's placeholder (written `placeholder`, the field's name or an
+/// alias) and the code span `wrap` the template wrote around it. A value to type stays in the
+/// span; each directory of a list gets a span of its own (`` `src`, `tests` ``, safe whatever
+/// backticks a name holds); an absent field's `none` is prose, out of any span, so no one takes
+/// it for a command. An unknown field keeps its placeholder in the template's span.
+pub fn in_code_span(name: FieldName, placeholder: &str, field: Option<&Field>, wrap: &Wrap) -> String {
     let value = field
         .filter(|f| f.state != State::Unknown)
         .and_then(|f| Some((f, f.value.as_ref()?)));
     match value {
-        None => wrap.around(&format!("{{{{{name}}}}}")),
+        None => wrap.around(&format!("{{{{{placeholder}}}}}")),
         Some((f, value)) if f.state == State::Absent => value.clone(),
         Some((Field { items: Some(items), .. }, _)) if name.is_directories() => {
             items.iter().map(|item| code_span(item)).collect::<Vec<_>>().join(", ")
@@ -50,11 +93,14 @@ pub fn in_code_span(name: FieldName, field: Option<&Field>, wrap: &Wrap) -> Stri
     }
 }
 
+/// `template` filled from `report`. Only `{{name}}` placeholders are archprompt's: one it has
+/// no value for stays as written, and any other `{{…}}` (a workflow's `${{ secrets.X }}`, Vue's
+/// `{{ user.email }}`) is text (see [`crate::profile::mustache`]).
 pub fn render(template: &str, report: &Report) -> Result<String> {
     let compiled = compiled(template)?;
     let mut vars = variables(report);
-    for (i, (name, wrap)) in compiled.spans.iter().enumerate() {
-        let text = in_code_span(*name, report.fields.get(name), wrap);
+    for (i, (name, written, wrap)) in compiled.spans.iter().enumerate() {
+        let text = in_code_span(*name, written, report.fields.get(name), wrap);
         vars.insert(span_variable(i), Value::String(text));
     }
     compiled
@@ -64,11 +110,12 @@ pub fn render(template: &str, report: &Report) -> Result<String> {
         .context("cannot render template")
 }
 
-/// A template compiled, with the fields it writes as code spans of their own, in order: the
-/// i-th is rendered from the variable [`span_variable`]`(i)`.
+/// A template compiled, with the fields it writes as code spans of their own, in order (the
+/// field, its placeholder as written, the span): the i-th is rendered from the variable
+/// [`span_variable`]`(i)`.
 struct Compiled {
     hb: Handlebars<'static>,
-    spans: Vec<(FieldName, Wrap)>,
+    spans: Vec<(FieldName, String, Wrap)>,
 }
 
 /// The variable holding the i-th code span's text. The `-` keeps it apart from any variable a
@@ -89,16 +136,18 @@ fn compiled(template: &str) -> Result<Rc<Compiled>> {
     }
     let mut hb = Handlebars::new();
     hb.register_escape_fn(handlebars::no_escape);
+    // A path handlebars resolves itself (`{{../name}}` inside a block) must exist.
     hb.set_strict_mode(true);
     for (name, context) in [
         (YAML_PLAIN, YamlContext::Plain),
         (YAML_DOUBLE, YamlContext::DoubleQuoted),
         (YAML_SINGLE, YamlContext::SingleQuoted),
     ] {
-        hb.register_helper(name, Box::new(YamlHelper(context)));
+        hb.register_helper(name, Box::new(ValueHelper(Some(context))));
     }
+    hb.register_helper(VALUE_HELPER, Box::new(ValueHelper(None)));
     let (source, spans) = code_spans_as_variables(template);
-    hb.register_template_string("agent", yaml_safe_front_matter(&source))
+    hb.register_template_string("agent", placeholders_as_helpers(&source))
         .context("invalid template")?;
     let compiled = Rc::new(Compiled { hb, spans });
     COMPILED.with_borrow_mut(|c| {
@@ -114,17 +163,17 @@ fn compiled(template: &str) -> Result<Rc<Compiled>> {
 /// The template with each field it writes as a code span of its own (`` `{{source_dirs}}` ``)
 /// replaced, backticks and all, by its [`span_variable`], and those fields in order. `@root`,
 /// so the span renders the same inside an `{{#each}}` or `{{#with}}` block.
-fn code_spans_as_variables(template: &str) -> (String, Vec<(FieldName, Wrap)>) {
+fn code_spans_as_variables(template: &str) -> (String, Vec<(FieldName, String, Wrap)>) {
     let mut source = String::with_capacity(template.len());
     let mut spans = Vec::new();
     let mut copied = 0;
     for wrapped in wrapped_placeholders(template) {
-        let Some(name) = FieldName::parse(&wrapped.name) else {
+        let Some(name) = FieldName::from_placeholder(&wrapped.name) else {
             continue;
         };
         source.push_str(&template[copied..wrapped.range.start]);
         source.push_str(&format!("{{{{@root.[{}]}}}}", span_variable(spans.len())));
-        spans.push((name, wrapped.wrap));
+        spans.push((name, wrapped.name, wrapped.wrap));
         copied = wrapped.range.end;
     }
     source.push_str(&template[copied..]);
@@ -144,30 +193,37 @@ enum YamlContext {
     SingleQuoted,
 }
 
-/// The template with each `{{name}}` of its front matter (the block between the first two `---`
-/// lines) routed through a helper that escapes the value for where it lands, so a value with a
-/// newline, a quote or a `: ` cannot end the front matter or change its keys.
-fn yaml_safe_front_matter(template: &str) -> String {
-    let (Some(front), body) = crate::profile::syntax::split_front_matter(template) else {
-        return template.to_string();
+/// The template with each placeholder routed through a helper given the name and the
+/// placeholder as written ([`ValueHelper`]); in the front matter (the block between the first
+/// two `---` lines) a helper that escapes the value for where it lands, so a value with a
+/// newline, a quote or a `: ` cannot end the front matter or change its keys. Every other `{{`
+/// that is not handlebars' own syntax is escaped ([`crate::profile::mustache::prepare`]).
+fn placeholders_as_helpers(template: &str) -> String {
+    let front = match crate::profile::syntax::split_front_matter(template) {
+        (Some(front), _) => {
+            let start = template.find('\n').map_or(0, |n| n + 1);
+            start..start + front.len()
+        }
+        (None, _) => 0..0,
     };
-    // The opening line, the block and the closing line stay as the template wrote them.
-    let opening = &template[..template.len() - body.len()];
-    let front_start = opening.find('\n').map_or(0, |n| n + 1);
-    let (head, tail) = (&opening[..front_start], &opening[front_start + front.len()..]);
-    let front = crate::profile::syntax::PLACEHOLDER.replace_all(front, |caps: &regex::Captures| {
-        let at = caps.get(0).map_or(0, |m| m.start());
-        let line = &front[front[..at].rfind('\n').map_or(0, |n| n + 1)..at];
+    prepare(template, |at, name, written| {
+        let args = format!("{} {}", literal(name), literal(written));
+        if !front.contains(&at) {
+            // Whitespace control (`{{~name~}}`) stays on the expression.
+            let inner = written.trim_matches(['{', '}']);
+            let open = if inner.starts_with('~') { "~" } else { "" };
+            let close = if inner.ends_with('~') { "~" } else { "" };
+            return format!("{{{{{open}{VALUE_HELPER} {args}{close}}}}}");
+        }
+        let line = &template[template[..at].rfind('\n').map_or(0, |n| n + 1)..at];
         let helper = match yaml_context(line) {
             YamlContext::DoubleQuoted => YAML_DOUBLE,
             YamlContext::SingleQuoted => YAML_SINGLE,
             YamlContext::Plain => YAML_PLAIN,
         };
-        format!("{{{{{helper} {}}}}}", &caps[1])
-    });
-    format!("{head}{front}{tail}{body}")
+        format!("{{{{{helper} {args}}}}}")
+    })
 }
-
 /// The context at the end of `line`, a front matter line up to a placeholder: inside a quoted
 /// scalar the line opened (`prompt: "Read {{x}}`), else plain. A quote opens a scalar only where
 /// a value starts: at the line's start, after `: `, after a `- ` entry, after a tag (`!!str `),
@@ -222,29 +278,31 @@ fn yaml_context(line: &str) -> YamlContext {
     context
 }
 
-struct YamlHelper(YamlContext);
+/// Writes a placeholder's value: `{{HELPER "name" "as written"}}` writes the variable `name`
+/// of the root context, or the placeholder as written when archprompt has no value for it. With
+/// a YAML context (in the front matter) the text is escaped for where it lands.
+struct ValueHelper(Option<YamlContext>);
 
-impl handlebars::HelperDef for YamlHelper {
+impl handlebars::HelperDef for ValueHelper {
     fn call<'reg: 'rc, 'rc>(
         &self,
         helper: &handlebars::Helper<'rc>,
         _: &'reg Handlebars<'reg>,
-        _: &'rc handlebars::Context,
+        context: &'rc handlebars::Context,
         _: &mut handlebars::RenderContext<'reg, 'rc>,
         out: &mut dyn handlebars::Output,
     ) -> handlebars::HelperResult {
-        // Strict, as in the body: a name the report does not have is an error, never "".
-        let param = helper.param(0);
-        if let Some(missing) = param.filter(|p| p.is_value_missing()) {
-            let name = missing.relative_path().cloned().unwrap_or_default();
-            return Err(handlebars::RenderErrorReason::MissingVariable(Some(name)).into());
-        }
-        let value = match param.map(|p| p.value()) {
+        let text_of = |i: usize| helper.param(i).and_then(|p| p.value().as_str()).unwrap_or_default();
+        let (name, written) = (text_of(0), text_of(1));
+        let value = match context.data().get(name) {
             Some(Value::String(text)) => text.clone(),
-            Some(Value::Null) | None => String::new(),
+            Some(Value::Null) | None => written.to_string(),
             Some(other) => other.to_string(),
         };
-        out.write(&yaml_escape(&value, self.0))?;
+        match self.0 {
+            Some(yaml) => out.write(&yaml_escape(&value, yaml))?,
+            None => out.write(&value)?,
+        }
         Ok(())
     }
 }
@@ -339,10 +397,18 @@ mod tests {
     #[test]
     fn front_matter_values_are_escaped_for_where_they_land() {
         let template = "---\nname: {{a}}\ndescription: \"{{b}}\"\nnote: '{{c}}'\nplain: {{d}}\n---\nBody {{a}}\n";
-        let rewritten = yaml_safe_front_matter(template);
+        let rewritten = placeholders_as_helpers(template);
         assert!(
-            rewritten.ends_with("---\nBody {{a}}\n"),
-            "the body is untouched: {rewritten}"
+            rewritten.ends_with("---\nBody {{archprompt-value \"a\" \"{{a}}\"}}\n"),
+            "{rewritten}"
+        );
+        assert!(
+            rewritten.contains("description: \"{{archprompt-yaml-double \"b\""),
+            "{rewritten}"
+        );
+        assert!(
+            rewritten.contains("note: '{{archprompt-yaml-single \"c\""),
+            "{rewritten}"
         );
         assert_eq!(yaml_escape("Express", YamlContext::Plain), "Express");
         assert_eq!(
@@ -380,8 +446,40 @@ mod tests {
     }
 
     #[test]
-    fn a_name_the_report_lacks_is_an_error_in_the_front_matter_too() {
-        let err = render("---\nprompt: \"Read {{prd_path}} now\"\n---\nBody\n", &report()).unwrap_err();
-        assert!(format!("{err:#}").contains("prd_path"), "{err:#}");
+    fn a_name_archprompt_has_no_value_for_stays_as_written() {
+        // In the front matter too, escaped for where it lands: inside quotes it is unchanged.
+        let page = render(
+            "---\nprompt: \"Read {{prd_path}} now\"\nnote: {{orm}}\n---\nBody {{ prd_path }} {{orm}} {{#if orm}}has{{else}}no{{/if}} ORM\n",
+            &report(),
+        )
+        .unwrap();
+        assert_eq!(
+            page,
+            "---\nprompt: \"Read {{prd_path}} now\"\nnote: \"{{orm}}\"\n---\nBody {{ prd_path }} {{orm}} no ORM\n"
+        );
+        // A block over a name archprompt lacks is skipped, as over a value it lacks.
+        assert_eq!(render("{{#if prd_path}}x{{/if}}.", &report()).unwrap(), ".");
+    }
+
+    #[test]
+    fn braces_of_other_languages_come_out_byte_for_byte() {
+        let template = "Run `{{test_command}}`.\n```yaml\ntoken: ${{ secrets.TOKEN }}\n```\n<p>{{ user.email }} {{ (saving$ | async) ? 'Saving...' : 'Save' }}</p>\n<Ctx value={{ state, dispatch }}>{{unclosed\n";
+        let page = render(template, &report()).unwrap();
+        assert_eq!(page, template.replace("{{test_command}}", "npm test"));
+    }
+
+    #[test]
+    fn an_alias_fills_like_its_field_and_stays_as_written_while_unknown() {
+        let mut report = report();
+        report.variables.insert("orm".into(), Some("Prisma".into()));
+        let page = render(
+            "- ORM: {{orm_system}}\n- Tests: `{{test_runner}}`\n- Migrate: `{{db_migrate_command}}`\n- Console: `{{db_console_command}}`\n- Code: `{{src_dirs}}`\n",
+            &report,
+        )
+        .unwrap();
+        assert_eq!(
+            page,
+            "- ORM: Prisma\n- Tests: `{{test_runner}}`\n- Migrate: none\n- Console: `{{db_console_command}}`\n- Code: `src`, `lib`\n"
+        );
     }
 }

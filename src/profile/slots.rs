@@ -52,10 +52,11 @@ pub fn slots(skeleton: &str, text: &str) -> Vec<Slot> {
         }
         let found = crate::profile::syntax::placeholders(template_line);
         let [(_, _, name)] = found.as_slice() else { continue };
-        let Some(field) = FieldName::parse(name) else {
+        let Some(field) = FieldName::from_placeholder(name) else {
             continue;
         };
-        let placeholder = format!("{{{{{field}}}}}");
+        // The skeleton writes an unknown field as the template named it, alias or not.
+        let placeholder = format!("{{{{{name}}}}}");
         let Some(at) = template_line.find(&placeholder) else {
             continue;
         };

@@ -1,5 +1,6 @@
 //! Where a template comes from: a file `--template` names, the repository's own
-//! `.archprompt/templates/NAME.md`, or one bundled with archprompt, looked up in that order.
+//! `.archprompt/templates/NAME.md`, or one bundled with archprompt, looked up in that order; or
+//! every template of a folder (a team's collection).
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -37,10 +38,10 @@ pub struct Template {
 }
 
 impl Template {
-    /// The bundled default, a backend architect's profile: taken when no template is named, so
-    /// on a repository that is not a backend `init` asks before writing it.
-    pub fn is_implicit_backend_profile(&self, spec: Option<&str>) -> bool {
-        spec.is_none() && self.origin == Origin::Bundled && self.name == DEFAULT
+    /// The bundled default, a backend architect's profile: taken when no template is named
+    /// (`named` is false), so on a repository that is not a backend `init` asks before writing it.
+    pub fn is_implicit_backend_profile(&self, named: bool) -> bool {
+        !named && self.origin == Origin::Bundled && self.name == DEFAULT
     }
 
     pub fn describe_origin(&self) -> String {
@@ -87,6 +88,48 @@ pub fn resolve(spec: Option<&str>, repo: &Path) -> Result<Template> {
     )
 }
 
+/// Every template `specs` names for `repo`, in order: a folder gives each of its templates
+/// (`*.md`, `*.hbs`, sorted by name), anything else is resolved as one ([`resolve`]); no spec
+/// gives the default. Two templates that would write the same agent are an error, as one would
+/// overwrite the other's file.
+pub fn resolve_all(specs: &[String], repo: &Path) -> Result<Vec<Template>> {
+    if specs.is_empty() {
+        return Ok(vec![resolve(None, repo)?]);
+    }
+    let mut out: Vec<Template> = Vec::new();
+    for spec in specs {
+        let dir = Path::new(spec);
+        if !dir.is_dir() {
+            out.push(resolve(Some(spec), repo)?);
+            continue;
+        }
+        // A folder named on the command line is the user's choice, like a file: its templates
+        // may be symlinks, resolved within the folder.
+        let within = dir
+            .canonicalize()
+            .with_context(|| format!("cannot read templates in {spec}"))?;
+        let found = templates_in(&within, &within, |path| {
+            Origin::File(dir.join(path.file_name().unwrap_or_default()))
+        })
+        .with_context(|| format!("cannot read templates in {spec}"))?;
+        if found.is_empty() {
+            bail!("no templates (*.md, *.hbs) in {spec}");
+        }
+        out.extend(found);
+    }
+    for (i, template) in out.iter().enumerate() {
+        let name = agent_name(template, &template.text);
+        if let Some(other) = out[..i].iter().find(|t| agent_name(t, &t.text) == name) {
+            bail!(
+                "{} and {} would both write the agent `{name}`; name one of them differently",
+                other.describe_origin(),
+                template.describe_origin()
+            );
+        }
+    }
+    Ok(out)
+}
+
 /// The template an agent named `name` was written from (never a file path): one of that name or
 /// whose front matter names the agent so, the repository's own before the bundled ones.
 pub fn by_name(name: &str, repo: &Path) -> Option<Template> {
@@ -122,25 +165,27 @@ fn bundled() -> impl Iterator<Item = Template> {
 /// The repository's `.archprompt/templates/*.md` (and `*.hbs`), sorted by name; unreadable
 /// files are left out.
 fn repository_templates(repo: &Path) -> Vec<Template> {
-    let dir = repo.join(REPO_DIR);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut found: Vec<Template> = entries
+    templates_in(&repo.join(REPO_DIR), repo, Origin::Repository).unwrap_or_default()
+}
+
+/// The `*.md` and `*.hbs` files of `dir`, read within `within`, sorted by name; a file that
+/// cannot be read (not a regular file, too big, outside `within`) is left out.
+fn templates_in(dir: &Path, within: &Path, origin: impl Fn(PathBuf) -> Origin) -> std::io::Result<Vec<Template>> {
+    let mut found: Vec<Template> = std::fs::read_dir(dir)?
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "hbs"))
         .filter_map(|path| {
-            let text = crate::fs::read_plain(&path, repo).ok()?;
+            let text = crate::fs::read_plain(&path, within).ok()?;
             Some(Template {
                 name: name_of_file(&path),
-                origin: Origin::Repository(path),
+                origin: origin(path),
                 text,
             })
         })
         .collect();
     found.sort_by(|a, b| a.name.cmp(&b.name));
-    found
+    Ok(found)
 }
 
 /// `backend-architect` for `backend-architect.md`, `api.agent.md` or `api.hbs`.

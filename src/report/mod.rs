@@ -1,6 +1,7 @@
 //! The scan report: the 11 template fields, their states and evidence, extra variables and
 //! warnings. This is the JSON contract of `scan --json` (docs/json-contract.md).
 
+pub mod aliases;
 pub mod field_name;
 pub mod fleet;
 pub mod hints;

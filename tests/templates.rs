@@ -1,0 +1,150 @@
+//! Template collections written for other tools render unchanged: a folder of templates gives
+//! one agent file each, aliases (`{{db_console_command}}`) fill like archprompt's own names,
+//! names archprompt does not fill and other languages' braces (`${{ secrets.X }}`, Vue's
+//! `{{ user.email }}`) come out byte for byte, and `doctor` lists what is left.
+
+use predicates::prelude::*;
+
+mod common;
+use common::{archprompt, repo_from};
+
+const COLLECTION: &str = "tests/data/template-collection";
+
+#[test]
+fn every_alias_stands_for_a_field_or_a_variable_of_a_real_report() {
+    let out = archprompt()
+        .args(["scan", "--json", "fixtures/node-nestjs-typeorm"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (alias, name) in archprompt::report::aliases::all() {
+        let fills = report["fields"].get(name).is_some() || report["variables"].get(name).is_some();
+        assert!(fills, "{alias} stands for {name}, which the report does not have");
+        assert!(
+            report["fields"].get(alias).is_none() && report["variables"].get(alias).is_none(),
+            "{alias} hides a name of the report"
+        );
+    }
+}
+
+#[test]
+fn a_folder_of_templates_gives_one_agent_file_each_with_other_braces_left_alone() {
+    let repo = repo_from("node-nestjs-typeorm");
+    archprompt()
+        .args(["init", "--target", "claude", "--templates", COLLECTION])
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("api-agent: every placeholder archprompt fills, filled; 2 not archprompt's: {{feature_description}}, {{line_length}}")
+                .and(predicate::str::contains("test-agent: every placeholder archprompt fills, filled")),
+        );
+    let agents = repo.path().join(".claude/agents");
+    let mut names: Vec<String> = std::fs::read_dir(&agents)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    // notes.txt is not a template.
+    assert_eq!(names, ["api-agent.md", "test-agent.md"]);
+
+    let api = std::fs::read_to_string(agents.join("api-agent.md")).unwrap();
+    let template = std::fs::read_to_string(format!("{COLLECTION}/api-agent.md")).unwrap();
+    // Every line without one of archprompt's names is the template's, byte for byte.
+    let filled = [
+        (
+            "{{tech_stack}}",
+            "TypeScript on Node.js, NestJS, TypeORM, PostgreSQL, pnpm",
+        ),
+        ("{{api_framework}}", "NestJS"),
+        ("{{orm_system}}", "TypeORM"),
+        ("`{{src_dirs}}`", "`src`"),
+        ("`{{db_migrate_command}}`", "`pnpm migration:run`"),
+        (
+            "`{{db_console_command}}`",
+            "`docker compose exec db psql -U postgres -d app`",
+        ),
+    ];
+    let mut expected = template.clone();
+    for (placeholder, value) in filled {
+        expected = expected.replacen(placeholder, value, 1);
+    }
+    assert!(api.starts_with(&expected), "{api}");
+    assert!(api.contains("${{ secrets.DEPLOY_TOKEN }}") && api.contains("{{ (saving$ | async) ? 'Saving' : 'Save' }}"));
+
+    let tests = std::fs::read_to_string(agents.join("test-agent.md")).unwrap();
+    assert!(
+        tests.contains("Run `pnpm test`; tests live in `test`, `src` and use Jest."),
+        "{tests}"
+    );
+
+    // doctor lists the names left, and --fix leaves them (no scan can fill them).
+    archprompt().arg("doctor").arg(repo.path()).assert().code(1).stdout(
+        predicate::str::contains("{{feature_description}}").and(predicate::str::contains(
+            "`line_length` is not a variable archprompt knows",
+        )),
+    );
+    archprompt().args(["doctor", "--fix"]).arg(repo.path()).assert().code(1);
+    assert_eq!(std::fs::read_to_string(agents.join("api-agent.md")).unwrap(), api);
+}
+
+#[test]
+fn an_alias_of_an_unknown_field_stays_as_the_template_wrote_it() {
+    let repo = repo_from("node-koa-sequelize");
+    let template = repo.path().join("t.md");
+    std::fs::write(&template, "Console: `{{db_console_command}}`\n").unwrap();
+    archprompt()
+        .args(["init", "--stdout", "--template"])
+        .arg(&template)
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stdout("Console: `{{db_console_command}}`\n")
+        .stderr(
+            predicate::str::contains("1 placeholder(s) left").and(predicate::str::contains("{{db_console_command}}")),
+        );
+}
+
+#[test]
+fn templates_that_would_write_the_same_agent_are_refused() {
+    let repo = repo_from("node-nestjs-typeorm");
+    archprompt()
+        .args(["init", "--templates", COLLECTION, "--template"])
+        .arg(format!("{COLLECTION}/api-agent.md"))
+        .arg(repo.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("would both write the agent `api-agent`"));
+    let empty = tempfile::tempdir().unwrap();
+    archprompt()
+        .args(["init", "--templates"])
+        .arg(empty.path())
+        .arg(repo.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no templates (*.md, *.hbs) in"));
+}
+
+#[test]
+fn docs_placeholders_lists_every_name_archprompt_fills() {
+    let page = std::fs::read_to_string("docs/placeholders.md").unwrap();
+    let listed = |name: &str| page.contains(&format!("| `{name}` |"));
+    let out = archprompt()
+        .args(["scan", "--json", "fixtures/node-nestjs-typeorm"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = report["fields"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .chain(report["variables"].as_object().unwrap().keys())
+        .map(String::as_str)
+        .chain(archprompt::report::aliases::all().map(|(alias, _)| alias));
+    for name in names {
+        assert!(listed(name), "docs/placeholders.md does not list {name}");
+    }
+    for (alias, name) in archprompt::report::aliases::all() {
+        assert!(page.contains(&format!("| `{alias}` | `{name}` |")), "{alias} is {name}");
+    }
+}
