@@ -52,7 +52,46 @@ fn hostile_text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Template text made of braces, backslashes and other languages' brace syntax, with no name
+/// archprompt fills and no handlebars block: GitHub Actions, Vue, Go templates, Jinja.
+fn foreign_template() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "{{",
+        "}}",
+        "{",
+        "}",
+        "{{{",
+        "}}}",
+        "\\",
+        "$",
+        "~",
+        " ",
+        "'",
+        "prd_path",
+        "{{ user.email }}",
+        "${{ secrets.TOKEN }}",
+        "{{/* comment */}}",
+        "{{#items}}",
+        "{{/items}}",
+        "{{> partial}}",
+        "{{ '{{' }}",
+        "{{ .Values.x }}",
+        "é",
+        "\n",
+        "\r\n",
+        "{{^x}}",
+        "a",
+        "-",
+    ]);
+    prop::collection::vec(pieces, 0..40).prop_map(|p| p.concat())
+}
+
 proptest! {
+    #[test]
+    fn template_text_that_is_not_a_placeholder_comes_out_byte_for_byte(template in foreign_template()) {
+        prop_assert_eq!(render(&template, &REPORT).unwrap(), template.clone());
+    }
+
     #[test]
     fn any_value_comes_out_verbatim(value in hostile_text()) {
         let report = with_value("dev_command", &value);

@@ -430,6 +430,10 @@ impl Edit {
 /// The value a fresh scan gives `field` (pinned, found or absent) or the extra variable of that
 /// name (either by an alias, too), `None` when it cannot tell.
 fn fresh_value(report: &Report, name: &str) -> Option<String> {
+    // `[values]` may set the alias itself.
+    if let Some(Some(value)) = report.variables.get(name) {
+        return Some(value.clone());
+    }
     let name = crate::report::aliases::canonical(name);
     let Some(f) = FieldName::parse(name).and_then(|field| report.fields.get(&field)) else {
         // An extra variable (`{{orm}}`), when the scan or archprompt.toml has a value for it.

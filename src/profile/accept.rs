@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 
 use crate::profile::record;
 use crate::profile::slots::slots;
-use crate::profile::syntax::{PLACEHOLDER, split_front_matter};
+use crate::profile::syntax::split_front_matter;
 use crate::profile::targets::Target;
 use crate::profile::templates::Template;
 use crate::report::{FieldName, Report};
@@ -30,13 +30,17 @@ pub fn template_from(text: &str, target: Target, template: &Template, report: &R
         None => text.to_string(),
     };
     let skeleton = crate::profile::agent_file::skeleton(template, report, target, name)?;
-    let mut lines: Vec<String> = text.split_inclusive('\n').map(escaped).collect();
+    // The file's text is the template's text: the renderer writes any `{{…}}` that is not a
+    // placeholder as it is (`{{ .Values.image }}` in a Helm example).
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
     let found = slots(&skeleton, &text);
     // A field whose line cannot be told apart in the file (two lines start the same way) would
     // be frozen as text and no longer follow the repository.
     let (_, skeleton_body) = split_front_matter(&skeleton);
     for (_, _, name) in crate::profile::syntax::placeholders(skeleton_body) {
-        let Some(field) = FieldName::parse(&name) else { continue };
+        let Some(field) = FieldName::from_placeholder(&name) else {
+            continue;
+        };
         if !found.iter().any(|slot| slot.field == field) {
             bail!(
                 "cannot tell which line of the file holds {field}, so accepting would freeze its value; make the edit in .archprompt/templates/{}.md instead",
@@ -64,11 +68,7 @@ pub fn template_from(text: &str, target: Target, template: &Template, report: &R
             "\n"
         };
         let line = skeleton[start..end].trim_end_matches(['\r', '\n']);
-        lines[slot.line] = format!(
-            "{}{}",
-            escaped(line),
-            if lines[slot.line].ends_with('\n') { ending } else { "" }
-        );
+        lines[slot.line] = format!("{}{}", line, if lines[slot.line].ends_with('\n') { ending } else { "" });
     }
     let body = lines.concat();
     // Front matter is each agent's own (Copilot's `tools`, Cursor's `globs`): the template's is
@@ -78,31 +78,6 @@ pub fn template_from(text: &str, target: Target, template: &Template, report: &R
         (Some(front), _) => format!("---\n{front}---\n{rest}"),
         (None, _) => rest.trim_start_matches('\n').to_string(),
     })
-}
-
-/// `line` as template text: `{{` that does not open a field's placeholder is escaped, so text
-/// someone wrote (`{{ .Values.image }}` in a Helm example) is not read as template syntax.
-fn escaped(line: &str) -> String {
-    let kept: Vec<usize> = PLACEHOLDER
-        .captures_iter(line)
-        .filter(|caps| FieldName::parse(&caps[1]).is_some())
-        .filter_map(|caps| caps.get(0).map(|m| m.start()))
-        .collect();
-    let mut out = String::with_capacity(line.len());
-    let mut rest = 0;
-    for (at, _) in line.match_indices("{{") {
-        if at < rest {
-            continue;
-        }
-        out.push_str(&line[rest..at]);
-        if !kept.contains(&at) {
-            out.push('\\');
-        }
-        out.push_str("{{");
-        rest = at + 2;
-    }
-    out.push_str(&line[rest..]);
-    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! out of the span, a list of directories one span each ([`in_code_span`]).
 
 use crate::profile::code_span::{Wrap, code_span, wrapped_placeholders};
-use crate::profile::mustache::{VALUE_HELPER, literal, prepare};
+use crate::profile::mustache::{Prepared, VALUE_HELPER, literal, prepare, text_variable};
 use crate::report::{Field, FieldName, Report, State};
 use anyhow::{Context, Result};
 use handlebars::Handlebars;
@@ -28,6 +28,10 @@ pub fn variables(report: &Report) -> Map<String, Value> {
         vars.insert(name.to_string(), Value::String(field_text(name.as_str(), field)));
     }
     for (alias, name) in crate::report::aliases::all() {
+        // A value archprompt.toml's `[values]` gives the alias itself is the alias's.
+        if report.variables.get(alias).is_some_and(Option::is_some) {
+            continue;
+        }
         let value = match FieldName::parse(name).and_then(|f| report.fields.get(&f)) {
             Some(field) => Value::String(field_text(alias, field)),
             None => vars.get(name).cloned().unwrap_or(Value::Null),
@@ -103,6 +107,9 @@ pub fn render(template: &str, report: &Report) -> Result<String> {
         let text = in_code_span(*name, written, report.fields.get(name), wrap);
         vars.insert(span_variable(i), Value::String(text));
     }
+    for (i, text) in compiled.texts.iter().enumerate() {
+        vars.insert(text_variable(i), Value::String(text.clone()));
+    }
     compiled
         .hb
         .render("agent", &Value::Object(vars))
@@ -116,6 +123,8 @@ pub fn render(template: &str, report: &Report) -> Result<String> {
 struct Compiled {
     hb: Handlebars<'static>,
     spans: Vec<(FieldName, String, Wrap)>,
+    /// The template's own text handlebars must not read ([`crate::profile::mustache::prepare`]).
+    texts: Vec<String>,
 }
 
 /// The variable holding the i-th code span's text. The `-` keeps it apart from any variable a
@@ -136,8 +145,8 @@ fn compiled(template: &str) -> Result<Rc<Compiled>> {
     }
     let mut hb = Handlebars::new();
     hb.register_escape_fn(handlebars::no_escape);
-    // A path handlebars resolves itself (`{{../name}}` inside a block) must exist.
-    hb.set_strict_mode(true);
+    // Not strict: a block over a name archprompt lacks (`{{#each prd_paths}}`) renders nothing,
+    // as over a name without a value.
     for (name, context) in [
         (YAML_PLAIN, YamlContext::Plain),
         (YAML_DOUBLE, YamlContext::DoubleQuoted),
@@ -147,9 +156,10 @@ fn compiled(template: &str) -> Result<Rc<Compiled>> {
     }
     hb.register_helper(VALUE_HELPER, Box::new(ValueHelper(None)));
     let (source, spans) = code_spans_as_variables(template);
-    hb.register_template_string("agent", placeholders_as_helpers(&source))
+    let Prepared { source, texts } = placeholders_as_helpers(&source);
+    hb.register_template_string("agent", source)
         .context("invalid template")?;
-    let compiled = Rc::new(Compiled { hb, spans });
+    let compiled = Rc::new(Compiled { hb, spans, texts });
     COMPILED.with_borrow_mut(|c| {
         // A handful of templates per run; a run over many repository templates keeps the last few.
         if c.len() >= 8 {
@@ -197,8 +207,8 @@ enum YamlContext {
 /// placeholder as written ([`ValueHelper`]); in the front matter (the block between the first
 /// two `---` lines) a helper that escapes the value for where it lands, so a value with a
 /// newline, a quote or a `: ` cannot end the front matter or change its keys. Every other `{{`
-/// that is not handlebars' own syntax is escaped ([`crate::profile::mustache::prepare`]).
-fn placeholders_as_helpers(template: &str) -> String {
+/// that is not handlebars' own syntax is text ([`crate::profile::mustache::prepare`]).
+fn placeholders_as_helpers(template: &str) -> Prepared {
     let front = match crate::profile::syntax::split_front_matter(template) {
         (Some(front), _) => {
             let start = template.find('\n').map_or(0, |n| n + 1);
@@ -209,11 +219,9 @@ fn placeholders_as_helpers(template: &str) -> String {
     prepare(template, |at, name, written| {
         let args = format!("{} {}", literal(name), literal(written));
         if !front.contains(&at) {
-            // Whitespace control (`{{~name~}}`) stays on the expression.
-            let inner = written.trim_matches(['{', '}']);
-            let open = if inner.starts_with('~') { "~" } else { "" };
-            let close = if inner.ends_with('~') { "~" } else { "" };
-            return format!("{{{{{open}{VALUE_HELPER} {args}{close}}}}}");
+            // `{{~name~}}` trims no whitespace: a placeholder left as written must come out
+            // with the text around it byte for byte.
+            return format!("{{{{{VALUE_HELPER} {args}}}}}");
         }
         let line = &template[template[..at].rfind('\n').map_or(0, |n| n + 1)..at];
         let helper = match yaml_context(line) {
@@ -296,7 +304,11 @@ impl handlebars::HelperDef for ValueHelper {
         let (name, written) = (text_of(0), text_of(1));
         let value = match context.data().get(name) {
             Some(Value::String(text)) => text.clone(),
-            Some(Value::Null) | None => written.to_string(),
+            // Without a value the placeholder stays byte for byte, in the front matter too.
+            Some(Value::Null) | None => {
+                out.write(written)?;
+                return Ok(());
+            }
             Some(other) => other.to_string(),
         };
         match self.0 {
@@ -397,7 +409,7 @@ mod tests {
     #[test]
     fn front_matter_values_are_escaped_for_where_they_land() {
         let template = "---\nname: {{a}}\ndescription: \"{{b}}\"\nnote: '{{c}}'\nplain: {{d}}\n---\nBody {{a}}\n";
-        let rewritten = placeholders_as_helpers(template);
+        let rewritten = placeholders_as_helpers(template).source;
         assert!(
             rewritten.ends_with("---\nBody {{archprompt-value \"a\" \"{{a}}\"}}\n"),
             "{rewritten}"
@@ -447,7 +459,7 @@ mod tests {
 
     #[test]
     fn a_name_archprompt_has_no_value_for_stays_as_written() {
-        // In the front matter too, escaped for where it lands: inside quotes it is unchanged.
+        // In the front matter too, byte for byte.
         let page = render(
             "---\nprompt: \"Read {{prd_path}} now\"\nnote: {{orm}}\n---\nBody {{ prd_path }} {{orm}} {{#if orm}}has{{else}}no{{/if}} ORM\n",
             &report(),
@@ -455,7 +467,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             page,
-            "---\nprompt: \"Read {{prd_path}} now\"\nnote: \"{{orm}}\"\n---\nBody {{ prd_path }} {{orm}} no ORM\n"
+            "---\nprompt: \"Read {{prd_path}} now\"\nnote: {{orm}}\n---\nBody {{ prd_path }} {{orm}} no ORM\n"
         );
         // A block over a name archprompt lacks is skipped, as over a value it lacks.
         assert_eq!(render("{{#if prd_path}}x{{/if}}.", &report()).unwrap(), ".");
@@ -466,6 +478,29 @@ mod tests {
         let template = "Run `{{test_command}}`.\n```yaml\ntoken: ${{ secrets.TOKEN }}\n```\n<p>{{ user.email }} {{ (saving$ | async) ? 'Saving...' : 'Save' }}</p>\n<Ctx value={{ state, dispatch }}>{{unclosed\n";
         let page = render(template, &report()).unwrap();
         assert_eq!(page, template.replace("{{test_command}}", "npm test"));
+    }
+
+    #[test]
+    fn braces_backslashes_and_raw_blocks_are_text() {
+        let page = render(
+            "C:\\{{test_command}} {{/* Go */}} {{#items}}{{/items}} {{> partial}} {{{{raw}}}}{{test_command}}{{{{/raw}}}}\n",
+            &report(),
+        )
+        .unwrap();
+        assert_eq!(
+            page,
+            "C:\\npm test {{/* Go */}} {{#items}}{{/items}} {{> partial}} {{test_command}}\n"
+        );
+        // A block over a name archprompt lacks renders nothing.
+        assert_eq!(render("{{#each prd_paths}}x{{/each}}.", &report()).unwrap(), ".");
+    }
+
+    #[test]
+    fn a_value_set_for_an_alias_itself_is_the_aliass() {
+        let mut report = report();
+        report.variables.insert("orm_system".into(), Some("Pinned".into()));
+        report.variables.insert("orm".into(), Some("Prisma".into()));
+        assert_eq!(render("{{orm_system}} {{orm}}", &report).unwrap(), "Pinned Prisma");
     }
 
     #[test]
