@@ -358,3 +358,71 @@ fn gorms_pure_go_sqlite_driver_names_sqlite() {
         .unwrap_or_default();
     assert!(value.contains("SQLite"), "{value}");
 }
+
+#[test]
+fn an_env_template_value_that_says_not_set_names_no_database() {
+    // Laravel's .env.example as snipe-it writes it: `null` is for the developer to fill.
+    let report = scan_tree(&[
+        ("composer.json", r#"{"require": {"laravel/framework": "^11.0"}}"#),
+        ("artisan", "#!/usr/bin/env php\n"),
+        ("app/Models/User.php", "<?php\n"),
+        ("database/migrations/2024_01_01_000000_create_users.php", "<?php\n"),
+        (
+            ".env.example",
+            "DB_CONNECTION=mysql\nDB_HOST=127.0.0.1\nDB_PORT=3306\nDB_DATABASE=null\nDB_USERNAME=null\n",
+        ),
+    ]);
+    let console = report.field(FieldName::DbCommand);
+    assert!(!console.value.as_deref().unwrap_or("").contains("null"), "{console:?}");
+}
+
+#[test]
+fn a_default_after_or_and_a_knexfile_fallback_pick_the_database() {
+    let django = scan_tree(&[
+        ("requirements.txt", "django==5.0\npsycopg2-binary==2.9\n"),
+        ("manage.py", "import django\n"),
+        (
+            "shop/settings/base.py",
+            "import os\nDATABASES = {\"default\": {\"ENGINE\": os.getenv(\"DB_ENGINE\") or \"django.db.backends.sqlite3\"}}\n",
+        ),
+    ]);
+    let db = django.field(FieldName::DatabaseSystem);
+    assert!(db.value.as_deref().unwrap_or("").starts_with("SQLite"), "{db:?}");
+
+    let knex = scan_tree(&[
+        (
+            "package.json",
+            r#"{"dependencies": {"express": "^4.0.0", "knex": "^3.0.0", "pg": "^8.0.0", "better-sqlite3": "^11.0.0"}}"#,
+        ),
+        ("src/server.js", "require('express')\n"),
+        (
+            "knexfile.js",
+            "module.exports = { client: process.env.DB_CLIENT, connection: process.env.DATABASE_URL || \"sqlite://./data/app.db\" };\n",
+        ),
+    ]);
+    let db = knex.field(FieldName::DatabaseSystem);
+    assert!(db.value.as_deref().unwrap_or("").starts_with("SQLite"), "{db:?}");
+    // The console of another database is never given for it.
+    let console = knex.field(FieldName::DbCommand);
+    assert!(!console.value.as_deref().unwrap_or("").contains("psql"), "{console:?}");
+}
+
+#[test]
+fn an_integration_test_harness_is_not_the_apps_settings() {
+    let report = scan_tree(&[
+        (
+            "go.mod",
+            "module example.com/app\n\ngo 1.22\n\nrequire (\n\tgorm.io/gorm v1.25.0\n\tgorm.io/driver/sqlite v1.5.0\n)\n",
+        ),
+        ("main.go", "package main\n\nimport \"gorm.io/gorm\"\n\nfunc main() {}\n"),
+        (
+            "integration/harness/config.go",
+            "package harness\n\nvar Env = Database{Driver: \"sqlite\", Path: \"/tmp/integration_test.sqlite3\"}\n",
+        ),
+    ]);
+    let console = report.field(FieldName::DbCommand);
+    assert!(
+        !console.value.as_deref().unwrap_or("").contains("integration_test"),
+        "{console:?}"
+    );
+}

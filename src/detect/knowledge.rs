@@ -429,6 +429,9 @@ pub struct ConventionCommands {
     /// (`your-username`, `db.example.com`, `changeme`): such a part of a connection is unknown.
     #[serde(default)]
     pub placeholder_values: Vec<String>,
+    /// A whole configuration value (lower-cased) that means "not set": `null`, `nil`.
+    #[serde(default)]
+    pub unset_values: Vec<String>,
     /// Words in a task's name that say it does something else with the database than open a
     /// console on it (`db-migrate`, `db-seed`, `db-up`).
     #[serde(default)]

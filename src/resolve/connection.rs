@@ -15,6 +15,7 @@ pub(super) struct Known<'r> {
     file_extensions: Vec<&'r str>,
     in_memory: Vec<&'r str>,
     placeholders: &'r [String],
+    unset: &'r [String],
 }
 
 impl<'r> Known<'r> {
@@ -33,15 +34,21 @@ impl<'r> Known<'r> {
             file_extensions: all(|s| &s.file_extensions),
             in_memory: all(|s| &s.in_memory),
             placeholders: &registry.conventions.commands.placeholder_values,
+            unset: &registry.conventions.commands.unset_values,
         }
     }
 
     /// A value the developer fills in: an env reference, a template slot, an ADO.NET
-    /// substitution (`|DataDirectory|`) or an example marker (`your-mysql-username`).
+    /// substitution (`|DataDirectory|`), an example marker (`your-mysql-username`) or a word
+    /// for "not set" (`null`).
     pub(super) fn is_placeholder(&self, text: &str) -> bool {
         let lower = text.to_ascii_lowercase();
         text.contains(['$', '{', '}', '<', '>', '%', '|'])
             || self.placeholders.iter().any(|w| lower.contains(w.as_str()))
+            || self
+                .unset
+                .iter()
+                .any(|w| lower.trim().trim_matches(['"', '\'']) == w.as_str())
     }
 
     /// Whether a connection keeps its store in the app's memory (`jdbc:h2:mem:`, `:memory:`).
@@ -82,8 +89,8 @@ pub(super) struct Connection {
 /// open.
 pub(super) fn parse(value: &str, known: &Known) -> Option<Connection> {
     let value = value.trim().trim_matches(['"', '\'']);
-    if let Some(rest) = known.file_urls.iter().find_map(|p| value.strip_prefix(p)) {
-        return file_connection(rest, known);
+    if let Some((prefix, rest)) = known.file_urls.iter().find_map(|p| Some((p, value.strip_prefix(p)?))) {
+        return file_connection(rest, prefix.ends_with("//"), known);
     }
     let plain = value.strip_prefix("jdbc:").unwrap_or(value);
     if plain.contains("://") {
@@ -95,10 +102,16 @@ pub(super) fn parse(value: &str, known: &Known) -> Option<Connection> {
     None
 }
 
-fn file_connection(rest: &str, known: &Known) -> Option<Connection> {
+/// `rest` is what follows the store's URL prefix; after a `//` (`sqlite:///data/app.db`) one
+/// more slash ends the empty host, while after `sqlite:` the path is as written (`sqlite:/tmp/app.db`
+/// is absolute).
+fn file_connection(rest: &str, after_host: bool, known: &Known) -> Option<Connection> {
     let path = rest.split('?').next().unwrap_or("");
     // `sqlite:///data/app.db` is relative; `sqlite:////var/app.db` absolute.
-    let path = path.strip_prefix('/').filter(|p| !p.is_empty()).unwrap_or(path);
+    let path = match after_host {
+        true => path.strip_prefix('/').filter(|p| !p.is_empty()).unwrap_or(path),
+        false => path,
+    };
     // Symfony's `sqlite:///%kernel.project_dir%/var/data.db` is relative to the project.
     let path = path.strip_prefix("%kernel.project_dir%/").unwrap_or(path);
     let path = path.strip_prefix("./").unwrap_or(path);
@@ -367,6 +380,9 @@ mod tests {
             Some("data/app.db")
         );
         assert_eq!(parsed("sqlite:dev.db").file.as_deref(), Some("dev.db"));
+        // After `sqlite:` the path is as written: an absolute one stays absolute.
+        assert_eq!(parsed("sqlite:/tmp/app.db").file.as_deref(), Some("/tmp/app.db"));
+        assert_eq!(parsed("sqlite:////var/app.db").file.as_deref(), Some("/var/app.db"));
         assert_eq!(parsed("jdbc:sqlite:app.db").file.as_deref(), Some("app.db"));
         assert_eq!(
             parsed("sqlite:///%kernel.project_dir%/var/data.db").file.as_deref(),

@@ -32,6 +32,13 @@ pub(super) type DbUrls = Vec<(String, Evidence)>;
 /// `others` are the repository's project directories: one below `dir` is another app's.
 pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str, others: &[&str]) -> RepoSignals {
     let mut signals = crate::signals::compose::read(index, dir, &registry.conventions.dirs.compose);
+    // An env template's `DB_USERNAME=null` gives no value, as an empty one does.
+    let unset = &registry.conventions.commands.unset_values;
+    for (_, value, _) in &mut signals.env {
+        if unset.iter().any(|w| value.eq_ignore_ascii_case(w)) {
+            value.clear();
+        }
+    }
     // Only the project's own settings: a root `config.yml` beside a backend in `api/` is some
     // other program's.
     let dirs = [dir];
@@ -707,14 +714,19 @@ fn split_env_client(registry: &Registry, primary: &Detector, signals: &RepoSigna
             })
         })
     };
-    let host = pick(&["HOST"])?;
+    // A value left for the developer (`DB_DATABASE=null`, `your-db`) names nothing: the host
+    // and database must be spelled out; a user left open is each developer's own.
+    let known = Known::of(registry);
+    let host = pick(&["HOST"]).filter(|(_, v, _)| !known.is_placeholder(v))?;
     let user = pick(&["USER", "USERNAME"])?;
-    let name = pick(&["DATABASE", "NAME", "DB"])?;
+    let name = pick(&["DATABASE", "NAME", "DB"]).filter(|(_, v, _)| !known.is_placeholder(v))?;
+    let user_left_open = known.is_placeholder(&user.1);
     let connection = Connection {
         host: Some(host.1),
-        user: Some(user.1),
+        user: (!user_left_open).then_some(user.1.clone()),
         name: Some(name.1),
         port: pick(&["PORT"]).map(|(_, port, _)| port),
+        user_left_open,
         ..Connection::default()
     };
     let text = connection.client(shell)?;
