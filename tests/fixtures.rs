@@ -49,11 +49,30 @@ fn fixtures() -> Vec<PathBuf> {
     dirs
 }
 
-/// The JSON report of `fixtures/<fixture>` matches the snapshot `<fixture>.scan`.
+/// The JSON report of `fixtures/<fixture>` matches the snapshot `<fixture>.scan`, its
+/// `extras` apart in `<fixture>.extras`, a line for each found or absent, short to read.
 fn check_scan(fixture: &str) {
     let report = archprompt::scan(&Path::new("fixtures").join(fixture)).unwrap();
     let json = serde_json::to_string_pretty(&report).unwrap();
-    insta::assert_snapshot!(format!("{fixture}.scan"), json);
+    let (start, end) = (
+        json.find("\n  \"extras\": {").expect("extras in the report"),
+        json.find("\n  \"backend_dir\"").expect("backend_dir after extras"),
+    );
+    insta::assert_snapshot!(format!("{fixture}.scan"), format!("{}{}", &json[..start], &json[end..]));
+    let mut extras = String::new();
+    let mut unknown = Vec::new();
+    for (name, field) in &report.extras {
+        match field.state {
+            State::Unknown => unknown.push(name.as_str()),
+            state => {
+                let value = field.value.as_deref().unwrap_or("");
+                let files: Vec<&str> = field.evidence.iter().map(|e| e.file.as_str()).collect();
+                extras.push_str(&format!("{name}: {state:?} {value}  <- {}\n", files.join(", ")));
+            }
+        }
+    }
+    extras.push_str(&format!("unknown: {}\n", unknown.join(", ")));
+    insta::assert_snapshot!(format!("{fixture}.extras"), extras);
 }
 
 /// The agent file rendered with the default template matches the snapshot `<fixture>.render`.

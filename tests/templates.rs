@@ -18,10 +18,14 @@ fn every_alias_stands_for_a_field_or_a_variable_of_a_real_report() {
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for (alias, name) in archprompt::report::aliases::all() {
-        let fills = report["fields"].get(name).is_some() || report["variables"].get(name).is_some();
+        let fills = ["fields", "variables", "extras"]
+            .iter()
+            .any(|key| report[key].get(name).is_some());
         assert!(fills, "{alias} stands for {name}, which the report does not have");
         assert!(
-            report["fields"].get(alias).is_none() && report["variables"].get(alias).is_none(),
+            ["fields", "variables", "extras"]
+                .iter()
+                .all(|key| report[key].get(alias).is_none()),
             "{alias} hides a name of the report"
         );
     }
@@ -36,8 +40,12 @@ fn a_folder_of_templates_gives_one_agent_file_each_with_other_braces_left_alone(
         .assert()
         .success()
         .stderr(
-            predicate::str::contains("api-agent: every placeholder archprompt fills, filled; 2 not archprompt's: {{feature_description}}, {{line_length}}")
-                .and(predicate::str::contains("test-agent: every placeholder archprompt fills, filled")),
+            predicate::str::contains(
+                "api-agent: 1 unknown: {{line_length}}; 1 not archprompt's: {{feature_description}}",
+            )
+            .and(predicate::str::contains(
+                "test-agent: every placeholder archprompt fills, filled",
+            )),
         );
     let agents = repo.path().join(".claude/agents");
     let mut names: Vec<String> = std::fs::read_dir(&agents)
@@ -80,9 +88,11 @@ fn a_folder_of_templates_gives_one_agent_file_each_with_other_braces_left_alone(
 
     // doctor lists the names left, and --fix leaves them (no scan can fill them).
     archprompt().arg("doctor").arg(repo.path()).assert().code(1).stdout(
-        predicate::str::contains("{{feature_description}}").and(predicate::str::contains(
-            "`line_length` is not a variable archprompt knows",
-        )),
+        predicate::str::contains("`feature_description` is not a variable archprompt knows").and(
+            predicate::str::contains(
+                "{{line_length}}\n  why: not found; looked for a formatter's or linter's configuration",
+            ),
+        ),
     );
     archprompt().args(["doctor", "--fix"]).arg(repo.path()).assert().code(1);
     assert_eq!(std::fs::read_to_string(agents.join("api-agent.md")).unwrap(), api);
@@ -139,6 +149,7 @@ fn docs_placeholders_lists_every_name_archprompt_fills() {
         .unwrap()
         .keys()
         .chain(report["variables"].as_object().unwrap().keys())
+        .chain(report["extras"].as_object().unwrap().keys())
         .map(String::as_str)
         .chain(archprompt::report::aliases::all().map(|(alias, _)| alias));
     for name in names {

@@ -346,6 +346,48 @@ pub struct Conventions {
     pub commands: ConventionCommands,
     #[serde(default)]
     pub app_config: AppConfig,
+    #[serde(default)]
+    pub vocabulary: Vocabulary,
+}
+
+/// What fills the placeholders beyond the 11 fields (`[vocabulary]`): keys are placeholder
+/// names, checked against [`crate::report::Extra`] when the registry loads.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabulary {
+    /// Placeholders whose task may only compile (`tsc --noEmit` type-checks).
+    #[serde(default)]
+    pub compiling: Vec<String>,
+    /// Declared task names for each command placeholder, in order of preference.
+    #[serde(default)]
+    pub tasks: std::collections::BTreeMap<String, Vec<String>>,
+    /// Each package manager's install command.
+    #[serde(default)]
+    pub install: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub dirs: VocabularyDirs,
+    /// Files that show a tool is used.
+    #[serde(default)]
+    pub markers: Vec<Marker>,
+}
+
+/// Folders of each kind, by placeholder: relative to the backend project and to the root.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VocabularyDirs {
+    #[serde(default)]
+    pub backend: std::collections::BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub root: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// A tool (`name`) shown by any of `files` (globs from the root), for `placeholder`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Marker {
+    pub placeholder: String,
+    pub name: String,
+    pub files: Vec<String>,
 }
 
 /// An application's own settings file and the keys of its database section (`[app_config]`).

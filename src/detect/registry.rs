@@ -184,6 +184,32 @@ mod tests {
     }
 
     #[test]
+    fn every_vocabulary_key_is_a_placeholder_and_every_tool_exists() {
+        let registry = Registry::builtin().unwrap();
+        let vocabulary = &registry.conventions.vocabulary;
+        let names = vocabulary
+            .tasks
+            .keys()
+            .chain(vocabulary.dirs.backend.keys())
+            .chain(vocabulary.dirs.root.keys())
+            .chain(&vocabulary.compiling)
+            .chain(vocabulary.markers.iter().map(|m| &m.placeholder));
+        for name in names {
+            assert!(
+                crate::report::extra::Extra::parse(name).is_some(),
+                "{name} is not a placeholder of Extra"
+            );
+        }
+        for tool in vocabulary.install.keys() {
+            assert!(
+                crate::ecosystems::runner::Tool::parse(tool).is_some(),
+                "no package manager {tool}"
+            );
+        }
+        assert!(!vocabulary.tasks.is_empty() && !vocabulary.markers.is_empty());
+    }
+
+    #[test]
     fn every_ecosystem_has_a_toolchain_and_the_conventions_load() {
         let registry = Registry::builtin().unwrap();
         for name in [

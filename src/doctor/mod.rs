@@ -173,11 +173,8 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 continue;
             };
             let span = wrapped.iter().find(|w| w.range.contains(&whole.start()));
-            let (range, text) = match (span, FieldName::from_placeholder(&m[1])) {
-                (Some(span), Some(field)) => (
-                    span.range.clone(),
-                    in_code_span(field, &m[1], report.fields.get(&field), &span.wrap),
-                ),
+            let (range, text) = match (span, report.field_for(&m[1])) {
+                (Some(span), Some(field)) => (span.range.clone(), in_code_span(&m[1], Some(field), &span.wrap)),
                 _ => (whole.range(), value),
             };
             edits.push(Edit::repair(
@@ -214,7 +211,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             // The text archprompt writes for the fresh value `now` in this slot (in a code span,
             // rendered from the report's field, whose value `now` is).
             let written = |now: &str| match &slot.wrap {
-                Some(wrap) => in_code_span(slot.field, slot.field.as_str(), report.fields.get(&slot.field), wrap),
+                Some(wrap) => in_code_span(slot.field.as_str(), report.fields.get(&slot.field), wrap),
                 None => now.to_string(),
             };
             if PLACEHOLDER.is_match(&slot.value) {
@@ -434,8 +431,8 @@ fn fresh_value(report: &Report, name: &str) -> Option<String> {
     if let Some(Some(value)) = report.variables.get(name) {
         return Some(value.clone());
     }
-    let name = crate::report::aliases::canonical(name);
-    let Some(f) = FieldName::parse(name).and_then(|field| report.fields.get(&field)) else {
+    let Some(f) = report.field_for(name) else {
+        let name = crate::report::aliases::canonical(name);
         // An extra variable (`{{orm}}`), when the scan or archprompt.toml has a value for it.
         return report.variables.get(name).cloned().flatten();
     };
@@ -456,7 +453,7 @@ fn explain(name: &str, report: Option<&Report>) -> (String, String) {
             hints::how_to_fill_in(name, language),
         );
     };
-    if let Some(field) = FieldName::parse(name).and_then(|field| report.fields.get(&field)) {
+    if let Some(field) = report.field_for(name) {
         return match (field.state, &field.value) {
             (State::Unknown, _) | (_, None) => (
                 field

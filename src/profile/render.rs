@@ -6,7 +6,7 @@
 
 use crate::profile::code_span::{Wrap, code_span, wrapped_placeholders};
 use crate::profile::mustache::{Prepared, VALUE_HELPER, literal, prepare, text_variable};
-use crate::report::{Field, FieldName, Report, State};
+use crate::report::{Field, Report, State};
 use anyhow::{Context, Result};
 use handlebars::Handlebars;
 use serde_json::{Map, Value};
@@ -27,12 +27,15 @@ pub fn variables(report: &Report) -> Map<String, Value> {
     for (name, field) in &report.fields {
         vars.insert(name.to_string(), Value::String(field_text(name.as_str(), field)));
     }
+    for (name, field) in &report.extras {
+        vars.insert(name.to_string(), Value::String(field_text(name.as_str(), field)));
+    }
     for (alias, name) in crate::report::aliases::all() {
         // A value archprompt.toml's `[values]` gives the alias itself is the alias's.
         if report.variables.get(alias).is_some_and(Option::is_some) {
             continue;
         }
-        let value = match FieldName::parse(name).and_then(|f| report.fields.get(&f)) {
+        let value = match report.field_for(name) {
             Some(field) => Value::String(field_text(alias, field)),
             None => vars.get(name).cloned().unwrap_or(Value::Null),
         };
@@ -65,8 +68,8 @@ pub fn left_in(report: &Report, text: &str) -> Left {
     for name in crate::profile::syntax::variables(text) {
         let canonical = crate::report::aliases::canonical(&name);
         // A found value may itself hold braces (`-d {{x}}`): only a name without a value is left.
-        let state = match FieldName::parse(canonical) {
-            Some(field) => Some(report.field(field).state == State::Unknown),
+        let state = match report.field_for(&name) {
+            Some(field) => Some(field.state == State::Unknown),
             None => report.variables.get(canonical).map(Option::is_none),
         };
         match state {
@@ -83,14 +86,14 @@ pub fn left_in(report: &Report, text: &str) -> Left {
 /// span; each directory of a list gets a span of its own (`` `src`, `tests` ``, safe whatever
 /// backticks a name holds); an absent field's `none` is prose, out of any span, so no one takes
 /// it for a command. An unknown field keeps its placeholder in the template's span.
-pub fn in_code_span(name: FieldName, placeholder: &str, field: Option<&Field>, wrap: &Wrap) -> String {
+pub fn in_code_span(placeholder: &str, field: Option<&Field>, wrap: &Wrap) -> String {
     let value = field
         .filter(|f| f.state != State::Unknown)
         .and_then(|f| Some((f, f.value.as_ref()?)));
     match value {
         None => wrap.around(&format!("{{{{{placeholder}}}}}")),
         Some((f, value)) if f.state == State::Absent => value.clone(),
-        Some((Field { items: Some(items), .. }, _)) if name.is_directories() => {
+        Some((Field { items: Some(items), .. }, _)) if Report::names_directories(placeholder) => {
             items.iter().map(|item| code_span(item)).collect::<Vec<_>>().join(", ")
         }
         Some((_, value)) => wrap.around(value),
@@ -103,8 +106,8 @@ pub fn in_code_span(name: FieldName, placeholder: &str, field: Option<&Field>, w
 pub fn render(template: &str, report: &Report) -> Result<String> {
     let compiled = compiled(template)?;
     let mut vars = variables(report);
-    for (i, (name, written, wrap)) in compiled.spans.iter().enumerate() {
-        let text = in_code_span(*name, written, report.fields.get(name), wrap);
+    for (i, (written, wrap)) in compiled.spans.iter().enumerate() {
+        let text = in_code_span(written, report.field_for(written), wrap);
         vars.insert(span_variable(i), Value::String(text));
     }
     for (i, text) in compiled.texts.iter().enumerate() {
@@ -118,11 +121,11 @@ pub fn render(template: &str, report: &Report) -> Result<String> {
 }
 
 /// A template compiled, with the fields it writes as code spans of their own, in order (the
-/// field, its placeholder as written, the span): the i-th is rendered from the variable
+/// placeholder as written, the span): the i-th is rendered from the variable
 /// [`span_variable`]`(i)`.
 struct Compiled {
     hb: Handlebars<'static>,
-    spans: Vec<(FieldName, String, Wrap)>,
+    spans: Vec<(String, Wrap)>,
     /// The template's own text handlebars must not read ([`crate::profile::mustache::prepare`]).
     texts: Vec<String>,
 }
@@ -173,17 +176,19 @@ fn compiled(template: &str) -> Result<Rc<Compiled>> {
 /// The template with each field it writes as a code span of its own (`` `{{source_dirs}}` ``)
 /// replaced, backticks and all, by its [`span_variable`], and those fields in order. `@root`,
 /// so the span renders the same inside an `{{#each}}` or `{{#with}}` block.
-fn code_spans_as_variables(template: &str) -> (String, Vec<(FieldName, String, Wrap)>) {
+fn code_spans_as_variables(template: &str) -> (String, Vec<(String, Wrap)>) {
     let mut source = String::with_capacity(template.len());
     let mut spans = Vec::new();
     let mut copied = 0;
+    // Any report has the same fields and placeholders: an empty one tells which a name fills.
+    let names = Report::unknown(".", "");
     for wrapped in wrapped_placeholders(template) {
-        let Some(name) = FieldName::from_placeholder(&wrapped.name) else {
+        if names.field_for(&wrapped.name).is_none() {
             continue;
-        };
+        }
         source.push_str(&template[copied..wrapped.range.start]);
         source.push_str(&format!("{{{{@root.[{}]}}}}", span_variable(spans.len())));
-        spans.push((name, wrapped.name, wrapped.wrap));
+        spans.push((wrapped.name, wrapped.wrap));
         copied = wrapped.range.end;
     }
     source.push_str(&template[copied..]);
@@ -339,6 +344,7 @@ fn yaml_escape(value: &str, context: YamlContext) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::FieldName;
 
     /// A report with no database or migrations, directories found and no idea of the dev command.
     fn report() -> Report {

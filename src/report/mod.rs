@@ -2,10 +2,12 @@
 //! warnings. This is the JSON contract of `scan --json` (docs/json-contract.md).
 
 pub mod aliases;
+pub mod extra;
 pub mod field_name;
 pub mod fleet;
 pub mod hints;
 
+pub use extra::Extra;
 pub use field_name::FieldName;
 
 use serde::Serialize;
@@ -227,6 +229,9 @@ pub struct Report {
     pub fields: BTreeMap<FieldName, Field>,
     /// Extra variables custom templates may use (package_manager, orm, …); `null` when unknown.
     pub variables: BTreeMap<String, Option<String>>,
+    /// The vocabulary beyond the 11 fields (lint_command, docs_dirs, line_length, …), each
+    /// found, absent or unknown like a field; all present.
+    pub extras: BTreeMap<Extra, Field>,
     /// The backend project that was chosen, repo-relative (`.` for the root).
     pub backend_dir: Option<String>,
     /// Ids of the detectors that matched the backend project, sorted.
@@ -260,6 +265,7 @@ impl Report {
             root: root.to_string(),
             fields: FieldName::ALL.map(|name| (name, Field::unknown(hint))).into(),
             variables: BTreeMap::new(),
+            extras: Extra::ALL.map(|name| (name, Field::unknown(hint))).into(),
             backend_dir: None,
             detected: Vec::new(),
             projects: Vec::new(),
@@ -271,6 +277,23 @@ impl Report {
 
     pub fn field(&self, name: FieldName) -> &Field {
         &self.fields[&name]
+    }
+
+    /// The field or vocabulary placeholder a template's `{{placeholder}}` names (by its own
+    /// name or an alias), when it is one of them rather than a plain variable.
+    pub fn field_for(&self, placeholder: &str) -> Option<&Field> {
+        let name = aliases::canonical(placeholder);
+        match FieldName::parse(name) {
+            Some(field) => self.fields.get(&field),
+            None => self.extras.get(&Extra::parse(name)?),
+        }
+    }
+
+    /// Whether `placeholder` names a list of directories (`source_dirs`, `docs_dirs`).
+    pub fn names_directories(placeholder: &str) -> bool {
+        let name = aliases::canonical(placeholder);
+        FieldName::parse(name).is_some_and(FieldName::is_directories)
+            || Extra::parse(name).is_some_and(Extra::is_directories)
     }
 
     /// Why the repository is not a backend, when the scan proved it: no backend project,
@@ -325,6 +348,9 @@ impl Report {
     /// none" is not proven: every absent field becomes unknown, with `why` as its hint.
     pub fn unprove_absence(&mut self, why: &str) {
         self.unprove_absence_of(&FieldName::ALL, why);
+        for field in self.extras.values_mut().filter(|f| f.state == State::Absent) {
+            *field = Field::unknown(why);
+        }
     }
 
     /// [`Report::unprove_absence`] for the fields `names` only.

@@ -124,6 +124,37 @@ pub(super) fn runs_frontend_tool(registry: &Registry, body: &str) -> bool {
     first.is_some_and(|w| frontends.iter().any(|f| f.tools.iter().any(|t| t == w)))
 }
 
+/// The first of the backend's declared tasks (then those of the targets above it) named one of
+/// `names`, as run from the repository root, with the task as evidence. For the intents beyond
+/// the 11 fields (`lint`, `typecheck`): no detector default stands in for them. With
+/// `compiling`, a recipe that only compiles (`tsc --noEmit`) is what is wanted.
+pub(super) fn declared_task(ctx: &Ctx, names: &[&str], compiling: bool) -> Option<Field> {
+    let project = &ctx.backend.project;
+    let above: Vec<(&Task, Project)> = ctx
+        .ancestor_tasks
+        .iter()
+        .map(|(task, dir)| (task, project_at(project, dir)))
+        .collect();
+    let declared: Vec<(&Task, &Project)> = project
+        .tasks
+        .iter()
+        .map(|t| (t, project))
+        .chain(above.iter().map(|(t, p)| (*t, p)))
+        .collect();
+    let wanted = Wanted {
+        names,
+        fuzzy: false,
+        building: compiling,
+        skip_frontend: false,
+        allow_built: true,
+    };
+    let (task, owner) = find_task(ctx.registry, ctx.index, &declared, wanted)?;
+    Some(Field::found(
+        ctx.runner.task(owner, task),
+        vec![Evidence::new(&task.file, declared_reason(task))],
+    ))
+}
+
 /// Declared task for the intent, else the first detector default that resolves. With
 /// `skip_frontend`, scripts that run a frontend dev server (vite, next, …) do not count.
 pub(super) fn command<'a>(

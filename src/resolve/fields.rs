@@ -29,6 +29,7 @@ pub(super) fn resolve_backend(
     signals: &RepoSignals,
     fields: &mut BTreeMap<FieldName, Field>,
     variables: &mut BTreeMap<String, Option<String>>,
+    extras: &mut BTreeMap<crate::report::Extra, Field>,
 ) {
     let (registry, index) = (facts.registry, facts.index);
     let project = &backend.project;
@@ -425,6 +426,7 @@ pub(super) fn resolve_backend(
             .find_map(|a| a.tests.first())
     });
     variables.insert("test_framework".into(), test_runner.map(|h| h.detector.name.clone()));
+    extras.extend(super::extras::of_backend(&ctx));
 }
 
 /// Whether the repository's guides, CI or task recipes run the migration tool's own command (its

@@ -20,6 +20,7 @@ mod context;
 mod database;
 mod dirs;
 mod documented;
+mod extras;
 mod fields;
 mod migrations;
 mod orchestration;
@@ -71,10 +72,20 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
     );
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
+    let backend_dir = backend.map_or(".", |a| a.project.dir.as_str());
+    let mut extras = extras::of_repository(registry, index, backend_dir);
     let mut instead = None;
     match backend.or_else(|| main_project(&analyses)) {
         Some(analysis) => {
-            resolve_backend(facts, analysis, &analyses, &signals, &mut fields, &mut variables);
+            resolve_backend(
+                facts,
+                analysis,
+                &analyses,
+                &signals,
+                &mut fields,
+                &mut variables,
+                &mut extras,
+            );
             if backend.is_none() {
                 match unread_manifest(registry, index) {
                     Some(manifest) => {
@@ -143,7 +154,15 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
                 linked_cut |= a.linked_cut;
                 let signals = read_signals(registry, index, &a.project.dir, &project_dirs);
                 let (mut fields, mut variables) = (BTreeMap::new(), BTreeMap::new());
-                resolve_backend(facts, a, &analyses, &signals, &mut fields, &mut variables);
+                resolve_backend(
+                    facts,
+                    a,
+                    &analyses,
+                    &signals,
+                    &mut fields,
+                    &mut variables,
+                    &mut BTreeMap::new(),
+                );
                 fields
             });
             ProjectSummary {
@@ -162,6 +181,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
         root: root_label.to_string(),
         fields,
         variables,
+        extras: extras::every_one(registry, extras),
         backend_dir: backend.map(|a| a.project.dir.clone()),
         detected: backend.map(detected_ids).unwrap_or_default(),
         projects,

@@ -1,0 +1,168 @@
+//! The placeholders beyond the 11 fields ([`Extra`]): the repository's own tasks for linting,
+//! formatting, seeding and the like, the package manager's install command, the folders of each
+//! kind, and the CI and infrastructure tools its files show. What fills each is data
+//! (`[vocabulary]` of conventions.toml); here are the rules: only what the repository declares
+//! or holds is found, `none` needs proof, anything else is unknown.
+
+use super::context::Ctx;
+use crate::detect::Registry;
+use crate::ecosystems::runner::Runner;
+use crate::repo::index::RepoIndex;
+use crate::report::{ABSENT_TEXT, Evidence, Extra, Field};
+use std::collections::BTreeMap;
+
+/// What the backend project fills: its declared tasks, its install command and its folders.
+pub(super) fn of_backend(ctx: &Ctx) -> BTreeMap<Extra, Field> {
+    let vocabulary = &ctx.registry.conventions.vocabulary;
+    let mut out = BTreeMap::new();
+    for (name, tasks) in &vocabulary.tasks {
+        let Some(extra) = Extra::parse(name) else { continue };
+        let names: Vec<&str> = tasks.iter().map(String::as_str).collect();
+        let compiling = vocabulary.compiling.contains(name);
+        if let Some(found) = super::commands::declared_task(ctx, &names, compiling) {
+            out.insert(extra, found);
+        }
+    }
+    if let Some(install) = install_command(ctx.registry, ctx.runner) {
+        out.insert(Extra::InstallCommand, install);
+    }
+    let dir = ctx.backend.project.dir.as_str();
+    for (name, dirs) in &vocabulary.dirs.backend {
+        if let Some((extra, found)) = existing_dirs(ctx.index, name, dir, dirs) {
+            out.insert(extra, found);
+        }
+    }
+    out
+}
+
+/// What the repository as a whole fills: root folders, tools shown by their files, and a
+/// Dockerfile's build.
+pub(super) fn of_repository(registry: &Registry, index: &RepoIndex, backend_dir: &str) -> BTreeMap<Extra, Field> {
+    let vocabulary = &registry.conventions.vocabulary;
+    let mut out = BTreeMap::new();
+    for (name, dirs) in &vocabulary.dirs.root {
+        if let Some((extra, found)) = existing_dirs(index, name, ".", dirs) {
+            out.insert(extra, found);
+        }
+    }
+    let mut shown: BTreeMap<Extra, (Vec<&str>, Vec<Evidence>)> = BTreeMap::new();
+    let mut looked: BTreeMap<Extra, Vec<&str>> = BTreeMap::new();
+    for marker in &vocabulary.markers {
+        let Some(extra) = Extra::parse(&marker.placeholder) else {
+            continue;
+        };
+        looked.entry(extra).or_default().push(&marker.name);
+        let file = marker.files.iter().find_map(|pattern| {
+            crate::detect::engine::files_under(index, ".", pattern)
+                .into_iter()
+                .next()
+        });
+        if let Some(file) = file {
+            let (names, evidence) = shown.entry(extra).or_default();
+            names.push(&marker.name);
+            evidence.push(Evidence::new(&file, format!("shows {}", marker.name)));
+        }
+    }
+    for (extra, names) in looked {
+        let field = match shown.remove(&extra) {
+            Some((found, evidence)) => Field::found(found.join(", "), evidence),
+            None => {
+                let why = format!("no file of {} in the repository", names.join(", "));
+                Field::absent(ABSENT_TEXT, vec![Evidence::new(".", &why)], why)
+            }
+        };
+        out.insert(extra, field);
+    }
+    if let Some(build) = docker_build(index, backend_dir) {
+        out.insert(Extra::DockerBuildCommand, build);
+    }
+    out
+}
+
+/// The package manager's install command, run where its lockfile or manifest is.
+fn install_command(registry: &Registry, runner: &Runner) -> Option<Field> {
+    let command = registry.conventions.vocabulary.install.get(runner.tool.as_str())?;
+    let text = match runner.root_dir.as_str() {
+        "." | "" => command.clone(),
+        dir => format!("cd {dir} && {command}"),
+    };
+    Some(Field::found(text, vec![runner.evidence.clone()]))
+}
+
+/// Which of `dirs` (relative to `base`) exist, as the placeholder `name`'s list.
+fn existing_dirs(index: &RepoIndex, name: &str, base: &str, dirs: &[String]) -> Option<(Extra, Field)> {
+    let extra = Extra::parse(name)?;
+    let found: Vec<String> = dirs
+        .iter()
+        .map(|d| crate::fs::join(base, d))
+        .filter(|d| index.has_dir(d))
+        .collect();
+    if found.is_empty() {
+        return None;
+    }
+    let evidence = found.iter().map(|d| Evidence::new(d, "the folder exists")).collect();
+    Some((extra, Field::found_list(found, evidence)))
+}
+
+/// `docker build` for the Dockerfile of the backend project, else the root's; `none` when the
+/// repository has no Dockerfile at all.
+fn docker_build(index: &RepoIndex, backend_dir: &str) -> Option<Field> {
+    let names = ["Dockerfile", "Containerfile"];
+    let own = [backend_dir, "."]
+        .into_iter()
+        .flat_map(|dir| names.map(|n| crate::fs::join(dir, n)))
+        .find(|f| index.has_file(f));
+    if let Some(file) = own {
+        let dir = crate::fs::parent(&file);
+        let text = match (dir, crate::fs::file_name(&file)) {
+            (".", "Dockerfile") => "docker build .".to_string(),
+            (".", _) => format!("docker build -f {file} ."),
+            (dir, "Dockerfile") => format!("docker build {dir}"),
+            (dir, _) => format!("docker build -f {file} {dir}"),
+        };
+        return Some(Field::found(text, vec![Evidence::new(&file, "the image's build file")]));
+    }
+    let any = index.files.iter().any(|f| {
+        let name = crate::fs::file_name(f);
+        names
+            .iter()
+            .any(|n| name == *n || name.starts_with(&format!("{n}.")) || name.ends_with(".Dockerfile"))
+    });
+    (!any).then(|| Field::absent_because(".", "no Dockerfile or Containerfile in the repository"))
+}
+
+/// `found` with every other placeholder unknown, its hint saying what was looked for.
+pub(super) fn every_one(registry: &Registry, mut found: BTreeMap<Extra, Field>) -> BTreeMap<Extra, Field> {
+    for extra in Extra::ALL {
+        found
+            .entry(extra)
+            .or_insert_with(|| Field::unknown(format!("not found; looked for {}", looked_for(registry, extra))));
+    }
+    found
+}
+
+/// What fills `extra`, in words, from the data that does.
+fn looked_for(registry: &Registry, extra: Extra) -> String {
+    let vocabulary = &registry.conventions.vocabulary;
+    let name = extra.as_str();
+    let dirs = vocabulary
+        .dirs
+        .backend
+        .get(name)
+        .or_else(|| vocabulary.dirs.root.get(name));
+    if let Some(tasks) = vocabulary.tasks.get(name) {
+        let also = if extra == Extra::DockerBuildCommand {
+            "; a Dockerfile of the backend or the root"
+        } else {
+            ""
+        };
+        format!("a script or task-runner target named {}{also}", tasks.join(", "))
+    } else if let Some(dirs) = dirs {
+        format!("a folder {}", dirs.join(", "))
+    } else if extra == Extra::InstallCommand {
+        "a package manager archprompt knows the install command of".to_string()
+    } else {
+        "a formatter's or linter's configuration that sets it (.editorconfig, Prettier, Ruff, Black, rustfmt, RuboCop)"
+            .to_string()
+    }
+}
