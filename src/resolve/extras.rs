@@ -104,8 +104,9 @@ fn existing_dirs(index: &RepoIndex, name: &str, base: &str, dirs: &[String]) -> 
     Some((extra, Field::found_list(found, evidence)))
 }
 
-/// `docker build` for the Dockerfile of the backend project, else the root's; `none` when the
-/// repository has no Dockerfile at all.
+/// `docker build` for the Dockerfile of the backend project, else the root's, from the context
+/// it is written for: the one of its folder and the folders above it that holds every path it
+/// copies. Unknown when none or several do; `none` when the repository has no Dockerfile at all.
 fn docker_build(index: &RepoIndex, backend_dir: &str) -> Option<Field> {
     let names = ["Dockerfile", "Containerfile"];
     let own = [backend_dir, "."]
@@ -113,14 +114,33 @@ fn docker_build(index: &RepoIndex, backend_dir: &str) -> Option<Field> {
         .flat_map(|dir| names.map(|n| crate::fs::join(dir, n)))
         .find(|f| index.has_file(f));
     if let Some(file) = own {
+        let text = index.read(&file)?;
+        let sources = crate::signals::dockerfile::context_sources(&text);
         let dir = crate::fs::parent(&file);
-        let text = match (dir, crate::fs::file_name(&file)) {
-            (".", "Dockerfile") => "docker build .".to_string(),
-            (".", _) => format!("docker build -f {file} ."),
-            (dir, "Dockerfile") => format!("docker build {dir}"),
-            (dir, _) => format!("docker build -f {file} {dir}"),
+        // The contexts that hold every copied path; one only, else the build is not told. A
+        // Dockerfile that copies nothing by name (`COPY . .`) is built from the root only if it
+        // is the root's: below, a monorepo's may need the whole tree.
+        let holds_all = |context: &String| {
+            sources.iter().all(|s| {
+                let path = crate::fs::join(context, s);
+                index.has_file(&path) || index.has_dir(&path)
+            })
         };
-        return Some(Field::found(text, vec![Evidence::new(&file, "the image's build file")]));
+        let mut contexts = crate::fs::ancestors(dir).into_iter().filter(holds_all);
+        let context = match (contexts.next(), contexts.next()) {
+            (Some(context), None) if !sources.is_empty() || dir == "." => context,
+            _ => return None,
+        };
+        let flag = match (crate::fs::parent(&file) == context, crate::fs::file_name(&file)) {
+            (true, "Dockerfile") => String::new(),
+            _ => format!("-f {file} "),
+        };
+        let reason = match sources.is_empty() {
+            true => "the image's build file".to_string(),
+            false => format!("the image's build file; what it copies is in {context}"),
+        };
+        let text = format!("docker build {flag}{context}");
+        return Some(Field::found(text, vec![Evidence::new(&file, reason)]));
     }
     let any = index.files.iter().any(|f| {
         let name = crate::fs::file_name(f);

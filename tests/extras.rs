@@ -1,0 +1,111 @@
+//! Scans of small generated trees for the placeholders beyond the 11 fields (docs/placeholders.md):
+//! each family found with its evidence, `none` only with proof, unknown otherwise.
+
+mod common;
+
+use archprompt::report::{Extra, Report, State};
+use common::scan_tree;
+
+fn value(report: &Report, extra: Extra) -> (State, Option<&str>) {
+    let field = &report.extras[&extra];
+    (field.state, field.value.as_deref())
+}
+
+const EXPRESS: &str = r#"{"name": "api", "scripts": {"dev": "node src/index.js", "lint": "eslint .",
+  "typecheck": "tsc --noEmit", "test:coverage": "jest --coverage", "db:seed": "node scripts/seed.js"},
+  "dependencies": {"express": "^4.21.0"}, "devDependencies": {"jest": "^29.0.0", "typescript": "^5.0.0"}}"#;
+
+#[test]
+fn declared_tasks_fill_the_commands_and_nothing_else_does() {
+    let report = scan_tree(&[
+        ("package.json", EXPRESS),
+        ("package-lock.json", "{}"),
+        ("src/index.js", "require('express')\n"),
+        ("scripts/seed.js", "\n"),
+    ]);
+    assert_eq!(value(&report, Extra::LintCommand), (State::Found, Some("npm run lint")));
+    // A recipe that only compiles is what type-checking is.
+    assert_eq!(
+        value(&report, Extra::TypeCheckCommand),
+        (State::Found, Some("npm run typecheck"))
+    );
+    assert_eq!(
+        value(&report, Extra::CoverageCommand),
+        (State::Found, Some("npm run test:coverage"))
+    );
+    assert_eq!(
+        value(&report, Extra::SeedCommand),
+        (State::Found, Some("npm run db:seed"))
+    );
+    assert_eq!(
+        value(&report, Extra::InstallCommand),
+        (State::Found, Some("npm install"))
+    );
+    let evidence = &report.extras[&Extra::LintCommand].evidence[0];
+    assert_eq!(evidence.file, "package.json");
+    // Not declared: unknown, never a guess.
+    assert_eq!(value(&report, Extra::FormatCommand).0, State::Unknown);
+    assert_eq!(value(&report, Extra::RollbackCommand).0, State::Unknown);
+    assert_eq!(value(&report, Extra::LineLength).0, State::Unknown);
+}
+
+#[test]
+fn folders_that_exist_and_tools_shown_by_their_files() {
+    let report = scan_tree(&[
+        ("package.json", EXPRESS),
+        ("src/index.js", "require('express')\n"),
+        ("src/routes/users.js", "\n"),
+        ("src/models/user.js", "\n"),
+        ("docs/index.md", "# Docs\n"),
+        (".github/workflows/ci.yml", "on: push\n"),
+        ("infra/main.tf", "terraform {}\n"),
+    ]);
+    assert_eq!(value(&report, Extra::ApiDirs), (State::Found, Some("src/routes")));
+    assert_eq!(value(&report, Extra::ModelsDirs), (State::Found, Some("src/models")));
+    assert_eq!(value(&report, Extra::DocsDirs), (State::Found, Some("docs")));
+    assert_eq!(value(&report, Extra::InfraDirs), (State::Found, Some("infra")));
+    assert_eq!(
+        value(&report, Extra::CiPlatform),
+        (State::Found, Some("GitHub Actions"))
+    );
+    assert_eq!(value(&report, Extra::IacTool), (State::Found, Some("Terraform")));
+    assert_eq!(value(&report, Extra::ServicesDirs).0, State::Unknown);
+
+    let bare = scan_tree(&[("package.json", EXPRESS), ("src/index.js", "require('express')\n")]);
+    assert_eq!(value(&bare, Extra::CiPlatform), (State::Absent, Some("none")));
+    assert_eq!(value(&bare, Extra::IacTool), (State::Absent, Some("none")));
+    assert_eq!(value(&bare, Extra::DockerBuildCommand), (State::Absent, Some("none")));
+    // A folder not found is not proof that there is none.
+    assert_eq!(value(&bare, Extra::DocsDirs).0, State::Unknown);
+}
+
+#[test]
+fn an_image_is_built_from_the_context_its_dockerfile_copies_from() {
+    let workspace = r#"{"name": "acme", "private": true, "workspaces": ["apps/*"]}"#;
+    let api =
+        r#"{"name": "@acme/api", "scripts": {"dev": "node src/index.js"}, "dependencies": {"express": "^4.21.0"}}"#;
+    let tree = |dockerfile: &'static str| {
+        scan_tree(&[
+            ("package.json", workspace),
+            ("package-lock.json", "{}"),
+            ("apps/api/package.json", api),
+            ("apps/api/src/index.js", "require('express')\n"),
+            ("apps/api/Dockerfile", dockerfile),
+        ])
+    };
+    // It copies the root's lockfile: built from the root.
+    let root = tree("FROM node:20\nCOPY package.json package-lock.json ./\nCOPY apps/api ./apps/api\n");
+    assert_eq!(
+        value(&root, Extra::DockerBuildCommand),
+        (State::Found, Some("docker build -f apps/api/Dockerfile ."))
+    );
+    // It copies its own folder's files: built from there.
+    let own = tree("FROM node:20\nCOPY package.json ./\nCOPY src ./src\n");
+    assert_eq!(
+        value(&own, Extra::DockerBuildCommand),
+        (State::Found, Some("docker build apps/api"))
+    );
+    // `COPY . .` below the root does not say which: unknown.
+    let whole = tree("FROM node:20\nCOPY . .\n");
+    assert_eq!(value(&whole, Extra::DockerBuildCommand).0, State::Unknown);
+}
