@@ -83,6 +83,16 @@ pub fn scan_table(report: &Report, style: Style, verbose: bool, width: Option<us
     if !report.pinned_variables.is_empty() {
         writeln!(out, "pinned in archprompt.toml: {}", report.pinned_variables.join(", ")).unwrap();
     }
+    // The vocabulary beyond the fields: what was found (`--json` has each one's state and proof).
+    let found: Vec<String> = report
+        .extras
+        .iter()
+        .filter_map(|(name, f)| Some(format!("{name}={}", one_line(f.found_value()?))))
+        .collect();
+    if !found.is_empty() {
+        let line = format!("also found: {}", found.join(", "));
+        writeln!(out, "{}", wrap(&line, 2, width)).unwrap();
+    }
     // Other servers in the repository, each described in `--json` and with `--project`.
     let others: Vec<String> = report
         .projects
