@@ -246,6 +246,28 @@ pub fn ancestors(dir: &str) -> Vec<String> {
     out
 }
 
+/// `path` with its `.` parts dropped and each `dir/..` folded, as written paths are compared
+/// (`config/../priv/app.db` is `priv/app.db`); a `..` that climbs above the start is kept, and so
+/// is a leading `/`.
+pub fn lexically_normal(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    match (path.starts_with('/'), joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
 /// Writes `bytes` to `target` through a temporary file in `dir`, synced, then renamed over it, so
 /// a reader never sees half a file; the target keeps its permissions.
 pub fn atomic_write(target: &Path, dir: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -324,6 +346,14 @@ pub fn is_within(child: &str, parent: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_folded_as_written() {
+        assert_eq!(lexically_normal("./config/../priv/repo/app.db"), "priv/repo/app.db");
+        assert_eq!(lexically_normal("../data/app.db"), "../data/app.db");
+        assert_eq!(lexically_normal("/var/lib/./app/../db.sqlite"), "/var/lib/db.sqlite");
+        assert_eq!(lexically_normal("a/.."), ".");
+    }
 
     #[test]
     fn within_is_by_whole_components() {

@@ -426,3 +426,40 @@ fn an_integration_test_harness_is_not_the_apps_settings() {
         "{console:?}"
     );
 }
+
+#[test]
+fn an_embedded_stores_file_named_in_an_env_template_or_beside_the_config() {
+    // kutt: knex reads `filename` from DB_FILENAME.
+    let knex = scan_tree(&[
+        (
+            "package.json",
+            r#"{"dependencies": {"express": "^4.0.0", "knex": "^3.0.0", "better-sqlite3": "^11.0.0"}}"#,
+        ),
+        ("server/server.js", "require('express')\n"),
+        (".example.env", "DB_CLIENT=better-sqlite3\nDB_FILENAME=db/data\n"),
+    ]);
+    assert_eq!(
+        knex.field(FieldName::DbCommand).value.as_deref(),
+        Some("sqlite3 db/data")
+    );
+
+    // Ecto's SQLite3 adapter, the file built beside config/dev.exs.
+    let ecto = scan_tree(&[
+        (
+            "mix.exs",
+            "defmodule App.MixProject do\n  defp deps do\n    [{:phoenix, \"~> 1.7\"}, {:ecto_sql, \"~> 3.10\"}, {:ecto_sqlite3, \">= 0.0.0\"}]\n  end\nend\n",
+        ),
+        (
+            "lib/app/repo.ex",
+            "defmodule App.Repo do\n  use Ecto.Repo, otp_app: :app, adapter: Ecto.Adapters.SQLite3\nend\n",
+        ),
+        (
+            "config/dev.exs",
+            "import Config\nconfig :app, App.Repo,\n  database: Path.expand(\"../priv/repo/app_dev.db\", Path.dirname(__ENV__.file)),\n  pool_size: 5\n",
+        ),
+    ]);
+    assert_eq!(
+        ecto.field(FieldName::DbCommand).value.as_deref(),
+        Some("sqlite3 priv/repo/app_dev.db")
+    );
+}

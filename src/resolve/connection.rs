@@ -58,7 +58,7 @@ impl<'r> Known<'r> {
     }
 
     /// An embedded store's file name (`app.db`, `data.sqlite3`).
-    fn has_file_extension(&self, path: &str) -> bool {
+    pub(super) fn has_file_extension(&self, path: &str) -> bool {
         let lower = path.to_ascii_lowercase();
         self.file_extensions.iter().any(|ext| lower.ends_with(ext))
     }
@@ -115,6 +115,13 @@ fn file_connection(rest: &str, after_host: bool, known: &Known) -> Option<Connec
     // Symfony's `sqlite:///%kernel.project_dir%/var/data.db` is relative to the project.
     let path = path.strip_prefix("%kernel.project_dir%/").unwrap_or(path);
     let path = path.strip_prefix("./").unwrap_or(path);
+    // `config/../priv/app.db`, as a file beside the config writes it.
+    let normal = crate::fs::lexically_normal(path);
+    let path = if path.contains("..") && !normal.starts_with("..") {
+        normal.as_str()
+    } else {
+        path
+    };
     // `"sqlite:///" + basedir + …` leaves only the slash: the file is built in code.
     if path.is_empty() || path == "/" || known.in_memory(path) || known.is_placeholder(path) {
         return None;

@@ -466,14 +466,17 @@ fn env_client_command(
     let known = Known::of(registry);
     if let Some(shell) = shell.filter(|s| s.file.is_some()) {
         // `sqlite:///data/app.db?mode=rwc`, `Data Source=app.db` → `sqlite3 data/app.db`
-        return urls.iter().find_map(|(value, evidence)| {
-            let mut connection = connection::parse(value, &known)?;
-            let file = connection.file.as_ref()?;
-            if let Some(dir) = run_dir.filter(|_| !file.starts_with(['/', '~'])) {
-                connection.file = Some(crate::fs::join(dir, file));
-            }
-            Some(Field::found(connection.client(shell)?, vec![evidence.clone()]))
-        });
+        return urls
+            .iter()
+            .find_map(|(value, evidence)| {
+                let mut connection = connection::parse(value, &known)?;
+                let file = connection.file.as_ref()?;
+                if let Some(dir) = run_dir.filter(|_| !file.starts_with(['/', '~'])) {
+                    connection.file = Some(crate::fs::join(dir, file));
+                }
+                Some(Field::found(connection.client(shell)?, vec![evidence.clone()]))
+            })
+            .or_else(|| env_file_client(registry, detector, shell, signals, run_dir));
     }
     // The backend's own compose file (`rest-villains/docker-compose.yml`) before the repository's.
     // A server that answers the primary's clients counts (MariaDB's image for a MySQL driver),
@@ -690,6 +693,46 @@ fn compose_shell(compose: &crate::detect::ComposeShell, service: &Service, signa
         .find_map(|command| fill(command, value))
 }
 
+/// An embedded store's file named by an env template variable: `DB_FILENAME=db/data` (knex's
+/// `filename`), `SQLITE_PATH=app.db` (a path or storage key only with a file extension), relative
+/// to where the app runs.
+fn env_file_client(
+    registry: &Registry,
+    primary: &Detector,
+    shell: &Shell,
+    signals: &RepoSignals,
+    run_dir: Option<&str>,
+) -> Option<Field> {
+    let known = Known::of(registry);
+    let prefixes: Vec<&str> = ["DB_", "DATABASE_"]
+        .into_iter()
+        .chain(primary.env_prefixes.iter().map(String::as_str))
+        .collect();
+    let named = |suffixes: &[&str], extension: bool| {
+        prefixes.iter().find_map(|p| {
+            suffixes.iter().find_map(|s| {
+                let key = format!("{p}{s}");
+                let (_, value, file) = signals.env.iter().find(|(k, v, _)| *k == key && !v.is_empty())?;
+                let usable = !known.is_placeholder(value) && !known.in_memory(value);
+                (usable && (!extension || known.has_file_extension(value))).then(|| (key, value.clone(), file.clone()))
+            })
+        })
+    };
+    let (key, file, evidence_file) =
+        named(&["FILENAME", "FILE"], false).or_else(|| named(&["PATH", "STORAGE"], true))?;
+    let file = file.trim_start_matches("./").to_string();
+    let file = match run_dir.filter(|_| !file.starts_with(['/', '~'])) {
+        Some(dir) => crate::fs::join(dir, &file),
+        None => file,
+    };
+    let connection = Connection {
+        file: Some(file),
+        ..Connection::default()
+    };
+    let evidence = Evidence::new(&evidence_file, format!("{key} names the database file"));
+    Some(Field::found(connection.client(shell)?, vec![evidence]))
+}
+
 /// A client from split connection variables of an env template (`DB_HOST`, `DB_USER`,
 /// `DB_DATABASE`), as Laravel, AdonisJS and TypeORM templates write them.
 fn split_env_client(registry: &Registry, primary: &Detector, signals: &RepoSignals) -> Option<Field> {
@@ -714,9 +757,9 @@ fn split_env_client(registry: &Registry, primary: &Detector, signals: &RepoSigna
             })
         })
     };
+    let known = Known::of(registry);
     // A value left for the developer (`DB_DATABASE=null`, `your-db`) names nothing: the host
     // and database must be spelled out; a user left open is each developer's own.
-    let known = Known::of(registry);
     let host = pick(&["HOST"]).filter(|(_, v, _)| !known.is_placeholder(v))?;
     let user = pick(&["USER", "USERNAME"])?;
     let name = pick(&["DATABASE", "NAME", "DB"]).filter(|(_, v, _)| !known.is_placeholder(v))?;
