@@ -206,6 +206,11 @@ mod tests {
         let code = &registry.conventions.app_config.code;
         for pattern in code.dialect.iter().chain(&code.location) {
             let re = regex::Regex::new(pattern).expect("[app_config.code] holds valid regexes");
+            // ASCII text is matched with ASCII classes: each pattern must compile so too.
+            regex::bytes::RegexBuilder::new(pattern)
+                .unicode(false)
+                .build()
+                .expect("[app_config.code] regexes compile with ASCII classes");
             assert!(
                 re.capture_names().flatten().any(|n| n == "value"),
                 "{pattern} has no value group"
