@@ -46,6 +46,68 @@ fn glob(pattern: &str) -> Option<Arc<GlobSet>> {
     compiled
 }
 
+/// What a path or glob fixes of its first part, the name directly inside the folder it is
+/// relative to (`config` of `config/settings.py`, `*.csproj` itself, `index` … `app` of
+/// `{index,main,app}.ts`): a path of the pattern can only be listed when a name there fits.
+#[derive(Debug, Clone, Default)]
+pub struct FirstPart {
+    /// One per spelling; `None` when a spelling fixes nothing this simply (`**/schema.prisma`,
+    /// a class, an escape) or its first part may not stay first once joined (`.`, `..`).
+    shapes: Option<Vec<NameShape>>,
+}
+
+#[derive(Debug, Clone)]
+enum NameShape {
+    /// This very name.
+    Exactly(String),
+    /// A name starting and ending with these (a wildcard between).
+    Fits(String, String),
+}
+
+impl FirstPart {
+    pub fn of(pattern: &str) -> FirstPart {
+        let spellings = match pattern.contains('{') {
+            true => match alternatives(pattern) {
+                Some(spellings) => spellings,
+                None => return FirstPart::default(),
+            },
+            false => vec![pattern.to_string()],
+        };
+        let mut shapes = Vec::with_capacity(spellings.len());
+        for spelling in &spellings {
+            let plain = spelling
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..");
+            let first = spelling.split('/').next().unwrap_or_default();
+            if !plain || first.contains("**") || first.contains(['[', '{', '}', '\\']) {
+                return FirstPart::default();
+            }
+            shapes.push(match is_glob(first) {
+                true => {
+                    let (starts, ends) = name_literals(first);
+                    NameShape::Fits(starts.to_string(), ends.to_string())
+                }
+                false => NameShape::Exactly(first.to_string()),
+            });
+        }
+        FirstPart { shapes: Some(shapes) }
+    }
+
+    /// Whether a path of the pattern may be listed, given the sorted names directly inside its
+    /// folder under which files are listed ([`RepoIndex::names_in`]).
+    pub fn may_be_among(&self, names: &[&str]) -> bool {
+        let Some(shapes) = &self.shapes else { return true };
+        shapes.iter().any(|shape| match shape {
+            NameShape::Exactly(name) => names.binary_search(&name.as_str()).is_ok(),
+            NameShape::Fits(starts, ends) => names.iter().any(|name| {
+                name.len() >= starts.len() + ends.len()
+                    && name.starts_with(starts.as_str())
+                    && name.ends_with(ends.as_str())
+            }),
+        })
+    }
+}
+
 /// The directories before a glob's first wildcard (`api/src/` for `api/src/**/*.rs`), with a
 /// trailing `/`, or nothing: only paths under it can match.
 fn literal_prefix(pattern: &str) -> &str {
@@ -313,6 +375,33 @@ mod tests {
         assert_eq!(name_literals("{Dockerfile,docker/Dockerfile}"), ("", ""));
         assert_eq!(name_literals("src/**/*.config.ts"), ("", ".config.ts"));
         assert_eq!(name_literals("V?__init*.sql"), ("V", ".sql"));
+    }
+
+    #[test]
+    fn a_pattern_is_ruled_out_only_by_a_first_part_no_name_fits() {
+        let names = ["Dockerfile.dev", "index.ts", "package.json", "src"];
+        for (pattern, may) in [
+            ("package.json", true),
+            ("src/main.ts", true),
+            ("src/**/*.ts", true),
+            ("Dockerfile.*", true),
+            ("*.ts", true),
+            ("{index,main}.{js,ts}", true),
+            ("{src,lib}/{index,main}.ts", true),
+            ("k8s/*.yaml", false),
+            ("config/settings.py", false),
+            ("tsconfig.json", false),
+            ("*.csproj", false),
+            ("knexfile.*", false),
+            ("{lib,server}/{index,main}.ts", false),
+            ("{Dockerfile,docker/Dockerfile}", false),
+            ("**/schema.prisma", true),
+            ("[!.]*.Dockerfile", true),
+            ("docker/../Dockerfile", true),
+            ("./k8s.yaml", true),
+        ] {
+            assert_eq!(FirstPart::of(pattern).may_be_among(&names), may, "{pattern}");
+        }
     }
 
     #[test]

@@ -301,6 +301,37 @@ impl RepoIndex {
         }
     }
 
+    /// The names directly inside `dir` (`.` for the root) under which a file is listed: its own
+    /// files and each folder holding files at any depth, sorted. Each folder costs one seek past
+    /// its paths, as in [`RepoIndex::entries_in`]; one buffer serves every seek.
+    pub fn names_in(&self, dir: &str) -> Vec<&str> {
+        let prefix = if dir == "." || dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let mut names = Vec::new();
+        let mut seek = String::new();
+        let mut range = self.files.range::<str, _>(from(&prefix));
+        while let Some(rest) = range.next().and_then(|path| path.strip_prefix(prefix.as_str())) {
+            match rest.find('/') {
+                None => names.push(rest),
+                Some(end) => {
+                    names.push(&rest[..end]);
+                    // Past every path of `prefix + name + "/"`: `0` follows `/`.
+                    seek.clear();
+                    seek.push_str(&prefix);
+                    seek.push_str(&rest[..end]);
+                    seek.push('0');
+                    range = self.files.range::<str, _>(from(&seek));
+                }
+            }
+        }
+        // In path order a folder `a` sorts after a file `a.b` (`/` follows `.`).
+        names.sort_unstable();
+        names
+    }
+
     /// Whether some file below `dir` satisfies `wanted`: the listed files first, then, only when
     /// none does, what lies below the listing's depth limit under `dir`, walked on demand and at
     /// most [`PROBE_ENTRIES`] entries deep, so asking whether `src/test` of a Java module holds
@@ -554,6 +585,16 @@ mod tests {
                 naive,
                 "dirs in {dir}"
             );
+            let prefix = if dir.is_empty() { "" } else { &prefix };
+            let mut naive: Vec<&str> = index
+                .files
+                .iter()
+                .filter_map(|f| f.strip_prefix(prefix))
+                .map(|rest| rest.split('/').next().unwrap())
+                .collect();
+            naive.sort();
+            naive.dedup();
+            assert_eq!(index.names_in(dir), naive, "names in {dir}");
         }
     }
 
