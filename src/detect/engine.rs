@@ -115,7 +115,10 @@ pub fn files_under(index: &RepoIndex, dir: &str, pattern: &str) -> Vec<String> {
         let full = crate::fs::join(dir, pattern);
         return if index.has_file(&full) { vec![full] } else { Vec::new() };
     }
-    matching(index, Of::Files, dir, pattern).into_iter().cloned().collect()
+    matching(index, Of::Files, dir, pattern)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 /// Repo-relative directories matching a project-relative path or glob, in candidate order. A
@@ -134,7 +137,7 @@ pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -
         } else if is_glob(pattern) {
             matching(index, Of::Dirs, &project.dir, pattern)
                 .into_iter()
-                .cloned()
+                .map(str::to_string)
                 .collect()
         } else if full != "." && index.has_dir(&full) {
             vec![full]

@@ -6,6 +6,7 @@
 //! always makes the final decision.
 
 use crate::repo::index::RepoIndex;
+use crate::repo::names::in_folder;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -125,7 +126,7 @@ fn literal_prefix(pattern: &str) -> &str {
 /// Paths of the index's files or dirs below `base` that match the `base`-relative glob
 /// `pattern`, sorted. The glob is compiled once per process, and only once a path of the right
 /// shape turns up: most rules find none in a repository.
-pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> Vec<&'a String> {
+pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> Vec<&'a str> {
     let base_prefix = if base == "." {
         String::new()
     } else {
@@ -141,7 +142,7 @@ pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> 
     let candidates = match spelled {
         // `{Dockerfile,docker/Dockerfile}`: each spelling looked up on its own.
         Some(spellings) => {
-            let mut all: Vec<&String> = spellings
+            let mut all: Vec<&str> = spellings
                 .iter()
                 .flat_map(|spelling| candidates(index, of, &base_prefix, spelling))
                 .collect();
@@ -165,7 +166,7 @@ pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> 
 }
 
 /// The paths `pattern` may match, sorted: a superset the glob itself then sifts.
-fn candidates<'a>(index: &'a RepoIndex, of: Of, base_prefix: &str, pattern: &str) -> Vec<&'a String> {
+fn candidates<'a>(index: &'a RepoIndex, of: Of, base_prefix: &str, pattern: &str) -> Vec<&'a str> {
     let set = match of {
         Of::Files => &index.files,
         Of::Dirs => &index.dirs,
@@ -175,16 +176,13 @@ fn candidates<'a>(index: &'a RepoIndex, of: Of, base_prefix: &str, pattern: &str
     } else {
         let (starts, ends) = name_literals(pattern);
         let prefix = base_prefix.to_string() + literal_prefix(pattern);
-        let mut found = match index.named(matches!(of, Of::Dirs), &prefix, starts, ends) {
-            Some(named) => named,
-            None => under_prefix(set, &prefix, starts, ends),
-        };
         // A literal folder just above the name (`settings` of `**/settings/*.py`) rules out
-        // most paths of the name before the glob is tried.
-        if let Some(folder) = parent_literal(pattern) {
-            found.retain(|p| crate::fs::file_name(crate::fs::parent(p)) == folder);
+        // most paths of the name before the glob is tried, and before they are sorted.
+        let folder = parent_literal(pattern);
+        match index.named(matches!(of, Of::Dirs), &prefix, starts, ends, folder) {
+            Some(named) => named,
+            None => under_prefix(set, &prefix, starts, ends, folder),
         }
-        found
     }
 }
 
@@ -280,7 +278,7 @@ fn reachable<'a>(
     set: &'a std::collections::BTreeSet<String>,
     base_prefix: &str,
     pattern: &str,
-) -> Vec<&'a String> {
+) -> Vec<&'a str> {
     let parts: Vec<&str> = pattern.split('/').collect();
     let (last, folders) = parts.split_last().expect("split yields one part at least");
     // Each folder reached so far, as the prefix of its entries (`api/`, or empty for the root).
@@ -310,29 +308,34 @@ fn reachable<'a>(
             out.extend(
                 index
                     .entries_in(set, prefix)
+                    .map(String::as_str)
                     .filter(|p| name_fits(last, crate::fs::file_name(p))),
             );
         } else if let Some(path) = set.get(&format!("{prefix}{last}")) {
-            out.push(path);
+            out.push(path.as_str());
         }
     }
     out.sort_unstable();
     out
 }
 
-/// Every path of `set` under `prefix` whose name starts with `starts` and ends with `ends`.
+/// Every path of `set` under `prefix` whose name starts with `starts` and ends with `ends` and,
+/// given a `folder`, whose folder has that name.
 fn under_prefix<'a>(
     set: &'a std::collections::BTreeSet<String>,
     prefix: &str,
     starts: &str,
     ends: &str,
-) -> Vec<&'a String> {
-    set.range(prefix.to_string()..)
+    folder: Option<&str>,
+) -> Vec<&'a str> {
+    set.range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
+        .map(String::as_str)
         .take_while(|p| p.starts_with(prefix))
         .filter(|p| {
             let name = crate::fs::file_name(p);
             name.len() >= starts.len() + ends.len() && name.starts_with(starts) && name.ends_with(ends)
         })
+        .filter(|p| in_folder(p, folder))
         .collect()
 }
 
@@ -347,19 +350,34 @@ fn name_fits(part: &str, name: &str) -> bool {
 }
 
 /// The literal text a glob's last component fixes at the start and end of a matching name
-/// (`database` and `.ts` of `src/**/database*.ts`), checked before the glob itself: in a large
-/// tree almost every path fails on the name. Braces and classes (which may span components:
-/// `{Dockerfile,docker/Dockerfile}`) fix nothing that simply.
+/// (`database` and `.ts` of `src/**/database*.ts`, `config.` of `**/config.{js,ts}`), checked
+/// before the glob itself: in a large tree almost every path fails on the name. Classes, and
+/// braces that hold a `/` or sit beside an escape (`{Dockerfile,docker/Dockerfile}`: which
+/// component is last depends on the spelling), fix nothing that simply.
 fn name_literals(pattern: &str) -> (&str, &str) {
-    if pattern.contains(['{', '[']) {
+    if pattern.contains('[') || (pattern.contains('{') && (pattern.contains('\\') || braces_hold_a_slash(pattern))) {
         return ("", "");
     }
     let last = crate::fs::file_name(pattern);
-    let is_wild = |c: char| c == '*' || c == '?';
+    let is_wild = |c: char| matches!(c, '*' | '?' | '{' | '}');
     match (last.find(is_wild), last.rfind(is_wild)) {
         (Some(first), Some(final_wild)) => (&last[..first], &last[final_wild + 1..]),
         _ => (last, ""),
     }
+}
+
+/// Whether a `/` lies inside braces (`{Dockerfile,docker/Dockerfile}`).
+fn braces_hold_a_slash(pattern: &str) -> bool {
+    let mut depth = 0usize;
+    for c in pattern.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            '/' if depth > 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -371,8 +389,12 @@ mod tests {
         assert_eq!(name_literals("*.test.ts"), ("", ".test.ts"));
         assert_eq!(name_literals("**"), ("", ""));
         assert_eq!(name_literals("alembic.ini"), ("alembic.ini", ""));
-        assert_eq!(name_literals("app/api/**/route.{ts,js}"), ("", ""));
+        assert_eq!(name_literals("app/api/**/route.{ts,js}"), ("route.", ""));
+        assert_eq!(name_literals("**/config/*.{js,ts}"), ("", ""));
+        assert_eq!(name_literals("**/{index,main}.ts"), ("", ".ts"));
         assert_eq!(name_literals("{Dockerfile,docker/Dockerfile}"), ("", ""));
+        assert_eq!(name_literals("{a,b/c}/x.ts"), ("", ""));
+        assert_eq!(name_literals("**/[ab].ts"), ("", ""));
         assert_eq!(name_literals("src/**/*.config.ts"), ("", ".config.ts"));
         assert_eq!(name_literals("V?__init*.sql"), ("V", ".sql"));
     }
@@ -496,6 +518,11 @@ mod tests {
             "**/settings.py",
             "src/**/main.rs",
             "**/a/**/settings.py",
+            "**/settings.{py,rs}",
+            "**/a/*.{py,rs}",
+            "**/{settings,models}.py",
+            "**/{a,x}/*.py",
+            "**/mig*/*.{py,sql}",
         ];
         for base in [".", "shop", "svc", "src"] {
             for pattern in patterns {

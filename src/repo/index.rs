@@ -270,10 +270,11 @@ impl RepoIndex {
     }
 
     /// The files (or, with `dirs`, the directories) under `prefix` whose name starts with
-    /// `starts` and ends with `ends`, one of them not empty, sorted. `None` where trying every
-    /// path under `prefix` costs less: a small repository, or below the root a lookup that
-    /// would visit many names (`*.ts` in a TypeScript monorepo, asked by each package).
-    pub fn named(&self, dirs: bool, prefix: &str, starts: &str, ends: &str) -> Option<Vec<&String>> {
+    /// `starts` and ends with `ends`, one of them not empty, and, given a `folder`, whose folder
+    /// has that name, sorted. `None` where trying every path under `prefix` costs less: a small
+    /// repository, or below the root a lookup that would visit many names (`*.ts` in a
+    /// TypeScript monorepo, asked by each package).
+    pub fn named(&self, dirs: bool, prefix: &str, starts: &str, ends: &str, folder: Option<&str>) -> Option<Vec<&str>> {
         const WORTH_IT: usize = 2_048;
         const MOST_NAMES_BELOW_ROOT: usize = 64;
         let set = if dirs { &self.dirs } else { &self.files };
@@ -286,7 +287,7 @@ impl RepoIndex {
         } else {
             MOST_NAMES_BELOW_ROOT
         };
-        names.fitting(prefix, starts, ends, most)
+        names.fitting(prefix, starts, ends, folder, most)
     }
 
     /// The paths of `set` (the index's files or dirs) directly inside the folder whose entries
