@@ -186,22 +186,58 @@ fn candidates<'a>(index: &'a RepoIndex, of: Of, base_prefix: &str, pattern: &str
     }
 }
 
-/// Spellings of folder and file names (`{src,lib}`), worked out once per process: every project
-/// of a workspace asks for the same few.
-static SPELLINGS: LazyLock<Mutex<HashMap<String, Spellings>>> = LazyLock::new(Default::default);
+/// What the spellings of folder and file names with braces (`{index,main}.{js,ts}`) fix, worked
+/// out once per process: every project of a workspace asks for the same few.
+static SPELLED: LazyLock<Mutex<HashMap<String, Spelled>>> = LazyLock::new(Default::default);
 
-/// A name's spellings, `None` when its braces cannot be spelled out.
-type Spellings = Option<Arc<Vec<String>>>;
+/// The literal start and end of each spelling of a name, `None` when its braces cannot be
+/// spelled out.
+type Spelled = Option<Arc<Vec<(String, String)>>>;
 
-/// [`alternatives`] of one name, remembered.
-fn spellings_of(part: &str) -> Spellings {
-    let mut known = SPELLINGS.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(found) = known.get(part) {
-        return found.clone();
+/// What a one-component glob fixes of a name, worked out once per folder looked at, not once per
+/// name in it.
+enum NameFit<'p> {
+    /// The literal start and end of the glob ([`name_literals`]).
+    Plain(&'p str, &'p str),
+    /// Those of each spelling of its braces.
+    Spelled(Arc<Vec<(String, String)>>),
+    /// Braces that cannot be spelled out: any name may fit.
+    Any,
+}
+
+impl<'p> NameFit<'p> {
+    fn of(part: &'p str) -> NameFit<'p> {
+        if !part.contains('{') {
+            let (starts, ends) = name_literals(part);
+            return NameFit::Plain(starts, ends);
+        }
+        let mut known = SPELLED.lock().unwrap_or_else(|e| e.into_inner());
+        let shapes = known.entry(part.to_string()).or_insert_with(|| {
+            let spellings = alternatives(part)?;
+            let shapes = spellings.iter().map(|s| {
+                let (starts, ends) = name_literals(s);
+                (starts.to_string(), ends.to_string())
+            });
+            Some(Arc::new(shapes.collect()))
+        });
+        match shapes {
+            Some(shapes) => NameFit::Spelled(shapes.clone()),
+            None => NameFit::Any,
+        }
     }
-    let found = alternatives(part).map(Arc::new);
-    known.insert(part.to_string(), found.clone());
-    found
+
+    /// Whether `name` has the literal text the glob fixes at its start and end, in one of its
+    /// spellings when it has braces.
+    fn fits(&self, name: &str) -> bool {
+        let fits = |starts: &str, ends: &str| {
+            name.len() >= starts.len() + ends.len() && name.starts_with(starts) && name.ends_with(ends)
+        };
+        match self {
+            NameFit::Plain(starts, ends) => fits(starts, ends),
+            NameFit::Spelled(shapes) => shapes.iter().any(|(starts, ends)| fits(starts, ends)),
+            NameFit::Any => true,
+        }
+    }
 }
 
 /// The spellings a glob's braces stand for (`{src,lib}/main.{ts,js}` → `src/main.ts`, …), when
@@ -287,10 +323,11 @@ fn reachable<'a>(
         let mut next = Vec::new();
         for prefix in &at {
             if is_glob(part) {
+                let fit = NameFit::of(part);
                 let children = index.entries_in(&index.dirs, prefix);
                 next.extend(
                     children
-                        .filter(|d| name_fits(part, crate::fs::file_name(d)))
+                        .filter(|d| fit.fits(crate::fs::file_name(d)))
                         .map(|d| format!("{d}/")),
                 );
             } else {
@@ -303,13 +340,14 @@ fn reachable<'a>(
         at = next;
     }
     let mut out = Vec::new();
+    let fit = is_glob(last).then(|| NameFit::of(last));
     for prefix in &at {
-        if is_glob(last) {
+        if let Some(fit) = &fit {
             out.extend(
                 index
                     .entries_in(set, prefix)
                     .map(String::as_str)
-                    .filter(|p| name_fits(last, crate::fs::file_name(p))),
+                    .filter(|p| fit.fits(crate::fs::file_name(p))),
             );
         } else if let Some(path) = set.get(&format!("{prefix}{last}")) {
             out.push(path.as_str());
@@ -337,16 +375,6 @@ fn under_prefix<'a>(
         })
         .filter(|p| in_folder(p, folder))
         .collect()
-}
-
-/// Whether `name` has the literal text the one-component glob `part` fixes at its start and end,
-/// in one of its spellings when it has braces.
-fn name_fits(part: &str, name: &str) -> bool {
-    if part.contains('{') {
-        return spellings_of(part).is_none_or(|spellings| spellings.iter().any(|s| name_fits(s, name)));
-    }
-    let (starts, ends) = name_literals(part);
-    name.len() >= starts.len() + ends.len() && name.starts_with(starts) && name.ends_with(ends)
 }
 
 /// The literal text a glob's last component fixes at the start and end of a matching name
