@@ -40,9 +40,14 @@ pub struct Hit<'r> {
 
 pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> Analysis<'r> {
     let names = index.names_in(&project.dir);
+    let may_match = registry.may_match(&project);
     let hits_of = |kind: Kind| -> Vec<Hit<'r>> {
         let mut hits: Vec<Hit> = registry
-            .of_kind(kind)
+            .detectors
+            .iter()
+            .zip(&may_match)
+            .filter(|(d, may)| **may && d.kind == kind)
+            .map(|(d, _)| d)
             .filter(|d| matches!(kind, Kind::Database | Kind::Capability) || d.ecosystem == Some(project.ecosystem))
             .filter_map(|d| {
                 engine::matches_among(d, index, &project, &names).map(|evidence| Hit {
