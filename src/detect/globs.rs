@@ -277,9 +277,11 @@ fn alternatives(pattern: &str) -> Option<Vec<String>> {
 /// has at least one level above that (`settings` of `**/settings/*.py`, nothing for
 /// `settings/*.py`, whose folder may be the project itself).
 fn parent_literal(pattern: &str) -> Option<&str> {
-    // Braces and classes may hold a `/` of their own; a last component with `**` matches at any
-    // depth below the folder (`src/bin/**` holds `src/bin/cli/main.rs`).
-    if pattern.contains(['{', '[']) || crate::fs::file_name(pattern).contains("**") {
+    // Classes, and braces beside an escape or holding a `/`, may hold a `/` of their own; a last
+    // component with `**` matches at any depth below the folder (`src/bin/**` holds
+    // `src/bin/cli/main.rs`).
+    let braces_split = pattern.contains('{') && (pattern.contains('\\') || braces_hold_a_slash(pattern));
+    if pattern.contains('[') || braces_split || crate::fs::file_name(pattern).contains("**") {
         return None;
     }
     let mut parts = pattern.rsplit('/').skip(1);
@@ -485,6 +487,8 @@ mod tests {
         assert_eq!(parent_literal("src/**/*.ts"), None);
         assert_eq!(parent_literal("*.py"), None);
         assert_eq!(parent_literal("{x/settings,y}/*.py"), None);
+        assert_eq!(parent_literal("**/config/*.{js,ts}"), Some("config"));
+        assert_eq!(parent_literal("**/config/*.[jt]s"), None);
     }
 
     #[test]
@@ -551,6 +555,8 @@ mod tests {
             "**/{settings,models}.py",
             "**/{a,x}/*.py",
             "**/mig*/*.{py,sql}",
+            "**/migrations/*.{py,sql}",
+            "{shop,src}/**/a/*.{py,rs}",
         ];
         for base in [".", "shop", "svc", "src"] {
             for pattern in patterns {

@@ -150,14 +150,15 @@ pub fn in_folder(path: &str, folder: Option<&str>) -> bool {
 
 /// The names (each given by the position of a path that has it) in the order of `text`, as the
 /// positions in `first_of`. Sorted by their first eight bytes as a number, then by all of them:
-/// most comparisons end at the number, without a look at the text.
+/// most comparisons end at the number, without a look at the text. The sort is the one that
+/// finds runs already in order: the names come folder by folder, each folder's sorted.
 fn ordered<'t>(first_of: &[u32], text: impl Fn(u32) -> &'t [u8]) -> Vec<u32> {
     let mut keyed: Vec<(u64, &[u8], u32)> = first_of
         .iter()
         .enumerate()
         .map(|(id, at)| (head(text(*at)), text(*at), id as u32))
         .collect();
-    keyed.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    keyed.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     keyed.into_iter().map(|(_, _, id)| id).collect()
 }
 
