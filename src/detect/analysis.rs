@@ -43,11 +43,10 @@ pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) 
     let may_match = registry.may_match(&project);
     let hits_of = |kind: Kind| -> Vec<Hit<'r>> {
         let mut hits: Vec<Hit> = registry
-            .detectors
+            .positions_of(kind)
             .iter()
-            .zip(&may_match)
-            .filter(|(d, may)| **may && d.kind == kind)
-            .map(|(d, _)| d)
+            .filter(|i| may_match[**i])
+            .map(|i| &registry.detectors[*i])
             .filter(|d| matches!(kind, Kind::Database | Kind::Capability) || d.ecosystem == Some(project.ecosystem))
             .filter_map(|d| {
                 engine::matches_among(d, index, &project, &names).map(|evidence| Hit {

@@ -52,17 +52,13 @@ fn glob(pattern: &str) -> Option<Arc<GlobSet>> {
 /// `{index,main,app}.ts`): a path of the pattern can only be listed when a name there fits.
 #[derive(Debug, Clone, Default)]
 pub struct FirstPart {
-    /// One per spelling; `None` when a spelling fixes nothing this simply (`**/schema.prisma`,
-    /// a class, an escape) or its first part may not stay first once joined (`.`, `..`).
-    shapes: Option<Vec<NameShape>>,
-}
-
-#[derive(Debug, Clone)]
-enum NameShape {
-    /// This very name.
-    Exactly(String),
-    /// A name starting and ending with these (a wildcard between).
-    Fits(String, String),
+    /// `false` when a spelling fixes nothing this simply (`**/schema.prisma`, a class, an
+    /// escape) or its first part may not stay first once joined (`.`, `..`).
+    fixed: bool,
+    /// The names the spellings fix exactly, sorted and without repeats.
+    exactly: Vec<String>,
+    /// The literal start and end of the names the other spellings fix around a wildcard.
+    fits: Vec<(String, String)>,
 }
 
 impl FirstPart {
@@ -74,7 +70,10 @@ impl FirstPart {
             },
             false => vec![pattern.to_string()],
         };
-        let mut shapes = Vec::with_capacity(spellings.len());
+        let mut part = FirstPart {
+            fixed: true,
+            ..FirstPart::default()
+        };
         for spelling in &spellings {
             let plain = spelling
                 .split('/')
@@ -83,29 +82,40 @@ impl FirstPart {
             if !plain || first.contains("**") || first.contains(['[', '{', '}', '\\']) {
                 return FirstPart::default();
             }
-            shapes.push(match is_glob(first) {
-                true => {
-                    let (starts, ends) = name_literals(first);
-                    NameShape::Fits(starts.to_string(), ends.to_string())
-                }
-                false => NameShape::Exactly(first.to_string()),
-            });
+            if is_glob(first) {
+                let (starts, ends) = name_literals(first);
+                part.fits.push((starts.to_string(), ends.to_string()));
+            } else {
+                part.exactly.push(first.to_string());
+            }
         }
-        FirstPart { shapes: Some(shapes) }
+        part.exactly.sort_unstable();
+        part.exactly.dedup();
+        part
     }
 
     /// Whether a path of the pattern may be listed, given the sorted names directly inside its
     /// folder under which files are listed ([`RepoIndex::names_in`]).
     pub fn may_be_among(&self, names: &[&str]) -> bool {
-        let Some(shapes) = &self.shapes else { return true };
-        shapes.iter().any(|shape| match shape {
-            NameShape::Exactly(name) => names.binary_search(&name.as_str()).is_ok(),
-            NameShape::Fits(starts, ends) => names.iter().any(|name| {
-                name.len() >= starts.len() + ends.len()
-                    && name.starts_with(starts.as_str())
-                    && name.ends_with(ends.as_str())
-            }),
-        })
+        if !self.fixed {
+            return true;
+        }
+        // The shorter list is walked, the longer searched.
+        let exactly = if names.len() < self.exactly.len() {
+            names
+                .iter()
+                .any(|name| self.exactly.binary_search_by(|e| e.as_str().cmp(name)).is_ok())
+        } else {
+            self.exactly.iter().any(|e| names.binary_search(&e.as_str()).is_ok())
+        };
+        exactly
+            || self.fits.iter().any(|(starts, ends)| {
+                names.iter().any(|name| {
+                    name.len() >= starts.len() + ends.len()
+                        && name.starts_with(starts.as_str())
+                        && name.ends_with(ends.as_str())
+                })
+            })
     }
 }
 

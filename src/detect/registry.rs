@@ -52,6 +52,8 @@ struct Gathered {
     by_dep: BTreeMap<Ecosystem, std::collections::HashMap<String, Vec<usize>>>,
     /// Per detector, whether it is tried on every project: a file or directory may satisfy it.
     always: Vec<bool>,
+    /// The positions of the detectors of each kind, in order.
+    of_kind: Vec<(Kind, Vec<usize>)>,
 }
 
 static NO_TOOLCHAIN: std::sync::LazyLock<Toolchain> = std::sync::LazyLock::new(Toolchain::default);
@@ -130,6 +132,10 @@ impl Registry {
                 ..Gathered::default()
             };
             for (i, d) in self.detectors.iter().enumerate() {
+                match gathered.of_kind.iter_mut().find(|(kind, _)| *kind == d.kind) {
+                    Some((_, of_kind)) => of_kind.push(i),
+                    None => gathered.of_kind.push((d.kind, vec![i])),
+                }
                 let (gate, always) = dependency_gate(d);
                 gathered.always.push(always);
                 for (eco, name) in gate {
@@ -148,6 +154,16 @@ impl Registry {
             }
             gathered
         })
+    }
+
+    /// The positions of the detectors of `kind` in [`Registry::detectors`], in order: asked for
+    /// each kind of each project, without a pass over every detector.
+    pub fn positions_of(&self, kind: Kind) -> &[usize] {
+        let of_kind = &self.gathered().of_kind;
+        of_kind
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(&[], |(_, positions)| positions)
     }
 
     /// Per detector (in the registry's order), whether it may match `project`: those that need a
