@@ -39,12 +39,17 @@ pub struct Hit<'r> {
 }
 
 pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> Analysis<'r> {
+    let names = index.names_in(&project.dir);
+    let may_match = registry.may_match(&project);
     let hits_of = |kind: Kind| -> Vec<Hit<'r>> {
         let mut hits: Vec<Hit> = registry
-            .of_kind(kind)
+            .positions_of(kind)
+            .iter()
+            .filter(|i| may_match[**i])
+            .map(|i| &registry.detectors[*i])
             .filter(|d| matches!(kind, Kind::Database | Kind::Capability) || d.ecosystem == Some(project.ecosystem))
             .filter_map(|d| {
-                engine::matches(d, index, &project).map(|evidence| Hit {
+                engine::matches_among(d, index, &project, &names).map(|evidence| Hit {
                     detector: d,
                     evidence: evidence.into(),
                     from: None,

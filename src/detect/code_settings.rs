@@ -38,7 +38,6 @@ pub fn read(
     is_settings: impl Fn(&str) -> bool,
     names_database: impl Fn(&str) -> bool,
 ) -> Vec<CodeDefault> {
-    let (dialects, locations) = settings.patterns();
     let mut files: Vec<String> = settings
         .files
         .iter()
@@ -50,21 +49,27 @@ pub fn read(
     let mut found = Vec::new();
     for file in files.into_iter().take(MAX_FILES) {
         let Some(text) = index.read(&file) else { continue };
-        let live = |m: &regex::Match| !engine::commented_out(&text, m.start());
+        // Compiled on the first file read: most repositories have none to read.
+        let (dialects, locations) = settings.patterns(&text);
+        let live = |m: &regex::bytes::Match| !engine::commented_out(&text, m.start());
+        // The text is UTF-8 and each group matches whole characters.
+        fn str_of<'t>(m: regex::bytes::Match<'t>) -> &'t str {
+            std::str::from_utf8(m.as_bytes()).unwrap_or_default()
+        }
         let line_of = |at: usize| text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count();
         // One default per literal: of two patterns that find it, the first names it (a struct
         // tag's `env:"DB_DIALECT"` before its field's name).
         let mut defaults: Vec<(String, String, usize)> = Vec::new();
         let mut seen = Vec::new();
-        for c in dialects.iter().flat_map(|re| re.captures_iter(&text)) {
+        for c in dialects.iter().flat_map(|re| re.captures_iter(text.as_bytes())) {
             let (Some(key), Some(value)) = (c.name("key"), c.name("value")) else {
                 continue;
             };
-            if c.get(0).is_some_and(|m| live(&m)) && names_database(value.as_str()) && !seen.contains(&value.start()) {
+            if c.get(0).is_some_and(|m| live(&m)) && names_database(str_of(value)) && !seen.contains(&value.start()) {
                 seen.push(value.start());
                 defaults.push((
-                    key.as_str().to_string(),
-                    value.as_str().to_string(),
+                    str_of(key).to_string(),
+                    str_of(value).to_string(),
                     line_of(value.start()),
                 ));
             }
@@ -74,9 +79,9 @@ pub fn read(
         }
         let places: Vec<(String, usize)> = locations
             .iter()
-            .flat_map(|re| re.captures_iter(&text))
+            .flat_map(|re| re.captures_iter(text.as_bytes()))
             .filter(|c| c.get(0).is_some_and(|m| live(&m)))
-            .filter_map(|c| c.name("value").map(|v| (v.as_str().to_string(), line_of(v.start()))))
+            .filter_map(|c| c.name("value").map(|v| (str_of(v).to_string(), line_of(v.start()))))
             .collect();
         for (key, value, line) in defaults {
             let near = |(_, at): &&(String, usize)| at.abs_diff(line) <= LOCATION_LINES;
@@ -185,6 +190,16 @@ mod tests {
                 ("database_url", "sqlite")
             ]
         );
+    }
+
+    #[test]
+    fn text_that_is_not_ascii_keeps_unicode_classes() {
+        // ASCII text is matched with ASCII classes; here `\w` must take in the `Ä`.
+        let text = "# Voreinstellung: «sqlite»\nclass S:\n    DÄTA_DB_ENGINE: str = \"sqlite\"\n";
+        let ascii = "class S:\n    DATA_DB_ENGINE: str = \"sqlite\"\n";
+        let found = defaults(&[("settings.py", text), ("app/settings.py", ascii)]);
+        let keys: Vec<&str> = found.iter().map(|d| d.1.as_str()).collect();
+        assert_eq!(keys, ["DATA_DB_ENGINE", "DÄTA_DB_ENGINE"]);
     }
 
     #[test]

@@ -9,18 +9,29 @@ use crate::report::{Evidence, EvidenceKind};
 
 /// Whether `detector` matches `project`, with the evidence of every leaf that held.
 pub fn matches(detector: &Detector, index: &RepoIndex, project: &Project) -> Option<Vec<Evidence>> {
+    matches_among(detector, index, project, &index.names_in(&project.dir))
+}
+
+/// [`matches`], given the names directly inside the project's folder that hold files
+/// ([`RepoIndex::names_in`]), found once for all the detectors tried on the project.
+pub fn matches_among(
+    detector: &Detector,
+    index: &RepoIndex,
+    project: &Project,
+    names: &[&str],
+) -> Option<Vec<Evidence>> {
     let Match { all, any, not } = &detector.matcher;
     if all.is_empty() && any.is_empty() {
         return None;
     }
     let mut evidence = Vec::new();
     for leaf in all {
-        evidence.extend(leaf_holds(detector, leaf, index, project)?);
+        evidence.extend(leaf_holds(detector, leaf, index, project, names)?);
     }
     if !any.is_empty() {
         let held: Vec<Evidence> = any
             .iter()
-            .filter_map(|leaf| leaf_holds(detector, leaf, index, project))
+            .filter_map(|leaf| leaf_holds(detector, leaf, index, project, names))
             .flatten()
             .collect();
         if held.is_empty() {
@@ -30,14 +41,20 @@ pub fn matches(detector: &Detector, index: &RepoIndex, project: &Project) -> Opt
     }
     if not
         .iter()
-        .any(|leaf| leaf_holds(detector, leaf, index, project).is_some())
+        .any(|leaf| leaf_holds(detector, leaf, index, project, names).is_some())
     {
         return None;
     }
     Some(evidence)
 }
 
-fn leaf_holds(detector: &Detector, leaf: &Leaf, index: &RepoIndex, project: &Project) -> Option<Vec<Evidence>> {
+fn leaf_holds(
+    detector: &Detector,
+    leaf: &Leaf,
+    index: &RepoIndex,
+    project: &Project,
+    names: &[&str],
+) -> Option<Vec<Evidence>> {
     if let Some(name) = &leaf.dep {
         if leaf.ecosystem.or(detector.ecosystem) != Some(project.ecosystem) {
             return None;
@@ -65,6 +82,10 @@ fn leaf_holds(detector: &Detector, leaf: &Leaf, index: &RepoIndex, project: &Pro
             .then(|| vec![Evidence::new(&path, "directory exists")]);
     }
     let pattern = leaf.file.as_deref()?;
+    // Most file leaves tried on a small package end here, without a path built or looked up.
+    if !leaf.first_part().may_be_among(names) {
+        return None;
+    }
     let mut evidence = Vec::new();
     for file in project_files(index, project, pattern) {
         match &leaf.contains {
@@ -94,7 +115,10 @@ pub fn files_under(index: &RepoIndex, dir: &str, pattern: &str) -> Vec<String> {
         let full = crate::fs::join(dir, pattern);
         return if index.has_file(&full) { vec![full] } else { Vec::new() };
     }
-    matching(index, Of::Files, dir, pattern).into_iter().cloned().collect()
+    matching(index, Of::Files, dir, pattern)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 /// Repo-relative directories matching a project-relative path or glob, in candidate order. A
@@ -113,7 +137,7 @@ pub fn project_dirs(index: &RepoIndex, project: &Project, patterns: &[String]) -
         } else if is_glob(pattern) {
             matching(index, Of::Dirs, &project.dir, pattern)
                 .into_iter()
-                .cloned()
+                .map(str::to_string)
                 .collect()
         } else if full != "." && index.has_dir(&full) {
             vec![full]

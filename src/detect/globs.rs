@@ -6,6 +6,7 @@
 //! always makes the final decision.
 
 use crate::repo::index::RepoIndex;
+use crate::repo::names::in_folder;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -46,6 +47,78 @@ fn glob(pattern: &str) -> Option<Arc<GlobSet>> {
     compiled
 }
 
+/// What a path or glob fixes of its first part, the name directly inside the folder it is
+/// relative to (`config` of `config/settings.py`, `*.csproj` itself, `index` … `app` of
+/// `{index,main,app}.ts`): a path of the pattern can only be listed when a name there fits.
+#[derive(Debug, Clone, Default)]
+pub struct FirstPart {
+    /// `false` when a spelling fixes nothing this simply (`**/schema.prisma`, a class, an
+    /// escape) or its first part may not stay first once joined (`.`, `..`).
+    fixed: bool,
+    /// The names the spellings fix exactly, sorted and without repeats.
+    exactly: Vec<String>,
+    /// The literal start and end of the names the other spellings fix around a wildcard.
+    fits: Vec<(String, String)>,
+}
+
+impl FirstPart {
+    pub fn of(pattern: &str) -> FirstPart {
+        let spellings = match pattern.contains('{') {
+            true => match alternatives(pattern) {
+                Some(spellings) => spellings,
+                None => return FirstPart::default(),
+            },
+            false => vec![pattern.to_string()],
+        };
+        let mut part = FirstPart {
+            fixed: true,
+            ..FirstPart::default()
+        };
+        for spelling in &spellings {
+            let plain = spelling
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..");
+            let first = spelling.split('/').next().unwrap_or_default();
+            if !plain || first.contains("**") || first.contains(['[', '{', '}', '\\']) {
+                return FirstPart::default();
+            }
+            if is_glob(first) {
+                let (starts, ends) = name_literals(first);
+                part.fits.push((starts.to_string(), ends.to_string()));
+            } else {
+                part.exactly.push(first.to_string());
+            }
+        }
+        part.exactly.sort_unstable();
+        part.exactly.dedup();
+        part
+    }
+
+    /// Whether a path of the pattern may be listed, given the sorted names directly inside its
+    /// folder under which files are listed ([`RepoIndex::names_in`]).
+    pub fn may_be_among(&self, names: &[&str]) -> bool {
+        if !self.fixed {
+            return true;
+        }
+        // The shorter list is walked, the longer searched.
+        let exactly = if names.len() < self.exactly.len() {
+            names
+                .iter()
+                .any(|name| self.exactly.binary_search_by(|e| e.as_str().cmp(name)).is_ok())
+        } else {
+            self.exactly.iter().any(|e| names.binary_search(&e.as_str()).is_ok())
+        };
+        exactly
+            || self.fits.iter().any(|(starts, ends)| {
+                names.iter().any(|name| {
+                    name.len() >= starts.len() + ends.len()
+                        && name.starts_with(starts.as_str())
+                        && name.ends_with(ends.as_str())
+                })
+            })
+    }
+}
+
 /// The directories before a glob's first wildcard (`api/src/` for `api/src/**/*.rs`), with a
 /// trailing `/`, or nothing: only paths under it can match.
 fn literal_prefix(pattern: &str) -> &str {
@@ -63,7 +136,7 @@ fn literal_prefix(pattern: &str) -> &str {
 /// Paths of the index's files or dirs below `base` that match the `base`-relative glob
 /// `pattern`, sorted. The glob is compiled once per process, and only once a path of the right
 /// shape turns up: most rules find none in a repository.
-pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> Vec<&'a String> {
+pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> Vec<&'a str> {
     let base_prefix = if base == "." {
         String::new()
     } else {
@@ -79,7 +152,7 @@ pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> 
     let candidates = match spelled {
         // `{Dockerfile,docker/Dockerfile}`: each spelling looked up on its own.
         Some(spellings) => {
-            let mut all: Vec<&String> = spellings
+            let mut all: Vec<&str> = spellings
                 .iter()
                 .flat_map(|spelling| candidates(index, of, &base_prefix, spelling))
                 .collect();
@@ -103,7 +176,7 @@ pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> 
 }
 
 /// The paths `pattern` may match, sorted: a superset the glob itself then sifts.
-fn candidates<'a>(index: &'a RepoIndex, of: Of, base_prefix: &str, pattern: &str) -> Vec<&'a String> {
+fn candidates<'a>(index: &'a RepoIndex, of: Of, base_prefix: &str, pattern: &str) -> Vec<&'a str> {
     let set = match of {
         Of::Files => &index.files,
         Of::Dirs => &index.dirs,
@@ -113,35 +186,68 @@ fn candidates<'a>(index: &'a RepoIndex, of: Of, base_prefix: &str, pattern: &str
     } else {
         let (starts, ends) = name_literals(pattern);
         let prefix = base_prefix.to_string() + literal_prefix(pattern);
-        let mut found = match index.named(matches!(of, Of::Dirs), &prefix, starts, ends) {
-            Some(named) => named,
-            None => under_prefix(set, &prefix, starts, ends),
-        };
         // A literal folder just above the name (`settings` of `**/settings/*.py`) rules out
-        // most paths of the name before the glob is tried.
-        if let Some(folder) = parent_literal(pattern) {
-            found.retain(|p| crate::fs::file_name(crate::fs::parent(p)) == folder);
+        // most paths of the name before the glob is tried, and before they are sorted.
+        let folder = parent_literal(pattern);
+        match index.named(matches!(of, Of::Dirs), &prefix, starts, ends, folder) {
+            Some(named) => named,
+            None => under_prefix(set, &prefix, starts, ends, folder),
         }
-        found
     }
 }
 
-/// Spellings of folder and file names (`{src,lib}`), worked out once per process: every project
-/// of a workspace asks for the same few.
-static SPELLINGS: LazyLock<Mutex<HashMap<String, Spellings>>> = LazyLock::new(Default::default);
+/// What the spellings of folder and file names with braces (`{index,main}.{js,ts}`) fix, worked
+/// out once per process: every project of a workspace asks for the same few.
+static SPELLED: LazyLock<Mutex<HashMap<String, Spelled>>> = LazyLock::new(Default::default);
 
-/// A name's spellings, `None` when its braces cannot be spelled out.
-type Spellings = Option<Arc<Vec<String>>>;
+/// The literal start and end of each spelling of a name, `None` when its braces cannot be
+/// spelled out.
+type Spelled = Option<Arc<Vec<(String, String)>>>;
 
-/// [`alternatives`] of one name, remembered.
-fn spellings_of(part: &str) -> Spellings {
-    let mut known = SPELLINGS.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(found) = known.get(part) {
-        return found.clone();
+/// What a one-component glob fixes of a name, worked out once per folder looked at, not once per
+/// name in it.
+enum NameFit<'p> {
+    /// The literal start and end of the glob ([`name_literals`]).
+    Plain(&'p str, &'p str),
+    /// Those of each spelling of its braces.
+    Spelled(Arc<Vec<(String, String)>>),
+    /// Braces that cannot be spelled out: any name may fit.
+    Any,
+}
+
+impl<'p> NameFit<'p> {
+    fn of(part: &'p str) -> NameFit<'p> {
+        if !part.contains('{') {
+            let (starts, ends) = name_literals(part);
+            return NameFit::Plain(starts, ends);
+        }
+        let mut known = SPELLED.lock().unwrap_or_else(|e| e.into_inner());
+        let shapes = known.entry(part.to_string()).or_insert_with(|| {
+            let spellings = alternatives(part)?;
+            let shapes = spellings.iter().map(|s| {
+                let (starts, ends) = name_literals(s);
+                (starts.to_string(), ends.to_string())
+            });
+            Some(Arc::new(shapes.collect()))
+        });
+        match shapes {
+            Some(shapes) => NameFit::Spelled(shapes.clone()),
+            None => NameFit::Any,
+        }
     }
-    let found = alternatives(part).map(Arc::new);
-    known.insert(part.to_string(), found.clone());
-    found
+
+    /// Whether `name` has the literal text the glob fixes at its start and end, in one of its
+    /// spellings when it has braces.
+    fn fits(&self, name: &str) -> bool {
+        let fits = |starts: &str, ends: &str| {
+            name.len() >= starts.len() + ends.len() && name.starts_with(starts) && name.ends_with(ends)
+        };
+        match self {
+            NameFit::Plain(starts, ends) => fits(starts, ends),
+            NameFit::Spelled(shapes) => shapes.iter().any(|(starts, ends)| fits(starts, ends)),
+            NameFit::Any => true,
+        }
+    }
 }
 
 /// The spellings a glob's braces stand for (`{src,lib}/main.{ts,js}` → `src/main.ts`, …), when
@@ -181,9 +287,11 @@ fn alternatives(pattern: &str) -> Option<Vec<String>> {
 /// has at least one level above that (`settings` of `**/settings/*.py`, nothing for
 /// `settings/*.py`, whose folder may be the project itself).
 fn parent_literal(pattern: &str) -> Option<&str> {
-    // Braces and classes may hold a `/` of their own; a last component with `**` matches at any
-    // depth below the folder (`src/bin/**` holds `src/bin/cli/main.rs`).
-    if pattern.contains(['{', '[']) || crate::fs::file_name(pattern).contains("**") {
+    // Classes, and braces beside an escape or holding a `/`, may hold a `/` of their own; a last
+    // component with `**` matches at any depth below the folder (`src/bin/**` holds
+    // `src/bin/cli/main.rs`).
+    let braces_split = pattern.contains('{') && (pattern.contains('\\') || braces_hold_a_slash(pattern));
+    if pattern.contains('[') || braces_split || crate::fs::file_name(pattern).contains("**") {
         return None;
     }
     let mut parts = pattern.rsplit('/').skip(1);
@@ -218,7 +326,7 @@ fn reachable<'a>(
     set: &'a std::collections::BTreeSet<String>,
     base_prefix: &str,
     pattern: &str,
-) -> Vec<&'a String> {
+) -> Vec<&'a str> {
     let parts: Vec<&str> = pattern.split('/').collect();
     let (last, folders) = parts.split_last().expect("split yields one part at least");
     // Each folder reached so far, as the prefix of its entries (`api/`, or empty for the root).
@@ -227,10 +335,11 @@ fn reachable<'a>(
         let mut next = Vec::new();
         for prefix in &at {
             if is_glob(part) {
+                let fit = NameFit::of(part);
                 let children = index.entries_in(&index.dirs, prefix);
                 next.extend(
                     children
-                        .filter(|d| name_fits(part, crate::fs::file_name(d)))
+                        .filter(|d| fit.fits(crate::fs::file_name(d)))
                         .map(|d| format!("{d}/")),
                 );
             } else {
@@ -243,61 +352,72 @@ fn reachable<'a>(
         at = next;
     }
     let mut out = Vec::new();
+    let fit = is_glob(last).then(|| NameFit::of(last));
     for prefix in &at {
-        if is_glob(last) {
+        if let Some(fit) = &fit {
             out.extend(
                 index
                     .entries_in(set, prefix)
-                    .filter(|p| name_fits(last, crate::fs::file_name(p))),
+                    .map(String::as_str)
+                    .filter(|p| fit.fits(crate::fs::file_name(p))),
             );
         } else if let Some(path) = set.get(&format!("{prefix}{last}")) {
-            out.push(path);
+            out.push(path.as_str());
         }
     }
     out.sort_unstable();
     out
 }
 
-/// Every path of `set` under `prefix` whose name starts with `starts` and ends with `ends`.
+/// Every path of `set` under `prefix` whose name starts with `starts` and ends with `ends` and,
+/// given a `folder`, whose folder has that name.
 fn under_prefix<'a>(
     set: &'a std::collections::BTreeSet<String>,
     prefix: &str,
     starts: &str,
     ends: &str,
-) -> Vec<&'a String> {
-    set.range(prefix.to_string()..)
+    folder: Option<&str>,
+) -> Vec<&'a str> {
+    set.range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
+        .map(String::as_str)
         .take_while(|p| p.starts_with(prefix))
         .filter(|p| {
             let name = crate::fs::file_name(p);
             name.len() >= starts.len() + ends.len() && name.starts_with(starts) && name.ends_with(ends)
         })
+        .filter(|p| in_folder(p, folder))
         .collect()
 }
 
-/// Whether `name` has the literal text the one-component glob `part` fixes at its start and end,
-/// in one of its spellings when it has braces.
-fn name_fits(part: &str, name: &str) -> bool {
-    if part.contains('{') {
-        return spellings_of(part).is_none_or(|spellings| spellings.iter().any(|s| name_fits(s, name)));
-    }
-    let (starts, ends) = name_literals(part);
-    name.len() >= starts.len() + ends.len() && name.starts_with(starts) && name.ends_with(ends)
-}
-
 /// The literal text a glob's last component fixes at the start and end of a matching name
-/// (`database` and `.ts` of `src/**/database*.ts`), checked before the glob itself: in a large
-/// tree almost every path fails on the name. Braces and classes (which may span components:
-/// `{Dockerfile,docker/Dockerfile}`) fix nothing that simply.
+/// (`database` and `.ts` of `src/**/database*.ts`, `config.` of `**/config.{js,ts}`), checked
+/// before the glob itself: in a large tree almost every path fails on the name. Classes, and
+/// braces that hold a `/` or sit beside an escape (`{Dockerfile,docker/Dockerfile}`: which
+/// component is last depends on the spelling), fix nothing that simply.
 fn name_literals(pattern: &str) -> (&str, &str) {
-    if pattern.contains(['{', '[']) {
+    if pattern.contains('[') || (pattern.contains('{') && (pattern.contains('\\') || braces_hold_a_slash(pattern))) {
         return ("", "");
     }
     let last = crate::fs::file_name(pattern);
-    let is_wild = |c: char| c == '*' || c == '?';
+    let is_wild = |c: char| matches!(c, '*' | '?' | '{' | '}');
     match (last.find(is_wild), last.rfind(is_wild)) {
         (Some(first), Some(final_wild)) => (&last[..first], &last[final_wild + 1..]),
         _ => (last, ""),
     }
+}
+
+/// Whether a `/` lies inside braces (`{Dockerfile,docker/Dockerfile}`).
+fn braces_hold_a_slash(pattern: &str) -> bool {
+    let mut depth = 0usize;
+    for c in pattern.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            '/' if depth > 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -309,10 +429,41 @@ mod tests {
         assert_eq!(name_literals("*.test.ts"), ("", ".test.ts"));
         assert_eq!(name_literals("**"), ("", ""));
         assert_eq!(name_literals("alembic.ini"), ("alembic.ini", ""));
-        assert_eq!(name_literals("app/api/**/route.{ts,js}"), ("", ""));
+        assert_eq!(name_literals("app/api/**/route.{ts,js}"), ("route.", ""));
+        assert_eq!(name_literals("**/config/*.{js,ts}"), ("", ""));
+        assert_eq!(name_literals("**/{index,main}.ts"), ("", ".ts"));
         assert_eq!(name_literals("{Dockerfile,docker/Dockerfile}"), ("", ""));
+        assert_eq!(name_literals("{a,b/c}/x.ts"), ("", ""));
+        assert_eq!(name_literals("**/[ab].ts"), ("", ""));
         assert_eq!(name_literals("src/**/*.config.ts"), ("", ".config.ts"));
         assert_eq!(name_literals("V?__init*.sql"), ("V", ".sql"));
+    }
+
+    #[test]
+    fn a_pattern_is_ruled_out_only_by_a_first_part_no_name_fits() {
+        let names = ["Dockerfile.dev", "index.ts", "package.json", "src"];
+        for (pattern, may) in [
+            ("package.json", true),
+            ("src/main.ts", true),
+            ("src/**/*.ts", true),
+            ("Dockerfile.*", true),
+            ("*.ts", true),
+            ("{index,main}.{js,ts}", true),
+            ("{src,lib}/{index,main}.ts", true),
+            ("k8s/*.yaml", false),
+            ("config/settings.py", false),
+            ("tsconfig.json", false),
+            ("*.csproj", false),
+            ("knexfile.*", false),
+            ("{lib,server}/{index,main}.ts", false),
+            ("{Dockerfile,docker/Dockerfile}", false),
+            ("**/schema.prisma", true),
+            ("[!.]*.Dockerfile", true),
+            ("docker/../Dockerfile", true),
+            ("./k8s.yaml", true),
+        ] {
+            assert_eq!(FirstPart::of(pattern).may_be_among(&names), may, "{pattern}");
+        }
     }
 
     #[test]
@@ -346,6 +497,8 @@ mod tests {
         assert_eq!(parent_literal("src/**/*.ts"), None);
         assert_eq!(parent_literal("*.py"), None);
         assert_eq!(parent_literal("{x/settings,y}/*.py"), None);
+        assert_eq!(parent_literal("**/config/*.{js,ts}"), Some("config"));
+        assert_eq!(parent_literal("**/config/*.[jt]s"), None);
     }
 
     #[test]
@@ -407,6 +560,13 @@ mod tests {
             "**/settings.py",
             "src/**/main.rs",
             "**/a/**/settings.py",
+            "**/settings.{py,rs}",
+            "**/a/*.{py,rs}",
+            "**/{settings,models}.py",
+            "**/{a,x}/*.py",
+            "**/mig*/*.{py,sql}",
+            "**/migrations/*.{py,sql}",
+            "{shop,src}/**/a/*.{py,rs}",
         ];
         for base in [".", "shop", "svc", "src"] {
             for pattern in patterns {

@@ -1,13 +1,33 @@
 //! The set of detectors a scan uses: the built-in ones compiled into the binary, plus a
 //! repository's own, with the lookups the scan asks for again and again.
 
-use super::detector::{Checks, Detector, Kind};
+use super::detector::{Checks, Detector, Kind, Leaf, Match};
 use super::knowledge::{Conventions, Toolchain};
-use crate::ecosystems::Ecosystem;
+use crate::ecosystems::{Ecosystem, Project};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 
 const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_detectors.rs"));
+
+/// The dependencies one of which a project must have for `detector` to match it (a `dep` leaf
+/// holds only for a project of its ecosystem that has the dependency), and whether it is tried
+/// on every project instead: when neither an `all` leaf nor every `any` leaf is a dependency, a
+/// file or directory may satisfy it.
+fn dependency_gate(detector: &Detector) -> (Vec<(Ecosystem, &str)>, bool) {
+    let Match { all, any, .. } = &detector.matcher;
+    let is_dep = |leaf: &&Leaf| leaf.dep.is_some();
+    let gated = all.iter().any(|leaf| is_dep(&leaf)) || (!any.is_empty() && any.iter().all(|leaf| is_dep(&leaf)));
+    let empty = all.is_empty() && any.is_empty();
+    if !gated && !empty {
+        return (Vec::new(), true);
+    }
+    let gate = all
+        .iter()
+        .chain(any)
+        .filter_map(|leaf| Some((leaf.ecosystem.or(detector.ecosystem)?, leaf.dep.as_deref()?)))
+        .collect();
+    (gate, false)
+}
 
 /// The one file under `detectors/` that is not a detector.
 const CONVENTIONS: &str = "detectors/conventions.toml";
@@ -27,6 +47,13 @@ struct Gathered {
     toolchains: BTreeMap<Ecosystem, usize>,
     code_extensions: Vec<String>,
     test_suffixes: Vec<String>,
+    /// The detectors that only a project with one of some dependencies can match, by those
+    /// dependencies (normalised as the ecosystem compares names).
+    by_dep: BTreeMap<Ecosystem, std::collections::HashMap<String, Vec<usize>>>,
+    /// Per detector, whether it is tried on every project: a file or directory may satisfy it.
+    always: Vec<bool>,
+    /// The positions of the detectors of each kind, in order.
+    of_kind: Vec<(Kind, Vec<usize>)>,
 }
 
 static NO_TOOLCHAIN: std::sync::LazyLock<Toolchain> = std::sync::LazyLock::new(Toolchain::default);
@@ -104,6 +131,18 @@ impl Registry {
                 toolchains,
                 ..Gathered::default()
             };
+            for (i, d) in self.detectors.iter().enumerate() {
+                match gathered.of_kind.iter_mut().find(|(kind, _)| *kind == d.kind) {
+                    Some((_, of_kind)) => of_kind.push(i),
+                    None => gathered.of_kind.push((d.kind, vec![i])),
+                }
+                let (gate, always) = dependency_gate(d);
+                gathered.always.push(always);
+                for (eco, name) in gate {
+                    let by_name = gathered.by_dep.entry(eco).or_default();
+                    by_name.entry(eco.normalise(name)).or_default().push(i);
+                }
+            }
             let all: Vec<&Toolchain> = gathered
                 .toolchains
                 .values()
@@ -115,6 +154,32 @@ impl Registry {
             }
             gathered
         })
+    }
+
+    /// The positions of the detectors of `kind` in [`Registry::detectors`], in order: asked for
+    /// each kind of each project, without a pass over every detector.
+    pub fn positions_of(&self, kind: Kind) -> &[usize] {
+        let of_kind = &self.gathered().of_kind;
+        of_kind
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(&[], |(_, positions)| positions)
+    }
+
+    /// Per detector (in the registry's order), whether it may match `project`: those that need a
+    /// dependency are tried only on projects that have one of theirs, so a package is not
+    /// matched against the dependency rules of every technology.
+    pub fn may_match(&self, project: &Project) -> Vec<bool> {
+        let gathered = self.gathered();
+        let mut may = gathered.always.clone();
+        if let Some(by_name) = gathered.by_dep.get(&project.ecosystem) {
+            for name in project.deps.keys() {
+                for i in by_name.get(name.as_str()).into_iter().flatten() {
+                    may[*i] = true;
+                }
+            }
+        }
+        may
     }
 
     /// The facts about `ecosystem` (empty when no detector holds them).
@@ -232,6 +297,11 @@ mod tests {
         let code = &registry.conventions.app_config.code;
         for pattern in code.dialect.iter().chain(&code.location) {
             let re = regex::Regex::new(pattern).expect("[app_config.code] holds valid regexes");
+            // ASCII text is matched with ASCII classes: each pattern must compile so too.
+            regex::bytes::RegexBuilder::new(pattern)
+                .unicode(false)
+                .build()
+                .expect("[app_config.code] regexes compile with ASCII classes");
             assert!(
                 re.capture_names().flatten().any(|n| n == "value"),
                 "{pattern} has no value group"
@@ -250,6 +320,26 @@ mod tests {
             serde_json::from_str::<Conventions>(&unknown).is_err(),
             "unknown keys are errors"
         );
+    }
+
+    #[test]
+    fn a_detector_left_out_for_a_project_never_matches_it() {
+        let registry = Registry::builtin().unwrap();
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let (mut tried, mut left_out) = (0, 0);
+        for fixture in std::fs::read_dir(fixtures).unwrap() {
+            let index = crate::repo::index::RepoIndex::build(&fixture.unwrap().path());
+            for project in crate::ecosystems::collect(&index) {
+                let may = registry.may_match(&project);
+                for (d, may) in registry.detectors.iter().zip(may) {
+                    let matches = crate::detect::engine::matches(d, &index, &project).is_some();
+                    assert!(may || !matches, "{} matches {} but is left out", d.id, project.manifest);
+                    tried += usize::from(matches);
+                    left_out += usize::from(!may);
+                }
+            }
+        }
+        assert!(tried > 100 && left_out > tried, "{tried} matched, {left_out} left out");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The pieces detector rules are built of that other parts of a detector file reuse: a leaf
 //! condition (a dependency, a file, a directory) and a command with its candidates.
 
+use super::globs::FirstPart;
 use crate::ecosystems::Ecosystem;
 use serde::Deserialize;
 
@@ -21,6 +22,17 @@ pub struct Leaf {
     pub contains: Option<String>,
     /// A directory relative to the project directory.
     pub dir: Option<String>,
+    /// What `file` fixes of its first part, worked out on first use.
+    #[serde(skip)]
+    first_part: std::sync::OnceLock<FirstPart>,
+}
+
+impl Leaf {
+    /// What `file` fixes of the name directly inside the project's folder ([`FirstPart`]).
+    pub fn first_part(&self) -> &FirstPart {
+        self.first_part
+            .get_or_init(|| self.file.as_deref().map(FirstPart::of).unwrap_or_default())
+    }
 }
 
 /// A command default, or several tried in order (the first whose `{vars}` all resolve wins).

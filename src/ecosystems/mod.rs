@@ -30,6 +30,9 @@ use runner::{Runner, Tool};
 /// Finds and reads every project in the repository, sorted by directory then ecosystem.
 pub fn collect(index: &RepoIndex) -> Vec<Project> {
     let mut projects: Vec<Project> = Vec::new();
+    // The manifests read after the others (they join or amend projects found first), gathered
+    // in this one pass over the files rather than in a pass each.
+    let (mut gradle, mut gemspecs, mut deno, mut python) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for file in index.files.iter() {
         let name = crate::fs::file_name(file);
         let dir = crate::fs::parent(file);
@@ -45,13 +48,19 @@ pub fn collect(index: &RepoIndex) -> Vec<Project> {
             _ if name.ends_with(".csproj") || name.ends_with(".fsproj") => {
                 projects.push(dotnet::read(index, dir, file))
             }
+            _ if jvm::GRADLE_FILES.contains(&name) => gradle.push(file),
+            _ if name.ends_with(".gemspec") => gemspecs.push(file),
+            "deno.json" | "deno.jsonc" => deno.push(file),
             _ => {}
         }
+        if python::is_manifest(name, dir) {
+            python.push(file);
+        }
     }
-    projects.extend(jvm::collect_gradle(index));
-    projects.extend(ruby::collect_gemspecs(index, &projects));
-    node::merge_deno(index, &mut projects);
-    projects.extend(python::collect(index));
+    projects.extend(jvm::collect_gradle(index, &gradle));
+    projects.extend(ruby::collect_gemspecs(index, &gemspecs, &projects));
+    node::merge_deno(index, &deno, &mut projects);
+    projects.extend(python::collect(index, &python));
     for project in &mut projects {
         add_runner_tasks(index, project);
     }

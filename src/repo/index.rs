@@ -270,10 +270,11 @@ impl RepoIndex {
     }
 
     /// The files (or, with `dirs`, the directories) under `prefix` whose name starts with
-    /// `starts` and ends with `ends`, one of them not empty, sorted. `None` where trying every
-    /// path under `prefix` costs less: a small repository, or below the root a lookup that
-    /// would visit many names (`*.ts` in a TypeScript monorepo, asked by each package).
-    pub fn named(&self, dirs: bool, prefix: &str, starts: &str, ends: &str) -> Option<Vec<&String>> {
+    /// `starts` and ends with `ends`, one of them not empty, and, given a `folder`, whose folder
+    /// has that name, sorted. `None` where trying every path under `prefix` costs less: a small
+    /// repository, or below the root a lookup that would visit many names (`*.ts` in a
+    /// TypeScript monorepo, asked by each package).
+    pub fn named(&self, dirs: bool, prefix: &str, starts: &str, ends: &str, folder: Option<&str>) -> Option<Vec<&str>> {
         const WORTH_IT: usize = 2_048;
         const MOST_NAMES_BELOW_ROOT: usize = 64;
         let set = if dirs { &self.dirs } else { &self.files };
@@ -286,7 +287,7 @@ impl RepoIndex {
         } else {
             MOST_NAMES_BELOW_ROOT
         };
-        names.fitting(prefix, starts, ends, most)
+        names.fitting(prefix, starts, ends, folder, most)
     }
 
     /// The paths of `set` (the index's files or dirs) directly inside the folder whose entries
@@ -299,6 +300,37 @@ impl RepoIndex {
             prefix: prefix.to_string(),
             range: set.range::<str, _>(from(prefix)),
         }
+    }
+
+    /// The names directly inside `dir` (`.` for the root) under which a file is listed: its own
+    /// files and each folder holding files at any depth, sorted. Each folder costs one seek past
+    /// its paths, as in [`RepoIndex::entries_in`]; one buffer serves every seek.
+    pub fn names_in(&self, dir: &str) -> Vec<&str> {
+        let prefix = if dir == "." || dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let mut names = Vec::new();
+        let mut seek = String::new();
+        let mut range = self.files.range::<str, _>(from(&prefix));
+        while let Some(rest) = range.next().and_then(|path| path.strip_prefix(prefix.as_str())) {
+            match rest.find('/') {
+                None => names.push(rest),
+                Some(end) => {
+                    names.push(&rest[..end]);
+                    // Past every path of `prefix + name + "/"`: `0` follows `/`.
+                    seek.clear();
+                    seek.push_str(&prefix);
+                    seek.push_str(&rest[..end]);
+                    seek.push('0');
+                    range = self.files.range::<str, _>(from(&seek));
+                }
+            }
+        }
+        // In path order a folder `a` sorts after a file `a.b` (`/` follows `.`).
+        names.sort_unstable();
+        names
     }
 
     /// Whether some file below `dir` satisfies `wanted`: the listed files first, then, only when
@@ -554,6 +586,16 @@ mod tests {
                 naive,
                 "dirs in {dir}"
             );
+            let prefix = if dir.is_empty() { "" } else { &prefix };
+            let mut naive: Vec<&str> = index
+                .files
+                .iter()
+                .filter_map(|f| f.strip_prefix(prefix))
+                .map(|rest| rest.split('/').next().unwrap())
+                .collect();
+            naive.sort();
+            naive.dedup();
+            assert_eq!(index.names_in(dir), naive, "names in {dir}");
         }
     }
 

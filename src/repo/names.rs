@@ -5,56 +5,73 @@
 
 #[derive(Debug, Default)]
 pub struct Names {
-    /// The paths, in the index's order.
-    paths: Vec<String>,
-    /// Where each path's name starts.
+    /// The paths, in the index's order, one after the other: one allocation, not one per path.
+    text: String,
+    /// Where each path ends in `text` (the next one starts there).
+    path_end: Vec<u32>,
+    /// Where each path's name starts in `text`.
     name_at: Vec<u32>,
     /// Every name spelled backwards, one after the other, and where each one ends: names with
     /// one ending share a start here, and are compared as plain bytes.
     backwards: Vec<u8>,
     backwards_end: Vec<u32>,
-    /// Positions in `paths`, by name then path.
+    /// Positions in the paths, by name then path.
     by_name: Vec<u32>,
-    /// Positions in `paths`, by name read backwards (names by their ending) then path.
+    /// Positions in the paths, by name read backwards (names by their ending) then path.
     by_ending: Vec<u32>,
 }
 
 impl Names {
     pub fn new<'a>(paths: impl Iterator<Item = &'a String>) -> Names {
-        let paths: Vec<String> = paths.cloned().collect();
-        let name_at: Vec<u32> = paths
-            .iter()
-            .map(|p| (p.len() - crate::fs::file_name(p).len()) as u32)
-            .collect();
-        let mut backwards = Vec::new();
-        let mut backwards_end = Vec::with_capacity(paths.len());
-        for (path, at) in paths.iter().zip(&name_at) {
-            backwards.extend(path.as_bytes()[*at as usize..].iter().rev());
-            backwards_end.push(backwards.len() as u32);
+        let mut names = Names::default();
+        for path in paths {
+            let name = crate::fs::file_name(path);
+            names.name_at.push((names.text.len() + path.len() - name.len()) as u32);
+            names.text.push_str(path);
+            names.path_end.push(names.text.len() as u32);
+            names.backwards.extend(name.as_bytes().iter().rev());
+            names.backwards_end.push(names.backwards.len() as u32);
         }
-        let mut names = Names {
-            paths,
-            name_at,
-            backwards,
-            backwards_end,
-            by_name: Vec::new(),
-            by_ending: Vec::new(),
-        };
-        // Positions are in path order, so ties broken by position stay by path.
-        let mut by_name: Vec<u32> = (0..names.paths.len() as u32).collect();
-        let mut by_ending = by_name.clone();
-        by_name.sort_unstable_by(|a, b| names.name(*a).cmp(names.name(*b)).then(a.cmp(b)));
-        by_ending.sort_unstable_by(|a, b| names.ending(*a).cmp(names.ending(*b)).then(a.cmp(b)));
+        // Each distinct name is sorted once, and the paths are then placed by their name's rank
+        // in one pass (stable, so each name's paths stay in path order): a tree has far fewer
+        // names than paths (`__init__.py`, `index.ts`), and comparing every path's name with
+        // others' was most of the cost.
+        let mut distinct: std::collections::HashMap<&str, u32> =
+            std::collections::HashMap::with_capacity(names.path_end.len() / 8);
+        let mut name_of = Vec::with_capacity(names.path_end.len());
+        let mut first_of = Vec::new();
+        for at in 0..names.path_end.len() as u32 {
+            let next = distinct.len() as u32;
+            let id = *distinct.entry(names.name(at)).or_insert(next);
+            if id == next {
+                first_of.push(at);
+            }
+            name_of.push(id);
+        }
+        drop(distinct);
+        let by_name = place(&name_of, &ordered(&first_of, |at| names.name(at).as_bytes()));
+        let by_ending = place(&name_of, &ordered(&first_of, |at| names.ending(at)));
         names.by_name = by_name;
         names.by_ending = by_ending;
         names
     }
 
-    fn name(&self, at: u32) -> &str {
-        &self.paths[at as usize][self.name_at[at as usize] as usize..]
+    fn path(&self, at: u32) -> &str {
+        let end = self.path_end[at as usize] as usize;
+        let start = if at == 0 {
+            0
+        } else {
+            self.path_end[at as usize - 1] as usize
+        };
+        &self.text[start..end]
     }
 
-    /// The name of `paths[at]`, backwards.
+    fn name(&self, at: u32) -> &str {
+        let end = self.path_end[at as usize] as usize;
+        &self.text[self.name_at[at as usize] as usize..end]
+    }
+
+    /// The name of path `at`, backwards.
     fn ending(&self, at: u32) -> &[u8] {
         let end = self.backwards_end[at as usize] as usize;
         let start = if at == 0 {
@@ -66,9 +83,17 @@ impl Names {
     }
 
     /// The paths under `prefix` whose name starts with `starts` and ends with `ends` (one of
-    /// them not empty), sorted; `None` when more than `most` names fit, where the caller's walk
-    /// of the folder costs less than a lookup per name.
-    pub fn fitting(&self, prefix: &str, starts: &str, ends: &str, most: usize) -> Option<Vec<&String>> {
+    /// them not empty) and, given a `folder`, whose folder has that name, sorted; `None` when
+    /// more than `most` names fit, where the caller's walk of the folder costs less than a
+    /// lookup per name.
+    pub fn fitting(
+        &self,
+        prefix: &str,
+        starts: &str,
+        ends: &str,
+        folder: Option<&str>,
+        most: usize,
+    ) -> Option<Vec<&str>> {
         let fits =
             |name: &str| name.len() >= starts.len() + ends.len() && name.starts_with(starts) && name.ends_with(ends);
         let ends_backwards: Vec<u8> = ends.bytes().rev().collect();
@@ -104,17 +129,70 @@ impl Names {
             if names > most {
                 return None;
             }
-            let from = run.partition_point(|&i| self.paths[i as usize].as_str() < prefix);
+            let from = run.partition_point(|&i| self.path(i) < prefix);
             out.extend(
                 run[from..]
                     .iter()
-                    .map(|&i| &self.paths[i as usize])
-                    .take_while(|p| p.starts_with(prefix)),
+                    .map(|&i| self.path(i))
+                    .take_while(|p| p.starts_with(prefix))
+                    .filter(|p| in_folder(p, folder)),
             );
         }
         out.sort_unstable();
         Some(out)
     }
+}
+
+/// Whether the folder `path` lies in is named `folder`, when one is given.
+pub fn in_folder(path: &str, folder: Option<&str>) -> bool {
+    folder.is_none_or(|folder| crate::fs::file_name(crate::fs::parent(path)) == folder)
+}
+
+/// The names (each given by the position of a path that has it) in the order of `text`, as the
+/// positions in `first_of`. Sorted by their first eight bytes as a number, then by all of them:
+/// most comparisons end at the number, without a look at the text. The sort is the one that
+/// finds runs already in order: the names come folder by folder, each folder's sorted.
+fn ordered<'t>(first_of: &[u32], text: impl Fn(u32) -> &'t [u8]) -> Vec<u32> {
+    let mut keyed: Vec<(u64, &[u8], u32)> = first_of
+        .iter()
+        .enumerate()
+        .map(|(id, at)| (head(text(*at)), text(*at), id as u32))
+        .collect();
+    keyed.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    keyed.into_iter().map(|(_, _, id)| id).collect()
+}
+
+/// The first eight bytes of `text` as a big-endian number, zero-padded: numbers ordered as the
+/// texts' starts are.
+fn head(text: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = text.len().min(8);
+    bytes[..n].copy_from_slice(&text[..n]);
+    u64::from_be_bytes(bytes)
+}
+
+/// The positions of the paths, ordered by the rank their name (`name_of`) has in `order` (the
+/// distinct names, sorted), each name's paths in position order: a counting sort.
+fn place(name_of: &[u32], order: &[u32]) -> Vec<u32> {
+    let mut rank = vec![0u32; order.len()];
+    for (r, id) in order.iter().enumerate() {
+        rank[*id as usize] = r as u32;
+    }
+    // Where each rank's paths start.
+    let mut start = vec![0u32; order.len() + 1];
+    for id in name_of {
+        start[rank[*id as usize] as usize + 1] += 1;
+    }
+    for r in 1..start.len() {
+        start[r] += start[r - 1];
+    }
+    let mut placed = vec![0u32; name_of.len()];
+    for (at, id) in name_of.iter().enumerate() {
+        let slot = &mut start[rank[*id as usize] as usize];
+        placed[*slot as usize] = at as u32;
+        *slot += 1;
+    }
+    placed
 }
 
 #[cfg(test)]
@@ -123,17 +201,21 @@ mod tests {
 
     #[test]
     fn lookups_answer_as_checking_every_name_does() {
-        let paths: Vec<String> = [
+        let mut paths: Vec<String> = [
             "a/settings.py",
             "b/c/settings.py",
+            "b/x/app.config.ts",
             "settings.pyc",
             "src/db.config.ts",
             "src/x/app.config.ts",
             "src/x/config.ts",
+            "src/x/settings.py",
             "données/été.py",
         ]
         .map(String::from)
         .to_vec();
+        // In the index's order, as Names is given them.
+        paths.sort();
         let names = Names::new(paths.iter());
         for (starts, ends) in [
             ("settings.py", ""),
@@ -144,23 +226,27 @@ mod tests {
             ("x", ""),
         ] {
             for prefix in ["", "src/", "src/x/", "b/", "a/settings.py/"] {
-                let naive: Vec<&String> = paths
-                    .iter()
-                    .filter(|p| {
-                        let name = crate::fs::file_name(p);
-                        p.starts_with(prefix)
-                            && name.len() >= starts.len() + ends.len()
-                            && name.starts_with(starts)
-                            && name.ends_with(ends)
-                    })
-                    .collect();
-                assert_eq!(
-                    names.fitting(prefix, starts, ends, usize::MAX),
-                    Some(naive),
-                    "{prefix}: {starts}*{ends}"
-                );
+                for folder in [None, Some("x"), Some("b")] {
+                    let naive: Vec<&str> = paths
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|p| {
+                            let name = crate::fs::file_name(p);
+                            p.starts_with(prefix)
+                                && name.len() >= starts.len() + ends.len()
+                                && name.starts_with(starts)
+                                && name.ends_with(ends)
+                                && folder.is_none_or(|f| crate::fs::file_name(crate::fs::parent(p)) == f)
+                        })
+                        .collect();
+                    assert_eq!(
+                        names.fitting(prefix, starts, ends, folder, usize::MAX),
+                        Some(naive),
+                        "{prefix}: {starts}*{ends} in {folder:?}"
+                    );
+                }
             }
         }
-        assert_eq!(names.fitting("", "", ".py", 1), None, "two names end in .py");
+        assert_eq!(names.fitting("", "", ".py", None, 1), None, "two names end in .py");
     }
 }

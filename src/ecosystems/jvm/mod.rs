@@ -136,9 +136,17 @@ fn add_maven_deps(
 
 /// Every Gradle project: a directory with `build.gradle(.kts)`, or a root with only a
 /// `settings.gradle(.kts)`.
-pub fn collect_gradle(index: &RepoIndex) -> Vec<Project> {
+/// The Gradle files [`collect_gradle`] is given: the repository's files of these names.
+pub const GRADLE_FILES: &[&str] = &[
+    "build.gradle",
+    "build.gradle.kts",
+    "settings.gradle",
+    "settings.gradle.kts",
+];
+
+pub fn collect_gradle(index: &RepoIndex, files: &[&String]) -> Vec<Project> {
     let mut projects = Vec::new();
-    for file in index.files.iter() {
+    for file in files {
         let name = crate::fs::file_name(file);
         let dir = crate::fs::parent(file);
         let is_build = name == "build.gradle" || name == "build.gradle.kts";

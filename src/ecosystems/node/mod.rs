@@ -68,12 +68,7 @@ pub mod package_manager;
 /// project; alone it is a project of its own. Import specifiers name their packages the way npm
 /// does: `npm:hono@4` → `hono`, `jsr:@hono/hono@^4` → `@hono/hono`,
 /// `https://deno.land/x/oak@v17/mod.ts` → `oak`.
-pub fn merge_deno(index: &RepoIndex, projects: &mut Vec<Project>) {
-    let files: Vec<&String> = index
-        .files
-        .iter()
-        .filter(|f| matches!(crate::fs::file_name(f), "deno.json" | "deno.jsonc"))
-        .collect();
+pub fn merge_deno(index: &RepoIndex, files: &[&String], projects: &mut Vec<Project>) {
     // The first Node project of each directory, looked up once per deno.json.
     let mut node_at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, p) in projects.iter().enumerate() {
@@ -99,7 +94,7 @@ pub fn merge_deno(index: &RepoIndex, projects: &mut Vec<Project>) {
                 projects.last_mut().expect("just pushed")
             }
         };
-        project.deno = Some(file.clone());
+        project.deno = Some(file.to_string());
         if project.name.is_none() {
             project.name = json.get("name").and_then(Value::as_str).map(str::to_string);
         }

@@ -18,18 +18,27 @@ pub mod package_manager;
 /// Files whose presence makes their directory a Python project, best manifest first.
 const MARKERS: &[&str] = &["pyproject.toml", "Pipfile", "setup.py", "setup.cfg", "manage.py"];
 
-pub fn collect(index: &RepoIndex) -> Vec<Project> {
+/// Whether the file `name` in `dir` is one [`collect`] reads: a manifest, a requirements file, or
+/// a `requirements/*.txt`.
+pub fn is_manifest(name: &str, dir: &str) -> bool {
+    MARKERS.contains(&name)
+        || is_requirements(name)
+        || (name.ends_with(".txt") && crate::fs::file_name(dir) == "requirements")
+}
+
+/// The Python projects of `files`, the repository's files [`is_manifest`] holds for.
+pub fn collect(index: &RepoIndex, files: &[&String]) -> Vec<Project> {
     // dir → files that belong to it; `requirements/*.txt` belongs to the parent directory.
     let mut dirs: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for file in &index.files {
+    for file in files {
         let name = crate::fs::file_name(file);
         let dir = crate::fs::parent(file);
         if MARKERS.contains(&name) || is_requirements(name) {
-            dirs.entry(dir.to_string()).or_default().push(file.clone());
+            dirs.entry(dir.to_string()).or_default().push(file.to_string());
         } else if crate::fs::file_name(dir) == "requirements" && name.ends_with(".txt") {
             dirs.entry(crate::fs::parent(dir).to_string())
                 .or_default()
-                .push(file.clone());
+                .push(file.to_string());
         }
     }
     // A `manage.py` below a Python project (`src/manage.py`) belongs to that project, not to a

@@ -127,7 +127,7 @@ fn read_gemspec(index: &RepoIndex, file: &str, project: &mut Project) {
 }
 
 /// Gems with a gemspec but no Gemfile: the gemspec is the manifest.
-pub fn collect_gemspecs(index: &RepoIndex, projects: &[Project]) -> Vec<Project> {
+pub fn collect_gemspecs(index: &RepoIndex, gemspecs: &[&String], projects: &[Project]) -> Vec<Project> {
     let mut out: Vec<Project> = Vec::new();
     // Directories that already have a Ruby project (a Gemfile, or a gemspec taken before).
     let mut taken: std::collections::HashSet<&str> = projects
@@ -135,7 +135,7 @@ pub fn collect_gemspecs(index: &RepoIndex, projects: &[Project]) -> Vec<Project>
         .filter(|p| p.ecosystem == Ecosystem::Ruby)
         .map(|p| p.dir.as_str())
         .collect();
-    for file in index.files.iter().filter(|f| f.ends_with(".gemspec")) {
+    for file in gemspecs {
         let dir = crate::fs::parent(file);
         if !taken.insert(dir) {
             continue;
