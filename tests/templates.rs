@@ -159,3 +159,67 @@ fn docs_placeholders_lists_every_name_archprompt_fills() {
         assert!(page.contains(&format!("| `{alias}` | `{name}` |")), "{alias} is {name}");
     }
 }
+
+#[test]
+fn a_template_is_written_only_where_it_applies_unless_all() {
+    let repo = repo_from("node-koa-sequelize");
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("db.md"),
+        "---\nname: db-agent\ndescription: Database work\napplies_when: [database, migrations]\n---\nDB {{database_system}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.path().join("ci.md"),
+        "---\nname: ci-agent\ndescription: CI work\napplies_when: ci\n---\nCI {{cicd_platform}}\n",
+    )
+    .unwrap();
+    archprompt()
+        .args(["init", "--target", "claude", "--templates"])
+        .arg(folder.path())
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "ci does not apply here (ci: no CI/CD configuration was found); --all writes it anyway",
+        ));
+    let agents = repo.path().join(".claude/agents");
+    assert!(agents.join("db-agent.md").is_file());
+    assert!(!agents.join("ci-agent.md").exists());
+
+    // In bulk, a line says so; --all writes it.
+    let out = archprompt()
+        .args(["init", "--json", "--dry-run", "--target", "claude", "--templates"])
+        .arg(folder.path())
+        .arg(repo.path())
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    let lines = common::json_lines(&out.stdout);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["status"] == "does not apply" && l["file"].as_str().unwrap().ends_with("ci-agent.md"))
+    );
+    archprompt()
+        .args(["init", "--all", "--target", "claude", "--templates"])
+        .arg(folder.path())
+        .arg(repo.path())
+        .assert()
+        .success();
+    assert!(agents.join("ci-agent.md").is_file());
+
+    // A word applies_when does not know is an error naming the template.
+    std::fs::write(
+        folder.path().join("fe.md"),
+        "---\napplies_when: [frontend:react]\n---\nx\n",
+    )
+    .unwrap();
+    archprompt()
+        .args(["init", "--templates"])
+        .arg(folder.path())
+        .arg(repo.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("fe.md").and(predicate::str::contains("`frontend:react` is not one of")));
+}

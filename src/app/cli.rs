@@ -159,6 +159,10 @@ pub struct InitArgs {
     /// *.md and *.hbs in it, one agent file each); repeatable [default: backend-architect]
     #[arg(short, long, visible_alias = "templates", value_name = "NAME|FILE|DIR")]
     pub template: Vec<String>,
+    /// Write every template, also those whose front matter's `applies_when` does not hold for
+    /// the repository
+    #[arg(long)]
+    pub all: bool,
     /// The agents to write for, comma-separated or repeated [default: the ones the repository
     /// already uses (.github/agents/, .claude/ or CLAUDE.md, AGENTS.md, .cursor/), else copilot]
     #[arg(long = "target", value_name = "AGENT", value_enum, value_delimiter = ',')]

@@ -51,13 +51,11 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
         );
     }
     ui.warnings(&report);
+    let implicit = templates[0].is_implicit_backend_profile(named);
     // The default backend profile would describe a server, database and migrations that are not
     // there: unless asked for (by name, --force, --stdout or --output), nothing is written.
     let asked = args.force || args.stdout || args.output.is_some();
-    if let Some(why) = report
-        .not_a_backend()
-        .filter(|_| !asked && templates[0].is_implicit_backend_profile(named))
-    {
+    if let Some(why) = report.not_a_backend().filter(|_| !asked && implicit) {
         let repo = shown(&path);
         let verb = if args.dry_run { "would write" } else { "wrote" };
         out(&format!("{repo}: {}; {verb} nothing\n", one_line(why.why)))?;
@@ -78,6 +76,14 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
             "writing for {} (the repository has {}); choose others with --target",
             names.join(", "),
             signs.join(", ")
+        ));
+    }
+    let (templates, skipped) = archprompt::profile::applies::split(templates, &report, every_template(&args))?;
+    for (template, why) in &skipped {
+        ui.note(&format!(
+            "{} does not apply here ({}); --all writes it anyway",
+            template.name,
+            one_line(why)
         ));
     }
     // The template as it is, unless an agent format was asked for or the file is the agent's.
@@ -185,6 +191,7 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
         written_row,
         "up to date",
         "not a backend",
+        "does not apply",
         "skipped",
         "with placeholders left",
         "failed",
@@ -214,6 +221,7 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
                 InitStatus::Refused => "skipped",
                 InitStatus::Failed => "failed",
                 InitStatus::NotABackend => "not a backend",
+                InitStatus::DoesNotApply => "does not apply",
             };
             if !rows.contains(&row) {
                 rows.push(row);
@@ -300,6 +308,13 @@ struct InitResult {
     why: Option<String>,
 }
 
+/// Whether every template is written whatever its `applies_when`: with `--all`, or when the
+/// one template was named by itself (not a folder of them), as the user's own choice.
+fn every_template(args: &InitArgs) -> bool {
+    let folder = args.template.iter().any(|spec| Path::new(spec).is_dir());
+    args.all || (args.template.len() <= 1 && !folder)
+}
+
 /// One repository of a bulk `init`: each of its targets' agent files planned or written.
 fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &InitArgs) -> Result<Vec<InitResult>> {
     let report = report?;
@@ -317,7 +332,19 @@ fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &Init
         }]);
     }
     let (targets, _) = agent_file::pick_targets(&args.targets, repo);
-    let mut results = Vec::new();
+    let (templates, skipped) = archprompt::profile::applies::split(templates, &report, every_template(args))?;
+    let mut results: Vec<InitResult> = skipped
+        .iter()
+        .flat_map(|(template, why)| {
+            targets.iter().map(move |target| InitResult {
+                status: InitStatus::DoesNotApply,
+                file: Some(repo.join(target.file(&templates::agent_name(template, &template.text)))),
+                left: Vec::new(),
+                error: None,
+                why: Some(why.clone()),
+            })
+        })
+        .collect();
     for (template, target) in templates
         .iter()
         .flat_map(|t| targets.iter().map(move |&target| (t, target)))

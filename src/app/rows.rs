@@ -59,6 +59,10 @@ pub enum InitStatus {
     /// asked for by name (nor `--force` given).
     #[serde(rename = "not a backend")]
     NotABackend,
+    /// Not written: the template's `applies_when` does not hold for the repository (`--all`
+    /// writes it).
+    #[serde(rename = "does not apply")]
+    DoesNotApply,
 }
 
 impl InitStatus {
@@ -73,6 +77,7 @@ impl InitStatus {
             InitStatus::WouldUpdate => "would update",
             InitStatus::Failed => "failed",
             InitStatus::NotABackend => "not a backend",
+            InitStatus::DoesNotApply => "does not apply",
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod accept;
 pub mod agent_file;
+pub mod applies;
 pub mod code_span;
 pub mod encoding;
 pub mod mustache;

@@ -12,6 +12,13 @@ pub const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../templates/backend-architect.md"),
     ),
     ("project-facts", include_str!("../../templates/project-facts.md")),
+    // Starter agents for a team's collection; each says when it applies.
+    (
+        "database-engineer",
+        include_str!("../../templates/database-engineer.md"),
+    ),
+    ("test-engineer", include_str!("../../templates/test-engineer.md")),
+    ("devops-engineer", include_str!("../../templates/devops-engineer.md")),
 ];
 
 /// The template `init` uses when none is named.
