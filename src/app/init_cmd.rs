@@ -78,7 +78,10 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
             signs.join(", ")
         ));
     }
-    let (templates, skipped) = archprompt::profile::applies::split(templates, &report, every_template(&args))?;
+    let archprompt::profile::applies::Split {
+        applying: templates,
+        skipped,
+    } = archprompt::profile::applies::split(templates, &report, every_template(&args))?;
     for (template, why) in &skipped {
         ui.note(&format!(
             "{} does not apply here ({}); --all writes it anyway",
@@ -332,7 +335,10 @@ fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &Init
         }]);
     }
     let (targets, _) = agent_file::pick_targets(&args.targets, repo);
-    let (templates, skipped) = archprompt::profile::applies::split(templates, &report, every_template(args))?;
+    let archprompt::profile::applies::Split {
+        applying: templates,
+        skipped,
+    } = archprompt::profile::applies::split(templates, &report, every_template(args))?;
     let mut results: Vec<InitResult> = skipped
         .iter()
         .flat_map(|(template, why)| {

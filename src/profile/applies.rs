@@ -3,6 +3,7 @@
 //! fit the repository (a database agent where there is a database) and says why it skipped the
 //! others. Every condition of the list must hold; one the scan could not decide does not.
 
+use crate::profile::templates::Template;
 use crate::report::{Extra, FieldName, Report, State};
 
 /// One condition of `applies_when`.
@@ -141,27 +142,29 @@ pub fn conditions(text: &str) -> Result<Vec<Condition>, String> {
         .collect()
 }
 
+/// Templates sorted by whether they apply to a repository.
+pub struct Split {
+    pub applying: Vec<Template>,
+    /// Each with why it does not apply.
+    pub skipped: Vec<(Template, String)>,
+}
+
 /// `templates` split into those that apply to `report` (all of them with `all`) and those that
-/// do not, each with why not. A template whose `applies_when` does not parse is an error naming it.
-pub fn split(
-    templates: Vec<crate::profile::templates::Template>,
-    report: &Report,
-    all: bool,
-) -> anyhow::Result<(
-    Vec<crate::profile::templates::Template>,
-    Vec<(crate::profile::templates::Template, String)>,
-)> {
-    let mut applying = Vec::new();
-    let mut skipped = Vec::new();
+/// do not. A template whose `applies_when` does not parse is an error naming it.
+pub fn split(templates: Vec<Template>, report: &Report, all: bool) -> anyhow::Result<Split> {
+    let mut out = Split {
+        applying: Vec::new(),
+        skipped: Vec::new(),
+    };
     for template in templates {
         let conditions =
             conditions(&template.text).map_err(|why| anyhow::anyhow!("{}: {why}", template.describe_origin()))?;
         match why_not(&conditions, report).filter(|_| !all) {
-            Some(why) => skipped.push((template, why)),
-            None => applying.push(template),
+            Some(why) => out.skipped.push((template, why)),
+            None => out.applying.push(template),
         }
     }
-    Ok((applying, skipped))
+    Ok(out)
 }
 
 /// `None` when every condition holds for `report`, else why the first that does not.
