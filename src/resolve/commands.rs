@@ -300,11 +300,11 @@ pub(super) fn runner_prefix_len(registry: &Registry, words: &[&str]) -> usize {
 }
 
 /// A task named like it applies migrations (`django-migrate`, `cli-db-migrate`), not one that
-/// creates, reverts or inspects them.
+/// creates, reverts, inspects or tests them.
 pub(super) fn applies_migrations(name: &str) -> bool {
     const NOT: &[&str] = &[
         "down", "rollback", "revert", "undo", "create", "new", "generate", "gen", "make", "reset", "status", "fresh",
-        "refresh", "drop", "diff", "check", "list", "redo", "squash",
+        "refresh", "drop", "diff", "check", "list", "redo", "squash", "test", "e2e",
     ];
     let name = name.to_ascii_lowercase();
     let parts = name.split([':', '-', '_', '.', ' ']);
@@ -626,6 +626,8 @@ mod tests {
         assert!(applies_migrations("django-migrate"));
         assert!(applies_migrations("cli-db-migrate"));
         assert!(!applies_migrations("migrate:rollback"));
+        // A test target that boots the app against a throwaway database (lnbits).
+        assert!(!applies_migrations("test-migration"));
         assert!(!applies_migrations("db-migrate-create"));
         assert!(!applies_migrations("makemigrations"));
         assert!(creates_migrations(
