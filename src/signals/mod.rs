@@ -1,7 +1,9 @@
 //! Repository-wide signals besides manifests: compose services and `.env` templates, shell lines
-//! of the README and development guides, and CI run steps (read once per scan, on first use).
+//! of the README and development guides, CI run steps (read once per scan, on first use), and
+//! the code conventions formatters and `.editorconfig` pin.
 
 pub mod app_config;
 pub mod ci;
 pub mod compose;
 pub mod guides;
+pub mod style;
