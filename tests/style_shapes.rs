@@ -91,6 +91,16 @@ fn prettierrc_in_yaml_and_prettier_defaults_said_as_defaults() {
     let yaml = node_app(&[(".prettierrc", "printWidth: 120\nsemi: false\n")]);
     assert_eq!(value(&yaml, Extra::LineLength), Some("120"));
     assert_eq!(value(&yaml, Extra::Semicolons), Some("as needed"));
+
+    let toml = node_app(&[(
+        ".prettierrc.toml",
+        "# .prettierrc.toml
+tabWidth = 4
+semi = false
+",
+    )]);
+    assert_eq!(value(&toml, Extra::Indentation), Some("4 spaces"));
+    assert_eq!(value(&toml, Extra::Semicolons), Some("as needed"));
 }
 
 #[test]
@@ -395,4 +405,27 @@ fn deep_java_sources_still_meet_their_editorconfig_section() {
         ),
     ]);
     assert_eq!(value(&report, Extra::Indentation), Some("4 spaces"));
+}
+
+#[test]
+fn hostile_configs_give_nothing_and_do_not_hang() {
+    let braces: &'static str = Box::leak(
+        format!(
+            "[{}*.ts{}]\nindent_style = tab\n[{}]\nindent_size = 3\n",
+            "{a,".repeat(2_000),
+            "}".repeat(2_000),
+            "**/*".repeat(500)
+        )
+        .into_boxed_str(),
+    );
+    let nested: &'static str = Box::leak(format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000)).into_boxed_str());
+    let started = std::time::Instant::now();
+    let report = node_app(&[
+        (".editorconfig", braces),
+        (".prettierrc", nested),
+        ("biome.json", "{\"formatter\": \"\u{0}\"}"),
+    ]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(extra(&report, Extra::LineLength).state, State::Unknown);
+    assert_eq!(extra(&report, Extra::QuoteStyle).state, State::Unknown);
 }
