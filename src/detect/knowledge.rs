@@ -369,6 +369,36 @@ pub struct Vocabulary {
     /// Files that show a tool is used.
     #[serde(default)]
     pub markers: Vec<Marker>,
+    /// Formatters and linters whose settings pin the code conventions, in order of preference.
+    #[serde(default)]
+    pub style: Vec<StyleTool>,
+}
+
+/// A formatter or linter and where its settings are (`[[vocabulary.style]]`); the setting names
+/// of `keys` and `defaults` are read by `src/signals/style.rs`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StyleTool {
+    pub tool: String,
+    /// Extensions (without the dot) of the source files it formats.
+    pub extensions: Vec<String>,
+    /// Its own config files, first found wins.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Files that hold its settings under a key path (`pyproject.toml` → `tool.ruff`).
+    #[serde(default)]
+    pub embedded: std::collections::BTreeMap<String, String>,
+    /// Keys that bring settings from another file: with one, its defaults are not assumed.
+    #[serde(default)]
+    pub inherits: Vec<String>,
+    /// Whether it takes what `.editorconfig` sets when its own config does not.
+    #[serde(default)]
+    pub reads_editorconfig: bool,
+    /// Key paths of each setting, first found wins.
+    pub keys: std::collections::BTreeMap<String, Vec<String>>,
+    /// Its documented defaults, by setting.
+    #[serde(default)]
+    pub defaults: std::collections::BTreeMap<String, String>,
 }
 
 /// Folders of each kind, by placeholder: relative to the backend project and to the root.

@@ -1,14 +1,16 @@
 //! The placeholders beyond the 11 fields ([`Extra`]): the repository's own tasks for linting,
 //! formatting, seeding and the like, the package manager's install command, the folders of each
-//! kind, and the CI and infrastructure tools its files show. What fills each is data
-//! (`[vocabulary]` of conventions.toml); here are the rules: only what the repository declares
-//! or holds is found, `none` needs proof, anything else is unknown.
+//! kind, the CI and infrastructure tools its files show, and the code conventions its formatters
+//! pin (read by `signals/style.rs`). What fills each is data (`[vocabulary]` of
+//! conventions.toml); here are the rules: only what the repository declares or holds is found,
+//! `none` needs proof, anything else is unknown.
 
 use super::context::Ctx;
 use crate::detect::Registry;
 use crate::ecosystems::runner::Runner;
 use crate::repo::index::RepoIndex;
 use crate::report::{ABSENT_TEXT, Evidence, Extra, Field};
+use crate::signals::style;
 use std::collections::BTreeMap;
 
 /// What the backend project fills: its declared tasks, its install command and its folders.
@@ -32,6 +34,8 @@ pub(super) fn of_backend(ctx: &Ctx) -> BTreeMap<Extra, Field> {
             out.insert(extra, found);
         }
     }
+    let language = ctx.registry.toolchain(ctx.backend.project.ecosystem).code_extensions();
+    out.extend(code_style(ctx.registry, ctx.index, dir, language));
     out
 }
 
@@ -77,6 +81,37 @@ pub(super) fn of_repository(registry: &Registry, index: &RepoIndex, backend_dir:
         out.insert(Extra::DockerBuildCommand, build);
     }
     out
+}
+
+/// The conventions formatters and `.editorconfig` pin for the source files of the backend's
+/// language (`language`: its extensions; every language's when it has none), with the tools of
+/// `[[vocabulary.style]]`.
+fn code_style(
+    registry: &Registry,
+    index: &RepoIndex,
+    backend_dir: &str,
+    language: &[String],
+) -> BTreeMap<Extra, Field> {
+    let tools: Vec<style::Tool> = registry
+        .conventions
+        .vocabulary
+        .style
+        .iter()
+        .map(|t| style::Tool {
+            name: &t.tool,
+            extensions: &t.extensions,
+            files: &t.files,
+            embedded: &t.embedded,
+            inherits: &t.inherits,
+            reads_editorconfig: t.reads_editorconfig,
+            keys: &t.keys,
+            defaults: &t.defaults,
+        })
+        .collect();
+    match language.first() {
+        Some(main) => style::conventions(index, &tools, language, Some(main), backend_dir),
+        None => style::conventions(index, &tools, registry.code_extensions(), None, backend_dir),
+    }
 }
 
 /// The package manager's install command, run where its lockfile or manifest is.
@@ -182,7 +217,38 @@ fn looked_for(registry: &Registry, extra: Extra) -> String {
     } else if extra == Extra::InstallCommand {
         "a package manager archprompt knows the install command of".to_string()
     } else {
-        "a formatter's or linter's configuration that sets it (.editorconfig, Prettier, Ruff, Black, rustfmt, RuboCop)"
-            .to_string()
+        let tools: Vec<&str> = vocabulary.style.iter().map(|t| t.tool.as_str()).collect();
+        format!(
+            "a formatter's or linter's configuration that sets it for the backend's source files (.editorconfig, {})",
+            tools.join(", ")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_style_setting_is_one_the_reader_knows_and_every_extension_is_code() {
+        let registry = Registry::builtin().unwrap();
+        let tools = &registry.conventions.vocabulary.style;
+        assert!(tools.len() >= 6);
+        for tool in tools {
+            for setting in tool.keys.keys().chain(tool.defaults.keys()) {
+                assert!(style::Setting::parse(setting).is_some(), "{}: {setting}", tool.tool);
+            }
+            for setting in tool.defaults.keys() {
+                assert!(
+                    tool.keys.contains_key(setting),
+                    "{}: a default of no key {setting}",
+                    tool.tool
+                );
+            }
+            for ext in &tool.extensions {
+                assert!(registry.code_extensions().contains(ext), "{}: {ext}", tool.tool);
+            }
+            assert!(!tool.files.is_empty() || !tool.embedded.is_empty(), "{}", tool.tool);
+        }
     }
 }
