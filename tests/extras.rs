@@ -109,3 +109,31 @@ fn an_image_is_built_from_the_context_its_dockerfile_copies_from() {
     let whole = tree("FROM node:20\nCOPY . .\n");
     assert_eq!(value(&whole, Extra::DockerBuildCommand).0, State::Unknown);
 }
+
+#[test]
+fn none_is_claimed_only_with_proof_and_a_pin_wins() {
+    // A Dockerfile by another name; an infrastructure folder with no tool archprompt knows.
+    let report = scan_tree(&[
+        ("package.json", EXPRESS),
+        ("src/index.js", "require('express')\n"),
+        ("docker/Dockerfile-dev", "FROM node:20\n"),
+        ("deploy/playbook.yml", "- hosts: all\n"),
+        (".gitea/workflows/ci.yml", "on: push\n"),
+        (
+            "archprompt.toml",
+            "[values]\nlint_command = \"make lint\"\nci_platform = \"Woodpecker\"\n",
+        ),
+    ]);
+    assert_eq!(value(&report, Extra::DockerBuildCommand).0, State::Unknown);
+    assert_eq!(value(&report, Extra::IacTool).0, State::Unknown);
+    // Pinned by its name or an alias, as a field is.
+    assert_eq!(value(&report, Extra::LintCommand), (State::Found, Some("make lint")));
+    assert!(report.extras[&Extra::LintCommand].pinned);
+    assert_eq!(value(&report, Extra::CiPlatform), (State::Found, Some("Woodpecker")));
+    let ci = scan_tree(&[
+        ("package.json", EXPRESS),
+        ("src/index.js", "require('express')\n"),
+        (".gitea/workflows/ci.yml", "on: push\n"),
+    ]);
+    assert_eq!(value(&ci, Extra::CiPlatform), (State::Found, Some("Gitea Actions")));
+}

@@ -166,12 +166,16 @@ pub fn apply(config: &Config, report: &mut Report) {
             FILE,
             format!("pinned in [values] {name}"),
         )];
-        if let Some(field_name) = FieldName::parse(name) {
-            // A directory field keeps its entries (Cursor's globs are made from them), whether
+        // A field or vocabulary placeholder, by its name or an alias, is pinned as a field.
+        let canonical = crate::report::aliases::canonical(name);
+        let field_name = FieldName::parse(canonical);
+        let extra = crate::report::Extra::parse(canonical);
+        if field_name.is_some() || extra.is_some() {
+            // A directory list keeps its entries (Cursor's globs are made from them), whether
             // written as a list or as `"api, worker"`.
             let items = match value {
                 Pinned::List(items) => Some(items.clone()),
-                Pinned::Text(text) if field_name.is_directories() => Some(
+                Pinned::Text(text) if Report::names_directories(canonical) => Some(
                     text.split(',')
                         .map(|i| i.trim().to_string())
                         .filter(|i| !i.is_empty())
@@ -184,7 +188,15 @@ pub fn apply(config: &Config, report: &mut Report) {
                 None => Field::found(value.text(), evidence),
             };
             field.pinned = true;
-            report.fields.insert(field_name, field);
+            match (field_name, extra) {
+                (Some(field_name), _) => {
+                    report.fields.insert(field_name, field);
+                }
+                (None, Some(extra)) => {
+                    report.extras.insert(extra, field);
+                }
+                (None, None) => {}
+            }
         } else {
             report.variables.insert(name.clone(), Some(value.text()));
             report.pinned_variables.push(name.clone());

@@ -70,6 +70,14 @@ pub(super) fn of_repository(registry: &Registry, index: &RepoIndex, backend_dir:
     for (extra, names) in looked {
         let field = match shown.remove(&extra) {
             Some((found, evidence)) => Field::found(found.join(", "), evidence),
+            // A folder of its kind with no tool known in it is not proof there is none.
+            None if folder_of(extra).is_some_and(|dirs| out.contains_key(&dirs)) => {
+                let dirs = folder_of(extra).map_or("", Extra::as_str);
+                Field::unknown(format!(
+                    "a {dirs} folder exists, but none of {} is in the repository",
+                    names.join(", ")
+                ))
+            }
             None => {
                 let why = format!("no file of {} in the repository", names.join(", "));
                 Field::absent(ABSENT_TEXT, vec![Evidence::new(".", &why)], why)
@@ -111,6 +119,15 @@ fn code_style(
     match language.first() {
         Some(main) => style::conventions(index, &tools, language, Some(main), backend_dir),
         None => style::conventions(index, &tools, registry.code_extensions(), None, backend_dir),
+    }
+}
+
+/// The folders placeholder of the kind a tool placeholder names (CI configuration, infrastructure).
+fn folder_of(tool: Extra) -> Option<Extra> {
+    match tool {
+        Extra::CiPlatform => Some(Extra::CiDirs),
+        Extra::IacTool => Some(Extra::InfraDirs),
+        _ => None,
     }
 }
 
@@ -177,11 +194,10 @@ fn docker_build(index: &RepoIndex, backend_dir: &str) -> Option<Field> {
         let text = format!("docker build {flag}{context}");
         return Some(Field::found(text, vec![Evidence::new(&file, reason)]));
     }
+    // Any spelling is one: `Dockerfile-dev`, `api.dockerfile`, `prod.Containerfile`.
     let any = index.files.iter().any(|f| {
-        let name = crate::fs::file_name(f);
-        names
-            .iter()
-            .any(|n| name == *n || name.starts_with(&format!("{n}.")) || name.ends_with(".Dockerfile"))
+        let name = crate::fs::file_name(f).to_ascii_lowercase();
+        name.contains("dockerfile") || name.contains("containerfile")
     });
     (!any).then(|| Field::absent_because(".", "no Dockerfile or Containerfile in the repository"))
 }
