@@ -137,7 +137,7 @@ proptest! {
             field.state = State::Unknown;
         }
         let skeleton = render(DEFAULT_TEMPLATE, &report).unwrap();
-        let read = slots(&skeleton, &page).into_iter().find(|s| s.field == FieldName::SourceDirs);
+        let read = slots(&skeleton, &page).into_iter().find(|s| s.field == FieldName::SourceDirs.into());
         prop_assert_eq!(read.map(|s| s.value), Some(dirs.join(", ")));
     }
 

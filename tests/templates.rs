@@ -223,3 +223,41 @@ fn a_template_is_written_only_where_it_applies_unless_all() {
         .code(2)
         .stderr(predicate::str::contains("fe.md").and(predicate::str::contains("`frontend:react` is not one of")));
 }
+
+#[test]
+fn doctor_checks_the_vocabulary_as_it_checks_the_fields() {
+    let repo = repo_from("node-koa-sequelize");
+    let templates = repo.path().join(".archprompt/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::create_dir_all(repo.path().join("docs")).unwrap();
+    std::fs::write(
+        templates.join("ops.md"),
+        "---\nname: ops\ndescription: Ops\n---\n\n- **Install:** `{{install_command}}`\n- **CI/CD:** {{cicd_platform}}\n- **Docs:** `{{docs_dirs}}`\n",
+    )
+    .unwrap();
+    archprompt()
+        .args(["init", "--template", "ops", "--target", "claude"])
+        .arg(repo.path())
+        .assert()
+        .success();
+    let file = repo.path().join(".claude/agents/ops.md");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        written.contains("install_command=") && written.contains("cicd_platform="),
+        "{written}"
+    );
+    // The repository changes under the file: a CI workflow appears, the docs folder goes.
+    std::fs::create_dir_all(repo.path().join(".github/workflows")).unwrap();
+    std::fs::write(repo.path().join(".github/workflows/ci.yml"), "on: push\n").unwrap();
+    std::fs::remove_dir(repo.path().join("docs")).unwrap();
+    archprompt().arg("doctor").arg(repo.path()).assert().code(1).stdout(
+        predicate::str::contains("stale cicd_platform")
+            .and(predicate::str::contains("a fresh scan finds `GitHub Actions`"))
+            .and(predicate::str::contains(
+                "missing directory in docs_dirs: `docs` does not exist",
+            )),
+    );
+    archprompt().args(["doctor", "--fix"]).arg(repo.path()).assert().code(1);
+    let fixed = std::fs::read_to_string(&file).unwrap();
+    assert!(fixed.contains("- **CI/CD:** GitHub Actions\n"), "{fixed}");
+}

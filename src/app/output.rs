@@ -200,12 +200,12 @@ pub fn unfilled(report: &Report, rendered: &str) -> String {
         )
     };
     for name in &left.ours {
-        let reason = match FieldName::from_placeholder(name) {
+        let reason = match report.field_for(name) {
             Some(field) => {
-                let hint = report.field(field).hint.as_deref().unwrap_or("");
+                let hint = field.hint.as_deref().unwrap_or("");
                 hint.split(". Looked for:").next().unwrap_or(hint).to_string()
             }
-            None => "the scan could not determine it".to_string(),
+            None => "the scan found none".to_string(),
         };
         writeln!(out, "  {{{{{name}}}}}  {reason}").unwrap();
     }

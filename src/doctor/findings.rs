@@ -39,7 +39,7 @@ pub struct Stale {
 pub struct MissingPath {
     pub file: String,
     pub line: usize,
-    pub field: crate::report::FieldName,
+    pub field: crate::report::Placeholder,
     pub path: String,
 }
 
@@ -48,7 +48,7 @@ pub struct MissingPath {
 pub struct MissingTask {
     pub file: String,
     pub line: usize,
-    pub field: crate::report::FieldName,
+    pub field: crate::report::Placeholder,
     #[serde(flatten)]
     pub task: crate::doctor::drift::MissingTask,
 }

@@ -15,7 +15,7 @@ use crate::profile::render::in_code_span;
 use crate::profile::syntax::{PLACEHOLDER, front_matter_value, placeholders};
 use crate::profile::targets::{self, Target};
 use crate::report::hints;
-use crate::report::{Report, State};
+use crate::report::{Placeholder, Report, State};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -211,7 +211,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
             // The text archprompt writes for the fresh value `now` in this slot (in a code span,
             // rendered from the report's field, whose value `now` is).
             let written = |now: &str| match &slot.wrap {
-                Some(wrap) => in_code_span(slot.field.as_str(), report.fields.get(&slot.field), wrap),
+                Some(wrap) => in_code_span(slot.field.as_str(), Some(report.get(slot.field)), wrap),
                 None => now.to_string(),
             };
             if PLACEHOLDER.is_match(&slot.value) {
@@ -239,10 +239,10 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 },
             };
             // A value archprompt.toml pins is what every agent file gets, over any edit.
-            let pinned = report.fields.get(&slot.field).is_some_and(|f| f.pinned);
-            let absent = report.fields.get(&slot.field).is_some_and(|f| f.state == State::Absent);
+            let pinned = report.get(slot.field).pinned;
+            let absent = report.get(slot.field).state == State::Absent;
             let ours = matches!(origin, Origin::Archprompt | Origin::Unrecorded) || pinned;
-            if slot.field == FieldName::SourceDirs {
+            if slot.field == Placeholder::Field(FieldName::SourceDirs) {
                 source_dirs = Some((slot.value.clone(), ours));
             }
             let differs = |now: String, fixable: bool| Stale {
@@ -251,7 +251,7 @@ fn check_text(file: &Path, shown: &str, original: &str, repo: &Path, report: Opt
                 field: slot.field.to_string(),
                 in_file: slot.value.clone(),
                 now,
-                evidence: report.field(slot.field).evidence.clone(),
+                evidence: report.get(slot.field).evidence.clone(),
                 fixable,
             };
             match fresh {

@@ -10,7 +10,7 @@ use crate::profile::slots::slots;
 use crate::profile::syntax::split_front_matter;
 use crate::profile::targets::Target;
 use crate::profile::templates::Template;
-use crate::report::{FieldName, Report};
+use crate::report::{Placeholder, Report};
 
 /// The template `text` (an agent file of `target`, rendered from `template` for the agent
 /// `name`) becomes when its edits are accepted: its body, with the template's front matter.
@@ -38,7 +38,7 @@ pub fn template_from(text: &str, target: Target, template: &Template, report: &R
     // be frozen as text and no longer follow the repository.
     let (_, skeleton_body) = split_front_matter(&skeleton);
     for (_, _, name) in crate::profile::syntax::placeholders(skeleton_body) {
-        let Some(field) = FieldName::from_placeholder(&name) else {
+        let Some(field) = Placeholder::parse(&name) else {
             continue;
         };
         if !found.iter().any(|slot| slot.field == field) {
@@ -53,7 +53,7 @@ pub fn template_from(text: &str, target: Target, template: &Template, report: &R
         // a value typed by hand is part of the accepted text.
         let ours = match &recorded {
             Some((_, hashes)) => hashes.get(slot.field.as_str()) == Some(&record::hash(&slot.value)),
-            None => report.field(slot.field).value.as_deref() == Some(slot.value.as_str()),
+            None => report.get(slot.field).value.as_deref() == Some(slot.value.as_str()),
         };
         if !ours {
             continue;
@@ -85,6 +85,7 @@ mod tests {
     use super::*;
     use crate::profile::agent_file::prepare;
     use crate::profile::templates::Origin;
+    use crate::report::FieldName;
     use crate::report::{Evidence, Field};
 
     fn report() -> Report {

@@ -9,7 +9,7 @@ use crate::profile::syntax::uses_crlf;
 use crate::profile::targets::{self, Target};
 use crate::profile::templates::Template;
 use crate::profile::templates::agent_name;
-use crate::report::{FieldName, Report};
+use crate::report::{Placeholder, Report};
 
 /// One agent file `init` would write: where, what, and whether writing it over the file that is
 /// there needs `--force`.
@@ -85,7 +85,7 @@ pub fn prepare(
     } else {
         shaped
     };
-    let unknown = report.unknown_fields();
+    let unknown = report.unknown_placeholders();
     let (content, kept, overwrites, ours) = match (target, &existing) {
         (Target::AgentsMd, _) if !raw => {
             let old_section = match existing.as_deref() {
@@ -124,7 +124,7 @@ pub fn prepare(
 /// value sits in, to find the values in a file written from it ([`crate::profile::slots::slots`]).
 pub fn skeleton(template: &Template, report: &Report, target: Target, name: &str) -> Result<String> {
     let mut blank = report.clone();
-    for field in blank.fields.values_mut() {
+    for field in blank.fields.values_mut().chain(blank.extras.values_mut()) {
         field.state = crate::report::State::Unknown;
     }
     let rendered = crate::profile::render::render(&template.text, &blank)?;
@@ -177,7 +177,7 @@ pub fn pick_targets(asked: &[Target], repo: &Path) -> (Vec<Target>, Vec<&'static
 /// still has `{{field}}` for one of `unfilled`, and `existing` has a line with the same text
 /// around it ([`crate::profile::slots::slots`]), the existing line's value is kept as it is
 /// written there (backticks and all). Returns the merged text and how many were kept.
-pub fn keep_hand_filled(content: &str, existing: &str, unfilled: &[FieldName]) -> (String, usize) {
+pub fn keep_hand_filled(content: &str, existing: &str, unfilled: &[Placeholder]) -> (String, usize) {
     let mut kept: Vec<(std::ops::Range<usize>, String)> = crate::profile::slots::slots(content, existing)
         .into_iter()
         .filter(|slot| unfilled.contains(&slot.field))
@@ -195,16 +195,25 @@ pub fn keep_hand_filled(content: &str, existing: &str, unfilled: &[FieldName]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::FieldName;
 
     #[test]
     fn hand_filled_values_survive_a_re_render() {
         let rendered = "- **DB:** `{{db_command}}`\n- **Test:** `{{test_command}}`\n- x\n";
         let existing = "- **DB:** `psql app`\n- **Test:** `{{test_command}}`\n- old\n";
-        let (merged, kept) = keep_hand_filled(rendered, existing, &[FieldName::DbCommand, FieldName::TestCommand]);
+        let (merged, kept) = keep_hand_filled(
+            rendered,
+            existing,
+            &[FieldName::DbCommand.into(), FieldName::TestCommand.into()],
+        );
         assert_eq!(merged, "- **DB:** `psql app`\n- **Test:** `{{test_command}}`\n- x\n");
         assert_eq!(kept, 1);
         // A file saved with Windows line ends keeps its value too.
-        let (merged, kept) = keep_hand_filled(rendered, &existing.replace('\n', "\r\n"), &[FieldName::DbCommand]);
+        let (merged, kept) = keep_hand_filled(
+            rendered,
+            &existing.replace('\n', "\r\n"),
+            &[FieldName::DbCommand.into()],
+        );
         assert_eq!((merged.lines().next(), kept), (Some("- **DB:** `psql app`"), 1));
     }
 
@@ -212,7 +221,11 @@ mod tests {
     fn a_hand_filled_value_in_a_code_span_is_kept_as_written() {
         let rendered = "  - `{{source_dirs}}` – Server code\n- **DB:** `{{db_command}}`\n";
         let existing = "  - `api`, `worker` – Server code\n- **DB:** none\n";
-        let (merged, kept) = keep_hand_filled(rendered, existing, &[FieldName::SourceDirs, FieldName::DbCommand]);
+        let (merged, kept) = keep_hand_filled(
+            rendered,
+            existing,
+            &[FieldName::SourceDirs.into(), FieldName::DbCommand.into()],
+        );
         assert_eq!((merged.as_str(), kept), (existing, 2));
     }
 }

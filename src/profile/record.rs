@@ -29,9 +29,13 @@ pub fn hash(value: &str) -> String {
 /// The record line for `values` (field, value), in template order.
 pub fn line_for(values: &BTreeMap<String, String>) -> String {
     let mut out = PREFIX.to_string();
-    for field in FieldName::ALL {
-        if let Some(hash) = values.get(field.as_str()) {
-            out.push_str(&format!(" {field}={hash}"));
+    let names = FieldName::ALL
+        .iter()
+        .map(|f| f.as_str())
+        .chain(crate::report::Extra::ALL.iter().map(|e| e.as_str()));
+    for name in names {
+        if let Some(hash) = values.get(name) {
+            out.push_str(&format!(" {name}={hash}"));
         }
     }
     out.push_str(" -->");

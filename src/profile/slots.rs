@@ -8,13 +8,13 @@
 //! around a whole list that archprompt wrote before (see [`crate::profile::render::in_code_span`]).
 
 use crate::profile::code_span::{Wrap, code_spans, wrapped_placeholders};
-use crate::report::FieldName;
+use crate::report::Placeholder;
 
 /// Where the file holds one field's value: the template line around `{{field}}` found again in
 /// the file, with the text between its fixed parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
-    pub field: FieldName,
+    pub field: Placeholder,
     /// 0-based line index in the text searched.
     pub line: usize,
     /// Byte range of the value as written in the text searched: with the backticks of its code
@@ -52,7 +52,7 @@ pub fn slots(skeleton: &str, text: &str) -> Vec<Slot> {
         }
         let found = crate::profile::syntax::placeholders(template_line);
         let [(_, _, name)] = found.as_slice() else { continue };
-        let Some(field) = FieldName::from_placeholder(name) else {
+        let Some(field) = Placeholder::parse(name) else {
             continue;
         };
         // The skeleton writes an unknown field as the template named it, alias or not.
@@ -102,7 +102,7 @@ pub fn slots(skeleton: &str, text: &str) -> Vec<Slot> {
 
 /// The value `written` states where the template wraps `field` in the code span `wrap`, in any
 /// form archprompt writes there; `None` when it is none of them.
-fn read_wrapped(field: FieldName, written: &str, wrap: &Wrap) -> Option<String> {
+fn read_wrapped(field: Placeholder, written: &str, wrap: &Wrap) -> Option<String> {
     if written == crate::report::ABSENT_TEXT {
         return Some(written.to_string());
     }
@@ -137,6 +137,7 @@ fn line_spans(text: &str) -> Vec<(usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::FieldName;
 
     #[test]
     fn slots_are_found_through_the_template_lines() {
@@ -148,7 +149,7 @@ mod tests {
             2,
             "a bare placeholder line is too vague to match: {found:?}"
         );
-        assert_eq!(found[0].field, FieldName::TestCommand);
+        assert_eq!(found[0].field, FieldName::TestCommand.into());
         assert_eq!(found[0].value, "pnpm test");
         assert_eq!(
             &text[found[0].range.clone()],
@@ -162,7 +163,7 @@ mod tests {
     #[test]
     fn values_in_code_spans_read_back_in_every_form_archprompt_writes() {
         let skeleton = "- **Migrate:** `{{migration_command}}`\n  - `{{source_dirs}}` – Server code\n  - `{{test_dirs}}` – Test files\n- **Build:** `` {{build_command}} ``\n";
-        let read = |text: &str| -> Vec<(FieldName, String, String)> {
+        let read = |text: &str| -> Vec<(Placeholder, String, String)> {
             slots(skeleton, text)
                 .into_iter()
                 .map(|s| (s.field, s.value, text[s.range].to_string()))
@@ -172,10 +173,14 @@ mod tests {
         assert_eq!(
             read(now),
             [
-                (FieldName::MigrationCommand, "none".into(), "none".into()),
-                (FieldName::SourceDirs, "src, a`b".into(), "`src`, ``a`b``".into()),
-                (FieldName::TestDirs, "none".into(), "none".into()),
-                (FieldName::BuildCommand, "make `x`".into(), "`` make `x` ``".into()),
+                (FieldName::MigrationCommand.into(), "none".into(), "none".into()),
+                (FieldName::SourceDirs.into(), "src, a`b".into(), "`src`, ``a`b``".into()),
+                (FieldName::TestDirs.into(), "none".into(), "none".into()),
+                (
+                    FieldName::BuildCommand.into(),
+                    "make `x`".into(),
+                    "`` make `x` ``".into()
+                ),
             ]
         );
         // As archprompt wrote them before: the same values.

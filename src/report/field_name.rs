@@ -77,12 +77,6 @@ impl FieldName {
     pub fn parse(name: &str) -> Option<FieldName> {
         FieldName::ALL.into_iter().find(|f| f.as_str() == name)
     }
-
-    /// The field a template placeholder fills: by the field's name or an alias of it
-    /// (`db_console_command` fills `db_command`).
-    pub fn from_placeholder(name: &str) -> Option<FieldName> {
-        FieldName::parse(crate::report::aliases::canonical(name))
-    }
 }
 
 impl std::fmt::Display for FieldName {

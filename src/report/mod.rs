@@ -6,9 +6,11 @@ pub mod extra;
 pub mod field_name;
 pub mod fleet;
 pub mod hints;
+pub mod placeholder;
 
 pub use extra::Extra;
 pub use field_name::FieldName;
+pub use placeholder::Placeholder;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -277,6 +279,25 @@ impl Report {
 
     pub fn field(&self, name: FieldName) -> &Field {
         &self.fields[&name]
+    }
+
+    /// The value of a field or vocabulary placeholder.
+    pub fn get(&self, placeholder: Placeholder) -> &Field {
+        match placeholder {
+            Placeholder::Field(field) => &self.fields[&field],
+            Placeholder::Extra(extra) => &self.extras[&extra],
+        }
+    }
+
+    /// Every field and vocabulary placeholder the scan could not fill.
+    pub fn unknown_placeholders(&self) -> Vec<Placeholder> {
+        let fields = self.fields.iter().map(|(f, v)| (Placeholder::Field(*f), v));
+        let extras = self.extras.iter().map(|(e, v)| (Placeholder::Extra(*e), v));
+        fields
+            .chain(extras)
+            .filter(|(_, v)| v.state == State::Unknown)
+            .map(|(p, _)| p)
+            .collect()
     }
 
     /// The field or vocabulary placeholder a template's `{{placeholder}}` names (by its own
