@@ -5,7 +5,7 @@ use predicates::prelude::*;
 use std::path::Path;
 
 mod common;
-use common::{archprompt, copy_dir, repo_from};
+use common::{archprompt, copy_dir, render_in, repo_from};
 
 const AGENT_FILE: &str = ".github/agents/backend-architect.agent.md";
 
@@ -181,13 +181,7 @@ fn values_are_never_escaped_or_reinterpreted() {
         "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: 'a && b < \"c\"'\n      POSTGRES_DB: '{{tech_stack}}'\n      POSTGRES_PASSWORD: x\n",
     )
     .unwrap();
-    let template = repo.path().join("t.hbs");
-    std::fs::write(&template, "{{db_command}}\n").unwrap();
-    archprompt()
-        .args(["init", "--stdout", "--template"])
-        .arg(&template)
-        .arg(repo.path())
-        .assert()
+    render_in(repo.path(), "{{db_command}}\n")
         .success()
         .stdout("docker compose exec db psql -U a && b < \"c\" -d {{tech_stack}}\n");
 }
@@ -195,20 +189,13 @@ fn values_are_never_escaped_or_reinterpreted() {
 #[test]
 fn a_name_archprompt_does_not_fill_is_left_as_written_and_named() {
     let repo = repo_from("rust-axum-sqlx");
-    let template = repo.path().join("t.hbs");
-    std::fs::write(
-        &template,
+    render_in(
+        repo.path(),
         "ORM: {{orm_system}}; PRD: {{prd_path}}; CI: ${{ secrets.TOKEN }}\n",
     )
-    .unwrap();
-    archprompt()
-        .args(["init", "--stdout", "--template"])
-        .arg(&template)
-        .arg(repo.path())
-        .assert()
-        .success()
-        .stdout("ORM: SQLx; PRD: {{prd_path}}; CI: ${{ secrets.TOKEN }}\n")
-        .stderr(predicate::str::contains("not names archprompt fills").and(predicate::str::contains("{{prd_path}}")));
+    .success()
+    .stdout("ORM: SQLx; PRD: {{prd_path}}; CI: ${{ secrets.TOKEN }}\n")
+    .stderr(predicate::str::contains("not names archprompt fills").and(predicate::str::contains("{{prd_path}}")));
 }
 
 #[test]

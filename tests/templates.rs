@@ -6,7 +6,7 @@
 use predicates::prelude::*;
 
 mod common;
-use common::{archprompt, repo_from};
+use common::{archprompt, render_in, repo_from};
 
 const COLLECTION: &str = "tests/data/template-collection";
 
@@ -101,13 +101,7 @@ fn a_folder_of_templates_gives_one_agent_file_each_with_other_braces_left_alone(
 #[test]
 fn an_alias_of_an_unknown_field_stays_as_the_template_wrote_it() {
     let repo = repo_from("node-koa-sequelize");
-    let template = repo.path().join("t.md");
-    std::fs::write(&template, "Console: `{{db_console_command}}`\n").unwrap();
-    archprompt()
-        .args(["init", "--stdout", "--template"])
-        .arg(&template)
-        .arg(repo.path())
-        .assert()
+    render_in(repo.path(), "Console: `{{db_console_command}}`\n")
         .success()
         .stdout("Console: `{{db_console_command}}`\n")
         .stderr(

@@ -569,14 +569,7 @@ mod tests {
     use super::*;
 
     fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, RepoIndex) {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let index = RepoIndex::build(dir.path());
-        (dir, index)
+        crate::repo::index::test_index(files)
     }
 
     fn exts(list: &[&str]) -> Vec<String> {

@@ -17,6 +17,17 @@ pub fn repo_from(fixture: &str) -> tempfile::TempDir {
     dir
 }
 
+/// `init --stdout` of `repo` with `text` as the template (written into the repository).
+pub fn render_in(repo: &Path, text: &str) -> assert_cmd::assert::Assert {
+    let template = repo.join("t.hbs");
+    std::fs::write(&template, text).unwrap();
+    archprompt()
+        .args(["init", "--stdout", "--template"])
+        .arg(&template)
+        .arg(repo)
+        .assert()
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {
