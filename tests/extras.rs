@@ -137,3 +137,21 @@ fn none_is_claimed_only_with_proof_and_a_pin_wins() {
     ]);
     assert_eq!(value(&ci, Extra::CiPlatform), (State::Found, Some("Gitea Actions")));
 }
+
+#[test]
+fn a_target_that_runs_the_frontends_tools_is_not_the_backends() {
+    let go = scan_tree(&[
+        (
+            "go.mod",
+            "module example.com/app\n\ngo 1.22\n\nrequire github.com/gin-gonic/gin v1.10.0\n",
+        ),
+        (
+            "main.go",
+            "package main\n\nimport \"github.com/gin-gonic/gin\"\n\nfunc main() { gin.Default().Run() }\n",
+        ),
+        ("Makefile", "lint:\n\tcd web && npm run lint\n\nfmt:\n\tgofmt -w .\n"),
+        ("web/package.json", r#"{"scripts": {"lint": "eslint ."}}"#),
+    ]);
+    assert_eq!(value(&go, Extra::LintCommand).0, State::Unknown);
+    assert_eq!(value(&go, Extra::FormatCommand), (State::Found, Some("make fmt")));
+}

@@ -322,7 +322,11 @@ fn only_runs_tools_of_another_ecosystem(registry: &Registry, own: Ecosystem, bod
 
 /// A recipe whose every command starts with one of `tools`.
 fn only_runs(tools: &[String], body: &str) -> bool {
-    let commands = recipe_commands(body);
+    // `cd web && npm run lint` runs npm: changing directory runs nothing.
+    let commands: Vec<String> = recipe_commands(body)
+        .into_iter()
+        .filter(|c| c.split_whitespace().next() != Some("cd"))
+        .collect();
     !commands.is_empty()
         && commands.iter().all(|c| {
             c.split_whitespace()
