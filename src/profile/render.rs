@@ -6,7 +6,7 @@
 
 use crate::profile::code_span::{Wrap, code_span, wrapped_placeholders};
 use crate::profile::mustache::{Prepared, VALUE_HELPER, literal, prepare, text_variable};
-use crate::report::{Field, Report, State};
+use crate::report::{Field, Placeholder, Report, State};
 use anyhow::{Context, Result};
 use handlebars::Handlebars;
 use serde_json::{Map, Value};
@@ -93,7 +93,9 @@ pub fn in_code_span(placeholder: &str, field: Option<&Field>, wrap: &Wrap) -> St
     match value {
         None => wrap.around(&format!("{{{{{placeholder}}}}}")),
         Some((f, value)) if f.state == State::Absent => value.clone(),
-        Some((Field { items: Some(items), .. }, _)) if Report::names_directories(placeholder) => {
+        Some((Field { items: Some(items), .. }, _))
+            if Placeholder::parse(placeholder).is_some_and(Placeholder::is_directories) =>
+        {
             items.iter().map(|item| code_span(item)).collect::<Vec<_>>().join(", ")
         }
         Some((_, value)) => wrap.around(value),
@@ -180,10 +182,8 @@ fn code_spans_as_variables(template: &str) -> (String, Vec<(String, Wrap)>) {
     let mut source = String::with_capacity(template.len());
     let mut spans = Vec::new();
     let mut copied = 0;
-    // Any report has the same fields and placeholders: an empty one tells which a name fills.
-    let names = Report::unknown(".", "");
     for wrapped in wrapped_placeholders(template) {
-        if names.field_for(&wrapped.name).is_none() {
+        if Placeholder::parse(&wrapped.name).is_none() {
             continue;
         }
         source.push_str(&template[copied..wrapped.range.start]);

@@ -11,7 +11,7 @@
 //! project = "api"                       # describe this project (as --project does)
 //! ```
 
-use crate::report::{Evidence, EvidenceKind, Field, FieldName, Report, Warning};
+use crate::report::{Evidence, EvidenceKind, Field, Placeholder, Report, Warning};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -167,15 +167,12 @@ pub fn apply(config: &Config, report: &mut Report) {
             format!("pinned in [values] {name}"),
         )];
         // A field or vocabulary placeholder, by its name or an alias, is pinned as a field.
-        let canonical = crate::report::aliases::canonical(name);
-        let field_name = FieldName::parse(canonical);
-        let extra = crate::report::Extra::parse(canonical);
-        if field_name.is_some() || extra.is_some() {
+        if let Some(placeholder) = Placeholder::parse(name) {
             // A directory list keeps its entries (Cursor's globs are made from them), whether
             // written as a list or as `"api, worker"`.
             let items = match value {
                 Pinned::List(items) => Some(items.clone()),
-                Pinned::Text(text) if Report::names_directories(canonical) => Some(
+                Pinned::Text(text) if placeholder.is_directories() => Some(
                     text.split(',')
                         .map(|i| i.trim().to_string())
                         .filter(|i| !i.is_empty())
@@ -188,15 +185,7 @@ pub fn apply(config: &Config, report: &mut Report) {
                 None => Field::found(value.text(), evidence),
             };
             field.pinned = true;
-            match (field_name, extra) {
-                (Some(field_name), _) => {
-                    report.fields.insert(field_name, field);
-                }
-                (None, Some(extra)) => {
-                    report.extras.insert(extra, field);
-                }
-                (None, None) => {}
-            }
+            report.set(placeholder, field);
         } else {
             report.variables.insert(name.clone(), Some(value.text()));
             report.pinned_variables.push(name.clone());

@@ -289,6 +289,14 @@ impl Report {
         }
     }
 
+    /// Puts `field` in as the value of `placeholder`.
+    pub fn set(&mut self, placeholder: Placeholder, field: Field) {
+        match placeholder {
+            Placeholder::Field(name) => self.fields.insert(name, field),
+            Placeholder::Extra(extra) => self.extras.insert(extra, field),
+        };
+    }
+
     /// Every field and vocabulary placeholder the scan could not fill.
     pub fn unknown_placeholders(&self) -> Vec<Placeholder> {
         let fields = self.fields.iter().map(|(f, v)| (Placeholder::Field(*f), v));
@@ -303,18 +311,7 @@ impl Report {
     /// The field or vocabulary placeholder a template's `{{placeholder}}` names (by its own
     /// name or an alias), when it is one of them rather than a plain variable.
     pub fn field_for(&self, placeholder: &str) -> Option<&Field> {
-        let name = aliases::canonical(placeholder);
-        match FieldName::parse(name) {
-            Some(field) => self.fields.get(&field),
-            None => self.extras.get(&Extra::parse(name)?),
-        }
-    }
-
-    /// Whether `placeholder` names a list of directories (`source_dirs`, `docs_dirs`).
-    pub fn names_directories(placeholder: &str) -> bool {
-        let name = aliases::canonical(placeholder);
-        FieldName::parse(name).is_some_and(FieldName::is_directories)
-            || Extra::parse(name).is_some_and(Extra::is_directories)
+        Placeholder::parse(placeholder).map(|p| self.get(p))
     }
 
     /// Why the repository is not a backend, when the scan proved it: no backend project,
