@@ -355,6 +355,9 @@ pub struct Conventions {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Vocabulary {
+    /// An image's build file names, the default one first.
+    #[serde(default)]
+    pub image_files: Vec<String>,
     /// Placeholders whose task may only compile (`tsc --noEmit` type-checks).
     #[serde(default)]
     pub compiling: Vec<String>,

@@ -271,7 +271,7 @@ mod tests {
                 "no package manager {tool}"
             );
         }
-        assert!(!vocabulary.tasks.is_empty() && !vocabulary.markers.is_empty());
+        assert!(!vocabulary.tasks.is_empty() && !vocabulary.markers.is_empty() && !vocabulary.image_files.is_empty());
     }
 
     #[test]

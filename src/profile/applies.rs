@@ -19,7 +19,7 @@ pub enum Condition {
     Tests,
     /// `cicd_platform` found.
     Ci,
-    /// `docker_build_command` found, or Docker among `containerization`.
+    /// `docker_build_command` found, or any `containerization` (compose, Helm, …).
     Docker,
     /// `iac_tool` found.
     Iac,
@@ -78,13 +78,9 @@ impl Condition {
                 .then(|| format!("tests: {}", said(FieldName::TestCommand))),
             Condition::Ci => (!extra(Extra::CiPlatform)).then(|| "ci: no CI/CD configuration was found".to_string()),
             Condition::Docker => {
-                let compose = report
-                    .variables
-                    .get("containerization")
-                    .and_then(|v| v.as_deref())
-                    .is_some_and(|v| v.contains("Docker"));
-                (!extra(Extra::DockerBuildCommand) && !compose)
-                    .then(|| "docker: no Dockerfile or compose file was found".to_string())
+                let containers = report.variables.get("containerization").is_some_and(Option::is_some);
+                (!extra(Extra::DockerBuildCommand) && !containers)
+                    .then(|| "docker: no image build file or container setup was found".to_string())
             }
             Condition::Iac => {
                 (!extra(Extra::IacTool)).then(|| "iac: no infrastructure-as-code files were found".to_string())

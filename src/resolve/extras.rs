@@ -85,7 +85,7 @@ pub(super) fn of_repository(registry: &Registry, index: &RepoIndex, backend_dir:
         };
         out.insert(extra, field);
     }
-    if let Some(build) = docker_build(index, backend_dir) {
+    if let Some(build) = docker_build(index, &vocabulary.image_files, backend_dir) {
         out.insert(Extra::DockerBuildCommand, build);
     }
     out
@@ -159,11 +159,10 @@ fn existing_dirs(index: &RepoIndex, name: &str, base: &str, dirs: &[String]) -> 
 /// `docker build` for the Dockerfile of the backend project, else the root's, from the context
 /// it is written for: the one of its folder and the folders above it that holds every path it
 /// copies. Unknown when none or several do; `none` when the repository has no Dockerfile at all.
-fn docker_build(index: &RepoIndex, backend_dir: &str) -> Option<Field> {
-    let names = ["Dockerfile", "Containerfile"];
+fn docker_build(index: &RepoIndex, names: &[String], backend_dir: &str) -> Option<Field> {
     let own = [backend_dir, "."]
         .into_iter()
-        .flat_map(|dir| names.map(|n| crate::fs::join(dir, n)))
+        .flat_map(|dir| names.iter().map(move |n| crate::fs::join(dir, n)))
         .find(|f| index.has_file(f));
     if let Some(file) = own {
         let text = index.read(&file)?;
@@ -183,9 +182,10 @@ fn docker_build(index: &RepoIndex, backend_dir: &str) -> Option<Field> {
             (Some(context), None) if !sources.is_empty() || dir == "." => context,
             _ => return None,
         };
-        let flag = match (crate::fs::parent(&file) == context, crate::fs::file_name(&file)) {
-            (true, "Dockerfile") => String::new(),
-            _ => format!("-f {file} "),
+        let default_name = names.first().is_some_and(|n| n == crate::fs::file_name(&file));
+        let flag = match crate::fs::parent(&file) == context && default_name {
+            true => String::new(),
+            false => format!("-f {file} "),
         };
         let reason = match sources.is_empty() {
             true => "the image's build file".to_string(),
@@ -195,11 +195,13 @@ fn docker_build(index: &RepoIndex, backend_dir: &str) -> Option<Field> {
         return Some(Field::found(text, vec![Evidence::new(&file, reason)]));
     }
     // Any spelling is one: `Dockerfile-dev`, `api.dockerfile`, `prod.Containerfile`.
+    let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
     let any = index.files.iter().any(|f| {
         let name = crate::fs::file_name(f).to_ascii_lowercase();
-        name.contains("dockerfile") || name.contains("containerfile")
+        lower.iter().any(|n| name.contains(n.as_str()))
     });
-    (!any).then(|| Field::absent_because(".", "no Dockerfile or Containerfile in the repository"))
+    let why = format!("no file named like {} in the repository", names.join(" or "));
+    (!any).then(|| Field::absent_because(".", &why))
 }
 
 /// `found` with every other placeholder unknown, its hint saying what was looked for.
