@@ -709,13 +709,9 @@ fn env_file_client(
         .chain(primary.env_prefixes.iter().map(String::as_str))
         .collect();
     let named = |suffixes: &[&str], extension: bool| {
-        prefixes.iter().find_map(|p| {
-            suffixes.iter().find_map(|s| {
-                let key = format!("{p}{s}");
-                let (_, value, file) = signals.env.iter().find(|(k, v, _)| *k == key && !v.is_empty())?;
-                let usable = !known.is_placeholder(value) && !known.in_memory(value);
-                (usable && (!extension || known.has_file_extension(value))).then(|| (key, value.clone(), file.clone()))
-            })
+        env_entry(signals, &prefixes, suffixes, |value| {
+            let usable = !known.is_placeholder(value) && !known.in_memory(value);
+            usable && (!extension || known.has_file_extension(value))
         })
     };
     let (key, file, evidence_file) =
@@ -733,6 +729,23 @@ fn env_file_client(
     Some(Field::found(connection.client(shell)?, vec![evidence]))
 }
 
+/// The first env template variable named a prefix then a suffix (`DB_` `HOST`), in that order,
+/// with a value `accept` takes: (name, value, file).
+fn env_entry(
+    signals: &RepoSignals,
+    prefixes: &[&str],
+    suffixes: &[&str],
+    accept: impl Fn(&str) -> bool,
+) -> Option<(String, String, String)> {
+    prefixes.iter().find_map(|p| {
+        suffixes.iter().find_map(|s| {
+            let key = format!("{p}{s}");
+            let (_, value, file) = signals.env.iter().find(|(k, v, _)| *k == key && !v.is_empty())?;
+            accept(value).then(|| (key, value.clone(), file.clone()))
+        })
+    })
+}
+
 /// A client from split connection variables of an env template (`DB_HOST`, `DB_USER`,
 /// `DB_DATABASE`), as Laravel, AdonisJS and TypeORM templates write them.
 fn split_env_client(registry: &Registry, primary: &Detector, signals: &RepoSignals) -> Option<Field> {
@@ -745,18 +758,7 @@ fn split_env_client(registry: &Registry, primary: &Detector, signals: &RepoSigna
         .into_iter()
         .chain(own.flat_map(|d| d.env_prefixes.iter().map(String::as_str)))
         .collect();
-    let pick = |suffixes: &[&str]| {
-        prefixes.iter().find_map(|p| {
-            suffixes.iter().find_map(|s| {
-                let key = format!("{p}{s}");
-                signals
-                    .env
-                    .iter()
-                    .find(|(k, v, _)| *k == key && !v.is_empty() && !v.starts_with('$'))
-                    .map(|(_, v, file)| (key, v.clone(), file.clone()))
-            })
-        })
-    };
+    let pick = |suffixes: &[&str]| env_entry(signals, &prefixes, suffixes, |value| !value.starts_with('$'));
     let known = Known::of(registry);
     // A value left for the developer (`DB_DATABASE=null`, `your-db`) names nothing: the host
     // and database must be spelled out; a user left open is each developer's own.
