@@ -155,3 +155,60 @@ fn a_target_that_runs_the_frontends_tools_is_not_the_backends() {
     assert_eq!(value(&go, Extra::LintCommand).0, State::Unknown);
     assert_eq!(value(&go, Extra::FormatCommand), (State::Found, Some("make fmt")));
 }
+
+#[test]
+fn the_frontend_beside_the_backend_names_its_framework_libraries_and_build() {
+    let web = r#"{"name": "web", "scripts": {"build": "tsc -b && vite build"},
+      "dependencies": {"react": "^18.2.0", "@mui/material": "^5.15.0", "@reduxjs/toolkit": "^2.2.0"},
+      "devDependencies": {"vite": "^5.1.0", "webpack": "^5.90.0"}}"#;
+    let docs = r#"{"name": "docs", "dependencies": {"@docusaurus/core": "^3.1.0", "react": "^18.2.0",
+      "vue": "^3.4.0"}}"#;
+    let example = r#"{"name": "example", "dependencies": {"svelte": "^4.0.0"}}"#;
+    let report = scan_tree(&[
+        ("package.json", EXPRESS),
+        ("src/index.js", "require('express')\n"),
+        ("web/package.json", web),
+        ("web/src/main.tsx", "\n"),
+        ("docs/package.json", docs),
+        ("examples/svelte/package.json", example),
+        ("compose.yaml", "services: {}\n"),
+    ]);
+    assert_eq!(value(&report, Extra::FrontendFramework), (State::Found, Some("React")));
+    assert_eq!(value(&report, Extra::UiLibrary), (State::Found, Some("Material UI")));
+    assert_eq!(
+        value(&report, Extra::StateManagement),
+        (State::Found, Some("Redux Toolkit"))
+    );
+    // The tool the build script runs, not the first installed.
+    assert_eq!(value(&report, Extra::BuildTool), (State::Found, Some("Vite")));
+    let evidence = &report.extras[&Extra::BuildTool].evidence[0];
+    assert_eq!(evidence.file, "web/package.json");
+    assert!(evidence.reason.contains("vite build"), "{}", evidence.reason);
+    assert_eq!(value(&report, Extra::ContainerRuntime), (State::Found, Some("Docker")));
+    // The declared version, as written; a documentation site and an example are not frontends.
+    assert_eq!(report.variables["react_version"].as_deref(), Some("^18.2.0"));
+    assert_eq!(report.variables["vue_version"], None);
+    assert_eq!(report.variables["svelte_version"], None);
+
+    // A frontend using no library archprompt knows may use one it does not: unknown.
+    let plain = scan_tree(&[
+        ("package.json", EXPRESS),
+        ("src/index.js", "require('express')\n"),
+        ("client/package.json", r#"{"dependencies": {"vue": "workspace:*"}}"#),
+    ]);
+    assert_eq!(value(&plain, Extra::FrontendFramework), (State::Found, Some("Vue")));
+    assert_eq!(value(&plain, Extra::UiLibrary).0, State::Unknown);
+    assert_eq!(value(&plain, Extra::BuildTool).0, State::Unknown);
+    assert_eq!(plain.variables["vue_version"], None, "workspace:* states no version");
+    // No frontend at all is unknown too, never `none`; no container file is `none`.
+    let backend = scan_tree(&[("package.json", EXPRESS), ("src/index.js", "require('express')\n")]);
+    for extra in [
+        Extra::FrontendFramework,
+        Extra::UiLibrary,
+        Extra::StateManagement,
+        Extra::BuildTool,
+    ] {
+        assert_eq!(value(&backend, extra).0, State::Unknown, "{extra}");
+    }
+    assert_eq!(value(&backend, Extra::ContainerRuntime).0, State::Absent);
+}

@@ -203,19 +203,32 @@ fn a_template_is_written_only_where_it_applies_unless_all() {
         .success();
     assert!(agents.join("ci-agent.md").is_file());
 
-    // A word applies_when does not know is an error naming the template.
+    // A repository without a browser frontend has no React frontend.
     std::fs::write(
         folder.path().join("fe.md"),
-        "---\napplies_when: [frontend:react]\n---\nx\n",
+        "---\nname: fe-agent\napplies_when: [frontend:react]\n---\nUI {{ui_library}}\n",
     )
     .unwrap();
+    archprompt()
+        .args(["init", "--target", "claude", "--templates"])
+        .arg(folder.path())
+        .arg(repo.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "fe does not apply here (frontend:react: the frontend is not known)",
+        ));
+    assert!(!agents.join("fe-agent.md").exists());
+
+    // A word applies_when does not know is an error naming the template.
+    std::fs::write(folder.path().join("fe.md"), "---\napplies_when: [mobile:ios]\n---\nx\n").unwrap();
     archprompt()
         .args(["init", "--templates"])
         .arg(folder.path())
         .arg(repo.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("fe.md").and(predicate::str::contains("`frontend:react` is not one of")));
+        .stderr(predicate::str::contains("fe.md").and(predicate::str::contains("`mobile:ios` is not one of")));
 }
 
 #[test]

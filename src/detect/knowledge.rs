@@ -187,6 +187,15 @@ pub struct Frontend {
     /// `react`): what `tech_stack` names for a browser app.
     #[serde(default)]
     pub ui: Vec<UiFramework>,
+    /// Component libraries (`ui_library`), in the order they are named.
+    #[serde(default)]
+    pub libraries: Vec<Package>,
+    /// State management libraries (`state_management`), in the order they are named.
+    #[serde(default)]
+    pub state: Vec<Package>,
+    /// Build tools (`build_tool`): the one the `build` script runs, else the first installed.
+    #[serde(default)]
+    pub build_tools: Vec<BuildTool>,
 }
 
 /// A UI framework: the package that marks it and its display name.
@@ -195,6 +204,31 @@ pub struct Frontend {
 pub struct UiFramework {
     pub dep: String,
     pub name: String,
+    /// The placeholder that takes the package's declared version (`react_version`).
+    #[serde(default)]
+    pub version: Option<String>,
+    /// A documentation or static-site generator (VitePress, Docusaurus): a site, not an app's
+    /// frontend.
+    #[serde(default)]
+    pub site: bool,
+}
+
+/// A package a frontend depends on, and its display name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    pub dep: String,
+    pub name: String,
+}
+
+/// A frontend build tool: the packages that install it and the commands a script runs it by.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildTool {
+    pub name: String,
+    pub deps: Vec<String>,
+    #[serde(default)]
+    pub commands: Vec<String>,
 }
 
 /// Ecosystem detectors: facts about the ecosystem as a whole. One detector per ecosystem holds

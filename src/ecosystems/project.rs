@@ -106,6 +106,8 @@ pub struct Dependency {
     pub features: Vec<String>,
     /// Repo-relative manifest that declares it.
     pub file: String,
+    /// The version requirement as the manifest writes it (`^18.2.0`), where the reader keeps it.
+    pub requirement: Option<String>,
 }
 
 /// What a project that serves nothing is: a command-line program or a library, as its manifest
@@ -237,6 +239,7 @@ impl Project {
             scope,
             features: Vec::new(),
             file: file.to_string(),
+            requirement: None,
         });
         if scope == Scope::Runtime {
             entry.scope = Scope::Runtime;

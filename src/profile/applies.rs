@@ -4,7 +4,7 @@
 //! others. Every condition of the list must hold; one the scan could not decide does not.
 
 use crate::profile::templates::Template;
-use crate::report::{Extra, FieldName, Report, State};
+use crate::report::{Extra, Field, FieldName, Report, State};
 
 /// One condition of `applies_when`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,10 +27,16 @@ pub enum Condition {
     Framework(String),
     /// `language:NAME`: the backend's language is NAME (any case).
     Language(String),
+    /// `frontend_framework` found: the repository has a browser frontend.
+    Frontend,
+    /// `frontend:NAME`: a frontend's framework or build tool begins with NAME, ignoring case and
+    /// punctuation (`frontend:svelte` holds for SvelteKit, `frontend:next` for Next.js).
+    FrontendNamed(String),
 }
 
 /// The words `applies_when` takes, for the error that lists them.
-pub const VOCABULARY: &str = "backend, database, migrations, tests, ci, docker, iac, framework:NAME, language:NAME";
+pub const VOCABULARY: &str =
+    "backend, database, migrations, tests, ci, docker, iac, frontend, framework:NAME, language:NAME, frontend:NAME";
 
 impl Condition {
     pub fn parse(word: &str) -> Option<Condition> {
@@ -41,6 +47,7 @@ impl Condition {
                 _ if name.is_empty() => None,
                 "framework" => Some(Condition::Framework(name)),
                 "language" => Some(Condition::Language(name)),
+                "frontend" => Some(Condition::FrontendNamed(name)),
                 _ => None,
             };
         }
@@ -52,6 +59,7 @@ impl Condition {
             "ci" => Condition::Ci,
             "docker" => Condition::Docker,
             "iac" => Condition::Iac,
+            "frontend" => Condition::Frontend,
             _ => return None,
         })
     }
@@ -100,8 +108,32 @@ impl Condition {
                 let is = language.is_some_and(|v| v.eq_ignore_ascii_case(name));
                 (!is).then(|| format!("language:{name}: the language is {}", language.unwrap_or("not known")))
             }
+            Condition::Frontend => {
+                (!extra(Extra::FrontendFramework)).then(|| "frontend: no browser frontend was found".to_string())
+            }
+            Condition::FrontendNamed(name) => {
+                let value = |e: Extra| report.extras.get(&e).and_then(Field::found_value);
+                let names = [Extra::FrontendFramework, Extra::BuildTool]
+                    .into_iter()
+                    .filter_map(value)
+                    .flat_map(|v| v.split(", "));
+                let wanted = bare(name);
+                let is = !wanted.is_empty() && names.map(bare).any(|n| n.starts_with(&wanted));
+                (!is).then(|| {
+                    let framework = value(Extra::FrontendFramework);
+                    format!("frontend:{name}: the frontend is {}", framework.unwrap_or("not known"))
+                })
+            }
         }
     }
+}
+
+/// A name in lower case without punctuation or spaces (`Next.js` → `nextjs`).
+fn bare(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// The conditions `text` (a template) states in its front matter's `applies_when` (a word or a
@@ -171,7 +203,6 @@ pub fn why_not(conditions: &[Condition], report: &Report) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Field;
 
     #[test]
     fn conditions_are_read_from_the_front_matter() {
@@ -189,10 +220,11 @@ mod tests {
         // Read from its own line when the rest of the front matter is not YAML.
         let broken = "---\ndescription: Ships it: image and CI\napplies_when: [docker]\n---\n";
         assert_eq!(conditions(broken).unwrap(), [Condition::Docker]);
-        let err = conditions("---\napplies_when: [frontend:react]\n---\n").unwrap_err();
-        assert!(
-            err.contains("frontend:react") && err.contains("framework:NAME"),
-            "{err}"
+        let err = conditions("---\napplies_when: [mobile:ios]\n---\n").unwrap_err();
+        assert!(err.contains("mobile:ios") && err.contains("frontend:NAME"), "{err}");
+        assert_eq!(
+            conditions("---\napplies_when: [frontend, frontend:react]\n---\n").unwrap(),
+            [Condition::Frontend, Condition::FrontendNamed("react".into())]
         );
     }
 
@@ -219,5 +251,30 @@ mod tests {
             why_not(&[Condition::Database, Condition::Framework("django".into())], &report),
             None
         );
+    }
+
+    #[test]
+    fn a_frontend_condition_holds_on_the_frontend_found() {
+        let mut report = Report::unknown(".", "not looked for");
+        let react = [Condition::FrontendNamed("react".into())];
+        assert_eq!(
+            why_not(&react, &report).as_deref(),
+            Some("frontend:react: the frontend is not known")
+        );
+        assert!(why_not(&[Condition::Frontend], &report).is_some());
+        report
+            .extras
+            .insert(Extra::FrontendFramework, Field::found("SvelteKit, React", vec![]));
+        report.extras.insert(Extra::BuildTool, Field::found("Next.js", vec![]));
+        for holds in ["react", "React", "svelte", "next", "nextjs", "Next.js"] {
+            let condition = [Condition::FrontendNamed(holds.into())];
+            assert_eq!(why_not(&condition, &report), None, "{holds}");
+        }
+        assert_eq!(
+            why_not(&[Condition::FrontendNamed("vue".into())], &report).as_deref(),
+            Some("frontend:vue: the frontend is SvelteKit, React")
+        );
+        assert!(why_not(&[Condition::FrontendNamed("-".into())], &report).is_some());
+        assert_eq!(why_not(&[Condition::Frontend], &report), None);
     }
 }

@@ -19,6 +19,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ),
     ("test-engineer", include_str!("../../templates/test-engineer.md")),
     ("devops-engineer", include_str!("../../templates/devops-engineer.md")),
+    (
+        "frontend-engineer",
+        include_str!("../../templates/frontend-engineer.md"),
+    ),
 ];
 
 /// The template `init` uses when none is named.

@@ -1,5 +1,6 @@
 //! The placeholders beyond the 11 fields that template collections use most (issue 20's
-//! vocabulary): more commands, tools, directories and the conventions a formatter pins. Each is
+//! vocabulary): more commands, tools, the browser frontend's stack, directories and the
+//! conventions a formatter pins. Each is
 //! a [`crate::report::Field`] with the same states and evidence as the 11; the name a template
 //! writes (`{{lint_command}}`) is its serde and display form.
 
@@ -18,6 +19,11 @@ pub enum Extra {
     DockerBuildCommand,
     CiPlatform,
     IacTool,
+    ContainerRuntime,
+    FrontendFramework,
+    UiLibrary,
+    StateManagement,
+    BuildTool,
     ConfigDirs,
     ApiDirs,
     ServicesDirs,
@@ -34,7 +40,7 @@ pub enum Extra {
 }
 
 impl Extra {
-    pub const ALL: [Extra; 25] = [
+    pub const ALL: [Extra; 30] = [
         Extra::InstallCommand,
         Extra::LintCommand,
         Extra::FormatCommand,
@@ -47,6 +53,11 @@ impl Extra {
         Extra::DockerBuildCommand,
         Extra::CiPlatform,
         Extra::IacTool,
+        Extra::ContainerRuntime,
+        Extra::FrontendFramework,
+        Extra::UiLibrary,
+        Extra::StateManagement,
+        Extra::BuildTool,
         Extra::ConfigDirs,
         Extra::ApiDirs,
         Extra::ServicesDirs,
@@ -77,6 +88,11 @@ impl Extra {
             Extra::DockerBuildCommand => "docker_build_command",
             Extra::CiPlatform => "cicd_platform",
             Extra::IacTool => "iac_tool",
+            Extra::ContainerRuntime => "container_runtime",
+            Extra::FrontendFramework => "frontend_framework",
+            Extra::UiLibrary => "ui_library",
+            Extra::StateManagement => "state_management",
+            Extra::BuildTool => "build_tool",
             Extra::ConfigDirs => "config_dirs",
             Extra::ApiDirs => "api_dirs",
             Extra::ServicesDirs => "services_dirs",

@@ -126,7 +126,7 @@ fn code_style(
 fn folder_of(tool: Extra) -> Option<Extra> {
     match tool {
         Extra::CiPlatform => Some(Extra::CiDirs),
-        Extra::IacTool => Some(Extra::InfraDirs),
+        Extra::IacTool | Extra::ContainerRuntime => Some(Extra::InfraDirs),
         _ => None,
     }
 }
@@ -234,6 +234,19 @@ fn looked_for(registry: &Registry, extra: Extra) -> String {
         format!("a folder {}", dirs.join(", "))
     } else if extra == Extra::InstallCommand {
         "a package manager archprompt knows the install command of".to_string()
+    } else if matches!(
+        extra,
+        Extra::FrontendFramework | Extra::UiLibrary | Extra::StateManagement | Extra::BuildTool
+    ) {
+        let mut frameworks: Vec<&str> = registry
+            .toolchains()
+            .flat_map(|(_, t)| t.frontend.ui.iter().filter(|u| !u.site).map(|u| u.name.as_str()))
+            .collect();
+        frameworks.dedup();
+        format!(
+            "a browser frontend: a project outside examples, docs and tests that depends on {}",
+            frameworks.join(", ")
+        )
     } else {
         let tools: Vec<&str> = vocabulary.style.iter().map(|t| t.tool.as_str()).collect();
         format!(

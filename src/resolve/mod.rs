@@ -22,6 +22,7 @@ mod dirs;
 mod documented;
 mod extras;
 mod fields;
+mod frontend;
 mod migrations;
 mod orchestration;
 mod plausible;
@@ -124,6 +125,11 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
     .chain(capability_names)
     {
         variables.entry(name.to_string()).or_insert(None);
+    }
+    let frontend = frontend::of_projects(registry, &analyses);
+    extras.extend(frontend.extras);
+    for (name, version) in frontend.versions {
+        variables.entry(name).or_insert(version);
     }
     let main_project_key = backend.map(|a| (a.project.dir.clone(), a.project.ecosystem));
     // Every other project that runs a server framework is described too, each with its own

@@ -17,8 +17,13 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
         ("devDependencies", Scope::Dev),
     ] {
         if let Some(deps) = super::formats::json_section(index, file, &obj, key) {
-            for name in deps.keys() {
-                project.add_dep(name, scope, file);
+            for (name, requirement) in deps {
+                if let Some(dep) = project.add_dep(name, scope, file) {
+                    dep.requirement = dep
+                        .requirement
+                        .take()
+                        .or_else(|| requirement.as_str().map(str::to_string));
+                }
             }
         }
     }
