@@ -268,3 +268,46 @@ fn doctor_checks_the_vocabulary_as_it_checks_the_fields() {
     let fixed = std::fs::read_to_string(&file).unwrap();
     assert!(fixed.contains("- **CI/CD:** GitHub Actions\n"), "{fixed}");
 }
+
+#[test]
+fn each_repository_of_a_bulk_run_renders_its_own_template_folder() {
+    let (a, b) = (repo_from("node-koa-sequelize"), repo_from("python-fastapi-uv-alembic"));
+    for (repo, agent) in [(&a, "koa-agent"), (&b, "fastapi-agent")] {
+        let folder = repo.path().join(".archprompt/templates");
+        std::fs::create_dir_all(&folder).unwrap();
+        let text = format!("---\nname: {agent}\n---\nStack: {{{{tech_stack}}}}\n");
+        std::fs::write(folder.join(format!("{agent}.md")), text).unwrap();
+        std::fs::write(folder.join("tests.md"), "---\nname: tests\n---\n{{test_command}}\n").unwrap();
+    }
+    // Run from elsewhere: the relative folder is each repository's own.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = archprompt()
+        .current_dir(elsewhere.path())
+        .args([
+            "init",
+            "--json",
+            "--target",
+            "claude",
+            "--templates",
+            ".archprompt/templates",
+        ])
+        .arg(a.path())
+        .arg(b.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let koa = std::fs::read_to_string(a.path().join(".claude/agents/koa-agent.md")).unwrap();
+    assert!(koa.contains("Koa"), "{koa}");
+    let fastapi = std::fs::read_to_string(b.path().join(".claude/agents/fastapi-agent.md")).unwrap();
+    assert!(fastapi.contains("FastAPI"), "{fastapi}");
+    assert!(!a.path().join(".claude/agents/fastapi-agent.md").exists());
+    assert!(b.path().join(".claude/agents/tests.md").is_file());
+    // A folder outside the repository is not the repository's.
+    let out = archprompt()
+        .current_dir(elsewhere.path())
+        .args(["init", "--dry-run", "--templates", "../outside"])
+        .arg(a.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+}

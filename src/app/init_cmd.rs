@@ -81,7 +81,7 @@ pub fn run(mut args: InitArgs, ui: Ui) -> Result<ExitCode> {
     let archprompt::profile::applies::Split {
         applying: templates,
         skipped,
-    } = archprompt::profile::applies::split(templates, &report, every_template(&args))?;
+    } = archprompt::profile::applies::split(templates, &report, every_template(&args, &path))?;
     for (template, why) in &skipped {
         ui.note(&format!(
             "{} does not apply here ({}); --all writes it anyway",
@@ -313,8 +313,8 @@ struct InitResult {
 
 /// Whether every template is written whatever its `applies_when`: with `--all`, or when the
 /// one template was named by itself (not a folder of them), as the user's own choice.
-fn every_template(args: &InitArgs) -> bool {
-    let folder = args.template.iter().any(|spec| Path::new(spec).is_dir());
+fn every_template(args: &InitArgs, repo: &Path) -> bool {
+    let folder = args.template.iter().any(|spec| templates::is_folder(spec, repo));
     args.all || (args.template.len() <= 1 && !folder)
 }
 
@@ -338,7 +338,7 @@ fn init_one(repo: &Path, report: Result<archprompt::report::Report>, args: &Init
     let archprompt::profile::applies::Split {
         applying: templates,
         skipped,
-    } = archprompt::profile::applies::split(templates, &report, every_template(args))?;
+    } = archprompt::profile::applies::split(templates, &report, every_template(args, repo))?;
     let mut results: Vec<InitResult> = skipped
         .iter()
         .flat_map(|(template, why)| {

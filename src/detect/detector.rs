@@ -198,6 +198,10 @@ pub struct Detector {
     /// Data tools: whether the tool keeps migrations (false for Mongoose, SQLAlchemy alone).
     #[serde(default)]
     pub migrations: bool,
+    /// Data tools: what `migration_tool` calls the migrations when they are not named after
+    /// the library (Laravel's migrations, not Eloquent; Django's, not the Django ORM).
+    #[serde(default)]
+    pub migrations_name: Option<String>,
     /// Data tools: the environment variable the tool reads its database URL from
     /// (`DATABASE_URL` for the SQLx and Diesel CLIs), so a client can be pointed at it.
     #[serde(default)]

@@ -109,6 +109,15 @@ pub fn resolve_all(specs: &[String], repo: &Path) -> Result<Vec<Template>> {
     }
     let mut out: Vec<Template> = Vec::new();
     for spec in specs {
+        if let Some(own) = repository_folder(spec, repo) {
+            let found = templates_in(&own, repo, Origin::Repository)
+                .with_context(|| format!("cannot read templates in {}", own.display()))?;
+            if found.is_empty() {
+                bail!("no templates (*.md, *.hbs) in {}", own.display());
+            }
+            out.extend(found);
+            continue;
+        }
         let dir = Path::new(spec);
         if !dir.is_dir() {
             out.push(resolve(Some(spec), repo)?);
@@ -139,6 +148,23 @@ pub fn resolve_all(specs: &[String], repo: &Path) -> Result<Vec<Template>> {
         }
     }
     Ok(out)
+}
+
+/// Whether `spec` names a folder of templates, on the command line or in the repository.
+pub fn is_folder(spec: &str, repo: &Path) -> bool {
+    Path::new(spec).is_dir() || repository_folder(spec, repo).is_some()
+}
+
+/// The repository's own folder a relative `spec` names when no such folder is where the
+/// command runs (`--templates .archprompt/templates`, so one command serves every repository of
+/// a bulk run); never a folder outside the repository.
+fn repository_folder(spec: &str, repo: &Path) -> Option<PathBuf> {
+    let path = Path::new(spec);
+    if path.is_absolute() || path.is_dir() {
+        return None;
+    }
+    let inside = repo.join(path).canonicalize().ok()?;
+    (inside.is_dir() && inside.starts_with(repo.canonicalize().ok()?)).then_some(inside)
 }
 
 /// The template an agent named `name` was written from (never a file path): one of that name or

@@ -418,7 +418,13 @@ pub(super) fn resolve_backend(
     variables.insert("orm".into(), (!orm.is_empty()).then(|| orm.join(" + ")));
     variables.insert(
         "migration_tool".into(),
-        migration_tools.first().map(|h| h.detector.name.clone()),
+        migration_tools.first().map(|h| {
+            let detector = h.detector;
+            detector
+                .migrations_name
+                .clone()
+                .unwrap_or_else(|| detector.name.clone())
+        }),
     );
     let test_runner = backend.tests.first().or_else(|| {
         all.iter()
