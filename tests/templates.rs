@@ -190,11 +190,9 @@ fn a_template_is_written_only_where_it_applies_unless_all() {
         .output()
         .unwrap();
     let lines = common::json_lines(&out.stdout);
-    assert!(
-        lines
-            .iter()
-            .any(|l| l["status"] == "does not apply" && l["file"].as_str().unwrap().ends_with("ci-agent.md"))
-    );
+    assert!(lines.iter().any(|l| l["status"] == "does not apply"
+        && l["file"].as_str().unwrap().ends_with("ci-agent.md")
+        && l["why"] == "ci: no CI/CD configuration was found"));
     archprompt()
         .args(["init", "--all", "--target", "claude", "--templates"])
         .arg(folder.path())

@@ -239,6 +239,7 @@ fn init_many(args: &InitArgs, paths: &[PathBuf], ui: Ui) -> Result<ExitCode> {
                     file: r.file.as_ref().map(|f| f.display().to_string()),
                     placeholders: &r.left,
                     error: r.error.as_deref(),
+                    why: r.why.as_deref(),
                 }))
             } else {
                 let shown = r.file.as_ref().map_or_else(|| shown(path), |f| shown(f));

@@ -91,6 +91,8 @@ pub struct InitLine<'a> {
     /// The fields left as placeholders.
     pub placeholders: &'a [String],
     pub error: Option<&'a str>,
+    /// Why nothing was written (`not a backend`, `does not apply`), in words.
+    pub why: Option<&'a str>,
 }
 
 /// One repository's `doctor` findings, in single and bulk runs alike: its path (`None` when a
