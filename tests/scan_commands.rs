@@ -834,3 +834,53 @@ fn only_commands_that_publish_make_a_task_a_release() {
     );
     assert_eq!(report.field(FieldName::TestCommand).value.as_deref(), Some("make test"));
 }
+
+#[test]
+fn a_root_script_that_runs_the_database_packages_script_is_the_command() {
+    // The ORM lives in a workspace package whose scripts need the root's `.env`: the root wraps
+    // each of them, and that wrapper is how the repository runs it.
+    let root = r#"{"name": "acme", "workspaces": ["apps/*", "packages/*"],
+      "scripts": {"with:env": "dotenv -e .env --",
+        "prisma:migrate-deploy": "npm run with:env -- npm run prisma:migrate-deploy -w @acme/prisma",
+        "prisma:studio": "npm run with:env -- npm run prisma:studio -w @acme/prisma"}}"#;
+    let api = r#"{"name": "@acme/api", "scripts": {"dev": "tsx watch src/index.ts"},
+      "dependencies": {"hono": "^4.0.0", "@acme/prisma": "*"}}"#;
+    let db = r#"{"name": "@acme/prisma", "main": "index.ts",
+      "scripts": {"prisma:migrate-deploy": "prisma migrate deploy", "prisma:studio": "prisma studio"},
+      "dependencies": {"@prisma/client": "^5.0.0"}, "devDependencies": {"prisma": "^5.0.0"}}"#;
+    let files = [
+        ("package.json", root),
+        ("package-lock.json", "{}"),
+        ("apps/api/package.json", api),
+        ("apps/api/src/index.ts", "import { Hono } from 'hono'\n"),
+        ("packages/prisma/package.json", db),
+        ("packages/prisma/index.ts", "export {}\n"),
+        (
+            "packages/prisma/schema.prisma",
+            "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n",
+        ),
+        (
+            "packages/prisma/migrations/20240101_init/migration.sql",
+            "CREATE TABLE a (id int);\n",
+        ),
+    ];
+    let report = scan_tree(&files);
+    let migrate = report.field(FieldName::MigrationCommand);
+    assert_eq!(migrate.value.as_deref(), Some("npm run prisma:migrate-deploy"));
+    assert_eq!(migrate.evidence[0].file, "package.json");
+    assert_eq!(
+        report.field(FieldName::DbCommand).value.as_deref(),
+        Some("npm run prisma:studio")
+    );
+    // Without the root's wrapper, the package's own script, run in its workspace.
+    let mut bare = files.to_vec();
+    bare[0] = (
+        "package.json",
+        r#"{"name": "acme", "workspaces": ["apps/*", "packages/*"]}"#,
+    );
+    let report = scan_tree(&bare);
+    assert_eq!(
+        report.field(FieldName::MigrationCommand).value.as_deref(),
+        Some("npm run prisma:migrate-deploy -w packages/prisma")
+    );
+}

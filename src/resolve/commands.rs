@@ -254,10 +254,14 @@ pub(super) fn command<'a>(
                     ..wanted
                 };
                 if let Some((task, owner)) = find_task(ctx.registry, ctx.index, &own, wanted) {
-                    let text = ctx.runner.task(owner, task);
+                    let (task, owner) = match root_script_running(ctx, &home, task) {
+                        Some((root_task, dir)) => (root_task, project_at(project, &dir)),
+                        None => (task.clone(), owner.clone()),
+                    };
+                    let text = ctx.runner.task(&owner, &task);
                     return Some(Field::found(
                         text,
-                        vec![Evidence::new(&task.file, declared_reason(task))],
+                        vec![Evidence::new(&task.file, declared_reason(&task))],
                     ));
                 }
             }
@@ -601,6 +605,21 @@ pub(super) fn creates_migrations(registry: &Registry, body: &str) -> bool {
     let body = body.to_ascii_lowercase();
     let mut creates = registry.detectors.iter().flat_map(|d| &d.phrases.creates_migrations);
     creates.any(|c| body.contains(c.as_str())) && !["upgrade", "deploy"].iter().any(|a| body.contains(a))
+}
+
+/// A script of a directory above `home` (a workspace package) that runs `task` in that package
+/// (`"prisma:studio": "npm run with:env -- npm run prisma:studio -w @acme/prisma"`), with the
+/// directory it runs in: the repository's own way to run it, which may load what the package's
+/// script alone does not (the root's `.env`).
+fn root_script_running(ctx: &Ctx, home: &Project, task: &Task) -> Option<(Task, String)> {
+    super::context::ancestor_tasks_for(ctx.index, home, ctx.all, None)
+        .into_iter()
+        .filter(|(above, _)| above.runner == task.runner)
+        .find(|(above, _)| {
+            recipe_commands(&above.body)
+                .iter()
+                .any(|command| command.split_whitespace().any(|word| word == task.name))
+        })
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub struct Ctx<'a, 'r> {
     pub index: &'a RepoIndex,
     pub ci: &'a CiCommands<'a>,
     pub backend: &'a Analysis<'r>,
+    /// Every project of the repository, the backend among them.
+    pub all: &'a [Analysis<'r>],
     pub runner: &'a Runner,
     pub vars: &'a BTreeMap<String, (String, Evidence)>,
     /// Data-tool commands run from the repository root (migrations live there, not in the member).

@@ -71,6 +71,7 @@ pub(super) fn resolve_backend(
         index,
         ci: &facts.ci,
         backend,
+        all,
         runner: &runner,
         vars: &vars,
         data_homes: Vec::new(),
