@@ -212,3 +212,21 @@ fn the_frontend_beside_the_backend_names_its_framework_libraries_and_build() {
     }
     assert_eq!(value(&backend, Extra::ContainerRuntime).0, State::Absent);
 }
+
+#[test]
+fn a_folder_of_page_components_is_not_the_backends_api() {
+    let pages = scan_tree(&[
+        ("package.json", EXPRESS),
+        ("src/index.js", "require('express')\n"),
+        ("src/routes/home.tsx", "export default () => null\n"),
+        ("src/routes/about.tsx", "export default () => null\n"),
+        ("src/api/users.js", "module.exports = {}\n"),
+    ]);
+    assert_eq!(value(&pages, Extra::ApiDirs), (State::Found, Some("src/api")));
+    let handlers = scan_tree(&[
+        ("package.json", EXPRESS),
+        ("src/index.js", "require('express')\n"),
+        ("src/routes/users.js", "module.exports = {}\n"),
+    ]);
+    assert_eq!(value(&handlers, Extra::ApiDirs), (State::Found, Some("src/routes")));
+}

@@ -29,8 +29,11 @@ pub(super) fn of_backend(ctx: &Ctx) -> BTreeMap<Extra, Field> {
         out.insert(Extra::InstallCommand, install);
     }
     let dir = ctx.backend.project.dir.as_str();
+    // A folder of frontend components is the pages' (a React Router app's `app/routes`), not
+    // the backend's routes, services or models.
+    let backend_code = |d: &str| !super::dirs::looks_like_frontend(ctx.registry, ctx.index, d);
     for (name, dirs) in &vocabulary.dirs.backend {
-        if let Some((extra, found)) = existing_dirs(ctx.index, name, dir, dirs) {
+        if let Some((extra, found)) = existing_dirs(ctx.index, name, dir, dirs, backend_code) {
             out.insert(extra, found);
         }
     }
@@ -45,7 +48,7 @@ pub(super) fn of_repository(registry: &Registry, index: &RepoIndex, backend_dir:
     let vocabulary = &registry.conventions.vocabulary;
     let mut out = BTreeMap::new();
     for (name, dirs) in &vocabulary.dirs.root {
-        if let Some((extra, found)) = existing_dirs(index, name, ".", dirs) {
+        if let Some((extra, found)) = existing_dirs(index, name, ".", dirs, |_| true) {
             out.insert(extra, found);
         }
     }
@@ -141,13 +144,19 @@ fn install_command(registry: &Registry, runner: &Runner) -> Option<Field> {
     Some(Field::found(text, vec![runner.evidence.clone()]))
 }
 
-/// Which of `dirs` (relative to `base`) exist, as the placeholder `name`'s list.
-fn existing_dirs(index: &RepoIndex, name: &str, base: &str, dirs: &[String]) -> Option<(Extra, Field)> {
+/// Which of `dirs` (relative to `base`) exist and are `fit`, as the placeholder `name`'s list.
+fn existing_dirs(
+    index: &RepoIndex,
+    name: &str,
+    base: &str,
+    dirs: &[String],
+    fit: impl Fn(&str) -> bool,
+) -> Option<(Extra, Field)> {
     let extra = Extra::parse(name)?;
     let found: Vec<String> = dirs
         .iter()
         .map(|d| crate::fs::join(base, d))
-        .filter(|d| index.has_dir(d))
+        .filter(|d| index.has_dir(d) && fit(d))
         .collect();
     if found.is_empty() {
         return None;
