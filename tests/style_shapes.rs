@@ -429,3 +429,22 @@ fn hostile_configs_give_nothing_and_do_not_hang() {
     assert_eq!(extra(&report, Extra::LineLength).state, State::Unknown);
     assert_eq!(extra(&report, Extra::QuoteStyle).state, State::Unknown);
 }
+
+#[test]
+fn a_prettier_override_for_the_source_files_wins_over_the_top_level() {
+    let prettierrc = r#"{"printWidth": 80, "singleQuote": false,
+      "overrides": [
+        {"files": "*.md", "options": {"printWidth": 60}},
+        {"files": ["src/**/*.ts"], "excludeFiles": "src/legacy/**", "options": {"printWidth": 120, "singleQuote": true}}
+      ]}"#;
+    let report = node_app(&[(".prettierrc", prettierrc)]);
+    assert_eq!(value(&report, Extra::LineLength), Some("120"));
+    assert_eq!(value(&report, Extra::QuoteStyle), Some("single"));
+    let reason = &extra(&report, Extra::LineLength).evidence[0].reason;
+    assert!(reason.contains("overrides[1].options.printWidth 120"), "{reason}");
+    // An override for other files, or one that leaves the sources out, changes nothing.
+    let other = r#"{"printWidth": 100, "overrides": [{"files": "*.md", "options": {"printWidth": 60}},
+      {"files": "src/**", "excludeFiles": ["src/*.ts"], "options": {"printWidth": 70}}]}"#;
+    let report = node_app(&[(".prettierrc", other)]);
+    assert_eq!(value(&report, Extra::LineLength), Some("100"));
+}

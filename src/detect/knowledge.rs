@@ -436,6 +436,23 @@ pub struct StyleTool {
     /// Its documented defaults, by setting.
     #[serde(default)]
     pub defaults: std::collections::BTreeMap<String, String>,
+    /// Where the config sets other values for some files (Prettier's `overrides`).
+    #[serde(default)]
+    pub overrides: Option<StyleOverrides>,
+}
+
+/// The keys of a config's per-file settings: a list (`overrides`) of entries, each with the
+/// globs it applies to (`files`), those it leaves out (`excludeFiles`) and its settings
+/// (`options`). A glob without a `/` matches a file's name, one with a `/` its path from the
+/// config's folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StyleOverrides {
+    pub list: String,
+    pub files: String,
+    #[serde(default)]
+    pub exclude: Option<String>,
+    pub options: String,
 }
 
 /// Folders of each kind, by placeholder: relative to the backend project and to the root.

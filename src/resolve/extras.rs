@@ -117,6 +117,12 @@ fn code_style(
             reads_editorconfig: t.reads_editorconfig,
             keys: &t.keys,
             defaults: &t.defaults,
+            overrides: t.overrides.as_ref().map(|o| style::Overrides {
+                list: &o.list,
+                files: &o.files,
+                exclude: o.exclude.as_deref(),
+                options: &o.options,
+            }),
         })
         .collect();
     match language.first() {

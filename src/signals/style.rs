@@ -31,6 +31,18 @@ pub struct Tool<'a> {
     pub keys: &'a BTreeMap<String, Vec<String>>,
     /// Documented defaults, by setting name.
     pub defaults: &'a BTreeMap<String, String>,
+    /// Where its config sets other values for some files.
+    pub overrides: Option<Overrides<'a>>,
+}
+
+/// The keys of a config's per-file settings (Prettier's `overrides: [{files, excludeFiles,
+/// options}]`).
+#[derive(Debug, Clone, Copy)]
+pub struct Overrides<'a> {
+    pub list: &'a str,
+    pub files: &'a str,
+    pub exclude: Option<&'a str>,
+    pub options: &'a str,
 }
 
 /// A setting a tool's key holds, as `keys` and `defaults` name it.
@@ -116,9 +128,10 @@ pub fn conventions(
     let extension = extension(&file).unwrap_or_default();
     let mut candidates: BTreeMap<Extra, Vec<Candidate>> = BTreeMap::new();
     for tool in tools.iter().filter(|t| t.extensions.iter().any(|e| e == extension)) {
-        let Some(config) = tool_config(index, tool, dir) else {
+        let Some(mut config) = tool_config(index, tool, dir) else {
             continue;
         };
+        config.apply_overrides(&file);
         for (extra, candidate) in config.values() {
             candidates.entry(extra).or_default().push(candidate);
         }
@@ -225,6 +238,9 @@ struct Config<'a> {
     /// `[tool.ruff] ` before a key of an embedded table, for the evidence.
     table: Option<&'a str>,
     settings: Value,
+    /// Settings an override for the file set (`printWidth`), each with the override's place
+    /// in the list.
+    overridden: BTreeMap<String, usize>,
 }
 
 /// The tool's first config file in the project's folder, then at the root, that holds an
@@ -244,6 +260,7 @@ fn tool_config<'a>(index: &RepoIndex, tool: &'a Tool<'a>, dir: &str) -> Option<C
                     file,
                     table: None,
                     settings,
+                    overridden: BTreeMap::new(),
                 });
             }
         }
@@ -257,6 +274,7 @@ fn tool_config<'a>(index: &RepoIndex, tool: &'a Tool<'a>, dir: &str) -> Option<C
                 file,
                 table: Some(table),
                 settings,
+                overridden: BTreeMap::new(),
             });
         }
     }
@@ -332,13 +350,62 @@ struct Read {
 }
 
 impl Config<'_> {
+    /// The settings for `file`: each override whose globs hold for it, in order, over the
+    /// config's own. The evidence says which.
+    fn apply_overrides(&mut self, file: &str) {
+        let Some(spec) = self.tool.overrides else { return };
+        let base = crate::fs::parent(&self.file);
+        let path = if base == "." {
+            file
+        } else {
+            file.strip_prefix(base)
+                .and_then(|p| p.strip_prefix('/'))
+                .unwrap_or(file)
+        };
+        let globs = |entry: &Value, key: &str| -> Vec<String> {
+            match entry.get(key) {
+                Some(Value::String(one)) => vec![one.clone()],
+                Some(Value::Array(many)) => many.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+                _ => Vec::new(),
+            }
+        };
+        let holds = |pattern: &String| {
+            let target = if pattern.contains('/') {
+                path
+            } else {
+                crate::fs::file_name(path)
+            };
+            globset::Glob::new(pattern).is_ok_and(|g| g.compile_matcher().is_match(target))
+        };
+        let entries = lookup(&self.settings, spec.list).and_then(Value::as_array).cloned();
+        for (i, entry) in entries.into_iter().flatten().enumerate() {
+            let excluded = spec.exclude.is_some_and(|key| globs(&entry, key).iter().any(holds));
+            let Some(Value::Object(options)) = entry.get(spec.options) else {
+                continue;
+            };
+            if excluded || !globs(&entry, spec.files).iter().any(holds) {
+                continue;
+            }
+            if let Value::Object(settings) = &mut self.settings {
+                for (key, value) in options {
+                    settings.insert(key.clone(), value.clone());
+                    self.overridden.insert(key.clone(), i);
+                }
+            }
+        }
+    }
+
     fn read(&self, setting: Setting) -> Option<Read> {
         let paths = self.tool.keys.get(setting.as_str());
         for path in paths.into_iter().flatten() {
             if let Some(value) = lookup(&self.settings, path) {
                 let table = self.table.map(|t| format!("[{t}] ")).unwrap_or_default();
+                let place = match (self.tool.overrides, self.overridden.get(path)) {
+                    (Some(spec), Some(i)) => format!("{}[{i}].{}.", spec.list, spec.options),
+                    _ => String::new(),
+                };
                 return Some(Read {
-                    said: format!("{table}{path} {}", plain(value)),
+                    said: format!("{table}{place}{path} {}", plain(value)),
                     value: value.clone(),
                     explicit: true,
                 });
