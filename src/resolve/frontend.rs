@@ -47,18 +47,17 @@ pub(super) fn of_projects(registry: &Registry, analyses: &[Analysis]) -> Filled 
         .collect();
     let mut named_list: BTreeMap<Extra, Named> = BTreeMap::new();
     for (project, frontend) in &apps {
-        let frameworks = frontend.ui.iter().filter(|u| project.dep(&u.dep).is_some());
-        for (i, ui) in frameworks.enumerate() {
-            if i == 0 {
-                let evidence = dep_evidence(project, &ui.dep);
-                named_list
-                    .entry(Extra::FrontendFramework)
-                    .or_default()
-                    .add(&ui.name, evidence);
-            }
-            let Some(placeholder) = &ui.version else { continue };
+        // The first UI framework is the project's; another it depends on (React beside Vue in a
+        // component package) is not, so neither is that one's version.
+        if let Some(ui) = frontend.ui.iter().find(|u| project.dep(&u.dep).is_some()) {
+            let evidence = dep_evidence(project, &ui.dep);
+            named_list
+                .entry(Extra::FrontendFramework)
+                .or_default()
+                .add(&ui.name, evidence);
             let declared = project.dep(&ui.dep).and_then(|d| d.requirement.as_deref());
-            if let (Some(slot @ None), Some(version)) = (versions.get_mut(placeholder), declared.and_then(version_of)) {
+            let slot = ui.version.as_ref().and_then(|name| versions.get_mut(name));
+            if let (Some(slot @ None), Some(version)) = (slot, declared.and_then(version_of)) {
                 *slot = Some(version.to_string());
             }
         }
