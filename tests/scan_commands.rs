@@ -841,6 +841,7 @@ fn a_root_script_that_runs_the_database_packages_script_is_the_command() {
     // each of them, and that wrapper is how the repository runs it.
     let root = r#"{"name": "acme", "workspaces": ["apps/*", "packages/*"],
       "scripts": {"with:env": "dotenv -e .env --",
+        "dx": "npm ci && npm run prisma:studio -w @acme/prisma && npm run prisma:migrate-deploy -w @acme/prisma",
         "prisma:migrate-deploy": "npm run with:env -- npm run prisma:migrate-deploy -w @acme/prisma",
         "prisma:studio": "npm run with:env -- npm run prisma:studio -w @acme/prisma"}}"#;
     let api = r#"{"name": "@acme/api", "scripts": {"dev": "tsx watch src/index.ts"},

@@ -610,15 +610,15 @@ pub(super) fn creates_migrations(registry: &Registry, body: &str) -> bool {
 /// A script of a directory above `home` (a workspace package) that runs `task` in that package
 /// (`"prisma:studio": "npm run with:env -- npm run prisma:studio -w @acme/prisma"`), with the
 /// directory it runs in: the repository's own way to run it, which may load what the package's
-/// script alone does not (the root's `.env`).
+/// script alone does not (the root's `.env`). Only a script that does nothing else: a `dx` that
+/// installs, migrates and seeds is not how the repository migrates.
 fn root_script_running(ctx: &Ctx, home: &Project, task: &Task) -> Option<(Task, String)> {
     super::context::ancestor_tasks_for(ctx.index, home, ctx.all, None)
         .into_iter()
         .filter(|(above, _)| above.runner == task.runner)
-        .find(|(above, _)| {
-            recipe_commands(&above.body)
-                .iter()
-                .any(|command| command.split_whitespace().any(|word| word == task.name))
+        .find(|(above, _)| match &recipe_commands(&above.body)[..] {
+            [only] => only.split_whitespace().any(|word| word == task.name),
+            _ => false,
         })
 }
 
