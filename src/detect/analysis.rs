@@ -39,7 +39,7 @@ pub struct Hit<'r> {
 }
 
 pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> Analysis<'r> {
-    let names = index.names_in(&project.dir);
+    let listing = engine::Listing::of(index, &project.dir);
     let may_match = registry.may_match(&project);
     let hits_of = |kind: Kind| -> Vec<Hit<'r>> {
         let mut hits: Vec<Hit> = registry
@@ -49,7 +49,7 @@ pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) 
             .map(|i| &registry.detectors[*i])
             .filter(|d| matches!(kind, Kind::Database | Kind::Capability) || d.ecosystem == Some(project.ecosystem))
             .filter_map(|d| {
-                engine::matches_among(d, index, &project, &names).map(|evidence| Hit {
+                engine::matches_among(d, index, &project, &listing).map(|evidence| Hit {
                     detector: d,
                     evidence: evidence.into(),
                     from: None,

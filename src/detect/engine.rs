@@ -2,23 +2,60 @@
 //! candidates. Everything is answered from the [`RepoIndex`]; nothing here touches the disk.
 
 use super::detector::{ConfigRead, Detector, Leaf, Match};
-use super::globs::{Of, is_glob, matching};
+use super::globs::{self, Of, is_glob, matching};
 use crate::ecosystems::{Project, Scope};
 use crate::repo::index::RepoIndex;
 use crate::report::{Evidence, EvidenceKind};
 
-/// Whether `detector` matches `project`, with the evidence of every leaf that held.
-pub fn matches(detector: &Detector, index: &RepoIndex, project: &Project) -> Option<Vec<Evidence>> {
-    matches_among(detector, index, project, &index.names_in(&project.dir))
+/// What every detector tried on one project looks its files up in, found once for them all.
+pub struct Listing<'i> {
+    /// The names directly inside the project's folder under which files are listed
+    /// ([`RepoIndex::names_in`]).
+    names: Vec<&'i str>,
+    /// Every file below the project's folder, when there are few (a workspace package): its
+    /// rules look through these rather than search the whole index, so a workspace of
+    /// thousands of packages costs each package its own files.
+    few: Option<Vec<&'i str>>,
+    /// The length of the folder's `dir/` prefix of those paths.
+    prefix_len: usize,
 }
 
-/// [`matches`], given the names directly inside the project's folder that hold files
-/// ([`RepoIndex::names_in`]), found once for all the detectors tried on the project.
+impl<'i> Listing<'i> {
+    /// Up to this many files below a project are looked through rather than searched.
+    const FEW: usize = 64;
+
+    pub fn of(index: &'i RepoIndex, dir: &str) -> Listing<'i> {
+        Listing {
+            names: index.names_in(dir),
+            few: index.few_files_below(dir, Self::FEW),
+            prefix_len: if dir == "." || dir.is_empty() { 0 } else { dir.len() + 1 },
+        }
+    }
+
+    /// Repo-relative files matching a project-relative path or glob, as [`project_files`].
+    fn files(&self, index: &RepoIndex, project: &Project, pattern: &str) -> Vec<String> {
+        let plain = pattern.split('/').all(|p| !p.is_empty() && p != "." && p != "..");
+        match &self.few {
+            Some(few) if plain || is_glob(pattern) => globs::among(few, self.prefix_len, pattern)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            _ => project_files(index, project, pattern),
+        }
+    }
+}
+
+/// Whether `detector` matches `project`, with the evidence of every leaf that held.
+pub fn matches(detector: &Detector, index: &RepoIndex, project: &Project) -> Option<Vec<Evidence>> {
+    matches_among(detector, index, project, &Listing::of(index, &project.dir))
+}
+
+/// [`matches`], given the project's [`Listing`], found once for all the detectors tried on it.
 pub fn matches_among(
     detector: &Detector,
     index: &RepoIndex,
     project: &Project,
-    names: &[&str],
+    listing: &Listing,
 ) -> Option<Vec<Evidence>> {
     let Match { all, any, not } = &detector.matcher;
     if all.is_empty() && any.is_empty() {
@@ -26,12 +63,12 @@ pub fn matches_among(
     }
     let mut evidence = Vec::new();
     for leaf in all {
-        evidence.extend(leaf_holds(detector, leaf, index, project, names)?);
+        evidence.extend(leaf_holds(detector, leaf, index, project, listing)?);
     }
     if !any.is_empty() {
         let held: Vec<Evidence> = any
             .iter()
-            .filter_map(|leaf| leaf_holds(detector, leaf, index, project, names))
+            .filter_map(|leaf| leaf_holds(detector, leaf, index, project, listing))
             .flatten()
             .collect();
         if held.is_empty() {
@@ -41,7 +78,7 @@ pub fn matches_among(
     }
     if not
         .iter()
-        .any(|leaf| leaf_holds(detector, leaf, index, project, names).is_some())
+        .any(|leaf| leaf_holds(detector, leaf, index, project, listing).is_some())
     {
         return None;
     }
@@ -53,7 +90,7 @@ fn leaf_holds(
     leaf: &Leaf,
     index: &RepoIndex,
     project: &Project,
-    names: &[&str],
+    listing: &Listing,
 ) -> Option<Vec<Evidence>> {
     if let Some(name) = &leaf.dep {
         if leaf.ecosystem.or(detector.ecosystem) != Some(project.ecosystem) {
@@ -83,11 +120,11 @@ fn leaf_holds(
     }
     let pattern = leaf.file.as_deref()?;
     // Most file leaves tried on a small package end here, without a path built or looked up.
-    if !leaf.first_part().may_be_among(names) {
+    if !leaf.first_part().may_be_among(&listing.names) {
         return None;
     }
     let mut evidence = Vec::new();
-    for file in project_files(index, project, pattern) {
+    for file in listing.files(index, project, pattern) {
         match &leaf.contains {
             None => evidence.push(Evidence::new(&file, "file exists")),
             Some(re) => {

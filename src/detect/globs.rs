@@ -175,6 +175,35 @@ pub fn matching<'a>(index: &'a RepoIndex, of: Of, base: &str, pattern: &str) -> 
         .collect()
 }
 
+/// The paths of `few` (repo-relative, sorted, all below one folder whose `folder/` prefix is
+/// `base_len` bytes long) that the folder-relative path or glob `pattern` names: what
+/// [`matching`], or looking the joined path up, finds in the index, found by looking through a
+/// workspace package's few files instead of searching every path of the repository. A path
+/// must be plain (no `.` or `..` parts) to be looked up this way.
+pub fn among<'a>(few: &[&'a str], base_len: usize, pattern: &str) -> Vec<&'a str> {
+    if !is_glob(pattern) {
+        return match few.binary_search_by(|p| p[base_len..].cmp(pattern)) {
+            Ok(i) => vec![few[i]],
+            Err(_) => Vec::new(),
+        };
+    }
+    let (starts, ends) = name_literals(pattern);
+    let mut matcher = None;
+    few.iter()
+        .copied()
+        .filter(|p| {
+            let name = crate::fs::file_name(p);
+            name.len() >= starts.len() + ends.len() && name.starts_with(starts) && name.ends_with(ends)
+        })
+        .filter(|p| {
+            matcher
+                .get_or_insert_with(|| glob(pattern))
+                .as_ref()
+                .is_some_and(|m| m.is_match(&p[base_len..]))
+        })
+        .collect()
+}
+
 /// The paths `pattern` may match, sorted: a superset the glob itself then sifts.
 fn candidates<'a>(index: &'a RepoIndex, of: Of, base_prefix: &str, pattern: &str) -> Vec<&'a str> {
     let set = match of {
@@ -189,6 +218,11 @@ fn candidates<'a>(index: &'a RepoIndex, of: Of, base_prefix: &str, pattern: &str
         // A literal folder just above the name (`settings` of `**/settings/*.py`) rules out
         // most paths of the name before the glob is tried, and before they are sorted.
         let folder = parent_literal(pattern);
+        if let (true, Some(folder)) = (starts.is_empty() && ends.is_empty(), folder) {
+            // The name fixes nothing (`**/config/*.{js,ts}`): the folders of that name are
+            // found, and only their own entries tried.
+            return in_folders_named(index, set, &prefix, folder);
+        }
         match index.named(matches!(of, Of::Dirs), &prefix, starts, ends, folder) {
             Some(named) => named,
             None => under_prefix(set, &prefix, starts, ends, folder),
@@ -365,6 +399,25 @@ fn reachable<'a>(
             out.push(path.as_str());
         }
     }
+    out.sort_unstable();
+    out
+}
+
+/// The paths of `set` directly inside a folder named `folder` under `prefix`, sorted.
+fn in_folders_named<'a>(
+    index: &'a RepoIndex,
+    set: &'a std::collections::BTreeSet<String>,
+    prefix: &str,
+    folder: &str,
+) -> Vec<&'a str> {
+    let folders = index
+        .named(true, prefix, folder, "", None)
+        .unwrap_or_else(|| under_prefix(&index.dirs, prefix, folder, "", None));
+    let mut out: Vec<&str> = folders
+        .into_iter()
+        .filter(|dir| crate::fs::file_name(dir) == folder)
+        .flat_map(|dir| index.entries_in(set, &format!("{dir}/")).map(String::as_str))
+        .collect();
     out.sort_unstable();
     out
 }

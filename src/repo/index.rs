@@ -8,7 +8,7 @@ use crate::repo::names::Names;
 use crate::report::Warning;
 use ignore::gitignore::Gitignore;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -96,6 +96,13 @@ pub const MAX_SCAN_READ_BYTES: usize = 32 * 1024 * 1024;
 /// which sort first, use up the rest.
 const READ_RESERVE_PER_LEVEL: usize = 4 * 1024 * 1024;
 pub use crate::fs::MAX_READ_BYTES;
+/// What a read starts with room for: a manifest or config file in one `read`.
+const INITIAL_READ_BYTES: usize = 16 * 1024;
+
+/// What is kept per file read: looked up once or more for every rule that reads a file, so by
+/// hash (a workspace's thousands of paths share long prefixes, which an ordered map compares
+/// again at every level).
+type ByPath<V> = std::collections::HashMap<String, V, foldhash::fast::RandomState>;
 
 #[derive(Debug)]
 pub struct RepoIndex {
@@ -106,7 +113,7 @@ pub struct RepoIndex {
     pub dirs: BTreeSet<String>,
     /// Directories at [`MAX_DEPTH`], listed but not descended into.
     deep_dirs: BTreeSet<String>,
-    cache: RefCell<BTreeMap<String, Option<std::rc::Rc<String>>>>,
+    cache: RefCell<ByPath<Option<std::rc::Rc<String>>>>,
     /// Bytes of text in `cache`.
     cached_bytes: std::cell::Cell<usize>,
     /// Bytes read so far, against [`MAX_SCAN_READ_BYTES`].
@@ -118,7 +125,7 @@ pub struct RepoIndex {
     /// Directories and files that could not be read or parsed, in the order met: what they hold
     /// is unseen, so they leave every "there is none" unproven.
     unread: RefCell<Vec<String>>,
-    tomls: RefCell<BTreeMap<String, Option<std::rc::Rc<toml::Table>>>>,
+    tomls: RefCell<ByPath<Option<std::rc::Rc<toml::Table>>>>,
     warnings: RefCell<Vec<Warning>>,
     /// The warnings given so far, so none is given twice.
     warned: RefCell<std::collections::BTreeSet<Warning>>,
@@ -194,13 +201,13 @@ impl RepoIndex {
             files,
             dirs,
             deep_dirs,
-            cache: RefCell::new(BTreeMap::new()),
+            cache: RefCell::default(),
             cached_bytes: std::cell::Cell::new(0),
             read_bytes: std::cell::Cell::new(0),
             listing_cut: !complete,
             read_refused: std::cell::Cell::new(false),
             unread: RefCell::new(unread),
-            tomls: RefCell::new(BTreeMap::new()),
+            tomls: RefCell::default(),
             warned: RefCell::new(warnings.iter().cloned().collect()),
             warnings: RefCell::new(warnings),
             excluded,
@@ -333,6 +340,28 @@ impl RepoIndex {
         names
     }
 
+    /// Every listed file below `dir` (`.` for the root), sorted, when there are at most `most`:
+    /// a workspace package's few files, which its rules then look through instead of searching
+    /// the whole index for each.
+    pub fn few_files_below(&self, dir: &str, most: usize) -> Option<Vec<&str>> {
+        let prefix = if dir == "." || dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let mut few = Vec::new();
+        for file in self.files.range::<str, _>(from(&prefix)) {
+            if !file.starts_with(&prefix) {
+                break;
+            }
+            if few.len() == most {
+                return None;
+            }
+            few.push(file.as_str());
+        }
+        Some(few)
+    }
+
     /// Whether some file below `dir` satisfies `wanted`: the listed files first, then, only when
     /// none does, what lies below the listing's depth limit under `dir`, walked on demand and at
     /// most [`PROBE_ENTRIES`] entries deep, so asking whether `src/test` of a Java module holds
@@ -413,12 +442,12 @@ impl RepoIndex {
         }
         let path = self.root.join(rel);
         let mut bytes = Vec::new();
-        let read = std::fs::File::open(&path).and_then(|file| {
-            // Sized up front from the file's length (capped), instead of growing while reading.
-            let len = file.metadata().map_or(0, |m| m.len()).min(MAX_READ_BYTES + 1);
-            bytes.reserve_exact(len as usize + 1);
-            file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes)
-        });
+        // Not sized from the file's metadata: most files read are small manifests, for which
+        // that `stat` would be a third of the system calls.
+        bytes.reserve(INITIAL_READ_BYTES);
+        let read = std::fs::File::open(&path).and_then(|file| file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes));
+        // The text is kept: no room beyond it.
+        bytes.shrink_to_fit();
         if let Err(err) = read {
             self.unreadable(rel, format!("cannot read: {err}"));
             return None;

@@ -36,8 +36,8 @@ impl Names {
         // in one pass (stable, so each name's paths stay in path order): a tree has far fewer
         // names than paths (`__init__.py`, `index.ts`), and comparing every path's name with
         // others' was most of the cost.
-        let mut distinct: std::collections::HashMap<&str, u32> =
-            std::collections::HashMap::with_capacity(names.path_end.len() / 8);
+        let mut distinct: std::collections::HashMap<&str, u32, foldhash::fast::RandomState> =
+            std::collections::HashMap::with_capacity_and_hasher(names.path_end.len() / 8, Default::default());
         let mut name_of = Vec::with_capacity(names.path_end.len());
         let mut first_of = Vec::new();
         for at in 0..names.path_end.len() as u32 {
