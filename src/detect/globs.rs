@@ -620,6 +620,10 @@ mod tests {
             "**/mig*/*.{py,sql}",
             "**/migrations/*.{py,sql}",
             "{shop,src}/**/a/*.{py,rs}",
+            "**/a/*",
+            "shop/**/a/*",
+            "a/settings.py",
+            "settings.py",
         ];
         for base in [".", "shop", "svc", "src"] {
             for pattern in patterns {
@@ -634,7 +638,18 @@ mod tests {
                         .iter()
                         .filter(|p| p.starts_with(&prefix) && m.is_match(&p[prefix.len()..]))
                         .collect();
-                    assert_eq!(matching(index, of, base, pattern), naive, "{pattern} in {base}, {of:?}");
+                    if is_glob(pattern) {
+                        assert_eq!(matching(index, of, base, pattern), naive, "{pattern} in {base}, {of:?}");
+                    }
+                    if let Of::Files = of {
+                        // A package's few files, looked through, give what the index gives.
+                        let few: Vec<&str> = set
+                            .iter()
+                            .filter(|p| p.starts_with(&prefix))
+                            .map(String::as_str)
+                            .collect();
+                        assert_eq!(among(&few, prefix.len(), pattern), naive, "{pattern} among {base}'s files");
+                    }
                 }
             }
         }
