@@ -648,7 +648,11 @@ mod tests {
                             .filter(|p| p.starts_with(&prefix))
                             .map(String::as_str)
                             .collect();
-                        assert_eq!(among(&few, prefix.len(), pattern), naive, "{pattern} among {base}'s files");
+                        assert_eq!(
+                            among(&few, prefix.len(), pattern),
+                            naive,
+                            "{pattern} among {base}'s files"
+                        );
                     }
                 }
             }

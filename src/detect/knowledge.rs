@@ -572,6 +572,9 @@ pub struct ConventionCommands {
     /// A whole configuration value (lower-cased) that means "not set": `null`, `nil`.
     #[serde(default)]
     pub unset_values: Vec<String>,
+    /// JDBC drivers that wrap another's URL (`jdbc:p6spy:mysql://…`).
+    #[serde(default)]
+    pub jdbc_wrappers: Vec<String>,
     /// Words in a task's name that say it does something else with the database than open a
     /// console on it (`db-migrate`, `db-seed`, `db-up`).
     #[serde(default)]
@@ -606,6 +609,15 @@ pub struct ConventionFiles {
     /// (`application-prod.yml`): it names the deployed database, not the development one.
     #[serde(default)]
     pub production_configs: Vec<String>,
+    /// Words of a config file's name that make it a test profile's (`settings/test.py`): it
+    /// names a throwaway database, weaker evidence like a production profile's.
+    #[serde(default)]
+    pub test_configs: Vec<String>,
+    /// Words of a config file's name that make it the development profile's
+    /// (`settings/devel.py`, `application-dev.yml`): it names the database a developer's run
+    /// uses, above the shared defaults it overrides (`settings/common.py`).
+    #[serde(default)]
+    pub development_configs: Vec<String>,
 }
 
 /// A file name, a regex its content must match, and one that, matching, says the file serves

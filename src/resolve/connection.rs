@@ -16,6 +16,7 @@ pub(super) struct Known<'r> {
     in_memory: Vec<&'r str>,
     placeholders: &'r [String],
     unset: &'r [String],
+    jdbc_wrappers: &'r [String],
 }
 
 impl<'r> Known<'r> {
@@ -35,6 +36,7 @@ impl<'r> Known<'r> {
             in_memory: all(|s| &s.in_memory),
             placeholders: &registry.conventions.commands.placeholder_values,
             unset: &registry.conventions.commands.unset_values,
+            jdbc_wrappers: &registry.conventions.commands.jdbc_wrappers,
         }
     }
 
@@ -84,6 +86,19 @@ pub(super) struct Connection {
     pub user_left_open: bool,
 }
 
+/// A URL without its `jdbc:` prefix and any driver of `wrappers` wrapping it
+/// (`jdbc:p6spy:mysql://h/db` → `mysql://h/db`).
+pub(super) fn unwrapped<'v>(value: &'v str, wrappers: &[String]) -> &'v str {
+    let mut plain = value.strip_prefix("jdbc:").unwrap_or(value);
+    while let Some((head, rest)) = plain.split_once(':') {
+        if !wrappers.iter().any(|w| w.eq_ignore_ascii_case(head)) {
+            break;
+        }
+        plain = rest;
+    }
+    plain
+}
+
 /// Reads `value` as a URL, an ADO.NET connection string or an embedded store's file URL (the
 /// longest known prefix wins). `None` when it is none of them or names nothing a client could
 /// open.
@@ -92,7 +107,7 @@ pub(super) fn parse(value: &str, known: &Known) -> Option<Connection> {
     if let Some((prefix, rest)) = known.file_urls.iter().find_map(|p| Some((p, value.strip_prefix(p)?))) {
         return file_connection(rest, prefix.ends_with("//"), known);
     }
-    let plain = value.strip_prefix("jdbc:").unwrap_or(value);
+    let plain = unwrapped(value, known.jdbc_wrappers);
     if plain.contains("://") {
         return url_connection(plain, known);
     }
@@ -343,6 +358,10 @@ mod tests {
         assert_eq!(c.url.as_deref(), Some("mysql://127.0.0.1:3306/kimai"));
         let c = parsed("postgresql+asyncpg://u@db/inv");
         assert_eq!(c.url.as_deref(), Some("postgresql://u@db/inv"));
+        // p6spy logs the queries of the driver whose URL it wraps.
+        let c = parsed("jdbc:p6spy:mysql://localhost:3306/eladmin?useSSL=false");
+        assert_eq!(c.scheme.as_deref(), Some("mysql"));
+        assert_eq!(c.url.as_deref(), Some("mysql://localhost:3306/eladmin"));
     }
 
     #[test]

@@ -336,10 +336,16 @@ pub(super) fn resolve_database(
 /// (`application-prod.yml`, `config/production.py`) names the deployed one, weaker than a
 /// development config or a driver.
 fn config_score(registry: &Registry, file: &str) -> i32 {
-    let words = &registry.conventions.files.production_configs;
+    let files = &registry.conventions.files;
     let name = crate::fs::file_name(file).to_ascii_lowercase();
-    let production = name.split(['.', '-', '_']).any(|part| words.iter().any(|w| w == part));
-    if production { ENV_SCORE } else { CONFIG_SCORE }
+    let named = |words: &[String]| name.split(['.', '-', '_']).any(|part| words.iter().any(|w| w == part));
+    if named(&files.production_configs) || named(&files.test_configs) {
+        ENV_SCORE
+    } else if named(&files.development_configs) {
+        SETTINGS_SCORE
+    } else {
+        CONFIG_SCORE
+    }
 }
 
 /// The store a connection value names: its URL scheme, its file URL prefix (`sqlite:app.db`),
@@ -376,7 +382,7 @@ pub(super) fn database_of_image<'r>(registry: &'r Registry, image: &str) -> Opti
 /// The database detector whose aliases name `value` (a dialect, engine path or URL).
 pub(super) fn database_for<'r>(registry: &'r Registry, value: &str) -> Option<&'r Detector> {
     let value = value.trim().to_ascii_lowercase();
-    let value = value.strip_prefix("jdbc:").unwrap_or(&value);
+    let value = connection::unwrapped(&value, &registry.conventions.commands.jdbc_wrappers);
     let key = if let Some((scheme, _)) = value.split_once("://") {
         scheme.split('+').next().unwrap_or(scheme).to_string()
     } else if let Some((scheme, _)) = value.split_once(':').filter(|(s, _)| !s.contains('.')) {
@@ -629,9 +635,12 @@ fn config_client(
         user_left_open: vars.get("db_user").is_some_and(|(v, _)| known.is_placeholder(v)),
         ..Connection::default()
     };
-    // A production profile's connection (`application-prod.properties`) is not the one to open.
-    let development = |(_, evidence): &&(String, Evidence)| config_score(registry, &evidence.file) == CONFIG_SCORE;
-    let from_config = urls.iter().filter(development).find_map(|(value, evidence)| {
+    // A production or test profile's connection (`application-prod.properties`) is not the one
+    // to open; a development profile's is, before the shared defaults'.
+    let score = |(_, evidence): &&(String, Evidence)| config_score(registry, &evidence.file);
+    let mut development: Vec<&(String, Evidence)> = urls.iter().filter(|u| score(u) > ENV_SCORE).collect();
+    development.sort_by_key(|u| std::cmp::Reverse(score(u)));
+    let from_config = development.into_iter().find_map(|(value, evidence)| {
         let connection = connection::parse(value, known)?;
         // A URL of another store's scheme is not this one's connection.
         let ours = connection
@@ -839,6 +848,12 @@ mod tests {
         assert_eq!(id("pg").as_deref(), Some("postgresql"));
         assert_eq!(id("mongodb+srv://cluster/db").as_deref(), Some("mongodb"));
         assert_eq!(id("jdbc:mariadb://h/db").as_deref(), Some("mariadb"));
+        // A driver that wraps another to log its queries names the one it wraps.
+        assert_eq!(
+            id("jdbc:p6spy:mysql://localhost:3306/eladmin").as_deref(),
+            Some("mysql")
+        );
+        assert_eq!(id("jdbc:log4jdbc:postgresql://h/db").as_deref(), Some("postgresql"));
         assert_eq!(
             id("clickhouse://default@localhost:8123/analytics").as_deref(),
             Some("clickhouse")
@@ -846,6 +861,19 @@ mod tests {
         // Alembic's placeholder URL names no database.
         assert_eq!(id("driver://user:pass@localhost/dbname"), None);
         assert_eq!(id("prisma-client-js"), None);
+    }
+
+    #[test]
+    fn a_development_profile_speaks_above_shared_defaults_and_a_test_one_below() {
+        let registry = Registry::builtin().unwrap();
+        let score = |file: &str| config_score(&registry, file);
+        assert_eq!(score("tcms/settings/devel.py"), SETTINGS_SCORE);
+        assert_eq!(score("src/main/resources/application-dev.yml"), SETTINGS_SCORE);
+        assert_eq!(score("tcms/settings/common.py"), CONFIG_SCORE);
+        assert_eq!(score("app/settings/test.py"), ENV_SCORE);
+        assert_eq!(score("src/main/resources/application-prod.yml"), ENV_SCORE);
+        // A word inside another is not it: `latest`, `develop_tools`.
+        assert_eq!(score("config/latest.py"), CONFIG_SCORE);
     }
 
     #[test]

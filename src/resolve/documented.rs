@@ -181,11 +181,21 @@ pub(super) fn repo_script(registry: &Registry, index: &RepoIndex, dir: &str, com
     let name = crate::fs::file_name(path).to_ascii_lowercase();
     let named = match intent {
         Intent::Test => name.starts_with("test") || name.starts_with("run_tests") || name.starts_with("run-tests"),
-        Intent::Migrate => name.starts_with("migrat") && !creates_migrations(registry, command),
+        // `tests/migrations-rollback` tests migrations; `scripts/migrate-down.sh` reverts them.
+        Intent::Migrate => {
+            name.starts_with("migrat")
+                && super::commands::applies_migrations(&name)
+                && !creates_migrations(registry, command)
+        }
     };
-    // A script among CI assets or fixtures (`.github/scripts/test.sh`) is not the project's.
-    let not_command = &registry.conventions.dirs.script_not_command;
-    let in_assets = path.split('/').any(|c| not_command.iter().any(|d| d == c));
+    // A script among CI assets or fixtures (`.github/scripts/test.sh`), or one that migrates
+    // a test database (`tests/migrate.sh`), is not the project's.
+    let dirs = &registry.conventions.dirs;
+    let asset = |c: &str| {
+        dirs.script_not_command.iter().any(|d| d == c)
+            || (intent == Intent::Migrate && dirs.tests.iter().any(|d| d == c))
+    };
+    let in_assets = path.split('/').rev().skip(1).any(asset);
     named && !in_assets && path.contains('/') && index.has_file(&crate::fs::join(dir, path))
 }
 
@@ -309,6 +319,23 @@ pub(super) fn extends(registry: &Registry, default: &str, documented: &[&str]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repository_script_named_for_migrating_applies_them_unless_it_tests_or_reverts() {
+        let registry = &Registry::builtin().unwrap();
+        let (_dir, index) = crate::repo::index::test_index(&[
+            ("scripts/migrate.sh", ""),
+            ("scripts/migrate-down.sh", ""),
+            ("tests/migrations-rollback", ""),
+            (".github/scripts/migrate.sh", ""),
+        ]);
+        let script = |command: &str| repo_script(registry, &index, ".", command, Intent::Migrate);
+        assert!(script("./scripts/migrate.sh"));
+        assert!(script("bash scripts/migrate.sh"));
+        assert!(!script("./scripts/migrate-down.sh"));
+        assert!(!script("./tests/migrations-rollback"), "a test of the migrations");
+        assert!(!script("./.github/scripts/migrate.sh"), "a CI asset");
+    }
 
     #[test]
     fn documented_commands_serve_an_intent_and_extend_defaults() {
