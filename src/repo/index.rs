@@ -441,10 +441,9 @@ impl RepoIndex {
             return None;
         }
         let path = self.root.join(rel);
-        let mut bytes = Vec::new();
         // Not sized from the file's metadata: most files read are small manifests, for which
-        // that `stat` would be a third of the system calls.
-        bytes.reserve(INITIAL_READ_BYTES);
+        // that `stat` would be a fifth of the system calls.
+        let mut bytes = Vec::with_capacity(INITIAL_READ_BYTES);
         let read = std::fs::File::open(&path).and_then(|file| file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes));
         // The text is kept: no room beyond it.
         bytes.shrink_to_fit();
