@@ -1,5 +1,5 @@
 //! An application's own settings file (a Go or Rust server's `config.default.yml`,
-//! `config/config.yaml`): its database section says which database the app uses by default and
+//! `config/config.yaml`, `conf/app.ini`): its database section says which database the app uses by default and
 //! where it is, which no manifest does when the code supports several (`dialect: sqlite3` beside
 //! drivers for PostgreSQL and MySQL). The file names and keys are `[app_config]` of
 //! conventions.toml, passed in.
@@ -49,13 +49,39 @@ pub fn read(index: &RepoIndex, dirs: &[&str], keys: Keys) -> Vec<AppDatabase> {
         for name in keys.files {
             let file = crate::fs::join(dir, name);
             let Some(text) = index.read(&file) else { continue };
-            let docs: Vec<Value> = serde_saphyr::from_multiple(&text).unwrap_or_default();
-            for doc in &docs {
+            for doc in &documents(&file, &text) {
                 found.extend(sections(doc, &file, keys));
             }
         }
     }
     found
+}
+
+/// A settings file's documents by its format: INI (`conf/app.ini`, whose keys are often upper
+/// case: `[database] TYPE = postgres`), TOML, else YAML (every document of it).
+fn documents(file: &str, text: &str) -> Vec<Value> {
+    let lower_keys = |doc: Value| match doc {
+        Value::Object(sections) => Value::Object(
+            sections
+                .into_iter()
+                .map(|(name, section)| match section {
+                    Value::Object(values) => (
+                        name.to_ascii_lowercase(),
+                        Value::Object(values.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect()),
+                    ),
+                    other => (name, other),
+                })
+                .collect(),
+        ),
+        other => other,
+    };
+    if file.ends_with(".ini") {
+        super::ini::sections(text).map(lower_keys).into_iter().collect()
+    } else if file.ends_with(".toml") {
+        toml::from_str::<Value>(text).ok().into_iter().collect()
+    } else {
+        serde_saphyr::from_multiple(text).unwrap_or_default()
+    }
 }
 
 fn sections(doc: &Value, file: &str, keys: Keys) -> Vec<AppDatabase> {
@@ -154,5 +180,41 @@ mod tests {
         let found = read(&index, &["."], keys);
         assert_eq!(found[1].locations, ["dbs/main.db?_fk=true"]);
         assert_eq!(found[1].dialect_key, "database.driver");
+    }
+
+    #[test]
+    fn ini_and_toml_settings_are_read_like_yaml_whatever_the_keys_case() {
+        let k = keys();
+        let files = vec!["conf/app.ini".to_string(), "config.toml".to_string()];
+        let keys = Keys {
+            files: &files,
+            sections: &k[1],
+            dialect: &["type".to_string()],
+            location: &k[3],
+            host: &k[4],
+            port: &k[5],
+            user: &k[6],
+            name: &k[7],
+        };
+        let (_dir, index) = crate::repo::index::test_index(&[
+            (
+                "conf/app.ini",
+                "APP_NAME = Gogs\n\n[database]\n; postgres, mysql or sqlite3\nTYPE = postgres\nHOST = 127.0.0.1:5432\nNAME = gogs\nUSER = gogs\nPASSWORD =\n",
+            ),
+            ("config.toml", "[db]\ntype = \"sqlite3\"\ndsn = \"data/app.db\"\n"),
+        ]);
+        let found = read(&index, &["."], keys);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            (found[0].dialect_key.as_str(), found[0].dialect.as_deref()),
+            ("database.type", Some("postgres"))
+        );
+        assert_eq!(found[0].host.as_deref(), Some("127.0.0.1:5432"));
+        assert_eq!(
+            (found[0].user.as_deref(), found[0].name.as_deref()),
+            (Some("gogs"), Some("gogs"))
+        );
+        assert_eq!(found[1].dialect.as_deref(), Some("sqlite3"));
+        assert_eq!(found[1].locations, ["data/app.db"]);
     }
 }

@@ -7,4 +7,5 @@ pub mod ci;
 pub mod compose;
 pub mod dockerfile;
 pub mod guides;
+pub mod ini;
 pub mod style;

@@ -299,7 +299,7 @@ fn parse(index: &RepoIndex, file: &str) -> Option<Value> {
     let parsed = if name.ends_with(".json") || name.ends_with(".jsonc") {
         json()
     } else if name.ends_with(".cfg") || name.ends_with(".ini") || name == ".flake8" || name == ".pydocstyle" {
-        ini(&text)
+        super::ini::sections(&text)
     } else if name.ends_with(".yml") || name.ends_with(".yaml") {
         yaml()
     } else {
@@ -309,31 +309,6 @@ fn parse(index: &RepoIndex, file: &str) -> Option<Value> {
         index.warn(file, "does not parse; its formatting settings were not read");
     }
     parsed
-}
-
-/// An INI file's sections as objects of strings; values may go on over indented lines, as
-/// `setup.cfg` writes lists.
-fn ini(text: &str) -> Option<Value> {
-    let options = ini::ParseOption {
-        enabled_quote: false,
-        enabled_escape: false,
-        enabled_indented_mutiline_value: true,
-        ..Default::default()
-    };
-    let parsed = ini::Ini::load_from_str_opt(text, options).ok()?;
-    let mut doc = serde_json::Map::new();
-    for (section, props) in parsed.iter() {
-        let Some(section) = section else { continue };
-        let entry = doc
-            .entry(section.to_string())
-            .or_insert_with(|| Value::Object(serde_json::Map::new()));
-        if let Value::Object(map) = entry {
-            for (key, value) in props.iter() {
-                map.insert(key.to_string(), Value::String(value.trim().to_string()));
-            }
-        }
-    }
-    Some(Value::Object(doc))
 }
 
 /// The value at a dotted key path (`format.quote-style`).
