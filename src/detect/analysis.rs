@@ -39,7 +39,7 @@ pub struct Hit<'r> {
 }
 
 pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> Analysis<'r> {
-    let listing = engine::Listing::of(index, &project.dir);
+    let listing = engine::Listing::of(index, &project.dir, registry.test_suffixes());
     let may_match = registry.may_match(&project);
     let hits_of = |kind: Kind| -> Vec<Hit<'r>> {
         let mut hits: Vec<Hit> = registry

@@ -18,18 +18,30 @@ pub struct Listing<'i> {
     few: Option<Vec<&'i str>>,
     /// The length of the folder's `dir/` prefix of those paths.
     prefix_len: usize,
+    /// The endings of test files' names (`.test.ts`, `_test.go`), from every ecosystem.
+    test_suffixes: &'i [String],
 }
 
 impl<'i> Listing<'i> {
     /// Up to this many files below a project are looked through rather than searched.
     const FEW: usize = 64;
 
-    pub fn of(index: &'i RepoIndex, dir: &str) -> Listing<'i> {
+    /// `test_suffixes`: [`Registry::test_suffixes`](crate::detect::Registry::test_suffixes).
+    pub fn of(index: &'i RepoIndex, dir: &str, test_suffixes: &'i [String]) -> Listing<'i> {
         Listing {
             names: index.names_in(dir),
             few: index.few_files_below(dir, Self::FEW),
             prefix_len: if dir == "." || dir.is_empty() { 0 } else { dir.len() + 1 },
+            test_suffixes,
         }
+    }
+
+    /// Whether `file` is a test, where `pattern` does not ask for tests: what a test imports
+    /// (`node:sqlite`, `Bun.serve(`) says nothing of the app, so its text is not read for it.
+    fn test_not_asked_for(&self, pattern: &str, file: &str) -> bool {
+        let is_test = |name: &str| self.test_suffixes.iter().any(|s| name.ends_with(s.as_str()));
+        let asked = crate::fs::file_name(pattern);
+        is_test(crate::fs::file_name(file)) && !is_test(asked) && !asked.contains("test") && !asked.contains("spec")
     }
 
     /// Repo-relative files matching a project-relative path or glob, as [`project_files`].
@@ -46,8 +58,19 @@ impl<'i> Listing<'i> {
 }
 
 /// Whether `detector` matches `project`, with the evidence of every leaf that held.
-pub fn matches(detector: &Detector, index: &RepoIndex, project: &Project) -> Option<Vec<Evidence>> {
-    matches_among(detector, index, project, &Listing::of(index, &project.dir))
+/// `test_suffixes`: [`Registry::test_suffixes`](crate::detect::Registry::test_suffixes).
+pub fn matches(
+    detector: &Detector,
+    index: &RepoIndex,
+    project: &Project,
+    test_suffixes: &[String],
+) -> Option<Vec<Evidence>> {
+    matches_among(
+        detector,
+        index,
+        project,
+        &Listing::of(index, &project.dir, test_suffixes),
+    )
 }
 
 /// [`matches`], given the project's [`Listing`], found once for all the detectors tried on it.
@@ -127,6 +150,7 @@ fn leaf_holds(
     for file in listing.files(index, project, pattern) {
         match &leaf.contains {
             None => evidence.push(Evidence::new(&file, "file exists")),
+            Some(_) if listing.test_not_asked_for(pattern, &file) => {}
             Some(re) => {
                 let Some(text) = index.read(&file) else { continue };
                 if detector.regex(re).is_match(text.as_bytes()) {
@@ -430,6 +454,30 @@ pub fn clean_path(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_a_test_file_imports_is_not_read_for_the_app_unless_tests_are_asked_for() {
+        let registry = crate::detect::Registry::builtin().unwrap();
+        let files = |test: &str| {
+            crate::repo::index::test_index(&[
+                ("package.json", r#"{"name": "svc", "dependencies": {"hono": "^4"}}"#),
+                ("src/index.ts", "export const app = 1;\n"),
+                ("src/index.test.ts", test),
+            ])
+        };
+        let sqlite = registry.get("sqlite").unwrap();
+        let bun_test = registry.get("bun-test").unwrap();
+        let (_dir, index) = files("import { DatabaseSync } from 'node:sqlite';\nimport { test } from 'bun:test';\n");
+        let project = crate::ecosystems::collect(&index).remove(0);
+        let matched = |d| matches(d, &index, &project, registry.test_suffixes()).is_some();
+        assert!(
+            !matched(sqlite),
+            "`src/*.ts` does not ask for tests: the test's SQLite is not the app's"
+        );
+        assert!(matched(bun_test), "`src/**/*.test.ts` asks for them");
+        // Without suffixes to tell tests by, the test file counts like any other.
+        assert!(matches(sqlite, &index, &project, &[]).is_some());
+    }
 
     #[test]
     fn matches_on_commented_lines_are_switched_off() {

@@ -575,14 +575,12 @@ mod tests {
         ];
         let (_dir, index) = crate::repo::index::test_index(&tree);
         same_as_trying_every_path(&index);
-        // Past the size where `**` globs go through the by-name index.
-        let filler: Vec<(String, &str)> = (0..2_100)
-            .map(|i| (format!("filler/d{}/f{i}.txt", i % 50), ""))
-            .collect();
+        // Past the size where `**` globs go through the by-name index, of files and of folders.
+        let filler: Vec<(String, &str)> = (0..2_100).map(|i| (format!("filler/d{i}/f{i}.txt"), "")).collect();
         let mut large: Vec<(&str, &str)> = tree.to_vec();
         large.extend(filler.iter().map(|(p, t)| (p.as_str(), *t)));
         let (_dir, index) = crate::repo::index::test_index(&large);
-        assert!(index.files.len() >= 2_048);
+        assert!(index.files.len() >= 2_048 && index.dirs.len() >= 2_048);
         same_as_trying_every_path(&index);
     }
 

@@ -613,11 +613,6 @@ pub struct ConventionFiles {
     /// names a throwaway database, weaker evidence like a production profile's.
     #[serde(default)]
     pub test_configs: Vec<String>,
-    /// Words of a config file's name that make it the development profile's
-    /// (`settings/devel.py`, `application-dev.yml`): it names the database a developer's run
-    /// uses, above the shared defaults it overrides (`settings/common.py`).
-    #[serde(default)]
-    pub development_configs: Vec<String>,
 }
 
 /// A file name, a regex its content must match, and one that, matching, says the file serves

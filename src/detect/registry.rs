@@ -332,7 +332,8 @@ mod tests {
             for project in crate::ecosystems::collect(&index) {
                 let may = registry.may_match(&project);
                 for (d, may) in registry.detectors.iter().zip(may) {
-                    let matches = crate::detect::engine::matches(d, &index, &project).is_some();
+                    let matches =
+                        crate::detect::engine::matches(d, &index, &project, registry.test_suffixes()).is_some();
                     assert!(may || !matches, "{} matches {} but is left out", d.id, project.manifest);
                     tried += usize::from(matches);
                     left_out += usize::from(!may);

@@ -445,8 +445,6 @@ impl RepoIndex {
         // that `stat` would be a fifth of the system calls.
         let mut bytes = Vec::with_capacity(INITIAL_READ_BYTES);
         let read = std::fs::File::open(&path).and_then(|file| file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes));
-        // The text is kept: no room beyond it.
-        bytes.shrink_to_fit();
         if let Err(err) = read {
             self.unreadable(rel, format!("cannot read: {err}"));
             return None;
@@ -464,7 +462,11 @@ impl RepoIndex {
             return None;
         }
         match String::from_utf8(bytes) {
-            Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+            Ok(mut text) => {
+                // The text is kept: no room beyond it.
+                text.shrink_to_fit();
+                Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+            }
             Err(_) => {
                 self.unreadable(rel, "not valid UTF-8; skipped");
                 None

@@ -306,14 +306,20 @@ pub(super) fn runner_prefix_len(registry: &Registry, words: &[&str]) -> usize {
 /// A task named like it applies migrations (`django-migrate`, `cli-db-migrate`), not one that
 /// creates, reverts, inspects or tests them.
 pub(super) fn applies_migrations(name: &str) -> bool {
-    const NOT: &[&str] = &[
-        "down", "rollback", "revert", "undo", "create", "new", "generate", "gen", "make", "reset", "status", "fresh",
-        "refresh", "drop", "diff", "check", "list", "redo", "squash", "test", "e2e",
-    ];
     let name = name.to_ascii_lowercase();
     let parts = name.split([':', '-', '_', '.', ' ']);
-    name.contains("migrat") && !parts.into_iter().any(|part| NOT.iter().any(|n| part.starts_with(n)))
+    name.contains("migrat")
+        && !parts
+            .into_iter()
+            .any(|part| NOT_APPLYING.iter().any(|n| part.starts_with(n)))
 }
+
+/// Words of a migration task's name that say it does something else than apply them (matched
+/// at a word's start in a task's name: `generate`, `rollback:all`).
+pub(super) const NOT_APPLYING: &[&str] = &[
+    "down", "rollback", "revert", "undo", "create", "new", "generate", "gen", "make", "reset", "status", "fresh",
+    "refresh", "drop", "diff", "check", "list", "redo", "squash", "test", "e2e",
+];
 
 /// A recipe whose every command runs one of the tools of an ecosystem other than `own`
 /// (`[toolchain] tools`: a JavaScript package manager or bundler beside a Python backend).

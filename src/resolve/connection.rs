@@ -104,6 +104,15 @@ pub(super) fn unwrapped<'v>(value: &'v str, wrappers: &[String]) -> &'v str {
 /// open.
 pub(super) fn parse(value: &str, known: &Known) -> Option<Connection> {
     let value = value.trim().trim_matches(['"', '\'']);
+    // `jdbc:p6spy:sqlite:app.db` is `jdbc:sqlite:app.db`.
+    let unwrapped_jdbc;
+    let value = match value.strip_prefix("jdbc:") {
+        Some(_) => {
+            unwrapped_jdbc = format!("jdbc:{}", unwrapped(value, known.jdbc_wrappers));
+            unwrapped_jdbc.as_str()
+        }
+        None => value,
+    };
     if let Some((prefix, rest)) = known.file_urls.iter().find_map(|p| Some((p, value.strip_prefix(p)?))) {
         return file_connection(rest, prefix.ends_with("//"), known);
     }
@@ -362,6 +371,10 @@ mod tests {
         let c = parsed("jdbc:p6spy:mysql://localhost:3306/eladmin?useSSL=false");
         assert_eq!(c.scheme.as_deref(), Some("mysql"));
         assert_eq!(c.url.as_deref(), Some("mysql://localhost:3306/eladmin"));
+        assert_eq!(
+            parsed("jdbc:p6spy:sqlite:data/app.db").file.as_deref(),
+            Some("data/app.db")
+        );
     }
 
     #[test]

@@ -149,6 +149,7 @@ pub(super) fn resolve_database(
     backend: &Analysis,
     signals: &RepoSignals,
 ) -> (Field, Vec<String>, DbUrls, Vec<String>) {
+    let selected = Selected::of(&backend.vars);
     // The app's own settings first: they say where the database it uses by default is.
     let mut urls: DbUrls = signals.connections.clone();
     urls.extend(
@@ -190,7 +191,11 @@ pub(super) fn resolve_database(
                 let evidence = Evidence::new(&file, reason);
                 if let Some(db) = store_of_connection(registry, &known, &value) {
                     let reason = format!("{} config connects to {}", hit.detector.name, db.name);
-                    add(&db.id, config_score(registry, &file), Evidence::new(&file, reason));
+                    add(
+                        &db.id,
+                        config_score(registry, &file, &selected),
+                        Evidence::new(&file, reason),
+                    );
                 }
                 urls.push((value, evidence));
             }
@@ -208,7 +213,7 @@ pub(super) fn resolve_database(
                 // The development environment's own setting speaks like the app's settings file.
                 let score = match read.development {
                     true => SETTINGS_SCORE,
-                    false => config_score(registry, &file),
+                    false => config_score(registry, &file, &selected),
                 };
                 for item in value.split(',') {
                     if let Some(db) = database_for(registry, item) {
@@ -332,19 +337,64 @@ pub(super) fn resolve_database(
     (Field::found(parts.join(", "), evidence), primary_ids, urls, cache_ids)
 }
 
-/// How strongly a config names the app's database: a production profile's config
-/// (`application-prod.yml`, `config/production.py`) names the deployed one, weaker than a
-/// development config or a driver.
-fn config_score(registry: &Registry, file: &str) -> i32 {
+/// How strongly a config names the app's database: the settings a plain run selects
+/// ([`Selected`]) like the app's own settings; a production or test profile's config
+/// (`application-prod.yml`, `settings/test.py`) names the deployed or a throwaway one, weaker
+/// than any other config or a driver.
+fn config_score(registry: &Registry, file: &str, selected: &Selected) -> i32 {
     let files = &registry.conventions.files;
     let name = crate::fs::file_name(file).to_ascii_lowercase();
     let named = |words: &[String]| name.split(['.', '-', '_']).any(|part| words.iter().any(|w| w == part));
-    if named(&files.production_configs) || named(&files.test_configs) {
-        ENV_SCORE
-    } else if named(&files.development_configs) {
+    if selected.holds(file) {
         SETTINGS_SCORE
+    } else if named(&files.production_configs) || named(&files.test_configs) {
+        ENV_SCORE
     } else {
         CONFIG_SCORE
+    }
+}
+
+/// The settings a plain run of the app selects among several: the module `manage.py` names
+/// (`DJANGO_SETTINGS_MODULE` → `shop/settings/devel.py`), the profiles Spring's base config
+/// activates (`spring.profiles.active: dev` → `application-dev.yml`). What they configure is
+/// what that run uses, above the shared defaults they override.
+#[derive(Default)]
+pub(super) struct Selected {
+    /// `shop/settings/devel.py`: the end of the selected module's path.
+    module: Option<String>,
+    /// The active profiles' names, lower case.
+    profiles: Vec<String>,
+}
+
+impl Selected {
+    pub(super) fn of(vars: &BTreeMap<String, (String, Evidence)>) -> Selected {
+        let module = vars
+            .get("settings_module")
+            .map(|(module, _)| format!("{}.py", module.replace('.', "/")));
+        let profiles = vars
+            .get("active_profiles")
+            .map(|(list, _)| {
+                list.split(',')
+                    .map(|p| p.trim().to_ascii_lowercase())
+                    .filter(|p| !p.is_empty() && !p.contains('$'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Selected { module, profiles }
+    }
+
+    /// Whether a plain run reads `file` as the settings it selected.
+    fn holds(&self, file: &str) -> bool {
+        let module = self
+            .module
+            .as_deref()
+            .is_some_and(|m| file == m || file.ends_with(&format!("/{m}")));
+        let name = crate::fs::file_name(file).to_ascii_lowercase();
+        let profile = name
+            .strip_prefix("application-")
+            .and_then(|rest| rest.rsplit_once('.'))
+            .is_some_and(|(profile, _)| self.profiles.iter().any(|p| p == profile));
+        module || profile
     }
 }
 
@@ -636,8 +686,9 @@ fn config_client(
         ..Connection::default()
     };
     // A production or test profile's connection (`application-prod.properties`) is not the one
-    // to open; a development profile's is, before the shared defaults'.
-    let score = |(_, evidence): &&(String, Evidence)| config_score(registry, &evidence.file);
+    // to open; the settings a plain run selects are, before the shared defaults'.
+    let selected = Selected::of(vars);
+    let score = |(_, evidence): &&(String, Evidence)| config_score(registry, &evidence.file, &selected);
     let mut development: Vec<&(String, Evidence)> = urls.iter().filter(|u| score(u) > ENV_SCORE).collect();
     development.sort_by_key(|u| std::cmp::Reverse(score(u)));
     let from_config = development.into_iter().find_map(|(value, evidence)| {
@@ -864,16 +915,30 @@ mod tests {
     }
 
     #[test]
-    fn a_development_profile_speaks_above_shared_defaults_and_a_test_one_below() {
+    fn the_selected_settings_speak_above_shared_defaults_and_a_test_profile_below() {
         let registry = Registry::builtin().unwrap();
-        let score = |file: &str| config_score(&registry, file);
+        let var = |v: &str| (v.to_string(), Evidence::new("manage.py", "set"));
+        let vars = BTreeMap::from([
+            ("settings_module".to_string(), var("tcms.settings.devel")),
+            ("active_profiles".to_string(), var("dev, ${EXTRA_PROFILE}")),
+        ]);
+        let selected = Selected::of(&vars);
+        let score = |file: &str| config_score(&registry, file, &selected);
         assert_eq!(score("tcms/settings/devel.py"), SETTINGS_SCORE);
         assert_eq!(score("src/main/resources/application-dev.yml"), SETTINGS_SCORE);
         assert_eq!(score("tcms/settings/common.py"), CONFIG_SCORE);
+        // Named for development, but not what a plain run selects.
+        assert_eq!(score("tcms/settings/local.py"), CONFIG_SCORE);
         assert_eq!(score("app/settings/test.py"), ENV_SCORE);
+        assert_eq!(score("app/test_settings.py"), ENV_SCORE);
         assert_eq!(score("src/main/resources/application-prod.yml"), ENV_SCORE);
-        // A word inside another is not it: `latest`, `develop_tools`.
-        assert_eq!(score("config/latest.py"), CONFIG_SCORE);
+        // A word inside another is not it: `contest`, `latest`.
+        assert_eq!(score("config/contest.py"), CONFIG_SCORE);
+        let none = Selected::default();
+        assert_eq!(
+            config_score(&registry, "src/main/resources/application-dev.yml", &none),
+            CONFIG_SCORE
+        );
     }
 
     #[test]

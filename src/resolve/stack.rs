@@ -40,7 +40,7 @@ pub(super) fn capability_variables<'a>(
                     let at_root = registry
                         .of_kind(Kind::Capability)
                         .filter(|d| d.category == Some(category))
-                        .filter(|d| engine::matches(d, index, root).is_some());
+                        .filter(|d| engine::matches(d, index, root, registry.test_suffixes()).is_some());
                     names.extend(at_root.map(|d| d.name.as_str()));
                 }
             }

@@ -76,12 +76,52 @@ fn documents(file: &str, text: &str) -> Vec<Value> {
         other => other,
     };
     if file.ends_with(".ini") {
-        super::ini::sections(text).map(lower_keys).into_iter().collect()
+        super::ini::sections(text)
+            .map(lower_keys)
+            .map(plain_ini_values)
+            .into_iter()
+            .collect()
     } else if file.ends_with(".toml") {
         toml::from_str::<Value>(text).ok().into_iter().collect()
     } else {
         serde_saphyr::from_multiple(text).unwrap_or_default()
     }
+}
+
+/// An app's INI values as go-ini reads them: a comment after the value (`TYPE = mysql ; or
+/// postgres`) is not part of it, nor are backquotes around it (`` PASSWD = `p;ss` ``).
+fn plain_ini_values(doc: Value) -> Value {
+    let plain = |value: &str| -> String {
+        if let Some(quoted) = value.strip_prefix('`').and_then(|v| v.strip_suffix('`')) {
+            return quoted.to_string();
+        }
+        let comment = value
+            .char_indices()
+            .find(|&(i, c)| matches!(c, ';' | '#') && value[..i].ends_with(char::is_whitespace));
+        match comment {
+            Some((at, _)) => value[..at].trim_end().to_string(),
+            None => value.to_string(),
+        }
+    };
+    let Value::Object(sections) = doc else { return doc };
+    let plain_section = |section: Value| match section {
+        Value::Object(values) => Value::Object(
+            values
+                .into_iter()
+                .map(|(k, v)| match v {
+                    Value::String(text) => (k, Value::String(plain(&text))),
+                    other => (k, other),
+                })
+                .collect(),
+        ),
+        other => other,
+    };
+    Value::Object(
+        sections
+            .into_iter()
+            .map(|(name, section)| (name, plain_section(section)))
+            .collect(),
+    )
 }
 
 fn sections(doc: &Value, file: &str, keys: Keys) -> Vec<AppDatabase> {
@@ -199,7 +239,7 @@ mod tests {
         let (_dir, index) = crate::repo::index::test_index(&[
             (
                 "conf/app.ini",
-                "APP_NAME = Gogs\n\n[database]\n; postgres, mysql or sqlite3\nTYPE = postgres\nHOST = 127.0.0.1:5432\nNAME = gogs\nUSER = gogs\nPASSWORD =\n",
+                "APP_NAME = Gogs\n\n[database]\n; postgres, mysql or sqlite3\nTYPE = postgres ; or mysql\nHOST = 127.0.0.1:5432\nNAME = `gogs`\nUSER = gogs#1\nPASSWORD =\n",
             ),
             ("config.toml", "[db]\ntype = \"sqlite3\"\ndsn = \"data/app.db\"\n"),
         ]);
@@ -212,7 +252,8 @@ mod tests {
         assert_eq!(found[0].host.as_deref(), Some("127.0.0.1:5432"));
         assert_eq!(
             (found[0].user.as_deref(), found[0].name.as_deref()),
-            (Some("gogs"), Some("gogs"))
+            // A comment after a value and backquotes around it are not the value; a `#` in it is.
+            (Some("gogs#1"), Some("gogs"))
         );
         assert_eq!(found[1].dialect.as_deref(), Some("sqlite3"));
         assert_eq!(found[1].locations, ["data/app.db"]);
