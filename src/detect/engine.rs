@@ -456,30 +456,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn what_a_test_file_imports_is_not_read_for_the_app_unless_tests_are_asked_for() {
-        let registry = crate::detect::Registry::builtin().unwrap();
-        let files = |test: &str| {
-            crate::repo::index::test_index(&[
-                ("package.json", r#"{"name": "svc", "dependencies": {"hono": "^4"}}"#),
-                ("src/index.ts", "export const app = 1;\n"),
-                ("src/index.test.ts", test),
-            ])
-        };
-        let sqlite = registry.get("sqlite").unwrap();
-        let bun_test = registry.get("bun-test").unwrap();
-        let (_dir, index) = files("import { DatabaseSync } from 'node:sqlite';\nimport { test } from 'bun:test';\n");
-        let project = crate::ecosystems::collect(&index).remove(0);
-        let matched = |d| matches(d, &index, &project, registry.test_suffixes()).is_some();
-        assert!(
-            !matched(sqlite),
-            "`src/*.ts` does not ask for tests: the test's SQLite is not the app's"
-        );
-        assert!(matched(bun_test), "`src/**/*.test.ts` asks for them");
-        // Without suffixes to tell tests by, the test file counts like any other.
-        assert!(matches(sqlite, &index, &project, &[]).is_some());
-    }
-
-    #[test]
     fn matches_on_commented_lines_are_switched_off() {
         let text = "# URI = 'postgresql://x'\nURI = 'sqlite:///app.db'\n  // gorm.Open(\"a.db\")\n#[cfg(test)]\n";
         assert!(commented_out(text, text.find("postgresql").unwrap()));

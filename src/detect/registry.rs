@@ -323,6 +323,30 @@ mod tests {
     }
 
     #[test]
+    fn what_a_test_file_imports_is_not_read_for_the_app_unless_tests_are_asked_for() {
+        let registry = Registry::builtin().unwrap();
+        let files = |test: &str| {
+            crate::repo::index::test_index(&[
+                ("package.json", r#"{"name": "svc", "dependencies": {"hono": "^4"}}"#),
+                ("src/index.ts", "export const app = 1;\n"),
+                ("src/index.test.ts", test),
+            ])
+        };
+        let sqlite = registry.get("sqlite").unwrap();
+        let bun_test = registry.get("bun-test").unwrap();
+        let (_dir, index) = files("import { DatabaseSync } from 'node:sqlite';\nimport { test } from 'bun:test';\n");
+        let project = crate::ecosystems::collect(&index).remove(0);
+        let matched = |d| crate::detect::engine::matches(d, &index, &project, registry.test_suffixes()).is_some();
+        assert!(
+            !matched(sqlite),
+            "`src/*.ts` does not ask for tests: the test's SQLite is not the app's"
+        );
+        assert!(matched(bun_test), "`src/**/*.test.ts` asks for them");
+        // Without suffixes to tell tests by, the test file counts like any other.
+        assert!(crate::detect::engine::matches(sqlite, &index, &project, &[]).is_some());
+    }
+
+    #[test]
     fn a_detector_left_out_for_a_project_never_matches_it() {
         let registry = Registry::builtin().unwrap();
         let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
