@@ -45,7 +45,6 @@ pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str, ot
     let known = Known::of(registry);
     let settings = &registry.conventions.app_config;
     let keys = crate::signals::app_config::Keys {
-        files: &settings.files,
         sections: &settings.sections,
         dialect: &settings.dialect,
         location: &settings.location,
@@ -54,7 +53,16 @@ pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str, ot
         user: &settings.user,
         name: &settings.name,
     };
-    for found in crate::signals::app_config::read(index, &dirs, keys) {
+    // Named or globbed (`conf/*.ini`: an app's settings named after it), in the list's order.
+    let mut files: Vec<String> = Vec::new();
+    for pattern in &settings.files {
+        for file in dirs.iter().flat_map(|dir| engine::files_under(index, dir, pattern)) {
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+    }
+    for found in crate::signals::app_config::read(index, &files, keys) {
         let db = found.dialect.as_deref().and_then(|d| database_for(registry, d));
         if let (Some(dialect), Some(_)) = (&found.dialect, db) {
             let reason = format!("{}: {dialect}", found.dialect_key);

@@ -10,8 +10,6 @@ use serde_json::Value;
 /// The names an app's settings use, from `[app_config]` of conventions.toml.
 #[derive(Debug, Clone, Copy)]
 pub struct Keys<'a> {
-    /// Settings files, relative to the project.
-    pub files: &'a [String],
     /// Top-level keys of a database section (`db`, `database`).
     pub sections: &'a [String],
     /// Keys naming the database in a section (`dialect`, `driver`, `type`).
@@ -41,17 +39,14 @@ pub struct AppDatabase {
     pub name: Option<String>,
 }
 
-/// The database sections of the settings files in `dirs` (the project's first). A file that is
-/// not valid YAML is skipped: it is not the app's settings as archprompt can read them.
-pub fn read(index: &RepoIndex, dirs: &[&str], keys: Keys) -> Vec<AppDatabase> {
+/// The database sections of the settings `files` (repo-relative, in the order given). A file
+/// that does not parse is skipped: it is not the app's settings as archprompt can read them.
+pub fn read(index: &RepoIndex, files: &[String], keys: Keys) -> Vec<AppDatabase> {
     let mut found = Vec::new();
-    for dir in dirs {
-        for name in keys.files {
-            let file = crate::fs::join(dir, name);
-            let Some(text) = index.read(&file) else { continue };
-            for doc in &documents(&file, &text) {
-                found.extend(sections(doc, &file, keys));
-            }
+    for file in files {
+        let Some(text) = index.read(file) else { continue };
+        for doc in &documents(file, &text) {
+            found.extend(sections(doc, file, keys));
         }
     }
     found
@@ -189,7 +184,6 @@ mod tests {
     fn a_settings_files_database_section_is_read_as_written() {
         let k = keys();
         let keys = Keys {
-            files: &k[0],
             sections: &k[1],
             dialect: &k[2],
             location: &k[3],
@@ -205,7 +199,7 @@ mod tests {
         let pagoda = "database:\n  driver: \"sqlite3\"\n  connection: \"dbs/main.db?_fk=true\"\nbroken: [\n";
         std::fs::write(dir.path().join("config/config.yaml"), pagoda).unwrap();
         let index = RepoIndex::build(dir.path());
-        let found = read(&index, &["."], keys);
+        let found = read(&index, &k[0], keys);
         assert_eq!(found.len(), 1, "a file that is not YAML is skipped: {found:?}");
         assert_eq!(found[0].dialect.as_deref(), Some("sqlite3"));
         assert_eq!(found[0].dialect_key, "db.dialect");
@@ -217,7 +211,7 @@ mod tests {
         )
         .unwrap();
         let index = RepoIndex::build(dir.path());
-        let found = read(&index, &["."], keys);
+        let found = read(&index, &k[0], keys);
         assert_eq!(found[1].locations, ["dbs/main.db?_fk=true"]);
         assert_eq!(found[1].dialect_key, "database.driver");
     }
@@ -227,7 +221,6 @@ mod tests {
         let k = keys();
         let files = vec!["conf/app.ini".to_string(), "config.toml".to_string()];
         let keys = Keys {
-            files: &files,
             sections: &k[1],
             dialect: &["type".to_string()],
             location: &k[3],
@@ -243,7 +236,7 @@ mod tests {
             ),
             ("config.toml", "[db]\ntype = \"sqlite3\"\ndsn = \"data/app.db\"\n"),
         ]);
-        let found = read(&index, &["."], keys);
+        let found = read(&index, &files, keys);
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(
             (found[0].dialect_key.as_str(), found[0].dialect.as_deref()),
