@@ -312,7 +312,10 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
         return detector
             .regex(pattern)
             .captures_iter(text.as_bytes())
-            .filter(|c| c.get(0).is_some_and(|m| !commented_out(text, m.start())))
+            .filter(|c| {
+                c.get(0)
+                    .is_some_and(|m| !commented_out(text, m.start()) && !compared(text, m.start()))
+            })
             .filter_map(|c| {
                 c.name("value")
                     .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())
@@ -333,6 +336,13 @@ pub(crate) fn commented_out(text: &str, at: usize) -> bool {
     ["#", "//", "--", ";", "/*", "* ", "<!--"]
         .iter()
         .any(|marker| before.starts_with(marker.as_bytes()))
+}
+
+/// Whether what starts at `at` is compared with, not set (`if … ENGINE == "django.db.backends.mysql":`
+/// works around one database, it does not pick it).
+fn compared(text: &str, at: usize) -> bool {
+    let before = text.as_bytes()[..at.min(text.len())].trim_ascii_end();
+    before.ends_with(b"==") || before.ends_with(b"!=")
 }
 
 /// The strings at `keys` in a JSON document, where a `*` key stands for every key of its object
@@ -454,6 +464,14 @@ pub fn clean_path(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compared_values_are_not_settings() {
+        let text = "if DATABASES['default']['ENGINE'] == 'django.db.backends.mysql':\n    'ENGINE': 'django.db.backends.sqlite3',\nx != \"pg\"";
+        assert!(compared(text, text.find("'django.db.backends.mysql").unwrap()));
+        assert!(!compared(text, text.find("'django.db.backends.sqlite3").unwrap()));
+        assert!(compared(text, text.find("\"pg").unwrap()));
+    }
 
     #[test]
     fn matches_on_commented_lines_are_switched_off() {
