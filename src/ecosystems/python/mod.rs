@@ -11,6 +11,9 @@ use toml::{Table, Value};
 
 static REQUIREMENT_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)").unwrap());
 static SETUP_REQUIRES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)install_requires\s*=\s*\[(.*?)\]").unwrap());
+/// `install_requires=requirements`, a list assigned above the `setup()` call.
+static SETUP_REQUIRES_NAMED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"install_requires\s*=\s*([A-Za-z_][A-Za-z0-9_]*)\s*[,)]").unwrap());
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']([^"']+)["']"#).unwrap());
 
 pub mod package_manager;
@@ -326,10 +329,17 @@ fn read_requirements(index: &RepoIndex, file: &str, project: &mut Project, depth
 
 fn read_setup_py(index: &RepoIndex, file: &str, project: &mut Project) {
     let Some(text) = index.read(file) else { return };
-    if let Some(caps) = SETUP_REQUIRES.captures(&text) {
-        for spec in QUOTED.captures_iter(&caps[1]) {
-            add_pep508(project, &spec[1], Scope::Runtime, file);
-        }
+    let listed = SETUP_REQUIRES
+        .captures(&text)
+        .map(|caps| caps[1].to_string())
+        .or_else(|| {
+            // The list a variable holds, assigned at the start of a line (`requirements = [`).
+            let name = &SETUP_REQUIRES_NAMED.captures(&text)?[1];
+            let assigned = Regex::new(&format!(r"(?ms)^{name}\s*=\s*\[(.*?)\]")).ok()?;
+            Some(assigned.captures(&text)?[1].to_string())
+        });
+    for spec in listed.iter().flat_map(|list| QUOTED.captures_iter(list)) {
+        add_pep508(project, &spec[1], Scope::Runtime, file);
     }
 }
 
@@ -338,4 +348,23 @@ fn strings(value: Option<&Value>) -> Vec<String> {
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setup_py_requirements_in_the_call_or_in_a_list_above_it() {
+        let named = "from setuptools import setup\n\nrequirements = [\n    \"flask>=2.0\",\n    'alembic',\n]\n\nsetup(\n    name='app',\n    install_requires=requirements,\n)\n";
+        let inline = "setup(name='app', install_requires=['django>=4', \"psycopg\"])\n";
+        for (text, expected) in [(named, ["flask", "alembic"]), (inline, ["django", "psycopg"])] {
+            let (_dir, index) = crate::repo::index::test_index(&[("setup.py", text)]);
+            let files: Vec<&String> = index.files.iter().collect();
+            let project = collect(&index, &files).remove(0);
+            for name in expected {
+                assert!(project.dep(name).is_some(), "{name} in {text}");
+            }
+        }
+    }
 }
