@@ -40,8 +40,11 @@ impl<'i> Listing<'i> {
     /// (`node:sqlite`, `Bun.serve(`) says nothing of the app, so its text is not read for it.
     fn test_not_asked_for(&self, pattern: &str, file: &str) -> bool {
         let is_test = |name: &str| self.test_suffixes.iter().any(|s| name.ends_with(s.as_str()));
-        let asked = crate::fs::file_name(pattern);
-        is_test(crate::fs::file_name(file)) && !is_test(asked) && !asked.contains("test") && !asked.contains("spec")
+        // `src/test/**/*.java` asks for tests by its folder, `**/*.test.ts` by its name.
+        is_test(crate::fs::file_name(file))
+            && !is_test(pattern)
+            && !pattern.contains("test")
+            && !pattern.contains("spec")
     }
 
     /// Repo-relative files matching a project-relative path or glob, as [`project_files`].
@@ -341,7 +344,10 @@ pub(crate) fn commented_out(text: &str, at: usize) -> bool {
 /// Whether what starts at `at` is compared with, not set (`if … ENGINE == "django.db.backends.mysql":`
 /// works around one database, it does not pick it).
 fn compared(text: &str, at: usize) -> bool {
-    let before = text.as_bytes()[..at.min(text.len())].trim_ascii_end();
+    let bytes = &text.as_bytes()[..at.min(text.len())];
+    // This line's text only: a line above ending in `==` (`# ====`, a base64 value) is not it.
+    let line_start = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let before = bytes[line_start..].trim_ascii_end();
     before.ends_with(b"==") || before.ends_with(b"!=")
 }
 
@@ -471,6 +477,10 @@ mod tests {
         assert!(compared(text, text.find("'django.db.backends.mysql").unwrap()));
         assert!(!compared(text, text.find("'django.db.backends.sqlite3").unwrap()));
         assert!(compared(text, text.find("\"pg").unwrap()));
+        // Only the line's own text: a banner or a base64 value above ends in `==`.
+        let env = "# =====\nJWT_SECRET=abc==\nFLASK_APP=app.serve\n";
+        assert!(!compared(env, env.find("JWT").unwrap()));
+        assert!(!compared(env, env.find("FLASK_APP").unwrap()));
     }
 
     #[test]

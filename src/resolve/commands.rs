@@ -315,8 +315,8 @@ pub(super) fn applies_migrations(name: &str) -> bool {
 }
 
 /// Words of a migration task's name that say it does something else than apply them (matched
-/// at a word's start in a task's name: `generate`, `rollback:all`).
-pub(super) const NOT_APPLYING: &[&str] = &[
+/// at a word's start: `generate`, `rollback:all`, `migrate-downgrade.sh`).
+const NOT_APPLYING: &[&str] = &[
     "down", "rollback", "revert", "undo", "create", "new", "generate", "gen", "make", "reset", "status", "fresh",
     "refresh", "drop", "diff", "check", "list", "redo", "squash", "test", "e2e",
 ];

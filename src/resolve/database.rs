@@ -54,10 +54,21 @@ pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str, ot
         name: &settings.name,
     };
     // Named or globbed (`conf/*.ini`: an app's settings named after it), in the list's order.
+    // A test's, CI's or production's (`conf/app_test.ini`, `conf/ci.ini`) is not what a
+    // developer's run reads.
+    let profile_words = [
+        &registry.conventions.files.test_configs,
+        &registry.conventions.files.production_configs,
+    ];
+    let other_profile = |file: &str| {
+        let name = crate::fs::file_name(file).to_ascii_lowercase();
+        name.split(['.', '-', '_'])
+            .any(|part| profile_words.iter().any(|words| words.iter().any(|w| w == part)))
+    };
     let mut files: Vec<String> = Vec::new();
     for pattern in &settings.files {
         for file in dirs.iter().flat_map(|dir| engine::files_under(index, dir, pattern)) {
-            if !files.contains(&file) {
+            if !files.contains(&file) && !other_profile(&file) {
                 files.push(file);
             }
         }
@@ -368,7 +379,8 @@ fn config_score(registry: &Registry, file: &str, selected: &Selected) -> i32 {
 /// what that run uses, above the shared defaults they override.
 #[derive(Default)]
 pub(super) struct Selected {
-    /// `shop/settings/devel.py`: the end of the selected module's path.
+    /// `shop/settings/devel`: the selected module's path from the repository's root, without
+    /// `.py` (a package's is `…/__init__.py`).
     module: Option<String>,
     /// The active profiles' names, lower case.
     profiles: Vec<String>,
@@ -376,15 +388,21 @@ pub(super) struct Selected {
 
 impl Selected {
     pub(super) fn of(vars: &BTreeMap<String, (String, Evidence)>) -> Selected {
+        // Relative to the folder of `manage.py`, which names it.
         let module = vars
             .get("settings_module")
-            .map(|(module, _)| format!("{}.py", module.replace('.', "/")));
+            .map(|(module, evidence)| crate::fs::join(crate::fs::parent(&evidence.file), &module.replace('.', "/")));
+        // `dev,local`; `${SPRING_PROFILES_ACTIVE:dev}` is `dev` unless the environment says.
         let profiles = vars
             .get("active_profiles")
             .map(|(list, _)| {
+                let list = match list.trim().strip_prefix("${").and_then(|l| l.strip_suffix('}')) {
+                    Some(placeholder) => placeholder.split_once(':').map_or("", |(_, default)| default),
+                    None => list.as_str(),
+                };
                 list.split(',')
                     .map(|p| p.trim().to_ascii_lowercase())
-                    .filter(|p| !p.is_empty() && !p.contains('$'))
+                    .filter(|p| !p.is_empty() && !p.contains(['$', '@']))
                     .collect()
             })
             .unwrap_or_default();
@@ -393,10 +411,10 @@ impl Selected {
 
     /// Whether a plain run reads `file` as the settings it selected.
     fn holds(&self, file: &str) -> bool {
-        let module = self
-            .module
-            .as_deref()
-            .is_some_and(|m| file == m || file.ends_with(&format!("/{m}")));
+        let module = self.module.as_deref().is_some_and(|m| {
+            file.strip_prefix(m)
+                .is_some_and(|rest| rest == ".py" || rest == "/__init__.py")
+        });
         let name = crate::fs::file_name(file).to_ascii_lowercase();
         let profile = name
             .strip_prefix("application-")
@@ -709,6 +727,19 @@ fn config_client(
         if !ours {
             return None;
         }
+        // A selected profile's URL (`application-dev.yml`) takes no user from another file:
+        // the base config's user is for the base config's database.
+        let user_elsewhere = vars
+            .get("db_user")
+            .is_some_and(|(_, user)| user.file != evidence.file && selected.holds(&evidence.file));
+        let split = match user_elsewhere {
+            true => Connection {
+                user: None,
+                user_left_open: false,
+                ..split.clone()
+            },
+            false => split.clone(),
+        };
         let client = connection.or(&split).client(shell)?;
         Some(Field::found(client, vec![evidence.clone()]))
     });
@@ -930,6 +961,18 @@ mod tests {
             ("settings_module".to_string(), var("tcms.settings.devel")),
             ("active_profiles".to_string(), var("dev, ${EXTRA_PROFILE}")),
         ]);
+        // A module is found from the folder of the `manage.py` that names it; a package too.
+        let in_src = BTreeMap::from([
+            (
+                "settings_module".to_string(),
+                ("shop.settings".to_string(), Evidence::new("src/manage.py", "set")),
+            ),
+            ("active_profiles".to_string(), var("${SPRING_PROFILES_ACTIVE:local}")),
+        ]);
+        let nested = Selected::of(&in_src);
+        assert!(nested.holds("src/shop/settings/__init__.py") && nested.holds("src/shop/settings.py"));
+        assert!(!nested.holds("tests/shop/settings.py") && !nested.holds("shop/settings.py"));
+        assert!(nested.holds("src/main/resources/application-local.yml"));
         let selected = Selected::of(&vars);
         let score = |file: &str| config_score(&registry, file, &selected);
         assert_eq!(score("tcms/settings/devel.py"), SETTINGS_SCORE);

@@ -181,13 +181,11 @@ pub(super) fn repo_script(registry: &Registry, index: &RepoIndex, dir: &str, com
     let name = crate::fs::file_name(path).to_ascii_lowercase();
     let named = match intent {
         Intent::Test => name.starts_with("test") || name.starts_with("run_tests") || name.starts_with("run-tests"),
-        // `scripts/migrate-down.sh` reverts them; `migrate-news.sh` is not `new`: a file is named
-        // in whole words, where a task's name is matched by their starts.
+        // `scripts/migrate-down.sh` reverts them, `migrate-tests.sh` tests them.
         Intent::Migrate => {
-            let other_job = name
-                .split(['-', '_', '.'])
-                .any(|word| super::commands::NOT_APPLYING.contains(&word));
-            name.starts_with("migrat") && !other_job && !creates_migrations(registry, command)
+            name.starts_with("migrat")
+                && super::commands::applies_migrations(&name)
+                && !creates_migrations(registry, command)
         }
     };
     // A script among CI assets or fixtures (`.github/scripts/test.sh`), or one that migrates
@@ -328,7 +326,7 @@ mod tests {
         let (_dir, index) = crate::repo::index::test_index(&[
             ("scripts/migrate.sh", ""),
             ("scripts/migrate-down.sh", ""),
-            ("scripts/migrate-news.sh", ""),
+            ("scripts/migrate-downgrade.sh", ""),
             ("tests/migrations-rollback", ""),
             ("tests/migrate.sh", ""),
             (".github/scripts/migrate.sh", ""),
@@ -337,7 +335,7 @@ mod tests {
         assert!(script("./scripts/migrate.sh"));
         assert!(script("bash scripts/migrate.sh"));
         assert!(!script("./scripts/migrate-down.sh"));
-        assert!(script("./scripts/migrate-news.sh"), "`news` is not `new`");
+        assert!(!script("./scripts/migrate-downgrade.sh"));
         assert!(!script("./tests/migrations-rollback"), "a test of the migrations");
         assert!(!script("./tests/migrate.sh"), "migrates a test database");
         assert!(!script("./.github/scripts/migrate.sh"), "a CI asset");

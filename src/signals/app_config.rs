@@ -84,11 +84,15 @@ fn documents(file: &str, text: &str) -> Vec<Value> {
 }
 
 /// An app's INI values as go-ini reads them: a comment after the value (`TYPE = mysql ; or
-/// postgres`) is not part of it, nor are backquotes around it (`` PASSWD = `p;ss` ``).
+/// postgres`) is not part of it, nor are the quotes or backquotes around it
+/// (`` PASSWD = `p;ss` ``, `HOST = "127.0.0.1:5432"`), inside which nothing is a comment.
 fn plain_ini_values(doc: Value) -> Value {
     let plain = |value: &str| -> String {
-        if let Some(quoted) = value.strip_prefix('`').and_then(|v| v.strip_suffix('`')) {
-            return quoted.to_string();
+        for quote in ["\"\"\"", "`", "\"", "'"] {
+            let inner = value.strip_prefix(quote).and_then(|v| v.strip_suffix(quote));
+            if let Some(quoted) = inner.filter(|_| value.len() >= 2 * quote.len()) {
+                return quoted.to_string();
+            }
         }
         let comment = value
             .char_indices()
@@ -219,7 +223,11 @@ mod tests {
     #[test]
     fn ini_and_toml_settings_are_read_like_yaml_whatever_the_keys_case() {
         let k = keys();
-        let files = vec!["conf/app.ini".to_string(), "config.toml".to_string()];
+        let files = vec![
+            "conf/app.ini".to_string(),
+            "config.toml".to_string(),
+            "conf/quoted.ini".to_string(),
+        ];
         let keys = Keys {
             sections: &k[1],
             dialect: &["type".to_string()],
@@ -235,9 +243,16 @@ mod tests {
                 "APP_NAME = Gogs\n\n[database]\n; postgres, mysql or sqlite3\nTYPE = postgres ; or mysql\nHOST = 127.0.0.1:5432\nNAME = `gogs`\nUSER = gogs#1\nPASSWORD =\n",
             ),
             ("config.toml", "[db]\ntype = \"sqlite3\"\ndsn = \"data/app.db\"\n"),
+            (
+                "conf/quoted.ini",
+                "[database]\nTYPE = \"mysql\"\nHOST = \"db ; local\"\nNAME = shop\n",
+            ),
         ]);
         let found = read(&index, &files, keys);
-        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found.len(), 3, "{found:?}");
+        // Quotes are not the value, and a `;` inside them is no comment.
+        assert_eq!(found[2].dialect.as_deref(), Some("mysql"));
+        assert_eq!(found[2].host.as_deref(), Some("db ; local"));
         assert_eq!(
             (found[0].dialect_key.as_str(), found[0].dialect.as_deref()),
             ("database.type", Some("postgres"))

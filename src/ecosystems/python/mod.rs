@@ -10,7 +10,10 @@ use std::sync::LazyLock;
 use toml::{Table, Value};
 
 static REQUIREMENT_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)").unwrap());
-static SETUP_REQUIRES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)install_requires\s*=\s*\[(.*?)\]").unwrap());
+/// A list literal's items, quoted strings skipped whole (`"celery[redis]>=5"` holds a `]`).
+const LIST_ITEMS: &str = r#"\[((?:[^\]"']|"[^"]*"|'[^']*')*)\]"#;
+static SETUP_REQUIRES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"install_requires\s*=\s*{LIST_ITEMS}")).unwrap());
 /// `install_requires=requirements`, a list assigned above the `setup()` call.
 static SETUP_REQUIRES_NAMED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"install_requires\s*=\s*([A-Za-z_][A-Za-z0-9_]*)\s*[,)]").unwrap());
@@ -335,7 +338,7 @@ fn read_setup_py(index: &RepoIndex, file: &str, project: &mut Project) {
         .or_else(|| {
             // The list a variable holds, assigned at the start of a line (`requirements = [`).
             let name = &SETUP_REQUIRES_NAMED.captures(&text)?[1];
-            let assigned = Regex::new(&format!(r"(?ms)^{name}\s*=\s*\[(.*?)\]")).ok()?;
+            let assigned = Regex::new(&format!(r"(?m)^{name}\s*=\s*{LIST_ITEMS}")).ok()?;
             Some(assigned.captures(&text)?[1].to_string())
         });
     for spec in listed.iter().flat_map(|list| QUOTED.captures_iter(list)) {
@@ -356,8 +359,8 @@ mod tests {
 
     #[test]
     fn setup_py_requirements_in_the_call_or_in_a_list_above_it() {
-        let named = "from setuptools import setup\n\nrequirements = [\n    \"flask>=2.0\",\n    'alembic',\n]\n\nsetup(\n    name='app',\n    install_requires=requirements,\n)\n";
-        let inline = "setup(name='app', install_requires=['django>=4', \"psycopg\"])\n";
+        let named = "from setuptools import setup\n\nrequirements = [\n    \"celery[redis]>=5\",\n    \"flask>=2.0\",\n    'alembic',\n]\n\nsetup(\n    name='app',\n    install_requires=requirements,\n)\n";
+        let inline = "setup(name='app', install_requires=['django[argon2]>=4', \"psycopg\"])\n";
         for (text, expected) in [(named, ["flask", "alembic"]), (inline, ["django", "psycopg"])] {
             let (_dir, index) = crate::repo::index::test_index(&[("setup.py", text)]);
             let files: Vec<&String> = index.files.iter().collect();
