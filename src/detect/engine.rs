@@ -332,10 +332,7 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
 /// "postgresql://…"`, `// db, _ := gorm.Open(…)`): a value there is switched off. A match that
 /// starts with the marker itself (`#[cfg(test)]`) is the regex's to judge.
 pub(crate) fn commented_out(text: &str, at: usize) -> bool {
-    // Bytes, not `str` slices: a byte regex may start a match inside a character.
-    let bytes = &text.as_bytes()[..at.min(text.len())];
-    let line_start = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let before = bytes[line_start..].trim_ascii_start();
+    let before = line_before(text, at).trim_ascii_start();
     ["#", "//", "--", ";", "/*", "* ", "<!--"]
         .iter()
         .any(|marker| before.starts_with(marker.as_bytes()))
@@ -344,11 +341,17 @@ pub(crate) fn commented_out(text: &str, at: usize) -> bool {
 /// Whether what starts at `at` is compared with, not set (`if … ENGINE == "django.db.backends.mysql":`
 /// works around one database, it does not pick it).
 fn compared(text: &str, at: usize) -> bool {
-    let bytes = &text.as_bytes()[..at.min(text.len())];
     // This line's text only: a line above ending in `==` (`# ====`, a base64 value) is not it.
-    let line_start = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let before = bytes[line_start..].trim_ascii_end();
+    let before = line_before(text, at).trim_ascii_end();
     before.ends_with(b"==") || before.ends_with(b"!=")
+}
+
+/// The text of the line `at` is on, before it. Bytes, not a `str` slice: a byte regex may start
+/// a match inside a character.
+fn line_before(text: &str, at: usize) -> &[u8] {
+    let bytes = &text.as_bytes()[..at.min(text.len())];
+    let line_start = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    &bytes[line_start..]
 }
 
 /// The strings at `keys` in a JSON document, where a `*` key stands for every key of its object
