@@ -56,19 +56,10 @@ pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str, ot
     // Named or globbed (`conf/*.ini`: an app's settings named after it), in the list's order.
     // A test's, CI's or production's (`conf/app_test.ini`, `conf/ci.ini`) is not what a
     // developer's run reads.
-    let profile_words = [
-        &registry.conventions.files.test_configs,
-        &registry.conventions.files.production_configs,
-    ];
-    let other_profile = |file: &str| {
-        let name = crate::fs::file_name(file).to_ascii_lowercase();
-        name.split(['.', '-', '_'])
-            .any(|part| profile_words.iter().any(|words| words.iter().any(|w| w == part)))
-    };
     let mut files: Vec<String> = Vec::new();
     for pattern in &settings.files {
         for file in dirs.iter().flat_map(|dir| engine::files_under(index, dir, pattern)) {
-            if !files.contains(&file) && !other_profile(&file) {
+            if !files.contains(&file) && !named_for_another_run(registry, &file) {
                 files.push(file);
             }
         }
@@ -361,16 +352,28 @@ pub(super) fn resolve_database(
 /// (`application-prod.yml`, `settings/test.py`) names the deployed or a throwaway one, weaker
 /// than any other config or a driver.
 fn config_score(registry: &Registry, file: &str, selected: &Selected) -> i32 {
-    let files = &registry.conventions.files;
-    let name = crate::fs::file_name(file).to_ascii_lowercase();
-    let named = |words: &[String]| name.split(['.', '-', '_']).any(|part| words.iter().any(|w| w == part));
     if selected.holds(file) {
         SETTINGS_SCORE
-    } else if named(&files.production_configs) || named(&files.test_configs) {
+    } else if named_for_another_run(registry, file) {
         ENV_SCORE
     } else {
         CONFIG_SCORE
     }
+}
+
+/// Whether a config file's name makes it a production or test profile's (`application-prod.yml`,
+/// `settings/test.py`, `conf/ci.ini`: `production_configs` and `test_configs`), a word of it, not
+/// a part of one (`contest.py` is not a test's).
+fn named_for_another_run(registry: &Registry, file: &str) -> bool {
+    let files = &registry.conventions.files;
+    let name = crate::fs::file_name(file).to_ascii_lowercase();
+    name.split(['.', '-', '_']).any(|part| {
+        files
+            .production_configs
+            .iter()
+            .chain(&files.test_configs)
+            .any(|w| w == part)
+    })
 }
 
 /// The settings a plain run of the app selects among several: the module `manage.py` names

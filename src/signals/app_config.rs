@@ -52,30 +52,11 @@ pub fn read(index: &RepoIndex, files: &[String], keys: Keys) -> Vec<AppDatabase>
     found
 }
 
-/// A settings file's documents by its format: INI (`conf/app.ini`, whose keys are often upper
-/// case: `[database] TYPE = postgres`), TOML, else YAML (every document of it).
+/// A settings file's documents by its format: INI ([`ini_settings`]), TOML, else YAML (every
+/// document of it).
 fn documents(file: &str, text: &str) -> Vec<Value> {
-    let lower_keys = |doc: Value| match doc {
-        Value::Object(sections) => Value::Object(
-            sections
-                .into_iter()
-                .map(|(name, section)| match section {
-                    Value::Object(values) => (
-                        name.to_ascii_lowercase(),
-                        Value::Object(values.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect()),
-                    ),
-                    other => (name, other),
-                })
-                .collect(),
-        ),
-        other => other,
-    };
     if file.ends_with(".ini") {
-        super::ini::sections(text)
-            .map(lower_keys)
-            .map(plain_ini_values)
-            .into_iter()
-            .collect()
+        super::ini::sections(text).map(ini_settings).into_iter().collect()
     } else if file.ends_with(".toml") {
         toml::from_str::<Value>(text).ok().into_iter().collect()
     } else {
@@ -83,10 +64,11 @@ fn documents(file: &str, text: &str) -> Vec<Value> {
     }
 }
 
-/// An app's INI values as go-ini reads them: a comment after the value (`TYPE = mysql ; or
-/// postgres`) is not part of it, nor are the quotes or backquotes around it
-/// (`` PASSWD = `p;ss` ``, `HOST = "127.0.0.1:5432"`), inside which nothing is a comment.
-fn plain_ini_values(doc: Value) -> Value {
+/// An app's INI sections as go-ini reads them: names and keys in any case (`[database] TYPE =
+/// postgres`), a comment after a value (`TYPE = mysql ; or postgres`) not part of it, nor the
+/// quotes or backquotes around it (`` PASSWD = `p;ss` ``, `HOST = "127.0.0.1:5432"`), inside
+/// which nothing is a comment.
+fn ini_settings(doc: Value) -> Value {
     let plain = |value: &str| -> String {
         for quote in ["\"\"\"", "`", "\"", "'"] {
             let inner = value.strip_prefix(quote).and_then(|v| v.strip_suffix(quote));
@@ -103,24 +85,21 @@ fn plain_ini_values(doc: Value) -> Value {
         }
     };
     let Value::Object(sections) = doc else { return doc };
-    let plain_section = |section: Value| match section {
-        Value::Object(values) => Value::Object(
-            values
-                .into_iter()
-                .map(|(k, v)| match v {
-                    Value::String(text) => (k, Value::String(plain(&text))),
-                    other => (k, other),
-                })
-                .collect(),
-        ),
-        other => other,
+    let section = |values: serde_json::Map<String, Value>| {
+        let values = values.into_iter().map(|(key, value)| {
+            let value = match value {
+                Value::String(text) => Value::String(plain(&text)),
+                other => other,
+            };
+            (key.to_ascii_lowercase(), value)
+        });
+        Value::Object(values.collect())
     };
-    Value::Object(
-        sections
-            .into_iter()
-            .map(|(name, section)| (name, plain_section(section)))
-            .collect(),
-    )
+    let sections = sections.into_iter().map(|(name, values)| match values {
+        Value::Object(values) => (name.to_ascii_lowercase(), section(values)),
+        other => (name, other),
+    });
+    Value::Object(sections.collect())
 }
 
 fn sections(doc: &Value, file: &str, keys: Keys) -> Vec<AppDatabase> {

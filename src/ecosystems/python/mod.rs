@@ -17,6 +17,9 @@ static SETUP_REQUIRES: LazyLock<Regex> =
 /// `install_requires=requirements`, a list assigned above the `setup()` call.
 static SETUP_REQUIRES_NAMED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"install_requires\s*=\s*([A-Za-z_][A-Za-z0-9_]*)\s*[,)]").unwrap());
+/// A list assigned at the start of a line (`requirements = [`), with its name.
+static LIST_ASSIGNED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?m)^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*{LIST_ITEMS}")).unwrap());
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']([^"']+)["']"#).unwrap());
 
 pub mod package_manager;
@@ -338,8 +341,8 @@ fn read_setup_py(index: &RepoIndex, file: &str, project: &mut Project) {
         .or_else(|| {
             // The list a variable holds, assigned at the start of a line (`requirements = [`).
             let name = &SETUP_REQUIRES_NAMED.captures(&text)?[1];
-            let assigned = Regex::new(&format!(r"(?m)^{name}\s*=\s*{LIST_ITEMS}")).ok()?;
-            Some(assigned.captures(&text)?[1].to_string())
+            let assigned = LIST_ASSIGNED.captures_iter(&text).find(|c| &c[1] == name)?;
+            Some(assigned[2].to_string())
         });
     for spec in listed.iter().flat_map(|list| QUOTED.captures_iter(list)) {
         add_pep508(project, &spec[1], Scope::Runtime, file);
