@@ -137,6 +137,10 @@ pub enum Sets {
     Connection,
     /// A named variable for command templates (`var = "…"`).
     Var,
+    /// The settings a plain run of the app selects among several (the module `manage.py`
+    /// names, the profiles a base config activates): each item of the value, a comma-separated
+    /// list, names settings files through `template`, a glob relative to the project.
+    Selects,
 }
 
 /// Reads one value out of a config file. Exactly one of `json`, `toml`, `ini`, `regex`.
@@ -367,6 +371,9 @@ impl Detector {
             }
             if let Some(pattern) = &read.unless {
                 compile(compiled, pattern, checks)?;
+            }
+            if read.sets == Sets::Selects && read.template.is_none() {
+                bail!("[[config]] with sets = \"selects\" needs a `template` naming the files");
             }
             if read.development && read.sets != Sets::Database {
                 bail!("[[config]] `development` is for sets = \"database\" only");

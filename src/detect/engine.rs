@@ -1,7 +1,7 @@
 //! Evaluates detector rules against one project: match leaves, config reads and directory
 //! candidates. Everything is answered from the [`RepoIndex`]; nothing here touches the disk.
 
-use super::detector::{ConfigRead, Detector, Leaf, Match};
+use super::detector::{ConfigRead, Detector, Leaf, Match, Sets};
 use super::globs::{self, Of, is_glob, matching};
 use crate::ecosystems::{Project, Scope};
 use crate::repo::index::RepoIndex;
@@ -240,14 +240,16 @@ pub fn read_config(detector: &Detector, read: &ConfigRead, index: &RepoIndex, pr
             {
                 continue;
             }
-            for raw in extract(detector, read, &text) {
-                let raw = raw.trim().to_string();
-                if raw.is_empty() {
-                    continue;
-                }
+            let values = extract(detector, read, &text);
+            // A `selects` value is a list (`dev,local`), each item a settings name.
+            let items = values.iter().flat_map(|raw| match read.sets {
+                Sets::Selects => list_items(raw),
+                _ => vec![raw.trim()],
+            });
+            for raw in items.filter(|raw| !raw.is_empty()) {
                 let value = match &read.template {
-                    Some(t) => apply_template(t, &raw, &file, &project.dir),
-                    None => raw,
+                    Some(t) => apply_template(t, raw, &file, &project.dir),
+                    None => raw.to_string(),
                 };
                 out.push(ConfigValue {
                     value,
@@ -385,9 +387,25 @@ fn yaml_lookup<'a>(value: &'a serde_json::Value, keys: &[&str]) -> Option<&'a st
     })
 }
 
+/// The items of a comma-separated list, where a `${VAR:default}` placeholder stands for its
+/// default (`${SPRING_PROFILES_ACTIVE:dev}` → `dev`) and one without a default or a build-time
+/// one (`@profiles.active@`) for nothing.
+fn list_items(raw: &str) -> Vec<&str> {
+    let raw = raw.trim();
+    let list = match raw.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+        Some(placeholder) => placeholder.split_once(':').map_or("", |(_, default)| default),
+        None => raw,
+    };
+    list.split(',')
+        .map(str::trim)
+        .filter(|item| !item.contains(['$', '@']))
+        .collect()
+}
+
 /// `{value}`: the raw value; `{dir}`: its parent directory; `{file}`: the config file relative
 /// to the project; `{file_dir}`: that file's directory (`./cmd/api`, or `.`); `{module}`: that
-/// file as a Python module path (`app/main.py` → `app.main`).
+/// file as a Python module path (`app/main.py` → `app.main`); `{value_path}`: the value, a
+/// module, as a path (`shop.settings.dev` → `shop/settings/dev`).
 fn apply_template(template: &str, raw: &str, file: &str, project_dir: &str) -> String {
     let rel_file = if project_dir == "." {
         file.to_string()
@@ -407,6 +425,7 @@ fn apply_template(template: &str, raw: &str, file: &str, project_dir: &str) -> S
         dir => format!("./{dir}"),
     };
     template
+        .replace("{value_path}", &raw.replace('.', "/"))
         .replace("{value}", raw)
         .replace("{dir}", crate::fs::parent(raw))
         .replace("{file_dir}", &file_dir)
@@ -473,6 +492,14 @@ pub fn clean_path(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_selects_value_is_a_list_whose_placeholders_stand_for_their_defaults() {
+        assert_eq!(list_items("dev, ${EXTRA_PROFILE}"), ["dev"]);
+        assert_eq!(list_items(" ${SPRING_PROFILES_ACTIVE:local} "), ["local"]);
+        assert_eq!(list_items("@profiles.active@"), Vec::<&str>::new());
+        assert_eq!(list_items("shop.settings.devel"), ["shop.settings.devel"]);
+    }
 
     #[test]
     fn compared_values_are_not_settings() {

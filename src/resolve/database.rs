@@ -158,8 +158,8 @@ pub(super) fn resolve_database(
     index: &RepoIndex,
     backend: &Analysis,
     signals: &RepoSignals,
+    selected: &Selected,
 ) -> (Field, Vec<String>, DbUrls, Vec<String>) {
-    let selected = Selected::of(&backend.vars);
     // The app's own settings first: they say where the database it uses by default is.
     let mut urls: DbUrls = signals.connections.clone();
     urls.extend(
@@ -203,7 +203,7 @@ pub(super) fn resolve_database(
                     let reason = format!("{} config connects to {}", hit.detector.name, db.name);
                     add(
                         &db.id,
-                        config_score(registry, &file, &selected),
+                        config_score(registry, &file, selected),
                         Evidence::new(&file, reason),
                     );
                 }
@@ -223,7 +223,7 @@ pub(super) fn resolve_database(
                 // The development environment's own setting speaks like the app's settings file.
                 let score = match read.development {
                     true => SETTINGS_SCORE,
-                    false => config_score(registry, &file, &selected),
+                    false => config_score(registry, &file, selected),
                 };
                 for item in value.split(',') {
                     if let Some(db) = database_for(registry, item) {
@@ -376,54 +376,51 @@ fn named_for_another_run(registry: &Registry, file: &str) -> bool {
     })
 }
 
-/// The settings a plain run of the app selects among several: the module `manage.py` names
-/// (`DJANGO_SETTINGS_MODULE` → `shop/settings/devel.py`), the profiles Spring's base config
-/// activates (`spring.profiles.active: dev` → `application-dev.yml`). What they configure is
-/// what that run uses, above the shared defaults they override.
+/// The settings a plain run of the app selects among several, as its detectors' `selects`
+/// reads name them (the module `manage.py` names, the profiles a Spring base config activates):
+/// what they configure is what that run uses, above the shared defaults they override.
 #[derive(Default)]
 pub(super) struct Selected {
-    /// `shop/settings/devel`: the selected module's path from the repository's root, without
-    /// `.py` (a package's is `…/__init__.py`).
-    module: Option<String>,
-    /// The active profiles' names, lower case.
-    profiles: Vec<String>,
+    /// The selected settings files, repo-relative globs; `None` when nothing selects.
+    files: Option<globset::GlobSet>,
 }
 
 impl Selected {
-    pub(super) fn of(vars: &BTreeMap<String, (String, Evidence)>) -> Selected {
-        // Relative to the folder of `manage.py`, which names it.
-        let module = vars
-            .get("settings_module")
-            .map(|(module, evidence)| crate::fs::join(crate::fs::parent(&evidence.file), &module.replace('.', "/")));
-        // `dev,local`; `${SPRING_PROFILES_ACTIVE:dev}` is `dev` unless the environment says.
-        let profiles = vars
-            .get("active_profiles")
-            .map(|(list, _)| {
-                let list = match list.trim().strip_prefix("${").and_then(|l| l.strip_suffix('}')) {
-                    Some(placeholder) => placeholder.split_once(':').map_or("", |(_, default)| default),
-                    None => list.as_str(),
-                };
-                list.split(',')
-                    .map(|p| p.trim().to_ascii_lowercase())
-                    .filter(|p| !p.is_empty() && !p.contains(['$', '@']))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Selected { module, profiles }
+    pub(super) fn of(index: &RepoIndex, backend: &Analysis) -> Selected {
+        let mut patterns = Vec::new();
+        for hit in backend
+            .ecosystem_hits
+            .iter()
+            .chain(&backend.frameworks)
+            .chain(&backend.data)
+        {
+            let reads = hit.detector.config.iter().filter(|r| r.sets == Sets::Selects);
+            for read in reads {
+                let home = home_of(hit, &backend.project);
+                let values = engine::read_config(hit.detector, read, index, &home);
+                patterns.extend(values.into_iter().map(|v| crate::fs::join(&home.dir, &v.value)));
+            }
+        }
+        Selected::of_globs(&patterns)
+    }
+
+    /// `patterns`: repo-relative globs of the selected settings files.
+    fn of_globs(patterns: &[String]) -> Selected {
+        let mut set = globset::GlobSetBuilder::new();
+        for pattern in patterns {
+            // A value that makes no glob (`[`) selects nothing.
+            if let Ok(glob) = globset::GlobBuilder::new(pattern).literal_separator(true).build() {
+                set.add(glob);
+            }
+        }
+        Selected {
+            files: (!patterns.is_empty()).then(|| set.build().ok()).flatten(),
+        }
     }
 
     /// Whether a plain run reads `file` as the settings it selected.
     fn holds(&self, file: &str) -> bool {
-        let module = self.module.as_deref().is_some_and(|m| {
-            file.strip_prefix(m)
-                .is_some_and(|rest| rest == ".py" || rest == "/__init__.py")
-        });
-        let name = crate::fs::file_name(file).to_ascii_lowercase();
-        let profile = name
-            .strip_prefix("application-")
-            .and_then(|rest| rest.rsplit_once('.'))
-            .is_some_and(|(profile, _)| self.profiles.iter().any(|p| p == profile));
-        module || profile
+        self.files.as_ref().is_some_and(|set| set.is_match(file))
     }
 }
 
@@ -479,12 +476,13 @@ pub(super) fn database_for<'r>(registry: &'r Registry, value: &str) -> Option<&'
 pub(super) fn db_client_command(
     registry: &Registry,
     backend: &Analysis,
+    selected: &Selected,
     primary: Option<&String>,
     signals: &RepoSignals,
     urls: &DbUrls,
     run_dir: Option<&str>,
 ) -> Option<Field> {
-    let field = env_client_command(registry, backend, primary, signals, urls, run_dir);
+    let field = env_client_command(registry, backend, selected, primary, signals, urls, run_dir);
     field.or_else(|| tool_url_client(registry, backend, primary?))
 }
 
@@ -540,6 +538,7 @@ fn tool_url_client(registry: &Registry, backend: &Analysis, primary: &str) -> Op
 fn env_client_command(
     registry: &Registry,
     backend: &Analysis,
+    selected: &Selected,
     primary: Option<&String>,
     signals: &RepoSignals,
     urls: &DbUrls,
@@ -600,7 +599,7 @@ fn env_client_command(
             .as_deref()
             .and_then(|client| url_var_client(registry, detector, client, signals));
         url_var
-            .or_else(|| config_client(registry, &known, &backend.vars, detector, shell, urls))
+            .or_else(|| config_client(registry, &known, &backend.vars, selected, detector, shell, urls))
             .or_else(|| split_env_client(registry, detector, signals))
     };
     if let Some(service) = service {
@@ -702,6 +701,7 @@ fn config_client(
     registry: &Registry,
     known: &Known,
     vars: &BTreeMap<String, (String, Evidence)>,
+    selected: &Selected,
     primary: &Detector,
     shell: &Shell,
     urls: &DbUrls,
@@ -716,8 +716,7 @@ fn config_client(
     };
     // A production or test profile's connection (`application-prod.properties`) is not the one
     // to open; the settings a plain run selects are, before the shared defaults'.
-    let selected = Selected::of(vars);
-    let score = |(_, evidence): &&(String, Evidence)| config_score(registry, &evidence.file, &selected);
+    let score = |(_, evidence): &&(String, Evidence)| config_score(registry, &evidence.file, selected);
     let mut development: Vec<&(String, Evidence)> = urls.iter().filter(|u| score(u) > ENV_SCORE).collect();
     development.sort_by_key(|u| std::cmp::Reverse(score(u)));
     let from_config = development.into_iter().find_map(|(value, evidence)| {
@@ -901,6 +900,7 @@ mod tests {
                 &registry,
                 &Known::of(&registry),
                 &vars,
+                &Selected::default(),
                 detector,
                 detector.shell.as_ref().unwrap(),
                 &urls,
@@ -959,24 +959,40 @@ mod tests {
     #[test]
     fn the_selected_settings_speak_above_shared_defaults_and_a_test_profile_below() {
         let registry = Registry::builtin().unwrap();
-        let var = |v: &str| (v.to_string(), Evidence::new("manage.py", "set"));
-        let vars = BTreeMap::from([
-            ("settings_module".to_string(), var("tcms.settings.devel")),
-            ("active_profiles".to_string(), var("dev, ${EXTRA_PROFILE}")),
-        ]);
-        // A module is found from the folder of the `manage.py` that names it; a package too.
-        let in_src = BTreeMap::from([
+        let selected_in = |files: &[(&str, &str)]| {
+            let (_dir, index) = crate::repo::index::test_index(files);
+            let project = crate::ecosystems::collect(&index).remove(0);
+            let backend = crate::detect::analysis::analyse(&registry, &index, project);
+            Selected::of(&index, &backend)
+        };
+        // A module is found from the project `manage.py` is in; a package too.
+        let django = selected_in(&[
+            ("src/requirements.txt", "Django==5.1\n"),
             (
-                "settings_module".to_string(),
-                ("shop.settings".to_string(), Evidence::new("src/manage.py", "set")),
+                "src/manage.py",
+                "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
             ),
-            ("active_profiles".to_string(), var("${SPRING_PROFILES_ACTIVE:local}")),
         ]);
-        let nested = Selected::of(&in_src);
-        assert!(nested.holds("src/shop/settings/__init__.py") && nested.holds("src/shop/settings.py"));
-        assert!(!nested.holds("tests/shop/settings.py") && !nested.holds("shop/settings.py"));
-        assert!(nested.holds("src/main/resources/application-local.yml"));
-        let selected = Selected::of(&vars);
+        assert!(django.holds("src/shop/settings/__init__.py") && django.holds("src/shop/settings.py"));
+        assert!(!django.holds("tests/shop/settings.py") && !django.holds("shop/settings.py"));
+        let pom = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/jvm-spring-datasource-postgres/pom.xml"),
+        )
+        .unwrap();
+        let spring = selected_in(&[
+            ("pom.xml", &pom),
+            (
+                "src/main/resources/application.yml",
+                "spring:\n  profiles:\n    active: ${SPRING_PROFILES_ACTIVE:local}\n",
+            ),
+        ]);
+        assert!(spring.holds("src/main/resources/application-local.yml"));
+        assert!(spring.holds("src/main/resources/config/application-local.properties"));
+        assert!(!spring.holds("src/main/resources/application-prod.yml"));
+        let selected = Selected::of_globs(&[
+            "tcms/settings/devel{.py,/__init__.py}".to_string(),
+            "src/main/resources/**/application-dev.{properties,yml,yaml}".to_string(),
+        ]);
         let score = |file: &str| config_score(&registry, file, &selected);
         assert_eq!(score("tcms/settings/devel.py"), SETTINGS_SCORE);
         assert_eq!(score("src/main/resources/application-dev.yml"), SETTINGS_SCORE);

@@ -5,7 +5,7 @@ use super::commands::{
     BUILD_TASKS, DB_TASKS, DEV_TASKS, MIGRATE_TASKS, TEST_TASKS, command, is_placeholder, runner_prefix_len,
 };
 use super::context::{Ctx, Facts, ancestor_tasks_for, build_root_vars, cargo_workspace_root, test_projects};
-use super::database::{db_client_command, only_in_memory, resolve_database};
+use super::database::{Selected, db_client_command, only_in_memory, resolve_database};
 use super::dirs::{collapse, home_of, source_dirs};
 use super::documented::{Intent, documented_dev, documented_intent};
 use super::migrations::migration_dirs;
@@ -98,7 +98,9 @@ pub(super) fn resolve_backend(
     };
 
     // Database.
-    let (db, primaries, db_urls, caches) = resolve_database(registry, index, backend, signals);
+    // The settings a plain run selects, for the database and the client that opens it.
+    let selected = Selected::of(index, backend);
+    let (db, primaries, db_urls, caches) = resolve_database(registry, index, backend, signals, &selected);
     let has_db = db.state == State::Found;
     // A database archprompt cannot name (an ORM without a named store) still has a console.
     let db_unknown = db.state == State::Unknown;
@@ -357,6 +359,7 @@ pub(super) fn resolve_backend(
             db_client_command(
                 registry,
                 backend,
+                &selected,
                 primaries.first(),
                 signals,
                 &db_urls,
