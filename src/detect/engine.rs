@@ -39,25 +39,34 @@ impl<'i> Listing<'i> {
     /// Whether `file` is a test, where `pattern` does not ask for tests: what a test imports
     /// (`node:sqlite`, `Bun.serve(`) says nothing of the app, so its text is not read for it.
     fn test_not_asked_for(&self, pattern: &str, file: &str) -> bool {
-        let is_test = |name: &str| self.test_suffixes.iter().any(|s| name.ends_with(s.as_str()));
         // `src/test/**/*.java` asks for tests by its folder, `**/*.test.ts` by its name.
-        is_test(crate::fs::file_name(file))
-            && !is_test(pattern)
+        ends_like_test(self.test_suffixes, crate::fs::file_name(file))
+            && !ends_like_test(self.test_suffixes, pattern)
             && !pattern.contains("test")
             && !pattern.contains("spec")
     }
 
     /// Repo-relative files matching a project-relative path or glob, as [`project_files`].
     fn files(&self, index: &RepoIndex, project: &Project, pattern: &str) -> Vec<String> {
-        let plain = pattern.split('/').all(|p| !p.is_empty() && p != "." && p != "..");
+        let plain = || pattern.split('/').all(|p| !p.is_empty() && p != "." && p != "..");
         match &self.few {
-            Some(few) if plain || is_glob(pattern) => globs::among(few, self.prefix_len, pattern)
+            Some(few) if is_glob(pattern) || plain() => globs::among(few, self.prefix_len, pattern)
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
             _ => project_files(index, project, pattern),
         }
     }
+}
+
+/// Whether a file name (or a pattern) ends like a test module of some ecosystem: one of
+/// `suffixes`, [`Registry::test_suffixes`](crate::detect::Registry::test_suffixes).
+pub fn ends_like_test(suffixes: &[String], name: &str) -> bool {
+    // Every convention has `st` (test, Test), `pe` (spec) or `IT` in the name (detector
+    // validation holds the suffixes to it): in a large tree nearly every file fails this one
+    // pass, before the suffixes are tried one by one.
+    let hints = |pair: &[u8]| matches!(pair, b"st" | b"pe" | b"IT");
+    name.as_bytes().windows(2).any(hints) && suffixes.iter().any(|s| name.ends_with(s.as_str()))
 }
 
 /// Whether `detector` matches `project`, with the evidence of every leaf that held.

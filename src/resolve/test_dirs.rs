@@ -222,14 +222,7 @@ pub(super) fn tests_folder(registry: &Registry, index: &RepoIndex, prefix: &str,
 /// `[toolchain] test_suffixes` ending), `Some(false)` for a Python name that only follows the
 /// convention (`test_*.py`, `*_test.py`, `tests.py`), `None` for anything else.
 pub(super) fn test_file_name(registry: &Registry, name: &str) -> Option<bool> {
-    // Every convention has `st` (test, Test), `pe` (spec) or `IT` in the name (detector
-    // validation holds the suffixes to it): in a large tree nearly every file fails this one
-    // pass, before the suffixes are tried one by one.
-    let hints = |pair: &[u8]| matches!(pair, b"st" | b"pe" | b"IT");
-    if !name.as_bytes().windows(2).any(hints) {
-        return None;
-    }
-    if registry.test_suffixes().iter().any(|s| name.ends_with(s.as_str())) {
+    if crate::detect::engine::ends_like_test(registry.test_suffixes(), name) {
         return Some(true);
     }
     let python =
