@@ -248,9 +248,10 @@ fn a_deployment_stacks_database_is_not_the_one_the_host_reaches() {
         ("docker-compose.yml", &deployed),
         (".env.example", env),
     ]);
+    // Spelled out, password left out: a shell does not load the `.env` the app reads.
     assert_eq!(
         report.field(FieldName::DbCommand).value.as_deref(),
-        Some("psql \"$DATABASE_URL\"")
+        Some("psql \"postgresql://postgres@localhost:5432/docs\"")
     );
     let built = compose("build: .");
     let report = scan_tree(&[
@@ -277,6 +278,12 @@ fn a_documented_console_beats_a_built_client() {
     assert_eq!(field.value.as_deref(), Some("pgcli postgresql://app@localhost/app"));
     assert_eq!(field.evidence[0].file, "README.md");
     let report = scan_tree(&[("package.json", package), (".env.example", env)]);
+    assert_eq!(
+        report.field(FieldName::DbCommand).value.as_deref(),
+        Some("psql \"postgresql://app@localhost:5432/app\"")
+    );
+    // A URL left for each developer to set is read where it is set.
+    let report = scan_tree(&[("package.json", package), (".env.example", "DATABASE_URL=\n")]);
     assert_eq!(
         report.field(FieldName::DbCommand).value.as_deref(),
         Some("psql \"$DATABASE_URL\"")
@@ -461,5 +468,138 @@ fn an_embedded_stores_file_named_in_an_env_template_or_beside_the_config() {
     assert_eq!(
         ecto.field(FieldName::DbCommand).value.as_deref(),
         Some("sqlite3 priv/repo/app_dev.db")
+    );
+}
+
+const LARAVEL_COMPOSER: &str = r#"{"require": {"php": "^8.2", "laravel/framework": "^11.0"}}"#;
+
+fn laravel_in_compose(env: &'static str, compose: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("composer.json", LARAVEL_COMPOSER),
+        ("artisan", "#!/usr/bin/env php\n<?php\n"),
+        ("app/Models/User.php", "<?php\n"),
+        ("database/migrations/2024_01_01_000000_create_users.php", "<?php\n"),
+        (".env.example", env),
+        ("docker-compose.yml", compose),
+        ("Dockerfile", "FROM php:8.3-fpm\nRUN composer install\n"),
+    ]
+}
+
+const STACK: &str = "services:
+  app:
+    build: .
+    volumes: ['.:/var/www']
+    depends_on: [mysql]
+  queue:
+    build:
+      context: .
+      dockerfile: queue.dockerfile
+    depends_on: [mysql]
+  setup:
+    build: .
+    command: php artisan migrate --force
+  web:
+    image: nginx
+    depends_on:
+      app: {condition: service_started}
+      setup: {condition: service_completed_successfully}
+  mysql:
+    image: mysql:8
+    environment: {MYSQL_DATABASE: shop, MYSQL_USER: shop}
+";
+
+#[test]
+fn an_app_that_reaches_its_database_by_a_compose_service_name_is_developed_in_the_stack() {
+    let report = scan_tree(&laravel_in_compose(
+        "DB_CONNECTION=mysql\nDB_HOST=mysql\nDB_DATABASE=shop\nDB_USERNAME=shop\n",
+        STACK,
+    ));
+    // The app's service, not the worker with a Dockerfile of its own nor the job others wait for.
+    let migrate = report.field(FieldName::MigrationCommand);
+    assert_eq!(
+        migrate.value.as_deref(),
+        Some("docker compose exec app php artisan migrate")
+    );
+    assert!(
+        migrate
+            .evidence
+            .iter()
+            .any(|e| e.file == ".env.example" && e.reason.contains("DB_HOST names mysql")),
+        "{:?}",
+        migrate.evidence
+    );
+    assert_eq!(
+        report.field(FieldName::DevCommand).value.as_deref(),
+        Some("docker compose up")
+    );
+    assert_eq!(
+        report.field(FieldName::DbCommand).value.as_deref(),
+        Some("docker compose exec mysql mysql -u shop -p shop")
+    );
+
+    // The same stack, with the app told to reach a database on this machine: developed on the host.
+    let host = scan_tree(&laravel_in_compose(
+        "DB_CONNECTION=mysql\nDB_HOST=127.0.0.1\nDB_DATABASE=shop\nDB_USERNAME=shop\n",
+        STACK,
+    ));
+    assert_eq!(
+        host.field(FieldName::MigrationCommand).value.as_deref(),
+        Some("php artisan migrate")
+    );
+    assert_eq!(
+        host.field(FieldName::DevCommand).value.as_deref(),
+        Some("php artisan serve")
+    );
+}
+
+#[test]
+fn in_the_stack_with_no_service_built_from_the_app_the_migrate_command_is_unknown() {
+    let stack = "services:
+  app:
+    image: acme/shop:latest
+    depends_on: [mysql]
+  mysql:
+    image: mysql:8
+    profiles: []
+    environment: {MYSQL_DATABASE: shop, MYSQL_USER: shop}
+";
+    let report = scan_tree(&laravel_in_compose(
+        "DB_CONNECTION=mysql\nDB_HOST=mysql\nDB_DATABASE=shop\nDB_USERNAME=shop\n",
+        stack,
+    ));
+    let migrate = report.field(FieldName::MigrationCommand);
+    assert_eq!(migrate.state, State::Unknown, "{migrate:?}");
+    assert!(
+        migrate.hint.as_deref().unwrap_or_default().contains("cannot reach it"),
+        "{migrate:?}"
+    );
+}
+
+#[test]
+fn a_database_service_behind_a_profile_is_not_the_default_one() {
+    let files = vec![
+        (
+            "package.json",
+            r#"{"name": "forum", "dependencies": {"express": "^4.19.0", "mongodb": "^6.0.0", "pg": "^8.11.0"}}"#,
+        ),
+        ("src/index.js", "require('express')\n"),
+        (
+            "docker-compose.yml",
+            "services:
+  mongo:
+    image: mongo:7
+    environment: {MONGO_INITDB_ROOT_USERNAME: forum, MONGO_INITDB_DATABASE: forum}
+  postgres:
+    image: postgres:16
+    profiles: [postgres]
+",
+        ),
+    ];
+    let report = scan_tree(&files);
+    let db = report.field(FieldName::DatabaseSystem);
+    assert!(db.value.as_deref().unwrap_or_default().starts_with("MongoDB"), "{db:?}");
+    assert_eq!(
+        report.field(FieldName::DbCommand).value.as_deref(),
+        Some("docker compose exec mongo mongosh -u forum -p --authenticationDatabase admin forum")
     );
 }

@@ -71,7 +71,7 @@ fn a_made_up_database_gets_its_url_client_from_toml_alone() {
         ],
     );
     assert_eq!(report.field(FieldName::DatabaseSystem).value.as_deref(), Some("QuuxDB"));
-    assert_eq!(db_command(&report), Some("quuxsh --url \"$QUUX_URL\""));
+    assert_eq!(db_command(&report), Some("quuxsh --url \"quux://localhost:7000/shop\""));
 }
 
 #[test]

@@ -650,6 +650,10 @@ pub struct ConventionDirs {
     /// are read, and any YAML in them with a `services:` map.
     #[serde(default)]
     pub compose: Vec<String>,
+    /// Folders of compose setups an editor opens a shell inside (`.devcontainer`): commands
+    /// there run in the app's container already.
+    #[serde(default)]
+    pub editor_containers: Vec<String>,
     /// Names of directories that hold a frontend: a project in one scores lower as the backend.
     #[serde(default)]
     pub frontend: Vec<String>,

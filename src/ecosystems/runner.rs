@@ -150,7 +150,7 @@ impl Runner {
     }
 
     /// Prefix that runs a locally installed tool (`npx`, `pnpm exec`, `uv run`, …).
-    fn exec_prefix(&self) -> &'static str {
+    pub fn exec_prefix(&self) -> &'static str {
         match self.tool {
             Tool::Npm => "npx ",
             Tool::Pnpm => "pnpm exec ",

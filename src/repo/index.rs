@@ -55,6 +55,9 @@ pub const ENV_TEMPLATES: &[&str] = &[
     ".env.defaults",
     "example.env",
     ".example.env",
+    "sample.env",
+    "template.env",
+    "TEMPLATE.env",
     ".env.local.example",
 ];
 /// Files that make a directory a project, next to which env templates are looked for.

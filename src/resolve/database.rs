@@ -252,10 +252,12 @@ pub(super) fn resolve_database(
             );
         }
     }
-    // A variant compose file (`docker-compose.mongo.yaml`) runs an alternative, not the default.
+    // A variant compose file (`docker-compose.mongo.yaml`) or a profile (`profiles: [postgres]`)
+    // runs an alternative, not the default.
     for service in &signals.services {
         if let Some(db) = database_of_image(registry, &service.image) {
-            add_evidence(&db.id, COMPOSE_SCORE, service.evidence.clone(), service.in_main_file());
+            let default = service.in_main_file() && !service.optional;
+            add_evidence(&db.id, COMPOSE_SCORE, service.evidence.clone(), default);
         }
     }
     // An ORM with no store named anywhere talks to a database archprompt cannot name: unknown,
@@ -612,19 +614,37 @@ fn env_client_command(
                 return Some(passed_over(local, Some(service), why));
             }
         }
-        // The shell inside is the image's own (`mariadb` in a MariaDB container).
-        let image_shell = database_of_image(registry, &service.image).and_then(|d| d.shell.as_ref());
-        let shell = compose_shell(image_shell.or(shell)?.compose.as_ref()?, service, signals)?;
-        let file_flag = if service.in_main_file() && crate::fs::parent(&service.file) == "." {
-            String::new()
-        } else {
-            format!("-f {} ", service.file)
-        };
-        let text = format!("docker compose {file_flag}exec {} {shell}", service.name);
-        return Some(Field::found(text, vec![service.evidence.clone()]));
+        return compose_client(registry, shell, service, signals);
     }
     let why = "cannot start: its image needs a password option the service does not set";
     from_config().map(|field| passed_over(field, cannot_start, why))
+}
+
+/// The database's shell run inside its compose service (`docker compose exec db psql -U app`):
+/// the image's own shell (`mariadb` in a MariaDB container), else the primary's.
+pub(super) fn compose_client(
+    registry: &Registry,
+    shell: Option<&Shell>,
+    service: &Service,
+    signals: &RepoSignals,
+) -> Option<Field> {
+    let image_shell = database_of_image(registry, &service.image).and_then(|d| d.shell.as_ref());
+    let shell = compose_shell(image_shell.or(shell)?.compose.as_ref()?, service, signals)?;
+    let text = format!(
+        "docker compose {}exec {} {shell}",
+        compose_file_flag(&service.file),
+        service.name
+    );
+    Some(Field::found(text, vec![service.evidence.clone()]))
+}
+
+/// `-f FILE ` for a compose file `docker compose` does not read by default, else nothing.
+pub(super) fn compose_file_flag(file: &str) -> String {
+    if crate::signals::compose::read_by_default(file) {
+        String::new()
+    } else {
+        format!("-f {file} ")
+    }
 }
 
 /// Whether a client opens a database on this machine: its host is `localhost` or `127.0.0.1`,
@@ -685,10 +705,18 @@ fn url_var_client(registry: &Registry, detector: &Detector, client: &str, signal
                 .find(|(key, scheme, _)| scheme.is_empty() && ours(key))
         })?;
     let (var, _, evidence) = url_var;
-    Some(Field::found(
-        client.replace("{url}", &format!("${var}")),
-        vec![evidence.clone()],
-    ))
+    // A database on this machine the template spells out is opened at that address: a shell
+    // does not load the `.env` the app reads, so `$VAR` would be unset there.
+    let known = Known::of(registry);
+    let spelled = connection::parse(value_of(var), &known)
+        .filter(|c| {
+            c.host
+                .as_deref()
+                .is_some_and(|h| ["localhost", "127.0.0.1"].contains(&h))
+        })
+        .and_then(|c| c.client(shell?));
+    let text = spelled.unwrap_or_else(|| client.replace("{url}", &format!("${var}")));
+    Some(Field::found(text, vec![evidence.clone()]))
 }
 
 /// A client given where an application config or env template says the database is
@@ -1019,10 +1047,13 @@ mod tests {
             tag: tag.map(str::to_string),
             env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             more_env: false,
+            reads_dotenv: false,
+            optional: false,
             host_mounts: Vec::new(),
             publishes_ports: true,
             deployed_app: false,
             file: "compose.yaml".into(),
+            aliases: Vec::new(),
             evidence: Evidence::new("compose.yaml", "service db"),
         };
         let signals = RepoSignals::default();

@@ -117,6 +117,10 @@ pub(super) fn resolve_backend(
         document_stores.join(" and ")
     );
     fields.insert(FieldName::DatabaseSystem, db);
+    // An app that reaches its database by a compose service's name is developed in that stack.
+    let known = super::connection::Known::of(registry);
+    let primary_detector = primaries.first().and_then(|id| registry.get(id));
+    let in_stack = primary_detector.and_then(|p| super::in_stack::of(registry, &known, backend, p, signals, &db_urls));
 
     // Data tools and migrations.
     let migration_tools: Vec<&Hit> = backend.data.iter().filter(|h| h.detector.migrations).collect();
@@ -207,6 +211,11 @@ pub(super) fn resolve_backend(
             documented_dev(&ctx, !signals.services.is_empty(), default).or(other)
         }
     };
+    // A framework's host server cannot reach a database on the stack's network: the stack runs it.
+    let dev = match (dev, &in_stack) {
+        (Some(found), Some(stack)) if from_default(&found) => stack.dev().or(Some(found)),
+        (other, _) => other,
+    };
     fields.insert(
         FieldName::DevCommand,
         dev.unwrap_or_else(|| {
@@ -249,6 +258,10 @@ pub(super) fn resolve_backend(
         }
         None if no_migrations_reason.is_none() => started(),
         other => other,
+    };
+    let migrate = match (migrate, &in_stack) {
+        (Some(found), Some(stack)) if from_default(&found) => Some(stack.inside(index, &runner, backend, &found)),
+        (other, _) => other,
     };
     // A way to migrate with no migrations folder (`go run . -migrate`): the migrations are kept
     // somewhere archprompt does not read, often the code itself, so "none" would be false.
@@ -354,6 +367,7 @@ pub(super) fn resolve_backend(
     let db_command = named_task
         .or_else(|| super::console::client_task(&ctx, &primaries))
         .or_else(|| super::console::documented_client(&ctx, &primaries))
+        .or_else(|| in_stack.as_ref()?.database_shell(registry, primary_detector?, signals))
         .or_else(|| command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data]))
         .or_else(|| {
             db_client_command(

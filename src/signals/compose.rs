@@ -17,6 +17,8 @@ pub struct Service {
     pub env: Vec<(String, String)>,
     /// Whether more of its environment comes from elsewhere (`env_file`, `extends`).
     pub more_env: bool,
+    /// Whether its `env_file` is the developer's `.env`, whose template the repository keeps.
+    pub reads_dotenv: bool,
     /// Where folders of the host are mounted in the container (`./data:/var/lib/mysql`).
     pub host_mounts: Vec<String>,
     /// Whether it publishes a port to the host (`ports:`), so an app run there reaches it.
@@ -26,7 +28,54 @@ pub struct Service {
     pub deployed_app: bool,
     /// The compose file, repo-relative.
     pub file: String,
+    /// Other names it answers to on the stack's network (`container_name`, `hostname`).
+    pub aliases: Vec<String>,
+    /// Whether it runs only when a profile is asked for (`profiles: [postgres]`), not in a plain
+    /// `docker compose up`.
+    pub optional: bool,
     pub evidence: Evidence,
+}
+
+/// A compose service built from the repository's source (`build: .`): where an app runs when
+/// it is developed in containers.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub name: String,
+    /// The build context, repo-relative (`.` for the root).
+    pub context: String,
+    /// The Dockerfile it builds, repo-relative.
+    pub dockerfile: String,
+    /// Whether it names a Dockerfile of its own (`dockerfile: cron.dockerfile`) rather than the
+    /// context's `Dockerfile`.
+    pub own_dockerfile: bool,
+    /// The services it starts after (`depends_on`, `links`).
+    pub depends_on: Vec<String>,
+    /// `environment` entries, as written.
+    pub env: Vec<(String, String)>,
+    /// Its place among the file's services.
+    pub position: usize,
+    /// Whether it runs only when a profile is asked for.
+    pub optional: bool,
+    /// Whether it is a job other services wait to finish (`condition:
+    /// service_completed_successfully`: a migrations or setup step), not a running app.
+    pub one_shot: bool,
+    /// Whether its build context is also mounted into it (`.:/app`), so the code a developer
+    /// edits runs there: a development setup, not a deployment.
+    pub mounts_source: bool,
+    /// The compose file, repo-relative.
+    pub file: String,
+    pub evidence: Evidence,
+}
+
+/// The service names of a compose file, in the file's order.
+#[derive(serde::Deserialize)]
+struct Ordered {
+    services: indexmap::IndexMap<String, serde::de::IgnoredAny>,
+}
+
+/// Whether `docker compose` run at the repository root reads this compose file without `-f`.
+pub fn read_by_default(file: &str) -> bool {
+    COMPOSE_NAMES.contains(&crate::fs::file_name(file)) && crate::fs::parent(file) == "."
 }
 
 /// A compose environment value as the container sees it.
@@ -46,7 +95,11 @@ impl Service {
     /// to the value an env template of the repository gives `VAR`.
     pub fn env<'a>(&'a self, key: &str, signals: &'a RepoSignals) -> EnvValue<'a> {
         let Some(value) = self.env.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()) else {
-            return EnvValue::Unset;
+            // `env_file: .env` sets what the `.env.example` the developer copies sets.
+            return match signals.env_value(key).filter(|_| self.reads_dotenv) {
+                Some(value) => EnvValue::Known(value),
+                None => EnvValue::Unset,
+            };
         };
         let Some(reference) = value
             .strip_prefix("${")
@@ -90,6 +143,8 @@ impl Service {
 pub struct RepoSignals {
     /// Compose services that run an image.
     pub services: Vec<Service>,
+    /// Compose services built from the repository's source.
+    pub built: Vec<Built>,
     /// Database names or URLs, and whether they are example URLs of an env template (weaker than
     /// a config or a driver-selecting key).
     pub database_hints: Vec<(String, Evidence, bool)>,
@@ -166,15 +221,33 @@ pub fn read(index: &RepoIndex, backend_dir: &str, compose_dirs: &[String]) -> Re
     }
     // The main compose file's services speak first; variants (`.dev`, `.prod`) after them.
     signals.services.sort_by_key(|s| !s.in_main_file());
+    // The development template's values speak first.
+    signals
+        .env
+        .sort_by_key(|(_, _, file)| !development_template(crate::fs::file_name(file)));
     signals
 }
 
-/// `.env.example` and its kin, and per-variant templates (`env-example-relational`).
+/// `.env.example` and its kin, and per-variant templates (`env-example-relational`,
+/// `.env.dev.example`).
 fn is_env_template(name: &str) -> bool {
     index::ENV_TEMPLATES.contains(&name)
         || [".env.example.", "env-example", "env.example", ".env.sample."]
             .iter()
             .any(|p| name.starts_with(p))
+        || development_template(name)
+}
+
+/// A template for the development run (`.env.dev.example`, `.env.development.sample`): read
+/// before the others, which may be written for a deployment.
+fn development_template(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(".env.") else {
+        return false;
+    };
+    [".example", ".sample", ".template"].iter().any(|end| {
+        rest.strip_suffix(end)
+            .is_some_and(|variant| ["dev", "development", "local"].contains(&variant))
+    })
 }
 
 /// `compose.yaml`, `docker-compose.dev.yml`, … but not test-only variants.
@@ -219,13 +292,34 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
         return;
     };
     let builds = services.values().any(|spec| spec.get("build").is_some());
+    // The file's order of services, which a map parsed into a JSON value forgets: of several
+    // built from the same source, the first is the app's main one (`web` before `worker`).
+    let order: Vec<String> = match builds {
+        true => {
+            serde_saphyr::from_str::<Ordered>(&text).map_or_else(|_| Vec::new(), |o| o.services.into_keys().collect())
+        }
+        false => Vec::new(),
+    };
     let deployed_app = |name: &str| {
         !builds
             && services.iter().any(|(other, spec)| {
                 other != name && spec.get("image").is_some() && depends_on(spec).any(|d| d == name)
             })
     };
+    // Services others wait for to complete: jobs that run and exit.
+    let awaited: Vec<&str> = services
+        .values()
+        .filter_map(|spec| spec.get("depends_on")?.as_object())
+        .flat_map(|map| map.iter())
+        .filter(|(_, how)| how.get("condition").and_then(Value::as_str) == Some("service_completed_successfully"))
+        .map(|(name, _)| name.as_str())
+        .collect();
     for (service, spec) in services {
+        let position = order.iter().position(|name| name == service).unwrap_or(order.len());
+        if let Some(mut built) = built(service, spec, file, position) {
+            built.one_shot = awaited.contains(&service.as_str());
+            signals.built.push(built);
+        }
         let Some(image) = spec.get("image").and_then(Value::as_str) else {
             continue;
         };
@@ -233,42 +327,124 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
         if name.is_empty() {
             continue;
         }
-        let env = match spec.get("environment") {
-            Some(Value::Object(map)) => map
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()),
-                    )
-                })
-                .collect(),
-            // A bare `- POSTGRES_PASSWORD` passes the variable through from the environment.
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(|item| match item.split_once('=') {
-                    Some((k, v)) => (k.to_string(), v.to_string()),
-                    None => (item.to_string(), format!("${{{item}}}")),
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let aliases = ["container_name", "hostname"]
+            .iter()
+            .filter_map(|key| Some(spec.get(*key)?.as_str()?.to_string()))
+            .collect();
         signals.services.push(Service {
             name: service.clone(),
             image: name,
             tag: image_tag(image),
-            env,
+            env: environment(spec),
             more_env: spec.get("env_file").is_some() || spec.get("extends").is_some(),
+            reads_dotenv: env_files(spec).any(|f| crate::fs::file_name(f) == ".env"),
             host_mounts: host_mounts(spec),
             publishes_ports: spec
                 .get("ports")
                 .is_some_and(|p| p.as_array().is_none_or(|a| !a.is_empty())),
             deployed_app: deployed_app(service),
             file: file.to_string(),
+            aliases,
+            optional: optional(spec),
             evidence: Evidence::new(file, format!("service {service} runs image {image}")),
         });
     }
+}
+
+/// Whether a service runs only under a profile (`profiles: [debug]`).
+fn optional(spec: &Value) -> bool {
+    spec.get("profiles")
+        .and_then(Value::as_array)
+        .is_some_and(|p| !p.is_empty())
+}
+
+/// The host folders a service's volumes mount (`./src:/app/src` → `./src`), as written.
+fn host_sources(spec: &Value) -> impl Iterator<Item = &str> {
+    let volumes = spec
+        .get("volumes")
+        .and_then(Value::as_array)
+        .map_or(&[][..], |v| &v[..]);
+    volumes.iter().filter_map(|volume| match volume {
+        Value::String(short) => short.split(':').next().filter(|s| s.starts_with('.')),
+        Value::Object(long) => long.get("source")?.as_str().filter(|s| s.starts_with('.')),
+        _ => None,
+    })
+}
+
+/// The files a service's `env_file` names: one, a list, or a list of `{path: …}`.
+fn env_files(spec: &Value) -> impl Iterator<Item = &str> {
+    let items: Vec<&Value> = match spec.get("env_file") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    items
+        .into_iter()
+        .filter_map(|item| item.as_str().or_else(|| item.get("path")?.as_str()))
+}
+
+/// A service's `environment`, a map or a list of `KEY=value`.
+fn environment(spec: &Value) -> Vec<(String, String)> {
+    match spec.get("environment") {
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()),
+                )
+            })
+            .collect(),
+        // A bare `- POSTGRES_PASSWORD` passes the variable through from the environment.
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|item| match item.split_once('=') {
+                Some((k, v)) => (k.to_string(), v.to_string()),
+                None => (item.to_string(), format!("${{{item}}}")),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A service built from the repository (`build: ./api`, `build: {context: .., dockerfile: …}`),
+/// its context and Dockerfile resolved from the compose file's folder. A context outside the
+/// repository or a remote one (`https://…`) is not the repository's source.
+fn built(service: &str, spec: &Value, file: &str, position: usize) -> Option<Built> {
+    let build = spec.get("build")?;
+    let (context, dockerfile) = match build {
+        Value::String(context) => (context.as_str(), None),
+        Value::Object(map) => (
+            map.get("context").and_then(Value::as_str).unwrap_or("."),
+            map.get("dockerfile").and_then(Value::as_str),
+        ),
+        _ => return None,
+    };
+    if context.contains("://") || context.starts_with(['/', '~', '$']) {
+        return None;
+    }
+    let context = crate::fs::lexically_normal(&crate::fs::join(crate::fs::parent(file), context));
+    if context.starts_with("..") {
+        return None;
+    }
+    let mounts_source = host_sources(spec)
+        .any(|source| crate::fs::lexically_normal(&crate::fs::join(crate::fs::parent(file), source)) == context);
+    let dockerfile_path = crate::fs::lexically_normal(&crate::fs::join(&context, dockerfile.unwrap_or("Dockerfile")));
+    Some(Built {
+        name: service.to_string(),
+        own_dockerfile: dockerfile.is_some_and(|d| crate::fs::file_name(d) != "Dockerfile"),
+        dockerfile: dockerfile_path,
+        context,
+        depends_on: depends_on(spec).map(str::to_string).collect(),
+        env: environment(spec),
+        position,
+        optional: optional(spec),
+        one_shot: false,
+        mounts_source,
+        file: file.to_string(),
+        evidence: Evidence::new(file, format!("service {service} is built from the repository")),
+    })
 }
 
 /// The services a service's `depends_on` or `links` names (a list, or `depends_on` as a map;
@@ -460,12 +636,22 @@ mod tests {
             publishes_ports: false,
             deployed_app: false,
             file: "docker-compose.yml".into(),
+            aliases: Vec::new(),
+            optional: false,
+            reads_dotenv: false,
             evidence: Evidence::new("docker-compose.yml", "service db"),
         };
         let signals = RepoSignals {
             env: vec![("DATABASE_USERNAME".into(), "root".into(), ".env.example".into())],
             ..RepoSignals::default()
         };
+        // A variable the service does not name is the template's only through `env_file: .env`.
+        assert_eq!(service.env("DATABASE_USERNAME", &signals), EnvValue::Unset);
+        let reads_dotenv = Service {
+            reads_dotenv: true,
+            ..service.clone()
+        };
+        assert_eq!(reads_dotenv.env("DATABASE_USERNAME", &signals), EnvValue::Known("root"));
         assert_eq!(service.env("POSTGRES_USER", &signals), EnvValue::Known("root"));
         assert_eq!(service.env("POSTGRES_DB", &signals), EnvValue::Known("api"));
         assert_eq!(service.env("POSTGRES_PASSWORD", &signals), EnvValue::Unresolved);
