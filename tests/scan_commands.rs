@@ -74,7 +74,7 @@ fn the_local_database_url_of_an_env_template_is_the_shell_target() {
     ]);
     assert_eq!(
         report.field(FieldName::DbCommand).value.as_deref(),
-        Some("mongosh \"$MONGODB_URI_LOCAL\"")
+        Some("mongosh \"mongodb://localhost:27017/app\"")
     );
 }
 
