@@ -106,8 +106,20 @@ fn sections(doc: &Value, file: &str, keys: Keys) -> Vec<AppDatabase> {
     let Some(map) = doc.as_object() else { return Vec::new() };
     let mut out = Vec::new();
     for section in keys.sections {
-        let Some(Value::Object(values)) = map.get(section) else {
-            continue;
+        // A section, or its keys written flat at the top with its name before them (`db-type:
+        // sqlite`, `database_url:`).
+        let flat: serde_json::Map<String, Value> = map
+            .iter()
+            .filter_map(|(key, value)| {
+                let rest = key.strip_prefix(section.as_str())?;
+                let key = rest.strip_prefix('-').or_else(|| rest.strip_prefix('_'))?;
+                Some((key.to_string(), value.clone()))
+            })
+            .collect();
+        let values = match map.get(section) {
+            Some(Value::Object(values)) => values,
+            _ if !flat.is_empty() => &flat,
+            _ => continue,
         };
         let first = |names: &[String]| {
             names
@@ -197,6 +209,32 @@ mod tests {
         let found = read(&index, &k[0], keys);
         assert_eq!(found[1].locations, ["dbs/main.db?_fk=true"]);
         assert_eq!(found[1].dialect_key, "database.driver");
+    }
+
+    #[test]
+    fn a_sections_keys_written_flat_at_the_top_are_read_as_that_section() {
+        let k = keys();
+        let keys = Keys {
+            sections: &k[1],
+            dialect: &k[2],
+            location: &k[3],
+            host: &k[4],
+            port: &k[5],
+            user: &k[6],
+            name: &k[7],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        // gotosocial's `example/config.yaml` shape; `dbname` is no section's key.
+        let flat = "host: example.org\ndb-driver: \"sqlite\"\ndb-name: \"sqlite.db\"\ndb_port: 5432\ndbname: other\n";
+        std::fs::write(dir.path().join("config.default.yml"), flat).unwrap();
+        let index = RepoIndex::build(dir.path());
+        let found = read(&index, &k[0], keys);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].dialect_key, "db.driver");
+        assert_eq!(found[0].dialect.as_deref(), Some("sqlite"));
+        assert_eq!(found[0].locations, ["sqlite.db"]);
+        assert_eq!(found[0].port.as_deref(), Some("5432"));
+        assert_eq!(found[0].host, None, "the app's own host is not the database's");
     }
 
     #[test]
