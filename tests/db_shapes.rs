@@ -603,3 +603,45 @@ fn a_database_service_behind_a_profile_is_not_the_default_one() {
         Some("docker compose exec mongo mongosh -u forum -p --authenticationDatabase admin forum")
     );
 }
+
+/// .NET: the startup project reads its own `appsettings.json`; the one a data library ships
+/// beside its DbContext counts only when the startup project has none.
+#[test]
+fn the_running_projects_own_settings_name_its_database_before_a_librarys() {
+    let library_settings = r#"{"ConnectionStrings": {"AppDb": "Data Source=../../database/app.sqlite"}}"#;
+    let mut files = vec![
+        (
+            "src/Api/Api.csproj",
+            r#"<Project Sdk="Microsoft.NET.Sdk.Web"><ItemGroup><ProjectReference Include="..\Data\Data.csproj" /></ItemGroup></Project>"#,
+        ),
+        (
+            "src/Api/Program.cs",
+            "var app = WebApplication.Create(args);\napp.Run();\n",
+        ),
+        (
+            "src/Data/Data.csproj",
+            r#"<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Npgsql.EntityFrameworkCore.PostgreSQL" Version="9.0.0" /><PackageReference Include="Microsoft.EntityFrameworkCore.Sqlite" Version="9.0.0" /></ItemGroup></Project>"#,
+        ),
+        ("src/Data/AppDbContext.cs", "public class AppDbContext : DbContext {}\n"),
+        ("src/Data/appsettings.json", library_settings),
+    ];
+    let only_library = scan_tree(&files);
+    assert_eq!(
+        only_library.field(FieldName::DatabaseSystem).value.as_deref(),
+        Some("SQLite, PostgreSQL")
+    );
+    files.push((
+        "src/Api/appsettings.json",
+        r#"{"ConnectionStrings": {"AppDb": "Host=localhost;Port=5433;Database=app;Username=app;Password=secret"}}"#,
+    ));
+    let report = scan_tree(&files);
+    // The library's SQLite driver still makes SQLite a database it supports, after.
+    assert_eq!(
+        report.field(FieldName::DatabaseSystem).value.as_deref(),
+        Some("PostgreSQL, SQLite")
+    );
+    assert_eq!(
+        report.field(FieldName::DbCommand).value.as_deref(),
+        Some("psql -h localhost -p 5433 -U app -d app")
+    );
+}

@@ -195,8 +195,17 @@ pub(super) fn resolve_database(
     let known = Known::of(registry);
     for hit in backend.frameworks.iter().chain(&backend.data) {
         let home = home_of(hit, &backend.project);
+        // The project that runs reads its own config: a library's (`Databases/AppDb/appsettings.json`
+        // beside the DbContext) counts only when the backend has none.
+        let read_config = |read| {
+            let own = engine::read_config(hit.detector, read, index, &backend.project);
+            match own.is_empty() && home.dir != backend.project.dir {
+                true => engine::read_config(hit.detector, read, index, &home),
+                false => own,
+            }
+        };
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Connection) {
-            for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
+            for ConfigValue { value, file } in read_config(read) {
                 let reason = format!("{} config: the database connection", hit.detector.name);
                 let evidence = Evidence::new(&file, reason);
                 if let Some(db) = store_of_connection(registry, &known, &value) {
@@ -211,7 +220,7 @@ pub(super) fn resolve_database(
             }
         }
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Database) {
-            for ConfigValue { value, file } in engine::read_config(hit.detector, read, index, &home) {
+            for ConfigValue { value, file } in read_config(read) {
                 // A URL, or one that names a database file without `//` (`jdbc:sqlite:app.db`).
                 if value.contains("://") || names_file(registry, &value) || known.in_memory(&value) {
                     urls.push((
