@@ -645,3 +645,27 @@ fn the_running_projects_own_settings_name_its_database_before_a_librarys() {
         Some("psql -h localhost -p 5433 -U app -d app")
     );
 }
+
+/// A URL given as a setting's fallback in the module of a `db` folder that connects is where the
+/// database is by default.
+#[test]
+fn a_connection_modules_fallback_url_is_the_default_database() {
+    let files = [
+        (
+            "package.json",
+            r#"{"name": "uptime", "dependencies": {"express": "^4.21.0", "mongoose": "^8.8.0"}}"#,
+        ),
+        ("index.js", "require('./db/mongo/connect')\n"),
+        (
+            "db/mongo/connect.js",
+            "const mongoose = require('mongoose');\nconst uri = process.env.DB_CONNECTION_STRING || \"mongodb://localhost:27017/uptime_db\";\nmongoose.connect(uri);\n",
+        ),
+    ];
+    let report = scan_tree(&files);
+    let field = report.field(FieldName::DbCommand);
+    assert_eq!(
+        field.value.as_deref(),
+        Some("mongosh \"mongodb://localhost:27017/uptime_db\"")
+    );
+    assert_eq!(field.evidence[0].file, "db/mongo/connect.js");
+}
