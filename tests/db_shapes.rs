@@ -282,6 +282,14 @@ fn a_documented_console_beats_a_built_client() {
         report.field(FieldName::DbCommand).value.as_deref(),
         Some("psql \"postgresql://app@localhost:5432/app\"")
     );
+    // Options a client may not take or may need (`?schema=public`, `?authSource=admin`): the URL
+    // is read from its variable, as written.
+    let with_options = "DATABASE_URL=postgresql://app@localhost:5432/app?schema=public\n";
+    let report = scan_tree(&[("package.json", package), (".env.example", with_options)]);
+    assert_eq!(
+        report.field(FieldName::DbCommand).value.as_deref(),
+        Some("psql \"$DATABASE_URL\"")
+    );
     // A URL left for each developer to set is read where it is set.
     let report = scan_tree(&[("package.json", package), (".env.example", "DATABASE_URL=\n")]);
     assert_eq!(
@@ -486,18 +494,18 @@ fn laravel_in_compose(env: &'static str, compose: &'static str) -> Vec<(&'static
 }
 
 const STACK: &str = "services:
-  app:
+  setup:
     build: .
-    volumes: ['.:/var/www']
-    depends_on: [mysql]
+    command: php artisan migrate --force
   queue:
     build:
       context: .
       dockerfile: queue.dockerfile
     depends_on: [mysql]
-  setup:
+  app:
     build: .
-    command: php artisan migrate --force
+    volumes: ['./app:/var/www/app']
+    depends_on: [mysql]
   web:
     image: nginx
     depends_on:
@@ -505,7 +513,7 @@ const STACK: &str = "services:
       setup: {condition: service_completed_successfully}
   mysql:
     image: mysql:8
-    environment: {MYSQL_DATABASE: shop, MYSQL_USER: shop}
+    environment: {MYSQL_DATABASE: shop, MYSQL_USER: shop, MYSQL_ROOT_PASSWORD: root}
 ";
 
 #[test]
@@ -514,11 +522,12 @@ fn an_app_that_reaches_its_database_by_a_compose_service_name_is_developed_in_th
         "DB_CONNECTION=mysql\nDB_HOST=mysql\nDB_DATABASE=shop\nDB_USERNAME=shop\n",
         STACK,
     ));
-    // The app's service, not the worker with a Dockerfile of its own nor the job others wait for.
+    // The app's service, the one that runs the code being edited: not the worker before it, nor
+    // the job others wait for.
     let migrate = report.field(FieldName::MigrationCommand);
     assert_eq!(
         migrate.value.as_deref(),
-        Some("docker compose exec app php artisan migrate")
+        Some("docker compose run --rm app php artisan migrate")
     );
     assert!(
         migrate
@@ -550,6 +559,56 @@ fn an_app_that_reaches_its_database_by_a_compose_service_name_is_developed_in_th
         host.field(FieldName::DevCommand).value.as_deref(),
         Some("php artisan serve")
     );
+
+    // A URL of this machine beside the deployment's host keeps the app on the host.
+    let both = scan_tree(&laravel_in_compose(
+        "DB_CONNECTION=mysql\nDATABASE_URL=mysql://shop@127.0.0.1:3306/shop\nDB_HOST=mysql\n",
+        STACK,
+    ));
+    assert_eq!(
+        both.field(FieldName::MigrationCommand).value.as_deref(),
+        Some("php artisan migrate")
+    );
+
+    // A stack in a Dev Containers folder is where the editor's terminal runs: commands as on the host.
+    let mut devcontainer = laravel_in_compose("DB_CONNECTION=mysql\nDB_HOST=mysql\nDB_DATABASE=shop\n", STACK);
+    devcontainer.retain(|(file, _)| *file != "docker-compose.yml");
+    devcontainer.push((".devcontainer/docker-compose.yml", STACK));
+    let report = scan_tree(&devcontainer);
+    assert_eq!(
+        report.field(FieldName::MigrationCommand).value.as_deref(),
+        Some("php artisan migrate")
+    );
+}
+
+#[test]
+fn an_apps_image_built_in_stages_with_no_source_mounted_may_not_run_its_tools() {
+    let stack = "services:
+  app:
+    build: .
+    depends_on: [mysql]
+  mysql:
+    image: mysql:8
+    environment: {MYSQL_DATABASE: shop, MYSQL_ROOT_PASSWORD: root}
+";
+    let mut files = laravel_in_compose("DB_CONNECTION=mysql\nDB_HOST=mysql\n", stack);
+    let report = scan_tree(&files);
+    assert_eq!(
+        report.field(FieldName::MigrationCommand).value.as_deref(),
+        Some("docker compose run --rm app php artisan migrate")
+    );
+    files.retain(|(file, _)| *file != "Dockerfile");
+    files.push((
+        "Dockerfile",
+        "FROM composer:2 AS vendor\nRUN composer install\nFROM php:8.3-fpm-alpine\nCOPY --from=vendor /app /app\n",
+    ));
+    let staged = scan_tree(&files);
+    let migrate = staged.field(FieldName::MigrationCommand);
+    assert_eq!(migrate.state, State::Unknown, "{migrate:?}");
+    assert!(
+        migrate.hint.as_deref().unwrap_or_default().contains("staged build"),
+        "{migrate:?}"
+    );
 }
 
 #[test]
@@ -561,7 +620,7 @@ fn in_the_stack_with_no_service_built_from_the_app_the_migrate_command_is_unknow
   mysql:
     image: mysql:8
     profiles: []
-    environment: {MYSQL_DATABASE: shop, MYSQL_USER: shop}
+    environment: {MYSQL_DATABASE: shop, MYSQL_USER: shop, MYSQL_ROOT_PASSWORD: root}
 ";
     let report = scan_tree(&laravel_in_compose(
         "DB_CONNECTION=mysql\nDB_HOST=mysql\nDB_DATABASE=shop\nDB_USERNAME=shop\n",

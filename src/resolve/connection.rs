@@ -53,6 +53,11 @@ impl<'r> Known<'r> {
                 .any(|w| lower.trim().trim_matches(['"', '\'']) == w.as_str())
     }
 
+    /// Whether a host is this machine (`localhost`, `127.0.0.1`, `::1`).
+    pub(super) fn is_local_host(&self, host: &str) -> bool {
+        matches!(host.trim_matches(['[', ']']), "localhost" | "127.0.0.1" | "::1")
+    }
+
     /// Whether a connection keeps its store in the app's memory (`jdbc:h2:mem:`, `:memory:`).
     pub(super) fn in_memory(&self, text: &str) -> bool {
         let lower = text.to_ascii_lowercase().replace(' ', "");

@@ -579,12 +579,7 @@ fn env_client_command(
     let serves_primary = |s: &Service| {
         database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary || d.serves.contains(primary))
     };
-    let can_start = |s: &Service| {
-        let image = database_of_image(registry, &s.image);
-        let start = image.and_then(|d| d.shell.as_ref()?.compose.as_ref()?.start.as_ref());
-        start.is_none_or(|n| s.can_start(n.of(&s.image), &n.data_dir))
-    };
-    let runs_primary = |s: &&Service| serves_primary(s) && can_start(s);
+    let runs_primary = |s: &&Service| serves_primary(s) && can_start(registry, s);
     // A service passed over is named in the evidence of what comes instead.
     let passed_over = |field: Field, service: Option<&Service>, why: &str| {
         let mut field = field;
@@ -595,7 +590,10 @@ fn env_client_command(
         }
         field
     };
-    let cannot_start = signals.services.iter().find(|s| serves_primary(s) && !can_start(s));
+    let cannot_start = signals
+        .services
+        .iter()
+        .find(|s| serves_primary(s) && !can_start(registry, s));
     let own_dir = &backend.project.dir;
     let service = signals
         .services
@@ -627,6 +625,14 @@ fn env_client_command(
     }
     let why = "cannot start: its image needs a password option the service does not set";
     from_config().map(|field| passed_over(field, cannot_start, why))
+}
+
+/// Whether a database service's container can start: its image's `[shell.compose] start`
+/// requirements (PostgreSQL's password) are met.
+pub(super) fn can_start(registry: &Registry, service: &Service) -> bool {
+    let image = database_of_image(registry, &service.image);
+    let start = image.and_then(|d| d.shell.as_ref()?.compose.as_ref()?.start.as_ref());
+    start.is_none_or(|n| service.can_start(n.of(&service.image), &n.data_dir))
 }
 
 /// The database's shell run inside its compose service (`docker compose exec db psql -U app`):
@@ -717,12 +723,10 @@ fn url_var_client(registry: &Registry, detector: &Detector, client: &str, signal
     // A database on this machine the template spells out is opened at that address: a shell
     // does not load the `.env` the app reads, so `$VAR` would be unset there.
     let known = Known::of(registry);
+    // A URL with options (`?authSource=admin`, `?sslmode=require`) needs them: read from the variable.
+    let local = |c: &Connection| c.host.as_deref().is_some_and(|h| known.is_local_host(h));
     let spelled = connection::parse(value_of(var), &known)
-        .filter(|c| {
-            c.host
-                .as_deref()
-                .is_some_and(|h| ["localhost", "127.0.0.1"].contains(&h))
-        })
+        .filter(|c| local(c) && !value_of(var).contains('?'))
         .and_then(|c| c.client(shell?));
     let text = spelled.unwrap_or_else(|| client.replace("{url}", &format!("${var}")));
     Some(Field::found(text, vec![evidence.clone()]))

@@ -268,7 +268,7 @@ pub(super) fn resolve_backend(
     let no_dirs = fields
         .get(&FieldName::DbMigrationsDirs)
         .is_some_and(|f| f.state == State::Absent);
-    if let (true, Some(found)) = (no_dirs, migrate.as_ref()) {
+    if let (true, Some(found)) = (no_dirs, migrate.as_ref().filter(|f| f.state == State::Found)) {
         let how = found.value.as_deref().unwrap_or_default();
         let why =
             format!("the app migrates with `{how}`, but no migrations folder was found: they may live in its code");

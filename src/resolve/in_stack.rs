@@ -27,7 +27,9 @@ pub(super) struct InStack<'s> {
 
 /// Where the database's host is written, in the order a developer's run reads it: the env
 /// templates it copies, then the app's own settings, then, when neither names a host, the
-/// environment the compose file gives the app's service. The first host found decides.
+/// environment the compose file gives the app's service. The first place that names a host
+/// decides; a place that also names this machine (`DATABASE_URL=…@localhost` beside a
+/// deployment's `POSTGRES_HOST=db`) keeps the app on the host.
 pub(super) fn of<'s>(
     registry: &Registry,
     known: &Known,
@@ -42,60 +44,69 @@ pub(super) fn of<'s>(
         .collect();
     let host_key = |key: &str| prefixes.iter().any(|p| key.strip_prefix(p) == Some("HOST"));
     let usable = |value: &str| !value.is_empty() && !known.is_placeholder(value);
-    let url_host = |value: &str| connection::parse(value, known)?.host;
-    let own_scheme = |value: &str| {
-        let scheme = value.split_once("://").map(|(s, _)| s.split('+').next().unwrap_or(s));
-        scheme.is_some_and(|s| primary.aliases.iter().any(|a| a.eq_ignore_ascii_case(s)))
-    };
-    // (host, file, key) from `KEY=value` pairs: a host key, else a URL of the primary's scheme.
-    let from_pairs = |pairs: &mut dyn Iterator<Item = (&str, &str, &str)>| -> Option<(String, String, String)> {
-        let pairs: Vec<(&str, &str, &str)> = pairs.collect();
-        let host = pairs
+    // The host of a URL of the primary's own scheme.
+    let url_host = |value: &str| {
+        let connection = connection::parse(value, known)?;
+        let scheme = connection.scheme.as_deref()?;
+        primary
+            .aliases
             .iter()
-            .find(|(key, value, _)| host_key(key) && usable(value))
-            .map(|(key, value, file)| (value.to_string(), file.to_string(), key.to_string()));
-        host.or_else(|| {
-            pairs.iter().find_map(|(key, value, file)| {
-                let host = own_scheme(value).then(|| url_host(value)).flatten()?;
-                Some((host, file.to_string(), key.to_string()))
-            })
-        })
+            .any(|a| a.eq_ignore_ascii_case(scheme))
+            .then_some(connection.host?)
     };
-    let templates = from_pairs(&mut signals.env.iter().map(|(k, v, f)| (k.as_str(), v.as_str(), f.as_str())));
-    let settings = || {
+    // Every host `KEY=value` pairs give: the primary's URLs first, then host keys.
+    let hosts_of = |pairs: &[(&str, &str, &str)]| -> Vec<Named> {
+        let urls = pairs
+            .iter()
+            .filter_map(|(key, value, file)| Some(Named::new(url_host(value)?, file, key)));
+        let keys = pairs
+            .iter()
+            .filter(|(key, value, _)| host_key(key) && usable(value))
+            .map(|(key, value, file)| Named::new(value.to_string(), file, key));
+        urls.chain(keys).collect()
+    };
+    let templates: Vec<(&str, &str, &str)> = signals
+        .env
+        .iter()
+        .map(|(k, v, f)| (k.as_str(), v.as_str(), f.as_str()))
+        .collect();
+    let settings = || -> Vec<Named> {
         let named = backend.vars.get("db_host").filter(|(v, _)| usable(v));
-        let named = named.map(|(host, e)| (host.clone(), e.file.clone(), "the database host".to_string()));
-        named.or_else(|| {
-            urls.iter().find_map(|(value, evidence)| {
-                let host = own_scheme(value).then(|| url_host(value)).flatten()?;
-                Some((host, evidence.file.clone(), "the database URL".to_string()))
-            })
-        })
+        let named = named.map(|(host, e)| Named::new(host.clone(), &e.file, "the database host"));
+        let from_urls = urls
+            .iter()
+            .filter_map(|(value, evidence)| Some(Named::new(url_host(value)?, &evidence.file, "the database URL")));
+        named.into_iter().chain(from_urls).collect()
     };
     let own_dir = backend.project.dir.as_str();
     // A Dev Containers setup runs the commands typed in it inside already.
     let editor_dirs = &registry.conventions.dirs.editor_containers;
-    let in_editor = |file: &str| editor_dirs.iter().any(|d| crate::fs::is_within(file, d));
+    let in_editor = |file: &str| file.split('/').any(|part| editor_dirs.iter().any(|d| d == part));
     let builds_backend = |b: &&Built| b.context == own_dir && !b.optional && !b.one_shot && !in_editor(&b.file);
     // Only a service that runs the code being edited (its source mounted) is developed in; one
     // that runs a build of it is a deployment's.
-    let compose_env = || {
-        signals
-            .built
-            .iter()
-            .filter(builds_backend)
-            .filter(|b| b.mounts_source)
-            .find_map(|built| {
-                let mut pairs = built
+    let compose_env = || -> Vec<Named> {
+        let developed = signals.built.iter().filter(builds_backend).filter(|b| b.mounts_source);
+        developed
+            .map(|built| {
+                let pairs: Vec<(&str, &str, &str)> = built
                     .env
                     .iter()
-                    .map(|(k, v)| (k.as_str(), resolved(v), built.file.as_str()));
-                from_pairs(&mut pairs)
+                    .map(|(k, v)| (k.as_str(), resolved(v), built.file.as_str()))
+                    .collect();
+                hosts_of(&pairs)
             })
+            .find(|hosts| !hosts.is_empty())
+            .unwrap_or_default()
     };
-    let (host, file, key) = templates.or_else(settings).or_else(compose_env)?;
-    // Of the services by that name, the one in the file that names it, else in a file that
-    // also builds the app.
+    let sources: [&dyn Fn() -> Vec<Named>; 3] = [&|| hosts_of(&templates), &settings, &compose_env];
+    let hosts = sources.iter().map(|source| source()).find(|hosts| !hosts.is_empty())?;
+    if hosts.iter().any(|named| known.is_local_host(&named.host)) {
+        return None;
+    }
+    let Named { host, file, key } = hosts.into_iter().next()?;
+    // Of the services by that name that can start, the one in the file that names it, else in a
+    // file that also builds the app, else in the main file; one behind a profile last.
     let has_app = |file: &str| signals.built.iter().filter(builds_backend).any(|b| b.file == file);
     let database = signals
         .services
@@ -103,9 +114,13 @@ pub(super) fn of<'s>(
         .filter(|s| {
             let image = super::database::database_of_image(registry, &s.image);
             let named = s.name == host || s.aliases.contains(&host);
-            named && !s.optional && image.is_some_and(|d| d.id == primary.id || d.serves.contains(&primary.id))
+            let serves = image.is_some_and(|d| d.id == primary.id || d.serves.contains(&primary.id));
+            named && serves && super::database::can_start(registry, s)
         })
-        .min_by_key(|s| (s.file != file, !has_app(&s.file)))?;
+        .min_by_key(|s| (s.file != file, !has_app(&s.file), !s.in_main_file(), s.optional))?;
+    if in_editor(&database.file) {
+        return None;
+    }
     let named_at = Evidence::new(
         &file,
         format!(
@@ -113,15 +128,16 @@ pub(super) fn of<'s>(
             database.name
         ),
     );
-    // The app's service: in the database's compose file, built from the backend's folder with
-    // the context's Dockerfile, starting after the database.
+    // The app's service: in the database's compose file, built from the backend's folder; one
+    // that runs the code being edited first, then one that starts after the database, then the
+    // file's order.
     let mut apps: Vec<&Built> = signals
         .built
         .iter()
         .filter(builds_backend)
         .filter(|b| b.file == database.file)
         .collect();
-    apps.sort_by_key(|b| (!b.depends_on.contains(&database.name), b.own_dockerfile, b.position));
+    apps.sort_by_key(|b| (!b.mounts_source, !b.depends_on.contains(&database.name), b.position));
     Some(InStack {
         database,
         app: apps.first().copied(),
@@ -129,15 +145,38 @@ pub(super) fn of<'s>(
     })
 }
 
-/// `${VAR:-default}` as its default, `${VAR}` as nothing, anything else as written.
-fn resolved(value: &str) -> &str {
-    match value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) {
-        Some(reference) => reference
-            .split_once(":-")
-            .or_else(|| reference.split_once('-'))
-            .map_or("", |(_, default)| default),
-        None => value,
+/// A host the repository names, with where and under which key.
+struct Named {
+    host: String,
+    file: String,
+    key: String,
+}
+
+impl Named {
+    fn new(host: String, file: &str, key: &str) -> Named {
+        Named {
+            host,
+            file: file.to_string(),
+            key: key.to_string(),
+        }
     }
+}
+
+/// A compose value as the container gets it when the developer sets nothing: `${VAR:-default}`
+/// and `${VAR-default}` as the default, any other reference (`${VAR}`, `${VAR:?error}`) as
+/// nothing, anything else as written.
+fn resolved(value: &str) -> &str {
+    let Some(reference) = value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) else {
+        return value;
+    };
+    let name_end = reference
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(reference.len());
+    let operator = &reference[name_end..];
+    operator
+        .strip_prefix(":-")
+        .or_else(|| operator.strip_prefix('-'))
+        .unwrap_or("")
 }
 
 impl InStack<'_> {
@@ -160,38 +199,47 @@ impl InStack<'_> {
         Some(Field::found(text, vec![self.named_at.clone(), app.evidence.clone()]))
     }
 
-    /// A framework's or tool's own command (`python manage.py migrate`) run in the app's
-    /// service: from its working folder, through the package manager's runner only when the
-    /// app's image installs that tool. With no service built from the app's source, where the
-    /// command would run is not known: on the host it cannot reach the database.
+    /// A framework's or tool's own command (`python manage.py migrate`) run in a one-off
+    /// container of the app's service (`docker compose run --rm web …`, which works whether the
+    /// service is up or not, a job's too): from its working folder, through the package manager's
+    /// runner only when the app's image installs that tool. Unknown with no service built from
+    /// the app's source, or one whose image is the output of a staged build (the tools may be
+    /// gone) with no source mounted: on the host the command cannot reach the database.
     pub(super) fn inside(&self, index: &RepoIndex, runner: &Runner, backend: &Analysis, default: &Field) -> Field {
         let value = default.value.as_deref().unwrap_or_default();
-        let Some(app) = self.app else {
-            let why = format!(
-                "{} ({}); `{value}` run on the host cannot reach it, and no compose service builds the app to run it in",
-                self.named_at.reason, self.named_at.file
-            );
-            return Field::unknown(hints::unknown(FieldName::MigrationCommand, &why));
+        let where_ = format!("{} ({})", self.named_at.reason, self.named_at.file);
+        let unknown = |why: &str| {
+            let why = format!("{where_}; `{value}` run on the host cannot reach it, and {why}");
+            Field::unknown(hints::unknown(FieldName::MigrationCommand, &why))
         };
+        let Some(app) = self.app else {
+            return unknown("no compose service builds the app to run it in");
+        };
+        let dockerfile = index.read(&app.dockerfile);
+        let stages = dockerfile.as_deref().map_or(1, |text| build_stages(text));
+        if stages > 1 && !app.mounts_source {
+            return unknown(&format!(
+                "the image of service {} is the output of a staged build ({}), which may not hold the tools it needs",
+                app.name, app.dockerfile
+            ));
+        }
+        // The command as the runner wrote it for the host: the container starts in the app's folder.
         let dir = &backend.project.dir;
         let value = match dir.as_str() {
             "." => value,
             _ => value.strip_prefix(&format!("cd {dir} && ")).unwrap_or(value),
         };
         let prefix = runner.exec_prefix();
+        let installs_runner = dockerfile.as_deref().is_none_or(|text| names_runner(text, runner));
         let value = match value.strip_prefix(prefix) {
-            Some(bare) if !prefix.is_empty() && !image_runs(index, app, runner) => bare,
+            Some(bare) if !prefix.is_empty() && !installs_runner => bare,
             _ => value,
         };
         let text = format!(
-            "docker compose {}exec {} {value}",
+            "docker compose {}run --rm {} {value}",
             compose_file_flag(&app.file),
             app.name
         );
-        self.found(text, app, default)
-    }
-
-    fn found(&self, text: String, app: &Built, default: &Field) -> Field {
         let mut evidence = default.evidence.clone();
         evidence.push(self.named_at.clone());
         evidence.push(app.evidence.clone());
@@ -199,16 +247,48 @@ impl InStack<'_> {
     }
 }
 
-/// Whether the app's Dockerfile names the package manager (`RUN uv sync`, `RUN npm ci`,
-/// `bundle install`), so its runner exists in the image. An unreadable Dockerfile is taken to.
-fn image_runs(index: &RepoIndex, app: &Built, runner: &Runner) -> bool {
-    let Some(text) = index.read(&app.dockerfile) else {
-        return true;
-    };
+/// How many stages a Dockerfile builds (its `FROM` instructions).
+fn build_stages(text: &str) -> usize {
+    text.lines()
+        .filter(|line| {
+            let word = line.split_whitespace().next().unwrap_or("");
+            word.eq_ignore_ascii_case("FROM")
+        })
+        .count()
+}
+
+/// Whether a Dockerfile names the package manager (`RUN uv sync`, `RUN npm ci`, `bundle
+/// install`), so its runner exists in the image.
+fn names_runner(text: &str, runner: &Runner) -> bool {
     let names = [
         runner.tool.as_str(),
         runner.exec_prefix().split_whitespace().next().unwrap_or(""),
     ];
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         .any(|word| names.iter().any(|n| !n.is_empty() && word == *n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compose_values_as_a_container_gets_them_when_nothing_is_set() {
+        assert_eq!(resolved("db"), "db");
+        assert_eq!(resolved("${POSTGRES_HOST:-db}"), "db");
+        assert_eq!(resolved("${POSTGRES_HOST-mathesar_dev_db}"), "mathesar_dev_db");
+        assert_eq!(resolved("${POSTGRES_HOST}"), "");
+        assert_eq!(resolved("${DB_HOST:?need-a-host}"), "");
+        assert_eq!(resolved("${DB_HOST:+other-host}"), "");
+    }
+
+    #[test]
+    fn stages_are_counted_by_their_from_lines() {
+        assert_eq!(
+            build_stages("FROM python:3.12\nRUN pip install -r requirements.txt\n"),
+            1
+        );
+        let staged = "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/base\nCOPY --from=build /app /app\n";
+        assert_eq!(build_stages(staged), 2);
+    }
 }

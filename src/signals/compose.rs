@@ -45,9 +45,6 @@ pub struct Built {
     pub context: String,
     /// The Dockerfile it builds, repo-relative.
     pub dockerfile: String,
-    /// Whether it names a Dockerfile of its own (`dockerfile: cron.dockerfile`) rather than the
-    /// context's `Dockerfile`.
-    pub own_dockerfile: bool,
     /// The services it starts after (`depends_on`, `links`).
     pub depends_on: Vec<String>,
     /// `environment` entries, as written.
@@ -59,8 +56,9 @@ pub struct Built {
     /// Whether it is a job other services wait to finish (`condition:
     /// service_completed_successfully`: a migrations or setup step), not a running app.
     pub one_shot: bool,
-    /// Whether its build context is also mounted into it (`.:/app`), so the code a developer
-    /// edits runs there: a development setup, not a deployment.
+    /// Whether its build context, or a folder of it, is also mounted into it (`.:/app`,
+    /// `./src:/app/src`), so the code a developer edits runs there: a development setup, not a
+    /// deployment.
     pub mounts_source: bool,
     /// The compose file, repo-relative.
     pub file: String,
@@ -73,9 +71,15 @@ struct Ordered {
     services: indexmap::IndexMap<String, serde::de::IgnoredAny>,
 }
 
-/// Whether `docker compose` run at the repository root reads this compose file without `-f`.
+/// Whether `docker compose` run at the repository root reads this compose file without `-f`:
+/// a main file, or the override it merges into it (`docker-compose.override.yml`).
 pub fn read_by_default(file: &str) -> bool {
-    COMPOSE_NAMES.contains(&crate::fs::file_name(file)) && crate::fs::parent(file) == "."
+    let name = crate::fs::file_name(file);
+    let overrides = COMPOSE_NAMES.iter().any(|main| {
+        let (stem, ext) = main.rsplit_once('.').unwrap_or((main, ""));
+        name == format!("{stem}.override.{ext}")
+    });
+    (COMPOSE_NAMES.contains(&name) || overrides) && crate::fs::parent(file) == "."
 }
 
 /// A compose environment value as the container sees it.
@@ -428,12 +432,13 @@ fn built(service: &str, spec: &Value, file: &str, position: usize) -> Option<Bui
     if context.starts_with("..") {
         return None;
     }
-    let mounts_source = host_sources(spec)
-        .any(|source| crate::fs::lexically_normal(&crate::fs::join(crate::fs::parent(file), source)) == context);
+    let mounts_source = host_sources(spec).any(|source| {
+        let mounted = crate::fs::lexically_normal(&crate::fs::join(crate::fs::parent(file), source));
+        !mounted.starts_with("..") && crate::fs::is_within(&mounted, &context)
+    });
     let dockerfile_path = crate::fs::lexically_normal(&crate::fs::join(&context, dockerfile.unwrap_or("Dockerfile")));
     Some(Built {
         name: service.to_string(),
-        own_dockerfile: dockerfile.is_some_and(|d| crate::fs::file_name(d) != "Dockerfile"),
         dockerfile: dockerfile_path,
         context,
         depends_on: depends_on(spec).map(str::to_string).collect(),
