@@ -613,6 +613,10 @@ pub struct ConventionFiles {
     /// names a throwaway database, weaker evidence like a production profile's.
     #[serde(default)]
     pub test_configs: Vec<String>,
+    /// Words of an env template's name that make it the development run's
+    /// (`.env.dev.example`): read before the others.
+    #[serde(default)]
+    pub development_configs: Vec<String>,
 }
 
 /// A file name, a regex its content must match, and one that, matching, says the file serves

@@ -31,7 +31,9 @@ pub(super) type DbUrls = Vec<(String, Evidence)>;
 /// counts as a config naming it, and the connection it spells out is where the shell opens.
 /// `others` are the repository's project directories: one below `dir` is another app's.
 pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str, others: &[&str]) -> RepoSignals {
-    let mut signals = crate::signals::compose::read(index, dir, &registry.conventions.dirs.compose);
+    let conventions = &registry.conventions;
+    let development = &conventions.files.development_configs;
+    let mut signals = crate::signals::compose::read(index, dir, &conventions.dirs.compose, development);
     // An env template's `DB_USERNAME=null` gives no value, as an empty one does.
     let unset = &registry.conventions.commands.unset_values;
     for (_, value, _) in &mut signals.env {

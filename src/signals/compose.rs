@@ -28,7 +28,7 @@ pub struct Service {
     pub deployed_app: bool,
     /// The compose file, repo-relative.
     pub file: String,
-    /// Other names it answers to on the stack's network (`container_name`, `hostname`).
+    /// Another name it answers to on the stack's network (`container_name`).
     pub aliases: Vec<String>,
     /// Whether it runs only when a profile is asked for (`profiles: [postgres]`), not in a plain
     /// `docker compose up`.
@@ -197,7 +197,9 @@ const DB_NAME_KEYS: &[&str] = &[
 
 /// `compose_dirs`: the folders beside the root and the backend that keep container setups
 /// (`docker`, `deploy/docker-compose`, `src/main/docker`: `[dirs] compose` of conventions.toml).
-pub fn read(index: &RepoIndex, backend_dir: &str, compose_dirs: &[String]) -> RepoSignals {
+/// `development`: words of an env template's name that make it the development run's
+/// (`development_configs` of conventions.toml).
+pub fn read(index: &RepoIndex, backend_dir: &str, compose_dirs: &[String], development: &[String]) -> RepoSignals {
     let mut signals = RepoSignals::default();
     let mut dirs = vec![".".to_string()];
     if backend_dir != "." {
@@ -218,7 +220,7 @@ pub fn read(index: &RepoIndex, backend_dir: &str, compose_dirs: &[String]) -> Re
                 // In a folder kept for containers, any YAML with `services:` is a compose file
                 // (`src/main/docker/postgresql.yml`); other YAML there is not an error.
                 read_compose(index, file, &mut signals, false);
-            } else if is_env_template(name) && i < bases {
+            } else if is_env_template(name, development) && i < bases {
                 read_env(index, file, &mut signals);
             }
         }
@@ -228,29 +230,29 @@ pub fn read(index: &RepoIndex, backend_dir: &str, compose_dirs: &[String]) -> Re
     // The development template's values speak first.
     signals
         .env
-        .sort_by_key(|(_, _, file)| !development_template(crate::fs::file_name(file)));
+        .sort_by_key(|(_, _, file)| !development_template(crate::fs::file_name(file), development));
     signals
 }
 
 /// `.env.example` and its kin, and per-variant templates (`env-example-relational`,
 /// `.env.dev.example`).
-fn is_env_template(name: &str) -> bool {
+fn is_env_template(name: &str, development: &[String]) -> bool {
     index::ENV_TEMPLATES.contains(&name)
         || [".env.example.", "env-example", "env.example", ".env.sample."]
             .iter()
             .any(|p| name.starts_with(p))
-        || development_template(name)
+        || development_template(name, development)
 }
 
 /// A template for the development run (`.env.dev.example`, `.env.development.sample`): read
 /// before the others, which may be written for a deployment.
-fn development_template(name: &str) -> bool {
+fn development_template(name: &str, development: &[String]) -> bool {
     let Some(rest) = name.strip_prefix(".env.") else {
         return false;
     };
     [".example", ".sample", ".template"].iter().any(|end| {
         rest.strip_suffix(end)
-            .is_some_and(|variant| ["dev", "development", "local"].contains(&variant))
+            .is_some_and(|variant| development.iter().any(|word| word == variant))
     })
 }
 
@@ -331,9 +333,11 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
         if name.is_empty() {
             continue;
         }
-        let aliases = ["container_name", "hostname"]
-            .iter()
-            .filter_map(|key| Some(spec.get(*key)?.as_str()?.to_string()))
+        let aliases = spec
+            .get("container_name")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .into_iter()
             .collect();
         signals.services.push(Service {
             name: service.clone(),
@@ -677,6 +681,59 @@ mod tests {
     }
 
     #[test]
+    fn the_development_template_speaks_first_and_built_services_are_read_in_file_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write(".env.example", "DATABASE_URL=postgresql://app@db:5432/app\n");
+        write(".env.dev.example", "DATABASE_URL=postgresql://app@localhost:5432/app\n");
+        write("TEMPLATE.env", "DB_HOST=db\n");
+        write(
+            "docker-compose.yml",
+            "services:
+  web:
+    build: {context: ., dockerfile: Dockerfile.dev}
+    volumes: ['./src:/app/src']
+    depends_on: {migrate: {condition: service_completed_successfully}}
+  migrate:
+    build: .
+  cron:
+    build: ./jobs
+    profiles: [jobs]
+  db:
+    image: postgres:16
+    container_name: shop_db
+    env_file: [.env]
+",
+        );
+        let index = RepoIndex::build(dir.path());
+        let development = ["dev".to_string()];
+        let signals = read(&index, ".", &[], &development);
+        assert_eq!(
+            signals.env_value("DATABASE_URL"),
+            Some("postgresql://app@localhost:5432/app")
+        );
+        assert_eq!(signals.env_value("DB_HOST"), Some("db"), "TEMPLATE.env is a template");
+        let built: Vec<(&str, usize, bool, bool, bool)> = signals
+            .built
+            .iter()
+            .map(|b| (b.name.as_str(), b.position, b.mounts_source, b.one_shot, b.optional))
+            .collect();
+        assert!(built.contains(&("web", 0, true, false, false)), "{built:?}");
+        assert!(built.contains(&("migrate", 1, false, true, false)), "{built:?}");
+        assert!(built.contains(&("cron", 2, false, false, true)), "{built:?}");
+        let cron = signals.built.iter().find(|b| b.name == "cron").unwrap();
+        assert_eq!(
+            (cron.context.as_str(), cron.dockerfile.as_str()),
+            ("jobs", "jobs/Dockerfile")
+        );
+        let db = &signals.services[0];
+        assert_eq!(db.aliases, ["shop_db"]);
+        assert!(db.reads_dotenv);
+        assert!(read_by_default("docker-compose.override.yml"));
+        assert!(!read_by_default("docker/docker-compose.yml"));
+    }
+
+    #[test]
     fn a_database_container_without_its_password_never_starts() {
         let dir = tempfile::tempdir().unwrap();
         let compose = "services:
@@ -697,7 +754,7 @@ mod tests {
 ";
         std::fs::write(dir.path().join("docker-compose.yml"), compose).unwrap();
         let index = RepoIndex::build(dir.path());
-        let signals = read(&index, ".", &[]);
+        let signals = read(&index, ".", &[], &[]);
         let starts = |name: &str, needs: &[&str], data_dir: &str| {
             let needs: Vec<String> = needs.iter().map(|n| n.to_string()).collect();
             let service = signals.services.iter().find(|s| s.name == name).unwrap();
