@@ -705,7 +705,7 @@ fn the_running_projects_own_settings_name_its_database_before_a_librarys() {
     );
 }
 
-/// A URL given as a setting's fallback in the module of a `db` folder that connects is where the
+/// A URL given as a setting's fallback in a module of a `db` folder is where the
 /// database is by default.
 #[test]
 fn a_connection_modules_fallback_url_is_the_default_database() {
@@ -714,9 +714,9 @@ fn a_connection_modules_fallback_url_is_the_default_database() {
             "package.json",
             r#"{"name": "uptime", "dependencies": {"express": "^4.21.0", "mongoose": "^8.8.0"}}"#,
         ),
-        ("index.js", "require('./db/mongo/connect')\n"),
+        ("index.js", "require('./db/connect')\n"),
         (
-            "db/mongo/connect.js",
+            "db/connect.js",
             "const mongoose = require('mongoose');\nconst uri = process.env.DB_CONNECTION_STRING || \"mongodb://localhost:27017/uptime_db\";\nmongoose.connect(uri);\n",
         ),
     ];
@@ -726,5 +726,5 @@ fn a_connection_modules_fallback_url_is_the_default_database() {
         field.value.as_deref(),
         Some("mongosh \"mongodb://localhost:27017/uptime_db\"")
     );
-    assert_eq!(field.evidence[0].file, "db/mongo/connect.js");
+    assert_eq!(field.evidence[0].file, "db/connect.js");
 }
