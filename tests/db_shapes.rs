@@ -504,7 +504,7 @@ const STACK: &str = "services:
     depends_on: [mysql]
   app:
     build: .
-    volumes: ['./app:/var/www/app']
+    volumes: ['.:/var/www', './storage:/var/www/storage']
     depends_on: [mysql]
   web:
     image: nginx

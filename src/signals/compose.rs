@@ -56,9 +56,8 @@ pub struct Built {
     /// Whether it is a job other services wait to finish (`condition:
     /// service_completed_successfully`: a migrations or setup step), not a running app.
     pub one_shot: bool,
-    /// Whether its build context, or a folder of it, is also mounted into it (`.:/app`,
-    /// `./src:/app/src`), so the code a developer edits runs there: a development setup, not a
-    /// deployment.
+    /// Whether its build context is also mounted into it (`.:/app`), so the code a developer
+    /// edits runs there: a development setup, not a deployment.
     pub mounts_source: bool,
     /// The compose file, repo-relative.
     pub file: String,
@@ -436,10 +435,10 @@ fn built(service: &str, spec: &Value, file: &str, position: usize) -> Option<Bui
     if context.starts_with("..") {
         return None;
     }
-    let mounts_source = host_sources(spec).any(|source| {
-        let mounted = crate::fs::lexically_normal(&crate::fs::join(crate::fs::parent(file), source));
-        !mounted.starts_with("..") && crate::fs::is_within(&mounted, &context)
-    });
+    // The whole context: a mounted file or data folder (`./entrypoint.sh`, `./storage`) is not
+    // the code being edited.
+    let mounts_source = host_sources(spec)
+        .any(|source| crate::fs::lexically_normal(&crate::fs::join(crate::fs::parent(file), source)) == context);
     let dockerfile_path = crate::fs::lexically_normal(&crate::fs::join(&context, dockerfile.unwrap_or("Dockerfile")));
     Some(Built {
         name: service.to_string(),
@@ -692,10 +691,11 @@ mod tests {
             "services:
   web:
     build: {context: ., dockerfile: Dockerfile.dev}
-    volumes: ['./src:/app/src']
+    volumes: ['.:/app', './storage:/app/storage']
     depends_on: {migrate: {condition: service_completed_successfully}}
   migrate:
     build: .
+    volumes: ['./storage:/app/storage']
   cron:
     build: ./jobs
     profiles: [jobs]
