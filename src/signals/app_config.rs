@@ -175,10 +175,9 @@ mod tests {
         ]
     }
 
-    #[test]
-    fn a_settings_files_database_section_is_read_as_written() {
-        let k = keys();
-        let keys = Keys {
+    /// The keys of [`keys`]'s lists (the first is the files).
+    fn keys_of(k: &[Vec<String>]) -> Keys<'_> {
+        Keys {
             sections: &k[1],
             dialect: &k[2],
             location: &k[3],
@@ -186,7 +185,13 @@ mod tests {
             port: &k[5],
             user: &k[6],
             name: &k[7],
-        };
+        }
+    }
+
+    #[test]
+    fn a_settings_files_database_section_is_read_as_written() {
+        let k = keys();
+        let keys = keys_of(&k);
         let dir = tempfile::tempdir().unwrap();
         let wakapi = "db:\n  host:   # blank for sqlite3\n  port:\n  user:\n  name: wakapi_db.db\n  dialect: sqlite3\n";
         std::fs::write(dir.path().join("config.default.yml"), wakapi).unwrap();
@@ -214,15 +219,7 @@ mod tests {
     #[test]
     fn a_sections_keys_written_flat_at_the_top_are_read_as_that_section() {
         let k = keys();
-        let keys = Keys {
-            sections: &k[1],
-            dialect: &k[2],
-            location: &k[3],
-            host: &k[4],
-            port: &k[5],
-            user: &k[6],
-            name: &k[7],
-        };
+        let keys = keys_of(&k);
         let dir = tempfile::tempdir().unwrap();
         // gotosocial's `example/config.yaml` shape; `dbname` is no section's key.
         let flat = "host: example.org\ndb-driver: \"sqlite\"\ndb-name: \"sqlite.db\"\ndb_port: 5432\ndbname: other\n";
@@ -245,14 +242,10 @@ mod tests {
             "config.toml".to_string(),
             "conf/quoted.ini".to_string(),
         ];
+        let dialect = ["type".to_string()];
         let keys = Keys {
-            sections: &k[1],
-            dialect: &["type".to_string()],
-            location: &k[3],
-            host: &k[4],
-            port: &k[5],
-            user: &k[6],
-            name: &k[7],
+            dialect: &dialect,
+            ..keys_of(&k)
         };
         let (_dir, index) = crate::repo::index::test_index(&[
             (
