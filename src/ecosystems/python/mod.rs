@@ -162,9 +162,12 @@ fn read_pyproject(index: &RepoIndex, file: &str, project: &mut Project) {
     for spec in strings(dependencies) {
         add_pep508(project, &spec, Scope::Runtime, file);
     }
+    // An app that declares no `project.dependencies` keeps them all in dependency groups
+    // (`[dependency-groups] main = [...]`): there, a group not named for development is what runs.
+    let groups_hold_runtime = dependencies.is_none();
     for (section, scope_of) in [
         (get(&["project", "optional-dependencies"]), true),
-        (get(&["dependency-groups"]), false),
+        (get(&["dependency-groups"]), groups_hold_runtime),
         (get(&["tool", "pdm", "dev-dependencies"]), false),
     ] {
         for (group, specs) in section.and_then(Value::as_table).into_iter().flatten() {
@@ -372,5 +375,23 @@ mod tests {
                 assert!(project.dep(name).is_some(), "{name} in {text}");
             }
         }
+    }
+
+    #[test]
+    fn dependency_groups_run_the_app_only_where_it_declares_nothing_else() {
+        let scope_of = |text: &str, name: &str| {
+            let (_dir, index) = crate::repo::index::test_index(&[("pyproject.toml", text)]);
+            let files: Vec<&String> = index.files.iter().collect();
+            let project = collect(&index, &files).remove(0);
+            project.dep(name).map(|d| d.scope)
+        };
+        // bookwyrm's shape: everything in groups, the runtime in `main`.
+        let groups_only = "[dependency-groups]\nmain = [\"django==5.2\"]\ndev = [\"pytest\"]\n";
+        assert_eq!(scope_of(groups_only, "django"), Some(Scope::Runtime));
+        assert_eq!(scope_of(groups_only, "pytest"), Some(Scope::Dev));
+        let declared =
+            "[project]\nname = \"app\"\ndependencies = [\"fastapi\"]\n[dependency-groups]\nbench = [\"flask\"]\n";
+        assert_eq!(scope_of(declared, "fastapi"), Some(Scope::Runtime));
+        assert_eq!(scope_of(declared, "flask"), Some(Scope::Dev));
     }
 }
