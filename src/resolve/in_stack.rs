@@ -162,21 +162,13 @@ impl Named {
     }
 }
 
-/// A compose value as the container gets it when the developer sets nothing: `${VAR:-default}`
-/// and `${VAR-default}` as the default, any other reference (`${VAR}`, `${VAR:?error}`) as
-/// nothing, anything else as written.
+/// A compose value as the container gets it when the developer sets nothing: a reference's
+/// default (`${VAR:-db}`), or nothing (`${VAR}`); a value written out as it is.
 fn resolved(value: &str) -> &str {
-    let Some(reference) = value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) else {
-        return value;
-    };
-    let name_end = reference
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(reference.len());
-    let operator = &reference[name_end..];
-    operator
-        .strip_prefix(":-")
-        .or_else(|| operator.strip_prefix('-'))
-        .unwrap_or("")
+    match crate::signals::compose::reference(value) {
+        Some((_, default)) => default.unwrap_or(""),
+        None => value,
+    }
 }
 
 impl InStack<'_> {

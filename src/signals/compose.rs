@@ -64,10 +64,39 @@ pub struct Built {
     pub evidence: Evidence,
 }
 
-/// The service names of a compose file, in the file's order.
+/// A compose file as read: its services in the file's order (a JSON value's map would sort
+/// them: of several built from the same source, the first is the app's main one). A file whose
+/// top, or whose `services`, is not a map has no services.
 #[derive(serde::Deserialize)]
-struct Ordered {
-    services: indexmap::IndexMap<String, serde::de::IgnoredAny>,
+#[serde(untagged)]
+enum ComposeDoc {
+    Map {
+        #[serde(default)]
+        services: Option<Services>,
+    },
+    Other(serde::de::IgnoredAny),
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Services {
+    Map(indexmap::IndexMap<String, Value>),
+    Other(serde::de::IgnoredAny),
+}
+
+/// A compose value that refers to a variable (`${VAR}`, `$VAR`, `${VAR:-default}`,
+/// `${VAR-default}`): the variable and the default used when it is not set. `None` for a value
+/// written out. Other forms (`${VAR:?error}`, `${VAR:+other}`) have no default.
+pub fn reference(value: &str) -> Option<(&str, Option<&str>)> {
+    let inner = value
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .or_else(|| value.strip_prefix('$'))?;
+    let name_end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    let (var, operator) = inner.split_at(name_end);
+    Some((var, operator.strip_prefix(":-").or_else(|| operator.strip_prefix('-'))))
 }
 
 /// Whether `docker compose` run at the repository root reads this compose file without `-f`:
@@ -104,16 +133,8 @@ impl Service {
                 None => EnvValue::Unset,
             };
         };
-        let Some(reference) = value
-            .strip_prefix("${")
-            .and_then(|r| r.strip_suffix('}'))
-            .or_else(|| value.strip_prefix('$'))
-        else {
+        let Some((var, default)) = reference(value) else {
             return EnvValue::Known(value);
-        };
-        let (var, default) = match reference.split_once(":-").or_else(|| reference.split_once('-')) {
-            Some((var, default)) => (var, Some(default)),
-            None => (reference, None),
         };
         match (signals.env_value(var), default) {
             (Some(v), _) => EnvValue::Known(v),
@@ -284,7 +305,7 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
     if !named_compose && !text.contains("services:") {
         return;
     }
-    let doc: Value = match serde_saphyr::from_str(&text) {
+    let doc: ComposeDoc = match serde_saphyr::from_str(&text) {
         Ok(doc) => doc,
         Err(_) if !named_compose => return,
         Err(err) => {
@@ -293,18 +314,13 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
             return;
         }
     };
-    let Some(services) = doc.get("services").and_then(Value::as_object) else {
+    let ComposeDoc::Map {
+        services: Some(Services::Map(services)),
+    } = doc
+    else {
         return;
     };
     let builds = services.values().any(|spec| spec.get("build").is_some());
-    // The file's order of services, which a map parsed into a JSON value forgets: of several
-    // built from the same source, the first is the app's main one (`web` before `worker`).
-    let order: Vec<String> = match builds {
-        true => {
-            serde_saphyr::from_str::<Ordered>(&text).map_or_else(|_| Vec::new(), |o| o.services.into_keys().collect())
-        }
-        false => Vec::new(),
-    };
     let deployed_app = |name: &str| {
         !builds
             && services.iter().any(|(other, spec)| {
@@ -319,8 +335,7 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
         .filter(|(_, how)| how.get("condition").and_then(Value::as_str) == Some("service_completed_successfully"))
         .map(|(name, _)| name.as_str())
         .collect();
-    for (service, spec) in services {
-        let position = order.iter().position(|name| name == service).unwrap_or(order.len());
+    for (position, (service, spec)) in services.iter().enumerate() {
         if let Some(mut built) = built(service, spec, file, position) {
             built.one_shot = awaited.contains(&service.as_str());
             signals.built.push(built);
