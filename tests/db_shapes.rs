@@ -728,3 +728,34 @@ fn a_connection_modules_fallback_url_is_the_default_database() {
     );
     assert_eq!(field.evidence[0].file, "db/connect.js");
 }
+
+/// An app that migrates from its own code, developed in a compose stack it has no service
+/// built for: the migrate command is unknown there, and its migrations folder is still unknown,
+/// never "none" (the migrations live in the code).
+#[test]
+fn in_the_stack_an_app_that_migrates_from_code_keeps_its_folders_unknown() {
+    let main_go = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/go-nethttp-pgx-migrate-flag/main.go"),
+    )
+    .unwrap();
+    let files = [
+        (
+            "go.mod",
+            "module github.com/acme/feeds\n\ngo 1.22.4\n\nrequire github.com/jackc/pgx/v5 v5.7.1\n",
+        ),
+        ("main.go", main_go.as_str()),
+        (".env.example", "DB_HOST=db\nDB_USER=feeds\nDB_NAME=feeds\n"),
+        (
+            "docker-compose.yml",
+            "services:\n  db:\n    image: postgres:16\n    environment: {POSTGRES_USER: feeds, POSTGRES_PASSWORD: feeds}\n",
+        ),
+    ];
+    let report = scan_tree(&files);
+    assert_eq!(report.field(FieldName::MigrationCommand).state, State::Unknown);
+    let dirs = report.field(FieldName::DbMigrationsDirs);
+    assert_eq!(dirs.state, State::Unknown, "{dirs:?}");
+    assert!(
+        dirs.hint.as_deref().unwrap_or_default().contains("-migrate"),
+        "{dirs:?}"
+    );
+}

@@ -259,16 +259,12 @@ pub(super) fn resolve_backend(
         None if no_migrations_reason.is_none() => started(),
         other => other,
     };
-    let migrate = match (migrate, &in_stack) {
-        (Some(found), Some(stack)) if from_default(&found) => Some(stack.inside(index, &runner, backend, &found)),
-        (other, _) => other,
-    };
     // A way to migrate with no migrations folder (`go run . -migrate`): the migrations are kept
     // somewhere archprompt does not read, often the code itself, so "none" would be false.
     let no_dirs = fields
         .get(&FieldName::DbMigrationsDirs)
         .is_some_and(|f| f.state == State::Absent);
-    if let (true, Some(found)) = (no_dirs, migrate.as_ref().filter(|f| f.state == State::Found)) {
+    if let (true, Some(found)) = (no_dirs, migrate.as_ref()) {
         let how = found.value.as_deref().unwrap_or_default();
         let why =
             format!("the app migrates with `{how}`, but no migrations folder was found: they may live in its code");
@@ -277,6 +273,12 @@ pub(super) fn resolve_backend(
             Field::unknown(hints::unknown(FieldName::DbMigrationsDirs, &why)),
         );
     }
+    // In a compose stack the app's own command runs in its service (after the folders are
+    // judged: the app migrates either way, only where it runs changes).
+    let migrate = match (migrate, &in_stack) {
+        (Some(found), Some(stack)) if from_default(&found) => Some(stack.inside(index, &runner, backend, &found)),
+        (other, _) => other,
+    };
     fields.insert(
         FieldName::MigrationCommand,
         migrate.unwrap_or_else(|| match no_migrations_reason {
