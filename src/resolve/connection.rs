@@ -53,11 +53,6 @@ impl<'r> Known<'r> {
                 .any(|w| lower.trim().trim_matches(['"', '\'']) == w.as_str())
     }
 
-    /// Whether a host is this machine (`localhost`, `127.0.0.1`, `::1`).
-    pub(super) fn is_local_host(&self, host: &str) -> bool {
-        matches!(host.trim_matches(['[', ']']), "localhost" | "127.0.0.1" | "::1")
-    }
-
     /// Whether a connection keeps its store in the app's memory (`jdbc:h2:mem:`, `:memory:`).
     pub(super) fn in_memory(&self, text: &str) -> bool {
         let lower = text.to_ascii_lowercase().replace(' ', "");
@@ -69,6 +64,14 @@ impl<'r> Known<'r> {
         let lower = path.to_ascii_lowercase();
         self.file_extensions.iter().any(|ext| lower.ends_with(ext))
     }
+}
+
+/// The names of this machine a connection may give as its host.
+pub(super) const LOCAL_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
+
+/// Whether a host is this machine (`localhost`, `127.0.0.1`, `[::1]`).
+pub(super) fn is_local_host(host: &str) -> bool {
+    LOCAL_HOSTS.contains(&host.trim_matches(['[', ']']))
 }
 
 /// Where a configuration says the database is. A part written as a placeholder

@@ -23,6 +23,10 @@ const ENV_SCORE: i32 = 3;
 const COMPOSE_SCORE: i32 = 2;
 const DEV_DEP_SCORE: i32 = 1;
 
+/// Prefixes of any database's settings in an env template (`DB_HOST`, `DATABASE_NAME`), before
+/// the stores' own (`[*] env_prefixes` of their detectors).
+const GENERIC_ENV_PREFIXES: [&str; 2] = ["DB_", "DATABASE_"];
+
 /// Database URLs found in configs and env templates, with where they were found.
 pub(super) type DbUrls = Vec<(String, Evidence)>;
 
@@ -573,14 +577,12 @@ fn env_client_command(
                 }
                 Some(Field::found(connection.client(shell)?, vec![evidence.clone()]))
             })
-            .or_else(|| env_file_client(registry, detector, shell, signals, run_dir));
+            .or_else(|| env_file_client(&known, detector, shell, signals, run_dir));
     }
     // The backend's own compose file (`rest-villains/docker-compose.yml`) before the repository's.
     // A server that answers the primary's clients counts (MariaDB's image for a MySQL driver),
     // when its container can start at all.
-    let serves_primary = |s: &Service| {
-        database_of_image(registry, &s.image).is_some_and(|d| d.id == *primary || d.serves.contains(primary))
-    };
+    let serves_primary = |s: &Service| serves(registry, s, primary);
     let runs_primary = |s: &&Service| serves_primary(s) && can_start(registry, s);
     // A service passed over is named in the evidence of what comes instead.
     let passed_over = |field: Field, service: Option<&Service>, why: &str| {
@@ -608,10 +610,10 @@ fn env_client_command(
         let url_var = shell
             .url
             .as_deref()
-            .and_then(|client| url_var_client(registry, detector, client, signals));
+            .and_then(|client| url_var_client(registry, &known, detector, client, signals));
         url_var
             .or_else(|| config_client(registry, &known, &backend.vars, selected, detector, shell, urls))
-            .or_else(|| split_env_client(registry, detector, signals))
+            .or_else(|| split_env_client(registry, &known, detector, signals))
     };
     if let Some(service) = service {
         // The database of a deployment (an app's published image beside it, nothing built), kept
@@ -627,6 +629,23 @@ fn env_client_command(
     }
     let why = "cannot start: its image needs a password option the service does not set";
     from_config().map(|field| passed_over(field, cannot_start, why))
+}
+
+/// Whether a compose service runs the `primary` store, or a server that answers its clients
+/// (MariaDB's image for a MySQL driver).
+pub(super) fn serves(registry: &Registry, service: &Service, primary: &str) -> bool {
+    database_of_image(registry, &service.image)
+        .is_some_and(|d| d.id == primary || d.serves.iter().any(|s| s == primary))
+}
+
+/// The env template prefixes of the primary store's settings: the generic ones, then its own
+/// (`POSTGRES_`, `MYSQL_`).
+pub(super) fn own_env_prefixes(primary: &Detector) -> Vec<&str> {
+    GENERIC_ENV_PREFIXES
+        .iter()
+        .copied()
+        .chain(primary.env_prefixes.iter().map(String::as_str))
+        .collect()
 }
 
 /// Whether a database service's container can start: its image's `[shell.compose] start`
@@ -667,7 +686,7 @@ pub(super) fn compose_file_flag(file: &str) -> String {
 /// Whether a client opens a database on this machine: its host is `localhost` or `127.0.0.1`,
 /// written in the command or in the env template variable it reads (`psql "$DATABASE_URL"`).
 fn on_this_machine(field: &Field, signals: &RepoSignals) -> bool {
-    let local = |text: &str| text.contains("localhost") || text.contains("127.0.0.1");
+    let local = |text: &str| connection::LOCAL_HOSTS.iter().any(|host| text.contains(host));
     let Some(text) = field.value.as_deref() else {
         return false;
     };
@@ -684,7 +703,13 @@ fn on_this_machine(field: &Field, signals: &RepoSignals) -> bool {
 /// its scheme, the local one (`MONGODB_URI_LOCAL=mongodb://localhost…`) is the development
 /// database, and one full of `<placeholders>` is an example for production; else a declared but
 /// empty URL variable, whose value each developer sets.
-fn url_var_client(registry: &Registry, detector: &Detector, client: &str, signals: &RepoSignals) -> Option<Field> {
+fn url_var_client(
+    registry: &Registry,
+    known: &Known,
+    detector: &Detector,
+    client: &str,
+    signals: &RepoSignals,
+) -> Option<Field> {
     let candidates: Vec<&(String, String, Evidence)> = signals
         .url_vars
         .iter()
@@ -724,10 +749,9 @@ fn url_var_client(registry: &Registry, detector: &Detector, client: &str, signal
     let (var, _, evidence) = url_var;
     // A database on this machine the template spells out is opened at that address: a shell
     // does not load the `.env` the app reads, so `$VAR` would be unset there.
-    let known = Known::of(registry);
     // A URL with options (`?authSource=admin`, `?sslmode=require`) needs them: read from the variable.
-    let local = |c: &Connection| c.host.as_deref().is_some_and(|h| known.is_local_host(h));
-    let spelled = connection::parse(value_of(var), &known)
+    let local = |c: &Connection| c.host.as_deref().is_some_and(connection::is_local_host);
+    let spelled = connection::parse(value_of(var), known)
         .filter(|c| local(c) && !value_of(var).contains('?'))
         .and_then(|c| c.client(shell?));
     let text = spelled.unwrap_or_else(|| client.replace("{url}", &format!("${var}")));
@@ -841,17 +865,13 @@ fn compose_shell(compose: &crate::detect::ComposeShell, service: &Service, signa
 /// `filename`), `SQLITE_PATH=app.db` (a path or storage key only with a file extension), relative
 /// to where the app runs.
 fn env_file_client(
-    registry: &Registry,
+    known: &Known,
     primary: &Detector,
     shell: &Shell,
     signals: &RepoSignals,
     run_dir: Option<&str>,
 ) -> Option<Field> {
-    let known = Known::of(registry);
-    let prefixes: Vec<&str> = ["DB_", "DATABASE_"]
-        .into_iter()
-        .chain(primary.env_prefixes.iter().map(String::as_str))
-        .collect();
+    let prefixes = own_env_prefixes(primary);
     let named = |suffixes: &[&str], extension: bool| {
         env_entry(signals, &prefixes, suffixes, |value| {
             let usable = !known.is_placeholder(value) && !known.in_memory(value);
@@ -892,18 +912,17 @@ fn env_entry(
 
 /// A client from split connection variables of an env template (`DB_HOST`, `DB_USER`,
 /// `DB_DATABASE`), as Laravel, AdonisJS and TypeORM templates write them.
-fn split_env_client(registry: &Registry, primary: &Detector, signals: &RepoSignals) -> Option<Field> {
+fn split_env_client(registry: &Registry, known: &Known, primary: &Detector, signals: &RepoSignals) -> Option<Field> {
     let shell = primary.shell.as_ref()?;
     // The generic prefixes, then the stores' own (higher priority first), then the data tools'.
     let mut stores: Vec<&Detector> = registry.of_kind(Kind::Database).collect();
     stores.sort_by_key(|d| std::cmp::Reverse(d.priority));
     let own = stores.into_iter().chain(registry.of_kind(Kind::Data));
-    let prefixes: Vec<&str> = ["DB_", "DATABASE_"]
+    let prefixes: Vec<&str> = GENERIC_ENV_PREFIXES
         .into_iter()
         .chain(own.flat_map(|d| d.env_prefixes.iter().map(String::as_str)))
         .collect();
     let pick = |suffixes: &[&str]| env_entry(signals, &prefixes, suffixes, |value| !value.starts_with('$'));
-    let known = Known::of(registry);
     // A value left for the developer (`DB_DATABASE=null`, `your-db`) names nothing: the host
     // and database must be spelled out; a user left open is each developer's own.
     let host = pick(&["HOST"]).filter(|(_, v, _)| !known.is_placeholder(v))?;

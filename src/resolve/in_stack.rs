@@ -38,21 +38,14 @@ pub(super) fn of<'s>(
     signals: &'s RepoSignals,
     urls: &DbUrls,
 ) -> Option<InStack<'s>> {
-    let prefixes: Vec<&str> = ["DB_", "DATABASE_"]
-        .into_iter()
-        .chain(primary.env_prefixes.iter().map(String::as_str))
-        .collect();
+    let prefixes = super::database::own_env_prefixes(primary);
     let host_key = |key: &str| prefixes.iter().any(|p| key.strip_prefix(p) == Some("HOST"));
     let usable = |value: &str| !value.is_empty() && !known.is_placeholder(value);
     // The host of a URL of the primary's own scheme.
     let url_host = |value: &str| {
         let connection = connection::parse(value, known)?;
-        let scheme = connection.scheme.as_deref()?;
-        primary
-            .aliases
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(scheme))
-            .then_some(connection.host?)
+        let store = super::database::database_for(registry, &format!("{}://", connection.scheme.as_deref()?));
+        store.is_some_and(|d| d.id == primary.id).then_some(connection.host?)
     };
     // Every host `KEY=value` pairs give: the primary's URLs first, then host keys.
     let hosts_of = |pairs: &[(&str, &str, &str)]| -> Vec<Named> {
@@ -101,7 +94,7 @@ pub(super) fn of<'s>(
     };
     let sources: [&dyn Fn() -> Vec<Named>; 3] = [&|| hosts_of(&templates), &settings, &compose_env];
     let hosts = sources.iter().map(|source| source()).find(|hosts| !hosts.is_empty())?;
-    if hosts.iter().any(|named| known.is_local_host(&named.host)) {
+    if hosts.iter().any(|named| connection::is_local_host(&named.host)) {
         return None;
     }
     let Named { host, file, key } = hosts.into_iter().next()?;
@@ -112,10 +105,8 @@ pub(super) fn of<'s>(
         .services
         .iter()
         .filter(|s| {
-            let image = super::database::database_of_image(registry, &s.image);
             let named = s.name == host || s.aliases.contains(&host);
-            let serves = image.is_some_and(|d| d.id == primary.id || d.serves.contains(&primary.id));
-            named && serves && super::database::can_start(registry, s)
+            named && super::database::serves(registry, s, &primary.id) && super::database::can_start(registry, s)
         })
         .min_by_key(|s| (s.file != file, !has_app(&s.file), !s.in_main_file(), s.optional))?;
     if in_editor(&database.file) {
