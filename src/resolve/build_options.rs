@@ -187,7 +187,11 @@ fn invocations(ctx: &Ctx, options: &BuildOptions) -> Vec<Invocation> {
             .filter(|f| crate::fs::file_name(f).starts_with("Dockerfile"));
         for file in dockerfiles {
             if let Some(text) = ctx.index.read(file) {
-                lines.extend(run_lines(&text).into_iter().map(|(n, l)| (file.to_string(), n, l)));
+                lines.extend(
+                    crate::signals::dockerfile::run_lines(&text)
+                        .into_iter()
+                        .map(|(n, l)| (file.to_string(), n, l)),
+                );
             }
         }
     }
@@ -204,34 +208,6 @@ fn invocations(ctx: &Ctx, options: &BuildOptions) -> Vec<Invocation> {
             }
         }
     }
-    out
-}
-
-/// The Dockerfile's `RUN` commands, continuation lines joined, with the line each starts on.
-fn run_lines(text: &str) -> Vec<(usize, String)> {
-    let mut out: Vec<(usize, String)> = Vec::new();
-    let mut open: Option<(usize, String)> = None;
-    for (n, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        let (body, continues) = match line.strip_suffix('\\') {
-            Some(body) => (body, true),
-            None => (line, false),
-        };
-        match open.as_mut() {
-            Some((_, text)) => {
-                text.push(' ');
-                text.push_str(body);
-            }
-            None => match body.strip_prefix("RUN ") {
-                Some(rest) => open = Some((n + 1, rest.to_string())),
-                None => continue,
-            },
-        }
-        if !continues {
-            out.extend(open.take());
-        }
-    }
-    out.extend(open);
     out
 }
 
@@ -367,18 +343,5 @@ mod tests {
             Some("cd server && cargo run --features sqlite")
         );
         assert_eq!(insert_after_command("just build", &o.commands, "--features x"), None);
-    }
-
-    #[test]
-    fn dockerfile_run_lines_join_their_continuations() {
-        let text = "FROM rust\nRUN apt-get update && \\\n    cargo build --features sqlite \\\n      --release\nCMD [\"app\"]\nRUN go build ./cmd/api\n";
-        let lines = run_lines(text);
-        assert_eq!(lines.len(), 2);
-        assert_eq!(lines[0].0, 2);
-        assert_eq!(
-            lines[0].1,
-            "apt-get update &&  cargo build --features sqlite  --release"
-        );
-        assert_eq!(lines[1], (6, "go build ./cmd/api".to_string()));
     }
 }

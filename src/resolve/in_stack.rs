@@ -14,6 +14,7 @@ use crate::repo::index::RepoIndex;
 use crate::report::hints;
 use crate::report::{Evidence, Field, FieldName};
 use crate::signals::compose::{Built, RepoSignals, Service};
+use crate::signals::dockerfile;
 
 /// The compose stack the app is developed in.
 pub(super) struct InStack<'s> {
@@ -199,7 +200,9 @@ impl InStack<'_> {
             return unknown("no compose service builds the app to run it in");
         };
         let dockerfile = index.read(&app.dockerfile);
-        let stages = dockerfile.as_deref().map_or(1, |text| build_stages(text));
+        let stages = dockerfile
+            .as_deref()
+            .map_or(1, |text| dockerfile::from_images(text).count());
         if stages > 1 && !app.mounts_source {
             return unknown(&format!(
                 "the image of service {} is the output of a staged build ({}), which may not hold the tools it needs",
@@ -230,25 +233,17 @@ impl InStack<'_> {
     }
 }
 
-/// How many stages a Dockerfile builds (its `FROM` instructions).
-fn build_stages(text: &str) -> usize {
-    text.lines()
-        .filter(|line| {
-            let word = line.split_whitespace().next().unwrap_or("");
-            word.eq_ignore_ascii_case("FROM")
-        })
-        .count()
-}
-
-/// Whether a Dockerfile names the package manager (`RUN uv sync`, `RUN npm ci`, `bundle
+/// Whether a Dockerfile's `RUN` commands run the package manager (`uv sync`, `npm ci`, `bundle
 /// install`), so its runner exists in the image.
 fn names_runner(text: &str, runner: &Runner) -> bool {
     let names = [
         runner.tool.as_str(),
         runner.exec_prefix().split_whitespace().next().unwrap_or(""),
     ];
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .any(|word| names.iter().any(|n| !n.is_empty() && word == *n))
+    dockerfile::run_lines(text).iter().any(|(_, line)| {
+        line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .any(|word| names.iter().any(|n| !n.is_empty() && word == *n))
+    })
 }
 
 #[cfg(test)]
@@ -263,15 +258,5 @@ mod tests {
         assert_eq!(resolved("${POSTGRES_HOST}"), "");
         assert_eq!(resolved("${DB_HOST:?need-a-host}"), "");
         assert_eq!(resolved("${DB_HOST:+other-host}"), "");
-    }
-
-    #[test]
-    fn stages_are_counted_by_their_from_lines() {
-        assert_eq!(
-            build_stages("FROM python:3.12\nRUN pip install -r requirements.txt\n"),
-            1
-        );
-        let staged = "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/base\nCOPY --from=build /app /app\n";
-        assert_eq!(build_stages(staged), 2);
     }
 }

@@ -318,12 +318,7 @@ pub(super) fn version_in(name: &str, tool: &str, text: &str) -> Option<String> {
 
 /// `FROM python:3.12-slim AS base` → `3.12`, for the official `image`.
 pub(super) fn image_version(dockerfile: &str, image: &str) -> Option<String> {
-    dockerfile.lines().find_map(|line| {
-        let mut words = line.split_whitespace();
-        if !words.next()?.eq_ignore_ascii_case("FROM") {
-            return None;
-        }
-        let from = words.find(|w| !w.starts_with("--"))?;
+    crate::signals::dockerfile::from_images(dockerfile).find_map(|from| {
         let tag = from
             .strip_prefix(image)
             .or_else(|| from.strip_prefix("docker.io/library/")?.strip_prefix(image))?

@@ -1,6 +1,7 @@
-//! What a Dockerfile copies from its build context (`COPY`, `ADD`), so the context it is
-//! written for can be told: a monorepo's `apps/api/Dockerfile` that copies `package.json` of the
-//! root is built from the root (`docker build -f apps/api/Dockerfile .`), not from its folder.
+//! What a Dockerfile says, read by its instructions: what it copies from its build context
+//! (`COPY`, `ADD`), so the context it is written for can be told (a monorepo's
+//! `apps/api/Dockerfile` that copies `package.json` of the root is built from the root); the
+//! image each stage starts from (`FROM`); the commands it runs (`RUN`).
 
 /// The source paths the Dockerfile's `COPY` and `ADD` take from the build context, as written,
 /// without those from another stage or image (`--from=`), URLs, globs and the whole context
@@ -41,9 +42,72 @@ pub fn context_sources(text: &str) -> Vec<String> {
     out
 }
 
+/// The image each build stage starts from (`FROM --platform=… node:20 AS build` → `node:20`), in
+/// order: a file with more than one builds in stages.
+pub fn from_images(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter_map(|line| {
+        let mut words = line.split_whitespace();
+        if !words.next()?.eq_ignore_ascii_case("FROM") {
+            return None;
+        }
+        words.find(|w| !w.starts_with("--"))
+    })
+}
+
+/// The `RUN` commands, continuation lines joined, with the line each starts on.
+pub fn run_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut open: Option<(usize, String)> = None;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        let (body, continues) = match line.strip_suffix('\\') {
+            Some(body) => (body, true),
+            None => (line, false),
+        };
+        match open.as_mut() {
+            Some((_, text)) => {
+                text.push(' ');
+                text.push_str(body);
+            }
+            None => match body.strip_prefix("RUN ") {
+                Some(rest) => open = Some((n + 1, rest.to_string())),
+                None => continue,
+            },
+        }
+        if !continues {
+            out.extend(open.take());
+        }
+    }
+    out.extend(open);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn run_lines_join_their_continuations() {
+        let text = "FROM rust\nRUN apt-get update && \\\n    cargo build --features sqlite \\\n      --release\nCMD [\"app\"]\nRUN go build ./cmd/api\n";
+        let lines = run_lines(text);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].0, 2);
+        assert_eq!(
+            lines[0].1,
+            "apt-get update &&  cargo build --features sqlite  --release"
+        );
+        assert_eq!(lines[1], (6, "go build ./cmd/api".to_string()));
+    }
+
+    #[test]
+    fn each_stage_starts_from_its_image() {
+        let staged = "FROM --platform=$BUILDPLATFORM golang:1.23 AS build\nRUN go build -o /app .\nfrom gcr.io/distroless/base\nCOPY --from=build /app /app\n";
+        assert_eq!(
+            from_images(staged).collect::<Vec<_>>(),
+            ["golang:1.23", "gcr.io/distroless/base"]
+        );
+        assert_eq!(from_images("FROM python:3.12\n").count(), 1);
+    }
 
     #[test]
     fn sources_from_the_context_only() {
