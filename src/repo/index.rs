@@ -45,9 +45,9 @@ const PRUNED_DIRS: &[&str] = &[
     ".sqlx",
 ];
 
-/// `.env` templates: read for database URLs, and indexed even when `.gitignore` matches them,
-/// since repositories commit them past a broad `.env*` rule (`git add -f`).
-pub const ENV_TEMPLATES: &[&str] = &[
+/// `.env` templates (any case): read for database URLs, and indexed even when `.gitignore`
+/// matches them, since repositories commit them past a broad `.env*` rule (`git add -f`).
+const ENV_TEMPLATES: &[&str] = &[
     ".env.example",
     ".env.sample",
     ".env.template",
@@ -57,9 +57,27 @@ pub const ENV_TEMPLATES: &[&str] = &[
     ".example.env",
     "sample.env",
     "template.env",
-    "TEMPLATE.env",
-    ".env.local.example",
 ];
+/// Starts of per-variant templates' names (`.env.example.postgres`, `env-example-relational`).
+const ENV_TEMPLATE_VARIANTS: &[&str] = &[".env.example.", "env-example", "env.example", ".env.sample."];
+/// Ends of per-run templates' names (`.env.dev.example`).
+const ENV_TEMPLATE_ENDS: &[&str] = &[".example", ".sample", ".template"];
+
+/// Whether a file is an env template: one of [`ENV_TEMPLATES`] in any case, a variant of one,
+/// or a run's ([`env_template_run`]).
+pub fn is_env_template(name: &str) -> bool {
+    ENV_TEMPLATES.iter().any(|t| t.eq_ignore_ascii_case(name))
+        || ENV_TEMPLATE_VARIANTS.iter().any(|p| name.starts_with(p))
+        || env_template_run(name).is_some()
+}
+
+/// The run a per-run template is written for: `dev` of `.env.dev.example`, `production` of
+/// `.env.production.sample`.
+pub fn env_template_run(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix(".env.")?;
+    let run = ENV_TEMPLATE_ENDS.iter().find_map(|end| rest.strip_suffix(end))?;
+    (!run.is_empty() && !run.contains('.')).then_some(run)
+}
 /// Files that make a directory a project, next to which env templates are looked for.
 const PROJECT_MARKERS: &[&str] = &[
     "package.json",
@@ -177,7 +195,7 @@ impl RepoIndex {
                 Seen::Listed {
                     rel, kind: Kind::File, ..
                 } => files.push(rel),
-                Seen::Ignored { rel, kind: Kind::File } if ENV_TEMPLATES.contains(&file_name(&rel)) => {
+                Seen::Ignored { rel, kind: Kind::File } if is_env_template(file_name(&rel)) => {
                     ignored_env_templates.push(rel);
                 }
                 Seen::Ignored { .. } => {}

@@ -254,26 +254,19 @@ pub fn read(index: &RepoIndex, backend_dir: &str, compose_dirs: &[String], devel
     signals
 }
 
-/// `.env.example` and its kin, and per-variant templates (`env-example-relational`,
-/// `.env.dev.example`).
+/// An env template the development run reads: any but one written for another run
+/// (`.env.production.example`); `.env.dev.example` is the development run's own.
 fn is_env_template(name: &str, development: &[String]) -> bool {
-    index::ENV_TEMPLATES.contains(&name)
-        || [".env.example.", "env-example", "env.example", ".env.sample."]
-            .iter()
-            .any(|p| name.starts_with(p))
-        || development_template(name, development)
+    match index::env_template_run(name) {
+        Some(_) => development_template(name, development),
+        None => index::is_env_template(name),
+    }
 }
 
 /// A template for the development run (`.env.dev.example`, `.env.development.sample`): read
 /// before the others, which may be written for a deployment.
 fn development_template(name: &str, development: &[String]) -> bool {
-    let Some(rest) = name.strip_prefix(".env.") else {
-        return false;
-    };
-    [".example", ".sample", ".template"].iter().any(|end| {
-        rest.strip_suffix(end)
-            .is_some_and(|variant| development.iter().any(|word| word == variant))
-    })
+    index::env_template_run(name).is_some_and(|run| development.iter().any(|word| word == run))
 }
 
 /// `compose.yaml`, `docker-compose.dev.yml`, … but not test-only variants.
@@ -698,8 +691,14 @@ mod tests {
     fn the_development_template_speaks_first_and_built_services_are_read_in_file_order() {
         let dir = tempfile::tempdir().unwrap();
         let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        // Committed past a broad ignore rule, as repositories do.
+        write(".gitignore", ".env*\n");
         write(".env.example", "DATABASE_URL=postgresql://app@db:5432/app\n");
         write(".env.dev.example", "DATABASE_URL=postgresql://app@localhost:5432/app\n");
+        write(
+            ".env.production.example",
+            "DATABASE_URL=postgresql://app@prod-db:5432/app\n",
+        );
         write("TEMPLATE.env", "DB_HOST=db\n");
         write(
             "docker-compose.yml",
@@ -728,6 +727,10 @@ mod tests {
             Some("postgresql://app@localhost:5432/app")
         );
         assert_eq!(signals.env_value("DB_HOST"), Some("db"), "TEMPLATE.env is a template");
+        assert!(
+            signals.env.iter().all(|(_, _, file)| file != ".env.production.example"),
+            "another run's template is not the developer's"
+        );
         let built: Vec<(&str, usize, bool, bool, bool)> = signals
             .built
             .iter()
