@@ -665,7 +665,13 @@ pub(super) fn compose_client(
     signals: &RepoSignals,
 ) -> Option<Field> {
     let image_shell = database_of_image(registry, &service.image).and_then(|d| d.shell.as_ref());
-    let shell = compose_shell(image_shell.or(shell)?.compose.as_ref()?, service, signals)?;
+    let reached = reached_by_url(&Known::of(registry), service, signals);
+    let shell = compose_shell(
+        image_shell.or(shell)?.compose.as_ref()?,
+        service,
+        signals,
+        reached.as_ref(),
+    )?;
     let text = format!(
         "docker compose {}exec {} {shell}",
         compose_file_flag(&service.file),
@@ -827,7 +833,36 @@ fn config_client(
 /// The shell inside the database's compose service (its `[shell.compose]`), with the user and
 /// database its environment names. A user taken from the developer's environment is read inside
 /// the container.
-fn compose_shell(compose: &crate::detect::ComposeShell, service: &Service, signals: &RepoSignals) -> Option<String> {
+/// The connection a URL that reaches `service` by its name gives: an env template's, then the
+/// environment of a service built from the repository (`DATABASE_URL=ecto://postgres:postgres@
+/// postgres/philomena_dev`). Where the database service's own environment does not name the
+/// database, the app's URL does: the one the app opens.
+fn reached_by_url(known: &Known, service: &Service, signals: &RepoSignals) -> Option<Connection> {
+    let templates = signals.env.iter().map(|(_, value, _)| value.as_str());
+    let built =
+        signals
+            .built
+            .iter()
+            .flat_map(|b| &b.env)
+            .map(|(_, value)| match crate::signals::compose::reference(value) {
+                Some((_, default)) => default.unwrap_or(""),
+                None => value.as_str(),
+            });
+    templates.chain(built).find_map(|value| {
+        let connection = connection::parse(value, known)?;
+        let host = connection.host.as_deref()?;
+        (host == service.name || service.aliases.iter().any(|a| a == host)).then_some(connection)
+    })
+}
+
+/// The shell command run inside `service`: the user and database its environment names, else
+/// those of the URL that `reached` it (the app's), else the image's defaults.
+fn compose_shell(
+    compose: &crate::detect::ComposeShell,
+    service: &Service,
+    signals: &RepoSignals,
+    reached: Option<&Connection>,
+) -> Option<String> {
     let known = |key: &str| match service.env(key, signals) {
         EnvValue::Known(v) => Some(v),
         _ => None,
@@ -851,7 +886,13 @@ fn compose_shell(compose: &crate::detect::ComposeShell, service: &Service, signa
     let value = |var: &str| {
         let keys = compose.env.get(var).map_or(&[][..], |k| &k[..]);
         let set = keys.iter().find_map(|key| known(key));
-        set.or(compose.defaults.get(var).map(String::as_str))
+        let from_url = reached.and_then(|c| match var {
+            "user" if !c.user_left_open => c.user.as_deref(),
+            "name" => c.name.as_deref(),
+            _ => None,
+        });
+        set.or(from_url)
+            .or(compose.defaults.get(var).map(String::as_str))
             .map(str::to_string)
     };
     compose
@@ -1104,7 +1145,7 @@ mod tests {
                 .unwrap()
         };
         let compose_shell =
-            |id: &str, service: &Service, signals: &RepoSignals| compose_shell(&compose(id), service, signals);
+            |id: &str, service: &Service, signals: &RepoSignals| compose_shell(&compose(id), service, signals, None);
         let pg = service(
             "postgres",
             Some("16"),
@@ -1119,6 +1160,22 @@ mod tests {
             compose_shell("postgresql", &from_env, &signals).unwrap(),
             "sh -c 'psql -U \"$POSTGRES_USER\" -d \"${POSTGRES_DB:-$POSTGRES_USER}\"'"
         );
+        // The service names no database: the app's URL that reaches it by name does.
+        let bare = service("postgres", Some("16"), &[("POSTGRES_PASSWORD", "postgres")]);
+        let mut app_env = RepoSignals::default();
+        app_env.env.push((
+            "DATABASE_URL".into(),
+            "ecto://postgres:postgres@db/shop_dev".into(),
+            ".env.example".into(),
+        ));
+        let reached = reached_by_url(&Known::of(&registry), &bare, &app_env);
+        assert_eq!(
+            super::compose_shell(&compose("postgresql"), &bare, &app_env, reached.as_ref()).unwrap(),
+            "psql -U postgres -d shop_dev"
+        );
+        // A URL of another host says nothing of this service.
+        app_env.env[0].1 = "postgres://app@elsewhere/shop".into();
+        assert!(reached_by_url(&Known::of(&registry), &bare, &app_env).is_none());
         let old_mongo = service("mongo", Some("4.2.1-bionic"), &[]);
         assert_eq!(compose_shell("mongodb", &old_mongo, &signals).unwrap(), "mongo");
         let mongo = service("mongo", Some("7"), &[]);
