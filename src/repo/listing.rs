@@ -4,6 +4,7 @@
 //! probed for (which cost three failed `stat`s per directory), and entries are visited in name
 //! order, so a listing cut short by its budget is the same on every run.
 
+use super::read_ahead::{Read, ReadAhead};
 use crate::report::Warning;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::path::Path;
@@ -49,8 +50,8 @@ pub enum Seen {
 /// Entries come breadth-first, level by level, each directory's in name order with its files
 /// before its subdirectories: every entry at one depth is listed before any entry deeper, so a
 /// huge directory cannot use up the budget before the manifests and directories beside it, or
-/// at the root, are seen. A directory is opened only when its turn comes, so the directories
-/// waiting hold no more than their names.
+/// at the root, are seen. Once many directories wait, a second thread reads them ahead
+/// ([`ReadAhead`]); they are still taken in this order, so the listing is the same.
 pub fn list(
     root: &Path,
     start: &str,
@@ -60,47 +61,85 @@ pub fn list(
     warnings: &mut Vec<Warning>,
     mut visit: impl FnMut(Seen),
 ) -> bool {
-    let mut ignore_allowance = crate::fs::MAX_LISTING_IGNORE_PATTERNS;
-    let mut tracked: Option<super::git_index::Tracked> = None;
-    // Directories listed but not opened yet: their path, depth and the rules they inherit.
-    let mut waiting = std::collections::VecDeque::from([(start.to_string(), 0, Vec::new())]);
-    while let Some((dir, depth, inherited)) = waiting.pop_front() {
-        let Some(frame) = open(root, &dir, depth, &inherited, &mut ignore_allowance, warnings) else {
-            visit(Seen::Unreadable { rel: dir });
-            continue;
-        };
-        for (name, kind) in frame.entries {
-            if kind == Kind::Dir && prune(&name) {
-                continue;
+    let read_dir = |dir: &str| {
+        let mut warnings = Vec::new();
+        let entries = read_sorted(&absolute(root, dir), dir, &mut warnings);
+        Read { entries, warnings }
+    };
+    let ahead = ReadAhead::default();
+    std::thread::scope(|scope| {
+        // However the listing ends (its budget spent, a panic), the helper stops with it.
+        struct Finish<'a, E: Send>(&'a ReadAhead<E>);
+        impl<E: Send> Drop for Finish<'_, E> {
+            fn drop(&mut self) {
+                self.0.finish();
             }
-            let mut rel = String::with_capacity(frame.prefix.len() + name.len());
-            rel.push_str(&frame.prefix);
-            rel.push_str(&name);
-            // What git tracks stays, whatever an ignore pattern says (`backend` written for a
-            // binary also matches `cmd/backend/`); the index is read once, when first needed.
-            if is_ignored(&frame.rules, &rel, kind) {
-                let tracked = tracked.get_or_insert_with(|| super::git_index::Tracked::read(root));
-                let kept = match kind {
-                    Kind::File => tracked.files.contains(&rel),
-                    Kind::Dir => tracked.dirs.contains(&rel),
-                };
-                if !kept {
-                    visit(Seen::Ignored { rel, kind });
+        }
+        let _finish = Finish(&ahead);
+        let mut helped = false;
+        let mut ignore_allowance = crate::fs::MAX_LISTING_IGNORE_PATTERNS;
+        let mut tracked: Option<super::git_index::Tracked> = None;
+        // Directories listed but not opened yet: their number in the read-ahead queue, path,
+        // depth and the rules they inherit.
+        let mut waiting =
+            std::collections::VecDeque::from([(ahead.queue(start.to_string()), start.to_string(), 0, Vec::new())]);
+        while let Some((number, dir, depth, inherited)) = waiting.pop_front() {
+            let mut got = ahead.take(number, read_dir);
+            warnings.append(&mut got.warnings);
+            let Some(frame) = got
+                .entries
+                .and_then(|entries| open(root, &dir, entries, depth, &inherited, &mut ignore_allowance, warnings))
+            else {
+                visit(Seen::Unreadable { rel: dir });
+                continue;
+            };
+            for (name, kind) in frame.entries {
+                if kind == Kind::Dir && prune(&name) {
                     continue;
                 }
+                let mut rel = String::with_capacity(frame.prefix.len() + name.len());
+                rel.push_str(&frame.prefix);
+                rel.push_str(&name);
+                // What git tracks stays, whatever an ignore pattern says (`backend` written for a
+                // binary also matches `cmd/backend/`); the index is read once, when first needed.
+                if is_ignored(&frame.rules, &rel, kind) {
+                    let tracked = tracked.get_or_insert_with(|| super::git_index::Tracked::read(root));
+                    let kept = match kind {
+                        Kind::File => tracked.files.contains(&rel),
+                        Kind::Dir => tracked.dirs.contains(&rel),
+                    };
+                    if !kept {
+                        visit(Seen::Ignored { rel, kind });
+                        continue;
+                    }
+                }
+                if *budget == 0 {
+                    return false;
+                }
+                *budget -= 1;
+                let depth = frame.depth + 1;
+                if kind == Kind::Dir && depth < max_depth {
+                    waiting.push_back((ahead.queue(rel.clone()), rel.clone(), depth, frame.rules.clone()));
+                    if !helped && waiting.len() >= ReadAhead::<(String, Kind)>::WORTH_A_HELPER {
+                        helped = true;
+                        // Without a thread (the system's limit reached), the listing reads alone.
+                        let _ = std::thread::Builder::new().spawn_scoped(scope, || ahead.help(read_dir));
+                    }
+                }
+                visit(Seen::Listed { rel, kind, depth });
             }
-            if *budget == 0 {
-                return false;
-            }
-            *budget -= 1;
-            let depth = frame.depth + 1;
-            if kind == Kind::Dir && depth < max_depth {
-                waiting.push_back((rel.clone(), depth, frame.rules.clone()));
-            }
-            visit(Seen::Listed { rel, kind, depth });
         }
+        true
+    })
+}
+
+/// `dir` (repo-relative, `""` for the root) on disk.
+fn absolute(root: &Path, dir: &str) -> std::path::PathBuf {
+    if dir.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(dir)
     }
-    true
 }
 
 struct Frame {
@@ -111,21 +150,18 @@ struct Frame {
     rules: Vec<Rc<Rules>>,
 }
 
-/// Reads the directory `dir` and its own ignore files, below the `inherited` rules.
+/// The directory `dir`, read into `entries`, with its own ignore files below the `inherited`
+/// rules.
 fn open(
     root: &Path,
     dir: &str,
+    entries: Vec<(String, Kind)>,
     depth: usize,
     inherited: &[Rc<Rules>],
     ignore_allowance: &mut usize,
     warnings: &mut Vec<Warning>,
 ) -> Option<Frame> {
-    let abs = if dir.is_empty() {
-        root.to_path_buf()
-    } else {
-        root.join(dir)
-    };
-    let entries = read_sorted(&abs, dir, warnings)?;
+    let abs = absolute(root, dir);
     let prefix = if dir.is_empty() {
         String::new()
     } else {
@@ -389,6 +425,32 @@ mod tests {
         assert_eq!(names, ["ok.txt"]);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].message.contains("not valid UTF-8"), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_tree_read_ahead_on_a_second_thread_is_listed_as_one_thread_lists_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let count = 3 * ReadAhead::<(String, Kind)>::WORTH_A_HELPER;
+        for i in 0..count {
+            std::fs::create_dir_all(tmp.path().join(format!("p{i:03}/src"))).unwrap();
+            std::fs::write(tmp.path().join(format!("p{i:03}/package.json")), "{}").unwrap();
+            std::fs::write(tmp.path().join(format!("p{i:03}/src/index.ts")), "").unwrap();
+        }
+        // Level by level, each directory's files before its folders, in name order.
+        let mut expected: Vec<String> = (0..count).map(|i| format!("p{i:03}")).collect();
+        for i in 0..count {
+            expected.extend([format!("p{i:03}/package.json"), format!("p{i:03}/src")]);
+        }
+        expected.extend((0..count).map(|i| format!("p{i:03}/src/index.ts")));
+        let (all, _, complete) = listed(tmp.path(), usize::MAX);
+        assert!(complete);
+        assert_eq!(all, expected);
+        // Cut by the budget deep in the read-ahead: the same entries, every time.
+        for _ in 0..5 {
+            let (cut, _, complete) = listed(tmp.path(), count * 2 + 7);
+            assert!(!complete);
+            assert_eq!(cut, expected[..count * 2 + 7]);
+        }
     }
 
     #[test]

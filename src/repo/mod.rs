@@ -7,3 +7,4 @@ pub mod git_index;
 pub mod index;
 pub mod listing;
 pub mod names;
+pub mod read_ahead;

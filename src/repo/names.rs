@@ -149,11 +149,12 @@ pub fn in_folder(path: &str, folder: Option<&str>) -> bool {
 }
 
 /// The names (each given by the position of a path that has it) in the order of `text`, as the
-/// positions in `first_of`. Sorted by their first eight bytes as a number, then by all of them:
-/// most comparisons end at the number, without a look at the text. The sort is the one that
+/// positions in `first_of`. Sorted by their first sixteen bytes as a number, then by all of them:
+/// most comparisons end at the number, without a look at the text (eight were too few where
+/// names share an ending: `_step.js` backwards). The sort is the one that
 /// finds runs already in order: the names come folder by folder, each folder's sorted.
 fn ordered<'t>(first_of: &[u32], text: impl Fn(u32) -> &'t [u8]) -> Vec<u32> {
-    let mut keyed: Vec<(u64, &[u8], u32)> = first_of
+    let mut keyed: Vec<(u128, &[u8], u32)> = first_of
         .iter()
         .enumerate()
         .map(|(id, at)| (head(text(*at)), text(*at), id as u32))
@@ -162,13 +163,13 @@ fn ordered<'t>(first_of: &[u32], text: impl Fn(u32) -> &'t [u8]) -> Vec<u32> {
     keyed.into_iter().map(|(_, _, id)| id).collect()
 }
 
-/// The first eight bytes of `text` as a big-endian number, zero-padded: numbers ordered as the
+/// The first sixteen bytes of `text` as a big-endian number, zero-padded: numbers ordered as the
 /// texts' starts are.
-fn head(text: &[u8]) -> u64 {
-    let mut bytes = [0u8; 8];
-    let n = text.len().min(8);
+fn head(text: &[u8]) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = text.len().min(16);
     bytes[..n].copy_from_slice(&text[..n]);
-    u64::from_be_bytes(bytes)
+    u128::from_be_bytes(bytes)
 }
 
 /// The positions of the paths, ordered by the rank their name (`name_of`) has in `order` (the

@@ -210,13 +210,18 @@ fn docker_build(index: &RepoIndex, names: &[String], backend_dir: &str) -> Optio
         return Some(Field::found(text, vec![Evidence::new(&file, reason)]));
     }
     // Any spelling is one: `Dockerfile-dev`, `api.dockerfile`, `prod.Containerfile`.
-    let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
     let any = index.files.iter().any(|f| {
-        let name = crate::fs::file_name(f).to_ascii_lowercase();
-        lower.iter().any(|n| name.contains(n.as_str()))
+        let name = crate::fs::file_name(f).as_bytes();
+        names.iter().any(|n| contains_ignoring_case(name, n.as_bytes()))
     });
     let why = format!("no file named like {} in the repository", names.join(" or "));
     (!any).then(|| Field::absent_because(".", &why))
+}
+
+/// Whether `needle` is in `hay`, ASCII letters in either case: asked of every file's name, so
+/// nothing is allocated.
+fn contains_ignoring_case(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// `found` with every other placeholder unknown, its hint saying what was looked for.

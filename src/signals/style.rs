@@ -211,7 +211,8 @@ fn main_source_file(index: &RepoIndex, code_extensions: &[String], dir: &str) ->
         .take(MOST_FILES_COUNTED);
     for file in files {
         // Not a tool's or a CI's folder (`.github/`, `.storybook/`), nor a dotfile.
-        if file[prefix.len()..].split('/').any(|part| part.starts_with('.')) {
+        let below = &file[prefix.len()..];
+        if below.starts_with('.') || below.contains("/.") {
             continue;
         }
         let Some(ext) = extension(file) else { continue };
