@@ -4,7 +4,7 @@
 //! decisions; the pins of `archprompt.toml` last, and the warnings of every step.
 
 use crate::detect::Registry;
-use crate::detect::analysis::{Analysis, analyse};
+use crate::detect::analysis::{Analysis, analyse_all};
 use crate::repo::config;
 use crate::repo::index::RepoIndex;
 use crate::report::Report;
@@ -27,7 +27,7 @@ pub fn run(root: &Path, root_label: &str, builtin: &Registry, project: Option<&s
     let local = local_registry(&index, builtin);
     let registry = local.as_ref().unwrap_or(builtin);
     let projects = crate::ecosystems::collect(&index);
-    let own: Vec<Analysis> = projects.into_iter().map(|p| analyse(registry, &index, p)).collect();
+    let own: Vec<Analysis> = analyse_all(registry, &index, projects);
     let facts = Facts {
         registry,
         index: &index,

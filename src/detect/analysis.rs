@@ -5,6 +5,7 @@ use crate::detect::detector::{Detector, Kind, Sets};
 use crate::detect::engine;
 use crate::detect::registry::Registry;
 use crate::ecosystems::Project;
+use crate::repo::in_two;
 use crate::repo::index::RepoIndex;
 use crate::report::{Evidence, EvidenceKind};
 use std::collections::BTreeMap;
@@ -32,10 +33,16 @@ pub struct Analysis<'r> {
 pub struct Hit<'r> {
     pub detector: &'r Detector,
     /// Shared: a hit is copied into every project that links the package it was found in.
-    pub evidence: std::rc::Rc<[Evidence]>,
+    pub evidence: std::sync::Arc<[Evidence]>,
     /// Set when the hit comes from a sibling package the backend depends on: that package, against
     /// which the detector's paths resolve and in which its commands run.
-    pub from: Option<std::rc::Rc<Project>>,
+    pub from: Option<std::sync::Arc<Project>>,
+}
+
+/// Every project analysed, in order; those of a large workspace on two threads
+/// ([`in_two::map`]).
+pub fn analyse_all<'r>(registry: &'r Registry, index: &RepoIndex, projects: Vec<Project>) -> Vec<Analysis<'r>> {
+    in_two::map(index, projects, |index, project| analyse(registry, index, project))
 }
 
 pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> Analysis<'r> {

@@ -23,47 +23,62 @@ pub use jvm::gradle_project_path;
 pub use project::{Dependency, Ecosystem, Project, Scope, Shape, Task, TaskRunner};
 pub use tasks::runner_tasks;
 
+use crate::repo::in_two;
 use crate::repo::index::RepoIndex;
 use crate::report::Evidence;
 use runner::{Runner, Tool};
 
 /// Finds and reads every project in the repository, sorted by directory then ecosystem.
 pub fn collect(index: &RepoIndex) -> Vec<Project> {
-    let mut projects: Vec<Project> = Vec::new();
+    // The manifests that each make a project, read on two threads in a large workspace.
+    type Reader = fn(&RepoIndex, &str, &str) -> Project;
+    let mut manifests: Vec<(Reader, &str, &str)> = Vec::new();
     // The manifests read after the others (they join or amend projects found first), gathered
     // in this one pass over the files rather than in a pass each.
     let (mut gradle, mut gemspecs, mut deno, mut python) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for file in index.files.iter() {
         let name = crate::fs::file_name(file);
         let dir = crate::fs::parent(file);
-        match name {
-            "package.json" => projects.push(node::read(index, dir, file)),
-            "Cargo.toml" => projects.push(rust::read(index, dir, file)),
-            "go.mod" => projects.push(go::read(index, dir, file)),
-            "pom.xml" => projects.push(jvm::read_maven(index, dir, file)),
-            "Gemfile" => projects.push(ruby::read(index, dir, file)),
-            "composer.json" => projects.push(php::read(index, dir, file)),
-            "mix.exs" => projects.push(elixir::read(index, dir, file)),
-            "gleam.toml" => projects.push(gleam::read(index, dir, file)),
-            _ if name.ends_with(".csproj") || name.ends_with(".fsproj") => {
-                projects.push(dotnet::read(index, dir, file))
+        let reader: Option<Reader> = match name {
+            "package.json" => Some(node::read),
+            "Cargo.toml" => Some(rust::read),
+            "go.mod" => Some(go::read),
+            "pom.xml" => Some(jvm::read_maven),
+            "Gemfile" => Some(ruby::read),
+            "composer.json" => Some(php::read),
+            "mix.exs" => Some(elixir::read),
+            "gleam.toml" => Some(gleam::read),
+            _ if name.ends_with(".csproj") || name.ends_with(".fsproj") => Some(dotnet::read),
+            _ if jvm::GRADLE_FILES.contains(&name) => {
+                gradle.push(file);
+                None
             }
-            _ if jvm::GRADLE_FILES.contains(&name) => gradle.push(file),
-            _ if name.ends_with(".gemspec") => gemspecs.push(file),
-            "deno.json" | "deno.jsonc" => deno.push(file),
-            _ => {}
+            _ if name.ends_with(".gemspec") => {
+                gemspecs.push(file);
+                None
+            }
+            "deno.json" | "deno.jsonc" => {
+                deno.push(file);
+                None
+            }
+            _ => None,
+        };
+        if let Some(reader) = reader {
+            manifests.push((reader, dir, file));
         }
         if python::is_manifest(name, dir) {
             python.push(file);
         }
     }
+    let mut projects = in_two::map(index, manifests, |index, (read, dir, file)| read(index, dir, file));
     projects.extend(jvm::collect_gradle(index, &gradle));
     projects.extend(ruby::collect_gemspecs(index, &gemspecs, &projects));
     node::merge_deno(index, &deno, &mut projects);
     projects.extend(python::collect(index, &python));
-    for project in &mut projects {
-        add_runner_tasks(index, project);
-    }
+    let mut projects = in_two::map(index, projects, |index, mut project| {
+        add_runner_tasks(index, &mut project);
+        project
+    });
     projects.sort_by(|a, b| (&a.dir, a.ecosystem).cmp(&(&b.dir, b.ecosystem)));
     projects
 }

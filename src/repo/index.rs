@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// Directories never descended into: dependency stores, build output, caches.
 const PRUNED_DIRS: &[&str] = &[
@@ -125,8 +126,9 @@ const INITIAL_READ_BYTES: usize = 16 * 1024;
 /// again at every level).
 type ByPath<V> = std::collections::HashMap<String, V, foldhash::fast::RandomState>;
 
+/// What the listing found, shared by every reader of one scan ([`RepoIndex::fork`]).
 #[derive(Debug)]
-pub struct RepoIndex {
+pub struct Tree {
     pub root: PathBuf,
     /// Repo-relative file paths with `/` separators, sorted.
     pub files: BTreeSet<String>,
@@ -134,26 +136,42 @@ pub struct RepoIndex {
     pub dirs: BTreeSet<String>,
     /// Directories at [`MAX_DEPTH`], listed but not descended into.
     deep_dirs: BTreeSet<String>,
-    cache: RefCell<ByPath<Option<std::rc::Rc<String>>>>,
+    /// The listing stopped at [`MAX_ENTRIES`].
+    listing_cut: bool,
+    /// What archprompt.toml's `[scan] ignore` leaves out.
+    excluded: Option<Gitignore>,
+    /// `files` and `dirs` by name, made on first use ([`RepoIndex::named`]).
+    names: [OnceLock<Names>; 2],
+}
+
+/// The listing ([`Tree`], which it dereferences to) and what one thread has read of it.
+#[derive(Debug)]
+pub struct RepoIndex {
+    tree: Arc<Tree>,
+    cache: RefCell<ByPath<Option<Arc<String>>>>,
     /// Bytes of text in `cache`.
     cached_bytes: std::cell::Cell<usize>,
     /// Bytes read so far, against [`MAX_SCAN_READ_BYTES`].
     read_bytes: std::cell::Cell<usize>,
-    /// The listing stopped at [`MAX_ENTRIES`].
-    listing_cut: bool,
+    /// `read_bytes` when this reader was forked (0 for the scan's own).
+    forked_at: usize,
     /// A file was not read because the scan had read [`MAX_SCAN_READ_BYTES`].
     read_refused: std::cell::Cell<bool>,
     /// Directories and files that could not be read or parsed, in the order met: what they hold
     /// is unseen, so they leave every "there is none" unproven.
     unread: RefCell<Vec<String>>,
-    tomls: RefCell<ByPath<Option<std::rc::Rc<toml::Table>>>>,
+    tomls: RefCell<ByPath<Option<Arc<toml::Table>>>>,
     warnings: RefCell<Vec<Warning>>,
     /// The warnings given so far, so none is given twice.
     warned: RefCell<std::collections::BTreeSet<Warning>>,
-    /// What archprompt.toml's `[scan] ignore` leaves out.
-    excluded: Option<Gitignore>,
-    /// `files` and `dirs` by name, made on first use ([`RepoIndex::named`]).
-    names: [std::cell::OnceCell<Names>; 2],
+}
+
+impl std::ops::Deref for RepoIndex {
+    type Target = Tree;
+
+    fn deref(&self) -> &Tree {
+        &self.tree
+    }
 }
 
 impl RepoIndex {
@@ -218,21 +236,79 @@ impl RepoIndex {
         }
         add_ignored_env_templates(&mut files, ignored_env_templates);
         RepoIndex {
-            root: root.to_path_buf(),
-            files,
-            dirs,
-            deep_dirs,
+            tree: Arc::new(Tree {
+                root: root.to_path_buf(),
+                files,
+                dirs,
+                deep_dirs,
+                listing_cut: !complete,
+                excluded,
+                names: Default::default(),
+            }),
             cache: RefCell::default(),
             cached_bytes: std::cell::Cell::new(0),
             read_bytes: std::cell::Cell::new(0),
-            listing_cut: !complete,
+            forked_at: 0,
             read_refused: std::cell::Cell::new(false),
             unread: RefCell::new(unread),
             tomls: RefCell::default(),
             warned: RefCell::new(warnings.iter().cloned().collect()),
             warnings: RefCell::new(warnings),
-            excluded,
-            names: Default::default(),
+        }
+    }
+
+    /// A reader of the same listing with caches of its own, for another thread: what it reads
+    /// counts against the budget left now. [`RepoIndex::absorb`] takes back what it learnt.
+    pub fn fork(&self) -> RepoIndex {
+        RepoIndex {
+            tree: Arc::clone(&self.tree),
+            cache: RefCell::default(),
+            cached_bytes: std::cell::Cell::new(0),
+            read_bytes: std::cell::Cell::new(self.read_bytes.get()),
+            forked_at: self.read_bytes.get(),
+            read_refused: std::cell::Cell::new(false),
+            unread: RefCell::default(),
+            tomls: RefCell::default(),
+            warned: RefCell::default(),
+            warnings: RefCell::default(),
+        }
+    }
+
+    /// Takes back what a [`fork`](RepoIndex::fork) read: its warnings, the files it could not
+    /// read, the bytes it read, and its texts while the cache has room.
+    pub fn absorb(&self, fork: RepoIndex) {
+        for warning in fork.warnings.into_inner() {
+            if self.warned.borrow_mut().insert(warning.clone()) {
+                self.warnings.borrow_mut().push(warning);
+            }
+        }
+        for file in fork.unread.into_inner() {
+            let mut unread = self.unread.borrow_mut();
+            if !unread.contains(&file) {
+                unread.push(file);
+            }
+        }
+        self.read_refused
+            .set(self.read_refused.get() || fork.read_refused.get());
+        // A file both read (a workspace's shared config) counts once, as it would have.
+        let mut read = fork.read_bytes.get() - fork.forked_at;
+        let mut cache = self.cache.borrow_mut();
+        for (rel, text) in fork.cache.into_inner() {
+            let size = text.as_ref().map_or(0, |t| t.len());
+            match cache.entry(rel) {
+                std::collections::hash_map::Entry::Occupied(_) => read -= size.min(read),
+                std::collections::hash_map::Entry::Vacant(room) => {
+                    if self.cached_bytes.get() + size <= MAX_CACHED_BYTES {
+                        self.cached_bytes.set(self.cached_bytes.get() + size);
+                        room.insert(text);
+                    }
+                }
+            }
+        }
+        self.read_bytes.set(self.read_bytes.get() + read);
+        let mut tomls = self.tomls.borrow_mut();
+        for (rel, table) in fork.tomls.into_inner() {
+            tomls.entry(rel).or_insert(table);
         }
     }
 
@@ -280,6 +356,12 @@ impl RepoIndex {
         if !unread.iter().any(|f| f == file) {
             unread.push(file.to_string());
         }
+    }
+
+    /// Whether the text of `rel` is kept.
+    #[cfg(test)]
+    pub fn cached(&self, rel: &str) -> bool {
+        self.cache.borrow().contains_key(rel)
     }
 
     pub fn has_file(&self, rel: &str) -> bool {
@@ -433,11 +515,11 @@ impl RepoIndex {
 
     /// Reads a repo-relative file as UTF-8 text, once. A file that is too large, binary or not
     /// UTF-8 yields `None` and a warning naming it.
-    pub fn read(&self, rel: &str) -> Option<std::rc::Rc<String>> {
+    pub fn read(&self, rel: &str) -> Option<Arc<String>> {
         if let Some(cached) = self.cache.borrow().get(rel) {
             return cached.clone();
         }
-        let text = self.read_uncached(rel).map(std::rc::Rc::new);
+        let text = self.read_uncached(rel).map(Arc::new);
         // Texts are kept up to a budget, so a rule that reads a thousand source files cannot
         // hold them all; past it a file is read again when asked again.
         let size = text.as_ref().map_or(0, |t| t.len());
@@ -497,12 +579,12 @@ impl RepoIndex {
 
     /// A TOML file parsed once (workspace members all consult their root's manifest); a file
     /// that does not parse gives a warning naming it, once, and `None`.
-    pub fn toml(&self, rel: &str) -> Option<std::rc::Rc<toml::Table>> {
+    pub fn toml(&self, rel: &str) -> Option<Arc<toml::Table>> {
         if let Some(parsed) = self.tomls.borrow().get(rel) {
             return parsed.clone();
         }
         let parsed = self.read(rel).and_then(|text| match text.parse::<toml::Table>() {
-            Ok(table) => Some(std::rc::Rc::new(table)),
+            Ok(table) => Some(Arc::new(table)),
             Err(err) => {
                 let msg = err.to_string();
                 self.unreadable(rel, format!("invalid TOML: {}", msg.lines().next().unwrap_or("")));

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod folders;
 pub mod git_index;
+pub mod in_two;
 pub mod index;
 pub mod listing;
 pub mod names;

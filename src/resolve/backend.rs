@@ -8,7 +8,7 @@ use crate::detect::{Registry, Role};
 use crate::ecosystems::{Ecosystem, Project, Scope, Shape};
 use crate::repo::index::RepoIndex;
 use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Whether `project` depends on a package of a browser frontend (`[toolchain.frontend] deps`, of
 /// any ecosystem).
@@ -157,7 +157,7 @@ pub(super) struct Siblings<'a, 'r> {
     by_name: BTreeMap<(Ecosystem, String), usize>,
     /// Made on first use: most packages are nobody's sibling, and a copy of every project would
     /// double the memory of a workspace of many thousands.
-    shared: Vec<std::cell::OnceCell<Rc<Project>>>,
+    shared: Vec<std::cell::OnceCell<Arc<Project>>>,
 }
 
 impl<'a, 'r> Siblings<'a, 'r> {
@@ -203,7 +203,7 @@ pub(super) fn with_internal_deps<'r>(
         let sibling = &siblings.all[i];
         Some((
             sibling,
-            siblings.shared[i].get_or_init(|| Rc::new(sibling.project.clone())),
+            siblings.shared[i].get_or_init(|| Arc::new(sibling.project.clone())),
         ))
     };
     // Runtime dependencies only: a dev-dependency (a client crate the tests drive) is not part
@@ -262,7 +262,7 @@ pub(super) fn with_internal_deps<'r>(
             for hit in theirs {
                 if held.insert((hit.detector.id.clone(), sibling.project.dir.clone())) {
                     let mut hit = hit.clone();
-                    hit.from.get_or_insert_with(|| Rc::clone(shared));
+                    hit.from.get_or_insert_with(|| Arc::clone(shared));
                     mine.push(hit);
                 }
             }

@@ -92,7 +92,7 @@ fn read_all(index: &RepoIndex) -> Vec<DocumentedCommand> {
     out
 }
 
-fn parse<T: serde::de::DeserializeOwned>(index: &RepoIndex, file: &str) -> Option<(std::rc::Rc<String>, T)> {
+fn parse<T: serde::de::DeserializeOwned>(index: &RepoIndex, file: &str) -> Option<(std::sync::Arc<String>, T)> {
     let text = index.read(file)?;
     match serde_saphyr::from_str::<T>(&text) {
         Ok(doc) => Some((text, doc)),

@@ -329,7 +329,7 @@ pub fn gradle_project_path(index: &RepoIndex, root: &str, dir: &str) -> String {
 /// A Gradle version catalog (`gradle/libs.versions.toml`).
 struct Catalog {
     file: String,
-    table: std::rc::Rc<toml::Table>,
+    table: std::sync::Arc<toml::Table>,
 }
 
 impl Catalog {

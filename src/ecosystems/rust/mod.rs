@@ -3,7 +3,7 @@
 
 use super::project::{Ecosystem, Project, Scope, Shape};
 use crate::repo::index::RepoIndex;
-use std::rc::Rc;
+use std::sync::Arc;
 use toml::{Table, Value};
 
 pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
@@ -146,15 +146,15 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
 }
 
 /// `[workspace.dependencies]` of the workspace root (this manifest or an ancestor).
-fn workspace_dependencies(root: Option<&(String, Rc<Table>)>) -> Table {
+fn workspace_dependencies(root: Option<&(String, Arc<Table>)>) -> Table {
     root.and_then(|(_, root)| root.get("workspace")?.get("dependencies")?.as_table().cloned())
         .unwrap_or_default()
 }
 
 /// The manifest that holds the `[workspace]` table: this one, or the nearest ancestor with one.
-fn workspace_root(index: &RepoIndex, dir: &str, own: &Rc<Table>) -> Option<(String, Rc<Table>)> {
+fn workspace_root(index: &RepoIndex, dir: &str, own: &Arc<Table>) -> Option<(String, Arc<Table>)> {
     if own.contains_key("workspace") {
-        return Some((crate::fs::join(dir, "Cargo.toml"), Rc::clone(own)));
+        return Some((crate::fs::join(dir, "Cargo.toml"), Arc::clone(own)));
     }
     let mut current = dir.to_string();
     while current != "." {
