@@ -759,3 +759,19 @@ fn in_the_stack_an_app_that_migrates_from_code_keeps_its_folders_unknown() {
         "{dirs:?}"
     );
 }
+
+/// A Make target whose recipe opens the database's client is the console, above one only named
+/// for the database (`make db`, which creates and migrates it).
+#[test]
+fn a_target_that_opens_the_client_beats_one_named_db() {
+    let package = r#"{"scripts": {"dev": "node server.js"}, "dependencies": {"express": "^4", "pg": "^8"}}"#;
+    let makefile = "db:\n\tnode scripts/init-db.js && npx knex migrate:latest\n\nsql:\n\tdocker compose exec postgres psql -U postgres\n";
+    let report = scan_tree(&[("package.json", package), ("Makefile", makefile)]);
+    let field = report.field(FieldName::DbCommand);
+    assert_eq!(field.value.as_deref(), Some("make sql"));
+    assert!(field.evidence[0].reason.contains("runs psql"), "{:?}", field.evidence);
+    // Alone, the named target is still the way in the project gives.
+    let named_only = "db:\n\tdocker compose run --rm tools dbshell\n";
+    let report = scan_tree(&[("package.json", package), ("Makefile", named_only)]);
+    assert_eq!(report.field(FieldName::DbCommand).value.as_deref(), Some("make db"));
+}

@@ -365,9 +365,10 @@ pub(super) fn resolve_backend(
         .get(&FieldName::DevCommand)
         .and_then(|f| f.value.as_deref()?.strip_prefix("cd ")?.split_once(" && "))
         .map(|(dir, _)| dir.to_string());
-    let named_task = command(&ctx, DB_TASKS, false, |_| None, &[]);
-    let db_command = named_task
-        .or_else(|| super::console::client_task(&ctx, &primaries))
+    // A task whose recipe opens the database's client (`make sql`) is proof; one only named for
+    // it (`make db`, which may initialise and migrate) is taken after.
+    let db_command = super::console::client_task(&ctx, &primaries)
+        .or_else(|| command(&ctx, DB_TASKS, false, |_| None, &[]))
         .or_else(|| super::console::documented_client(&ctx, &primaries))
         .or_else(|| in_stack.as_ref()?.database_shell(registry, primary_detector?, signals))
         .or_else(|| command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data]))
