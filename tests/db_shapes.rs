@@ -775,3 +775,36 @@ fn a_target_that_opens_the_client_beats_one_named_db() {
     let report = scan_tree(&[("package.json", package), ("Makefile", named_only)]);
     assert_eq!(report.field(FieldName::DbCommand).value.as_deref(), Some("make db"));
 }
+
+/// A framework kept in the tree (CodeIgniter 3 in `system/`), not in a manifest: with its compose
+/// file running a database, "no backend, no database" is not proven.
+#[test]
+fn a_compose_database_leaves_an_unread_backend_unknown_not_none() {
+    let composer = r#"{"require": {"php": ">=7.4"}}"#;
+    let compose = "services:\n  mysql:\n    image: mysql:8.0\n    environment:\n      MYSQL_ROOT_PASSWORD: secret\n";
+    let php = "<?php\necho 'hi';\n";
+    let report = scan_tree(&[("composer.json", composer), ("index.php", php)]);
+    assert_eq!(
+        report.field(FieldName::DatabaseSystem).state,
+        State::Absent,
+        "nothing shows one"
+    );
+    let report = scan_tree(&[
+        ("composer.json", composer),
+        ("index.php", php),
+        ("docker-compose.yml", compose),
+    ]);
+    for name in [
+        FieldName::DatabaseSystem,
+        FieldName::DbCommand,
+        FieldName::MigrationCommand,
+    ] {
+        let field = report.field(name);
+        assert_eq!(field.state, State::Unknown, "{name:?}");
+        assert!(
+            field.hint.as_deref().unwrap_or("").contains("mysql"),
+            "{:?}",
+            field.hint
+        );
+    }
+}

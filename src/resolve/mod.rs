@@ -97,7 +97,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
                             variables.values_mut().for_each(|v| *v = None);
                         }
                     }
-                    None => instead = mark_no_backend(registry, index, &analyses, analysis, &mut fields),
+                    None => instead = mark_no_backend(registry, index, &signals, &analyses, analysis, &mut fields),
                 }
             }
         }
@@ -329,6 +329,7 @@ const BACKEND_ONLY: [FieldName; 5] = [
 fn mark_no_backend(
     registry: &Registry,
     index: &RepoIndex,
+    signals: &crate::signals::compose::RepoSignals,
     analyses: &[Analysis],
     main: &Analysis,
     fields: &mut BTreeMap<FieldName, Field>,
@@ -339,9 +340,12 @@ fn mark_no_backend(
     // A project that shows it serves (a container exposing a port, a Procfile web process) and
     // is not proven to be something else may run on a framework archprompt does not know yet (a
     // Go app on net/http helpers, Nancy on an old .NET): it is not told it has no backend.
-    let serving = what
-        .as_ref()
-        .map_or_else(|| serves(registry, index, &main.project.dir), |_| None);
+    // Nor is one whose compose file runs a database for it (an app on a framework kept in the
+    // tree, as CodeIgniter 3 apps are): that database is some backend's.
+    let serving = what.as_ref().map_or_else(
+        || serves(registry, index, &main.project.dir).or_else(|| runs_a_database(registry, signals)),
+        |_| None,
+    );
     if let Some(serving) = serving {
         let why = format!(
             "no known server framework, ORM or database in any manifest, but {} {}",
@@ -369,6 +373,20 @@ fn mark_no_backend(
         fields.insert(name, Field::absent(ABSENT_TEXT, evidence.clone(), why.clone()));
     }
     what
+}
+
+/// The first compose service that runs a database (not a cache), as evidence.
+fn runs_a_database(registry: &Registry, signals: &crate::signals::compose::RepoSignals) -> Option<Evidence> {
+    signals
+        .services
+        .iter()
+        .find(|s| database::database_of_image(registry, &s.image).is_some_and(|d| d.role != crate::detect::Role::Cache))
+        .map(|s| {
+            Evidence::new(
+                &s.file,
+                format!("runs the database image {} (service {})", s.image, s.name),
+            )
+        })
 }
 
 /// The first `[files] serving` file (in `dir`, then at the root) whose content shows the project
