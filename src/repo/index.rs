@@ -155,6 +155,8 @@ pub struct RepoIndex {
     read_bytes: std::cell::Cell<usize>,
     /// `read_bytes` when this reader was forked (0 for the scan's own).
     forked_at: usize,
+    /// The share of the read budget the scan's reader set aside for this fork.
+    set_aside: usize,
     /// A file was not read because the scan had read [`MAX_SCAN_READ_BYTES`].
     read_refused: std::cell::Cell<bool>,
     /// Directories and files that could not be read or parsed, in the order met: what they hold
@@ -249,6 +251,7 @@ impl RepoIndex {
             cached_bytes: std::cell::Cell::new(0),
             read_bytes: std::cell::Cell::new(0),
             forked_at: 0,
+            set_aside: 0,
             read_refused: std::cell::Cell::new(false),
             unread: RefCell::new(unread),
             tomls: RefCell::default(),
@@ -257,15 +260,19 @@ impl RepoIndex {
         }
     }
 
-    /// A reader of the same listing with caches of its own, for another thread: what it reads
-    /// counts against the budget left now. [`RepoIndex::absorb`] takes back what it learnt.
+    /// A reader of the same listing with caches of its own, for another thread. The read budget
+    /// left is shared: half is set aside for the fork until [`RepoIndex::absorb`] takes back what
+    /// it read, so two readers together read no more than one would.
     pub fn fork(&self) -> RepoIndex {
+        let left = MAX_SCAN_READ_BYTES.saturating_sub(self.read_bytes.get());
+        self.read_bytes.set(self.read_bytes.get() + left / 2);
         RepoIndex {
             tree: Arc::clone(&self.tree),
             cache: RefCell::default(),
             cached_bytes: std::cell::Cell::new(0),
             read_bytes: std::cell::Cell::new(self.read_bytes.get()),
             forked_at: self.read_bytes.get(),
+            set_aside: left / 2,
             read_refused: std::cell::Cell::new(false),
             unread: RefCell::default(),
             tomls: RefCell::default(),
@@ -292,6 +299,7 @@ impl RepoIndex {
             .set(self.read_refused.get() || fork.read_refused.get());
         // A file both read (a workspace's shared config) counts once, as it would have.
         let mut read = fork.read_bytes.get() - fork.forked_at;
+        self.read_bytes.set(self.read_bytes.get() - fork.set_aside);
         let mut cache = self.cache.borrow_mut();
         for (rel, text) in fork.cache.into_inner() {
             let size = text.as_ref().map_or(0, |t| t.len());
@@ -692,6 +700,21 @@ pub(crate) fn test_index(files: &[(&str, &str)]) -> (tempfile::TempDir, RepoInde
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fork_shares_the_read_budget_and_a_file_both_read_counts_once() {
+        let (_dir, index) = test_index(&[("a.json", "{\"a\": 1}"), ("b.json", "{\"b\": 22}")]);
+        let fork = index.fork();
+        // Half of the budget left is set aside for the fork while it reads.
+        assert_eq!(index.read_bytes.get(), MAX_SCAN_READ_BYTES / 2);
+        assert_eq!(fork.read_bytes.get(), MAX_SCAN_READ_BYTES / 2);
+        index.read("a.json");
+        fork.read("a.json");
+        fork.read("b.json");
+        index.absorb(fork);
+        assert_eq!(index.read_bytes.get(), "{\"a\": 1}".len() + "{\"b\": 22}".len());
+        assert!(index.cached("b.json"), "the fork's text is kept here");
+    }
 
     #[test]
     fn a_folders_entries_are_those_whose_parent_it_is() {
