@@ -155,8 +155,6 @@ pub struct RepoIndex {
     read_bytes: std::cell::Cell<usize>,
     /// `read_bytes` when this reader was forked (0 for the scan's own).
     forked_at: usize,
-    /// The share of the read budget the scan's reader set aside for this fork.
-    set_aside: usize,
     /// A file was not read because the scan had read [`MAX_SCAN_READ_BYTES`].
     read_refused: std::cell::Cell<bool>,
     /// Directories and files that could not be read or parsed, in the order met: what they hold
@@ -251,7 +249,6 @@ impl RepoIndex {
             cached_bytes: std::cell::Cell::new(0),
             read_bytes: std::cell::Cell::new(0),
             forked_at: 0,
-            set_aside: 0,
             read_refused: std::cell::Cell::new(false),
             unread: RefCell::new(unread),
             tomls: RefCell::default(),
@@ -260,48 +257,53 @@ impl RepoIndex {
         }
     }
 
-    /// A reader of the same listing with caches of its own, for another thread. The read budget
-    /// left is shared: half is set aside for the fork until [`RepoIndex::absorb`] takes back what
-    /// it read, so two readers together read no more than one would.
+    /// A reader of the same listing with caches of its own, for another thread, that knows what
+    /// this one could not read. Two forks share the read budget left: each may read half of it,
+    /// so together they read no more than one reader would. [`RepoIndex::absorb`] takes back what
+    /// one read.
     pub fn fork(&self) -> RepoIndex {
         let left = MAX_SCAN_READ_BYTES.saturating_sub(self.read_bytes.get());
-        self.read_bytes.set(self.read_bytes.get() + left / 2);
+        let start = self.read_bytes.get() + left / 2;
         RepoIndex {
             tree: Arc::clone(&self.tree),
             cache: RefCell::default(),
             cached_bytes: std::cell::Cell::new(0),
-            read_bytes: std::cell::Cell::new(self.read_bytes.get()),
-            forked_at: self.read_bytes.get(),
-            set_aside: left / 2,
-            read_refused: std::cell::Cell::new(false),
-            unread: RefCell::default(),
+            read_bytes: std::cell::Cell::new(start),
+            forked_at: start,
+            read_refused: std::cell::Cell::new(self.read_refused.get()),
+            unread: RefCell::new(self.unread.borrow().clone()),
             tomls: RefCell::default(),
             warned: RefCell::default(),
             warnings: RefCell::default(),
         }
     }
 
+    /// Whether reading stopped at the budget: a fork's work is then done again by one reader.
+    pub fn refused_a_read(&self) -> bool {
+        self.read_refused.get()
+    }
+
     /// Takes back what a [`fork`](RepoIndex::fork) read: its warnings, the files it could not
-    /// read, the bytes it read, and its texts while the cache has room.
+    /// read, the bytes it read (a file this reader also read counts once) and its texts while the
+    /// cache has room, in path order.
     pub fn absorb(&self, fork: RepoIndex) {
         for warning in fork.warnings.into_inner() {
             if self.warned.borrow_mut().insert(warning.clone()) {
                 self.warnings.borrow_mut().push(warning);
             }
         }
-        for file in fork.unread.into_inner() {
+        {
             let mut unread = self.unread.borrow_mut();
-            if !unread.contains(&file) {
-                unread.push(file);
-            }
+            let known: std::collections::HashSet<String> = unread.iter().cloned().collect();
+            unread.extend(fork.unread.into_inner().into_iter().filter(|f| !known.contains(f)));
         }
         self.read_refused
             .set(self.read_refused.get() || fork.read_refused.get());
-        // A file both read (a workspace's shared config) counts once, as it would have.
         let mut read = fork.read_bytes.get() - fork.forked_at;
-        self.read_bytes.set(self.read_bytes.get() - fork.set_aside);
+        let mut texts: Vec<(String, Option<Arc<String>>)> = fork.cache.into_inner().into_iter().collect();
+        texts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut cache = self.cache.borrow_mut();
-        for (rel, text) in fork.cache.into_inner() {
+        for (rel, text) in texts {
             let size = text.as_ref().map_or(0, |t| t.len());
             match cache.entry(rel) {
                 std::collections::hash_map::Entry::Occupied(_) => read -= size.min(read),
@@ -345,7 +347,8 @@ impl RepoIndex {
                 "reading stopped at the scan's {mib} MiB budget, so it may be there unread"
             ))
         } else {
-            let first = unread.first()?;
+            // The first by path, not as met: two readers meet them in another order.
+            let first = unread.iter().min()?;
             let more = match unread.len() {
                 1 => String::new(),
                 n => format!(" (and {} more)", n - 1),
@@ -704,16 +707,18 @@ mod tests {
     #[test]
     fn a_fork_shares_the_read_budget_and_a_file_both_read_counts_once() {
         let (_dir, index) = test_index(&[("a.json", "{\"a\": 1}"), ("b.json", "{\"b\": 22}")]);
+        index.unreadable("gone.toml", "cannot read");
         let fork = index.fork();
-        // Half of the budget left is set aside for the fork while it reads.
-        assert_eq!(index.read_bytes.get(), MAX_SCAN_READ_BYTES / 2);
+        // Each of two forks may read half of the budget left.
         assert_eq!(fork.read_bytes.get(), MAX_SCAN_READ_BYTES / 2);
+        assert!(!fork.saw_all_of("."), "a fork knows what could not be read");
         index.read("a.json");
         fork.read("a.json");
         fork.read("b.json");
         index.absorb(fork);
         assert_eq!(index.read_bytes.get(), "{\"a\": 1}".len() + "{\"b\": 22}".len());
         assert!(index.cached("b.json"), "the fork's text is kept here");
+        assert_eq!(*index.unread.borrow(), ["gone.toml"]);
     }
 
     #[test]

@@ -57,6 +57,8 @@ impl<E: Send> Default for ReadAhead<E> {
 impl<E: Send> ReadAhead<E> {
     /// Queued directories from which a second reader pays for itself.
     pub const WORTH_A_HELPER: usize = 64;
+    /// How far past the listing's next directory the helper reads.
+    const AHEAD: usize = 64;
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State<E>> {
         // A panic on either side ends the scan; the state itself is never left half-changed.
@@ -101,7 +103,10 @@ impl<E: Send> ReadAhead<E> {
             if state.done {
                 return;
             }
-            let Some((number, dir)) = state.unclaimed.pop_back() else {
+            // Far enough ahead that the listing rarely waits for it, near enough that a listing
+            // cut short by its entry budget leaves few directories read for nothing.
+            let ahead = state.unclaimed.len().min(Self::AHEAD + 1);
+            let Some((number, dir)) = ahead.checked_sub(1).and_then(|at| state.unclaimed.remove(at)) else {
                 state.helper_waits = true;
                 state = self.queued.wait(state).unwrap_or_else(PoisonError::into_inner);
                 state.helper_waits = false;

@@ -665,7 +665,7 @@ pub(super) fn compose_client(
     signals: &RepoSignals,
 ) -> Option<Field> {
     let image_shell = database_of_image(registry, &service.image).and_then(|d| d.shell.as_ref());
-    let reached = reached_by_url(&Known::of(registry), service, signals);
+    let reached = reached_by_url(registry, &Known::of(registry), service, signals);
     let shell = compose_shell(
         image_shell.or(shell)?.compose.as_ref()?,
         service,
@@ -830,33 +830,45 @@ fn config_client(
     })
 }
 
-/// The shell inside the database's compose service (its `[shell.compose]`), with the user and
-/// database its environment names. A user taken from the developer's environment is read inside
-/// the container.
-/// The connection a URL that reaches `service` by its name gives: an env template's, then the
-/// environment of a service built from the repository (`DATABASE_URL=ecto://postgres:postgres@
-/// postgres/philomena_dev`). Where the database service's own environment does not name the
+/// The connection a URL of the service's own database gives where it reaches `service` by its
+/// name: an env template's, then the environment of a service built from the repository
+/// (`DATABASE_URL=ecto://postgres:postgres@postgres/philomena_dev`), not a test run's or a
+/// deployment's (`DATABASE_TEST_URL`, `PROD_DATABASE_URL`). Where the database service's own environment does not name the
 /// database, the app's URL does: the one the app opens.
-fn reached_by_url(known: &Known, service: &Service, signals: &RepoSignals) -> Option<Connection> {
-    let templates = signals.env.iter().map(|(_, value, _)| value.as_str());
-    let built =
-        signals
-            .built
-            .iter()
-            .flat_map(|b| &b.env)
-            .map(|(_, value)| match crate::signals::compose::reference(value) {
-                Some((_, default)) => default.unwrap_or(""),
-                None => value.as_str(),
-            });
-    templates.chain(built).find_map(|value| {
-        let connection = connection::parse(value, known)?;
-        let host = connection.host.as_deref()?;
-        (host == service.name || service.aliases.iter().any(|a| a == host)).then_some(connection)
-    })
+fn reached_by_url(registry: &Registry, known: &Known, service: &Service, signals: &RepoSignals) -> Option<Connection> {
+    let own = database_of_image(registry, &service.image)?;
+    let templates = signals.env.iter().map(|(key, value, _)| (key.as_str(), value.as_str()));
+    let built = signals.built.iter().flat_map(|b| &b.env).map(|(key, value)| {
+        let value = match crate::signals::compose::reference(value) {
+            Some((_, default)) => default.unwrap_or(""),
+            None => value.as_str(),
+        };
+        (key.as_str(), value)
+    });
+    templates
+        .chain(built)
+        .filter(|(key, _)| !named_for_another_run(registry, key))
+        .find_map(|(_, value)| {
+            let connection = connection::parse(value, known)?;
+            // A scheme no store claims (Ecto's `ecto://`) is the app's adapter, as is a
+            // connection string's (`Server=db;Database=shop`); a web page is not a connection.
+            let of_this_store = match connection.scheme.as_deref() {
+                Some(scheme) => match database_for(registry, &format!("{scheme}://")) {
+                    Some(store) => store.id == own.id,
+                    None => !matches!(scheme, "http" | "https"),
+                },
+                None => true,
+            };
+            let host = connection.host.as_deref()?;
+            let reaches = host == service.name || service.aliases.iter().any(|a| a == host);
+            (reaches && of_this_store).then_some(connection)
+        })
 }
 
-/// The shell command run inside `service`: the user and database its environment names, else
-/// those of the URL that `reached` it (the app's), else the image's defaults.
+/// The shell inside the database's compose service (its `[shell.compose]`): the user and
+/// database its environment names (a user taken from the developer's environment is read
+/// inside the container), else the database of the URL that `reached` it (the app's; its user
+/// may not exist where the image made only its own), else the image's defaults.
 fn compose_shell(
     compose: &crate::detect::ComposeShell,
     service: &Service,
@@ -886,11 +898,7 @@ fn compose_shell(
     let value = |var: &str| {
         let keys = compose.env.get(var).map_or(&[][..], |k| &k[..]);
         let set = keys.iter().find_map(|key| known(key));
-        let from_url = reached.and_then(|c| match var {
-            "user" if !c.user_left_open => c.user.as_deref(),
-            "name" => c.name.as_deref(),
-            _ => None,
-        });
+        let from_url = reached.and_then(|c| (var == "name").then_some(c.name.as_deref()).flatten());
         set.or(from_url)
             .or(compose.defaults.get(var).map(String::as_str))
             .map(str::to_string)
@@ -1168,14 +1176,32 @@ mod tests {
             "ecto://postgres:postgres@db/shop_dev".into(),
             ".env.example".into(),
         ));
-        let reached = reached_by_url(&Known::of(&registry), &bare, &app_env);
+        let reached = reached_by_url(&registry, &Known::of(&registry), &bare, &app_env);
         assert_eq!(
             super::compose_shell(&compose("postgresql"), &bare, &app_env, reached.as_ref()).unwrap(),
             "psql -U postgres -d shop_dev"
         );
-        // A URL of another host says nothing of this service.
-        app_env.env[0].1 = "postgres://app@elsewhere/shop".into();
-        assert!(reached_by_url(&Known::of(&registry), &bare, &app_env).is_none());
+        // The URL's user may not exist in the container: the image's own logs in.
+        app_env.env[0].1 = "postgres://app@db/shop_dev".into();
+        let reached = reached_by_url(&registry, &Known::of(&registry), &bare, &app_env);
+        assert_eq!(
+            super::compose_shell(&compose("postgresql"), &bare, &app_env, reached.as_ref()).unwrap(),
+            "psql -U postgres -d shop_dev"
+        );
+        // A URL of another host, of another store on that host, or of a test run says nothing
+        // of this service's database.
+        for (key, url) in [
+            ("DATABASE_URL", "postgres://app@elsewhere/shop"),
+            ("CACHE_URL", "redis://cache@db:6379/2"),
+            ("DATABASE_TEST_URL", "postgres://app@db/shop_test"),
+            ("PGWEB_URL", "http://admin@db:8081/ui"),
+        ] {
+            app_env.env[0] = (key.into(), url.into(), ".env.example".into());
+            assert!(
+                reached_by_url(&registry, &Known::of(&registry), &bare, &app_env).is_none(),
+                "{key}"
+            );
+        }
         let old_mongo = service("mongo", Some("4.2.1-bionic"), &[]);
         assert_eq!(compose_shell("mongodb", &old_mongo, &signals).unwrap(), "mongo");
         let mongo = service("mongo", Some("7"), &[]);
