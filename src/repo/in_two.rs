@@ -40,6 +40,8 @@ pub fn map<T: Clone + Sync, R: Send>(
         (evens, odds)
     });
     if first.refused_a_read() || second.refused_a_read() {
+        // What the halves made is let go before the work is done again.
+        drop((evens, odds, first, second));
         return items.into_iter().map(|item| work(index, item)).collect();
     }
     index.absorb(first);
