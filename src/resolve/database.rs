@@ -838,13 +838,7 @@ fn config_client(
 fn reached_by_url(registry: &Registry, known: &Known, service: &Service, signals: &RepoSignals) -> Option<Connection> {
     let own = database_of_image(registry, &service.image)?;
     let templates = signals.env.iter().map(|(key, value, _)| (key.as_str(), value.as_str()));
-    let built = signals.built.iter().flat_map(|b| &b.env).map(|(key, value)| {
-        let value = match crate::signals::compose::reference(value) {
-            Some((_, default)) => default.unwrap_or(""),
-            None => value.as_str(),
-        };
-        (key.as_str(), value)
-    });
+    let built = signals.built.iter().flat_map(|b| b.started_env());
     templates
         .chain(built)
         .filter(|(key, _)| !named_for_another_run(registry, key))

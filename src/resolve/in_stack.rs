@@ -83,11 +83,8 @@ pub(super) fn of<'s>(
         let developed = signals.built.iter().filter(builds_backend).filter(|b| b.mounts_source);
         developed
             .map(|built| {
-                let pairs: Vec<(&str, &str, &str)> = built
-                    .env
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), resolved(v), built.file.as_str()))
-                    .collect();
+                let pairs: Vec<(&str, &str, &str)> =
+                    built.started_env().map(|(k, v)| (k, v, built.file.as_str())).collect();
                 hosts_of(&pairs)
             })
             .find(|hosts| !hosts.is_empty())
@@ -151,15 +148,6 @@ impl Named {
             file: file.to_string(),
             key: key.to_string(),
         }
-    }
-}
-
-/// A compose value as the container gets it when the developer sets nothing: a reference's
-/// default (`${VAR:-db}`), or nothing (`${VAR}`); a value written out as it is.
-fn resolved(value: &str) -> &str {
-    match crate::signals::compose::reference(value) {
-        Some((_, default)) => default.unwrap_or(""),
-        None => value,
     }
 }
 
@@ -244,19 +232,4 @@ fn names_runner(text: &str, runner: &Runner) -> bool {
         line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .any(|word| names.iter().any(|n| !n.is_empty() && word == *n))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn compose_values_as_a_container_gets_them_when_nothing_is_set() {
-        assert_eq!(resolved("db"), "db");
-        assert_eq!(resolved("${POSTGRES_HOST:-db}"), "db");
-        assert_eq!(resolved("${POSTGRES_HOST-mathesar_dev_db}"), "mathesar_dev_db");
-        assert_eq!(resolved("${POSTGRES_HOST}"), "");
-        assert_eq!(resolved("${DB_HOST:?need-a-host}"), "");
-        assert_eq!(resolved("${DB_HOST:+other-host}"), "");
-    }
 }

@@ -64,6 +64,14 @@ pub struct Built {
     pub evidence: Evidence,
 }
 
+impl Built {
+    /// Its `environment` as the container gets it when the developer sets nothing
+    /// ([`resolved`]).
+    pub fn started_env(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.env.iter().map(|(key, value)| (key.as_str(), resolved(value)))
+    }
+}
+
 /// A compose file as read: its services in the file's order (a JSON value's map would sort
 /// them: of several built from the same source, the first is the app's main one). A file whose
 /// top, or whose `services`, is not a map has no services.
@@ -82,6 +90,15 @@ enum ComposeDoc {
 enum Services {
     Map(indexmap::IndexMap<String, Value>),
     Other(serde::de::IgnoredAny),
+}
+
+/// A compose value as the container gets it when the developer sets nothing: a reference's
+/// default (`${VAR:-db}`), or nothing (`${VAR}`); a value written out as it is.
+pub fn resolved(value: &str) -> &str {
+    match reference(value) {
+        Some((_, default)) => default.unwrap_or(""),
+        None => value,
+    }
 }
 
 /// A compose value that refers to a variable (`${VAR}`, `$VAR`, `${VAR:-default}`,
@@ -605,6 +622,16 @@ fn is_database_url_key(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compose_values_as_a_container_gets_them_when_nothing_is_set() {
+        assert_eq!(resolved("db"), "db");
+        assert_eq!(resolved("${POSTGRES_HOST:-db}"), "db");
+        assert_eq!(resolved("${POSTGRES_HOST-mathesar_dev_db}"), "mathesar_dev_db");
+        assert_eq!(resolved("${POSTGRES_HOST}"), "");
+        assert_eq!(resolved("${DB_HOST:?need-a-host}"), "");
+        assert_eq!(resolved("${DB_HOST:+other-host}"), "");
+    }
 
     #[test]
     fn image_names_are_normalised() {
