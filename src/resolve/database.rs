@@ -665,19 +665,22 @@ pub(super) fn compose_client(
     signals: &RepoSignals,
 ) -> Option<Field> {
     let image_shell = database_of_image(registry, &service.image).and_then(|d| d.shell.as_ref());
+    let compose = image_shell.or(shell)?.compose.as_ref()?;
     let reached = reached_by_url(registry, &Known::of(registry), service, signals);
-    let shell = compose_shell(
-        image_shell.or(shell)?.compose.as_ref()?,
-        service,
-        signals,
-        reached.as_ref(),
-    )?;
+    let shell = compose_shell(compose, service, signals, reached.as_ref().map(|(c, _)| c))?;
+    let mut evidence = vec![service.evidence.clone()];
+    // Where the app's URL named what the service's environment did not, it is evidence too.
+    if let Some((_, named)) =
+        reached.filter(|_| compose_shell(compose, service, signals, None).as_ref() != Some(&shell))
+    {
+        evidence.push(named);
+    }
     let text = format!(
         "docker compose {}exec {} {shell}",
         compose_file_flag(&service.file),
         service.name
     );
-    Some(Field::found(text, vec![service.evidence.clone()]))
+    Some(Field::found(text, evidence))
 }
 
 /// `-f FILE ` for a compose file `docker compose` does not read by default, else nothing.
@@ -835,14 +838,25 @@ fn config_client(
 /// (`DATABASE_URL=ecto://postgres:postgres@postgres/philomena_dev`), not a test run's or a
 /// deployment's (`DATABASE_TEST_URL`, `PROD_DATABASE_URL`). Where the database service's own environment does not name the
 /// database, the app's URL does: the one the app opens.
-fn reached_by_url(registry: &Registry, known: &Known, service: &Service, signals: &RepoSignals) -> Option<Connection> {
+fn reached_by_url(
+    registry: &Registry,
+    known: &Known,
+    service: &Service,
+    signals: &RepoSignals,
+) -> Option<(Connection, Evidence)> {
     let own = database_of_image(registry, &service.image)?;
-    let templates = signals.env.iter().map(|(key, value, _)| (key.as_str(), value.as_str()));
-    let built = signals.built.iter().flat_map(|b| b.started_env());
+    let templates = signals
+        .env
+        .iter()
+        .map(|(key, value, file)| (key.as_str(), value.as_str(), file.as_str()));
+    let built = signals
+        .built
+        .iter()
+        .flat_map(|b| b.started_env().map(|(key, value)| (key, value, b.file.as_str())));
     templates
         .chain(built)
-        .filter(|(key, _)| !named_for_another_run(registry, key))
-        .find_map(|(_, value)| {
+        .filter(|(key, _, _)| !named_for_another_run(registry, key))
+        .find_map(|(key, value, file)| {
             let connection = connection::parse(value, known)?;
             // A scheme no store claims (Ecto's `ecto://`) is the app's adapter, as is a
             // connection string's (`Server=db;Database=shop`); a web page is not a connection.
@@ -855,7 +869,9 @@ fn reached_by_url(registry: &Registry, known: &Known, service: &Service, signals
             };
             let host = connection.host.as_deref()?;
             let reaches = host == service.name || service.aliases.iter().any(|a| a == host);
-            (reaches && of_this_store).then_some(connection)
+            let name = connection.name.clone()?;
+            let evidence = Evidence::new(file, format!("{key} names the database {name} on {host}"));
+            (reaches && of_this_store).then_some((connection, evidence))
         })
 }
 
@@ -1170,14 +1186,14 @@ mod tests {
             "ecto://postgres:postgres@db/shop_dev".into(),
             ".env.example".into(),
         ));
-        let reached = reached_by_url(&registry, &Known::of(&registry), &bare, &app_env);
+        let reached = reached_by_url(&registry, &Known::of(&registry), &bare, &app_env).map(|(c, _)| c);
         assert_eq!(
             super::compose_shell(&compose("postgresql"), &bare, &app_env, reached.as_ref()).unwrap(),
             "psql -U postgres -d shop_dev"
         );
         // The URL's user may not exist in the container: the image's own logs in.
         app_env.env[0].1 = "postgres://app@db/shop_dev".into();
-        let reached = reached_by_url(&registry, &Known::of(&registry), &bare, &app_env);
+        let reached = reached_by_url(&registry, &Known::of(&registry), &bare, &app_env).map(|(c, _)| c);
         assert_eq!(
             super::compose_shell(&compose("postgresql"), &bare, &app_env, reached.as_ref()).unwrap(),
             "psql -U postgres -d shop_dev"
