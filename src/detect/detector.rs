@@ -152,7 +152,8 @@ pub struct ConfigRead {
     pub var: Option<String>,
     /// Candidate files relative to the project; globs allowed; every match is read.
     pub files: Vec<String>,
-    /// Dotted key path in a JSON file; a `*` key stands for every key of its object.
+    /// Dotted key path in a JSON file (comments allowed); a `*` key stands for every key of its
+    /// object, `a|b` for either name, and names match in any case when none matches exactly.
     pub json: Option<String>,
     /// Dotted key path in a TOML file.
     pub toml: Option<String>,

@@ -272,7 +272,8 @@ pub fn read_config(detector: &Detector, read: &ConfigRead, index: &RepoIndex, pr
 
 fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
     if let Some(path) = &read.json {
-        let json: serde_json::Value = match serde_json::from_str(text) {
+        // JSON with comments too: .NET's `appsettings.json` and tsconfig-style files allow them.
+        let json: serde_json::Value = match jsonc_parser::parse_to_serde_value(text, &Default::default()) {
             Ok(v) => v,
             Err(_) => return Vec::new(), // the manifest reader already warned
         };
@@ -366,7 +367,8 @@ fn line_before(text: &str, at: usize) -> &[u8] {
 }
 
 /// The strings at `keys` in a JSON document, where a `*` key stands for every key of its object
-/// (`ConnectionStrings.*`: each named connection string).
+/// (`ConnectionStrings.*`: each named connection string) and `a|b` for either name. A name is
+/// matched in any case when none is written as asked: .NET reads `DBProvider` for `DbProvider`.
 fn json_lookup(value: &serde_json::Value, keys: &[&str], found: &mut Vec<String>) {
     match keys.split_first() {
         None => found.extend(value.as_str().map(str::to_string)),
@@ -376,8 +378,16 @@ fn json_lookup(value: &serde_json::Value, keys: &[&str], found: &mut Vec<String>
             }
         }
         Some((key, rest)) => {
-            if let Some(child) = value.get(key) {
-                json_lookup(child, rest, found);
+            let Some(object) = value.as_object() else { return };
+            for name in key.split('|') {
+                let child = object.get(name).or_else(|| {
+                    object
+                        .iter()
+                        .find_map(|(k, v)| k.eq_ignore_ascii_case(name).then_some(v))
+                });
+                if let Some(child) = child {
+                    json_lookup(child, rest, found);
+                }
             }
         }
     }
@@ -501,6 +511,21 @@ pub fn clean_path(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_path_takes_either_name_in_any_case_under_every_key() {
+        let doc: serde_json::Value = jsonc_parser::parse_to_serde_value(
+            "{ // .NET settings allow comments\n \"Blog\": { \"DBProvider\": \"Sqlite\" }, \"Other\": { \"DatabaseProvider\": \"Postgres\" }, \"dbprovider\": 1 }",
+            &Default::default(),
+        )
+        .unwrap();
+        let mut found = Vec::new();
+        json_lookup(&doc, &["*", "DbProvider|DatabaseProvider"], &mut found);
+        assert_eq!(found, ["Sqlite", "Postgres"]);
+        found.clear();
+        json_lookup(&doc, &["DbProvider"], &mut found);
+        assert!(found.is_empty(), "a number is no setting's text: {found:?}");
+    }
 
     #[test]
     fn a_selects_value_is_a_list_whose_placeholders_stand_for_their_defaults() {

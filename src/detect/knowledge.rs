@@ -293,6 +293,10 @@ pub struct Toolchain {
     /// Monorepo tools named in `tech_stack`.
     #[serde(default)]
     pub workspace_tools: Vec<WorkspaceTool>,
+    /// Whether the dev command runs the app in its project's folder wherever it is started
+    /// (`dotnet run --project src/Api` runs in `src/Api`): the app's relative files are there.
+    #[serde(default)]
+    pub runs_in_project: bool,
     /// Commands that run tools as their subcommand (`dotnet` for `dotnet ef`): such a tool's
     /// command is its first two words.
     #[serde(default)]

@@ -70,7 +70,8 @@ pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str, ot
             }
         }
     }
-    for found in crate::signals::app_config::read(index, &files, keys) {
+    let names_database = |value: &str| database_for(registry, value).is_some();
+    for found in crate::signals::app_config::read(index, &files, keys, &names_database) {
         let db = found.dialect.as_deref().and_then(|d| database_for(registry, d));
         if let (Some(dialect), Some(_)) = (&found.dialect, db) {
             let reason = format!("{}: {dialect}", found.dialect_key);
@@ -98,7 +99,6 @@ pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str, ot
                 .iter()
                 .any(|o| *o != dir && crate::fs::is_within(path, o) && crate::fs::is_within(o, dir))
     };
-    let names_database = |value: &str| database_for(registry, value).is_some();
     let code = &registry.conventions.app_config.code;
     // An env template that names the database (`DB_CONNECTION=pgsql`, `DATABASE_URL=postgres://…`)
     // is what a developer copies: it overrides a default written in code.

@@ -360,11 +360,14 @@ pub(super) fn resolve_backend(
     // The ORM's console, else a client on the database the dev setup runs or configures, else
     // the framework's console (`php artisan db`), which needs that database reachable from the
     // host and its client installed there.
-    // Where the dev command runs the app (`cd backend && …`), for files relative to it.
+    // Where the dev command runs the app (`cd backend && …`, or the project's folder where the
+    // ecosystem's run goes there itself), for files relative to it.
+    let runs_in_project = registry.toolchain(backend.project.ecosystem).runs_in_project;
     let run_dir = fields
         .get(&FieldName::DevCommand)
         .and_then(|f| f.value.as_deref()?.strip_prefix("cd ")?.split_once(" && "))
-        .map(|(dir, _)| dir.to_string());
+        .map(|(dir, _)| dir.to_string())
+        .or_else(|| (runs_in_project && backend.project.dir != ".").then(|| backend.project.dir.clone()));
     // A task whose recipe opens the database's client (`make sql`) is proof; one only named for
     // it (`make db`, which may initialise and migrate) is taken after.
     let db_command = super::console::client_task(&ctx, &primaries)

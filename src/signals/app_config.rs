@@ -41,21 +41,33 @@ pub struct AppDatabase {
 
 /// The database sections of the settings `files` (repo-relative, in the order given). A file
 /// that does not parse is skipped: it is not the app's settings as archprompt can read them.
-pub fn read(index: &RepoIndex, files: &[String], keys: Keys) -> Vec<AppDatabase> {
+/// The dialect is the first dialect key's value that `names_database` accepts: gophish's
+/// `"db_name": "sqlite3"` names the driver, where `name` elsewhere is the database's name.
+pub fn read(
+    index: &RepoIndex,
+    files: &[String],
+    keys: Keys,
+    names_database: &dyn Fn(&str) -> bool,
+) -> Vec<AppDatabase> {
     let mut found = Vec::new();
     for file in files {
         let Some(text) = index.read(file) else { continue };
         for doc in &documents(file, &text) {
-            found.extend(sections(doc, file, keys));
+            found.extend(sections(doc, file, keys, names_database));
         }
     }
     found
 }
 
-/// A settings file's documents by its format: INI ([`ini_settings`]), TOML, else YAML (every
-/// document of it).
+/// A settings file's documents by its format: INI ([`ini_settings`]), TOML, JSON (comments
+/// allowed), else YAML (every document of it).
 fn documents(file: &str, text: &str) -> Vec<Value> {
-    if file.ends_with(".ini") {
+    if file.ends_with(".json") {
+        jsonc_parser::parse_to_serde_value::<Value>(text, &Default::default())
+            .ok()
+            .into_iter()
+            .collect()
+    } else if file.ends_with(".ini") {
         super::ini::sections(text).map(ini_settings).into_iter().collect()
     } else if file.ends_with(".toml") {
         toml::from_str::<Value>(text).ok().into_iter().collect()
@@ -102,7 +114,7 @@ fn ini_settings(doc: Value) -> Value {
     Value::Object(sections.collect())
 }
 
-fn sections(doc: &Value, file: &str, keys: Keys) -> Vec<AppDatabase> {
+fn sections(doc: &Value, file: &str, keys: Keys, names_database: &dyn Fn(&str) -> bool) -> Vec<AppDatabase> {
     let Some(map) = doc.as_object() else { return Vec::new() };
     let mut out = Vec::new();
     for section in keys.sections {
@@ -126,7 +138,11 @@ fn sections(doc: &Value, file: &str, keys: Keys) -> Vec<AppDatabase> {
                 .iter()
                 .find_map(|k| scalar(values.get(k)?).map(|v| (k.clone(), v)))
         };
-        let (dialect_key, dialect) = match first(keys.dialect) {
+        let names_one = keys.dialect.iter().find_map(|k| {
+            let value = scalar(values.get(k)?)?;
+            names_database(&value).then(|| (k.clone(), value))
+        });
+        let (dialect_key, dialect) = match names_one {
             Some((key, value)) => (format!("{section}.{key}"), Some(value)),
             None => (String::new(), None),
         };
@@ -175,6 +191,11 @@ mod tests {
         ]
     }
 
+    /// What the tests' registry would call a database.
+    fn known(value: &str) -> bool {
+        ["sqlite", "sqlite3", "postgres", "mysql"].contains(&value)
+    }
+
     /// The keys of [`keys`]'s lists (the first is the files).
     fn keys_of(k: &[Vec<String>]) -> Keys<'_> {
         Keys {
@@ -199,7 +220,7 @@ mod tests {
         let pagoda = "database:\n  driver: \"sqlite3\"\n  connection: \"dbs/main.db?_fk=true\"\nbroken: [\n";
         std::fs::write(dir.path().join("config/config.yaml"), pagoda).unwrap();
         let index = RepoIndex::build(dir.path());
-        let found = read(&index, &k[0], keys);
+        let found = read(&index, &k[0], keys, &known);
         assert_eq!(found.len(), 1, "a file that is not YAML is skipped: {found:?}");
         assert_eq!(found[0].dialect.as_deref(), Some("sqlite3"));
         assert_eq!(found[0].dialect_key, "db.dialect");
@@ -211,7 +232,7 @@ mod tests {
         )
         .unwrap();
         let index = RepoIndex::build(dir.path());
-        let found = read(&index, &k[0], keys);
+        let found = read(&index, &k[0], keys, &known);
         assert_eq!(found[1].locations, ["dbs/main.db?_fk=true"]);
         assert_eq!(found[1].dialect_key, "database.driver");
     }
@@ -225,13 +246,40 @@ mod tests {
         let flat = "host: example.org\ndb-driver: \"sqlite\"\ndb-name: \"sqlite.db\"\ndb_port: 5432\ndbname: other\n";
         std::fs::write(dir.path().join("config.default.yml"), flat).unwrap();
         let index = RepoIndex::build(dir.path());
-        let found = read(&index, &k[0], keys);
+        let found = read(&index, &k[0], keys, &known);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].dialect_key, "db.driver");
         assert_eq!(found[0].dialect.as_deref(), Some("sqlite"));
         assert_eq!(found[0].locations, ["sqlite.db"]);
         assert_eq!(found[0].port.as_deref(), Some("5432"));
         assert_eq!(found[0].host, None, "the app's own host is not the database's");
+    }
+
+    #[test]
+    fn a_json_settings_file_names_its_driver_with_the_first_key_that_names_a_database() {
+        let k = keys();
+        let dialect = ["dialect".to_string(), "name".to_string()];
+        let keys = Keys {
+            dialect: &dialect,
+            ..keys_of(&k)
+        };
+        let files = vec!["config.json".to_string(), "config/default.json".to_string()];
+        let (_dir, index) = crate::repo::index::test_index(&[
+            // gophish's shape: the driver under `db_name`, the file under `db_path`.
+            ("config.json", "{ \"db_name\": \"sqlite3\", \"db_path\": \"app.db\" }"),
+            // A database's name that names no database is no dialect.
+            (
+                "config/default.json",
+                "{ // node-config\n \"db\": { \"name\": \"shop\", \"host\": \"localhost\" } }",
+            ),
+        ]);
+        let found = read(&index, &files, keys, &known);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            (found[0].dialect_key.as_str(), found[0].dialect.as_deref()),
+            ("db.name", Some("sqlite3"))
+        );
+        assert_eq!((found[1].dialect, found[1].host.as_deref()), (None, Some("localhost")));
     }
 
     #[test]
@@ -258,7 +306,7 @@ mod tests {
                 "[database]\nTYPE = \"mysql\"\nHOST = \"db ; local\"\nNAME = shop\n",
             ),
         ]);
-        let found = read(&index, &files, keys);
+        let found = read(&index, &files, keys, &known);
         assert_eq!(found.len(), 3, "{found:?}");
         // Quotes are not the value, and a `;` inside them is no comment.
         assert_eq!(found[2].dialect.as_deref(), Some("mysql"));
