@@ -279,7 +279,10 @@ mod tests {
             (found[0].dialect_key.as_str(), found[0].dialect.as_deref()),
             ("db.name", Some("sqlite3"))
         );
-        assert_eq!((found[1].dialect, found[1].host.as_deref()), (None, Some("localhost")));
+        assert_eq!(
+            (found[1].dialect.as_deref(), found[1].host.as_deref()),
+            (None, Some("localhost"))
+        );
     }
 
     #[test]
