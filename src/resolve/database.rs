@@ -599,12 +599,14 @@ fn env_client_command(
         .iter()
         .find(|s| serves_primary(s) && !can_start(registry, s));
     let own_dir = &backend.project.dir;
-    let service = signals
-        .services
-        .iter()
-        .filter(runs_primary)
+    // The project's own stack, else one that is not a deployment's (`docker-compose.dev.yml`,
+    // which builds the app, beside a `docker-compose.yml` that runs its published image).
+    let mut runs = signals.services.iter().filter(runs_primary);
+    let service = runs
+        .clone()
         .find(|s| own_dir != "." && crate::fs::is_within(&s.file, own_dir))
-        .or_else(|| signals.services.iter().find(runs_primary));
+        .or_else(|| runs.clone().find(|s| !s.deployed_app))
+        .or_else(|| runs.next());
     let from_config = || {
         let shell = shell?;
         let url_var = shell
@@ -849,10 +851,7 @@ fn reached_by_url(
         .env
         .iter()
         .map(|(key, value, file)| (key.as_str(), value.as_str(), file.as_str()));
-    let built = signals
-        .built
-        .iter()
-        .flat_map(|b| b.started_env().map(|(key, value)| (key, value, b.file.as_str())));
+    let built = signals.built.iter().flat_map(|b| b.started_env());
     templates
         .chain(built)
         .filter(|(key, _, _)| !named_for_another_run(registry, key))

@@ -83,8 +83,7 @@ pub(super) fn of<'s>(
         let developed = signals.built.iter().filter(builds_backend).filter(|b| b.mounts_source);
         developed
             .map(|built| {
-                let pairs: Vec<(&str, &str, &str)> =
-                    built.started_env().map(|(k, v)| (k, v, built.file.as_str())).collect();
+                let pairs: Vec<(&str, &str, &str)> = built.started_env().collect();
                 hosts_of(&pairs)
             })
             .find(|hosts| !hosts.is_empty())

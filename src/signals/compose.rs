@@ -49,6 +49,8 @@ pub struct Built {
     pub depends_on: Vec<String>,
     /// `environment` entries, as written.
     pub env: Vec<(String, String)>,
+    /// What its `env_file`s in the repository set (`.env.docker.dev`): key, value, and the file.
+    pub file_env: Vec<(String, String, String)>,
     /// Its place among the file's services.
     pub position: usize,
     /// Whether it runs only when a profile is asked for.
@@ -67,8 +69,19 @@ pub struct Built {
 impl Built {
     /// Its `environment` as the container gets it when the developer sets nothing
     /// ([`resolved`]).
-    pub fn started_env(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.env.iter().map(|(key, value)| (key.as_str(), resolved(value)))
+    /// With each value, the file that sets it: the compose file, or an `env_file` for a key
+    /// `environment` does not set (which wins, as compose has it).
+    pub fn started_env(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        let written = self
+            .env
+            .iter()
+            .map(|(key, value)| (key.as_str(), resolved(value), self.file.as_str()));
+        let from_files = self
+            .file_env
+            .iter()
+            .filter(|(key, _, _)| !self.env.iter().any(|(k, _)| k == key))
+            .map(|(key, value, file)| (key.as_str(), value.as_str(), file.as_str()));
+        written.chain(from_files)
     }
 }
 
@@ -348,6 +361,7 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
     for (position, (service, spec)) in services.iter().enumerate() {
         if let Some(mut built) = built(service, spec, file, position) {
             built.one_shot = awaited.contains(&service.as_str());
+            built.file_env = env_file_entries(index, file, spec);
             signals.built.push(built);
         }
         let Some(image) = spec.get("image").and_then(Value::as_str) else {
@@ -401,6 +415,29 @@ fn host_sources(spec: &Value) -> impl Iterator<Item = &str> {
         Value::Object(long) => long.get("source")?.as_str().filter(|s| s.starts_with('.')),
         _ => None,
     })
+}
+
+/// What the `env_file`s of a service set, from the files of the repository (relative to the
+/// compose file's folder): `KEY=value` lines, `export ` before them and quotes around the value
+/// allowed. A file outside the repository, or not in it, sets nothing archprompt can know.
+fn env_file_entries(index: &RepoIndex, compose_file: &str, spec: &Value) -> Vec<(String, String, String)> {
+    let mut entries = Vec::new();
+    for name in env_files(spec) {
+        let path = crate::fs::lexically_normal(&crate::fs::join(crate::fs::parent(compose_file), name));
+        if path.starts_with("..") || path.starts_with('/') {
+            continue;
+        }
+        let Some(text) = index.read(&path) else { continue };
+        for line in text.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let value = value.split(" #").next().unwrap_or("").trim().trim_matches(['"', '\'']);
+            entries.push((key.trim().to_string(), value.to_string(), path.clone()));
+        }
+    }
+    entries
 }
 
 /// The files a service's `env_file` names: one, a list, or a list of `{path: …}`.
@@ -471,6 +508,7 @@ fn built(service: &str, spec: &Value, file: &str, position: usize) -> Option<Bui
         context,
         depends_on: depends_on(spec).map(str::to_string).collect(),
         env: environment(spec),
+        file_env: Vec::new(),
         position,
         optional: optional(spec),
         one_shot: false,
@@ -776,6 +814,35 @@ mod tests {
         assert!(db.reads_dotenv);
         assert!(read_by_default("docker-compose.override.yml"));
         assert!(!read_by_default("docker/docker-compose.yml"));
+    }
+
+    #[test]
+    fn a_built_service_gets_what_its_env_files_set_unless_its_environment_sets_it() {
+        let (_dir, index) = crate::repo::index::test_index(&[
+            (
+                "docker/compose.dev.yml",
+                "services:\n  app:\n    build: ..\n    env_file: [.env.docker.dev, ../../outside.env, missing.env]\n    environment:\n      - APP_PORT=5000\n      - REDIS_URL=redis://cache\n",
+            ),
+            (
+                "docker/.env.docker.dev",
+                "# the dev stack\nexport DATABASE_URL=\"postgresql://shop:shop@db:5432/shop\"\nREDIS_URL=redis://other\n",
+            ),
+        ]);
+        let signals = read(&index, ".", &["docker".to_string()], &[]);
+        let app = signals.built.iter().find(|b| b.name == "app").expect("app is built");
+        let env: Vec<(&str, &str, &str)> = app.started_env().collect();
+        assert_eq!(
+            env,
+            [
+                ("APP_PORT", "5000", "docker/compose.dev.yml"),
+                ("REDIS_URL", "redis://cache", "docker/compose.dev.yml"),
+                (
+                    "DATABASE_URL",
+                    "postgresql://shop:shop@db:5432/shop",
+                    "docker/.env.docker.dev"
+                ),
+            ]
+        );
     }
 
     #[test]
