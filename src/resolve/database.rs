@@ -6,6 +6,7 @@ use super::dirs::{fill, home_of};
 use crate::detect::analysis::Analysis;
 use crate::detect::engine::{self, ConfigValue};
 use crate::detect::{Detector, Kind, Registry, Role, Sets, Shell};
+use crate::ecosystems::project::Project;
 use crate::repo::index::RepoIndex;
 use crate::report::FieldName;
 use crate::report::hints;
@@ -34,7 +35,13 @@ pub(super) type DbUrls = Vec<(String, Evidence)>;
 /// what the app's own settings file says of its database (`[app_config]`): the database it names
 /// counts as a config naming it, and the connection it spells out is where the shell opens.
 /// `others` are the repository's project directories: one below `dir` is another app's.
-pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str, others: &[&str]) -> RepoSignals {
+pub(super) fn read_signals(
+    registry: &Registry,
+    index: &RepoIndex,
+    project: Option<&Project>,
+    others: &[&str],
+) -> RepoSignals {
+    let dir = project.map_or(".", |p| p.dir.as_str());
     let conventions = &registry.conventions;
     let development = &conventions.files.development_configs;
     let mut signals = crate::signals::compose::read(index, dir, &conventions.dirs.compose, development);
@@ -63,7 +70,15 @@ pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str, ot
     // A test's, CI's or production's (`conf/app_test.ini`, `conf/ci.ini`) is not what a
     // developer's run reads.
     let mut files: Vec<String> = Vec::new();
+    let app_name = project.and_then(|p| short_name(p.name.as_deref()?));
     for pattern in &settings.files {
+        // `{name}.json`: a settings file named after the app (`sftpgo.json`).
+        let pattern = match (pattern.contains("{name}"), app_name) {
+            (false, _) => pattern.clone(),
+            (true, Some(name)) => pattern.replace("{name}", name),
+            (true, None) => continue,
+        };
+        let pattern = &pattern;
         for file in dirs.iter().flat_map(|dir| engine::files_under(index, dir, pattern)) {
             if !files.contains(&file) && !named_for_another_run(registry, &file) {
                 files.push(file);
@@ -131,6 +146,24 @@ pub(super) fn read_signals(registry: &Registry, index: &RepoIndex, dir: &str, ot
         }
     }
     signals
+}
+
+/// The name a program is known by, from its project's name: the last part of a Go module path
+/// (`github.com/drakkan/sftpgo/v2` → `sftpgo`) or of a scoped package (`@acme/api` → `api`);
+/// `None` for a name that is no plain file name.
+fn short_name(name: &str) -> Option<&str> {
+    let mut parts = name.rsplit('/');
+    let last = parts.next()?;
+    let is_major = |p: &str| {
+        p.strip_prefix('v')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let short = if is_major(last) { parts.next()? } else { last };
+    let plain = !short.is_empty()
+        && short
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    (plain && !short.starts_with('.')).then_some(short)
 }
 
 /// The connection a settings section spells out: a URL as written, an embedded store's file
@@ -1008,6 +1041,17 @@ fn split_env_client(registry: &Registry, known: &Known, primary: &Detector, sign
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_program_is_known_by_the_last_part_of_its_name() {
+        assert_eq!(short_name("github.com/drakkan/sftpgo/v2"), Some("sftpgo"));
+        assert_eq!(short_name("example.com/mailer"), Some("mailer"));
+        assert_eq!(short_name("@acme/api"), Some("api"));
+        assert_eq!(short_name("shop"), Some("shop"));
+        assert_eq!(short_name("v2"), None, "a major version alone names nothing");
+        assert_eq!(short_name("my app"), None);
+        assert_eq!(short_name(".hidden"), None);
+    }
 
     #[test]
     fn config_urls_spelled_out_give_a_client() {
