@@ -293,6 +293,10 @@ pub struct Toolchain {
     /// Monorepo tools named in `tech_stack`.
     #[serde(default)]
     pub workspace_tools: Vec<WorkspaceTool>,
+    /// Regexes that find where a function is defined, its name in a `name` group (`func
+    /// (?P<name>\w+)`): the helper a start-up call goes through is followed to its caller.
+    #[serde(default)]
+    pub definitions: Vec<String>,
     /// Whether the dev command runs the app in its project's folder wherever it is started
     /// (`dotnet run --project src/Api` runs in `src/Api`): the app's relative files are there.
     #[serde(default)]

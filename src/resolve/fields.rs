@@ -6,15 +6,15 @@ use super::commands::{
 };
 use super::context::{Ctx, Facts, ancestor_tasks_for, build_root_vars, cargo_workspace_root, test_projects};
 use super::database::{Selected, db_client_command, only_in_memory, resolve_database};
-use super::dirs::{collapse, home_of, source_dirs};
+use super::dirs::{collapse, source_dirs};
 use super::documented::{Intent, documented_dev, documented_intent};
 use super::migrations::migration_dirs;
+use super::on_start::applied_on_start;
 use super::orchestration::orchestrating_tasks;
 use super::stack::{capability_variables, language_of, runtime_of, tech_stack_of};
 use super::test_dirs::{has_tests, test_dirs};
 use crate::detect::analysis::{Analysis, Hit};
-use crate::detect::engine::{self, ConfigValue};
-use crate::detect::{Kind, Registry, Sets};
+use crate::detect::{Kind, Registry};
 use crate::ecosystems::{self, Ecosystem, TaskRunner};
 use crate::repo::index::RepoIndex;
 use crate::report::hints;
@@ -247,7 +247,10 @@ pub(super) fn resolve_backend(
     // starting it is.
     let started = || {
         let dev = fields.get(&FieldName::DevCommand).filter(|f| f.state == State::Found);
-        match (applied_on_start(index, backend), dev.and_then(|d| d.value.clone())) {
+        match (
+            applied_on_start(registry, index, backend),
+            dev.and_then(|d| d.value.clone()),
+        ) {
             (Some(evidence), Some(dev)) => Some(Field::found(dev, vec![evidence])),
             _ => None,
         }
@@ -483,64 +486,6 @@ pub(super) fn cli_is_documented(ctx: &Ctx, default: &str) -> bool {
             .map(|(t, _)| t)
             .chain(&ctx.backend.project.tasks)
             .any(|t| mentions(&t.body))
-}
-
-/// Where the backend's code applies its migrations when it starts: the `migrates_on_start`
-/// config read of a migration tool it uses, in the package that holds the tool.
-pub(super) fn applied_on_start(index: &RepoIndex, backend: &Analysis) -> Option<Evidence> {
-    for hit in backend.data.iter().filter(|h| h.detector.migrations) {
-        let home = home_of(hit, &backend.project);
-        // A setting that turns the start-up run off (`spring.flyway.enabled=false`).
-        let switched_off = hit
-            .detector
-            .config
-            .iter()
-            .filter(|r| r.sets == Sets::Var && r.var.as_deref() == Some("not_on_start"))
-            .any(|read| !engine::read_config(hit.detector, read, index, &home).is_empty());
-        if switched_off {
-            continue;
-        }
-        let reads = hit
-            .detector
-            .config
-            .iter()
-            .filter(|r| r.sets == Sets::Var && r.var.as_deref() == Some("migrates_on_start"));
-        for read in reads {
-            // A CLI subcommand (`admin/migrate.rs`, `cli.py`), a seed or a test applies them on
-            // request, not at start-up.
-            let on_request = |file: &str| {
-                let file = file.to_ascii_lowercase();
-                ["cli", "admin", "command", "migrat", "seed", "test", "/bin/", "script"]
-                    .iter()
-                    .any(|word| file.contains(word))
-            };
-            // Rust tests sit at the end of the file they test, after `#[cfg(test)]`.
-            let in_tests = |f: &ConfigValue| {
-                let text = index.read(&f.file).unwrap_or_default();
-                let at = text.find(f.value.as_str());
-                text.find("#[cfg(test)]")
-                    .is_some_and(|tests| at.is_none_or(|at| at > tests))
-            };
-            let found = engine::read_config(hit.detector, read, index, &home)
-                .into_iter()
-                .find(|f| !on_request(&f.file) && !in_tests(f));
-            if let Some(found) = found {
-                // `migrate!("./migrations")\n    .run(` as one call; a setting or a framework's
-                // default as its read spells it.
-                let call: String = found.value.split_whitespace().collect();
-                let how = match call.strip_suffix('(') {
-                    Some(call) => format!("{call}(…)"),
-                    None => found.value.clone(),
-                };
-                let reason = format!(
-                    "the app applies its {} migrations when it starts: {how}",
-                    hit.detector.name
-                );
-                return Some(Evidence::new(&found.file, reason));
-            }
-        }
-    }
-    None
 }
 
 /// The `[toolchain] tool_hosts` of every ecosystem (`dotnet`).

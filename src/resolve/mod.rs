@@ -25,6 +25,7 @@ mod fields;
 mod frontend;
 mod in_stack;
 mod migrations;
+mod on_start;
 mod orchestration;
 mod plausible;
 mod stack;

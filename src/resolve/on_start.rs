@@ -1,0 +1,207 @@
+//! Migrations the app applies itself when it starts (`goose.Up(db, …)` in its bootstrap, Flyway
+//! under Spring Boot, `dataSource.runMigrations()`): the `migrates_on_start` reads of the
+//! migration tools it uses. Where the call sits in a helper named for migrating
+//! (`internal/utils/db_migration_util.go`), which a CLI subcommand may call as well as the start-up
+//! code, the helper counts through a caller that is not a CLI's, a test's or a script's.
+
+use super::dirs::home_of;
+use super::test_dirs::test_file_name;
+use crate::detect::analysis::Analysis;
+use crate::detect::engine::{self, ConfigValue};
+use crate::detect::{Registry, Sets};
+use crate::repo::index::RepoIndex;
+use crate::report::Evidence;
+use regex::Regex;
+
+/// Words of a path whose code runs on request, not at start-up: a CLI subcommand
+/// (`admin/migrate.rs`, `cli.py`), a migrations program, a seed, a test, a script.
+const ON_REQUEST: [&str; 8] = ["cli", "admin", "command", "migrat", "seed", "test", "/bin/", "script"];
+
+/// The most source files looked through for a helper's caller: a bound on a large tree.
+const MOST_FILES_LOOKED_THROUGH: usize = 2_000;
+
+/// Where the backend's code applies its migrations when it starts: the `migrates_on_start`
+/// config read of a migration tool it uses, in the package that holds the tool, or the start-up
+/// code that calls the helper holding it.
+pub(super) fn applied_on_start(registry: &Registry, index: &RepoIndex, backend: &Analysis) -> Option<Evidence> {
+    for hit in backend.data.iter().filter(|h| h.detector.migrations) {
+        let home = home_of(hit, &backend.project);
+        let reads_of = |var: &'static str| {
+            hit.detector
+                .config
+                .iter()
+                .filter(move |r| r.sets == Sets::Var && r.var.as_deref() == Some(var))
+        };
+        // A setting that turns the start-up run off (`spring.flyway.enabled=false`).
+        let switched_off =
+            reads_of("not_on_start").any(|read| !engine::read_config(hit.detector, read, index, &home).is_empty());
+        if switched_off {
+            continue;
+        }
+        let applies = |how: &str| {
+            format!(
+                "the app applies its {} migrations when it starts: {how}",
+                hit.detector.name
+            )
+        };
+        for read in reads_of("migrates_on_start") {
+            let found = engine::read_config(hit.detector, read, index, &home);
+            let at_start = found.iter().find(|f| !on_request(&f.file) && !in_rust_tests(index, f));
+            if let Some(found) = at_start {
+                return Some(Evidence::new(&found.file, applies(&call_of(found))));
+            }
+            let definitions = &registry.toolchain(backend.project.ecosystem).definitions;
+            let followed = found
+                .iter()
+                .filter(|f| is_helper(&f.file) && !in_rust_tests(index, f))
+                .find_map(|f| Some((caller(registry, index, definitions, &home.dir, f)?, f)));
+            if let Some(((file, function), found)) = followed {
+                let how = format!("{file} calls {function}, which runs {}", call_of(found));
+                return Some(Evidence::new(&file, applies(&how)));
+            }
+        }
+    }
+    None
+}
+
+fn on_request(path: &str) -> bool {
+    let path = path.to_ascii_lowercase();
+    ON_REQUEST.iter().any(|word| path.contains(word))
+}
+
+/// A file named for migrating (`storage/migration.go`) in folders that are not: a helper that
+/// start-up code may call, not a program of its own (`cmd/migrate/main.go`).
+fn is_helper(file: &str) -> bool {
+    let name = crate::fs::file_name(file).to_ascii_lowercase();
+    let folders = format!("{}/", crate::fs::parent(file));
+    name.contains("migrat") && !on_request(&folders) && !on_request(&name.replace("migrat", ""))
+}
+
+/// Rust tests sit at the end of the file they test, after `#[cfg(test)]`.
+fn in_rust_tests(index: &RepoIndex, found: &ConfigValue) -> bool {
+    let text = index.read(&found.file).unwrap_or_default();
+    let at = text.find(found.value.as_str());
+    text.find("#[cfg(test)]")
+        .is_some_and(|tests| at.is_none_or(|at| at > tests))
+}
+
+/// The call a read found, as evidence spells it: `migrate!("./migrations")\n    .run(` as one
+/// call, a setting as written.
+fn call_of(found: &ConfigValue) -> String {
+    let call: String = found.value.split_whitespace().collect();
+    match call.strip_suffix('(') {
+        Some(call) => format!("{call}(…)"),
+        None => found.value.clone(),
+    }
+}
+
+/// A file below `home` of the helper's language, other than the helper and not one that runs on
+/// request or a test, that calls a function of the helper that leads to its call: one of the
+/// helper's own that calls the function around it first (its entry, `MigrateDatabase` calling
+/// `GetEmbeddedMigrateInstance`, which others may call for other ends), else that function.
+/// Functions are found by the ecosystem's `definitions`.
+fn caller(
+    registry: &Registry,
+    index: &RepoIndex,
+    definitions: &[String],
+    home: &str,
+    helper: &ConfigValue,
+) -> Option<(String, String)> {
+    let text = index.read(&helper.file)?;
+    let at = text.find(helper.value.as_str())?;
+    let mut defined: Vec<(usize, String)> = definitions
+        .iter()
+        .filter_map(|d| Regex::new(d).ok())
+        .flat_map(|re| {
+            re.captures_iter(&text)
+                .filter_map(|c| Some((c.get(0)?.start(), c.name("name")?.as_str().to_string())))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    defined.sort();
+    let around = defined.iter().rfind(|(start, _)| *start < at)?.1.clone();
+    // The helper's functions whose bodies (up to the next definition) call the one around it.
+    let calls_around = calling(&around)?;
+    let mut functions: Vec<String> = defined
+        .iter()
+        .enumerate()
+        .filter(|(i, (start, _))| {
+            let end = defined.get(i + 1).map_or(text.len(), |(next, _)| *next);
+            let body = &text[*start..end];
+            let body = &body[body.find('\n').unwrap_or(body.len())..];
+            calls_around.is_match(body)
+        })
+        .map(|(_, (_, name))| name.clone())
+        .collect();
+    functions.retain(|name| *name != around);
+    functions.push(around);
+    let extension = crate::fs::file_name(&helper.file).rsplit_once('.')?.1;
+    let files: Vec<String> = engine::files_under(index, home, &format!("**/*.{extension}"))
+        .into_iter()
+        .filter(|f| *f != helper.file && !on_request(f))
+        .filter(|f| test_file_name(registry, crate::fs::file_name(f)).is_none())
+        .take(MOST_FILES_LOOKED_THROUGH)
+        .collect();
+    functions.into_iter().find_map(|function| {
+        let call = calling(&function)?;
+        let file = files.iter().find(|file| {
+            index.read(file).is_some_and(|text| {
+                call.find_iter(&text)
+                    .any(|m| !engine::commented_out(&text, m.start()) && !defines(&text, m.start()))
+            })
+        })?;
+        Some((file.clone(), function))
+    })
+}
+
+/// A call of `function` by name (`Migrate(`, `storage.Migrate(`).
+fn calling(function: &str) -> Option<Regex> {
+    Regex::new(&format!(r"\b{}\s*\(", regex::escape(function))).ok()
+}
+
+/// Whether the name at `at` is being defined, not called (`func Migrate(`, `def migrate(`,
+/// `func (s *Store) Migrate(`, `function migrate(`).
+fn defines(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..at].trim();
+    before.ends_with(')') || ["func", "def", "function", "fn"].iter().any(|w| before.ends_with(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_named_for_migrating_is_a_helper_only_outside_folders_that_run_on_request() {
+        assert!(is_helper("internal/utils/db_migration_util.go"));
+        assert!(is_helper("internal/storage/migration.go"));
+        assert!(!is_helper("cmd/migrate/main.go"), "a migrations program");
+        assert!(!is_helper("scripts/migrate.ts"));
+        assert!(!is_helper("internal/storage/migration_test.go"), "a test");
+        assert!(!is_helper("internal/storage/postgres.go"), "not named for migrating");
+    }
+
+    #[test]
+    fn every_ecosystems_definitions_compile_and_name_the_function() {
+        let registry = Registry::builtin().unwrap();
+        for (ecosystem, toolchain) in registry.toolchains() {
+            for definition in &toolchain.definitions {
+                let re = Regex::new(definition).unwrap_or_else(|e| panic!("{ecosystem:?}: {e}"));
+                assert!(
+                    re.capture_names().any(|n| n == Some("name")),
+                    "{ecosystem:?}: {definition}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_definition_is_no_call() {
+        let text = "func Migrate(conf Config) error {\nfunc (m *Store) Migrate() {\n\terr = storage.Migrate(cfg)\ndef migrate(db):\n";
+        let at = |needle: &str| text.find(needle).unwrap() + needle.len() - "Migrate(".len();
+        assert!(defines(text, at("func Migrate(")));
+        assert!(defines(text, at("*Store) Migrate(")));
+        assert!(!defines(text, at("storage.Migrate(")));
+        assert!(defines(text, text.find("migrate(db)").unwrap()));
+    }
+}
