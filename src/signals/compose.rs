@@ -13,7 +13,8 @@ pub struct Service {
     pub image: String,
     /// The image tag (`16-alpine`), when the image names one.
     pub tag: Option<String>,
-    /// `environment` entries, for the user and database names a shell needs.
+    /// `environment` entries, then what its `env_file`s in the repository set for other keys
+    /// (`POSTGRES_USER` in `docker.env`): the user and database names a shell needs.
     pub env: Vec<(String, String)>,
     /// Whether more of its environment comes from elsewhere (`env_file`, `extends`).
     pub more_env: bool,
@@ -381,7 +382,7 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
             name: service.clone(),
             image: name,
             tag: image_tag(image),
-            env: environment(spec),
+            env: with_env_files(environment(spec), env_file_entries(index, file, spec)),
             more_env: spec.get("env_file").is_some() || spec.get("extends").is_some(),
             reads_dotenv: env_files(spec).any(|f| crate::fs::file_name(f) == ".env"),
             host_mounts: host_mounts(spec),
@@ -438,6 +439,16 @@ fn env_file_entries(index: &RepoIndex, compose_file: &str, spec: &Value) -> Vec<
         }
     }
     entries
+}
+
+/// A service's `environment`, then its env files' values for the keys it does not set.
+fn with_env_files(mut env: Vec<(String, String)>, from_files: Vec<(String, String, String)>) -> Vec<(String, String)> {
+    for (key, value, _) in from_files {
+        if !env.iter().any(|(k, _)| *k == key) {
+            env.push((key, value));
+        }
+    }
+    env
 }
 
 /// The files a service's `env_file` names: one, a list, or a list of `{path: …}`.
@@ -843,6 +854,21 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_database_service_gets_what_its_env_files_set_unless_its_environment_sets_it() {
+        let (_dir, index) = crate::repo::index::test_index(&[
+            (
+                "docker-compose.yml",
+                "services:\n  db:\n    image: postgres:16\n    env_file: docker.env\n    environment:\n      POSTGRES_DB: scan\n",
+            ),
+            ("docker.env", "POSTGRES_USER=scancode\nPOSTGRES_DB=other\n"),
+        ]);
+        let signals = read(&index, ".", &[], &[]);
+        let db = &signals.services[0];
+        assert_eq!(db.env("POSTGRES_USER", &signals), EnvValue::Known("scancode"));
+        assert_eq!(db.env("POSTGRES_DB", &signals), EnvValue::Known("scan"));
     }
 
     #[test]
