@@ -65,6 +65,14 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
             // A test app's migrations (`saleor/tests/migrations`) are not the product's.
             let tests = &ctx.registry.conventions.dirs.tests;
             found.retain(|dir| !dir.split('/').any(|part| named(tests, part)));
+            // A glob finds folders by their name only (`**/migrations`): where some hold
+            // migrations, the others are code named so (an in-memory engine's
+            // `memory/migrations/schema.go` beside `postgres/migrations/2023…_initial.sql`).
+            // A folder that holds nothing yet (a Django app's `migrations/__init__.py`) is
+            // where that app's first migration will go.
+            if pattern.contains('*') && found.iter().any(|d| holds_migrations(ctx.index, d) == Some(true)) {
+                found.retain(|d| holds_migrations(ctx.index, d) != Some(false));
+            }
             // A glob from the root would find other packages' migrations (`*/*/Migrations`).
             if found.is_empty() && project.dir != "." && !pattern.contains('*') {
                 // Workspace members share migrations at the repository root; the tool runs there.
@@ -115,6 +123,26 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
     (dirs, evidence, homes)
 }
 
+/// Whether a folder holds entries named as migrations are: in the order they apply (`0001_init.py`,
+/// `20240101_users.sql`, a `2024-01-01-000000_create/` folder, Flyway's `V1__init.sql`), or
+/// Alembic's `versions/`. `None` when it holds nothing but a package's marker or a note.
+fn holds_migrations(index: &RepoIndex, dir: &str) -> Option<bool> {
+    const MARKERS: [&str; 5] = ["__init__.py", ".gitkeep", ".keep", "README.md", ".gitignore"];
+    let names = index.names_in(dir);
+    let in_order = |name: &&str| {
+        let mut chars = name.chars();
+        match chars.next() {
+            Some(c) if c.is_ascii_digit() => true,
+            Some('V' | 'v') => chars.next().is_some_and(|c| c.is_ascii_digit()),
+            _ => *name == "versions",
+        }
+    };
+    if names.iter().any(in_order) {
+        return Some(true);
+    }
+    names.iter().any(|name| !MARKERS.contains(name)).then_some(false)
+}
+
 /// The shallowest directories in the project named `migrations`, `migration`, `db/migrate`-like
 /// or `*_migrations`, outside tests, fixtures, docs and examples.
 pub(super) fn migration_named_dirs(registry: &Registry, index: &RepoIndex, project: &Project) -> Vec<String> {
@@ -147,4 +175,36 @@ pub(super) fn migration_named_dirs(registry: &Registry, index: &RepoIndex, proje
         .filter(|(depth, _)| *depth == shallowest)
         .map(|(_, dir)| dir.clone())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_holds_migrations_by_their_ordered_names() {
+        let (_dir, index) = crate::repo::index::test_index(&[
+            ("postgres/migrations/20230117143902_initial.sql", ""),
+            ("memory/migrations/schema.go", ""),
+            ("api/migrations/__init__.py", ""),
+            ("flyway/migrations/V1__init.sql", ""),
+            ("alembic/migrations/env.py", ""),
+            ("alembic/migrations/versions/abc123_users.py", ""),
+            ("diesel/migrations/2024-01-01-000000_create/up.sql", ""),
+        ]);
+        assert_eq!(holds_migrations(&index, "postgres/migrations"), Some(true));
+        assert_eq!(holds_migrations(&index, "flyway/migrations"), Some(true));
+        assert_eq!(holds_migrations(&index, "alembic/migrations"), Some(true));
+        assert_eq!(holds_migrations(&index, "diesel/migrations"), Some(true));
+        assert_eq!(
+            holds_migrations(&index, "memory/migrations"),
+            Some(false),
+            "code named so"
+        );
+        assert_eq!(
+            holds_migrations(&index, "api/migrations"),
+            None,
+            "an app's first migration goes here"
+        );
+    }
 }
