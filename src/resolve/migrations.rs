@@ -131,11 +131,12 @@ fn holds_migrations(index: &RepoIndex, dir: &str) -> Option<bool> {
     let names = index.names_in(dir);
     let in_order = |name: &&str| {
         let mut chars = name.chars();
-        match chars.next() {
-            Some(c) if c.is_ascii_digit() => true,
-            Some('V' | 'v') => chars.next().is_some_and(|c| c.is_ascii_digit()),
-            _ => *name == "versions",
-        }
+        *name == "versions"
+            || match chars.next() {
+                Some(c) if c.is_ascii_digit() => true,
+                Some('V' | 'v') => chars.next().is_some_and(|c| c.is_ascii_digit()),
+                _ => false,
+            }
     };
     if names.iter().any(in_order) {
         return Some(true);
