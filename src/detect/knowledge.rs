@@ -297,8 +297,9 @@ pub struct Toolchain {
     /// (?P<name>\w+)`): the helper a start-up call goes through is followed to its caller.
     #[serde(default)]
     pub definitions: Vec<String>,
-    /// Whether the dev command runs the app in its project's folder wherever it is started
-    /// (`dotnet run --project src/Api` runs in `src/Api`): the app's relative files are there.
+    /// Whether the app, run by a dev command that is its project's (a package's own script, `dotnet
+    /// run --project src/Api`), runs in its project's folder (a package's scripts run there; an
+    /// ASP.NET app finds its settings only there): the app's relative files are there.
     #[serde(default)]
     pub runs_in_project: bool,
     /// Commands that run tools as their subcommand (`dotnet` for `dotnet ef`): such a tool's

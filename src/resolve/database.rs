@@ -632,13 +632,23 @@ fn env_client_command(
         .iter()
         .find(|s| serves_primary(s) && !can_start(registry, s));
     let own_dir = &backend.project.dir;
-    // The project's own stack, else one that is not a deployment's (`docker-compose.dev.yml`,
-    // which builds the app, beside a `docker-compose.yml` that runs its published image).
+    // The project's own stack, else a development one when the main file's is a deployment's
+    // (`docker-compose.dev.yml`, named so or running the code mounted, beside a
+    // `docker-compose.yml` that runs the app's published image).
+    let development = &registry.conventions.files.development_configs;
+    let for_development = |s: &&Service| {
+        crate::signals::compose::named_for_development(&s.file, development)
+            || signals.built.iter().any(|b| b.file == s.file && b.mounts_source)
+    };
     let mut runs = signals.services.iter().filter(runs_primary);
+    let first = runs.clone().next();
     let service = runs
         .clone()
         .find(|s| own_dir != "." && crate::fs::is_within(&s.file, own_dir))
-        .or_else(|| runs.clone().find(|s| !s.deployed_app))
+        .or_else(|| {
+            let deployed = first.is_some_and(|s| s.deployed_app);
+            runs.clone().find(|s| deployed && !s.deployed_app && for_development(s))
+        })
         .or_else(|| runs.next());
     let from_config = || {
         let shell = shell?;
@@ -869,9 +879,10 @@ fn config_client(
 }
 
 /// The connection a URL of the service's own database gives where it reaches `service` by its
-/// name: an env template's, then the environment of a service built from the repository
-/// (`DATABASE_URL=ecto://postgres:postgres@postgres/philomena_dev`), not a test run's or a
-/// deployment's (`DATABASE_TEST_URL`, `PROD_DATABASE_URL`). Where the database service's own environment does not name the
+/// name: the environment of a service built from the repository, what its container gets
+/// (`DATABASE_URL=ecto://postgres:postgres@postgres/philomena_dev`, or its `env_file`'s), then
+/// an env template's; not a test run's or a deployment's (`DATABASE_TEST_URL`,
+/// `PROD_DATABASE_URL`). Where the database service's own environment does not name the
 /// database, the app's URL does: the one the app opens.
 fn reached_by_url(
     registry: &Registry,
@@ -885,8 +896,8 @@ fn reached_by_url(
         .iter()
         .map(|(key, value, file)| (key.as_str(), value.as_str(), file.as_str()));
     let built = signals.built.iter().flat_map(|b| b.started_env());
-    templates
-        .chain(built)
+    built
+        .chain(templates)
         .filter(|(key, _, _)| !named_for_another_run(registry, key))
         .find_map(|(key, value, file)| {
             let connection = connection::parse(value, known)?;

@@ -251,7 +251,7 @@ pub(super) fn resolve_backend(
             applied_on_start(registry, index, backend),
             dev.and_then(|d| d.value.clone()),
         ) {
-            (Some(evidence), Some(dev)) => Some(Field::found(dev, vec![evidence])),
+            (Some(evidence), Some(dev)) => Some(Field::found(dev, evidence)),
             _ => None,
         }
     };
@@ -365,12 +365,14 @@ pub(super) fn resolve_backend(
     // host and its client installed there.
     // Where the dev command runs the app (`cd backend && …`, or the project's folder where the
     // ecosystem's run goes there itself), for files relative to it.
-    let runs_in_project = registry.toolchain(backend.project.ecosystem).runs_in_project;
-    let run_dir = fields
-        .get(&FieldName::DevCommand)
+    let dev = fields.get(&FieldName::DevCommand);
+    let in_project = registry.toolchain(backend.project.ecosystem).runs_in_project
+        && backend.project.dir != "."
+        && dev.is_some_and(|dev| dev_runs_in_project(&ctx, dev));
+    let run_dir = dev
         .and_then(|f| f.value.as_deref()?.strip_prefix("cd ")?.split_once(" && "))
         .map(|(dir, _)| dir.to_string())
-        .or_else(|| (runs_in_project && backend.project.dir != ".").then(|| backend.project.dir.clone()));
+        .or_else(|| in_project.then(|| backend.project.dir.clone()));
     // A task whose recipe opens the database's client (`make sql`) is proof; one only named for
     // it (`make db`, which may initialise and migrate) is taken after.
     let db_command = super::console::client_task(&ctx, &primaries)
@@ -486,6 +488,31 @@ pub(super) fn cli_is_documented(ctx: &Ctx, default: &str) -> bool {
             .map(|(t, _)| t)
             .chain(&ctx.backend.project.tasks)
             .any(|t| mentions(&t.body))
+}
+
+/// Whether the dev command runs the backend project's own task or names the project
+/// (`dotnet run --project src/Api`, a root `start:api` script that is `yarn --cwd ./api start`),
+/// so that, where the ecosystem runs a project in its own folder, the app runs there; a root
+/// script running a file of it (`ts-node api/src/main.ts`) runs at the root.
+fn dev_runs_in_project(ctx: &Ctx, dev: &Field) -> bool {
+    let project = &ctx.backend.project;
+    if dev.evidence.iter().any(|e| e.file == project.manifest) {
+        return true;
+    }
+    let names_project = |text: &str| {
+        text.split_whitespace().any(|word| {
+            let word = word.trim_start_matches("./").trim_end_matches('/');
+            word == project.dir || project.name.as_deref() == Some(word)
+        })
+    };
+    let Some(command) = dev.value.as_deref() else {
+        return false;
+    };
+    names_project(command)
+        || ctx
+            .ancestor_tasks
+            .iter()
+            .any(|(task, _)| command.ends_with(task.name.as_str()) && names_project(&task.body))
 }
 
 /// The `[toolchain] tool_hosts` of every ecosystem (`dotnet`).

@@ -23,7 +23,7 @@ const MOST_FILES_LOOKED_THROUGH: usize = 2_000;
 /// Where the backend's code applies its migrations when it starts: the `migrates_on_start`
 /// config read of a migration tool it uses, in the package that holds the tool, or the start-up
 /// code that calls the helper holding it.
-pub(super) fn applied_on_start(registry: &Registry, index: &RepoIndex, backend: &Analysis) -> Option<Evidence> {
+pub(super) fn applied_on_start(registry: &Registry, index: &RepoIndex, backend: &Analysis) -> Option<Vec<Evidence>> {
     for hit in backend.data.iter().filter(|h| h.detector.migrations) {
         let home = home_of(hit, &backend.project);
         let reads_of = |var: &'static str| {
@@ -48,7 +48,7 @@ pub(super) fn applied_on_start(registry: &Registry, index: &RepoIndex, backend: 
             let found = engine::read_config(hit.detector, read, index, &home);
             let at_start = found.iter().find(|f| !on_request(&f.file) && !in_rust_tests(index, f));
             if let Some(found) = at_start {
-                return Some(Evidence::new(&found.file, applies(&call_of(found))));
+                return Some(vec![Evidence::new(&found.file, applies(&call_of(found)))]);
             }
             let definitions = &registry.toolchain(backend.project.ecosystem).definitions;
             let followed = found
@@ -57,7 +57,11 @@ pub(super) fn applied_on_start(registry: &Registry, index: &RepoIndex, backend: 
                 .find_map(|f| Some((caller(registry, index, definitions, &home.dir, f)?, f)));
             if let Some(((file, function), found)) = followed {
                 let how = format!("{file} calls {function}, which runs {}", call_of(found));
-                return Some(Evidence::new(&file, applies(&how)));
+                let helper = format!("{function} leads to {}", call_of(found));
+                return Some(vec![
+                    Evidence::new(&file, applies(&how)),
+                    Evidence::new(&found.file, helper),
+                ]);
             }
         }
     }
@@ -119,7 +123,18 @@ fn caller(
         })
         .collect();
     defined.sort();
-    let around = defined.iter().rfind(|(start, _)| *start < at)?.1.clone();
+    // The function whose body holds the call: it ends at the next definition or at the first
+    // line closing a top-level block (`}`), so a call after it is in none.
+    let (start, around) = defined.iter().rfind(|(start, _)| *start < at)?.clone();
+    let next = defined
+        .iter()
+        .map(|(s, _)| *s)
+        .find(|s| *s > start)
+        .unwrap_or(text.len());
+    let body_end = text[start..].find("\n}").map_or(next, |i| (start + i + 2).min(next));
+    if at > body_end {
+        return None;
+    }
     // The helper's functions whose bodies (up to the next definition) call the one around it.
     let calls_around = calling(&around)?;
     let mut functions: Vec<String> = defined
@@ -142,12 +157,32 @@ fn caller(
         .filter(|f| test_file_name(registry, crate::fs::file_name(f)).is_none())
         .take(MOST_FILES_LOOKED_THROUGH)
         .collect();
+    // A caller reaches the helper's function, not another of its name: it sits in the helper's
+    // folder (its package), calls it by that folder's name (`storage.Migrate(`), or names the
+    // helper's module (`from app.db.migration import migrate`, `require('./migrate')`).
+    let folder = crate::fs::parent(&helper.file);
+    let stem = crate::fs::file_name(&helper.file).rsplit_once('.')?.0;
+    let reaches = |file: &str, text: &str, function: &str| {
+        crate::fs::parent(file) == folder
+            || text.contains(&format!("{}.{function}", crate::fs::file_name(folder)))
+            || [
+                format!("/{stem}'"),
+                format!("/{stem}\""),
+                format!("/{stem}."),
+                format!(".{stem} import"),
+                format!("import {stem}"),
+            ]
+            .iter()
+            .any(|import| text.contains(import.as_str()))
+    };
     functions.into_iter().find_map(|function| {
         let call = calling(&function)?;
         let file = files.iter().find(|file| {
             index.read(file).is_some_and(|text| {
-                call.find_iter(&text)
-                    .any(|m| !engine::commented_out(&text, m.start()) && !defines(&text, m.start()))
+                reaches(file, &text, &function)
+                    && call
+                        .find_iter(&text)
+                        .any(|m| !engine::commented_out(&text, m.start()) && !defines(&text, m.start()))
             })
         })?;
         Some((file.clone(), function))

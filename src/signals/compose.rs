@@ -300,6 +300,17 @@ fn development_template(name: &str, development: &[String]) -> bool {
     index::env_template_run(name).is_some_and(|run| development.iter().any(|word| word == run))
 }
 
+/// Whether a compose file is named for development (`docker-compose.dev.yml`,
+/// `docker-compose-local.yml`, `compose.development.yaml`): a part of its name after the first
+/// is one of `development` (`[files] development_configs`).
+pub fn named_for_development(file: &str, development: &[String]) -> bool {
+    yaml_stem(crate::fs::file_name(file)).is_some_and(|stem| {
+        stem.split(['.', '-', '_'])
+            .skip(1)
+            .any(|part| development.iter().any(|w| w == part))
+    })
+}
+
 /// `compose.yaml`, `docker-compose.dev.yml`, … but not test-only variants.
 fn is_compose(name: &str) -> bool {
     if COMPOSE_NAMES.contains(&name) {
@@ -419,26 +430,36 @@ fn host_sources(spec: &Value) -> impl Iterator<Item = &str> {
 }
 
 /// What the `env_file`s of a service set, from the files of the repository (relative to the
-/// compose file's folder): `KEY=value` lines, `export ` before them and quotes around the value
-/// allowed. A file outside the repository, or not in it, sets nothing archprompt can know.
+/// compose file's folder), as compose reads them: a later file, and a later line, wins. A file
+/// outside the repository, or not in it, sets nothing archprompt can know.
 fn env_file_entries(index: &RepoIndex, compose_file: &str, spec: &Value) -> Vec<(String, String, String)> {
-    let mut entries = Vec::new();
+    let mut entries: Vec<(String, String, String)> = Vec::new();
     for name in env_files(spec) {
         let path = crate::fs::lexically_normal(&crate::fs::join(crate::fs::parent(compose_file), name));
         if path.starts_with("..") || path.starts_with('/') {
             continue;
         }
         let Some(text) = index.read(&path) else { continue };
-        for line in text.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
-            let line = line.strip_prefix("export ").unwrap_or(line);
-            let Some((key, value)) = line.split_once('=') else {
-                continue;
-            };
-            let value = value.split(" #").next().unwrap_or("").trim().trim_matches(['"', '\'']);
-            entries.push((key.trim().to_string(), value.to_string(), path.clone()));
+        for (key, value) in env_lines(&text) {
+            entries.retain(|(k, _, _)| k != key);
+            entries.push((key.to_string(), value.to_string(), path.clone()));
         }
     }
     entries
+}
+
+/// The `KEY=value` lines of an env file: comments skipped, `export ` before a key and quotes
+/// around a value left out, a comment after a value not part of it.
+fn env_lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|line| {
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            let (key, value) = line.split_once('=')?;
+            let value = value.split(" #").next().unwrap_or("").trim().trim_matches(['"', '\'']);
+            Some((key.trim(), value))
+        })
 }
 
 /// A service's `environment`, then its env files' values for the keys it does not set.
@@ -614,17 +635,7 @@ fn image_tag(image: &str) -> Option<String> {
 
 fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
     let Some(text) = index.read(file) else { return };
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        let key = key.trim();
-        let value = value.split(" #").next().unwrap_or("").trim().trim_matches(['"', '\'']);
+    for (key, value) in env_lines(&text) {
         signals.env.push((key.to_string(), value.to_string(), file.to_string()));
         if value.is_empty() {
             if is_database_url_key(key) {
@@ -861,8 +872,10 @@ mod tests {
         let (_dir, index) = crate::repo::index::test_index(&[
             (
                 "docker-compose.yml",
-                "services:\n  db:\n    image: postgres:16\n    env_file: docker.env\n    environment:\n      POSTGRES_DB: scan\n",
+                "services:\n  db:\n    image: postgres:16\n    env_file: [defaults.env, docker.env]\n    environment:\n      POSTGRES_DB: scan\n",
             ),
+            // As compose reads them: the later file wins.
+            ("defaults.env", "POSTGRES_USER=base\n"),
             ("docker.env", "POSTGRES_USER=scancode\nPOSTGRES_DB=other\n"),
         ]);
         let signals = read(&index, ".", &[], &[]);
