@@ -31,10 +31,12 @@ const GENERIC_ENV_PREFIXES: [&str; 2] = ["DB_", "DATABASE_"];
 /// Database URLs found in configs and env templates, with where they were found.
 pub(super) type DbUrls = Vec<(String, Evidence)>;
 
-/// The repository's compose services and env templates, seen from the project in `dir`, with
-/// what the app's own settings file says of its database (`[app_config]`): the database it names
-/// counts as a config naming it, and the connection it spells out is where the shell opens.
-/// `others` are the repository's project directories: one below `dir` is another app's.
+/// The repository's compose services and env templates, seen from the backend `project` (the
+/// root when there is none), with what the app's own settings file says of its database
+/// (`[app_config]`, a `{name}` in a file name standing for the program's name): the database it
+/// names counts as a config naming it, and the connection it spells out is where the shell
+/// opens. `others` are the repository's project directories: one below the project's is another
+/// app's.
 pub(super) fn read_signals(
     registry: &Registry,
     index: &RepoIndex,
