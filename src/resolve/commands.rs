@@ -147,6 +147,7 @@ pub(super) fn declared_task(ctx: &Ctx, names: &[&str], compiling: bool) -> Optio
         building: compiling,
         skip_frontend: false,
         allow_built: true,
+        tools: &[],
     };
     let (task, owner) = find_task(ctx.registry, ctx.index, &declared, wanted)?;
     Some(Field::found(
@@ -184,12 +185,20 @@ pub(super) fn command<'a>(
     // (`migrate-reset`, `db:push`), so there the backend's script must be one the intent picks.
     let picked_by_name = fuzzy_migrate || names == DB_TASKS;
     let names = &task_names(ctx.registry, names)[..];
+    let tools: Vec<&str> = ctx
+        .backend
+        .data
+        .iter()
+        .filter(|h| h.detector.migrations)
+        .map(|h| h.detector.id.as_str())
+        .collect();
     let wanted = Wanted {
         names,
         fuzzy: fuzzy_migrate,
         building,
         skip_frontend,
         allow_built: false,
+        tools: &tools,
     };
     // A root script that runs the backend's script of its name is as fit as that script (a
     // root `start` reaching `node dist/main.js` starts production).
@@ -381,6 +390,9 @@ struct Wanted<'n> {
     /// `allow_built`) scripts that run build output.
     skip_frontend: bool,
     allow_built: bool,
+    /// Ids of the backend's migration tools (`prisma`): of the tasks a name says migrate, one whose
+    /// recipe runs one of them comes first (not a second store's `ch:migrate:apply`).
+    tools: &'n [&'n str],
 }
 
 /// The first declared task for the intent: exact names in order, then (for migrations) any task
@@ -394,13 +406,23 @@ fn find_task<'t>(
     declared: &[(&'t Task, &'t Project)],
     wanted: Wanted,
 ) -> Option<(&'t Task, &'t Project)> {
-    let Wanted { names, fuzzy, .. } = wanted;
+    let Wanted {
+        names, fuzzy, tools, ..
+    } = wanted;
+    let runs_a_tool = |t: &Task| {
+        let body = t.body.to_ascii_lowercase();
+        tools.iter().any(|tool| body.contains(tool))
+    };
     for name in names.iter().map(Some).chain(fuzzy.then_some(None)) {
         let named = |t: &Task| match name {
             Some(name) => t.name == **name,
             None => applies_migrations(&t.name),
         };
-        for (task, owner) in declared.iter().filter(|(t, _)| named(t)) {
+        let mut candidates: Vec<&(&Task, &Project)> = declared.iter().filter(|(t, _)| named(t)).collect();
+        if name.is_none() {
+            candidates.sort_by_key(|(t, _)| !runs_a_tool(t));
+        }
+        for (task, owner) in candidates {
             if fit(registry, index, task, owner, wanted) {
                 return Some((task, owner));
             }
