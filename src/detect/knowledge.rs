@@ -683,4 +683,24 @@ pub struct ConventionDirs {
     /// commands.
     #[serde(default)]
     pub script_not_command: Vec<String>,
+    /// What a migrations folder holds besides entries named in the order they apply: letters
+    /// such a name may start with before its number, a tool's own subfolder, and files that only
+    /// mark a package (so a folder of them alone holds nothing yet).
+    #[serde(default)]
+    pub migration_entries: MigrationEntries,
+}
+
+/// `[dirs.migration_entries]`: see [`ConventionDirs::migration_entries`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationEntries {
+    /// Letters before an ordered name's number (Flyway's `V1__init.sql`).
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    /// Subfolders that hold a tool's migrations (Alembic's `versions/`).
+    #[serde(default)]
+    pub folders: Vec<String>,
+    /// Files that mark a package or keep a folder, not migrations (`__init__.py`, `.gitkeep`).
+    #[serde(default)]
+    pub markers: Vec<String>,
 }

@@ -6,6 +6,7 @@ use super::context::{Ctx, DataHome};
 use super::dirs::{config_dir, home_of, project_at, substitute};
 use crate::detect::analysis::Hit;
 use crate::detect::engine::{self, ConfigValue};
+use crate::detect::knowledge::MigrationEntries;
 use crate::detect::{Registry, Sets};
 use crate::ecosystems::Project;
 use crate::fs::is_within;
@@ -70,8 +71,13 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
             // `memory/migrations/schema.go` beside `postgres/migrations/2023…_initial.sql`).
             // A folder that holds nothing yet (a Django app's `migrations/__init__.py`) is
             // where that app's first migration will go.
-            if pattern.contains('*') && found.iter().any(|d| holds_migrations(ctx.index, d) == Some(true)) {
-                found.retain(|d| holds_migrations(ctx.index, d) != Some(false));
+            if pattern.contains('*') && found.len() > 1 {
+                let entries = &ctx.registry.conventions.dirs.migration_entries;
+                let holds: Vec<Option<bool>> = found.iter().map(|d| holds_migrations(ctx.index, entries, d)).collect();
+                if holds.contains(&Some(true)) {
+                    let mut holds = holds.into_iter();
+                    found.retain(|_| holds.next().flatten() != Some(false));
+                }
             }
             // A glob from the root would find other packages' migrations (`*/*/Migrations`).
             if found.is_empty() && project.dir != "." && !pattern.contains('*') {
@@ -124,24 +130,26 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
 }
 
 /// Whether a folder holds entries named as migrations are: in the order they apply (`0001_init.py`,
-/// `20240101_users.sql`, a `2024-01-01-000000_create/` folder, Flyway's `V1__init.sql`), or
-/// Alembic's `versions/`. `None` when it holds nothing but a package's marker or a note.
-fn holds_migrations(index: &RepoIndex, dir: &str) -> Option<bool> {
-    const MARKERS: [&str; 5] = ["__init__.py", ".gitkeep", ".keep", "README.md", ".gitignore"];
+/// `20240101_users.sql`, a `2024-01-01-000000_create/` folder; a number after one of `entries`'
+/// prefixes, Flyway's `V1__init.sql`), or a tool's own subfolder (Alembic's `versions/`). `None`
+/// when it holds nothing but `entries`' markers.
+fn holds_migrations(index: &RepoIndex, entries: &MigrationEntries, dir: &str) -> Option<bool> {
     let names = index.names_in(dir);
     let in_order = |name: &&str| {
-        let mut chars = name.chars();
-        *name == "versions"
-            || match chars.next() {
-                Some(c) if c.is_ascii_digit() => true,
-                Some('V' | 'v') => chars.next().is_some_and(|c| c.is_ascii_digit()),
-                _ => false,
-            }
+        let number = entries
+            .prefixes
+            .iter()
+            .find_map(|p| name.strip_prefix(p.as_str()))
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+        entries.folders.iter().any(|f| f == name) || name.starts_with(|c: char| c.is_ascii_digit()) || number.is_some()
     };
     if names.iter().any(in_order) {
         return Some(true);
     }
-    names.iter().any(|name| !MARKERS.contains(name)).then_some(false)
+    names
+        .iter()
+        .any(|name| !entries.markers.iter().any(|m| m == name))
+        .then_some(false)
 }
 
 /// The shallowest directories in the project named `migrations`, `migration`, `db/migrate`-like
@@ -193,17 +201,19 @@ mod tests {
             ("alembic/migrations/versions/abc123_users.py", ""),
             ("diesel/migrations/2024-01-01-000000_create/up.sql", ""),
         ]);
-        assert_eq!(holds_migrations(&index, "postgres/migrations"), Some(true));
-        assert_eq!(holds_migrations(&index, "flyway/migrations"), Some(true));
-        assert_eq!(holds_migrations(&index, "alembic/migrations"), Some(true));
-        assert_eq!(holds_migrations(&index, "diesel/migrations"), Some(true));
+        let registry = Registry::builtin().unwrap();
+        let entries = &registry.conventions.dirs.migration_entries;
+        assert_eq!(holds_migrations(&index, entries, "postgres/migrations"), Some(true));
+        assert_eq!(holds_migrations(&index, entries, "flyway/migrations"), Some(true));
+        assert_eq!(holds_migrations(&index, entries, "alembic/migrations"), Some(true));
+        assert_eq!(holds_migrations(&index, entries, "diesel/migrations"), Some(true));
         assert_eq!(
-            holds_migrations(&index, "memory/migrations"),
+            holds_migrations(&index, entries, "memory/migrations"),
             Some(false),
             "code named so"
         );
         assert_eq!(
-            holds_migrations(&index, "api/migrations"),
+            holds_migrations(&index, entries, "api/migrations"),
             None,
             "an app's first migration goes here"
         );

@@ -113,9 +113,10 @@ fn caller(
 ) -> Option<(String, String)> {
     let text = index.read(&helper.file)?;
     let at = text.find(helper.value.as_str())?;
+    // Compiled once per helper followed: a scan follows a helper at most once per tool.
+    let definitions: Vec<Regex> = definitions.iter().filter_map(|d| Regex::new(d).ok()).collect();
     let mut defined: Vec<(usize, String)> = definitions
         .iter()
-        .filter_map(|d| Regex::new(d).ok())
         .flat_map(|re| {
             re.captures_iter(&text)
                 .filter_map(|c| Some((c.get(0)?.start(), c.name("name")?.as_str().to_string())))
@@ -182,7 +183,7 @@ fn caller(
                 reaches(file, &text, &function)
                     && call
                         .find_iter(&text)
-                        .any(|m| !engine::commented_out(&text, m.start()) && !defines(&text, m.start()))
+                        .any(|m| !engine::commented_out(&text, m.start()) && !defines(&definitions, &text, m.start()))
             })
         })?;
         Some((file.clone(), function))
@@ -195,11 +196,15 @@ fn calling(function: &str) -> Option<Regex> {
 }
 
 /// Whether the name at `at` is being defined, not called (`func Migrate(`, `def migrate(`,
-/// `func (s *Store) Migrate(`, `function migrate(`).
-fn defines(text: &str, at: usize) -> bool {
+/// `func (s *Store) Migrate(`): one of the ecosystem's `definitions` names it there, on its line.
+fn defines(definitions: &[Regex], text: &str, at: usize) -> bool {
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let before = text[line_start..at].trim();
-    before.ends_with(')') || ["func", "def", "function", "fn"].iter().any(|w| before.ends_with(w))
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[line_start..line_end];
+    definitions.iter().any(|re| {
+        re.captures_iter(line)
+            .any(|c| c.name("name").is_some_and(|n| line_start + n.start() == at))
+    })
 }
 
 #[cfg(test)]
@@ -232,11 +237,17 @@ mod tests {
 
     #[test]
     fn a_definition_is_no_call() {
+        let registry = Registry::builtin().unwrap();
+        let definitions: Vec<Regex> = [crate::ecosystems::Ecosystem::Go, crate::ecosystems::Ecosystem::Python]
+            .iter()
+            .flat_map(|e| registry.toolchain(*e).definitions.iter())
+            .map(|d| Regex::new(d).unwrap())
+            .collect();
         let text = "func Migrate(conf Config) error {\nfunc (m *Store) Migrate() {\n\terr = storage.Migrate(cfg)\ndef migrate(db):\n";
         let at = |needle: &str| text.find(needle).unwrap() + needle.len() - "Migrate(".len();
-        assert!(defines(text, at("func Migrate(")));
-        assert!(defines(text, at("*Store) Migrate(")));
-        assert!(!defines(text, at("storage.Migrate(")));
-        assert!(defines(text, text.find("migrate(db)").unwrap()));
+        assert!(defines(&definitions, text, at("func Migrate(")));
+        assert!(defines(&definitions, text, at("*Store) Migrate(")));
+        assert!(!defines(&definitions, text, at("storage.Migrate(")));
+        assert!(defines(&definitions, text, text.find("migrate(db)").unwrap()));
     }
 }
