@@ -597,6 +597,10 @@ pub struct ConventionCommands {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConventionFiles {
+    /// Words of a path whose code runs on request, not when the app starts (`cli`, `seed`,
+    /// `test`, `migrat` of a migrations program): a migration call there is not a start-up one.
+    #[serde(default)]
+    pub on_request: Vec<String>,
     /// Files whose content shows a project serves requests (`EXPOSE 8080`, a Procfile `web:`).
     #[serde(default)]
     pub serving: Vec<ServingFile>,

@@ -13,9 +13,8 @@ use crate::repo::index::RepoIndex;
 use crate::report::Evidence;
 use regex::Regex;
 
-/// Words of a path whose code runs on request, not at start-up: a CLI subcommand
-/// (`admin/migrate.rs`, `cli.py`), a migrations program, a seed, a test, a script.
-const ON_REQUEST: [&str; 8] = ["cli", "admin", "command", "migrat", "seed", "test", "/bin/", "script"];
+/// What a file named for migrating has in its name (`migration.go`, `migrate.ts`).
+const MIGRATING: &str = "migrat";
 
 /// The most source files looked through for a helper's caller: a bound on a large tree.
 const MOST_FILES_LOOKED_THROUGH: usize = 2_000;
@@ -46,6 +45,7 @@ pub(super) fn applied_on_start(registry: &Registry, index: &RepoIndex, backend: 
         };
         for read in reads_of("migrates_on_start") {
             let found = engine::read_config(hit.detector, read, index, &home);
+            let on_request = |path: &str| on_request(registry, path);
             let at_start = found.iter().find(|f| !on_request(&f.file) && !in_rust_tests(index, f));
             if let Some(found) = at_start {
                 return Some(vec![Evidence::new(&found.file, applies(&call_of(found)))]);
@@ -53,7 +53,7 @@ pub(super) fn applied_on_start(registry: &Registry, index: &RepoIndex, backend: 
             let definitions = &registry.toolchain(backend.project.ecosystem).definitions;
             let followed = found
                 .iter()
-                .filter(|f| is_helper(&f.file) && !in_rust_tests(index, f))
+                .filter(|f| is_helper(&on_request, &f.file) && !in_rust_tests(index, f))
                 .find_map(|f| Some((caller(registry, index, definitions, &home.dir, f)?, f)));
             if let Some(((file, function), found)) = followed {
                 let how = format!("{file} calls {function}, which runs {}", call_of(found));
@@ -68,17 +68,24 @@ pub(super) fn applied_on_start(registry: &Registry, index: &RepoIndex, backend: 
     None
 }
 
-fn on_request(path: &str) -> bool {
+/// Whether a path's code runs on request, not at start-up: it has a word of `[files]
+/// on_request` (a CLI subcommand, a migrations program, a seed, a test, a script).
+fn on_request(registry: &Registry, path: &str) -> bool {
     let path = path.to_ascii_lowercase();
-    ON_REQUEST.iter().any(|word| path.contains(word))
+    registry
+        .conventions
+        .files
+        .on_request
+        .iter()
+        .any(|word| path.contains(word.as_str()))
 }
 
 /// A file named for migrating (`storage/migration.go`) in folders that are not: a helper that
 /// start-up code may call, not a program of its own (`cmd/migrate/main.go`).
-fn is_helper(file: &str) -> bool {
+fn is_helper(on_request: &dyn Fn(&str) -> bool, file: &str) -> bool {
     let name = crate::fs::file_name(file).to_ascii_lowercase();
     let folders = format!("{}/", crate::fs::parent(file));
-    name.contains("migrat") && !on_request(&folders) && !on_request(&name.replace("migrat", ""))
+    name.contains(MIGRATING) && !on_request(&folders) && !on_request(&name.replace(MIGRATING, ""))
 }
 
 /// Rust tests sit at the end of the file they test, after `#[cfg(test)]`.
@@ -154,7 +161,7 @@ fn caller(
     let extension = crate::fs::file_name(&helper.file).rsplit_once('.')?.1;
     let files: Vec<String> = engine::files_under(index, home, &format!("**/*.{extension}"))
         .into_iter()
-        .filter(|f| *f != helper.file && !on_request(f))
+        .filter(|f| *f != helper.file && !on_request(registry, f))
         .filter(|f| test_file_name(registry, crate::fs::file_name(f)).is_none())
         .take(MOST_FILES_LOOKED_THROUGH)
         .collect();
@@ -213,6 +220,8 @@ mod tests {
 
     #[test]
     fn a_file_named_for_migrating_is_a_helper_only_outside_folders_that_run_on_request() {
+        let registry = Registry::builtin().unwrap();
+        let is_helper = |file: &str| is_helper(&|path: &str| on_request(&registry, path), file);
         assert!(is_helper("internal/utils/db_migration_util.go"));
         assert!(is_helper("internal/storage/migration.go"));
         assert!(!is_helper("cmd/migrate/main.go"), "a migrations program");
