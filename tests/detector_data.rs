@@ -241,3 +241,56 @@ fn copy(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn a_group_leaf_gates_a_framework_on_a_lockfile_at_the_workspace_root() {
+    // A made-up runtime's own server: its call is searched for only in a project the runtime
+    // runs (its lockfile in the project's folder or above it, or its types package).
+    let framework = r#"
+id = "quuxserve"
+kind = "framework"
+name = "Quux.serve"
+ecosystem = "node"
+priority = 30
+
+[match]
+all = [{ any = [{ file = "quux.lock", or_above = true }, { dep = "quux-types" }] }]
+any = [{ file = "src/index.ts", contains = 'Quux\.serve\(' }]
+"#;
+    let mut registry = Registry::builtin().unwrap();
+    registry.add("quuxserve.toml", framework).unwrap();
+    let root = r#"{ "name": "mono", "private": true, "workspaces": ["packages/*"] }"#;
+    let member = r#"{ "name": "api", "scripts": { "start": "quux src/index.ts" } }"#;
+    let server = "Quux.serve({ port: 3000 });\n";
+    let framework_of = |files: &[(&str, &str)]| scan(&registry, files).field(FieldName::BackendFramework).value.clone();
+    let member_files = [
+        ("package.json", root),
+        ("packages/api/package.json", member),
+        ("packages/api/src/index.ts", server),
+    ];
+    assert_ne!(
+        framework_of(&member_files).as_deref(),
+        Some("Quux.serve"),
+        "no lockfile: the call alone does not count"
+    );
+    let mut locked = member_files.to_vec();
+    locked.push(("quux.lock", ""));
+    assert_eq!(
+        framework_of(&locked).as_deref(),
+        Some("Quux.serve"),
+        "the root's lockfile gates the member"
+    );
+    let typed = r#"{ "name": "api", "devDependencies": { "quux-types": "1" } }"#;
+    let own = [("package.json", typed), ("src/index.ts", server)];
+    assert_eq!(
+        framework_of(&own).as_deref(),
+        Some("Quux.serve"),
+        "either leaf of the group opens the gate"
+    );
+    // A group, like every leaf, has exactly one kind; `or_above` takes a plain path only.
+    let both = framework.replace("{ dep = \"quux-types\" }", "{ dep = \"quux-types\", file = \"x\" }");
+    assert!(registry.add("bad.toml", &both).is_err());
+    let glob = framework.replace("\"quux.lock\", or_above", "\"*.lock\", or_above");
+    let err = registry.add("bad.toml", &glob).unwrap_err();
+    assert!(format!("{err:#}").contains("or_above"), "{err:#}");
+}

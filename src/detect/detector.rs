@@ -314,30 +314,15 @@ impl Detector {
         {
             bail!("id `{}` must be non-empty ASCII letters, digits, `-` or `_`", self.id);
         }
-        let compiled = &mut self.compiled;
         let leaves = self
             .matcher
             .all
             .iter()
             .chain(&self.matcher.any)
             .chain(&self.matcher.not);
+        let compiled = &mut self.compiled;
         for leaf in leaves {
-            let set = [leaf.dep.is_some(), leaf.file.is_some(), leaf.dir.is_some()];
-            if set.iter().filter(|s| **s).count() != 1 {
-                bail!("each match leaf needs exactly one of `dep`, `file`, `dir`: {leaf:?}");
-            }
-            if leaf.contains.is_some() && leaf.file.is_none() {
-                bail!("`contains` needs `file`: {leaf:?}");
-            }
-            if let Some(pattern) = &leaf.contains {
-                compile(compiled, pattern, checks)?;
-            }
-            if leaf.dep.is_some() && leaf.ecosystem.or(self.ecosystem).is_none() {
-                bail!(
-                    "dep leaf {:?} needs an `ecosystem` (on the leaf or the detector)",
-                    leaf.dep
-                );
-            }
+            validate_leaf(leaf, self.ecosystem, compiled, checks)?;
         }
         let any_ecosystem = matches!(self.kind, Kind::Database | Kind::Capability);
         if !any_ecosystem && self.ecosystem.is_none() {
@@ -530,4 +515,40 @@ pub(crate) enum Checks {
     /// For the built-in detectors, whose regexes a test parses: parsing 200 patterns' syntax
     /// was a quarter of every start.
     SkipRegexSyntax,
+}
+/// Checks one match leaf (and a group's leaves) and compiles its `contains` pattern.
+fn validate_leaf(
+    leaf: &Leaf,
+    ecosystem: Option<Ecosystem>,
+    compiled: &mut BTreeMap<String, std::sync::OnceLock<Regex>>,
+    checks: Checks,
+) -> Result<()> {
+    let set = [
+        leaf.dep.is_some(),
+        leaf.file.is_some(),
+        leaf.dir.is_some(),
+        !leaf.any.is_empty(),
+    ];
+    if set.iter().filter(|s| **s).count() != 1 {
+        bail!("each match leaf needs exactly one of `dep`, `file`, `dir`, `any`: {leaf:?}");
+    }
+    if leaf.contains.is_some() && leaf.file.is_none() {
+        bail!("`contains` needs `file`: {leaf:?}");
+    }
+    if leaf.or_above && (leaf.contains.is_some() || leaf.file.as_deref().is_none_or(super::globs::is_glob)) {
+        bail!("`or_above` needs a `file` path without globs and without `contains`: {leaf:?}");
+    }
+    if let Some(pattern) = &leaf.contains {
+        compile(compiled, pattern, checks)?;
+    }
+    if leaf.dep.is_some() && leaf.ecosystem.or(ecosystem).is_none() {
+        bail!(
+            "dep leaf {:?} needs an `ecosystem` (on the leaf or the detector)",
+            leaf.dep
+        );
+    }
+    for member in &leaf.any {
+        validate_leaf(member, ecosystem, compiled, checks)?;
+    }
+    Ok(())
 }

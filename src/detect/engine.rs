@@ -97,8 +97,16 @@ pub fn matches_among(
         return None;
     }
     let mut evidence = Vec::new();
+    // A group in `all` is a gate (the project runs on Bun, say): its evidence follows what
+    // told the detector apart (the file that calls `Bun.serve`), which a field names first.
+    let mut gates = Vec::new();
     for leaf in all {
-        evidence.extend(leaf_holds(detector, leaf, index, project, listing)?);
+        let held = leaf_holds(detector, leaf, index, project, listing)?;
+        if leaf.any.is_empty() {
+            evidence.extend(held);
+        } else {
+            gates.extend(held);
+        }
     }
     if !any.is_empty() {
         let held: Vec<Evidence> = any
@@ -111,6 +119,7 @@ pub fn matches_among(
         }
         evidence.extend(held);
     }
+    evidence.extend(gates);
     if not
         .iter()
         .any(|leaf| leaf_holds(detector, leaf, index, project, listing).is_some())
@@ -127,6 +136,12 @@ fn leaf_holds(
     project: &Project,
     listing: &Listing,
 ) -> Option<Vec<Evidence>> {
+    if !leaf.any.is_empty() {
+        return leaf
+            .any
+            .iter()
+            .find_map(|member| leaf_holds(detector, member, index, project, listing));
+    }
     if let Some(name) = &leaf.dep {
         if leaf.ecosystem.or(detector.ecosystem) != Some(project.ecosystem) {
             return None;
@@ -154,6 +169,13 @@ fn leaf_holds(
             .then(|| vec![Evidence::new(&path, "directory exists")]);
     }
     let pattern = leaf.file.as_deref()?;
+    if leaf.or_above {
+        return crate::fs::ancestors(&project.dir)
+            .into_iter()
+            .map(|dir| crate::fs::join(&dir, pattern))
+            .find(|file| index.has_file(file))
+            .map(|file| vec![Evidence::new(&file, "file exists")]);
+    }
     // Most file leaves tried on a small package end here, without a path built or looked up.
     if !leaf.first_part().may_be_among(&listing.names) {
         return None;

@@ -330,6 +330,7 @@ mod tests {
                 ("package.json", r#"{"name": "svc", "dependencies": {"hono": "^4"}}"#),
                 ("src/index.ts", "export const app = 1;\n"),
                 ("src/index.test.ts", test),
+                ("bun.lock", "{}\n"),
             ])
         };
         let sqlite = registry.get("sqlite").unwrap();

@@ -1,11 +1,12 @@
 //! The pieces detector rules are built of that other parts of a detector file reuse: a leaf
-//! condition (a dependency, a file, a directory) and a command with its candidates.
+//! condition (a dependency, a file, a directory, or a group of leaves one of which must hold)
+//! and a command with its candidates.
 
 use super::globs::FirstPart;
 use crate::ecosystems::Ecosystem;
 use serde::Deserialize;
 
-/// One condition. Exactly one of `dep`, `file`, `dir` is set.
+/// One condition. Exactly one of `dep`, `file`, `dir`, `any` is set.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Leaf {
@@ -20,8 +21,16 @@ pub struct Leaf {
     pub file: Option<String>,
     /// With `file`: a regex the file's content must match.
     pub contains: Option<String>,
+    /// With a plain `file` (no glob, no `contains`): the file may also lie in any folder above
+    /// the project's, up to the repository root (a workspace's lockfile at its root).
+    #[serde(default)]
+    pub or_above: bool,
     /// A directory relative to the project directory.
     pub dir: Option<String>,
+    /// A group: holds when one of these leaves holds. In `all` it is a cheap gate tried before
+    /// `any`'s leaves read files (Bun's lockfile before a search for `bun:test` imports).
+    #[serde(default)]
+    pub any: Vec<Leaf>,
     /// What `file` fixes of its first part, worked out on first use.
     #[serde(skip)]
     first_part: std::sync::OnceLock<FirstPart>,
