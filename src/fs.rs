@@ -178,6 +178,12 @@ pub fn file_name(path: &str) -> &str {
     }
 }
 
+/// A path's file name without its last extension: `src/Web/Web.csproj` → `Web`.
+pub fn stem(path: &str) -> &str {
+    let name = file_name(path);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}
+
 /// Parent of a `/`-separated repo-relative path; `.` for top-level entries.
 pub fn parent(path: &str) -> &str {
     match last_separator(path) {

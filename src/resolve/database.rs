@@ -47,6 +47,14 @@ pub(super) fn read_signals(
     let conventions = &registry.conventions;
     let development = &conventions.files.development_configs;
     let mut signals = crate::signals::compose::read(index, dir, &conventions.dirs.compose, development);
+    // A database built from the repository runs as the image its Dockerfile starts from.
+    let built_images = std::mem::take(&mut signals.built_images);
+    signals.services.extend(
+        built_images
+            .into_iter()
+            .filter(|s| database_of_image(registry, &s.image).is_some()),
+    );
+    signals.services.sort_by_key(|s| !s.in_main_file());
     // An env template's `DB_USERNAME=null` gives no value, as an empty one does.
     let unset = &registry.conventions.commands.unset_values;
     for (_, value, _) in &mut signals.env {

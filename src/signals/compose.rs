@@ -200,6 +200,10 @@ pub struct RepoSignals {
     pub services: Vec<Service>,
     /// Compose services built from the repository's source.
     pub built: Vec<Built>,
+    /// Those of them without an `image`, as the image their Dockerfile's last stage starts from
+    /// (`build: ./db` with `FROM postgres:16`), its `ENV` under the service's environment: a
+    /// database among them runs as that image does (the resolver moves it to `services`).
+    pub built_images: Vec<Service>,
     /// Database names or URLs, and whether they are example URLs of an env template (weaker than
     /// a config or a driver-selecting key).
     pub database_hints: Vec<(String, Evidence, bool)>,
@@ -371,13 +375,26 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
         .map(|(name, _)| name.as_str())
         .collect();
     for (position, (service, spec)) in services.iter().enumerate() {
+        let mut base = None;
         if let Some(mut built) = built(service, spec, file, position) {
             built.one_shot = awaited.contains(&service.as_str());
             built.file_env = env_file_entries(index, file, spec);
+            if spec.get("image").is_none() {
+                base = built_from(index, &built);
+            }
             signals.built.push(built);
         }
-        let Some(image) = spec.get("image").and_then(Value::as_str) else {
-            continue;
+        let (image, image_env, evidence) = match (spec.get("image").and_then(Value::as_str), &base) {
+            (Some(image), _) => (image, Vec::new(), format!("service {service} runs image {image}")),
+            (None, Some(base)) => (
+                base.image.as_str(),
+                base.env.clone(),
+                format!(
+                    "service {service} is built from {}, which starts FROM {}",
+                    base.dockerfile, base.image
+                ),
+            ),
+            (None, None) => continue,
         };
         let name = image_name(image);
         if name.is_empty() {
@@ -389,11 +406,12 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
             .map(str::to_string)
             .into_iter()
             .collect();
-        signals.services.push(Service {
+        let env = with_env_files(environment(spec), env_file_entries(index, file, spec));
+        let from_image = Service {
             name: service.clone(),
             image: name,
             tag: image_tag(image),
-            env: with_env_files(environment(spec), env_file_entries(index, file, spec)),
+            env: with_env_files(env, image_env.into_iter().map(|(k, v)| (k, v, String::new())).collect()),
             more_env: spec.get("env_file").is_some() || spec.get("extends").is_some(),
             reads_dotenv: env_files(spec).any(|f| crate::fs::file_name(f) == ".env"),
             host_mounts: host_mounts(spec),
@@ -404,9 +422,47 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
             file: file.to_string(),
             aliases,
             optional: optional(spec),
-            evidence: Evidence::new(file, format!("service {service} runs image {image}")),
-        });
+            evidence: Evidence::new(file, evidence),
+        };
+        if base.is_some() {
+            signals.built_images.push(from_image);
+        } else {
+            signals.services.push(from_image);
+        }
     }
+}
+
+/// The image a built service's Dockerfile starts its last stage from.
+struct BaseImage {
+    dockerfile: String,
+    image: String,
+    /// What that stage's `ENV` lines set.
+    env: Vec<(String, String)>,
+}
+
+/// The Dockerfile a service is built from, the image its last stage starts from and the
+/// environment that stage sets; none for an image named by a build argument (`FROM $BASE`) or
+/// by an earlier stage.
+fn built_from(index: &RepoIndex, built: &Built) -> Option<BaseImage> {
+    let text = index.read(&built.dockerfile)?;
+    let stages: Vec<&str> = super::dockerfile::from_images(&text).collect();
+    let image = *stages.last()?;
+    let stage_names = text.lines().filter_map(|line| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let at = words.iter().position(|w| w.eq_ignore_ascii_case("AS"))?;
+        words
+            .first()?
+            .eq_ignore_ascii_case("FROM")
+            .then(|| words.get(at + 1).copied())?
+    });
+    if image.contains('$') || stage_names.into_iter().any(|name| name.eq_ignore_ascii_case(image)) {
+        return None;
+    }
+    Some(BaseImage {
+        dockerfile: built.dockerfile.clone(),
+        image: image.to_string(),
+        env: super::dockerfile::final_env(&text),
+    })
 }
 
 /// Whether a service runs only under a profile (`profiles: [debug]`).

@@ -1,7 +1,8 @@
 //! What a Dockerfile says, read by its instructions: what it copies from its build context
 //! (`COPY`, `ADD`), so the context it is written for can be told (a monorepo's
 //! `apps/api/Dockerfile` that copies `package.json` of the root is built from the root); the
-//! image each stage starts from (`FROM`); the commands it runs (`RUN`).
+//! image each stage starts from (`FROM`); the commands it runs (`RUN`); the environment its last
+//! stage sets (`ENV`).
 
 /// The source paths the Dockerfile's `COPY` and `ADD` take from the build context, as written,
 /// without those from another stage or image (`--from=`), URLs, globs and the whole context
@@ -52,6 +53,60 @@ pub fn from_images(text: &str) -> impl Iterator<Item = &str> {
         }
         words.find(|w| !w.starts_with("--"))
     })
+}
+
+/// The variables the last stage's `ENV` instructions set (`ENV KEY=value OTHER="a b"`, and the
+/// old `ENV KEY value`), later ones winning: what a container of the image starts with.
+pub fn final_env(text: &str) -> Vec<(String, String)> {
+    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
+    let mut env: Vec<(String, String)> = Vec::new();
+    for line in joined.lines() {
+        let Some((instruction, rest)) = line.trim().split_once(char::is_whitespace) else {
+            continue;
+        };
+        if instruction.eq_ignore_ascii_case("FROM") {
+            env.clear();
+        }
+        if !instruction.eq_ignore_ascii_case("ENV") {
+            continue;
+        }
+        let rest = rest.trim();
+        let pairs: Vec<(String, String)> = match rest.split_once(char::is_whitespace) {
+            Some((key, value)) if !key.contains('=') => vec![(key.to_string(), value.trim().to_string())],
+            _ => shell_words(rest)
+                .into_iter()
+                .filter_map(|w| w.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+                .collect(),
+        };
+        for (key, value) in pairs {
+            env.retain(|(k, _)| *k != key);
+            env.push((key, value));
+        }
+    }
+    env
+}
+
+/// Words split at spaces outside quotes, the quotes dropped (`A="a b" C=d` → `A=a b`, `C=d`).
+fn shell_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, c) if c.is_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            _ => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
 }
 
 /// The `RUN` commands, continuation lines joined, with the line each starts on.
@@ -107,6 +162,21 @@ mod tests {
             ["golang:1.23", "gcr.io/distroless/base"]
         );
         assert_eq!(from_images("FROM python:3.12\n").count(), 1);
+    }
+
+    #[test]
+    fn the_last_stage_sets_its_environment() {
+        let text = "FROM node:20 AS build\nENV NODE_ENV=build\nFROM mcr.microsoft.com/mssql/server:2022-latest\nENV ACCEPT_EULA=Y\nENV SA_PASSWORD=Test@12345\nENV MSSQL_PID Express edition\nENV A=\"a b\" \\\n    B=c\nENV A=z\n";
+        assert_eq!(
+            final_env(text),
+            [
+                ("ACCEPT_EULA".to_string(), "Y".to_string()),
+                ("SA_PASSWORD".into(), "Test@12345".into()),
+                ("MSSQL_PID".into(), "Express edition".into()),
+                ("B".into(), "c".into()),
+                ("A".into(), "z".into()),
+            ]
+        );
     }
 
     #[test]

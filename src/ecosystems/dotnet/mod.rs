@@ -3,20 +3,25 @@
 //!
 //! The SDK is recorded as a dependency (`Microsoft.NET.Sdk.Web` marks an ASP.NET Core app), and
 //! a referenced project by its file name, so the project it links is found as a sibling package.
+//! References the `Directory.*` files above it add are read too (`imported`).
 
 use super::project::{Ecosystem, Project, Scope};
 use crate::repo::index::RepoIndex;
 
 pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     let mut project = Project::new(dir, Ecosystem::Dotnet, file);
-    project.name = Some(stem(file).to_string());
+    project.name = Some(crate::fs::stem(file).to_string());
     let parsed = super::formats::with_xml(index, file, |root| read_project(&mut project, root, file));
     if parsed.is_some() && project.language_version.is_none() {
         project.language_version = inherited_target_framework(index, dir);
     }
+    if parsed.is_some() {
+        imported::add_references(index, &mut project);
+    }
     project
 }
 
+mod imported;
 pub mod package_manager;
 
 /// The SDK, package and project references and target framework of a project file's root.
@@ -40,7 +45,7 @@ fn read_project(project: &mut Project, root: roxmltree::Node, file: &str) {
             }
             "ProjectReference" => {
                 if let Some(path) = node.attribute("Include") {
-                    project.add_dep(stem(&path.replace('\\', "/")), Scope::Runtime, file);
+                    project.add_dep(crate::fs::stem(&path.replace('\\', "/")), Scope::Runtime, file);
                 }
             }
             "FrameworkReference" => {
@@ -79,12 +84,6 @@ fn inherited_target_framework(index: &RepoIndex, dir: &str) -> Option<(String, S
         }
     }
     None
-}
-
-/// `src/Web/Web.csproj` → `Web`.
-fn stem(path: &str) -> &str {
-    let name = crate::fs::file_name(path);
-    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
 }
 
 #[cfg(test)]
