@@ -241,15 +241,10 @@ pub fn join(dir: &str, rel: &str) -> String {
     }
 }
 
-/// `dir` and every directory above it, up to the root (`.`).
-pub fn ancestors(dir: &str) -> Vec<String> {
-    let mut out = vec![dir.to_string()];
-    let mut current = dir.to_string();
-    while current != "." {
-        current = parent(&current).to_string();
-        out.push(current.clone());
-    }
-    out
+/// `dir` and every directory above it, up to the root (`.`), nearest first; no allocation, as
+/// rules ask it once per project and detector.
+pub fn ancestors(dir: &str) -> impl Iterator<Item = &str> + Clone {
+    std::iter::successors(Some(dir), |d| (*d != ".").then(|| parent(d)))
 }
 
 /// `path` with its `.` parts dropped and each `dir/..` folded, as written paths are compared

@@ -11,6 +11,11 @@ use clap::{CommandFactory, Parser};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+/// mimalloc: a scan makes hundreds of thousands of short-lived strings and paths on two threads,
+/// where the system allocator spent a fifth of the time (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = Ui {

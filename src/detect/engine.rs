@@ -170,9 +170,11 @@ fn leaf_holds(
     }
     let pattern = leaf.file.as_deref()?;
     if leaf.or_above {
+        if !index.may_have_file_named(pattern) {
+            return None;
+        }
         return crate::fs::ancestors(&project.dir)
-            .into_iter()
-            .map(|dir| crate::fs::join(&dir, pattern))
+            .map(|dir| crate::fs::join(dir, pattern))
             .find(|file| index.has_file(file))
             .map(|file| vec![Evidence::new(&file, "file exists")]);
     }

@@ -15,8 +15,9 @@ const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_det
 /// file or directory may satisfy it.
 fn dependency_gate(detector: &Detector) -> (Vec<(Ecosystem, &str)>, bool) {
     let Match { all, any, .. } = &detector.matcher;
-    let is_dep = |leaf: &&Leaf| leaf.dep.is_some();
-    let gated = all.iter().any(|leaf| is_dep(&leaf)) || (!any.is_empty() && any.iter().all(|leaf| is_dep(&leaf)));
+    // A group of dependencies only (`{ any = [{ dep = "apollo-server" }, …] }`) gates as one.
+    let is_dep = |leaf: &Leaf| leaf.dep.is_some() || (!leaf.any.is_empty() && leaf.any.iter().all(|m| m.dep.is_some()));
+    let gated = all.iter().any(is_dep) || (!any.is_empty() && any.iter().all(is_dep));
     let empty = all.is_empty() && any.is_empty();
     if !gated && !empty {
         return (Vec::new(), true);
@@ -24,6 +25,7 @@ fn dependency_gate(detector: &Detector) -> (Vec<(Ecosystem, &str)>, bool) {
     let gate = all
         .iter()
         .chain(any)
+        .flat_map(|leaf| std::iter::once(leaf).chain(&leaf.any))
         .filter_map(|leaf| Some((leaf.ecosystem.or(detector.ecosystem)?, leaf.dep.as_deref()?)))
         .collect();
     (gate, false)

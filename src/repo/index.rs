@@ -142,6 +142,8 @@ pub struct Tree {
     excluded: Option<Gitignore>,
     /// `files` and `dirs` by name, made on first use ([`RepoIndex::named`]).
     names: [OnceLock<Names>; 2],
+    /// The hashes of the files' names, made on first use ([`RepoIndex::may_have_file_named`]).
+    name_hashes: OnceLock<std::collections::HashSet<u64, foldhash::fast::FixedState>>,
 }
 
 /// The listing ([`Tree`], which it dereferences to) and what one thread has read of it.
@@ -244,6 +246,7 @@ impl RepoIndex {
                 listing_cut: !complete,
                 excluded,
                 names: Default::default(),
+                name_hashes: OnceLock::new(),
             }),
             cache: RefCell::default(),
             cached_bytes: std::cell::Cell::new(0),
@@ -377,6 +380,22 @@ impl RepoIndex {
 
     pub fn has_file(&self, rel: &str) -> bool {
         self.files.contains(rel)
+    }
+
+    /// Whether a file of this name may be anywhere in the tree (false: surely none), so a rule
+    /// that looks for a lockfile in every folder above each of thousands of packages is
+    /// answered once for a repository that has none.
+    pub fn may_have_file_named(&self, name: &str) -> bool {
+        use std::hash::BuildHasher;
+        let hasher = foldhash::fast::FixedState::with_seed(0);
+        self.name_hashes
+            .get_or_init(|| {
+                self.files
+                    .iter()
+                    .map(|f| hasher.hash_one(crate::fs::file_name(f)))
+                    .collect()
+            })
+            .contains(&hasher.hash_one(name))
     }
 
     pub fn has_dir(&self, rel: &str) -> bool {

@@ -191,12 +191,45 @@ impl<'a, 'r> Siblings<'a, 'r> {
 /// link each other (a ring of thousands) linear in its size.
 pub(super) const MOST_LINKED: usize = 64;
 
-pub(super) fn with_internal_deps<'r>(
+/// What the sibling packages a project links bring it: their directories, nearest first, and
+/// the hits it takes on from them.
+pub(super) struct Linked<'r> {
+    dirs: Vec<String>,
+    cut: bool,
+    frameworks: Vec<Hit<'r>>,
+    data: Vec<Hit<'r>>,
+    databases: Vec<Hit<'r>>,
+}
+
+impl<'r> Linked<'r> {
+    /// `backend` with what it links: found from a shared borrow of every project, then moved
+    /// in, so no project is copied to be told what its siblings bring.
+    pub(super) fn merged_into(self, mut backend: Analysis<'r>) -> Analysis<'r> {
+        backend.linked = self.dirs;
+        backend.linked_cut = self.cut;
+        backend.frameworks.extend(self.frameworks);
+        backend.data.extend(self.data);
+        backend.databases.extend(self.databases);
+        backend.data.sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
+        backend
+            .frameworks
+            .sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
+        backend
+    }
+}
+
+pub(super) fn internal_deps<'r>(
     registry: &Registry,
     backend: &Analysis<'r>,
     siblings: &Siblings<'_, 'r>,
-) -> Analysis<'r> {
-    let mut merged = backend.clone();
+) -> Linked<'r> {
+    let mut merged = Linked {
+        dirs: Vec::new(),
+        cut: false,
+        frameworks: Vec::new(),
+        data: Vec::new(),
+        databases: Vec::new(),
+    };
     let eco = backend.project.ecosystem;
     let by_name = |name: &str| {
         let i = *siblings.by_name.get(&(eco, name.to_string()))?;
@@ -224,7 +257,7 @@ pub(super) fn with_internal_deps<'r>(
             .filter_map(|h| Some((h.detector.id.clone(), h.from.as_ref()?.dir.clone())))
             .collect()
     };
-    let mut held = [held(&merged.frameworks), held(&merged.data), held(&merged.databases)];
+    let mut held = [held(&backend.frameworks), held(&backend.data), held(&backend.databases)];
     // Breadth first, in name order, so siblings come in a stable, readable order.
     let mut next = 0;
     while let Some(name) = queue.get(next).cloned() {
@@ -238,12 +271,12 @@ pub(super) fn with_internal_deps<'r>(
         if sibling.project.dir == backend.project.dir {
             continue;
         }
-        if merged.linked.len() == MOST_LINKED {
-            merged.linked_cut = true;
+        if merged.dirs.len() == MOST_LINKED {
+            merged.cut = true;
             break;
         }
         queue.extend(runtime_deps(&sibling.project));
-        merged.linked.push(sibling.project.dir.clone());
+        merged.dirs.push(sibling.project.dir.clone());
         // A Rust binary often takes its web framework from a library crate it links, and a Node
         // server package (not a browser app) from the workspace package it starts
         // (`dev-server` running `@acme/core`'s NestJS app).
@@ -268,9 +301,5 @@ pub(super) fn with_internal_deps<'r>(
             }
         }
     }
-    merged.data.sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
-    merged
-        .frameworks
-        .sort_by_key(|h| std::cmp::Reverse(h.detector.priority));
     merged
 }

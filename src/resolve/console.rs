@@ -22,11 +22,10 @@ pub(super) fn client_task(ctx: &Ctx, stores: &[String]) -> Option<Field> {
     // The database is the repository's, not one package's: every task file above the backend
     // counts (a root Makefile's `mycli` target), not only the targets that name the backend.
     let above: Vec<(Task, Project)> = crate::fs::ancestors(&project.dir)
-        .into_iter()
         .skip(1)
         .flat_map(|dir| {
-            let owner = project_at(project, &dir);
-            crate::ecosystems::runner_tasks(ctx.index, &dir)
+            let owner = project_at(project, dir);
+            crate::ecosystems::runner_tasks(ctx.index, dir)
                 .into_iter()
                 .map(move |task| (task, owner.clone()))
         })

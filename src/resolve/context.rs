@@ -237,12 +237,12 @@ pub fn ancestor_tasks_for(
         return Vec::new();
     }
     let mut tasks = Vec::new();
-    for dir in crate::fs::ancestors(&project.dir).into_iter().skip(1) {
-        let in_workspace = cargo_root.is_some_and(|root| is_within(&dir, root));
+    for dir in crate::fs::ancestors(&project.dir).skip(1) {
+        let in_workspace = cargo_root.is_some_and(|root| is_within(dir, root));
         let below = project.dir.strip_prefix(&format!("{dir}/")).unwrap_or(&project.dir);
-        for task in ecosystems::runner_tasks(index, &dir) {
+        for task in ecosystems::runner_tasks(index, dir) {
             if in_workspace || task.body.contains(below) {
-                tasks.push((task, dir.clone()));
+                tasks.push((task, dir.to_string()));
             }
         }
         if project.ecosystem != Ecosystem::Node {
@@ -254,7 +254,7 @@ pub fn ancestor_tasks_for(
             .flat_map(|a| a.project.tasks.iter());
         for task in scripts {
             if names_package(&task.body, below, project.name.as_deref()) {
-                tasks.push((task.clone(), dir.clone()));
+                tasks.push((task.clone(), dir.to_string()));
             }
         }
     }
@@ -280,11 +280,15 @@ pub fn cargo_workspace_root(project: &Project, all: &[Analysis]) -> Option<Strin
     if project.ecosystem != Ecosystem::Rust {
         return None;
     }
-    crate::fs::ancestors(&project.dir).into_iter().find(|dir| {
-        all.iter().any(|a| {
-            a.project.ecosystem == Ecosystem::Rust && a.project.dir == *dir && !a.project.workspace_members.is_empty()
+    crate::fs::ancestors(&project.dir)
+        .find(|dir| {
+            all.iter().any(|a| {
+                a.project.ecosystem == Ecosystem::Rust
+                    && a.project.dir == *dir
+                    && !a.project.workspace_members.is_empty()
+            })
         })
-    })
+        .map(str::to_string)
 }
 
 /// A data tool whose migrations were found, and the project its commands run in: the backend,

@@ -186,13 +186,13 @@ fn docker_build(index: &RepoIndex, names: &[String], backend_dir: &str) -> Optio
         // The contexts that hold every copied path; one only, else the build is not told. A
         // Dockerfile that copies nothing by name (`COPY . .`) is built from the root only if it
         // is the root's: below, a monorepo's may need the whole tree.
-        let holds_all = |context: &String| {
+        let holds_all = |context: &&str| {
             sources.iter().all(|s| {
                 let path = crate::fs::join(context, s);
                 index.has_file(&path) || index.has_dir(&path)
             })
         };
-        let mut contexts = crate::fs::ancestors(dir).into_iter().filter(holds_all);
+        let mut contexts = crate::fs::ancestors(dir).filter(holds_all);
         let context = match (contexts.next(), contexts.next()) {
             (Some(context), None) if !sources.is_empty() || dir == "." => context,
             _ => return None,

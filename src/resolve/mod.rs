@@ -33,7 +33,7 @@ mod test_dirs;
 
 use crate::detect::analysis::{Analysis, detected_ids};
 use crate::fs::is_within;
-use backend::{MOST_LINKED, Siblings, backend_score, cargo_members, has_entry_point, pick_backend, with_internal_deps};
+use backend::{MOST_LINKED, Siblings, backend_score, cargo_members, has_entry_point, internal_deps, pick_backend};
 pub use context::Facts;
 use dirs::is_code_file;
 use fields::resolve_backend;
@@ -49,19 +49,18 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
     // Rust binaries the framework of a linked library), then scored.
     let members = cargo_members(&own);
     let siblings = Siblings::new(&own);
-    let mut analyses: Vec<Analysis> = own.iter().map(|a| with_internal_deps(registry, a, &siblings)).collect();
-    for a in analyses.iter_mut() {
+    let linked: Vec<_> = own.iter().map(|a| internal_deps(registry, a, &siblings)).collect();
+    let link_counts: Vec<usize> = own.iter().map(|a| siblings.linked_count(&a.project)).collect();
+    drop(siblings);
+    let mut analyses: Vec<Analysis> = own.into_iter().zip(linked).map(|(a, l)| l.merged_into(a)).collect();
+    for (a, link_count) in analyses.iter_mut().zip(link_counts) {
         a.score = backend_score(registry, index, a, members.as_ref());
         // The top of a workspace's dependency graph (the server binary) depends on the most
         // sibling packages; libraries it is built from depend on few.
         if a.score > 0 {
-            a.score += siblings.linked_count(&a.project).min(6) as i32;
+            a.score += link_count.min(6) as i32;
         }
     }
-    // The projects as found are not needed past this point: in a workspace of many thousands,
-    // one copy of them less at the peak.
-    drop(siblings);
-    drop(own);
     let backend = match project {
         Some(selector) => Some(select_project(&analyses, selector)?),
         None => pick_backend(&analyses),

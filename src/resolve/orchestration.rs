@@ -19,7 +19,7 @@ pub fn orchestrating_tasks(registry: &Registry, project: &Project, all: &[Analys
         return Vec::new();
     }
     let mut tasks = Vec::new();
-    for dir in crate::fs::ancestors(&project.dir).into_iter().skip(1) {
+    for dir in crate::fs::ancestors(&project.dir).skip(1) {
         let scripts = all
             .iter()
             .filter(|a| a.project.dir == dir && a.project.ecosystem == project.ecosystem)
@@ -34,7 +34,7 @@ pub fn orchestrating_tasks(registry: &Registry, project: &Project, all: &[Analys
             if let Some(runs) = runs {
                 tasks.push(Orchestrated {
                     task: task.clone(),
-                    dir: dir.clone(),
+                    dir: dir.to_string(),
                     runs,
                 });
             }

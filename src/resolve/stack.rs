@@ -274,7 +274,7 @@ pub(super) fn inherited_version(
             return Some(found);
         }
         for name in files {
-            let file = crate::fs::join(&dir, name);
+            let file = crate::fs::join(dir, name);
             if let Some(version) = index.read(&file).and_then(|text| version_in(name, tool, &text)) {
                 return Some((version, file));
             }

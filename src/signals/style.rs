@@ -543,7 +543,7 @@ fn plain(value: &Value) -> String {
 /// `root = true` drops those above it).
 fn editorconfig(index: &RepoIndex, file: &str) -> BTreeMap<Extra, (String, Evidence)> {
     let mut props: BTreeMap<String, (String, String)> = BTreeMap::new();
-    let mut dirs = crate::fs::ancestors(crate::fs::parent(file));
+    let mut dirs: Vec<&str> = crate::fs::ancestors(crate::fs::parent(file)).collect();
     dirs.reverse();
     let mut layers: Vec<(String, BTreeMap<String, String>)> = Vec::new();
     for dir in &dirs {

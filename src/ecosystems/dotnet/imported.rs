@@ -25,7 +25,6 @@ pub fn add_references(index: &RepoIndex, project: &mut Project) {
     let path = project.manifest.clone();
     for imported in IMPORTED {
         let Some(file) = crate::fs::ancestors(&project.dir)
-            .iter()
             .map(|dir| crate::fs::join(dir, imported))
             .find(|file| index.has_file(file))
         else {

@@ -69,7 +69,7 @@ fn read_project(project: &mut Project, root: roxmltree::Node, file: &str) {
 /// `Directory.Build.props` above the project sets the target framework for every project below.
 fn inherited_target_framework(index: &RepoIndex, dir: &str) -> Option<(String, String)> {
     for d in crate::fs::ancestors(dir) {
-        let file = crate::fs::join(&d, "Directory.Build.props");
+        let file = crate::fs::join(d, "Directory.Build.props");
         let tfm = super::formats::with_xml(index, &file, |root| {
             root.descendants()
                 .find(|n| n.tag_name().name() == "TargetFramework")

@@ -11,7 +11,7 @@ use crate::report::Evidence;
 pub fn resolve(index: &RepoIndex, project: &Project) -> Runner {
     for dir in crate::fs::ancestors(&project.dir) {
         let solution = index
-            .files_in(&dir)
+            .files_in(dir)
             .find(|f| f.ends_with(".sln") || f.ends_with(".slnx"));
         if let Some(file) = solution {
             return Runner {
@@ -19,7 +19,7 @@ pub fn resolve(index: &RepoIndex, project: &Project) -> Runner {
                 wrapper: false,
                 display: "dotnet".into(),
                 evidence: Evidence::new(file, "solution file"),
-                root_dir: dir,
+                root_dir: dir.to_string(),
                 workspace: None,
             };
         }

@@ -335,8 +335,8 @@ struct Catalog {
 impl Catalog {
     /// The catalog of the build `dir` belongs to: in `dir` or the nearest directory above.
     fn find(index: &RepoIndex, dir: &str) -> Option<Catalog> {
-        crate::fs::ancestors(dir).into_iter().find_map(|d| {
-            let file = crate::fs::join(&d, "gradle/libs.versions.toml");
+        crate::fs::ancestors(dir).find_map(|d| {
+            let file = crate::fs::join(d, "gradle/libs.versions.toml");
             let table = index.toml(&file)?;
             Some(Catalog { file, table })
         })

@@ -21,14 +21,14 @@ pub fn resolve(index: &RepoIndex, project: &Project) -> Runner {
     } else {
         &["pom.xml"]
     };
-    let dirs = crate::fs::ancestors(&project.dir);
+    let dirs: Vec<&str> = crate::fs::ancestors(&project.dir).collect();
     if let Some(dir) = dirs.iter().find(|d| index.has_file(&crate::fs::join(d, wrapper))) {
         return Runner {
             tool: name,
             wrapper: true,
             display: format!("{tool} (wrapper)"),
             evidence: Evidence::new(crate::fs::join(dir, wrapper), format!("{tool} wrapper")),
-            root_dir: dir.clone(),
+            root_dir: dir.to_string(),
             workspace: None,
         };
     }
@@ -37,8 +37,7 @@ pub fn resolve(index: &RepoIndex, project: &Project) -> Runner {
         .iter()
         .rev()
         .find(|d| build_files.iter().any(|f| index.has_file(&crate::fs::join(d, f))))
-        .cloned()
-        .unwrap_or_else(|| project.dir.clone());
+        .map_or_else(|| project.dir.clone(), |d| d.to_string());
     Runner {
         tool: name,
         wrapper: false,

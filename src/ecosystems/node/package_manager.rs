@@ -31,13 +31,13 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
         };
     }
     // A workspace member often repeats the root's `packageManager`; the root still runs it.
-    let member = crate::fs::ancestors(&project.dir).into_iter().skip(1).any(|dir| {
+    let member = crate::fs::ancestors(&project.dir).skip(1).any(|dir| {
         let below = if dir == "." {
             project.dir.as_str()
         } else {
             project.dir.strip_prefix(&format!("{dir}/")).unwrap_or(&project.dir)
         };
-        node_workspace(index, &dir, all.clone()).is_some_and(|w| !w.lerna && w.contains(below))
+        node_workspace(index, dir, all.clone()).is_some_and(|w| !w.lerna && w.contains(below))
     });
     for dir in crate::fs::ancestors(&project.dir) {
         let manifest = all.clone().find(|p| p.dir == dir && p.ecosystem == Ecosystem::Node);
@@ -56,7 +56,7 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
                 } else {
                     format!("{name} {version}")
                 };
-                let file = crate::fs::join(&dir, "package.json");
+                let file = crate::fs::join(dir, "package.json");
                 return Runner {
                     tool,
                     wrapper: false,
@@ -66,16 +66,16 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
                         file,
                         format!("packageManager {}", field.split('+').next().unwrap_or(field)),
                     ),
-                    workspace: node_workspace(index, &dir, all),
-                    root_dir: dir,
+                    workspace: node_workspace(index, dir, all),
+                    root_dir: dir.to_string(),
                 };
             }
         }
         for &(lockfile, tool) in NODE_LOCKFILES {
-            let file = crate::fs::join(&dir, lockfile);
+            let file = crate::fs::join(dir, lockfile);
             if index.has_file(&file) {
                 let display = if tool == Tool::Yarn {
-                    yarn_flavour(index, &dir)
+                    yarn_flavour(index, dir)
                 } else {
                     tool.as_str().to_string()
                 };
@@ -84,8 +84,8 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
                     wrapper: false,
                     display,
                     evidence: Evidence::new(file, "lockfile"),
-                    workspace: node_workspace(index, &dir, all.clone()),
-                    root_dir: dir,
+                    workspace: node_workspace(index, dir, all.clone()),
+                    root_dir: dir.to_string(),
                 };
             }
         }

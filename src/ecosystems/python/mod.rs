@@ -56,7 +56,7 @@ pub fn collect(index: &RepoIndex, files: &[&String]) -> Vec<Project> {
     let dir_names: std::collections::BTreeSet<String> = dirs.keys().cloned().collect();
     dirs.retain(|dir, files| {
         let only_manage = files.iter().all(|f| crate::fs::file_name(f) == "manage.py");
-        let has_ancestor = || crate::fs::ancestors(dir).iter().skip(1).any(|d| dir_names.contains(d));
+        let has_ancestor = || crate::fs::ancestors(dir).skip(1).any(|d| dir_names.contains(d));
         !(only_manage && has_ancestor())
     });
     dirs.into_iter()

@@ -17,14 +17,14 @@ const PYTHON_LOCKFILES: &[(&str, Tool)] = &[
 pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item = &'a Project> + Clone) -> Runner {
     for dir in crate::fs::ancestors(&project.dir) {
         for &(lockfile, tool) in PYTHON_LOCKFILES {
-            let file = crate::fs::join(&dir, lockfile);
+            let file = crate::fs::join(dir, lockfile);
             if index.has_file(&file) {
                 return Runner {
                     tool,
                     wrapper: false,
                     display: tool.as_str().to_string(),
                     evidence: Evidence::new(file, "lockfile"),
-                    root_dir: dir,
+                    root_dir: dir.to_string(),
                     workspace: None,
                 };
             }
@@ -34,13 +34,13 @@ pub fn resolve<'a>(index: &RepoIndex, project: &Project, all: impl Iterator<Item
             for tool in [Tool::Uv, Tool::Poetry, Tool::Pdm] {
                 let table = tool.as_str();
                 if p.tool_tables.iter().any(|t| t == table) {
-                    let file = crate::fs::join(&dir, "pyproject.toml");
+                    let file = crate::fs::join(dir, "pyproject.toml");
                     return Runner {
                         tool,
                         wrapper: false,
                         display: table.to_string(),
                         evidence: Evidence::new(file, format!("[tool.{table}] table")),
-                        root_dir: dir,
+                        root_dir: dir.to_string(),
                         workspace: None,
                     };
                 }
