@@ -64,7 +64,7 @@ pub(super) fn test_dirs(ctx: &Ctx, source: Vec<String>) -> Field {
             .range(prefix.clone()..)
             .take_while(|f| f.starts_with(&prefix))
             .filter(|f| {
-                in_language(ctx.registry, f, eco) && test_file_name(ctx.registry, crate::fs::file_name(f)).is_some()
+                test_file_name(ctx.registry, crate::fs::file_name(f)).is_some() && in_language(ctx.registry, f, eco)
             })
             .filter(|f| !found.holds(f))
             .find(|f| is_test_file(ctx.registry, ctx.index, f))
@@ -121,7 +121,12 @@ pub(super) fn test_dirs(ctx: &Ctx, source: Vec<String>) -> Field {
         for file in ctx
             .index
             .files_in(project_dir)
-            .filter(|f| in_language(ctx.registry, f, eco) && is_test_file(ctx.registry, ctx.index, f))
+            .filter(|f| {
+                // The name first: it rules out nearly every file without a lookup.
+                test_file_name(ctx.registry, crate::fs::file_name(f)).is_some()
+                    && in_language(ctx.registry, f, eco)
+                    && is_test_file(ctx.registry, ctx.index, f)
+            })
         {
             evidence.push(Evidence::new(file, "test file beside the code"));
             dirs.push(file.to_string());
@@ -150,7 +155,7 @@ pub(super) fn test_dirs(ctx: &Ctx, source: Vec<String>) -> Field {
 pub(super) fn first_test_file<'i>(registry: &Registry, index: &'i RepoIndex, eco: Ecosystem) -> Option<&'i str> {
     const FOLDERS_PROBED: usize = 16;
     let is_test =
-        |f: &str| in_language(registry, f, eco) && test_file_name(registry, crate::fs::file_name(f)).is_some();
+        |f: &str| test_file_name(registry, crate::fs::file_name(f)).is_some() && in_language(registry, f, eco);
     if let Some(file) = index.files.iter().find(|f| is_test(f)) {
         return Some(file);
     }
@@ -172,7 +177,7 @@ pub(super) fn has_tests(registry: &Registry, index: &RepoIndex, project: &Projec
     };
     let under = |p: &&String| p.starts_with(&prefix);
     let test_file = index.files.range(prefix.clone()..).take_while(under).any(|f| {
-        in_language(registry, f, project.ecosystem) && test_file_name(registry, crate::fs::file_name(f)).is_some()
+        test_file_name(registry, crate::fs::file_name(f)).is_some() && in_language(registry, f, project.ecosystem)
     });
     test_file
         || index
