@@ -680,7 +680,7 @@ fn env_client_command(
                 return Some(passed_over(local, Some(service), why));
             }
         }
-        return compose_client(registry, shell, service, signals);
+        return compose_client(registry, shell, service, signals, backend.vars.get("db_name"));
     }
     let why = "cannot start: its image needs a password option the service does not set";
     from_config().map(|field| passed_over(field, cannot_start, why))
@@ -712,16 +712,30 @@ pub(super) fn can_start(registry: &Registry, service: &Service) -> bool {
 }
 
 /// The database's shell run inside its compose service (`docker compose exec db psql -U app`):
-/// the image's own shell (`mariadb` in a MariaDB container), else the primary's.
+/// the image's own shell (`mariadb` in a MariaDB container), else the primary's. `app_db`: the
+/// database the app's development settings name (the `db_name` variable: Rails's
+/// `development.database`, Ecto's `config/dev.exs`), the one to open where neither the
+/// service's environment nor a URL that reaches it names one.
 pub(super) fn compose_client(
     registry: &Registry,
     shell: Option<&Shell>,
     service: &Service,
     signals: &RepoSignals,
+    app_db: Option<&(String, Evidence)>,
 ) -> Option<Field> {
     let image_shell = database_of_image(registry, &service.image).and_then(|d| d.shell.as_ref());
     let compose = image_shell.or(shell)?.compose.as_ref()?;
-    let reached = reached_by_url(registry, &Known::of(registry), service, signals);
+    let known = Known::of(registry);
+    let app_db = app_db.filter(|(name, _)| !known.is_placeholder(name) && !name.contains(['/', '.', '<', '$']));
+    let reached = reached_by_url(registry, &known, service, signals).or_else(|| {
+        let (name, evidence) = app_db?;
+        let connection = Connection {
+            name: Some(name.clone()),
+            ..Connection::default()
+        };
+        let evidence = Evidence::new(&evidence.file, format!("the app's development database is {name}"));
+        Some((connection, evidence))
+    });
     let shell = compose_shell(compose, service, signals, reached.as_ref().map(|(c, _)| c))?;
     let mut evidence = vec![service.evidence.clone()];
     // Where the app's URL named what the service's environment did not, it is evidence too.
@@ -922,7 +936,8 @@ fn reached_by_url(
             };
             let host = connection.host.as_deref()?;
             let reaches = host == service.name || service.aliases.iter().any(|a| a == host);
-            let name = connection.name.clone()?;
+            // `postgres://postgres:password@db/` names the server, not a database.
+            let name = connection.name.clone().filter(|name| !name.is_empty())?;
             let evidence = Evidence::new(file, format!("{key} names the database {name} on {host}"));
             (reaches && of_this_store).then_some((connection, evidence))
         })

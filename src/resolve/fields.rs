@@ -378,7 +378,7 @@ pub(super) fn resolve_backend(
     let db_command = super::console::client_task(&ctx, &primaries)
         .or_else(|| command(&ctx, DB_TASKS, false, |_| None, &[]))
         .or_else(|| super::console::documented_client(&ctx, &primaries))
-        .or_else(|| in_stack.as_ref()?.database_shell(registry, primary_detector?, signals))
+        .or_else(|| in_stack.as_ref()?.database_shell(registry, primary_detector?, signals, backend.vars.get("db_name")))
         .or_else(|| command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data]))
         .or_else(|| {
             db_client_command(

@@ -151,14 +151,15 @@ impl Named {
 }
 
 impl InStack<'_> {
-    /// The database's shell inside its service.
+    /// The database's shell inside its service; `app_db` as [`compose_client`] takes it.
     pub(super) fn database_shell(
         &self,
         registry: &Registry,
         primary: &Detector,
         signals: &RepoSignals,
+        app_db: Option<&(String, Evidence)>,
     ) -> Option<Field> {
-        let mut field = compose_client(registry, primary.shell.as_ref(), self.database, signals)?;
+        let mut field = compose_client(registry, primary.shell.as_ref(), self.database, signals, app_db)?;
         field.evidence.push(self.named_at.clone());
         Some(field)
     }
