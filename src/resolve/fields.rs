@@ -259,7 +259,9 @@ pub(super) fn resolve_backend(
         Some(found) if from_default(&found) && !cli_is_documented(&ctx, found.value.as_deref().unwrap_or("")) => {
             started().or(Some(found))
         }
-        None if no_migrations_reason.is_none() => started(),
+        // An ORM without migrations may still create its schema when the app starts (GORM's
+        // `AutoMigrate` in the start-up code): then starting it is how it is migrated.
+        None => started(),
         other => other,
     };
     // A way to migrate with no migrations folder (`go run . -migrate`): the migrations are kept

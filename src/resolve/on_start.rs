@@ -23,7 +23,15 @@ const MOST_FILES_LOOKED_THROUGH: usize = 2_000;
 /// config read of a migration tool it uses, in the package that holds the tool, or the start-up
 /// code that calls the helper holding it.
 pub(super) fn applied_on_start(registry: &Registry, index: &RepoIndex, backend: &Analysis) -> Option<Vec<Evidence>> {
-    for hit in backend.data.iter().filter(|h| h.detector.migrations) {
+    // A migration tool, or an ORM that creates its schema itself (GORM's `AutoMigrate`).
+    let applies_schema = |h: &&crate::detect::analysis::Hit| {
+        h.detector.migrations
+            || h.detector
+                .config
+                .iter()
+                .any(|r| r.sets == Sets::Var && r.var.as_deref() == Some("migrates_on_start"))
+    };
+    for hit in backend.data.iter().filter(applies_schema) {
         let home = home_of(hit, &backend.project);
         let reads_of = |var: &'static str| {
             hit.detector

@@ -31,6 +31,13 @@ static SLOT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<[A-Za-z_][A-Za-z0-9_ .-]*>|(?:^|\s)\[[A-Za-z_][A-Za-z0-9_ .|-]*\](?:\s|$)").unwrap()
 });
 
+/// The POSIX shell's reserved words: a line that starts with one is a piece of a script's
+/// control flow (`for key in MIN MAX MIGRATION; do`), not a command to give a person.
+const SHELL_RESERVED: &[&str] = &[
+    "for", "while", "until", "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "in", "function",
+    "select", "!",
+];
+
 /// A program or path: what the first word of a command line looks like.
 static PROGRAM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_.~/$\\(][A-Za-z0-9_./:+@~{}$\\-]*$").unwrap());
@@ -90,6 +97,9 @@ pub(super) fn shape(registry: &Registry, command: &str) -> Result<(), Implausibl
     let full_stop = last.len() > 1 && last.ends_with('.') && last[..last.len() - 1].chars().all(char::is_alphabetic);
     if sentence || full_stop || !PROGRAM.is_match(program) {
         return Err(Implausible::Prose);
+    }
+    if SHELL_RESERVED.contains(&program) {
+        return Err(Implausible::Fragment);
     }
     Ok(())
 }
@@ -314,6 +324,8 @@ mod tests {
         assert_eq!(shape("pytest tests/…"), Err(Implausible::Placeholder));
         assert_eq!(shape("\"migrations\": ["), Err(Implausible::Fragment));
         assert_eq!(shape("- run: make test"), Err(Implausible::Fragment));
+        assert_eq!(shape("for key in MIN MAX MIGRATION; do"), Err(Implausible::Fragment));
+        assert_eq!(shape("if [ -z \"$DB\" ]; then"), Err(Implausible::Fragment));
         assert_eq!(shape("{ \"test\": \"jest\" }"), Err(Implausible::Fragment));
         assert_eq!(shape("Run the tests with pytest"), Err(Implausible::Prose));
         assert_eq!(shape("then run the server."), Err(Implausible::Prose));
