@@ -255,20 +255,23 @@ pub(super) fn resolve_backend(
             _ => None,
         }
     };
+    // An ORM without migrations may still create its schema when the app starts (GORM's
+    // `AutoMigrate` in the start-up code): then starting it is how it is migrated, and that
+    // there are no migrations folders stays true.
+    let from_models = migrate.is_none() && no_migrations_reason.is_some();
     let migrate = match migrate {
         Some(found) if from_default(&found) && !cli_is_documented(&ctx, found.value.as_deref().unwrap_or("")) => {
             started().or(Some(found))
         }
-        // An ORM without migrations may still create its schema when the app starts (GORM's
-        // `AutoMigrate` in the start-up code): then starting it is how it is migrated.
         None => started(),
         other => other,
     };
     // A way to migrate with no migrations folder (`go run . -migrate`): the migrations are kept
     // somewhere archprompt does not read, often the code itself, so "none" would be false.
-    let no_dirs = fields
-        .get(&FieldName::DbMigrationsDirs)
-        .is_some_and(|f| f.state == State::Absent);
+    let no_dirs = !from_models
+        && fields
+            .get(&FieldName::DbMigrationsDirs)
+            .is_some_and(|f| f.state == State::Absent);
     if let (true, Some(found)) = (no_dirs, migrate.as_ref()) {
         let how = found.value.as_deref().unwrap_or_default();
         let why =
@@ -380,7 +383,11 @@ pub(super) fn resolve_backend(
     let db_command = super::console::client_task(&ctx, &primaries)
         .or_else(|| command(&ctx, DB_TASKS, false, |_| None, &[]))
         .or_else(|| super::console::documented_client(&ctx, &primaries))
-        .or_else(|| in_stack.as_ref()?.database_shell(registry, primary_detector?, signals, backend.vars.get("db_name")))
+        .or_else(|| {
+            in_stack
+                .as_ref()?
+                .database_shell(registry, primary_detector?, signals, backend.vars.get("db_name"))
+        })
         .or_else(|| command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data]))
         .or_else(|| {
             db_client_command(

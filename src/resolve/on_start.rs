@@ -23,15 +23,17 @@ const MOST_FILES_LOOKED_THROUGH: usize = 2_000;
 /// config read of a migration tool it uses, in the package that holds the tool, or the start-up
 /// code that calls the helper holding it.
 pub(super) fn applied_on_start(registry: &Registry, index: &RepoIndex, backend: &Analysis) -> Option<Vec<Evidence>> {
-    // A migration tool, or an ORM that creates its schema itself (GORM's `AutoMigrate`).
-    let applies_schema = |h: &&crate::detect::analysis::Hit| {
-        h.detector.migrations
-            || h.detector
+    // The migration tools first, then an ORM that creates its schema from the models itself
+    // (GORM's `AutoMigrate`): a versioned run, where there is one, is what migrating means.
+    let from_models = |h: &&crate::detect::analysis::Hit| {
+        !h.detector.migrations
+            && h.detector
                 .config
                 .iter()
                 .any(|r| r.sets == Sets::Var && r.var.as_deref() == Some("migrates_on_start"))
     };
-    for hit in backend.data.iter().filter(applies_schema) {
+    let tools = backend.data.iter().filter(|h| h.detector.migrations);
+    for hit in tools.chain(backend.data.iter().filter(from_models)) {
         let home = home_of(hit, &backend.project);
         let reads_of = |var: &'static str| {
             hit.detector
@@ -45,11 +47,12 @@ pub(super) fn applied_on_start(registry: &Registry, index: &RepoIndex, backend: 
         if switched_off {
             continue;
         }
-        let applies = |how: &str| {
-            format!(
+        let applies = |how: &str| match hit.detector.migrations {
+            false => format!("the app creates its {} schema when it starts: {how}", hit.detector.name),
+            true => format!(
                 "the app applies its {} migrations when it starts: {how}",
                 hit.detector.name
-            )
+            ),
         };
         for read in reads_of("migrates_on_start") {
             let found = engine::read_config(hit.detector, read, index, &home);

@@ -118,16 +118,12 @@ pub(super) fn test_dirs(ctx: &Ctx, source: Vec<String>) -> Field {
     if dirs.is_empty() {
         // Test modules at the top of the project (`tests.py` beside `app/`) are the tests.
         let project_dir = ctx.backend.project.dir.as_str();
-        for file in ctx
-            .index
-            .files_in(project_dir)
-            .filter(|f| {
-                // The name first: it rules out nearly every file without a lookup.
-                test_file_name(ctx.registry, crate::fs::file_name(f)).is_some()
-                    && in_language(ctx.registry, f, eco)
-                    && is_test_file(ctx.registry, ctx.index, f)
-            })
-        {
+        for file in ctx.index.files_in(project_dir).filter(|f| {
+            // The name first: it rules out nearly every file without a lookup.
+            test_file_name(ctx.registry, crate::fs::file_name(f)).is_some()
+                && in_language(ctx.registry, f, eco)
+                && is_test_file(ctx.registry, ctx.index, f)
+        }) {
             evidence.push(Evidence::new(file, "test file beside the code"));
             dirs.push(file.to_string());
         }
