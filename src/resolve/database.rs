@@ -103,6 +103,14 @@ pub(super) fn read_signals(
             signals
                 .app_databases
                 .push((dialect.clone(), Evidence::new(&found.file, reason)));
+        } else if let Some((store, file)) = db.is_none().then(|| file_store(registry, &found)).flatten() {
+            // No dialect, but the location is an embedded store's file (`db-uri: opengist.db`):
+            // that store is the app's. Where the file is (a home folder the code picks) is not
+            // told, so no connection comes of it.
+            let reason = format!("{file} is a {} file", store.name);
+            signals
+                .app_databases
+                .push((store.id.clone(), Evidence::new(&found.file, reason)));
         }
         if let Some(connection) = app_connection(db, &found, &known) {
             let evidence = Evidence::new(&found.file, "the app's settings: the database connection");
@@ -179,6 +187,24 @@ fn short_name(name: &str) -> Option<&str> {
 /// The connection a settings section spells out: a URL as written, an embedded store's file
 /// (`name: wakapi_db.db` beside `dialect: sqlite3`) as its file URL, or a server's host, port,
 /// user and database name as a URL without password.
+/// The embedded store whose file a dialect-less setting names (`db-uri: opengist.db`: a bare
+/// path with one of its `[shell] file_extensions`, no scheme), with that location.
+fn file_store<'r, 'f>(registry: &'r Registry, found: &'f AppDatabase) -> Option<(&'r Detector, &'f str)> {
+    found
+        .locations
+        .iter()
+        .filter(|l| !l.contains(':'))
+        .find_map(|location| {
+            let lower = location.to_ascii_lowercase();
+            let store = registry.of_kind(Kind::Database).find(|d| {
+                d.shell
+                    .as_ref()
+                    .is_some_and(|s| s.file_extensions.iter().any(|e| lower.ends_with(e.as_str())))
+            })?;
+            Some((store, location.as_str()))
+        })
+}
+
 fn app_connection(db: Option<&Detector>, found: &AppDatabase, known: &Known) -> Option<String> {
     if let Some(url) = found.locations.iter().find(|l| l.contains("://")) {
         return Some(url.clone());
@@ -1077,6 +1103,28 @@ fn split_env_client(registry: &Registry, known: &Known, primary: &Detector, sign
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_file_of_an_embedded_store_names_that_store() {
+        let registry = Registry::builtin().unwrap();
+        let at = |locations: &[&str]| AppDatabase {
+            file: "config.yml".into(),
+            locations: locations.iter().map(|l| l.to_string()).collect(),
+            ..AppDatabase::default()
+        };
+        let store = |locations: &[&str]| {
+            let found = at(locations);
+            file_store(&registry, &found).map(|(d, file)| (d.id.clone(), file.to_string()))
+        };
+        assert_eq!(store(&["opengist.db"]), Some(("sqlite".into(), "opengist.db".into())));
+        assert_eq!(
+            store(&["shop", "data/App.SQLITE3"]),
+            Some(("sqlite".into(), "data/App.SQLITE3".into()))
+        );
+        // A URL is read as a URL; a server database's name is no file.
+        assert_eq!(store(&["postgres://db/app.db"]), None);
+        assert_eq!(store(&["shop"]), None);
+    }
 
     #[test]
     fn a_program_is_known_by_the_last_part_of_its_name() {
