@@ -294,3 +294,34 @@ any = [{ file = "src/index.ts", contains = 'Quux\.serve\(' }]
     let err = registry.add("bad.toml", &glob).unwrap_err();
     assert!(format!("{err:#}").contains("or_above"), "{err:#}");
 }
+
+#[test]
+fn the_default_branch_of_a_typeorm_switch_names_the_default_database() {
+    // An app for several databases: its drivers are all dependencies, its DataSource picks one
+    // by a setting, and the switch's `default:` is what a run without the setting opens.
+    let package = r#"{ "name": "api", "dependencies": { "typeorm": "0.3.20", "pg": "8", "mysql2": "3", "sqlite3": "5", "express": "4" } }"#;
+    let source = "import { DataSource } from 'typeorm'\n\
+        switch (process.env.DATABASE_TYPE) {\n\
+            case 'postgres':\n\
+                ds = new DataSource({ type: 'postgres', host: process.env.DATABASE_HOST })\n\
+                break\n\
+            case 'mysql':\n\
+                ds = new DataSource({ type: 'mysql', host: process.env.DATABASE_HOST })\n\
+                break\n\
+            default:\n\
+                ds = new DataSource({ type: 'sqlite', database: 'data/app.sqlite' })\n\
+        }\n";
+    let registry = Registry::builtin().unwrap();
+    let database = |files: &[(&str, &str)]| scan(&registry, files).field(FieldName::DatabaseSystem).value.clone();
+    let with_switch = database(&[("package.json", package), ("src/DataSource.ts", source)]);
+    assert!(
+        with_switch.as_deref().is_some_and(|v| v.starts_with("SQLite")),
+        "the default branch's database comes first: {with_switch:?}"
+    );
+    let without = source.replace("default:", "case 'sqlite':");
+    let no_default = database(&[("package.json", package), ("src/DataSource.ts", &without)]);
+    assert!(
+        no_default.as_deref().is_some_and(|v| !v.starts_with("SQLite")),
+        "with no default branch, no database is the default: {no_default:?}"
+    );
+}
