@@ -273,6 +273,10 @@ any = [{ file = "src/index.ts", contains = 'Quux\.serve\(' }]
         Some("Quux.serve"),
         "no lockfile: the call alone does not count"
     );
+    // A folder between the member and the root holds it too.
+    let mut between = member_files.to_vec();
+    between.push(("packages/quux.lock", ""));
+    assert_eq!(framework_of(&between).as_deref(), Some("Quux.serve"));
     let mut locked = member_files.to_vec();
     locked.push(("quux.lock", ""));
     assert_eq!(
@@ -293,6 +297,13 @@ any = [{ file = "src/index.ts", contains = 'Quux\.serve\(' }]
     let glob = framework.replace("\"quux.lock\", or_above", "\"*.lock\", or_above");
     let err = registry.add("bad.toml", &glob).unwrap_err();
     assert!(format!("{err:#}").contains("or_above"), "{err:#}");
+    let folder = framework.replace("\"quux.lock\", or_above", "\"tools/quux.lock\", or_above");
+    assert!(registry.add("bad.toml", &folder).is_err(), "a name only, no folder");
+    let group_of_both = framework.replace("all = [{ any", "all = [{ file = \"x\", any");
+    assert!(
+        registry.add("bad.toml", &group_of_both).is_err(),
+        "a group is a group only"
+    );
 }
 
 #[test]
@@ -323,5 +334,33 @@ fn the_default_branch_of_a_typeorm_switch_names_the_default_database() {
     assert!(
         no_default.as_deref().is_some_and(|v| !v.starts_with("SQLite")),
         "with no default branch, no database is the default: {no_default:?}"
+    );
+}
+
+#[test]
+fn a_versioned_tools_cli_wins_over_a_schema_created_at_start() {
+    // GORM's AutoMigrate at start-up beside golang-migrate's versioned migrations: the tool's
+    // CLI is how the repository migrates; with no tool, starting the app is.
+    let go_mod = "module example.com/shop\n\ngo 1.22\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.10.0\n\tgorm.io/gorm v1.25.10\n\tgorm.io/driver/postgres v1.5.9\n\tgithub.com/golang-migrate/migrate/v4 v4.17.1\n)\n";
+    let main = "package main\n\nimport (\n\t\"github.com/gin-gonic/gin\"\n\t\"gorm.io/driver/postgres\"\n\t\"gorm.io/gorm\"\n)\n\nfunc main() {\n\tdb, _ := gorm.Open(postgres.Open(\"\"), &gorm.Config{})\n\tdb.AutoMigrate(&Product{})\n\tgin.Default().Run()\n}\n";
+    let registry = Registry::builtin().unwrap();
+    let migrate = |files: &[(&str, &str)]| scan(&registry, files).field(FieldName::MigrationCommand).value.clone();
+    let with_tool = migrate(&[
+        ("go.mod", go_mod),
+        ("main.go", main),
+        ("migrations/000001_products.up.sql", "CREATE TABLE products (id int);\n"),
+    ]);
+    assert!(
+        with_tool
+            .as_deref()
+            .is_some_and(|m| m.starts_with("migrate -path migrations")),
+        "the versioned tool's CLI: {with_tool:?}"
+    );
+    let gorm_only = go_mod.replace("\tgithub.com/golang-migrate/migrate/v4 v4.17.1\n", "");
+    let from_models = migrate(&[("go.mod", &gorm_only), ("main.go", main)]);
+    assert_eq!(
+        from_models.as_deref(),
+        Some("go run ."),
+        "AutoMigrate runs when the app starts"
     );
 }

@@ -334,7 +334,11 @@ impl Detector {
         if let Some(toolchain) = &self.toolchain {
             for leaf in &toolchain.entry_points {
                 let set = [leaf.file.is_some(), leaf.dir.is_some()];
-                let plain = leaf.dep.is_none() && leaf.contains.is_none() && leaf.features.is_empty();
+                let plain = leaf.dep.is_none()
+                    && leaf.contains.is_none()
+                    && leaf.features.is_empty()
+                    && leaf.any.is_empty()
+                    && !leaf.or_above;
                 if set.iter().filter(|s| **s).count() != 1 || !plain || leaf.ecosystem.is_some() {
                     bail!(
                         "each [toolchain] entry_points leaf needs exactly one of `file`, `dir`, and nothing else: {leaf:?}"
@@ -535,8 +539,13 @@ fn validate_leaf(
     if leaf.contains.is_some() && leaf.file.is_none() {
         bail!("`contains` needs `file`: {leaf:?}");
     }
-    if leaf.or_above && (leaf.contains.is_some() || leaf.file.as_deref().is_none_or(super::globs::is_glob)) {
-        bail!("`or_above` needs a `file` path without globs and without `contains`: {leaf:?}");
+    // A file name only: the repository's names are what tells first whether any folder has it.
+    let plain_name = |file: &str| !super::globs::is_glob(file) && !file.contains('/');
+    if leaf.or_above && (leaf.contains.is_some() || !leaf.file.as_deref().is_some_and(plain_name)) {
+        bail!("`or_above` needs a `file` name (no folder, no glob) and no `contains`: {leaf:?}");
+    }
+    if (!leaf.any.is_empty() || leaf.dir.is_some()) && (!leaf.features.is_empty() || leaf.ecosystem.is_some()) {
+        bail!("`ecosystem` and `features` go on a `dep` or `file` leaf, not on a group or `dir`: {leaf:?}");
     }
     if let Some(pattern) = &leaf.contains {
         compile(compiled, pattern, checks)?;

@@ -568,6 +568,10 @@ pub struct ConventionCommands {
     /// Words that are placeholders by themselves.
     #[serde(default)]
     pub placeholder_words: Vec<String>,
+    /// The shell's reserved words: a line starting with one is a piece of a script's control
+    /// flow, not a command.
+    #[serde(default)]
+    pub shell_reserved: Vec<String>,
     /// Task runners whose first argument is a declared target.
     #[serde(default)]
     pub task_runners: Vec<String>,

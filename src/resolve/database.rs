@@ -184,9 +184,6 @@ fn short_name(name: &str) -> Option<&str> {
     (plain && !short.starts_with('.')).then_some(short)
 }
 
-/// The connection a settings section spells out: a URL as written, an embedded store's file
-/// (`name: wakapi_db.db` beside `dialect: sqlite3`) as its file URL, or a server's host, port,
-/// user and database name as a URL without password.
 /// The embedded store whose file a dialect-less setting names (`db-uri: opengist.db`: a bare
 /// path with one of its `[shell] file_extensions`, no scheme), with that location.
 fn file_store<'r, 'f>(registry: &'r Registry, found: &'f AppDatabase) -> Option<(&'r Detector, &'f str)> {
@@ -205,6 +202,9 @@ fn file_store<'r, 'f>(registry: &'r Registry, found: &'f AppDatabase) -> Option<
         })
 }
 
+/// The connection a settings section spells out: a URL as written, an embedded store's file
+/// (`name: wakapi_db.db` beside `dialect: sqlite3`) as its file URL, or a server's host, port,
+/// user and database name as a URL without password.
 fn app_connection(db: Option<&Detector>, found: &AppDatabase, known: &Known) -> Option<String> {
     if let Some(url) = found.locations.iter().find(|l| l.contains("://")) {
         return Some(url.clone());

@@ -245,10 +245,10 @@ pub(super) fn resolve_backend(
     // A migration tool's CLI is not how an app that applies its migrations when it starts is
     // migrated (`sqlx::migrate!(…).run(&pool)`, `goose.Up(db, …)`, Flyway under Spring Boot):
     // starting it is.
-    let started = || {
+    let started = |from_models: bool| {
         let dev = fields.get(&FieldName::DevCommand).filter(|f| f.state == State::Found);
         match (
-            applied_on_start(registry, index, backend),
+            applied_on_start(registry, index, backend, from_models),
             dev.and_then(|d| d.value.clone()),
         ) {
             (Some(evidence), Some(dev)) => Some(Field::found(dev, evidence)),
@@ -261,9 +261,9 @@ pub(super) fn resolve_backend(
     let from_models = migrate.is_none() && no_migrations_reason.is_some();
     let migrate = match migrate {
         Some(found) if from_default(&found) && !cli_is_documented(&ctx, found.value.as_deref().unwrap_or("")) => {
-            started().or(Some(found))
+            started(false).or(Some(found))
         }
-        None => started(),
+        None => started(true),
         other => other,
     };
     // A way to migrate with no migrations folder (`go run . -migrate`): the migrations are kept

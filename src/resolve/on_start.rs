@@ -21,19 +21,27 @@ const MOST_FILES_LOOKED_THROUGH: usize = 2_000;
 
 /// Where the backend's code applies its migrations when it starts: the `migrates_on_start`
 /// config read of a migration tool it uses, in the package that holds the tool, or the start-up
-/// code that calls the helper holding it.
-pub(super) fn applied_on_start(registry: &Registry, index: &RepoIndex, backend: &Analysis) -> Option<Vec<Evidence>> {
+/// code that calls the helper holding it. With `from_models`, also an ORM that creates its
+/// schema itself: asked only where no migration tool gives a command, since a versioned tool's
+/// CLI is how such a repository migrates, whatever else runs at start.
+pub(super) fn applied_on_start(
+    registry: &Registry,
+    index: &RepoIndex,
+    backend: &Analysis,
+    from_models: bool,
+) -> Option<Vec<Evidence>> {
     // The migration tools first, then an ORM that creates its schema from the models itself
     // (GORM's `AutoMigrate`): a versioned run, where there is one, is what migrating means.
-    let from_models = |h: &&crate::detect::analysis::Hit| {
-        !h.detector.migrations
+    let models_only = |h: &&crate::detect::analysis::Hit| {
+        from_models
+            && !h.detector.migrations
             && h.detector
                 .config
                 .iter()
                 .any(|r| r.sets == Sets::Var && r.var.as_deref() == Some("migrates_on_start"))
     };
     let tools = backend.data.iter().filter(|h| h.detector.migrations);
-    for hit in tools.chain(backend.data.iter().filter(from_models)) {
+    for hit in tools.chain(backend.data.iter().filter(models_only)) {
         let home = home_of(hit, &backend.project);
         let reads_of = |var: &'static str| {
             hit.detector

@@ -31,13 +31,6 @@ static SLOT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<[A-Za-z_][A-Za-z0-9_ .-]*>|(?:^|\s)\[[A-Za-z_][A-Za-z0-9_ .|-]*\](?:\s|$)").unwrap()
 });
 
-/// The POSIX shell's reserved words: a line that starts with one is a piece of a script's
-/// control flow (`for key in MIN MAX MIGRATION; do`), not a command to give a person.
-const SHELL_RESERVED: &[&str] = &[
-    "for", "while", "until", "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "in", "function",
-    "select", "!",
-];
-
 /// A program or path: what the first word of a command line looks like.
 static PROGRAM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_.~/$\\(][A-Za-z0-9_./:+@~{}$\\-]*$").unwrap());
@@ -98,7 +91,7 @@ pub(super) fn shape(registry: &Registry, command: &str) -> Result<(), Implausibl
     if sentence || full_stop || !PROGRAM.is_match(program) {
         return Err(Implausible::Prose);
     }
-    if SHELL_RESERVED.contains(&program) {
+    if known.shell_reserved.iter().any(|w| w == program) {
         return Err(Implausible::Fragment);
     }
     Ok(())

@@ -14,7 +14,8 @@ pub struct Service {
     /// The image tag (`16-alpine`), when the image names one.
     pub tag: Option<String>,
     /// `environment` entries, then what its `env_file`s in the repository set for other keys
-    /// (`POSTGRES_USER` in `docker.env`): the user and database names a shell needs.
+    /// (`POSTGRES_USER` in `docker.env`), then, for a service built from a Dockerfile, what its
+    /// last stage's `ENV` sets: the user and database names a shell needs.
     pub env: Vec<(String, String)>,
     /// Whether more of its environment comes from elsewhere (`env_file`, `extends`).
     pub more_env: bool,
@@ -196,7 +197,8 @@ impl Service {
 
 #[derive(Debug, Default)]
 pub struct RepoSignals {
-    /// Compose services that run an image.
+    /// Compose services that run an image, and the database services among `built_images`
+    /// (moved here by the resolver).
     pub services: Vec<Service>,
     /// Compose services built from the repository's source.
     pub built: Vec<Built>,

@@ -55,11 +55,18 @@ pub fn from_images(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The most variables kept from a stage's `ENV`s: an image sets tens.
+const MOST_ENV: usize = 256;
+
 /// The variables the last stage's `ENV` instructions set (`ENV KEY=value OTHER="a b"`, and the
-/// old `ENV KEY value`), later ones winning: what a container of the image starts with.
+/// old `ENV KEY value`), later ones winning: what a container of the image starts with. A value
+/// that refers to a variable (`${POSTGRES_USER:-app}`, a build `ARG`) is not known here, and is
+/// left out: compose's `.env` does not fill it.
 pub fn final_env(text: &str) -> Vec<(String, String)> {
     let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
-    let mut env: Vec<(String, String)> = Vec::new();
+    // Each variable's value and when it was last set.
+    let mut env: std::collections::HashMap<String, (usize, String)> = std::collections::HashMap::new();
+    let mut set = 0;
     for line in joined.lines() {
         let Some((instruction, rest)) = line.trim().split_once(char::is_whitespace) else {
             continue;
@@ -78,12 +85,17 @@ pub fn final_env(text: &str) -> Vec<(String, String)> {
                 .filter_map(|w| w.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
                 .collect(),
         };
-        for (key, value) in pairs {
-            env.retain(|(k, _)| *k != key);
-            env.push((key, value));
+        for (key, value) in pairs.into_iter().filter(|(_, value)| !value.contains('$')) {
+            // Set again, a variable takes its new place in the order.
+            if env.len() < MOST_ENV || env.contains_key(&key) {
+                set += 1;
+                env.insert(key, (set, value));
+            }
         }
     }
-    env
+    let mut ordered: Vec<(usize, String, String)> = env.into_iter().map(|(k, (at, v))| (at, k, v)).collect();
+    ordered.sort_unstable_by_key(|(at, _, _)| *at);
+    ordered.into_iter().map(|(_, k, v)| (k, v)).collect()
 }
 
 /// Words split at spaces outside quotes, the quotes dropped (`A="a b" C=d` → `A=a b`, `C=d`).
@@ -177,6 +189,10 @@ mod tests {
                 ("A".into(), "z".into()),
             ]
         );
+        // A build argument's value is not known here; many keys stay cheap and bounded.
+        assert_eq!(final_env("FROM postgres\nARG U=app\nENV POSTGRES_USER=${U:-app}\n"), []);
+        let many: String = (0..100_000).map(|i| format!(" K{i}=v")).collect();
+        assert_eq!(final_env(&format!("FROM postgres\nENV{many}\n")).len(), MOST_ENV);
     }
 
     #[test]

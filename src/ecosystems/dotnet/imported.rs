@@ -17,6 +17,21 @@ const IMPORTED: &[&str] = &[
     "Directory.Packages.props",
 ];
 
+/// Bounds that keep a hostile imported file cheap, whatever the number of projects under it (it
+/// is read again for each): real ones are a few KiB with tens of items, a few globs, short
+/// conditions and properties.
+/// The largest imported file read.
+const MOST_IMPORTED_BYTES: usize = 256 * 1024;
+/// The most items taken from one file.
+const MOST_ITEMS: usize = 512;
+/// The most glob `ProjectReference`s resolved from one file, and the most files each one looks
+/// through: past them a reference is left unresolved.
+const MOST_GLOBS: usize = 8;
+const MOST_GLOB_FILES: usize = 2_048;
+/// The longest condition evaluated (a longer one is unknown) and the longest expanded include.
+const MOST_CONDITION_CHARS: usize = 512;
+const MOST_EXPANDED_CHARS: usize = 4_096;
+
 /// Adds the `PackageReference` and `ProjectReference` items of the nearest imported files whose
 /// conditions hold for `project`. A condition on anything but the project's name or path can't
 /// be told here, and leaves its items out.
@@ -30,11 +45,17 @@ pub fn add_references(index: &RepoIndex, project: &mut Project) {
         else {
             continue;
         };
+        if index.read(&file).is_none_or(|text| text.len() > MOST_IMPORTED_BYTES) {
+            continue;
+        }
         let items = super::super::formats::with_xml(index, &file, |root| {
+            // `<Choose>`'s `<Otherwise>` holds where none of its `<When>`s does: not told here.
             let applies = |node: roxmltree::Node| {
-                node.ancestors()
-                    .filter_map(|a| a.attribute("Condition"))
-                    .all(|condition| holds(condition, &name, &path) == Some(true))
+                node.ancestors().all(|a| {
+                    a.tag_name().name() != "Otherwise"
+                        && a.attribute("Condition")
+                            .is_none_or(|condition| holds(condition, &name, &path) == Some(true))
+                })
             };
             let properties: BTreeMap<&str, &str> = root
                 .descendants()
@@ -50,14 +71,23 @@ pub fn add_references(index: &RepoIndex, project: &mut Project) {
                         expand(include, &properties, &file),
                     ))
                 })
+                .take(MOST_ITEMS)
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
+        let mut globs = 0;
         for (is_project, include) in items {
-            let names = if is_project {
-                referenced_projects(index, &project.dir, &include)
+            // An item lists several with `;`; one whose property was not found is not a name.
+            let includes = include
+                .split(';')
+                .map(str::trim)
+                .filter(|i| !i.is_empty() && !i.contains("$("));
+            let names: Vec<String> = if is_project {
+                includes
+                    .flat_map(|include| referenced_projects(index, &project.dir, include, &mut globs))
+                    .collect()
             } else {
-                vec![include]
+                includes.map(str::to_string).collect()
             };
             for reference in names {
                 if project.dep(&reference).is_none() {
@@ -74,12 +104,16 @@ fn expand(include: &str, properties: &BTreeMap<&str, &str>, file: &str) -> Strin
     static PROPERTY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\((\w+)\)").unwrap());
     let this_dir = crate::fs::parent(file);
     let mut text = include.to_string();
-    // Properties may name others (`$(BBDomainPath)` is `$(MSBuildThisFileDirectory)\…`).
+    // Properties may name others (`$(BBDomainPath)` is `$(MSBuildThisFileDirectory)\…`); one
+    // that grows past any real path (a property of many copies of another) stays unexpanded.
     for _ in 0..4 {
         let next = PROPERTY.replace_all(&text, |c: &regex::Captures| match &c[1] {
             "MSBuildThisFileDirectory" => format!("//{this_dir}/"),
             name => properties.get(name).map_or(c[0].to_string(), |v| v.to_string()),
         });
+        if next.len() > MOST_EXPANDED_CHARS {
+            return include.to_string();
+        }
         if next == text {
             break;
         }
@@ -89,11 +123,9 @@ fn expand(include: &str, properties: &BTreeMap<&str, &str>, file: &str) -> Strin
 }
 
 /// The names of the project files an expanded `ProjectReference` path names, relative to the
-/// project's folder (or, after `//`, to the repository root); globs allowed.
-fn referenced_projects(index: &RepoIndex, project_dir: &str, include: &str) -> Vec<String> {
-    if include.contains("$(") {
-        return Vec::new();
-    }
+/// project's folder (or, after `//`, to the repository root); globs allowed, `globs` counting
+/// those resolved from one file ([`MOST_GLOBS`]).
+fn referenced_projects(index: &RepoIndex, project_dir: &str, include: &str, globs: &mut usize) -> Vec<String> {
     let include = include.replace('\\', "/");
     let path = match include.split_once("//") {
         Some((_, from_root)) => crate::fs::lexically_normal(from_root),
@@ -107,6 +139,10 @@ fn referenced_projects(index: &RepoIndex, project_dir: &str, include: &str) -> V
     if !path.contains(['*', '?', '[']) {
         return vec![stem(&path)];
     }
+    *globs += 1;
+    if *globs > MOST_GLOBS {
+        return Vec::new();
+    }
     let Ok(glob) = globset::GlobBuilder::new(&path).literal_separator(true).build() else {
         return Vec::new();
     };
@@ -119,7 +155,7 @@ fn referenced_projects(index: &RepoIndex, project_dir: &str, include: &str) -> V
         base
     };
     index
-        .few_files_below(if base.is_empty() { "." } else { base }, usize::MAX)
+        .few_files_below(if base.is_empty() { "." } else { base }, MOST_GLOB_FILES)
         .unwrap_or_default()
         .into_iter()
         .filter(|f| glob.is_match(f))
@@ -131,6 +167,10 @@ fn referenced_projects(index: &RepoIndex, project_dir: &str, include: &str) -> V
 /// project's name or path. `and`, `or`, `!` and parentheses combine such tests as MSBuild
 /// does, so `$(A) and $(B)` is false when either is known to be false.
 fn holds(condition: &str, name: &str, path: &str) -> Option<bool> {
+    // Nesting is bounded by the length: each level is a `(` token.
+    if condition.len() > MOST_CONDITION_CHARS {
+        return None;
+    }
     static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?xi)
@@ -208,17 +248,24 @@ fn test(atom: &str, name: &str, path: &str) -> Option<bool> {
         "MSBuildProjectDirectory" => Some(crate::fs::parent(path)),
         _ => None,
     };
+    // MSBuild sees a path whole (`C:\src\Shop\Web`), archprompt its end from the repository's
+    // root, with `/`: only what a path contains or ends with is told the same.
+    let whole_path = |property: &str| matches!(property, "MSBuildProjectFullPath" | "MSBuildProjectDirectory");
     if let Some(call) = CALL.captures(atom) {
         let value = property(&call[1])?;
-        let text = &call[3];
-        return Some(match &call[2] {
-            "EndsWith" => value.ends_with(text),
-            "StartsWith" => value.starts_with(text),
-            "Contains" => value.contains(text),
-            _ => value == text,
-        });
+        let text = call[3].replace('\\', "/");
+        return match &call[2] {
+            "EndsWith" => Some(value.ends_with(&text)),
+            "Contains" => Some(value.contains(&text)),
+            _ if whole_path(&call[1]) => None,
+            "StartsWith" => Some(value.starts_with(&text)),
+            _ => Some(value == text),
+        };
     }
     let compared = COMPARED.captures(atom)?;
+    if whole_path(&compared[1]) {
+        return None;
+    }
     // MSBuild compares strings without regard to case.
     let equal = property(&compared[1])?.eq_ignore_ascii_case(&compared[3]);
     Some(equal == (&compared[2] == "=="))
@@ -267,6 +314,70 @@ mod tests {
             holds("$(MSBuildProjectFullPath.Contains('src$([System.IO.Path]::DirectorySeparatorChar)Tests'))"),
             None
         );
+    }
+
+    #[test]
+    fn what_cannot_be_told_is_unknown_and_hostile_shapes_stay_cheap() {
+        let path = "src/Web/Shop.Web.csproj";
+        let holds = |condition: &str| holds(condition, "Shop.Web", path);
+        // `and` binds before `or`.
+        assert_eq!(
+            holds(
+                "$(MSBuildProjectName.EndsWith('Web')) or $(MSBuildProjectName.EndsWith('X')) and $(MSBuildProjectName.EndsWith('Y'))"
+            ),
+            Some(true)
+        );
+        // MSBuild's paths are absolute and use the system's separator.
+        assert_eq!(holds("$(MSBuildProjectFullPath.StartsWith('src'))"), None);
+        assert_eq!(holds("'$(MSBuildProjectDirectory)' == 'src/Web'"), None);
+        assert_eq!(holds("$(MSBuildProjectDirectory.Contains('src\\Web'))"), Some(true));
+        // Nesting deep enough to overflow a stack is refused by its length.
+        let deep = format!(
+            "{}$(MSBuildProjectName.EndsWith('Web')){}",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        assert_eq!(holds(&deep), None);
+        // A property of many copies of another does not grow past a path's length.
+        let copies = "$(A)".repeat(200);
+        let properties = BTreeMap::from([("A", "$(B)$(B)$(B)$(B)"), ("B", copies.as_str())]);
+        assert!(expand(&copies, &properties, "Directory.Build.props").contains("$("));
+    }
+
+    #[test]
+    fn choose_otherwise_and_unexpanded_includes_are_left_out() {
+        let props = r#"<Project>
+  <Choose>
+    <When Condition="$(MSBuildProjectName.EndsWith('Api'))"><ItemGroup><PackageReference Include="Npgsql" /></ItemGroup></When>
+    <Otherwise><ItemGroup><PackageReference Include="Microsoft.Data.SqlClient" /></ItemGroup></Otherwise>
+  </Choose>
+  <ItemGroup><PackageReference Include="$(Missing);Serilog; Dapper" /></ItemGroup>
+</Project>"#;
+        let (_dir, index) = crate::repo::index::test_index(&[
+            ("Directory.Build.props", props),
+            (
+                "src/Shop.Api/Shop.Api.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk\"></Project>",
+            ),
+        ]);
+        let file = "src/Shop.Api/Shop.Api.csproj";
+        let mut project = Project::new(
+            crate::fs::parent(file),
+            crate::ecosystems::project::Ecosystem::Dotnet,
+            file,
+        );
+        project.name = Some("Shop.Api".to_string());
+        add_references(&index, &mut project);
+        assert!(project.dep("Npgsql").is_some(), "the When that holds");
+        assert!(
+            project.dep("Microsoft.Data.SqlClient").is_none(),
+            "Otherwise is not told"
+        );
+        assert!(
+            project.dep("Serilog").is_some() && project.dep("Dapper").is_some(),
+            "a `;` list"
+        );
+        assert!(project.deps.keys().all(|d| !d.contains("$(")), "no unexpanded name");
     }
 
     #[test]
