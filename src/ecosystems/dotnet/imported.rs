@@ -189,28 +189,33 @@ fn holds(condition: &str, name: &str, path: &str) -> Option<bool> {
 }
 
 fn either(tokens: &[&str], at: &mut usize, name: &str, path: &str) -> Option<bool> {
-    let mut value = both(tokens, at, name, path);
-    while tokens.get(*at).is_some_and(|t| t.eq_ignore_ascii_case("or")) {
-        *at += 1;
-        let next = both(tokens, at, name, path);
-        value = match (value, next) {
-            (Some(true), _) | (_, Some(true)) => Some(true),
-            (Some(false), Some(false)) => Some(false),
-            _ => None,
-        };
-    }
-    value
+    joined(tokens, at, name, path, ("or", true), both)
 }
 
 fn both(tokens: &[&str], at: &mut usize, name: &str, path: &str) -> Option<bool> {
-    let mut value = unary(tokens, at, name, path);
-    while tokens.get(*at).is_some_and(|t| t.eq_ignore_ascii_case("and")) {
+    joined(tokens, at, name, path, ("and", false), unary)
+}
+
+/// Operands of `operand`'s level joined by `word`, in three-valued logic: one operand of the
+/// `absorbing` value (true for `or`) decides; else the result is known when every operand is.
+fn joined(
+    tokens: &[&str],
+    at: &mut usize,
+    name: &str,
+    path: &str,
+    (word, absorbing): (&str, bool),
+    operand: fn(&[&str], &mut usize, &str, &str) -> Option<bool>,
+) -> Option<bool> {
+    let mut value = operand(tokens, at, name, path);
+    while tokens.get(*at).is_some_and(|t| t.eq_ignore_ascii_case(word)) {
         *at += 1;
-        let next = unary(tokens, at, name, path);
-        value = match (value, next) {
-            (Some(false), _) | (_, Some(false)) => Some(false),
-            (Some(true), Some(true)) => Some(true),
-            _ => None,
+        let next = operand(tokens, at, name, path);
+        value = if value == Some(absorbing) || next == Some(absorbing) {
+            Some(absorbing)
+        } else if value.is_some() && next.is_some() {
+            Some(!absorbing)
+        } else {
+            None
         };
     }
     value
