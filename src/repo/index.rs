@@ -514,26 +514,7 @@ impl RepoIndex {
             .range(prefix.clone()..)
             .take_while(|d| d.starts_with(&prefix))
         {
-            let mut found = false;
-            let mut ignored_warnings = Vec::new();
-            listing::list(
-                &self.root,
-                deep,
-                usize::MAX,
-                &mut budget,
-                is_pruned,
-                &mut ignored_warnings,
-                |seen| {
-                    if let Seen::Listed {
-                        rel, kind: Kind::File, ..
-                    } = seen
-                    {
-                        let excluded = self.excluded.as_ref().is_some_and(|e| is_excluded(e, &rel, false));
-                        found = found || (!excluded && wanted(&rel));
-                    }
-                },
-            );
-            if found {
+            if self.probe(deep, &mut budget, &wanted) {
                 return true;
             }
             if budget == 0 {
@@ -541,6 +522,47 @@ impl RepoIndex {
             }
         }
         false
+    }
+
+    /// Whether the folder `dir` holds a file: a listed one, or, below the listing's depth limit
+    /// (a folder a config names, `classpath:flyway/sql/mysql` nine levels down), one found by
+    /// walking on demand from the deepest listed folder above it, at most [`PROBE_ENTRIES`]
+    /// entries.
+    pub fn has_files_in(&self, dir: &str) -> bool {
+        if self.has_dir(dir) {
+            return self.any_file_below(dir, |_| true);
+        }
+        let prefix = format!("{dir}/");
+        let Some(deep) = crate::fs::ancestors(dir).find(|d| self.deep_dirs.contains(*d)) else {
+            return false;
+        };
+        let mut budget = PROBE_ENTRIES;
+        self.probe(deep, &mut budget, &|f: &str| f.starts_with(&prefix))
+    }
+
+    /// Walks below the deep folder `deep` (listed, not descended into) until a file that is
+    /// not excluded satisfies `wanted` or `budget` entries are spent.
+    fn probe(&self, deep: &str, budget: &mut usize, wanted: &dyn Fn(&str) -> bool) -> bool {
+        let mut found = false;
+        let mut ignored_warnings = Vec::new();
+        listing::list(
+            &self.root,
+            deep,
+            usize::MAX,
+            budget,
+            is_pruned,
+            &mut ignored_warnings,
+            |seen| {
+                if let Seen::Listed {
+                    rel, kind: Kind::File, ..
+                } = seen
+                {
+                    let excluded = self.excluded.as_ref().is_some_and(|e| is_excluded(e, &rel, false));
+                    found = found || (!excluded && wanted(&rel));
+                }
+            },
+        );
+        found
     }
 
     /// Reads a repo-relative file as UTF-8 text, once. A file that is too large, binary or not
@@ -738,6 +760,17 @@ mod tests {
         assert_eq!(index.read_bytes.get(), "{\"a\": 1}".len() + "{\"b\": 22}".len());
         assert!(index.cached("b.json"), "the fork's text is kept here");
         assert_eq!(*index.unread.borrow(), ["gone.toml"]);
+    }
+
+    #[test]
+    fn a_folder_below_the_listings_depth_is_found_on_demand() {
+        let deep = "a/b/c/src/main/resources/flyway/sql/mysql";
+        let (_dir, index) = test_index(&[(&format!("{deep}/V1__init.sql"), ""), ("a/pom.xml", "")]);
+        assert!(!index.has_dir(deep), "not listed: {MAX_DEPTH} levels are");
+        assert!(index.has_files_in(deep));
+        assert!(index.has_files_in("a/b/c/src"), "a listed folder's files");
+        assert!(!index.has_files_in("a/b/c/src/main/resources/flyway/sql/pgsql"));
+        assert!(!index.has_files_in("elsewhere"));
     }
 
     #[test]

@@ -444,10 +444,13 @@ pub(super) fn config_dir(index: &RepoIndex, project: &Project, value: &str, file
         ],
         None => vec![project.dir.clone(), crate::fs::parent(file).to_string()],
     };
-    bases
-        .iter()
-        .map(|base| crate::fs::join(base, &rel))
-        .find(|dir| dir != "." && index.has_dir(dir))
+    let dirs: Vec<String> = bases.iter().map(|base| crate::fs::join(base, &rel)).collect();
+    // A folder the config names may lie below the listing's depth (a nested Maven module's
+    // `src/main/resources/flyway/sql/mysql`): then its files are looked for on demand.
+    dirs.iter()
+        .find(|dir| *dir != "." && index.has_dir(dir))
+        .or_else(|| dirs.iter().find(|dir| *dir != "." && index.has_files_in(dir)))
+        .cloned()
 }
 
 /// `project` as if it lived in `dir`, for paths that resolve elsewhere (repository root, a
