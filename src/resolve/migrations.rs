@@ -121,7 +121,10 @@ pub(super) fn migration_dirs(ctx: &Ctx, tools: &[&Hit]) -> (Vec<String>, Vec<Evi
     }
     if dirs.is_empty() && (!ctx.backend.databases.is_empty() || !tools.is_empty()) {
         // No tool location exists: a directory named like migrations still answers the question.
-        for dir in migration_named_dirs(ctx.registry, ctx.index, &ctx.backend.project) {
+        // Beside a migration tool, a folder of code named so (harbor's `migration/migration.go`,
+        // a migrator) is not where its migrations are: unknown rather than that folder.
+        let tool = !tools.is_empty();
+        for dir in migration_named_dirs(ctx.registry, ctx.index, &ctx.backend.project, tool) {
             evidence.push(Evidence::new(&dir, "directory named like migrations"));
             dirs.push(dir);
         }
@@ -152,9 +155,33 @@ fn holds_migrations(index: &RepoIndex, entries: &MigrationEntries, dir: &str) ->
         .then_some(false)
 }
 
+/// Whether a folder holds only source files (of any ecosystem's code extensions), none named as
+/// migrations are: a migrator's code, not migrations. SQL files, subfolders (one per dialect)
+/// and an empty package are not that.
+fn only_code(registry: &Registry, index: &RepoIndex, dir: &str) -> bool {
+    let extensions = registry.code_extensions();
+    let names = index.names_in(dir);
+    let code = |name: &&str| {
+        index.has_file(&crate::fs::join(dir, name))
+            && name
+                .rsplit_once('.')
+                .is_some_and(|(_, ext)| extensions.iter().any(|e| e == ext))
+    };
+    !names.is_empty()
+        && names.iter().all(code)
+        && holds_migrations(index, &registry.conventions.dirs.migration_entries, dir) == Some(false)
+}
+
 /// The shallowest directories in the project named `migrations`, `migration`, `db/migrate`-like
 /// or `*_migrations`, outside tests, fixtures, docs and examples.
-pub(super) fn migration_named_dirs(registry: &Registry, index: &RepoIndex, project: &Project) -> Vec<String> {
+/// With `code_is_not_one`, a folder holding only source files named as no migration is
+/// ([`only_code`]) is left out.
+pub(super) fn migration_named_dirs(
+    registry: &Registry,
+    index: &RepoIndex,
+    project: &Project,
+    code_is_not_one: bool,
+) -> Vec<String> {
     const MAX_DEPTH: usize = 5;
     let prefix = if project.dir == "." {
         String::new()
@@ -177,6 +204,7 @@ pub(super) fn migration_named_dirs(registry: &Registry, index: &RepoIndex, proje
                 .any(|p| super::backend::named(&registry.conventions.dirs.not_backend, p) || *p == "node_modules");
             (named && !excluded && parts.len() <= MAX_DEPTH).then_some((parts.len(), dir))
         })
+        .filter(|(_, dir)| !(code_is_not_one && only_code(registry, index, dir)))
         .collect();
     let shallowest = candidates.iter().map(|(depth, _)| *depth).min().unwrap_or(0);
     candidates
@@ -216,6 +244,31 @@ mod tests {
             holds_migrations(&index, entries, "api/migrations"),
             None,
             "an app's first migration goes here"
+        );
+    }
+
+    #[test]
+    fn a_folder_of_code_only_is_a_migrator_not_migrations() {
+        let (_dir, index) = crate::repo::index::test_index(&[
+            ("src/migration/migration.go", ""),
+            ("store/migration/sqlite/0.17/00__init.sql", ""),
+            ("db/old_migrations/patch-users.sql", ""),
+            ("db/knex_migrations/2023-10-01-0000-init.js", ""),
+            ("pkg/migrations/__init__.py", ""),
+        ]);
+        let registry = Registry::builtin().unwrap();
+        let only_code = |dir: &str| only_code(&registry, &index, dir);
+        assert!(only_code("src/migration"));
+        assert!(!only_code("store/migration"), "one folder per dialect");
+        assert!(!only_code("db/old_migrations"), "SQL is no migrator's code");
+        assert!(!only_code("db/knex_migrations"), "named in order");
+        assert!(!only_code("pkg/migrations"), "an empty package");
+        let project = crate::ecosystems::Project::new(".", crate::ecosystems::project::Ecosystem::Go, "go.mod");
+        let named = |code_is_not_one| migration_named_dirs(&registry, &index, &project, code_is_not_one);
+        assert!(named(true).iter().all(|d| d != "src/migration"));
+        assert!(
+            named(false).iter().any(|d| d == "src/migration"),
+            "without a tool it still answers"
         );
     }
 }
