@@ -94,6 +94,15 @@ pub struct Shell {
     pub compose: Option<ComposeShell>,
 }
 
+impl Shell {
+    /// Whether `path` (a query after `?` left out) is a file of this store: one of its
+    /// `file_extensions`, in any case.
+    pub fn names_file(&self, path: &str) -> bool {
+        let path = path.split('?').next().unwrap_or(path).to_ascii_lowercase();
+        self.file_extensions.iter().any(|e| path.ends_with(e.as_str()))
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ComposeShell {

@@ -192,12 +192,9 @@ fn file_store<'r, 'f>(registry: &'r Registry, found: &'f AppDatabase) -> Option<
         .iter()
         .filter(|l| !l.contains(':'))
         .find_map(|location| {
-            let lower = location.to_ascii_lowercase();
-            let store = registry.of_kind(Kind::Database).find(|d| {
-                d.shell
-                    .as_ref()
-                    .is_some_and(|s| s.file_extensions.iter().any(|e| lower.ends_with(e.as_str())))
-            })?;
+            let store = registry
+                .of_kind(Kind::Database)
+                .find(|d| d.shell.as_ref().is_some_and(|s| s.names_file(location)))?;
             Some((store, location.as_str()))
         })
 }
@@ -210,12 +207,11 @@ fn app_connection(db: Option<&Detector>, found: &AppDatabase, known: &Known) -> 
         return Some(url.clone());
     }
     let shell = db?.shell.as_ref()?;
-    let is_file = |value: &str| {
-        let path = value.split('?').next().unwrap_or(value).to_ascii_lowercase();
-        shell.file_extensions.iter().any(|e| path.ends_with(e.as_str()))
-    };
     if let Some(prefix) = shell.file_urls.iter().min_by_key(|p| p.len()) {
-        let file = found.locations.iter().find(|l| is_file(l) && !known.in_memory(l))?;
+        let file = found
+            .locations
+            .iter()
+            .find(|l| shell.names_file(l) && !known.in_memory(l))?;
         let file = file.strip_prefix("file:").unwrap_or(file);
         return Some(format!("{prefix}{file}"));
     }
@@ -752,7 +748,8 @@ pub(super) fn compose_client(
     let image_shell = database_of_image(registry, &service.image).and_then(|d| d.shell.as_ref());
     let compose = image_shell.or(shell)?.compose.as_ref()?;
     let known = Known::of(registry);
-    let app_db = app_db.filter(|(name, _)| !known.is_placeholder(name) && !name.contains(['/', '.', '<', '$']));
+    // A name, not a path or a placeholder (`<%= ENV["DB"] %>`).
+    let app_db = app_db.filter(|(name, _)| !known.is_placeholder(name) && !name.contains(['/', '.']));
     let reached = reached_by_url(registry, &known, service, signals).or_else(|| {
         let (name, evidence) = app_db?;
         let connection = Connection {

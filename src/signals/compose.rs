@@ -408,12 +408,13 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
             .map(str::to_string)
             .into_iter()
             .collect();
-        let env = with_env_files(environment(spec), env_file_entries(index, file, spec));
+        let from_files = env_file_entries(index, file, spec).into_iter().map(|(k, v, _)| (k, v));
+        let env = beneath(beneath(environment(spec), from_files), image_env);
         let from_image = Service {
             name: service.clone(),
             image: name,
             tag: image_tag(image),
-            env: with_env_files(env, image_env.into_iter().map(|(k, v)| (k, v, String::new())).collect()),
+            env,
             more_env: spec.get("env_file").is_some() || spec.get("extends").is_some(),
             reads_dotenv: env_files(spec).any(|f| crate::fs::file_name(f) == ".env"),
             host_mounts: host_mounts(spec),
@@ -443,26 +444,12 @@ struct BaseImage {
 }
 
 /// The Dockerfile a service is built from, the image its last stage starts from and the
-/// environment that stage sets; none for an image named by a build argument (`FROM $BASE`) or
-/// by an earlier stage.
+/// environment that stage sets ([`super::dockerfile::final_base`]).
 fn built_from(index: &RepoIndex, built: &Built) -> Option<BaseImage> {
     let text = index.read(&built.dockerfile)?;
-    let stages: Vec<&str> = super::dockerfile::from_images(&text).collect();
-    let image = *stages.last()?;
-    let stage_names = text.lines().filter_map(|line| {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let at = words.iter().position(|w| w.eq_ignore_ascii_case("AS"))?;
-        words
-            .first()?
-            .eq_ignore_ascii_case("FROM")
-            .then(|| words.get(at + 1).copied())?
-    });
-    if image.contains('$') || stage_names.into_iter().any(|name| name.eq_ignore_ascii_case(image)) {
-        return None;
-    }
     Some(BaseImage {
         dockerfile: built.dockerfile.clone(),
-        image: image.to_string(),
+        image: super::dockerfile::final_base(&text)?.to_string(),
         env: super::dockerfile::final_env(&text),
     })
 }
@@ -520,9 +507,10 @@ fn env_lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
         })
 }
 
-/// A service's `environment`, then its env files' values for the keys it does not set.
-fn with_env_files(mut env: Vec<(String, String)>, from_files: Vec<(String, String, String)>) -> Vec<(String, String)> {
-    for (key, value, _) in from_files {
+/// `env`, then `more`'s values for the keys it does not set (a service's env files' beneath its
+/// `environment`, its image's `ENV` beneath both).
+fn beneath(mut env: Vec<(String, String)>, more: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
+    for (key, value) in more {
         if !env.iter().any(|(k, _)| *k == key) {
             env.push((key, value));
         }

@@ -8,13 +8,8 @@
 /// without those from another stage or image (`--from=`), URLs, globs and the whole context
 /// (`.`). Continuation lines are joined; the JSON form (`COPY ["a", "b/"]`) is read as JSON.
 pub fn context_sources(text: &str) -> Vec<String> {
-    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
     let mut out = Vec::new();
-    for line in joined.lines() {
-        let line = line.trim();
-        let Some((instruction, rest)) = line.split_once(char::is_whitespace) else {
-            continue;
-        };
+    for (instruction, rest) in instructions(&joined(text)) {
         if !instruction.eq_ignore_ascii_case("COPY") && !instruction.eq_ignore_ascii_case("ADD") {
             continue;
         }
@@ -43,6 +38,34 @@ pub fn context_sources(text: &str) -> Vec<String> {
     out
 }
 
+/// The text with continuation lines (`\` at the end) joined into one.
+fn joined(text: &str) -> String {
+    text.replace("\\\r\n", " ").replace("\\\n", " ")
+}
+
+/// Each instruction of joined text and the rest of its line (`ENV`, `A=b C=d`).
+fn instructions(joined: &str) -> impl Iterator<Item = (&str, &str)> {
+    joined
+        .lines()
+        .filter_map(|line| line.trim().split_once(char::is_whitespace))
+        .map(|(instruction, rest)| (instruction, rest.trim()))
+}
+
+/// The image a container of the Dockerfile's image starts as: its last stage's, unless that is
+/// named by a build argument (`FROM $BASE`) or is an earlier stage (`FROM build`), which this
+/// cannot tell.
+pub fn final_base(text: &str) -> Option<&str> {
+    let image = from_images(text).last()?;
+    let stage_names = text.lines().filter_map(|line| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let at = words.iter().position(|w| w.eq_ignore_ascii_case("AS"))?;
+        let from = words.first()?.eq_ignore_ascii_case("FROM");
+        from.then(|| words.get(at + 1).copied())?
+    });
+    let named = image.contains('$') || stage_names.into_iter().any(|name| name.eq_ignore_ascii_case(image));
+    (!named).then_some(image)
+}
+
 /// The image each build stage starts from (`FROM --platform=… node:20 AS build` → `node:20`), in
 /// order: a file with more than one builds in stages.
 pub fn from_images(text: &str) -> impl Iterator<Item = &str> {
@@ -63,24 +86,22 @@ const MOST_ENV: usize = 256;
 /// that refers to a variable (`${POSTGRES_USER:-app}`, a build `ARG`) is not known here, and is
 /// left out: compose's `.env` does not fill it.
 pub fn final_env(text: &str) -> Vec<(String, String)> {
-    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
+    let joined = joined(text);
     // Each variable's value and when it was last set.
     let mut env: std::collections::HashMap<String, (usize, String)> = std::collections::HashMap::new();
     let mut set = 0;
-    for line in joined.lines() {
-        let Some((instruction, rest)) = line.trim().split_once(char::is_whitespace) else {
-            continue;
-        };
+    for (instruction, rest) in instructions(&joined) {
         if instruction.eq_ignore_ascii_case("FROM") {
             env.clear();
         }
         if !instruction.eq_ignore_ascii_case("ENV") {
             continue;
         }
-        let rest = rest.trim();
         let pairs: Vec<(String, String)> = match rest.split_once(char::is_whitespace) {
             Some((key, value)) if !key.contains('=') => vec![(key.to_string(), value.trim().to_string())],
-            _ => shell_words(rest)
+            // `A="a b" C=d`: words as the shell splits them, quotes dropped.
+            _ => shlex::split(rest)
+                .unwrap_or_default()
                 .into_iter()
                 .filter_map(|w| w.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
                 .collect(),
@@ -96,29 +117,6 @@ pub fn final_env(text: &str) -> Vec<(String, String)> {
     let mut ordered: Vec<(usize, String, String)> = env.into_iter().map(|(k, (at, v))| (at, k, v)).collect();
     ordered.sort_unstable_by_key(|(at, _, _)| *at);
     ordered.into_iter().map(|(_, k, v)| (k, v)).collect()
-}
-
-/// Words split at spaces outside quotes, the quotes dropped (`A="a b" C=d` → `A=a b`, `C=d`).
-fn shell_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut quote = None;
-    for c in text.chars() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, c) if c.is_whitespace() => {
-                if !word.is_empty() {
-                    words.push(std::mem::take(&mut word));
-                }
-            }
-            _ => word.push(c),
-        }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    words
 }
 
 /// The `RUN` commands, continuation lines joined, with the line each starts on.
