@@ -384,7 +384,9 @@ impl RepoIndex {
 
     /// Whether a file of this name may be anywhere in the tree (false: surely none), so a rule
     /// that looks for a lockfile in every folder above each of thousands of packages is
-    /// answered once for a repository that has none.
+    /// answered once for a repository that has none. A set of hashes, not [`Names`]: asked
+    /// for every package, the sorted index's lookups cost 22 M instructions more on a
+    /// workspace of 3,000 (465 → 487 M), and it is not built for a small tree.
     pub fn may_have_file_named(&self, name: &str) -> bool {
         use std::hash::BuildHasher;
         let hasher = foldhash::fast::FixedState::with_seed(0);
