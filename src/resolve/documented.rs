@@ -147,6 +147,9 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         }
         let script = repo_script(ctx.registry, ctx.index, &doc.dir, &doc.command, intent);
         let words: Vec<&str> = doc.command.split_whitespace().collect();
+        if intent == Intent::Test && runs_one_test_file(ctx.registry, &words) {
+            continue;
+        }
         let from_guide = doc.source == Source::Guide;
         let specific = script || (from_guide && default.is_some_and(|d| extends(ctx.registry, d, &words)));
         let wanted = match default {
@@ -288,6 +291,19 @@ pub(super) fn compose_builds_app(index: &RepoIndex, dir: &str, command: &str) ->
     })
 }
 
+/// A run of one test file (`bundle exec rspec spec/models/user_spec.rb`, `pytest
+/// tests/test_api.py::test_login`, `… user_spec.rb:42`): a guide's targeted example, not how
+/// the suite is run.
+fn runs_one_test_file(registry: &Registry, words: &[&str]) -> bool {
+    words.iter().skip(1).any(|word| {
+        let path = word.split("::").next().unwrap_or(word);
+        let path = path
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .trim_end_matches(':');
+        super::test_dirs::test_file_name(registry, crate::fs::file_name(path)).is_some()
+    })
+}
+
 /// A documented command that is the default with more arguments (`cargo run -- server` for
 /// `cargo run`, `fastapi dev app/main.py` for `uv run fastapi dev`, `flask --app shop run` for
 /// `flask run`), not a help or version flag.
@@ -319,6 +335,20 @@ pub(super) fn extends(registry: &Registry, default: &str, documented: &[&str]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_guides_run_of_one_test_file_is_an_example_not_the_suite() {
+        let registry = Registry::builtin().unwrap();
+        let one = |command: &str| runs_one_test_file(&registry, &command.split_whitespace().collect::<Vec<_>>());
+        assert!(one("bundle exec rspec spec/models/user_spec.rb"));
+        assert!(one("bundle exec rspec spec/models/user_spec.rb:42"));
+        assert!(one("uv run pytest tests/test_api.py::test_login"));
+        assert!(one("npm run test -- app/javascript/__tests__/form.test.js"));
+        assert!(!one("bundle exec rspec"));
+        assert!(!one("go test ./..."));
+        assert!(!one("cargo test --test integration"));
+        assert!(!one("pytest tests/"));
+    }
 
     #[test]
     fn a_repository_script_named_for_migrating_applies_them_unless_it_tests_or_reverts() {
