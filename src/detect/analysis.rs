@@ -14,7 +14,9 @@ use std::collections::BTreeMap;
 /// fill.
 #[derive(Clone)]
 pub struct Analysis<'r> {
-    pub project: Project,
+    /// Shared, not copied: a large workspace's projects are handed to two threads, and a sibling
+    /// package's hits point at it ([`Hit::from`]).
+    pub project: std::sync::Arc<Project>,
     pub ecosystem_hits: Vec<Hit<'r>>,
     pub frameworks: Vec<Hit<'r>>,
     pub data: Vec<Hit<'r>>,
@@ -42,10 +44,11 @@ pub struct Hit<'r> {
 /// Every project analysed, in order; those of a large workspace on two threads
 /// ([`in_two::map`]).
 pub fn analyse_all<'r>(registry: &'r Registry, index: &RepoIndex, projects: Vec<Project>) -> Vec<Analysis<'r>> {
+    let projects = projects.into_iter().map(std::sync::Arc::new).collect();
     in_two::map(index, projects, |index, project| analyse(registry, index, project))
 }
 
-pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: Project) -> Analysis<'r> {
+pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: std::sync::Arc<Project>) -> Analysis<'r> {
     let listing = engine::Listing::of(index, &project.dir, registry.test_suffixes());
     let may_match = registry.may_match(&project);
     let hits_of = |kind: Kind| -> Vec<Hit<'r>> {

@@ -75,17 +75,21 @@ pub fn collect(index: &RepoIndex) -> Vec<Project> {
     projects.extend(ruby::collect_gemspecs(index, &gemspecs, &projects));
     node::merge_deno(index, &deno, &mut projects);
     projects.extend(python::collect(index, &python));
-    let mut projects = in_two::map(index, projects, |index, mut project| {
-        add_runner_tasks(index, &mut project);
-        project
-    });
+    // Each project's folder is handed to the threads, not the project: a copy of each of
+    // thousands would cost more than reading its Makefile.
+    let dirs: Vec<String> = projects.iter().map(|p| p.dir.clone()).collect();
+    let tasks = in_two::map(index, dirs, |index, dir| runner_tasks(index, &dir));
+    for (project, tasks) in projects.iter_mut().zip(tasks) {
+        add_runner_tasks(project, tasks);
+    }
     projects.sort_by(|a, b| (&a.dir, a.ecosystem).cmp(&(&b.dir, b.ecosystem)));
     projects
 }
 
-/// Makefile targets and justfile recipes in the project's directory.
-fn add_runner_tasks(index: &RepoIndex, project: &mut Project) {
-    for task in runner_tasks(index, &project.dir) {
+/// Makefile targets and justfile recipes in the project's directory ([`runner_tasks`]), after
+/// its own.
+fn add_runner_tasks(project: &mut Project, tasks: Vec<Task>) {
+    for task in tasks {
         if project.task(&task.name).is_none() {
             project.tasks.push(task);
         }

@@ -11,14 +11,27 @@ pub struct Names {
     path_end: Vec<u32>,
     /// Where each path's name starts in `text`.
     name_at: Vec<u32>,
+    /// Each path's name as a number: paths of one name share it.
+    name_of: Vec<u32>,
+    /// For each of those numbers, the first path of that name.
+    first_of: Vec<u32>,
+    /// Positions in the paths, by name then path.
+    by_name: Vec<u32>,
+    /// Made on the first lookup by a name's ending (`*.py` in `settings/`): most trees are only
+    /// asked by names' starts, and sorting every name backwards was half of the index's cost
+    /// in a tree of 10,000 migrations.
+    by_ending: std::sync::OnceLock<Endings>,
+}
+
+/// The names read backwards, for lookups by their ending.
+#[derive(Debug, Default)]
+struct Endings {
     /// Every name spelled backwards, one after the other, and where each one ends: names with
     /// one ending share a start here, and are compared as plain bytes.
     backwards: Vec<u8>,
     backwards_end: Vec<u32>,
-    /// Positions in the paths, by name then path.
-    by_name: Vec<u32>,
     /// Positions in the paths, by name read backwards (names by their ending) then path.
-    by_ending: Vec<u32>,
+    order: Vec<u32>,
 }
 
 impl Names {
@@ -29,8 +42,6 @@ impl Names {
             names.name_at.push((names.text.len() + path.len() - name.len()) as u32);
             names.text.push_str(path);
             names.path_end.push(names.text.len() as u32);
-            names.backwards.extend(name.as_bytes().iter().rev());
-            names.backwards_end.push(names.backwards.len() as u32);
         }
         // Each distinct name is sorted once, and the paths are then placed by their name's rank
         // in one pass (stable, so each name's paths stay in path order): a tree has far fewer
@@ -49,10 +60,9 @@ impl Names {
             name_of.push(id);
         }
         drop(distinct);
-        let by_name = place(&name_of, &ordered(&first_of, |at| names.name(at).as_bytes()));
-        let by_ending = place(&name_of, &ordered(&first_of, |at| names.ending(at)));
-        names.by_name = by_name;
-        names.by_ending = by_ending;
+        names.by_name = place(&name_of, &ordered(&first_of, |at| names.name(at).as_bytes()));
+        names.name_of = name_of;
+        names.first_of = first_of;
         names
     }
 
@@ -71,17 +81,18 @@ impl Names {
         &self.text[self.name_at[at as usize] as usize..end]
     }
 
-    /// The name of path `at`, backwards.
-    fn ending(&self, at: u32) -> &[u8] {
-        let end = self.backwards_end[at as usize] as usize;
-        let start = if at == 0 {
-            0
-        } else {
-            self.backwards_end[at as usize - 1] as usize
-        };
-        &self.backwards[start..end]
+    /// The order by names' endings, made on first use.
+    fn endings(&self) -> &Endings {
+        self.by_ending.get_or_init(|| {
+            let mut endings = Endings::default();
+            for at in 0..self.path_end.len() as u32 {
+                endings.backwards.extend(self.name(at).as_bytes().iter().rev());
+                endings.backwards_end.push(endings.backwards.len() as u32);
+            }
+            endings.order = place(&self.name_of, &ordered(&self.first_of, |at| endings.ending(at)));
+            endings
+        })
     }
-
     /// The paths under `prefix` whose name starts with `starts` and ends with `ends` (one of
     /// them not empty) and, given a `folder`, whose folder has that name, sorted; `None` when
     /// more than `most` names fit, where the caller's walk of the folder costs less than a
@@ -100,10 +111,11 @@ impl Names {
         let (order, first) = if !starts.is_empty() {
             (&self.by_name, self.by_name.partition_point(|&i| self.name(i) < starts))
         } else {
-            let first = self
-                .by_ending
-                .partition_point(|&i| self.ending(i) < ends_backwards.as_slice());
-            (&self.by_ending, first)
+            let endings = self.endings();
+            let first = endings
+                .order
+                .partition_point(|&i| endings.ending(i) < ends_backwards.as_slice());
+            (&endings.order, first)
         };
         let mut out = Vec::new();
         let mut at = first;
@@ -140,6 +152,19 @@ impl Names {
         }
         out.sort_unstable();
         Some(out)
+    }
+}
+
+impl Endings {
+    /// The name of path `at`, backwards.
+    fn ending(&self, at: u32) -> &[u8] {
+        let end = self.backwards_end[at as usize] as usize;
+        let start = if at == 0 {
+            0
+        } else {
+            self.backwards_end[at as usize - 1] as usize
+        };
+        &self.backwards[start..end]
     }
 }
 

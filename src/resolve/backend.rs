@@ -131,7 +131,7 @@ pub(super) fn linked_module_dirs(
         .collect();
     let mut dirs = Vec::new();
     for linked in &backend.linked {
-        let mut module = backend.project.clone();
+        let mut module = (*backend.project).clone();
         module.dir = linked.clone();
         dirs.extend(engine::project_dirs(index, &module, &patterns));
     }
@@ -234,10 +234,7 @@ pub(super) fn internal_deps<'r>(
     let by_name = |name: &str| {
         let i = *siblings.by_name.get(&(eco, name.to_string()))?;
         let sibling = &siblings.all[i];
-        Some((
-            sibling,
-            siblings.shared[i].get_or_init(|| Arc::new(sibling.project.clone())),
-        ))
+        Some((sibling, siblings.shared[i].get_or_init(|| sibling.project.clone())))
     };
     // Runtime dependencies only: a dev-dependency (a client crate the tests drive) is not part
     // of the server.

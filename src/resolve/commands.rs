@@ -129,7 +129,7 @@ pub(super) fn runs_frontend_tool(registry: &Registry, body: &str) -> bool {
 /// the 11 fields (`lint`, `typecheck`): no detector default stands in for them. With
 /// `compiling`, a recipe that only compiles (`tsc --noEmit`) is what is wanted.
 pub(super) fn declared_task(ctx: &Ctx, names: &[&str], compiling: bool) -> Option<Field> {
-    let project = &ctx.backend.project;
+    let project: &Project = &ctx.backend.project;
     let above: Vec<(&Task, Project)> = ctx
         .ancestor_tasks
         .iter()
@@ -165,7 +165,7 @@ pub(super) fn command<'a>(
     pick: impl Fn(&Detector) -> Option<&crate::detect::CommandSpec>,
     kinds: &[Kind],
 ) -> Option<Field> {
-    let project = &ctx.backend.project;
+    let project: &Project = &ctx.backend.project;
     // A full-stack framework's dev server is the backend's too (`next dev` serves the API routes).
     let full_stack = ctx.backend.frameworks.first().is_some_and(|h| h.detector.full_stack);
     let skip_frontend = skip_frontend && !full_stack;
@@ -606,7 +606,7 @@ fn hit_vars(ctx: &Ctx, hit: &Hit, runs_in: &Project) -> BTreeMap<String, (String
 fn ordered_hits<'h, 'r>(ctx: &Ctx<'_, 'r>, kind: Kind, hits: &'h [Hit<'r>]) -> Vec<(&'h Hit<'r>, Project)> {
     let backend = &ctx.backend.project;
     if kind != Kind::Data {
-        return hits.iter().map(|h| (h, backend.clone())).collect();
+        return hits.iter().map(|h| (h, (**backend).clone())).collect();
     }
     let home_of_hit = |h: &Hit| {
         let dir = home_of(h, backend).dir;

@@ -18,7 +18,7 @@ pub(super) fn client_task(ctx: &Ctx, stores: &[String]) -> Option<Field> {
         return None;
     }
     let not_a_console = &ctx.registry.conventions.commands.not_a_console;
-    let project = &ctx.backend.project;
+    let project: &Project = &ctx.backend.project;
     // The database is the repository's, not one package's: every task file above the backend
     // counts (a root Makefile's `mycli` target), not only the targets that name the backend.
     let above: Vec<(Task, Project)> = crate::fs::ancestors(&project.dir)

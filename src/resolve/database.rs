@@ -1207,7 +1207,7 @@ mod tests {
         let selected_in = |files: &[(&str, &str)]| {
             let (_dir, index) = crate::repo::index::test_index(files);
             let project = crate::ecosystems::collect(&index).remove(0);
-            let backend = crate::detect::analysis::analyse(&registry, &index, project);
+            let backend = crate::detect::analysis::analyse(&registry, &index, project.into());
             Selected::of(&index, &backend)
         };
         // A module is found from the project `manage.py` is in; a package too.

@@ -32,8 +32,8 @@ pub(super) fn resolve_backend(
     extras: &mut BTreeMap<crate::report::Extra, Field>,
 ) {
     let (registry, index) = (facts.registry, facts.index);
-    let project = &backend.project;
-    let runner = ecosystems::package_manager(index, project, all.iter().map(|a| &a.project));
+    let project: &crate::ecosystems::Project = &backend.project;
+    let runner = ecosystems::package_manager(index, project, all.iter().map(|a| &*a.project));
     let mut vars = backend.vars.clone();
     if registry
         .toolchain(project.ecosystem)
@@ -537,7 +537,7 @@ fn asset_build(index: &RepoIndex, backend: &ecosystems::Project, all: &[Analysis
         .map(|a| &a.project)
         .find(|p| p.dir == backend.dir && p.ecosystem == Ecosystem::Node)?;
     let task = assets.task("build").filter(|t| !is_placeholder(&t.body))?;
-    let runner = ecosystems::package_manager(index, assets, all.iter().map(|a| &a.project));
+    let runner = ecosystems::package_manager(index, assets, all.iter().map(|a| &*a.project));
     let reason = "script \"build\": the assets' build beside the app, which runs from source";
     Some(Field::found(
         runner.task(assets, task),

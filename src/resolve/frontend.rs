@@ -30,7 +30,7 @@ pub(super) fn of_projects(registry: &Registry, analyses: &[Analysis]) -> Filled 
     let dirs = &registry.conventions.dirs;
     let apps: Vec<(&Project, &Frontend)> = analyses
         .iter()
-        .map(|a| &a.project)
+        .map(|a| &*a.project)
         .filter(|p| {
             !p.dir
                 .split('/')

@@ -66,7 +66,7 @@ pub fn resolve(facts: &Facts, own: Vec<Analysis>, project: Option<&str>, root_la
         None => pick_backend(&analyses),
     };
     let project_dirs: Vec<&str> = analyses.iter().map(|a| a.project.dir.as_str()).collect();
-    let signals = read_signals(registry, index, backend.map(|a| &a.project), &project_dirs);
+    let signals = read_signals(registry, index, backend.map(|a| &*a.project), &project_dirs);
     let mut fields = BTreeMap::new();
     let mut variables = BTreeMap::new();
     let backend_dir = backend.map_or(".", |a| a.project.dir.as_str());
