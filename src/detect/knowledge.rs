@@ -92,6 +92,8 @@ pub struct Shell {
     pub file_urls: Vec<String>,
     /// The shell inside the store's compose service.
     pub compose: Option<ComposeShell>,
+    /// The command DDEV opens a shell on its database container with (`ddev mysql`).
+    pub ddev: Option<String>,
 }
 
 impl Shell {
@@ -400,6 +402,21 @@ pub struct Conventions {
     pub app_config: AppConfig,
     #[serde(default)]
     pub vocabulary: Vocabulary,
+    #[serde(default)]
+    pub ddev: Ddev,
+}
+
+/// DDEV, the container environment many PHP projects are developed in (`[ddev]`): its project
+/// file names the database container it runs for the app.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ddev {
+    /// The project file, repo-relative (`.ddev/config.yaml`).
+    #[serde(default)]
+    pub config: String,
+    /// The database type DDEV runs when the file names none.
+    #[serde(default)]
+    pub default_database: String,
 }
 
 /// What fills the placeholders beyond the 11 fields (`[vocabulary]`): keys are placeholder

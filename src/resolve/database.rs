@@ -47,6 +47,7 @@ pub(super) fn read_signals(
     let conventions = &registry.conventions;
     let development = &conventions.files.development_configs;
     let mut signals = crate::signals::compose::read(index, dir, &conventions.dirs.compose, development);
+    signals.ddev = crate::signals::ddev::read(index, &conventions.ddev.config, &conventions.ddev.default_database);
     // A database built from the repository runs as the image its Dockerfile starts from.
     let built_images = std::mem::take(&mut signals.built_images);
     signals.services.extend(
@@ -330,6 +331,15 @@ pub(super) fn resolve_database(
                 if *from_env { ENV_SCORE } else { CONFIG_SCORE },
                 evidence.clone(),
             );
+        }
+    }
+    // The database container of the DDEV project the app is developed in: named in its project
+    // file, a development setting like a config's; DDEV's default, a container that runs
+    // whether the app uses it or not, like a compose service.
+    if let Some(ddev) = &signals.ddev {
+        if let Some(db) = database_for(registry, &ddev.kind) {
+            let score = if ddev.named { CONFIG_SCORE } else { COMPOSE_SCORE };
+            add(&db.id, score, ddev.evidence.clone());
         }
     }
     // A variant compose file (`docker-compose.mongo.yaml`) or a profile (`profiles: [postgres]`)
@@ -644,6 +654,10 @@ fn env_client_command(
             })
             .or_else(|| env_file_client(&known, detector, shell, signals, run_dir));
     }
+    // A DDEV project is developed in DDEV's containers, whatever compose files it keeps.
+    if let Some(field) = ddev_client(registry, primary, signals) {
+        return Some(field);
+    }
     // The backend's own compose file (`rest-villains/docker-compose.yml`) before the repository's.
     // A server that answers the primary's clients counts (MariaDB's image for a MySQL driver),
     // when its container can start at all.
@@ -706,6 +720,18 @@ fn env_client_command(
     }
     let why = "cannot start: its image needs a password option the service does not set";
     from_config().map(|field| passed_over(field, cannot_start, why))
+}
+
+/// DDEV's client on the project's database container (`ddev mysql`), when the container runs the
+/// `primary` store or a server that answers its clients (MariaDB for a MySQL driver).
+fn ddev_client(registry: &Registry, primary: &str, signals: &RepoSignals) -> Option<Field> {
+    let ddev = signals.ddev.as_ref()?;
+    let runs = database_for(registry, &ddev.kind)?;
+    if runs.id != primary && !runs.serves.iter().any(|s| s == primary) {
+        return None;
+    }
+    let command = runs.shell.as_ref()?.ddev.clone()?;
+    Some(Field::found(command, vec![ddev.evidence.clone()]))
 }
 
 /// Whether a compose service runs the `primary` store, or a server that answers its clients

@@ -5,6 +5,7 @@
 pub mod app_config;
 pub mod ci;
 pub mod compose;
+pub mod ddev;
 pub mod dockerfile;
 pub mod guides;
 pub mod ini;
