@@ -417,6 +417,10 @@ pub struct Ddev {
     /// The database type DDEV runs when the file names none.
     #[serde(default)]
     pub default_database: String,
+    /// The ecosystems whose toolchain DDEV's web container holds: their apps start with
+    /// `ddev start` and their commands run there (`ddev exec …`).
+    #[serde(default)]
+    pub ecosystems: Vec<crate::ecosystems::Ecosystem>,
 }
 
 /// What fills the placeholders beyond the 11 fields (`[vocabulary]`): keys are placeholder

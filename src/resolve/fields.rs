@@ -121,6 +121,7 @@ pub(super) fn resolve_backend(
     let known = super::connection::Known::of(registry);
     let primary_detector = primaries.first().and_then(|id| registry.get(id));
     let in_stack = primary_detector.and_then(|p| super::in_stack::of(registry, &known, backend, p, signals, &db_urls));
+    let in_ddev = super::in_ddev::of(registry, backend, signals);
 
     // Data tools and migrations.
     let migration_tools: Vec<&Hit> = backend.data.iter().filter(|h| h.detector.migrations).collect();
@@ -211,6 +212,12 @@ pub(super) fn resolve_backend(
             documented_dev(&ctx, !signals.services.is_empty(), default).or(other)
         }
     };
+    // A DDEV project starts in DDEV, whatever server the framework has.
+    let dev = match (dev, &in_ddev) {
+        (Some(found), Some(ddev)) if from_default(&found) => Some(ddev.dev()),
+        (None, Some(ddev)) => Some(ddev.dev()),
+        (other, _) => other,
+    };
     // A framework's host server cannot reach a database on the stack's network: the stack runs it.
     let dev = match (dev, &in_stack) {
         (Some(found), Some(stack)) if from_default(&found) => stack.dev().or(Some(found)),
@@ -283,6 +290,10 @@ pub(super) fn resolve_backend(
     }
     // In a compose stack the app's own command runs in its service (after the folders are
     // judged: the app migrates either way, only where it runs changes).
+    let migrate = match (migrate, &in_ddev) {
+        (Some(found), Some(ddev)) if from_default(&found) => Some(ddev.inside(&found)),
+        (other, _) => other,
+    };
     let migrate = match (migrate, &in_stack) {
         (Some(found), Some(stack)) if from_default(&found) => Some(stack.inside(index, &runner, backend, &found)),
         (other, _) => other,

@@ -23,6 +23,7 @@ mod documented;
 mod extras;
 mod fields;
 mod frontend;
+mod in_ddev;
 mod in_stack;
 mod migrations;
 mod on_start;
