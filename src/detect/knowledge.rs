@@ -345,6 +345,10 @@ pub struct Orchestration {
     /// Options that limit only the command they are listed under (`-p` of `nx run-many`).
     #[serde(default)]
     pub command_filters: BTreeMap<String, Vec<String>>,
+    /// Options that leave a package out, each with the start that makes its value one (`!` of
+    /// `--filter=!@acme/docs`; empty: every value of `--ignore`): the run covers the others.
+    #[serde(default)]
+    pub exclusions: BTreeMap<String, String>,
     /// Words that introduce the script names (`run`).
     #[serde(default)]
     pub verbs: Vec<String>,

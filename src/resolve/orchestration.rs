@@ -49,10 +49,12 @@ fn same_job(root: &str, script: &str) -> bool {
     script == root || script.split(['-', ':', '_']).any(|part| part == root)
 }
 
-/// The scripts an orchestrating command runs in every package (`turbo run build test` →
-/// `build`, `test`), or `None` for another command or one limited to some packages.
-fn orchestrated_scripts(orchestration: &Orchestration, line: &str) -> Option<Vec<String>> {
-    let words: Vec<&str> = line.split_whitespace().collect();
+/// The words of an orchestrating command after any launcher (`npx`), and which of
+/// `orchestration.commands` it is; `None` for another command.
+fn orchestrating<'w, 'o>(
+    orchestration: &'o Orchestration,
+    words: &'w [&'w str],
+) -> Option<(&'w [&'w str], &'o String)> {
     let matches = |words: &[&str], command: &str| {
         let needed: Vec<&str> = command.split_whitespace().collect();
         words.first() == needed.first() && needed.iter().all(|n| words.contains(n))
@@ -61,10 +63,44 @@ fn orchestrated_scripts(orchestration: &Orchestration, line: &str) -> Option<Vec
         let launcher: Vec<&str> = launcher.split_whitespace().collect();
         words.starts_with(&launcher).then(|| &words[launcher.len()..])
     });
-    let (words, command) = [Some(&words[..]), launched].into_iter().flatten().find_map(|words| {
+    [Some(words), launched].into_iter().flatten().find_map(|words| {
         let command = orchestration.commands.iter().find(|c| matches(words, c))?;
         Some((words, command))
-    })?;
+    })
+}
+
+/// The packages an orchestrating command leaves out (`turbo run db:migrate:deploy
+/// --filter=!@acme/ops` → `@acme/ops`), by `orchestration.exclusions`; none for another command.
+pub fn left_out(orchestration: &Orchestration, line: &str) -> Vec<String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let Some((words, _)) = orchestrating(orchestration, &words) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut iter = words.iter();
+    while let Some(word) = iter.next() {
+        let (name, inline) = match word.split_once('=') {
+            Some((name, value)) => (name, Some(value)),
+            None => (*word, None),
+        };
+        let Some(start) = orchestration.exclusions.get(name) else {
+            continue;
+        };
+        let Some(value) = inline.or_else(|| iter.next().copied()) else {
+            continue;
+        };
+        if let Some(package) = value.trim_matches(['"', '\'']).strip_prefix(start.as_str()) {
+            out.push(package.to_string());
+        }
+    }
+    out
+}
+
+/// The scripts an orchestrating command runs in every package (`turbo run build test` →
+/// `build`, `test`), or `None` for another command or one limited to some packages.
+fn orchestrated_scripts(orchestration: &Orchestration, line: &str) -> Option<Vec<String>> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let (words, command) = orchestrating(orchestration, &words)?;
     let option = |word: &str, list: &[String]| {
         let name = word.split('=').next().unwrap_or(word);
         list.iter().any(|o| o == name)
@@ -128,5 +164,24 @@ mod tests {
         assert_eq!(runs("nx run-many -t serve -p web"), None);
         assert_eq!(runs("yarn workspaces foreach -A -p run dev"), some(&["dev"]));
         assert!(same_job("test", "do-test") && same_job("dev", "dev:api") && !same_job("dev", "build"));
+    }
+
+    #[test]
+    fn exclusions_name_the_packages_a_run_leaves_out() {
+        let registry = Registry::builtin().unwrap();
+        let orchestration = &registry.toolchain(Ecosystem::Node).orchestration;
+        let out = |body: &str| left_out(orchestration, body);
+        assert_eq!(
+            out("turbo run db:migrate:deploy --filter=!@internal/ops"),
+            ["@internal/ops"]
+        );
+        assert_eq!(out("pnpm -r --filter '!./packages/docs' build"), ["./packages/docs"]);
+        assert_eq!(out("npx turbo run test -F !web --filter=!docs"), ["web", "docs"]);
+        assert_eq!(out("lerna run test --ignore @acme/api"), ["@acme/api"]);
+        assert_eq!(out("nx run-many -t test --exclude=api"), ["api"]);
+        // A filter that selects a package leaves none out; nor does another command.
+        assert!(out("turbo run dev --filter=web").is_empty());
+        assert!(out("prisma migrate deploy --filter=!x").is_empty());
+        assert!(out("turbo run dev --filter").is_empty(), "an option without its value");
     }
 }
