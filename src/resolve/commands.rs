@@ -3,6 +3,7 @@
 
 use super::context::Ctx;
 use super::dirs::{home_of, project_at, substitute};
+pub(super) use super::recipes::{is_placeholder, recipe_commands};
 use crate::detect::analysis::Hit;
 use crate::detect::{Detector, Kind, Registry};
 use crate::ecosystems::{Ecosystem, Project, Task, TaskRunner};
@@ -104,15 +105,6 @@ pub(super) fn task_names<'n>(registry: &'n Registry, names: &[&'n str]) -> Vec<&
         }
     }
     all
-}
-
-pub(super) fn is_placeholder(body: &str) -> bool {
-    let b = body.trim();
-    b.contains("no test specified")
-        || b.is_empty()
-        || b == "exit 0"
-        || b == "true"
-        || (b.starts_with("echo") && !b.contains("&&"))
 }
 
 /// A script that runs a tool that builds or serves a browser frontend (`[toolchain.frontend]
@@ -457,20 +449,6 @@ fn fit(registry: &Registry, index: &RepoIndex, task: &Task, owner: &Project, wan
     let frontend = |body: &str| runs_frontend_tool(registry, body);
     let built = |body: &str| !wanted.allow_built && runs_built_output(registry, body);
     !(wanted.skip_frontend && (frontend(&task.body) || built(&task.body)))
-}
-
-/// The commands of a recipe: one per line (continuations joined), `;`, `&&`, `||`, `|` part or
-/// background `&` job, without messages.
-pub(super) fn recipe_commands(recipe: &str) -> Vec<String> {
-    // `2>&1` redirects; it does not start a command.
-    let joined = recipe.replace("\\\n", " ").replace(">&", "> ");
-    joined
-        .split(['\n', ';', '&', '|'])
-        .map(|c| c.trim().trim_start_matches(['@', '-', '+']).trim())
-        .filter(|c| !c.is_empty() && !c.starts_with('#'))
-        .filter(|c| !["echo", "printf", "set", "clear"].contains(&c.split_whitespace().next().unwrap_or("")))
-        .map(str::to_string)
-        .collect()
 }
 
 /// Whether `words` hold `phrase`'s words in a row.

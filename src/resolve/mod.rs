@@ -29,6 +29,7 @@ mod migrations;
 mod on_start;
 mod orchestration;
 mod plausible;
+mod recipes;
 mod stack;
 mod test_dirs;
 

@@ -2,8 +2,8 @@
 //! such a root script runs the backend's script of that name, and is how the repository runs
 //! the backend. The command forms are `[toolchain.orchestration]` data.
 
-use super::commands::{is_placeholder, recipe_commands};
 use super::context::Orchestrated;
+use super::recipes::{is_placeholder, recipe_commands};
 use crate::detect::analysis::Analysis;
 use crate::detect::{Orchestration, Registry};
 use crate::ecosystems::Project;
