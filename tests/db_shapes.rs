@@ -808,3 +808,72 @@ fn a_compose_database_leaves_an_unread_backend_unknown_not_none() {
         );
     }
 }
+
+const SYMFONY_COMPOSER: &str = r#"{"require": {"php": ">=8.2", "ext-pdo_mysql": "*", "symfony/framework-bundle": "7.1.*",
+  "doctrine/orm": "^3.2", "doctrine/doctrine-migrations-bundle": "^3.3"}}"#;
+
+#[test]
+fn a_ddev_project_runs_in_ddev_even_beside_a_compose_stack() {
+    // Symfony Flex leaves a `compose.yaml`; the app's URL names its `database` service.
+    let files = [
+        ("composer.json", SYMFONY_COMPOSER),
+        ("src/Kernel.php", "<?php\n"),
+        ("migrations/Version1.php", "<?php\n"),
+        (
+            ".ddev/config.yaml",
+            "name: shop\ntype: symfony\ndatabase:\n  type: mysql\n  version: \"8.0\"\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  app:\n    build: .\n    volumes: ['.:/app']\n    environment:\n      DATABASE_URL: mysql://app:app@database:3306/app\n  database:\n    image: mysql:8\n    environment:\n      MYSQL_ROOT_PASSWORD: root\n      MYSQL_DATABASE: app\n",
+        ),
+        ("Dockerfile", "FROM php:8.3\n"),
+        (".env.example", "DATABASE_URL=mysql://app:app@database:3306/app\n"),
+    ];
+    let report = scan_tree(&files);
+    let value = |field| report.field(field).value.clone().unwrap_or_default();
+    assert_eq!(value(FieldName::DevCommand), "ddev start");
+    // Run once in DDEV's web container, not also wrapped for the compose stack.
+    assert_eq!(
+        value(FieldName::MigrationCommand),
+        "ddev exec php bin/console doctrine:migrations:migrate"
+    );
+    assert_eq!(value(FieldName::DbCommand), "ddev mysql");
+    // Without the DDEV project file, the same tree is developed in its compose stack.
+    let compose_only: Vec<_> = files.iter().filter(|(f, _)| !f.starts_with(".ddev")).copied().collect();
+    let report = scan_tree(&compose_only);
+    let migrate = report
+        .field(FieldName::MigrationCommand)
+        .value
+        .clone()
+        .unwrap_or_default();
+    assert!(migrate.starts_with("docker compose run --rm app"), "{migrate}");
+}
+
+#[test]
+fn ddevs_default_database_does_not_outrank_the_apps_own_setting() {
+    // No `database.type`: DDEV runs MariaDB whether the app uses it or not.
+    let files = [
+        (
+            "composer.json",
+            r#"{"require": {"laravel/framework": "^11.0", "ext-pdo_pgsql": "*"}}"#,
+        ),
+        ("artisan", "#!/usr/bin/env php\n"),
+        ("database/migrations/2024_01_01_000000_create_users.php", "<?php\n"),
+        (".ddev/config.yaml", "name: app\ntype: laravel\n"),
+        (
+            ".env.example",
+            "DB_CONNECTION=pgsql\nDB_HOST=127.0.0.1\nDB_DATABASE=app\nDB_USERNAME=app\n",
+        ),
+    ];
+    let report = scan_tree(&files);
+    let database = report
+        .field(FieldName::DatabaseSystem)
+        .value
+        .clone()
+        .unwrap_or_default();
+    assert!(database.starts_with("PostgreSQL"), "{database}");
+    let db_command = report.field(FieldName::DbCommand).value.clone().unwrap_or_default();
+    assert!(!db_command.starts_with("ddev mysql"), "{db_command}");
+    assert_eq!(report.field(FieldName::DevCommand).value.as_deref(), Some("ddev start"));
+}

@@ -418,6 +418,9 @@ pub struct Ddev {
     /// The project file, repo-relative (`.ddev/config.yaml`).
     #[serde(default)]
     pub config: String,
+    /// The database types DDEV runs (`database.type`): another value names no container.
+    #[serde(default)]
+    pub databases: Vec<String>,
     /// The database type DDEV runs when the file names none.
     #[serde(default)]
     pub default_database: String,

@@ -93,6 +93,7 @@ impl Names {
             endings
         })
     }
+
     /// The paths under `prefix` whose name starts with `starts` and ends with `ends` (one of
     /// them not empty) and, given a `folder`, whose folder has that name, sorted; `None` when
     /// more than `most` names fit, where the caller's walk of the folder costs less than a

@@ -150,14 +150,10 @@ pub(super) fn pick_backend<'a, 'r>(analyses: &'a [Analysis<'r>]) -> Option<&'a A
 
 /// The backend with the data tools and databases of the sibling packages it depends on
 /// (transitively): a server crate that links `app_db` uses `app_db`'s Diesel and PostgreSQL.
-/// The repository's projects looked up by package name, each shared once for the hits that
-/// come from it.
+/// The repository's projects looked up by package name.
 pub(super) struct Siblings<'a, 'r> {
     all: &'a [Analysis<'r>],
     by_name: BTreeMap<(Ecosystem, String), usize>,
-    /// Made on first use: most packages are nobody's sibling, and a copy of every project would
-    /// double the memory of a workspace of many thousands.
-    shared: Vec<std::cell::OnceCell<Arc<Project>>>,
 }
 
 impl<'a, 'r> Siblings<'a, 'r> {
@@ -181,8 +177,7 @@ impl<'a, 'r> Siblings<'a, 'r> {
                     .or_insert(i);
             }
         }
-        let shared = all.iter().map(|_| std::cell::OnceCell::new()).collect();
-        Siblings { all, by_name, shared }
+        Siblings { all, by_name }
     }
 }
 
@@ -234,7 +229,8 @@ pub(super) fn internal_deps<'r>(
     let by_name = |name: &str| {
         let i = *siblings.by_name.get(&(eco, name.to_string()))?;
         let sibling = &siblings.all[i];
-        Some((sibling, siblings.shared[i].get_or_init(|| sibling.project.clone())))
+        // The hits it brings point at the sibling's own project, shared, not copied.
+        Some((sibling, &sibling.project))
     };
     // Runtime dependencies only: a dev-dependency (a client crate the tests drive) is not part
     // of the server.

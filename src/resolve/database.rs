@@ -47,7 +47,12 @@ pub(super) fn read_signals(
     let conventions = &registry.conventions;
     let development = &conventions.files.development_configs;
     let mut signals = crate::signals::compose::read(index, dir, &conventions.dirs.compose, development);
-    signals.ddev = crate::signals::ddev::read(index, &conventions.ddev.config, &conventions.ddev.default_database);
+    let ddev = crate::signals::ddev::Conventions {
+        config: &conventions.ddev.config,
+        databases: &conventions.ddev.databases,
+        default_database: &conventions.ddev.default_database,
+    };
+    signals.ddev = crate::signals::ddev::read(index, &ddev);
     // A database built from the repository runs as the image its Dockerfile starts from.
     let built_images = std::mem::take(&mut signals.built_images);
     signals.services.extend(
@@ -336,7 +341,7 @@ pub(super) fn resolve_database(
     // The database container of the DDEV project the app is developed in: named in its project
     // file, a development setting like a config's; DDEV's default, a container that runs
     // whether the app uses it or not, like a compose service.
-    if let Some(ddev) = &signals.ddev {
+    if let Some(ddev) = signals.ddev.as_ref().and_then(|p| p.database.as_ref()) {
         if let Some(db) = database_for(registry, &ddev.kind) {
             let score = if ddev.named { CONFIG_SCORE } else { COMPOSE_SCORE };
             add(&db.id, score, ddev.evidence.clone());
@@ -725,7 +730,7 @@ fn env_client_command(
 /// DDEV's client on the project's database container (`ddev mysql`), when the container runs the
 /// `primary` store or a server that answers its clients (MariaDB for a MySQL driver).
 fn ddev_client(registry: &Registry, primary: &str, signals: &RepoSignals) -> Option<Field> {
-    let ddev = signals.ddev.as_ref()?;
+    let ddev = signals.ddev.as_ref()?.database.as_ref()?;
     let runs = database_for(registry, &ddev.kind)?;
     if runs.id != primary && !runs.serves.iter().any(|s| s == primary) {
         return None;

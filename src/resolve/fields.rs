@@ -120,8 +120,13 @@ pub(super) fn resolve_backend(
     // An app that reaches its database by a compose service's name is developed in that stack.
     let known = super::connection::Known::of(registry);
     let primary_detector = primaries.first().and_then(|id| registry.get(id));
-    let in_stack = primary_detector.and_then(|p| super::in_stack::of(registry, &known, backend, p, signals, &db_urls));
+    // A DDEV project runs in DDEV's containers, whatever compose files it also keeps (a
+    // Symfony Flex `compose.yaml`): its commands are DDEV's, not a compose stack's.
     let in_ddev = super::in_ddev::of(registry, backend, signals);
+    let in_stack = match in_ddev {
+        Some(_) => None,
+        None => primary_detector.and_then(|p| super::in_stack::of(registry, &known, backend, p, signals, &db_urls)),
+    };
 
     // Data tools and migrations.
     let migration_tools: Vec<&Hit> = backend.data.iter().filter(|h| h.detector.migrations).collect();

@@ -14,15 +14,15 @@ pub(super) struct InDdev {
     evidence: Evidence,
 }
 
-/// The DDEV project the backend runs in: a project file with a database at the root, whose web
-/// container holds the backend's toolchain, and the backend at the root too (DDEV runs commands
-/// from the project's root).
+/// The DDEV project the backend runs in: a project file at the root, whose web container holds
+/// the backend's toolchain, and the backend at the root too (DDEV runs commands from the
+/// project's root; a `composer_root` or a project in a subfolder is not read).
 pub(super) fn of(registry: &Registry, backend: &Analysis, signals: &RepoSignals) -> Option<InDdev> {
     let ddev = signals.ddev.as_ref()?;
     let project = &backend.project;
     let holds_toolchain = registry.conventions.ddev.ecosystems.contains(&project.ecosystem);
     (holds_toolchain && project.dir == ".").then(|| InDdev {
-        evidence: Evidence::new(&ddev.evidence.file, "a DDEV project: the app runs in DDEV's containers"),
+        evidence: ddev.evidence.clone(),
     })
 }
 

@@ -220,8 +220,8 @@ pub struct RepoSignals {
     /// Databases an app's own settings name as the one it uses (`dialect: sqlite3`): stronger
     /// than a driver it imports among others.
     pub app_databases: Vec<(String, Evidence)>,
-    /// The database container of a DDEV project (set by the resolver, which knows DDEV's file).
-    pub ddev: Option<super::ddev::DdevDatabase>,
+    /// The DDEV project the app is developed in (set by the resolver, which knows DDEV's file).
+    pub ddev: Option<super::ddev::DdevProject>,
 }
 
 impl RepoSignals {
