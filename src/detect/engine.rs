@@ -12,6 +12,8 @@ pub struct Listing<'i> {
     /// The names directly inside the project's folder under which files are listed
     /// ([`RepoIndex::names_in`]).
     names: Vec<&'i str>,
+    /// Their [`globs::name_bits`].
+    name_bits: u64,
     /// Every file below the project's folder, when there are few (a workspace package): its
     /// rules look through these rather than search the whole index, so a workspace of
     /// thousands of packages costs each package its own files.
@@ -28,8 +30,10 @@ impl<'i> Listing<'i> {
 
     /// `test_suffixes`: [`Registry::test_suffixes`](crate::detect::Registry::test_suffixes).
     pub fn of(index: &'i RepoIndex, dir: &str, test_suffixes: &'i [String]) -> Listing<'i> {
+        let names = index.names_in(dir);
         Listing {
-            names: index.names_in(dir),
+            name_bits: globs::name_bits(names.iter().copied()),
+            names,
             few: index.few_files_below(dir, Self::FEW),
             prefix_len: if dir == "." || dir.is_empty() { 0 } else { dir.len() + 1 },
             test_suffixes,
@@ -179,7 +183,7 @@ fn leaf_holds(
             .map(|file| vec![Evidence::new(&file, "file exists")]);
     }
     // Most file leaves tried on a small package end here, without a path built or looked up.
-    if !leaf.first_part().may_be_among(&listing.names) {
+    if !leaf.first_part().may_be_among(&listing.names, listing.name_bits) {
         return None;
     }
     let mut evidence = Vec::new();

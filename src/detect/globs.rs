@@ -57,6 +57,8 @@ pub struct FirstPart {
     fixed: bool,
     /// The names the spellings fix exactly, sorted and without repeats.
     exactly: Vec<String>,
+    /// Their [`name_bits`]: most rules tried on a package are ruled out by them alone.
+    exactly_bits: u64,
     /// The literal start and end of the names the other spellings fix around a wildcard.
     fits: Vec<(String, String)>,
 }
@@ -91,14 +93,19 @@ impl FirstPart {
         }
         part.exactly.sort_unstable();
         part.exactly.dedup();
+        part.exactly_bits = name_bits(part.exactly.iter().map(String::as_str));
         part
     }
 
     /// Whether a path of the pattern may be listed, given the sorted names directly inside its
-    /// folder under which files are listed ([`RepoIndex::names_in`]).
-    pub fn may_be_among(&self, names: &[&str]) -> bool {
+    /// folder under which files are listed ([`RepoIndex::names_in`]) and their [`name_bits`].
+    pub fn may_be_among(&self, names: &[&str], bits: u64) -> bool {
         if !self.fixed {
             return true;
+        }
+        // No name of the folder shares a bit with the exact names: none of them is there.
+        if self.fits.is_empty() && self.exactly_bits & bits == 0 {
+            return false;
         }
         // The shorter list is walked, the longer searched.
         let exactly = if names.len() < self.exactly.len() {
@@ -117,6 +124,16 @@ impl FirstPart {
                 })
             })
     }
+}
+
+/// A set of names as 64 bits, one for each name's hash: where two sets share no bit, they share
+/// no name (the converse is only likely).
+pub fn name_bits<'n>(names: impl IntoIterator<Item = &'n str>) -> u64 {
+    use std::hash::BuildHasher;
+    let hasher = foldhash::fast::FixedState::with_seed(0);
+    names
+        .into_iter()
+        .fold(0, |bits, name| bits | 1 << (hasher.hash_one(name) & 63))
 }
 
 /// The directories before a glob's first wildcard (`api/src/` for `api/src/**/*.rs`), with a
@@ -515,7 +532,8 @@ mod tests {
             ("docker/../Dockerfile", true),
             ("./k8s.yaml", true),
         ] {
-            assert_eq!(FirstPart::of(pattern).may_be_among(&names), may, "{pattern}");
+            let bits = name_bits(names);
+            assert_eq!(FirstPart::of(pattern).may_be_among(&names, bits), may, "{pattern}");
         }
     }
 
