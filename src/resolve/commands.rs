@@ -3,7 +3,7 @@
 
 use super::context::Ctx;
 use super::dirs::{home_of, project_at, substitute};
-pub(super) use super::recipes::{is_placeholder, recipe_commands};
+use super::recipes::{is_placeholder, recipe_commands};
 use crate::detect::analysis::Hit;
 use crate::detect::{Detector, Kind, Registry};
 use crate::ecosystems::{Ecosystem, Project, Task, TaskRunner};
@@ -582,8 +582,8 @@ fn hit_vars(ctx: &Ctx, hit: &Hit, runs_in: &Project) -> BTreeMap<String, (String
 /// Hits in the order their defaults are tried, each with the project its commands run in. Data
 /// tools whose migrations were found come first and run where those migrations live; a package
 /// that a script above it for the job (`names`) leaves out of its run comes after the others
-/// (a root `"db:migrate": "turbo run db:migrate:deploy --filter=!@acme/ops"`: `@acme/ops` holds
-/// another database's migrations).
+/// ([`left_out_above`](super::orchestration::left_out_above): it holds another database's
+/// migrations).
 fn ordered_hits<'h, 'r>(
     ctx: &Ctx<'_, 'r>,
     kind: Kind,
@@ -609,32 +609,9 @@ fn ordered_hits<'h, 'r>(
             None => rest.push((hit, home_of(hit, backend))),
         }
     }
-    with_home.sort_by_key(|(_, home)| left_out_above(ctx, home, names));
+    with_home.sort_by_cached_key(|(_, home)| super::orchestration::left_out_above(ctx.registry, home, ctx.all, names));
     with_home.extend(rest);
     with_home
-}
-
-/// Whether a script for the job (`names`) of a folder above `home` runs an orchestrating command
-/// that leaves `home` out, by its package name or its folder.
-fn left_out_above(ctx: &Ctx, home: &Project, names: &[&str]) -> bool {
-    let orchestration = &ctx.registry.toolchain(home.ecosystem).orchestration;
-    let is_home = |package: &str| {
-        let package = package.trim_start_matches("./").trim_end_matches('/');
-        home.name.as_deref() == Some(package) || home.dir == package
-    };
-    crate::fs::ancestors(&home.dir).skip(1).any(|dir| {
-        ctx.all
-            .iter()
-            .filter(|a| a.project.dir == dir && a.project.ecosystem == home.ecosystem)
-            .flat_map(|a| a.project.tasks.iter())
-            .filter(|task| names.contains(&task.name.as_str()))
-            .flat_map(|task| recipe_commands(&task.body))
-            .any(|command| {
-                super::orchestration::left_out(orchestration, &command)
-                    .iter()
-                    .any(|p| is_home(p))
-            })
-    })
 }
 
 /// A task that writes a new migration (`alembic revision --autogenerate`, `makemigrations`: a

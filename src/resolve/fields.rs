@@ -1,9 +1,7 @@
 //! The fields of the chosen project: its framework, database, directories and commands, each
 //! decided from the detector hits, the repository's tasks, guides and CI, and the signals.
 
-use super::commands::{
-    BUILD_TASKS, DB_TASKS, DEV_TASKS, MIGRATE_TASKS, TEST_TASKS, command, is_placeholder, runner_prefix_len,
-};
+use super::commands::{BUILD_TASKS, DB_TASKS, DEV_TASKS, MIGRATE_TASKS, TEST_TASKS, command, runner_prefix_len};
 use super::context::{Ctx, Facts, ancestor_tasks_for, build_root_vars, cargo_workspace_root, test_projects};
 use super::database::{Selected, db_client_command, only_in_memory, resolve_database};
 use super::dirs::{collapse, source_dirs};
@@ -11,6 +9,7 @@ use super::documented::{Intent, documented_dev, documented_intent};
 use super::migrations::migration_dirs;
 use super::on_start::applied_on_start;
 use super::orchestration::orchestrating_tasks;
+use super::recipes::is_placeholder;
 use super::stack::{capability_variables, language_of, runtime_of, tech_stack_of};
 use super::test_dirs::{has_tests, test_dirs};
 use crate::detect::analysis::{Analysis, Hit};

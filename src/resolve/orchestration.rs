@@ -6,7 +6,7 @@ use super::context::Orchestrated;
 use super::recipes::{is_placeholder, recipe_commands};
 use crate::detect::analysis::Analysis;
 use crate::detect::{Orchestration, Registry};
-use crate::ecosystems::Project;
+use crate::ecosystems::{Project, Task};
 
 /// Root scripts that run the backend's script for the same job in every workspace package
 /// (`"dev": "turbo run dev"` beside an API package with a `dev` script; `"test": "pnpm -r
@@ -19,28 +19,47 @@ pub fn orchestrating_tasks(registry: &Registry, project: &Project, all: &[Analys
         return Vec::new();
     }
     let mut tasks = Vec::new();
-    for dir in crate::fs::ancestors(&project.dir).skip(1) {
-        let scripts = all
+    for (dir, task) in scripts_above(project, all) {
+        let runs = recipe_commands(&task.body)
             .iter()
-            .filter(|a| a.project.dir == dir && a.project.ecosystem == project.ecosystem)
-            .flat_map(|a| a.project.tasks.iter());
-        for task in scripts {
-            let runs = recipe_commands(&task.body)
-                .iter()
-                .filter_map(|command| orchestrated_scripts(orchestration, command))
-                .flatten()
-                .filter(|name| same_job(&task.name, name))
-                .find(|name| project.task(name).is_some_and(|own| !is_placeholder(&own.body)));
-            if let Some(runs) = runs {
-                tasks.push(Orchestrated {
-                    task: task.clone(),
-                    dir: dir.to_string(),
-                    runs,
-                });
-            }
+            .filter_map(|command| orchestrated_scripts(orchestration, command))
+            .flatten()
+            .filter(|name| same_job(&task.name, name))
+            .find(|name| project.task(name).is_some_and(|own| !is_placeholder(&own.body)));
+        if let Some(runs) = runs {
+            tasks.push(Orchestrated {
+                task: task.clone(),
+                dir: dir.to_string(),
+                runs,
+            });
         }
     }
     tasks
+}
+
+/// Whether a script for the job (`names`) of a folder above `project` runs an orchestrating
+/// command that leaves `project` out, by its package name or its folder (`"db:migrate": "turbo
+/// run db:migrate:deploy --filter=!@acme/ops"` leaves `@acme/ops` out).
+pub fn left_out_above(registry: &Registry, project: &Project, all: &[Analysis], names: &[&str]) -> bool {
+    let orchestration = &registry.toolchain(project.ecosystem).orchestration;
+    let is_project = |package: &str| {
+        let package = package.trim_start_matches("./").trim_end_matches('/');
+        project.name.as_deref() == Some(package) || project.dir == package
+    };
+    scripts_above(project, all)
+        .filter(|(_, task)| names.contains(&task.name.as_str()))
+        .flat_map(|(_, task)| recipe_commands(&task.body))
+        .any(|command| left_out(orchestration, &command).iter().any(|p| is_project(p)))
+}
+
+/// The scripts of the folders above `project` that hold a project of its ecosystem (a
+/// workspace root's `package.json`), nearest folder first, each with its folder.
+fn scripts_above<'a>(project: &'a Project, all: &'a [Analysis]) -> impl Iterator<Item = (&'a str, &'a Task)> + 'a {
+    crate::fs::ancestors(&project.dir).skip(1).flat_map(move |dir| {
+        all.iter()
+            .filter(move |a| a.project.dir == dir && a.project.ecosystem == project.ecosystem)
+            .flat_map(move |a| a.project.tasks.iter().map(move |task| (dir, task)))
+    })
 }
 
 /// Whether a package script does the root script's job: the same name, or that name as one part
