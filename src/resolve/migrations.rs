@@ -159,13 +159,10 @@ fn holds_migrations(index: &RepoIndex, entries: &MigrationEntries, dir: &str) ->
 /// migrations are: a migrator's code, not migrations. SQL files, subfolders (one per dialect)
 /// and an empty package are not that.
 fn only_code(registry: &Registry, index: &RepoIndex, dir: &str) -> bool {
-    let extensions = registry.code_extensions();
     let names = index.names_in(dir);
     let code = |name: &&str| {
-        index.has_file(&crate::fs::join(dir, name))
-            && name
-                .rsplit_once('.')
-                .is_some_and(|(_, ext)| extensions.iter().any(|e| e == ext))
+        let path = crate::fs::join(dir, name);
+        index.has_file(&path) && super::dirs::is_code_file(registry, &path)
     };
     !names.is_empty()
         && names.iter().all(code)

@@ -380,9 +380,11 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
         .collect();
     for (position, (service, spec)) in services.iter().enumerate() {
         let mut base = None;
+        // Read once: a service built from the source may also be a database's.
+        let file_env = env_file_entries(index, file, spec);
         if let Some(mut built) = built(service, spec, file, position) {
             built.one_shot = awaited.contains(&service.as_str());
-            built.file_env = env_file_entries(index, file, spec);
+            built.file_env = file_env.clone();
             if spec.get("image").is_none() {
                 base = built_from(index, &built);
             }
@@ -410,7 +412,7 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
             .map(str::to_string)
             .into_iter()
             .collect();
-        let from_files = env_file_entries(index, file, spec).into_iter().map(|(k, v, _)| (k, v));
+        let from_files = file_env.into_iter().map(|(k, v, _)| (k, v));
         let env = beneath(beneath(environment(spec), from_files), image_env);
         let from_image = Service {
             name: service.clone(),
