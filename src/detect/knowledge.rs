@@ -424,10 +424,19 @@ pub struct Ddev {
     /// The database type DDEV runs when the file names none.
     #[serde(default)]
     pub default_database: String,
+    /// The name of its database container in `omit_containers` (`db`).
+    #[serde(default)]
+    pub database_container: String,
     /// The ecosystems whose toolchain DDEV's web container holds: their apps start with
-    /// `ddev start` and their commands run there (`ddev exec …`).
+    /// `start` and their commands run there (`exec`).
     #[serde(default)]
     pub ecosystems: Vec<crate::ecosystems::Ecosystem>,
+    /// The command that starts the project's containers and serves the app (`ddev start`).
+    #[serde(default)]
+    pub start: String,
+    /// A command run in the web container: `{command}` is the command (`ddev exec {command}`).
+    #[serde(default)]
+    pub exec: String,
 }
 
 /// What fills the placeholders beyond the 11 fields (`[vocabulary]`): keys are placeholder

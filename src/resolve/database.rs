@@ -51,6 +51,7 @@ pub(super) fn read_signals(
         config: &conventions.ddev.config,
         databases: &conventions.ddev.databases,
         default_database: &conventions.ddev.default_database,
+        database_container: &conventions.ddev.database_container,
     };
     signals.ddev = crate::signals::ddev::read(index, &ddev);
     // A database built from the repository runs as the image its Dockerfile starts from.

@@ -34,6 +34,8 @@ pub struct Conventions<'c> {
     pub databases: &'c [String],
     /// The type DDEV runs when the file names none.
     pub default_database: &'c str,
+    /// Its database container's name in `omit_containers` (`db`).
+    pub database_container: &'c str,
 }
 
 /// The longest version shown in the evidence (`10.11`, `8.0`): longer is not a version.
@@ -67,9 +69,10 @@ pub fn read(index: &RepoIndex, conventions: &Conventions) -> Option<DdevProject>
 /// type, DDEV's default when it names none, nothing when `omit_containers` lists `db` (a list
 /// or a single name) or the type is none DDEV runs.
 fn database(project: &Value, conventions: &Conventions) -> Option<DdevDatabase> {
+    let container = conventions.database_container;
     let omitted = match project.get("omit_containers") {
-        Some(Value::Array(names)) => names.iter().any(|n| n.as_str() == Some("db")),
-        Some(Value::String(name)) => name == "db",
+        Some(Value::Array(names)) => names.iter().any(|n| n.as_str() == Some(container)),
+        Some(Value::String(name)) => name == container,
         _ => false,
     };
     if omitted {
@@ -124,6 +127,7 @@ mod tests {
             config: ".ddev/config.yaml",
             databases: &DATABASES,
             default_database: "mariadb",
+            database_container: "db",
         }
     }
 
