@@ -5,11 +5,11 @@
 use crate::fs::{file_name, parent};
 use crate::repo::listing::{self, Kind, Seen};
 use crate::repo::names::Names;
+use crate::repo::open::Root;
 use crate::report::Warning;
 use ignore::gitignore::Gitignore;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -130,6 +130,8 @@ type ByPath<V> = std::collections::HashMap<String, V, foldhash::fast::RandomStat
 #[derive(Debug)]
 pub struct Tree {
     pub root: PathBuf,
+    /// The root, opened once: every folder and file is opened relative to it.
+    opened: Root,
     /// Repo-relative file paths with `/` separators, sorted.
     pub files: BTreeSet<String>,
     /// Repo-relative directory paths, sorted (the root itself is not listed).
@@ -194,8 +196,9 @@ impl RepoIndex {
         let mut warnings = Vec::new();
         let mut budget = MAX_ENTRIES;
         let mut unread = Vec::new();
+        let opened = Root::open(root);
         let complete = listing::list(
-            root,
+            &opened,
             "",
             MAX_DEPTH,
             &mut budget,
@@ -240,6 +243,7 @@ impl RepoIndex {
         RepoIndex {
             tree: Arc::new(Tree {
                 root: root.to_path_buf(),
+                opened,
                 files,
                 dirs,
                 deep_dirs,
@@ -414,7 +418,7 @@ impl RepoIndex {
     /// The files (or, with `dirs`, the directories) under `prefix` whose name starts with
     /// `starts` and ends with `ends`, one of them not empty, and, given a `folder`, whose folder
     /// has that name, sorted. `None` where trying every path under `prefix` costs less: a small
-    /// repository, or below the root a lookup that would visit many names (`*.ts` in a
+    /// repository, or below the root a lookup that would visit many names (`index*` in a
     /// TypeScript monorepo, asked by each package).
     pub fn named(&self, dirs: bool, prefix: &str, starts: &str, ends: &str, folder: Option<&str>) -> Option<Vec<&str>> {
         const WORTH_IT: usize = 2_048;
@@ -548,7 +552,7 @@ impl RepoIndex {
         let mut found = false;
         let mut ignored_warnings = Vec::new();
         listing::list(
-            &self.root,
+            &self.opened,
             deep,
             usize::MAX,
             budget,
@@ -597,11 +601,10 @@ impl RepoIndex {
             self.warn(".", why);
             return None;
         }
-        let path = self.root.join(rel);
         // Not sized from the file's metadata: most files read are small manifests, for which
         // that `stat` would be a fifth of the system calls.
         let mut bytes = Vec::with_capacity(INITIAL_READ_BYTES);
-        let read = std::fs::File::open(&path).and_then(|file| file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes));
+        let read = self.opened.read(rel, MAX_READ_BYTES as usize + 1, &mut bytes);
         if let Err(err) = read {
             self.unreadable(rel, format!("cannot read: {err}"));
             return None;

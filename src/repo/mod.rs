@@ -8,4 +8,5 @@ pub mod in_two;
 pub mod index;
 pub mod listing;
 pub mod names;
+pub mod open;
 pub mod read_ahead;

@@ -1,4 +1,4 @@
-//! The index's paths by file name, forwards and backwards, so that a glob reaching into every
+//! The index's paths by file name and by extension, so that a glob reaching into every
 //! folder (`**/settings.py`, `src/**/*.config.ts`) looks up the few paths of its name instead
 //! of trying every path below its prefix: in a tree of 20,000 files, each such glob of every
 //! detector cost a pass over all of them.
@@ -17,21 +17,19 @@ pub struct Names {
     first_of: Vec<u32>,
     /// Positions in the paths, by name then path.
     by_name: Vec<u32>,
-    /// Made on the first lookup by a name's ending (`*.py` in `settings/`): most trees are only
-    /// asked by names' starts, and sorting every name backwards was half of the index's cost
-    /// in a tree of 10,000 migrations.
-    by_ending: std::sync::OnceLock<Endings>,
+    /// The paths by their name's last extension (`ts` of `app.config.ts`), each run in path
+    /// order: made on the first lookup by a name's ending (`*.py` in `settings/`), since most
+    /// trees are only asked by names' starts. One pass, no sort: ordering every name backwards
+    /// was half of the index's cost in a tree of 10,000 migrations.
+    by_extension: std::sync::OnceLock<Extensions>,
 }
 
-/// The names read backwards, for lookups by their ending.
-#[derive(Debug, Default)]
-struct Endings {
-    /// Every name spelled backwards, one after the other, and where each one ends: names with
-    /// one ending share a start here, and are compared as plain bytes.
-    backwards: Vec<u8>,
-    backwards_end: Vec<u32>,
-    /// Positions in the paths, by name read backwards (names by their ending) then path.
-    order: Vec<u32>,
+type Extensions = std::collections::HashMap<Box<str>, Vec<u32>, foldhash::fast::RandomState>;
+
+/// The last extension of a name or of the end of one (`ts` of `.config.ts`); `None` when it has
+/// no dot, so that names of any extension may end with it (`file` of `Dockerfile`).
+fn last_extension(name: &str) -> Option<&str> {
+    name.rsplit_once('.').map(|(_, extension)| extension)
 }
 
 impl Names {
@@ -81,23 +79,27 @@ impl Names {
         &self.text[self.name_at[at as usize] as usize..end]
     }
 
-    /// The order by names' endings, made on first use.
-    fn endings(&self) -> &Endings {
-        self.by_ending.get_or_init(|| {
-            let mut endings = Endings::default();
+    /// The paths by extension, made on first use. A name without a dot is in no run.
+    fn extensions(&self) -> &Extensions {
+        self.by_extension.get_or_init(|| {
+            let mut runs = Extensions::default();
             for at in 0..self.path_end.len() as u32 {
-                endings.backwards.extend(self.name(at).as_bytes().iter().rev());
-                endings.backwards_end.push(endings.backwards.len() as u32);
+                let Some(extension) = last_extension(self.name(at)) else { continue };
+                match runs.get_mut(extension) {
+                    Some(run) => run.push(at),
+                    None => {
+                        runs.insert(extension.into(), vec![at]);
+                    }
+                }
             }
-            endings.order = place(&self.name_of, &ordered(&self.first_of, |at| endings.ending(at)));
-            endings
+            runs
         })
     }
 
     /// The paths under `prefix` whose name starts with `starts` and ends with `ends` (one of
-    /// them not empty) and, given a `folder`, whose folder has that name, sorted; `None` when
-    /// more than `most` names fit, where the caller's walk of the folder costs less than a
-    /// lookup per name.
+    /// them not empty) and, given a `folder`, whose folder has that name, sorted. `None` where
+    /// the caller's walk of the folder costs less: when more than `most` names fit `starts`, or
+    /// when `ends` alone is given and has no dot (any extension may end with it).
     pub fn fitting(
         &self,
         prefix: &str,
@@ -108,27 +110,28 @@ impl Names {
     ) -> Option<Vec<&str>> {
         let fits =
             |name: &str| name.len() >= starts.len() + ends.len() && name.starts_with(starts) && name.ends_with(ends);
-        let ends_backwards: Vec<u8> = ends.bytes().rev().collect();
-        let (order, first) = if !starts.is_empty() {
-            (&self.by_name, self.by_name.partition_point(|&i| self.name(i) < starts))
-        } else {
-            let endings = self.endings();
-            let first = endings
-                .order
-                .partition_point(|&i| endings.ending(i) < ends_backwards.as_slice());
-            (&endings.order, first)
-        };
+        if starts.is_empty() {
+            // One run of paths, in path order: those under `prefix` are one stretch of it.
+            let run = self
+                .extensions()
+                .get(last_extension(ends)?)
+                .map_or(&[][..], Vec::as_slice);
+            let from = run.partition_point(|&i| self.path(i) < prefix);
+            let fitting = run[from..]
+                .iter()
+                .map(|&i| (self.path(i), self.name(i)))
+                .take_while(|(path, _)| path.starts_with(prefix))
+                .filter(|(path, name)| fits(name) && in_folder(path, folder))
+                .map(|(path, _)| path);
+            return Some(fitting.collect());
+        }
+        let order = &self.by_name;
         let mut out = Vec::new();
-        let mut at = first;
+        let mut at = order.partition_point(|&i| self.name(i) < starts);
         let mut names = 0;
         while at < order.len() {
             let name = self.name(order[at]);
-            let still = if !starts.is_empty() {
-                name.starts_with(starts)
-            } else {
-                name.ends_with(ends)
-            };
-            if !still {
+            if !name.starts_with(starts) {
                 break;
             }
             // The run of this name: its paths in order, those under `prefix` one run of them.
@@ -156,19 +159,6 @@ impl Names {
     }
 }
 
-impl Endings {
-    /// The name of path `at`, backwards.
-    fn ending(&self, at: u32) -> &[u8] {
-        let end = self.backwards_end[at as usize] as usize;
-        let start = if at == 0 {
-            0
-        } else {
-            self.backwards_end[at as usize - 1] as usize
-        };
-        &self.backwards[start..end]
-    }
-}
-
 /// Whether the folder `path` lies in is named `folder`, when one is given.
 pub fn in_folder(path: &str, folder: Option<&str>) -> bool {
     folder.is_none_or(|folder| crate::fs::file_name(crate::fs::parent(path)) == folder)
@@ -177,7 +167,7 @@ pub fn in_folder(path: &str, folder: Option<&str>) -> bool {
 /// The names (each given by the position of a path that has it) in the order of `text`, as the
 /// positions in `first_of`. Sorted by their first sixteen bytes as a number, then by all of them:
 /// most comparisons end at the number, without a look at the text (eight were too few where
-/// names share an ending: `_step.js` backwards). The sort is the one that
+/// names share a start: `20240101003778_step.js`). The sort is the one that
 /// finds runs already in order: the names come folder by folder, each folder's sorted.
 fn ordered<'t>(first_of: &[u32], text: impl Fn(u32) -> &'t [u8]) -> Vec<u32> {
     // Small entries move fast: the text is looked up only where two heads are equal.
@@ -195,7 +185,7 @@ fn ordered<'t>(first_of: &[u32], text: impl Fn(u32) -> &'t [u8]) -> Vec<u32> {
 
 /// The first sixteen bytes of `text` as a big-endian number, zero-padded: numbers ordered as the
 /// texts' starts are.
-fn head(text: &[u8]) -> u128 {
+pub fn head(text: &[u8]) -> u128 {
     let mut bytes = [0u8; 16];
     let n = text.len().min(16);
     bytes[..n].copy_from_slice(&text[..n]);
@@ -278,6 +268,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(names.fitting("", "", ".py", None, 1), None, "two names end in .py");
+        assert_eq!(names.fitting("", "settings", "", None, 1), None, "two names start so");
+        assert_eq!(names.fitting("", "", "py", None, usize::MAX), None, "any extension may end so");
     }
 }
