@@ -80,82 +80,94 @@ pub(crate) fn with_article(type_name: &str) -> String {
 }
 
 /// The dotted path of the first key written twice in one JSON object, anywhere in `text`
-/// (which must be valid JSON).
+/// (which must be valid JSON). Keys are borrowed from the text and a path is spelled out only
+/// for the key found: this pass runs over every manifest of a workspace of thousands.
 fn json_duplicate_key(text: &str) -> Option<String> {
-    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-    use std::cell::RefCell;
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::borrow::Cow;
 
-    struct Walk<'a> {
-        path: String,
-        found: &'a RefCell<Option<String>>,
+    /// A key as written: borrowed unless it has escapes.
+    #[derive(PartialEq, Eq, Hash)]
+    struct Key<'de>(Cow<'de, str>);
+    impl<'de> serde::Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct KeyVisitor;
+            impl<'de> Visitor<'de> for KeyVisitor {
+                type Value = Key<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a key")
+                }
+                fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Borrowed(key)))
+                }
+                fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Owned(key.to_string())))
+                }
+            }
+            deserializer.deserialize_str(KeyVisitor)
+        }
     }
-    impl<'de> DeserializeSeed<'de> for Walk<'_> {
-        type Value = ();
-        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+
+    /// A value walked: the path, below it, of the first key it holds twice.
+    struct Walk;
+    impl<'de> DeserializeSeed<'de> for Walk {
+        type Value = Option<String>;
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<String>, D::Error> {
             deserializer.deserialize_any(self)
         }
     }
-    impl<'de> Visitor<'de> for Walk<'_> {
-        type Value = ();
+    impl<'de> Visitor<'de> for Walk {
+        type Value = Option<String>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("JSON")
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-            let mut seen = std::collections::HashSet::new();
-            while let Some(key) = map.next_key::<String>()? {
-                let path = if self.path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{}.{key}", self.path)
-                };
-                if !seen.insert(key) && self.found.borrow().is_none() {
-                    *self.found.borrow_mut() = Some(path.clone());
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
+            let mut seen = std::collections::HashSet::<Key, foldhash::fast::RandomState>::default();
+            let mut found = None;
+            while let Some(key) = map.next_key::<Key>()? {
+                if found.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
                 }
-                map.next_value_seed(Walk {
-                    path,
-                    found: self.found,
-                })?;
+                let below = map.next_value_seed(Walk)?;
+                found = match (seen.contains(&key), below) {
+                    // A key written twice comes before what its second value holds.
+                    (true, _) => Some(key.0.to_string()),
+                    (false, Some(below)) => Some(format!("{}.{below}", key.0)),
+                    (false, None) => None,
+                };
+                seen.insert(key);
             }
-            Ok(())
+            Ok(found)
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-            while seq
-                .next_element_seed(Walk {
-                    path: self.path.clone(),
-                    found: self.found,
-                })?
-                .is_some()
-            {}
-            Ok(())
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<String>, A::Error> {
+            let mut found = None;
+            while let Some(below) = seq.next_element_seed(Walk)? {
+                found = found.or(below);
+            }
+            Ok(found)
         }
-        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-            Ok(())
+        fn visit_bool<E>(self, _: bool) -> Result<Option<String>, E> {
+            Ok(None)
         }
-        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-            Ok(())
+        fn visit_i64<E>(self, _: i64) -> Result<Option<String>, E> {
+            Ok(None)
         }
-        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-            Ok(())
+        fn visit_u64<E>(self, _: u64) -> Result<Option<String>, E> {
+            Ok(None)
         }
-        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-            Ok(())
+        fn visit_f64<E>(self, _: f64) -> Result<Option<String>, E> {
+            Ok(None)
         }
-        fn visit_str<E>(self, _: &str) -> Result<(), E> {
-            Ok(())
+        fn visit_str<E>(self, _: &str) -> Result<Option<String>, E> {
+            Ok(None)
         }
-        fn visit_unit<E>(self) -> Result<(), E> {
-            Ok(())
+        fn visit_unit<E>(self) -> Result<Option<String>, E> {
+            Ok(None)
         }
     }
-    let found = RefCell::new(None);
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let walked = Walk {
-        path: String::new(),
-        found: &found,
-    }
-    .deserialize(&mut deserializer);
-    walked.ok()?;
-    found.into_inner()
+    Walk.deserialize(&mut deserializer).ok()?
 }
 
 /// Parses an XML manifest and hands its root element to `read`; `None` (with a warning naming
@@ -168,5 +180,28 @@ pub(crate) fn with_xml<T>(index: &RepoIndex, file: &str, read: impl FnOnce(roxml
             index.unreadable(file, format!("invalid XML: {err}"));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_duplicate_key;
+
+    #[test]
+    fn the_first_key_written_twice_is_named_by_its_path() {
+        assert_eq!(json_duplicate_key(r#"{"a": 1, "b": {"c": 2}}"#), None);
+        assert_eq!(json_duplicate_key(r#"{"a": 1, "a": 2}"#).as_deref(), Some("a"));
+        assert_eq!(
+            json_duplicate_key(r#"{"a": {"b": [1, {"c": 1, "c": 2}]}, "a": 3}"#).as_deref(),
+            Some("a.b.c"),
+            "in the order written"
+        );
+        assert_eq!(
+            json_duplicate_key(r#"{"x": 1, "x": {"y": 1, "y": 2}}"#).as_deref(),
+            Some("x"),
+            "the key before what its second value holds"
+        );
+        assert_eq!(json_duplicate_key(r#"{"\u0061": 1, "a": 2}"#).as_deref(), Some("a"), "escapes");
+        assert_eq!(json_duplicate_key(r#"[{"a": 1}, {"a": 1}]"#), None, "each object on its own");
     }
 }
