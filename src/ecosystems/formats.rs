@@ -201,7 +201,15 @@ mod tests {
             Some("x"),
             "the key before what its second value holds"
         );
-        assert_eq!(json_duplicate_key(r#"{"\u0061": 1, "a": 2}"#).as_deref(), Some("a"), "escapes");
-        assert_eq!(json_duplicate_key(r#"[{"a": 1}, {"a": 1}]"#), None, "each object on its own");
+        assert_eq!(
+            json_duplicate_key(r#"{"\u0061": 1, "a": 2}"#).as_deref(),
+            Some("a"),
+            "escapes"
+        );
+        assert_eq!(
+            json_duplicate_key(r#"[{"a": 1}, {"a": 1}]"#),
+            None,
+            "each object on its own"
+        );
     }
 }

@@ -84,7 +84,9 @@ impl Names {
         self.by_extension.get_or_init(|| {
             let mut runs = Extensions::default();
             for at in 0..self.path_end.len() as u32 {
-                let Some(extension) = last_extension(self.name(at)) else { continue };
+                let Some(extension) = last_extension(self.name(at)) else {
+                    continue;
+                };
                 match runs.get_mut(extension) {
                     Some(run) => run.push(at),
                     None => {
@@ -269,6 +271,10 @@ mod tests {
             }
         }
         assert_eq!(names.fitting("", "settings", "", None, 1), None, "two names start so");
-        assert_eq!(names.fitting("", "", "py", None, usize::MAX), None, "any extension may end so");
+        assert_eq!(
+            names.fitting("", "", "py", None, usize::MAX),
+            None,
+            "any extension may end so"
+        );
     }
 }

@@ -145,7 +145,10 @@ impl Root {
             } else {
                 None
             };
-            let name = entry.file_name().into_string().map_err(|raw| raw.to_string_lossy().into_owned());
+            let name = entry
+                .file_name()
+                .into_string()
+                .map_err(|raw| raw.to_string_lossy().into_owned());
             Ok(Entry { name, kind })
         });
         Ok(entries.collect())
@@ -213,7 +216,10 @@ mod tests {
         let root = Root::open(tmp.path());
         let entries = root.entries("").unwrap();
         assert!(entries.iter().all(|e| e.as_ref().unwrap().kind.is_none()));
-        assert!(root.read("link", 100, &mut Vec::new()).is_err(), "the link is not followed");
+        assert!(
+            root.read("link", 100, &mut Vec::new()).is_err(),
+            "the link is not followed"
+        );
         assert!(root.entries("dir").is_err(), "nor a linked folder");
     }
 

@@ -69,6 +69,8 @@ pub(super) fn read_signals(
             value.clear();
         }
     }
+    let app_name = project.and_then(|p| short_name(p.name.as_deref()?));
+    signals.app_env_prefix = app_name.map(app_env_prefix);
     // Only the project's own settings: a root `config.yml` beside a backend in `api/` is some
     // other program's.
     let dirs = [dir];
@@ -87,7 +89,6 @@ pub(super) fn read_signals(
     // A test's, CI's or production's (`conf/app_test.ini`, `conf/ci.ini`) is not what a
     // developer's run reads.
     let mut files: Vec<String> = Vec::new();
-    let app_name = project.and_then(|p| short_name(p.name.as_deref()?));
     for pattern in &settings.files {
         // `{name}.json`: a settings file named after the app (`sftpgo.json`).
         let pattern = match (pattern.contains("{name}"), app_name) {
@@ -189,6 +190,22 @@ fn short_name(name: &str) -> Option<&str> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
     (plain && !short.starts_with('.')).then_some(short)
+}
+
+/// The prefix an app gives its settings' names: its name in capitals, `_` for what is not a
+/// letter or digit, then `_` (`FATHOM_` of `fathom`, `MY_APP_` of `my-app`).
+fn app_env_prefix(app_name: &str) -> String {
+    app_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .chain(['_'])
+        .collect()
 }
 
 /// The embedded store whose file a dialect-less setting names (`db-uri: opengist.db`: a bare
@@ -1044,8 +1061,8 @@ fn compose_shell(
 }
 
 /// An embedded store's file named by an env template variable: `DB_FILENAME=db/data` (knex's
-/// `filename`), `SQLITE_PATH=app.db` (a path or storage key only with a file extension), relative
-/// to where the app runs.
+/// `filename`), `SQLITE_PATH=app.db` (a path or storage key only with a file extension),
+/// relative to where the app runs.
 fn env_file_client(
     known: &Known,
     primary: &Detector,
@@ -1054,14 +1071,45 @@ fn env_file_client(
     run_dir: Option<&str>,
 ) -> Option<Field> {
     let prefixes = own_env_prefixes(primary);
-    let named = |suffixes: &[&str], extension: bool| {
-        env_entry(signals, &prefixes, suffixes, |value| {
-            let usable = !known.is_placeholder(value) && !known.in_memory(value);
-            usable && (!extension || known.has_file_extension(value))
-        })
-    };
-    let (key, file, evidence_file) =
-        named(&["FILENAME", "FILE"], false).or_else(|| named(&["PATH", "STORAGE"], true))?;
+    let named = |suffixes: &[&str], extension: bool| file_entry(known, signals, &prefixes, suffixes, extension);
+    let found = named(&["FILENAME", "FILE"], false).or_else(|| named(&["PATH", "STORAGE"], true))?;
+    file_client(shell, found, run_dir)
+}
+
+/// An embedded store's file given as the database's name in an env template, with its file
+/// extension (`FATHOM_DATABASE_NAME=./fathom.db`), relative to where the app runs. Taken after
+/// the framework's own console: a framework may place a named file elsewhere (Laravel's
+/// `DB_DATABASE=app.sqlite` under `database/`), and its console opens it where it is.
+pub(super) fn env_name_file_client(
+    registry: &Registry,
+    primary: Option<&String>,
+    signals: &RepoSignals,
+    run_dir: Option<&str>,
+) -> Option<Field> {
+    let primary = registry.get(primary?)?;
+    let shell = primary.shell.as_ref().filter(|s| s.file.is_some())?;
+    let known = Known::of(registry);
+    let found = file_entry(&known, signals, &own_env_prefixes(primary), &["NAME", "DATABASE"], true)?;
+    file_client(shell, found, run_dir)
+}
+
+/// The first env template variable of `prefixes` and `suffixes` whose value can be a file (with
+/// one of the stores' file extensions, when `extension`): (name, value, file).
+fn file_entry(
+    known: &Known,
+    signals: &RepoSignals,
+    prefixes: &[&str],
+    suffixes: &[&str],
+    extension: bool,
+) -> Option<(String, String, String)> {
+    env_entry(signals, prefixes, suffixes, |value| {
+        let usable = !known.is_placeholder(value) && !known.in_memory(value);
+        usable && (!extension || known.has_file_extension(value))
+    })
+}
+
+/// The store's client on the file an env template variable names, `(name, value, template)`.
+fn file_client(shell: &Shell, (key, file, template): (String, String, String), run_dir: Option<&str>) -> Option<Field> {
     let file = file.trim_start_matches("./").to_string();
     let file = match run_dir.filter(|_| !file.starts_with(['/', '~'])) {
         Some(dir) => crate::fs::join(dir, &file),
@@ -1071,25 +1119,29 @@ fn env_file_client(
         file: Some(file),
         ..Connection::default()
     };
-    let evidence = Evidence::new(&evidence_file, format!("{key} names the database file"));
+    let evidence = Evidence::new(&template, format!("{key} names the database file"));
     Some(Field::found(connection.client(shell)?, vec![evidence]))
 }
 
 /// The first env template variable named a prefix then a suffix (`DB_` `HOST`), in that order,
-/// with a value `accept` takes: (name, value, file).
+/// with a value `accept` takes: (name, value, file). Then the same under the app's own prefix
+/// (`FATHOM_DATABASE_NAME`): the app reads it for its database as another reads `DATABASE_NAME`.
 fn env_entry(
     signals: &RepoSignals,
     prefixes: &[&str],
     suffixes: &[&str],
     accept: impl Fn(&str) -> bool,
 ) -> Option<(String, String, String)> {
-    prefixes.iter().find_map(|p| {
-        suffixes.iter().find_map(|s| {
-            let key = format!("{p}{s}");
-            let (_, value, file) = signals.env.iter().find(|(k, v, _)| *k == key && !v.is_empty())?;
-            accept(value).then(|| (key, value.clone(), file.clone()))
+    let spelled = |app: &str| {
+        prefixes.iter().find_map(|p| {
+            suffixes.iter().find_map(|s| {
+                let key = format!("{app}{p}{s}");
+                let (_, value, file) = signals.env.iter().find(|(k, v, _)| *k == key && !v.is_empty())?;
+                accept(value).then(|| (key, value.clone(), file.clone()))
+            })
         })
-    })
+    };
+    spelled("").or_else(|| spelled(signals.app_env_prefix.as_deref()?))
 }
 
 /// A client from split connection variables of an env template (`DB_HOST`, `DB_USER`,
@@ -1153,6 +1205,12 @@ mod tests {
         // A URL is read as a URL; a server database's name is no file.
         assert_eq!(store(&["postgres://db/app.db"]), None);
         assert_eq!(store(&["shop"]), None);
+    }
+
+    #[test]
+    fn an_apps_settings_prefix_is_its_name_in_capitals() {
+        assert_eq!(app_env_prefix("fathom"), "FATHOM_");
+        assert_eq!(app_env_prefix("my-app.v2"), "MY_APP_V2_");
     }
 
     #[test]

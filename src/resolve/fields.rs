@@ -3,7 +3,7 @@
 
 use super::commands::{BUILD_TASKS, DB_TASKS, DEV_TASKS, MIGRATE_TASKS, TEST_TASKS, command, runner_prefix_len};
 use super::context::{Ctx, Facts, ancestor_tasks_for, build_root_vars, cargo_workspace_root, test_projects};
-use super::database::{Selected, db_client_command, only_in_memory, resolve_database};
+use super::database::{Selected, db_client_command, env_name_file_client, only_in_memory, resolve_database};
 use super::dirs::{collapse, source_dirs};
 use super::documented::{Intent, documented_dev, documented_intent};
 use super::migrations::migration_dirs;
@@ -415,7 +415,8 @@ pub(super) fn resolve_backend(
                 run_dir.as_deref(),
             )
         })
-        .or_else(|| command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Framework]));
+        .or_else(|| command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Framework]))
+        .or_else(|| env_name_file_client(registry, primaries.first(), signals, run_dir.as_deref()));
     fields.insert(
         FieldName::DbCommand,
         db_command.unwrap_or_else(|| {

@@ -214,6 +214,9 @@ pub struct RepoSignals {
     pub url_vars: Vec<(String, String, Evidence)>,
     /// Every `KEY=value` of the env templates, first template first: (key, value, file).
     pub env: Vec<(String, String, String)>,
+    /// The app's own prefix to its settings' names, from its name (`FATHOM_` of `fathom`, whose
+    /// template says `FATHOM_DATABASE_NAME`; set by the resolver, which knows the project).
+    pub app_env_prefix: Option<String>,
     /// Connections an app's own settings spell out (`sqlite:wakapi_db.db`, a URL built from a
     /// host, user and database name): where the database the app uses by default is.
     pub connections: Vec<(String, Evidence)>,
