@@ -17,10 +17,14 @@ use crate::signals::compose::{EnvValue, Service};
 use std::collections::BTreeMap;
 
 /// Evidence strength for the primary database.
-const SETTINGS_SCORE: i32 = 6;
-const CONFIG_SCORE: i32 = 5;
+const SETTINGS_SCORE: i32 = 7;
+const CONFIG_SCORE: i32 = 6;
+/// An env template is what a developer copies to run the app: the database it names is the one
+/// a run uses, whichever other drivers the app can load (an optional extra's).
+const ENV_SCORE: i32 = 5;
 const DEP_SCORE: i32 = 4;
-const ENV_SCORE: i32 = 3;
+/// A production or test profile's config names the deployed or a throwaway database.
+const OTHER_RUN_SCORE: i32 = 3;
 const COMPOSE_SCORE: i32 = 2;
 const DEV_DEP_SCORE: i32 = 1;
 
@@ -425,7 +429,7 @@ pub(super) fn resolve_database(
         )
     });
     let top = primaries.first().map(|(_, s)| *s).unwrap_or(0);
-    primaries.retain(|(_, s)| *s == top || *s >= ENV_SCORE);
+    primaries.retain(|(_, s)| *s == top || *s >= OTHER_RUN_SCORE);
     let caches: Vec<&str> = candidates
         .iter()
         .filter(|(id, (score, _, _))| role(id) == Role::Cache && *score >= COMPOSE_SCORE)
@@ -470,7 +474,7 @@ fn config_score(registry: &Registry, file: &str, selected: &Selected) -> i32 {
     if selected.holds(file) {
         SETTINGS_SCORE
     } else if named_for_another_run(registry, file) {
-        ENV_SCORE
+        OTHER_RUN_SCORE
     } else {
         CONFIG_SCORE
     }
@@ -934,7 +938,7 @@ fn config_client(
     // A production or test profile's connection (`application-prod.properties`) is not the one
     // to open; the settings a plain run selects are, before the shared defaults'.
     let score = |(_, evidence): &&(String, Evidence)| config_score(registry, &evidence.file, selected);
-    let mut development: Vec<&(String, Evidence)> = urls.iter().filter(|u| score(u) > ENV_SCORE).collect();
+    let mut development: Vec<&(String, Evidence)> = urls.iter().filter(|u| score(u) > OTHER_RUN_SCORE).collect();
     development.sort_by_key(|u| std::cmp::Reverse(score(u)));
     let from_config = development.into_iter().find_map(|(value, evidence)| {
         let connection = connection::parse(value, known)?;
@@ -1334,9 +1338,9 @@ mod tests {
         assert_eq!(score("tcms/settings/common.py"), CONFIG_SCORE);
         // Named for development, but not what a plain run selects.
         assert_eq!(score("tcms/settings/local.py"), CONFIG_SCORE);
-        assert_eq!(score("app/settings/test.py"), ENV_SCORE);
-        assert_eq!(score("app/test_settings.py"), ENV_SCORE);
-        assert_eq!(score("src/main/resources/application-prod.yml"), ENV_SCORE);
+        assert_eq!(score("app/settings/test.py"), OTHER_RUN_SCORE);
+        assert_eq!(score("app/test_settings.py"), OTHER_RUN_SCORE);
+        assert_eq!(score("src/main/resources/application-prod.yml"), OTHER_RUN_SCORE);
         // A word inside another is not it: `contest`, `latest`.
         assert_eq!(score("config/contest.py"), CONFIG_SCORE);
         let none = Selected::default();
