@@ -90,7 +90,7 @@ pub(super) fn applied_on_start(
 /// Whether a path's code runs on request, not at start-up: it has a word of `[files]
 /// on_request` (a CLI subcommand, a migrations program, a seed, a test, a script).
 fn on_request(registry: &Registry, path: &str) -> bool {
-    let path = path.to_ascii_lowercase();
+    let path = format!("/{}", path.to_ascii_lowercase());
     registry
         .conventions
         .files
