@@ -297,18 +297,23 @@ pub fn read(index: &RepoIndex, backend_dir: &str, compose_dirs: &[String], devel
 }
 
 /// An env template the development run reads: any but one written for another run
-/// (`.env.production.example`); `.env.dev.example` is the development run's own.
+/// (`.env.production.example`); `.env.dev.example` is the development run's own. So are the
+/// env files a repository commits for it: `.env`, `.env.development` (the listing holds them
+/// only when they are not ignored, or git tracks them: a developer's own ignored `.env` is never
+/// read).
 fn is_env_template(name: &str, development: &[String]) -> bool {
     match index::env_template_run(name) {
         Some(_) => development_template(name, development),
-        None => index::is_env_template(name),
+        None => index::is_env_template(name) || name == ".env" || development_template(name, development),
     }
 }
 
-/// A template for the development run (`.env.dev.example`, `.env.development.sample`): read
-/// before the others, which may be written for a deployment.
+/// A template or committed env file for the development run (`.env.dev.example`,
+/// `.env.development.sample`, `.env.development`): read before the others, which may be written
+/// for a deployment.
 fn development_template(name: &str, development: &[String]) -> bool {
-    index::env_template_run(name).is_some_and(|run| development.iter().any(|word| word == run))
+    let run = index::env_template_run(name).or_else(|| name.strip_prefix(".env.").filter(|run| !run.contains('.')));
+    run.is_some_and(|run| development.iter().any(|word| word == run))
 }
 
 /// Whether a compose file is named for development (`docker-compose.dev.yml`,
