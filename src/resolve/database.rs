@@ -234,6 +234,11 @@ fn app_connection(db: Option<&Detector>, found: &AppDatabase, known: &Known) -> 
     if let Some(url) = found.locations.iter().find(|l| l.contains("://")) {
         return Some(url.clone());
     }
+    // A connection string (`Data Source=app.db`, `Server=db;Database=shop`) is read as one.
+    let connection_string = |l: &&String| l.contains('=') && connection::parse(l, known).is_some();
+    if let Some(spelled) = found.locations.iter().find(connection_string) {
+        return Some(spelled.clone());
+    }
     let shell = db?.shell.as_ref()?;
     if let Some(prefix) = shell.file_urls.iter().min_by_key(|p| p.len()) {
         let file = found

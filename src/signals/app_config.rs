@@ -128,7 +128,7 @@ fn sections(doc: &Value, file: &str, keys: Keys, names_database: &dyn Fn(&str) -
                 Some((key.to_string(), value.clone()))
             })
             .collect();
-        let values = match map.get(section) {
+        let values = match lookup(map, section) {
             Some(Value::Object(values)) => values,
             _ if !flat.is_empty() => &flat,
             _ => continue,
@@ -136,10 +136,10 @@ fn sections(doc: &Value, file: &str, keys: Keys, names_database: &dyn Fn(&str) -
         let first = |names: &[String]| {
             names
                 .iter()
-                .find_map(|k| scalar(values.get(k)?).map(|v| (k.clone(), v)))
+                .find_map(|k| scalar(lookup(values, k)?).map(|v| (k.clone(), v)))
         };
         let names_one = keys.dialect.iter().find_map(|k| {
-            let value = scalar(values.get(k)?)?;
+            let value = scalar(lookup(values, k)?)?;
             names_database(&value).then(|| (k.clone(), value))
         });
         let (dialect_key, dialect) = match names_one {
@@ -150,7 +150,11 @@ fn sections(doc: &Value, file: &str, keys: Keys, names_database: &dyn Fn(&str) -
             file: file.to_string(),
             dialect_key,
             dialect,
-            locations: keys.location.iter().filter_map(|k| scalar(values.get(k)?)).collect(),
+            locations: keys
+                .location
+                .iter()
+                .filter_map(|k| scalar(lookup(values, k)?))
+                .collect(),
             host: first(keys.host).map(|(_, v)| v),
             port: first(keys.port).map(|(_, v)| v),
             user: first(keys.user).map(|(_, v)| v),
@@ -161,6 +165,20 @@ fn sections(doc: &Value, file: &str, keys: Keys, names_database: &dyn Fn(&str) -
         }
     }
     out
+}
+
+/// The value of `key` (written in snake case, `connection_string`) however the file spells it:
+/// as written, else in any case and with or without `_` and `-` between words (ASP.NET Core's
+/// `ConnectionString`, `connection-string`).
+fn lookup<'v>(values: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    fn plain(k: &str) -> impl Iterator<Item = char> + '_ {
+        k.chars()
+            .filter(|c| !matches!(c, '_' | '-'))
+            .flat_map(char::to_lowercase)
+    }
+    values
+        .get(key)
+        .or_else(|| values.iter().find(|(k, _)| plain(k).eq(plain(key))).map(|(_, v)| v))
 }
 
 /// A non-blank string or number, as text.
@@ -283,6 +301,20 @@ mod tests {
             (found[1].dialect.as_deref(), found[1].host.as_deref()),
             (None, Some("localhost"))
         );
+    }
+
+    #[test]
+    fn a_key_is_found_in_any_case_with_or_without_separators() {
+        let values: serde_json::Map<String, Value> =
+            serde_json::from_str(r#"{"Type": "Sqlite", "ConnectionString": "Data Source=a.db", "db-path": "x"}"#)
+                .unwrap();
+        assert_eq!(lookup(&values, "type"), Some(&Value::from("Sqlite")));
+        assert_eq!(
+            lookup(&values, "connection_string"),
+            Some(&Value::from("Data Source=a.db"))
+        );
+        assert_eq!(lookup(&values, "db_path"), Some(&Value::from("x")));
+        assert_eq!(lookup(&values, "connection"), None, "a whole key, not a start");
     }
 
     #[test]
