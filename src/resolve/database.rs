@@ -356,11 +356,14 @@ pub(super) fn resolve_database(
             add(&db.id, SETTINGS_SCORE, evidence.clone());
         }
     }
+    // A key that selects the driver (`DB_CONNECTION=sqlite`) names the one the app uses, as its
+    // settings do: above a config that lists every connection the app can make (Lucid's,
+    // Laravel's `connections`); a URL names the database of an example run.
     for (value, evidence, from_env) in &signals.database_hints {
         if let Some(db) = database_for(registry, value) {
             add(
                 &db.id,
-                if *from_env { ENV_SCORE } else { CONFIG_SCORE },
+                if *from_env { ENV_SCORE } else { SETTINGS_SCORE },
                 evidence.clone(),
             );
         }
