@@ -108,11 +108,29 @@ fn is_helper(on_request: &dyn Fn(&str) -> bool, file: &str) -> bool {
 }
 
 /// Rust tests sit at the end of the file they test, after `#[cfg(test)]`.
+/// They start at the first `#[cfg(test)]` on an inline module (`mod tests {`): one on a module
+/// kept in another file (`mod migration_tests;`) or on a single item starts nothing.
 fn in_rust_tests(index: &RepoIndex, found: &ConfigValue) -> bool {
     let text = index.read(&found.file).unwrap_or_default();
     let at = text.find(found.value.as_str());
-    text.find("#[cfg(test)]")
-        .is_some_and(|tests| at.is_none_or(|at| at > tests))
+    tests_start(&text).is_some_and(|tests| at.is_none_or(|at| at > tests))
+}
+
+fn tests_start(text: &str) -> Option<usize> {
+    const MARK: &str = "#[cfg(test)]";
+    text.match_indices(MARK).map(|(at, _)| at).find(|at| {
+        // The item the attribute is on, past any other attributes.
+        let mut item = text[at + MARK.len()..].trim_start();
+        while item.starts_with("#[") {
+            item = item.find(']').map_or("", |end| item[end + 1..].trim_start());
+        }
+        let item = item.strip_prefix("pub ").unwrap_or(item);
+        item.strip_prefix("mod ").is_some_and(|module| {
+            module
+                .find('{')
+                .is_some_and(|open| module.find(';').is_none_or(|end| open < end))
+        })
+    })
 }
 
 /// The call a read found, as evidence spells it: `migrate!("./migrations")\n    .run(` as one
@@ -236,6 +254,14 @@ fn defines(definitions: &[Regex], text: &str, at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rust_tests_start_at_an_inline_test_module() {
+        let text = "#[cfg(test)]\nmod migration_tests;\nfn run() { migrate!().run(); }\n#[cfg(test)]\n#[allow(dead_code)]\nmod tests {\n}\n";
+        assert_eq!(tests_start(text), text.find("#[cfg(test)]\n#[allow"));
+        assert_eq!(tests_start("#[cfg(test)]\nuse x;\nfn a() {}"), None);
+        assert_eq!(tests_start("#[cfg(test)] pub mod tests { }"), Some(0));
+    }
 
     #[test]
     fn a_file_named_for_migrating_is_a_helper_only_outside_folders_that_run_on_request() {
