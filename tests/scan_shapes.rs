@@ -409,6 +409,41 @@ fn files_git_tracks_are_read_though_an_ignore_pattern_matches_them() {
 }
 
 #[test]
+fn an_env_file_for_development_is_read_only_when_git_tracks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "package.json",
+            "{\"name\": \"tracker\", \"scripts\": {\"dev\": \"node src/server.js\"}, \"dependencies\": {\"express\": \"4\", \"pg\": \"8\"}}",
+        ),
+        ("src/server.js", "require('express')().listen(3000)\n"),
+        (
+            ".env.development",
+            "DATABASE_URL=postgres://tracker@localhost:5432/tracker_dev\n",
+        ),
+    ];
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    // Not ignored by the repository, but not committed either: a developer's own (their global
+    // ignore file may leave it out), never read.
+    let untracked = archprompt::scan(dir.path()).unwrap();
+    assert_eq!(untracked.field(FieldName::DbCommand).value, None);
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    let index = git_index(&[".env.development", "package.json", "src/server.js"]);
+    std::fs::write(dir.path().join(".git/index"), index).unwrap();
+    let committed = archprompt::scan(dir.path()).unwrap();
+    let db = committed.field(FieldName::DbCommand);
+    assert_eq!(
+        db.value.as_deref(),
+        Some("psql \"postgres://tracker@localhost:5432/tracker_dev\"")
+    );
+    assert_eq!(db.evidence[0].file, ".env.development");
+}
+
+#[test]
 fn every_gradle_test_source_set_is_a_test_dir() {
     let report = scan_tree(&[
         ("settings.gradle.kts", "rootProject.name = \"shop\"\n"),

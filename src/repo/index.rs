@@ -146,6 +146,8 @@ pub struct Tree {
     names: [OnceLock<Names>; 2],
     /// The hashes of the files' names, made on first use ([`RepoIndex::may_have_file_named`]).
     name_hashes: OnceLock<std::collections::HashSet<u64, foldhash::fast::FixedState>>,
+    /// What git tracks, read on first use ([`RepoIndex::tracks`]).
+    tracked: OnceLock<crate::repo::git_index::Tracked>,
 }
 
 /// The listing ([`Tree`], which it dereferences to) and what one thread has read of it.
@@ -251,6 +253,7 @@ impl RepoIndex {
                 excluded,
                 names: Default::default(),
                 name_hashes: OnceLock::new(),
+                tracked: OnceLock::new(),
             }),
             cache: RefCell::default(),
             cached_bytes: std::cell::Cell::new(0),
@@ -402,6 +405,15 @@ impl RepoIndex {
                     .collect()
             })
             .contains(&hasher.hash_one(name))
+    }
+
+    /// Whether git tracks the file `rel` (none outside a git repository): a file the listing
+    /// holds may still be a developer's own, one their global ignore file leaves out.
+    pub fn tracks(&self, rel: &str) -> bool {
+        self.tracked
+            .get_or_init(|| crate::repo::git_index::Tracked::read(&self.root))
+            .files
+            .contains(rel)
     }
 
     pub fn has_dir(&self, rel: &str) -> bool {

@@ -382,7 +382,8 @@ pub(super) fn resolve_backend(
 
     // The ORM's console, else a client on the database the dev setup runs or configures, else
     // the framework's console (`php artisan db`), which needs that database reachable from the
-    // host and its client installed there.
+    // host and its client installed there, else an embedded store's file an env template gives
+    // as the database's name (a framework may place it elsewhere).
     // Where the dev command runs the app (`cd backend && …`, or the project's folder where the
     // ecosystem's run goes there itself), for files relative to it.
     let dev = fields.get(&FieldName::DevCommand);

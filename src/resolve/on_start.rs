@@ -31,17 +31,23 @@ pub(super) fn applied_on_start(
     from_models: bool,
 ) -> Option<Vec<Evidence>> {
     // The migration tools first, then an ORM that creates its schema from the models itself
-    // (GORM's `AutoMigrate`): a versioned run, where there is one, is what migrating means.
-    let models_only = |h: &&crate::detect::analysis::Hit| {
-        from_models
-            && !h.detector.migrations
-            && h.detector
-                .config
-                .iter()
-                .any(|r| r.sets == Sets::Var && r.var.as_deref() == Some("migrates_on_start"))
+    // (GORM's `AutoMigrate`, a migration tool's `schema_on_start`: Sequelize's `sync()`): a
+    // versioned run, where there is one, is what migrating means.
+    let reads = |h: &crate::detect::analysis::Hit, var: &str| {
+        h.detector
+            .config
+            .iter()
+            .any(|r| r.sets == Sets::Var && r.var.as_deref() == Some(var))
     };
-    let tools = backend.data.iter().filter(|h| h.detector.migrations);
-    for hit in tools.chain(backend.data.iter().filter(models_only)) {
+    let models_only = |h: &&crate::detect::analysis::Hit| {
+        from_models && ((!h.detector.migrations && reads(h, "migrates_on_start")) || reads(h, "schema_on_start"))
+    };
+    let tools = backend
+        .data
+        .iter()
+        .filter(|h| h.detector.migrations)
+        .map(|h| (h, false));
+    for (hit, from_models) in tools.chain(backend.data.iter().filter(models_only).map(|h| (h, true))) {
         let home = home_of(hit, &backend.project);
         let reads_of = |var: &'static str| {
             hit.detector
@@ -55,14 +61,15 @@ pub(super) fn applied_on_start(
         if switched_off {
             continue;
         }
-        let applies = |how: &str| match hit.detector.migrations {
+        let applies = |how: &str| match hit.detector.migrations && !from_models {
             false => format!("the app creates its {} schema when it starts: {how}", hit.detector.name),
             true => format!(
                 "the app applies its {} migrations when it starts: {how}",
                 hit.detector.name
             ),
         };
-        for read in reads_of("migrates_on_start") {
+        let schema = from_models.then(|| reads_of("schema_on_start")).into_iter().flatten();
+        for read in reads_of("migrates_on_start").chain(schema) {
             let found = engine::read_config(hit.detector, read, index, &home);
             let on_request = |path: &str| on_request(registry, path);
             let at_start = found.iter().find(|f| !on_request(&f.file) && !in_rust_tests(index, f));
@@ -254,6 +261,24 @@ fn defines(definitions: &[Regex], text: &str, at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_run_on_request_is_known_by_whole_words_of_its_path() {
+        let registry = Registry::builtin().unwrap();
+        for path in [
+            "cli/main.go",
+            "cmd/cli.py",
+            "src/cli-tasks.js",
+            "app/db_cli.py",
+            "bin/migrate",
+            "admin/x.rs",
+        ] {
+            assert!(on_request(&registry, path), "{path}");
+        }
+        for path in ["store/client.go", "src/clinic.ts", "main.go", "internal/db/db.go"] {
+            assert!(!on_request(&registry, path), "{path}");
+        }
+    }
 
     #[test]
     fn rust_tests_start_at_an_inline_test_module() {

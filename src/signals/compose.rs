@@ -282,7 +282,7 @@ pub fn read(index: &RepoIndex, backend_dir: &str, compose_dirs: &[String], devel
                 // In a folder kept for containers, any YAML with `services:` is a compose file
                 // (`src/main/docker/postgresql.yml`); other YAML there is not an error.
                 read_compose(index, file, &mut signals, false);
-            } else if is_env_template(name, development) && i < bases {
+            } else if is_env_template(name, development, || index.tracks(file)) && i < bases {
                 read_env(index, file, &mut signals);
             }
         }
@@ -298,13 +298,14 @@ pub fn read(index: &RepoIndex, backend_dir: &str, compose_dirs: &[String], devel
 
 /// An env template the development run reads: any but one written for another run
 /// (`.env.production.example`); `.env.dev.example` is the development run's own. So are the
-/// env files a repository commits for it: `.env`, `.env.development` (the listing holds them
-/// only when they are not ignored, or git tracks them: a developer's own ignored `.env` is never
-/// read).
-fn is_env_template(name: &str, development: &[String]) -> bool {
+/// env files a repository commits for it, `.env` and `.env.development`, when git tracks them
+/// (`tracked`): a developer's own, which only their global ignore file may leave out, is never
+/// read, nor one outside a git repository.
+fn is_env_template(name: &str, development: &[String], tracked: impl FnOnce() -> bool) -> bool {
     match index::env_template_run(name) {
         Some(_) => development_template(name, development),
-        None => index::is_env_template(name) || name == ".env" || development_template(name, development),
+        None if index::is_env_template(name) => true,
+        None => (name == ".env" || development_template(name, development)) && tracked(),
     }
 }
 
