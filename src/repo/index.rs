@@ -146,7 +146,8 @@ pub struct Tree {
     names: [OnceLock<Names>; 2],
     /// The hashes of the files' names, made on first use ([`RepoIndex::may_have_file_named`]).
     name_hashes: OnceLock<std::collections::HashSet<u64, foldhash::fast::FixedState>>,
-    /// What git tracks, read on first use ([`RepoIndex::tracks`]).
+    /// What git tracks, read once, on first use: by the listing at its first ignored entry, or
+    /// by [`RepoIndex::tracks`].
     tracked: OnceLock<crate::repo::git_index::Tracked>,
 }
 
@@ -199,8 +200,11 @@ impl RepoIndex {
         let mut budget = MAX_ENTRIES;
         let mut unread = Vec::new();
         let opened = Root::open(root);
+        // Read by the listing at its first ignored entry, kept for later questions.
+        let tracked = OnceLock::new();
         let complete = listing::list(
             &opened,
+            &tracked,
             "",
             MAX_DEPTH,
             &mut budget,
@@ -253,7 +257,7 @@ impl RepoIndex {
                 excluded,
                 names: Default::default(),
                 name_hashes: OnceLock::new(),
-                tracked: OnceLock::new(),
+                tracked,
             }),
             cache: RefCell::default(),
             cached_bytes: std::cell::Cell::new(0),
@@ -565,6 +569,7 @@ impl RepoIndex {
         let mut ignored_warnings = Vec::new();
         listing::list(
             &self.opened,
+            &self.tracked,
             deep,
             usize::MAX,
             budget,

@@ -39,7 +39,7 @@ pub enum Seen {
 }
 
 /// Lists below the repo-relative directory `start` (`""` for the root) of `root`, `max_depth`
-/// levels deep, calling `visit` for each entry until `budget` entries have been listed. Returns
+/// levels deep (`tracked`: git's index, read there at the first ignored entry, or already), calling `visit` for each entry until `budget` entries have been listed. Returns
 /// false when the budget ran out. Symlinks, FIFOs, sockets and devices are never listed, so
 /// nothing is followed out of the tree or opened; unreadable directories and entries become
 /// warnings naming them.
@@ -51,6 +51,7 @@ pub enum Seen {
 /// ([`ReadAhead`]); they are still taken in this order, so the listing is the same.
 pub fn list(
     opened: &Root,
+    tracked: &std::sync::OnceLock<super::git_index::Tracked>,
     start: &str,
     max_depth: usize,
     budget: &mut usize,
@@ -76,7 +77,6 @@ pub fn list(
         let _finish = Finish(&ahead);
         let mut helped = false;
         let mut ignore_allowance = crate::fs::MAX_LISTING_IGNORE_PATTERNS;
-        let mut tracked: Option<super::git_index::Tracked> = None;
         // Directories listed but not opened yet: their number in the read-ahead queue, path,
         // depth and the rules they inherit.
         let mut waiting =
@@ -101,7 +101,7 @@ pub fn list(
                 // What git tracks stays, whatever an ignore pattern says (`backend` written for a
                 // binary also matches `cmd/backend/`); the index is read once, when first needed.
                 if is_ignored(&frame.rules, &rel, kind) {
-                    let tracked = tracked.get_or_insert_with(|| super::git_index::Tracked::read(root));
+                    let tracked = tracked.get_or_init(|| super::git_index::Tracked::read(root));
                     let kept = match kind {
                         Kind::File => tracked.files.contains(&rel),
                         Kind::Dir => tracked.dirs.contains(&rel),
@@ -309,6 +309,7 @@ mod tests {
         let mut budget = budget;
         let complete = list(
             &Root::open(root),
+            &Default::default(),
             "",
             8,
             &mut budget,
@@ -367,6 +368,7 @@ mod tests {
         // Gone between being listed and being opened, as a directory without permission is.
         list(
             &Root::open(tmp.path()),
+            &Default::default(),
             "gone",
             8,
             &mut budget,
@@ -409,6 +411,7 @@ mod tests {
         let mut budget = 10;
         list(
             &Root::open(tmp.path()),
+            &Default::default(),
             "",
             8,
             &mut budget,
