@@ -146,9 +146,6 @@ pub struct Tree {
     names: [OnceLock<Names>; 2],
     /// The hashes of the files' names, made on first use ([`RepoIndex::may_have_file_named`]).
     name_hashes: OnceLock<std::collections::HashSet<u64, foldhash::fast::FixedState>>,
-    /// What git tracks, read once, on first use: by the listing at its first ignored entry, or
-    /// by [`RepoIndex::tracks`].
-    tracked: OnceLock<crate::repo::git_index::Tracked>,
 }
 
 /// The listing ([`Tree`], which it dereferences to) and what one thread has read of it.
@@ -200,11 +197,8 @@ impl RepoIndex {
         let mut budget = MAX_ENTRIES;
         let mut unread = Vec::new();
         let opened = Root::open(root);
-        // Read by the listing at its first ignored entry, kept for later questions.
-        let tracked = OnceLock::new();
         let complete = listing::list(
             &opened,
-            &tracked,
             "",
             MAX_DEPTH,
             &mut budget,
@@ -257,7 +251,6 @@ impl RepoIndex {
                 excluded,
                 names: Default::default(),
                 name_hashes: OnceLock::new(),
-                tracked,
             }),
             cache: RefCell::default(),
             cached_bytes: std::cell::Cell::new(0),
@@ -414,10 +407,7 @@ impl RepoIndex {
     /// Whether git tracks the file `rel` (none outside a git repository): a file the listing
     /// holds may still be a developer's own, one their global ignore file leaves out.
     pub fn tracks(&self, rel: &str) -> bool {
-        self.tracked
-            .get_or_init(|| crate::repo::git_index::Tracked::read(&self.root))
-            .files
-            .contains(rel)
+        self.opened.tracked().files.contains(rel)
     }
 
     pub fn has_dir(&self, rel: &str) -> bool {
@@ -569,7 +559,6 @@ impl RepoIndex {
         let mut ignored_warnings = Vec::new();
         listing::list(
             &self.opened,
-            &self.tracked,
             deep,
             usize::MAX,
             budget,

@@ -39,7 +39,7 @@ pub enum Seen {
 }
 
 /// Lists below the repo-relative directory `start` (`""` for the root) of `root`, `max_depth`
-/// levels deep (`tracked`: git's index, read there at the first ignored entry, or already), calling `visit` for each entry until `budget` entries have been listed. Returns
+/// levels deep, calling `visit` for each entry until `budget` entries have been listed. Returns
 /// false when the budget ran out. Symlinks, FIFOs, sockets and devices are never listed, so
 /// nothing is followed out of the tree or opened; unreadable directories and entries become
 /// warnings naming them.
@@ -51,7 +51,6 @@ pub enum Seen {
 /// ([`ReadAhead`]); they are still taken in this order, so the listing is the same.
 pub fn list(
     opened: &Root,
-    tracked: &std::sync::OnceLock<super::git_index::Tracked>,
     start: &str,
     max_depth: usize,
     budget: &mut usize,
@@ -101,7 +100,7 @@ pub fn list(
                 // What git tracks stays, whatever an ignore pattern says (`backend` written for a
                 // binary also matches `cmd/backend/`); the index is read once, when first needed.
                 if is_ignored(&frame.rules, &rel, kind) {
-                    let tracked = tracked.get_or_init(|| super::git_index::Tracked::read(root));
+                    let tracked = opened.tracked();
                     let kept = match kind {
                         Kind::File => tracked.files.contains(&rel),
                         Kind::Dir => tracked.dirs.contains(&rel),
@@ -309,7 +308,6 @@ mod tests {
         let mut budget = budget;
         let complete = list(
             &Root::open(root),
-            &Default::default(),
             "",
             8,
             &mut budget,
@@ -368,7 +366,6 @@ mod tests {
         // Gone between being listed and being opened, as a directory without permission is.
         list(
             &Root::open(tmp.path()),
-            &Default::default(),
             "gone",
             8,
             &mut budget,
@@ -411,7 +408,6 @@ mod tests {
         let mut budget = 10;
         list(
             &Root::open(tmp.path()),
-            &Default::default(),
             "",
             8,
             &mut budget,

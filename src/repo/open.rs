@@ -21,10 +21,12 @@ pub struct Entry {
     pub kind: Option<Kind>,
 }
 
-/// The repository's root, opened once per scan.
+/// The repository's root, opened once per scan, and what git tracks there, read once on first
+/// use (by the listing at its first ignored entry, or for a committed env file).
 #[derive(Debug)]
 pub struct Root {
     path: PathBuf,
+    tracked: std::sync::OnceLock<super::git_index::Tracked>,
     /// `None` where the root cannot be opened (each read then fails as it would by path) or on
     /// systems without `openat`.
     #[cfg(unix)]
@@ -36,6 +38,11 @@ impl Root {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// The files and folders git's index holds (none outside a git repository).
+    pub fn tracked(&self) -> &super::git_index::Tracked {
+        self.tracked.get_or_init(|| super::git_index::Tracked::read(&self.path))
+    }
 }
 
 #[cfg(unix)]
@@ -45,6 +52,7 @@ impl Root {
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
         Root {
             path: path.to_path_buf(),
+            tracked: Default::default(),
             fd: rustix::fs::open(path, flags, Mode::empty()).ok(),
         }
     }
@@ -132,6 +140,7 @@ impl Root {
     pub fn open(path: &Path) -> Root {
         Root {
             path: path.to_path_buf(),
+            tracked: Default::default(),
         }
     }
 
