@@ -51,6 +51,88 @@ pub(crate) fn json_section<'a>(
     }
 }
 
+/// The keys of `section` (the top-level object `key` of `file`, read as `json_section`) in the
+/// order the file declares them: `serde_json`'s map sorts them, and a package's scripts are
+/// tried in the order their authors wrote them (`dev:migrate-db` before `dev:migrate-ch`).
+pub(crate) fn declared_order<'a>(
+    index: &RepoIndex,
+    file: &str,
+    key: &str,
+    section: &'a serde_json::Map<String, serde_json::Value>,
+) -> Vec<&'a String> {
+    let text = index.read(file).filter(|_| section.len() > 1);
+    let written = text.as_deref().map(|text| keys_of_section(text, key)).unwrap_or_default();
+    let mut ordered: Vec<&String> = Vec::with_capacity(section.len());
+    for name in &written {
+        if let Some((name, _)) = section.get_key_value(name.as_ref())
+            && !ordered.contains(&name)
+        {
+            ordered.push(name);
+        }
+    }
+    // Whatever the walk did not give (it cannot fail on text that parsed) keeps the map's order.
+    for name in section.keys() {
+        if !ordered.contains(&name) {
+            ordered.push(name);
+        }
+    }
+    ordered
+}
+
+/// The keys of the top-level object `key` of the JSON `text`, as written; nothing else of the
+/// text is kept.
+fn keys_of_section<'t>(text: &'t str, key: &str) -> Vec<std::borrow::Cow<'t, str>> {
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+    use std::borrow::Cow;
+
+    /// The top-level object: the keys of its member `0`.
+    struct Top<'k>(&'k str);
+    /// That member: its keys.
+    struct Keys;
+    impl<'de> Visitor<'de> for Top<'_> {
+        type Value = Vec<Cow<'de, str>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = Vec::new();
+            while let Some(name) = map.next_key::<Cow<'de, str>>()? {
+                if name == self.0 {
+                    found = map.next_value_seed(Keys)?;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for Keys {
+        type Value = Vec<Cow<'de, str>>;
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Keys {
+        type Value = Vec<Cow<'de, str>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut keys = Vec::new();
+            while let Some(name) = map.next_key::<Cow<'de, str>>()? {
+                map.next_value::<IgnoredAny>()?;
+                keys.push(name);
+            }
+            Ok(keys)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    deserializer.deserialize_map(Top(key)).unwrap_or_default()
+}
+
 /// `table[key]` when it is a table, else (with a warning naming the file) nothing.
 pub(crate) fn toml_section<'a>(
     index: &RepoIndex,
@@ -185,7 +267,22 @@ pub(crate) fn with_xml<T>(index: &RepoIndex, file: &str, read: impl FnOnce(roxml
 
 #[cfg(test)]
 mod tests {
-    use super::json_duplicate_key;
+    use super::{declared_order, json_duplicate_key, json_object, json_section};
+
+    #[test]
+    fn a_sections_keys_come_in_the_order_written() {
+        let json = r#"{"name": "api", "nested": {"scripts": {"a": 1}},
+            "scripts": {"dev:migrate-db": "migrate-mongo up", "dev:migrate-ch": "migrate up", "b\u0061d": "x"},
+            "z": [1, {"scripts": {}}]}"#;
+        let (_dir, index) = crate::repo::index::test_index(&[("package.json", json)]);
+        let obj = json_object(&index, "package.json").unwrap();
+        let scripts = json_section(&index, "package.json", &obj, "scripts").unwrap();
+        let order: Vec<&str> = declared_order(&index, "package.json", "scripts", scripts)
+            .into_iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(order, ["dev:migrate-db", "dev:migrate-ch", "bad"]);
+    }
 
     #[test]
     fn the_first_key_written_twice_is_named_by_its_path() {

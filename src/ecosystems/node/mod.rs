@@ -28,7 +28,8 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
         }
     }
     if let Some(scripts) = super::formats::json_section(index, file, &obj, "scripts") {
-        for (name, body) in scripts {
+        for name in super::formats::declared_order(index, file, "scripts", scripts) {
+            let body = &scripts[name];
             if let Some(body) = body.as_str() {
                 project.tasks.push(Task {
                     name: name.clone(),

@@ -25,7 +25,8 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
         }
     }
     if let Some(scripts) = super::formats::json_section(index, file, &obj, "scripts") {
-        for (name, body) in scripts {
+        for name in super::formats::declared_order(index, file, "scripts", scripts) {
+            let body = &scripts[name];
             // Composer event hooks (`post-install-cmd`) run by themselves, not by name.
             if name.starts_with("pre-") || name.starts_with("post-") {
                 continue;
@@ -72,6 +73,7 @@ mod tests {
         assert!(p.dep("php").is_none());
         assert_eq!(p.language_version.map(|v| v.0).as_deref(), Some("^8.2"));
         let names: Vec<&str> = p.tasks.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["dev", "test"]);
+        // In the order composer.json declares them.
+        assert_eq!(names, ["test", "dev"]);
     }
 }
