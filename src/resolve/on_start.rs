@@ -79,7 +79,7 @@ pub(super) fn applied_on_start(
             let definitions = &registry.toolchain(backend.project.ecosystem).definitions;
             let followed = found
                 .iter()
-                .filter(|f| is_helper(&on_request, &f.file) && !in_rust_tests(index, f))
+                .filter(|f| is_helper(&on_request, &f.file, &hit.detector.dirs.migrations) && !in_rust_tests(index, f))
                 .find_map(|f| Some((caller(registry, index, definitions, &home.dir, f)?, f)));
             if let Some(((file, function), found)) = followed {
                 let how = format!("{file} calls {function}, which runs {}", call_of(found));
@@ -107,10 +107,21 @@ fn on_request(registry: &Registry, path: &str) -> bool {
 }
 
 /// A file named for migrating (`storage/migration.go`) in folders that are not: a helper that
-/// start-up code may call, not a program of its own (`cmd/migrate/main.go`).
-fn is_helper(on_request: &dyn Fn(&str) -> bool, file: &str) -> bool {
+/// start-up code may call, not a program of its own (`cmd/migrate/main.go`). The tool's own
+/// migrations folder (one of `migrations_dirs`' last names: `store/migration/migration.go`
+/// beside the migrations it lists) says where migrations are kept, not how they run: the
+/// folders above it decide.
+fn is_helper(on_request: &dyn Fn(&str) -> bool, file: &str, migrations_dirs: &[String]) -> bool {
     let name = crate::fs::file_name(file).to_ascii_lowercase();
-    let folders = format!("{}/", crate::fs::parent(file));
+    let mut folder = crate::fs::parent(file);
+    let keeps_migrations = |folder: &str| {
+        let last = crate::fs::file_name(folder);
+        migrations_dirs.iter().any(|d| crate::fs::file_name(d) == last)
+    };
+    if folder != "." && keeps_migrations(folder) {
+        folder = crate::fs::parent(folder);
+    }
+    let folders = format!("{folder}/");
     name.contains(MIGRATING) && !on_request(&folders) && !on_request(&name.replace(MIGRATING, ""))
 }
 
@@ -291,13 +302,16 @@ mod tests {
     #[test]
     fn a_file_named_for_migrating_is_a_helper_only_outside_folders_that_run_on_request() {
         let registry = Registry::builtin().unwrap();
-        let is_helper = |file: &str| is_helper(&|path: &str| on_request(&registry, path), file);
+        let own = ["migrations".to_string(), "**/migration".to_string()];
+        let is_helper = |file: &str| is_helper(&|path: &str| on_request(&registry, path), file, &own);
         assert!(is_helper("internal/utils/db_migration_util.go"));
         assert!(is_helper("internal/storage/migration.go"));
         assert!(!is_helper("cmd/migrate/main.go"), "a migrations program");
         assert!(!is_helper("scripts/migrate.ts"));
         assert!(!is_helper("internal/storage/migration_test.go"), "a test");
         assert!(!is_helper("internal/storage/postgres.go"), "not named for migrating");
+        assert!(is_helper("store/migration/migration.go"), "beside the migrations it runs");
+        assert!(!is_helper("scripts/migrations/migration.ts"), "scripts run on request all the same");
     }
 
     #[test]
