@@ -266,6 +266,29 @@ pub(super) fn command<'a>(
                     ));
                 }
             }
+            // A script that runs the tool's own command, whatever its name (`deploy`: `prisma
+            // migrate deploy`), is how the repository runs it.
+            if picked_by_name {
+                let wrapping = spec.candidates().iter().find_map(|candidate| {
+                    [&home, project]
+                        .into_iter()
+                        .find_map(|owner| Some((wrapping_task(ctx.registry, &owner.tasks, candidate)?, owner)))
+                });
+                if let Some((task, owner)) = wrapping.filter(|(t, o)| fit(ctx.registry, ctx.index, t, o, wanted)) {
+                    let (task, owner) = match (owner.dir != project.dir)
+                        .then(|| root_script_running(ctx, owner, task))
+                        .flatten()
+                    {
+                        Some((root_task, dir)) => (root_task, project_at(project, &dir)),
+                        None => (task.clone(), owner.clone()),
+                    };
+                    let text = ctx.runner.task(&owner, &task);
+                    return Some(Field::found(
+                        text,
+                        vec![Evidence::new(&task.file, declared_reason(&task))],
+                    ));
+                }
+            }
             for candidate in spec.candidates() {
                 let home = if hit.detector.commands.from_build_root {
                     project_at(&home, &ctx.runner.root_dir)
@@ -627,6 +650,30 @@ pub(super) fn creates_migrations(registry: &Registry, body: &str) -> bool {
 /// directory it runs in: the repository's own way to run it, which may load what the package's
 /// script alone does not (the root's `.env`). Only a script that does nothing else: a `dx` that
 /// installs, migrates and seeds is not how the repository migrates.
+/// The first of `tasks` whose one command is `candidate`'s own (a detector's default without
+/// its `{exec}`-like prefix: `prisma migrate deploy`), run directly or through a package runner.
+/// A candidate of fewer than two own words (`prisma`) or with other variables says too little.
+fn wrapping_task<'t>(registry: &Registry, tasks: &'t [Task], candidate: &str) -> Option<&'t Task> {
+    let own: Vec<&str> = candidate
+        .split_whitespace()
+        .skip_while(|w| w.starts_with('{') && w.ends_with('}'))
+        .collect();
+    if own.len() < 2 || own.iter().any(|w| w.contains('{')) {
+        return None;
+    }
+    // Its one command: a script that also builds or starts the app does more than this.
+    tasks.iter().find(|task| {
+        let commands: Vec<String> = recipe_commands(&task.body)
+            .into_iter()
+            .filter(|c| c.split_whitespace().next() != Some("cd"))
+            .collect();
+        let [command] = &commands[..] else { return false };
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let at = runner_prefix_len(registry, &words);
+        words[at.min(words.len())..].starts_with(&own)
+    })
+}
+
 fn root_script_running(ctx: &Ctx, home: &Project, task: &Task) -> Option<(Task, String)> {
     super::context::ancestor_tasks_for(ctx.index, home, ctx.all, None)
         .into_iter()
