@@ -133,9 +133,11 @@ pub(super) fn declared_task(ctx: &Ctx, names: &[&str], compiling: bool) -> Optio
         .map(|t| (t, project))
         .chain(above.iter().map(|(t, p)| (*t, p)))
         .collect();
+    // Named for their job: a coverage task runs the tests.
     let wanted = Wanted {
         names,
         fuzzy: false,
+        testing: true,
         building: compiling,
         skip_frontend: false,
         allow_built: true,
@@ -187,6 +189,7 @@ pub(super) fn command<'a>(
     let wanted = Wanted {
         names,
         fuzzy: fuzzy_migrate,
+        testing: names == TEST_TASKS,
         building,
         skip_frontend,
         allow_built: false,
@@ -405,6 +408,8 @@ struct Wanted<'n> {
     /// `allow_built`) scripts that run build output.
     skip_frontend: bool,
     allow_built: bool,
+    /// The test intent: a recipe that only runs the tests is what is wanted, not a reason to skip.
+    testing: bool,
     /// Ids of the backend's migration tools (`prisma`): of the tasks a name says migrate, one whose
     /// recipe runs one of them comes first (not a second store's `ch:migrate:apply`).
     tools: &'n [&'n str],
@@ -461,6 +466,10 @@ fn fit(registry: &Registry, index: &RepoIndex, task: &Task, owner: &Project, wan
     if publishes(registry, task.recipe()) || (!wanted.building && compiles_only(registry, task.recipe())) {
         return false;
     }
+    // `watch: go tool ginkgo watch ./...` runs the tests again on each change: no dev server.
+    if !wanted.testing && tests_only(registry, owner.ecosystem, task.recipe()) {
+        return false;
+    }
     let task_dir = crate::fs::parent(&task.file);
     if super::plausible::needs(registry, index, task_dir, &task.body).is_err() {
         return false;
@@ -488,6 +497,29 @@ fn publishes(registry: &Registry, recipe: &str) -> bool {
         // `npm publish --dry-run` only shows what would be published.
         !words.contains(&"--dry-run") && phrases.iter().any(|phrase| has_phrase(&words, phrase))
     })
+}
+
+/// A recipe whose every command runs the tests: one of the ecosystem's `[toolchain]
+/// test_commands` of two words or more (`go tool ginkgo`, `mix test`), or one of one word with
+/// nothing but options after it (`jest --watch`; `./gradlew bootRun` names a task of its own).
+fn tests_only(registry: &Registry, ecosystem: Ecosystem, recipe: &str) -> bool {
+    let test_commands = &registry.toolchain(ecosystem).test_commands;
+    let commands: Vec<String> = recipe_commands(recipe)
+        .into_iter()
+        .filter(|c| c.split_whitespace().next() != Some("cd"))
+        .collect();
+    !commands.is_empty()
+        && commands.iter().all(|command| {
+            let mut words: Vec<&str> = command
+                .split_whitespace()
+                .skip_while(|w| w.contains('=') && !w.starts_with('-'))
+                .collect();
+            words.drain(..runner_prefix_len(registry, &words).min(words.len()));
+            test_commands.iter().any(|test| {
+                let test: Vec<&str> = test.split_whitespace().collect();
+                words.starts_with(&test) && (test.len() > 1 || words[1..].iter().all(|w| w.starts_with('-')))
+            })
+        })
 }
 
 /// A recipe whose every command compiles: an ecosystem's build command (`go build`,
@@ -687,6 +719,18 @@ fn root_script_running(ctx: &Ctx, home: &Project, task: &Task) -> Option<(Task, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recipe_that_only_runs_the_tests_is_told_apart() {
+        let registry = &Registry::builtin().unwrap();
+        assert!(tests_only(registry, Ecosystem::Go, "go tool ginkgo watch -tags=netgo -notify ./..."));
+        assert!(tests_only(registry, Ecosystem::Node, "NODE_ENV=test jest --watch"));
+        assert!(tests_only(registry, Ecosystem::Node, "npx vitest"));
+        assert!(!tests_only(registry, Ecosystem::Node, "jest && node server.js"), "it starts the app too");
+        assert!(!tests_only(registry, Ecosystem::Jvm, "./gradlew bootRun"), "a task of its own");
+        assert!(!tests_only(registry, Ecosystem::Ruby, "rake db:migrate"));
+        assert!(!tests_only(registry, Ecosystem::Go, "go run ."));
+    }
 
     #[test]
     fn placeholder_and_frontend_scripts() {
