@@ -297,7 +297,8 @@ pub(super) fn resolve_database(
         }
     }
     let known = Known::of(registry);
-    for hit in backend.frameworks.iter().chain(&backend.data) {
+    // The language's own database access (Go's `database/sql`) comes after any framework or ORM.
+    for hit in backend.frameworks.iter().chain(&backend.data).chain(&backend.ecosystem_hits) {
         let home = home_of(hit, &backend.project);
         // The project that runs reads its own config: a library's (`Databases/AppDb/appsettings.json`
         // beside the DbContext) counts only when the backend has none.

@@ -6,7 +6,7 @@ use super::context::{Ctx, Facts, ancestor_tasks_for, build_root_vars, cargo_work
 use super::database::{Selected, db_client_command, env_name_file_client, only_in_memory, resolve_database};
 use super::dirs::{collapse, source_dirs};
 use super::documented::{Intent, documented_dev, documented_intent};
-use super::migrations::migration_dirs;
+use super::migrations::{migration_dirs, named_for_migrating};
 use super::on_start::applied_on_start;
 use super::orchestration::orchestrating_tasks;
 use super::recipes::is_placeholder;
@@ -130,11 +130,16 @@ pub(super) fn resolve_backend(
     // Data tools and migrations.
     let migration_tools: Vec<&Hit> = backend.data.iter().filter(|h| h.detector.migrations).collect();
     let (migration_dirs, migration_evidence, data_homes) = migration_dirs(&ctx, &migration_tools);
+    let no_tool = migration_tools.is_empty() && migration_dirs.is_empty();
+    // Code named for migrating leaves it open: the app may keep its migrations in code.
+    let in_code = (no_tool && !document_only && (has_db || !backend.data.is_empty()))
+        .then(|| named_for_migrating(&ctx))
+        .flatten();
     let no_migrations_reason = if !has_db && backend.data.is_empty() {
         Some("no database, ORM or migration tool found")
     } else if migration_tools.is_empty() && document_only {
         Some(document_reason.as_str())
-    } else if migration_tools.is_empty() && migration_dirs.is_empty() {
+    } else if no_tool && in_code.is_none() {
         Some("no migration tool among the dependencies and no directory named like migrations")
     } else {
         None
@@ -153,6 +158,9 @@ pub(super) fn resolve_backend(
         Field::found_list(dirs, migration_evidence)
     } else if let Some(reason) = no_migrations_reason {
         Field::absent_because(&project.manifest, reason)
+    } else if let Some(file) = &in_code {
+        let why = format!("no migration tool or migrations folder, but {file} is named for migrating: the app may keep its migrations in code");
+        Field::unknown(hints::unknown(FieldName::DbMigrationsDirs, &why))
     } else {
         Field::unknown(hints::unknown(
             FieldName::DbMigrationsDirs,

@@ -4,6 +4,7 @@
 use super::backend::named;
 use super::context::{Ctx, DataHome};
 use super::dirs::{config_dir, home_of, project_at, substitute};
+use super::test_dirs::is_test_file;
 use crate::detect::analysis::Hit;
 use crate::detect::engine::{self, ConfigValue};
 use crate::detect::knowledge::MigrationEntries;
@@ -268,4 +269,25 @@ mod tests {
             "without a tool it still answers"
         );
     }
+}
+
+/// A code file of the backend's language named for migrating (`sql_migrations.rs`, `migrate.go`), not a
+/// test, that speaks of tables or columns, anywhere in the repository (a workspace keeps them in a crate of its own): migrations
+/// an app may write in its own code, which no folder and no tool shows. With
+/// one, "there are no migrations" is not proven.
+pub(super) fn named_for_migrating(ctx: &Ctx) -> Option<String> {
+    let project = &ctx.backend.project;
+    let toolchain = ctx.registry.toolchain(project.ecosystem);
+    toolchain.code_extensions().iter().find_map(|extension| {
+        engine::files_under(ctx.index, ".", &format!("**/*migrat*.{extension}"))
+            .into_iter()
+            .find(|file| {
+                // A schema's words: a file migrating settings files (`config/migrate.go`) has none.
+                let schema = ctx.index.read(file).is_some_and(|text| {
+                    let text = text.to_ascii_lowercase();
+                    text.contains("table") || text.contains("column")
+                });
+                schema && !is_test_file(ctx.registry, ctx.index, file)
+            })
+    })
 }
