@@ -175,6 +175,11 @@ pub struct ConfigRead {
     /// (Rails's `development.adapter`), as the app's own settings do, above any other config.
     #[serde(default)]
     pub development: bool,
+    /// For `sets = "database"`: the first store a file names is the app's default and the
+    /// others it names further on are alternatives (a settings module that assigns SQLite, then
+    /// PostgreSQL under `if os.getenv("DB") == "postgres":`). Not for a list of imports.
+    #[serde(default)]
+    pub first_is_default: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -61,7 +61,10 @@ pub(crate) fn declared_order<'a>(
     section: &'a serde_json::Map<String, serde_json::Value>,
 ) -> Vec<&'a String> {
     let text = index.read(file).filter(|_| section.len() > 1);
-    let written = text.as_deref().map(|text| keys_of_section(text, key)).unwrap_or_default();
+    let written = text
+        .as_deref()
+        .map(|text| keys_of_section(text, key))
+        .unwrap_or_default();
     let mut ordered: Vec<&String> = Vec::with_capacity(section.len());
     for name in &written {
         if let Some((name, _)) = section.get_key_value(name.as_ref())

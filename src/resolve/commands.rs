@@ -723,11 +723,21 @@ mod tests {
     #[test]
     fn a_recipe_that_only_runs_the_tests_is_told_apart() {
         let registry = &Registry::builtin().unwrap();
-        assert!(tests_only(registry, Ecosystem::Go, "go tool ginkgo watch -tags=netgo -notify ./..."));
+        assert!(tests_only(
+            registry,
+            Ecosystem::Go,
+            "go tool ginkgo watch -tags=netgo -notify ./..."
+        ));
         assert!(tests_only(registry, Ecosystem::Node, "NODE_ENV=test jest --watch"));
         assert!(tests_only(registry, Ecosystem::Node, "npx vitest"));
-        assert!(!tests_only(registry, Ecosystem::Node, "jest && node server.js"), "it starts the app too");
-        assert!(!tests_only(registry, Ecosystem::Jvm, "./gradlew bootRun"), "a task of its own");
+        assert!(
+            !tests_only(registry, Ecosystem::Node, "jest && node server.js"),
+            "it starts the app too"
+        );
+        assert!(
+            !tests_only(registry, Ecosystem::Jvm, "./gradlew bootRun"),
+            "a task of its own"
+        );
         assert!(!tests_only(registry, Ecosystem::Ruby, "rake db:migrate"));
         assert!(!tests_only(registry, Ecosystem::Go, "go run ."));
     }

@@ -298,7 +298,12 @@ pub(super) fn resolve_database(
     }
     let known = Known::of(registry);
     // The language's own database access (Go's `database/sql`) comes after any framework or ORM.
-    for hit in backend.frameworks.iter().chain(&backend.data).chain(&backend.ecosystem_hits) {
+    for hit in backend
+        .frameworks
+        .iter()
+        .chain(&backend.data)
+        .chain(&backend.ecosystem_hits)
+    {
         let home = home_of(hit, &backend.project);
         // The project that runs reads its own config: a library's (`Databases/AppDb/appsettings.json`
         // beside the DbContext) counts only when the backend has none.
@@ -325,6 +330,9 @@ pub(super) fn resolve_database(
             }
         }
         for read in hit.detector.config.iter().filter(|r| r.sets == Sets::Database) {
+            // The first store a file names is its default; another one named further on is an
+            // alternative (healthchecks' `if os.getenv("DB") == "postgres":` after its SQLite).
+            let mut first_of_file: Vec<(String, String)> = Vec::new();
             for ConfigValue { value, file } in read_config(read) {
                 // A URL, or one that names a database file without `//` (`jdbc:sqlite:app.db`).
                 if value.contains("://") || names_file(registry, &value) || known.in_memory(&value) {
@@ -346,6 +354,15 @@ pub(super) fn resolve_database(
                             hit.detector.name,
                             connection::redacted(item.trim())
                         );
+                        let first = !read.first_is_default
+                            || match first_of_file.iter().find(|(f, _)| *f == file) {
+                                Some((_, first)) => first == &db.id,
+                                None => {
+                                    first_of_file.push((file.clone(), db.id.clone()));
+                                    true
+                                }
+                            };
+                        let score = if first { score } else { score.min(OTHER_RUN_SCORE) };
                         add(&db.id, score, Evidence::new(&file, reason));
                     }
                 }

@@ -159,7 +159,9 @@ pub(super) fn resolve_backend(
     } else if let Some(reason) = no_migrations_reason {
         Field::absent_because(&project.manifest, reason)
     } else if let Some(file) = &in_code {
-        let why = format!("no migration tool or migrations folder, but {file} is named for migrating: the app may keep its migrations in code");
+        let why = format!(
+            "no migration tool or migrations folder, but {file} is named for migrating: the app may keep its migrations in code"
+        );
         Field::unknown(hints::unknown(FieldName::DbMigrationsDirs, &why))
     } else {
         Field::unknown(hints::unknown(

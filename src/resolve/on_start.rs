@@ -310,8 +310,14 @@ mod tests {
         assert!(!is_helper("scripts/migrate.ts"));
         assert!(!is_helper("internal/storage/migration_test.go"), "a test");
         assert!(!is_helper("internal/storage/postgres.go"), "not named for migrating");
-        assert!(is_helper("store/migration/migration.go"), "beside the migrations it runs");
-        assert!(!is_helper("scripts/migrations/migration.ts"), "scripts run on request all the same");
+        assert!(
+            is_helper("store/migration/migration.go"),
+            "beside the migrations it runs"
+        );
+        assert!(
+            !is_helper("scripts/migrations/migration.ts"),
+            "scripts run on request all the same"
+        );
     }
 
     #[test]
