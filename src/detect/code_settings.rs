@@ -125,6 +125,21 @@ mod tests {
     }
 
     #[test]
+    fn a_rust_fields_default_attribute_is_read() {
+        let builder = "pub struct Configuration {\n    #[builder(default = \"false\")]\n    pub force: bool,\n    #[builder(default = r#\"DatabaseUrl::from(\"sqlite://users.db?mode=rwc\")\"#)]\n    pub database_url: DatabaseUrl,\n}\n";
+        let found = defaults(&[("server/src/configuration.rs", builder)]);
+        assert_eq!(
+            found,
+            [(
+                "server/src/configuration.rs".to_string(),
+                "database_url".to_string(),
+                "sqlite".to_string(),
+                vec!["sqlite://users.db?mode=rwc".to_string()]
+            )]
+        );
+    }
+
+    #[test]
     fn defaults_are_read_in_the_shapes_apps_write_them() {
         let pydantic =
             "class AppSettings(BaseSettings):\n    DB_ENGINE: str = \"sqlite\"  # Options: 'sqlite', 'postgres'\n";

@@ -373,6 +373,22 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
 /// starts with the marker itself (`#[cfg(test)]`) is the regex's to judge.
 pub(crate) fn commented_out(text: &str, at: usize) -> bool {
     let before = line_before(text, at).trim_ascii_start();
+    // A Rust attribute with arguments (`#[builder(default = …)]`, `#![allow(…)]`) is code; a
+    // commented-out TOML header (`#[database]`) has no parenthesis.
+    let attribute = before
+        .strip_prefix(b"#!")
+        .or_else(|| before.strip_prefix(b"#"))
+        .and_then(|b| b.strip_prefix(b"["))
+        .is_some_and(|rest| {
+            let name = rest
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+            name > 0 && rest.get(name) == Some(&b'(')
+        });
+    if attribute {
+        return false;
+    }
     ["#", "//", "--", ";", "/*", "* ", "<!--"]
         .iter()
         .any(|marker| before.starts_with(marker.as_bytes()))
@@ -582,6 +598,11 @@ mod tests {
         assert!(!commented_out(text, text.find("sqlite").unwrap()));
         assert!(commented_out(text, text.find("gorm").unwrap()));
         assert!(!commented_out(text, text.find("#[cfg").unwrap()));
+        // Inside a Rust attribute's arguments: code. After a commented-out TOML header: not.
+        let rust = "    #[builder(default = \"sqlite://users.db\")]\n#![allow(x = \"a\")]\n#[database] url = \"b\"\n";
+        assert!(!commented_out(rust, rust.find("default").unwrap()));
+        assert!(!commented_out(rust, rust.find("x =").unwrap()));
+        assert!(commented_out(rust, rust.find("url").unwrap()));
     }
 
     #[test]
