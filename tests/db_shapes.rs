@@ -877,3 +877,27 @@ fn ddevs_default_database_does_not_outrank_the_apps_own_setting() {
     assert!(!db_command.starts_with("ddev mysql"), "{db_command}");
     assert_eq!(report.field(FieldName::DevCommand).value.as_deref(), Some("ddev start"));
 }
+
+#[test]
+fn code_named_for_migrating_leaves_migrations_open_only_with_a_schemas_words() {
+    let go_mod = (
+        "go.mod",
+        "module example.com/a\n\ngo 1.23\n\nrequire github.com/lib/pq v1.10.9\n",
+    );
+    let main = (
+        "main.go",
+        "package main\n\nimport _ \"github.com/lib/pq\"\n\nfunc main() {}\n",
+    );
+    // Settings files moved between versions: "portable" is no table.
+    let settings = (
+        "config/migrate.go",
+        "package config\n\n// Moves old settings files; paths stay portable.\nfunc migrate() {}\n",
+    );
+    let state = |files: &[(&'static str, &'static str)]| scan_tree(files).field(FieldName::DbMigrationsDirs).state;
+    assert_eq!(state(&[go_mod, main, settings]), State::Absent);
+    let schema = (
+        "store/migrations.go",
+        "package store\n\nconst v2 = `ALTER TABLE users ADD COLUMN email TEXT`\n",
+    );
+    assert_eq!(state(&[go_mod, main, settings, schema]), State::Unknown);
+}

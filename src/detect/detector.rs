@@ -373,6 +373,9 @@ impl Detector {
             if read.development && read.sets != Sets::Database {
                 bail!("[[config]] `development` is for sets = \"database\" only");
             }
+            if read.first_is_default && read.sets != Sets::Database {
+                bail!("[[config]] `first_is_default` is for sets = \"database\" only");
+            }
             if let Some(pattern) = &read.regex
                 && let Some(hir) = compile(compiled, pattern, checks)?
                 && !has_group(&hir, "value")

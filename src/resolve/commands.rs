@@ -151,7 +151,9 @@ pub(super) fn declared_task(ctx: &Ctx, names: &[&str], compiling: bool) -> Optio
 }
 
 /// Declared task for the intent, else the first detector default that resolves. With
-/// `skip_frontend`, scripts that run a frontend dev server (vite, next, …) do not count.
+/// `skip_frontend`, scripts that run a frontend dev server (vite, next, …) do not count. For
+/// migrating and opening the database, a script whose one command is a detector's default
+/// ([`wrapping_task`]) stands in for that default, whatever its name.
 pub(super) fn command<'a>(
     ctx: &'a Ctx,
     names: &[&str],
@@ -173,6 +175,7 @@ pub(super) fn command<'a>(
     };
     let above = at(&ctx.ancestor_tasks);
     let building = names == BUILD_TASKS;
+    let testing = names == TEST_TASKS;
     let fuzzy_migrate = names == MIGRATE_TASKS;
     // A part of a script's name says its job for running, testing and building (`do-test`,
     // `dev:api`); for migrating and opening the database the other parts change the job
@@ -189,7 +192,7 @@ pub(super) fn command<'a>(
     let wanted = Wanted {
         names,
         fuzzy: fuzzy_migrate,
-        testing: names == TEST_TASKS,
+        testing,
         building,
         skip_frontend,
         allow_built: false,
@@ -273,11 +276,12 @@ pub(super) fn command<'a>(
             // migrate deploy`), is how the repository runs it.
             if picked_by_name {
                 let wrapping = spec.candidates().iter().find_map(|candidate| {
-                    [&home, project]
-                        .into_iter()
-                        .find_map(|owner| Some((wrapping_task(ctx.registry, &owner.tasks, candidate)?, owner)))
+                    [&home, project].into_iter().find_map(|owner| {
+                        let fits = |t: &Task| fit(ctx.registry, ctx.index, t, owner, wanted);
+                        Some((wrapping_task(ctx.registry, &owner.tasks, candidate, fits)?, owner))
+                    })
                 });
-                if let Some((task, owner)) = wrapping.filter(|(t, o)| fit(ctx.registry, ctx.index, t, o, wanted)) {
+                if let Some((task, owner)) = wrapping {
                     let (task, owner) = match (owner.dir != project.dir)
                         .then(|| root_script_running(ctx, owner, task))
                         .flatten()
@@ -418,8 +422,8 @@ struct Wanted<'n> {
 /// The first declared task for the intent: exact names in order, then (for migrations) any task
 /// whose name says it applies them. Placeholder scripts never count, nor a task whose recipe
 /// needs what is not there (`go test -v main.go` without a `main.go`), publishes a release
-/// (`docker push`), or, for any intent but building, only compiles (a `dev` target running
-/// `go build`).
+/// (`docker push`), for any intent but building, only compiles (a `dev` target running
+/// `go build`), or, for any intent but testing, only runs the tests ([`tests_only`]).
 fn find_task<'t>(
     registry: &Registry,
     index: &RepoIndex,
@@ -510,14 +514,13 @@ fn tests_only(registry: &Registry, ecosystem: Ecosystem, recipe: &str) -> bool {
         .collect();
     !commands.is_empty()
         && commands.iter().all(|command| {
-            let mut words: Vec<&str> = command
-                .split_whitespace()
-                .skip_while(|w| w.contains('=') && !w.starts_with('-'))
-                .collect();
-            words.drain(..runner_prefix_len(registry, &words).min(words.len()));
+            let all: Vec<&str> = command.split_whitespace().collect();
+            let words = tool_words(registry, &all);
             test_commands.iter().any(|test| {
                 let test: Vec<&str> = test.split_whitespace().collect();
-                words.starts_with(&test) && (test.len() > 1 || words[1..].iter().all(|w| w.starts_with('-')))
+                !test.is_empty()
+                    && words.starts_with(&test)
+                    && (test.len() > 1 || words[1..].iter().all(|w| w.starts_with('-')))
             })
         })
 }
@@ -677,22 +680,39 @@ pub(super) fn creates_migrations(registry: &Registry, body: &str) -> bool {
     creates.any(|c| body.contains(c.as_str())) && !["upgrade", "deploy"].iter().any(|a| body.contains(a))
 }
 
-/// A script of a directory above `home` (a workspace package) that runs `task` in that package
-/// (`"prisma:studio": "npm run with:env -- npm run prisma:studio -w @acme/prisma"`), with the
-/// directory it runs in: the repository's own way to run it, which may load what the package's
-/// script alone does not (the root's `.env`). Only a script that does nothing else: a `dx` that
-/// installs, migrates and seeds is not how the repository migrates.
-/// The first of `tasks` whose one command is `candidate`'s own (a detector's default without
-/// its `{exec}`-like prefix: `prisma migrate deploy`), run directly or through a package runner.
-/// A candidate of fewer than two own words (`prisma`) or with other variables says too little.
-fn wrapping_task<'t>(registry: &Registry, tasks: &'t [Task], candidate: &str) -> Option<&'t Task> {
-    let own: Vec<&str> = candidate
+/// The first of `tasks` that `fits` whose one command is `candidate`'s own (a detector's
+/// default without its `{exec}`-like prefix: `prisma migrate deploy`), run directly, through a
+/// package runner or after `VAR=value`. A candidate of fewer than two own words (`prisma`) or
+/// with other variables says too little. A name that says another job (`pretest`, `test:setup`,
+/// `db:reset`: see [`NOT_APPLYING`]) is not this one's, whatever it runs.
+fn wrapping_task<'t>(
+    registry: &Registry,
+    tasks: &'t [Task],
+    candidate: &str,
+    fits: impl Fn(&Task) -> bool,
+) -> Option<&'t Task> {
+    let candidate_words: Vec<&str> = candidate
         .split_whitespace()
         .skip_while(|w| w.starts_with('{') && w.ends_with('}'))
         .collect();
+    let own = tool_words(registry, &candidate_words);
     if own.len() < 2 || own.iter().any(|w| w.contains('{')) {
         return None;
     }
+    // A hook runs before or after another script (`pretest` of `test`) or the install.
+    let hook = |name: &str| {
+        ["pre", "post"].iter().any(|h| {
+            name.strip_prefix(h)
+                .is_some_and(|rest| rest == "install" || tasks.iter().any(|t| t.name == rest))
+        })
+    };
+    let named_for_another_job = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        hook(&name)
+            || name
+                .split([':', '-', '_', '.', ' '])
+                .any(|part| NOT_APPLYING.iter().any(|n| part.starts_with(n)))
+    };
     // Its one command: a script that also builds or starts the app does more than this.
     tasks.iter().find(|task| {
         let commands: Vec<String> = recipe_commands(&task.body)
@@ -701,11 +721,26 @@ fn wrapping_task<'t>(registry: &Registry, tasks: &'t [Task], candidate: &str) ->
             .collect();
         let [command] = &commands[..] else { return false };
         let words: Vec<&str> = command.split_whitespace().collect();
-        let at = runner_prefix_len(registry, &words);
-        words[at.min(words.len())..].starts_with(&own)
+        tool_words(registry, &words).starts_with(own) && !named_for_another_job(&task.name) && fits(task)
     })
 }
 
+/// The words of a command after its `VAR=value` assignments and runner prefix (`npx`,
+/// `bundle exec`): the tool and what it is asked.
+fn tool_words<'w>(registry: &Registry, words: &'w [&'w str]) -> &'w [&'w str] {
+    let start = words
+        .iter()
+        .take_while(|w| w.contains('=') && !w.starts_with('-'))
+        .count();
+    let words = &words[start..];
+    &words[runner_prefix_len(registry, words).min(words.len())..]
+}
+
+/// A script of a directory above `home` (a workspace package) that runs `task` in that package
+/// (`"prisma:studio": "npm run with:env -- npm run prisma:studio -w @acme/prisma"`), with the
+/// directory it runs in: the repository's own way to run it, which may load what the package's
+/// script alone does not (the root's `.env`). Only a script that does nothing else: a `dx` that
+/// installs, migrates and seeds is not how the repository migrates.
 fn root_script_running(ctx: &Ctx, home: &Project, task: &Task) -> Option<(Task, String)> {
     super::context::ancestor_tasks_for(ctx.index, home, ctx.all, None)
         .into_iter()
@@ -719,6 +754,59 @@ fn root_script_running(ctx: &Ctx, home: &Project, task: &Task) -> Option<(Task, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_script_that_runs_the_tools_own_command_is_found_whatever_its_name() {
+        let registry = &Registry::builtin().unwrap();
+        let task = |name: &str, body: &str| Task {
+            name: name.to_string(),
+            body: body.to_string(),
+            runner: TaskRunner::NodeScript,
+            file: "package.json".to_string(),
+            full_recipe: None,
+        };
+        let candidate = "{exec} prisma migrate deploy";
+        let found = |tasks: &[Task]| wrapping_task(registry, tasks, candidate, |_| true).map(|t| t.name.clone());
+        assert_eq!(
+            found(&[task("update-db", "prisma migrate deploy")]).as_deref(),
+            Some("update-db")
+        );
+        assert_eq!(
+            found(&[task("deploy", "DATABASE_URL=x npx prisma migrate deploy")]).as_deref(),
+            Some("deploy")
+        );
+        assert_eq!(
+            found(&[task("build", "prisma migrate deploy && next build")]),
+            None,
+            "does more"
+        );
+        let hooks = [task("test", "jest"), task("pretest", "prisma migrate deploy")];
+        assert_eq!(found(&hooks), None, "a hook of another script");
+        assert_eq!(
+            found(&[task("test:setup", "prisma migrate deploy")]),
+            None,
+            "named for tests"
+        );
+        assert_eq!(
+            found(&[task("postgres:up", "prisma migrate deploy")]).as_deref(),
+            Some("postgres:up"),
+            "`post` only as a hook"
+        );
+        let unfit = [
+            task("a-migrate", "prisma migrate deploy"),
+            task("b-migrate", "prisma migrate deploy"),
+        ];
+        let second = wrapping_task(registry, &unfit, candidate, |t| t.name != "a-migrate");
+        assert_eq!(
+            second.map(|t| t.name.as_str()),
+            Some("b-migrate"),
+            "an unfit one is passed over"
+        );
+        assert!(
+            wrapping_task(registry, &unfit, "{exec} prisma", |_| true).is_none(),
+            "too little"
+        );
+    }
 
     #[test]
     fn a_recipe_that_only_runs_the_tests_is_told_apart() {

@@ -297,13 +297,9 @@ pub(super) fn resolve_database(
         }
     }
     let known = Known::of(registry);
-    // The language's own database access (Go's `database/sql`) comes after any framework or ORM.
-    for hit in backend
-        .frameworks
-        .iter()
-        .chain(&backend.data)
-        .chain(&backend.ecosystem_hits)
-    {
+    // A database's own reads (the SQLite file Go's `database/sql` opens) come after any
+    // framework's or ORM's, and only where its driver matched.
+    for hit in backend.frameworks.iter().chain(&backend.data).chain(&backend.databases) {
         let home = home_of(hit, &backend.project);
         // The project that runs reads its own config: a library's (`Databases/AppDb/appsettings.json`
         // beside the DbContext) counts only when the backend has none.

@@ -212,10 +212,29 @@ pub(super) fn migration_named_dirs(
         .collect()
 }
 
+/// A code file of the backend's language named for migrating (`sql_migrations.rs`, `migrate.go`), not a
+/// test, that speaks of tables or columns, anywhere in the repository (a workspace keeps them in a crate of its own): migrations
+/// an app may write in its own code, which no folder and no tool shows. With
+/// one, "there are no migrations" is not proven.
+pub(super) fn named_for_migrating(ctx: &Ctx) -> Option<String> {
+    static SCHEMA_WORDS: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(?i)\b(?:tables?|columns?)\b").expect("a valid pattern"));
+    let project = &ctx.backend.project;
+    let toolchain = ctx.registry.toolchain(project.ecosystem);
+    toolchain.code_extensions().iter().find_map(|extension| {
+        engine::files_under(ctx.index, ".", &format!("**/*migrat*.{extension}"))
+            .into_iter()
+            .find(|file| {
+                // A schema's words, as words: a file migrating settings files (`config/migrate.go`,
+                // "paths stay portable") has none.
+                let schema = ctx.index.read(file).is_some_and(|text| SCHEMA_WORDS.is_match(&text));
+                schema && !is_test_file(ctx.registry, ctx.index, file)
+            })
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn a_folder_holds_migrations_by_their_ordered_names() {
         let (_dir, index) = crate::repo::index::test_index(&[
@@ -269,25 +288,4 @@ mod tests {
             "without a tool it still answers"
         );
     }
-}
-
-/// A code file of the backend's language named for migrating (`sql_migrations.rs`, `migrate.go`), not a
-/// test, that speaks of tables or columns, anywhere in the repository (a workspace keeps them in a crate of its own): migrations
-/// an app may write in its own code, which no folder and no tool shows. With
-/// one, "there are no migrations" is not proven.
-pub(super) fn named_for_migrating(ctx: &Ctx) -> Option<String> {
-    let project = &ctx.backend.project;
-    let toolchain = ctx.registry.toolchain(project.ecosystem);
-    toolchain.code_extensions().iter().find_map(|extension| {
-        engine::files_under(ctx.index, ".", &format!("**/*migrat*.{extension}"))
-            .into_iter()
-            .find(|file| {
-                // A schema's words: a file migrating settings files (`config/migrate.go`) has none.
-                let schema = ctx.index.read(file).is_some_and(|text| {
-                    let text = text.to_ascii_lowercase();
-                    text.contains("table") || text.contains("column")
-                });
-                schema && !is_test_file(ctx.registry, ctx.index, file)
-            })
-    })
 }
