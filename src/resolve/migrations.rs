@@ -235,6 +235,8 @@ pub(super) fn named_for_migrating(ctx: &Ctx) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_folder_holds_migrations_by_their_ordered_names() {
         let (_dir, index) = crate::repo::index::test_index(&[
