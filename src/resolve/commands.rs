@@ -261,15 +261,7 @@ pub(super) fn command<'a>(
                     ..wanted
                 };
                 if let Some((task, owner)) = find_task(ctx.registry, ctx.index, &own, wanted) {
-                    let (task, owner) = match root_script_running(ctx, &home, task) {
-                        Some((root_task, dir)) => (root_task, project_at(project, &dir)),
-                        None => (task.clone(), owner.clone()),
-                    };
-                    let text = ctx.runner.task(&owner, &task);
-                    return Some(Field::found(
-                        text,
-                        vec![Evidence::new(&task.file, declared_reason(&task))],
-                    ));
+                    return Some(as_run(ctx, project, owner, task));
                 }
             }
             // A script that runs the tool's own command, whatever its name (`deploy`: `prisma
@@ -282,18 +274,7 @@ pub(super) fn command<'a>(
                     })
                 });
                 if let Some((task, owner)) = wrapping {
-                    let (task, owner) = match (owner.dir != project.dir)
-                        .then(|| root_script_running(ctx, owner, task))
-                        .flatten()
-                    {
-                        Some((root_task, dir)) => (root_task, project_at(project, &dir)),
-                        None => (task.clone(), owner.clone()),
-                    };
-                    let text = ctx.runner.task(&owner, &task);
-                    return Some(Field::found(
-                        text,
-                        vec![Evidence::new(&task.file, declared_reason(&task))],
-                    ));
+                    return Some(as_run(ctx, project, owner, task));
                 }
             }
             for candidate in spec.candidates() {
@@ -678,6 +659,22 @@ pub(super) fn creates_migrations(registry: &Registry, body: &str) -> bool {
     let body = body.to_ascii_lowercase();
     let mut creates = registry.detectors.iter().flat_map(|d| &d.phrases.creates_migrations);
     creates.any(|c| body.contains(c.as_str())) && !["upgrade", "deploy"].iter().any(|a| body.contains(a))
+}
+
+/// `owner`'s `task` as the backend `project`'s command: through the root script that runs it
+/// when `owner` is another package (a workspace's `db` package), else as it is.
+fn as_run(ctx: &Ctx, project: &Project, owner: &Project, task: &Task) -> Field {
+    let lifted = (owner.dir != project.dir)
+        .then(|| root_script_running(ctx, owner, task))
+        .flatten();
+    let (task, owner) = match lifted {
+        Some((root_task, dir)) => (root_task, project_at(project, &dir)),
+        None => (task.clone(), owner.clone()),
+    };
+    Field::found(
+        ctx.runner.task(&owner, &task),
+        vec![Evidence::new(&task.file, declared_reason(&task))],
+    )
 }
 
 /// The first of `tasks` that `fits` whose one command is `candidate`'s own (a detector's
