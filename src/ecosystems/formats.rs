@@ -8,13 +8,26 @@ use crate::repo::index::RepoIndex;
 /// valid JSON or not an object. A key written twice in one object is a warning too (the last one
 /// counts, as for npm and Composer).
 pub fn json_object(index: &RepoIndex, file: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    json_manifest(index, file, None).map(|(obj, _)| obj)
+}
+
+/// [`json_object`], with the keys of its top-level object `ordered` (`scripts`) in the order the
+/// file writes them, found in the same pass that looks for keys written twice: `serde_json`'s
+/// map sorts them, and a package's scripts are tried in the order their authors wrote them
+/// (`dev:migrate-db` before `dev:migrate-ch`).
+pub fn json_manifest(
+    index: &RepoIndex,
+    file: &str,
+    ordered: Option<&str>,
+) -> Option<(serde_json::Map<String, serde_json::Value>, Vec<String>)> {
     let text = index.read(file)?;
     match serde_json::from_str(&text) {
         Ok(serde_json::Value::Object(obj)) => {
-            if let Some(key) = json_duplicate_key(&text) {
+            let (duplicate, keys) = json_walk(&text, ordered);
+            if let Some(key) = duplicate {
                 index.warn(file, format!("key `{key}` appears twice; the last one is used"));
             }
-            Some(obj)
+            Some((obj, keys))
         }
         Ok(_) => {
             index.unreadable(file, "expected a JSON object at the top level");
@@ -51,89 +64,23 @@ pub(crate) fn json_section<'a>(
     }
 }
 
-/// The keys of `section` (the top-level object `key` of `file`, read as `json_section`) in the
-/// order the file declares them: `serde_json`'s map sorts them, and a package's scripts are
-/// tried in the order their authors wrote them (`dev:migrate-db` before `dev:migrate-ch`).
+/// The keys of `section` in the order `written` gives them ([`json_manifest`]'s), then any it
+/// does not give in the map's order.
 pub(crate) fn declared_order<'a>(
-    index: &RepoIndex,
-    file: &str,
-    key: &str,
     section: &'a serde_json::Map<String, serde_json::Value>,
+    written: &[String],
 ) -> Vec<&'a String> {
-    let text = index.read(file).filter(|_| section.len() > 1);
-    let written = text
-        .as_deref()
-        .map(|text| keys_of_section(text, key))
-        .unwrap_or_default();
     let mut ordered: Vec<&String> = Vec::with_capacity(section.len());
-    for name in &written {
-        if let Some((name, _)) = section.get_key_value(name.as_ref())
-            && !ordered.contains(&name)
-        {
-            ordered.push(name);
-        }
-    }
-    // Whatever the walk did not give (it cannot fail on text that parsed) keeps the map's order.
-    for name in section.keys() {
+    let known = written
+        .iter()
+        .filter_map(|name| section.get_key_value(name).map(|(name, _)| name));
+    for name in known.chain(section.keys()) {
+        // A key written twice keeps its first place.
         if !ordered.contains(&name) {
             ordered.push(name);
         }
     }
     ordered
-}
-
-/// The keys of the top-level object `key` of the JSON `text`, as written; nothing else of the
-/// text is kept.
-fn keys_of_section<'t>(text: &'t str, key: &str) -> Vec<std::borrow::Cow<'t, str>> {
-    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-    use std::borrow::Cow;
-
-    /// The top-level object: the keys of its member `0`.
-    struct Top<'k>(&'k str);
-    /// That member: its keys.
-    struct Keys;
-    impl<'de> Visitor<'de> for Top<'_> {
-        type Value = Vec<Cow<'de, str>>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut found = Vec::new();
-            while let Some(name) = map.next_key::<Cow<'de, str>>()? {
-                if name == self.0 {
-                    found = map.next_value_seed(Keys)?;
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(found)
-        }
-    }
-    impl<'de> DeserializeSeed<'de> for Keys {
-        type Value = Vec<Cow<'de, str>>;
-        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-            deserializer.deserialize_any(self)
-        }
-    }
-    impl<'de> Visitor<'de> for Keys {
-        type Value = Vec<Cow<'de, str>>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut keys = Vec::new();
-            while let Some(name) = map.next_key::<Cow<'de, str>>()? {
-                map.next_value::<IgnoredAny>()?;
-                keys.push(name);
-            }
-            Ok(keys)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(Vec::new())
-        }
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    deserializer.deserialize_map(Top(key)).unwrap_or_default()
 }
 
 /// `table[key]` when it is a table, else (with a warning naming the file) nothing.
@@ -164,12 +111,14 @@ pub(crate) fn with_article(type_name: &str) -> String {
     format!("{article} {type_name}")
 }
 
-/// The dotted path of the first key written twice in one JSON object, anywhere in `text`
-/// (which must be valid JSON). Keys are borrowed from the text and a path is spelled out only
-/// for the key found: this pass runs over every manifest of a workspace of thousands.
-fn json_duplicate_key(text: &str) -> Option<String> {
+/// One pass over `text` (which must be valid JSON): the dotted path of the first key written
+/// twice in one object, anywhere, and the keys of the top-level object `ordered` as written.
+/// Keys are borrowed from the text and a path is spelled out only for the key found: this pass
+/// runs over every manifest of a workspace of thousands.
+fn json_walk(text: &str, ordered: Option<&str>) -> (Option<String>, Vec<String>) {
     use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use std::borrow::Cow;
+    use std::cell::RefCell;
 
     /// A key as written: borrowed unless it has escapes.
     #[derive(PartialEq, Eq, Hash)]
@@ -193,15 +142,28 @@ fn json_duplicate_key(text: &str) -> Option<String> {
         }
     }
 
+    /// Where a value is: the document, the top-level member whose keys are kept, or elsewhere.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Place {
+        Top,
+        Kept,
+        Other,
+    }
+
     /// A value walked: the path, below it, of the first key it holds twice.
-    struct Walk;
-    impl<'de> DeserializeSeed<'de> for Walk {
+    #[derive(Clone, Copy)]
+    struct Walk<'w> {
+        place: Place,
+        ordered: Option<&'w str>,
+        keys: &'w RefCell<Vec<String>>,
+    }
+    impl<'de> DeserializeSeed<'de> for Walk<'_> {
         type Value = Option<String>;
         fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<String>, D::Error> {
             deserializer.deserialize_any(self)
         }
     }
-    impl<'de> Visitor<'de> for Walk {
+    impl<'de> Visitor<'de> for Walk<'_> {
         type Value = Option<String>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("JSON")
@@ -210,11 +172,22 @@ fn json_duplicate_key(text: &str) -> Option<String> {
             let mut seen = std::collections::HashSet::<Key, foldhash::fast::RandomState>::default();
             let mut found = None;
             while let Some(key) = map.next_key::<Key>()? {
-                if found.is_some() {
+                if self.place == Place::Kept {
+                    self.keys.borrow_mut().push(key.0.to_string());
+                }
+                let kept = self.place == Place::Top && self.ordered == Some(key.0.as_ref());
+                let below = Walk {
+                    place: if kept { Place::Kept } else { Place::Other },
+                    ..self
+                };
+                if found.is_some() && !kept {
                     map.next_value::<IgnoredAny>()?;
                     continue;
                 }
-                let below = map.next_value_seed(Walk)?;
+                let below = map.next_value_seed(below)?;
+                if found.is_some() {
+                    continue;
+                }
                 found = match (seen.contains(&key), below) {
                     // A key written twice comes before what its second value holds.
                     (true, _) => Some(key.0.to_string()),
@@ -226,9 +199,13 @@ fn json_duplicate_key(text: &str) -> Option<String> {
             Ok(found)
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<String>, A::Error> {
+            let below = Walk {
+                place: Place::Other,
+                ..self
+            };
             let mut found = None;
-            while let Some(below) = seq.next_element_seed(Walk)? {
-                found = found.or(below);
+            while let Some(at) = seq.next_element_seed(below)? {
+                found = found.or(at);
             }
             Ok(found)
         }
@@ -251,8 +228,15 @@ fn json_duplicate_key(text: &str) -> Option<String> {
             Ok(None)
         }
     }
+    let keys = RefCell::new(Vec::new());
+    let walk = Walk {
+        place: Place::Top,
+        ordered,
+        keys: &keys,
+    };
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    Walk.deserialize(&mut deserializer).ok()?
+    let duplicate = walk.deserialize(&mut deserializer).ok().flatten();
+    (duplicate, keys.into_inner())
 }
 
 /// Parses an XML manifest and hands its root element to `read`; `None` (with a warning naming
@@ -270,7 +254,11 @@ pub(crate) fn with_xml<T>(index: &RepoIndex, file: &str, read: impl FnOnce(roxml
 
 #[cfg(test)]
 mod tests {
-    use super::{declared_order, json_duplicate_key, json_object, json_section};
+    use super::{declared_order, json_manifest, json_section, json_walk};
+
+    fn json_duplicate_key(text: &str) -> Option<String> {
+        json_walk(text, None).0
+    }
 
     #[test]
     fn a_sections_keys_come_in_the_order_written() {
@@ -278,13 +266,19 @@ mod tests {
             "scripts": {"dev:migrate-db": "migrate-mongo up", "dev:migrate-ch": "migrate up", "b\u0061d": "x"},
             "z": [1, {"scripts": {}}]}"#;
         let (_dir, index) = crate::repo::index::test_index(&[("package.json", json)]);
-        let obj = json_object(&index, "package.json").unwrap();
+        let (obj, written) = json_manifest(&index, "package.json", Some("scripts")).unwrap();
         let scripts = json_section(&index, "package.json", &obj, "scripts").unwrap();
-        let order: Vec<&str> = declared_order(&index, "package.json", "scripts", scripts)
+        let order: Vec<&str> = declared_order(scripts, &written)
             .into_iter()
             .map(String::as_str)
             .collect();
         assert_eq!(order, ["dev:migrate-db", "dev:migrate-ch", "bad"]);
+        // The walk goes on past a key written twice, keeping the order.
+        let twice = r#"{"a": {"b": 1, "b": 2}, "scripts": {"z": "1", "y": "2"}}"#;
+        assert_eq!(
+            json_walk(twice, Some("scripts")),
+            (Some("a.b".to_string()), vec!["z".to_string(), "y".to_string()])
+        );
     }
 
     #[test]

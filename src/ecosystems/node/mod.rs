@@ -6,7 +6,7 @@ use serde_json::Value;
 
 pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
     let mut project = Project::new(dir, Ecosystem::Node, file);
-    let Some(obj) = super::formats::json_object(index, file) else {
+    let Some((obj, written)) = super::formats::json_manifest(index, file, Some("scripts")) else {
         return project;
     };
     project.name = obj.get("name").and_then(Value::as_str).map(str::to_string);
@@ -28,7 +28,7 @@ pub fn read(index: &RepoIndex, dir: &str, file: &str) -> Project {
         }
     }
     if let Some(scripts) = super::formats::json_section(index, file, &obj, "scripts") {
-        for name in super::formats::declared_order(index, file, "scripts", scripts) {
+        for name in super::formats::declared_order(scripts, &written) {
             let body = &scripts[name];
             if let Some(body) = body.as_str() {
                 project.tasks.push(Task {
