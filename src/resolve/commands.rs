@@ -3,7 +3,7 @@
 
 use super::context::Ctx;
 use super::dirs::{home_of, project_at, substitute};
-use super::recipes::{is_placeholder, recipe_commands};
+use super::recipes::{is_placeholder, recipe_commands, running_commands};
 use crate::detect::analysis::Hit;
 use crate::detect::{Detector, Kind, Registry};
 use crate::ecosystems::{Ecosystem, Project, Task, TaskRunner};
@@ -318,13 +318,18 @@ pub(super) fn runner_prefix_len(registry: &Registry, words: &[&str]) -> usize {
 /// A task named like it applies migrations (`django-migrate`, `cli-db-migrate`), not one that
 /// creates, reverts, inspects or tests them.
 pub(super) fn applies_migrations(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    let parts = name.split([':', '-', '_', '.', ' ']);
-    name.contains("migrat")
-        && !parts
-            .into_iter()
-            .any(|part| NOT_APPLYING.iter().any(|n| part.starts_with(n)))
+    name.to_ascii_lowercase().contains(MIGRATING) && !says_another_job(name)
 }
+
+/// A task's name with a word of [`NOT_APPLYING`] (`rollback`, `test`, `reset`, at a word's start).
+fn says_another_job(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split([':', '-', '_', '.', ' '])
+        .any(|part| NOT_APPLYING.iter().any(|n| part.starts_with(n)))
+}
+
+/// What a name says migrating with (`migrate`, `migration.go`, `db-migrations`).
+pub(super) const MIGRATING: &str = "migrat";
 
 /// Words of a migration task's name that say it does something else than apply them (matched
 /// at a word's start: `generate`, `rollback:all`, `migrate-downgrade.sh`).
@@ -344,11 +349,7 @@ fn only_runs_tools_of_another_ecosystem(registry: &Registry, own: Ecosystem, bod
 
 /// A recipe whose every command starts with one of `tools`.
 fn only_runs(tools: &[String], body: &str) -> bool {
-    // `cd web && npm run lint` runs npm: changing directory runs nothing.
-    let commands: Vec<String> = recipe_commands(body)
-        .into_iter()
-        .filter(|c| c.split_whitespace().next() != Some("cd"))
-        .collect();
+    let commands = running_commands(body);
     !commands.is_empty()
         && commands.iter().all(|c| {
             c.split_whitespace()
@@ -489,10 +490,7 @@ fn publishes(registry: &Registry, recipe: &str) -> bool {
 /// nothing but options after it (`jest --watch`; `./gradlew bootRun` names a task of its own).
 fn tests_only(registry: &Registry, ecosystem: Ecosystem, recipe: &str) -> bool {
     let test_commands = &registry.toolchain(ecosystem).test_commands;
-    let commands: Vec<String> = recipe_commands(recipe)
-        .into_iter()
-        .filter(|c| c.split_whitespace().next() != Some("cd"))
-        .collect();
+    let commands = running_commands(recipe);
     !commands.is_empty()
         && commands.iter().all(|command| {
             let all: Vec<&str> = command.split_whitespace().collect();
@@ -703,19 +701,10 @@ fn wrapping_task<'t>(
                 .is_some_and(|rest| rest == "install" || tasks.iter().any(|t| t.name == rest))
         })
     };
-    let named_for_another_job = |name: &str| {
-        let name = name.to_ascii_lowercase();
-        hook(&name)
-            || name
-                .split([':', '-', '_', '.', ' '])
-                .any(|part| NOT_APPLYING.iter().any(|n| part.starts_with(n)))
-    };
+    let named_for_another_job = |name: &str| hook(&name.to_ascii_lowercase()) || says_another_job(name);
     // Its one command: a script that also builds or starts the app does more than this.
     tasks.iter().find(|task| {
-        let commands: Vec<String> = recipe_commands(&task.body)
-            .into_iter()
-            .filter(|c| c.split_whitespace().next() != Some("cd"))
-            .collect();
+        let commands = running_commands(&task.body);
         let [command] = &commands[..] else { return false };
         let words: Vec<&str> = command.split_whitespace().collect();
         tool_words(registry, &words).starts_with(own) && !named_for_another_job(&task.name) && fits(task)
@@ -724,7 +713,7 @@ fn wrapping_task<'t>(
 
 /// The words of a command after its `VAR=value` assignments and runner prefix (`npx`,
 /// `bundle exec`): the tool and what it is asked.
-fn tool_words<'w>(registry: &Registry, words: &'w [&'w str]) -> &'w [&'w str] {
+pub(super) fn tool_words<'w>(registry: &Registry, words: &'w [&'w str]) -> &'w [&'w str] {
     let start = words
         .iter()
         .take_while(|w| w.contains('=') && !w.starts_with('-'))

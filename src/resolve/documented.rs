@@ -2,7 +2,9 @@
 //! development guides and the run steps of CI, matched to an intent (start, test, migrate) and
 //! preferred where they are more specific than a detector's default.
 
-use super::commands::{DEV_TASKS, applies_migrations, creates_migrations, has_phrase, runner_prefix_len, task_names};
+use super::commands::{
+    DEV_TASKS, applies_migrations, creates_migrations, has_phrase, runner_prefix_len, task_names, tool_words,
+};
 use super::context::Ctx;
 use super::dirs::project_at;
 use super::plausible::{self, compose_without_global_options};
@@ -232,11 +234,8 @@ pub(super) fn runs_jvm_tests(words: &[&str]) -> bool {
 pub(super) fn serves_intent(registry: &Registry, command: &str, intent: Intent, ecosystem: Ecosystem) -> bool {
     // The part after any `cd DIR &&`, without `VAR=value` assignments and runner prefixes.
     let body = command.rsplit("&& ").next().unwrap_or(command);
-    let mut words: Vec<&str> = body
-        .split_whitespace()
-        .skip_while(|w| w.contains('=') && !w.starts_with('-'))
-        .collect();
-    words.drain(..runner_prefix_len(registry, &words));
+    let all: Vec<&str> = body.split_whitespace().collect();
+    let words = tool_words(registry, &all);
     let Some(&first) = words.first() else { return false };
     let task_runner = matches!(first, "make" | "just" | "task" | "mise");
     let toolchain = registry.toolchain(ecosystem);
@@ -247,11 +246,11 @@ pub(super) fn serves_intent(registry: &Registry, command: &str, intent: Intent, 
             let test_tool = |tool: &String| words.starts_with(&tool.split_whitespace().collect::<Vec<&str>>());
             ((task_runner || package_manager) && words[1..].iter().any(names_test))
                 || toolchain.test_commands.iter().any(test_tool)
-                    && (ecosystem != Ecosystem::Jvm || runs_jvm_tests(&words))
+                    && (ecosystem != Ecosystem::Jvm || runs_jvm_tests(words))
         }
         Intent::Migrate => {
             let mut phrases = registry.detectors.iter().flat_map(|d| &d.phrases.applies_migrations);
-            let applies = words.iter().any(|w| applies_migrations(w)) || phrases.any(|p| has_phrase(&words, p));
+            let applies = words.iter().any(|w| applies_migrations(w)) || phrases.any(|p| has_phrase(words, p));
             // `go test -run TestMigration`, `--tests MigrationValidatorTest` test migrations.
             let tests = words.iter().any(|w| w.to_ascii_lowercase().contains("test"));
             applies && !tests && !creates_migrations(registry, body) && !matches!(first, "echo" | "cat" | "docker")

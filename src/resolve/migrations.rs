@@ -2,6 +2,7 @@
 //! and the data homes its commands then run in; directories named like migrations otherwise.
 
 use super::backend::named;
+use super::commands::MIGRATING;
 use super::context::{Ctx, DataHome};
 use super::dirs::{config_dir, home_of, project_at, substitute};
 use super::test_dirs::is_test_file;
@@ -222,7 +223,7 @@ pub(super) fn named_for_migrating(ctx: &Ctx) -> Option<String> {
     let project = &ctx.backend.project;
     let toolchain = ctx.registry.toolchain(project.ecosystem);
     toolchain.code_extensions().iter().find_map(|extension| {
-        engine::files_under(ctx.index, ".", &format!("**/*migrat*.{extension}"))
+        engine::files_under(ctx.index, ".", &format!("**/*{MIGRATING}*.{extension}"))
             .into_iter()
             .find(|file| {
                 // A schema's words, as words: a file migrating settings files (`config/migrate.go`,

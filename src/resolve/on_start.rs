@@ -4,6 +4,7 @@
 //! (`internal/utils/db_migration_util.go`), which a CLI subcommand may call as well as the start-up
 //! code, the helper counts through a caller that is not a CLI's, a test's or a script's.
 
+use super::commands::MIGRATING;
 use super::dirs::home_of;
 use super::test_dirs::test_file_name;
 use crate::detect::analysis::Analysis;
@@ -12,9 +13,6 @@ use crate::detect::{Registry, Sets};
 use crate::repo::index::RepoIndex;
 use crate::report::Evidence;
 use regex::Regex;
-
-/// What a file named for migrating has in its name (`migration.go`, `migrate.ts`).
-const MIGRATING: &str = "migrat";
 
 /// The most source files looked through for a helper's caller: a bound on a large tree.
 const MOST_FILES_LOOKED_THROUGH: usize = 2_000;

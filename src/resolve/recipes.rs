@@ -26,3 +26,12 @@ pub(super) fn recipe_commands(recipe: &str) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// [`recipe_commands`] that run something: `cd web && npm run lint` runs npm, and changing
+/// directory runs nothing.
+pub(super) fn running_commands(recipe: &str) -> Vec<String> {
+    recipe_commands(recipe)
+        .into_iter()
+        .filter(|c| c.split_whitespace().next() != Some("cd"))
+        .collect()
+}
