@@ -282,6 +282,10 @@ pub struct Toolchain {
     /// Package managers that run the project's scripts by name (`npm test`).
     #[serde(default)]
     pub script_runners: Vec<String>,
+    /// Scripts run by themselves before or after another: a name with one of these `prefixes`
+    /// then another script's name or one of the `events` (npm's `pretest`, `postinstall`).
+    #[serde(default)]
+    pub script_hooks: ScriptHooks,
     /// Package managers with a build command of their own (`{native_build}` = `uv build`).
     #[serde(default)]
     pub native_build: Vec<String>,
@@ -388,6 +392,30 @@ impl Toolchain {
     /// The extensions that count as source code.
     pub fn code_extensions(&self) -> &[String] {
         self.code_extensions.as_deref().unwrap_or(&self.extensions)
+    }
+}
+
+/// A package manager's hook scripts ([`Toolchain::script_hooks`]).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptHooks {
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    /// What the package manager itself does that a hook may run around (`install`).
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+impl ScriptHooks {
+    /// Whether `name`, among the scripts `names`, runs by itself around another.
+    pub fn is_hook<'n>(&self, name: &str, mut names: impl Iterator<Item = &'n str>) -> bool {
+        let rest: Vec<&str> = self
+            .prefixes
+            .iter()
+            .filter_map(|p| name.strip_prefix(p.as_str()))
+            .collect();
+        !rest.is_empty()
+            && (rest.iter().any(|r| self.events.iter().any(|e| e == r)) || names.any(|n| rest.contains(&n)))
     }
 }
 

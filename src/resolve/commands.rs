@@ -5,6 +5,7 @@ use super::context::Ctx;
 use super::dirs::{home_of, project_at, substitute};
 use super::recipes::{is_placeholder, recipe_commands, running_commands};
 use crate::detect::analysis::Hit;
+use crate::detect::knowledge::ScriptHooks;
 use crate::detect::{Detector, Kind, Registry};
 use crate::ecosystems::{Ecosystem, Project, Task, TaskRunner};
 use crate::repo::index::RepoIndex;
@@ -270,7 +271,11 @@ pub(super) fn command<'a>(
                 let wrapping = spec.candidates().iter().find_map(|candidate| {
                     [&home, project].into_iter().find_map(|owner| {
                         let fits = |t: &Task| fit(ctx.registry, ctx.index, t, owner, wanted);
-                        Some((wrapping_task(ctx.registry, &owner.tasks, candidate, fits)?, owner))
+                        let hooks = &ctx.registry.toolchain(owner.ecosystem).script_hooks;
+                        Some((
+                            wrapping_task(ctx.registry, hooks, &owner.tasks, candidate, fits)?,
+                            owner,
+                        ))
                     })
                 });
                 if let Some((task, owner)) = wrapping {
@@ -682,6 +687,7 @@ fn as_run(ctx: &Ctx, project: &Project, owner: &Project, task: &Task) -> Field {
 /// `db:reset`: see [`NOT_APPLYING`]) is not this one's, whatever it runs.
 fn wrapping_task<'t>(
     registry: &Registry,
+    hooks: &ScriptHooks,
     tasks: &'t [Task],
     candidate: &str,
     fits: impl Fn(&Task) -> bool,
@@ -694,14 +700,9 @@ fn wrapping_task<'t>(
     if own.len() < 2 || own.iter().any(|w| w.contains('{')) {
         return None;
     }
-    // A hook runs before or after another script (`pretest` of `test`) or the install.
-    let hook = |name: &str| {
-        ["pre", "post"].iter().any(|h| {
-            name.strip_prefix(h)
-                .is_some_and(|rest| rest == "install" || tasks.iter().any(|t| t.name == rest))
-        })
-    };
-    let named_for_another_job = |name: &str| hook(&name.to_ascii_lowercase()) || says_another_job(name);
+    // A hook runs by itself before or after another script (`pretest` of `test`) or the install.
+    let named_for_another_job =
+        |name: &str| hooks.is_hook(name, tasks.iter().map(|t| t.name.as_str())) || says_another_job(name);
     // Its one command: a script that also builds or starts the app does more than this.
     tasks.iter().find(|task| {
         let commands = running_commands(&task.body);
@@ -752,7 +753,8 @@ mod tests {
             full_recipe: None,
         };
         let candidate = "{exec} prisma migrate deploy";
-        let found = |tasks: &[Task]| wrapping_task(registry, tasks, candidate, |_| true).map(|t| t.name.clone());
+        let hooks = &registry.toolchain(Ecosystem::Node).script_hooks;
+        let found = |tasks: &[Task]| wrapping_task(registry, hooks, tasks, candidate, |_| true).map(|t| t.name.clone());
         assert_eq!(
             found(&[task("update-db", "prisma migrate deploy")]).as_deref(),
             Some("update-db")
@@ -766,8 +768,13 @@ mod tests {
             None,
             "does more"
         );
-        let hooks = [task("test", "jest"), task("pretest", "prisma migrate deploy")];
-        assert_eq!(found(&hooks), None, "a hook of another script");
+        let hooked = [task("test", "jest"), task("pretest", "prisma migrate deploy")];
+        assert_eq!(found(&hooked), None, "a hook of another script");
+        assert_eq!(
+            found(&[task("postinstall", "prisma migrate deploy")]),
+            None,
+            "a hook of the install"
+        );
         assert_eq!(
             found(&[task("test:setup", "prisma migrate deploy")]),
             None,
@@ -782,14 +789,14 @@ mod tests {
             task("a-migrate", "prisma migrate deploy"),
             task("b-migrate", "prisma migrate deploy"),
         ];
-        let second = wrapping_task(registry, &unfit, candidate, |t| t.name != "a-migrate");
+        let second = wrapping_task(registry, hooks, &unfit, candidate, |t| t.name != "a-migrate");
         assert_eq!(
             second.map(|t| t.name.as_str()),
             Some("b-migrate"),
             "an unfit one is passed over"
         );
         assert!(
-            wrapping_task(registry, &unfit, "{exec} prisma", |_| true).is_none(),
+            wrapping_task(registry, hooks, &unfit, "{exec} prisma", |_| true).is_none(),
             "too little"
         );
     }
