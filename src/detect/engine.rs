@@ -278,15 +278,16 @@ pub fn read_config(detector: &Detector, read: &ConfigRead, index: &RepoIndex, pr
                 continue;
             }
             let values = extract(detector, read, &text);
-            // A `selects` value is a list (`dev,local`), each item a settings name.
+            // A `selects` value is a list (`dev,local`), each item a settings name; a placeholder
+            // stands for its default.
             let items = values.iter().flat_map(|raw| match read.sets {
                 Sets::Selects => list_items(raw),
-                _ => vec![raw.trim()],
+                _ => vec![with_defaults(raw.trim()).into_owned()],
             });
             for raw in items.filter(|raw| !raw.is_empty()) {
                 let value = match &read.template {
-                    Some(t) => apply_template(t, raw, &file, &project.dir),
-                    None => raw.to_string(),
+                    Some(t) => apply_template(t, &raw, &file, &project.dir),
+                    None => raw,
                 };
                 out.push(ConfigValue {
                     value,
@@ -453,16 +454,54 @@ fn yaml_lookup<'a>(value: &'a serde_json::Value, keys: &[&str]) -> Option<&'a st
 /// The items of a comma-separated list, where a `${VAR:default}` placeholder stands for its
 /// default (`${SPRING_PROFILES_ACTIVE:dev}` → `dev`) and one without a default or a build-time
 /// one (`@profiles.active@`) for nothing.
-fn list_items(raw: &str) -> Vec<&str> {
-    let raw = raw.trim();
-    let list = match raw.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
-        Some(placeholder) => placeholder.split_once(':').map_or("", |(_, default)| default),
-        None => raw,
-    };
-    list.split(',')
+fn list_items(raw: &str) -> Vec<String> {
+    with_defaults(raw.trim())
+        .split(',')
         .map(str::trim)
         .filter(|item| !item.contains(['$', '@']))
+        .map(str::to_string)
         .collect()
+}
+
+/// `raw` with each `${NAME:default}` (Spring, Quarkus) or `${NAME:-default}` (shell) placeholder,
+/// nested ones too, replaced by its default: what the app reads when the variable is not set
+/// (`${DATABASE_URL:jdbc:mariadb://${DB_HOST:localhost}/app}` → `jdbc:mariadb://localhost/app`).
+/// A placeholder without a default stays as written.
+fn with_defaults(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw.contains("${") {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let mut depth = 1;
+        let end = after.char_indices().find_map(|(i, c)| {
+            depth += match c {
+                '{' => 1,
+                '}' => -1,
+                _ => 0,
+            };
+            (depth == 0).then_some(i)
+        });
+        let Some(end) = end else {
+            out.push_str(&rest[start..]);
+            return std::borrow::Cow::Owned(out);
+        };
+        let inner = &after[..end];
+        let name_end = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(inner.len());
+        let operator = &inner[name_end..];
+        match operator.strip_prefix(":-").or_else(|| operator.strip_prefix(':')) {
+            Some(default) => out.push_str(&with_defaults(default)),
+            None => out.push_str(&rest[start..start + 2 + end + 1]),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// `{value}`: the raw value; `{dir}`: its parent directory; `{file}`: the config file relative
@@ -577,6 +616,16 @@ mod tests {
         assert_eq!(list_items(" ${SPRING_PROFILES_ACTIVE:local} "), ["local"]);
         assert_eq!(list_items("@profiles.active@"), Vec::<&str>::new());
         assert_eq!(list_items("shop.settings.devel"), ["shop.settings.devel"]);
+    }
+
+    #[test]
+    fn a_placeholder_stands_for_its_default_nested_ones_too() {
+        let url = "${DATABASE_URL:jdbc:mariadb://${DB_HOST:${HOST:mariadb}}:${PORT:3306}/${NAME:app}?x=1}";
+        assert_eq!(with_defaults(url), "jdbc:mariadb://mariadb:3306/app?x=1");
+        assert_eq!(with_defaults("${DB:-sqlite:///dev.db}"), "sqlite:///dev.db");
+        assert_eq!(with_defaults("postgres://${DB_USER}@localhost/app"), "postgres://${DB_USER}@localhost/app");
+        assert_eq!(with_defaults("${unclosed:x"), "${unclosed:x");
+        assert_eq!(with_defaults("plain"), "plain");
     }
 
     #[test]

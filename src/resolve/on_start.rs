@@ -69,7 +69,7 @@ pub(super) fn applied_on_start(
         let schema = from_models.then(|| reads_of("schema_on_start")).into_iter().flatten();
         for read in reads_of("migrates_on_start").chain(schema) {
             let found = engine::read_config(hit.detector, read, index, &home);
-            let on_request = |path: &str| on_request(registry, path);
+            let on_request = |path: &str| on_request(registry, &home.dir, path);
             let at_start = found.iter().find(|f| !on_request(&f.file) && !in_rust_tests(index, f));
             if let Some(found) = at_start {
                 return Some(vec![Evidence::new(&found.file, applies(&call_of(found)))]);
@@ -92,10 +92,16 @@ pub(super) fn applied_on_start(
     None
 }
 
-/// Whether a path's code runs on request, not at start-up: it has a word of `[files]
-/// on_request` (a CLI subcommand, a migrations program, a seed, a test, a script).
-fn on_request(registry: &Registry, path: &str) -> bool {
-    let path = format!("/{}", path.to_ascii_lowercase());
+/// Whether a path's code runs on request, not at start-up: below the project's directory
+/// `project_dir`, it has a word of `[files] on_request` (a CLI subcommand, a migrations program, a
+/// seed, a test, a script). The project's own folder names the app, not a role
+/// (`LANCommander.Server/Startup/Database.cs` is start-up code).
+fn on_request(registry: &Registry, project_dir: &str, path: &str) -> bool {
+    let below = match project_dir {
+        "." | "" => path,
+        dir => path.strip_prefix(dir).and_then(|p| p.strip_prefix('/')).unwrap_or(path),
+    };
+    let path = format!("/{}", below.to_ascii_lowercase());
     registry
         .conventions
         .files
@@ -214,7 +220,7 @@ fn caller(
     let extension = crate::fs::file_name(&helper.file).rsplit_once('.')?.1;
     let files: Vec<String> = engine::files_under(index, home, &format!("**/*.{extension}"))
         .into_iter()
-        .filter(|f| *f != helper.file && !on_request(registry, f))
+        .filter(|f| *f != helper.file && !on_request(registry, home, f))
         .filter(|f| test_file_name(registry, crate::fs::file_name(f)).is_none())
         .take(MOST_FILES_LOOKED_THROUGH)
         .collect();
@@ -282,11 +288,13 @@ mod tests {
             "bin/migrate",
             "admin/x.rs",
         ] {
-            assert!(on_request(&registry, path), "{path}");
+            assert!(on_request(&registry, ".", path), "{path}");
         }
         for path in ["store/client.go", "src/clinic.ts", "main.go", "internal/db/db.go"] {
-            assert!(!on_request(&registry, path), "{path}");
+            assert!(!on_request(&registry, ".", path), "{path}");
         }
+        assert!(!on_request(&registry, "LANCommander.Server", "LANCommander.Server/Startup/Database.cs"));
+        assert!(on_request(&registry, "LANCommander.Server", "LANCommander.Server/Commands/Migrate.cs"));
     }
 
     #[test]
@@ -301,7 +309,7 @@ mod tests {
     fn a_file_named_for_migrating_is_a_helper_only_outside_folders_that_run_on_request() {
         let registry = Registry::builtin().unwrap();
         let own = ["migrations".to_string(), "**/migration".to_string()];
-        let is_helper = |file: &str| is_helper(&|path: &str| on_request(&registry, path), file, &own);
+        let is_helper = |file: &str| is_helper(&|path: &str| on_request(&registry, ".", path), file, &own);
         assert!(is_helper("internal/utils/db_migration_util.go"));
         assert!(is_helper("internal/storage/migration.go"));
         assert!(!is_helper("cmd/migrate/main.go"), "a migrations program");

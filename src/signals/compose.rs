@@ -318,12 +318,13 @@ fn development_template(name: &str, development: &[String]) -> bool {
 }
 
 /// Whether a compose file is named for development (`docker-compose.dev.yml`,
-/// `docker-compose-local.yml`, `compose.development.yaml`): a part of its name after the first
-/// is one of `development` (`[files] development_configs`).
+/// `docker-compose-local.yml`, `compose.development.yaml`, `dev.docker-compose.yml`): a part of
+/// its name besides `docker` and `compose` is one of `development` (`[files]
+/// development_configs`).
 pub fn named_for_development(file: &str, development: &[String]) -> bool {
     yaml_stem(crate::fs::file_name(file)).is_some_and(|stem| {
         stem.split(['.', '-', '_'])
-            .skip(1)
+            .filter(|part| !matches!(*part, "docker" | "compose"))
             .any(|part| development.iter().any(|w| w == part))
     })
 }
@@ -333,8 +334,12 @@ fn is_compose(name: &str) -> bool {
     if COMPOSE_NAMES.contains(&name) {
         return true;
     }
+    // The variant's word may also come first (`dev.docker-compose.yml`).
     let named = ["docker-compose.", "compose.", "docker-compose-", "compose-"];
-    yaml_stem(name).is_some_and(|s| named.iter().any(|n| s.starts_with(n)) && !throwaway(s))
+    let named_last = [".docker-compose", "-docker-compose", ".compose", "-compose"];
+    yaml_stem(name).is_some_and(|s| {
+        (named.iter().any(|n| s.starts_with(n)) || named_last.iter().any(|n| s.ends_with(n))) && !throwaway(s)
+    })
 }
 
 /// A YAML file whose name does not say compose but might be one, unless it is named for tests.
@@ -829,6 +834,10 @@ mod tests {
         assert!(!is_compose("docker-compose.relational.ci.yaml"));
         assert!(!is_compose("compose-notes.md"));
         assert!(is_compose("docker-compose-local.yml"));
+        assert!(is_compose("dev.docker-compose.yml"));
+        assert!(is_compose("local-compose.yaml"));
+        assert!(!is_compose("ci.docker-compose.yml"));
+        assert!(!is_compose("recompose.yml"));
         assert!(is_other_compose_candidate("postgresql.yml"));
         assert!(!is_other_compose_candidate("postgresql-test.yml"));
     }

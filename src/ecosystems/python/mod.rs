@@ -1,6 +1,6 @@
 //! Python project reader: pyproject.toml (PEP 621, PEP 735, Poetry, PDM, uv tables),
-//! requirements*.txt (following `-r` includes), Pipfile, setup.py `install_requires`, and
-//! `.python-version`. All of a directory's files make one project.
+//! requirements*.txt (following `-r` includes), Pipfile, setup.py `install_requires`, setup.cfg
+//! `[options]`, and `.python-version`. All of a directory's files make one project.
 
 use super::project::{Ecosystem, Project, Scope, Shape, Task, TaskRunner};
 use crate::repo::index::RepoIndex;
@@ -87,7 +87,8 @@ fn read_dir(index: &RepoIndex, dir: &str, files: &[String]) -> Project {
             "pyproject.toml" => read_pyproject(index, file, &mut project),
             "Pipfile" => read_pipfile(index, file, &mut project),
             "setup.py" => read_setup_py(index, file, &mut project),
-            "setup.cfg" | "manage.py" => {}
+            "setup.cfg" => read_setup_cfg(index, file, &mut project),
+            "manage.py" => {}
             _ => read_requirements(index, file, &mut project, 0),
         }
     }
@@ -352,6 +353,47 @@ fn read_setup_py(index: &RepoIndex, file: &str, project: &mut Project) {
     }
 }
 
+/// setuptools' declarative config: `[options] install_requires`, one requirement a line, and
+/// `[options.extras_require]` groups, a group named for development (`dev`, `test`) as such.
+fn read_setup_cfg(index: &RepoIndex, file: &str, project: &mut Project) {
+    let Some(text) = index.read(file) else { return };
+    let options = ini::ParseOption {
+        enabled_quote: false,
+        enabled_escape: false,
+        enabled_indented_mutiline_value: true,
+        ..Default::default()
+    };
+    let parsed = match ini::Ini::load_from_str_opt(&text, options) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            index.unreadable(file, format!("invalid INI: {err}"));
+            return;
+        }
+    };
+    if project.name.is_none() {
+        project.name = parsed.get_from(Some("metadata"), "name").map(str::to_string);
+    }
+    let lines = |value: &str| -> Vec<String> {
+        value
+            .lines()
+            .map(|l| l.split(" #").next().unwrap_or("").trim().to_string())
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    };
+    for spec in parsed.get_from(Some("options"), "install_requires").map(lines).unwrap_or_default() {
+        add_pep508(project, &spec, Scope::Runtime, file);
+    }
+    for spec in parsed.get_from(Some("options"), "tests_require").map(lines).unwrap_or_default() {
+        add_pep508(project, &spec, Scope::Dev, file);
+    }
+    for (group, value) in parsed.section(Some("options.extras_require")).into_iter().flat_map(|s| s.iter()) {
+        let scope = if is_dev_group(group) { Scope::Dev } else { Scope::Runtime };
+        for spec in lines(value) {
+            add_pep508(project, &spec, scope, file);
+        }
+    }
+}
+
 fn strings(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
@@ -362,6 +404,20 @@ fn strings(value: Option<&Value>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn setup_cfg_requirements_and_extras_by_their_group() {
+        let text = "[metadata]\nname = zou\n\n[options]\ninstall_requires =\n    flask==3.1.0\n    # a comment\n    psycopg[binary]==3.2 ; python_version >= '3.9'\n\n[options.extras_require]\ndev =\n    pytest\nprod =\n    gunicorn\n";
+        let (_dir, index) = crate::repo::index::test_index(&[("setup.cfg", text)]);
+        let project = read_dir(&index, ".", &["setup.cfg".to_string()]);
+        assert_eq!(project.name.as_deref(), Some("zou"));
+        let scope_of = |name: &str| project.deps.get(name).map(|d| d.scope);
+        assert_eq!(scope_of("flask"), Some(Scope::Runtime));
+        assert_eq!(scope_of("psycopg"), Some(Scope::Runtime));
+        assert_eq!(scope_of("gunicorn"), Some(Scope::Runtime));
+        assert_eq!(scope_of("pytest"), Some(Scope::Dev));
+        assert_eq!(project.deps.len(), 4);
+    }
 
     #[test]
     fn setup_py_requirements_in_the_call_or_in_a_list_above_it() {
