@@ -679,6 +679,16 @@ pub struct ConventionFiles {
     /// `test`, `migrat` of a migrations program): a migration call there is not a start-up one.
     #[serde(default)]
     pub on_request: Vec<String>,
+    /// Guides developers read to run a project, in its directory (`README.md`, `CLAUDE.md`),
+    /// matched without regard to case: their shell blocks are documented commands.
+    #[serde(default)]
+    pub guides: Vec<String>,
+    /// Folders of a project that keep development guides (`docs`).
+    #[serde(default)]
+    pub guide_folders: Vec<String>,
+    /// Guides looked for in those folders (`Contribute.md`, `development.md`).
+    #[serde(default)]
+    pub folder_guides: Vec<String>,
     /// Files whose content shows a project serves requests (`EXPOSE 8080`, a Procfile `web:`).
     #[serde(default)]
     pub serving: Vec<ServingFile>,

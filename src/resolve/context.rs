@@ -54,7 +54,13 @@ impl Ctx<'_, '_> {
     pub fn guides(&self) -> &[DocumentedCommand] {
         self.guides.get_or_init(|| {
             let dir = self.backend.project.dir.as_str();
-            crate::signals::guides::commands(self.index, &[dir, "."])
+            let files = &self.registry.conventions.files;
+            let guides = crate::signals::guides::GuideNames {
+                names: &files.guides,
+                folders: &files.guide_folders,
+                folder_names: &files.folder_guides,
+            };
+            crate::signals::guides::commands(self.index, &[dir, "."], &guides)
         })
     }
 }

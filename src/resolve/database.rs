@@ -504,17 +504,25 @@ fn config_score(registry: &Registry, file: &str, selected: &Selected) -> i32 {
 
 /// Whether a config file's name makes it a production or test profile's (`application-prod.yml`,
 /// `settings/test.py`, `conf/ci.ini`: `production_configs` and `test_configs`), a word of it, not
-/// a part of one (`contest.py` is not a test's).
+/// a part of one (`contest.py` is not a test's). So does a settings file (not code: `[files]
+/// not_code`) named for a database after its first word (`application-mysql.properties`,
+/// `appsettings.Postgres.json`): the profile that switches to that store, an alternative.
 fn named_for_another_run(registry: &Registry, file: &str) -> bool {
     let files = &registry.conventions.files;
     let name = crate::fs::file_name(file).to_ascii_lowercase();
-    name.split(['.', '-', '_']).any(|part| {
+    let another_run = name.split(['.', '-', '_']).any(|part| {
         files
             .production_configs
             .iter()
             .chain(&files.test_configs)
             .any(|w| w == part)
-    })
+    });
+    let settings = name.rsplit_once('.').is_some_and(|(_, ext)| files.not_code.iter().any(|e| e == ext));
+    another_run
+        || settings
+            && name
+                .rsplit_once('.')
+                .is_some_and(|(stem, _)| stem.split(['.', '-', '_']).skip(1).any(|part| database_for(registry, part).is_some()))
 }
 
 /// The settings a plain run of the app selects among several, as its detectors' `selects`
@@ -1363,6 +1371,10 @@ mod tests {
         assert_eq!(score("app/settings/test.py"), OTHER_RUN_SCORE);
         assert_eq!(score("app/test_settings.py"), OTHER_RUN_SCORE);
         assert_eq!(score("src/main/resources/application-prod.yml"), OTHER_RUN_SCORE);
+        // A profile named for a store is the alternative that switches to it.
+        assert_eq!(score("src/main/resources/application-mysql.properties"), OTHER_RUN_SCORE);
+        assert_eq!(score("appsettings.Postgres.json"), OTHER_RUN_SCORE);
+        assert_eq!(score("internal/store/store_sqlite.go"), CONFIG_SCORE);
         // A word inside another is not it: `contest`, `latest`.
         assert_eq!(score("config/contest.py"), CONFIG_SCORE);
         let none = Selected::default();

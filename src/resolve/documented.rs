@@ -149,10 +149,14 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         }
         let script = repo_script(ctx.registry, ctx.index, &doc.dir, &doc.command, intent);
         let words: Vec<&str> = doc.command.split_whitespace().collect();
-        if intent == Intent::Test && runs_one_test_file(ctx.registry, &words) {
+        if intent == Intent::Test && (runs_one_test_file(ctx.registry, &words) || runs_some_folders(ctx.index, &doc.dir, &words)) {
             continue;
         }
         let from_guide = doc.source == Source::Guide;
+        // The guide runs the default itself before any variant of it: the default stands.
+        if from_guide && default.is_some_and(|d| same_as_default(ctx.registry, d, &words)) {
+            return None;
+        }
         let specific = script || (from_guide && default.is_some_and(|d| extends(ctx.registry, d, &words)));
         let wanted = match default {
             Some(_) => specific,
@@ -303,20 +307,44 @@ fn runs_one_test_file(registry: &Registry, words: &[&str]) -> bool {
     })
 }
 
-/// A documented command that is the default with more arguments (`cargo run -- server` for
-/// `cargo run`, `fastapi dev app/main.py` for `uv run fastapi dev`, `flask --app shop run` for
-/// `flask run`), not a help or version flag.
-pub(super) fn extends(registry: &Registry, default: &str, documented: &[&str]) -> bool {
+/// A run of some folders of the tests (`rspec spec/models/`, `manage.py test alerts api`): a
+/// guide's example of narrowing the suite. An argument that is a folder of the repository (from
+/// `dir`) below another one, or two such folders or more.
+fn runs_some_folders(index: &RepoIndex, dir: &str, words: &[&str]) -> bool {
+    let folders: Vec<&str> = words
+        .iter()
+        .skip(1)
+        .map(|w| w.trim_end_matches('/'))
+        .filter(|w| !w.starts_with('-') && !w.is_empty() && *w != ".")
+        .filter(|w| index.has_dir(&crate::fs::join(dir, w)))
+        .collect();
+    folders.len() >= 2 || folders.iter().any(|f| f.contains('/'))
+}
+
+/// The default's words as run in its own directory (after any `cd DIR &&`) and the documented
+/// command's, each without its runner prefix.
+fn own_words(registry: &Registry, default: &str, documented: &[&str]) -> (Vec<String>, Vec<String>) {
     let strip = |words: Vec<&'_ str>| -> Vec<String> {
         words[runner_prefix_len(registry, &words)..]
             .iter()
             .map(|w| w.to_string())
             .collect()
     };
-    // The default as run in its own directory: after any `cd DIR &&`.
     let body = default.rsplit("&& ").next().unwrap_or(default);
-    let default = strip(body.split_whitespace().collect());
-    let documented = strip(documented.to_vec());
+    (strip(body.split_whitespace().collect()), strip(documented.to_vec()))
+}
+
+/// A documented command that is the default itself (`python manage.py test`).
+fn same_as_default(registry: &Registry, default: &str, documented: &[&str]) -> bool {
+    let (default, documented) = own_words(registry, default, documented);
+    !default.is_empty() && default == documented
+}
+
+/// A documented command that is the default with more arguments (`cargo run -- server` for
+/// `cargo run`, `fastapi dev app/main.py` for `uv run fastapi dev`, `flask --app shop run` for
+/// `flask run`), not a help or version flag.
+pub(super) fn extends(registry: &Registry, default: &str, documented: &[&str]) -> bool {
+    let (default, documented) = own_words(registry, default, documented);
     let flags_only = documented
         .iter()
         .any(|w| matches!(w.as_str(), "--help" | "-h" | "help" | "--version" | "-V"));
@@ -334,6 +362,21 @@ pub(super) fn extends(registry: &Registry, default: &str, documented: &[&str]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_guides_run_of_some_test_folders_is_an_example_not_the_suite() {
+        let (_dir, index) = crate::repo::index::test_index(&[
+            ("spec/models/a_spec.rb", ""),
+            ("alerts/tests.py", ""),
+            ("api/tests.py", ""),
+        ]);
+        let some = |command: &str| runs_some_folders(&index, ".", &command.split_whitespace().collect::<Vec<_>>());
+        assert!(some("bundle exec rspec spec/models/"));
+        assert!(some("python manage.py test alerts api"));
+        assert!(!some("bundle exec rspec spec"));
+        assert!(!some("python manage.py test alerts"));
+        assert!(!some("pytest -x ."));
+    }
 
     #[test]
     fn a_guides_run_of_one_test_file_is_an_example_not_the_suite() {

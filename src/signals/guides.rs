@@ -5,20 +5,6 @@
 use crate::repo::index::RepoIndex;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
-/// Guides developers read to run a project, looked for in a directory.
-const GUIDES: &[&str] = &[
-    "README.md",
-    "readme.md",
-    "Readme.md",
-    "CONTRIBUTING.md",
-    "DEVELOPMENT.md",
-    "HACKING.md",
-    "docs/development.md",
-    "docs/DEVELOPMENT.md",
-    "docs/contributing.md",
-    "docs/CONTRIBUTING.md",
-];
-
 /// Code block languages that hold shell commands (an unlabelled block too).
 const SHELL: &[&str] = &[
     "",
@@ -55,19 +41,45 @@ pub struct DocumentedCommand {
     pub dir: String,
 }
 
-/// Every shell command in the guides of `dirs` (nearest first), in document order.
-pub fn commands(index: &RepoIndex, dirs: &[&str]) -> Vec<DocumentedCommand> {
+/// Where guides are, by name without regard to case (`[files] guides` of conventions.toml):
+/// `names` in a project's directory (`README.md`, `CLAUDE.md`), `folder_names` in its `folders`
+/// (`docs/Contribute.md`).
+pub struct GuideNames<'a> {
+    pub names: &'a [String],
+    pub folders: &'a [String],
+    pub folder_names: &'a [String],
+}
+
+/// What an agent file archprompt wrote holds: its own output, not the repository's word.
+const OUR_MARKER: &str = "<!-- archprompt:";
+
+/// Every shell command in the guides of `dirs` (nearest first), in document order: in each
+/// directory, its guides in the order of `guides.names`, then those of its guide folders.
+pub fn commands(index: &RepoIndex, dirs: &[&str], guides: &GuideNames) -> Vec<DocumentedCommand> {
     let mut out = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for dir in dirs {
-        for guide in GUIDES {
-            let file = crate::fs::join(dir, guide);
-            if seen.contains(&file) {
-                continue;
-            }
-            seen.push(file.clone());
-            if let Some(text) = index.read(&file) {
-                out.extend(in_markdown(&text, &file, dir, &|d| index.dirs.contains(d)));
+        let places = std::iter::once((dir.to_string(), guides.names))
+            .chain(guides.folders.iter().map(|f| (crate::fs::join(dir, f), guides.folder_names)));
+        for (place, names) in places {
+            let files: Vec<&str> = index.files_in(&place).collect();
+            for name in names {
+                let Some(file) = files
+                    .iter()
+                    .find(|f| crate::fs::file_name(f).eq_ignore_ascii_case(name))
+                else {
+                    continue;
+                };
+                if seen.iter().any(|s| s == file) {
+                    continue;
+                }
+                seen.push(file.to_string());
+                match index.read(file) {
+                    Some(text) if !text.contains(OUR_MARKER) => {
+                        out.extend(in_markdown(&text, file, dir, &|d| index.dirs.contains(d)));
+                    }
+                    _ => {}
+                }
             }
         }
     }
@@ -186,6 +198,40 @@ fn without_comment(line: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guides_are_found_by_name_whatever_its_case_and_our_own_output_is_skipped() {
+        let block = |cmd: &str| format!("# Run\n\n```sh\n{cmd}\n```\n");
+        let ours = format!("<!-- archprompt:begin x -->\n{}", block("make stale"));
+        let (_dir, index) = crate::repo::index::test_index(&[
+            ("readme.md", &block("make run")),
+            ("docs/Contribute.md", &block("make run-server")),
+            ("docs/api.md", &block("curl localhost")),
+            ("AGENTS.md", &ours),
+        ]);
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let (guides, folders, folder_guides) = (
+            names(&["README.md", "AGENTS.md"]),
+            names(&["docs"]),
+            names(&["contribute.md"]),
+        );
+        let guides = GuideNames {
+            names: &guides,
+            folders: &folders,
+            folder_names: &folder_guides,
+        };
+        let found: Vec<(String, String)> = commands(&index, &["."], &guides)
+            .into_iter()
+            .map(|c| (c.file, c.command))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("readme.md".to_string(), "make run".to_string()),
+                ("docs/Contribute.md".to_string(), "make run-server".to_string())
+            ]
+        );
+    }
 
     #[test]
     fn commands_with_their_heading_and_line() {
