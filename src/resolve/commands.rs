@@ -29,6 +29,8 @@ pub(super) const DEV_TASKS: &[&str] = &[
     "server",
     "runserver",
     "run",
+    "run:server",
+    "dev:run",
     "start",
 ];
 pub(super) const TEST_TASKS: &[&str] = &[
@@ -426,7 +428,7 @@ fn find_task<'t>(
     };
     for name in names.iter().map(Some).chain(fuzzy.then_some(None)) {
         let named = |t: &Task| match name {
-            Some(name) => t.name == **name,
+            Some(name) => same_name(&t.name, name),
             None => applies_migrations(&t.name),
         };
         let mut candidates: Vec<&(&Task, &Project)> = declared.iter().filter(|(t, _)| named(t)).collect();
@@ -440,6 +442,17 @@ fn find_task<'t>(
         }
     }
     None
+}
+
+/// Whether a task's name is `wanted`, whichever of `:`, `-` and `_` separates its words
+/// (`run-server`, `run_server` and `run:server` are one name).
+fn same_name(name: &str, wanted: &str) -> bool {
+    let separator = |c: char| matches!(c, ':' | '-' | '_');
+    name.len() == wanted.len()
+        && name
+            .chars()
+            .zip(wanted.chars())
+            .all(|(a, b)| a == b || (separator(a) && separator(b)))
 }
 
 /// Whether a declared task may serve the intent: see [`find_task`].
@@ -741,6 +754,15 @@ fn root_script_running(ctx: &Ctx, home: &Project, task: &Task) -> Option<(Task, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_task_name_is_the_same_whichever_separator_joins_its_words() {
+        assert!(same_name("run-server", "run:server"));
+        assert!(same_name("dev_server", "dev:server"));
+        assert!(same_name("dev", "dev"));
+        assert!(!same_name("devserver", "dev:server"));
+        assert!(!same_name("run-servers", "run:server"));
+    }
 
     #[test]
     fn a_script_that_runs_the_tools_own_command_is_found_whatever_its_name() {
