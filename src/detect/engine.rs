@@ -623,7 +623,10 @@ mod tests {
         let url = "${DATABASE_URL:jdbc:mariadb://${DB_HOST:${HOST:mariadb}}:${PORT:3306}/${NAME:app}?x=1}";
         assert_eq!(with_defaults(url), "jdbc:mariadb://mariadb:3306/app?x=1");
         assert_eq!(with_defaults("${DB:-sqlite:///dev.db}"), "sqlite:///dev.db");
-        assert_eq!(with_defaults("postgres://${DB_USER}@localhost/app"), "postgres://${DB_USER}@localhost/app");
+        assert_eq!(
+            with_defaults("postgres://${DB_USER}@localhost/app"),
+            "postgres://${DB_USER}@localhost/app"
+        );
         assert_eq!(with_defaults("${unclosed:x"), "${unclosed:x");
         assert_eq!(with_defaults("plain"), "plain");
     }

@@ -595,13 +595,44 @@ pub(super) fn substitute_command(
 ) -> Option<String> {
     let body = template.replace("{exec}", "");
     let body = substitute(body.trim_start(), vars)?;
-    let uses_exec = template.contains("{exec}");
+    let mut uses_exec = template.contains("{exec}");
+    // The package runs the tool behind its own wrapper (`pnpm with-env prisma migrate dev`, which
+    // loads the root `.env`): so must the tool's other commands.
+    let tool = body.split_whitespace().next().unwrap_or_default();
+    let wrapper = uses_exec.then(|| wrapper_of(ctx.registry, &home.tasks, tool)).flatten();
+    let body = match wrapper {
+        Some(wrapper) => {
+            uses_exec = false;
+            format!("{wrapper} {body}")
+        }
+        None => body,
+    };
     // `cargo … -p CRATE` and `--workspace` run at the workspace root.
     let names_workspace = template.contains("{cargo_package}") || template.contains("{cargo_workspace}");
     if let (true, Some(root)) = (names_workspace, &ctx.cargo_root) {
         return Some(ctx.runner.exec(&project_at(home, root), &body, uses_exec, false));
     }
     Some(ctx.runner.exec(home, &body, uses_exec, false))
+}
+
+/// What every script of a package that runs `tool` puts before it, when that is more than a
+/// package runner (`npx`, `pnpm exec`) and the same each time: `pnpm with-env` of `"migrate":
+/// "pnpm with-env prisma migrate dev"`.
+fn wrapper_of(registry: &Registry, tasks: &[Task], tool: &str) -> Option<String> {
+    let mut wrappers = tasks
+        .iter()
+        .flat_map(|t| running_commands(t.recipe()))
+        .filter_map(|command| {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            let at = words.iter().position(|w| *w == tool)?;
+            let before = &words[..at];
+            // `VAR=value`, `env VAR=value` and a package runner only launch it.
+            let launcher =
+                before.iter().all(|w| w.contains('=') || *w == "env") || runner_prefix_len(registry, before) == at;
+            Some(if launcher { String::new() } else { before.join(" ") })
+        });
+    let first = wrappers.next()?;
+    (!first.is_empty() && wrappers.all(|w| w == first)).then_some(first)
 }
 
 /// The scan's variables plus two that depend on the hit: `{migrations_dir}`, where its
@@ -754,6 +785,38 @@ fn root_script_running(ctx: &Ctx, home: &Project, task: &Task) -> Option<(Task, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tool_run_behind_one_wrapper_in_every_script_is_run_behind_it() {
+        let registry = Registry::builtin().unwrap();
+        let task = |name: &str, body: &str| Task {
+            name: name.into(),
+            body: body.into(),
+            file: "package.json".into(),
+            runner: TaskRunner::NodeScript,
+            full_recipe: None,
+        };
+        let wrapped = [
+            task("migrate", "pnpm with-env prisma migrate dev"),
+            task("codegen", "pnpm with-env prisma generate && jiti types.ts"),
+            task("with-env", "dotenv -e ../../.env -c --"),
+        ];
+        assert_eq!(
+            wrapper_of(&registry, &wrapped, "prisma").as_deref(),
+            Some("pnpm with-env")
+        );
+        let mixed = [
+            task("migrate", "pnpm with-env prisma migrate dev"),
+            task("gen", "prisma generate"),
+        ];
+        assert_eq!(wrapper_of(&registry, &mixed, "prisma"), None);
+        let launched = [
+            task("migrate", "npx prisma migrate deploy"),
+            task("seed", "NODE_ENV=dev prisma db seed"),
+            task("studio", "env DEBUG=1 prisma studio"),
+        ];
+        assert_eq!(wrapper_of(&registry, &launched, "prisma"), None);
+    }
 
     #[test]
     fn a_task_name_is_the_same_whichever_separator_joins_its_words() {

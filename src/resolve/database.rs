@@ -517,12 +517,16 @@ fn named_for_another_run(registry: &Registry, file: &str) -> bool {
             .chain(&files.test_configs)
             .any(|w| w == part)
     });
-    let settings = name.rsplit_once('.').is_some_and(|(_, ext)| files.not_code.iter().any(|e| e == ext));
+    let settings = name
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| files.not_code.iter().any(|e| e == ext));
     another_run
         || settings
-            && name
-                .rsplit_once('.')
-                .is_some_and(|(stem, _)| stem.split(['.', '-', '_']).skip(1).any(|part| database_for(registry, part).is_some()))
+            && name.rsplit_once('.').is_some_and(|(stem, _)| {
+                stem.split(['.', '-', '_'])
+                    .skip(1)
+                    .any(|part| database_for(registry, part).is_some())
+            })
 }
 
 /// The settings a plain run of the app selects among several, as its detectors' `selects`
@@ -1372,7 +1376,10 @@ mod tests {
         assert_eq!(score("app/test_settings.py"), OTHER_RUN_SCORE);
         assert_eq!(score("src/main/resources/application-prod.yml"), OTHER_RUN_SCORE);
         // A profile named for a store is the alternative that switches to it.
-        assert_eq!(score("src/main/resources/application-mysql.properties"), OTHER_RUN_SCORE);
+        assert_eq!(
+            score("src/main/resources/application-mysql.properties"),
+            OTHER_RUN_SCORE
+        );
         assert_eq!(score("appsettings.Postgres.json"), OTHER_RUN_SCORE);
         assert_eq!(score("internal/store/store_sqlite.go"), CONFIG_SCORE);
         // A word inside another is not it: `contest`, `latest`.

@@ -149,7 +149,9 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         }
         let script = repo_script(ctx.registry, ctx.index, &doc.dir, &doc.command, intent);
         let words: Vec<&str> = doc.command.split_whitespace().collect();
-        if intent == Intent::Test && (runs_one_test_file(ctx.registry, &words) || runs_some_folders(ctx.index, &doc.dir, &words)) {
+        if intent == Intent::Test
+            && (runs_one_test_file(ctx.registry, &words) || runs_some_folders(ctx.index, &doc.dir, &words))
+        {
             continue;
         }
         let from_guide = doc.source == Source::Guide;

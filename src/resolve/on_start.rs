@@ -293,8 +293,16 @@ mod tests {
         for path in ["store/client.go", "src/clinic.ts", "main.go", "internal/db/db.go"] {
             assert!(!on_request(&registry, ".", path), "{path}");
         }
-        assert!(!on_request(&registry, "LANCommander.Server", "LANCommander.Server/Startup/Database.cs"));
-        assert!(on_request(&registry, "LANCommander.Server", "LANCommander.Server/Commands/Migrate.cs"));
+        assert!(!on_request(
+            &registry,
+            "LANCommander.Server",
+            "LANCommander.Server/Startup/Database.cs"
+        ));
+        assert!(on_request(
+            &registry,
+            "LANCommander.Server",
+            "LANCommander.Server/Commands/Migrate.cs"
+        ));
     }
 
     #[test]

@@ -59,8 +59,12 @@ pub fn commands(index: &RepoIndex, dirs: &[&str], guides: &GuideNames) -> Vec<Do
     let mut out = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for dir in dirs {
-        let places = std::iter::once((dir.to_string(), guides.names))
-            .chain(guides.folders.iter().map(|f| (crate::fs::join(dir, f), guides.folder_names)));
+        let places = std::iter::once((dir.to_string(), guides.names)).chain(
+            guides
+                .folders
+                .iter()
+                .map(|f| (crate::fs::join(dir, f), guides.folder_names)),
+        );
         for (place, names) in places {
             let files: Vec<&str> = index.files_in(&place).collect();
             for name in names {

@@ -380,14 +380,30 @@ fn read_setup_cfg(index: &RepoIndex, file: &str, project: &mut Project) {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .collect()
     };
-    for spec in parsed.get_from(Some("options"), "install_requires").map(lines).unwrap_or_default() {
+    for spec in parsed
+        .get_from(Some("options"), "install_requires")
+        .map(lines)
+        .unwrap_or_default()
+    {
         add_pep508(project, &spec, Scope::Runtime, file);
     }
-    for spec in parsed.get_from(Some("options"), "tests_require").map(lines).unwrap_or_default() {
+    for spec in parsed
+        .get_from(Some("options"), "tests_require")
+        .map(lines)
+        .unwrap_or_default()
+    {
         add_pep508(project, &spec, Scope::Dev, file);
     }
-    for (group, value) in parsed.section(Some("options.extras_require")).into_iter().flat_map(|s| s.iter()) {
-        let scope = if is_dev_group(group) { Scope::Dev } else { Scope::Runtime };
+    for (group, value) in parsed
+        .section(Some("options.extras_require"))
+        .into_iter()
+        .flat_map(|s| s.iter())
+    {
+        let scope = if is_dev_group(group) {
+            Scope::Dev
+        } else {
+            Scope::Runtime
+        };
         for spec in lines(value) {
             add_pep508(project, &spec, scope, file);
         }
