@@ -468,6 +468,9 @@ fn list_items(raw: &str) -> Vec<String> {
 /// (`${DATABASE_URL:jdbc:mariadb://${DB_HOST:localhost}/app}` → `jdbc:mariadb://localhost/app`).
 /// A placeholder without a default stays as written.
 fn with_defaults(raw: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(default) = erb_default(raw) {
+        return std::borrow::Cow::Owned(default);
+    }
     if !raw.contains("${") {
         return std::borrow::Cow::Borrowed(raw);
     }
@@ -502,6 +505,19 @@ fn with_defaults(raw: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(rest);
     std::borrow::Cow::Owned(out)
+}
+
+/// A Rails config value that is all one ERB tag reading the environment with a default (`<%=
+/// ENV['DB_HOST'] || 'localhost' %>`, `<%= ENV.fetch("DB_USER") { "app" } %>`, `<%=
+/// ENV.fetch('PORT', 5432) %>`): the default.
+fn erb_default(raw: &str) -> Option<String> {
+    static DEFAULT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?:\|\||\bfetch\(\s*['"][^'"]+['"]\s*(?:,|\)\s*\{))\s*(?:'([^']*)'|"([^"]*)"|(\d+))"#)
+            .unwrap()
+    });
+    let inner = raw.trim().strip_prefix("<%=")?.strip_suffix("%>")?;
+    let caps = DEFAULT.captures(inner)?;
+    Some(caps.get(1).or(caps.get(2)).or(caps.get(3))?.as_str().to_string())
 }
 
 /// `{value}`: the raw value; `{dir}`: its parent directory; `{file}`: the config file relative
@@ -629,6 +645,14 @@ mod tests {
         );
         assert_eq!(with_defaults("${unclosed:x"), "${unclosed:x");
         assert_eq!(with_defaults("plain"), "plain");
+        assert_eq!(
+            with_defaults("<%= (ENV['DB_HOST'] || 'localhost').to_json %>"),
+            "localhost"
+        );
+        assert_eq!(with_defaults("<%= ENV.fetch(\"DB_USER\") { \"app\" } %>"), "app");
+        assert_eq!(with_defaults("<%= ENV.fetch('DB_PORT', 5432) %>"), "5432");
+        assert_eq!(with_defaults("<%= ENV['DB_USER'] || '' %>"), "");
+        assert_eq!(with_defaults("<%= ENV['DB_HOST'] %>"), "<%= ENV['DB_HOST'] %>");
     }
 
     #[test]
