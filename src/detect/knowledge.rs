@@ -670,6 +670,10 @@ pub struct ConventionCommands {
     /// whose recipe runs one is a release, not how the project is built, run or tested.
     #[serde(default)]
     pub publishes: Vec<String>,
+    /// Commands that build a container image or a release binary (`docker build`,
+    /// `goreleaser build`): a task that only runs these builds, it does not run the app.
+    #[serde(default)]
+    pub builds_images: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

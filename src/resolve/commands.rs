@@ -524,8 +524,9 @@ fn tests_only(registry: &Registry, ecosystem: Ecosystem, recipe: &str) -> bool {
 
 /// A recipe whose every command compiles: an ecosystem's build command (`go build`,
 /// `cargo build`, `dotnet build`, its tool and subcommand) or a program build of
-/// `[toolchain.build_options] program_commands` (`go install`). It starts nothing.
-fn compiles_only(registry: &Registry, recipe: &str) -> bool {
+/// `[toolchain.build_options] program_commands` (`go install`), or an image's build (`[commands]
+/// builds_images`: `docker build`, `goreleaser build`). It starts nothing.
+pub(super) fn compiles_only(registry: &Registry, recipe: &str) -> bool {
     let mut prefixes: Vec<Vec<&str>> = registry
         .detectors
         .iter()
@@ -552,6 +553,8 @@ fn compiles_only(registry: &Registry, recipe: &str) -> bool {
         .collect();
     let programs = registry.toolchains().filter_map(|(_, t)| t.build_options.as_ref());
     prefixes.extend(programs.flat_map(|b| b.program_commands.iter().map(|c| c.split_whitespace().collect())));
+    let images = &registry.conventions.commands.builds_images;
+    prefixes.extend(images.iter().map(|c| c.split_whitespace().collect()));
     let commands = recipe_commands(recipe);
     !commands.is_empty()
         && commands.iter().all(|command| {
@@ -816,6 +819,25 @@ mod tests {
             task("studio", "env DEBUG=1 prisma studio"),
         ];
         assert_eq!(wrapper_of(&registry, &launched, "prisma"), None);
+    }
+
+    #[test]
+    fn a_recipe_that_only_compiles_or_builds_an_image_starts_nothing() {
+        let registry = Registry::builtin().unwrap();
+        assert!(compiles_only(&registry, "go build ./..."));
+        assert!(compiles_only(
+            &registry,
+            "goreleaser build --single-target --snapshot --clean"
+        ));
+        assert!(compiles_only(
+            &registry,
+            "docker buildx build --target=app --file docker/Dockerfile ."
+        ));
+        assert!(!compiles_only(
+            &registry,
+            "docker build . && docker run -p 8080:8080 app"
+        ));
+        assert!(!compiles_only(&registry, "go run ./cmd dev"));
     }
 
     #[test]

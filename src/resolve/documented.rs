@@ -3,7 +3,8 @@
 //! preferred where they are more specific than a detector's default.
 
 use super::commands::{
-    DEV_TASKS, applies_migrations, creates_migrations, has_phrase, runner_prefix_len, task_names, tool_words,
+    DEV_TASKS, applies_migrations, compiles_only, creates_migrations, has_phrase, runner_prefix_len, task_names,
+    tool_words,
 };
 use super::context::Ctx;
 use super::dirs::project_at;
@@ -60,12 +61,13 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool, default: Option<&str>
         }
         let dir = doc.dir.as_str();
         let words = compose_without_global_options(doc.command.split_whitespace().collect());
-        // A task named to start the project (`make up`, `just dev`), not `make start-infra`.
+        // A task named to start the project (`make up`, `just dev`), not `make start-infra`, nor
+        // one that only builds (`local: docker buildx build …`).
         let declared = |target: &str| {
             (task_names(ctx.registry, DEV_TASKS).contains(&target) || DOCUMENTED_DEV_TASKS.contains(&target))
                 && ecosystems::runner_tasks(ctx.index, dir)
                     .iter()
-                    .any(|t| t.name == target)
+                    .any(|t| t.name == target && !compiles_only(ctx.registry, t.recipe()))
         };
         // A section about running with Docker is the alternative to the local flow, not it.
         let docker_section = heading.contains("docker") || heading.contains("container");
