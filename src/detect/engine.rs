@@ -466,7 +466,8 @@ fn list_items(raw: &str) -> Vec<String> {
 /// `raw` with each `${NAME:default}` (Spring, Quarkus) or `${NAME:-default}` (shell) placeholder,
 /// nested ones too, replaced by its default: what the app reads when the variable is not set
 /// (`${DATABASE_URL:jdbc:mariadb://${DB_HOST:localhost}/app}` → `jdbc:mariadb://localhost/app`).
-/// A placeholder without a default stays as written.
+/// A placeholder without a default stays as written. A value that is one ERB tag with a default
+/// ([`erb_default`]) is that default.
 fn with_defaults(raw: &str) -> std::borrow::Cow<'_, str> {
     if let Some(default) = erb_default(raw) {
         return std::borrow::Cow::Owned(default);
@@ -496,8 +497,14 @@ fn with_defaults(raw: &str) -> std::borrow::Cow<'_, str> {
         let name_end = inner
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
             .unwrap_or(inner.len());
+        // `:-`, `-`, `:=` and `=` give a default (shell); so does a bare `:` (Spring), unless it
+        // starts another operator (`:?error`, `:+alternative`).
         let operator = &inner[name_end..];
-        match operator.strip_prefix(":-").or_else(|| operator.strip_prefix(':')) {
+        let default = [":-", ":=", "-", "="]
+            .iter()
+            .find_map(|op| operator.strip_prefix(op))
+            .or_else(|| operator.strip_prefix(':').filter(|d| !d.starts_with(['?', '+'])));
+        match default {
             Some(default) => out.push_str(&with_defaults(default)),
             None => out.push_str(&rest[start..start + 2 + end + 1]),
         }
@@ -645,6 +652,9 @@ mod tests {
         );
         assert_eq!(with_defaults("${unclosed:x"), "${unclosed:x");
         assert_eq!(with_defaults("plain"), "plain");
+        assert_eq!(with_defaults("${HOST:=db}"), "db");
+        assert_eq!(with_defaults("${HOST:?set HOST}"), "${HOST:?set HOST}");
+        assert_eq!(with_defaults("${HOST:+other}"), "${HOST:+other}");
         assert_eq!(
             with_defaults("<%= (ENV['DB_HOST'] || 'localhost').to_json %>"),
             "localhost"

@@ -145,6 +145,7 @@ pub(super) fn declared_task(ctx: &Ctx, names: &[&str], compiling: bool) -> Optio
         skip_frontend: false,
         allow_built: true,
         tools: &[],
+        separators_alike: false,
     };
     let (task, owner) = find_task(ctx.registry, ctx.index, &declared, wanted)?;
     Some(Field::found(
@@ -184,6 +185,7 @@ pub(super) fn command<'a>(
     // `dev:api`); for migrating and opening the database the other parts change the job
     // (`migrate-reset`, `db:push`), so there the backend's script must be one the intent picks.
     let picked_by_name = fuzzy_migrate || names == DB_TASKS;
+    let separators_alike = names == DEV_TASKS;
     let names = &task_names(ctx.registry, names)[..];
     let tools: Vec<&str> = ctx
         .backend
@@ -200,6 +202,7 @@ pub(super) fn command<'a>(
         skip_frontend,
         allow_built: false,
         tools: &tools,
+        separators_alike,
     };
     // A root script that runs the backend's script of its name is as fit as that script (a
     // root `start` reaching `node dist/main.js` starts production).
@@ -406,6 +409,10 @@ struct Wanted<'n> {
     /// Ids of the backend's migration tools (`prisma`): of the tasks a name says migrate, one whose
     /// recipe runs one of them comes first (not a second store's `ch:migrate:apply`).
     tools: &'n [&'n str],
+    /// Whether a name matches whichever of `:`, `-`, `_` joins its words (`run-server` for
+    /// `run:server`): for running the app. A `test-api` target is a smoke test as often as the
+    /// backend's suite, so the other intents take names as written.
+    separators_alike: bool,
 }
 
 /// The first declared task for the intent: exact names in order, then (for migrations) any task
@@ -420,7 +427,11 @@ fn find_task<'t>(
     wanted: Wanted,
 ) -> Option<(&'t Task, &'t Project)> {
     let Wanted {
-        names, fuzzy, tools, ..
+        names,
+        fuzzy,
+        tools,
+        separators_alike,
+        ..
     } = wanted;
     let runs_a_tool = |t: &Task| {
         let body = t.body.to_ascii_lowercase();
@@ -428,7 +439,8 @@ fn find_task<'t>(
     };
     for name in names.iter().map(Some).chain(fuzzy.then_some(None)) {
         let named = |t: &Task| match name {
-            Some(name) => same_name(&t.name, name),
+            Some(name) if separators_alike => same_name(&t.name, name),
+            Some(name) => t.name == **name,
             None => applies_migrations(&t.name),
         };
         let mut candidates: Vec<&(&Task, &Project)> = declared.iter().filter(|(t, _)| named(t)).collect();
@@ -618,24 +630,40 @@ pub(super) fn substitute_command(
     Some(ctx.runner.exec(home, &body, uses_exec, false))
 }
 
-/// What every script of a package that runs `tool` puts before it, when that is more than a
-/// package runner (`npx`, `pnpm exec`) and the same each time: `pnpm with-env` of `"migrate":
-/// "pnpm with-env prisma migrate dev"`.
+/// The package's own script that every one of its scripts running `tool` runs it through, as
+/// `<package manager> [run] <script>` (`pnpm with-env` of `"migrate": "pnpm with-env prisma
+/// migrate dev"`, where `with-env` loads the root `.env`), agreed on by two scripts or more and
+/// never skipped: the tool's other commands need it too. Scripts named for another job (`test`,
+/// `reset`) say nothing about how the app's database is reached.
 fn wrapper_of(registry: &Registry, tasks: &[Task], tool: &str) -> Option<String> {
+    let own_script = |words: &[&str]| -> bool {
+        let script = match words {
+            [_, "run", script] | [_, script] => *script,
+            _ => return false,
+        };
+        runner_prefix_len(registry, &words[..1]) == 0
+            && registry
+                .toolchains()
+                .any(|(_, t)| t.tools.iter().any(|w| w == words[0]))
+            && tasks.iter().any(|t| t.name == script)
+    };
     let mut wrappers = tasks
         .iter()
+        .filter(|t| t.runner == TaskRunner::NodeScript && !says_another_job(&t.name))
         .flat_map(|t| running_commands(t.recipe()))
         .filter_map(|command| {
             let words: Vec<&str> = command.split_whitespace().collect();
             let at = words.iter().position(|w| *w == tool)?;
-            let before = &words[..at];
-            // `VAR=value`, `env VAR=value` and a package runner only launch it.
-            let launcher =
-                before.iter().all(|w| w.contains('=') || *w == "env") || runner_prefix_len(registry, before) == at;
-            Some(if launcher { String::new() } else { before.join(" ") })
+            Some(words[..at].join(" "))
         });
     let first = wrappers.next()?;
-    (!first.is_empty() && wrappers.all(|w| w == first)).then_some(first)
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let mut count = 1;
+    let agreed = wrappers.all(|w| {
+        count += 1;
+        w == first
+    });
+    (agreed && count >= 2 && own_script(&words)).then_some(first)
 }
 
 /// The scan's variables plus two that depend on the hit: `{migrations_dir}`, where its
@@ -819,6 +847,17 @@ mod tests {
             task("studio", "env DEBUG=1 prisma studio"),
         ];
         assert_eq!(wrapper_of(&registry, &launched, "prisma"), None);
+        // A test database's loader is not the app's, and one script is not agreement.
+        let for_tests = [
+            task("test:db", "pnpm with-env prisma migrate reset --force"),
+            task("with-env", "dotenv -e .env.test --"),
+        ];
+        assert_eq!(wrapper_of(&registry, &for_tests, "prisma"), None);
+        let not_a_script = [
+            task("migrate", "dotenv -e .env -- prisma migrate dev"),
+            task("gen", "dotenv -e .env -- prisma generate"),
+        ];
+        assert_eq!(wrapper_of(&registry, &not_a_script, "prisma"), None);
     }
 
     #[test]

@@ -277,16 +277,39 @@ fn keyword_connection(text: &str, known: &Known) -> Option<Connection> {
 
 /// `value` with a URL's password replaced by `…`, for evidence shown to people.
 pub(super) fn redacted(value: &str) -> String {
+    let value = without_password_parameters(value);
     let Some((scheme, rest)) = value.split_once("://") else {
-        return value.to_string();
+        return value;
     };
     match rest.rsplit_once('@') {
         Some((info, host)) if info.contains(':') => {
             let user = info.split(':').next().unwrap_or("");
             format!("{scheme}://{user}:…@{host}")
         }
-        _ => value.to_string(),
+        _ => value.clone(),
     }
+}
+
+/// `value` with the value of each password parameter (`?password=…`, `;Pwd=…`) replaced by `…`.
+fn without_password_parameters(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find(['?', '&', ';']) {
+        let (before, after) = rest.split_at(at + 1);
+        out.push_str(before);
+        let end = after.find(['&', ';', '#']).unwrap_or(after.len());
+        let (parameter, tail) = after.split_at(end);
+        match parameter.split_once('=') {
+            Some((key, _)) if ["password", "pwd", "pass"].contains(&key.trim().to_ascii_lowercase().as_str()) => {
+                out.push_str(key);
+                out.push_str("=…");
+            }
+            _ => out.push_str(parameter),
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Connection {
@@ -404,6 +427,14 @@ mod tests {
             "mysql://user:…@127.0.0.1/db"
         );
         assert_eq!(redacted("mysql://127.0.0.1/db"), "mysql://127.0.0.1/db");
+        assert_eq!(
+            redacted("jdbc:mariadb://db:3306/lib?user=lib&password=hunter2&ssl=true"),
+            "jdbc:mariadb://db:3306/lib?user=lib&password=…&ssl=true"
+        );
+        assert_eq!(
+            redacted("Host=db;Database=app;Pwd=secret"),
+            "Host=db;Database=app;Pwd=…"
+        );
         assert_eq!(
             parsed("mongodb+srv://app@cluster0.ab12c.mongodb.net/shop")
                 .url

@@ -505,7 +505,7 @@ fn config_score(registry: &Registry, file: &str, selected: &Selected) -> i32 {
 /// Whether a config file's name makes it a production or test profile's (`application-prod.yml`,
 /// `settings/test.py`, `conf/ci.ini`: `production_configs` and `test_configs`), a word of it, not
 /// a part of one (`contest.py` is not a test's). So does a settings file (not code: `[files]
-/// not_code`) named for a database after its first word (`application-mysql.properties`,
+/// not_code`) whose name ends with a database's (`application-mysql.properties`,
 /// `appsettings.Postgres.json`): the profile that switches to that store, an alternative.
 fn named_for_another_run(registry: &Registry, file: &str) -> bool {
     let files = &registry.conventions.files;
@@ -517,16 +517,16 @@ fn named_for_another_run(registry: &Registry, file: &str) -> bool {
             .chain(&files.test_configs)
             .any(|w| w == part)
     });
-    let settings = name
-        .rsplit_once('.')
-        .is_some_and(|(_, ext)| files.not_code.iter().any(|e| e == ext));
-    another_run
-        || settings
-            && name.rsplit_once('.').is_some_and(|(stem, _)| {
-                stem.split(['.', '-', '_'])
-                    .skip(1)
-                    .any(|part| database_for(registry, part).is_some())
-            })
+    // The store's name ends the name, after the settings' own (`application-mysql`), and no
+    // word says the profile is the development one (`application-local-postgres`).
+    let named_for_store = name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        let parts: Vec<&str> = stem.split(['.', '-', '_']).collect();
+        files.not_code.iter().any(|e| e == ext)
+            && parts.len() >= 2
+            && parts.last().is_some_and(|last| database_for(registry, last).is_some())
+            && !parts.iter().any(|p| files.development_configs.iter().any(|d| d == p))
+    });
+    another_run || named_for_store
 }
 
 /// The settings a plain run of the app selects among several, as its detectors' `selects`
@@ -1382,6 +1382,8 @@ mod tests {
         );
         assert_eq!(score("appsettings.Postgres.json"), OTHER_RUN_SCORE);
         assert_eq!(score("internal/store/store_sqlite.go"), CONFIG_SCORE);
+        assert_eq!(score("go-mysql-server.json"), CONFIG_SCORE);
+        assert_eq!(score("src/main/resources/application-local-postgres.yml"), CONFIG_SCORE);
         // A word inside another is not it: `contest`, `latest`.
         assert_eq!(score("config/contest.py"), CONFIG_SCORE);
         let none = Selected::default();

@@ -315,10 +315,13 @@ fn runs_one_test_file(registry: &Registry, words: &[&str]) -> bool {
 /// guide's example of narrowing the suite. An argument that is a folder of the repository (from
 /// `dir`) below another one, or two such folders or more.
 fn runs_some_folders(index: &RepoIndex, dir: &str, words: &[&str]) -> bool {
+    // A word after an option without `=` may be its value (`--cov app`), not a folder to run.
     let folders: Vec<&str> = words
         .iter()
+        .enumerate()
         .skip(1)
-        .map(|w| w.trim_end_matches('/'))
+        .filter(|(i, _)| !words[i - 1].starts_with('-') || words[i - 1].contains('='))
+        .map(|(_, w)| w.trim_end_matches('/'))
         .filter(|w| !w.starts_with('-') && !w.is_empty() && *w != ".")
         .filter(|w| index.has_dir(&crate::fs::join(dir, w)))
         .collect();
@@ -380,6 +383,7 @@ mod tests {
         assert!(!some("bundle exec rspec spec"));
         assert!(!some("python manage.py test alerts"));
         assert!(!some("pytest -x ."));
+        assert!(!some("pytest --cov alerts api"));
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub(super) fn applied_on_start(
         let schema = from_models.then(|| reads_of("schema_on_start")).into_iter().flatten();
         for read in reads_of("migrates_on_start").chain(schema) {
             let found = engine::read_config(hit.detector, read, index, &home);
-            let on_request = |path: &str| on_request(registry, &home.dir, path);
+            let on_request = |path: &str| on_request(registry, &backend.project.dir, path);
             let at_start = found.iter().find(|f| !on_request(&f.file) && !in_rust_tests(index, f));
             if let Some(found) = at_start {
                 return Some(vec![Evidence::new(&found.file, applies(&call_of(found)))]);
@@ -78,7 +78,12 @@ pub(super) fn applied_on_start(
             let followed = found
                 .iter()
                 .filter(|f| is_helper(&on_request, &f.file, &hit.detector.dirs.migrations) && !in_rust_tests(index, f))
-                .find_map(|f| Some((caller(registry, index, definitions, &home.dir, f)?, f)));
+                .find_map(|f| {
+                    Some((
+                        caller(registry, index, definitions, &home.dir, &backend.project.dir, f)?,
+                        f,
+                    ))
+                });
             if let Some(((file, function), found)) = followed {
                 let how = format!("{file} calls {function}, which runs {}", call_of(found));
                 let helper = format!("{function} leads to {}", call_of(found));
@@ -92,8 +97,8 @@ pub(super) fn applied_on_start(
     None
 }
 
-/// Whether a path's code runs on request, not at start-up: below the project's directory
-/// `project_dir`, it has a word of `[files] on_request` (a CLI subcommand, a migrations program, a
+/// Whether a path's code runs on request, not at start-up: below the backend's directory
+/// `project_dir` (elsewhere, the whole path), it has a word of `[files] on_request` (a CLI subcommand, a migrations program, a
 /// seed, a test, a script). The project's own folder names the app, not a role
 /// (`LANCommander.Server/Startup/Database.cs` is start-up code).
 fn on_request(registry: &Registry, project_dir: &str, path: &str) -> bool {
@@ -175,6 +180,7 @@ fn caller(
     index: &RepoIndex,
     definitions: &[String],
     home: &str,
+    backend_dir: &str,
     helper: &ConfigValue,
 ) -> Option<(String, String)> {
     let text = index.read(&helper.file)?;
@@ -220,7 +226,7 @@ fn caller(
     let extension = crate::fs::file_name(&helper.file).rsplit_once('.')?.1;
     let files: Vec<String> = engine::files_under(index, home, &format!("**/*.{extension}"))
         .into_iter()
-        .filter(|f| *f != helper.file && !on_request(registry, home, f))
+        .filter(|f| *f != helper.file && !on_request(registry, backend_dir, f))
         .filter(|f| test_file_name(registry, crate::fs::file_name(f)).is_none())
         .take(MOST_FILES_LOOKED_THROUGH)
         .collect();

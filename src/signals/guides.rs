@@ -52,6 +52,37 @@ pub struct GuideNames<'a> {
 
 /// What an agent file archprompt wrote holds: its own output, not the repository's word.
 const OUR_MARKER: &str = "<!-- archprompt:";
+/// The lines that open and close the section `archprompt init` writes into a user's file.
+const OUR_BEGIN: &str = "<!-- archprompt:begin ";
+const OUR_END: &str = "<!-- archprompt:end ";
+
+/// `text` without what archprompt wrote: the sections between its begin and end markers are
+/// blanked (so lines keep their numbers), the rest is the repository's own. `None` for a file
+/// archprompt wrote whole (its record, no section).
+fn repository_own(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if !text.contains(OUR_MARKER) {
+        return Some(std::borrow::Cow::Borrowed(text));
+    }
+    if !text.contains(OUR_BEGIN) {
+        return None;
+    }
+    let mut inside = false;
+    let mut own = String::with_capacity(text.len());
+    for line in text.lines() {
+        let marker = line.trim_start();
+        if marker.starts_with(OUR_BEGIN) {
+            inside = true;
+        }
+        if !inside {
+            own.push_str(line);
+        }
+        own.push('\n');
+        if marker.starts_with(OUR_END) {
+            inside = false;
+        }
+    }
+    Some(std::borrow::Cow::Owned(own))
+}
 
 /// Every shell command in the guides of `dirs` (nearest first), in document order: in each
 /// directory, its guides in the order of `guides.names`, then those of its guide folders.
@@ -78,11 +109,10 @@ pub fn commands(index: &RepoIndex, dirs: &[&str], guides: &GuideNames) -> Vec<Do
                     continue;
                 }
                 seen.push(file.to_string());
-                match index.read(file) {
-                    Some(text) if !text.contains(OUR_MARKER) => {
-                        out.extend(in_markdown(&text, file, dir, &|d| index.dirs.contains(d)));
+                if let Some(text) = index.read(file) {
+                    if let Some(own) = repository_own(&text) {
+                        out.extend(in_markdown(&own, file, dir, &|d| index.dirs.contains(d)));
                     }
-                    _ => {}
                 }
             }
         }
@@ -204,9 +234,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn guides_are_found_by_name_whatever_its_case_and_our_own_output_is_skipped() {
+    fn guides_are_found_by_name_whatever_its_case_and_our_own_section_is_skipped() {
         let block = |cmd: &str| format!("# Run\n\n```sh\n{cmd}\n```\n");
-        let ours = format!("<!-- archprompt:begin x -->\n{}", block("make stale"));
+        let ours = format!(
+            "{}<!-- archprompt:begin x -->\n{}<!-- archprompt:end x -->\n{}",
+            block("make own"),
+            block("make stale"),
+            block("make after")
+        );
         let (_dir, index) = crate::repo::index::test_index(&[
             ("readme.md", &block("make run")),
             ("docs/Contribute.md", &block("make run-server")),
@@ -232,9 +267,18 @@ mod tests {
             found,
             [
                 ("readme.md".to_string(), "make run".to_string()),
+                ("AGENTS.md".to_string(), "make own".to_string()),
+                ("AGENTS.md".to_string(), "make after".to_string()),
                 ("docs/Contribute.md".to_string(), "make run-server".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn a_file_archprompt_wrote_whole_is_not_the_repositorys_word() {
+        assert!(repository_own("# Agent\n\n<!-- archprompt:values v1 tech_stack=1 -->\n").is_none());
+        let mixed = "a\n<!-- archprompt:begin x -->\nb\n<!-- archprompt:end x -->\nc\n";
+        assert_eq!(repository_own(mixed).as_deref(), Some("a\n\n\n\nc\n"));
     }
 
     #[test]

@@ -377,7 +377,8 @@ fn read_setup_cfg(index: &RepoIndex, file: &str, project: &mut Project) {
         value
             .lines()
             .map(|l| l.split(" #").next().unwrap_or("").trim().to_string())
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            // `file: requirements.txt` and `attr:` are setuptools directives, not requirements.
+            .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("file:") && !l.starts_with("attr:"))
             .collect()
     };
     for spec in parsed
