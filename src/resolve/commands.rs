@@ -458,7 +458,7 @@ fn find_task<'t>(
 
 /// Whether a task's name is `wanted`, whichever of `:`, `-` and `_` separates its words
 /// (`run-server`, `run_server` and `run:server` are one name).
-fn same_name(name: &str, wanted: &str) -> bool {
+pub(super) fn same_name(name: &str, wanted: &str) -> bool {
     let separator = |c: char| matches!(c, ':' | '-' | '_');
     name.len() == wanted.len()
         && name

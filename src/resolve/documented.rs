@@ -3,8 +3,8 @@
 //! preferred where they are more specific than a detector's default.
 
 use super::commands::{
-    DEV_TASKS, applies_migrations, compiles_only, creates_migrations, has_phrase, runner_prefix_len, task_names,
-    tool_words,
+    DEV_TASKS, applies_migrations, compiles_only, creates_migrations, has_phrase, runner_prefix_len, same_name,
+    task_names, tool_words,
 };
 use super::context::Ctx;
 use super::dirs::project_at;
@@ -64,7 +64,11 @@ pub(super) fn documented_dev(ctx: &Ctx, has_compose: bool, default: Option<&str>
         // A task named to start the project (`make up`, `just dev`), not `make start-infra`, nor
         // one that only builds (`local: docker buildx build …`).
         let declared = |target: &str| {
-            (task_names(ctx.registry, DEV_TASKS).contains(&target) || DOCUMENTED_DEV_TASKS.contains(&target))
+            let names = task_names(ctx.registry, DEV_TASKS);
+            names
+                .iter()
+                .chain(DOCUMENTED_DEV_TASKS)
+                .any(|name| same_name(target, name))
                 && ecosystems::runner_tasks(ctx.index, dir)
                     .iter()
                     .any(|t| t.name == target && !compiles_only(ctx.registry, t.recipe()))
