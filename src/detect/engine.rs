@@ -6,6 +6,7 @@ use super::globs::{self, Of, is_glob, matching};
 use crate::ecosystems::{Project, Scope};
 use crate::repo::index::RepoIndex;
 use crate::report::{Evidence, EvidenceKind};
+use std::borrow::Cow;
 
 /// What every detector tried on one project looks its files up in, found once for them all.
 pub struct Listing<'i> {
@@ -468,12 +469,12 @@ fn list_items(raw: &str) -> Vec<String> {
 /// (`${DATABASE_URL:jdbc:mariadb://${DB_HOST:localhost}/app}` → `jdbc:mariadb://localhost/app`).
 /// A placeholder without a default stays as written. A value that is one ERB tag with a default
 /// ([`erb_default`]) is that default.
-fn with_defaults(raw: &str) -> std::borrow::Cow<'_, str> {
+fn with_defaults(raw: &str) -> Cow<'_, str> {
     if let Some(default) = erb_default(raw) {
-        return std::borrow::Cow::Owned(default);
+        return Cow::Owned(default);
     }
     if !raw.contains("${") {
-        return std::borrow::Cow::Borrowed(raw);
+        return Cow::Borrowed(raw);
     }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
@@ -491,7 +492,7 @@ fn with_defaults(raw: &str) -> std::borrow::Cow<'_, str> {
         });
         let Some(end) = end else {
             out.push_str(&rest[start..]);
-            return std::borrow::Cow::Owned(out);
+            return Cow::Owned(out);
         };
         let inner = &after[..end];
         let name_end = inner
@@ -511,7 +512,7 @@ fn with_defaults(raw: &str) -> std::borrow::Cow<'_, str> {
         rest = &after[end + 1..];
     }
     out.push_str(rest);
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 /// A Rails config value that is all one ERB tag reading the environment with a default (`<%=

@@ -6,6 +6,7 @@ pub mod folders;
 pub mod git_index;
 pub mod in_two;
 pub mod index;
+pub mod ini;
 pub mod listing;
 pub mod names;
 pub mod open;

@@ -68,7 +68,7 @@ fn documents(file: &str, text: &str) -> Vec<Value> {
             .into_iter()
             .collect()
     } else if file.ends_with(".ini") {
-        super::ini::sections(text).map(ini_settings).into_iter().collect()
+        crate::repo::ini::sections(text).map(ini_settings).into_iter().collect()
     } else if file.ends_with(".toml") {
         toml::from_str::<Value>(text).ok().into_iter().collect()
     } else {

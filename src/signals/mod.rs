@@ -8,5 +8,4 @@ pub mod compose;
 pub mod ddev;
 pub mod dockerfile;
 pub mod guides;
-pub mod ini;
 pub mod style;

@@ -300,7 +300,7 @@ fn parse(index: &RepoIndex, file: &str) -> Option<Value> {
     let parsed = if name.ends_with(".json") || name.ends_with(".jsonc") {
         json()
     } else if name.ends_with(".cfg") || name.ends_with(".ini") || name == ".flake8" || name == ".pydocstyle" {
-        super::ini::sections(&text)
+        crate::repo::ini::sections(&text)
     } else if name.ends_with(".yml") || name.ends_with(".yaml") {
         yaml()
     } else {

@@ -357,21 +357,13 @@ fn read_setup_py(index: &RepoIndex, file: &str, project: &mut Project) {
 /// `[options.extras_require]` groups, a group named for development (`dev`, `test`) as such.
 fn read_setup_cfg(index: &RepoIndex, file: &str, project: &mut Project) {
     let Some(text) = index.read(file) else { return };
-    let options = ini::ParseOption {
-        enabled_quote: false,
-        enabled_escape: false,
-        enabled_indented_mutiline_value: true,
-        ..Default::default()
+    let Some(cfg) = crate::repo::ini::sections(&text) else {
+        index.unreadable(file, "invalid INI".to_string());
+        return;
     };
-    let parsed = match ini::Ini::load_from_str_opt(&text, options) {
-        Ok(parsed) => parsed,
-        Err(err) => {
-            index.unreadable(file, format!("invalid INI: {err}"));
-            return;
-        }
-    };
+    let value = |section: &str, key: &str| cfg.get(section)?.get(key)?.as_str();
     if project.name.is_none() {
-        project.name = parsed.get_from(Some("metadata"), "name").map(str::to_string);
+        project.name = value("metadata", "name").map(str::to_string);
     }
     let lines = |value: &str| -> Vec<String> {
         value
@@ -381,31 +373,19 @@ fn read_setup_cfg(index: &RepoIndex, file: &str, project: &mut Project) {
             .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("file:") && !l.starts_with("attr:"))
             .collect()
     };
-    for spec in parsed
-        .get_from(Some("options"), "install_requires")
-        .map(lines)
-        .unwrap_or_default()
-    {
-        add_pep508(project, &spec, Scope::Runtime, file);
+    for (key, scope) in [("install_requires", Scope::Runtime), ("tests_require", Scope::Dev)] {
+        for spec in value("options", key).map(lines).unwrap_or_default() {
+            add_pep508(project, &spec, scope, file);
+        }
     }
-    for spec in parsed
-        .get_from(Some("options"), "tests_require")
-        .map(lines)
-        .unwrap_or_default()
-    {
-        add_pep508(project, &spec, Scope::Dev, file);
-    }
-    for (group, value) in parsed
-        .section(Some("options.extras_require"))
-        .into_iter()
-        .flat_map(|s| s.iter())
-    {
+    let extras = cfg.get("options.extras_require").and_then(|e| e.as_object());
+    for (group, specs) in extras.into_iter().flatten() {
         let scope = if is_dev_group(group) {
             Scope::Dev
         } else {
             Scope::Runtime
         };
-        for spec in lines(value) {
+        for spec in specs.as_str().map(lines).unwrap_or_default() {
             add_pep508(project, &spec, scope, file);
         }
     }

@@ -1,5 +1,6 @@
 //! INI files (`setup.cfg`, `tox.ini`, an app's `conf/app.ini`) read as JSON-like values, so
-//! that the readers of YAML and TOML settings read them too.
+//! that the readers of YAML and TOML settings read them too, and Python's manifest reader its
+//! `setup.cfg`.
 
 use serde_json::Value;
 
