@@ -13,7 +13,7 @@ use crate::profile::targets::Target;
 use crate::report::FieldName;
 use std::collections::BTreeMap;
 
-const PREFIX: &str = "<!-- archprompt:values v1";
+const PREFIX: &str = crate::report::markers::VALUES;
 
 /// A stable 32-bit FNV-1a hash of `value`, as 8 hex digits: enough to notice an edit, and the
 /// same on every platform and Rust version (the standard library's hasher promises neither).
@@ -79,7 +79,7 @@ pub fn find(text: &str) -> Option<(std::ops::Range<usize>, BTreeMap<String, Stri
 /// end marker, else at the end, after a blank line.
 pub fn insertion(ours: &str, target: Target, record: &str) -> (usize, String) {
     let end_marker = (target == Target::AgentsMd)
-        .then(|| ours.rfind("<!-- archprompt:end "))
+        .then(|| ours.rfind(crate::report::markers::END))
         .flatten();
     let at = end_marker.unwrap_or(ours.len());
     let before = &ours[..at];

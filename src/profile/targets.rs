@@ -12,6 +12,7 @@
 use crate::profile::syntax::{split_front_matter, uses_crlf};
 use crate::report::FieldName;
 use crate::report::Report;
+use crate::report::markers::{BEGIN, END};
 use serde::Serialize;
 use std::path::Path;
 
@@ -286,11 +287,11 @@ fn demote_headings(body: &str) -> String {
 }
 
 pub fn begin_marker(name: &str) -> String {
-    format!("<!-- archprompt:begin {name} (written by `archprompt init`; edits outside these markers are kept) -->")
+    format!("{BEGIN}{name} (written by `archprompt init`; edits outside these markers are kept) -->")
 }
 
 pub fn end_marker(name: &str) -> String {
-    format!("<!-- archprompt:end {name} -->")
+    format!("{END}{name} -->")
 }
 
 /// The byte range of the section for agent `name` in `text`, both marker lines included;
@@ -303,8 +304,8 @@ pub fn section_range(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
 /// its begin marker is not closed before the next begin marker of the same name or the end of the
 /// file. Then nothing may be replaced: what the section holds is not known.
 pub fn section(text: &str, name: &str) -> Result<Option<std::ops::Range<usize>>, String> {
-    let begin_prefix = format!("<!-- archprompt:begin {name} ");
-    let begin_exact = format!("<!-- archprompt:begin {name} -->");
+    let begin_prefix = format!("{BEGIN}{name} ");
+    let begin_exact = format!("{BEGIN}{name} -->");
     let end = end_marker(name);
     let is_begin = |at: usize| text[at..].starts_with(&begin_prefix) || text[at..].starts_with(&begin_exact);
     let Some(start) = line_starts(text).find(|&at| is_begin(at)) else {
@@ -330,7 +331,7 @@ pub fn section(text: &str, name: &str) -> Result<Option<std::ops::Range<usize>>,
 /// The names of the archprompt sections in an AGENTS.md, in file order.
 pub fn section_names(text: &str) -> Vec<String> {
     text.lines()
-        .filter_map(|line| line.strip_prefix("<!-- archprompt:begin "))
+        .filter_map(|line| line.strip_prefix(BEGIN))
         .filter_map(|rest| rest.split([' ', '\t']).next())
         .filter(|name| !name.is_empty() && *name != "-->")
         .map(str::to_string)

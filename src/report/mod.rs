@@ -6,6 +6,7 @@ pub mod extra;
 pub mod field_name;
 pub mod fleet;
 pub mod hints;
+pub mod markers;
 pub mod placeholder;
 
 pub use extra::Extra;

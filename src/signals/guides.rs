@@ -3,6 +3,7 @@
 //! and the file and line it came from.
 
 use crate::repo::index::RepoIndex;
+use crate::report::markers::{ANY as OUR_MARKER, BEGIN as OUR_BEGIN, END as OUR_END};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 /// Code block languages that hold shell commands (an unlabelled block too).
@@ -49,12 +50,6 @@ pub struct GuideNames<'a> {
     pub folders: &'a [String],
     pub folder_names: &'a [String],
 }
-
-/// What an agent file archprompt wrote holds: its own output, not the repository's word.
-const OUR_MARKER: &str = "<!-- archprompt:";
-/// The lines that open and close the section `archprompt init` writes into a user's file.
-const OUR_BEGIN: &str = "<!-- archprompt:begin ";
-const OUR_END: &str = "<!-- archprompt:end ";
 
 /// `text` without what archprompt wrote: the sections between its begin and end markers are
 /// blanked (so lines keep their numbers), the rest is the repository's own. `None` for a file
