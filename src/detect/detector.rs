@@ -180,6 +180,11 @@ pub struct ConfigRead {
     /// PostgreSQL under `if os.getenv("DB") == "postgres":`). Not for a list of imports.
     #[serde(default)]
     pub first_is_default: bool,
+    /// For `first_is_default` regex reads: a regex whose `value` group names the variable the
+    /// default is taken from (Django's `'default': DBCONFIG_SQLITE`). The values from that
+    /// variable's assignment on come first, so the store it holds is the default, not the one a
+    /// settings file happens to spell out first.
+    pub default_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -376,6 +381,16 @@ impl Detector {
             if read.first_is_default && read.sets != Sets::Database {
                 bail!("[[config]] `first_is_default` is for sets = \"database\" only");
             }
+            if let Some(pattern) = &read.default_from {
+                if !read.first_is_default || read.regex.is_none() {
+                    bail!("[[config]] `default_from` is for `first_is_default` regex reads only");
+                }
+                if let Some(hir) = compile(compiled, pattern, checks)?
+                    && !has_group(&hir, "value")
+                {
+                    bail!("config regex `{pattern}` needs a named group `value`");
+                }
+            }
             if let Some(pattern) = &read.regex
                 && let Some(hir) = compile(compiled, pattern, checks)?
                 && !has_group(&hir, "value")
@@ -472,6 +487,14 @@ impl Detector {
                 .collect();
             for command in compose.command.candidates() {
                 uses_only("compose.command", command, &vars)?;
+            }
+            if let Some(legacy) = &compose.legacy {
+                if crate::detect::knowledge::release(&legacy.below).is_none() {
+                    bail!("[shell.compose] legacy `below` must be a dotted release (`5`, `10.4.6`)");
+                }
+                for command in legacy.command.candidates() {
+                    uses_only("compose.legacy.command", command, &vars)?;
+                }
             }
         }
         Ok(())

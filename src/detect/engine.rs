@@ -354,20 +354,47 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
             .collect();
     }
     if let Some(pattern) = &read.regex {
-        return detector
+        let live = |m: &regex::bytes::Match| !commented_out(text, m.start()) && !compared(text, m.start());
+        let mut found: Vec<(usize, String)> = detector
             .regex(pattern)
             .captures_iter(text.as_bytes())
-            .filter(|c| {
-                c.get(0)
-                    .is_some_and(|m| !commented_out(text, m.start()) && !compared(text, m.start()))
-            })
+            .filter(|c| c.get(0).is_some_and(|m| live(&m)))
             .filter_map(|c| {
                 c.name("value")
-                    .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())
+                    .map(|m| (m.start(), String::from_utf8_lossy(m.as_bytes()).into_owned()))
             })
             .collect();
+        let default_from = read.default_from.as_deref().and_then(|from| {
+            let c = detector
+                .regex(from)
+                .captures_iter(text.as_bytes())
+                .find(|c| c.get(0).is_some_and(|m| live(&m)))?;
+            assignment(text, std::str::from_utf8(c.name("value")?.as_bytes()).ok()?)
+        });
+        if let Some(at) = default_from {
+            // Stable: the values from the assignment on, in order, then those before it.
+            found.sort_by_key(|(start, _)| *start < at);
+        }
+        return found.into_iter().map(|(_, value)| value).collect();
     }
     Vec::new()
+}
+
+/// Where the first live line that assigns `name` (`name = …`, not `name == …`) starts.
+fn assignment(text: &str, name: &str) -> Option<usize> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let Some(rest) = line.trim_start().strip_prefix(name) else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        if rest.starts_with('=') && !rest.starts_with("==") {
+            return Some(start);
+        }
+    }
+    None
 }
 
 /// Whether the text before `at` on its line opens a line comment (`# SQLALCHEMY_DATABASE_URI =

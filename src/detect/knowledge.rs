@@ -119,7 +119,7 @@ pub struct ComposeShell {
     /// The command when one of the `env` keys is taken from the developer's environment
     /// (`${DB_USER}`): it reads the values inside the container.
     pub unresolved: Option<String>,
-    /// An older shell for images whose tag's major version is below `below`.
+    /// An older shell for images whose tag names a release below `below`.
     pub legacy: Option<LegacyShell>,
     /// What some images need in their environment to start at all.
     pub start: Option<StartNeeds>,
@@ -148,11 +148,61 @@ impl StartNeeds {
     }
 }
 
+/// The shell of an image's older releases (MongoDB's `mongo` before `mongosh`, MariaDB's `mysql`
+/// before its `mariadb` client).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LegacyShell {
-    pub below: u32,
-    pub command: String,
+    /// The first release with the current shell: a number (`5`) or dotted (`"10.4.6"`).
+    #[serde(deserialize_with = "release_text")]
+    pub below: String,
+    /// As [`ComposeShell::command`], with its variables.
+    pub command: CommandSpec,
+}
+
+impl LegacyShell {
+    /// Whether an image tagged `tag` (`10.2`, `4.4-focal`, `2019-latest`) is a release below
+    /// `below`. A tag naming fewer parts than `below` (`10.4`) stands for its line's newest
+    /// release; a tag naming none (`latest`) for the newest of all.
+    pub fn covers(&self, tag: &str) -> bool {
+        let (Some(tag), Some(below)) = (release(tag), release(&self.below)) else {
+            return false;
+        };
+        let parts = tag.len().min(below.len());
+        tag[..parts] < below[..parts]
+    }
+}
+
+/// A release written as a number (`below = 5`) or as text (`below = "10.4.6"`), as text.
+fn release_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    struct Release;
+    impl serde::de::Visitor<'_> for Release {
+        type Value = String;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a release: a number or a dotted string")
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+    }
+    deserializer.deserialize_any(Release)
+}
+
+/// The dotted release a tag starts with (`16.2` of `16.2-alpine`), as numbers.
+pub fn release(tag: &str) -> Option<Vec<u32>> {
+    let end = tag.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(tag.len());
+    let parts: Vec<u32> = tag[..end].split('.').map_while(|p| p.parse().ok()).collect();
+    (!parts.is_empty()).then_some(parts)
 }
 
 /// Language detectors: the files that tell this language from a neighbour that shares its
@@ -799,4 +849,31 @@ pub struct MigrationEntries {
     /// Files that mark a package or keep a folder, not migrations (`__init__.py`, `.gitkeep`).
     #[serde(default)]
     pub markers: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_legacy_shell_covers_the_releases_below_its_own() {
+        let legacy = |below: &str| LegacyShell {
+            below: below.to_string(),
+            command: CommandSpec::One("mysql".to_string()),
+        };
+        let mariadb = legacy("10.4.6");
+        assert!(mariadb.covers("10.2"));
+        assert!(mariadb.covers("10.4.5-bionic"));
+        assert!(!mariadb.covers("10.4"), "a line's tag is its newest release");
+        assert!(!mariadb.covers("10.4.6"));
+        assert!(!mariadb.covers("11"));
+        assert!(!mariadb.covers("latest"));
+        let mongo = legacy("5");
+        assert!(mongo.covers("4.4-focal"));
+        assert!(!mongo.covers("5.0"));
+        assert!(!mongo.covers("7"));
+        assert!(legacy("2022").covers("2019-latest"));
+        assert_eq!(release("16.2-alpine"), Some(vec![16, 2]));
+        assert_eq!(release("lts"), None);
+    }
 }

@@ -58,13 +58,20 @@ pub(super) fn read_signals(
         database_container: &conventions.ddev.database_container,
     };
     signals.ddev = crate::signals::ddev::read(index, &ddev);
-    // A database built from the repository runs as the image its Dockerfile starts from.
+    // A database built from the repository runs as the image its Dockerfile starts from,
+    // unless the image the service names is a database's already.
     let built_images = std::mem::take(&mut signals.built_images);
-    signals.services.extend(
-        built_images
-            .into_iter()
-            .filter(|s| database_of_image(registry, &s.image).is_some()),
-    );
+    let named_database = |built: &Service| {
+        signals
+            .services
+            .iter()
+            .any(|s| s.name == built.name && s.file == built.file && database_of_image(registry, &s.image).is_some())
+    };
+    let databases: Vec<Service> = built_images
+        .into_iter()
+        .filter(|s| database_of_image(registry, &s.image).is_some() && !named_database(s))
+        .collect();
+    signals.services.extend(databases);
     signals.services.sort_by_key(|s| !s.in_main_file());
     // An env template's `DB_USERNAME=null` gives no value, as an empty one does.
     let unset = &registry.conventions.commands.unset_values;
@@ -603,9 +610,13 @@ fn names_file(registry: &Registry, value: &str) -> bool {
 }
 
 pub(super) fn database_of_image<'r>(registry: &'r Registry, image: &str) -> Option<&'r Detector> {
-    registry
-        .of_kind(Kind::Database)
-        .find(|d| d.images.iter().any(|i| i == image))
+    let databases = || registry.of_kind(Kind::Database);
+    databases().find(|d| d.images.iter().any(|i| i == image)).or_else(|| {
+        // A project's own build of a database names it last (`ehrbase/ehrbase-v2-postgres`,
+        // `acme/app-mysql`); tools for one name it first (`postgres-exporter`, `mongo-express`).
+        let (_, last) = crate::fs::file_name(image).rsplit_once('-')?;
+        databases().find(|d| d.images.iter().any(|i| !i.contains('/') && i == last))
+    })
 }
 
 /// The database detector whose aliases name `value` (a dialect, engine path or URL).
@@ -1073,16 +1084,10 @@ fn compose_shell(
             return Some(command.clone());
         }
     }
-    if let Some(legacy) = &compose.legacy {
-        let major = service
-            .tag
-            .as_deref()
-            .and_then(|t| t.split(['.', '-']).next())
-            .and_then(|m| m.parse::<u32>().ok());
-        if major.is_some_and(|m| m < legacy.below) {
-            return Some(legacy.command.clone());
-        }
-    }
+    let command = match &compose.legacy {
+        Some(legacy) if service.tag.as_deref().is_some_and(|t| legacy.covers(t)) => &legacy.command,
+        _ => &compose.command,
+    };
     let value = |var: &str| {
         let keys = compose.env.get(var).map_or(&[][..], |k| &k[..]);
         let set = keys.iter().find_map(|key| known(key));
@@ -1091,11 +1096,7 @@ fn compose_shell(
             .or(compose.defaults.get(var).map(String::as_str))
             .map(str::to_string)
     };
-    compose
-        .command
-        .candidates()
-        .iter()
-        .find_map(|command| fill(command, value))
+    command.candidates().iter().find_map(|command| fill(command, value))
 }
 
 /// An embedded store's file named by an env template variable: `DB_FILENAME=db/data` (knex's
@@ -1477,15 +1478,41 @@ mod tests {
         assert_eq!(compose_shell("mongodb", &old_mongo, &signals).unwrap(), "mongo");
         let mongo = service("mongo", Some("7"), &[]);
         assert_eq!(compose_shell("mongodb", &mongo, &signals).unwrap(), "mongosh");
+        // MariaDB's own client came with 10.4.6: older images answer to `mysql` only.
+        let env = [("MYSQL_USER", "app"), ("MYSQL_DATABASE", "shop")];
+        for (tag, client) in [
+            ("10.2", "mysql"),
+            ("10.4.5", "mysql"),
+            ("10.4", "mariadb"),
+            ("11", "mariadb"),
+        ] {
+            assert_eq!(
+                compose_shell("mariadb", &service("mariadb", Some(tag), &env), &signals).unwrap(),
+                format!("{client} -u app -p shop"),
+                "{tag}"
+            );
+        }
     }
 
     #[test]
-    fn image_names_map_to_detectors_exactly() {
+    fn image_names_map_to_detectors() {
         let registry = Registry::builtin().unwrap();
         assert_eq!(
             database_of_image(&registry, "postgis/postgis").map(|d| d.id.as_str()),
             Some("postgresql")
         );
         assert!(database_of_image(&registry, "oliver006/redis_exporter").is_none());
+        // A project's own build of a database names it last; a tool for one names it first.
+        assert_eq!(
+            database_of_image(&registry, "ehrbase/ehrbase-v2-postgres").map(|d| d.id.as_str()),
+            Some("postgresql")
+        );
+        for tool in [
+            "prometheuscommunity/postgres-exporter",
+            "mongo-express",
+            "bionicgpt-postgres-mcp",
+        ] {
+            assert!(database_of_image(&registry, tool).is_none(), "{tool}");
+        }
     }
 }

@@ -393,64 +393,116 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
         .map(|(name, _)| name.as_str())
         .collect();
     for (position, (service, spec)) in services.iter().enumerate() {
+        let extended = extended(index, file, &services, spec);
+        let spec = extended.as_ref().unwrap_or(spec);
         let mut base = None;
         // Read once: a service built from the source may also be a database's.
         let file_env = env_file_entries(index, file, spec);
         if let Some(mut built) = built(service, spec, file, position) {
             built.one_shot = awaited.contains(&service.as_str());
             built.file_env = file_env.clone();
-            if spec.get("image").is_none() {
-                base = built_from(index, &built);
-            }
+            base = built_from(index, &built);
             signals.built.push(built);
         }
-        let (image, image_env, evidence) = match (spec.get("image").and_then(Value::as_str), &base) {
-            (Some(image), _) => (image, Vec::new(), format!("service {service} runs image {image}")),
-            (None, Some(base)) => (
-                base.image.as_str(),
-                base.env.clone(),
-                format!(
-                    "service {service} is built from {}, which starts FROM {}",
-                    base.dockerfile, base.image
-                ),
-            ),
-            (None, None) => continue,
-        };
-        let name = image_name(image);
-        if name.is_empty() {
-            continue;
-        }
-        let aliases = spec
-            .get("container_name")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .into_iter()
-            .collect();
-        let from_files = file_env.into_iter().map(|(k, v, _)| (k, v));
-        let env = beneath(beneath(environment(spec), from_files), image_env);
-        let from_image = Service {
-            name: service.clone(),
-            image: name,
-            tag: image_tag(image),
-            env,
-            more_env: spec.get("env_file").is_some() || spec.get("extends").is_some(),
-            reads_dotenv: env_files(spec).any(|f| crate::fs::file_name(f) == ".env"),
-            host_mounts: host_mounts(spec),
-            publishes_ports: spec
-                .get("ports")
-                .is_some_and(|p| p.as_array().is_none_or(|a| !a.is_empty())),
-            deployed_app: deployed_app(service),
-            file: file.to_string(),
-            aliases,
-            optional: optional(spec),
-            evidence: Evidence::new(file, evidence),
-        };
-        if base.is_some() {
-            signals.built_images.push(from_image);
-        } else {
-            signals.services.push(from_image);
+        // The image it names, and the one its Dockerfile starts from: an image named beside a
+        // build (`image: acme/app_db`, `build: ./db`) is the tag the build gets, and runs as
+        // that Dockerfile's (the resolver keeps the latter only where it is a database's).
+        let named = spec.get("image").and_then(Value::as_str).map(|image| {
+            (
+                image,
+                Vec::new(),
+                format!("service {service} runs image {image}"),
+                false,
+            )
+        });
+        let from_base = base.as_ref().map(|base| {
+            let why = format!(
+                "service {service} is built from {}, which starts FROM {}",
+                base.dockerfile, base.image
+            );
+            (base.image.as_str(), base.env.clone(), why, true)
+        });
+        for (image, image_env, evidence, built_image) in named.into_iter().chain(from_base) {
+            let name = image_name(image);
+            if name.is_empty() {
+                continue;
+            }
+            let aliases = spec
+                .get("container_name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .into_iter()
+                .collect();
+            let from_files = file_env.iter().map(|(k, v, _)| (k.clone(), v.clone()));
+            let env = beneath(beneath(environment(spec), from_files), image_env);
+            let from_image = Service {
+                name: service.clone(),
+                image: name,
+                tag: image_tag(image),
+                env,
+                more_env: spec.get("env_file").is_some() || spec.get("extends").is_some(),
+                reads_dotenv: env_files(spec).any(|f| crate::fs::file_name(f) == ".env"),
+                host_mounts: host_mounts(spec),
+                publishes_ports: spec
+                    .get("ports")
+                    .is_some_and(|p| p.as_array().is_none_or(|a| !a.is_empty())),
+                deployed_app: deployed_app(service),
+                file: file.to_string(),
+                aliases,
+                optional: optional(spec),
+                evidence: Evidence::new(file, evidence),
+            };
+            if built_image {
+                signals.built_images.push(from_image);
+            } else {
+                signals.services.push(from_image);
+            }
         }
     }
+}
+
+/// A service that `extends` another (`extends: {file: docker-compose.base.yml, service: db}`),
+/// with what it leaves out taken from that one, as compose merges them: its own keys win, and
+/// its `environment` lies over the other's. `None` when it extends nothing, or nothing this
+/// repository holds. One level: a base that extends a third keeps its own `extends`.
+fn extended(
+    index: &RepoIndex,
+    file: &str,
+    services: &indexmap::IndexMap<String, Value>,
+    spec: &Value,
+) -> Option<Value> {
+    let extends = spec.get("extends")?;
+    let (name, other_file) = match extends {
+        Value::String(name) => (name.as_str(), None),
+        Value::Object(map) => (map.get("service")?.as_str()?, map.get("file").and_then(Value::as_str)),
+        _ => return None,
+    };
+    let base = match other_file {
+        None => services.get(name)?.clone(),
+        Some(other) => {
+            let path = crate::fs::lexically_normal(&crate::fs::join(crate::fs::parent(file), other));
+            let text = index.read(&path)?;
+            match serde_saphyr::from_str(&text).ok()? {
+                ComposeDoc::Map {
+                    services: Some(Services::Map(mut others)),
+                } => others.shift_remove(name)?,
+                _ => return None,
+            }
+        }
+    };
+    let (Value::Object(mut merged), Value::Object(own)) = (base, spec.clone()) else {
+        return None;
+    };
+    let environment = beneath(environment(spec), environment(&Value::Object(merged.clone())));
+    for (key, value) in own {
+        merged.insert(key, value);
+    }
+    merged.remove("extends");
+    if !environment.is_empty() {
+        let map = environment.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+        merged.insert("environment".to_string(), Value::Object(map));
+    }
+    Some(Value::Object(merged))
 }
 
 /// The image a built service's Dockerfile starts its last stage from.
