@@ -331,10 +331,11 @@ pub(super) fn applies_migrations(name: &str) -> bool {
     name.to_ascii_lowercase().contains(MIGRATING) && !says_another_job(name)
 }
 
-/// A task's name with a word of [`NOT_APPLYING`] (`rollback`, `test`, `reset`, at a word's start).
+/// A task's name with a word of [`NOT_APPLYING`] (`rollback`, `test`, `reset`, at a word's start),
+/// also in a script's path (`scripts/check_missing_migrations.sh`).
 fn says_another_job(name: &str) -> bool {
     name.to_ascii_lowercase()
-        .split([':', '-', '_', '.', ' '])
+        .split([':', '-', '_', '.', ' ', '/'])
         .any(|part| NOT_APPLYING.iter().any(|n| part.starts_with(n)))
 }
 
@@ -996,6 +997,8 @@ mod tests {
         assert!(!applies_migrations("test-migration"));
         assert!(!applies_migrations("db-migrate-create"));
         assert!(!applies_migrations("makemigrations"));
+        assert!(!applies_migrations("${GITHUB_WORKSPACE}/scripts/check_missing_migrations.sh"));
+        assert!(applies_migrations("./scripts/migrate.sh"));
         assert!(creates_migrations(
             registry,
             "poetry run alembic revision --autogenerate -m \"x\""
