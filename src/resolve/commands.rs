@@ -997,7 +997,9 @@ mod tests {
         assert!(!applies_migrations("test-migration"));
         assert!(!applies_migrations("db-migrate-create"));
         assert!(!applies_migrations("makemigrations"));
-        assert!(!applies_migrations("${GITHUB_WORKSPACE}/scripts/check_missing_migrations.sh"));
+        assert!(!applies_migrations(
+            "${GITHUB_WORKSPACE}/scripts/check_missing_migrations.sh"
+        ));
         assert!(applies_migrations("./scripts/migrate.sh"));
         assert!(creates_migrations(
             registry,

@@ -1041,8 +1041,20 @@ fn reached_by_url(
         .iter()
         .map(|(key, value, file)| (key.as_str(), value.as_str(), file.as_str()));
     let built = signals.built.iter().flat_map(|b| b.started_env());
+    // Last, a published image of the app that waits for this service (`ehrbase: depends_on:
+    // [ehrdb]`, `DB_URL: jdbc:postgresql://ehrdb:5432/ehrbase`).
+    let waiting = signals
+        .services
+        .iter()
+        .filter(|s| s.file == service.file && s.depends_on.contains(&service.name))
+        .flat_map(|s| {
+            s.env
+                .iter()
+                .map(|(key, value)| (key.as_str(), value.as_str(), s.file.as_str()))
+        });
     built
         .chain(templates)
+        .chain(waiting)
         .filter(|(key, _, _)| !named_for_another_run(registry, key))
         .find_map(|(key, value, file)| {
             let connection = connection::parse(value, known)?;
@@ -1407,6 +1419,7 @@ mod tests {
             host_mounts: Vec::new(),
             publishes_ports: true,
             deployed_app: false,
+            depends_on: Vec::new(),
             file: "compose.yaml".into(),
             aliases: Vec::new(),
             evidence: Evidence::new("compose.yaml", "service db"),
@@ -1474,6 +1487,22 @@ mod tests {
                 "{key}"
             );
         }
+        // The published image of the app that waits for the database names it in its own
+        // environment; a service that does not wait for it says nothing of it.
+        let mut app = service(
+            "acme/shop",
+            Some("1.0"),
+            &[("DB_URL", "jdbc:postgresql://db:5432/shop")],
+        );
+        app.name = "shop".into();
+        let mut stack = RepoSignals::default();
+        stack.services.push(app.clone());
+        let reached = |stack: &RepoSignals| reached_by_url(&registry, &Known::of(&registry), &bare, stack);
+        assert!(reached(&stack).is_none(), "shop does not wait for db");
+        stack.services[0].depends_on = vec!["db".into()];
+        let (connection, evidence) = reached(&stack).unwrap();
+        assert_eq!(connection.name.as_deref(), Some("shop"));
+        assert_eq!(evidence.reason, "DB_URL names the database shop on db");
         let old_mongo = service("mongo", Some("4.2.1-bionic"), &[]);
         assert_eq!(compose_shell("mongodb", &old_mongo, &signals).unwrap(), "mongo");
         let mongo = service("mongo", Some("7"), &[]);

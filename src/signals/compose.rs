@@ -28,6 +28,8 @@ pub struct Service {
     /// Whether its stack deploys an app beside it: a service of a published image depends on it
     /// and nothing is built from source (`docmost: image: docmost/docmost`, `depends_on: [db]`).
     pub deployed_app: bool,
+    /// The services it waits for or links to (`depends_on`, `links`).
+    pub depends_on: Vec<String>,
     /// The compose file, repo-relative.
     pub file: String,
     /// Another name it answers to on the stack's network (`container_name`).
@@ -447,6 +449,7 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
                     .get("ports")
                     .is_some_and(|p| p.as_array().is_none_or(|a| !a.is_empty())),
                 deployed_app: deployed_app(service),
+                depends_on: depends_on(spec).map(str::to_string).collect(),
                 file: file.to_string(),
                 aliases,
                 optional: optional(spec),
@@ -854,6 +857,7 @@ mod tests {
             host_mounts: Vec::new(),
             publishes_ports: false,
             deployed_app: false,
+            depends_on: Vec::new(),
             file: "docker-compose.yml".into(),
             aliases: Vec::new(),
             optional: false,
