@@ -25,8 +25,9 @@ const GITLAB_KEYWORDS: &[&str] = &[
 // Only the keys archprompt reads are deserialized; the rest of a workflow is skipped.
 #[derive(Deserialize)]
 struct Workflow {
+    /// Absent, or empty (`jobs:` with every job commented out): no jobs.
     #[serde(default)]
-    jobs: BTreeMap<String, Job>,
+    jobs: Option<BTreeMap<String, Job>>,
 }
 
 #[derive(Deserialize)]
@@ -109,7 +110,7 @@ fn parse<T: serde::de::DeserializeOwned>(index: &RepoIndex, file: &str) -> Optio
 
 fn github_jobs(workflow: &Workflow, text: &str, file: &str, out: &mut Vec<DocumentedCommand>) {
     let mut lines = LineFinder::new(text);
-    for (id, job) in &workflow.jobs {
+    for (id, job) in workflow.jobs.iter().flatten() {
         let name = job.name.as_ref().and_then(Value::as_str).unwrap_or(id);
         let job_dir = job
             .defaults
@@ -239,5 +240,13 @@ mod tests {
             .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), *d))
             .collect();
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn a_workflow_with_its_jobs_commented_out_is_no_error() {
+        let empty = "---\nname: Nightly\non:\n  schedule:\n    - cron: '0 3 * * *'\n\njobs:\n#  test:\n#    runs-on: ubuntu-latest\n...\n";
+        let (_dir, index) = crate::repo::index::test_index(&[(".github/workflows/nightly.yaml", empty)]);
+        assert!(CiCommands::new(&index).get().is_empty());
+        assert!(index.take_warnings().is_empty());
     }
 }
