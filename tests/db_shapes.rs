@@ -901,3 +901,26 @@ fn code_named_for_migrating_leaves_migrations_open_only_with_a_schemas_words() {
     );
     assert_eq!(state(&[go_mod, main, settings, schema]), State::Unknown);
 }
+
+#[test]
+fn django_follows_default_to_the_dict_it_names_not_another_setting_or_a_test_override() {
+    let django = |settings: &'static str| {
+        scan_tree(&[
+            ("requirements.txt", "Django==5.1\npsycopg==3.2\n"),
+            (
+                "manage.py",
+                "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\nexecute_from_command_line(sys.argv)\n",
+            ),
+            ("shop/settings.py", settings),
+        ])
+        .field(FieldName::DatabaseSystem)
+        .value
+        .clone()
+    };
+    let named = "PG = {'ENGINE': 'django.db.backends.postgresql'}\nLITE = {'ENGINE': 'django.db.backends.sqlite3'}\nDATABASES = {\n    # 'default': PG,\n    'default': LITE,\n}\n";
+    assert_eq!(django(named).as_deref(), Some("SQLite, PostgreSQL"));
+    // Another setting's `default` (the cache's), and a test run's override under an `if`, leave
+    // the engine the module spells out first as the default.
+    let cache = "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\nREDIS = {'BACKEND': 'x'}\nCACHES = {'default': REDIS}\nLITE = {'ENGINE': 'django.db.backends.sqlite3'}\nif 'test' in sys.argv:\n    DATABASES = {'default': LITE}\n";
+    assert_eq!(django(cache).as_deref(), Some("PostgreSQL"));
+}

@@ -380,7 +380,8 @@ fn extract(detector: &Detector, read: &ConfigRead, text: &str) -> Vec<String> {
     Vec::new()
 }
 
-/// Where the first live line that assigns `name` (`name = …`, not `name == …`) starts.
+/// Where the first line that assigns `name` (`name = …` or, annotated, `name: dict = …`; not
+/// `name == …`) starts.
 fn assignment(text: &str, name: &str) -> Option<usize> {
     let mut at = 0;
     for line in text.split_inclusive('\n') {
@@ -390,7 +391,12 @@ fn assignment(text: &str, name: &str) -> Option<usize> {
             continue;
         };
         let rest = rest.trim_start();
-        if rest.starts_with('=') && !rest.starts_with("==") {
+        // An annotation runs up to the `=` (`: dict[str, Any] =`).
+        let value = match rest.strip_prefix(':') {
+            Some(annotated) => annotated.split_once('=').map(|(_, value)| value),
+            None => rest.strip_prefix('='),
+        };
+        if value.is_some_and(|v| !v.starts_with('=')) {
             return Some(start);
         }
     }
@@ -761,5 +767,14 @@ mod tests {
         );
         assert_eq!(apply_template("{file_dir}", "x", "cmd/api/main.go", "."), "./cmd/api");
         assert_eq!(apply_template("{file_dir}", "x", "svc/main.go", "svc"), ".");
+    }
+
+    #[test]
+    fn an_assignment_is_found_by_its_name_annotated_or_not() {
+        let text = "PG_OLD = {}\nif PG == 1:\n    pass\nPG: dict = {'ENGINE': 'x'}\nLITE = {}\nLITE['NAME'] = 1\n";
+        assert_eq!(assignment(text, "PG"), text.find("PG: dict"));
+        assert_eq!(assignment(text, "LITE"), text.find("LITE = {}"));
+        assert_eq!(assignment(text, "MISSING"), None);
+        assert_eq!(assignment("X: int\nX == 1\n", "X"), None, "no value is assigned");
     }
 }

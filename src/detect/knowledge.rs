@@ -724,6 +724,11 @@ pub struct ConventionCommands {
     /// `goreleaser build`): a task that only runs these builds, it does not run the app.
     #[serde(default)]
     pub builds_images: Vec<String>,
+    /// Options of test runners that run the tests a name or pattern selects (`pytest -k`, `go
+    /// test -run`, `dotnet test --filter`): a documented command with one is an example of
+    /// narrowing the suite, not how it is run.
+    #[serde(default)]
+    pub test_selectors: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

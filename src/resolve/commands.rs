@@ -328,14 +328,15 @@ pub(super) fn runner_prefix_len(registry: &Registry, words: &[&str]) -> usize {
 /// A task named like it applies migrations (`django-migrate`, `cli-db-migrate`), not one that
 /// creates, reverts, inspects or tests them.
 pub(super) fn applies_migrations(name: &str) -> bool {
-    name.to_ascii_lowercase().contains(MIGRATING) && !says_another_job(name)
+    // A script's own name says its job (`scripts/check_missing_migrations.sh`), not the folders
+    // it lies in (`tools/newsletter/migrate`).
+    name.to_ascii_lowercase().contains(MIGRATING) && !says_another_job(crate::fs::file_name(name))
 }
 
-/// A task's name with a word of [`NOT_APPLYING`] (`rollback`, `test`, `reset`, at a word's start),
-/// also in a script's path (`scripts/check_missing_migrations.sh`).
+/// A task's name with a word of [`NOT_APPLYING`] (`rollback`, `test`, `reset`, at a word's start).
 fn says_another_job(name: &str) -> bool {
     name.to_ascii_lowercase()
-        .split([':', '-', '_', '.', ' ', '/'])
+        .split([':', '-', '_', '.', ' '])
         .any(|part| NOT_APPLYING.iter().any(|n| part.starts_with(n)))
 }
 
@@ -1001,6 +1002,10 @@ mod tests {
             "${GITHUB_WORKSPACE}/scripts/check_missing_migrations.sh"
         ));
         assert!(applies_migrations("./scripts/migrate.sh"));
+        assert!(
+            applies_migrations("./tools/newsletter/migrate"),
+            "a folder's name is not the job"
+        );
         assert!(creates_migrations(
             registry,
             "poetry run alembic revision --autogenerate -m \"x\""

@@ -82,7 +82,9 @@ pub fn test_projects(registry: &Registry, backend: &Analysis, all: &[Analysis]) 
     }
     all.iter()
         .filter(|a| a.project.ecosystem == backend.project.ecosystem && a.project.dir != backend.project.dir)
-        .filter(|a| !a.tests.is_empty() && a.frameworks.is_empty())
+        // A project with a framework of its own is an app, unless it runs the backend inside
+        // its tests (an ASP.NET test project on the Web SDK that references the app's).
+        .filter(|a| !a.tests.is_empty() && (a.frameworks.is_empty() || a.linked.contains(&backend.project.dir)))
         .filter(|a| {
             let parts = a.project.dir.split('/');
             !parts

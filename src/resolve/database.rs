@@ -61,16 +61,22 @@ pub(super) fn read_signals(
     // A database built from the repository runs as the image its Dockerfile starts from,
     // unless the image the service names is a database's already.
     let built_images = std::mem::take(&mut signals.built_images);
+    let same = |a: &Service, b: &Service| a.name == b.name && a.file == b.file;
     let named_database = |built: &Service| {
         signals
             .services
             .iter()
-            .any(|s| s.name == built.name && s.file == built.file && database_of_image(registry, &s.image).is_some())
+            .any(|s| same(s, built) && database_of_image(registry, &s.image).is_some())
     };
     let databases: Vec<Service> = built_images
         .into_iter()
-        .filter(|s| database_of_image(registry, &s.image).is_some() && !named_database(s))
+        .filter(|s| database_of_service(registry, s).is_some() && !named_database(s))
         .collect();
+    // A tag the build is given that only ends like a database's (`acme/shop-mongo:1.3.0`): the
+    // image it is built from, with its real release and `ENV`, stands for it.
+    signals
+        .services
+        .retain(|s| !databases.iter().any(|built| same(s, built)));
     signals.services.extend(databases);
     signals.services.sort_by_key(|s| !s.in_main_file());
     // An env template's `DB_USERNAME=null` gives no value, as an empty one does.
@@ -401,7 +407,7 @@ pub(super) fn resolve_database(
     // A variant compose file (`docker-compose.mongo.yaml`) or a profile (`profiles: [postgres]`)
     // runs an alternative, not the default.
     for service in &signals.services {
-        if let Some(db) = database_of_image(registry, &service.image) {
+        if let Some(db) = database_of_service(registry, service) {
             let default = service.in_main_file() && !service.optional;
             add_evidence(&db.id, COMPOSE_SCORE, service.evidence.clone(), default);
         }
@@ -609,13 +615,35 @@ fn names_file(registry: &Registry, value: &str) -> bool {
         .any(|shell| shell.file_urls.iter().any(|prefix| value.starts_with(prefix.as_str())))
 }
 
+/// The database detector whose `images` name `image`, or whose official image (one without an
+/// owner) is its last part (`immich-app/postgres`): its tag is that database's release.
 pub(super) fn database_of_image<'r>(registry: &'r Registry, image: &str) -> Option<&'r Detector> {
     let databases = || registry.of_kind(Kind::Database);
-    databases().find(|d| d.images.iter().any(|i| i == image)).or_else(|| {
-        // A project's own build of a database names it last (`ehrbase/ehrbase-v2-postgres`,
-        // `acme/app-mysql`); tools for one name it first (`postgres-exporter`, `mongo-express`).
-        let (_, last) = crate::fs::file_name(image).rsplit_once('-')?;
-        databases().find(|d| d.images.iter().any(|i| !i.contains('/') && i == last))
+    let last = crate::fs::file_name(image);
+    databases()
+        .find(|d| d.images.iter().any(|i| i == image))
+        .or_else(|| databases().find(|d| d.images.iter().any(|i| !i.contains('/') && i == last)))
+}
+
+/// The database detector a compose service runs: [`database_of_image`], or for an image of the
+/// project's own whose name ends in a database's (`ehrbase/ehrbase-v2-postgres`), that database
+/// where the service sets one of its image's own variables (`POSTGRES_USER`): a tool named so
+/// (`postgres-exporter` names it first; a `source-postgres` connector) sets none.
+pub(super) fn database_of_service<'r>(registry: &'r Registry, service: &Service) -> Option<&'r Detector> {
+    database_of_image(registry, &service.image).or_else(|| {
+        let (_, last) = crate::fs::file_name(&service.image).rsplit_once('-')?;
+        let db = registry
+            .of_kind(Kind::Database)
+            .find(|d| d.images.iter().any(|i| !i.contains('/') && i == last))?;
+        let compose = db.shell.as_ref()?.compose.as_ref()?;
+        let mut own_keys = compose
+            .env
+            .values()
+            .flatten()
+            .chain(compose.start.iter().flat_map(|s| &s.needs_one_of));
+        own_keys
+            .any(|key| service.env.iter().any(|(k, _)| k == key))
+            .then_some(db)
     })
 }
 
@@ -809,8 +837,7 @@ fn ddev_client(registry: &Registry, primary: &str, signals: &RepoSignals) -> Opt
 /// Whether a compose service runs the `primary` store, or a server that answers its clients
 /// (MariaDB's image for a MySQL driver).
 pub(super) fn serves(registry: &Registry, service: &Service, primary: &str) -> bool {
-    database_of_image(registry, &service.image)
-        .is_some_and(|d| d.id == primary || d.serves.iter().any(|s| s == primary))
+    database_of_service(registry, service).is_some_and(|d| d.id == primary || d.serves.iter().any(|s| s == primary))
 }
 
 /// The env template prefixes of the primary store's settings: the generic ones, then its own
@@ -826,7 +853,7 @@ pub(super) fn own_env_prefixes(primary: &Detector) -> Vec<&str> {
 /// Whether a database service's container can start: its image's `[shell.compose] start`
 /// requirements (PostgreSQL's password) are met.
 pub(super) fn can_start(registry: &Registry, service: &Service) -> bool {
-    let image = database_of_image(registry, &service.image);
+    let image = database_of_service(registry, service);
     let start = image.and_then(|d| d.shell.as_ref()?.compose.as_ref()?.start.as_ref());
     start.is_none_or(|n| service.can_start(n.of(&service.image), &n.data_dir))
 }
@@ -843,7 +870,20 @@ pub(super) fn compose_client(
     signals: &RepoSignals,
     app_db: Option<&(String, Evidence)>,
 ) -> Option<Field> {
-    let image_shell = database_of_image(registry, &service.image).and_then(|d| d.shell.as_ref());
+    let image_shell = database_of_service(registry, service).and_then(|d| d.shell.as_ref());
+    // Only a database's own image is tagged with its release; a project's own build of one
+    // (`ehrbase/ehrbase-v2-postgres:16.2`) with the project's version.
+    let untagged;
+    let service = match database_of_image(registry, &service.image) {
+        Some(_) => service,
+        None => {
+            untagged = Service {
+                tag: None,
+                ..service.clone()
+            };
+            &untagged
+        }
+    };
     let compose = image_shell.or(shell)?.compose.as_ref()?;
     let known = Known::of(registry);
     // A name, not a path or a placeholder (`<%= ENV["DB"] %>`).
@@ -857,6 +897,7 @@ pub(super) fn compose_client(
         let evidence = Evidence::new(&evidence.file, format!("the app's development database is {name}"));
         Some((connection, evidence))
     });
+    let reached = reached.or_else(|| reached_by_deployed_app(registry, &known, service, signals));
     let shell = compose_shell(compose, service, signals, reached.as_ref().map(|(c, _)| c))?;
     let mut evidence = vec![service.evidence.clone()];
     // Where the app's URL named what the service's environment did not, it is evidence too.
@@ -1028,21 +1069,35 @@ fn config_client(
 /// (`DATABASE_URL=ecto://postgres:postgres@postgres/philomena_dev`, or its `env_file`'s), then
 /// an env template's; not a test run's or a deployment's (`DATABASE_TEST_URL`,
 /// `PROD_DATABASE_URL`). Where the database service's own environment does not name the
-/// database, the app's URL does: the one the app opens.
+/// database, the app's URL does: the one the app opens ([`reached_by_deployed_app`] after the
+/// app's own settings, for a stack that builds nothing).
 fn reached_by_url(
     registry: &Registry,
     known: &Known,
     service: &Service,
     signals: &RepoSignals,
 ) -> Option<(Connection, Evidence)> {
-    let own = database_of_image(registry, &service.image)?;
     let templates = signals
         .env
         .iter()
         .map(|(key, value, file)| (key.as_str(), value.as_str(), file.as_str()));
     let built = signals.built.iter().flat_map(|b| b.started_env());
-    // Last, a published image of the app that waits for this service (`ehrbase: depends_on:
-    // [ehrdb]`, `DB_URL: jdbc:postgresql://ehrdb:5432/ehrbase`).
+    url_reaching(registry, known, service, built.chain(templates))
+}
+
+/// Where nothing the repository builds or templates names the database: in a stack that deploys
+/// the app's published image (nothing is built), the URL that image is given (`ehrbase:
+/// depends_on: [ehrdb]`, `DB_URL: jdbc:postgresql://ehrdb:5432/ehrbase`), as the container
+/// gets it.
+fn reached_by_deployed_app(
+    registry: &Registry,
+    known: &Known,
+    service: &Service,
+    signals: &RepoSignals,
+) -> Option<(Connection, Evidence)> {
+    if !service.deployed_app {
+        return None;
+    }
     let waiting = signals
         .services
         .iter()
@@ -1050,12 +1105,21 @@ fn reached_by_url(
         .flat_map(|s| {
             s.env
                 .iter()
-                .map(|(key, value)| (key.as_str(), value.as_str(), s.file.as_str()))
+                .map(|(key, value)| (key.as_str(), crate::signals::compose::resolved(value), s.file.as_str()))
         });
-    built
-        .chain(templates)
-        .chain(waiting)
-        .filter(|(key, _, _)| !named_for_another_run(registry, key))
+    url_reaching(registry, known, service, waiting)
+}
+
+/// The first of `env` (key, value, file) whose URL reaches `service` by its name and names a
+/// database of the store it runs, not a test run's or a deployment's.
+fn url_reaching<'a>(
+    registry: &Registry,
+    known: &Known,
+    service: &Service,
+    env: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
+) -> Option<(Connection, Evidence)> {
+    let own = database_of_service(registry, service)?;
+    env.filter(|(key, _, _)| !named_for_another_run(registry, key))
         .find_map(|(key, value, file)| {
             let connection = connection::parse(value, known)?;
             // A scheme no store claims (Ecto's `ecto://`) is the app's adapter, as is a
@@ -1497,10 +1561,17 @@ mod tests {
         app.name = "shop".into();
         let mut stack = RepoSignals::default();
         stack.services.push(app.clone());
-        let reached = |stack: &RepoSignals| reached_by_url(&registry, &Known::of(&registry), &bare, stack);
-        assert!(reached(&stack).is_none(), "shop does not wait for db");
+        let mut deployed = bare.clone();
+        deployed.deployed_app = true;
+        let reached =
+            |db: &Service, stack: &RepoSignals| reached_by_deployed_app(&registry, &Known::of(&registry), db, stack);
+        assert!(reached(&deployed, &stack).is_none(), "shop does not wait for db");
         stack.services[0].depends_on = vec!["db".into()];
-        let (connection, evidence) = reached(&stack).unwrap();
+        assert!(
+            reached(&bare, &stack).is_none(),
+            "a stack that builds the app names its database in its own settings"
+        );
+        let (connection, evidence) = reached(&deployed, &stack).unwrap();
         assert_eq!(connection.name.as_deref(), Some("shop"));
         assert_eq!(evidence.reason, "DB_URL names the database shop on db");
         let old_mongo = service("mongo", Some("4.2.1-bionic"), &[]);
@@ -1531,17 +1602,41 @@ mod tests {
             Some("postgresql")
         );
         assert!(database_of_image(&registry, "oliver006/redis_exporter").is_none());
-        // A project's own build of a database names it last; a tool for one names it first.
         assert_eq!(
-            database_of_image(&registry, "ehrbase/ehrbase-v2-postgres").map(|d| d.id.as_str()),
+            database_of_image(&registry, "immich-app/postgres").map(|d| d.id.as_str()),
             Some("postgresql")
         );
+        // A project's own build of a database names it last, and sets the image's variables; a
+        // tool for one names it first, or sets none of them.
+        let service = |image: &str, env: &[(&str, &str)]| Service {
+            name: "db".into(),
+            image: image.into(),
+            tag: Some("16.2".into()),
+            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            more_env: false,
+            reads_dotenv: false,
+            optional: false,
+            host_mounts: Vec::new(),
+            publishes_ports: true,
+            deployed_app: false,
+            depends_on: Vec::new(),
+            file: "compose.yaml".into(),
+            aliases: Vec::new(),
+            evidence: Evidence::new("compose.yaml", "service db"),
+        };
+        let own = service("ehrbase/ehrbase-v2-postgres", &[("POSTGRES_USER", "postgres")]);
+        assert_eq!(
+            database_of_service(&registry, &own).map(|d| d.id.as_str()),
+            Some("postgresql")
+        );
+        assert!(database_of_image(&registry, "ehrbase/ehrbase-v2-postgres").is_none());
         for tool in [
             "prometheuscommunity/postgres-exporter",
             "mongo-express",
-            "bionicgpt-postgres-mcp",
+            "airbyte/source-postgres",
         ] {
-            assert!(database_of_image(&registry, tool).is_none(), "{tool}");
+            let tool = service(tool, &[("DATABASE_HOST", "db")]);
+            assert!(database_of_service(&registry, &tool).is_none(), "{}", tool.image);
         }
     }
 }

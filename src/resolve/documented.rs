@@ -156,7 +156,9 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         let script = repo_script(ctx.registry, ctx.index, &doc.dir, &doc.command, intent);
         let words: Vec<&str> = doc.command.split_whitespace().collect();
         if intent == Intent::Test
-            && (runs_one_test_file(ctx.registry, &words) || runs_some_folders(ctx.index, &doc.dir, &words))
+            && (runs_one_test_file(ctx.registry, &words)
+                || selects_tests(ctx.registry, &words)
+                || runs_some_folders(ctx.index, &doc.dir, &words))
         {
             continue;
         }
@@ -315,6 +317,16 @@ fn runs_one_test_file(registry: &Registry, words: &[&str]) -> bool {
     })
 }
 
+/// A run of the tests a name or pattern selects (`pytest -k test_login`, `go test -run
+/// TestLogin`, `--filter=Unit`; `[commands] test_selectors`): a guide's targeted example.
+fn selects_tests(registry: &Registry, words: &[&str]) -> bool {
+    let selectors = &registry.conventions.commands.test_selectors;
+    words.iter().skip(1).any(|word| {
+        let option = word.split_once('=').map_or(*word, |(option, _)| option);
+        selectors.iter().any(|s| s == option)
+    })
+}
+
 /// A run of some folders of the tests (`rspec spec/models/`, `manage.py test alerts api`): a
 /// guide's example of narrowing the suite. An argument that is a folder of the repository (from
 /// `dir`) below another one, or two such folders or more.
@@ -402,6 +414,13 @@ mod tests {
         assert!(!one("go test ./..."));
         assert!(!one("cargo test --test integration"));
         assert!(!one("pytest tests/"));
+        let picks = |command: &str| selects_tests(&registry, &command.split_whitespace().collect::<Vec<_>>());
+        assert!(picks("uv run pytest -k test_process_instance_list_filter"));
+        assert!(picks("go test -run TestLogin ./..."));
+        assert!(picks("dotnet test --filter=Category=Unit"));
+        assert!(picks("./gradlew test --tests '*LoginTest'"));
+        assert!(!picks("uv run pytest --cov=app"));
+        assert!(!picks("go test ./..."));
     }
 
     #[test]

@@ -377,7 +377,7 @@ fn runs_a_database(registry: &Registry, signals: &crate::signals::compose::RepoS
     signals
         .services
         .iter()
-        .find(|s| database::database_of_image(registry, &s.image).is_some_and(|d| d.role != crate::detect::Role::Cache))
+        .find(|s| database::database_of_service(registry, s).is_some_and(|d| d.role != crate::detect::Role::Cache))
         .map(|s| {
             Evidence::new(
                 &s.file,

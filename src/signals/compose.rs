@@ -2,6 +2,7 @@
 //! images and `.env` templates (`DATABASE_URL=postgres://…`, `DB_CONNECTION=pgsql`). Read at the
 //! repository root and in the backend project's directory.
 
+use super::compose_spec::{ComposeDoc, Services, beneath, environment};
 use crate::repo::index::{self, RepoIndex};
 use crate::report::Evidence;
 use serde_json::Value;
@@ -17,7 +18,8 @@ pub struct Service {
     /// (`POSTGRES_USER` in `docker.env`), then, for a service built from a Dockerfile, what its
     /// last stage's `ENV` sets: the user and database names a shell needs.
     pub env: Vec<(String, String)>,
-    /// Whether more of its environment comes from elsewhere (`env_file`, `extends`).
+    /// Whether more of its environment comes from elsewhere (`env_file`, or an `extends` the
+    /// repository does not hold).
     pub more_env: bool,
     /// Whether its `env_file` is the developer's `.env`, whose template the repository keeps.
     pub reads_dotenv: bool,
@@ -87,26 +89,6 @@ impl Built {
             .map(|(key, value, file)| (key.as_str(), value.as_str(), file.as_str()));
         written.chain(from_files)
     }
-}
-
-/// A compose file as read: its services in the file's order (a JSON value's map would sort
-/// them: of several built from the same source, the first is the app's main one). A file whose
-/// top, or whose `services`, is not a map has no services.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum ComposeDoc {
-    Map {
-        #[serde(default)]
-        services: Option<Services>,
-    },
-    Other(serde::de::IgnoredAny),
-}
-
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum Services {
-    Map(indexmap::IndexMap<String, Value>),
-    Other(serde::de::IgnoredAny),
 }
 
 /// A compose value as the container gets it when the developer sets nothing: a reference's
@@ -204,9 +186,10 @@ pub struct RepoSignals {
     pub services: Vec<Service>,
     /// Compose services built from the repository's source.
     pub built: Vec<Built>,
-    /// Those of them without an `image`, as the image their Dockerfile's last stage starts from
-    /// (`build: ./db` with `FROM postgres:16`), its `ENV` under the service's environment: a
-    /// database among them runs as that image does (the resolver moves it to `services`).
+    /// Each of them as the image its Dockerfile's last stage starts from (`build: ./db` with
+    /// `FROM postgres:16`, also beside an `image:` that tags the build), its `ENV` under the
+    /// service's environment: a database among them runs as that image does (the resolver moves
+    /// it to `services`).
     pub built_images: Vec<Service>,
     /// Database names or URLs, and whether they are example URLs of an env template (weaker than
     /// a config or a driver-selecting key).
@@ -395,7 +378,7 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
         .map(|(name, _)| name.as_str())
         .collect();
     for (position, (service, spec)) in services.iter().enumerate() {
-        let extended = extended(index, file, &services, spec);
+        let extended = super::extends::extended(index, file, &services, spec);
         let spec = extended.as_ref().unwrap_or(spec);
         let mut base = None;
         // Read once: a service built from the source may also be a database's.
@@ -462,50 +445,6 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
             }
         }
     }
-}
-
-/// A service that `extends` another (`extends: {file: docker-compose.base.yml, service: db}`),
-/// with what it leaves out taken from that one, as compose merges them: its own keys win, and
-/// its `environment` lies over the other's. `None` when it extends nothing, or nothing this
-/// repository holds. One level: a base that extends a third keeps its own `extends`.
-fn extended(
-    index: &RepoIndex,
-    file: &str,
-    services: &indexmap::IndexMap<String, Value>,
-    spec: &Value,
-) -> Option<Value> {
-    let extends = spec.get("extends")?;
-    let (name, other_file) = match extends {
-        Value::String(name) => (name.as_str(), None),
-        Value::Object(map) => (map.get("service")?.as_str()?, map.get("file").and_then(Value::as_str)),
-        _ => return None,
-    };
-    let base = match other_file {
-        None => services.get(name)?.clone(),
-        Some(other) => {
-            let path = crate::fs::lexically_normal(&crate::fs::join(crate::fs::parent(file), other));
-            let text = index.read(&path)?;
-            match serde_saphyr::from_str(&text).ok()? {
-                ComposeDoc::Map {
-                    services: Some(Services::Map(mut others)),
-                } => others.shift_remove(name)?,
-                _ => return None,
-            }
-        }
-    };
-    let (Value::Object(mut merged), Value::Object(own)) = (base, spec.clone()) else {
-        return None;
-    };
-    let environment = beneath(environment(spec), environment(&Value::Object(merged.clone())));
-    for (key, value) in own {
-        merged.insert(key, value);
-    }
-    merged.remove("extends");
-    if !environment.is_empty() {
-        let map = environment.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
-        merged.insert("environment".to_string(), Value::Object(map));
-    }
-    Some(Value::Object(merged))
 }
 
 /// The image a built service's Dockerfile starts its last stage from.
@@ -580,17 +519,6 @@ fn env_lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
         })
 }
 
-/// `env`, then `more`'s values for the keys it does not set (a service's env files' beneath its
-/// `environment`, its image's `ENV` beneath both).
-fn beneath(mut env: Vec<(String, String)>, more: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
-    for (key, value) in more {
-        if !env.iter().any(|(k, _)| *k == key) {
-            env.push((key, value));
-        }
-    }
-    env
-}
-
 /// The files a service's `env_file` names: one, a list, or a list of `{path: …}`.
 fn env_files(spec: &Value) -> impl Iterator<Item = &str> {
     let items: Vec<&Value> = match spec.get("env_file") {
@@ -601,31 +529,6 @@ fn env_files(spec: &Value) -> impl Iterator<Item = &str> {
     items
         .into_iter()
         .filter_map(|item| item.as_str().or_else(|| item.get("path")?.as_str()))
-}
-
-/// A service's `environment`, a map or a list of `KEY=value`.
-fn environment(spec: &Value) -> Vec<(String, String)> {
-    match spec.get("environment") {
-        Some(Value::Object(map)) => map
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()),
-                )
-            })
-            .collect(),
-        // A bare `- POSTGRES_PASSWORD` passes the variable through from the environment.
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|item| match item.split_once('=') {
-                Some((k, v)) => (k.to_string(), v.to_string()),
-                None => (item.to_string(), format!("${{{item}}}")),
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// A service built from the repository (`build: ./api`, `build: {context: .., dockerfile: …}`),

@@ -5,7 +5,9 @@
 pub mod app_config;
 pub mod ci;
 pub mod compose;
+mod compose_spec;
 pub mod ddev;
 pub mod dockerfile;
+mod extends;
 pub mod guides;
 pub mod style;
