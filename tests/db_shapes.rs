@@ -919,6 +919,10 @@ fn django_follows_default_to_the_dict_it_names_not_another_setting_or_a_test_ove
     };
     let named = "PG = {'ENGINE': 'django.db.backends.postgresql'}\nLITE = {'ENGINE': 'django.db.backends.sqlite3'}\nDATABASES = {\n    # 'default': PG,\n    'default': LITE,\n}\n";
     assert_eq!(django(named).as_deref(), Some("SQLite, PostgreSQL"));
+    let indexed = "PG = {'ENGINE': 'django.db.backends.postgresql'}\nLITE = {'ENGINE': 'django.db.backends.sqlite3'}\nDATABASES = {}\nDATABASES['default'] = LITE\n";
+    assert_eq!(django(indexed).as_deref(), Some("SQLite, PostgreSQL"));
+    let annotated = "PG = {'ENGINE': 'django.db.backends.postgresql'}\nLITE: dict = {'ENGINE': 'django.db.backends.sqlite3'}\nDATABASES: dict = {'default': LITE}\n";
+    assert_eq!(django(annotated).as_deref(), Some("SQLite, PostgreSQL"));
     // Another setting's `default` (the cache's), and a test run's override under an `if`, leave
     // the engine the module spells out first as the default.
     let cache = "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\nREDIS = {'BACKEND': 'x'}\nCACHES = {'default': REDIS}\nLITE = {'ENGINE': 'django.db.backends.sqlite3'}\nif 'test' in sys.argv:\n    DATABASES = {'default': LITE}\n";

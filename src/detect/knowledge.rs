@@ -724,11 +724,11 @@ pub struct ConventionCommands {
     /// `goreleaser build`): a task that only runs these builds, it does not run the app.
     #[serde(default)]
     pub builds_images: Vec<String>,
-    /// Options of test runners that run the tests a name or pattern selects (`pytest -k`, `go
-    /// test -run`, `dotnet test --filter`): a documented command with one is an example of
-    /// narrowing the suite, not how it is run.
+    /// Per test runner (its command words, `pytest`, `go test`), its options that run the tests a
+    /// name or pattern selects (`-k`, `-run`): a documented command with one after the runner is
+    /// an example of narrowing the suite, not how it is run.
     #[serde(default)]
-    pub test_selectors: Vec<String>,
+    pub test_selectors: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -82,9 +82,16 @@ pub fn test_projects(registry: &Registry, backend: &Analysis, all: &[Analysis]) 
     }
     all.iter()
         .filter(|a| a.project.ecosystem == backend.project.ecosystem && a.project.dir != backend.project.dir)
-        // A project with a framework of its own is an app, unless it runs the backend inside
-        // its tests (an ASP.NET test project on the Web SDK that references the app's).
-        .filter(|a| !a.tests.is_empty() && (a.frameworks.is_empty() || a.linked.contains(&backend.project.dir)))
+        // A project with a framework of its own is an app, unless it is named for tests and runs
+        // the backend inside them (an ASP.NET `IntegrationTests` project on the Web SDK that
+        // references the app's); a worker that links the API is an app.
+        .filter(|a| {
+            let named_for_tests = crate::fs::file_name(&a.project.dir)
+                .to_ascii_lowercase()
+                .contains("test");
+            !a.tests.is_empty()
+                && (a.frameworks.is_empty() || (named_for_tests && a.linked.contains(&backend.project.dir)))
+        })
         .filter(|a| {
             let parts = a.project.dir.split('/');
             !parts

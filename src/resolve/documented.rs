@@ -318,13 +318,27 @@ fn runs_one_test_file(registry: &Registry, words: &[&str]) -> bool {
 }
 
 /// A run of the tests a name or pattern selects (`pytest -k test_login`, `go test -run
-/// TestLogin`, `--filter=Unit`; `[commands] test_selectors`): a guide's targeted example.
+/// TestLogin`, `dotnet test --filter=Unit`; `[commands] test_selectors`, each runner's own
+/// options after its words): a guide's targeted example.
 fn selects_tests(registry: &Registry, words: &[&str]) -> bool {
-    let selectors = &registry.conventions.commands.test_selectors;
-    words.iter().skip(1).any(|word| {
-        let option = word.split_once('=').map_or(*word, |(option, _)| option);
-        selectors.iter().any(|s| s == option)
-    })
+    registry
+        .conventions
+        .commands
+        .test_selectors
+        .iter()
+        .any(|(runner, options)| {
+            let runner: Vec<&str> = runner.split_whitespace().collect();
+            let is_runner = |at: usize| match runner.as_slice() {
+                [one] => crate::fs::file_name(words[at]) == *one,
+                many => words[at..].starts_with(many),
+            };
+            (0..words.len()).filter(|at| is_runner(*at)).any(|at| {
+                words[at + runner.len()..].iter().any(|word| {
+                    let option = word.split_once('=').map_or(*word, |(option, _)| option);
+                    options.iter().any(|o| o == option)
+                })
+            })
+        })
 }
 
 /// A run of some folders of the tests (`rspec spec/models/`, `manage.py test alerts api`): a
@@ -421,6 +435,13 @@ mod tests {
         assert!(picks("./gradlew test --tests '*LoginTest'"));
         assert!(!picks("uv run pytest --cov=app"));
         assert!(!picks("go test ./..."));
+        assert!(picks("vendor/bin/phpunit --filter UserTest"));
+        assert!(picks("./mvnw test -Dtest=UserTest"));
+        // Another tool's option of the same spelling selects nothing.
+        assert!(!picks("npx mocha -t 10000"), "mocha's timeout");
+        assert!(!picks("pnpm --filter @acme/api test"), "pnpm's package filter");
+        assert!(!picks("npx vitest --run"));
+        assert!(!picks("make -k test"));
     }
 
     #[test]

@@ -362,6 +362,15 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
     else {
         return;
     };
+    // Each service as Compose runs it, with what it `extends` merged in: what is built, who
+    // depends on whom and every reading below see the merged service.
+    let services: indexmap::IndexMap<String, Value> = services
+        .iter()
+        .map(|(name, spec)| {
+            let spec = super::extends::extended(index, file, &services, spec).unwrap_or_else(|| spec.clone());
+            (name.clone(), spec)
+        })
+        .collect();
     let builds = services.values().any(|spec| spec.get("build").is_some());
     let deployed_app = |name: &str| {
         !builds
@@ -378,8 +387,6 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
         .map(|(name, _)| name.as_str())
         .collect();
     for (position, (service, spec)) in services.iter().enumerate() {
-        let extended = super::extends::extended(index, file, &services, spec);
-        let spec = extended.as_ref().unwrap_or(spec);
         let mut base = None;
         // Read once: a service built from the source may also be a database's.
         let file_env = env_file_entries(index, file, spec);

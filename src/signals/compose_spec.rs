@@ -54,10 +54,13 @@ pub(super) fn environment(spec: &Value) -> Vec<(String, String)> {
         Some(Value::Object(map)) => map
             .iter()
             .map(|(k, v)| {
-                (
-                    k.clone(),
-                    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()),
-                )
+                let value = match v {
+                    Value::String(text) => text.clone(),
+                    // `KEY:` with no value passes the variable through, as a bare list item does.
+                    Value::Null => format!("${{{k}}}"),
+                    other => other.to_string(),
+                };
+                (k.clone(), value)
             })
             .collect(),
         // A bare `- POSTGRES_PASSWORD` passes the variable through from the environment.

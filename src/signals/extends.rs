@@ -10,7 +10,7 @@ use crate::repo::index::RepoIndex;
 const MOST_LINKS: usize = 4;
 
 /// Keys a service never takes from the one it extends (Compose's rule).
-const NOT_SHARED: &[&str] = &["depends_on", "links", "volumes_from", "extends"];
+const NOT_SHARED: &[&str] = &["depends_on", "links", "volumes_from"];
 
 /// The service `spec` of the compose file `file` (whose services are `services`) merged over the
 /// one it extends, followed down a chain: its own keys win, its `environment` lies over the
@@ -72,15 +72,19 @@ fn target(spec: &Value) -> Option<(String, Option<String>)> {
     }
 }
 
-/// `own` over `base`, as Compose merges an extending service over the one it extends.
+/// `own` over `base`, as Compose merges an extending service over the one it extends. An
+/// `extends` the base is left with (one the repository does not hold, or past [`MOST_LINKS`])
+/// stays on the result: its settings are unseen.
 fn merged(mut base: Map<String, Value>, own: Map<String, Value>) -> Map<String, Value> {
+    let unseen = base.get("extends").cloned();
     for key in NOT_SHARED {
         base.remove(*key);
     }
-    let environment = super::compose_spec::beneath(
-        super::compose_spec::environment(&Value::Object(own.clone())),
-        super::compose_spec::environment(&Value::Object(base.clone())),
-    );
+    let environment_of = |map: &Map<String, Value>| match map.get("environment") {
+        Some(environment) => super::compose_spec::environment(&serde_json::json!({ "environment": environment })),
+        None => Vec::new(),
+    };
+    let environment = super::compose_spec::beneath(environment_of(&own), environment_of(&base));
     let env_files: Vec<Value> = [base.get("env_file"), own.get("env_file")]
         .into_iter()
         .flatten()
@@ -89,16 +93,27 @@ fn merged(mut base: Map<String, Value>, own: Map<String, Value>) -> Map<String, 
             one => vec![one.clone()],
         })
         .collect();
-    let build = match (base.get("build"), own.get("build")) {
-        (Some(Value::Object(base)), Some(Value::Object(own))) => {
-            let mut build = base.clone();
-            build.extend(own.clone());
+    // `build: ./db` is `{context: ./db}`, merged key by key with the other's.
+    let as_map = |build: &Value| match build {
+        Value::String(context) => Some(Map::from_iter([(
+            "context".to_string(),
+            Value::String(context.clone()),
+        )])),
+        Value::Object(map) => Some(map.clone()),
+        _ => None,
+    };
+    let build = match (base.get("build").and_then(as_map), own.get("build").and_then(as_map)) {
+        (Some(mut build), Some(own)) => {
+            build.extend(own);
             Some(Value::Object(build))
         }
-        (base, own) => own.or(base).cloned(),
+        (base, own) => own.or(base).map(Value::Object),
     };
     base.extend(own);
     base.remove("extends");
+    if let Some(unseen) = unseen {
+        base.insert("extends".to_string(), unseen);
+    }
     if !environment.is_empty() {
         let map = environment.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
         base.insert("environment".to_string(), Value::Object(map));
@@ -175,7 +190,7 @@ mod tests {
     #[test]
     fn a_service_takes_what_it_leaves_out_from_the_one_it_extends() {
         let common = "services:\n  base:\n    environment:\n      POSTGRES_PASSWORD: secret\n  db:\n    extends: base\n    build:\n      context: ./db\n    env_file: db.env\n    depends_on: [cache]\n    environment:\n      - POSTGRES_USER\n      - POSTGRES_DB=shop\n";
-        let main = "services:\n  db:\n    extends:\n      file: ops/common.yml\n      service: db\n    build:\n      dockerfile: Dockerfile.dev\n    env_file: local.env\n    environment:\n      POSTGRES_DB: shop_dev\n";
+        let main = "services:\n  db:\n    extends:\n      file: ops/common.yml\n      service: db\n    build:\n      dockerfile: Dockerfile.dev\n    env_file: local.env\n    environment:\n      POSTGRES_DB: shop_dev\n      POSTGRES_HOST:\n";
         let (_dir, index) = crate::repo::index::test_index(&[("ops/common.yml", common), ("docker-compose.yml", main)]);
         let main = services(main);
         let db = extended(&index, "docker-compose.yml", &main, &main["db"]).unwrap();
@@ -183,6 +198,10 @@ mod tests {
         assert_eq!(db["environment"]["POSTGRES_DB"], "shop_dev");
         assert_eq!(db["environment"]["POSTGRES_USER"], "${POSTGRES_USER}");
         assert_eq!(db["environment"]["POSTGRES_PASSWORD"], "secret");
+        assert_eq!(
+            db["environment"]["POSTGRES_HOST"], "${POSTGRES_HOST}",
+            "`KEY:` passes it through"
+        );
         // The other file's paths stay pointed where they were; env files add up; build merges.
         assert_eq!(db["env_file"], serde_json::json!(["ops/db.env", "local.env"]));
         assert_eq!(
@@ -209,10 +228,34 @@ mod tests {
     }
 
     #[test]
-    fn a_loop_of_extends_ends() {
+    fn a_loop_of_extends_ends_and_what_is_unseen_stays_unseen() {
         let file = "services:\n  a:\n    extends: b\n  b:\n    extends: a\n";
         let (_dir, index) = crate::repo::index::test_index(&[("compose.yaml", file)]);
         let all = services(file);
-        assert!(extended(&index, "compose.yaml", &all, &all["a"]).is_some());
+        let a = extended(&index, "compose.yaml", &all, &all["a"]).unwrap();
+        assert!(
+            a.get("extends").is_some(),
+            "past the last link, its settings are unseen"
+        );
+        // A base that extends a file the repository does not hold keeps saying so.
+        let main = "services:\n  db:\n    extends:\n      file: ops/base.yml\n      service: pg\n";
+        let base = "services:\n  pg:\n    image: postgres:16\n    extends:\n      file: ../../shared/base.yml\n      service: pg\n";
+        let (_dir, index) = crate::repo::index::test_index(&[("compose.yaml", main), ("ops/base.yml", base)]);
+        let all = services(main);
+        let db = extended(&index, "compose.yaml", &all, &all["db"]).unwrap();
+        assert_eq!(db["image"], "postgres:16");
+        assert!(db.get("extends").is_some());
+    }
+
+    #[test]
+    fn a_build_written_as_its_context_merges_with_a_map() {
+        let file = "services:\n  base:\n    build: ./db\n  db:\n    extends: base\n    build:\n      dockerfile: Dockerfile.dev\n";
+        let (_dir, index) = crate::repo::index::test_index(&[("compose.yaml", file)]);
+        let all = services(file);
+        let db = extended(&index, "compose.yaml", &all, &all["db"]).unwrap();
+        assert_eq!(
+            db["build"],
+            serde_json::json!({"context": "./db", "dockerfile": "Dockerfile.dev"})
+        );
     }
 }
