@@ -1470,9 +1470,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn compose_shells_name_the_user_or_read_it_in_the_container() {
-        let service = |image: &str, tag: Option<&str>, env: &[(&str, &str)]| Service {
+    /// A compose service `db` of `compose.yaml` running `image`.
+    fn service(image: &str, tag: Option<&str>, env: &[(&str, &str)]) -> Service {
+        Service {
             name: "db".into(),
             image: image.into(),
             tag: tag.map(str::to_string),
@@ -1487,7 +1487,11 @@ mod tests {
             file: "compose.yaml".into(),
             aliases: Vec::new(),
             evidence: Evidence::new("compose.yaml", "service db"),
-        };
+        }
+    }
+
+    #[test]
+    fn compose_shells_name_the_user_or_read_it_in_the_container() {
         let signals = RepoSignals::default();
         let registry = Registry::builtin().unwrap();
         let compose = |id: &str| {
@@ -1608,22 +1612,7 @@ mod tests {
         );
         // A project's own build of a database names it last, and sets the image's variables; a
         // tool for one names it first, or sets none of them.
-        let service = |image: &str, env: &[(&str, &str)]| Service {
-            name: "db".into(),
-            image: image.into(),
-            tag: Some("16.2".into()),
-            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            more_env: false,
-            reads_dotenv: false,
-            optional: false,
-            host_mounts: Vec::new(),
-            publishes_ports: true,
-            deployed_app: false,
-            depends_on: Vec::new(),
-            file: "compose.yaml".into(),
-            aliases: Vec::new(),
-            evidence: Evidence::new("compose.yaml", "service db"),
-        };
+        let service = |image: &str, env: &[(&str, &str)]| service(image, Some("16.2"), env);
         let own = service("ehrbase/ehrbase-v2-postgres", &[("POSTGRES_USER", "postgres")]);
         assert_eq!(
             database_of_service(&registry, &own).map(|d| d.id.as_str()),
