@@ -489,9 +489,6 @@ impl Detector {
                 uses_only("compose.command", command, &vars)?;
             }
             if let Some(legacy) = &compose.legacy {
-                if crate::detect::knowledge::release(&legacy.below).is_none() {
-                    bail!("[shell.compose] legacy `below` must be a dotted release (`5`, `10.4.6`)");
-                }
                 for command in legacy.command.candidates() {
                     uses_only("compose.legacy.command", command, &vars)?;
                 }

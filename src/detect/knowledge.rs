@@ -153,9 +153,10 @@ impl StartNeeds {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LegacyShell {
-    /// The first release with the current shell: a number (`5`) or dotted (`"10.4.6"`).
-    #[serde(deserialize_with = "release_text")]
-    pub below: String,
+    /// The first release with the current shell, written as a number (`5`) or dotted
+    /// (`"10.4.6"`), as its parts.
+    #[serde(deserialize_with = "release_parts")]
+    pub below: Vec<u32>,
     /// As [`ComposeShell::command`], with its variables.
     pub command: CommandSpec,
 }
@@ -165,41 +166,43 @@ impl LegacyShell {
     /// `below`. A tag naming fewer parts than `below` (`10.4`) stands for its line's newest
     /// release; a tag naming none (`latest`) for the newest of all.
     pub fn covers(&self, tag: &str) -> bool {
-        let (Some(tag), Some(below)) = (release(tag), release(&self.below)) else {
+        let Some(tag) = release(tag) else {
             return false;
         };
-        let parts = tag.len().min(below.len());
-        tag[..parts] < below[..parts]
+        let parts = tag.len().min(self.below.len());
+        tag[..parts] < self.below[..parts]
     }
 }
 
-/// A release written as a number (`below = 5`) or as text (`below = "10.4.6"`), as text.
-fn release_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+/// A release written as a number (`below = 5`) or as text (`below = "10.4.6"`), as its parts.
+fn release_parts<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D::Error> {
     struct Release;
     impl serde::de::Visitor<'_> for Release {
-        type Value = String;
+        type Value = Vec<u32>;
 
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a release: a number or a dotted string")
+            f.write_str("a release: a number or a dotted string (`5`, `\"10.4.6\"`)")
         }
 
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
-            Ok(v.to_string())
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Vec<u32>, E> {
+            u32::try_from(v).map(|v| vec![v]).map_err(E::custom)
         }
 
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
-            Ok(v.to_string())
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Vec<u32>, E> {
+            u32::try_from(v).map(|v| vec![v]).map_err(E::custom)
         }
 
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
-            Ok(v.to_string())
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<u32>, E> {
+            release(v)
+                .filter(|parts| parts.iter().map(u32::to_string).collect::<Vec<_>>().join(".") == v)
+                .ok_or_else(|| E::custom(format!("`{v}` is not a dotted release")))
         }
     }
     deserializer.deserialize_any(Release)
 }
 
 /// The dotted release a tag starts with (`16.2` of `16.2-alpine`), as numbers.
-pub fn release(tag: &str) -> Option<Vec<u32>> {
+fn release(tag: &str) -> Option<Vec<u32>> {
     let end = tag.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(tag.len());
     let parts: Vec<u32> = tag[..end].split('.').map_while(|p| p.parse().ok()).collect();
     (!parts.is_empty()).then_some(parts)
@@ -863,7 +866,7 @@ mod tests {
     #[test]
     fn a_legacy_shell_covers_the_releases_below_its_own() {
         let legacy = |below: &str| LegacyShell {
-            below: below.to_string(),
+            below: release(below).unwrap(),
             command: CommandSpec::One("mysql".to_string()),
         };
         let mariadb = legacy("10.4.6");
@@ -880,5 +883,12 @@ mod tests {
         assert!(legacy("2022").covers("2019-latest"));
         assert_eq!(release("16.2-alpine"), Some(vec![16, 2]));
         assert_eq!(release("lts"), None);
+        let read = |json: &str| serde_json::from_str::<LegacyShell>(json).map(|l| l.below);
+        assert_eq!(read(r#"{"below": 5, "command": "mongo"}"#).unwrap(), vec![5]);
+        assert_eq!(
+            read(r#"{"below": "10.4.6", "command": "mysql"}"#).unwrap(),
+            vec![10, 4, 6]
+        );
+        assert!(read(r#"{"below": "10.4-beta", "command": "mysql"}"#).is_err());
     }
 }

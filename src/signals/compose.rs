@@ -357,20 +357,21 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
         }
     };
     let ComposeDoc::Map {
-        services: Some(Services::Map(services)),
+        services: Some(Services::Map(mut services)),
     } = doc
     else {
         return;
     };
     // Each service as Compose runs it, with what it `extends` merged in: what is built, who
     // depends on whom and every reading below see the merged service.
-    let services: indexmap::IndexMap<String, Value> = services
-        .iter()
-        .map(|(name, spec)| {
-            let spec = super::extends::extended(index, file, &services, spec).unwrap_or_else(|| spec.clone());
-            (name.clone(), spec)
-        })
+    let merged: Vec<(usize, Value)> = services
+        .values()
+        .enumerate()
+        .filter_map(|(at, spec)| Some((at, super::extends::extended(index, file, &services, spec)?)))
         .collect();
+    for (at, spec) in merged {
+        services[at] = spec;
+    }
     let builds = services.values().any(|spec| spec.get("build").is_some());
     let deployed_app = |name: &str| {
         !builds

@@ -50,7 +50,12 @@ pub(super) fn beneath(
 
 /// A service's `environment`, a map or a list of `KEY=value`.
 pub(super) fn environment(spec: &Value) -> Vec<(String, String)> {
-    match spec.get("environment") {
+    entries(spec.get("environment"))
+}
+
+/// The entries of an `environment` value, a map or a list of `KEY=value`.
+pub(super) fn entries(environment: Option<&Value>) -> Vec<(String, String)> {
+    match environment {
         Some(Value::Object(map)) => map
             .iter()
             .map(|(k, v)| {

@@ -80,11 +80,10 @@ fn merged(mut base: Map<String, Value>, own: Map<String, Value>) -> Map<String, 
     for key in NOT_SHARED {
         base.remove(*key);
     }
-    let environment_of = |map: &Map<String, Value>| match map.get("environment") {
-        Some(environment) => super::compose_spec::environment(&serde_json::json!({ "environment": environment })),
-        None => Vec::new(),
-    };
-    let environment = super::compose_spec::beneath(environment_of(&own), environment_of(&base));
+    let environment = super::compose_spec::beneath(
+        super::compose_spec::entries(own.get("environment")),
+        super::compose_spec::entries(base.get("environment")),
+    );
     let env_files: Vec<Value> = [base.get("env_file"), own.get("env_file")]
         .into_iter()
         .flatten()
