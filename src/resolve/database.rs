@@ -816,7 +816,7 @@ fn env_client_command(
                 return Some(passed_over(local, Some(service), why));
             }
         }
-        return compose_client(registry, shell, service, signals, backend.vars.get("db_name"));
+        return compose_client(registry, shell, service, signals, urls, backend.vars.get("db_name"));
     }
     let why = "cannot start: its image needs a password option the service does not set";
     from_config().map(|field| passed_over(field, cannot_start, why))
@@ -868,6 +868,7 @@ pub(super) fn compose_client(
     shell: Option<&Shell>,
     service: &Service,
     signals: &RepoSignals,
+    urls: &DbUrls,
     app_db: Option<&(String, Evidence)>,
 ) -> Option<Field> {
     let image_shell = database_of_service(registry, service).and_then(|d| d.shell.as_ref());
@@ -888,15 +889,17 @@ pub(super) fn compose_client(
     let known = Known::of(registry);
     // A name, not a path or a placeholder (`<%= ENV["DB"] %>`).
     let app_db = app_db.filter(|(name, _)| !known.is_placeholder(name) && !name.contains(['/', '.']));
-    let reached = reached_by_url(registry, &known, service, signals).or_else(|| {
-        let (name, evidence) = app_db?;
-        let connection = Connection {
-            name: Some(name.clone()),
-            ..Connection::default()
-        };
-        let evidence = Evidence::new(&evidence.file, format!("the app's development database is {name}"));
-        Some((connection, evidence))
-    });
+    let reached = reached_by_url(registry, &known, service, signals)
+        .or_else(|| reached_by_app_url(registry, &known, service, urls))
+        .or_else(|| {
+            let (name, evidence) = app_db?;
+            let connection = Connection {
+                name: Some(name.clone()),
+                ..Connection::default()
+            };
+            let evidence = Evidence::new(&evidence.file, format!("the app's development database is {name}"));
+            Some((connection, evidence))
+        });
     let reached = reached.or_else(|| reached_by_deployed_app(registry, &known, service, signals));
     let shell = compose_shell(compose, service, signals, reached.as_ref().map(|(c, _)| c))?;
     let mut evidence = vec![service.evidence.clone()];
@@ -1082,7 +1085,27 @@ fn reached_by_url(
         .iter()
         .map(|(key, value, file)| (key.as_str(), value.as_str(), file.as_str()));
     let built = signals.built.iter().flat_map(|b| b.started_env());
-    url_reaching(registry, known, service, built.chain(templates))
+    url_reaching(registry, known, service, built, false)
+        .or_else(|| url_reaching(registry, known, service, templates, true))
+}
+
+/// The connection of the app's own settings (`MONGODB_HOST = "mongodb://localhost:27017/udata"`,
+/// `MONGO_URI` of `.env.development`) that reaches `service`, by its name or, for the app run on
+/// this machine, at a port the service publishes; not a test run's or a deployment's file.
+fn reached_by_app_url(
+    registry: &Registry,
+    known: &Known,
+    service: &Service,
+    urls: &DbUrls,
+) -> Option<(Connection, Evidence)> {
+    urls.iter()
+        .filter(|(_, evidence)| !named_for_another_run(registry, &evidence.file))
+        .find_map(|(value, evidence)| {
+            let connection = reaching(registry, known, service, value, true)?;
+            let (name, host) = (connection.name.as_deref()?, connection.host.as_deref()?);
+            let reason = format!("the app's settings name the database {name} on {host}");
+            Some((connection.clone(), Evidence::new(&evidence.file, reason)))
+        })
 }
 
 /// Where nothing the repository builds or templates names the database: in a stack that deploys
@@ -1107,37 +1130,53 @@ fn reached_by_deployed_app(
                 .iter()
                 .map(|(key, value)| (key.as_str(), crate::signals::compose::resolved(value), s.file.as_str()))
         });
-    url_reaching(registry, known, service, waiting)
+    url_reaching(registry, known, service, waiting, false)
 }
 
-/// The first of `env` (key, value, file) whose URL reaches `service` by its name and names a
-/// database of the store it runs, not a test run's or a deployment's.
+/// The first of `env` (key, value, file) whose URL reaches `service` ([`reaching`]), not a test
+/// run's or a deployment's. `from_host`: the values are also read by an app run on this machine.
 fn url_reaching<'a>(
     registry: &Registry,
     known: &Known,
     service: &Service,
     env: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
+    from_host: bool,
 ) -> Option<(Connection, Evidence)> {
-    let own = database_of_service(registry, service)?;
     env.filter(|(key, _, _)| !named_for_another_run(registry, key))
         .find_map(|(key, value, file)| {
-            let connection = connection::parse(value, known)?;
-            // A scheme no store claims (Ecto's `ecto://`) is the app's adapter, as is a
-            // connection string's (`Server=db;Database=shop`); a web page is not a connection.
-            let of_this_store = match connection.scheme.as_deref() {
-                Some(scheme) => match database_for(registry, &format!("{scheme}://")) {
-                    Some(store) => store.id == own.id,
-                    None => !matches!(scheme, "http" | "https"),
-                },
-                None => true,
-            };
-            let host = connection.host.as_deref()?;
-            let reaches = host == service.name || service.aliases.iter().any(|a| a == host);
-            // `postgres://postgres:password@db/` names the server, not a database.
-            let name = connection.name.clone().filter(|name| !name.is_empty())?;
+            let connection = reaching(registry, known, service, value, from_host)?;
+            let (name, host) = (connection.name.as_deref()?, connection.host.as_deref()?);
             let evidence = Evidence::new(file, format!("{key} names the database {name} on {host}"));
-            (reaches && of_this_store).then_some((connection, evidence))
+            Some((connection.clone(), evidence))
         })
+}
+
+/// The connection `value` gives when it reaches `service` and names a database of the store it
+/// runs: by the service's name on the stack's network or, when `from_host`, on this machine at
+/// a port the service publishes (the store's default port when the URL names none).
+fn reaching(registry: &Registry, known: &Known, service: &Service, value: &str, from_host: bool) -> Option<Connection> {
+    let own = database_of_service(registry, service)?;
+    let connection = connection::parse(value, known)?;
+    // A scheme no store claims (Ecto's `ecto://`) is the app's adapter, as is a connection
+    // string's (`Server=db;Database=shop`); a web page is not a connection.
+    let of_this_store = match connection.scheme.as_deref() {
+        Some(scheme) => match database_for(registry, &format!("{scheme}://")) {
+            Some(store) => store.id == own.id,
+            None => !matches!(scheme, "http" | "https"),
+        },
+        None => true,
+    };
+    let host = connection.host.as_deref()?;
+    let by_name = host == service.name || service.aliases.iter().any(|a| a == host);
+    let port = || {
+        let default = own.shell.as_ref().and_then(|s| s.default_port.as_ref());
+        connection.port.as_ref().or(default)
+    };
+    let published =
+        from_host && connection::is_local_host(host) && port().is_some_and(|p| service.host_ports.contains(p));
+    // `postgres://postgres:password@db/` names the server, not a database.
+    let named = connection.name.as_deref().is_some_and(|name| !name.is_empty());
+    (of_this_store && (by_name || published) && named).then_some(connection)
 }
 
 /// The shell inside the database's compose service (its `[shell.compose]`): the user and
@@ -1482,6 +1521,7 @@ mod tests {
             optional: false,
             host_mounts: Vec::new(),
             publishes_ports: true,
+            host_ports: vec!["5432".into()],
             deployed_app: false,
             depends_on: Vec::new(),
             file: "compose.yaml".into(),

@@ -410,9 +410,13 @@ pub(super) fn resolve_backend(
         .or_else(|| command(&ctx, DB_TASKS, false, |_| None, &[]))
         .or_else(|| super::console::documented_client(&ctx, &primaries))
         .or_else(|| {
-            in_stack
-                .as_ref()?
-                .database_shell(registry, primary_detector?, signals, backend.vars.get("db_name"))
+            in_stack.as_ref()?.database_shell(
+                registry,
+                primary_detector?,
+                signals,
+                &db_urls,
+                backend.vars.get("db_name"),
+            )
         })
         .or_else(|| command(&ctx, DB_TASKS, false, |d| d.commands.db.as_ref(), &[Kind::Data]))
         .or_else(|| {

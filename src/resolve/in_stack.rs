@@ -157,9 +157,10 @@ impl InStack<'_> {
         registry: &Registry,
         primary: &Detector,
         signals: &RepoSignals,
+        urls: &DbUrls,
         app_db: Option<&(String, Evidence)>,
     ) -> Option<Field> {
-        let mut field = compose_client(registry, primary.shell.as_ref(), self.database, signals, app_db)?;
+        let mut field = compose_client(registry, primary.shell.as_ref(), self.database, signals, urls, app_db)?;
         field.evidence.push(self.named_at.clone());
         Some(field)
     }

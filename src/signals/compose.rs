@@ -27,6 +27,9 @@ pub struct Service {
     pub host_mounts: Vec<String>,
     /// Whether it publishes a port to the host (`ports:`), so an app run there reaches it.
     pub publishes_ports: bool,
+    /// The host ports it publishes to, where `ports:` names them (`"5433:5432"` → 5433; a
+    /// container port alone is published at a port Docker picks).
+    pub host_ports: Vec<String>,
     /// Whether its stack deploys an app beside it: a service of a published image depends on it
     /// and nothing is built from source (`docmost: image: docmost/docmost`, `depends_on: [db]`).
     pub deployed_app: bool,
@@ -439,6 +442,7 @@ fn read_compose(index: &RepoIndex, file: &str, signals: &mut RepoSignals, named_
                 publishes_ports: spec
                     .get("ports")
                     .is_some_and(|p| p.as_array().is_none_or(|a| !a.is_empty())),
+                host_ports: host_ports(spec),
                 deployed_app: deployed_app(service),
                 depends_on: depends_on(spec).map(str::to_string).collect(),
                 file: file.to_string(),
@@ -623,6 +627,48 @@ fn host_mounts(spec: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The host side of each of a service's `ports:` (`"127.0.0.1:5433:5432/tcp"` and
+/// `{published: 5433}` → `5433`, `${DB_PORT:-5433}:5432` → its default), not a range's.
+fn host_ports(spec: &Value) -> Vec<String> {
+    let Some(ports) = spec.get("ports").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    let published = |port: &Value| match port {
+        Value::String(short) => {
+            // `[ADDRESS:]HOST:CONTAINER[/PROTOCOL]`, where a variable's default (`${PORT:-5433}`)
+            // and an IPv6 address (`[::1]`) hold colons of their own.
+            let short = short.split('/').next().unwrap_or(short);
+            let mut parts = Vec::new();
+            let (mut depth, mut start) = (0i32, 0);
+            for (at, c) in short.char_indices() {
+                match c {
+                    '{' | '[' => depth += 1,
+                    '}' | ']' => depth -= 1,
+                    ':' if depth == 0 => {
+                        parts.push(&short[start..at]);
+                        start = at + 1;
+                    }
+                    _ => {}
+                }
+            }
+            parts.push(&short[start..]);
+            let host = *parts.iter().rev().nth(1)?;
+            Some(resolved(host).to_string())
+        }
+        Value::Object(long) => match long.get("published")? {
+            Value::Number(n) => Some(n.to_string()),
+            Value::String(s) => Some(resolved(s).to_string()),
+            _ => None,
+        },
+        _ => None,
+    };
+    ports
+        .iter()
+        .filter_map(published)
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        .collect()
+}
+
 /// `${DB_IMAGE:-postgres:16}` → `postgres`; `docker.io/library/redis:7` → `redis`;
 /// `ghcr.io/org/img@sha256:…` → `org/img`.
 pub fn image_name(image: &str) -> String {
@@ -746,6 +792,17 @@ mod tests {
     }
 
     #[test]
+    fn host_ports_are_the_published_side_of_each_mapping() {
+        let spec = serde_json::json!({"ports": [
+            "5433:5432", "127.0.0.1:27018:27017/tcp", "${DB_PORT:-3307}:3306", "6379",
+            "[::1]:8081:80", {"target": 5432, "published": 15432}, {"target": 80}, 9000,
+            "${UNSET}:1234", "8000-8010:8000-8010"
+        ]});
+        assert_eq!(host_ports(&spec), ["5433", "27018", "3307", "8081", "15432"]);
+        assert!(host_ports(&serde_json::json!({"image": "postgres"})).is_empty());
+    }
+
+    #[test]
     fn image_tags() {
         assert_eq!(image_tag("mongo:4.2.1-bionic").as_deref(), Some("4.2.1-bionic"));
         assert_eq!(image_tag("localhost:5000/postgres").as_deref(), None);
@@ -767,6 +824,7 @@ mod tests {
             more_env: false,
             host_mounts: Vec::new(),
             publishes_ports: false,
+            host_ports: Vec::new(),
             deployed_app: false,
             depends_on: Vec::new(),
             file: "docker-compose.yml".into(),
