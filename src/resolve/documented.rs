@@ -117,10 +117,16 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         Intent::Test => &["test"],
         Intent::Migrate => &["migrat", "database", "schema"],
     };
-    let guides = ctx.guides().iter().filter(|doc| {
-        let heading = doc.heading.to_ascii_lowercase();
-        topic.iter().any(|t| heading.contains(t))
-    });
+    // Under a heading about the job, or below a comment in the block that says it (`# Run
+    // database migrations`).
+    let about = |text: &str| {
+        let text = text.to_ascii_lowercase();
+        topic.iter().any(|t| text.contains(t))
+    };
+    let guides = ctx
+        .guides()
+        .iter()
+        .filter(|doc| about(&doc.heading) || about(&doc.note));
     // Beside a default, CI only counts for a repository script, so without one its workflows
     // are not parsed at all.
     let ci: &[crate::signals::guides::DocumentedCommand] = if default.is_none() || has_script_for(ctx.index, intent) {
@@ -180,8 +186,10 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
             .exec(&project_at(backend, &doc.dir), &doc.command, false, false);
         let reason = if doc.source == Source::Ci {
             format!("line {}: {} runs it", doc.line, doc.heading)
-        } else {
+        } else if doc.note.is_empty() {
             format!("line {}: documented under \"{}\"", doc.line, doc.heading)
+        } else {
+            format!("line {}: documented under \"{}\" ({})", doc.line, doc.heading, doc.note)
         };
         return Some(Field::found(text, vec![Evidence::new(&doc.file, reason)]));
     }

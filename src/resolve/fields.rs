@@ -137,7 +137,9 @@ pub(super) fn resolve_backend(
         .flatten();
     let no_migrations_reason = if !has_db && backend.data.is_empty() {
         Some("no database, ORM or migration tool found")
-    } else if migration_tools.is_empty() && document_only {
+    } else if migration_tools.is_empty() && document_only && migration_dirs.is_empty() {
+        // A folder of migrations beside a document store (`udata/migrations`, run by the app's
+        // own `udata db migrate`) says the app keeps some after all.
         Some(document_reason.as_str())
     } else if no_tool && in_code.is_none() {
         Some("no migration tool among the dependencies and no directory named like migrations")

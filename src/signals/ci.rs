@@ -179,6 +179,7 @@ fn push_script(
             line: lines.find(&first),
             command: command.trim().to_string(),
             heading: format!("CI job {job}"),
+            note: String::new(),
             file: file.to_string(),
             dir: crate::fs::join(".", &dir),
         });

@@ -34,6 +34,9 @@ pub struct DocumentedCommand {
     pub source: Source,
     /// The heading the code block sits under (the nearest one above it); for CI, `CI job NAME`.
     pub heading: String,
+    /// The comment line above it in its block (`# Run database migrations`), which says what the
+    /// commands under it do up to a blank line; empty when there is none.
+    pub note: String,
     pub file: String,
     /// 1-based line of the command in the file.
     pub line: usize,
@@ -150,7 +153,16 @@ fn in_markdown(text: &str, file: &str, dir: &str, is_dir: &dyn Fn(&str) -> bool)
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((first, body)) = block.take() {
+                    // A comment line says what the commands under it do (`# Run database
+                    // migrations`), up to a blank line or the next comment.
+                    let mut note: Option<&str> = None;
                     for (i, raw) in body.lines().enumerate() {
+                        let trimmed = raw.trim();
+                        if trimmed.is_empty() {
+                            note = None;
+                        } else if let Some(comment) = trimmed.strip_prefix('#').filter(|c| !c.starts_with('!')) {
+                            note = Some(comment.trim()).filter(|c| !c.is_empty());
+                        }
                         let Some(command) = shell_command(raw) else { continue };
                         if let Some(target) = command.strip_prefix("cd ").map(str::trim) {
                             let moved = crate::fs::join(&runs_in, target);
@@ -163,6 +175,7 @@ fn in_markdown(text: &str, file: &str, dir: &str, is_dir: &dyn Fn(&str) -> bool)
                             source: Source::Guide,
                             command,
                             heading: heading.trim().to_string(),
+                            note: note.unwrap_or_default().to_string(),
                             file: file.to_string(),
                             line: first + i,
                             dir: runs_in.clone(),
@@ -291,6 +304,26 @@ mod tests {
                 ("make up", "Run the application", 11, "."),
                 ("make tests", "Tests", 25, "backend"),
                 ("make lint", "Other", 31, "."),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_comment_line_labels_the_commands_under_it_up_to_a_blank_line() {
+        let guide = "## Setup\n\n```bash\nuv sync\n# Run database migrations\napp db migrate\n\napp serve\n#!/bin/sh\napp check\n```\n\n```sh\n# Tests\napp test\n```\n";
+        let found = in_markdown(guide, "AGENTS.md", ".", &|_| false);
+        let notes: Vec<(&str, &str, &str)> = found
+            .iter()
+            .map(|c| (c.command.as_str(), c.heading.as_str(), c.note.as_str()))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                ("uv sync", "Setup", ""),
+                ("app db migrate", "Setup", "Run database migrations"),
+                ("app serve", "Setup", ""),
+                ("app check", "Setup", ""),
+                ("app test", "Setup", "Tests"),
             ]
         );
     }
