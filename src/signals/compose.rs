@@ -231,19 +231,41 @@ const COMPOSE_NAMES: &[&str] = &[
     "docker-compose.yaml",
     "docker-compose.yml",
 ];
-/// Env keys whose value is a database name rather than a URL.
+/// Env keys whose value is a database name rather than a URL, also after the app's own prefix
+/// (`SPOOLMAN_DB_TYPE`).
 const DB_NAME_KEYS: &[&str] = &[
     "DB_CONNECTION",
     "DB_DIALECT",
     "DB_TYPE",
     "DB_DRIVER",
     "DB_ENGINE",
+    "DB_MODE",
     "DATABASE_TYPE",
     "DATABASE_ENGINE",
     "DATABASE_DIALECT",
+    "DATABASE_MODE",
     "TYPEORM_CONNECTION",
     "DB_CLIENT",
 ];
+
+/// Whether `key` picks the app's database by name ([`DB_NAME_KEYS`]), not a test run's.
+fn selects_database(key: &str) -> bool {
+    DB_NAME_KEYS
+        .iter()
+        .any(|k| key == *k || key.strip_suffix(k).is_some_and(|head| head.ends_with('_')))
+        && !key.contains("TEST")
+}
+
+/// The `KEY=value` of a commented-out line that picks the database (`# DATABASE_MODE=sqlite`,
+/// `#SPOOLMAN_DB_TYPE=sqlite`): a template that leaves the choice commented out shows the value
+/// the app takes when it is not set.
+fn commented_selector(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim().strip_prefix('#')?.trim();
+    let (key, value) = line.split_once('=')?;
+    let value = value.trim().trim_matches(['"', '\'']);
+    let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    (plain(key) && plain(value) && selects_database(key)).then_some((key, value))
+}
 
 /// `compose_dirs`: the folders beside the root and the backend that keep container setups
 /// (`docker`, `deploy/docker-compose`, `src/main/docker`: `[dirs] compose` of conventions.toml).
@@ -729,12 +751,19 @@ fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
                 signals.database_hints.push((value.to_string(), evidence.clone(), true));
                 signals.url_vars.push((key.to_string(), scheme, evidence));
             }
-        } else if DB_NAME_KEYS.contains(&key) {
+        } else if selects_database(key) {
             // `DB_CONNECTION=pgsql` is the app's own setting that picks its driver, as strong
             // as an ORM config; a URL is only an example value.
             signals
                 .database_hints
                 .push((value.to_string(), Evidence::new(file, format!("{key}={value}")), false));
+        }
+    }
+    // With no line that sets the choice, a commented-out one shows the default.
+    if !env_lines(&text).any(|(key, _)| selects_database(key)) {
+        if let Some((key, value)) = text.lines().find_map(commented_selector) {
+            let evidence = Evidence::new(file, format!("{key}={value}, commented out: the default"));
+            signals.database_hints.push((value.to_string(), evidence, false));
         }
     }
 }
@@ -789,6 +818,47 @@ mod tests {
         assert!(!is_database_url_key("TEST_DATABASE_URL"));
         assert!(!is_database_url_key("REDIS_URL"));
         assert!(!is_database_url_key("DATABASE_URL_POOL_SIZE"));
+    }
+
+    #[test]
+    fn database_selectors_by_key_and_commented_defaults() {
+        assert!(selects_database("DB_CONNECTION"));
+        assert!(selects_database("SPOOLMAN_DB_TYPE"));
+        assert!(!selects_database("MONGODB_TYPE"));
+        assert!(!selects_database("TEST_DB_TYPE"));
+        assert_eq!(
+            commented_selector("# DATABASE_MODE=sqlite"),
+            Some(("DATABASE_MODE", "sqlite"))
+        );
+        assert_eq!(
+            commented_selector("#SPOOLMAN_DB_TYPE=sqlite"),
+            Some(("SPOOLMAN_DB_TYPE", "sqlite"))
+        );
+        assert_eq!(commented_selector("# Select the DB_TYPE=sqlite or mysql"), None);
+        assert_eq!(commented_selector("DB_TYPE=sqlite"), None);
+        let mut signals = RepoSignals::default();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".env.example"),
+            "# Default: sqlite\n#APP_DB_TYPE=sqlite\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join(".env.sample"), "#DB_TYPE=sqlite\nDB_TYPE=postgres\n").unwrap();
+        let index = crate::repo::index::RepoIndex::build(dir.path());
+        read_env(&index, ".env.example", &mut signals);
+        read_env(&index, ".env.sample", &mut signals);
+        let hints: Vec<(&str, &str)> = signals
+            .database_hints
+            .iter()
+            .map(|(v, e, _)| (v.as_str(), e.reason.as_str()))
+            .collect();
+        assert_eq!(
+            hints,
+            [
+                ("sqlite", "APP_DB_TYPE=sqlite, commented out: the default"),
+                ("postgres", "DB_TYPE=postgres")
+            ]
+        );
     }
 
     #[test]
