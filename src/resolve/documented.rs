@@ -138,6 +138,9 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         if plausible::check(ctx.registry, ctx.index, &doc.dir, &doc.command).is_err() {
             continue;
         }
+        if doc.source == Source::Ci && plausible::runs_artifact(ctx.index, &doc.dir, &doc.command) {
+            continue;
+        }
         // A command from above the backend reaches it only by naming it (`cd backend && …`).
         let below = if doc.dir == backend.dir {
             None

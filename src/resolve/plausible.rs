@@ -235,6 +235,22 @@ pub(super) fn needs(registry: &Registry, index: &RepoIndex, dir: &str, command: 
     Ok(())
 }
 
+/// Whether a CI step runs a program of its folder that the repository does not hold
+/// (`./app-unstable-linux-amd64 migrate`): a build or release an earlier step made or
+/// downloaded, not a command a developer has. (A task's recipe may run what its prerequisite
+/// built, `dev: build` then `./app`; a CI step has no such link.)
+pub(super) fn runs_artifact(index: &RepoIndex, dir: &str, command: &str) -> bool {
+    command.split(['&', ';', '|']).any(|part| {
+        let first = part.split_whitespace().find(|w| !is_assignment(w));
+        first.and_then(|w| w.strip_prefix("./")).is_some_and(|name| {
+            !name.is_empty()
+                && !name.contains(['/', '$', '{', '*'])
+                && index.saw_all_of(dir)
+                && !index.has_file(&crate::fs::join(dir, name))
+        })
+    })
+}
+
 /// `docker compose -f docker-compose.local.yml up` as `docker compose up`: the options before the
 /// subcommand (`-f`, `--file`, `-p`, `--project-name`, `--profile`, `--env-file`) and their values
 /// do not change what is started.
@@ -350,5 +366,21 @@ mod tests {
         ] {
             assert_eq!(shape(fine), Ok(()), "{fine}");
         }
+    }
+
+    #[test]
+    fn a_ci_step_that_runs_a_program_the_repository_does_not_hold_runs_an_artifact() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("manage.py"), "import django\n").unwrap();
+        std::fs::create_dir(dir.path().join("scripts")).unwrap();
+        std::fs::write(dir.path().join("scripts/test.sh"), "pytest\n").unwrap();
+        let index = RepoIndex::build(dir.path());
+        let artifact = |command: &str| runs_artifact(&index, ".", command);
+        assert!(!artifact("./manage.py migrate"));
+        assert!(!artifact("./scripts/test.sh"));
+        assert!(!artifact("python manage.py migrate"));
+        assert!(artifact("./app-unstable-linux-amd64 migrate"));
+        assert!(artifact("go build -o app && ./app migrate"));
+        assert!(artifact("DB=x ./app migrate"));
     }
 }
