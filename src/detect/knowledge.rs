@@ -326,6 +326,10 @@ pub struct Toolchain {
     /// … or the project declares one of these tasks.
     #[serde(default)]
     pub entry_tasks: Vec<String>,
+    /// A library rather than a runnable program, whatever its entry points: any of these files
+    /// holds, its `contains` too (a Gradle build that applies `java-library`).
+    #[serde(default)]
+    pub library_markers: Vec<Leaf>,
     /// Commands (their first words) that run the tests.
     #[serde(default)]
     pub test_commands: Vec<String>,

@@ -105,14 +105,27 @@ pub(super) fn cargo_members(analyses: &[Analysis]) -> Option<globset::GlobSet> {
 }
 
 /// A runnable program rather than a library: a binary crate, a start/dev script, manage.py
-/// (`[toolchain] entry_points`, `entry_tasks`).
+/// (`[toolchain] entry_points`, `entry_tasks`), unless it is marked a library
+/// (`library_markers`: Gradle's `java-library` plugin).
 pub(super) fn has_entry_point(registry: &Registry, project: &Project, index: &RepoIndex) -> bool {
     let toolchain = registry.toolchain(project.ecosystem);
     let holds = |leaf: &crate::detect::Leaf| match (&leaf.file, &leaf.dir) {
-        (Some(file), _) => !engine::project_files(index, project, file).is_empty(),
+        (Some(file), _) => {
+            let files = engine::project_files(index, project, file);
+            match leaf.contains.as_deref().map(regex::Regex::new) {
+                None => !files.is_empty(),
+                Some(Ok(content)) => files
+                    .iter()
+                    .any(|f| index.read(f).is_some_and(|text| content.is_match(&text))),
+                Some(Err(_)) => false,
+            }
+        }
         (None, Some(dir)) => index.has_dir(&project.path(dir)),
         (None, None) => false,
     };
+    if toolchain.library_markers.iter().any(holds) {
+        return false;
+    }
     toolchain.entry_tasks.iter().any(|t| project.task(t).is_some()) || toolchain.entry_points.iter().any(holds)
 }
 

@@ -652,7 +652,8 @@ pub(super) fn database_for<'r>(registry: &'r Registry, value: &str) -> Option<&'
     let value = value.trim().to_ascii_lowercase();
     let value = connection::unwrapped(&value, &registry.conventions.commands.jdbc_wrappers);
     let key = if let Some((scheme, _)) = value.split_once("://") {
-        scheme.split('+').next().unwrap_or(scheme).to_string()
+        // `postgresql+asyncpg://`, and H2's `h2:file:///data/app` under R2DBC.
+        scheme.split(['+', ':']).next().unwrap_or(scheme).to_string()
     } else if let Some((scheme, _)) = value.split_once(':').filter(|(s, _)| !s.contains('.')) {
         scheme.to_string() // `jdbc:sqlite:app.db`, `sqlite:app.db`
     } else {
@@ -1436,6 +1437,10 @@ mod tests {
             Some("mysql")
         );
         assert_eq!(id("jdbc:log4jdbc:postgresql://h/db").as_deref(), Some("postgresql"));
+        // R2DBC's URLs, through its pool too, and H2's file URL under it.
+        assert_eq!(id("r2dbc:postgresql://localhost:5432/blog").as_deref(), Some("postgresql"));
+        assert_eq!(id("r2dbc:pool:mysql://localhost:3306/halo").as_deref(), Some("mysql"));
+        assert_eq!(id("r2dbc:h2:file:///~/halo/db/halo-next?MODE=MySQL").as_deref(), Some("h2"));
         assert_eq!(
             id("clickhouse://default@localhost:8123/analytics").as_deref(),
             Some("clickhouse")
