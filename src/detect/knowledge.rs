@@ -509,9 +509,14 @@ pub struct Ddev {
     /// The database type DDEV runs when the file names none.
     #[serde(default)]
     pub default_database: String,
-    /// The name of its database container in `omit_containers` (`db`).
+    /// The name of its database container in `omit_containers` (`db`), which is also the name of
+    /// the database DDEV creates in it.
     #[serde(default)]
     pub database_container: String,
+    /// Ends of the `web_environment` keys that give the app another database's name
+    /// (`DATASOURCES_DEFAULT_DATABASE=passbolt`).
+    #[serde(default)]
+    pub app_database_keys: Vec<String>,
     /// The ecosystems whose toolchain DDEV's web container holds: their apps start with
     /// `start` and their commands run there (`exec`).
     #[serde(default)]

@@ -56,6 +56,7 @@ pub(super) fn read_signals(
         databases: &conventions.ddev.databases,
         default_database: &conventions.ddev.default_database,
         database_container: &conventions.ddev.database_container,
+        app_database_keys: &conventions.ddev.app_database_keys,
     };
     signals.ddev = crate::signals::ddev::read(index, &ddev);
     // A database built from the repository runs as the image its Dockerfile starts from,
@@ -832,7 +833,15 @@ fn ddev_client(registry: &Registry, primary: &str, signals: &RepoSignals) -> Opt
         return None;
     }
     let command = runs.shell.as_ref()?.ddev.clone()?;
-    Some(Field::found(command, vec![ddev.evidence.clone()]))
+    // The app's own database in the container, where it names one (`ddev mysql passbolt`).
+    let project = signals.ddev.as_ref()?;
+    match &project.app_database {
+        Some((name, named)) => Some(Field::found(
+            format!("{command} {name}"),
+            vec![ddev.evidence.clone(), named.clone()],
+        )),
+        None => Some(Field::found(command, vec![ddev.evidence.clone()])),
+    }
 }
 
 /// Whether a compose service runs the `primary` store, or a server that answers its clients
@@ -1438,9 +1447,15 @@ mod tests {
         );
         assert_eq!(id("jdbc:log4jdbc:postgresql://h/db").as_deref(), Some("postgresql"));
         // R2DBC's URLs, through its pool too, and H2's file URL under it.
-        assert_eq!(id("r2dbc:postgresql://localhost:5432/blog").as_deref(), Some("postgresql"));
+        assert_eq!(
+            id("r2dbc:postgresql://localhost:5432/blog").as_deref(),
+            Some("postgresql")
+        );
         assert_eq!(id("r2dbc:pool:mysql://localhost:3306/halo").as_deref(), Some("mysql"));
-        assert_eq!(id("r2dbc:h2:file:///~/halo/db/halo-next?MODE=MySQL").as_deref(), Some("h2"));
+        assert_eq!(
+            id("r2dbc:h2:file:///~/halo/db/halo-next?MODE=MySQL").as_deref(),
+            Some("h2")
+        );
         assert_eq!(
             id("clickhouse://default@localhost:8123/analytics").as_deref(),
             Some("clickhouse")

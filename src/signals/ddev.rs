@@ -14,6 +14,9 @@ pub struct DdevProject {
     pub evidence: Evidence,
     /// Its database container; none when `omit_containers` leaves out `db`.
     pub database: Option<DdevDatabase>,
+    /// The database the app uses in that container when it is not DDEV's own (`db`), as its
+    /// `web_environment` names it, with that evidence.
+    pub app_database: Option<(String, Evidence)>,
 }
 
 /// The database container of a DDEV project.
@@ -34,8 +37,10 @@ pub struct Conventions<'c> {
     pub databases: &'c [String],
     /// The type DDEV runs when the file names none.
     pub default_database: &'c str,
-    /// Its database container's name in `omit_containers` (`db`).
+    /// Its database container's name in `omit_containers` (`db`), also its database's.
     pub database_container: &'c str,
+    /// Ends of `web_environment` keys that name the app's database (`DATABASE`).
+    pub app_database_keys: &'c [String],
 }
 
 /// The longest version shown in the evidence (`10.11`, `8.0`): longer is not a version.
@@ -62,6 +67,33 @@ pub fn read(index: &RepoIndex, conventions: &Conventions) -> Option<DdevProject>
     Some(DdevProject {
         evidence: Evidence::new(config, "a DDEV project: the app runs in DDEV's containers"),
         database: database(&project, conventions),
+        app_database: app_database(&project, conventions),
+    })
+}
+
+/// The app's own database in DDEV's container: a `web_environment` entry (`KEY=value`) whose key
+/// ends with one of `app_database_keys` after `_` (or is one), not a test run's, naming a
+/// database other than DDEV's own.
+fn app_database(project: &Value, conventions: &Conventions) -> Option<(String, Evidence)> {
+    let entries = project.get("web_environment")?.as_array()?;
+    let names_database = |key: &str| {
+        conventions
+            .app_database_keys
+            .iter()
+            .any(|end| key == end || key.strip_suffix(end.as_str()).is_some_and(|head| head.ends_with('_')))
+            && !key.contains("TEST")
+    };
+    entries.iter().filter_map(Value::as_str).find_map(|entry| {
+        let (key, value) = entry.split_once('=')?;
+        let (key, value) = (key.trim(), value.trim());
+        let plain = !value.is_empty()
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        (names_database(key) && plain && value != conventions.database_container).then(|| {
+            let reason = format!("web_environment sets {key}={value}: the app's database");
+            (value.to_string(), Evidence::new(conventions.config, reason))
+        })
     })
 }
 
@@ -121,6 +153,11 @@ mod tests {
     }
 
     fn conventions() -> Conventions<'static> {
+        static KEYS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+            ["DATABASE", "DB_NAME", "DATABASE_NAME", "DB_DATABASE"]
+                .map(String::from)
+                .to_vec()
+        });
         static DATABASES: std::sync::LazyLock<Vec<String>> =
             std::sync::LazyLock::new(|| ["mariadb", "mysql", "postgres"].map(String::from).to_vec());
         Conventions {
@@ -128,7 +165,26 @@ mod tests {
             databases: &DATABASES,
             default_database: "mariadb",
             database_container: "db",
+            app_database_keys: &KEYS,
         }
+    }
+
+    #[test]
+    fn web_environment_names_the_apps_own_database_unless_it_is_ddevs() {
+        let project = |env: &str| read_from(&format!("type: cakephp\nweb_environment:\n{env}")).unwrap();
+        let own = project(
+            "  - DATASOURCES_DEFAULT_HOST=db\n  - DATASOURCES_TEST_DATABASE=test_app\n  - DATASOURCES_DEFAULT_DATABASE=passbolt\n",
+        );
+        let (name, evidence) = own.app_database.unwrap();
+        assert_eq!(name, "passbolt");
+        assert_eq!(
+            evidence.reason,
+            "web_environment sets DATASOURCES_DEFAULT_DATABASE=passbolt: the app's database"
+        );
+        assert!(project("  - DB_NAME=db\n").app_database.is_none());
+        assert!(project("  - DB_DATABASE=${NAME}\n").app_database.is_none());
+        assert!(project("  - CACHEDATABASE=redis\n").app_database.is_none());
+        assert!(read_from("type: php\n").unwrap().app_database.is_none());
     }
 
     #[test]
