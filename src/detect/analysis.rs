@@ -96,10 +96,12 @@ pub fn analyse<'r>(registry: &'r Registry, index: &RepoIndex, project: std::sync
             if vars.contains_key(&name) {
                 continue;
             }
-            if let Some(found) = engine::read_config(hit.detector, read, index, &project)
-                .into_iter()
-                .next()
-            {
+            // A developer's settings before a test run's or a deployment's (`settings/ci.py` sorts
+            // before `settings/local.py`).
+            let found = engine::read_config(hit.detector, read, index, &project);
+            let another_run = |file: &str| registry.conventions.files.for_another_run(file);
+            let pick = found.iter().position(|f| !another_run(&f.file)).unwrap_or(0);
+            if let Some(found) = found.into_iter().nth(pick) {
                 // An empty value is a marker: the file shows the tool or layout is there.
                 let reason = if found.value.is_empty() {
                     format!("sets {name}")

@@ -355,6 +355,15 @@ impl Detector {
                     );
                 }
             }
+            for leaf in &toolchain.library_markers {
+                let plain = leaf.dep.is_none() && leaf.dir.is_none() && leaf.any.is_empty() && !leaf.or_above;
+                if leaf.file.is_none() || leaf.contains.is_none() || !plain {
+                    bail!(
+                        "each [toolchain] library_markers leaf needs `file` and `contains`, and nothing else: {leaf:?}"
+                    );
+                }
+                validate_leaf(leaf, self.ecosystem, compiled, checks)?;
+            }
             // Test file names are told apart by these letters before any suffix is tried.
             let hinted = |s: &String| ["st", "pe", "IT"].iter().any(|h| s.contains(h));
             if let Some(suffix) = toolchain.test_suffixes.iter().find(|s| !hinted(s)) {

@@ -791,6 +791,21 @@ pub struct ConventionFiles {
     pub development_configs: Vec<String>,
 }
 
+impl ConventionFiles {
+    /// Whether a file's name makes it a production or test profile's (`application-prod.yml`,
+    /// `settings/test.py`, `conf/ci.ini`): a word of it, not a part of one (`contest.py` is not a
+    /// test's).
+    pub fn for_another_run(&self, file: &str) -> bool {
+        let name = crate::fs::file_name(file).to_ascii_lowercase();
+        name.split(['.', '-', '_']).any(|part| {
+            self.production_configs
+                .iter()
+                .chain(&self.test_configs)
+                .any(|w| w == part)
+        })
+    }
+}
+
 /// A file name, a regex its content must match, and one that, matching, says the file serves
 /// no backend (a container of a static web server).
 #[derive(Debug, Clone, Deserialize)]

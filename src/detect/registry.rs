@@ -190,6 +190,12 @@ impl Registry {
     }
 
     /// The facts about `ecosystem` (empty when no detector holds them).
+    /// The detector that holds `ecosystem`'s toolchain, whose compiled patterns its leaves use.
+    pub fn toolchain_owner(&self, ecosystem: Ecosystem) -> Option<&Detector> {
+        let i = *self.gathered().toolchains.get(&ecosystem)?;
+        Some(&self.detectors[i])
+    }
+
     pub fn toolchain(&self, ecosystem: Ecosystem) -> &Toolchain {
         self.gathered()
             .toolchains
@@ -373,6 +379,31 @@ mod tests {
             }
         }
         assert!(tried > 100 && left_out > tried, "{tried} matched, {left_out} left out");
+    }
+
+    #[test]
+    fn a_library_marker_needs_a_file_and_a_pattern() {
+        let ecosystem = |markers: &str| {
+            format!(
+                "id = \"lang\"\nkind = \"ecosystem\"\nname = \"Lang\"\necosystem = \"jvm\"\n[match]\nany = [{{ file = \"pom.xml\" }}]\n[toolchain]\nlibrary_markers = [{markers}]\n"
+            )
+        };
+        let err = |markers: &str| {
+            let mut registry = Registry::default();
+            registry
+                .add("lang.toml", &ecosystem(markers))
+                .err()
+                .map(|e| format!("{e:#}"))
+        };
+        assert_eq!(err(r#"{ file = "build.gradle", contains = "java-library" }"#), None);
+        for bad in [
+            r#"{ file = "build.gradle" }"#,
+            r#"{ dir = "lib", contains = "x" }"#,
+            r#"{ file = "build.gradle", contains = "(" }"#,
+        ] {
+            let text = err(bad).unwrap_or_else(|| panic!("{bad} was accepted"));
+            assert!(text.contains("lang.toml"), "{text}");
+        }
     }
 
     #[test]

@@ -110,20 +110,23 @@ pub(super) fn cargo_members(analyses: &[Analysis]) -> Option<globset::GlobSet> {
 pub(super) fn has_entry_point(registry: &Registry, project: &Project, index: &RepoIndex) -> bool {
     let toolchain = registry.toolchain(project.ecosystem);
     let holds = |leaf: &crate::detect::Leaf| match (&leaf.file, &leaf.dir) {
-        (Some(file), _) => {
-            let files = engine::project_files(index, project, file);
-            match leaf.contains.as_deref().map(regex::Regex::new) {
-                None => !files.is_empty(),
-                Some(Ok(content)) => files
-                    .iter()
-                    .any(|f| index.read(f).is_some_and(|text| content.is_match(&text))),
-                Some(Err(_)) => false,
-            }
-        }
+        (Some(file), _) => !engine::project_files(index, project, file).is_empty(),
         (None, Some(dir)) => index.has_dir(&project.path(dir)),
         (None, None) => false,
     };
-    if toolchain.library_markers.iter().any(holds) {
+    // Each marker is a file and a pattern its content matches (checked when the detector loads).
+    let marked = |leaf: &crate::detect::Leaf| {
+        let (Some(file), Some(pattern), Some(owner)) =
+            (&leaf.file, &leaf.contains, registry.toolchain_owner(project.ecosystem))
+        else {
+            return false;
+        };
+        let content = owner.regex(pattern);
+        engine::project_files(index, project, file)
+            .iter()
+            .any(|f| index.read(f).is_some_and(|text| content.is_match(text.as_bytes())))
+    };
+    if toolchain.library_markers.iter().any(marked) {
         return false;
     }
     toolchain.entry_tasks.iter().any(|t| project.task(t).is_some()) || toolchain.entry_points.iter().any(holds)

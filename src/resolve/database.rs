@@ -50,7 +50,14 @@ pub(super) fn read_signals(
     let dir = project.map_or(".", |p| p.dir.as_str());
     let conventions = &registry.conventions;
     let development = &conventions.files.development_configs;
-    let mut signals = crate::signals::compose::read(index, dir, &conventions.dirs.compose, development);
+    let app_name = project.and_then(|p| short_name(p.name.as_deref()?));
+    let mut signals = crate::signals::compose::read(
+        index,
+        dir,
+        &conventions.dirs.compose,
+        development,
+        app_name.map(app_env_prefix),
+    );
     let ddev = crate::signals::ddev::Conventions {
         config: &conventions.ddev.config,
         databases: &conventions.ddev.databases,
@@ -87,8 +94,6 @@ pub(super) fn read_signals(
             value.clear();
         }
     }
-    let app_name = project.and_then(|p| short_name(p.name.as_deref()?));
-    signals.app_env_prefix = app_name.map(app_env_prefix);
     // Only the project's own settings: a root `config.yml` beside a backend in `api/` is some
     // other program's.
     let dirs = [dir];
@@ -521,16 +526,10 @@ fn config_score(registry: &Registry, file: &str, selected: &Selected) -> i32 {
 /// a part of one (`contest.py` is not a test's). So does a settings file (not code: `[files]
 /// not_code`) whose name ends with a database's (`application-mysql.properties`,
 /// `appsettings.Postgres.json`): the profile that switches to that store, an alternative.
-fn named_for_another_run(registry: &Registry, file: &str) -> bool {
+pub(super) fn named_for_another_run(registry: &Registry, file: &str) -> bool {
     let files = &registry.conventions.files;
     let name = crate::fs::file_name(file).to_ascii_lowercase();
-    let another_run = name.split(['.', '-', '_']).any(|part| {
-        files
-            .production_configs
-            .iter()
-            .chain(&files.test_configs)
-            .any(|w| w == part)
-    });
+    let another_run = files.for_another_run(file);
     // The store's name ends the name, after the settings' own (`application-mysql`), and no
     // word says the profile is the development one (`application-local-postgres`).
     let named_for_store = name.rsplit_once('.').is_some_and(|(stem, ext)| {
@@ -897,8 +896,11 @@ pub(super) fn compose_client(
     };
     let compose = image_shell.or(shell)?.compose.as_ref()?;
     let known = Known::of(registry);
-    // A name, not a path or a placeholder (`<%= ENV["DB"] %>`).
-    let app_db = app_db.filter(|(name, _)| !known.is_placeholder(name) && !name.contains(['/', '.']));
+    // A name, not a path or a placeholder (`<%= ENV["DB"] %>`), from settings a developer's run
+    // reads (not `settings/ci.py`).
+    let app_db = app_db.filter(|(name, evidence)| {
+        !known.is_placeholder(name) && !name.contains(['/', '.']) && !named_for_another_run(registry, &evidence.file)
+    });
     let reached = reached_by_url(registry, &known, service, signals)
         .or_else(|| reached_by_app_url(registry, &known, service, urls))
         .or_else(|| {

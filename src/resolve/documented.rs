@@ -117,16 +117,21 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
         Intent::Test => &["test"],
         Intent::Migrate => &["migrat", "database", "schema"],
     };
-    // Under a heading about the job, or below a comment in the block that says it (`# Run
-    // database migrations`).
+    // Under a heading about the job, or below a comment in the block that says it in a word
+    // (`# Run database migrations`; not `# Start the latest server`).
     let about = |text: &str| {
         let text = text.to_ascii_lowercase();
         topic.iter().any(|t| text.contains(t))
     };
+    let note_about = |note: &str| {
+        let note = note.to_ascii_lowercase();
+        note.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| topic.iter().any(|t| word.starts_with(t)))
+    };
     let guides = ctx
         .guides()
         .iter()
-        .filter(|doc| about(&doc.heading) || about(&doc.note));
+        .filter(|doc| about(&doc.heading) || note_about(&doc.note));
     // Beside a default, CI only counts for a repository script, so without one its workflows
     // are not parsed at all.
     let ci: &[crate::signals::guides::DocumentedCommand] = if default.is_none() || has_script_for(ctx.index, intent) {
@@ -189,9 +194,10 @@ pub(super) fn documented_intent(ctx: &Ctx, intent: Intent, default: Option<&str>
             .exec(&project_at(backend, &doc.dir), &doc.command, false, false);
         let reason = if doc.source == Source::Ci {
             format!("line {}: {} runs it", doc.line, doc.heading)
-        } else if doc.note.is_empty() {
+        } else if about(&doc.heading) {
             format!("line {}: documented under \"{}\"", doc.line, doc.heading)
         } else {
+            // The comment above it is what says the job.
             format!("line {}: documented under \"{}\" ({})", doc.line, doc.heading, doc.note)
         };
         return Some(Field::found(text, vec![Evidence::new(&doc.file, reason)]));

@@ -65,7 +65,11 @@ pub(super) fn of<'s>(
         .map(|(k, v, f)| (k.as_str(), v.as_str(), f.as_str()))
         .collect();
     let settings = || -> Vec<Named> {
-        let named = backend.vars.get("db_host").filter(|(v, _)| usable(v));
+        // Not a CI run's or a deployment's settings (`settings/ci.py` naming its job's service).
+        let named = backend
+            .vars
+            .get("db_host")
+            .filter(|(v, e)| usable(v) && !super::database::named_for_another_run(registry, &e.file));
         let named = named.map(|(host, e)| Named::new(host.clone(), &e.file, "the database host"));
         let from_urls = urls
             .iter()

@@ -240,14 +240,14 @@ pub(super) fn needs(registry: &Registry, index: &RepoIndex, dir: &str, command: 
 /// downloaded, not a command a developer has. (A task's recipe may run what its prerequisite
 /// built, `dev: build` then `./app`; a CI step has no such link.)
 pub(super) fn runs_artifact(index: &RepoIndex, dir: &str, command: &str) -> bool {
-    command.split(['&', ';', '|']).any(|part| {
-        let first = part.split_whitespace().find(|w| !is_assignment(w));
-        first.and_then(|w| w.strip_prefix("./")).is_some_and(|name| {
-            !name.is_empty()
-                && !name.contains(['/', '$', '{', '*'])
-                && index.saw_all_of(dir)
-                && !index.has_file(&crate::fs::join(dir, name))
-        })
+    // The command's first program only: after a `cd` the folder is another.
+    let first_part = command.split(['&', ';', '|']).next().unwrap_or(command);
+    let first = first_part.split_whitespace().find(|w| !is_assignment(w));
+    first.and_then(|w| w.strip_prefix("./")).is_some_and(|name| {
+        !name.is_empty()
+            && !name.contains(['/', '$', '{', '*'])
+            && index.saw_all_of(dir)
+            && !index.has_file(&crate::fs::join(dir, name))
     })
 }
 
@@ -380,7 +380,8 @@ mod tests {
         assert!(!artifact("./scripts/test.sh"));
         assert!(!artifact("python manage.py migrate"));
         assert!(artifact("./app-unstable-linux-amd64 migrate"));
-        assert!(artifact("go build -o app && ./app migrate"));
+        // After a `cd`, the folder is another: not judged.
+        assert!(!artifact("cd backend && ./gradlew check"));
         assert!(artifact("DB=x ./app migrate"));
     }
 }

@@ -232,7 +232,7 @@ const COMPOSE_NAMES: &[&str] = &[
     "docker-compose.yml",
 ];
 /// Env keys whose value is a database name rather than a URL, also after the app's own prefix
-/// (`SPOOLMAN_DB_TYPE`).
+/// (`SPOOLMAN_DB_TYPE`), not another program's (Metabase's `MB_DB_TYPE` for a sidecar).
 const DB_NAME_KEYS: &[&str] = &[
     "DB_CONNECTION",
     "DB_DIALECT",
@@ -248,31 +248,54 @@ const DB_NAME_KEYS: &[&str] = &[
     "DB_CLIENT",
 ];
 
-/// Whether `key` picks the app's database by name ([`DB_NAME_KEYS`]), not a test run's.
-fn selects_database(key: &str) -> bool {
-    DB_NAME_KEYS
-        .iter()
-        .any(|k| key == *k || key.strip_suffix(k).is_some_and(|head| head.ends_with('_')))
-        && !key.contains("TEST")
+/// Whether `key` picks the app's database by name ([`DB_NAME_KEYS`]), bare or after the app's
+/// own `prefix`.
+fn selects_database(key: &str, prefix: Option<&str>) -> bool {
+    let own = prefix.map_or(key, |p| key.strip_prefix(p).unwrap_or(key));
+    DB_NAME_KEYS.contains(&key) || DB_NAME_KEYS.contains(&own)
 }
 
-/// The `KEY=value` of a commented-out line that picks the database (`# DATABASE_MODE=sqlite`,
-/// `#SPOOLMAN_DB_TYPE=sqlite`): a template that leaves the choice commented out shows the value
-/// the app takes when it is not set.
-fn commented_selector(line: &str) -> Option<(&str, &str)> {
-    let line = line.trim().strip_prefix('#')?.trim();
-    let (key, value) = line.split_once('=')?;
-    let value = value.trim().trim_matches(['"', '\'']);
-    let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    (plain(key) && plain(value) && selects_database(key)).then_some((key, value))
+/// The `KEY=value` of a commented-out line that picks the database, right below a comment that
+/// calls it the default (`# Default if not set: sqlite` over `#SPOOLMAN_DB_TYPE=sqlite`): what
+/// the app takes when the template's reader sets nothing. A commented-out line without one is
+/// as likely the alternative to switch to (`# For a quick try: DB_ENGINE=sqlite`).
+fn commented_default<'t>(text: &'t str, prefix: Option<&str>) -> Option<(&'t str, &'t str)> {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    lines.iter().enumerate().find_map(|(i, line)| {
+        let (key, value) = line.strip_prefix('#')?.trim().split_once('=')?;
+        let value = value.trim().trim_matches(['"', '\'']);
+        let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        // The comment names this value as the default (`Default if not set: sqlite`), not only
+        // the word (`SQLite is used by default; uncomment to use PostgreSQL instead`).
+        let said_default = lines[i.saturating_sub(2)..i].iter().any(|above| {
+            let above = above.to_ascii_lowercase();
+            let after = above.strip_prefix('#').and_then(|c| Some(c.split_once("default")?.1));
+            after.is_some_and(|after| {
+                let clause = after.split([';', '.', ',']).next().unwrap_or(after);
+                clause.contains(&value.to_ascii_lowercase())
+            })
+        });
+        (plain(key) && plain(value) && selects_database(key, prefix) && said_default).then_some((key, value))
+    })
 }
 
 /// `compose_dirs`: the folders beside the root and the backend that keep container setups
 /// (`docker`, `deploy/docker-compose`, `src/main/docker`: `[dirs] compose` of conventions.toml).
 /// `development`: words of an env template's name that make it the development run's
 /// (`development_configs` of conventions.toml).
-pub fn read(index: &RepoIndex, backend_dir: &str, compose_dirs: &[String], development: &[String]) -> RepoSignals {
-    let mut signals = RepoSignals::default();
+/// `app_prefix`: the app's own prefix to its settings' names (`SPOOLMAN_`), under which an env
+/// template's database selector is the app's too.
+pub fn read(
+    index: &RepoIndex,
+    backend_dir: &str,
+    compose_dirs: &[String],
+    development: &[String],
+    app_prefix: Option<String>,
+) -> RepoSignals {
+    let mut signals = RepoSignals {
+        app_env_prefix: app_prefix,
+        ..RepoSignals::default()
+    };
     let mut dirs = vec![".".to_string()];
     if backend_dir != "." {
         dirs.push(backend_dir.to_string());
@@ -751,7 +774,7 @@ fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
                 signals.database_hints.push((value.to_string(), evidence.clone(), true));
                 signals.url_vars.push((key.to_string(), scheme, evidence));
             }
-        } else if selects_database(key) {
+        } else if selects_database(key, signals.app_env_prefix.as_deref()) {
             // `DB_CONNECTION=pgsql` is the app's own setting that picks its driver, as strong
             // as an ORM config; a URL is only an example value.
             signals
@@ -759,9 +782,13 @@ fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
                 .push((value.to_string(), Evidence::new(file, format!("{key}={value}")), false));
         }
     }
-    // With no line that sets the choice, a commented-out one shows the default.
-    if !env_lines(&text).any(|(key, _)| selects_database(key)) {
-        if let Some((key, value)) = text.lines().find_map(commented_selector) {
+    // With no line that sets the choice or a database URL, a commented-out one called the
+    // default shows it.
+    let prefix = signals.app_env_prefix.as_deref();
+    let sets_database = env_lines(&text)
+        .any(|(key, value)| selects_database(key, prefix) || (is_database_url_key(key) && value.contains("://")));
+    if !sets_database {
+        if let Some((key, value)) = commented_default(&text, prefix) {
             let evidence = Evidence::new(file, format!("{key}={value}, commented out: the default"));
             signals.database_hints.push((value.to_string(), evidence, false));
         }
@@ -822,43 +849,77 @@ mod tests {
 
     #[test]
     fn database_selectors_by_key_and_commented_defaults() {
-        assert!(selects_database("DB_CONNECTION"));
-        assert!(selects_database("SPOOLMAN_DB_TYPE"));
-        assert!(!selects_database("MONGODB_TYPE"));
-        assert!(!selects_database("TEST_DB_TYPE"));
+        assert!(selects_database("DB_CONNECTION", None));
+        assert!(selects_database("SPOOLMAN_DB_TYPE", Some("SPOOLMAN_")));
+        assert!(!selects_database("SPOOLMAN_DB_TYPE", None));
+        // Another program's setting (a Metabase sidecar) is not the app's.
+        assert!(!selects_database("MB_DB_TYPE", Some("SHOP_")));
+        assert!(!selects_database("MONGODB_TYPE", None));
+        fn default(text: &str) -> Option<(&str, &str)> {
+            commented_default(text, Some("APP_"))
+        }
         assert_eq!(
-            commented_selector("# DATABASE_MODE=sqlite"),
+            default("# Default if not set: sqlite\n#APP_DB_TYPE=sqlite\n"),
+            Some(("APP_DB_TYPE", "sqlite"))
+        );
+        assert_eq!(
+            default("# DB type (default sqlite)\n\n# DATABASE_MODE=sqlite\n"),
             Some(("DATABASE_MODE", "sqlite"))
         );
+        // The default named is another value: the commented line is the alternative.
         assert_eq!(
-            commented_selector("#SPOOLMAN_DB_TYPE=sqlite"),
-            Some(("SPOOLMAN_DB_TYPE", "sqlite"))
+            default("# SQLite is used by default; uncomment to use PostgreSQL instead.\n#DB_TYPE=postgres\n"),
+            None
         );
-        assert_eq!(commented_selector("# Select the DB_TYPE=sqlite or mysql"), None);
-        assert_eq!(commented_selector("DB_TYPE=sqlite"), None);
-        let mut signals = RepoSignals::default();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join(".env.example"),
-            "# Default: sqlite\n#APP_DB_TYPE=sqlite\n",
-        )
-        .unwrap();
-        std::fs::write(dir.path().join(".env.sample"), "#DB_TYPE=sqlite\nDB_TYPE=postgres\n").unwrap();
-        let index = crate::repo::index::RepoIndex::build(dir.path());
-        read_env(&index, ".env.example", &mut signals);
-        read_env(&index, ".env.sample", &mut signals);
-        let hints: Vec<(&str, &str)> = signals
-            .database_hints
-            .iter()
-            .map(|(v, e, _)| (v.as_str(), e.reason.as_str()))
-            .collect();
+        // Commented out with no word that it is the default: the alternative to switch to.
         assert_eq!(
-            hints,
+            default("# For a quick try without PostgreSQL:\n# DB_ENGINE=sqlite\n"),
+            None
+        );
+        assert_eq!(
+            default("# Default: sqlite\n# Select the DB_TYPE=sqlite or mysql\n"),
+            None
+        );
+        let read = |files: &[(&str, &str)]| {
+            let dir = tempfile::tempdir().unwrap();
+            for (name, text) in files {
+                std::fs::write(dir.path().join(name), text).unwrap();
+            }
+            let index = crate::repo::index::RepoIndex::build(dir.path());
+            let mut signals = RepoSignals {
+                app_env_prefix: Some("APP_".into()),
+                ..RepoSignals::default()
+            };
+            for (name, _) in files {
+                read_env(&index, name, &mut signals);
+            }
+            let hints: Vec<(String, String)> = signals
+                .database_hints
+                .iter()
+                .map(|(v, e, _)| (v.clone(), e.reason.clone()))
+                .collect();
+            hints
+        };
+        assert_eq!(
+            read(&[
+                (".env.example", "# Default: sqlite\n#APP_DB_TYPE=sqlite\n"),
+                (".env.sample", "# default\n#DB_TYPE=sqlite\nDB_TYPE=postgres\n"),
+            ]),
             [
-                ("sqlite", "APP_DB_TYPE=sqlite, commented out: the default"),
-                ("postgres", "DB_TYPE=postgres")
+                (
+                    "sqlite".to_string(),
+                    "APP_DB_TYPE=sqlite, commented out: the default".to_string()
+                ),
+                ("postgres".to_string(), "DB_TYPE=postgres".to_string())
             ]
         );
+        // A template that sets the database's URL has chosen; its commented lines are options.
+        let with_url = read(&[(
+            ".env.example",
+            "DATABASE_URL=postgresql://app@localhost/app\n# default for a quick try\n# DB_ENGINE=sqlite\n",
+        )]);
+        assert_eq!(with_url.len(), 1);
+        assert_eq!(with_url[0].0, "postgresql://app@localhost/app");
     }
 
     #[test]
@@ -971,7 +1032,7 @@ mod tests {
         );
         let index = RepoIndex::build(dir.path());
         let development = ["dev".to_string()];
-        let signals = read(&index, ".", &[], &development);
+        let signals = read(&index, ".", &[], &development, None);
         assert_eq!(
             signals.env_value("DATABASE_URL"),
             Some("postgresql://app@localhost:5432/app")
@@ -1013,7 +1074,7 @@ mod tests {
                 "# the dev stack\nexport DATABASE_URL=\"postgresql://shop:shop@db:5432/shop\"\nREDIS_URL=redis://other\n",
             ),
         ]);
-        let signals = read(&index, ".", &["docker".to_string()], &[]);
+        let signals = read(&index, ".", &["docker".to_string()], &[], None);
         let app = signals.built.iter().find(|b| b.name == "app").expect("app is built");
         let env: Vec<(&str, &str, &str)> = app.started_env().collect();
         assert_eq!(
@@ -1041,7 +1102,7 @@ mod tests {
             ("defaults.env", "POSTGRES_USER=base\n"),
             ("docker.env", "POSTGRES_USER=scancode\nPOSTGRES_DB=other\n"),
         ]);
-        let signals = read(&index, ".", &[], &[]);
+        let signals = read(&index, ".", &[], &[], None);
         let db = &signals.services[0];
         assert_eq!(db.env("POSTGRES_USER", &signals), EnvValue::Known("scancode"));
         assert_eq!(db.env("POSTGRES_DB", &signals), EnvValue::Known("scan"));
@@ -1068,7 +1129,7 @@ mod tests {
 ";
         std::fs::write(dir.path().join("docker-compose.yml"), compose).unwrap();
         let index = RepoIndex::build(dir.path());
-        let signals = read(&index, ".", &[], &[]);
+        let signals = read(&index, ".", &[], &[], None);
         let starts = |name: &str, needs: &[&str], data_dir: &str| {
             let needs: Vec<String> = needs.iter().map(|n| n.to_string()).collect();
             let service = signals.services.iter().find(|s| s.name == name).unwrap();
