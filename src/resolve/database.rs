@@ -826,21 +826,18 @@ fn env_client_command(
 /// DDEV's client on the project's database container (`ddev mysql`), when the container runs the
 /// `primary` store or a server that answers its clients (MariaDB for a MySQL driver).
 fn ddev_client(registry: &Registry, primary: &str, signals: &RepoSignals) -> Option<Field> {
-    let ddev = signals.ddev.as_ref()?.database.as_ref()?;
+    let project = signals.ddev.as_ref()?;
+    let ddev = project.database.as_ref()?;
     let runs = database_for(registry, &ddev.kind)?;
     if runs.id != primary && !runs.serves.iter().any(|s| s == primary) {
         return None;
     }
     let command = runs.shell.as_ref()?.ddev.clone()?;
     // The app's own database in the container, where it names one (`ddev mysql passbolt`).
-    let project = signals.ddev.as_ref()?;
-    match &project.app_database {
-        Some((name, named)) => Some(Field::found(
-            format!("{command} {name}"),
-            vec![ddev.evidence.clone(), named.clone()],
-        )),
-        None => Some(Field::found(command, vec![ddev.evidence.clone()])),
-    }
+    Some(match &project.app_database {
+        Some((name, named)) => Field::found(format!("{command} {name}"), vec![ddev.evidence.clone(), named.clone()]),
+        None => Field::found(command, vec![ddev.evidence.clone()]),
+    })
 }
 
 /// Whether a compose service runs the `primary` store, or a server that answers its clients
@@ -1110,13 +1107,13 @@ fn reached_by_app_url(
     service: &Service,
     urls: &DbUrls,
 ) -> Option<(Connection, Evidence)> {
+    let own = database_of_service(registry, service)?;
     urls.iter()
         .filter(|(_, evidence)| !named_for_another_run(registry, &evidence.file))
         .find_map(|(value, evidence)| {
-            let connection = reaching(registry, known, service, value, true)?;
-            let (name, host) = (connection.name.as_deref()?, connection.host.as_deref()?);
+            let (connection, name, host) = reaching(registry, known, own, service, value, true)?;
             let reason = format!("the app's settings name the database {name} on {host}");
-            Some((connection.clone(), Evidence::new(&evidence.file, reason)))
+            Some((connection, Evidence::new(&evidence.file, reason)))
         })
 }
 
@@ -1154,20 +1151,27 @@ fn url_reaching<'a>(
     env: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
     from_host: bool,
 ) -> Option<(Connection, Evidence)> {
+    let own = database_of_service(registry, service)?;
     env.filter(|(key, _, _)| !named_for_another_run(registry, key))
         .find_map(|(key, value, file)| {
-            let connection = reaching(registry, known, service, value, from_host)?;
-            let (name, host) = (connection.name.as_deref()?, connection.host.as_deref()?);
+            let (connection, name, host) = reaching(registry, known, own, service, value, from_host)?;
             let evidence = Evidence::new(file, format!("{key} names the database {name} on {host}"));
-            Some((connection.clone(), evidence))
+            Some((connection, evidence))
         })
 }
 
-/// The connection `value` gives when it reaches `service` and names a database of the store it
-/// runs: by the service's name on the stack's network or, when `from_host`, on this machine at
-/// a port the service publishes (the store's default port when the URL names none).
-fn reaching(registry: &Registry, known: &Known, service: &Service, value: &str, from_host: bool) -> Option<Connection> {
-    let own = database_of_service(registry, service)?;
+/// The connection `value` gives, with the database and host it names, when it reaches `service`
+/// and names a database of `own`, the store the service runs: by the service's name on the
+/// stack's network or, when `from_host`, on this machine at a port the service publishes (the
+/// store's default port when the URL names none).
+fn reaching(
+    registry: &Registry,
+    known: &Known,
+    own: &Detector,
+    service: &Service,
+    value: &str,
+    from_host: bool,
+) -> Option<(Connection, String, String)> {
     let connection = connection::parse(value, known)?;
     // A scheme no store claims (Ecto's `ecto://`) is the app's adapter, as is a connection
     // string's (`Server=db;Database=shop`); a web page is not a connection.
@@ -1178,17 +1182,19 @@ fn reaching(registry: &Registry, known: &Known, service: &Service, value: &str, 
         },
         None => true,
     };
-    let host = connection.host.as_deref()?;
-    let by_name = host == service.name || service.aliases.iter().any(|a| a == host);
-    let port = || {
-        let default = own.shell.as_ref().and_then(|s| s.default_port.as_ref());
-        connection.port.as_ref().or(default)
-    };
-    let published =
-        from_host && connection::is_local_host(host) && port().is_some_and(|p| service.host_ports.contains(p));
+    let host = connection.host.clone()?;
+    let by_name = host == service.name || service.aliases.contains(&host);
+    let default = own.shell.as_ref().and_then(|s| s.default_port.as_ref());
+    let published = from_host
+        && connection::is_local_host(&host)
+        && connection
+            .port
+            .as_ref()
+            .or(default)
+            .is_some_and(|p| service.host_ports.contains(p));
     // `postgres://postgres:password@db/` names the server, not a database.
-    let named = connection.name.as_deref().is_some_and(|name| !name.is_empty());
-    (of_this_store && (by_name || published) && named).then_some(connection)
+    let name = connection.name.clone().filter(|name| !name.is_empty())?;
+    (of_this_store && (by_name || published)).then_some((connection, name, host))
 }
 
 /// The shell inside the database's compose service (its `[shell.compose]`): the user and

@@ -756,8 +756,13 @@ fn image_tag(image: &str) -> Option<String> {
 
 fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
     let Some(text) = index.read(file) else { return };
+    let prefix = signals.app_env_prefix.clone();
+    // Whether a line sets the choice or a database URL: then no commented-out line is the default.
+    let mut sets_database = false;
     for (key, value) in env_lines(&text) {
         signals.env.push((key.to_string(), value.to_string(), file.to_string()));
+        sets_database |=
+            selects_database(key, prefix.as_deref()) || (is_database_url_key(key) && value.contains("://"));
         if value.is_empty() {
             if is_database_url_key(key) {
                 let evidence = Evidence::new(file, format!("declares {key}"));
@@ -774,7 +779,7 @@ fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
                 signals.database_hints.push((value.to_string(), evidence.clone(), true));
                 signals.url_vars.push((key.to_string(), scheme, evidence));
             }
-        } else if selects_database(key, signals.app_env_prefix.as_deref()) {
+        } else if selects_database(key, prefix.as_deref()) {
             // `DB_CONNECTION=pgsql` is the app's own setting that picks its driver, as strong
             // as an ORM config; a URL is only an example value.
             signals
@@ -782,13 +787,9 @@ fn read_env(index: &RepoIndex, file: &str, signals: &mut RepoSignals) {
                 .push((value.to_string(), Evidence::new(file, format!("{key}={value}")), false));
         }
     }
-    // With no line that sets the choice or a database URL, a commented-out one called the
-    // default shows it.
-    let prefix = signals.app_env_prefix.as_deref();
-    let sets_database = env_lines(&text)
-        .any(|(key, value)| selects_database(key, prefix) || (is_database_url_key(key) && value.contains("://")));
+    // With none, a commented-out line called the default shows it.
     if !sets_database {
-        if let Some((key, value)) = commented_default(&text, prefix) {
+        if let Some((key, value)) = commented_default(&text, prefix.as_deref()) {
             let evidence = Evidence::new(file, format!("{key}={value}, commented out: the default"));
             signals.database_hints.push((value.to_string(), evidence, false));
         }
